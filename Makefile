@@ -1,0 +1,43 @@
+# Two commands for a newcomer: `make` (install what is missing, run the pipeline) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORES ?= 2
+
+.PHONY: all pipeline test bench lint lock report clean-results
+
+all: pipeline
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# Make the package in src/ importable from the venv (an editable install without a build step).
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'surveykit_src.pth').write_text(str(pathlib.Path('src').resolve()) + '\\n')"
+	@touch $@
+
+pipeline: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/snakemake --lint
+
+report: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --report results/report.html
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+# Re-resolve the pinned environment from the direct dependencies (requirements.in).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements.in
+	{ echo "# Pinned environment (all transitive dependencies). Regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v -i -E '^(pip|setuptools|wheel)=='; } > requirements.txt
+
+clean-results:
+	rm -rf results manuscript/build .snakemake

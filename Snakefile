@@ -1,0 +1,18 @@
+# Survey pipeline: regenerates the "Résultats" chapter of a questionnaire study from its raw
+# Google Forms export(s). Stages: cleaning → recoding → statistics → figures → manuscript.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/clean.smk"
+
+
+rule all:
+    input:
+        all_outputs(),
+    default_target: True

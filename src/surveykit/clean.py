@@ -1,0 +1,340 @@
+"""Cleaning and validation: every raw row is analysed, excluded or quarantined, with a reason.
+
+Policy (also in the README):
+- the run STOPS (InputError) when the file cannot be read or a required question's
+  column is missing: nothing sensible can be analysed;
+- a row is QUARANTINED when a cell holds a value the form cannot have produced
+  (unknown option, out-of-range scale, repeated rank, unreadable date, empty required
+  answer): the row is set aside with the exact cell named, or the run stops when the
+  wave's `on_invalid` is `stop`;
+- a row is EXCLUDED when it is valid but outside the analysis: blank row, broken skip
+  logic, outside the inclusion criteria or the collection period, duplicate submission.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .codebook import GRID_TYPES, Codebook, Question
+from .errors import ConsistencyError, InputError
+from .forms.headers import ColumnMap, map_columns, normalise
+from .forms.read import RawExport, read_export
+
+QUARANTINED = "quarantined"
+EXCLUDED = "excluded"
+REASON_INVALID = "valeur invalide"
+REASON_BLANK = "ligne vide"
+REASON_SKIP = "logique de saut non respectée"
+REASON_PERIOD = "hors période de recueil"
+REASON_DUPLICATE = "doublon"
+TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a value came from, for messages that name file, row, column and value."""
+
+    path: str
+    row: int
+    header: str
+    value: str
+
+    def problem(self, expected: str) -> str:
+        return f'{self.path}, row {self.row}, column "{self.header}": {self.value!r} — expected {expected}'
+
+
+@dataclass
+class RowOutcome:
+    values: dict[str, object] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    skip_violations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleanResult:
+    responses: pd.DataFrame
+    excluded: pd.DataFrame
+    flow: dict
+    messages: list[str]
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_timestamp(text: str) -> dt.date | None:
+    for fmt in TIMESTAMP_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_int(cell: Cell, low: int, high: int, what: str, out: RowOutcome) -> int | None:
+    text = cell.value.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not number.is_integer() or not low <= number <= high:
+        out.problems.append(cell.problem(f"{what} from {low} to {high}"))
+        return None
+    return int(number)
+
+
+def _option_label(question: Question, text: str) -> str | None:
+    key = normalise(text)
+    for option in question.options:
+        if normalise(option.raw) == key:
+            return option.label
+    return None
+
+
+def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
+    """Split a checkbox cell against the known options (they may contain ', ').
+
+    Returns the matched option labels and the remaining free text ("Autre :")."""
+    options = sorted(question.options, key=lambda o: len(o.raw), reverse=True)
+    labels: list[str] = []
+    rest = text.strip()
+    while rest:
+        match = next((o for o in options if rest.startswith(o.raw) and rest[len(o.raw):][:2] in ("", ", ")), None)
+        if match is None:
+            break
+        labels.append(match.label)
+        rest = rest[len(match.raw) + 2:].strip()
+    return labels, rest
+
+
+def _parse_choice(question: Question, cell: Cell, out: RowOutcome) -> None:
+    expected = "one of " + ", ".join(repr(o.raw) for o in question.options)
+    if question.type == "checkbox":
+        labels, rest = split_checkbox(question, cell.value)
+    else:
+        label = _option_label(question, cell.value)
+        labels, rest = ([label], "") if label else ([], cell.value)
+    if rest:
+        if not question.other_label:
+            out.problems.append(cell.problem(expected))
+            return
+        labels.append(question.other_label)
+        out.values[question.other_variable] = rest
+    ordered = [level for level in question.levels if level in labels]
+    out.values[question.id] = "; ".join(ordered)
+
+
+def _parse_question(question: Question, cells: list[tuple[Cell, object]], out: RowOutcome) -> None:
+    """Parse the cells of one question (already restricted to the active branch)."""
+    filled = [(cell, item) for cell, item in cells if cell.value]
+    if question.required and len(filled) < len(cells):
+        for cell, _item in cells:
+            if not cell.value:
+                out.problems.append(cell.problem("an answer (the question is mandatory in the form)"))
+        return
+    if question.type in GRID_TYPES:
+        what = "a rank" if question.type == "grid_rank" else "a whole number"
+        for cell, item in filled:
+            out.values[item.id] = _parse_int(cell, question.min, question.max, what, out)
+        if question.type == "grid_rank":
+            ranks = [out.values.get(item.id) for _c, item in filled]
+            if len(set(ranks)) < len(ranks):
+                out.problems.append(filled[0][0].problem("each rank used once across the rows of this question")
+                                    .replace(repr(filled[0][0].value), repr([c.value for c, _ in filled])))
+        return
+    if not filled:
+        return
+    cell = filled[0][0]
+    if question.type == "scale":
+        out.values[question.id] = _parse_int(cell, question.min, question.max, "a whole number", out)
+    elif question.type == "text":
+        out.values[question.id] = cell.value
+    else:
+        _parse_choice(question, cell, out)
+
+
+def _is_asked(question: Question, values: dict) -> bool:
+    return all(values.get(var) == value for var, value in question.asked_if.items())
+
+
+def parse_row(book: Codebook, cmap: ColumnMap, row: tuple[str, ...], sheet_row: int, path: str) -> RowOutcome:
+    out = RowOutcome()
+    for question in book.questions:
+        columns = cmap.for_question(question)
+        cells = [(Cell(path, sheet_row, c.header, row[c.index]), c) for c in columns]
+        active_branch = out.values.get(question.branch_on) if question.branch_on else None
+        asked = _is_asked(question, out.values)
+        active = []
+        for cell, column in cells:
+            in_branch = column.branch is None or column.branch == active_branch
+            if in_branch and asked:
+                active.append((cell, column.item))
+            elif cell.value:
+                condition = (f"{question.branch_on} = {column.branch!r}" if column.branch
+                             else " and ".join(f"{k} = {v!r}" for k, v in question.asked_if.items()))
+                out.skip_violations.append(
+                    f'{path}, row {sheet_row}, column "{cell.header}": {cell.value!r} answered although the form '
+                    f"shows this question only when {condition}"
+                )
+        if question.required and question.branch_on and active_branch is None:
+            continue  # the branching answer itself is missing: already reported
+        _parse_question(question, active, out)
+    return out
+
+
+def _check_period(date: dt.date | None, period: dict | None) -> str | None:
+    if not period or date is None:
+        return None
+    start, end = period.get("start"), period.get("end")
+    if (start and date < dt.date.fromisoformat(str(start))) or (end and date > dt.date.fromisoformat(str(end))):
+        return f"submitted on {date.isoformat()}, outside the collection period {start} – {end}"
+    return None
+
+
+def _inclusion_failure(book: Codebook, values: dict) -> str | None:
+    for rule in book.inclusion:
+        value = values.get(rule.variable)
+        if rule.not_missing and value in (None, ""):
+            return rule.reason
+        if rule.allowed and value not in rule.allowed:
+            return rule.reason
+    return None
+
+
+def _blank_frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def respondent_id(sheet_row: int) -> str:
+    """Stable id from the spreadsheet row: rows keep their id when later rows are appended."""
+    return f"R{sheet_row:05d}"
+
+
+def clean_export(
+    export: RawExport,
+    book: Codebook,
+    *,
+    period: dict | None = None,
+    on_invalid: str = "quarantine",
+) -> CleanResult:
+    """Sort every row of `export` into analysed, excluded or quarantined."""
+    cmap = map_columns(export.headers, book, export.path)
+    messages = _column_messages(cmap, export.path)
+    kept: list[dict] = []
+    excluded: list[dict] = []
+    seen_answers: dict[tuple, int] = {}
+    for index, row in enumerate(export.rows):
+        sheet_row = export.sheet_row(index)
+        status, reason, detail, record = _classify_row(book, cmap, export, row, sheet_row, period, seen_answers)
+        if status is None:
+            kept.append(record)
+            continue
+        if status == QUARANTINED and on_invalid == "stop":
+            raise InputError(detail)
+        excluded.append({"sheet_row": sheet_row, "status": status, "reason": reason, "detail": detail})
+        messages.append(f"row {sheet_row} {status}: {detail}")
+    responses = _responses_frame(book, kept)
+    excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
+    flow = _flow(export, cmap, responses, excluded_frame)
+    return CleanResult(responses, excluded_frame, flow, messages)
+
+
+def _classify_row(book, cmap, export, row, sheet_row, period, seen_answers):
+    """Return (status, reason, detail, record); status None means analysed."""
+    if not any(row):
+        return EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet_row}: every cell is empty", None
+    outcome = parse_row(book, cmap, row, sheet_row, export.path)
+    submitted = None
+    if cmap.timestamp is not None and row[cmap.timestamp]:
+        submitted = parse_timestamp(row[cmap.timestamp])
+        if submitted is None:
+            header = export.headers[cmap.timestamp]
+            outcome.problems.append(Cell(export.path, sheet_row, header, row[cmap.timestamp])
+                                    .problem("a date such as 19/12/2024 14:32:05"))
+    if outcome.problems:
+        return QUARANTINED, REASON_INVALID, "; ".join(outcome.problems), None
+    if outcome.skip_violations:
+        return EXCLUDED, REASON_SKIP, "; ".join(outcome.skip_violations), None
+    failure = _inclusion_failure(book, outcome.values)
+    if failure:
+        return EXCLUDED, failure, f"{export.path}, row {sheet_row}: {failure}", None
+    late = _check_period(submitted, period)
+    if late:
+        return EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet_row}: {late}", None
+    key = tuple(sorted((k, str(v)) for k, v in outcome.values.items() if v not in (None, "")))
+    if key in seen_answers:
+        first = seen_answers[key]
+        return EXCLUDED, REASON_DUPLICATE, (
+            f"{export.path}, row {sheet_row}: same answers as row {first} (duplicate submission; the first is kept)"
+        ), None
+    seen_answers[key] = sheet_row
+    record = {"respondent_id": respondent_id(sheet_row), "submitted": submitted.isoformat() if submitted else ""}
+    record.update(outcome.values)
+    return None, None, None, record
+
+
+def _responses_frame(book: Codebook, records: list[dict]) -> pd.DataFrame:
+    columns = ["respondent_id", "submitted", *book.variables]
+    frame = pd.DataFrame.from_records(records, columns=columns) if records else _blank_frame(columns)
+    integer_vars = [v for v, q in book.variable_question().items()
+                    if q.type in ("scale", *GRID_TYPES) and not v.endswith("_autre")]
+    for name in integer_vars:
+        frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
+    text_vars = [c for c in columns if c not in integer_vars]
+    frame[text_vars] = frame[text_vars].astype("object").where(frame[text_vars].notna(), "")
+    return frame.sort_values("respondent_id", kind="stable").reset_index(drop=True)
+
+
+def _column_messages(cmap: ColumnMap, path: str) -> list[str]:
+    messages = [f"{path}: dropped identifying column {h!r} (never analysed nor copied)" for h in cmap.identifying]
+    messages += [f"{path}: ignored unknown column {h!r} (not in the codebook)" for h in cmap.unknown]
+    messages += [f"{path}: optional column {h!r} not in the export; treated as unanswered" for h in cmap.missing]
+    if cmap.timestamp is None:
+        messages.append(f"{path}: no timestamp column; submission dates left empty")
+    return messages
+
+
+def _flow(export: RawExport, cmap: ColumnMap, responses: pd.DataFrame, excluded: pd.DataFrame) -> dict:
+    def by_reason(status: str) -> dict[str, int]:
+        sub = excluded[excluded["status"] == status]
+        return {reason: int(n) for reason, n in sorted(sub["reason"].value_counts().items())}
+
+    flow = {
+        "received": len(export.rows),
+        "excluded": by_reason(EXCLUDED),
+        "quarantined": by_reason(QUARANTINED),
+        "analysed": len(responses),
+        "columns": {
+            "dropped_identifying": sorted(cmap.identifying),
+            "unknown_ignored": sorted(cmap.unknown),
+            "missing_optional": sorted(cmap.missing),
+        },
+        "file": {"encoding": export.encoding, "delimiter": export.delimiter},
+    }
+    check_flow(flow)
+    return flow
+
+
+def check_flow(flow: dict) -> None:
+    """Every raw row must be analysed, excluded or quarantined: the counts must add up."""
+    total = flow["analysed"] + sum(flow["excluded"].values()) + sum(flow["quarantined"].values())
+    if total != flow["received"]:
+        raise ConsistencyError(
+            f"row accounting does not add up: received {flow['received']} but analysed + excluded + "
+            f"quarantined = {total}"
+        )
+
+
+def clean_file(path: str | Path, book: Codebook, **options) -> CleanResult:
+    """Read and clean one export; records the raw file's SHA-256 in the flow."""
+    result = clean_export(read_export(path), book, **options)
+    result.flow = {"source": str(path), "sha256": sha256_of(path), **result.flow}
+    return result

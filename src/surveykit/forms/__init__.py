@@ -1,0 +1,1 @@
+"""Reading and writing Google Forms exports (CSV as Google and Excel write them, XLSX)."""

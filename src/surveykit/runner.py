@@ -1,0 +1,24 @@
+"""Run a pipeline step from a Snakemake script: log to the rule's log file, turn bad input into a clear message."""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Callable
+
+from .errors import ConsistencyError, InputError
+
+
+def run_step(snakemake, step: Callable[..., None]) -> None:
+    """Call `step(snakemake.input, snakemake.output, snakemake.params, logger)` with clean error reporting."""
+    log_path = snakemake.log[0] if snakemake.log else None
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_path:
+        handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", handlers=handlers, force=True)
+    logger = logging.getLogger(snakemake.rule)
+    try:
+        step(snakemake.input, snakemake.output, snakemake.params, logger)
+    except (InputError, ConsistencyError) as exc:
+        banner = "=" * 78
+        logger.error("\n%s\nThe pipeline stopped: %s\n%s", banner, exc, banner)
+        sys.exit(1)

@@ -1,0 +1,38 @@
+"""Shared fixtures: repository paths and the hand-made export covering every question type and branch."""
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from surveykit.codebook import load_codebook
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+CODEBOOK = ROOT / "data" / "study" / "codebook.yaml"
+SMALL_EXPORT = FIXTURES / "export_small.csv"
+
+
+@pytest.fixture(scope="session")
+def codebook():
+    return load_codebook(CODEBOOK)
+
+
+@pytest.fixture()
+def small_rows() -> list[list[str]]:
+    """The hand-made export as a list of records (header first), to derive variants from."""
+    with SMALL_EXPORT.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,134 @@
+"""Reading exports as Google Forms and Excel really write them, and refusing what cannot be read."""
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from surveykit.clean import clean_file
+from surveykit.errors import InputError
+from surveykit.forms.headers import normalise
+from surveykit.forms.read import read_export
+
+from conftest import SMALL_EXPORT, write_rows
+
+
+def _analysed(path, codebook) -> pd.DataFrame:
+    return clean_file(path, codebook).responses
+
+
+@pytest.fixture()
+def reference(codebook):
+    return _analysed(SMALL_EXPORT, codebook)
+
+
+def test_reference_fixture_is_read_as_comma_utf8():
+    export = read_export(SMALL_EXPORT)
+    assert (export.encoding, export.delimiter) == ("utf-8", ",")
+    assert len(export.rows) == 9
+
+
+def test_utf8_with_bom_gives_the_same_answers(tmp_path, small_rows, codebook, reference):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL_EXPORT.read_bytes())
+    assert read_export(path).encoding == "utf-8-sig"
+    pd.testing.assert_frame_equal(_analysed(path, codebook), reference)
+
+
+def test_french_excel_semicolon_windows1252_gives_the_same_answers(tmp_path, small_rows, codebook, reference):
+    # Excel's "CSV (séparateur : point-virgule)" writes cp1252; the en dash of "35–50" exists in cp1252.
+    path = write_rows(tmp_path / "excel.csv", small_rows, delimiter=";", encoding="cp1252")
+    export = read_export(path)
+    assert (export.encoding, export.delimiter) == ("cp1252", ";")
+    pd.testing.assert_frame_equal(_analysed(path, codebook), reference)
+
+
+def test_xlsx_gives_the_same_answers(tmp_path, small_rows, codebook, reference):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for r, row in enumerate(small_rows, start=1):
+        for c, value in enumerate(row, start=1):
+            # Excel stores numbers as numbers: write scale answers as floats like a re-saved sheet would.
+            sheet.cell(row=r, column=c, value=float(value) if r > 1 and value.isdigit() else (value or None))
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    pd.testing.assert_frame_equal(_analysed(path, codebook), reference)
+
+
+def test_reordered_columns_give_the_same_answers(tmp_path, small_rows, codebook, reference):
+    order = list(reversed(range(len(small_rows[0]))))
+    path = write_rows(tmp_path / "reordered.csv", [[row[i] for i in order] for row in small_rows])
+    pd.testing.assert_frame_equal(_analysed(path, codebook), reference)
+
+
+def test_headers_with_changed_accents_case_and_spaces_still_match(tmp_path, small_rows, codebook, reference):
+    def mangle(header: str) -> str:
+        return header.upper().replace("É", "E").replace("À", "A").replace("Ê", "E").replace(" ?", "?") + "  "
+
+    rows = [[mangle(h) for h in small_rows[0]], *small_rows[1:]]
+    path = write_rows(tmp_path / "mangled.csv", rows)
+    pd.testing.assert_frame_equal(_analysed(path, codebook), reference)
+
+
+def test_normalise_ignores_case_accents_punctuation():
+    assert normalise("  Fréquence d’utilisation ? ") == normalise("FREQUENCE D'UTILISATION?") == "frequence d utilisation"
+
+
+def test_identifying_and_unknown_columns_are_dropped_and_reported(codebook):
+    result = clean_file(SMALL_EXPORT, codebook)
+    assert result.flow["columns"]["dropped_identifying"] == ["Adresse e-mail"]
+    assert result.flow["columns"]["unknown_ignored"] == ["Commentaire libre"]
+    assert not any("example.org" in str(v) for v in result.responses.to_numpy().ravel())
+
+
+def test_missing_file_names_the_path(tmp_path):
+    with pytest.raises(InputError, match=r"nope\.csv: file not found; declare the wave's export path"):
+        read_export(tmp_path / "nope.csv")
+
+
+def test_unsupported_extension(tmp_path):
+    path = tmp_path / "export.ods"
+    path.write_bytes(b"x")
+    with pytest.raises(InputError, match=r"export\.ods: unsupported file type '\.ods'; expected a \.csv or \.xlsx"):
+        read_export(path)
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty\.csv: the file is empty; expected a header row"):
+        read_export(path)
+
+
+def test_damaged_xlsx(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"this is not a zip file")
+    with pytest.raises(InputError, match=r"broken\.xlsx: cannot open as an Excel workbook"):
+        read_export(path)
+
+
+def test_row_with_more_cells_than_headers(tmp_path, small_rows):
+    rows = [small_rows[0], small_rows[1] + ["surplus"]]
+    path = write_rows(tmp_path / "wide.csv", rows)
+    with pytest.raises(InputError, match=r"wide\.csv, row 2: .* cells but only .* column headers \(unexpected value 'surplus'\)"):
+        read_export(path)
+
+
+def test_missing_required_question_names_the_header_and_closest_match(tmp_path, small_rows, codebook):
+    header = small_rows[0]
+    index = header.index("Sexe")
+    rows = [[*header[:index], "Sex", *header[index + 1:]], *small_rows[1:]]
+    path = write_rows(tmp_path / "no_sex.csv", rows)
+    with pytest.raises(InputError) as error:
+        clean_file(path, codebook)
+    assert str(error.value) == (
+        f"{path}, row 1: required question 2 is missing: expected a column headed 'Sexe'; "
+        "closest header in the file: 'Sex'"
+    )
+
+
+def test_two_columns_for_one_question(tmp_path, small_rows, codebook):
+    rows = [[*small_rows[0], "SEXE"], *[[*r, ""] for r in small_rows[1:]]]
+    path = write_rows(tmp_path / "twice.csv", rows)
+    with pytest.raises(InputError, match=r"row 1: columns 'Sexe' and 'SEXE' both match the same question"):
+        clean_file(path, codebook)

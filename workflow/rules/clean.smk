@@ -1,0 +1,21 @@
+# Stage 1: cleaning and validation of each wave's raw export.
+
+
+# Read the raw export, check it against the codebook, sort rows into analysed / excluded / quarantined.
+rule clean_wave:
+    input:
+        export=wave_export,
+        codebook=config["study"]["codebook"],
+    output:
+        responses="results/{wave}/clean/responses.csv",
+        excluded="results/{wave}/clean/excluded.csv",
+        flow="results/{wave}/clean/flow.json",
+    params:
+        wave=wave_config,
+        on_invalid=config["cleaning"]["on_invalid"],
+    log:
+        "results/logs/{wave}/clean_wave.log",
+    benchmark:
+        "results/benchmarks/{wave}/clean_wave.tsv"
+    script:
+        "../../scripts/clean_wave.py"
