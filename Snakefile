@@ -10,6 +10,11 @@ configfile: "config.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/clean.smk"
+include: "workflow/rules/recode.smk"
+include: "workflow/rules/stats.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/manuscript.smk"
+include: "workflow/rules/reproduction.smk"
 
 
 rule all:

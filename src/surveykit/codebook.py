@@ -44,6 +44,7 @@ class Question:
     branch_on: str | None = None
     branch_headers: dict[str, str] = field(default_factory=dict)
     asked_if: dict[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
 
     @property
     def other_variable(self) -> str | None:
@@ -64,15 +65,20 @@ class Question:
             return list(self.branch_headers.items())
         return [(None, self.header or "")]
 
-    def columns(self) -> list[tuple[str | None, Item | None, str]]:
+    def columns(self, header_override: str | None = None) -> list[tuple[str | None, Item | None, str]]:
         """(branch, grid item, export header) for every export column of this question."""
         cols = []
         for branch, header in self.headers():
+            header = header_override or header
             if self.type in GRID_TYPES:
                 cols.extend((branch, item, f"{header} [{item.row}]") for item in self.items)
             else:
                 cols.append((branch, None, header))
         return cols
+
+    def alias_columns(self) -> list[tuple[str | None, Item | None, str]]:
+        """Columns as other editions of the form title them (see `aliases`)."""
+        return [col for alias in self.aliases for col in self.columns(alias)]
 
     def label_of(self, raw: str) -> str | None:
         """Canonical label of a raw option text, None when it is not a listed option."""
@@ -142,6 +148,7 @@ def _question(raw: dict) -> Question:
         branch_on=branches.get("variable"),
         branch_headers=dict(branches.get("headers", {})),
         asked_if=dict(raw.get("asked_if", {})),
+        aliases=tuple(raw.get("aliases", [])),
     )
 
 

@@ -1,15 +1,28 @@
-# Shared set-up: config validation and the input functions of every rule.
+# Shared set-up: config validation, study files, and the input functions of every rule.
 from pathlib import Path
 
+import yaml
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
 
-WAVES = sorted(config["waves"])
+WAVES = list(config["waves"])  # in the order declared: oldest wave first
+STUDY = config["study"]
+
+
+def _load(path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+TABLE_IDS = [table["id"] for table in _load(STUDY["analysis_plan"])["tables"]]
+FIGURES = {figure["id"]: figure for figure in _load(STUDY["figures"])["figures"]}
+OPEN_QUESTIONS = sorted(f["question"] for f in FIGURES.values() if f["kind"] == "categories")
 
 
 wildcard_constraints:
-    wave="|".join(WAVES),
+    wave="|".join(sorted(WAVES)),
+    figure="|".join(sorted(FIGURES)),
 
 
 def wave_export(wildcards):
@@ -22,6 +35,56 @@ def wave_config(wildcards):
     return config["waves"][wildcards.wave]
 
 
+def wave_published(wildcards):
+    """Transcription of the numbers a wave's publication printed (only for waves that have one)."""
+    return config["waves"][wildcards.wave]["published"]
+
+
+def tables_dir(wildcards):
+    return f"results/{wildcards.wave}/tables"
+
+
+def coding_files(wildcards):
+    """Committed coding decisions of a wave (one CSV per coder), possibly none yet."""
+    folder = f"{STUDY['coding_dir']}/{wildcards.wave}"
+    return sorted(str(p) for p in Path(folder).glob("*.csv")) if Path(folder).is_dir() else []
+
+
+def earlier_coding_files(wildcards):
+    """Coding decisions of the waves listed before this one (carried forward to it)."""
+    earlier = WAVES[: WAVES.index(wildcards.wave)]
+    return [f for wave in earlier for f in coding_files(type("W", (), {"wave": wave}))]
+
+
+def figure_inputs(wildcards):
+    """Only the files a figure draws from: restyling one figure reruns no statistics."""
+    kind = FIGURES[wildcards.figure]["kind"]
+    inputs = {"figures": STUDY["figures"]}
+    if kind == "flowchart":
+        inputs["flow"] = f"results/{wildcards.wave}/clean/flow.json"
+    elif kind == "categories":
+        inputs["counts"] = f"results/{wildcards.wave}/recoding/counts.csv"
+    else:
+        inputs["descriptives"] = f"results/{wildcards.wave}/stats/descriptives.csv"
+    if kind == "barriers":
+        inputs.update(codebook=STUDY["codebook"], plan=STUDY["analysis_plan"])
+    if kind == "diffusion":
+        inputs["references"] = STUDY["adoption_references"]
+    return inputs
+
+
+def figure_files(wildcards):
+    return expand("results/{wave}/figures/{figure}.png", wave=wildcards.wave, figure=sorted(FIGURES))
+
+
 def all_outputs():
-    """Final outputs of every configured wave."""
-    return expand("results/{wave}/clean/responses.csv", wave=WAVES)
+    """Final outputs of every configured wave (and the reproduction report where a publication exists)."""
+    published = [w for w in WAVES if config["waves"][w].get("published")]
+    return expand("results/{wave}/reproduction.md", wave=published) + expand(
+        [
+            "manuscript/build/{wave}/resultats.html",
+            "manuscript/build/{wave}/resultats.docx",
+            "results/{wave}/recoding/reliability_overall.csv",
+        ],
+        wave=WAVES,
+    )

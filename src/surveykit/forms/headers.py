@@ -48,20 +48,23 @@ class ColumnMap:
 def map_columns(headers: tuple[str, ...], book: Codebook, path: str) -> ColumnMap:
     """Assign every export column to a question, the timestamp, or the dropped/unknown lists."""
     expected = {normalise(header): (q, branch, item) for q in book.questions for branch, item, header in q.columns()}
+    aliases = {normalise(header): (q, branch, item)
+               for q in book.questions for branch, item, header in q.alias_columns()}
     timestamps = {normalise(h) for h in book.timestamp_headers}
     identifying = {normalise(h) for h in book.identifying_headers}
     result = ColumnMap()
-    seen: dict[str, str] = {}
+    seen: dict[tuple, str] = {}
     for index, header in enumerate(headers):
         key = normalise(header)
-        if key in seen:
-            raise InputError(
-                f"{path}, row 1: columns {seen[key]!r} and {header!r} both match the same question; "
-                "expected each question once"
-            )
-        seen[key] = header
-        if key in expected:
-            question, branch, item = expected[key]
+        if key in expected or key in aliases:
+            question, branch, item = expected.get(key) or aliases[key]
+            target = (question.id, branch, item.id if item else None)
+            if target in seen:
+                raise InputError(
+                    f"{path}, row 1: columns {seen[target]!r} and {header!r} both match the same question; "
+                    "expected each question once"
+                )
+            seen[target] = header
             result.columns.append(Column(index, header, question, branch, item))
         elif key in timestamps:
             result.timestamp = index
@@ -74,9 +77,9 @@ def map_columns(headers: tuple[str, ...], book: Codebook, path: str) -> ColumnMa
 
 
 def _check_missing(result: ColumnMap, expected: dict, headers: tuple[str, ...], path: str) -> None:
-    found = {normalise(c.header) for c in result.columns}
-    for key, (question, _branch, item) in expected.items():
-        if key in found:
+    found = {(c.question.id, c.branch, c.item) for c in result.columns}
+    for key, (question, branch, item) in expected.items():
+        if (question.id, branch, item) in found:
             continue
         header = next(h for b, i, h in question.columns() if normalise(h) == key)
         if question.required:

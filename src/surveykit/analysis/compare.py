@@ -1,0 +1,75 @@
+"""One comparison per (table, variable): the test (forced by the plan or chosen), its reason, effect size.
+
+The rows of tests.csv are built here; the p-values come from surveykit.stats, which
+reproduces R (fisher.test, chisq.test, wilcox.test, kruskal.test, t.test, oneway.test).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ..stats import choice, effects, rtests
+
+TEST_COLUMNS = ["table", "variable", "by", "test", "statistic", "df", "p_value", "p_holm", "p_bh",
+                "effect", "effect_value", "ci_low", "ci_high", "n", "method", "reason"]
+
+def contingency(frame: pd.DataFrame, variable: str, levels: list[str], by: str,
+                by_levels: list[str]) -> np.ndarray:
+    """Counts of `variable` (rows, in `levels` order) by `by` (columns); missing answers left out."""
+    both = frame[(frame[variable].astype(str) != "") & (frame[by].astype(str) != "")]
+    return np.array([[int(((both[variable] == level) & (both[by] == group)).sum()) for group in by_levels]
+                     for level in levels])
+
+
+def numeric_groups(frame: pd.DataFrame, variable: str, by: str, by_levels: list[str]) -> list[np.ndarray]:
+    values = pd.to_numeric(frame[variable], errors="coerce")
+    return [values[frame[by] == group].dropna().to_numpy(dtype=float) for group in by_levels]
+
+
+def compare_categorical(table: np.ndarray, test: str, seed: int) -> tuple[object, str, dict]:
+    """(TestResult, reason, effect) for a contingency table."""
+    options = {"seed": seed} if test == "fisher" else {}
+    chosen = (choice.choose_categorical(table, seed=seed) if test == "auto"
+              else choice.run_forced(test, table=table, **options))
+    result, reason = chosen.result, chosen.reason
+    v = effects.cramers_v(table)
+    return result, reason, {"effect": "V de Cramér (corrigé)", "effect_value": v.estimate,
+                            "ci_low": v.ci_low, "ci_high": v.ci_high}
+
+
+def compare_numeric(groups: list[np.ndarray], test: str, seed: int) -> tuple[object, str, dict]:
+    """(TestResult, reason, effect) for 2 or more groups of numeric answers."""
+    if test == "auto":
+        chosen = choice.choose_two_groups(*groups) if len(groups) == 2 else choice.choose_k_groups(groups)
+    elif test in ("kruskal", "anova"):
+        chosen = choice.run_forced(test, groups=groups)
+    else:
+        chosen = choice.run_forced(test, x=groups[0], y=groups[1])
+    result, reason = chosen.result, chosen.reason
+    if len(groups) == 2:
+        r = effects.rank_biserial(groups[0], groups[1])
+        effect = {"effect": "corrélation rang-bisériale", "effect_value": r.estimate,
+                  "ci_low": r.ci_low, "ci_high": r.ci_high}
+    else:
+        e = effects.epsilon_squared(groups, seed=seed)
+        effect = {"effect": "epsilon² (Kruskal-Wallis)", "effect_value": e.estimate,
+                  "ci_low": e.ci_low, "ci_high": e.ci_high}
+    return result, reason, effect
+
+
+def test_row(table_id: str, variable: str, by: str, n: int, result, reason: str, effect: dict) -> dict:
+    return {"table": table_id, "variable": variable, "by": by, "test": result.test,
+            "statistic": result.statistic, "df": result.df, "p_value": result.p_value,
+            "p_holm": math.nan, "p_bh": math.nan, "n": n, "method": result.method, "reason": reason} | effect
+
+
+def adjust(tests: pd.DataFrame) -> pd.DataFrame:
+    """Holm and Benjamini-Hochberg adjusted p-values within each table (R's p.adjust)."""
+    tests = tests.copy()
+    for _table, index in tests.groupby("table").groups.items():
+        p = tests.loc[index, "p_value"].to_numpy(dtype=float)
+        tests.loc[index, "p_holm"] = rtests.p_adjust(p, "holm")
+        tests.loc[index, "p_bh"] = rtests.p_adjust(p, "BH")
+    return tests[TEST_COLUMNS]

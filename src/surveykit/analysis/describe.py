@@ -1,0 +1,101 @@
+"""Descriptive statistics in one tidy shape, for every kind of table of the analysis plan.
+
+Tidy rows carry: table, variable, level, group, n, denominator, pct, mean, sd, median, q1, q3,
+missing. Missing answers are counted in a "Non renseigné" row and never enter a denominator.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+MISSING_LABEL = "Non renseigné"
+ALL = "Ensemble"
+MULTI_SEPARATOR = "; "
+
+TIDY_COLUMNS = ["table", "variable", "level", "group", "n", "denominator", "pct",
+                "mean", "sd", "ci_low", "ci_high", "median", "q1", "q3", "missing", "rank"]
+
+
+def _groups(frame: pd.DataFrame, by: str | None, by_levels: list[str] | None) -> list[tuple[str, pd.DataFrame]]:
+    if by is None:
+        return [(ALL, frame)]
+    return [(level, frame[frame[by] == level]) for level in by_levels]
+
+
+def _answers(values: pd.Series, multi: bool) -> tuple[pd.Series, int]:
+    """Non-missing answers (split when multi-response) and the number of missing ones."""
+    filled = values[values.astype(str) != ""].dropna()
+    missing = len(values) - len(filled)
+    if multi:
+        filled = filled.astype(str).str.split(MULTI_SEPARATOR)
+    return filled, missing
+
+
+def categorical_rows(frame: pd.DataFrame, variable: str, levels: list[str], by: str | None = None,
+                     by_levels: list[str] | None = None, multi: bool = False) -> list[dict]:
+    """Counts and percentages of each level (non-missing denominator), per group."""
+    rows = []
+    for group, sub in _groups(frame, by, by_levels):
+        answers, missing = _answers(sub[variable], multi)
+        denominator = len(answers)
+        for level in levels:
+            n = int(sum(level in a for a in answers)) if multi else int((answers == level).sum())
+            pct = 100.0 * n / denominator if denominator else math.nan
+            rows.append({"variable": variable, "level": level, "group": group, "n": n,
+                         "denominator": denominator, "pct": pct, "missing": missing})
+        if missing:
+            rows.append({"variable": variable, "level": MISSING_LABEL, "group": group, "n": missing,
+                         "denominator": denominator, "pct": math.nan, "missing": missing})
+    return rows
+
+
+def numeric_summary(values: pd.Series) -> dict:
+    """n, mean, SD (n − 1, as R's sd), 95 % CI of the mean (t, as R's t.test), median and quartiles
+    (R's default type 7) of the non-missing values."""
+    clean = pd.to_numeric(values, errors="coerce").dropna().astype(float).to_numpy()
+    n = len(clean)
+    summary = {"n": n, "missing": int(len(values) - n)}
+    if n == 0:
+        return summary | dict.fromkeys(["mean", "sd", "ci_low", "ci_high", "median", "q1", "q3"], math.nan)
+    q1, median, q3 = np.quantile(clean, [0.25, 0.5, 0.75])  # numpy's default "linear" is R's type 7
+    mean = float(np.mean(clean))
+    sd = float(np.std(clean, ddof=1)) if n > 1 else math.nan
+    half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n) if n > 1 else math.nan
+    return summary | {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half,
+                      "median": float(median), "q1": float(q1), "q3": float(q3)}
+
+
+def score_rows(frame: pd.DataFrame, items: list[str], by: str | None = None,
+               by_levels: list[str] | None = None) -> list[dict]:
+    """Mean ± SD of each numeric item, per group."""
+    rows = []
+    for item in items:
+        for group, sub in _groups(frame, by, by_levels):
+            rows.append({"variable": item, "level": "", "group": group} | numeric_summary(sub[item]))
+    return rows
+
+
+def rank_rows(frame: pd.DataFrame, items: list[str], ranks: list[int], by: str | None = None,
+              by_levels: list[str] | None = None) -> list[dict]:
+    """For each rank r and item: respondents who gave that item rank r (denominator: the group)."""
+    rows = []
+    for group, sub in _groups(frame, by, by_levels):
+        denominator = len(sub)
+        for rank in ranks:
+            for item in items:
+                n = int((pd.to_numeric(sub[item], errors="coerce") == rank).sum())
+                rows.append({"variable": item, "level": str(rank), "group": group, "n": n,
+                             "denominator": denominator,
+                             "pct": 100.0 * n / denominator if denominator else math.nan, "missing": 0})
+    return rows
+
+
+def tidy(rows: list[dict], table: str) -> pd.DataFrame:
+    frame = pd.DataFrame([{"table": table} | row for row in rows])
+    for column in TIDY_COLUMNS:
+        if column not in frame:
+            frame[column] = "" if column in ("level", "group") else math.nan
+    return frame[TIDY_COLUMNS]

@@ -1,0 +1,133 @@
+"""French, ready-to-print versions of the tidy tables (what the chapter and Word show).
+
+Input: the tidy table and tests.csv rows of one table; output: a small frame of strings
+and a footnote stating the test used and why, as gtsummary does.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import fmt
+from ..codebook import Codebook
+from .describe import ALL, MISSING_LABEL
+from .plan import Plan, TableSpec
+
+TEST_NAMES = {
+    "fisher": "test exact de Fisher",
+    "fisher_mc": "test exact de Fisher (p simulée par Monte-Carlo)",
+    "chisq": "test du chi²",
+    "t_welch": "test t de Welch",
+    "t_student": "test t de Student",
+    "wilcoxon": "test de Wilcoxon (Mann-Whitney)",
+    "anova": "analyse de variance à un facteur",
+    "kruskal": "test de Kruskal-Wallis",
+}
+P_COLUMN = "Valeur de p"
+
+
+def _group_columns(spec: TableSpec, plan: Plan, tidy: pd.DataFrame) -> dict[str, str]:
+    """Group level -> column header 'Utilisateurs n = 32'."""
+    groups = [g for g in tidy["group"].drop_duplicates() if g != ALL]
+    sizes = tidy[tidy["group"] != ALL].groupby("group")["denominator"].max() if spec.kind != "scores" else \
+        tidy[tidy["group"] != ALL].groupby("group")["n"].max()
+    return {g: f"{plan.group_label(spec.by, g)} {fmt.n_equals(int(sizes.get(g, 0)))}" for g in groups}
+
+
+def _p_text(tests: pd.DataFrame, variable: str) -> str:
+    row = tests[tests["variable"] == variable]
+    return fmt.p_value(float(row["p_value"].iloc[0])) if len(row) else ""
+
+
+def _label(plan: Plan, book: Codebook, variable: str) -> str:
+    if variable in plan.variable_labels:
+        return plan.variable_labels[variable]
+    question = book.variable_question().get(variable)
+    if question is not None and question.items:
+        return next(item.label for item in question.items if item.id == variable)
+    return question.label if question is not None and question.label else variable
+
+
+def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
+    groups = _group_columns(spec, plan, tidy) if spec.by else {}
+    records = []
+    for variable in spec.variables:
+        sub = tidy[tidy["variable"] == variable]
+        for position, level in enumerate(sub["level"].drop_duplicates()):
+            record = {"Caractéristique": _label(plan, book, variable) if position == 0 else "", "Modalité": level}
+            for group, header in (groups or {ALL: "n (%)"}).items():
+                row = sub[(sub["level"] == level) & (sub["group"] == group)]
+                n, pct = int(row["n"].iloc[0]), row["pct"].iloc[0]
+                record[header] = str(n) if level == MISSING_LABEL else fmt.count_percent(n, pct)
+            if spec.by and spec.test != "none":
+                record[P_COLUMN] = _p_text(tests, variable) if position == 0 else ""
+            records.append(record)
+    return pd.DataFrame(records)
+
+
+def _scores(spec, plan, book, tidy, tests) -> pd.DataFrame:
+    overall = tidy[tidy["group"] == ALL].copy()
+    if spec.order == "mean_desc":
+        overall = overall.sort_values("rank")
+    groups = _group_columns(spec, plan, tidy) if spec.by else {ALL: "Moyenne ± écart-type"}
+    records = []
+    for row in overall.itertuples():
+        record = {"Rang": str(int(row.rank))} if spec.order == "mean_desc" else {}
+        record["Frein TLE"] = _label(plan, book, row.variable)
+        for group, header in groups.items():
+            cell = tidy[(tidy["variable"] == row.variable) & (tidy["group"] == group)].iloc[0]
+            record[header] = fmt.mean_sd(cell["mean"], cell["sd"])
+        if spec.by and spec.test != "none":
+            record[P_COLUMN] = _p_text(tests, row.variable)
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def _ranks(spec, plan, book, tidy, tests) -> pd.DataFrame:
+    records = []
+    for group in tidy["group"].drop_duplicates():
+        for rank in spec.ranks:
+            sub = tidy[(tidy["group"] == group) & (tidy["level"] == str(rank))]
+            top = sub.sort_values(["n", "variable"], ascending=[False, True]).iloc[0]
+            records.append({"Groupe": f"{plan.group_label(spec.by, group)} {fmt.n_equals(int(top['denominator']))}",
+                            "Recours": "En 1er recours" if rank == 1 else f"En {rank}e recours",
+                            "Méthode": _label(plan, book, top["variable"]),
+                            "n (%)": fmt.count_percent(int(top["n"]), top["pct"])})
+    return pd.DataFrame(records)
+
+
+def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
+    records = []
+    for variable in spec.variables:
+        row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
+        records.append({"Variable": _label(plan, book, variable), "n": str(int(row["n"])),
+                        "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"]),
+                        "Médiane [Q1 – Q3]": f"{fmt.number(row['median'])} [{fmt.number(row['q1'])} – "
+                                             f"{fmt.number(row['q3'])}]"})
+    return pd.DataFrame(records)
+
+
+FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary}
+
+
+def footnote(spec: TableSpec, tidy: pd.DataFrame, tests: pd.DataFrame) -> str:
+    """Denominators, missing answers, test used and the reason it was chosen."""
+    parts = []
+    if spec.kind == "categorical":
+        parts.append("Effectif (pourcentage) ; les pourcentages portent sur les réponses renseignées.")
+        missing = tidy[tidy["level"] == MISSING_LABEL]
+        if len(missing):
+            parts.append("Réponses non renseignées : " + ", ".join(
+                f"{v} ({fmt.n_equals(int(n))})" for v, n in missing[missing["group"] == ALL][["variable", "n"]]
+                .itertuples(index=False)) + ".")
+    elif spec.kind == "scores":
+        parts.append("Moyenne ± écart-type ; échelle de 1 (pas un frein) à 10 (frein majeur).")
+    if len(tests):
+        for (test, reason), _rows in tests.groupby(["test", "reason"], sort=True):
+            parts.append(f"{TEST_NAMES.get(test, test).capitalize()} : {reason}.")
+    return " ".join(parts)
+
+
+def format_table(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame,
+                 tests: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    table_tests = tests[tests["table"] == spec.id]
+    return FORMATTERS[spec.kind](spec, plan, book, tidy, table_tests), footnote(spec, tidy, table_tests)

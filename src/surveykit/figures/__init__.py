@@ -1,0 +1,1 @@
+"""Figures drawn only from statistics and recoding outputs (never from raw data)."""

@@ -1,0 +1,70 @@
+"""French number formatting for everything a reader sees (tables, figures, chapter).
+
+Rounding follows R's sprintf (C printf): the binary value is rounded correctly, so an exact
+tie goes to the even digit — 2/32 = 6,25 % prints "6,2 %" as in the thesis. Python's own
+format() behaves identically, which is why it is used here rather than decimal rounding.
+"""
+from __future__ import annotations
+
+import math
+
+NBSP = "\u00a0"  # non-breaking space before % and around ± in French typography
+NNBSP = "\u202f"
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """'7,9' for 7.9; empty for a missing value. Integers keep no decimals when digits=0."""
+    if is_missing(value):
+        return ""
+    text = f"{value:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text.replace(".", ",")
+
+
+def percent(value: float | None, digits: int = 1, trim: bool = True) -> str:
+    """'56,4 %' ; with trim, whole numbers lose their decimals as in the thesis ('0 %', '100 %', '75 %')."""
+    if is_missing(value):
+        return ""
+    text = number(value, digits)
+    if trim and "," in text and set(text.split(",")[1]) == {"0"}:
+        text = text.split(",")[0]
+    return f"{text}{NBSP}%"
+
+
+def count_percent(n: int, pct: float | None, digits: int = 1) -> str:
+    """'22 (56,4 %)'."""
+    return f"{n} ({percent(pct, digits)})"
+
+
+def mean_sd(mean: float | None, sd: float | None, digits: int = 1) -> str:
+    """'5,7 ± 2,9'."""
+    if is_missing(mean):
+        return ""
+    return f"{number(mean, digits)}{NBSP}±{NBSP}{number(sd, digits)}"
+
+
+def p_value(p: float | None, digits: int = 4, threshold: float = 0.001) -> str:
+    """'0,0065', '< 0,001' (the thesis' style: 4 decimals)."""
+    if is_missing(p):
+        return ""
+    if p < threshold:
+        return f"<{NBSP}{number(threshold, 3)}"
+    return number(p, digits)
+
+
+def p_sentence(p: float | None, digits: int = 4, threshold: float = 0.001) -> str:
+    """'p = 0,0065' or 'p < 0,001' for running text."""
+    text = p_value(p, digits, threshold)
+    if text.startswith("<"):
+        return f"p{NBSP}{text}"
+    return f"p{NBSP}={NBSP}{text}"
+
+
+def n_equals(n: int) -> str:
+    """'n = 22'."""
+    return f"n{NBSP}={NBSP}{n}"

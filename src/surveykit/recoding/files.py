@@ -1,0 +1,113 @@
+"""File-level entry points: what a Snakemake script calls (paths in, files out).
+
+Tables are written as UTF-8 CSV with "\\n" line ends, sorted, without index, so
+reruns give identical bytes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from .codebook import DEFAULT_SCHEMA, Codebook, load_codebooks
+from .coding import CodingResult, code_wave
+from .decisions import Decision, read_decision_files
+from .pii import mask_frame
+from .reliability import ReliabilityResult, reliability
+from .sheet import coding_sheet, write_coding_sheet
+from .suggest import DEFAULT_THRESHOLD
+
+PathLike = str | Path
+
+
+def read_table(path: PathLike) -> pd.DataFrame:
+    """Cleaned responses as text (.csv or .tsv); empty cells stay empty strings."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        raise InputError(f"{path}: expected a .csv or .tsv file")
+    try:
+        return pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=str,
+                           keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+
+
+def write_table(frame: pd.DataFrame, path: PathLike) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def write_lines(lines: list[str], path: PathLike) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+
+
+def _earlier(earlier: dict[str, list[PathLike]] | None, books: dict[str, Codebook]) -> dict[str, list[Decision]]:
+    """Decisions of earlier waves (oldest first); retired codes are allowed there."""
+    return {wave: read_decision_files(list(paths), books, allow_retired=True)
+            for wave, paths in (earlier or {}).items()}
+
+
+def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: list[PathLike],
+                    coded_out: PathLike, counts_out: PathLike, review_out: PathLike,
+                    messages_out: PathLike | None = None, earlier: dict[str, list[PathLike]] | None = None,
+                    allow_suggestions: bool = False, strict: bool = False,
+                    threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA) -> CodingResult:
+    """Code a wave from files; writes coded answers, counts, answers to review and messages."""
+    books = load_codebooks(categories_dir, schema)
+    result = code_wave(read_table(responses), books, read_decision_files(list(decisions), books),
+                       _earlier(earlier, books), allow_suggestions, strict, threshold)
+    write_table(result.coded_answers, coded_out)
+    write_table(result.counts, counts_out)
+    write_table(result.to_review, review_out)
+    if messages_out is not None:
+        write_lines(result.messages, messages_out)
+    return result
+
+
+def coding_sheet_files(responses: PathLike, categories_dir: PathLike, decisions: list[PathLike],
+                       sheet_out: PathLike, coder: str = "", earlier: dict[str, list[PathLike]] | None = None,
+                       threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA) -> pd.DataFrame:
+    """Coding sheet (.csv or .xlsx) of the answers that no decision covers yet."""
+    books = load_codebooks(categories_dir, schema)
+    result = code_wave(read_table(responses), books, read_decision_files(list(decisions), books),
+                       _earlier(earlier, books), allow_suggestions=False, strict=False, threshold=threshold)
+    sheet = coding_sheet(result.to_review, books, coder)
+    write_coding_sheet(sheet, books, sheet_out)
+    return sheet
+
+
+def reliability_files(coder_a: PathLike, coder_b: PathLike, categories_dir: PathLike, per_category_out: PathLike,
+                      overall_out: PathLike, disagreements_out: PathLike,
+                      schema: PathLike = DEFAULT_SCHEMA) -> ReliabilityResult | None:
+    """Reliability of two coders; returns None (and writes nothing) when the second file does not exist."""
+    if not Path(coder_b).exists():
+        return None
+    books = load_codebooks(categories_dir, schema)
+    result = reliability(read_decision_files([coder_a], books), read_decision_files([coder_b], books), books)
+    write_table(result.per_category, per_category_out)
+    write_table(result.overall, overall_out)
+    write_table(result.disagreements, disagreements_out)
+    return result
+
+
+def mask_pii_files(responses: PathLike, categories_dir: PathLike, masked_out: PathLike, report_out: PathLike,
+                   names_file: PathLike | None = None, extra_columns: list[str] | None = None,
+                   schema: PathLike = DEFAULT_SCHEMA) -> pd.DataFrame:
+    """Mask personal data in every free-text column of the codebooks (plus `extra_columns`).
+
+    `names_file`: one name per line (lines starting with # are comments)."""
+    books = load_codebooks(categories_dir, schema)
+    frame = read_table(responses)
+    columns = sorted({b.text_variable for b in books.values()} | set(extra_columns or []))
+    names = []
+    if names_file is not None:
+        lines = Path(names_file).read_text(encoding="utf-8").splitlines()
+        names = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    masked, report = mask_frame(frame, [c for c in columns if c in frame.columns], names)
+    write_table(masked, masked_out)
+    write_table(report, report_out)
+    return report

@@ -1,0 +1,51 @@
+"""Text normalisation of open answers and the stable answer hash.
+
+Two answers that differ only by accents, case, punctuation or spacing are the
+same answer for coding: they get the same normalised text and the same hash, so
+a decision taken once applies to both (and carries over to later waves).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+HASH_LENGTH = 12
+HASH_PATTERN = re.compile(r"^[0-9a-f]{12}$")
+
+# Letters that NFKD does not decompose into a base letter + combining mark.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text that keeps punctuation ('Écrit, Œuvre' -> 'ecrit, oeuvre')."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def normalize_text(text: str | None) -> str:
+    """Accent-, case-, punctuation- and whitespace-insensitive form of an answer.
+
+    Every run of characters other than ASCII letters and digits becomes one space:
+    "  Télé-expertise   intégrée au logiciel ? " -> "tele expertise integree au logiciel".
+    """
+    if text is None:
+        return ""
+    return _NON_WORD.sub(" ", fold(str(text))).strip()
+
+
+def answer_hash(text: str | None) -> str:
+    """First 12 hex characters of the SHA-256 of the normalised answer (UTF-8)."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
+def is_answer(text: object) -> bool:
+    """True when a cell holds an answer: something left after normalisation.
+
+    Cells holding only punctuation or spaces ("-", ".", "?") are how respondents
+    skip an optional question in a form; they are not counted as answers.
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return False
+    return normalize_text(str(text)) != ""

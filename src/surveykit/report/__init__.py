@@ -1,0 +1,1 @@
+"""The registry of reported values and the templated chapter."""

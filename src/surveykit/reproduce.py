@@ -1,0 +1,162 @@
+"""Reproduction report: every published number beside the value the pipeline regenerates.
+
+A number matches when the regenerated value lies in the interval of values that print as the
+published text at the table's precision (e.g. "5,7" with 1 decimal: [5,65 ; 5,75]). Each
+mismatch carries an explanation; p-values that the audit shows to be Monte-Carlo estimates are
+explained by that finding (the pipeline computes R's exact value instead).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+
+from .analysis.describe import ALL
+from .published import PublishedItem
+
+COLUMNS = ["ref", "kind", "quantity", "published", "regenerated", "regenerated_value", "match", "explanation"]
+STAT_OF = {"n": "n", "pct": "pct", "mean": "mean", "sd": "sd"}
+
+
+def _within(value: float, number) -> bool:
+    low, high = number.interval()
+    return low <= Fraction(value) <= high
+
+
+def _text(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+class Lookup:
+    """Regenerated values by (variable, level, group), read from the pipeline's outputs."""
+
+    def __init__(self, descriptives: pd.DataFrame, tests: pd.DataFrame, counts: pd.DataFrame):
+        self.descriptives = descriptives
+        self.tests = tests
+        self.counts = counts
+
+    def categorical(self, item: PublishedItem) -> dict[str, float] | None:
+        group = item.group or ALL
+        rows = self.descriptives[(self.descriptives["variable"] == item.variable)
+                                 & (self.descriptives["group"] == group)
+                                 & (self.descriptives["level"].isin(item.level))
+                                 & self.descriptives["mean"].isna()]
+        if rows.empty:
+            return None
+        first_table = rows["table"].iloc[0]
+        rows = rows[rows["table"] == first_table]
+        n = float(rows["n"].sum())
+        denominator = float(rows["denominator"].iloc[0])
+        return {"n": n, "pct": 100.0 * n / denominator if denominator else float("nan")}
+
+    def rank(self, item: PublishedItem) -> dict[str, float] | None:
+        rows = self.descriptives[(self.descriptives["variable"] == item.variable)
+                                 & (self.descriptives["level"] == str(item.rank))
+                                 & (self.descriptives["group"] == (item.group or ALL))]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        return {"n": float(row["n"]), "pct": float(row["pct"])}
+
+    def mean_sd(self, item: PublishedItem) -> dict[str, float] | None:
+        rows = self.descriptives[(self.descriptives["variable"] == item.variable)
+                                 & (self.descriptives["group"] == (item.group or ALL))
+                                 & self.descriptives["mean"].notna()]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        return {"mean": float(row["mean"]), "sd": float(row["sd"]), "n": float(row["n"])}
+
+    def category(self, item: PublishedItem) -> dict[str, float] | None:
+        rows = self.counts[(self.counts["question"] == item.question) & (self.counts["category"] == item.category)]
+        if rows.empty:
+            return None
+        return {"n": float(rows["n"].iloc[0]), "pct": float(rows["pct"].iloc[0])}
+
+    def answers(self, item: PublishedItem) -> dict[str, float] | None:
+        rows = self.counts[self.counts["question"] == item.question]
+        return None if rows.empty else {"n": float(rows["n_answers"].iloc[0])}
+
+    def p_value(self, item: PublishedItem) -> dict[str, float] | None:
+        rows = self.tests[(self.tests["variable"] == item.variable) & (self.tests["by"] == item.by)]
+        return None if rows.empty else {"p": float(rows["p_value"].iloc[0]), "test": rows["test"].iloc[0]}
+
+
+def _regenerated(lookup: Lookup, item: PublishedItem) -> dict | None:
+    return {"count": lookup.categorical, "rank_count": lookup.rank, "mean_sd": lookup.mean_sd,
+            "category_count": lookup.category, "answer_count": lookup.answers,
+            "p_value": lookup.p_value}[item.kind](item)
+
+
+def _explain_mismatch(item: PublishedItem, quantity: str, audit: pd.DataFrame) -> str:
+    """Why a published number is not regenerated, from the audit of the published numbers."""
+    reasons = []
+    if item.kind == "p_value":
+        lattice = audit[(audit["check"] == "treillis Monte-Carlo") & (audit["status"] != "ok")
+                        & audit["ref"].astype(str).str.contains(item.table, regex=False)]
+        if not lattice.empty:
+            reasons.append(f"valeur publiée = p simulée par Monte-Carlo ({lattice['recomputed'].iloc[0]}) ; "
+                           "le pipeline calcule la p exacte de R (fisher.test sans simulation)")
+        own = audit[(audit["ref"] == item.ref) & (audit["check"] != "répétition")]
+        reasons += [f"{r.check} : {r.explanation}" for r in own.itertuples() if r.status != "ok" or
+                    r.check == "p exact de Fisher"]
+    if item.qualifier:
+        reasons.append(f"borne publiée (« {item.qualifier} »)")
+    return " ; ".join(reasons) or "écart non expliqué : à examiner (données reconstruites ou transcription)"
+
+
+def _bound_ok(item: PublishedItem, value: float, number) -> bool:
+    if item.qualifier == "plus de":
+        return value > number.value
+    if item.qualifier == "moins de":
+        return value < number.value
+    return _within(value, number)
+
+
+def reproduce(items: list[PublishedItem], descriptives: pd.DataFrame, tests: pd.DataFrame,
+              counts: pd.DataFrame, audit: pd.DataFrame) -> pd.DataFrame:
+    """One row per published number: published text, regenerated value, match, explanation."""
+    lookup = Lookup(descriptives, tests, counts)
+    rows = []
+    for item in items:
+        regenerated = _regenerated(lookup, item)
+        for quantity, number in item.numbers.items():
+            value = None if regenerated is None else regenerated.get(quantity)
+            if value is None:
+                rows.append({"ref": item.ref, "kind": item.kind, "quantity": quantity, "published": number.text,
+                             "regenerated": "", "regenerated_value": float("nan"), "match": False,
+                             "explanation": "valeur absente des sorties du pipeline"})
+                continue
+            match = _bound_ok(item, value, number)
+            rows.append({"ref": item.ref, "kind": item.kind, "quantity": quantity, "published": number.text,
+                         "regenerated": _text(value, number.round_to), "regenerated_value": value, "match": match,
+                         "explanation": "" if match else _explain_mismatch(item, quantity, audit)})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def summary_markdown(table: pd.DataFrame, audit: pd.DataFrame, wave_label: str) -> str:
+    """The reproduction report for reviewers (French)."""
+    total, matched = len(table), int(table["match"].sum())
+    lines = [f"# Reproduction des résultats publiés — {wave_label}", "",
+             f"{matched} nombres publiés sur {total} sont retrouvés à la précision publiée "
+             f"({100 * matched / total:.1f} %).".replace(".", ",", 1) if total else "Aucun nombre publié.", ""]
+    by_kind = table.groupby("kind")["match"].agg(["sum", "count"])
+    lines += ["| type | retrouvés | total |", "|---|---:|---:|"]
+    lines += [f"| {kind} | {int(row['sum'])} | {int(row['count'])} |" for kind, row in by_kind.iterrows()]
+    mismatches = table[~table["match"]]
+    lines += ["", "## Écarts", ""]
+    if mismatches.empty:
+        lines.append("Aucun écart.")
+    else:
+        lines += ["| référence | grandeur | publié | recalculé | explication |", "|---|---|---:|---:|---|"]
+        lines += [f"| {r.ref} | {r.quantity} | {r.published} | {r.regenerated} | {r.explanation} |"
+                  for r in mismatches.itertuples()]
+    flagged = audit[audit["status"] != "ok"]
+    lines += ["", "## Audit des nombres publiés (GRIM, GRIMMER, p-values)", "",
+              f"{len(audit)} vérifications, {len(flagged)} signalements.", ""]
+    if not flagged.empty:
+        lines += ["| référence | vérification | statut | publié | recalculé | explication |",
+                  "|---|---|---|---:|---:|---|"]
+        lines += [f"| {r.ref} | {r.check} | {r.status} | {r.published} | {r.recomputed} | {r.explanation} |"
+                  for r in flagged.itertuples()]
+    return "\n".join(lines) + "\n"

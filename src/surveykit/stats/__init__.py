@@ -1,0 +1,44 @@
+"""Statistics that reproduce R 4.x: hypothesis tests, effect sizes, automatic test choice.
+
+Pure functions (no file I/O). See :mod:`.rtests`, :mod:`.effects`, :mod:`.choice`.
+"""
+from .choice import (
+    FORCED_REASON,
+    TestChoice,
+    choose_categorical,
+    choose_k_groups,
+    choose_two_groups,
+    run_forced,
+)
+from .effects import (
+    EffectSize,
+    ProportionCI,
+    cramers_v,
+    epsilon_squared,
+    hodges_lehmann,
+    rank_biserial,
+    wilson_ci,
+)
+from .rtests import (
+    DEFAULT_MAX_TABLES,
+    DEFAULT_MC_SEED,
+    TEST_NAMES,
+    TestResult,
+    anova_oneway,
+    chisq_test,
+    fisher_test,
+    kruskal_test,
+    p_adjust,
+    shapiro_test,
+    t_test,
+    wilcox_test,
+)
+
+__all__ = [
+    "DEFAULT_MAX_TABLES", "DEFAULT_MC_SEED", "FORCED_REASON", "TEST_NAMES",
+    "EffectSize", "ProportionCI", "TestChoice", "TestResult",
+    "anova_oneway", "chisq_test", "choose_categorical", "choose_k_groups", "choose_two_groups",
+    "cramers_v", "epsilon_squared", "fisher_test", "hodges_lehmann",
+    "kruskal_test", "p_adjust", "rank_biserial", "run_forced", "shapiro_test", "t_test",
+    "wilcox_test", "wilson_ci",
+]

@@ -1,0 +1,624 @@
+"""Hypothesis tests that give the same numbers as R 4.x (``stats`` package).
+
+Every function mirrors one R function, including its defaults, its special
+cases and its ``method`` string, so that a p-value printed by the pipeline can
+be checked against R line by line:
+
+========================  ==============================================
+Python                    R
+========================  ==============================================
+``fisher_test``           ``fisher.test(table)`` (exact, or simulated)
+``chisq_test``            ``chisq.test(table, correct = TRUE)``
+``wilcox_test``           ``wilcox.test(x, y, conf.int = ...)``
+``kruskal_test``          ``kruskal.test(list(...))``
+``t_test``                ``t.test(x, y, var.equal = ...)``
+``anova_oneway``          ``summary(aov(y ~ g))`` / ``oneway.test(var.equal = TRUE)``
+``shapiro_test``          ``shapiro.test(x)``
+``p_adjust``              ``p.adjust(p, method)``
+========================  ==============================================
+
+Missing values (NaN) are dropped first, as R's formula interface does with
+``na.omit``. Only the Monte Carlo Fisher test cannot reproduce R's numbers:
+it uses numpy's random generator instead of R's, so its p-value agrees with
+R's in distribution only (seed and number of replicates are recorded).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import special, stats
+
+from ._fexact import ExactTooLarge, fisher_rxc_pvalue
+from ._rmath import (
+    DBL_EPSILON,
+    log_factorials,
+    pwilcox,
+    qwilcox,
+    r_mean,
+    r_var,
+    uniroot,
+    zeroin,
+)
+
+TEST_NAMES = ("chisq", "fisher", "fisher_mc", "t_student", "t_welch", "wilcoxon", "anova", "kruskal", "shapiro")
+
+#: Seed used for Monte Carlo p-values when the caller gives none (results stay reproducible).
+DEFAULT_MC_SEED = 20260101
+
+#: Default work budget of the exact r x c Fisher computation (network arcs / path pairs).
+DEFAULT_MAX_TABLES = 5_000_000
+
+FISHER_METHOD = "Fisher's Exact Test for Count Data"
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """Outcome of one hypothesis test.
+
+    ``test`` is one of :data:`TEST_NAMES`; ``method`` is R's method string;
+    ``extra`` holds test-specific values (expected counts, estimates, CIs, ...).
+    """
+
+    __test__ = False  # not a pytest test class
+
+    test: str
+    statistic: float | None
+    df: float | None
+    p_value: float
+    method: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _clean_sample(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
+    """1-D float array without NaN (R's ``na.omit``)."""
+    arr = np.asarray(values, dtype=float).ravel()
+    return arr[~np.isnan(arr)]
+
+
+def _count_table(table: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
+    """Validate a contingency table like R: a matrix of non-negative finite counts."""
+    x = np.asarray(table, dtype=float)
+    if x.ndim != 2 or min(x.shape) < 2:
+        raise ValueError("le tableau doit avoir au moins 2 lignes et 2 colonnes")
+    if not np.all(np.isfinite(x)) or np.any(x < 0):
+        raise ValueError("les effectifs du tableau doivent être finis et positifs ou nuls")
+    return np.round(x)
+
+
+def drop_empty(table: np.ndarray) -> np.ndarray:
+    """Remove all-zero rows and columns (what R does before simulating)."""
+    x = np.asarray(table)
+    x = x[x.sum(axis=1) > 0]
+    return x[:, x.sum(axis=0) > 0]
+
+
+# --------------------------------------------------------------------------- Fisher
+
+
+def fisher_test(
+    table: Sequence[Sequence[float]] | np.ndarray,
+    *,
+    simulate: bool = False,
+    B: int = 2000,
+    seed: int | None = None,
+    max_tables: int = DEFAULT_MAX_TABLES,
+) -> TestResult:
+    """R's ``fisher.test`` (two-sided).
+
+    * 2 x 2: hypergeometric law with R's ``relErr = 1 + 1e-7`` rule; ``extra``
+      holds R's conditional maximum likelihood odds ratio (``estimate``).
+      R ignores ``simulate.p.value`` for 2 x 2 tables, and so does this.
+    * r x c: exact network algorithm (same value as R's FEXACT); if the network
+      would exceed ``max_tables`` work units, or when ``simulate`` is true, the
+      p-value is simulated like ``fisher.test(simulate.p.value = TRUE, B = B)``
+      (test name ``fisher_mc``; ``extra`` records ``B``, ``seed`` and why).
+    """
+    x = _count_table(table)
+    if x.sum() == 0:
+        raise ValueError("toutes les cellules du tableau sont nulles")
+    if x.shape == (2, 2):
+        return _fisher_2x2(x.astype(np.int64))
+    if simulate:
+        return _fisher_simulated(x, B, seed, reason="simulation demandée")
+    reduced = drop_empty(x).astype(np.int64)
+    if min(reduced.shape) < 2:
+        # a single non-empty row or column: every table with these margins is the observed one
+        return TestResult("fisher", None, None, 1.0, FISHER_METHOD, {"dropped_empty": True})
+    try:
+        p = fisher_rxc_pvalue(reduced, max_work=max_tables)
+    except ExactTooLarge:
+        return _fisher_simulated(x, B, seed, reason="calcul exact trop volumineux")
+    return TestResult("fisher", None, None, max(0.0, min(1.0, p)), FISHER_METHOD, {})
+
+
+def _dhyper_log(support: np.ndarray, m: int, n: int, k: int) -> np.ndarray:
+    """``dhyper(support, m, n, k, log = TRUE)``."""
+    return stats.hypergeom.logpmf(support, m + n, m, k)
+
+
+def _fisher_2x2(x: np.ndarray) -> TestResult:
+    m = int(x[:, 0].sum())
+    n = int(x[:, 1].sum())
+    k = int(x[0, :].sum())
+    x11 = int(x[0, 0])
+    lo = max(0, k - n)
+    hi = min(k, m)
+    support = np.arange(lo, hi + 1)
+    logdc = _dhyper_log(support, m, n, k)
+
+    def dnhyper(ncp: float) -> np.ndarray:
+        d = logdc + math.log(ncp) * support
+        d = np.exp(d - d.max())
+        return d / d.sum()
+
+    d = dnhyper(1.0)
+    rel_err = 1 + 10 ** (-7)
+    p = float(np.sum(d[d <= d[x11 - lo] * rel_err]))
+    estimate = _fisher_mle(x11, lo, hi, support, dnhyper)
+    return TestResult("fisher", None, None, p, FISHER_METHOD, {"estimate": estimate})
+
+
+def _fisher_mle(x11: int, lo: int, hi: int, support: np.ndarray, dnhyper) -> float:
+    """R's conditional MLE of the odds ratio (``uniroot`` on the conditional mean)."""
+    if x11 == lo:
+        return 0.0
+    if x11 == hi:
+        return math.inf
+
+    def mnhyper(ncp: float) -> float:
+        if ncp == 0:
+            return float(lo)
+        if ncp == math.inf:
+            return float(hi)
+        return float(np.sum(support * dnhyper(ncp)))
+
+    mu = mnhyper(1.0)
+    if mu > x11:
+        return uniroot(lambda t: mnhyper(t) - x11, 0.0, 1.0)
+    if mu < x11:
+        return 1.0 / uniroot(lambda t: mnhyper(1.0 / t) - x11, DBL_EPSILON, 1.0)
+    return 1.0
+
+
+def _fisher_simulated(x: np.ndarray, B: int, seed: int | None, reason: str) -> TestResult:
+    """Monte Carlo p-value with R's statistic and counting rule (Patefield tables)."""
+    reduced = drop_empty(x).astype(np.int64)
+    if reduced.shape[0] < 2:
+        raise ValueError("il faut au moins 2 marges de ligne non nulles")
+    if reduced.shape[1] < 2:
+        raise ValueError("il faut au moins 2 marges de colonne non nulles")
+    used_seed = DEFAULT_MC_SEED if seed is None else int(seed)
+    rng = np.random.default_rng(used_seed)
+    sims = stats.random_table(reduced.sum(axis=1), reduced.sum(axis=0)).rvs(
+        size=B, method="patefield", random_state=rng).astype(np.int64)
+    statistic = -float(special.gammaln(reduced + 1.0).sum())
+    fact = log_factorials(int(reduced.sum()))  # R's C code sums log(i) cumulatively
+    simulated = -fact[sims].sum(axis=(1, 2))
+    almost_one = 1 + 64 * DBL_EPSILON
+    p = (1 + int(np.sum(simulated <= statistic / almost_one))) / (B + 1)
+    method = f"{FISHER_METHOD} with simulated p-value\n\t (based on {B} replicates)"
+    extra = {"B": B, "seed": used_seed, "reason": reason}
+    return TestResult("fisher_mc", statistic, None, p, method, extra)
+
+
+# --------------------------------------------------------------------------- chi-squared
+
+
+def chisq_test(table: Sequence[Sequence[float]] | np.ndarray, correct: bool = True) -> TestResult:
+    """R's ``chisq.test(table, correct)`` for a contingency table.
+
+    Yates' correction only for 2 x 2 tables, with R's ``min(0.5, |O - E|)``.
+    Like R, an all-zero row or column gives NaN (drop it first).
+    """
+    x = _count_table(table)
+    n = x.sum()
+    if n == 0:
+        raise ValueError("au moins une cellule du tableau doit être positive")
+    expected = np.outer(x.sum(axis=1), x.sum(axis=0)) / n
+    method = "Pearson's Chi-squared test"
+    yates = 0.0
+    if correct and x.shape == (2, 2):
+        yates = float(min(0.5, np.min(np.abs(x - expected))))
+        if yates > 0:
+            method += " with Yates' continuity correction"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = float(np.sum((np.abs(x - expected) - yates) ** 2 / expected))
+    df = float((x.shape[0] - 1) * (x.shape[1] - 1))
+    p = float(stats.chi2.sf(statistic, df)) if not math.isnan(statistic) else math.nan
+    return TestResult("chisq", statistic, df, p, method, {"expected": expected})
+
+
+# --------------------------------------------------------------------------- Wilcoxon
+
+
+def wilcox_test(
+    x: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    exact: bool | None = None,
+    correct: bool = True,
+    conf_int: bool = False,
+    conf_level: float = 0.95,
+) -> TestResult:
+    """R's two-sample, two-sided ``wilcox.test(x, y, exact, correct, conf.int)``.
+
+    Exact distribution when ``exact`` is None and both groups have fewer than
+    50 values, or when ``exact`` is true, provided there are no ties; otherwise
+    the normal approximation with tie and continuity corrections. With
+    ``conf_int`` the Hodges-Lehmann estimate (``extra['estimate']``) and the
+    interval (``extra['conf_int']``) are computed as R does, including the
+    ``uniroot(tol = 1e-4)`` search of the asymptotic branch.
+    """
+    x = _finite(x)
+    y = _finite(y)
+    if x.size < 1:
+        raise ValueError("pas assez d'observations (non manquantes) dans 'x'")
+    if y.size < 1:
+        raise ValueError("pas assez d'observations dans 'y'")
+    nx, ny = float(x.size), float(y.size)
+    ranks = stats.rankdata(np.concatenate([x, y]))
+    w = float(ranks[: x.size].sum() - nx * (nx + 1) / 2)
+    if exact is None:
+        exact = nx < 50 and ny < 50
+    ties = np.unique(ranks).size != ranks.size
+    if exact and not ties:
+        return _wilcox_exact(x, y, w, conf_int, conf_level)
+    return _wilcox_normal(x, y, w, ranks, correct, conf_int, conf_level)
+
+
+def _finite(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """R's wilcox.test drops NA and then uses finite values only."""
+    arr = np.asarray(values, dtype=float).ravel()
+    return arr[np.isfinite(arr)]
+
+
+def _wilcox_exact(x: np.ndarray, y: np.ndarray, w: float, conf_int: bool, conf_level: float) -> TestResult:
+    nx, ny = x.size, y.size
+    if w > nx * ny / 2:
+        p = pwilcox(w - 1, nx, ny, lower_tail=False)
+    else:
+        p = pwilcox(w, nx, ny)
+    p = min(2 * p, 1.0)
+    extra: dict[str, Any] = {"exact": True}
+    if conf_int:
+        alpha = 1 - conf_level
+        diffs = np.sort(np.subtract.outer(x, y).ravel())
+        qu = qwilcox(alpha / 2, nx, ny)
+        if qu == 0:
+            qu = 1
+        ql = nx * ny - qu
+        achieved = 2 * pwilcox(qu - 1, nx, ny)
+        level = conf_level
+        if achieved - alpha > alpha / 2:
+            level = 1 - achieved
+        extra.update(estimate=float(np.median(diffs)),
+                     conf_int=(float(diffs[qu - 1]), float(diffs[ql])), conf_level=level)
+    return TestResult("wilcoxon", w, None, p, "Wilcoxon rank sum exact test", extra)
+
+
+def _tie_sigma(ranks: np.ndarray, nx: float, ny: float) -> float:
+    _, counts = np.unique(ranks, return_counts=True)
+    counts = counts.astype(float)
+    ties = float(np.sum(counts ** 3 - counts))
+    return math.sqrt((nx * ny / 12) * ((nx + ny + 1) - ties / ((nx + ny) * (nx + ny - 1))))
+
+
+def _wilcox_normal(x: np.ndarray, y: np.ndarray, w: float, ranks: np.ndarray, correct: bool,
+                   conf_int: bool, conf_level: float) -> TestResult:
+    nx, ny = float(x.size), float(y.size)
+    z = w - nx * ny / 2
+    sigma = _tie_sigma(ranks, nx, ny)
+    method = "Wilcoxon rank sum test"
+    correction = 0.0
+    if correct:
+        correction = float(np.sign(z)) * 0.5
+        method += " with continuity correction"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (z - correction) / sigma if sigma > 0 else (math.nan if z - correction == 0 else
+                                                         math.copysign(math.inf, z - correction))
+    p = math.nan if math.isnan(z) else 2 * min(float(stats.norm.cdf(z)), float(stats.norm.sf(z)))
+    extra: dict[str, Any] = {"exact": False, "z": z}
+    if conf_int:
+        estimate, ci = _wilcox_asymptotic_ci(x, y, correct, conf_level)
+        extra.update(estimate=estimate, conf_int=ci, conf_level=conf_level)
+    return TestResult("wilcoxon", w, None, p, method, extra)
+
+
+def _wilcox_asymptotic_ci(x: np.ndarray, y: np.ndarray, correct: bool,
+                          conf_level: float) -> tuple[float, tuple[float, float]]:
+    """R's asymptotic Hodges-Lehmann estimate and interval (uniroot, tol 1e-4)."""
+    nx, ny = float(x.size), float(y.size)
+    alpha = 1 - conf_level
+    mumin = float(x.min() - y.max())
+    mumax = float(x.max() - y.min())
+
+    def w_stat(d: float, use_correction: bool) -> float:
+        dr = stats.rankdata(np.concatenate([x - d, y]))
+        dz = float(dr[: x.size].sum()) - nx * (nx + 1) / 2 - nx * ny / 2
+        corr = float(np.sign(dz)) * 0.5 if use_correction else 0.0
+        sigma = _tie_sigma(dr, nx, ny)
+        if sigma == 0:
+            raise ValueError("impossible de calculer l'intervalle de confiance : toutes les observations sont égales")
+        return (dz - corr) / sigma
+
+    w_min = w_stat(mumin, correct)
+    w_max = w_stat(mumax, correct)
+
+    def root(zq: float) -> float:
+        f_lower = w_min - zq
+        if f_lower <= 0:
+            return mumin
+        f_upper = w_max - zq
+        if f_upper >= 0:
+            return mumax
+        return zeroin(lambda d: w_stat(d, correct) - zq, mumin, mumax, f_lower, f_upper, 1e-4)
+
+    lower = root(float(stats.norm.isf(alpha / 2)))
+    upper = root(float(stats.norm.ppf(alpha / 2)))
+    estimate = uniroot(lambda d: w_stat(d, False), mumin, mumax, tol=1e-4)
+    return estimate, (lower, upper)
+
+
+# --------------------------------------------------------------------------- Kruskal-Wallis
+
+
+def kruskal_test(groups: Sequence[Sequence[float] | np.ndarray]) -> TestResult:
+    """R's ``kruskal.test`` (tie-corrected H); groups left empty after NaN removal are dropped."""
+    samples = [s for s in (_clean_sample(g, "groupe") for g in groups) if s.size > 0]
+    if len(samples) < 2:
+        raise ValueError("toutes les observations sont dans le même groupe")
+    values = np.concatenate(samples)
+    n = float(values.size)
+    ranks = stats.rankdata(values)
+    bounds = np.cumsum([0] + [s.size for s in samples])
+    h = sum(float(ranks[a:b].sum()) ** 2 / (b - a) for a, b in zip(bounds[:-1], bounds[1:]))
+    _, counts = np.unique(values, return_counts=True)
+    counts = counts.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = float((12 * h / (n * (n + 1)) - 3 * (n + 1)) / (1 - np.sum(counts ** 3 - counts) / (n ** 3 - n)))
+    df = float(len(samples) - 1)
+    p = math.nan if math.isnan(statistic) else float(stats.chi2.sf(statistic, df))
+    return TestResult("kruskal", statistic, df, p, "Kruskal-Wallis rank sum test", {"n_groups": len(samples)})
+
+
+# --------------------------------------------------------------------------- t-test
+
+
+def t_test(
+    x: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    var_equal: bool = False,
+    conf_level: float = 0.95,
+) -> TestResult:
+    """R's two-sample, two-sided ``t.test(x, y, var.equal)`` (Welch by default)."""
+    x = _clean_sample(x, "x")
+    y = _clean_sample(y, "y")
+    nx, ny = x.size, y.size
+    if nx < 1 or (not var_equal and nx < 2):
+        raise ValueError("pas assez d'observations dans 'x'")
+    if ny < 1 or (not var_equal and ny < 2):
+        raise ValueError("pas assez d'observations dans 'y'")
+    if var_equal and nx + ny < 3:
+        raise ValueError("pas assez d'observations")
+    mx, my = r_mean(x), r_mean(y)
+    vx, vy = r_var(x), r_var(y)
+    if var_equal:
+        df = float(nx + ny - 2)
+        v = 0.0
+        if nx > 1:
+            v += (nx - 1) * vx
+        if ny > 1:
+            v += (ny - 1) * vy
+        v /= df
+        stderr = math.sqrt(v * (1 / nx + 1 / ny))
+    else:
+        se_x = math.sqrt(vx / nx)
+        se_y = math.sqrt(vy / ny)
+        stderr = math.sqrt(se_x ** 2 + se_y ** 2)
+    if stderr < 10 * DBL_EPSILON * max(abs(mx), abs(my)) or stderr == 0:
+        raise ValueError("les données sont pratiquement constantes")
+    if not var_equal:
+        df = stderr ** 4 / (se_x ** 4 / (nx - 1) + se_y ** 4 / (ny - 1))
+    t = (mx - my) / stderr
+    p = 2 * float(stats.t.cdf(-abs(t), df))
+    q = float(stats.t.ppf(1 - (1 - conf_level) / 2, df))
+    extra = {"estimate": (mx, my), "conf_int": ((t - q) * stderr, (t + q) * stderr),
+             "stderr": stderr, "conf_level": conf_level}
+    if var_equal:
+        return TestResult("t_student", t, df, p, " Two Sample t-test", extra)
+    return TestResult("t_welch", t, df, p, "Welch Two Sample t-test", extra)
+
+
+# --------------------------------------------------------------------------- one-way ANOVA
+
+
+def anova_oneway(groups: Sequence[Sequence[float] | np.ndarray]) -> TestResult:
+    """Classical one-way ANOVA F test, as ``summary(aov(y ~ g))``.
+
+    Equals ``oneway.test(var.equal = TRUE)`` whenever every group has at least
+    two values (oneway.test refuses smaller groups; aov does not).
+    """
+    samples = [s for s in (_clean_sample(g, "groupe") for g in groups) if s.size > 0]
+    k = len(samples)
+    n = sum(s.size for s in samples)
+    if k < 2:
+        raise ValueError("il faut au moins 2 groupes non vides")
+    if n <= k:
+        raise ValueError("pas assez d'observations (aucun degré de liberté résiduel)")
+    grand = r_mean(np.concatenate(samples))
+    means = [r_mean(s) for s in samples]
+    ss_between = math.fsum(s.size * (m - grand) ** 2 for s, m in zip(samples, means))
+    ss_within = math.fsum(math.fsum((s - m) ** 2) for s, m in zip(samples, means))
+    df1, df2 = float(k - 1), float(n - k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = float(np.float64(ss_between / df1) / np.float64(ss_within / df2))
+    p = math.nan if math.isnan(statistic) else float(stats.f.sf(statistic, df1, df2))
+    extra = {"df_denominator": df2, "ss_between": ss_between, "ss_within": ss_within}
+    return TestResult("anova", statistic, df1, p, "One-way analysis of means", extra)
+
+
+# --------------------------------------------------------------------------- Shapiro-Wilk
+
+_C1 = (0.0, 0.221157, -0.147981, -2.07119, 4.434685, -2.706056)
+_C2 = (0.0, 0.042981, -0.293762, -1.752461, 5.682633, -3.582633)
+_C3 = (0.544, -0.39978, 0.025054, -6.714e-4)
+_C4 = (1.3822, -0.77857, 0.062767, -0.0020322)
+_C5 = (-1.5861, -0.31082, -0.083751, 0.0038915)
+_C6 = (-0.4803, -0.082676, 0.0030302)
+_G = (-2.273, 0.459)
+
+
+def _poly(cc: Sequence[float], x: float) -> float:
+    """AS 181.2 polynomial evaluation in R's order (Horner from the top)."""
+    result = cc[0]
+    if len(cc) > 1:
+        p = x * cc[-1]
+        for j in range(len(cc) - 2, 0, -1):
+            p = (p + cc[j]) * x
+        result += p
+    return result
+
+
+def _swilk_coefficients(n: int) -> list[float]:
+    """Coefficients a[1..n/2] of AS R94 (index 0 unused, as in R's C code)."""
+    nn2 = n // 2
+    a = [0.0] * (nn2 + 1)
+    if n == 3:
+        a[1] = 0.70710678
+        return a
+    an25 = n + 0.25
+    summ2 = 0.0
+    for i in range(1, nn2 + 1):
+        a[i] = float(special.ndtri((i - 0.375) / an25))
+        summ2 += a[i] * a[i]
+    summ2 *= 2.0
+    ssumm2 = math.sqrt(summ2)
+    rsn = 1.0 / math.sqrt(n)
+    a1 = _poly(_C1, rsn) - a[1] / ssumm2
+    if n > 5:
+        i1 = 3
+        a2 = -a[2] / ssumm2 + _poly(_C2, rsn)
+        fac = math.sqrt((summ2 - 2.0 * (a[1] * a[1]) - 2.0 * (a[2] * a[2]))
+                        / (1.0 - 2.0 * (a1 * a1) - 2.0 * (a2 * a2)))
+        a[2] = a2
+    else:
+        i1 = 2
+        fac = math.sqrt((summ2 - 2.0 * (a[1] * a[1])) / (1.0 - 2.0 * (a1 * a1)))
+    a[1] = a1
+    for i in range(i1, nn2 + 1):
+        a[i] /= -fac
+    return a
+
+
+def _swilk(x: np.ndarray) -> tuple[float, float]:
+    """W and its p-value for sorted ``x``: a line-by-line port of R's ``swilk.c`` (AS R94)."""
+    n = x.size
+    a = _swilk_coefficients(n)
+    rng = float(x[-1] - x[0])
+    if rng < 1e-19:
+        raise ValueError("toutes les valeurs de 'x' sont identiques")
+    xs = [float(v) / rng for v in x]
+    sx = xs[0]
+    sa = -a[1]
+    i, j = 1, n - 1
+    while i < n:
+        sx += xs[i]
+        i += 1
+        if i != j:
+            sa += _sign(i - j) * a[min(i, j)]
+        j -= 1
+    sa /= n
+    sx /= n
+    ssa = ssx = sax = 0.0
+    j = n - 1
+    for i in range(n):
+        asa = (_sign(i - j) * a[1 + min(i, j)] - sa) if i != j else -sa
+        xsx = xs[i] - sx
+        ssa += asa * asa
+        ssx += xsx * xsx
+        sax += asa * xsx
+        j -= 1
+    ssassx = math.sqrt(ssa * ssx)
+    w1 = (ssassx - sax) * (ssassx + sax) / (ssa * ssx)
+    w = 1.0 - w1
+    return w, _swilk_pvalue(n, w, w1)
+
+
+def _sign(v: int) -> float:
+    return float((v > 0) - (v < 0))
+
+
+def _swilk_pvalue(n: int, w: float, w1: float) -> float:
+    if n == 3:
+        pi6 = 1.90985931710274
+        stqr = 1.04719755119660
+        return max(pi6 * (math.asin(math.sqrt(w)) - stqr), 0.0)
+    y = math.log(w1)
+    xx = math.log(n)
+    if n <= 11:
+        gamma = _poly(_G, n)
+        if y >= gamma:
+            return 1e-99
+        y = -math.log(gamma - y)
+        m = _poly(_C3, n)
+        s = math.exp(_poly(_C4, n))
+    else:
+        m = _poly(_C5, xx)
+        s = math.exp(_poly(_C6, xx))
+    return float(stats.norm.sf((y - m) / s))
+
+
+def shapiro_test(x: Sequence[float] | np.ndarray) -> TestResult:
+    """R's ``shapiro.test(x)`` (AS R94 as coded in R, not scipy's variant)."""
+    values = np.sort(_clean_sample(x, "x"))
+    n = values.size
+    if n < 3 or n > 5000:
+        raise ValueError("la taille de l'échantillon doit être comprise entre 3 et 5000")
+    rng = float(values[-1] - values[0])
+    if rng == 0:
+        raise ValueError("toutes les valeurs de 'x' sont identiques")
+    if rng < 1e-10:
+        values = values / rng
+    w, p = _swilk(values)
+    return TestResult("shapiro", w, None, p, "Shapiro-Wilk normality test", {"n": n})
+
+
+# --------------------------------------------------------------------------- p.adjust
+
+
+def p_adjust(p: Sequence[float] | np.ndarray, method: str) -> np.ndarray:
+    """R's ``p.adjust(p, method)`` for "holm", "BH" (alias "fdr"), "bonferroni", "none".
+
+    NaN entries stay NaN and do not count in the number of tests, as in R.
+    """
+    values = np.asarray(p, dtype=float).ravel()
+    out = values.copy()
+    ok = ~np.isnan(values)
+    q = values[ok]
+    n = q.size
+    if method == "fdr":
+        method = "BH"
+    if method not in ("holm", "BH", "bonferroni", "none"):
+        raise ValueError(f"méthode d'ajustement inconnue : {method!r}")
+    if n <= 1 or method == "none":
+        return out
+    if method == "bonferroni":
+        adjusted = np.minimum(1.0, n * q)
+    elif method == "holm":
+        order = np.argsort(q, kind="stable")
+        i = np.arange(1, n + 1)
+        adjusted = np.empty(n)
+        adjusted[order] = np.minimum(1.0, np.maximum.accumulate((n - i + 1) * q[order]))
+    else:
+        order = np.argsort(-q, kind="stable")
+        i = np.arange(n, 0, -1)
+        adjusted = np.empty(n)
+        adjusted[order] = np.minimum(1.0, np.minimum.accumulate(n / i * q[order]))
+    out[ok] = adjusted
+    return out

@@ -1,0 +1,78 @@
+"""Rules recode_wave and coding_reliability: open answers → categories, from committed decisions."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from ..codebook import load_codebook
+from ..errors import InputError
+from ..io import read_responses, write_csv
+from ..recoding.files import code_wave_files, coding_sheet_files, reliability_files
+
+MAIN_CODER_SUFFIX = "_main"
+
+
+def asked_counts(responses: pd.DataFrame, codebook: str) -> dict[str, int]:
+    """How many analysed respondents were shown each question (skip logic of the codebook)."""
+    book = load_codebook(codebook)
+    counts = {}
+    for question in book.questions:
+        shown = pd.Series(True, index=responses.index)
+        for variable, value in question.asked_if.items():
+            shown &= responses[variable] == value
+        counts[question.id] = int(shown.sum())
+    return counts
+
+
+def _earlier(files: list[str]) -> dict[str, list[str]]:
+    """Group earlier waves' decision files by wave folder name, oldest wave first."""
+    waves: dict[str, list[str]] = {}
+    for path in files:
+        waves.setdefault(Path(path).parent.name, []).append(path)
+    return waves
+
+
+def main_decisions(files: list[str]) -> list[str]:
+    """The main coder's files; a wave's other files are second coders used for reliability only."""
+    main = [f for f in files if Path(f).stem.endswith(MAIN_CODER_SUFFIX)]
+    return main or files[:1]
+
+
+def _categories_dir(inputs) -> str:
+    """The folder of the category codebooks (the rule lists its files as inputs)."""
+    return str(Path(inputs.categories[0]).parent)
+
+
+def recode(inputs, outputs, params, logger: logging.Logger) -> None:
+    decisions = main_decisions(list(inputs.decisions))
+    result = code_wave_files(inputs.responses, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
+                             outputs.review, earlier=_earlier(list(inputs.earlier)),
+                             allow_suggestions=params.allow_suggestions, strict=params.strict)
+    for message in result.messages:
+        logger.warning(message)
+    counts = pd.read_csv(outputs.counts)
+    asked = asked_counts(read_responses(inputs.responses), inputs.codebook)
+    counts["n_asked"] = counts["question"].map(asked)
+    write_csv(counts, outputs.counts)
+    coding_sheet_files(inputs.responses, _categories_dir(inputs), decisions, outputs.sheet, coder="",
+                       earlier=_earlier(list(inputs.earlier)))
+    logger.info("coded %d answers from %s; %d left to review", len(result.coded_answers),
+                ", ".join(decisions) or "no decision file", len(result.to_review))
+
+
+def reliability(inputs, outputs, params, logger: logging.Logger) -> None:
+    files = list(inputs.decisions)
+    main = main_decisions(files)
+    others = [f for f in files if f not in main]
+    if not main or not others:
+        for path in (outputs.per_category, outputs.overall, outputs.disagreements):
+            write_csv(pd.DataFrame({"note": ["pas de second codeur pour cette vague"]}), path)
+        logger.info("no second coder: reliability not computed")
+        return
+    if len(others) > 1:
+        raise InputError(f"{', '.join(others)}: one second coder per wave is supported; found {len(others)}")
+    reliability_files(main[0], others[0], _categories_dir(inputs), outputs.per_category, outputs.overall,
+                      outputs.disagreements)
+    logger.info("reliability of %s vs %s", main[0], others[0])

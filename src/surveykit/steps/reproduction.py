@@ -1,0 +1,33 @@
+"""Rule reproduction_report: published numbers vs regenerated ones, and the audit of the published numbers."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from ..audit import audit_published
+from ..io import write_csv
+from ..published import load_published
+from ..reproduce import reproduce, summary_markdown
+
+
+def _tidy(path: str) -> pd.DataFrame:
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
+    frame[["level", "group"]] = frame[["level", "group"]].fillna("")
+    return frame
+
+
+def run(inputs, outputs, params, logger: logging.Logger) -> None:
+    items = load_published(inputs.published)
+    audit = audit_published(items)
+    table = reproduce(items, _tidy(inputs.descriptives), pd.read_csv(inputs.tests), pd.read_csv(inputs.counts),
+                      audit)
+    write_csv(table, outputs.csv)
+    write_csv(audit, outputs.audit)
+    Path(outputs.markdown).write_text(summary_markdown(table, audit, params.wave["label"]), encoding="utf-8")
+    logger.info("reproduced %d of %d published numbers; %d audit flags", int(table["match"].sum()), len(table),
+                int((audit["status"] != "ok").sum()))
+    for row in table[~table["match"]].itertuples():
+        logger.warning("not reproduced: %s %s published %s regenerated %s — %s", row.ref, row.quantity,
+                       row.published, row.regenerated, row.explanation)

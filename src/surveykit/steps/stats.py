@@ -1,0 +1,55 @@
+"""Rules analyse_wave and format_tables."""
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from ..analysis.format import format_table
+from ..analysis.plan import load_plan
+from ..analysis.run import run_plan
+from ..codebook import load_codebook
+from ..io import read_responses, write_csv, write_json
+
+
+def analyse_wave(responses: str, codebook: str, plan: str, descriptives: str, tests: str, seed: int,
+                 logger: logging.Logger) -> None:
+    """Every table of the plan (tidy) and every comparison (tests.csv)."""
+    book = load_codebook(codebook)
+    result = run_plan(read_responses(responses), book, load_plan(plan, book), seed)
+    tidy = pd.concat(result.tables.values(), ignore_index=True)
+    write_csv(tidy, descriptives)
+    write_csv(result.tests, tests)
+    for row in result.tests.itertuples():
+        logger.info("%s %s by %s: %s p=%.6g (%s)", row.table, row.variable, row.by, row.test, row.p_value, row.reason)
+
+
+def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
+                  logger: logging.Logger) -> None:
+    """French tables (one CSV each, and all of them with titles and footnotes in one JSON)."""
+    book = load_codebook(codebook)
+    the_plan = load_plan(plan, book)
+    tidy = pd.read_csv(descriptives, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
+    tidy[["level", "group"]] = tidy[["level", "group"]].fillna("")
+    test_rows = pd.read_csv(tests)
+    formatted = {}
+    for spec in the_plan.tables:
+        table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
+        write_csv(table, f"{out_dir}/{spec.id}.csv")
+        formatted[spec.id] = {"number": spec.number, "title": spec.title, "kind": spec.kind,
+                              "columns": list(table.columns), "rows": table.to_numpy().tolist(), "footnote": note}
+        logger.info("formatted %s (%d rows)", spec.id, len(table))
+    write_json(formatted, out_json)
+
+
+def run_analyse(inputs, outputs, params, logger) -> None:
+    analyse_wave(inputs.responses, inputs.codebook, inputs.plan, outputs.descriptives, outputs.tests,
+                 params.seed, logger)
+
+
+def run_format(inputs, outputs, params, logger) -> None:
+    format_tables(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
+                  params.out_dir, logger)
+
+
+__all__ = ["analyse_wave", "format_tables"]

@@ -1,0 +1,42 @@
+# Stage 2: recoding of open answers into categories (decisions are committed, suggestions only suggest).
+
+
+# Code every open answer from the wave's committed decisions (and earlier waves'); list what is left.
+rule recode_wave:
+    input:
+        responses="results/{wave}/clean/responses.csv",
+        codebook=STUDY["codebook"],
+        categories=expand("{folder}/{question}.yaml", folder=STUDY["categories_dir"], question=OPEN_QUESTIONS),
+        decisions=coding_files,
+        earlier=earlier_coding_files,
+    output:
+        coded="results/{wave}/recoding/coded_answers.csv",
+        counts="results/{wave}/recoding/counts.csv",
+        review="results/{wave}/recoding/to_review.csv",
+        sheet="results/{wave}/recoding/coding_sheet.xlsx",
+    params:
+        allow_suggestions=config["recoding"]["allow_suggestions"],
+        strict=config["recoding"]["strict"],
+    log:
+        "results/logs/{wave}/recode_wave.log",
+    benchmark:
+        "results/benchmarks/{wave}/recode_wave.tsv"
+    script:
+        "../../scripts/recode_wave.py"
+
+
+# Agreement between the main coder and a second coder (Cohen's kappa, Krippendorff's alpha).
+rule coding_reliability:
+    input:
+        decisions=coding_files,
+        categories=expand("{folder}/{question}.yaml", folder=STUDY["categories_dir"], question=OPEN_QUESTIONS),
+    output:
+        per_category="results/{wave}/recoding/reliability_per_category.csv",
+        overall="results/{wave}/recoding/reliability_overall.csv",
+        disagreements="results/{wave}/recoding/disagreements.csv",
+    log:
+        "results/logs/{wave}/coding_reliability.log",
+    benchmark:
+        "results/benchmarks/{wave}/coding_reliability.tsv"
+    script:
+        "../../scripts/coding_reliability.py"
