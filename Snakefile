@@ -15,6 +15,7 @@ include: "workflow/rules/stats.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/manuscript.smk"
 include: "workflow/rules/reproduction.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:

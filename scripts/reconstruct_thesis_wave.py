@@ -59,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_export:
         write_export(recon.table, args.codebook, args.export)
     checks = verify(recon.table, pub, book, answers)
-    sources = {name: _relative(getattr(args, name)) for name in DEFAULTS if name not in ("report",)}
+    skipped = {"report"} | ({"export"} if args.no_export else set())
+    sources = {name: _relative(getattr(args, name)) for name in DEFAULTS if name not in skipped}
     text = render(checks, solver_lines(recon), recon.findings, report_header(args.seed, recon, sources))
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")
-    print(text)
+    sys.stdout.write(text)
     print(f"[{time.perf_counter() - started:.1f} s] {args.out}", file=sys.stderr)
     return 0
 

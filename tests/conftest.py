@@ -36,3 +36,13 @@ def write_rows(path: Path, rows: list[list[str]], delimiter: str = ",", encoding
 def tree_hashes(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """The whole pipeline run once, on a scratch copy of the project with its configured waves."""
+    from pipeline_helpers import make_project, snakemake
+
+    project = make_project(tmp_path_factory.mktemp("built"))
+    snakemake(project)
+    return project

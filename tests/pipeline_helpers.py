@@ -10,7 +10,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
-COPIED = ("Snakefile", "config.yaml", "workflow", "scripts", "data", "manuscript", "tests/fixtures")
+COPIED = ("Snakefile", "config.yaml", "requirements.txt", "workflow", "scripts", "src", "data", "manuscript",
+          "tests/fixtures")
 
 
 def make_project(tmp_path: Path, config_update: dict | None = None) -> Path:

@@ -65,4 +65,6 @@ def assert_r(actual: Any, expected: Any, rel: float = REL, abs_tol: float = 0.0,
     if math.isinf(e):
         assert a == e, f"{what}: R gives {e}, got {a!r}"
         return
-    assert abs(a - e) <= max(rel * abs(e), abs_tol), f"{what}: got {a!r}, R gives {e!r} (rel. diff {abs(a - e) / max(abs(e), 1e-300):.2e})"
+    gap = abs(a - e)
+    assert gap <= max(rel * abs(e), abs_tol), \
+        f"{what}: got {a!r}, R gives {e!r} (rel. diff {gap / max(abs(e), 1e-300):.2e})"

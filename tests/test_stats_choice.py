@@ -102,9 +102,11 @@ def test_two_group_reference_has_both_outcomes():
 
 
 def test_two_group_reason_for_tiny_group_uses_labels():
-    res = choice.choose_two_groups([1.0, 2.0], [2, 3, 3, 4, 6, 8, 2, 5], labels=["utilisateurs", "non-utilisateurs"])
+    res = choice.choose_two_groups([1.0, 2.0], [2, 3, 3, 4, 6, 8, 2, 5],
+                                   labels=["utilisateurs", "non-utilisateurs"])
     assert "utilisateurs : n = 2 < 3, normalité non testable" in res.reason
-    assert res.reason.endswith("normalité non vérifiable dans au moins un groupe → test de Wilcoxon-Mann-Whitney")
+    assert res.reason.endswith("normalité non vérifiable dans au moins un groupe"
+                               " → test de Wilcoxon-Mann-Whitney")
     assert res.checks["shapiro_p"][0] is None
 
 
@@ -160,3 +162,11 @@ def test_forced_test_input_errors():
         choice.run_forced("fisher", x=[1, 2])
     with pytest.raises(ValueError):
         choice.run_forced("mcnemar", table=[[1, 2], [3, 4]])
+
+
+def test_two_group_choice_can_use_student_as_the_thesis_words_it():
+    ref = case("t_test", "ages_like_student")
+    res = choice.choose_two_groups(vec(ref["inputs"]["x"]), vec(ref["inputs"]["y"]), var_equal=True)
+    assert res.result.test == "t_student"
+    assert res.reason.endswith("→ test t de Student")
+    assert_r(res.result.p_value, ref["values"]["p_value"])

@@ -221,10 +221,19 @@ def test_kruskal_matches_r(ref):
     assert_r(res.p_value, v["p_value"], what="p")
 
 
+# Documented exception: for constant data summary(aov()) prints an F made of QR rounding
+# residues (F = 1.8, p = 0.27 for list(c(1, 1), c(1, 1, 1))); oneway.test and we give NaN.
+AOV_ROUNDING_NOISE = {"all_tied"}
+
+
 @pytest.mark.parametrize("ref", cases("anova") + cases("oneway"))
 def test_anova_matches_r(ref):
     res = rtests.anova_oneway([vec(g) for g in ref["inputs"]["groups"]])
     v = ref["values"]
+    if ref["group"] == "anova" and ref["id"] in AOV_ROUNDING_NOISE:
+        assert math.isnan(res.statistic) and math.isnan(res.p_value)
+        assert case("oneway", ref["id"])["values"]["p_value"] is None
+        return
     assert res.test == "anova"
     assert res.method == "One-way analysis of means"
     assert_r(res.statistic, v["statistic"], abs_tol=1e-12, what="F")
@@ -287,3 +296,9 @@ def test_result_is_frozen():
     with pytest.raises(AttributeError):
         res.p_value = 0.5
     assert res.test in rtests.TEST_NAMES
+
+
+def test_wilcox_forced_exact_on_huge_samples_refuses_instead_of_hanging():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="exact=False"):
+        rtests.wilcox_test(rng.normal(size=300), rng.normal(size=400), exact=True)

@@ -32,3 +32,29 @@ def read_responses(path: str | Path) -> pd.DataFrame:
         if len(filled) and filled.str.fullmatch(r"-?\d+").all():
             frame[column] = pd.array([int(v) if v != "" else None for v in values], dtype="Int64")
     return frame
+
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a ZIP entry can hold
+FIXED_ISO_TIME = "1980-01-01T00:00:00Z"
+
+
+def pin_office_file(path: str | Path) -> None:
+    """Make an .xlsx/.docx byte-identical across runs: fixed entry dates, fixed document dates.
+
+    Office files are ZIP archives whose entries carry the time of writing, and whose
+    docProps/core.xml records creation and modification times; both are pinned here."""
+    import re
+    import zipfile
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info, data in sorted(entries, key=lambda e: e[0].filename):
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + FIXED_ISO_TIME.encode() + rb"\g<2>", data)
+            pinned = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            pinned.compress_type = zipfile.ZIP_DEFLATED
+            pinned.external_attr = 0o644 << 16
+            archive.writestr(pinned, data)

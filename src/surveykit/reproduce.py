@@ -100,12 +100,13 @@ def _explain_mismatch(item: PublishedItem, quantity: str, audit: pd.DataFrame) -
         own = audit[(audit["ref"] == item.ref) & (audit["check"] != "répétition")]
         reasons += [f"{r.check} : {r.explanation}" for r in own.itertuples() if r.status != "ok" or
                     r.check == "p exact de Fisher"]
-    if item.qualifier:
-        reasons.append(f"borne publiée (« {item.qualifier} »)")
     return " ; ".join(reasons) or "écart non expliqué : à examiner (données reconstruites ou transcription)"
 
 
-def _bound_ok(item: PublishedItem, value: float, number) -> bool:
+def _bound_ok(item: PublishedItem, quantity: str, value: float, number) -> bool:
+    """Within rounding of the printed number; a qualified percentage ("plus de 90 %") is a bound."""
+    if quantity != "pct":
+        return _within(value, number)
     if item.qualifier == "plus de":
         return value > number.value
     if item.qualifier == "moins de":
@@ -118,7 +119,8 @@ def reproduce(items: list[PublishedItem], descriptives: pd.DataFrame, tests: pd.
     """One row per published number: published text, regenerated value, match, explanation."""
     lookup = Lookup(descriptives, tests, counts)
     rows = []
-    for item in items:
+    explained: dict[tuple, tuple[str, str]] = {}  # same number in a table: (ref, explanation)
+    for item in sorted(items, key=lambda i: i.is_text):
         regenerated = _regenerated(lookup, item)
         for quantity, number in item.numbers.items():
             value = None if regenerated is None else regenerated.get(quantity)
@@ -127,11 +129,20 @@ def reproduce(items: list[PublishedItem], descriptives: pd.DataFrame, tests: pd.
                              "regenerated": "", "regenerated_value": float("nan"), "match": False,
                              "explanation": "valeur absente des sorties du pipeline"})
                 continue
-            match = _bound_ok(item, value, number)
+            match = _bound_ok(item, quantity, value, number)
+            key = (item.kind, item.subject, item.level, item.by, item.group, item.category, item.rank, quantity)
+            explanation = ""
+            if not match and item.is_text and key in explained:
+                explanation = "même nombre que {} : {}".format(*explained[key])
+            elif not match:
+                explanation = _explain_mismatch(item, quantity, audit)
+                explained.setdefault(key, (item.ref, explanation))
             rows.append({"ref": item.ref, "kind": item.kind, "quantity": quantity, "published": number.text,
                          "regenerated": _text(value, number.round_to), "regenerated_value": value, "match": match,
-                         "explanation": "" if match else _explain_mismatch(item, quantity, audit)})
-    return pd.DataFrame(rows, columns=COLUMNS)
+                         "explanation": explanation})
+    order = {item.ref: position for position, item in enumerate(items)}
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    return frame.sort_values("ref", key=lambda refs: refs.map(order), kind="stable").reset_index(drop=True)
 
 
 def summary_markdown(table: pd.DataFrame, audit: pd.DataFrame, wave_label: str) -> str:

@@ -230,7 +230,8 @@ k_samples <- list(
   ranks_only = list(c(1, 4, 7), c(2, 5, 8), c(3, 6, 9)),
   int_counts = list(sample(0:3, 20, TRUE), sample(0:4, 22, TRUE), sample(1:4, 19, TRUE)),
   five_groups_small = list(c(1, 2), c(2, 3, 3), c(4, 4), c(5, 6), c(6, 7, 8)),
-  decimals = list(c(0.1, 0.25, 0.33), c(0.5, 0.45, 0.41, 0.6), c(0.12, 0.9, 0.77))
+  decimals = list(c(0.1, 0.25, 0.33), c(0.5, 0.45, 0.41, 0.6), c(0.12, 0.9, 0.77)),
+  all_tied = list(c(1, 1), c(1, 1, 1))
 )
 for (id in names(k_samples)) {
   gs <- k_samples[[id]]

@@ -6,6 +6,7 @@ rule clean_wave:
     input:
         export=wave_export,
         codebook=config["study"]["codebook"],
+        code=package_code("clean", "codebook", "forms", "io"),
     output:
         responses="results/{wave}/clean/responses.csv",
         excluded="results/{wave}/clean/excluded.csv",

@@ -25,6 +25,17 @@ wildcard_constraints:
     figure="|".join(sorted(FIGURES)),
 
 
+def package_code(*modules):
+    """Source files of the surveykit modules a step runs, so that editing that code reruns that step only.
+
+    Snakemake tracks the rule's own script; the logic lives in the package, so rules list it as input."""
+    files = []
+    for module in modules:
+        path = Path("src/surveykit") / module
+        files += sorted(str(p) for p in path.rglob("*.py")) if path.is_dir() else [f"{path}.py"]
+    return files
+
+
 def wave_export(wildcards):
     """Raw export of a wave, as declared in config.yaml."""
     return config["waves"][wildcards.wave]["export"]
@@ -85,6 +96,36 @@ def all_outputs():
             "manuscript/build/{wave}/resultats.html",
             "manuscript/build/{wave}/resultats.docx",
             "results/{wave}/recoding/reliability_overall.csv",
+            "results/{wave}/provenance.json",
         ],
         wave=WAVES,
     )
+
+
+def _pattern(item):
+    """An input or output as written in its rule; input functions are named, not called."""
+    return f"<{getattr(item, '__name__', 'function')}()>" if callable(item) else str(item)
+
+
+def rule_graph(wildcards):
+    """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
+    graph = []
+    for step in sorted(workflow.rules, key=lambda r: r.name):
+        outputs = [str(o) for o in step.output]
+        if not any("{wave}" in o for o in outputs):
+            continue
+        graph.append({
+            "rule": step.name,
+            "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
+            "inputs": [_pattern(i).replace("{wave}", wildcards.wave) for i in step.input],
+        })
+    return graph
+
+
+def config_slice(wildcards):
+    """The part of config.yaml that shapes this wave's results."""
+    return {key: config[key] for key in sorted(config) if key != "waves"} | {"wave": wave_config(wildcards)}
+
+
+def study_files(wildcards):
+    return [STUDY[key] for key in ("codebook", "analysis_plan", "figures", "adoption_references")]

@@ -5,6 +5,7 @@
 rule draw_figure:
     input:
         unpack(figure_inputs),
+        code=package_code("figures", "steps/figures"),
     output:
         png="results/{wave}/figures/{figure}.png",
         svg="results/{wave}/figures/{figure}.svg",

@@ -14,6 +14,7 @@ rule render_chapter:
         plan=STUDY["analysis_plan"],
         figures=STUDY["figures"],
         figure_files=figure_files,
+        code=package_code("report", "fmt", "steps/manuscript"),
     output:
         markdown="manuscript/build/{wave}/resultats.md",
         registry="results/{wave}/report/registry.csv",

@@ -9,6 +9,7 @@ rule recode_wave:
         categories=expand("{folder}/{question}.yaml", folder=STUDY["categories_dir"], question=OPEN_QUESTIONS),
         decisions=coding_files,
         earlier=earlier_coding_files,
+        code=package_code("recoding", "steps/recode"),
     output:
         coded="results/{wave}/recoding/coded_answers.csv",
         counts="results/{wave}/recoding/counts.csv",

@@ -7,6 +7,7 @@ rule analyse_wave:
         responses="results/{wave}/clean/responses.csv",
         codebook=config["study"]["codebook"],
         plan=config["study"]["analysis_plan"],
+        code=package_code("analysis/describe", "analysis/compare", "analysis/run", "analysis/plan", "stats"),
     output:
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
@@ -27,6 +28,7 @@ rule format_tables:
         tests="results/{wave}/stats/tests.csv",
         codebook=config["study"]["codebook"],
         plan=config["study"]["analysis_plan"],
+        code=package_code("analysis/format", "fmt", "steps/stats"),
     output:
         tables="results/{wave}/tables/tables.json",
         csv=expand("results/{{wave}}/tables/{table}.csv", table=TABLE_IDS),

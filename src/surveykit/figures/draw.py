@@ -102,21 +102,22 @@ def diffusion_curve(adoption_rate: float, wave_label: str, references: dict, tit
     fig, ax = plt.subplots(figsize=(8, 4.5))
     x = np.linspace(-3.2, 3.2, 400)
     ax.fill_between(x, stats.norm.pdf(x) / stats.norm.pdf(0) * 100, color=PALETTE[0], alpha=0.15, linewidth=0)
-    ax.plot(x, stats.norm.cdf(x) * 100, color=PALETTE[0], linewidth=2, label="Adoption cumulée (%)")
+    ax.plot(x, stats.norm.cdf(x) * 100, color=PALETTE[0], linewidth=2)
     bounds = np.cumsum([0.0] + [c["share"] for c in references["rogers_categories"]])
     for left, right, category in zip(bounds[:-1], bounds[1:], references["rogers_categories"]):
         z_left, z_right = stats.norm.ppf(max(left, 1e-9) / 100), stats.norm.ppf(min(right, 100 - 1e-9) / 100)
         z_left, z_right = max(z_left, -3.2), min(z_right, 3.2)
         ax.axvline(z_right, color="grey", linewidth=0.6, linestyle=":") if right < 100 else None
-        ax.text((z_left + z_right) / 2, 3, "\n".join(textwrap.wrap(category["label"], 11)), ha="center",
+        ax.text((z_left + z_right) / 2, 3, "\n".join(textwrap.wrap(category["label"], 12, break_long_words=False)), ha="center",
                 va="bottom", fontsize=7.5, color="dimgray")
-    points = [(s["label"], s["rate"], PALETTE[1]) for s in references["studies"]]
-    points.append((wave_label, adoption_rate, PALETTE[2]))
-    for label, rate, color in points:
-        z = stats.norm.ppf(rate / 100)
-        ax.plot([z], [rate], "o", color=color)
-        ax.annotate(f"{label} : {decimal_comma(rate, 1)} %", (z, rate), textcoords="offset points",
-                    xytext=(-8, 6), ha="right", fontsize=8, color=color)
+    markers = ["s", "^", "D", "v", "P", "X"]
+    points = [(s["label"], s["rate"], PALETTE[1], markers[i % len(markers)])
+              for i, s in enumerate(sorted(references["studies"], key=lambda s: (s["year"], s["rate"])))]
+    points.append((wave_label, adoption_rate, PALETTE[2], "o"))
+    for label, rate, color, marker in points:
+        ax.plot([stats.norm.ppf(rate / 100)], [rate], marker, color=color, markersize=8, linestyle="none",
+                label=f"{label} : {decimal_comma(rate, 1)} %")
+    ax.legend(loc="upper left", fontsize=8, frameon=True, title="Taux d'utilisateurs", title_fontsize=8)
     ax.set_xticks([])
     ax.set_ylim(0, 105)
     ax.set_ylabel("Médecins utilisateurs (%)")

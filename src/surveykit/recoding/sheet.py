@@ -17,8 +17,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError
+from ..io import pin_office_file
 from .codebook import Codebook
 from .decisions import COLUMNS, SEPARATOR, Decision, read_decisions
+
 
 HELPER_COLUMNS = ["suggested_categories", "suggestion_sources", "allowed_categories"]
 SHEET_COLUMNS = COLUMNS + HELPER_COLUMNS
@@ -109,6 +111,7 @@ def write_coding_sheet(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path
     notes["A1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 120
     wb.save(path)
+    pin_office_file(path)
 
 
 def read_coding_sheet(path: str | Path) -> pd.DataFrame:

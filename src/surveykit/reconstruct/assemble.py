@@ -19,8 +19,8 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..published import Publication
-from .barriers import Budget, BarrierSolution, Layout, solve_item
-from .categorical import deal_by_group, deal_knowledge, deal_profile, deal_ranks, draw_layout
+from .barriers import STAGES, BarrierSolution, Budget, Layout, solve_item
+from .categorical import deal_by_group, deal_knowledge, deal_profile, deal_ranks, deal_use, draw_layouts
 from .open_answers import OpenAnswer, deal_open_answers
 from .scales import INDISPENSABLE_BY_USE, deal_values, free_histogram, histogram_for
 from .targets import CPTS, USE, WaveTargets, wave_targets
@@ -32,7 +32,9 @@ OTHER_TEXTS: Mapping[str, Sequence[str]] = {
     "mode_exercice": ("Médecin coordonnateur en EHPAD", "Médecin de PMI"),
 }
 
-STEPS = ("profile", "use", "barriers", "tle", "scales", "open", "timestamps", "barrier_deal")
+MAX_LAYOUTS = 4  # cross-tabs tried before accepting widened targets
+
+STEPS = ("profile", "use", "barriers", "tle", "scales", "open", "timestamps", "barrier_deal", "use_deal")
 
 
 @dataclass
@@ -53,9 +55,36 @@ def _members(column: np.ndarray, levels: Sequence[str]) -> dict[str, np.ndarray]
     return {level: np.flatnonzero(column == level) for level in levels}
 
 
-def _layout(use: np.ndarray, cpts: np.ndarray, use_levels: Sequence[str], cpts_levels: Sequence[str]) -> Layout:
-    counts = np.array([[int(np.sum((use == u) & (cpts == g))) for g in cpts_levels] for u in use_levels])
-    return Layout(tuple(use_levels), tuple(cpts_levels), counts)
+def solve_barriers(
+    t: WaveTargets, use_levels: Sequence[str], cpts_levels: Sequence[str], seed: int, budget: Budget | None
+) -> tuple[Layout, list[BarrierSolution], list[str]]:
+    """All barrier items on one use x CPTS cross-tab.
+
+    Cross-tabs are drawn in seeded order; the first on which every item is reached with
+    its printed digits (strict reading preferred) is kept. If none is, the first cross-tab
+    is solved with progressively widened targets (reported as not reached).
+    """
+    counts = draw_layouts(t.cpts_sizes, t.use_sizes, _rng(seed, "use"), MAX_LAYOUTS)
+    log: list[str] = []
+    for k, table in enumerate(counts):
+        layout = Layout(tuple(use_levels), tuple(cpts_levels), table)
+        solutions = []
+        for j, bt in enumerate(t.barriers):
+            sol = solve_item(bt, layout, seed * 1000 + j, budget, STAGES[:2])
+            if sol is None:
+                log.append(f"tableau croisé n° {k + 1} écarté : {bt.variable} non atteint (lectures stricte et imprimée) dans le budget")
+                break
+            solutions.append(sol)
+        else:
+            return layout, solutions, log
+    layout = Layout(tuple(use_levels), tuple(cpts_levels), counts[0])
+    solutions = []
+    for j, bt in enumerate(t.barriers):
+        sol = solve_item(bt, layout, seed * 1000 + j, budget)
+        if sol is None:
+            raise RuntimeError(f"{bt.variable}: no reconstruction found even with widened targets")
+        solutions.append(sol)
+    return layout, solutions, log
 
 
 def _fill_others(columns: dict[str, np.ndarray], book: Codebook) -> None:
@@ -85,6 +114,16 @@ def _barrier_columns(
     return out
 
 
+def _unpublished_grid_scales(book: Codebook, solved: set[str], n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Grid scale items without complete published targets: plausible free answers (reported)."""
+    out = {}
+    for question in book.questions:
+        for item in question.items if question.type == "grid_scale" else ():
+            if item.id not in solved:
+                out[item.id] = deal_values(free_histogram(n, 5.0, 2.8, rng), np.zeros(n), rng)
+    return out
+
+
 def _tle_columns(t: WaveTargets, book: Codebook, use: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
     cols = deal_knowledge(t.overall["connait_tle"], t.overall["forme_tle"], use, rng)
     recours = [item.id for item in book.question("recours").items]
@@ -103,7 +142,8 @@ def _scale_columns(t: WaveTargets, use: np.ndarray, columns: Mapping[str, np.nda
         hist, reading = histogram_for(ms, rng)
         score = 0.8 * (use == "Oui") - 0.5 * np.array([age_rank.get(a, 1.0) for a in columns["age"]])
         out[variable] = deal_values(hist, score, rng, noise=1.0)
-        notes.append(f"{variable} : histogramme {hist.tolist()} (lecture {reading})")
+        label = "stricte" if reading == "strict" else "décimales imprimées"
+        notes.append(f"{variable} : histogramme des notes 1 à 10 {hist.tolist()} (lecture {label})")
     column = np.zeros(len(use), dtype=int)
     for level, (mean, sd) in INDISPENSABLE_BY_USE.items():
         idx = np.flatnonzero(use == level)
@@ -138,12 +178,13 @@ def reconstruct_wave(
     levels = {v: book.question(v).levels for v in t.profile}
     columns: dict[str, np.ndarray] = {CPTS: cpts}
     columns.update(deal_profile(t.profile, levels, _members(cpts, cpts_levels), t.n, _rng(seed, "profile")))
-    use = draw_layout(cpts, cpts_levels, t.use_sizes, _rng(seed, "use"))
+    layout, solutions, layout_log = solve_barriers(t, use_levels, cpts_levels, seed, budget)
+    use = deal_use(cpts, layout.counts, use_levels, cpts_levels, _rng(seed, "use_deal"))
     columns[USE] = use
-    layout = _layout(use, cpts, use_levels, cpts_levels)
-    solutions = [solve_item(bt, layout, seed * 1000 + k, budget) for k, bt in enumerate(t.barriers)]
     findings = list(t.findings) + [f for s in solutions for f in s.findings]
-    columns.update(_barrier_columns(solutions, layout, use, cpts, _rng(seed, "barrier_deal")))
+    deal_rng = _rng(seed, "barrier_deal")
+    columns.update(_barrier_columns(solutions, layout, use, cpts, deal_rng))
+    columns.update(_unpublished_grid_scales(book, {s.variable for s in solutions}, t.n, deal_rng))
     columns.update(_tle_columns(t, book, use, _rng(seed, "tle")))
     scale_cols, notes = _scale_columns(t, use, columns, _rng(seed, "scales"))
     columns.update(scale_cols)
@@ -152,4 +193,4 @@ def reconstruct_wave(
     columns.update(open_cols)
     findings += open_findings
     submitted = draw_timestamps(cpts, _rng(seed, "timestamps"))
-    return Reconstruction(_frame(columns, book, submitted), t, solutions, layout, findings, notes)
+    return Reconstruction(_frame(columns, book, submitted), t, solutions, layout, findings, layout_log + notes)

@@ -26,6 +26,9 @@ def deal(
 ) -> np.ndarray:
     """Labels for len(score) respondents: `counts[label]` copies of each label of `order`, given in
     that order to the respondents sorted by score + noise (ascending)."""
+    unknown = sorted(level for level, k in counts.items() if k and level not in order)
+    if unknown:
+        raise ValueError(f"labels {unknown} are not among the levels {list(order)}")
     labels = np.repeat(np.array(list(order), dtype=object), [counts.get(level, 0) for level in order])
     n = len(labels) if score is None else len(score)
     if len(labels) != n:
@@ -86,10 +89,32 @@ def deal_profile(
     return out
 
 
-def draw_layout(cpts: np.ndarray, cpts_levels: Sequence[str], use_sizes: Mapping[str, int], rng: np.random.Generator) -> np.ndarray:
-    """Use status of each respondent, drawn at random (hypergeometric cross-tab with the CPTS)."""
-    labels = np.repeat(np.array(list(use_sizes), dtype=object), list(use_sizes.values()))
-    return labels[rng.permutation(len(cpts))]
+def draw_layouts(
+    cpts_sizes: Mapping[str, int], use_sizes: Mapping[str, int], rng: np.random.Generator, count: int
+) -> list[np.ndarray]:
+    """Up to `count` distinct use x CPTS cross-tabs (rows: use levels, columns: CPTS levels) with the
+    published margins, each drawn as a random split (hypergeometric), in seeded order."""
+    cpts = np.repeat(np.arange(len(cpts_sizes)), list(cpts_sizes.values()))
+    uses = np.repeat(np.arange(len(use_sizes)), list(use_sizes.values()))
+    layouts: list[np.ndarray] = []
+    for _ in range(50 * count):
+        table = np.zeros((len(use_sizes), len(cpts_sizes)), dtype=int)
+        np.add.at(table, (uses, cpts[rng.permutation(len(cpts))]), 1)
+        if not any(np.array_equal(table, seen) for seen in layouts):
+            layouts.append(table)
+        if len(layouts) == count:
+            break
+    return layouts
+
+
+def deal_use(cpts: np.ndarray, layout: np.ndarray, use_levels: Sequence[str], cpts_levels: Sequence[str],
+             rng: np.random.Generator) -> np.ndarray:
+    """Use status of each respondent: layout[u, g] respondents of CPTS g get use level u (random members)."""
+    use = np.empty(len(cpts), dtype=object)
+    for g, level in enumerate(cpts_levels):
+        idx = np.flatnonzero(cpts == level)
+        use[idx] = deal(dict(zip(use_levels, layout[:, g].tolist())), use_levels, rng)
+    return use
 
 
 # Reconstruction choices: how likely each method is at a given position (Plackett-Luce weights)
@@ -114,7 +139,7 @@ def _ranking(
     if top in fixed:
         k = top
     else:
-        ks = [k for k in RANKED_COUNT_PROBS if k >= k_min]
+        ks = [k for k in RANKED_COUNT_PROBS if k_min <= k <= top]
         probs = np.array([RANKED_COUNT_PROBS[k] for k in ks])
         k = int(rng.choice(ks, p=probs / probs.sum()))
     for _attempt in range(100):
@@ -177,9 +202,10 @@ def deal_by_group(
     out = np.full(len(group), None, dtype=object)
     for g, by_label in counts.items():
         idx = np.flatnonzero(group == g)
-        filled = dict(by_label)
-        missing = len(idx) - sum(filled.values())
-        labels = deal(filled, order, rng) if missing == 0 else np.concatenate([deal(filled, order, rng), [None] * missing])
+        missing = len(idx) - sum(by_label.values())
+        if missing < 0:
+            raise ValueError(f"group {g!r}: {sum(by_label.values())} answers published for {len(idx)} respondents")
+        labels = np.concatenate([deal(by_label, order, rng), np.full(missing, None, dtype=object)])
         out[idx] = labels[rng.permutation(len(idx))]
     return out
 

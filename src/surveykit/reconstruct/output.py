@@ -13,7 +13,8 @@ ROUNDING_POLICY = (
     "nombre imprimé (jamais sur une demi-unité), donc elle s'arrondit au nombre publié aussi bien "
     "« au plus proche, demi vers le haut » que « demi vers le pair » (R, sprintf). Lecture « stricte » : "
     "la précision du tableau (le tableau 8 imprime « 3 » pour 3,0 et « 0,726 » pour 0,7260) ; "
-    "lecture « décimales imprimées » : seulement les chiffres imprimés."
+    "lecture « décimales imprimées » : seulement les chiffres imprimés. Les pourcentages, fonctions "
+    "des effectifs, sont comparés tels que R les imprime (sprintf : 2/32 = 6,25 % s'imprime 6,2)."
 )
 
 
@@ -38,7 +39,7 @@ def solver_lines(recon: Reconstruction) -> list[str]:
     )
     lines = [f"Tableau croisé pratique_tle × CPTS tiré par la graine : {cells}"]
     for sol in recon.solutions:
-        lines.append(f"{sol.variable} : lecture {sol.stage.label} ; {sol.milps} MILP résolus")
+        lines.append(f"{sol.variable} : lecture {sol.stage.label} ; {sol.milps} MILP résolu(s)")
     return lines
 
 

@@ -81,9 +81,12 @@ def sum_options(n: int, mean: Target, sd: Target, low: int = 1, high: int = 10) 
         if not mean.contains(Fraction(total, n)):
             continue
         base = Fraction(total * total, n)
-        lo = (n - 1) * sd.lo**2 + base  # SS must be strictly above
-        hi = (n - 1) * sd.hi**2 + base  # and strictly below
-        ss_lo, ss_hi = math.floor(lo) + 1, math.ceil(hi) - 1
+        hi = (n - 1) * sd.hi**2 + base  # SS strictly below
+        if sd.lo < 0:  # a printed sd of 0: any spread down to none (SS >= S^2 / n always holds)
+            ss_lo = math.ceil(base)
+        else:
+            ss_lo = math.floor((n - 1) * sd.lo**2 + base) + 1  # SS strictly above
+        ss_hi = math.ceil(hi) - 1
         reach_lo, reach_hi = _ss_extremes(n, total, low, high)
         ss_lo, ss_hi = max(ss_lo, reach_lo), min(ss_hi, reach_hi)
         if (ss_lo - total) % 2:
@@ -94,7 +97,3 @@ def sum_options(n: int, mean: Target, sd: Target, low: int = 1, high: int = 10) 
             options.append(SumOption(total, ss_lo, ss_hi))
     return options
 
-
-def admissible(n: int, total: int, squares: int, options: list[SumOption]) -> bool:
-    """True when a group with these sums shows the targeted mean ± sd."""
-    return any(o.total == total and o.ss_min <= squares <= o.ss_max for o in options)

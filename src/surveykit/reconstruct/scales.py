@@ -31,7 +31,7 @@ def histogram_for(ms: MeanSd, rng: np.random.Generator, tries: int = 200, batch:
 
 def free_histogram(n: int, mean: float, sd: float, rng: np.random.Generator) -> np.ndarray:
     """An unpublished scale: n answers drawn around a plausible mean ± sd (reconstruction choice)."""
-    return rng.multinomial(n, beta_probabilities(mean, sd, rng))
+    return rng.multinomial(n, beta_probabilities(mean, sd, rng, jitter=0.1))
 
 
 def deal_values(hist: np.ndarray, score: np.ndarray, rng: np.random.Generator, noise: float = 1.0) -> np.ndarray:

@@ -124,7 +124,28 @@ def _bounds(stages: list[_Stage], last_nodes: np.ndarray, lf: np.ndarray,
     return mins, maxs
 
 
-def _merge(node: np.ndarray, value: np.ndarray, log_weight: np.ndarray) -> "_Pasts":
+class _Pasts:
+    """Distinct past path lengths reaching the nodes of one stage.
+
+    Sorted by (node, value); ``log_weight`` is the log of the number of paths
+    (their multiplicity), ``log_tail[i]`` the log of
+    ``sum(weight_j * exp(-value_j))`` over the entries j >= i of the same node.
+    """
+
+    def __init__(self, node: np.ndarray, value: np.ndarray, log_weight: np.ndarray):
+        self.node = node
+        self.value = value
+        self.log_weight = log_weight
+        n_nodes = int(node.max()) + 1 if node.size else 0
+        self.start = np.searchsorted(node, np.arange(n_nodes + 1))
+        self.log_tail = np.empty(node.size)
+        terms = log_weight - value
+        for a, b in zip(self.start[:-1], self.start[1:]):
+            if b > a:
+                self.log_tail[a:b] = np.logaddexp.accumulate(terms[a:b][::-1])[::-1]
+
+
+def _merge(node: np.ndarray, value: np.ndarray, log_weight: np.ndarray) -> _Pasts:
     """Merge equal past path lengths reaching the same node (adding their multiplicities)."""
     grid = np.round(value * _MERGE_SCALE).astype(np.int64)
     order = np.lexsort((grid, node))
@@ -183,27 +204,6 @@ def fisher_rxc_pvalue(table: np.ndarray, max_work: int = 5_000_000, tol: float =
     return p_value
 
 
-class _Pasts:
-    """Distinct past path lengths reaching the nodes of one stage.
-
-    Sorted by (node, value); ``log_weight`` is the log of the number of paths
-    (their multiplicity), ``log_tail[i]`` the log of
-    ``sum(weight_j * exp(-value_j))`` over the entries j >= i of the same node.
-    """
-
-    def __init__(self, node: np.ndarray, value: np.ndarray, log_weight: np.ndarray):
-        self.node = node
-        self.value = value
-        self.log_weight = log_weight
-        n_nodes = int(node.max()) + 1 if node.size else 0
-        self.start = np.searchsorted(node, np.arange(n_nodes + 1))
-        self.log_tail = np.empty(node.size)
-        terms = log_weight - value
-        for a, b in zip(self.start[:-1], self.start[1:]):
-            if b > a:
-                self.log_tail[a:b] = np.logaddexp.accumulate(terms[a:b][::-1])[::-1]
-
-
 def _advance(st: _Stage, pasts: _Pasts, child_min: np.ndarray, child_max: np.ndarray,
              child_log_total: np.ndarray, threshold: float, max_work: int) -> tuple[float, _Pasts]:
     """Process every (past, arc) pair of one stage.
@@ -213,45 +213,47 @@ def _advance(st: _Stage, pasts: _Pasts, child_min: np.ndarray, child_max: np.nda
     past lengths and their tail sums); pairs with no such completion are
     dropped; the others become past lengths of the daughter nodes.
     """
-    arc_order = np.argsort(st.parent, kind="stable")
-    parent = st.parent[arc_order]
-    child = st.child[arc_order]
-    length = st.length[arc_order]
-    arc_start = np.searchsorted(parent, np.arange(pasts.start.size))
-    cut_all = threshold - length - child_min[child]
-    cut_none = threshold - length - child_max[child]
-    terms = []
-    new_child, new_value, new_logw = [], [], []
-    carried = 0
+    order = np.argsort(st.parent, kind="stable")
+    arcs = _Stage(st.parent[order], st.child[order], st.length[order])
+    arc_start = np.searchsorted(arcs.parent, np.arange(pasts.start.size))
+    cut_all = threshold - arcs.length - child_min[arcs.child]
+    cut_none = threshold - arcs.length - child_max[arcs.child]
+    terms: list[np.ndarray] = []
+    carried: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    n_carried = 0
     for node in range(pasts.start.size - 1):
         a, b = pasts.start[node], pasts.start[node + 1]
-        arcs = slice(arc_start[node], arc_start[node + 1])
-        if b == a or arcs.start == arcs.stop:
+        sel = slice(arc_start[node], arc_start[node + 1])
+        if b == a or sel.start == sel.stop:
             continue
         values = pasts.value[a:b]
-        j_all = np.searchsorted(values, cut_all[arcs], side="left")
-        j_none = np.searchsorted(values, cut_none[arcs], side="left")
+        j_all = np.searchsorted(values, cut_all[sel], side="left")
+        j_none = np.searchsorted(values, cut_none[sel], side="left")
         some = j_all < (b - a)
-        if np.any(some):
-            terms.append(pasts.log_tail[a + j_all[some]] - length[arcs][some]
-                         + child_log_total[child[arcs][some]])
-        spans = np.maximum(j_all - j_none, 0)
-        total = int(spans.sum())
-        if total == 0:
-            continue
-        carried += total
-        if carried > max_work:
-            raise ExactTooLarge("too many past path lengths")
-        arc_rep = np.repeat(np.arange(spans.size), spans)
-        offsets = np.arange(total) - np.repeat(np.cumsum(spans) - spans, spans)
-        idx = a + j_none[arc_rep] + offsets
-        sel = arc_rep + arcs.start
-        new_child.append(child[sel])
-        new_value.append(pasts.value[idx] + length[sel])
-        new_logw.append(pasts.log_weight[idx])
-    contribution = 0.0
-    if terms:
-        contribution = float(np.sum(np.exp(np.concatenate(terms))))
-    if not new_child:
+        terms.append(pasts.log_tail[a + j_all[some]] - arcs.length[sel][some]
+                     + child_log_total[arcs.child[sel][some]])
+        item = _undecided(arcs, pasts, sel, a, j_none, j_all)
+        if item is not None:
+            n_carried += item[0].size
+            if n_carried > max_work:
+                raise ExactTooLarge("too many past path lengths")
+            carried.append(item)
+    contribution = float(np.sum(np.exp(np.concatenate(terms)))) if terms else 0.0
+    if not carried:
         return contribution, _Pasts(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
-    return contribution, _merge(np.concatenate(new_child), np.concatenate(new_value), np.concatenate(new_logw))
+    child, value, logw = (np.concatenate(parts) for parts in zip(*carried))
+    return contribution, _merge(child, value, logw)
+
+
+def _undecided(arcs: _Stage, pasts: _Pasts, sel: slice, a: int, j_none: np.ndarray,
+               j_all: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(daughter, new past length, log weight) of the pairs that stay undecided at one node."""
+    spans = np.maximum(j_all - j_none, 0)
+    total = int(spans.sum())
+    if total == 0:
+        return None
+    arc_rep = np.repeat(np.arange(spans.size), spans)
+    offsets = np.arange(total) - np.repeat(np.cumsum(spans) - spans, spans)
+    idx = a + j_none[arc_rep] + offsets
+    arc = arc_rep + sel.start
+    return arcs.child[arc], pasts.value[idx] + arcs.length[arc], pasts.log_weight[idx]

@@ -23,6 +23,9 @@ from scipy import special
 
 DBL_EPSILON = float(np.finfo(float).eps)
 
+#: Bound on m * m * n (integer operations) for the exact Wilcoxon distribution (about 1 s).
+MAX_EXACT_WILCOX_WORK = 5_000_000
+
 
 def zeroin(
     f: Callable[[float], float],
@@ -97,9 +100,9 @@ def uniroot(f: Callable[[float], float], lower: float, upper: float,
     f_lower = f(lower)
     f_upper = f(upper)
     if math.isnan(f_lower) or math.isnan(f_upper):
-        raise ValueError("uniroot: f() is NA at an end point")
+        raise ValueError("uniroot : f() non défini à une borne de l'intervalle")
     if np.sign(f_lower) * np.sign(f_upper) > 0:
-        raise ValueError("uniroot: f() values at end points not of opposite sign")
+        raise ValueError("uniroot : f() de même signe aux deux bornes de l'intervalle")
     return zeroin(f, lower, upper, f_lower, f_upper, tol, maxit)
 
 
@@ -135,6 +138,9 @@ def wilcox_counts(m: int, n: int) -> tuple[int, ...]:
     prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i).
     """
     m, n = min(m, n), max(m, n)
+    if m * m * n > MAX_EXACT_WILCOX_WORK:
+        raise ValueError(f"distribution exacte de Wilcoxon trop volumineuse (n = {m} et {n}) : "
+                         "utiliser l'approximation normale (exact=False)")
     size = m * n + 1
     poly = np.zeros(size, dtype=object)
     poly[0] = 1

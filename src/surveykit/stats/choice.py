@@ -1,13 +1,15 @@
 """Automatic choice of the statistical test, with a French sentence explaining it.
 
-Rules (those of the thesis' "Matériel et méthodes"):
+Rules (the thesis' "Matériel et méthodes" says: chi² or else Fisher for
+categorical variables, Student or else Wilcoxon for continuous ones):
 
 * contingency tables: Pearson's chi-squared when every expected count is at
   least 5 (Yates' correction for 2 x 2 tables, R's default), otherwise
   Fisher's exact test (simulated p-value when the exact network is too large);
-* two groups: Shapiro-Wilk in each group; Welch's t-test when normality is
-  rejected in no group, Wilcoxon-Mann-Whitney otherwise (also when a group is
-  too small or constant for Shapiro-Wilk);
+* two groups: Shapiro-Wilk in each group; a t-test when normality is rejected
+  in no group (Welch by default, Student with ``var_equal=True`` as the thesis
+  words it), Wilcoxon-Mann-Whitney otherwise (also when a group is too small
+  or constant for Shapiro-Wilk);
 * k groups: the same rule between one-way ANOVA and Kruskal-Wallis;
 * a test imposed by the analysis plan is run as such (:func:`run_forced`).
 
@@ -107,25 +109,23 @@ def choose_categorical(
     if reduced.ndim != 2 or min(reduced.shape) < 2:
         raise ValueError("tableau non testable : il faut au moins 2 lignes et 2 colonnes non vides")
     expected = chisq_test(reduced, correct=False).extra["expected"]
-    min_expected = float(expected.min())
     n_below = int(np.sum(expected < alpha_expected))
-    dropped = full.shape != reduced.shape
-    prefix = "modalités sans effectif retirées ; " if dropped else ""
-    threshold = fmt.number(alpha_expected, 0) if float(alpha_expected).is_integer() else fmt.number(alpha_expected, 1)
-    checks = {"min_expected": min_expected, "n_below": n_below, "n_cells": int(expected.size),
-              "dropped_empty": dropped, "shape": reduced.shape}
+    checks = {"min_expected": float(expected.min()), "n_below": n_below, "n_cells": int(expected.size),
+              "dropped_empty": full.shape != reduced.shape, "shape": reduced.shape}
+    prefix = "modalités sans effectif retirées ; " if checks["dropped_empty"] else ""
+    threshold = fmt.number(alpha_expected, 0 if float(alpha_expected).is_integer() else 1)
+    shown = _count_text(checks["min_expected"], alpha_expected)
     if n_below == 0:
         result = chisq_test(reduced, correct=True)
-        reason = (f"{prefix}tous les effectifs attendus ≥ {threshold} (minimum {_count_text(min_expected, alpha_expected)})"
-                  f" → {TEST_LABELS_FR['chisq']}")
+        reason = f"tous les effectifs attendus ≥ {threshold} (minimum {shown}) → {TEST_LABELS_FR['chisq']}"
         if reduced.shape == (2, 2):
             reason += " avec correction de continuité de Yates (tableau 2×2, choix par défaut de R)"
-        return TestChoice(result, reason, False, checks)
+        return TestChoice(result, prefix + reason, False, checks)
     result = fisher_test(reduced, B=B, seed=seed, max_tables=max_tables)
-    reason = (f"{prefix}effectif attendu minimal {_count_text(min_expected, alpha_expected)} < {threshold} "
-              f"({n_below} cellule{'s' if n_below > 1 else ''} sur {expected.size}) → "
+    cells = f"{n_below} cellule{'s' if n_below > 1 else ''} sur {expected.size}"
+    reason = (f"effectif attendu minimal {shown} < {threshold} ({cells}) → "
               f"{TEST_LABELS_FR['fisher']}{_monte_carlo_note(result)}")
-    return TestChoice(result, reason, False, checks)
+    return TestChoice(result, prefix + reason, False, checks)
 
 
 # --------------------------------------------------------------------------- normality checks
@@ -186,13 +186,17 @@ def choose_two_groups(
     *,
     labels: Sequence[str] | None = None,
     conf_int: bool = False,
+    var_equal: bool = False,
 ) -> TestChoice:
-    """Welch's t-test if Shapiro-Wilk rejects normality in neither group, else Wilcoxon."""
+    """t-test if Shapiro-Wilk rejects normality in neither group, else Wilcoxon.
+
+    Welch's t-test by default; Student's with ``var_equal=True``.
+    """
     samples = [_clean(x), _clean(y)]
     names = _labels(labels, 2)
     checks = [_normality(s, n, alpha_normality) for s, n in zip(samples, names)]
     if all(c.accepted for c in checks):
-        result = t_test(samples[0], samples[1], var_equal=False)
+        result = t_test(samples[0], samples[1], var_equal=var_equal)
     else:
         result = wilcox_test(samples[0], samples[1], conf_int=conf_int)
     reason = _normality_reason(checks, alpha_normality, result.test)

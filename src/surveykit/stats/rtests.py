@@ -76,7 +76,7 @@ class TestResult:
 # --------------------------------------------------------------------------- inputs
 
 
-def _clean_sample(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
+def _clean_sample(values: Sequence[float] | np.ndarray) -> np.ndarray:
     """1-D float array without NaN (R's ``na.omit``)."""
     arr = np.asarray(values, dtype=float).ravel()
     return arr[~np.isnan(arr)]
@@ -199,7 +199,8 @@ def _fisher_simulated(x: np.ndarray, B: int, seed: int | None, reason: str) -> T
     sims = stats.random_table(reduced.sum(axis=1), reduced.sum(axis=0)).rvs(
         size=B, method="patefield", random_state=rng).astype(np.int64)
     statistic = -float(special.gammaln(reduced + 1.0).sum())
-    fact = log_factorials(int(reduced.sum()))  # R's C code sums log(i) cumulatively
+    # lfactorial table; R's C code uses cumulated logs: the almost.1 factor absorbs the difference
+    fact = log_factorials(int(reduced.sum()))
     simulated = -fact[sims].sum(axis=(1, 2))
     almost_one = 1 + 64 * DBL_EPSILON
     p = (1 + int(np.sum(simulated <= statistic / almost_one))) / (B + 1)
@@ -319,15 +320,20 @@ def _wilcox_normal(x: np.ndarray, y: np.ndarray, w: float, ranks: np.ndarray, co
     if correct:
         correction = float(np.sign(z)) * 0.5
         method += " with continuity correction"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (z - correction) / sigma if sigma > 0 else (math.nan if z - correction == 0 else
-                                                         math.copysign(math.inf, z - correction))
+    z = _ratio(z - correction, sigma)
     p = math.nan if math.isnan(z) else 2 * min(float(stats.norm.cdf(z)), float(stats.norm.sf(z)))
     extra: dict[str, Any] = {"exact": False, "z": z}
     if conf_int:
         estimate, ci = _wilcox_asymptotic_ci(x, y, correct, conf_level)
         extra.update(estimate=estimate, conf_int=ci, conf_level=conf_level)
     return TestResult("wilcoxon", w, None, p, method, extra)
+
+
+def _ratio(num: float, den: float) -> float:
+    """IEEE division as in R: x / 0 is +-Inf, 0 / 0 is NaN."""
+    if den != 0:
+        return num / den
+    return math.nan if num == 0 else math.copysign(math.inf, num)
 
 
 def _wilcox_asymptotic_ci(x: np.ndarray, y: np.ndarray, correct: bool,
@@ -344,7 +350,7 @@ def _wilcox_asymptotic_ci(x: np.ndarray, y: np.ndarray, correct: bool,
         corr = float(np.sign(dz)) * 0.5 if use_correction else 0.0
         sigma = _tie_sigma(dr, nx, ny)
         if sigma == 0:
-            raise ValueError("impossible de calculer l'intervalle de confiance : toutes les observations sont égales")
+            raise ValueError("intervalle de confiance impossible : toutes les observations sont égales")
         return (dz - corr) / sigma
 
     w_min = w_stat(mumin, correct)
@@ -369,10 +375,22 @@ def _wilcox_asymptotic_ci(x: np.ndarray, y: np.ndarray, correct: bool,
 
 
 def kruskal_test(groups: Sequence[Sequence[float] | np.ndarray]) -> TestResult:
-    """R's ``kruskal.test`` (tie-corrected H); groups left empty after NaN removal are dropped."""
-    samples = [s for s in (_clean_sample(g, "groupe") for g in groups) if s.size > 0]
+    """R's ``kruskal.test`` (tie-corrected H); groups left empty after NaN removal are dropped.
+
+    Dropping empty groups is what R's formula / ``(x, g)`` interface does; R's
+    list interface would stop instead.
+    """
+    samples = [s for s in (_clean_sample(g) for g in groups) if s.size > 0]
     if len(samples) < 2:
         raise ValueError("toutes les observations sont dans le même groupe")
+    statistic = kruskal_h(samples)
+    df = float(len(samples) - 1)
+    p = math.nan if math.isnan(statistic) else float(stats.chi2.sf(statistic, df))
+    return TestResult("kruskal", statistic, df, p, "Kruskal-Wallis rank sum test", {"n_groups": len(samples)})
+
+
+def kruskal_h(samples: Sequence[np.ndarray]) -> float:
+    """Tie-corrected Kruskal-Wallis H, computed as R does (NaN when every value is tied)."""
     values = np.concatenate(samples)
     n = float(values.size)
     ranks = stats.rankdata(values)
@@ -380,11 +398,8 @@ def kruskal_test(groups: Sequence[Sequence[float] | np.ndarray]) -> TestResult:
     h = sum(float(ranks[a:b].sum()) ** 2 / (b - a) for a, b in zip(bounds[:-1], bounds[1:]))
     _, counts = np.unique(values, return_counts=True)
     counts = counts.astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        statistic = float((12 * h / (n * (n + 1)) - 3 * (n + 1)) / (1 - np.sum(counts ** 3 - counts) / (n ** 3 - n)))
-    df = float(len(samples) - 1)
-    p = math.nan if math.isnan(statistic) else float(stats.chi2.sf(statistic, df))
-    return TestResult("kruskal", statistic, df, p, "Kruskal-Wallis rank sum test", {"n_groups": len(samples)})
+    correction = 1 - float(np.sum(counts ** 3 - counts)) / (n ** 3 - n)
+    return _ratio(12 * h / (n * (n + 1)) - 3 * (n + 1), correction)
 
 
 # --------------------------------------------------------------------------- t-test
@@ -396,9 +411,13 @@ def t_test(
     var_equal: bool = False,
     conf_level: float = 0.95,
 ) -> TestResult:
-    """R's two-sample, two-sided ``t.test(x, y, var.equal)`` (Welch by default)."""
-    x = _clean_sample(x, "x")
-    y = _clean_sample(y, "y")
+    """R's two-sample, two-sided ``t.test(x, y, var.equal)`` (Welch by default).
+
+    Raises ValueError where R stops (too few values, essentially constant
+    data); also for data that are all zero, where R returns NaN.
+    """
+    x = _clean_sample(x)
+    y = _clean_sample(y)
     nx, ny = x.size, y.size
     if nx < 1 or (not var_equal and nx < 2):
         raise ValueError("pas assez d'observations dans 'x'")
@@ -407,24 +426,9 @@ def t_test(
     if var_equal and nx + ny < 3:
         raise ValueError("pas assez d'observations")
     mx, my = r_mean(x), r_mean(y)
-    vx, vy = r_var(x), r_var(y)
-    if var_equal:
-        df = float(nx + ny - 2)
-        v = 0.0
-        if nx > 1:
-            v += (nx - 1) * vx
-        if ny > 1:
-            v += (ny - 1) * vy
-        v /= df
-        stderr = math.sqrt(v * (1 / nx + 1 / ny))
-    else:
-        se_x = math.sqrt(vx / nx)
-        se_y = math.sqrt(vy / ny)
-        stderr = math.sqrt(se_x ** 2 + se_y ** 2)
+    stderr, df = _t_stderr_df(x, y, var_equal)
     if stderr < 10 * DBL_EPSILON * max(abs(mx), abs(my)) or stderr == 0:
         raise ValueError("les données sont pratiquement constantes")
-    if not var_equal:
-        df = stderr ** 4 / (se_x ** 4 / (nx - 1) + se_y ** 4 / (ny - 1))
     t = (mx - my) / stderr
     p = 2 * float(stats.t.cdf(-abs(t), df))
     q = float(stats.t.ppf(1 - (1 - conf_level) / 2, df))
@@ -433,6 +437,26 @@ def t_test(
     if var_equal:
         return TestResult("t_student", t, df, p, " Two Sample t-test", extra)
     return TestResult("t_welch", t, df, p, "Welch Two Sample t-test", extra)
+
+
+def _t_stderr_df(x: np.ndarray, y: np.ndarray, var_equal: bool) -> tuple[float, float]:
+    """Standard error of the mean difference and degrees of freedom (pooled or Welch)."""
+    nx, ny = x.size, y.size
+    vx, vy = r_var(x), r_var(y)
+    if var_equal:
+        df = float(nx + ny - 2)
+        v = 0.0
+        if nx > 1:
+            v += (nx - 1) * vx
+        if ny > 1:
+            v += (ny - 1) * vy
+        return math.sqrt(v / df * (1 / nx + 1 / ny)), df
+    se_x = math.sqrt(vx / nx)
+    se_y = math.sqrt(vy / ny)
+    stderr = math.sqrt(se_x ** 2 + se_y ** 2)
+    if stderr == 0:
+        return 0.0, math.nan
+    return stderr, stderr ** 4 / (se_x ** 4 / (nx - 1) + se_y ** 4 / (ny - 1))
 
 
 # --------------------------------------------------------------------------- one-way ANOVA
@@ -444,7 +468,7 @@ def anova_oneway(groups: Sequence[Sequence[float] | np.ndarray]) -> TestResult:
     Equals ``oneway.test(var.equal = TRUE)`` whenever every group has at least
     two values (oneway.test refuses smaller groups; aov does not).
     """
-    samples = [s for s in (_clean_sample(g, "groupe") for g in groups) if s.size > 0]
+    samples = [s for s in (_clean_sample(g) for g in groups) if s.size > 0]
     k = len(samples)
     n = sum(s.size for s in samples)
     if k < 2:
@@ -576,7 +600,7 @@ def _swilk_pvalue(n: int, w: float, w1: float) -> float:
 
 def shapiro_test(x: Sequence[float] | np.ndarray) -> TestResult:
     """R's ``shapiro.test(x)`` (AS R94 as coded in R, not scipy's variant)."""
-    values = np.sort(_clean_sample(x, "x"))
+    values = np.sort(_clean_sample(x))
     n = values.size
     if n < 3 or n > 5000:
         raise ValueError("la taille de l'échantillon doit être comprise entre 3 et 5000")

@@ -1,0 +1,94 @@
+"""Byte-identical reruns and caching: an edit reruns only what it touches (checked with dry runs)."""
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline_helpers import make_project, snakemake
+
+pytestmark = pytest.mark.pipeline
+
+TIMING_FOLDERS = ("results/logs", "results/benchmarks")
+
+
+def output_hashes(project: Path) -> dict[str, str]:
+    """SHA-256 of every output except logs and benchmarks (which hold timings by design)."""
+    hashes = {}
+    for folder in ("results", "manuscript/build"):
+        for path in sorted((project / folder).rglob("*")):
+            relative = str(path.relative_to(project))
+            if path.is_file() and not relative.startswith(TIMING_FOLDERS):
+                hashes[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def planned_jobs(project: Path) -> dict[str, int]:
+    """Rule -> number of jobs that a dry run would execute."""
+    output = snakemake(project, "-n").stdout
+    if "Nothing to be done" in output:
+        return {}
+    table = output.split("Job stats:")[1]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, flags=re.M)
+            if m.group(1) != "total"}
+
+
+@pytest.fixture()
+def built(built_project) -> Path:
+    return built_project
+
+
+def _copy(built: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "copy"
+    shutil.copytree(built, target, symlinks=True)
+    return target
+
+
+def test_two_clean_runs_give_byte_identical_files(built, tmp_path):
+    second = make_project(tmp_path)
+    snakemake(second)
+    first_hashes, second_hashes = output_hashes(built), output_hashes(second)
+    assert any(name.endswith("resultats.docx") for name in first_hashes)
+    assert any(name.endswith(".png") for name in first_hashes)
+    assert first_hashes == second_hashes
+
+
+def test_outputs_hold_no_absolute_path(built):
+    root = str(built.resolve())
+    for name in output_hashes(built):
+        data = (built / name).read_bytes()
+        assert root.encode() not in data, f"{name} contains the absolute project path"
+
+
+def test_noop_rerun_does_nothing(built, tmp_path):
+    assert planned_jobs(_copy(built, tmp_path)) == {}
+
+
+def test_editing_the_template_reruns_only_the_manuscript(built, tmp_path):
+    project = _copy(built, tmp_path)
+    template = project / "manuscript" / "resultats.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nFin du chapitre.\n", encoding="utf-8")
+    assert set(planned_jobs(project)) == {"render_chapter", "convert_chapter", "all"}
+
+
+def test_restyling_a_figure_reruns_no_statistics(built, tmp_path):
+    project = _copy(built, tmp_path)
+    figures = project / "data" / "study" / "figures.yaml"
+    figures.write_text(figures.read_text(encoding="utf-8").replace('caption: "Flowchart"',
+                                                                  'caption: "Diagramme de flux"'), encoding="utf-8")
+    jobs = planned_jobs(project)
+    assert "draw_figure" in jobs
+    assert set(jobs) <= {"draw_figure", "render_chapter", "convert_chapter", "provenance", "all"}
+
+
+def test_changing_alpha_reruns_only_what_uses_it(built, tmp_path):
+    project = _copy(built, tmp_path)
+    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
+    config["manuscript"]["alpha"] = 0.01
+    (project / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                         encoding="utf-8")
+    jobs = planned_jobs(project)
+    assert "render_chapter" in jobs
+    assert set(jobs) <= {"render_chapter", "convert_chapter", "provenance", "compare_waves", "all"}
