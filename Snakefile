@@ -16,6 +16,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/manuscript.smk"
 include: "workflow/rules/reproduction.smk"
 include: "workflow/rules/provenance.smk"
+include: "workflow/rules/waves.smk"
 
 
 rule all:

@@ -91,4 +91,20 @@ def test_changing_alpha_reruns_only_what_uses_it(built, tmp_path):
                                          encoding="utf-8")
     jobs = planned_jobs(project)
     assert "render_chapter" in jobs
-    assert set(jobs) <= {"render_chapter", "convert_chapter", "provenance", "compare_waves", "all"}
+    assert set(jobs) <= {"render_chapter", "convert_chapter", "provenance", "compare_waves", "convert_evolution", "all"}
+
+
+def test_editing_one_wave_reruns_only_that_wave_and_the_cross_wave_outputs(built, tmp_path):
+    project = _copy(built, tmp_path)
+    export = project / "data" / "raw" / "demo_2027" / "export.csv"
+    export.write_text(export.read_text(encoding="utf-8").replace("Urbain", "Rural", 1), encoding="utf-8")
+    output = snakemake(project, "-n").stdout
+    assert "wave=demo_2027" in output
+    assert "wave=thesis_2025" not in output
+    assert "compare_waves" in planned_jobs(project)
+
+
+def test_slurm_profile_dry_run(built, tmp_path):
+    project = _copy(built, tmp_path)
+    result = snakemake(project, "-n", "--profile", "workflow/profiles/slurm", "--forceall")
+    assert "analyse_wave" in result.stdout

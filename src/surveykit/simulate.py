@@ -3,7 +3,7 @@
 It draws a canonical respondent table from the codebook and a small profile (YAML):
 answer probabilities per variable, scale means, the share of answered open questions
 and a pool of open answers. Everything is vectorised with numpy, so 100 000 respondents
-take about a second. The output goes through `forms.export` to become a raw export, which
+take about a second to draw. The output goes through `forms.export` to become a raw export, which
 is then read and cleaned exactly like a real one.
 
 A profile may also describe its export (`export:`), i.e. how a later edition of the form
@@ -15,8 +15,8 @@ within a few seconds while producing exactly the same text.
 """
 from __future__ import annotations
 
-import datetime as dt
 import csv
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -61,7 +61,8 @@ class Profile:
 def _export_style(raw: dict | None) -> ExportStyle:
     raw = raw or {}
     seed = raw.get("column_order_seed")
-    return ExportStyle(None if seed is None else int(seed), {str(k): str(v) for k, v in (raw.get("headers") or {}).items()})
+    headers = {str(k): str(v) for k, v in (raw.get("headers") or {}).items()}
+    return ExportStyle(None if seed is None else int(seed), headers)
 
 
 def _share_of(raw: float | dict) -> float | dict[str, float]:

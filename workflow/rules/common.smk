@@ -7,6 +7,10 @@ from snakemake.utils import validate
 validate(config, schema="../schemas/config.schema.yaml")
 
 WAVES = list(config["waves"])  # in the order declared: oldest wave first
+WAVE_LABELS = [
+    {"name": w, "label": config["waves"][w]["label"], "synthetic": bool(config["waves"][w].get("synthetic", False))}
+    for w in WAVES
+]
 STUDY = config["study"]
 
 
@@ -61,10 +65,15 @@ def coding_files(wildcards):
     return sorted(str(p) for p in Path(folder).glob("*.csv")) if Path(folder).is_dir() else []
 
 
+def main_coding_files(wave):
+    """The main coder's decisions of a wave (file name ending in _main.csv); others are second coders."""
+    folder = Path(STUDY["coding_dir"]) / wave
+    return sorted(str(p) for p in folder.glob("*_main.csv")) if folder.is_dir() else []
+
+
 def earlier_coding_files(wildcards):
-    """Coding decisions of the waves listed before this one (carried forward to it)."""
-    earlier = WAVES[: WAVES.index(wildcards.wave)]
-    return [f for wave in earlier for f in coding_files(type("W", (), {"wave": wave}))]
+    """Main coders' decisions of the waves listed before this one (carried forward to it)."""
+    return [f for wave in WAVES[: WAVES.index(wildcards.wave)] for f in main_coding_files(wave)]
 
 
 def figure_inputs(wildcards):
@@ -91,7 +100,8 @@ def figure_files(wildcards):
 def all_outputs():
     """Final outputs of every configured wave (and the reproduction report where a publication exists)."""
     published = [w for w in WAVES if config["waves"][w].get("published")]
-    return expand("results/{wave}/reproduction.md", wave=published) + expand(
+    cross_wave = ["manuscript/build/waves/evolution.html"] if len(WAVES) > 1 else []
+    return cross_wave + expand("results/{wave}/reproduction.md", wave=published) + expand(
         [
             "manuscript/build/{wave}/resultats.html",
             "manuscript/build/{wave}/resultats.docx",

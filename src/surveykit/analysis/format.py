@@ -52,7 +52,10 @@ def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
     records = []
     for variable in spec.variables:
         sub = tidy[tidy["variable"] == variable]
-        for position, level in enumerate(sub["level"].drop_duplicates()):
+        levels = list(sub["level"].drop_duplicates())
+        if spec.hide_empty_levels:
+            levels = [lv for lv in levels if sub.loc[sub["level"] == lv, "n"].sum() > 0]
+        for position, level in enumerate(levels):
             record = {"Caractéristique": _label(plan, book, variable) if position == 0 else "", "Modalité": level}
             for group, header in (groups or {ALL: "n (%)"}).items():
                 row = sub[(sub["level"] == level) & (sub["group"] == group)]
@@ -123,7 +126,8 @@ def footnote(spec: TableSpec, tidy: pd.DataFrame, tests: pd.DataFrame) -> str:
         parts.append("Moyenne ± écart-type ; échelle de 1 (pas un frein) à 10 (frein majeur).")
     if len(tests):
         for (test, reason), _rows in tests.groupby(["test", "reason"], sort=True):
-            parts.append(f"{TEST_NAMES.get(test, test).capitalize()} : {reason}.")
+            named = reason if TEST_NAMES.get(test, test) in reason else f"{TEST_NAMES.get(test, test)} : {reason}"
+            parts.append(f"{named[:1].upper()}{named[1:]}.")
     return " ".join(parts)
 
 

@@ -21,6 +21,7 @@ class TableSpec:
     test: str = "auto"
     order: str = "questionnaire"
     ranks: tuple[int, ...] = ()
+    hide_empty_levels: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ def _spec(raw: dict, book: Codebook) -> TableSpec:
     variables = tuple(raw.get("variables") or [item.id for item in book.question(grid).items])
     return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables,
                      number=raw.get("number"), grid=grid, by=raw.get("by"), test=raw.get("test", "auto"),
-                     order=raw.get("order", "questionnaire"), ranks=tuple(raw.get("ranks", [])))
+                     order=raw.get("order", "questionnaire"), ranks=tuple(raw.get("ranks", [])),
+                     hide_empty_levels=raw.get("hide_empty_levels", False))
 
 
 def load_plan(path: str | Path, book: Codebook) -> Plan:

@@ -1,0 +1,124 @@
+#!/usr/bin/env python
+"""`make bench`: time the pipeline and write BENCHMARKS.md.
+
+Measures, each in a scratch copy of the project (results/ and data/ of the checkout are never touched):
+  1. cold run of the bundled waves (`snakemake --cores 2` from empty results/);
+  2. no-op rerun, and a bare `snakemake -n` start-up on a one-rule Snakefile (the floor);
+  3. the statistics step alone on the bundled wave, and its slowest table/comparison;
+  4. a simulated 100 000-respondent wave through the whole pipeline: time and peak memory.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pipeline_helpers import SNAKEMAKE, make_project  # noqa: E402
+
+from surveykit.analysis.plan import load_plan  # noqa: E402
+from surveykit.analysis.run import BUILDERS  # noqa: E402
+from surveykit.codebook import load_codebook  # noqa: E402
+from surveykit.io import read_responses  # noqa: E402
+from surveykit.simulate import write_simulated_export  # noqa: E402
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start
+
+
+def peak_children_mb() -> float:
+    """Largest resident set of any finished child process so far (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def bare_startup(tmp: Path) -> float:
+    folder = tmp / "bare"
+    folder.mkdir()
+    (folder / "Snakefile").write_text('rule all:\n    output: "x"\n    shell: "touch {output}"\n')
+    timed([str(SNAKEMAKE), "-n", "--cores", "2"], folder)  # warm the file cache
+    return min(timed([str(SNAKEMAKE), "-n", "--cores", "2"], folder) for _ in range(3))
+
+
+def statistics_step(project: Path, wave: str, seed: int) -> tuple[float, str, float]:
+    """Whole analysis plan on one wave, and the slowest of its tables."""
+    book = load_codebook(project / "data/study/codebook.yaml")
+    plan = load_plan(project / "data/study/analysis_plan.yaml", book)
+    responses = read_responses(project / "results" / wave / "clean" / "responses.csv")
+    timings = {}
+    for spec in plan.tables:
+        start = time.perf_counter()
+        BUILDERS[spec.kind](responses, book, spec, seed)
+        timings[spec.id] = time.perf_counter() - start
+    slowest = max(timings, key=timings.get)
+    return sum(timings.values()), slowest, timings[slowest]
+
+
+def scale_run(tmp: Path, n: int) -> tuple[float, float, float]:
+    project = make_project(tmp / "scale")
+    export = project / "data" / "raw" / "scale" / "export.csv"
+    start = time.perf_counter()
+    write_simulated_export(project / "data/simulation/demo_2027.yaml", project / "data/study/codebook.yaml",
+                           export, n=n)
+    simulate_seconds = time.perf_counter() - start
+    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
+    config["waves"] = {"scale": {"label": f"Vague simulée ({n} répondants)", "export": str(export.relative_to(project)),
+                                 "synthetic": True}}
+    (project / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    before = peak_children_mb()
+    seconds = timed([str(SNAKEMAKE), "--cores", "2"], project)
+    return simulate_seconds, seconds, max(before, peak_children_mb())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000, help="respondents of the scale wave")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        project = make_project(tmp / "bundled")
+        waves = list(yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["waves"])
+        cold = timed([str(SNAKEMAKE), "--cores", "2"], project)
+        noop = min(timed([str(SNAKEMAKE), "--cores", "2"], project) for _ in range(3))
+        bare = bare_startup(tmp)
+        seed = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["seed"]
+        stats_total, slowest, slowest_seconds = statistics_step(project, waves[0], seed)
+        simulate_seconds, scale_seconds, peak = scale_run(tmp, args.n)
+    rows = [
+        ("Cold run, bundled waves (" + ", ".join(waves) + ")", f"{cold:.1f} s", "≤ 10 s"),
+        ("No-op rerun", f"{noop:.2f} s", f"≤ 1.5 × bare = {1.5 * bare:.2f} s"),
+        ("Bare `snakemake -n` start-up (one-rule Snakefile)", f"{bare:.2f} s", "reference"),
+        ("No-op / bare ratio", f"{noop / bare:.2f}", "≤ 1.5"),
+        (f"Statistics step, {waves[0]} (all tables and tests)", f"{stats_total:.2f} s", ""),
+        (f"Slowest table of the plan ({slowest})", f"{slowest_seconds:.3f} s", ""),
+        (f"Simulating {args.n} respondents (export written)", f"{simulate_seconds:.1f} s", ""),
+        (f"Whole pipeline, {args.n} respondents", f"{scale_seconds:.1f} s", "≤ 60 s"),
+        (f"Peak memory of one process, {args.n} respondents", f"{peak:.0f} MB", "≤ 2048 MB"),
+    ]
+    lines = ["# Benchmarks", "", f"Written by `make bench` on {dt.date.today().isoformat()} "
+             f"({platform.machine()}, {resource.getpagesize()} B pages, Python {platform.python_version()}, "
+             "2 cores). Wall-clock seconds; the no-op and bare start-up are the best of 3.", "",
+             "| measure | value | target |", "|---|---:|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

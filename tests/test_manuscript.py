@@ -1,0 +1,122 @@
+"""The chapter in Markdown, HTML and Word: complete, self-contained, and traceable to the data."""
+import csv
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+
+from pipeline_helpers import snakemake
+
+pytestmark = pytest.mark.pipeline
+
+WAVE = "thesis_2025"
+BARRIER_HEADER = "Freins à l'utilisation de la télé-expertise [Perte de temps]"
+
+
+def build(project: Path) -> Path:
+    return project / "manuscript" / "build" / WAVE
+
+
+def docx_text(path: Path) -> str:
+    """Paragraphs, then one line per table row (cells joined by ' | ')."""
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [" | ".join(cell.text for cell in row.cells) for table in document.tables for row in table.rows]
+    return "\n".join(parts)
+
+
+def test_docx_holds_the_thesis_tables_and_the_figures(built_project):
+    document = docx.Document(str(build(built_project) / "resultats.docx"))
+    assert len(document.tables) >= 8
+    first = document.tables[0]
+    assert first.rows[1].cells[0].text == "Genre" and first.rows[1].cells[2].text == "22 (56,4\u00a0%)"
+    with zipfile.ZipFile(build(built_project) / "resultats.docx") as archive:
+        images = [n for n in archive.namelist() if n.startswith("word/media/")]
+    figures = len(list((built_project / "results" / WAVE / "figures").glob("*.png")))
+    assert len(images) == figures == 9
+
+
+def test_html_is_self_contained(built_project):
+    html = (build(built_project) / "resultats.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 9
+    assert "../results" not in html
+    assert "<table" in html and "Table 7 : " in html
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is installed by `make test`")
+def test_html_opens_in_headless_chromium_without_errors(built_project, tmp_path):
+    page = build(built_project) / "resultats.html"
+    result = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path}",
+         "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Tableau" in result.stdout or "Table 1" in result.stdout
+    assert "Uncaught" not in result.stderr and ":CONSOLE(" not in result.stderr
+
+
+def test_registry_traces_every_quoted_number(built_project):
+    registry = pd.read_csv(built_project / "results" / WAVE / "report" / "registry.csv", keep_default_na=False)
+    assert {"key", "value", "text", "source", "rule", "used_in_chapter"} <= set(registry.columns)
+    row = registry[registry["key"] == "tableau_7.frein_tracabilite.p_sentence"].iloc[0]
+    assert row["text"] == "p\u00a0=\u00a00,0161" and row["source"].endswith("stats/tests.csv")
+    assert str(row["used_in_chapter"]) == "True"
+    markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    assert "p\u00a0=\u00a00,0161" in markdown
+    assert "différence statistiquement significative" in markdown
+
+
+def html_units(html: str) -> list[str]:
+    """Table rows, paragraphs and list items of the HTML chapter."""
+    return re.findall(r"<tr.*?</tr>|<p>.*?</p>|<li>.*?</li>", html, flags=re.S)
+
+
+def _bump_one_answer(export: Path) -> None:
+    """Add 1 to the 'Perte de temps' answer of the first user whose answer is below 10."""
+    rows = list(csv.reader(io.StringIO(export.read_text(encoding="utf-8"), newline="")))
+    column = rows[0].index(BARRIER_HEADER)
+    practice = rows[0].index("Pratiquez-vous la télé-expertise ?")
+    row = next(r for r in rows[1:] if r[practice] == "Oui" and int(r[column]) < 10)
+    row[column] = str(int(row[column]) + 1)
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def test_changing_one_answer_changes_every_dependent_number_and_nothing_else(built_project, tmp_path):
+    project = tmp_path / "copy"
+    shutil.copytree(built_project, project, symlinks=True)
+    before_registry = pd.read_csv(project / "results" / WAVE / "report" / "registry.csv", keep_default_na=False)
+    before = {name: (build(project) / name).read_bytes() for name in ("resultats.md", "resultats.html")}
+    before_docx = docx_text(build(project) / "resultats.docx")
+    _bump_one_answer(project / "data" / "raw" / WAVE / "export.csv")
+    snakemake(project)
+
+    after_registry = pd.read_csv(project / "results" / WAVE / "report" / "registry.csv", keep_default_na=False)
+    merged = before_registry.merge(after_registry, on="key", suffixes=("_before", "_after"))
+    changed = merged[merged["value_before"] != merged["value_after"]]["key"]
+    assert len(changed) > 0
+    assert all("frein_perte_temps" in key for key in changed), list(changed)
+    assert any(key.endswith("frein_perte_temps.Ensemble.mean") for key in changed)
+    assert any(key.startswith("tableau_7.frein_perte_temps.p") for key in changed)
+
+    def changed_lines(old: str, new: str) -> list[str]:
+        return sorted(set(new.splitlines()) ^ set(old.splitlines()))
+
+    new_p = after_registry.set_index("key").loc["tableau_7.frein_perte_temps.p", "text"]
+    for name, units in (("resultats.md", str.splitlines), ("resultats.html", html_units)):
+        new_text = (build(project) / name).read_text(encoding="utf-8")
+        assert new_p in new_text
+        old_units, new_units = set(units(before[name].decode("utf-8"))), set(units(new_text))
+        differing = [u for u in old_units ^ new_units if "base64," not in u]
+        assert differing and all("perte de temps" in unit.lower() for unit in differing), differing
+    after_docx = docx_text(build(project) / "resultats.docx")
+    assert new_p in after_docx
+    docx_lines = changed_lines(before_docx, after_docx)
+    assert docx_lines and all("perte de temps" in line.lower() for line in docx_lines), docx_lines
