@@ -15,6 +15,8 @@ rule recode_wave:
         counts="results/{wave}/recoding/counts.csv",
         review="results/{wave}/recoding/to_review.csv",
         sheet="results/{wave}/recoding/coding_sheet.xlsx",
+        masked="results/{wave}/recoding/responses_masked.csv",
+        pii="results/{wave}/recoding/pii_report.csv",
     params:
         allow_suggestions=config["recoding"]["allow_suggestions"],
         strict=config["recoding"]["strict"],

@@ -9,7 +9,7 @@ import pandas as pd
 from ..codebook import load_codebook
 from ..errors import InputError
 from ..io import read_responses, write_csv
-from ..recoding.files import code_wave_files, coding_sheet_files, reliability_files
+from ..recoding.files import code_wave_files, coding_sheet_files, mask_pii_files, reliability_files
 
 MAIN_CODER_SUFFIX = "_main"
 
@@ -46,8 +46,14 @@ def _categories_dir(inputs) -> str:
 
 
 def recode(inputs, outputs, params, logger: logging.Logger) -> None:
+    """Mask personal data in free text first (so no decision file, sheet or chapter sees it), then code."""
     decisions = main_decisions(list(inputs.decisions))
-    result = code_wave_files(inputs.responses, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
+    report = mask_pii_files(inputs.responses, _categories_dir(inputs), outputs.masked, outputs.pii,
+                            extra_columns=["specialite_autre", "role_tle_autre", "mode_exercice_autre"])
+    for row in report.itertuples():
+        logger.warning("personal data masked: %s", ", ".join(f"{k}={v}" for k, v in row._asdict().items()
+                                                          if k != "Index"))
+    result = code_wave_files(outputs.masked, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
                              outputs.review, earlier=_earlier(list(inputs.earlier)),
                              allow_suggestions=params.allow_suggestions, strict=params.strict)
     for message in result.messages:
@@ -56,7 +62,7 @@ def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     asked = asked_counts(read_responses(inputs.responses), inputs.codebook)
     counts["n_asked"] = counts["question"].map(asked)
     write_csv(counts, outputs.counts)
-    coding_sheet_files(inputs.responses, _categories_dir(inputs), decisions, outputs.sheet, coder="",
+    coding_sheet_files(outputs.masked, _categories_dir(inputs), decisions, outputs.sheet, coder="",
                        earlier=_earlier(list(inputs.earlier)))
     logger.info("coded %d answers from %s; %d left to review", len(result.coded_answers),
                 ", ".join(decisions) or "no decision file", len(result.to_review))
