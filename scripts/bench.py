@@ -79,7 +79,11 @@ def scale_run(tmp: Path, n: int) -> tuple[float, float, float]:
     (project / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     before = peak_children_mb()
     seconds = timed([str(SNAKEMAKE), "--cores", "2"], project)
-    return simulate_seconds, seconds, max(before, peak_children_mb())
+    steps = {}
+    for tsv in sorted((project / "results" / "benchmarks" / "scale").glob("*.tsv")):
+        lines = tsv.read_text(encoding="utf-8").splitlines()
+        steps[tsv.stem] = (float(lines[1].split("\t")[0]), float(lines[1].split("\t")[2]))  # s, max_rss MB
+    return simulate_seconds, seconds, max(before, peak_children_mb()), steps
 
 
 def main() -> int:
@@ -98,7 +102,7 @@ def main() -> int:
         bare = bare_startup(tmp)
         seed = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["seed"]
         stats_total, slowest, slowest_seconds = statistics_step(project, waves[0], seed)
-        simulate_seconds, scale_seconds, peak = scale_run(tmp, args.n)
+        simulate_seconds, scale_seconds, peak, steps = scale_run(tmp, args.n)
     rows = [
         ("Cold run, bundled waves (" + ", ".join(waves) + ")", f"{cold:.1f} s", "≤ 10 s"),
         ("No-op rerun", f"{noop:.2f} s", f"≤ 1.5 × bare = {1.5 * bare:.2f} s"),
@@ -110,6 +114,8 @@ def main() -> int:
         (f"Whole pipeline, {args.n} respondents", f"{scale_seconds:.1f} s", "≤ 60 s"),
         (f"Peak memory of one process, {args.n} respondents", f"{peak:.0f} MB", "≤ 2048 MB"),
     ]
+    rows += [(f"  rule {name}, {args.n} respondents", f"{sec:.1f} s ({rss:.0f} MB)", "")
+             for name, (sec, rss) in sorted(steps.items(), key=lambda kv: -kv[1][0])[:6]]
     lines = ["# Benchmarks", "", f"Written by `make bench` on {dt.date.today().isoformat()} "
              f"({platform.machine()}, {resource.getpagesize()} B pages, Python {platform.python_version()}, "
              "2 cores). Wall-clock seconds; the no-op and bare start-up are the best of 3.", "",

@@ -116,3 +116,19 @@ def test_effect_sizes_are_frozen():
     with pytest.raises(AttributeError):
         res.ci_low = 0.0
     assert isinstance(effects.cramers_v(np.array([[10, 0], [0, 10]])).estimate, float)
+
+
+def test_vectorised_bootstrap_epsilon_equals_the_per_sample_formula():
+    """The bootstrap computes H for all replicates at once; it must equal kruskal_h row by row."""
+    import numpy as np
+
+    from surveykit.stats.effects import _epsilon, _epsilon_rows
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        sizes = [int(x) for x in rng.integers(1, 9, size=int(rng.integers(2, 5)))]
+        values = rng.integers(1, 6, size=(1, sum(sizes))).astype(float)
+        bounds = np.cumsum([0, *sizes])
+        expected = _epsilon([values[0, a:b] for a, b in zip(bounds[:-1], bounds[1:])])
+        got = _epsilon_rows(values, sizes)[0]
+        assert (np.isnan(expected) and np.isnan(got)) or abs(expected - got) < 1e-12
