@@ -23,6 +23,13 @@ def read_json(path: str | Path) -> object:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def read_tidy(path: str | Path) -> pd.DataFrame:
+    """Read stats/descriptives.csv: numbers as floats, `level` and `group` as text ("" when empty)."""
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
+    frame[["level", "group"]] = frame[["level", "group"]].fillna("")
+    return frame
+
+
 def read_responses(path: str | Path) -> pd.DataFrame:
     """Read a clean responses.csv: text stays text (empty = missing), numbers become nullable ints."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")

@@ -10,7 +10,7 @@ from ..analysis.plan import load_plan
 from ..codebook import load_codebook
 from ..figures import draw
 from ..figures.style import apply_style, save
-from ..io import read_json
+from ..io import read_json, read_tidy
 from ..yamlio import load_yaml
 
 
@@ -22,12 +22,6 @@ def _title(spec: dict) -> str:
     return f"Figure {spec['number']}. {spec['caption']}" if spec.get("number") else spec["caption"]
 
 
-def _tidy(path: str) -> pd.DataFrame:
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
-    frame[["level", "group"]] = frame[["level", "group"]].fillna("")
-    return frame
-
-
 def build_figure(spec: dict, inputs: dict[str, str], wave: dict):
     """The matplotlib figure for one entry of figures.yaml."""
     kind, title = spec["kind"], _title(spec)
@@ -36,7 +30,7 @@ def build_figure(spec: dict, inputs: dict[str, str], wave: dict):
     if kind == "categories":
         counts = pd.read_csv(inputs["counts"])
         return draw.category_bars(counts[counts["question"] == spec["question"]], title)
-    tidy = _tidy(inputs["descriptives"])
+    tidy = read_tidy(inputs["descriptives"])
     table = tidy[tidy["table"] == spec["table"]]
     if kind == "histogram":
         summary = table[(table["variable"] == spec["variable"]) & (table["level"] == "")].iloc[0]

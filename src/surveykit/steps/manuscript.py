@@ -10,7 +10,7 @@ import pandas as pd
 from .. import fmt
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
-from ..io import read_json, write_csv
+from ..io import read_json, read_tidy, write_csv
 from ..report.chapter import Context, render_chapter
 from ..report.registry import Registry, add_flow, add_tests, add_tidy
 from ..yamlio import load_yaml
@@ -18,12 +18,6 @@ from ..yamlio import load_yaml
 # Pinned document date for reproducible DOCX/HTML (pandoc honours SOURCE_DATE_EPOCH): 1980-01-01,
 # the earliest date a ZIP archive can store.
 SOURCE_DATE_EPOCH = "315532800"
-
-
-def _tidy(path: str) -> pd.DataFrame:
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
-    frame[["level", "group"]] = frame[["level", "group"]].fillna("")
-    return frame
 
 
 def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: str) -> None:
@@ -44,7 +38,7 @@ def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: st
 def build_registry(inputs: dict[str, str], alpha: float) -> Registry:
     registry = Registry()
     add_flow(registry, read_json(inputs["flow"]), inputs["flow"], "clean_wave")
-    add_tidy(registry, _tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave")
+    add_tidy(registry, read_tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave")
     add_tests(registry, pd.read_csv(inputs["tests"]), alpha, inputs["tests"], "analyse_wave")
     add_recoding(registry, pd.read_csv(inputs["counts"]), inputs["counts"], "recode_wave")
     return registry

@@ -7,21 +7,15 @@ from pathlib import Path
 import pandas as pd
 
 from ..audit import audit_published
-from ..io import write_csv
+from ..io import read_tidy, write_csv
 from ..published import load_published
 from ..reproduce import reproduce, summary_markdown
-
-
-def _tidy(path: str) -> pd.DataFrame:
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
-    frame[["level", "group"]] = frame[["level", "group"]].fillna("")
-    return frame
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
     items = load_published(inputs.published)
     audit = audit_published(items)
-    table = reproduce(items, _tidy(inputs.descriptives), pd.read_csv(inputs.tests), pd.read_csv(inputs.counts),
+    table = reproduce(items, read_tidy(inputs.descriptives), pd.read_csv(inputs.tests), pd.read_csv(inputs.counts),
                       audit)
     write_csv(table, outputs.csv)
     write_csv(audit, outputs.audit)

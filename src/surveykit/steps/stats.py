@@ -9,7 +9,7 @@ from ..analysis.format import format_table
 from ..analysis.plan import load_plan
 from ..analysis.run import run_plan
 from ..codebook import load_codebook
-from ..io import read_responses, write_csv, write_json
+from ..io import read_responses, read_tidy, write_csv, write_json
 
 
 def analyse_wave(responses: str, codebook: str, plan: str, descriptives: str, tests: str, seed: int,
@@ -29,8 +29,7 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
     """French tables (one CSV each, and all of them with titles and footnotes in one JSON)."""
     book = load_codebook(codebook)
     the_plan = load_plan(plan, book)
-    tidy = pd.read_csv(descriptives, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
-    tidy[["level", "group"]] = tidy[["level", "group"]].fillna("")
+    tidy = read_tidy(descriptives)
     test_rows = pd.read_csv(tests)
     formatted = {}
     for spec in the_plan.tables:
