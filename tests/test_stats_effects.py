@@ -118,17 +118,30 @@ def test_effect_sizes_are_frozen():
     assert isinstance(effects.cramers_v(np.array([[10, 0], [0, 10]])).estimate, float)
 
 
-def test_vectorised_bootstrap_epsilon_equals_the_per_sample_formula():
-    """The bootstrap computes H for all replicates at once; it must equal kruskal_h row by row."""
-    import numpy as np
-
-    from surveykit.stats.effects import _epsilon, _epsilon_rows
+def test_epsilon_from_counts_equals_the_per_sample_formula():
+    """The bootstrap computes H from counts for all replicates at once; it must equal kruskal_h."""
+    from surveykit.stats.effects import _epsilon, epsilon_from_counts
 
     rng = np.random.default_rng(7)
     for _ in range(300):
         sizes = [int(x) for x in rng.integers(1, 9, size=int(rng.integers(2, 5)))]
-        values = rng.integers(1, 6, size=(1, sum(sizes))).astype(float)
-        bounds = np.cumsum([0, *sizes])
-        expected = _epsilon([values[0, a:b] for a, b in zip(bounds[:-1], bounds[1:])])
-        got = _epsilon_rows(values, sizes)[0]
+        groups = [rng.integers(1, 6, size=size).astype(float) for size in sizes]
+        distinct = np.unique(np.concatenate(groups))
+        counts = np.stack([np.bincount(np.searchsorted(distinct, g), minlength=distinct.size) for g in groups])
+        expected = _epsilon(groups)
+        got = epsilon_from_counts(counts[None, :, :])[0]
         assert (np.isnan(expected) and np.isnan(got)) or abs(expected - got) < 1e-12
+
+
+def test_epsilon_bootstrap_is_bounded_in_memory_at_large_n():
+    """100 000 answers on a 0-10 scale: the count-based bootstrap does not build an n x iterations matrix."""
+    import tracemalloc
+
+    rng = np.random.default_rng(3)
+    groups = [rng.integers(0, 11, size=size).astype(float) for size in (50_000, 30_000, 20_000)]
+    tracemalloc.start()
+    res = effects.epsilon_squared(groups, iterations=2000, seed=1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100 * 2 ** 20, f"peak {peak / 2 ** 20:.0f} MB"
+    assert 0 <= res.ci_low <= res.estimate + 1e-3
