@@ -66,12 +66,14 @@ def extract_answers(responses: pd.DataFrame, codebooks: dict[str, Codebook],
     texts: list[Answer] = []
     options: list[OptionAnswer] = []
     ordered = responses.sort_values(id_column, kind="stable")
+    ids = [str(rid) for rid in ordered[id_column]]
     for book in codebooks.values():
-        for _, row in ordered.iterrows():
-            rid = str(row[id_column])
-            free = _cell(row[book.text_variable]).strip()
-            if book.option_variable:
-                found, rest = _split_options(book, _cell(row[book.option_variable]))
+        free_texts = [_cell(value).strip() for value in ordered[book.text_variable]]
+        ticked = [_cell(value) for value in ordered[book.option_variable]] if book.option_variable else None
+        split = {cell: _split_options(book, cell) for cell in set(ticked)} if ticked is not None else {}
+        for index, (rid, free) in enumerate(zip(ids, free_texts)):
+            if ticked is not None:
+                found, rest = split[ticked[index]]
                 options += [OptionAnswer(rid, book.question, value, cid) for value, cid in found]
                 free = "; ".join(t for t in (rest, free) if t)
             if is_answer(free):

@@ -87,8 +87,8 @@ def _resolutions(texts: list[Answer], book: Codebook, decided: dict[tuple[str, s
     for s in suggest(pending, book, earlier, threshold):
         by_hash.setdefault(s.answer_hash, []).append(s)
     return {
-        a.hash: _resolve(decided.get((book.question, a.hash)), by_hash.get(a.hash, []), book, allow_suggestions)
-        for a in mine
+        digest: _resolve(decided.get((book.question, digest)), by_hash.get(digest, []), book, allow_suggestions)
+        for digest in dict.fromkeys(a.hash for a in mine)
     }
 
 

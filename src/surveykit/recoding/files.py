@@ -55,8 +55,12 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: li
                     coded_out: PathLike, counts_out: PathLike, review_out: PathLike,
                     messages_out: PathLike | None = None, earlier: dict[str, list[PathLike]] | None = None,
                     allow_suggestions: bool = False, strict: bool = False,
-                    threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA) -> CodingResult:
-    """Code a wave from files; writes coded answers, counts, answers to review and messages."""
+                    threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA,
+                    sheet_out: PathLike | None = None, coder: str = "") -> CodingResult:
+    """Code a wave from files; writes coded answers, counts, answers to review and messages.
+
+    With `sheet_out`, also the coding sheet (.csv or .xlsx) of the answers no decision covers yet
+    (the same answers as `to_review`: suggestions in use do not count as decisions)."""
     books = load_codebooks(categories_dir, schema)
     result = code_wave(read_table(responses), books, read_decision_files(list(decisions), books),
                        _earlier(earlier, books), allow_suggestions, strict, threshold)
@@ -65,19 +69,9 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: li
     write_table(result.to_review, review_out)
     if messages_out is not None:
         write_lines(result.messages, messages_out)
+    if sheet_out is not None:
+        write_coding_sheet(coding_sheet(result.to_review, books, coder), books, sheet_out)
     return result
-
-
-def coding_sheet_files(responses: PathLike, categories_dir: PathLike, decisions: list[PathLike],
-                       sheet_out: PathLike, coder: str = "", earlier: dict[str, list[PathLike]] | None = None,
-                       threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA) -> pd.DataFrame:
-    """Coding sheet (.csv or .xlsx) of the answers that no decision covers yet."""
-    books = load_codebooks(categories_dir, schema)
-    result = code_wave(read_table(responses), books, read_decision_files(list(decisions), books),
-                       _earlier(earlier, books), allow_suggestions=False, strict=False, threshold=threshold)
-    sheet = coding_sheet(result.to_review, books, coder)
-    write_coding_sheet(sheet, books, sheet_out)
-    return sheet
 
 
 def reliability_files(coder_a: PathLike, coder_b: PathLike, categories_dir: PathLike, per_category_out: PathLike,

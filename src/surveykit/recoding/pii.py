@@ -98,9 +98,12 @@ def mask_frame(responses: pd.DataFrame, columns: list[str], names: list[str] | N
     report = []
     for column in columns:
         values = []
+        distinct: dict[str, tuple[str, list[PiiFinding]]] = {}  # answers repeat: mask each text once
         for rid, value in zip(responses[id_column], responses[column]):
             text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
-            new, findings = mask_pii(text, names)
+            if text not in distinct:
+                distinct[text] = mask_pii(text, names)
+            new, findings = distinct[text]
             values.append(new if findings else value)
             for kind in sorted({f.kind for f in findings}):
                 report.append((column, str(rid), kind, sum(f.kind == kind for f in findings)))
