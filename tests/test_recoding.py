@@ -486,3 +486,20 @@ def test_reliability_files_skip_a_missing_second_coder_and_mask_file_reports_kin
     assert report[["question", "kind"]].values.tolist() == [["autres_freins", "courriel"], ["leviers", "nom"]]
     masked = pd.read_csv(tmp_path / "m.csv", dtype=str, keep_default_na=False)
     assert masked["autres_freins"].tolist() == ["écrire à [courriel]", ""]
+
+
+def test_main_coder_is_the_file_ending_in_main_and_nothing_else():
+    """One rule for the main coder (as common.smk's main_coding_files): no silent fallback to another file."""
+    from surveykit.steps.recode import main_decisions
+
+    assert main_decisions(["w/bd_main.csv", "w/second.csv"]) == ["w/bd_main.csv"]
+    assert main_decisions([]) == []
+    with pytest.raises(InputError, match=r"w/coder\.csv: no main coder's file; name it <coder>_main\.csv"):
+        main_decisions(["w/coder.csv"])
+
+
+def test_other_text_columns_come_from_the_codebook():
+    from surveykit.steps.recode import other_text_columns
+
+    assert sorted(other_text_columns(str(ROOT / "data/study/codebook.yaml"))) == [
+        "mode_exercice_autre", "role_tle_autre", "specialite_autre"]

@@ -20,6 +20,7 @@ rule recode_wave:
     params:
         allow_suggestions=config["recoding"]["allow_suggestions"],
         strict=config["recoding"]["strict"],
+    priority: CHAPTER_CHAIN
     log:
         "results/logs/{wave}/recode_wave.log",
     benchmark:

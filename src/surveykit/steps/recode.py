@@ -9,7 +9,7 @@ import pandas as pd
 from ..codebook import load_codebook
 from ..errors import InputError
 from ..io import read_responses, write_csv
-from ..recoding.files import code_wave_files, coding_sheet_files, mask_pii_files, reliability_files
+from ..recoding.files import code_wave_files, mask_pii_files, reliability_files
 
 MAIN_CODER_SUFFIX = "_main"
 
@@ -26,6 +26,11 @@ def asked_counts(responses: pd.DataFrame, codebook: str) -> dict[str, int]:
     return counts
 
 
+def other_text_columns(codebook: str) -> list[str]:
+    """The free-text "Autre :" columns of the questionnaire (masked like the open questions)."""
+    return [q.other_variable for q in load_codebook(codebook).questions if q.other_variable]
+
+
 def _earlier(files: list[str]) -> dict[str, list[str]]:
     """Group earlier waves' decision files by wave folder name, oldest wave first."""
     waves: dict[str, list[str]] = {}
@@ -35,9 +40,13 @@ def _earlier(files: list[str]) -> dict[str, list[str]]:
 
 
 def main_decisions(files: list[str]) -> list[str]:
-    """The main coder's files; a wave's other files are second coders used for reliability only."""
+    """The main coder's files (name ending in _main.csv, the rule `main_coding_files` of common.smk
+    also applies); a wave's other files are second coders, used for reliability only."""
     main = [f for f in files if Path(f).stem.endswith(MAIN_CODER_SUFFIX)]
-    return main or files[:1]
+    if files and not main:
+        raise InputError(f"{', '.join(files)}: no main coder's file; name it <coder>{MAIN_CODER_SUFFIX}.csv "
+                         "(the other files of the folder are second coders, used for reliability only)")
+    return main
 
 
 def _categories_dir(inputs) -> str:
@@ -49,21 +58,20 @@ def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     """Mask personal data in free text first (so no decision file, sheet or chapter sees it), then code."""
     decisions = main_decisions(list(inputs.decisions))
     report = mask_pii_files(inputs.responses, _categories_dir(inputs), outputs.masked, outputs.pii,
-                            extra_columns=["specialite_autre", "role_tle_autre", "mode_exercice_autre"])
+                            extra_columns=other_text_columns(inputs.codebook))
     for row in report.itertuples():
         logger.warning("personal data masked: %s", ", ".join(f"{k}={v}" for k, v in row._asdict().items()
                                                           if k != "Index"))
     result = code_wave_files(outputs.masked, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
                              outputs.review, earlier=_earlier(list(inputs.earlier)),
-                             allow_suggestions=params.allow_suggestions, strict=params.strict)
+                             allow_suggestions=params.allow_suggestions, strict=params.strict,
+                             sheet_out=outputs.sheet)
     for message in result.messages:
         logger.warning(message)
     counts = pd.read_csv(outputs.counts)
     asked = asked_counts(read_responses(inputs.responses), inputs.codebook)
     counts["n_asked"] = counts["question"].map(asked)
     write_csv(counts, outputs.counts)
-    coding_sheet_files(outputs.masked, _categories_dir(inputs), decisions, outputs.sheet, coder="",
-                       earlier=_earlier(list(inputs.earlier)))
     logger.info("coded %d answers from %s; %d left to review", len(result.coded_answers),
                 ", ".join(decisions) or "no decision file", len(result.to_review))
 
