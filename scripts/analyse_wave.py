@@ -1,5 +1,5 @@
-"""Snakemake script of rule analyse_wave (logic in surveykit.steps.stats)."""
+"""Snakemake script of rule analyse_wave (logic in surveykit.steps.analyse)."""
 from surveykit.runner import run_step
-from surveykit.steps.stats import run_analyse
+from surveykit.steps.analyse import run_analyse
 
 run_step(snakemake, run_analyse)  # noqa: F821 (snakemake is injected by Snakemake)

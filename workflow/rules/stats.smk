@@ -7,12 +7,15 @@ rule analyse_wave:
         responses="results/{wave}/clean/responses.csv",
         codebook=config["study"]["codebook"],
         plan=config["study"]["analysis_plan"],
-        code=package_code("analysis/describe", "analysis/compare", "analysis/run", "analysis/plan", "stats"),
+        code=package_code(
+            "analysis/describe", "analysis/compare", "analysis/run", "analysis/plan", "stats", "steps/analyse"
+        ),
     output:
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
     params:
         seed=config["seed"],
+    priority: CHAPTER_CHAIN
     log:
         "results/logs/{wave}/analyse_wave.log",
     benchmark:
@@ -28,12 +31,13 @@ rule format_tables:
         tests="results/{wave}/stats/tests.csv",
         codebook=config["study"]["codebook"],
         plan=config["study"]["analysis_plan"],
-        code=package_code("analysis/format", "fmt", "steps/stats"),
+        code=package_code("analysis/format", "fmt", "steps/tables"),
     output:
         tables="results/{wave}/tables/tables.json",
         csv=expand("results/{{wave}}/tables/{table}.csv", table=TABLE_IDS),
     params:
         out_dir=tables_dir,
+    priority: CHAPTER_CHAIN
     log:
         "results/logs/{wave}/format_tables.log",
     benchmark:

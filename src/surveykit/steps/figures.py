@@ -1,7 +1,8 @@
-"""Rule draw_figure: one figure (PNG 300 dpi + SVG) from statistics or recoding outputs only."""
+"""Rules draw_count_figures and draw_statistics_figures: figures (PNG 300 dpi + SVG) from counts or statistics."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pandas as pd
 
@@ -12,10 +13,6 @@ from ..figures import draw
 from ..figures.style import apply_style, save
 from ..io import read_json, read_tidy
 from ..yamlio import load_yaml
-
-
-def figure_spec(figures_yaml: str, figure_id: str) -> dict:
-    return next(f for f in load_yaml(figures_yaml)["figures"] if f["id"] == figure_id)
 
 
 def _title(spec: dict) -> str:
@@ -49,9 +46,19 @@ def build_figure(spec: dict, inputs: dict[str, str], wave: dict):
     raise ValueError(f"unknown figure kind {kind!r}")
 
 
-def run(inputs, outputs, params, logger: logging.Logger) -> None:
+def draw_figures(inputs: dict[str, str], pngs: list[str], svgs: list[str], wave: dict,
+                 logger: logging.Logger) -> None:
+    """Draw every figure of figures.yaml; output files are named after the figure ids."""
     apply_style()
-    spec = figure_spec(inputs.figures, params.figure)
-    figure = build_figure(spec, dict(inputs.items()), params.wave)
-    save(figure, outputs.png, outputs.svg)
-    logger.info("drew %s (%s)", params.figure, spec["kind"])
+    specs = {spec["id"]: spec for spec in load_yaml(inputs["figures"])["figures"]}
+    for png, svg in zip(sorted(pngs), sorted(svgs)):
+        figure_id = Path(png).stem
+        if Path(svg).stem != figure_id or figure_id not in specs:
+            raise ValueError(f"{png}, {svg}: expected one PNG and one SVG per figure id of {inputs['figures']}")
+        spec = specs[figure_id]
+        save(build_figure(spec, inputs, wave), png, svg)
+        logger.info("drew %s (%s)", figure_id, spec["kind"])
+
+
+def run(inputs, outputs, params, logger: logging.Logger) -> None:
+    draw_figures(dict(inputs.items()), list(outputs.png), list(outputs.svg), params.wave, logger)

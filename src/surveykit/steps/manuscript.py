@@ -65,7 +65,7 @@ def _labels(codebook: str, plan: str) -> dict[str, str]:
 def render(inputs, outputs, params, logger: logging.Logger) -> None:
     registry = build_registry(dict(inputs.items()), params.alpha)
     chapter_dir = Path(outputs.markdown).parent
-    context = Context(registry, read_json(inputs.tables), _figures(inputs.figures, list(inputs.figure_files),
+    context = Context(registry, read_json(inputs.tables), _figures(inputs.figures, list(params.figure_files),
                       chapter_dir), _labels(inputs.codebook, inputs.plan), params.alpha)
     text = render_chapter(inputs.template, context, params.wave)
     chapter_dir.mkdir(parents=True, exist_ok=True)

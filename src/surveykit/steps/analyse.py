@@ -1,0 +1,28 @@
+"""Rule analyse_wave: the analysis plan on a wave's responses (tidy tables and tests.csv)."""
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from ..analysis.plan import load_plan
+from ..analysis.run import run_plan
+from ..codebook import load_codebook
+from ..io import read_responses, write_csv
+
+
+def analyse_wave(responses: str, codebook: str, plan: str, descriptives: str, tests: str, seed: int,
+                 logger: logging.Logger) -> None:
+    """Every table of the plan (tidy) and every comparison (tests.csv)."""
+    book = load_codebook(codebook)
+    result = run_plan(read_responses(responses), book, load_plan(plan, book), seed)
+    tidy = pd.concat(result.tables.values(), ignore_index=True)
+    write_csv(tidy, descriptives)
+    write_csv(result.tests, tests)
+    for row in result.tests.itertuples():
+        logger.info("%s %s by %s: %s p=%.6g (%s)", row.table, row.variable, row.by, row.test, row.p_value, row.reason)
+
+
+def run_analyse(inputs, outputs, params, logger) -> None:
+    analyse_wave(inputs.responses, inputs.codebook, inputs.plan, outputs.descriptives, outputs.tests,
+                 params.seed, logger)

@@ -1,0 +1,33 @@
+"""Rule format_tables: French tables from the tidy statistics (no statistics computed here)."""
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from ..analysis.format import format_table
+from ..analysis.plan import load_plan
+from ..codebook import load_codebook
+from ..io import read_tidy, write_csv, write_json
+
+
+def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
+                  logger: logging.Logger) -> None:
+    """French tables (one CSV each, and all of them with titles and footnotes in one JSON)."""
+    book = load_codebook(codebook)
+    the_plan = load_plan(plan, book)
+    tidy = read_tidy(descriptives)
+    test_rows = pd.read_csv(tests)
+    formatted = {}
+    for spec in the_plan.tables:
+        table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
+        write_csv(table, f"{out_dir}/{spec.id}.csv")
+        formatted[spec.id] = {"number": spec.number, "title": spec.title, "kind": spec.kind,
+                              "columns": list(table.columns), "rows": table.to_numpy().tolist(), "footnote": note}
+        logger.info("formatted %s (%d rows)", spec.id, len(table))
+    write_json(formatted, out_json)
+
+
+def run_format(inputs, outputs, params, logger) -> None:
+    format_tables(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
+                  params.out_dir, logger)
