@@ -1,4 +1,4 @@
-"""Snakemake script of rule draw_figure (logic in surveykit.steps.figures)."""
+"""Snakemake script of rules draw_count_figures and draw_statistics_figures (logic in surveykit.steps.figures)."""
 from surveykit.runner import run_step
 from surveykit.steps.figures import run
 

@@ -79,8 +79,9 @@ def test_restyling_a_figure_reruns_no_statistics(built, tmp_path):
     figures.write_text(figures.read_text(encoding="utf-8").replace('caption: "Flowchart"',
                                                                   'caption: "Diagramme de flux"'), encoding="utf-8")
     jobs = planned_jobs(project)
-    assert "draw_figure" in jobs
-    assert set(jobs) <= {"draw_figure", "render_chapter", "convert_chapter", "provenance", "all"}
+    assert "draw_count_figures" in jobs
+    assert set(jobs) <= {"draw_count_figures", "draw_statistics_figures", "render_chapter", "convert_chapter",
+                         "provenance", "all"}
 
 
 def test_changing_alpha_reruns_only_what_uses_it(built, tmp_path):

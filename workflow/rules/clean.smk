@@ -14,6 +14,7 @@ rule clean_wave:
     params:
         wave=wave_config,
         on_invalid=config["cleaning"]["on_invalid"],
+    priority: CHAPTER_CHAIN
     log:
         "results/logs/{wave}/clean_wave.log",
     benchmark:

@@ -12,6 +12,9 @@ WAVE_LABELS = [
     for w in WAVES
 ]
 STUDY = config["study"]
+# Scheduling priority of the rules on the path export -> chapter: they go first, and the side reports
+# (reliability, reproduction, provenance, cross-wave) fill the idle core, which shortens a cold run.
+CHAPTER_CHAIN = 10
 
 
 def _load(path):
@@ -22,6 +25,12 @@ def _load(path):
 TABLE_IDS = [table["id"] for table in _load(STUDY["analysis_plan"])["tables"]]
 FIGURES = {figure["id"]: figure for figure in _load(STUDY["figures"])["figures"]}
 OPEN_QUESTIONS = sorted(f["question"] for f in FIGURES.values() if f["kind"] == "categories")
+# Figures by what they are drawn from (one job each): counts are ready before the statistics.
+COUNT_FIGURE_KINDS = ("flowchart", "categories")
+FIGURE_GROUPS = {
+    "counts": sorted(i for i, f in FIGURES.items() if f["kind"] in COUNT_FIGURE_KINDS),
+    "statistics": sorted(i for i, f in FIGURES.items() if f["kind"] not in COUNT_FIGURE_KINDS),
+}
 
 
 wildcard_constraints:
@@ -74,23 +83,6 @@ def main_coding_files(wave):
 def earlier_coding_files(wildcards):
     """Main coders' decisions of the waves listed before this one (carried forward to it)."""
     return [f for wave in WAVES[: WAVES.index(wildcards.wave)] for f in main_coding_files(wave)]
-
-
-def figure_inputs(wildcards):
-    """Only the files a figure draws from: restyling one figure reruns no statistics."""
-    kind = FIGURES[wildcards.figure]["kind"]
-    inputs = {"figures": STUDY["figures"]}
-    if kind == "flowchart":
-        inputs["flow"] = f"results/{wildcards.wave}/clean/flow.json"
-    elif kind == "categories":
-        inputs["counts"] = f"results/{wildcards.wave}/recoding/counts.csv"
-    else:
-        inputs["descriptives"] = f"results/{wildcards.wave}/stats/descriptives.csv"
-    if kind == "barriers":
-        inputs.update(codebook=STUDY["codebook"], plan=STUDY["analysis_plan"])
-    if kind == "diffusion":
-        inputs["references"] = STUDY["adoption_references"]
-    return inputs
 
 
 def figure_files(wildcards):

@@ -13,7 +13,6 @@ rule render_chapter:
         codebook=STUDY["codebook"],
         plan=STUDY["analysis_plan"],
         figures=STUDY["figures"],
-        figure_files=figure_files,
         code=package_code("report", "fmt", "steps/manuscript"),
     output:
         markdown="manuscript/build/{wave}/resultats.md",
@@ -21,6 +20,8 @@ rule render_chapter:
     params:
         alpha=config["manuscript"]["alpha"],
         wave=wave_config,
+        figure_files=figure_files,  # paths only: the chapter is written while the figures are drawn
+    priority: CHAPTER_CHAIN
     log:
         "results/logs/{wave}/render_chapter.log",
     benchmark:
@@ -38,6 +39,7 @@ rule convert_chapter:
     output:
         html="manuscript/build/{wave}/resultats.html",
         docx="manuscript/build/{wave}/resultats.docx",
+    priority: CHAPTER_CHAIN
     log:
         "results/logs/{wave}/convert_chapter.log",
     benchmark:
