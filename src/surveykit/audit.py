@@ -27,9 +27,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 from .published import REF_SEPARATOR, PublishedItem, PubNumber, parse_fr_exact
+from .stats._dist import binom_cdf, binom_sf
 
 COLUMNS = ["ref", "check", "published", "recomputed", "status", "explanation"]
 OK, CHECK, INCONSISTENT, INFO, UNTESTABLE = "ok", "à vérifier", "incohérent", "info", "non testable"
@@ -285,9 +285,9 @@ def mc_consistency(p_exact: float, published: str | PubNumber | Exact, b: int) -
     if x_high < x_low:
         return 0.0
     if x_high < expected:
-        tail = binom.cdf(x_high, b, p_exact)
+        tail = binom_cdf(x_high, b, p_exact)
     elif x_low > expected:
-        tail = binom.sf(x_low - 1, b, p_exact)
+        tail = binom_sf(x_low - 1, b, p_exact)
     else:
         return 1.0
     return float(min(1.0, 2 * tail))

@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
-from scipy import stats
 
+from ..stats import _dist as dist
 from .style import PALETTE, decimal_comma
 
 
@@ -101,11 +101,11 @@ def diffusion_curve(adoption_rate: float, wave_label: str, references: dict, tit
     """Figure 15: Rogers' adoption curve (bell) and cumulative adoption (S), with this wave's and earlier rates."""
     fig, ax = plt.subplots(figsize=(8, 4.5))
     x = np.linspace(-3.2, 3.2, 400)
-    ax.fill_between(x, stats.norm.pdf(x) / stats.norm.pdf(0) * 100, color=PALETTE[0], alpha=0.15, linewidth=0)
-    ax.plot(x, stats.norm.cdf(x) * 100, color=PALETTE[0], linewidth=2)
+    ax.fill_between(x, np.exp(-x * x / 2) * 100, color=PALETTE[0], alpha=0.15, linewidth=0)
+    ax.plot(x, dist.norm_cdf(x) * 100, color=PALETTE[0], linewidth=2)
     bounds = np.cumsum([0.0] + [c["share"] for c in references["rogers_categories"]])
     for left, right, category in zip(bounds[:-1], bounds[1:], references["rogers_categories"]):
-        z_left, z_right = stats.norm.ppf(max(left, 1e-9) / 100), stats.norm.ppf(min(right, 100 - 1e-9) / 100)
+        z_left, z_right = dist.norm_ppf(max(left, 1e-9) / 100), dist.norm_ppf(min(right, 100 - 1e-9) / 100)
         z_left, z_right = max(z_left, -3.2), min(z_right, 3.2)
         ax.axvline(z_right, color="grey", linewidth=0.6, linestyle=":") if right < 100 else None
         ax.text((z_left + z_right) / 2, 3, "\n".join(textwrap.wrap(category["label"], 12, break_long_words=False)), ha="center",
@@ -115,7 +115,7 @@ def diffusion_curve(adoption_rate: float, wave_label: str, references: dict, tit
               for i, s in enumerate(sorted(references["studies"], key=lambda s: (s["year"], s["rate"])))]
     points.append((wave_label, adoption_rate, PALETTE[2], "o"))
     for label, rate, color, marker in points:
-        ax.plot([stats.norm.ppf(rate / 100)], [rate], marker, color=color, markersize=8, linestyle="none",
+        ax.plot([dist.norm_ppf(rate / 100)], [rate], marker, color=color, markersize=8, linestyle="none",
                 label=f"{label} : {decimal_comma(rate, 1)} %")
     ax.legend(loc="upper left", fontsize=8, frameon=True, title="Taux d'utilisateurs", title_fontsize=8)
     ax.set_xticks([])

@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
 
+from . import _dist as dist
 from .rtests import DEFAULT_MC_SEED, chisq_test, drop_empty, kruskal_h, wilcox_test
 
 _ALTERNATIVES = ("two.sided", "greater", "less")
@@ -79,12 +80,12 @@ def _one_sided_level(conf_level: float, alternative: str) -> float:
 
 def _ncp_for_cdf(chi: float, df: float, target: float) -> float:
     """Noncentrality ``ncp`` with ``pchisq(chi, df, ncp) == target`` (0 when none is needed)."""
-    if stats.chi2.cdf(chi, df) <= target:
+    if dist.chi2_cdf(chi, df) <= target:
         return 0.0
     upper = max(1.0, chi)
-    while stats.ncx2.cdf(chi, df, upper) > target:
+    while dist.ncx2_cdf(chi, df, upper) > target:
         upper *= 2.0
-    return optimize.brentq(lambda ncp: stats.ncx2.cdf(chi, df, ncp) - target, 0.0, upper,
+    return optimize.brentq(lambda ncp: dist.ncx2_cdf(chi, df, ncp) - target, 0.0, upper,
                            xtol=1e-12, rtol=1e-14, maxiter=500)
 
 
@@ -151,13 +152,13 @@ def rank_biserial(
     if x.size == 0 or y.size == 0:
         raise ValueError("chaque groupe doit contenir au moins une valeur")
     n1, n2 = float(x.size), float(y.size)
-    ranks = stats.rankdata(np.concatenate([x, y]))
+    ranks = dist.rankdata(np.concatenate([x, y]))
     u1 = float(ranks[: x.size].sum()) - n1 * (n1 + 1) / 2
     u2 = float(ranks[x.size:].sum()) - n2 * (n2 + 1) / 2
     r = u1 / (n1 * n2) - u2 / (n1 * n2)
     level = _one_sided_level(conf_level, alternative)
     se = math.sqrt((n1 + n2 + 1) / (3 * n1 * n2))
-    z = float(stats.norm.ppf(1 - (1 - level) / 2))
+    z = float(dist.norm_ppf(1 - (1 - level) / 2))
     with np.errstate(divide="ignore"):
         rf = float(np.arctanh(r))
     low, high = math.tanh(rf - z * se), math.tanh(rf + z * se)
@@ -247,9 +248,9 @@ def norm_inter(t: np.ndarray, alpha: Sequence[float]) -> np.ndarray:
         elif k >= r:
             out.append(t[r - 1])
         else:
-            z1 = stats.norm.ppf(a)
-            z2 = stats.norm.ppf(k / (r + 1))
-            z3 = stats.norm.ppf((k + 1) / (r + 1))
+            z1 = dist.norm_ppf(a)
+            z2 = dist.norm_ppf(k / (r + 1))
+            z3 = dist.norm_ppf((k + 1) / (r + 1))
             tk, tk1 = t[k - 1], t[k]
             out.append(tk + (z1 - z2) / (z3 - z2) * (tk1 - tk))
     return np.array(out, dtype=float)
@@ -295,7 +296,7 @@ def wilson_ci(x: int, n: int, conf_level: float = 0.95) -> ProportionCI:
     if n <= 0 or x < 0 or x > n:
         raise ValueError("il faut 0 <= x <= n et n > 0")
     estimate = x / n
-    z = float(stats.norm.ppf((1 + conf_level) / 2))
+    z = float(dist.norm_ppf((1 + conf_level) / 2))
     z22n = z ** 2 / (2 * n)
     p_c = estimate
     if p_c >= 1:

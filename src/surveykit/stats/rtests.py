@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
+
+from . import _dist as dist
 
 from ._fexact import ExactTooLarge, fisher_rxc_pvalue
 from ._rmath import (
@@ -140,7 +142,7 @@ def fisher_test(
 
 def _dhyper_log(support: np.ndarray, m: int, n: int, k: int) -> np.ndarray:
     """``dhyper(support, m, n, k, log = TRUE)``."""
-    return stats.hypergeom.logpmf(support, m + n, m, k)
+    return dist.hypergeom_logpmf(support, m + n, m, k)
 
 
 def _fisher_2x2(x: np.ndarray) -> TestResult:
@@ -194,9 +196,11 @@ def _fisher_simulated(x: np.ndarray, B: int, seed: int | None, reason: str) -> T
         raise ValueError("il faut au moins 2 marges de ligne non nulles")
     if reduced.shape[1] < 2:
         raise ValueError("il faut au moins 2 marges de colonne non nulles")
+    from scipy.stats import random_table  # only here: importing scipy.stats costs every job half a second
+
     used_seed = DEFAULT_MC_SEED if seed is None else int(seed)
     rng = np.random.default_rng(used_seed)
-    sims = stats.random_table(reduced.sum(axis=1), reduced.sum(axis=0)).rvs(
+    sims = random_table(reduced.sum(axis=1), reduced.sum(axis=0)).rvs(
         size=B, method="patefield", random_state=rng).astype(np.int64)
     statistic = -float(special.gammaln(reduced + 1.0).sum())
     # lfactorial table; R's C code uses cumulated logs: the almost.1 factor absorbs the difference
@@ -232,7 +236,7 @@ def chisq_test(table: Sequence[Sequence[float]] | np.ndarray, correct: bool = Tr
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = float(np.sum((np.abs(x - expected) - yates) ** 2 / expected))
     df = float((x.shape[0] - 1) * (x.shape[1] - 1))
-    p = float(stats.chi2.sf(statistic, df)) if not math.isnan(statistic) else math.nan
+    p = float(dist.chi2_sf(statistic, df)) if not math.isnan(statistic) else math.nan
     return TestResult("chisq", statistic, df, p, method, {"expected": expected})
 
 
@@ -263,7 +267,7 @@ def wilcox_test(
     if y.size < 1:
         raise ValueError("pas assez d'observations dans 'y'")
     nx, ny = float(x.size), float(y.size)
-    ranks = stats.rankdata(np.concatenate([x, y]))
+    ranks = dist.rankdata(np.concatenate([x, y]))
     w = float(ranks[: x.size].sum() - nx * (nx + 1) / 2)
     if exact is None:
         exact = nx < 50 and ny < 50
@@ -321,7 +325,7 @@ def _wilcox_normal(x: np.ndarray, y: np.ndarray, w: float, ranks: np.ndarray, co
         correction = float(np.sign(z)) * 0.5
         method += " with continuity correction"
     z = _ratio(z - correction, sigma)
-    p = math.nan if math.isnan(z) else 2 * min(float(stats.norm.cdf(z)), float(stats.norm.sf(z)))
+    p = math.nan if math.isnan(z) else 2 * min(float(dist.norm_cdf(z)), float(dist.norm_sf(z)))
     extra: dict[str, Any] = {"exact": False, "z": z}
     if conf_int:
         estimate, ci = _wilcox_asymptotic_ci(x, y, correct, conf_level)
@@ -345,7 +349,7 @@ def _wilcox_asymptotic_ci(x: np.ndarray, y: np.ndarray, correct: bool,
     mumax = float(x.max() - y.min())
 
     def w_stat(d: float, use_correction: bool) -> float:
-        dr = stats.rankdata(np.concatenate([x - d, y]))
+        dr = dist.rankdata(np.concatenate([x - d, y]))
         dz = float(dr[: x.size].sum()) - nx * (nx + 1) / 2 - nx * ny / 2
         corr = float(np.sign(dz)) * 0.5 if use_correction else 0.0
         sigma = _tie_sigma(dr, nx, ny)
@@ -365,8 +369,8 @@ def _wilcox_asymptotic_ci(x: np.ndarray, y: np.ndarray, correct: bool,
             return mumax
         return zeroin(lambda d: w_stat(d, correct) - zq, mumin, mumax, f_lower, f_upper, 1e-4)
 
-    lower = root(float(stats.norm.isf(alpha / 2)))
-    upper = root(float(stats.norm.ppf(alpha / 2)))
+    lower = root(float(dist.norm_isf(alpha / 2)))
+    upper = root(float(dist.norm_ppf(alpha / 2)))
     estimate = uniroot(lambda d: w_stat(d, False), mumin, mumax, tol=1e-4)
     return estimate, (lower, upper)
 
@@ -385,7 +389,7 @@ def kruskal_test(groups: Sequence[Sequence[float] | np.ndarray]) -> TestResult:
         raise ValueError("toutes les observations sont dans le même groupe")
     statistic = kruskal_h(samples)
     df = float(len(samples) - 1)
-    p = math.nan if math.isnan(statistic) else float(stats.chi2.sf(statistic, df))
+    p = math.nan if math.isnan(statistic) else float(dist.chi2_sf(statistic, df))
     return TestResult("kruskal", statistic, df, p, "Kruskal-Wallis rank sum test", {"n_groups": len(samples)})
 
 
@@ -393,7 +397,7 @@ def kruskal_h(samples: Sequence[np.ndarray]) -> float:
     """Tie-corrected Kruskal-Wallis H, computed as R does (NaN when every value is tied)."""
     values = np.concatenate(samples)
     n = float(values.size)
-    ranks = stats.rankdata(values)
+    ranks = dist.rankdata(values)
     bounds = np.cumsum([0] + [s.size for s in samples])
     h = sum(float(ranks[a:b].sum()) ** 2 / (b - a) for a, b in zip(bounds[:-1], bounds[1:]))
     _, counts = np.unique(values, return_counts=True)
@@ -430,8 +434,8 @@ def t_test(
     if stderr < 10 * DBL_EPSILON * max(abs(mx), abs(my)) or stderr == 0:
         raise ValueError("les données sont pratiquement constantes")
     t = (mx - my) / stderr
-    p = 2 * float(stats.t.cdf(-abs(t), df))
-    q = float(stats.t.ppf(1 - (1 - conf_level) / 2, df))
+    p = 2 * float(dist.t_cdf(-abs(t), df))
+    q = float(dist.t_ppf(1 - (1 - conf_level) / 2, df))
     extra = {"estimate": (mx, my), "conf_int": ((t - q) * stderr, (t + q) * stderr),
              "stderr": stderr, "conf_level": conf_level}
     if var_equal:
@@ -482,7 +486,7 @@ def anova_oneway(groups: Sequence[Sequence[float] | np.ndarray]) -> TestResult:
     df1, df2 = float(k - 1), float(n - k)
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = float(np.float64(ss_between / df1) / np.float64(ss_within / df2))
-    p = math.nan if math.isnan(statistic) else float(stats.f.sf(statistic, df1, df2))
+    p = math.nan if math.isnan(statistic) else float(dist.f_sf(statistic, df1, df2))
     extra = {"df_denominator": df2, "ss_between": ss_between, "ss_within": ss_within}
     return TestResult("anova", statistic, df1, p, "One-way analysis of means", extra)
 
@@ -595,7 +599,7 @@ def _swilk_pvalue(n: int, w: float, w1: float) -> float:
     else:
         m = _poly(_C5, xx)
         s = math.exp(_poly(_C6, xx))
-    return float(stats.norm.sf((y - m) / s))
+    return float(dist.norm_sf((y - m) / s))
 
 
 def shapiro_test(x: Sequence[float] | np.ndarray) -> TestResult:
