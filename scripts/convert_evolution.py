@@ -1,5 +1,5 @@
-"""Snakemake script of rule convert_evolution (logic in surveykit.steps.manuscript)."""
+"""Snakemake script of rule convert_evolution (logic in surveykit.steps.convert)."""
 from surveykit.runner import run_step
-from surveykit.steps.manuscript import convert
+from surveykit.steps.convert import run
 
-run_step(snakemake, convert)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)

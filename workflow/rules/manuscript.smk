@@ -36,6 +36,7 @@ rule convert_chapter:
         markdown="manuscript/build/{wave}/resultats.md",
         css=config["manuscript"]["css"],
         figure_files=figure_files,
+        code=package_code("steps/convert"),
     output:
         html="manuscript/build/{wave}/resultats.html",
         docx="manuscript/build/{wave}/resultats.docx",

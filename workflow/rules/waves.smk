@@ -32,6 +32,7 @@ rule convert_evolution:
         markdown="manuscript/build/waves/evolution.md",
         css=config["manuscript"]["css"],
         figure_files="results/waves/figures/evolution.png",
+        code=package_code("steps/convert"),
     output:
         html="manuscript/build/waves/evolution.html",
         docx="manuscript/build/waves/evolution.docx",

@@ -1,4 +1,4 @@
-"""Rules render_chapter and convert_chapter: registry + Markdown chapter, then HTML and Word via pandoc."""
+"""Rule render_chapter: the registry of reported values and the Markdown chapter (converted by steps.convert)."""
 from __future__ import annotations
 
 import logging
@@ -14,11 +14,6 @@ from ..io import read_json, read_tidy, write_csv
 from ..report.chapter import Context, render_chapter
 from ..report.registry import Registry, add_flow, add_tests, add_tidy
 from ..yamlio import load_yaml
-
-# Pinned document date for reproducible DOCX/HTML (pandoc honours SOURCE_DATE_EPOCH): 1980-01-01,
-# the earliest date a ZIP archive can store.
-SOURCE_DATE_EPOCH = "315532800"
-
 
 def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: str) -> None:
     """recodage.<question>.<category>.{n,pct,label}, .reponses (answers) and .repondants (asked)."""
@@ -74,18 +69,3 @@ def render(inputs, outputs, params, logger: logging.Logger) -> None:
     frame["used_in_chapter"] = frame["key"].isin(registry.used)
     write_csv(frame, outputs.registry)
     logger.info("chapter rendered: %d registry values, %d quoted in the text", len(frame), len(registry.used))
-
-
-def convert(inputs, outputs, params, logger: logging.Logger) -> None:
-    """Markdown -> self-contained HTML and Word, with pinned dates so reruns are byte-identical."""
-    import pypandoc
-
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    source = Path(inputs.markdown)
-    common = [f"--resource-path={source.parent}", "--metadata=lang:fr-FR"]
-    pypandoc.convert_file(str(source), "html5", outputfile=outputs.html,
-                          extra_args=[*common, "--standalone", "--embed-resources", "--css", inputs.css])
-    pypandoc.convert_file(str(source), "docx", outputfile=outputs.docx,
-                          extra_args=[*common, f"--reference-doc={inputs.reference_docx}"]
-                          if getattr(inputs, "reference_docx", None) else common)
-    logger.info("wrote %s and %s", outputs.html, outputs.docx)
