@@ -31,16 +31,18 @@ class Lookup:
     """Regenerated values by (variable, level, group), read from the pipeline's outputs."""
 
     def __init__(self, descriptives: pd.DataFrame, tests: pd.DataFrame, counts: pd.DataFrame):
-        self.descriptives = descriptives
+        # rows by (variable, group), in file order: one dictionary lookup instead of a scan per published number
+        self._described = dict(iter(descriptives.groupby(["variable", "group"], sort=False)))
+        self._no_rows = descriptives.iloc[0:0]
         self.tests = tests
         self.counts = counts
 
+    def described(self, variable: str, group: str | None) -> pd.DataFrame:
+        return self._described.get((variable, group or ALL), self._no_rows)
+
     def categorical(self, item: PublishedItem) -> dict[str, float] | None:
-        group = item.group or ALL
-        rows = self.descriptives[(self.descriptives["variable"] == item.variable)
-                                 & (self.descriptives["group"] == group)
-                                 & (self.descriptives["level"].isin(item.level))
-                                 & self.descriptives["mean"].isna()]
+        rows = self.described(item.variable, item.group)
+        rows = rows[rows["level"].isin(item.level) & rows["mean"].isna()]
         if rows.empty:
             return None
         first_table = rows["table"].iloc[0]
@@ -50,18 +52,16 @@ class Lookup:
         return {"n": n, "pct": 100.0 * n / denominator if denominator else float("nan")}
 
     def rank(self, item: PublishedItem) -> dict[str, float] | None:
-        rows = self.descriptives[(self.descriptives["variable"] == item.variable)
-                                 & (self.descriptives["level"] == str(item.rank))
-                                 & (self.descriptives["group"] == (item.group or ALL))]
+        rows = self.described(item.variable, item.group)
+        rows = rows[rows["level"] == str(item.rank)]
         if rows.empty:
             return None
         row = rows.iloc[0]
         return {"n": float(row["n"]), "pct": float(row["pct"])}
 
     def mean_sd(self, item: PublishedItem) -> dict[str, float] | None:
-        rows = self.descriptives[(self.descriptives["variable"] == item.variable)
-                                 & (self.descriptives["group"] == (item.group or ALL))
-                                 & self.descriptives["mean"].notna()]
+        rows = self.described(item.variable, item.group)
+        rows = rows[rows["mean"].notna()]
         if rows.empty:
             return None
         row = rows.iloc[0]
