@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .published import REF_SEPARATOR, PublishedItem, PubNumber, parse_fr_exact
-from .stats._dist import binom_cdf, binom_sf
+from .distributions import binom_cdf, binom_sf
 
 COLUMNS = ["ref", "check", "published", "recomputed", "status", "explanation"]
 OK, CHECK, INCONSISTENT, INFO, UNTESTABLE = "ok", "à vérifier", "incohérent", "info", "non testable"

@@ -11,7 +11,7 @@ if FIGURE_GROUPS["counts"]:
             figures=STUDY["figures"],
             flow="results/{wave}/clean/flow.json",
             counts="results/{wave}/recoding/counts.csv",
-            code=package_code("figures", "steps/figures"),
+            code=package_code("figures", "distributions", "steps/figures"),
         output:
             png=expand("results/{{wave}}/figures/{figure}.png", figure=FIGURE_GROUPS["counts"]),
             svg=expand("results/{{wave}}/figures/{figure}.svg", figure=FIGURE_GROUPS["counts"]),
@@ -36,7 +36,7 @@ if FIGURE_GROUPS["statistics"]:
             codebook=STUDY["codebook"],
             plan=STUDY["analysis_plan"],
             references=STUDY["adoption_references"],
-            code=package_code("figures", "steps/figures"),
+            code=package_code("figures", "distributions", "steps/figures"),
         output:
             png=expand("results/{{wave}}/figures/{figure}.png", figure=FIGURE_GROUPS["statistics"]),
             svg=expand("results/{{wave}}/figures/{figure}.svg", figure=FIGURE_GROUPS["statistics"]),

@@ -8,7 +8,8 @@ rule analyse_wave:
         codebook=config["study"]["codebook"],
         plan=config["study"]["analysis_plan"],
         code=package_code(
-            "analysis/describe", "analysis/compare", "analysis/run", "analysis/plan", "stats", "steps/analyse"
+            "analysis/describe", "analysis/compare", "analysis/run", "analysis/plan", "stats", "distributions",
+            "steps/analyse",
         ),
     output:
         descriptives="results/{wave}/stats/descriptives.csv",

@@ -7,7 +7,7 @@ rule compare_waves:
         responses=expand("results/{wave}/clean/responses.csv", wave=WAVES),
         codebook=STUDY["codebook"],
         template=config["manuscript"]["evolution_template"],
-        code=package_code("crosswave", "steps/crosswave", "stats", "figures", "fmt", "io"),
+        code=package_code("crosswave", "steps/crosswave", "stats", "distributions", "figures", "fmt", "io"),
     output:
         adoption="results/waves/adoption.csv",
         barriers="results/waves/barriers.csv",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
-from ..stats import _dist as dist
+from .. import distributions as dist
 from .style import PALETTE, decimal_comma
 
 

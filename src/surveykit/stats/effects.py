@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
-from . import _dist as dist
+from .. import distributions as dist
 from .rtests import DEFAULT_MC_SEED, chisq_test, drop_empty, kruskal_h, wilcox_test
 
 _ALTERNATIVES = ("two.sided", "greater", "less")

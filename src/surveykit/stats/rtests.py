@@ -32,8 +32,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from . import _dist as dist
-
+from .. import distributions as dist
 from ._fexact import ExactTooLarge, fisher_rxc_pvalue
 from ._rmath import (
     DBL_EPSILON,
