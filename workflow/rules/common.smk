@@ -35,7 +35,6 @@ FIGURE_GROUPS = {
 
 wildcard_constraints:
     wave="|".join(sorted(WAVES)),
-    figure="|".join(sorted(FIGURES)),
 
 
 def package_code(*modules):

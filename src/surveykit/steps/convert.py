@@ -14,19 +14,18 @@ from pathlib import Path
 SOURCE_DATE_EPOCH = "315532800"
 
 
-def pandoc_jobs(markdown: str, html: str, docx: str, css: str, reference_docx: str | None = None) -> list[tuple]:
+def pandoc_jobs(markdown: str, html: str, docx: str, css: str) -> list[tuple]:
     """(target format, output file, pandoc arguments) of the HTML and the Word version."""
     common = [f"--resource-path={Path(markdown).parent}", "--metadata=lang:fr-FR"]
-    word = [*common, f"--reference-doc={reference_docx}"] if reference_docx else common
-    return [("html5", html, [*common, "--standalone", "--embed-resources", "--css", css]), ("docx", docx, word)]
+    return [("html5", html, [*common, "--standalone", "--embed-resources", "--css", css]), ("docx", docx, common)]
 
 
-def convert_chapter(markdown: str, html: str, docx: str, css: str, reference_docx: str | None = None) -> None:
+def convert_chapter(markdown: str, html: str, docx: str, css: str) -> None:
     """Run both pandoc conversions at once (two independent processes; the second core is otherwise idle)."""
     import pypandoc
 
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    jobs = pandoc_jobs(markdown, html, docx, css, reference_docx)
+    jobs = pandoc_jobs(markdown, html, docx, css)
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         futures = [pool.submit(pypandoc.convert_file, markdown, target, outputfile=output, extra_args=args)
                    for target, output, args in jobs]
@@ -35,5 +34,5 @@ def convert_chapter(markdown: str, html: str, docx: str, css: str, reference_doc
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
-    convert_chapter(inputs.markdown, outputs.html, outputs.docx, inputs.css, getattr(inputs, "reference_docx", None))
+    convert_chapter(inputs.markdown, outputs.html, outputs.docx, inputs.css)
     logger.info("wrote %s and %s", outputs.html, outputs.docx)
