@@ -499,7 +499,8 @@ def test_main_coder_is_the_file_ending_in_main_and_nothing_else():
 
 
 def test_other_text_columns_come_from_the_codebook():
+    from surveykit.codebook import load_codebook
     from surveykit.steps.recode import other_text_columns
 
-    assert sorted(other_text_columns(str(ROOT / "data/study/codebook.yaml"))) == [
+    assert sorted(other_text_columns(load_codebook(ROOT / "data/study/codebook.yaml"))) == [
         "mode_exercice_autre", "role_tle_autre", "specialite_autre"]

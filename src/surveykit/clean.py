@@ -162,10 +162,11 @@ def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: 
         what = "a rank" if question.type == "grid_rank" else "a whole number"
         for column, text in filled:
             values[column.item.id] = _parse_int(column.header, text, question.min, question.max, what, problems)
-        ranks = [values.get(column.item.id) for column, _text in filled]
-        if question.type == "grid_rank" and len(set(ranks)) < len(ranks):
-            problems.append(Problem(filled[0][0].header, [text for _c, text in filled],
-                                    "each rank used once across the rows of this question"))
+        if question.type == "grid_rank":
+            ranks = [values.get(column.item.id) for column, _text in filled]
+            if len(set(ranks)) < len(ranks):
+                problems.append(Problem(filled[0][0].header, [text for _c, text in filled],
+                                        "each rank used once across the rows of this question"))
         return
     if not filled:
         return

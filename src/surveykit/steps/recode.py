@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..codebook import load_codebook
+from ..codebook import Codebook, load_codebook
 from ..errors import InputError
 from ..io import read_responses, write_csv
 from ..recoding.files import code_wave_files, mask_pii_files, reliability_files
@@ -14,9 +14,8 @@ from ..recoding.files import code_wave_files, mask_pii_files, reliability_files
 MAIN_CODER_SUFFIX = "_main"
 
 
-def asked_counts(responses: pd.DataFrame, codebook: str) -> dict[str, int]:
+def asked_counts(responses: pd.DataFrame, book: Codebook) -> dict[str, int]:
     """How many analysed respondents were shown each question (skip logic of the codebook)."""
-    book = load_codebook(codebook)
     counts = {}
     for question in book.questions:
         shown = pd.Series(True, index=responses.index)
@@ -26,9 +25,9 @@ def asked_counts(responses: pd.DataFrame, codebook: str) -> dict[str, int]:
     return counts
 
 
-def other_text_columns(codebook: str) -> list[str]:
+def other_text_columns(book: Codebook) -> list[str]:
     """The free-text "Autre :" columns of the questionnaire (masked like the open questions)."""
-    return [q.other_variable for q in load_codebook(codebook).questions if q.other_variable]
+    return [q.other_variable for q in book.questions if q.other_variable]
 
 
 def _earlier(files: list[str]) -> dict[str, list[str]]:
@@ -57,8 +56,9 @@ def _categories_dir(inputs) -> str:
 def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     """Mask personal data in free text first (so no decision file, sheet or chapter sees it), then code."""
     decisions = main_decisions(list(inputs.decisions))
+    book = load_codebook(inputs.codebook)
     report = mask_pii_files(inputs.responses, _categories_dir(inputs), outputs.masked, outputs.pii,
-                            extra_columns=other_text_columns(inputs.codebook))
+                            extra_columns=other_text_columns(book))
     for row in report.itertuples():
         logger.warning("personal data masked: %s", ", ".join(f"{k}={v}" for k, v in row._asdict().items()
                                                           if k != "Index"))
@@ -69,7 +69,7 @@ def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     for message in result.messages:
         logger.warning(message)
     counts = pd.read_csv(outputs.counts)
-    asked = asked_counts(read_responses(inputs.responses), inputs.codebook)
+    asked = asked_counts(read_responses(inputs.responses), book)
     counts["n_asked"] = counts["question"].map(asked)
     write_csv(counts, outputs.counts)
     logger.info("coded %d answers from %s; %d left to review", len(result.coded_answers),
