@@ -34,6 +34,8 @@ from surveykit.codebook import load_codebook  # noqa: E402
 from surveykit.io import read_responses  # noqa: E402
 from surveykit.simulate import write_simulated_export  # noqa: E402
 
+SCALE_EXPORT = "data/raw/scale/export.csv"  # inside the scratch project of the scale run
+
 
 def timed(command: list[str], cwd: Path) -> float:
     start = time.perf_counter()
@@ -82,25 +84,13 @@ def statistics_step(project: Path, wave: str, seed: int) -> dict:
             "test": (slowest_test, comparisons[slowest_test])}
 
 
-def only_first_wave(project: Path) -> str:
-    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
-    first = next(iter(config["waves"]))
-    config["waves"] = {first: config["waves"][first]}
-    (project / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return first
-
-
 def scale_run(tmp: Path, n: int, seed: int) -> tuple:
-    project = make_project(tmp / "scale")
-    export = project / "data" / "raw" / "scale" / "export.csv"
+    waves = {"scale": {"label": f"Vague simulée ({n} répondants)", "export": SCALE_EXPORT, "synthetic": True}}
+    project = make_project(tmp / "scale", {"waves": waves})
     start = time.perf_counter()
     write_simulated_export(project / "data/simulation/demo_2027.yaml", project / "data/study/codebook.yaml",
-                           export, n=n)
+                           project / SCALE_EXPORT, n=n)
     simulate_seconds = time.perf_counter() - start
-    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
-    config["waves"] = {"scale": {"label": f"Vague simulée ({n} répondants)", "export": str(export.relative_to(project)),
-                                 "synthetic": True}}
-    (project / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     seconds = timed([str(SNAKEMAKE), "--cores", "2"], project)
     steps = {}
     for tsv in sorted((project / "results" / "benchmarks" / "scale").glob("*.tsv")):
@@ -119,15 +109,16 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        single = make_project(tmp / "single")
-        bundled_wave = only_first_wave(single)
+        config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+        waves = list(config["waves"])
+        bundled_wave = waves[0]  # the reconstructed thesis wave; the others are demonstrations
+        single = make_project(tmp / "single", {"waves": {bundled_wave: config["waves"][bundled_wave]}})
         cold_single = timed([str(SNAKEMAKE), "--cores", "2"], single)
         project = make_project(tmp / "bundled")
-        waves = list(yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["waves"])
         cold = timed([str(SNAKEMAKE), "--cores", "2"], project)
         noop = min(timed([str(SNAKEMAKE), "--cores", "2"], project) for _ in range(3))
         bare = bare_startup(tmp)
-        seed = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["seed"]
+        seed = config["seed"]
         bundled_stats = statistics_step(project, bundled_wave, seed)
         simulate_seconds, scale_seconds, peak, steps, scale_stats = scale_run(tmp, args.n, seed)
     rows = [
