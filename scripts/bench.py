@@ -66,8 +66,8 @@ def bare_startup(tmp: Path) -> float:
 
 def statistics_step(project: Path, wave: str, seed: int) -> dict:
     """Whole analysis plan on one wave: total, slowest table and slowest single comparison."""
-    book = load_codebook(project / "data/study/codebook.yaml")
-    plan = load_plan(project / "data/study/analysis_plan.yaml", book)
+    book = load_codebook(project / "data/studies/tele_expertise_cpts/codebook.yaml")
+    plan = load_plan(project / "data/studies/tele_expertise_cpts/analysis_plan.yaml", book)
     responses = read_responses(project / "results" / wave / "clean" / "responses.csv")
     comparisons: dict[str, float] = {}
 
@@ -101,7 +101,7 @@ def scale_run(tmp: Path, n: int, seed: int) -> tuple:
     waves = {"scale": {"label": f"Vague simulée ({n} répondants)", "export": SCALE_EXPORT, "synthetic": True}}
     project = make_project(tmp / "scale", {"waves": waves})
     start = time.perf_counter()
-    write_simulated_export(project / "data/simulation/demo_2027.yaml", project / "data/study/codebook.yaml",
+    write_simulated_export(project / "data/studies/tele_expertise_cpts/simulation/demo_2027.yaml", project / "data/studies/tele_expertise_cpts/codebook.yaml",
                            project / SCALE_EXPORT, n=n)
     simulate_seconds = time.perf_counter() - start
     seconds = timed([str(SNAKEMAKE), "--cores", "2"], project)

@@ -25,11 +25,11 @@ from surveykit.reconstruct.open_answers import load_open_answers  # noqa: E402
 from surveykit.reconstruct.output import report_header, solver_lines, write_canonical  # noqa: E402
 
 DEFAULTS = {
-    "published": ROOT / "data/published/thesis_2025.yaml",
-    "codebook": ROOT / "data/study/codebook.yaml",
-    "open_answers": ROOT / "data/reconstruction/open_answers.yaml",
-    "out": ROOT / "data/reconstruction/thesis_2025_canonical.csv",
-    "report": ROOT / "data/reconstruction/reconstruction_report.md",
+    "published": ROOT / "data/studies/tele_expertise_cpts/published/thesis_2025.yaml",
+    "codebook": ROOT / "data/studies/tele_expertise_cpts/codebook.yaml",
+    "open_answers": ROOT / "data/studies/tele_expertise_cpts/reconstruction/open_answers.yaml",
+    "out": ROOT / "data/studies/tele_expertise_cpts/reconstruction/thesis_2025_canonical.csv",
+    "report": ROOT / "data/studies/tele_expertise_cpts/reconstruction/reconstruction_report.md",
     "export": ROOT / "data/raw/thesis_2025/export.csv",
 }
 DEFAULT_SEED = 2025

@@ -1,9 +1,9 @@
 #!/usr/bin/env python
 """Write the raw Google Forms export of a SIMULATED wave described by a profile.
 
-    .venv/bin/python scripts/simulate_wave.py --profile data/simulation/demo_2027.yaml \
+    .venv/bin/python scripts/simulate_wave.py --profile data/studies/tele_expertise_cpts/simulation/demo_2027.yaml \
         --out data/raw/demo_2027/export.csv
-    .venv/bin/python scripts/simulate_wave.py --profile data/simulation/demo_2027.yaml \
+    .venv/bin/python scripts/simulate_wave.py --profile data/studies/tele_expertise_cpts/simulation/demo_2027.yaml \
         --out /tmp/scale.csv --n 100000          # scale run: same profile, more respondents
 
 Same profile, same seed and same --n: the same bytes. The export is read and cleaned by
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", type=Path, required=True, help="simulation profile (YAML)")
     parser.add_argument("--out", type=Path, required=True, help="raw export to write (CSV)")
-    parser.add_argument("--codebook", type=Path, default=ROOT / "data/study/codebook.yaml")
+    parser.add_argument("--codebook", type=Path, default=ROOT / "data/studies/tele_expertise_cpts/codebook.yaml")
     parser.add_argument("--n", type=int, default=None, help="number of respondents (default: the profile's n)")
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -11,7 +11,7 @@ from surveykit.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-CODEBOOK = ROOT / "data" / "study" / "codebook.yaml"
+CODEBOOK = ROOT / "data" / "studies" / "tele_expertise_cpts" / "codebook.yaml"
 SMALL_EXPORT = FIXTURES / "export_small.csv"
 
 

@@ -1,6 +1,10 @@
-"""Run the real Snakefile in a scratch copy of the project (so tests never touch results/ or data/)."""
+"""Run the real Snakefile in a scratch copy of the project (so tests never touch results/ or data/).
+
+The scratch project gets its own config.yaml, written here: the suite never depends on what the user's
+config.yaml holds (another study, other waves)."""
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 import sys
@@ -10,12 +14,38 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
-COPIED = ("Snakefile", "config.yaml", "requirements.txt", "workflow", "scripts", "src", "data", "manuscript",
-          "tests/fixtures")
+COPIED = ("Snakefile", "requirements.txt", "workflow", "scripts", "src", "data", "manuscript", "tests/fixtures")
+
+THESIS = "tele_expertise_cpts"
+# The bundled studies and waves as the tests use them (the same as the shipped config.yaml).
+BUNDLED_CONFIG = {
+    "studies": {THESIS: {"folder": f"data/studies/{THESIS}"}},
+    "waves": {
+        "thesis_2025": {"study": THESIS, "label": "Thèse 2025 (reconstruction synthétique)",
+                        "export": "data/raw/thesis_2025/export.csv",
+                        "published": f"data/studies/{THESIS}/published/thesis_2025.yaml", "synthetic": True,
+                        "period": {"start": "2024-12-19", "end": "2025-06-30"}},
+        "demo_2027": {"study": THESIS, "label": "Vague de démonstration 2027 (données simulées)",
+                      "export": "data/raw/demo_2027/export.csv", "synthetic": True,
+                      "period": {"start": "2027-01-11", "end": "2027-06-30"}},
+    },
+    "cleaning": {"on_invalid": "quarantine"},
+    "recoding": {"allow_suggestions": False, "strict": False},
+    "manuscript": {"template": "manuscript/templates/resultats.md.j2",
+                   "evolution_template": "manuscript/templates/evolution.md.j2", "css": "manuscript/style.css",
+                   "alpha": 0.05},
+    "seed": 20250409,
+}
 
 
-def make_project(tmp_path: Path, config_update: dict | None = None) -> Path:
-    """Copy the project's inputs into tmp_path/project; optionally replace top-level config keys."""
+def write_config(project: Path, config: dict) -> None:
+    (project / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                         encoding="utf-8")
+
+
+def make_project(tmp_path: Path, config_update: dict | None = None, base: dict | None = None) -> Path:
+    """Copy the project's inputs into tmp_path/project and write its config: `base` (default: the bundled
+    studies and waves) with the top-level keys of `config_update` replaced."""
     project = tmp_path / "project"
     for name in COPIED:
         source = ROOT / name
@@ -27,11 +57,9 @@ def make_project(tmp_path: Path, config_update: dict | None = None) -> Path:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-    if config_update:
-        config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
-        config.update(config_update)
-        (project / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                                             encoding="utf-8")
+    config = copy.deepcopy(base or BUNDLED_CONFIG)
+    config.update(copy.deepcopy(config_update or {}))
+    write_config(project, config)
     return project
 
 
@@ -40,3 +68,11 @@ def snakemake(project: Path, *args: str, check: bool = True) -> subprocess.Compl
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return result
+
+
+def rule_name(name: str, studies: list[str]) -> str:
+    """A rule defined once per study ("format_tables_<study>") under its generic name ("format_tables")."""
+    for study in studies:
+        if name.endswith(f"_{study}"):
+            return name[: -len(study) - 1]
+    return name

@@ -39,7 +39,7 @@ from surveykit.audit import (
 from surveykit.published import PubNumber, load_published
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = ROOT / "data" / "published" / "thesis_2025.yaml"
+PUBLISHED = ROOT / "data" / "studies" / "tele_expertise_cpts" / "published" / "thesis_2025.yaml"
 # Table 2 p-values as printed in the thesis (one per characteristic, "0,064" has 4 decimals in R).
 TABLE2_P = ["0,2684", "0,0065", "0,064", "0,0515", "0,3383", "0,1769", "0,3383", "0,5037"]
 

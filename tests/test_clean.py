@@ -118,7 +118,7 @@ def test_unreadable_timestamp_is_quarantined(tmp_path, small_rows, codebook):
     row[0] = "le 19 décembre"
     path = write_rows(tmp_path / "date.csv", [small_rows[0], row])
     result = clean_file(path, codebook)
-    assert "column \"Horodateur\": 'le 19 décembre' — expected a date such as 19/12/2024 14:32:05" in \
+    assert "column \"Horodateur\": 'le 19 décembre' — expected a date and time such as 19/12/2024 14:32:05" in \
         result.excluded.loc[0, "detail"]
 
 

@@ -19,15 +19,16 @@ import pytest
 
 from surveykit.clean import clean_file
 from surveykit.codebook import load_codebook
+from surveykit.analysis.plan import load_plan
 from surveykit.crosswave import (
     Wave,
-    adoption_table,
-    barrier_comparison,
-    barrier_items,
     compare_waves,
     comparison_pairs,
     render_section,
+    score_comparison,
+    score_items,
     section_context,
+    share_table,
 )
 from surveykit.errors import InputError
 from surveykit.forms.export import export_frame
@@ -36,16 +37,32 @@ from surveykit.simulate import export_columns, load_profile, simulate, write_sim
 from surveykit.steps import crosswave as step
 
 ROOT = Path(__file__).resolve().parents[1]
-CODEBOOK = ROOT / "data/study/codebook.yaml"
-PROFILE = ROOT / "data/simulation/demo_2027.yaml"
+STUDY = ROOT / "data/studies/tele_expertise_cpts"
+CODEBOOK = STUDY / "codebook.yaml"
+PLAN = STUDY / "analysis_plan.yaml"
+PROFILE = ROOT / "data/studies/tele_expertise_cpts/simulation/demo_2027.yaml"
 DEMO_EXPORT = ROOT / "data/raw/demo_2027/export.csv"
-TEMPLATE = ROOT / "manuscript/evolution.md.j2"
+TEMPLATE = STUDY / "evolution.md.j2"  # the thesis study's own wording
+GENERIC_TEMPLATE = ROOT / "manuscript/templates/evolution.md.j2"
 sys.path.insert(0, str(ROOT / "scripts"))
 
 
 @pytest.fixture(scope="module")
 def book():
     return load_codebook(CODEBOOK)
+
+
+@pytest.fixture(scope="module")
+def plan(book):
+    return load_plan(PLAN, book)
+
+
+def adoption_table(frames, waves, seed):
+    return share_table(frames, waves, "pratique_tle", "Oui", "Utilisateurs", seed)
+
+
+def barrier_items(book):
+    return score_items(book, load_plan(PLAN, book), ["freins"])
 
 
 def _adoption_frame(x: int, n: int) -> pd.DataFrame:
@@ -131,7 +148,7 @@ def _wave_frame(book, scores: list[list[int]], adopters: int, extra_blank: bool 
 
 def test_barriers_equal_r_wilcox_test_and_holm(book):
     a, b = _wave_frame(book, WAVE_A, 5), _wave_frame(book, WAVE_B, 9, extra_blank=True)
-    result = barrier_comparison(a, b, Wave("w1", "Vague 1", False), Wave("w2", "Vague 2", True),
+    result = score_comparison(a, b, Wave("w1", "Vague 1", False), Wave("w2", "Vague 2", True),
                                 barrier_items(book), "baseline", alpha=0.05)
     assert list(result["variable"]) == [v for v, _l in barrier_items(book)]
     assert result["statistic"].tolist() == R_W
@@ -159,18 +176,23 @@ def test_comparison_designs():
 def _two_waves(book, alpha: float):
     frames = [_wave_frame(book, WAVE_A, 5), _wave_frame(book, WAVE_B, 9)]
     waves = [Wave("w1", "Vague réelle", False), Wave("w2", "Vague simulée", True)]
-    return compare_waves(frames, waves, book, seed=3, alpha=alpha)
+    return compare_waves(frames, waves, book, load_plan(PLAN, book), seed=3, alpha=alpha)
 
 
-def test_template_types_no_number():
-    text = TEMPLATE.read_text(encoding="utf-8")
+def _section(book, alpha: float, template=TEMPLATE) -> str:
+    return render_section(template, section_context(_two_waves(book, alpha), "fig.png", {"w1": 8, "w2": 10}))
+
+
+@pytest.mark.parametrize("template", [TEMPLATE, GENERIC_TEMPLATE])
+def test_template_types_no_number(template):
+    text = template.read_text(encoding="utf-8")
     prose = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", "", text, flags=re.S)
     assert not re.search(r"\d", prose), re.findall(r".{20}\d.{20}", prose)
 
 
 def test_section_sentences_follow_alpha(book):
-    loose = render_section(TEMPLATE, section_context(_two_waves(book, 0.05), "fig.png"))
-    strict = render_section(TEMPLATE, section_context(_two_waves(book, 0.01), "fig.png"))
+    loose = _section(book, 0.05)
+    strict = _section(book, 0.01)
     # Holm-adjusted p of "Perte de temps" is 0.0320 (R above): significant at 0.05, not at 0.01.
     nbsp = "\u00a0"  # French typography: non-breaking spaces around ± and =
     assert (f"- Perte de temps : 6,5{nbsp}±{nbsp}1,6 puis 3,7{nbsp}±{nbsp}1,3, score en baisse "
@@ -185,27 +207,36 @@ def test_section_sentences_follow_alpha(book):
     assert "**Données synthétiques.** Certaines vagues comparées" in loose
 
 
+def test_generic_section_names_the_studys_words(book):
+    text = _section(book, 0.05, GENERIC_TEMPLATE)
+    nbsp = "\u00a0"
+    assert "### Utilisateurs" in text  # the plan's group label of pratique_tle = "Oui"
+    assert "- Vague réelle : 5 médecins sur 8, soit 62,5" in text
+    assert (f"- Perte de temps : 6,5{nbsp}±{nbsp}1,6 puis 3,7{nbsp}±{nbsp}1,3, score en baisse "
+            f"(p ajusté{nbsp}={nbsp}0,0320).") in text
+
+
 def test_step_writes_all_outputs(book, tmp_path):
     paths = []
     for name, frame in (("w1", _wave_frame(book, WAVE_A, 5)), ("w2", _wave_frame(book, WAVE_B, 9))):
         paths.append(str(tmp_path / name / "responses.csv"))
         write_csv(frame, paths[-1])
-    outputs = types.SimpleNamespace(adoption=str(tmp_path / "results/waves/adoption.csv"),
-                                    barriers=str(tmp_path / "results/waves/barriers.csv"),
-                                    png=str(tmp_path / "results/waves/figures/evolution.png"),
-                                    svg=str(tmp_path / "results/waves/figures/evolution.svg"),
-                                    markdown=str(tmp_path / "manuscript/build/waves/evolution.md"))
-    inputs = types.SimpleNamespace(responses=paths, codebook=str(CODEBOOK), template=str(TEMPLATE))
+    outputs = types.SimpleNamespace(shares=str(tmp_path / "results/waves/s/shares.csv"),
+                                    scores=str(tmp_path / "results/waves/s/scores.csv"),
+                                    png=str(tmp_path / "results/waves/s/figures/evolution.png"),
+                                    svg=str(tmp_path / "results/waves/s/figures/evolution.svg"),
+                                    markdown=str(tmp_path / "manuscript/build/waves/s/evolution.md"))
+    inputs = types.SimpleNamespace(responses=paths, codebook=str(CODEBOOK), plan=str(PLAN), template=str(TEMPLATE))
     params = types.SimpleNamespace(waves=[{"name": "w1", "label": "Vague réelle", "synthetic": False},
                                           {"name": "w2", "label": "Vague simulée", "synthetic": True}],
                                    seed=20250409, alpha=0.05)
     step.run(inputs, outputs, params, _logger())
-    barriers = pd.read_csv(outputs.barriers)
+    barriers = pd.read_csv(outputs.scores)
     assert len(barriers) == 9 and barriers["p_holm"].tolist() == pytest.approx(R_HOLM, rel=1e-12)
-    adoption = pd.read_csv(outputs.adoption)
+    adoption = pd.read_csv(outputs.shares)
     assert adoption[["wave", "x", "n"]].values.tolist() == [["w1", 5, 8], ["w2", 9, 10]]
     markdown = Path(outputs.markdown).read_text(encoding="utf-8")
-    assert "](../../../results/waves/figures/evolution.png){#fig:evolution" in markdown
+    assert "](../../../../results/waves/s/figures/evolution.png){#fig:evolution" in markdown
     first = {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in (outputs.png, outputs.svg)}
     step.run(inputs, outputs, params, _logger())
     assert {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in first} == first
@@ -219,7 +250,8 @@ def _logger():
 
 def test_wave_count_must_match(book):
     with pytest.raises(InputError, match="2 responses files for 1 waves"):
-        compare_waves([_wave_frame(book, WAVE_A, 5)] * 2, [Wave("w", "W", True)], book, seed=1, alpha=0.05)
+        compare_waves([_wave_frame(book, WAVE_A, 5)] * 2, [Wave("w", "W", True)], book, load_plan(PLAN, book),
+                      seed=1, alpha=0.05)
 
 
 # --------------------------------------------------------------------------- simulated demo wave

@@ -23,11 +23,15 @@ def test_by_group_rows_use_each_group_as_denominator():
     assert cell[("a", "X")] == (1, 50.0) and cell[("a", "Y")] == (2, 100.0)
 
 
-def test_multi_response_counts_each_ticked_option():
-    frame = pd.DataFrame({"role": ["A; Autre", "A", ""]})
-    rows = {r["level"]: r for r in categorical_rows(frame, "role", ["A", "B", "Autre"], multi=True)}
-    assert (rows["A"]["n"], rows["Autre"]["n"], rows["B"]["n"]) == (2, 1, 0)
-    assert rows["A"]["denominator"] == 2
+def test_multi_response_counts_each_ticked_option_among_those_asked():
+    # Four respondents were asked (the third ticked nothing: a "no" to every option), the fifth was not.
+    frame = pd.DataFrame({"role": ["A; Autre", "A", "", "B", ""], "user": ["Oui", "Oui", "Oui", "Oui", "Non"]})
+    asked = frame["user"] == "Oui"
+    rows = {r["level"]: r for r in categorical_rows(frame, "role", ["A", "B", "Autre"], asked=asked)}
+    assert (rows["A"]["n"], rows["Autre"]["n"], rows["B"]["n"]) == (2, 1, 1)
+    assert {r["denominator"] for r in rows.values()} == {4}
+    assert rows["A"]["pct"] == 50.0
+    assert MISSING_LABEL not in rows  # not asked is not "missing"; none ticked is "no"
 
 
 def test_numeric_summary_matches_r():

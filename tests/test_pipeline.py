@@ -29,9 +29,8 @@ def test_missing_required_column_stops_the_run_with_a_clear_message(tmp_path):
     export.parent.mkdir(parents=True)
     text = (project / "tests" / "fixtures" / "export_small.csv").read_text(encoding="utf-8")
     export.write_text(text.replace(",Sexe,", ",Genre du médecin,", 1), encoding="utf-8")
-    config = __import__("yaml").safe_load((project / "config.yaml").read_text(encoding="utf-8"))
-    project = make_project(tmp_path / "b", {"waves": {"broken": {"label": "Cassée", "export": str(export)}},
-                                            "study": config["study"]})
+    project = make_project(tmp_path / "b", {"waves": {"broken": {"study": "tele_expertise_cpts", "label": "Cassée",
+                                                                 "export": str(export)}}})
     result = snakemake(project, check=False)
     assert result.returncode != 0
     log = (project / "results" / "logs" / "broken" / "clean_wave.log").read_text(encoding="utf-8")

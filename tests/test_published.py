@@ -16,8 +16,8 @@ from surveykit.published import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLISHED = ROOT / "data" / "published" / "thesis_2025.yaml"
-SCHEMA = ROOT / "data" / "published" / "published.schema.yaml"
+PUBLISHED = ROOT / "data" / "studies" / "tele_expertise_cpts" / "published" / "thesis_2025.yaml"
+SCHEMA = ROOT / "src" / "surveykit" / "schemas" / "published.schema.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ from surveykit.recoding import (
 from surveykit.recoding.files import code_wave_files, mask_pii_files, reliability_files
 
 ROOT = Path(__file__).resolve().parents[1]
-CATEGORIES = ROOT / "data" / "study" / "categories"
-CORPUS = ROOT / "data" / "reconstruction" / "open_answers.yaml"
-CODING = ROOT / "data" / "coding" / "thesis_2025"
+CATEGORIES = ROOT / "data" / "studies" / "tele_expertise_cpts" / "categories"
+CORPUS = ROOT / "data" / "studies" / "tele_expertise_cpts" / "reconstruction" / "open_answers.yaml"
+CODING = ROOT / "data" / "studies" / "tele_expertise_cpts" / "coding" / "thesis_2025"
 HEADER = "question,answer_hash,answer,categories,coder,rationale\n"
 
 
@@ -313,7 +313,7 @@ def test_reliability_of_the_committed_second_coder(books):
     a = read_decisions(CODING / "coder_bd_main.csv", books)
     b = read_decisions(CODING / "coder_2.csv", books)
     result = reliability(a, b, books)
-    assert len(result.disagreements) == 6  # the six disagreements documented in data/coding/README.md
+    assert len(result.disagreements) == 6  # the six disagreements documented in data/studies/tele_expertise_cpts/coding/README.md
     overall = result.overall.set_index("question")
     assert overall.loc["plateforme", "n_only_a"] == 1  # coder 2 left one answer undecided
     assert (result.disagreements["adjudication"] == "").all()
@@ -502,5 +502,5 @@ def test_other_text_columns_come_from_the_codebook():
     from surveykit.codebook import load_codebook
     from surveykit.steps.recode import other_text_columns
 
-    assert sorted(other_text_columns(load_codebook(ROOT / "data/study/codebook.yaml"))) == [
+    assert sorted(other_text_columns(load_codebook(ROOT / "data/studies/tele_expertise_cpts/codebook.yaml"))) == [
         "mode_exercice_autre", "role_tle_autre", "specialite_autre"]

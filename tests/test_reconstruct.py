@@ -1,9 +1,9 @@
 """Reconstruction of the thesis wave (surveykit.reconstruct).
 
 The full solve takes ~30 s, so the published aggregates are checked on the COMMITTED table
-data/reconstruction/thesis_2025_canonical.csv (written by scripts/reconstruct_thesis_wave.py,
+data/studies/tele_expertise_cpts/reconstruction/thesis_2025_canonical.csv (written by scripts/reconstruct_thesis_wave.py,
 seed 2025). Every expected number below is typed from the thesis text (Tables 1-8, Figure 8),
-not read from our output nor from data/published/thesis_2025.yaml. p-values are recomputed
+not read from our output nor from data/studies/tele_expertise_cpts/published/thesis_2025.yaml. p-values are recomputed
 with surveykit.stats.rtests (R-exact) and with the solver's own closed forms; two of them are
 also compared with literal Rscript values.
 """
@@ -42,10 +42,10 @@ from surveykit.reconstruct.timestamps import draw_timestamps
 from surveykit.stats.rtests import kruskal_test, wilcox_test
 
 ROOT = Path(__file__).resolve().parents[1]
-CANONICAL = ROOT / "data/reconstruction/thesis_2025_canonical.csv"
+CANONICAL = ROOT / "data/studies/tele_expertise_cpts/reconstruction/thesis_2025_canonical.csv"
 EXPORT = ROOT / "data/raw/thesis_2025/export.csv"
-PUBLISHED = ROOT / "data/published/thesis_2025.yaml"
-OPEN_ANSWERS = ROOT / "data/reconstruction/open_answers.yaml"
+PUBLISHED = ROOT / "data/studies/tele_expertise_cpts/published/thesis_2025.yaml"
+OPEN_ANSWERS = ROOT / "data/studies/tele_expertise_cpts/reconstruction/open_answers.yaml"
 
 A, D, V = "CPTS de l'Amandinois", "CPTS du Grand Denain", "CPTS du Grand Valenciennes"
 CPTS = (A, D, V)
@@ -254,7 +254,7 @@ def test_solver_closed_forms_agree_with_rtests(table):
 
 def test_two_p_values_against_rscript(table):
     users, non_users, _ = _groups(table, "frein_perte_temps")
-    # d <- read.csv("data/reconstruction/thesis_2025_canonical.csv")
+    # d <- read.csv("data/studies/tele_expertise_cpts/reconstruction/thesis_2025_canonical.csv")
     # wilcox.test(d$frein_perte_temps[d$pratique_tle=="Oui"], d$frein_perte_temps[d$pratique_tle=="Non"])$p.value
     assert wilcox_test(users, non_users).p_value == pytest.approx(0.0817570065222226, rel=1e-9)
     _u, _n, by_cpts = _groups(table, "frein_identifier_medecin")

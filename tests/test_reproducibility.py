@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline_helpers import make_project, snakemake
+from pipeline_helpers import make_project, rule_name, snakemake
 
 pytestmark = pytest.mark.pipeline
 
@@ -31,8 +31,9 @@ def planned_jobs(project: Path) -> dict[str, int]:
     if "Nothing to be done" in output:
         return {}
     table = output.split("Job stats:")[1]
-    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, flags=re.M)
-            if m.group(1) != "total"}
+    studies = list(yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["studies"])
+    return {rule_name(m.group(1), studies): int(m.group(2))
+            for m in re.finditer(r"^(\w+)\s+(\d+)$", table, flags=re.M) if m.group(1) != "total"}
 
 
 @pytest.fixture()
@@ -68,20 +69,21 @@ def test_noop_rerun_does_nothing(built, tmp_path):
 
 def test_editing_the_template_reruns_only_the_manuscript(built, tmp_path):
     project = _copy(built, tmp_path)
-    template = project / "manuscript" / "resultats.md.j2"
+    template = project / "data" / "studies" / "tele_expertise_cpts" / "resultats.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + "\nFin du chapitre.\n", encoding="utf-8")
     assert set(planned_jobs(project)) == {"render_chapter", "convert_chapter", "all"}
 
 
 def test_restyling_a_figure_reruns_no_statistics(built, tmp_path):
     project = _copy(built, tmp_path)
-    figures = project / "data" / "study" / "figures.yaml"
+    figures = project / "data" / "studies" / "tele_expertise_cpts" / "figures.yaml"
     figures.write_text(figures.read_text(encoding="utf-8").replace('caption: "Flowchart"',
                                                                   'caption: "Diagramme de flux"'), encoding="utf-8")
     jobs = planned_jobs(project)
     assert "draw_count_figures" in jobs
     assert set(jobs) <= {"draw_count_figures", "draw_statistics_figures", "render_chapter", "convert_chapter",
                          "provenance", "all"}
+    assert jobs["draw_count_figures"] == 2 and jobs["render_chapter"] == 2  # both waves, nothing upstream
 
 
 def test_changing_alpha_reruns_only_what_uses_it(built, tmp_path):
@@ -92,7 +94,8 @@ def test_changing_alpha_reruns_only_what_uses_it(built, tmp_path):
                                          encoding="utf-8")
     jobs = planned_jobs(project)
     assert "render_chapter" in jobs
-    assert set(jobs) <= {"render_chapter", "convert_chapter", "provenance", "compare_waves", "convert_evolution", "all"}
+    assert set(jobs) <= {"build_registry", "render_chapter", "convert_chapter", "provenance", "compare_waves",
+                         "convert_evolution", "all"}
 
 
 def test_editing_one_wave_reruns_only_that_wave_and_the_cross_wave_outputs(built, tmp_path):

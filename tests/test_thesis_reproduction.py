@@ -1,6 +1,6 @@
 """The bundled wave regenerates the thesis: every published number, or a proven exception.
 
-Ground truth is data/published/thesis_2025.yaml (transcribed from the thesis), never our own output."""
+Ground truth is data/studies/tele_expertise_cpts/published/thesis_2025.yaml (transcribed from the thesis), never our own output."""
 import pandas as pd
 import pytest
 

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codebook import GRID_TYPES, Codebook, Question
+from .codebook import GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
 from .errors import ConsistencyError, InputError
 from .forms.headers import Column, ColumnMap, map_columns, normalise
 from .forms.read import RawExport, read_export
+from .forms.timestamps import parse_date, parse_timestamps
 
 QUARANTINED = "quarantined"
 EXCLUDED = "excluded"
@@ -31,7 +32,6 @@ REASON_BLANK = "ligne vide"
 REASON_SKIP = "logique de saut non respectée"
 REASON_PERIOD = "hors période de recueil"
 REASON_DUPLICATE = "doublon"
-TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S")
 
 
 @dataclass(frozen=True)
@@ -91,18 +91,6 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def parse_timestamps(texts: list[str]) -> list[dt.date | None]:
-    """Dates of the timestamp cells, trying TIMESTAMP_FORMATS in order (vectorised); None where none fits."""
-    series = pd.Series(texts, dtype="object")
-    parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    for fmt in TIMESTAMP_FORMATS:
-        todo = parsed.isna() & series.ne("")
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(series[todo], format=fmt, errors="coerce")
-    return [None if pd.isna(value) else value.date() for value in parsed]
-
-
 def _parse_int(header: str, text: str, low: int, high: int, what: str, problems: list[Problem]) -> int | None:
     try:
         number = float(text.replace(",", "."))
@@ -112,6 +100,22 @@ def _parse_int(header: str, text: str, low: int, high: int, what: str, problems:
         problems.append(Problem(header, text, f"{what} from {low} to {high}"))
         return None
     return int(number)
+
+
+def _parse_number(header: str, text: str, question: Question, problems: list[Problem]) -> int | float | None:
+    """A typed number ("12", "12,5"), within the question's bounds when it has them."""
+    try:
+        number = float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        number = float("nan")
+    low = question.min if question.min is not None else -float("inf")
+    high = question.max if question.max is not None else float("inf")
+    if number != number or not low <= number <= high:
+        bounds = f" from {question.min:g} to {question.max:g}" if question.min is not None and question.max is not None \
+            else ""
+        problems.append(Problem(header, text, f"a number{bounds}"))
+        return None
+    return int(number) if number.is_integer() else number
 
 
 def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
@@ -173,6 +177,13 @@ def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: 
     column, text = filled[0]
     if question.type == "scale":
         values[question.id] = _parse_int(column.header, text, question.min, question.max, "a whole number", problems)
+    elif question.type == "number":
+        values[question.id] = _parse_number(column.header, text, question, problems)
+    elif question.type == "date":
+        date = parse_date(text)
+        if date is None:
+            problems.append(Problem(column.header, text, "a date such as 19/12/2024"))
+        values[question.id] = date.isoformat() if date else None
     elif question.type == "text":
         values[question.id] = text
     else:
@@ -207,7 +218,9 @@ class RowParser:
 
     def __init__(self, book: Codebook, cmap: ColumnMap):
         self.plan = [(question, cmap.for_question(question)) for question in book.questions]
+        self.derived = [(question, book.question(question.derived.source)) for question in book.derived]
         self.memo: dict[tuple, QuestionParse] = {}
+        self.derived_memo: dict[tuple, object] = {}
 
     def parse(self, row: tuple[str, ...], sheet_row: int, path: str) -> RowOutcome:
         out = RowOutcome()
@@ -220,7 +233,19 @@ class RowParser:
                 if parsed.problems or parsed.skips:
                     out.problems += [problem.message(path, sheet_row) for problem in parsed.problems]
                     out.skip_violations += [skip.message(path, sheet_row) for skip in parsed.skips]
+        for question, source in self.derived:
+            out.values[question.id] = self._derive(question, source, out.values)
         return out
+
+    def _derive(self, question: Question, source: Question, values: dict) -> object:
+        """A derived variable's value; a multi-response source asked but left blank means none ticked."""
+        value = values.get(source.id)
+        if value in (None, "") and question.derived.any_of and source.is_asked(values):
+            value = "\x00"  # no option ticked: not missing
+        key = (question.id, value)
+        if key not in self.derived_memo:
+            self.derived_memo[key] = derive(question, value)
+        return self.derived_memo[key]
 
     def _parses(self, question, columns, texts, branch, asked) -> list[QuestionParse]:
         if question.type == "text":
@@ -282,7 +307,10 @@ def clean_export(
     parser = RowParser(book, cmap)
     stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
     stamps = [row[cmap.timestamp] for row in export.rows] if cmap.timestamp is not None else [""] * len(export.rows)
-    dates = parse_timestamps(stamps)
+    parsed = parse_timestamps(stamps)
+    dates = parsed.dates
+    if parsed.note:
+        messages.append(f"{export.path}, column {stamp_header!r}: {parsed.note}")
     for index, row in enumerate(export.rows):
         sheet_row = export.sheet_row(index)
         stamp = (stamp_header, stamps[index], dates[index])
@@ -298,6 +326,8 @@ def clean_export(
     responses = _responses_frame(book, kept)
     excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
     flow = _flow(export, cmap, responses, excluded_frame)
+    flow["file"]["timestamp_order"] = parsed.order
+    flow["breakdown"] = breakdown(responses, book, book.flow_breakdown)
     return CleanResult(responses, excluded_frame, flow, messages)
 
 
@@ -310,7 +340,8 @@ def _classify_row(book, parser, export, row, sheet_row, stamp, period, seen_answ
     outcome = parser.parse(row, sheet_row, export.path)
     header, text, submitted = stamp
     if text and submitted is None:
-        problem = Problem(header, text, "a date such as 19/12/2024 14:32:05")
+        problem = Problem(header, text, "a date and time such as 19/12/2024 14:32:05 (day, month and year, "
+                                        "in the column's day/month order)")
         outcome.problems.append(problem.message(export.path, sheet_row))
     if outcome.problems:
         return QUARANTINED, REASON_INVALID, "; ".join(outcome.problems), None
@@ -338,7 +369,7 @@ def _responses_frame(book: Codebook, records: list[dict]) -> pd.DataFrame:
     columns = ["respondent_id", "submitted", *book.variables]
     frame = pd.DataFrame.from_records(records, columns=columns) if records else _blank_frame(columns)
     integer_vars = [v for v, q in book.variable_question().items()
-                    if q.type in ("scale", *GRID_TYPES) and not v.endswith("_autre")]
+                    if q.type in INTEGER_TYPES and v != q.other_variable]
     for name in integer_vars:
         frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
     text_vars = [c for c in columns if c not in integer_vars]
@@ -374,6 +405,22 @@ def _flow(export: RawExport, cmap: ColumnMap, responses: pd.DataFrame, excluded:
     }
     check_flow(flow)
     return flow
+
+
+def breakdown(responses: pd.DataFrame, book: Codebook, variables: tuple[str, ...]) -> list[dict]:
+    """Analysed respondents by the levels of `variables` (codebook order), the next variable within each
+    level; levels nobody gave and missing answers are left out: [{variable, level, n, children}]."""
+    if not variables:
+        return []
+    variable, rest = variables[0], variables[1:]
+    values = responses[variable].astype(str)
+    nodes = []
+    for level in book.question(variable).levels:
+        sub = responses[values == level]
+        if len(sub):
+            nodes.append({"variable": variable, "level": level, "n": int(len(sub)),
+                          "children": breakdown(sub, book, rest)})
+    return nodes
 
 
 def check_flow(flow: dict) -> None:

@@ -1,14 +1,29 @@
-"""The questionnaire as data: questions, export headers, answer labels and skip logic."""
+"""The questionnaire as data: questions, export headers, answer labels, skip logic and derived variables."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .forms.normalise import normalise
 from .yamlio import load_validated, package_schema
 
 GRID_TYPES = ("grid_rank", "grid_scale")
 CHOICE_TYPES = ("single", "checkbox")
+NUMERIC_TYPES = ("scale", "number")
+INTEGER_TYPES = ("scale", "grid_rank", "grid_scale")
+MULTI_SEPARATOR = "; "  # cleaning joins the ticked options of a multi-response answer with this
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How a derived variable is computed from its source: exactly one rule is set."""
+
+    source: str
+    regroup: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    bins: tuple[tuple[str, float | None], ...] = ()
+    reverse: bool = False
+    any_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,26 @@ class Question:
     branch_headers: dict[str, str] = field(default_factory=dict)
     asked_if: dict[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    anchors: dict[str, str] = field(default_factory=dict)
+    unit: str | None = None
+    derived: Derivation | None = None
+
+    @property
+    def display_label(self) -> str:
+        """What tables and figures call the question: its `label`, else its header."""
+        return self.label or self.header or next(iter(self.branch_headers.values()), self.id)
+
+    @property
+    def is_multi(self) -> bool:
+        """A multi-response question: each option is a yes/no item for the respondents asked."""
+        return self.type == "checkbox"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES or self.type in GRID_TYPES
+
+    def item_label(self, variable: str) -> str:
+        return next(item.label for item in self.items if item.id == variable)
 
     @property
     def other_variable(self) -> str | None:
@@ -60,7 +95,9 @@ class Question:
         return names
 
     def headers(self) -> list[tuple[str | None, str]]:
-        """(branch value or None, question header) pairs shown by the form."""
+        """(branch value or None, question header) pairs shown by the form (none for a derived variable)."""
+        if self.derived:
+            return []
         if self.branch_on:
             return list(self.branch_headers.items())
         return [(None, self.header or "")]
@@ -79,6 +116,12 @@ class Question:
     def alias_columns(self) -> list[tuple[str | None, Item | None, str]]:
         """Columns as other editions of the form title them (see `aliases`)."""
         return [col for alias in self.aliases for col in self.columns(alias)]
+
+    def is_asked(self, values: dict) -> bool:
+        """Whether the form showed this question, given the earlier answers of the row."""
+        if self.branch_on and values.get(self.branch_on) not in self.branch_headers:
+            return False
+        return all(values.get(variable) == value for variable, value in self.asked_if.items())
 
     def label_of(self, raw: str) -> str | None:
         """Canonical label of a raw option text, None when it is not a listed option."""
@@ -112,21 +155,34 @@ class Codebook:
     inclusion: tuple[InclusionRule, ...]
     questions: tuple[Question, ...]
     source: str = ""
+    derived: tuple[Question, ...] = ()
+    respondents: dict = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    flow_breakdown: tuple[str, ...] = ()
+
+    @property
+    def all_questions(self) -> tuple[Question, ...]:
+        """Form questions then derived variables (which are computed from them)."""
+        return self.questions + self.derived
 
     def question(self, qid: str) -> Question:
-        for question in self.questions:
+        for question in self.all_questions:
             if question.id == qid:
                 return question
         raise KeyError(qid)
 
     @property
     def variables(self) -> list[str]:
-        """Every analysed column, in questionnaire order."""
-        return [name for question in self.questions for name in question.variables]
+        """Every analysed column, in questionnaire order, derived variables last."""
+        return [name for question in self.all_questions for name in question.variables]
 
     def variable_question(self) -> dict[str, Question]:
         """Map each analysed variable to the question that produces it."""
-        return {name: question for question in self.questions for name in question.variables}
+        return {name: question for question in self.all_questions for name in question.variables}
+
+    def respondent_noun(self, plural: bool = True) -> str:
+        """How the study names its respondents ("médecins", "répondants"…), from the codebook."""
+        return self.respondents["plural" if plural else "singular"]
 
 
 def _question(raw: dict) -> Question:
@@ -149,12 +205,99 @@ def _question(raw: dict) -> Question:
         branch_headers=dict(branches.get("headers", {})),
         asked_if=dict(raw.get("asked_if", {})),
         aliases=tuple(raw.get("aliases", [])),
+        anchors=dict(raw.get("anchors", {})),
+        unit=raw.get("unit"),
     )
+
+
+def _derived(raw: dict, number: int, sources: dict[str, Question], where: str) -> Question:
+    """A derived variable as a question without export column (single choice, or a scale when reversed)."""
+    source = sources.get(raw["from"])
+    where = f"{where}: derived variable {raw['id']!r}"
+    if source is None:
+        raise InputError(f"{where}: `from: {raw['from']}` is not a question or an earlier derived variable")
+    common = {"id": raw["id"], "number": number, "required": False, "label": raw["label"],
+              "section": source.section, "asked_if": dict(source.asked_if), "branch_on": source.branch_on,
+              "branch_headers": dict(source.branch_headers)}
+    if "regroup" in raw:
+        groups = tuple((level, tuple(members)) for level, members in raw["regroup"].items())
+        _check_regroup(groups, source, where)
+        return Question(type="single", levels=tuple(g for g, _m in groups),
+                        derived=Derivation(source.id, regroup=groups), **common)
+    if "bins" in raw:
+        bins = tuple((b["label"], b.get("max")) for b in raw["bins"])
+        _check_bins(bins, source, where)
+        return Question(type="single", levels=tuple(label for label, _m in bins),
+                        derived=Derivation(source.id, bins=bins), **common)
+    if "reverse" in raw:
+        if source.type != "scale":
+            raise InputError(f"{where}: `reverse` applies to a scale question; {source.id!r} is {source.type}")
+        anchors = {"low": source.anchors["high"], "high": source.anchors["low"]} if source.anchors else {}
+        return Question(type="scale", min=source.min, max=source.max, anchors=anchors,
+                        derived=Derivation(source.id, reverse=True), **common)
+    unknown = [o for o in raw["any_of"] if o not in source.levels or not source.is_multi]
+    if unknown:
+        raise InputError(f"{where}: `any_of` takes options of a multi-response question; {unknown} "
+                         f"{'are not options of' if source.is_multi else 'do not fit'} {source.id!r}")
+    return Question(type="single", levels=tuple(raw["levels"]), derived=Derivation(source.id, any_of=tuple(raw["any_of"])),
+                    **common)
+
+
+def _check_regroup(groups: tuple[tuple[str, tuple[str, ...]], ...], source: Question, where: str) -> None:
+    if source.type != "single":
+        raise InputError(f"{where}: `regroup` applies to a single-choice question; {source.id!r} is {source.type}")
+    placed = [member for _g, members in groups for member in members]
+    for member in placed:
+        if member not in source.levels:
+            raise InputError(f"{where}: regroup: {member!r} is not a level of {source.id!r} "
+                             f"(its levels: {', '.join(source.levels)})")
+    twice = sorted({m for m in placed if placed.count(m) > 1})
+    left = [level for level in source.levels if level not in placed]
+    if twice or left:
+        problem = f"{twice} placed in two groups" if twice else f"{left} in no group"
+        raise InputError(f"{where}: regroup: every level of {source.id!r} belongs to exactly one group; {problem}")
+
+
+def _check_bins(bins: tuple[tuple[str, float | None], ...], source: Question, where: str) -> None:
+    if source.type not in NUMERIC_TYPES:
+        raise InputError(f"{where}: `bins` applies to a number or a scale; {source.id!r} is {source.type}")
+    bounds = [upper for _label, upper in bins]
+    if any(b is None for b in bounds[:-1]) or bounds[-1] is not None or bounds[:-1] != sorted(set(bounds[:-1])):
+        raise InputError(f"{where}: bins: give increasing `max` values to every class but the last, which has none")
+
+
+def derive(question: Question, value: object) -> object:
+    """The derived variable's value from its source's value (None stays None)."""
+    rule = question.derived
+    if value is None or value == "":
+        return None
+    if rule.regroup:
+        return next(group for group, members in rule.regroup if value in members)
+    if rule.bins:
+        return next(label for label, upper in rule.bins if upper is None or float(value) <= upper)
+    if rule.reverse:
+        return int(question.min + question.max - int(value))
+    ticked = set(str(value).split(MULTI_SEPARATOR))
+    return question.levels[0] if ticked & set(rule.any_of) else question.levels[1]
+
+
+def _check_headers(book: Codebook) -> None:
+    """Two questions (or grid rows) on one export header cannot be told apart: refused, both named."""
+    owner: dict[str, str] = {}
+    for question in book.questions:
+        for _branch, item, header in question.columns() + question.alias_columns():
+            key = normalise(header)
+            name = f"question {question.number} ({question.id}{'/' + item.id if item else ''})"
+            if key in owner and owner[key] != name:
+                raise InputError(f"{book.source}: {owner[key]} and {name} have the same export header {header!r}; "
+                                 "expected one column per question")
+            owner[key] = name
 
 
 def _check_consistency(book: Codebook) -> None:
     """Cross-field checks a JSON Schema cannot express."""
     seen: set[str] = set()
+    _check_headers(book)
     by_id = {q.id: q for q in book.questions}
     for question in book.questions:
         where = f"{book.source}: question {question.number} ({question.id})"
@@ -177,14 +320,40 @@ def _check_consistency(book: Codebook) -> None:
             missing = set(question.branch_headers) - set(by_id[question.branch_on].levels)
             if missing:
                 raise InputError(f"{where}: branch values {sorted(missing)} are not answers of {question.branch_on!r}")
+    for question in book.derived:
+        for name in question.variables:
+            if name in seen:
+                raise InputError(f"{book.source}: derived variable {name!r}: the id is already used")
+            seen.add(name)
+    questions = {q.id: q for q in book.all_questions}
+    for variable in book.flow_breakdown:
+        if variable not in questions or questions[variable].type != "single":
+            raise InputError(f"{book.source}: flow: breakdown variable {variable!r} must be a single-choice variable "
+                             "(possibly derived)")
     for rule in book.inclusion:
         if rule.variable not in seen:
             raise InputError(f"{book.source}: inclusion rule on unknown variable {rule.variable!r}")
 
 
+def _derived_questions(raw: list[dict], questions: tuple[Question, ...], where: str) -> tuple[Question, ...]:
+    sources = {q.id: q for q in questions}
+    derived = []
+    for number, entry in enumerate(raw, start=max(q.number for q in questions) + 1):
+        if entry["id"] in sources:
+            raise InputError(f"{where}: derived variable {entry['id']!r}: the id is already used")
+        question = _derived(entry, number, sources, where)
+        sources[question.id] = question
+        derived.append(question)
+    return tuple(derived)
+
+
+DEFAULT_RESPONDENTS = {"singular": "répondant", "plural": "répondants", "feminine": False}
+
+
 def load_codebook(path: str | Path) -> Codebook:
-    """Load and validate a questionnaire codebook (YAML, see data/study/codebook.yaml)."""
+    """Load and validate a questionnaire codebook (YAML, see data/studies/<study>/codebook.yaml)."""
     raw = load_validated(path, package_schema("codebook.schema.yaml"))
+    questions = tuple(_question(q) for q in raw["questions"])
     book = Codebook(
         study=raw["study"],
         title=raw["title"],
@@ -194,8 +363,12 @@ def load_codebook(path: str | Path) -> Codebook:
             InclusionRule(r["variable"], r["reason"], r.get("not_missing", False), tuple(r.get("allowed", [])))
             for r in raw.get("inclusion", [])
         ),
-        questions=tuple(_question(q) for q in raw["questions"]),
+        questions=questions,
         source=str(path),
+        derived=_derived_questions(raw.get("derived", []), questions, str(path)),
+        respondents=DEFAULT_RESPONDENTS | raw.get("respondents", {}),
+        abbreviations=dict(raw.get("abbreviations", {})),
+        flow_breakdown=tuple(raw.get("flow", {}).get("breakdown", [])),
     )
     _check_consistency(book)
     return book

@@ -68,3 +68,8 @@ def p_sentence(p: float | None, digits: int = 4, threshold: float = 0.001) -> st
 def n_equals(n: int) -> str:
     """'n = 22'."""
     return f"n{NBSP}={NBSP}{n}"
+
+
+def ordinal(n: int) -> str:
+    """French ordinal abbreviation: '1er', '2e', '5e'."""
+    return f"{n}er" if n == 1 else f"{n}e"

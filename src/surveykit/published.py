@@ -1,6 +1,6 @@
 """Numbers a publication prints, loaded with their printed precision.
 
-The published numbers of a wave (data/published/<wave>.yaml) are kept as the printed text
+The published numbers of a wave (data/studies/<study>/published/<wave>.yaml) are kept as the printed text
 ("0,0065", "56,4", "3"): the number of decimals tells how precise the number is, which the
 audit (surveykit.audit) and the comparison with recomputed results need. A table may print
 fewer decimals than it rounds to (R prints round(2.96, 1) as "3"): the file's `precision`
@@ -18,7 +18,7 @@ import jsonschema
 
 from .codebook import GRID_TYPES, Codebook
 from .errors import InputError
-from .yamlio import load_yaml
+from .yamlio import load_yaml, package_schema
 
 KINDS = ("count", "rank_count", "category_count", "answer_count", "mean_sd", "p_value")
 COUNT_KINDS = ("count", "rank_count", "category_count", "answer_count")
@@ -80,7 +80,7 @@ class Category:
 
 @dataclass(frozen=True)
 class PublishedItem:
-    """One published number (or printed pair), see the header of data/published/thesis_2025.yaml."""
+    """One published number (or printed pair), see the header of data/studies/<study>/published/<wave>.yaml."""
 
     ref: str
     kind: str
@@ -134,8 +134,8 @@ class Publication:
 
 
 def default_schema(path: str | Path) -> Path:
-    """The schema shipped next to the data file: data/published/published.schema.yaml."""
-    return Path(path).parent / "published.schema.yaml"
+    """The schema shipped with the package (src/surveykit/schemas/published.schema.yaml), whatever the data file."""
+    return package_schema("published.schema.yaml")
 
 
 def _item_label(data: Any, index: int) -> str:
@@ -221,7 +221,7 @@ def _check_item(item: PublishedItem, categories: Mapping[str, tuple[Category, ..
 
 
 def load_publication(path: str | Path, schema_path: str | Path | None = None) -> Publication:
-    """Load and validate a published-numbers file (see data/published/thesis_2025.yaml)."""
+    """Load and validate a published-numbers file (see data/studies/<study>/published/<wave>.yaml)."""
     path = Path(path)
     data = load_yaml(path)
     validate_published(data, schema_path or default_schema(path), path)

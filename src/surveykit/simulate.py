@@ -308,7 +308,7 @@ def write_csv_export(export: pd.DataFrame, out_path: str | Path) -> None:
 
 
 def load_profile(path: str | Path, book: Codebook) -> Profile:
-    """Read and check a simulation profile (YAML, see data/simulation/demo_2027.yaml)."""
+    """Read and check a simulation profile (YAML, see data/studies/<study>/simulation/<wave>.yaml)."""
     raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise InputError(f"{path}: expected a mapping with n, seed, start, end")

@@ -5,7 +5,7 @@
 rule clean_wave:
     input:
         export=wave_export,
-        codebook=config["study"]["codebook"],
+        codebook=codebook_file,
         code=package_code("clean", "codebook", "forms", "io"),
     output:
         responses="results/{wave}/clean/responses.csv",

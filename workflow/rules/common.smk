@@ -1,40 +1,56 @@
-# Shared set-up: config validation, study files, and the input functions of every rule.
+# Shared set-up: config validation, the studies' files, and the input functions of every rule.
 from pathlib import Path
 
-import yaml
+from snakemake.exceptions import WorkflowError
+
 from snakemake.utils import validate
+
+from surveykit.errors import InputError
+from surveykit.study import load_study
 
 validate(config, schema="../schemas/config.schema.yaml")
 
+
+def _load_studies():
+    """Every configured study, read and checked now, so a bad study file stops the run before any job."""
+    try:
+        return {name: load_study(name, entry["folder"]) for name, entry in config["studies"].items()}
+    except InputError as exc:
+        raise WorkflowError(f"\n{'=' * 78}\nThe pipeline stopped: {exc}\n{'=' * 78}") from None
+
+
+def _check_waves():
+    for wave, entry in config["waves"].items():
+        if entry["study"] not in STUDIES:
+            raise WorkflowError(f"config.yaml: wave {wave!r} names the study {entry['study']!r}, which is not in "
+                                f"`studies` ({', '.join(sorted(STUDIES))})")
+
+
+STUDIES = _load_studies()
+_check_waves()
 WAVES = list(config["waves"])  # in the order declared: oldest wave first
-WAVE_LABELS = [
-    {"name": w, "label": config["waves"][w]["label"], "synthetic": bool(config["waves"][w].get("synthetic", False))}
-    for w in WAVES
-]
-STUDY = config["study"]
 # Scheduling priority of the rules on the path export -> chapter: they go first, and the side reports
 # (reliability, reproduction, provenance, cross-wave) fill the idle core, which shortens a cold run.
 CHAPTER_CHAIN = 10
 
 
-def _load(path):
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def waves_of(study):
+    """The waves of a study, oldest first."""
+    return [w for w in WAVES if config["waves"][w]["study"] == study]
 
 
-TABLE_IDS = [table["id"] for table in _load(STUDY["analysis_plan"])["tables"]]
-FIGURES = {figure["id"]: figure for figure in _load(STUDY["figures"])["figures"]}
-OPEN_QUESTIONS = sorted(f["question"] for f in FIGURES.values() if f["kind"] == "categories")
-# Figures by what they are drawn from (one job each): counts are ready before the statistics.
-COUNT_FIGURE_KINDS = ("flowchart", "categories")
-FIGURE_GROUPS = {
-    "counts": sorted(i for i, f in FIGURES.items() if f["kind"] in COUNT_FIGURE_KINDS),
-    "statistics": sorted(i for i, f in FIGURES.items() if f["kind"] not in COUNT_FIGURE_KINDS),
-}
+def wave_regex(waves):
+    """Wildcard constraint matching exactly these wave names."""
+    return "|".join(sorted(waves)) if waves else "(?!)"
+
+
+# Studies compared across waves: those with two or more waves.
+MULTI_WAVE_STUDIES = [s for s in STUDIES if len(waves_of(s)) > 1]
 
 
 wildcard_constraints:
-    wave="|".join(sorted(WAVES)),
+    wave=wave_regex(WAVES),
+    study=wave_regex(MULTI_WAVE_STUDIES),
 
 
 def package_code(*modules):
@@ -46,6 +62,10 @@ def package_code(*modules):
         path = Path("src/surveykit") / module
         files += sorted(str(p) for p in path.rglob("*.py")) if path.is_dir() else [f"{path}.py"]
     return files
+
+
+def study_of(wildcards):
+    return STUDIES[config["waves"][wildcards.wave]["study"]]
 
 
 def wave_export(wildcards):
@@ -63,41 +83,87 @@ def wave_published(wildcards):
     return config["waves"][wildcards.wave]["published"]
 
 
+def codebook_file(wildcards):
+    return study_of(wildcards).path("codebook.yaml")
+
+
+def plan_file(wildcards):
+    return study_of(wildcards).path("analysis_plan.yaml")
+
+
+def figures_file(wildcards):
+    return study_of(wildcards).path("figures.yaml")
+
+
+def category_files(wildcards):
+    """One category codebook per open question of the wave's study."""
+    return study_of(wildcards).category_files
+
+
+def figure_data_files(wildcards):
+    """Data files the study's figures read (reference points of a study-specific figure)."""
+    return study_of(wildcards).data_files
+
+
+def chapter_template(wildcards):
+    """The study's own chapter template, else the generic one."""
+    return study_of(wildcards).template(config["manuscript"]["template"])
+
+
 def tables_dir(wildcards):
     return f"results/{wildcards.wave}/tables"
 
 
 def coding_files(wildcards):
     """Committed coding decisions of a wave (one CSV per coder), possibly none yet."""
-    folder = f"{STUDY['coding_dir']}/{wildcards.wave}"
-    return sorted(str(p) for p in Path(folder).glob("*.csv")) if Path(folder).is_dir() else []
-
-
-def main_coding_files(wave):
-    """The main coder's decisions of a wave (file name ending in _main.csv); others are second coders."""
-    folder = Path(STUDY["coding_dir"]) / wave
-    return sorted(str(p) for p in folder.glob("*_main.csv")) if folder.is_dir() else []
+    return study_of(wildcards).coding_files(wildcards.wave)
 
 
 def earlier_coding_files(wildcards):
-    """Main coders' decisions of the waves listed before this one (carried forward to it)."""
-    return [f for wave in WAVES[: WAVES.index(wildcards.wave)] for f in main_coding_files(wave)]
+    """Main coders' decisions of the same study's waves listed before this one (carried forward to it)."""
+    study = study_of(wildcards)
+    waves = waves_of(study.name)
+    return [f for wave in waves[: waves.index(wildcards.wave)] for f in study.main_coding_files(wave)]
 
 
 def figure_files(wildcards):
-    return expand("results/{wave}/figures/{figure}.png", wave=wildcards.wave, figure=sorted(FIGURES))
+    study = study_of(wildcards)
+    return [f"results/{wildcards.wave}/figures/{f.id}.png" for f in sorted(study.figures, key=lambda f: f.id)]
+
+
+def study_responses(wildcards):
+    return expand("results/{wave}/clean/responses.csv", wave=waves_of(wildcards.study))
+
+
+def study_wave_labels(wildcards):
+    return [{"name": w, "label": config["waves"][w]["label"], "synthetic": bool(config["waves"][w].get("synthetic", False))}
+            for w in waves_of(wildcards.study)]
+
+
+def study_codebook(wildcards):
+    return STUDIES[wildcards.study].path("codebook.yaml")
+
+
+def study_plan(wildcards):
+    return STUDIES[wildcards.study].path("analysis_plan.yaml")
+
+
+def evolution_template(wildcards):
+    return STUDIES[wildcards.study].evolution_template(config["manuscript"]["evolution_template"])
 
 
 def all_outputs():
     """Final outputs of every configured wave (and the reproduction report where a publication exists)."""
     published = [w for w in WAVES if config["waves"][w].get("published")]
-    cross_wave = ["manuscript/build/waves/evolution.html"] if len(WAVES) > 1 else []
+    cross_wave = expand("manuscript/build/waves/{study}/evolution.{ext}", study=MULTI_WAVE_STUDIES,
+                        ext=["html", "docx"])
     return cross_wave + expand("results/{wave}/reproduction.md", wave=published) + expand(
         [
             "manuscript/build/{wave}/resultats.html",
             "manuscript/build/{wave}/resultats.docx",
             "results/{wave}/recoding/reliability_overall.csv",
             "results/{wave}/provenance.json",
+            "results/{wave}/report/registry.md",
         ],
         wave=WAVES,
     )
@@ -125,8 +191,11 @@ def rule_graph(wildcards):
 
 def config_slice(wildcards):
     """The part of config.yaml that shapes this wave's results."""
-    return {key: config[key] for key in sorted(config) if key != "waves"} | {"wave": wave_config(wildcards)}
+    study = config["waves"][wildcards.wave]["study"]
+    shared = {key: config[key] for key in sorted(config) if key not in ("waves", "studies")}
+    return shared | {"wave": wave_config(wildcards), "study": {study: config["studies"][study]}}
 
 
 def study_files(wildcards):
-    return [STUDY[key] for key in ("codebook", "analysis_plan", "figures", "adoption_references")]
+    study = study_of(wildcards)
+    return [study.path(name) for name in ("codebook.yaml", "analysis_plan.yaml", "figures.yaml")] + study.data_files

@@ -1,51 +1,67 @@
 # Stage 4: figures (read statistics and recoding outputs only).
 # One job per wave and source, not per figure: starting Python with matplotlib and seaborn costs more
-# than drawing, and figures made from counts need not wait for the statistics.
+# than drawing, and figures made from counts need not wait for the statistics. The figures of a wave
+# are those of its study's figures.yaml, so the jobs are defined per study.
 
 
-if FIGURE_GROUPS["counts"]:
+for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
+    if not _waves:
+        continue
+    _counts, _statistics = STUDIES[_study].figure_ids("counts"), STUDIES[_study].figure_ids("statistics")
 
-    # Draw the figures made from counts (flowchart, coded open answers) as PNG (300 dpi) and SVG.
-    rule draw_count_figures:
-        input:
-            figures=STUDY["figures"],
-            flow="results/{wave}/clean/flow.json",
-            counts="results/{wave}/recoding/counts.csv",
-            code=package_code("figures", "distributions", "steps/figures"),
-        output:
-            png=expand("results/{{wave}}/figures/{figure}.png", figure=FIGURE_GROUPS["counts"]),
-            svg=expand("results/{{wave}}/figures/{figure}.svg", figure=FIGURE_GROUPS["counts"]),
-        params:
-            wave=wave_config,
-        priority: CHAPTER_CHAIN
-        log:
-            "results/logs/{wave}/draw_count_figures.log",
-        benchmark:
-            "results/benchmarks/{wave}/draw_count_figures.tsv"
-        script:
-            "../../scripts/draw_figures.py"
+    if _counts:
 
+        # Draw the figures made from counts (flowchart, coded open answers) as PNG (300 dpi) and SVG.
+        rule:
+            name:
+                f"draw_count_figures_{_study}"
+            input:
+                figures=figures_file,
+                codebook=codebook_file,
+                plan=plan_file,
+                flow="results/{wave}/clean/flow.json",
+                counts="results/{wave}/recoding/counts.csv",
+                code=package_code("figures", "distributions", "fmt", "steps/figures"),
+            output:
+                png=expand("results/{{wave}}/figures/{figure}.png", figure=_counts),
+                svg=expand("results/{{wave}}/figures/{figure}.svg", figure=_counts),
+            params:
+                wave=wave_config,
+            wildcard_constraints:
+                wave=wave_regex(_waves),
+            priority: CHAPTER_CHAIN
+            log:
+                "results/logs/{wave}/draw_count_figures.log",
+            benchmark:
+                "results/benchmarks/{wave}/draw_count_figures.tsv"
+            script:
+                "../../scripts/draw_figures.py"
 
-if FIGURE_GROUPS["statistics"]:
+    if _statistics:
 
-    # Draw the figures made from the statistics (histogram, barrier means, diffusion curve) as PNG and SVG.
-    rule draw_statistics_figures:
-        input:
-            figures=STUDY["figures"],
-            descriptives="results/{wave}/stats/descriptives.csv",
-            codebook=STUDY["codebook"],
-            plan=STUDY["analysis_plan"],
-            references=STUDY["adoption_references"],
-            code=package_code("figures", "distributions", "steps/figures"),
-        output:
-            png=expand("results/{{wave}}/figures/{figure}.png", figure=FIGURE_GROUPS["statistics"]),
-            svg=expand("results/{{wave}}/figures/{figure}.svg", figure=FIGURE_GROUPS["statistics"]),
-        params:
-            wave=wave_config,
-        priority: CHAPTER_CHAIN
-        log:
-            "results/logs/{wave}/draw_statistics_figures.log",
-        benchmark:
-            "results/benchmarks/{wave}/draw_statistics_figures.tsv"
-        script:
-            "../../scripts/draw_figures.py"
+        # Draw the figures made from the statistics (bars, histograms, scores, breakdowns) as PNG and SVG.
+        rule:
+            name:
+                f"draw_statistics_figures_{_study}"
+            input:
+                figures=figures_file,
+                flow="results/{wave}/clean/flow.json",
+                descriptives="results/{wave}/stats/descriptives.csv",
+                codebook=codebook_file,
+                plan=plan_file,
+                data=figure_data_files,
+                code=package_code("figures", "distributions", "fmt", "steps/figures"),
+            output:
+                png=expand("results/{{wave}}/figures/{figure}.png", figure=_statistics),
+                svg=expand("results/{{wave}}/figures/{figure}.svg", figure=_statistics),
+            params:
+                wave=wave_config,
+            wildcard_constraints:
+                wave=wave_regex(_waves),
+            priority: CHAPTER_CHAIN
+            log:
+                "results/logs/{wave}/draw_statistics_figures.log",
+            benchmark:
+                "results/benchmarks/{wave}/draw_statistics_figures.tsv"
+            script:
+                "../../scripts/draw_figures.py"

@@ -1,18 +1,40 @@
 # Stage 5: the templated Résultats chapter (Markdown, then HTML and Word).
 
 
-# Fill the chapter template from the registry of reported values; write the registry for reviewers.
-rule render_chapter:
+# Gather every number the chapter may quote (key, value, French text, source file, rule) and its reference.
+rule build_registry:
     input:
-        template=config["manuscript"]["template"],
         flow="results/{wave}/clean/flow.json",
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
-        tables="results/{wave}/tables/tables.json",
         counts="results/{wave}/recoding/counts.csv",
-        codebook=STUDY["codebook"],
-        plan=STUDY["analysis_plan"],
-        figures=STUDY["figures"],
+        codebook=codebook_file,
+        plan=plan_file,
+        code=package_code("report/registry", "fmt", "steps/registry"),
+    output:
+        registry="results/{wave}/report/registry.json",
+        reference="results/{wave}/report/registry.md",
+    params:
+        alpha=config["manuscript"]["alpha"],
+        wave=wave_config,
+    priority: CHAPTER_CHAIN
+    log:
+        "results/logs/{wave}/build_registry.log",
+    benchmark:
+        "results/benchmarks/{wave}/build_registry.tsv"
+    script:
+        "../../scripts/build_registry.py"
+
+
+# Fill the chapter template from the registry; record which registry values the text quotes.
+rule render_chapter:
+    input:
+        template=chapter_template,
+        registry="results/{wave}/report/registry.json",
+        tables="results/{wave}/tables/tables.json",
+        codebook=codebook_file,
+        plan=plan_file,
+        figures=figures_file,
         code=package_code("report", "fmt", "steps/manuscript"),
     output:
         markdown="manuscript/build/{wave}/resultats.md",

@@ -5,8 +5,8 @@
 rule recode_wave:
     input:
         responses="results/{wave}/clean/responses.csv",
-        codebook=STUDY["codebook"],
-        categories=expand("{folder}/{question}.yaml", folder=STUDY["categories_dir"], question=OPEN_QUESTIONS),
+        codebook=codebook_file,
+        categories=category_files,
         decisions=coding_files,
         earlier=earlier_coding_files,
         code=package_code("recoding", "steps/recode"),
@@ -33,7 +33,7 @@ rule recode_wave:
 rule coding_reliability:
     input:
         decisions=coding_files,
-        categories=expand("{folder}/{question}.yaml", folder=STUDY["categories_dir"], question=OPEN_QUESTIONS),
+        categories=category_files,
     output:
         per_category="results/{wave}/recoding/reliability_per_category.csv",
         overall="results/{wave}/recoding/reliability_overall.csv",

@@ -1,7 +1,7 @@
 # Reviewers' check: every published number of a wave against its regenerated value, plus the audit.
 
 
-# Compare the published numbers (data/published/<wave>.yaml) with the pipeline's outputs.
+# Compare the published numbers (data/studies/<study>/published/<wave>.yaml) with the pipeline's outputs.
 rule reproduction_report:
     input:
         published=wave_published,

@@ -5,8 +5,8 @@
 rule analyse_wave:
     input:
         responses="results/{wave}/clean/responses.csv",
-        codebook=config["study"]["codebook"],
-        plan=config["study"]["analysis_plan"],
+        codebook=codebook_file,
+        plan=plan_file,
         code=package_code(
             "analysis/describe", "analysis/compare", "analysis/run", "analysis/plan", "stats", "distributions",
             "steps/analyse",
@@ -25,23 +25,32 @@ rule analyse_wave:
         "../../scripts/analyse_wave.py"
 
 
-# Format every table in French (counts with %, mean ± SD, p-values) with its test footnote.
-rule format_tables:
-    input:
-        descriptives="results/{wave}/stats/descriptives.csv",
-        tests="results/{wave}/stats/tests.csv",
-        codebook=config["study"]["codebook"],
-        plan=config["study"]["analysis_plan"],
-        code=package_code("analysis/format", "fmt", "steps/tables"),
-    output:
-        tables="results/{wave}/tables/tables.json",
-        csv=expand("results/{{wave}}/tables/{table}.csv", table=TABLE_IDS),
-    params:
-        out_dir=tables_dir,
-    priority: CHAPTER_CHAIN
-    log:
-        "results/logs/{wave}/format_tables.log",
-    benchmark:
-        "results/benchmarks/{wave}/format_tables.tsv"
-    script:
-        "../../scripts/format_tables.py"
+# One table job per study: its outputs are named after the tables of that study's plan.
+for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
+    if not _waves:
+        continue
+
+    # Format every table in French (counts with %, mean ± SD, p-values) with its test footnote.
+    rule:
+        name:
+            f"format_tables_{_study}"
+        input:
+            descriptives="results/{wave}/stats/descriptives.csv",
+            tests="results/{wave}/stats/tests.csv",
+            codebook=codebook_file,
+            plan=plan_file,
+            code=package_code("analysis/format", "fmt", "steps/tables"),
+        output:
+            tables="results/{wave}/tables/tables.json",
+            csv=expand("results/{{wave}}/tables/{table}.csv", table=STUDIES[_study].table_ids),
+        params:
+            out_dir=tables_dir,
+        wildcard_constraints:
+            wave=wave_regex(_waves),
+        priority: CHAPTER_CHAIN
+        log:
+            "results/logs/{wave}/format_tables.log",
+        benchmark:
+            "results/benchmarks/{wave}/format_tables.tsv"
+        script:
+            "../../scripts/format_tables.py"

@@ -1,27 +1,28 @@
-# Cross-wave comparison (runs when two or more waves are configured).
+# Cross-wave comparison, within each study that has two or more waves.
 
 
-# Compare the waves: adoption rate (with CI and test), each barrier (Wilcoxon, Holm), trend figure, section.
+# Compare a study's waves: the shares and scores its plan declares (CI, tests, Holm), trend figure, section.
 rule compare_waves:
     input:
-        responses=expand("results/{wave}/clean/responses.csv", wave=WAVES),
-        codebook=STUDY["codebook"],
-        template=config["manuscript"]["evolution_template"],
+        responses=study_responses,
+        codebook=study_codebook,
+        plan=study_plan,
+        template=evolution_template,
         code=package_code("crosswave", "steps/crosswave", "stats", "distributions", "figures", "fmt", "io"),
     output:
-        adoption="results/waves/adoption.csv",
-        barriers="results/waves/barriers.csv",
-        png="results/waves/figures/evolution.png",
-        svg="results/waves/figures/evolution.svg",
-        markdown="manuscript/build/waves/evolution.md",
+        shares="results/waves/{study}/shares.csv",
+        scores="results/waves/{study}/scores.csv",
+        png="results/waves/{study}/figures/evolution.png",
+        svg="results/waves/{study}/figures/evolution.svg",
+        markdown="manuscript/build/waves/{study}/evolution.md",
     params:
-        waves=WAVE_LABELS,
+        waves=study_wave_labels,
         seed=config["seed"],
         alpha=config["manuscript"]["alpha"],
     log:
-        "results/logs/waves/compare_waves.log",
+        "results/logs/waves/{study}/compare_waves.log",
     benchmark:
-        "results/benchmarks/waves/compare_waves.tsv"
+        "results/benchmarks/waves/{study}/compare_waves.tsv"
     script:
         "../../scripts/compare_waves.py"
 
@@ -29,16 +30,16 @@ rule compare_waves:
 # Convert the cross-wave section to self-contained HTML and Word.
 rule convert_evolution:
     input:
-        markdown="manuscript/build/waves/evolution.md",
+        markdown="manuscript/build/waves/{study}/evolution.md",
         css=config["manuscript"]["css"],
-        figure_files="results/waves/figures/evolution.png",
+        figure_files="results/waves/{study}/figures/evolution.png",
         code=package_code("steps/convert"),
     output:
-        html="manuscript/build/waves/evolution.html",
-        docx="manuscript/build/waves/evolution.docx",
+        html="manuscript/build/waves/{study}/evolution.html",
+        docx="manuscript/build/waves/{study}/evolution.docx",
     log:
-        "results/logs/waves/convert_evolution.log",
+        "results/logs/waves/{study}/convert_evolution.log",
     benchmark:
-        "results/benchmarks/waves/convert_evolution.tsv"
+        "results/benchmarks/waves/{study}/convert_evolution.tsv"
     script:
         "../../scripts/convert_evolution.py"

@@ -1,1 +1,1 @@
-"""Descriptive tables and comparisons driven by the analysis plan (data/study/analysis_plan.yaml)."""
+"""Descriptive tables and comparisons driven by the analysis plan (data/studies/<study>/analysis_plan.yaml)."""

@@ -11,9 +11,21 @@ import numpy as np
 import pandas as pd
 
 from ..stats import choice, effects, rtests
+from .describe import ticked
 
-TEST_COLUMNS = ["table", "variable", "by", "test", "statistic", "df", "p_value", "p_holm", "p_bh",
-                "effect", "effect_value", "ci_low", "ci_high", "n", "method", "reason"]
+TEST_COLUMNS = ["table", "variable", "level", "by", "test", "statistic", "df", "p_value", "p_holm", "p_bh",
+                "p_holm_question", "effect", "effect_value", "ci_low", "ci_high", "n", "method", "reason"]
+
+
+def option_contingency(frame: pd.DataFrame, variable: str, level: str, asked: pd.Series, by: str,
+                       by_levels: list[str]) -> np.ndarray:
+    """2 × k counts of one option of a multi-response question: (ticked, not ticked) by group, among the
+    respondents asked whose group is known."""
+    sub = frame[asked & (frame[by].astype(str) != "")]
+    yes = ticked(sub[variable], level)
+    return np.array([[int((yes & (sub[by] == group)).sum()) for group in by_levels],
+                     [int((~yes & (sub[by] == group)).sum()) for group in by_levels]])
+
 
 def contingency(frame: pd.DataFrame, variable: str, levels: list[str], by: str,
                 by_levels: list[str]) -> np.ndarray:
@@ -59,17 +71,25 @@ def compare_numeric(groups: list[np.ndarray], test: str, seed: int) -> tuple[obj
     return result, reason, effect
 
 
-def test_row(table_id: str, variable: str, by: str, n: int, result, reason: str, effect: dict) -> dict:
-    return {"table": table_id, "variable": variable, "by": by, "test": result.test,
+def test_row(table_id: str, variable: str, by: str, n: int, result, reason: str, effect: dict,
+             level: str = "") -> dict:
+    """One row of tests.csv; `level` names the option of a multi-response question (one test per option)."""
+    return {"table": table_id, "variable": variable, "level": level, "by": by, "test": result.test,
             "statistic": result.statistic, "df": result.df, "p_value": result.p_value,
-            "p_holm": math.nan, "p_bh": math.nan, "n": n, "method": result.method, "reason": reason} | effect
+            "p_holm": math.nan, "p_bh": math.nan, "p_holm_question": math.nan, "n": n, "method": result.method,
+            "reason": reason} | effect
 
 
 def adjust(tests: pd.DataFrame) -> pd.DataFrame:
-    """Holm and Benjamini-Hochberg adjusted p-values within each table (R's p.adjust)."""
+    """Holm and Benjamini-Hochberg adjusted p-values within each table (R's p.adjust); for the options of a
+    multi-response question, also Holm within the question."""
     tests = tests.copy()
     for _table, index in tests.groupby("table").groups.items():
         p = tests.loc[index, "p_value"].to_numpy(dtype=float)
         tests.loc[index, "p_holm"] = rtests.p_adjust(p, "holm")
         tests.loc[index, "p_bh"] = rtests.p_adjust(p, "BH")
+    per_option = tests[tests["level"] != ""]
+    for _key, index in per_option.groupby(["table", "variable"]).groups.items():
+        tests.loc[index, "p_holm_question"] = rtests.p_adjust(tests.loc[index, "p_value"].to_numpy(dtype=float),
+                                                              "holm")
     return tests[TEST_COLUMNS]

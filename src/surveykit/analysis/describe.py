@@ -12,9 +12,10 @@ import pandas as pd
 
 from ..distributions import t_ppf
 
+from ..codebook import MULTI_SEPARATOR, Question
+
 MISSING_LABEL = "Non renseigné"
 ALL = "Ensemble"
-MULTI_SEPARATOR = "; "
 
 TIDY_COLUMNS = ["table", "variable", "level", "group", "n", "denominator", "pct",
                 "mean", "sd", "ci_low", "ci_high", "median", "q1", "q3", "missing", "rank"]
@@ -26,24 +27,34 @@ def _groups(frame: pd.DataFrame, by: str | None, by_levels: list[str] | None) ->
     return [(level, frame[frame[by] == level]) for level in by_levels]
 
 
-def _answers(values: pd.Series, multi: bool) -> tuple[pd.Series, int]:
-    """Non-missing answers (split when multi-response) and the number of missing ones."""
+def ticked(values: pd.Series, level: str) -> pd.Series:
+    """Whether each multi-response answer ("a; b", "" = none ticked) includes the option `level`."""
+    return values.astype(str).map(lambda answer: level in answer.split(MULTI_SEPARATOR))
+
+
+def _answers(values: pd.Series, asked: pd.Series | None) -> tuple[pd.Series, int]:
+    """The answers that count and the number of missing ones.
+
+    Single choice: the non-missing answers. Multi-response (`asked` given): every respondent the form
+    asked, an empty answer meaning no option ticked; respondents not asked are left out, not missing."""
+    if asked is not None:
+        return values[asked.reindex(values.index, fill_value=False)].fillna("").astype(str), 0
     filled = values[values.astype(str) != ""].dropna()
-    missing = len(values) - len(filled)
-    if multi:
-        filled = filled.astype(str).str.split(MULTI_SEPARATOR)
-    return filled, missing
+    return filled, len(values) - len(filled)
 
 
 def categorical_rows(frame: pd.DataFrame, variable: str, levels: list[str], by: str | None = None,
-                     by_levels: list[str] | None = None, multi: bool = False) -> list[dict]:
-    """Counts and percentages of each level (non-missing denominator), per group."""
+                     by_levels: list[str] | None = None, asked: pd.Series | None = None) -> list[dict]:
+    """Counts and percentages of each level (non-missing denominator), per group.
+
+    With `asked` (a multi-response question), each option is a yes/no item whose denominator is the
+    respondents the form asked."""
     rows = []
     for group, sub in _groups(frame, by, by_levels):
-        answers, missing = _answers(sub[variable], multi)
+        answers, missing = _answers(sub[variable], asked)
         denominator = len(answers)
         for level in levels:
-            n = int(sum(level in a for a in answers)) if multi else int((answers == level).sum())
+            n = int(ticked(answers, level).sum()) if asked is not None else int((answers == level).sum())
             pct = 100.0 * n / denominator if denominator else math.nan
             rows.append({"variable": variable, "level": level, "group": group, "n": n,
                          "denominator": denominator, "pct": pct, "missing": missing})
@@ -51,6 +62,16 @@ def categorical_rows(frame: pd.DataFrame, variable: str, levels: list[str], by: 
             rows.append({"variable": variable, "level": MISSING_LABEL, "group": group, "n": missing,
                          "denominator": denominator, "pct": math.nan, "missing": missing})
     return rows
+
+
+def asked_mask(frame: pd.DataFrame, question: Question) -> pd.Series:
+    """Which respondents the form showed `question` to (its `asked_if` and branch conditions)."""
+    mask = pd.Series(True, index=frame.index)
+    if question.branch_on:
+        mask &= frame[question.branch_on].isin(list(question.branch_headers))
+    for variable, value in question.asked_if.items():
+        mask &= frame[variable] == value
+    return mask
 
 
 def numeric_summary(values: pd.Series) -> dict:

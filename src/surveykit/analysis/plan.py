@@ -1,12 +1,16 @@
-"""The analysis plan as data, checked against the codebook."""
+"""The analysis plan as data, checked against the codebook: an entry that cannot be computed is refused."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Codebook
+from ..codebook import Codebook, Question
 from ..errors import InputError
 from ..yamlio import load_validated, package_schema
+
+CATEGORICAL_TESTS = ("fisher", "chisq")
+TWO_GROUP_TESTS = ("wilcoxon", "t_welch", "t_student")
+K_GROUP_TESTS = ("kruskal", "anova")
 
 
 @dataclass(frozen=True)
@@ -19,9 +23,25 @@ class TableSpec:
     grid: str | None = None
     by: str | None = None
     test: str = "auto"
+    adjust: str = "none"
     order: str = "questionnaire"
     ranks: tuple[int, ...] = ()
     hide_empty_levels: bool = False
+    row_header: str | None = None
+    rank_header: str | None = None
+    rank_text: str | None = None
+
+    @property
+    def compares(self) -> bool:
+        """Whether the table tests its groups against each other."""
+        return bool(self.by) and self.test != "none" and self.kind in ("categorical", "scores")
+
+
+@dataclass(frozen=True)
+class CrossWave:
+    shares: tuple[tuple[str, str], ...] = ()
+    scores: tuple[str, ...] = ()
+    design: str = "baseline"
 
 
 @dataclass(frozen=True)
@@ -29,6 +49,7 @@ class Plan:
     tables: tuple[TableSpec, ...]
     group_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     variable_labels: dict[str, str] = field(default_factory=dict)
+    cross_wave: CrossWave = CrossWave()
 
     def group_label(self, by: str | None, level: str) -> str:
         return self.group_labels.get(by or "", {}).get(level, level)
@@ -37,26 +58,135 @@ class Plan:
         return next(t for t in self.tables if t.id == table_id)
 
 
+def _kind_of(question: Question, variable: str) -> str:
+    """What a variable is for the plan: categorical, multi, numeric, rank, or text."""
+    if variable == question.other_variable or question.type in ("text", "date"):
+        return "text"
+    if question.type == "grid_rank":
+        return "rank"
+    if question.is_numeric:
+        return "numeric"
+    return "multi" if question.is_multi else "categorical"
+
+
+ACCEPTS = {"categorical": ("categorical", "multi"), "scores": ("numeric",), "summary": ("numeric",),
+           "ranks": ("rank",)}
+
+
+def _check_variables(raw: dict, book: Codebook, where: str) -> None:
+    questions = book.variable_question()
+    for variable in raw.get("variables", []):
+        if variable not in questions:
+            raise InputError(f"{where}: variable {variable!r} is not in the codebook {book.source}")
+        kind = _kind_of(questions[variable], variable)
+        if kind not in ACCEPTS[raw["kind"]]:
+            raise InputError(f"{where}: a {raw['kind']} table cannot show {variable!r} ({kind} variable of type "
+                             f"{questions[variable].type}); expected {' or '.join(ACCEPTS[raw['kind']])} variables")
+
+
+def _check_grid(raw: dict, book: Codebook, where: str) -> None:
+    grids = {q.id: q for q in book.questions if q.items}
+    grid = grids.get(raw.get("grid"))
+    if grid is None:
+        raise InputError(f"{where}: grid {raw['grid']!r} is not a grid question of the codebook")
+    expected = {"scores": "grid_scale", "ranks": "grid_rank"}.get(raw["kind"])
+    if grid.type != expected:
+        raise InputError(f"{where}: a {raw['kind']} table needs a {expected or 'non-grid'} question; "
+                         f"{grid.id!r} is {grid.type}")
+    bad = [r for r in raw.get("ranks", []) if not grid.min <= r <= grid.max]
+    if bad:
+        raise InputError(f"{where}: ranks {bad} are outside {grid.id!r}'s range {grid.min}–{grid.max}")
+
+
+def _check_by(raw: dict, book: Codebook, where: str) -> None:
+    by = raw.get("by")
+    if not by:
+        if raw.get("test", "auto") not in ("auto", "none"):
+            raise InputError(f"{where}: test {raw['test']!r} needs `by` (the grouping it compares)")
+        return
+    questions = book.variable_question()
+    if by not in questions:
+        raise InputError(f"{where}: `by: {by}` is not a variable of the codebook {book.source}")
+    question = questions[by]
+    if _kind_of(question, by) != "categorical":
+        raise InputError(f"{where}: `by: {by}` must be a single-choice variable (possibly derived); it is "
+                         f"{'a multi-response question' if question.is_multi else question.type}")
+    if len(question.levels) < 2:
+        raise InputError(f"{where}: `by: {by}` has fewer than two levels")
+    if by in raw.get("variables", []):
+        raise InputError(f"{where}: `by: {by}` is also one of the table's variables")
+    test = raw.get("test", "auto")
+    allowed = {"categorical": CATEGORICAL_TESTS,
+               "scores": TWO_GROUP_TESTS if len(question.levels) == 2 else K_GROUP_TESTS}.get(raw["kind"], ())
+    if test not in ("auto", "none", *allowed):
+        raise InputError(f"{where}: test {test!r} does not fit a {raw['kind']} table by {by!r} "
+                         f"({len(question.levels)} groups); expected auto, none"
+                         f"{', ' + ', '.join(allowed) if allowed else ''}")
+
+
+def _check_entry(raw: dict, book: Codebook, where: str) -> None:
+    if raw.get("grid"):
+        _check_grid(raw, book, where)
+    elif raw["kind"] == "ranks":
+        raise InputError(f"{where}: a ranks table names its ranking grid with `grid:`")
+    _check_variables(raw, book, where)
+    _check_by(raw, book, where)
+    if raw.get("order") == "mean_desc" and raw["kind"] != "scores":
+        raise InputError(f"{where}: `order: mean_desc` ranks the items of a scores table only")
+    if raw["kind"] == "ranks" and not raw.get("ranks"):
+        raise InputError(f"{where}: a ranks table lists the `ranks` it shows, e.g. [1, 5]")
+
+
 def _spec(raw: dict, book: Codebook) -> TableSpec:
     grid = raw.get("grid")
     variables = tuple(raw.get("variables") or [item.id for item in book.question(grid).items])
-    return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables,
-                     number=raw.get("number"), grid=grid, by=raw.get("by"), test=raw.get("test", "auto"),
-                     order=raw.get("order", "questionnaire"), ranks=tuple(raw.get("ranks", [])),
-                     hide_empty_levels=raw.get("hide_empty_levels", False))
+    keys = ("number", "by", "test", "adjust", "order", "hide_empty_levels", "row_header", "rank_header", "rank_text")
+    return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables, grid=grid,
+                     ranks=tuple(raw.get("ranks", [])), **{k: raw[k] for k in keys if k in raw})
+
+
+def _cross_wave(raw: dict, book: Codebook, where: str) -> CrossWave:
+    questions = book.variable_question()
+    shares = []
+    for entry in raw.get("shares", []):
+        question = questions.get(entry["variable"])
+        if question is None or _kind_of(question, entry["variable"]) != "categorical" \
+                or entry["level"] not in question.levels:
+            raise InputError(f"{where}: cross_wave share {entry['variable']}={entry['level']!r}: expected a level of a "
+                             f"single-choice variable of {book.source}")
+        shares.append((entry["variable"], entry["level"]))
+    for name in raw.get("scores", []):
+        question = questions.get(name) or next((q for q in book.questions if q.id == name), None)
+        if question is None or not question.is_numeric or question.type == "grid_rank":
+            raise InputError(f"{where}: cross_wave score {name!r}: expected a numeric variable or a scale grid")
+    return CrossWave(tuple(shares), tuple(raw.get("scores", [])), raw.get("design", "baseline"))
+
+
+def _check_labels(raw: dict, book: Codebook, where: str) -> None:
+    known = set(book.variables) | {q.id for q in book.questions}
+    unknown = sorted(set(raw.get("variable_labels", {})) - known)
+    if unknown:
+        raise InputError(f"{where}: variable_labels: unknown variable(s) {unknown}")
+    for by, labels in raw.get("group_labels", {}).items():
+        if by not in known:
+            raise InputError(f"{where}: group_labels: unknown variable {by!r}")
+        extra = sorted(set(labels) - set(book.question(by).levels)) if by in {q.id for q in book.all_questions} \
+            else sorted(labels)
+        if extra:
+            raise InputError(f"{where}: group_labels: {extra} are not levels of {by!r}")
 
 
 def load_plan(path: str | Path, book: Codebook) -> Plan:
-    """Load the plan; every variable, grid and grouping must exist in the codebook."""
+    """Load the plan; every entry is checked against the codebook (file and table named in the message)."""
     raw = load_validated(path, package_schema("analysis_plan.schema.yaml"))
-    known = set(book.variables)
-    grids = {q.id for q in book.questions if q.items}
+    seen = set()
     for table in raw["tables"]:
         where = f"{path}: table {table['id']}"
-        if table.get("grid") and table["grid"] not in grids:
-            raise InputError(f"{where}: grid {table['grid']!r} is not a grid question of the codebook")
-        for name in [*table.get("variables", []), *([table["by"]] if table.get("by") else [])]:
-            if name not in known:
-                raise InputError(f"{where}: variable {name!r} is not in the codebook {book.source}")
+        if table["id"] in seen:
+            raise InputError(f"{where}: id defined twice")
+        seen.add(table["id"])
+        _check_entry(table, book, where)
+    _check_labels(raw, book, str(path))
     return Plan(tables=tuple(_spec(t, book) for t in raw["tables"]),
-                group_labels=raw.get("group_labels", {}), variable_labels=raw.get("variable_labels", {}))
+                group_labels=raw.get("group_labels", {}), variable_labels=raw.get("variable_labels", {}),
+                cross_wave=_cross_wave(raw.get("cross_wave", {}), book, f"{path}: cross_wave"))

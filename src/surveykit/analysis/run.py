@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..codebook import Codebook
-from .compare import TEST_COLUMNS, adjust, compare_categorical, compare_numeric, contingency, numeric_groups, test_row
-from .describe import ALL, categorical_rows, numeric_summary, rank_rows, score_rows, tidy
+from .compare import (TEST_COLUMNS, adjust, compare_categorical, compare_numeric, contingency, numeric_groups,
+                      option_contingency, test_row)
+from .describe import ALL, asked_mask, categorical_rows, numeric_summary, rank_rows, score_rows, tidy
 from .plan import Plan, TableSpec
 
 
@@ -21,16 +22,31 @@ def _by_levels(book: Codebook, spec: TableSpec) -> list[str] | None:
     return list(book.question(spec.by).levels) if spec.by else None
 
 
+def _option_tests(frame, spec, variable, levels, asked, by_levels, seed) -> list[dict]:
+    """A multi-response question by group: one 2 × k test per option (ticked or not, among those asked)."""
+    tests = []
+    for level in levels:
+        table = option_contingency(frame, variable, level, asked, spec.by, by_levels)
+        result, reason, effect = compare_categorical(table, spec.test, seed)
+        tests.append(test_row(spec.id, variable, spec.by, int(table.sum()), result, reason, effect, level))
+    return tests
+
+
 def _categorical(frame, book, spec, seed):
     rows, tests = [], []
     by_levels = _by_levels(book, spec)
     for variable in spec.variables:
         question = book.variable_question()[variable]
         levels = list(question.levels)
-        rows += categorical_rows(frame, variable, levels, spec.by, by_levels, multi=question.type == "checkbox")
+        asked = asked_mask(frame, question) if question.is_multi else None
+        rows += categorical_rows(frame, variable, levels, spec.by, by_levels, asked)
         if spec.by:
-            rows += categorical_rows(frame, variable, levels, multi=question.type == "checkbox")
-        if spec.by and spec.test != "none":
+            rows += categorical_rows(frame, variable, levels, asked=asked)
+        if not spec.compares:
+            continue
+        if question.is_multi:
+            tests += _option_tests(frame, spec, variable, levels, asked, by_levels, seed)
+        else:
             table = contingency(frame, variable, levels, spec.by, by_levels)
             result, reason, effect = compare_categorical(table, spec.test, seed)
             tests.append(test_row(spec.id, variable, spec.by, int(table.sum()), result, reason, effect))
@@ -52,7 +68,7 @@ def _scores(frame, book, spec, seed):
         ranks = _mean_ranks(frame, spec.variables)
         rows = [row | {"rank": ranks[row["variable"]]} for row in rows]
     tests = []
-    if spec.by and spec.test != "none":
+    if spec.compares:
         for variable in spec.variables:
             groups = numeric_groups(frame, variable, spec.by, by_levels)
             result, reason, effect = compare_numeric(groups, spec.test, seed)
@@ -64,13 +80,20 @@ def _ranks(frame, book, spec, seed):
     return rank_rows(frame, list(spec.variables), list(spec.ranks), spec.by, _by_levels(book, spec)), []
 
 
+def _value_levels(question, values: pd.Series) -> list[str]:
+    """The values whose counts a summary shows: the whole scale, or the distinct numbers answered."""
+    if question.type == "scale":
+        return [str(v) for v in range(int(question.min), int(question.max) + 1)]
+    return sorted({v for v in values if v != ""}, key=float)
+
+
 def _summary(frame, book, spec, seed):
     rows = []
     for variable in spec.variables:
         question = book.variable_question()[variable]
         rows += score_rows(frame, [variable])
-        levels = [str(v) for v in range(question.min, question.max + 1)]
         values = frame[variable].astype("string").fillna("")
+        levels = _value_levels(question, values)
         rows += categorical_rows(frame.assign(**{variable: values}), variable, levels)
     return rows, []
 

@@ -9,8 +9,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-PALETTE = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#a5a5a5"]
+# Okabe & Ito's colour-blind-safe palette (blue, vermillion, bluish green, orange, reddish purple, sky blue,
+# yellow), grey for neutral marks.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442"]
+GREY = "#7f7f7f"
 FONT = "DejaVu Sans"  # shipped with matplotlib: the same glyphs on every machine
+# Every figure is drawn at its print size: at most the A4 text block (16 cm), with one size scale
+# (points at 100 %), so that it is inserted at 100 % and no text is smaller than 8 pt on paper.
+TEXT_WIDTH_IN = 16 / 2.54
+FONT_SIZE = 9
+SMALL_FONT_SIZE = 8
+MIN_FONT_SIZE = 7  # only where a word would not fit otherwise (narrow flowchart boxes)
 
 
 def apply_style() -> None:
@@ -20,8 +29,13 @@ def apply_style() -> None:
         "svg.fonttype": "path",
         "figure.dpi": 100,
         "savefig.dpi": 300,
-        "axes.titlesize": 11,
-        "axes.labelsize": 10,
+        "font.size": FONT_SIZE,
+        "axes.titlesize": FONT_SIZE,
+        "axes.labelsize": FONT_SIZE,
+        "xtick.labelsize": SMALL_FONT_SIZE,
+        "ytick.labelsize": SMALL_FONT_SIZE,
+        "legend.fontsize": SMALL_FONT_SIZE,
+        "legend.title_fontsize": SMALL_FONT_SIZE,
         "path.simplify": True,
         "axes.formatter.use_locale": False,
     })
@@ -38,3 +52,17 @@ def save(fig: plt.Figure, png: str | Path, svg: str | Path) -> None:
 
 def decimal_comma(value: float, digits: int = 0) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
+
+
+def french_axis(axis, integer: bool = False, percent: bool = False) -> None:
+    """French tick labels on a matplotlib axis: decimal comma, whole numbers only for counts, « % » after."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    if integer:
+        axis.set_major_locator(MaxNLocator(integer=True))
+
+    def label(value: float, _position: int) -> str:
+        digits = 0 if integer or float(value).is_integer() else 1
+        return decimal_comma(value, digits) + ("\u00a0%" if percent else "")
+
+    axis.set_major_formatter(FuncFormatter(label))

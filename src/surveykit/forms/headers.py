@@ -7,19 +7,11 @@ column order. Identifying columns (e-mail, name) are dropped; unknown ones repor
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from ..codebook import Codebook, Item, Question
 from ..errors import InputError
-
-
-def normalise(text: str) -> str:
-    """Lower-case ASCII words: 'Âge ?' -> 'age', 'Fréquence d’utilisation ?' -> 'frequence d utilisation'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", ascii_only.lower()).strip()
+from .normalise import normalise
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Recoding of open answers into categories.
 
-Codebooks (data/study/categories/<question>.yaml), human decisions
-(data/coding/<wave>/<coder>.csv), suggestions (rules, earlier waves), coding of a
+Codebooks (data/studies/<study>/categories/<question>.yaml), human decisions
+(data/studies/<study>/coding/<wave>/<coder>.csv), suggestions (rules, earlier waves), coding of a
 wave with counts, coding sheets, inter-coder reliability and PII masking.
 File-level entry points for Snakemake scripts are in `surveykit.recoding.files`.
 """

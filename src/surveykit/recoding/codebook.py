@@ -1,4 +1,4 @@
-"""Category codebooks of the open questions (data/study/categories/<question>.yaml)."""
+"""Category codebooks of the open questions (data/studies/<study>/categories/<question>.yaml)."""
 from __future__ import annotations
 
 import re
@@ -12,7 +12,7 @@ from .normalize import fold, normalize_text
 ACTIVE = "active"
 RETIRED = "retired"
 MERGED_PREFIX = "merged_into:"
-DEFAULT_SCHEMA = Path(__file__).resolve().parents[3] / "data" / "study" / "categories.schema.yaml"
+DEFAULT_SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "categories.schema.yaml"
 
 
 @dataclass(frozen=True)

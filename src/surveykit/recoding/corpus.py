@@ -1,4 +1,4 @@
-"""The reconstructed open-answer corpus (data/reconstruction/open_answers.yaml).
+"""The reconstructed open-answer corpus (data/studies/<study>/reconstruction/open_answers.yaml).
 
 It lists, per open question, the answers of the bundled wave with their intended
 categories. `corpus_responses` spreads them over synthetic respondents so that

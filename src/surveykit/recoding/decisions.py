@@ -1,4 +1,4 @@
-"""Coding decisions: data/coding/<wave>/<coder>.csv, written by a human coder.
+"""Coding decisions: data/studies/<study>/coding/<wave>/<coder>.csv, written by a human coder.
 
 One row decides the categories of one distinct answer of one question:
     question, answer_hash, answer, categories, coder, rationale

@@ -1,4 +1,4 @@
-"""Deal the reconstructed open answers (data/reconstruction/open_answers.yaml) to respondents.
+"""Deal the reconstructed open answers (data/studies/<study>/reconstruction/open_answers.yaml) to respondents.
 
 Each answer goes to one respondent, at most one answer per respondent and question.
 Answers marked `user_only` go to tele-expertise users only, and a question asked only

@@ -6,7 +6,7 @@ with the R-exact tests of surveykit.stats.rtests. A number is reached when the
 recomputed value lies strictly inside the interval of its printed digits (so it rounds
 to them half-up and half-to-even alike); both the table's precision ("strict") and the
 printed digits are reported. Counts of open-answer categories use the intended coding
-of data/reconstruction/open_answers.yaml (the real coding is decided downstream).
+of data/studies/<study>/reconstruction/open_answers.yaml (the real coding is decided downstream).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The published numbers the reconstruction must reproduce, read from the published-numbers file.
 
-Nothing is typed here: every target comes from data/published/<wave>.yaml (loaded by
+Nothing is typed here: every target comes from data/studies/<study>/published/<wave>.yaml (loaded by
 surveykit.published). Table items are the targets; the running-text repeats ("Texte
 §...") are only checked afterwards by the report. Inconsistencies between tables that
 make a target unreachable (e.g. Table 1 not equal to the column sums of Table 2) are

@@ -24,12 +24,15 @@ class Level:
 class Context:
     """What the template may call: every number goes through the registry."""
 
-    def __init__(self, registry: Registry, tables: dict, figures: dict, labels: dict, alpha: float):
+    def __init__(self, registry: Registry, tables: dict, figures: dict, labels: dict, alpha: float,
+                 book=None, plan=None):
         self.V = registry
         self.tables = tables
         self.figures = figures
         self.labels = labels
         self.alpha = alpha
+        self.book = book
+        self.plan = plan
 
     def levels(self, table: str, variable: str, group: str = ALL, order: str = "n") -> list[Level]:
         """Levels of a variable with their counts, most frequent first (or in table order)."""
@@ -49,7 +52,9 @@ class Context:
         return [k.split(".")[1] for k in sorted(keys, key=lambda k: self.V.value(k))]
 
     def _tested(self, table: str) -> list[str]:
-        variables = [k.split(".")[1] for k in self.V.keys(f"{table}.") if k.endswith(".significant")]
+        """Variables of a table tested as a whole (keys <table>.<variable>.significant)."""
+        variables = [k.split(".")[1] for k in self.V.keys(f"{table}.")
+                     if k.endswith(".significant") and k.count(".") == 2]
         order = self.ranked(table)
         return sorted(variables, key=lambda v: order.index(v) if v in order else len(order))
 

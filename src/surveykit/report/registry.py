@@ -5,8 +5,9 @@ The chapter template reads numbers only from here, and the registry is itself an
 """
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,10 @@ class Registry:
         self.used.add(key)
         return entry
 
+    def peek(self, key: str) -> Entry:
+        """The entry of `key` without marking it as quoted by the chapter."""
+        return self._entries[key]
+
     def text(self, key: str) -> str:
         return self.entry(key).text
 
@@ -53,6 +58,19 @@ class Registry:
 
     def keys(self, prefix: str = "") -> list[str]:
         return sorted(k for k in self._entries if k.startswith(prefix))
+
+    def to_json(self, path: str | Path) -> None:
+        """Every entry with its typed value, sorted by key (what the chapter rule reads)."""
+        entries = [asdict(e) for e in sorted(self._entries.values(), key=lambda e: e.key)]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> "Registry":
+        registry = cls()
+        for entry in json.loads(Path(path).read_text(encoding="utf-8")):
+            registry.add(**entry)
+        return registry
 
     def to_frame(self) -> pd.DataFrame:
         rows = [{"key": e.key, "value": _plain(e.value), "text": e.text, "source": e.source, "rule": e.rule}
@@ -85,10 +103,18 @@ def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> 
 
 
 def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str, rule: str) -> None:
-    """Register p-values (table and sentence forms), the test and whether p < alpha."""
+    """Register p-values (table and sentence forms), the test and whether p < alpha.
+
+    <table>.<variable>.p for a test of a whole variable; <table>.<variable>.<option>.p for the per-option
+    tests of a multi-response question (with .p_holm_question, Holm within the question)."""
     for row in tests.itertuples(index=False):
-        base = f"{row.table}.{row.variable}"
+        level = "" if fmt.is_missing(row.level) else str(row.level)
+        base = f"{row.table}.{row.variable}" + (f".{level}" if level else "")
         registry.add(f"{base}.p", float(row.p_value), fmt.p_value(row.p_value), source, rule)
+        registry.add(f"{base}.p_holm", float(row.p_holm), fmt.p_value(row.p_holm), source, f"{rule}; Holm within the table")
+        if level:
+            registry.add(f"{base}.p_holm_question", float(row.p_holm_question), fmt.p_value(row.p_holm_question),
+                         source, f"{rule}; Holm within the question's options")
         registry.add(f"{base}.p_sentence", float(row.p_value), fmt.p_sentence(row.p_value), source, rule)
         registry.add(f"{base}.significant", bool(row.p_value < alpha),
                      "oui" if row.p_value < alpha else "non", source, f"{rule}; p < alpha = {alpha}")
@@ -100,3 +126,38 @@ def add_flow(registry: Registry, flow: dict, source: str, rule: str) -> None:
     registry.add("flux.analyses", flow["analysed"], str(flow["analysed"]), source, rule)
     excluded = sum(flow["excluded"].values()) + sum(flow["quarantined"].values())
     registry.add("flux.non_analyses", excluded, str(excluded), source, rule)
+
+
+KEY_PATTERNS = [
+    ("flux.recus / flux.analyses / flux.non_analyses", "questionnaires reçus, analysés, écartés (flow.json)"),
+    ("<tableau>.<variable>.<modalité>.<groupe>.n / .pct / .denominator",
+     "effectifs d'un tableau catégoriel ; <groupe> vaut « Ensemble » ou une modalité de `by`"),
+    ("<tableau>.<variable>.<groupe>.mean / .sd / .mean_sd / .rank",
+     "statistiques d'un tableau de scores ou de synthèse (rank : 1 = moyenne la plus élevée, avec `order: mean_desc`)"),
+    ("<tableau>.<variable>.p / .p_sentence / .p_holm / .significant / .test",
+     "comparaison d'une variable selon le `by` du tableau (p_sentence : « p = 0,0065 »)"),
+    ("<tableau>.<variable>.<option>.p / .p_holm_question / …",
+     "tests par option d'une question à réponses multiples"),
+    ("recodage.<question>.<catégorie>.n / .pct / .label, recodage.<question>.reponses / .repondants",
+     "réponses ouvertes recodées"),
+]
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def reference_markdown(registry: Registry, wave_label: str) -> str:
+    """A readable reference of every key a template can quote, with its French text, grouped by source."""
+    lines = [f"# Registre des valeurs citables — {_cell(wave_label)}", "",
+             "Toute valeur qu'un modèle de chapitre peut citer, par clé : `V.text(clé)` donne le texte en français, "
+             "`V.value(clé)` la valeur. Forme des clés :", ""]
+    lines += [f"- `{pattern}` : {meaning}" for pattern, meaning in KEY_PATTERNS]
+    groups: dict[str, list[Entry]] = {}
+    for key in registry.keys():
+        groups.setdefault(key.split(".", 1)[0], []).append(registry.peek(key))
+    for prefix, entries in groups.items():
+        lines += ["", f"## {_cell(prefix)}", "", f"Source : `{entries[0].source}` (règle {entries[0].rule.split(';')[0]})",
+                  "", "| clé | texte |", "|---|---|"]
+        lines += [f"| `{_cell(e.key)}` | {_cell(e.text)} |" for e in entries]
+    return "\n".join(lines) + "\n"

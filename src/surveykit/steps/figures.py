@@ -6,58 +6,119 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.describe import ALL
-from ..analysis.plan import load_plan
-from ..codebook import load_codebook
+from ..analysis.describe import ALL, MISSING_LABEL
+from ..analysis.format import variable_label
+from ..analysis.plan import Plan, load_plan
+from ..codebook import Codebook, load_codebook
 from ..figures import draw
+from ..figures.spec import FigureSpec, load_figures
 from ..figures.style import apply_style, save
 from ..io import read_json, read_tidy
-from ..yamlio import load_yaml
+from ..yamlio import load_validated, package_schema
 
 
-def _title(spec: dict) -> str:
-    return f"Figure {spec['number']}. {spec['caption']}" if spec.get("number") else spec["caption"]
+def scale_axis_label(label: str, question, what: str = "") -> str:
+    """'Aisance (1 = pas du tout à l'aise ; 10 = parfaitement à l'aise)' from the codebook's anchors."""
+    anchors = question.anchors
+    ends = [f"{int(question.min)} = {anchors['low']}" if "low" in anchors else "",
+            f"{int(question.max)} = {anchors['high']}" if "high" in anchors else ""]
+    ends = " ; ".join(e for e in ends if e)
+    unit = f" ({question.unit})" if question.unit else ""
+    return f"{what}{label}{unit}" + (f" ({ends})" if ends else "")
 
 
-def build_figure(spec: dict, inputs: dict[str, str], wave: dict):
-    """The matplotlib figure for one entry of figures.yaml."""
-    kind, title = spec["kind"], _title(spec)
-    if kind == "flowchart":
-        return draw.flowchart(read_json(inputs["flow"]), title)
-    if kind == "categories":
-        counts = pd.read_csv(inputs["counts"])
-        return draw.category_bars(counts[counts["question"] == spec["question"]], title)
-    tidy = read_tidy(inputs["descriptives"])
-    table = tidy[tidy["table"] == spec["table"]]
-    if kind == "histogram":
-        summary = table[(table["variable"] == spec["variable"]) & (table["level"] == "")].iloc[0]
-        values = table[(table["variable"] == spec["variable"]) & (table["level"] != "")]
-        return draw.histogram(values, summary["mean"], summary["sd"], spec["xlabel"], title)
-    if kind == "barriers":
-        book = load_codebook(inputs["codebook"])
-        plan = load_plan(inputs["plan"], book)
-        labels = {item.id: item.label for q in book.questions for item in q.items}
-        by = plan.table(spec["table"]).by
-        return draw.barrier_means(table, labels, plan.group_labels.get(by, {}), title)
-    if kind == "diffusion":
-        row = table[(table["variable"] == spec["variable"]) & (table["level"] == spec["level"])
-                    & (table["group"] == ALL)].iloc[0]
-        return draw.diffusion_curve(float(row["pct"]), wave["label"], load_yaml(inputs["references"]), title)
-    raise ValueError(f"unknown figure kind {kind!r}")
+class FigureData:
+    """What the figures read: the statistics, the counts and the study's words, loaded once."""
+
+    def __init__(self, inputs: dict[str, str]):
+        self.inputs = inputs
+        self.book: Codebook = load_codebook(inputs["codebook"])
+        self.plan: Plan = load_plan(inputs["plan"], self.book)
+        self.tidy = read_tidy(inputs["descriptives"]) if "descriptives" in inputs else None
+
+    def table(self, table_id: str) -> pd.DataFrame:
+        return self.tidy[self.tidy["table"] == table_id]
+
+    def levels(self, table_id: str, variable: str) -> pd.DataFrame:
+        """label, n, pct of each level of a categorical variable (overall column), missing answers left out."""
+        rows = self.table(table_id)
+        rows = rows[(rows["variable"] == variable) & (rows["group"] == ALL) & (rows["level"] != MISSING_LABEL)]
+        return rows.rename(columns={"level": "label"})[["label", "n", "pct"]]
+
+
+def _bars(spec: FigureSpec, data: FigureData):
+    levels = data.levels(spec.table, spec.variable)
+    if spec.order == "frequency":
+        levels = levels.sort_values("n", ascending=False, kind="stable")
+    denominator = int(data.table(spec.table).query("variable == @spec.variable and group == @ALL")["denominator"].max())
+    noun = data.book.respondent_noun()
+    return draw.bars(levels, spec.axis_label or f"Nombre de {noun} (n = {denominator})")
+
+
+def _histogram(spec: FigureSpec, data: FigureData):
+    table = data.table(spec.table)
+    summary = table[(table["variable"] == spec.variable) & (table["level"] == "")].iloc[0]
+    values = table[(table["variable"] == spec.variable) & (table["level"] != "")]
+    question = data.book.variable_question()[spec.variable]
+    label = variable_label(data.plan, data.book, spec.variable)
+    return draw.histogram(values, summary["mean"], summary["sd"], int(summary["n"]),
+                          spec.axis_label or scale_axis_label(label, question), data.book.respondent_noun())
+
+
+def _scores(spec: FigureSpec, data: FigureData):
+    table = data.table(spec.table)
+    table_spec = data.plan.table(spec.table)
+    question = data.book.variable_question()[table_spec.variables[0]]
+    labels = {v: variable_label(data.plan, data.book, v) for v in table_spec.variables}
+    groups = [g for g in table["group"].drop_duplicates() if g != ALL] or [ALL]
+    printed = [(g, data.plan.group_label(table_spec.by, g) if g != ALL else data.book.respondent_noun().capitalize())
+               for g in groups]
+    axis = spec.axis_label or scale_axis_label("Score moyen", question) + ", IC 95 %"
+    return draw.scores(table, labels, printed, axis, (question.min, question.max))
+
+
+def _categories(spec: FigureSpec, data: FigureData):
+    counts = pd.read_csv(data.inputs["counts"])
+    counts = counts[counts["question"] == spec.question].sort_values(["n", "label"], ascending=[False, True])
+    answers = int(counts["n_answers"].max()) if len(counts) else 0
+    return draw.bars(counts[["label", "n", "pct"]], spec.axis_label or f"Nombre de réponses (n = {answers})")
+
+
+def _flowchart(spec: FigureSpec, data: FigureData):
+    return draw.flowchart(read_json(data.inputs["flow"]), lambda variable, level: data.plan.group_label(variable, level),
+                          lambda variable: variable_label(data.plan, data.book, variable))
+
+
+def _diffusion(spec: FigureSpec, data: FigureData, wave: dict):
+    levels = data.levels(spec.table, spec.variable)
+    share = float(levels.loc[levels["label"] == spec.level, "pct"].iloc[0])
+    reference = load_validated(Path(data.inputs["figures"]).parent / spec.data, package_schema("diffusion.schema.yaml"))
+    return draw.diffusion_curve(share, wave["label"], reference)
+
+
+BUILDERS = {"bars": _bars, "histogram": _histogram, "scores": _scores, "categories": _categories,
+            "flowchart": _flowchart}
+
+
+def build_figure(spec: FigureSpec, data: FigureData, wave: dict):
+    """The matplotlib figure of one entry of figures.yaml."""
+    if spec.kind == "diffusion":
+        return _diffusion(spec, data, wave)
+    return BUILDERS[spec.kind](spec, data)
 
 
 def draw_figures(inputs: dict[str, str], pngs: list[str], svgs: list[str], wave: dict,
                  logger: logging.Logger) -> None:
-    """Draw every figure of figures.yaml; output files are named after the figure ids."""
+    """Draw the figures whose files the rule expects; output files are named after the figure ids."""
     apply_style()
-    specs = {spec["id"]: spec for spec in load_yaml(inputs["figures"])["figures"]}
+    data = FigureData(inputs)
+    specs = {spec.id: spec for spec in load_figures(inputs["figures"], data.book, data.plan)}
     for png, svg in zip(sorted(pngs), sorted(svgs)):
         figure_id = Path(png).stem
         if Path(svg).stem != figure_id or figure_id not in specs:
             raise ValueError(f"{png}, {svg}: expected one PNG and one SVG per figure id of {inputs['figures']}")
-        spec = specs[figure_id]
-        save(build_figure(spec, inputs, wave), png, svg)
-        logger.info("drew %s (%s)", figure_id, spec["kind"])
+        save(build_figure(specs[figure_id], data, wave), png, svg)
+        logger.info("drew %s (%s)", figure_id, specs[figure_id].kind)
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:

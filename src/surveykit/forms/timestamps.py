@@ -1,0 +1,118 @@
+"""Submission timestamps as exports really write them.
+
+Google Forms writes the timestamp in the locale of the form's owner: "19/12/2024 14:32:05" (French),
+"12/19/2024 14:32:05" or "11/4/2024 5:22:46 PM GMT+1" (English), "2024/11/04 17:22:46 UTC+1" (some
+re-exports), "2024-11-04T17:22:46+01:00" (ISO); spreadsheets drop the seconds. Only the date is kept
+(as written, in the form's time zone: the suffix is read and ignored).
+
+Whether "04/11/2024" is 4 November or 11 April cannot be told from one cell: the order is decided from
+the whole column (a first number above 12 means day first, a second number above 12 means month
+first); when no cell decides, day first is assumed (French exports) unless the column uses AM/PM
+(English exports), and the decision is reported.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_PATTERN = re.compile(
+    r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,4})"
+    r"(?:[ T]+(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d{1,9})?)?"
+    r"\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?)?"
+    r"\s*(?P<zone>(?:GMT|UTC)(?:\s*[+\-−]\s*\d{1,2}(?::?\d{2})?)?|Z|[+\-]\d{2}:?\d{2}|[A-Z]{3,5})?$"
+)
+
+DAY_FIRST = "day-first"
+MONTH_FIRST = "month-first"
+YEAR_FIRST = "year-first"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The parts of one timestamp cell (None when the cell is not a timestamp)."""
+
+    first: int
+    second: int
+    third: int
+    year_first: bool
+    ampm: bool
+
+
+@dataclass(frozen=True)
+class ParsedColumn:
+    dates: list[dt.date | None]
+    order: str  # day-first, month-first or year-first (the column's date order)
+    note: str  # why that order, for the log and flow.json; "" when no cell needed it
+
+
+def split_stamp(text: str) -> Stamp | None:
+    """The numbers of a timestamp cell and its style, or None when it is not a timestamp."""
+    match = _PATTERN.match(text.strip())
+    if match is None:
+        return None
+    a, b, c = int(match["a"]), int(match["b"]), int(match["c"])
+    year_first = len(match["a"]) == 4
+    if not year_first and len(match["c"]) not in (2, 4):
+        return None
+    if match["hour"] is not None and not _valid_time(match):
+        return None
+    return Stamp(a, b, c, year_first, match["ampm"] is not None)
+
+
+def _valid_time(match: re.Match) -> bool:
+    hour, minute = int(match["hour"]), int(match["minute"])
+    second = int(match["second"] or 0)
+    limit = 12 if match["ampm"] else 23
+    return hour <= limit and minute <= 59 and second <= 59
+
+
+def column_order(stamps: list[Stamp | None]) -> tuple[str, str]:
+    """(order, note) for the day/month cells of a column (year-first cells need no decision)."""
+    ambiguous = [s for s in stamps if s is not None and not s.year_first]
+    if not ambiguous:
+        return YEAR_FIRST, ""
+    day_first = any(s.first > 12 for s in ambiguous)
+    month_first = any(s.second > 12 for s in ambiguous)
+    if day_first and not month_first:
+        return DAY_FIRST, "day/month order: day first (a first number above 12)"
+    if month_first and not day_first:
+        return MONTH_FIRST, "day/month order: month first (a second number above 12)"
+    if day_first and month_first:
+        majority = DAY_FIRST if sum(s.first > 12 for s in ambiguous) >= sum(s.second > 12 for s in ambiguous) \
+            else MONTH_FIRST
+        return majority, (f"day/month order: the column mixes both orders; read as {majority.replace('-', ' ')}, "
+                          "cells that contradict it are reported")
+    if any(s.ampm for s in ambiguous):
+        return MONTH_FIRST, ("day/month order cannot be decided from the column (no number above 12); month first "
+                             "assumed because the times use AM/PM (English export)")
+    return DAY_FIRST, ("day/month order cannot be decided from the column (no number above 12); day first assumed "
+                       "(French export)")
+
+
+def _date(stamp: Stamp, order: str) -> dt.date | None:
+    if stamp.year_first:
+        year, month, day = stamp.first, stamp.second, stamp.third
+    elif order == MONTH_FIRST:
+        month, day, year = stamp.first, stamp.second, stamp.third
+    else:
+        day, month, year = stamp.first, stamp.second, stamp.third
+    if year < 100:
+        year += 2000
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_timestamps(texts: list[str]) -> ParsedColumn:
+    """Dates of the timestamp cells of one column; None where a cell is empty or not a valid timestamp."""
+    stamps = [split_stamp(text) if text else None for text in texts]
+    order, note = column_order(stamps)
+    return ParsedColumn([_date(s, order) if s is not None else None for s in stamps], order, note)
+
+
+def parse_date(text: str, order: str = DAY_FIRST) -> dt.date | None:
+    """One date answer (a `date` question), day first unless told otherwise."""
+    stamp = split_stamp(text)
+    return _date(stamp, order) if stamp is not None else None

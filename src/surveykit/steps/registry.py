@@ -1,0 +1,43 @@
+"""Rule build_registry: every number the chapter may quote, and a readable reference of the keys."""
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from .. import fmt
+from ..io import read_json, read_tidy
+from ..report.registry import Registry, add_flow, add_tests, add_tidy, reference_markdown
+
+
+def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: str) -> None:
+    """recodage.<question>.<category>.{n,pct,label}, .reponses (answers) and .repondants (asked)."""
+    for question, sub in counts.groupby("question", sort=True):
+        first = sub.iloc[0]
+        registry.add(f"recodage.{question}.reponses", int(first["n_answers"]), str(int(first["n_answers"])),
+                     source, rule)
+        registry.add(f"recodage.{question}.repondants", int(first["n_asked"]), str(int(first["n_asked"])),
+                     source, rule)
+        for row in sub.itertuples(index=False):
+            base = f"recodage.{question}.{row.category}"
+            registry.add(f"{base}.n", int(row.n), str(int(row.n)), source, rule)
+            registry.add(f"{base}.pct", float(row.pct), fmt.percent(row.pct), source, rule)
+            registry.add(f"{base}.label", row.label, row.label, source, rule)
+
+
+def build_registry(inputs: dict[str, str], alpha: float) -> Registry:
+    registry = Registry()
+    add_flow(registry, read_json(inputs["flow"]), inputs["flow"], "clean_wave")
+    add_tidy(registry, read_tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave")
+    tests = pd.read_csv(inputs["tests"], keep_default_na=False, na_values=[""], dtype={"level": str})
+    add_tests(registry, tests, alpha, inputs["tests"], "analyse_wave")
+    add_recoding(registry, pd.read_csv(inputs["counts"]), inputs["counts"], "recode_wave")
+    return registry
+
+
+def run(inputs, outputs, params, logger: logging.Logger) -> None:
+    registry = build_registry(dict(inputs.items()), params.alpha)
+    registry.to_json(outputs.registry)
+    with open(outputs.reference, "w", encoding="utf-8") as handle:
+        handle.write(reference_markdown(registry, params.wave["label"]))
+    logger.info("registry: %d values", len(registry.keys()))
