@@ -16,9 +16,10 @@ from openpyxl import load_workbook
 from surveykit.errors import InputError
 from surveykit.recoding import (
     Decision, DecisionError, UncodedAnswersError, alpha_nominal, answer_hash, code_wave, coding_sheet,
-    coding_sheet_to_decisions, cohen_kappa, corpus_responses, load_codebook, load_codebooks, load_corpus, mask_frame,
+    coding_sheet_to_decisions, cohen_kappa, load_codebook, load_codebooks, mask_frame,
     mask_pii, normalize_text, read_decisions, reliability, suggest, write_coding_sheet,
 )
+from surveykit.reconstruct.corpus import corpus_responses, load_corpus
 from surveykit.recoding.files import code_wave_files, mask_pii_files, reliability_files
 
 ROOT = Path(__file__).resolve().parents[1]

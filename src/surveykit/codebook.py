@@ -181,7 +181,7 @@ class Codebook:
         return {name: question for question in self.all_questions for name in question.variables}
 
     def respondent_noun(self, plural: bool = True) -> str:
-        """How the study names its respondents ("médecins", "répondants"…), from the codebook."""
+        """How the study names its respondents (« répondants », « professionnels »…), from the codebook."""
         return self.respondents["plural" if plural else "singular"]
 
 

@@ -124,7 +124,7 @@ def _open_picks(rng, pool: list, frame: pd.DataFrame) -> np.ndarray:
     """One answer of the pool per respondent.
 
     A pool entry is a text, or {text, asked_if: {variable: value}} for an answer only a
-    respondent with that answer can give (e.g. "je l'utilise déjà" needs pratique_tle = "Oui").
+    respondent with that answer can give (e.g. "je l'utilise déjà" needs the answer "Oui" to the question on use).
     Respondents are grouped by which conditional entries they may give; each group draws
     among its eligible entries, groups in a fixed order, so the draw stays seeded.
     """

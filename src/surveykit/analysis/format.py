@@ -117,7 +117,7 @@ FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "
 
 
 def _scale_note(spec: TableSpec, book: Codebook) -> str:
-    """'échelle de 1 (pas un frein) à 10 (frein majeur)' from the codebook, when the items share one scale."""
+    """'échelle de 1 (pas du tout) à 5 (tout à fait)' from the codebook, when the items share one scale."""
     questions = [book.variable_question()[v] for v in spec.variables]
     scales = {(q.min, q.max, q.anchors.get("low"), q.anchors.get("high")) for q in questions}
     if len(scales) != 1:

@@ -30,6 +30,7 @@ class TableSpec:
     row_header: str | None = None
     rank_header: str | None = None
     rank_text: str | None = None
+    section: str | None = None
 
     @property
     def compares(self) -> bool:
@@ -140,7 +141,8 @@ def _check_entry(raw: dict, book: Codebook, where: str) -> None:
 def _spec(raw: dict, book: Codebook) -> TableSpec:
     grid = raw.get("grid")
     variables = tuple(raw.get("variables") or [item.id for item in book.question(grid).items])
-    keys = ("number", "by", "test", "adjust", "order", "hide_empty_levels", "row_header", "rank_header", "rank_text")
+    keys = ("number", "by", "test", "adjust", "order", "hide_empty_levels", "row_header", "rank_header", "rank_text",
+            "section")
     return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables, grid=grid,
                      ranks=tuple(raw.get("ranks", [])), **{k: raw[k] for k in keys if k in raw})
 

@@ -8,7 +8,6 @@ File-level entry points for Snakemake scripts are in `surveykit.recoding.files`.
 from .answers import Answer, OptionAnswer, extract_answers
 from .codebook import Category, Codebook, Rule, load_codebook, load_codebooks
 from .coding import CodingResult, UncodedAnswersError, category_counts, code_wave
-from .corpus import Corpus, CorpusAnswer, corpus_responses, load_corpus
 from .decisions import Decision, DecisionError, read_decision_files, read_decisions, write_decisions
 from .normalize import answer_hash, is_answer, normalize_text
 from .pii import PiiFinding, mask_frame, mask_pii
@@ -17,10 +16,10 @@ from .sheet import coding_sheet, coding_sheet_to_decisions, read_coding_sheet, w
 from .suggest import Suggestion, suggest
 
 __all__ = [
-    "Answer", "Category", "Codebook", "CodingResult", "Corpus", "CorpusAnswer", "Decision", "DecisionError",
+    "Answer", "Category", "Codebook", "CodingResult", "Decision", "DecisionError",
     "OptionAnswer", "PiiFinding", "ReliabilityResult", "Rule", "Suggestion", "UncodedAnswersError",
     "alpha_nominal", "answer_hash", "category_counts", "code_wave", "coding_sheet", "coding_sheet_to_decisions",
-    "cohen_kappa", "corpus_responses", "extract_answers", "is_answer", "load_codebook", "load_codebooks",
-    "load_corpus", "mask_frame", "mask_pii", "normalize_text", "read_coding_sheet", "read_decision_files",
+    "cohen_kappa", "extract_answers", "is_answer", "load_codebook", "load_codebooks",
+    "mask_frame", "mask_pii", "normalize_text", "read_coding_sheet", "read_decision_files",
     "read_decisions", "reliability", "suggest", "write_coding_sheet", "write_decisions",
 ]

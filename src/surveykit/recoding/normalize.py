@@ -32,7 +32,7 @@ def normalize_text(text: str | None) -> str:
     """Accent-, case-, punctuation- and whitespace-insensitive form of an answer.
 
     Every run of characters other than ASCII letters and digits becomes one space:
-    "  Télé-expertise   intégrée au logiciel ? " -> "tele expertise integree au logiciel".
+    "  Télé-consultation   intégrée au logiciel ? " -> "tele consultation integree au logiciel".
     """
     if text is None:
         return ""

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..recoding.codebook import Codebook
 from ..yamlio import load_yaml
-from .codebook import Codebook
 
 FIRST_SHEET_ROW = 2  # respondent ids follow the export's sheet rows, as the cleaning step does
 

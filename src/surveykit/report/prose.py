@@ -1,0 +1,179 @@
+"""French sentences a careful author would write, from already formatted numbers.
+
+Small, tested functions rather than template tricks: lists joined with « et », ties written as ties
+(« à égalité »), no level nobody chose, « la majorité » only above one half, agreement in number
+(« 1 répondant », « 2 répondants »), answers quoted as the codebook writes them (« Femme »), never
+lowercased, and no sentence starting with a numeral. French typography (non-breaking spaces before
+« : ; ! ? » and inside « ») is applied to the whole chapter by `typography`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import groupby
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+
+@dataclass(frozen=True)
+class Share:
+    """One level (or group, or category) with its count and percentage, as the registry prints them."""
+
+    label: str
+    n: int
+    n_text: str
+    pct: float
+    pct_text: str
+
+
+def join(items: list[str], last: str = "et") -> str:
+    """« a », « a et b », « a, b et c »."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def quoted(text: str) -> str:
+    """An answer as the codebook writes it, between French quotes (spaced by `typography`)."""
+    return f"« {text} »"
+
+
+def lead(label: str) -> str:
+    """How a sentence about a variable starts: « Genre : » or, for a question, « À la question « … ? », »."""
+    return f"À la question {quoted(label)}," if label.rstrip().endswith("?") else f"{label} :"
+
+
+def plural(n: int, singular: str, plural_form: str) -> str:
+    """French agreement: 0 and 1 take the singular."""
+    return singular if abs(n) < 2 else plural_form
+
+
+def count(share: Share, noun: tuple[str, str]) -> str:
+    """« 22 médecins (56,4 %) »: the tables' n (%) with the noun agreed."""
+    return f"{share.n_text} {plural(share.n, *noun)} ({share.pct_text})"
+
+
+def count_each(share: Share, noun: tuple[str, str]) -> str:
+    """« 14 médecins chacune (35,9 %) » for tied answers."""
+    return f"{share.n_text} {plural(share.n, *noun)} chacune ({share.pct_text})"
+
+
+def tie_groups(shares: list[Share]) -> list[list[Share]]:
+    """Non-zero shares, most frequent first, answers with the same count grouped (ties), codebook order inside."""
+    present = [s for s in shares if s.n > 0]
+    ordered = sorted(present, key=lambda s: -s.n)
+    return [list(group) for _n, group in groupby(ordered, key=lambda s: s.n)]
+
+
+def _group_text(group: list[Share], noun: tuple[str, str]) -> str:
+    labels = join([quoted(s.label) for s in group])
+    if len(group) == 1:
+        return f"{labels} avec {count(group[0], noun)}"
+    return f"{labels} à égalité avec {count_each(group[0], noun)}"
+
+
+def distribution(variable: str, shares: list[Share], noun: tuple[str, str]) -> str:
+    """One sentence on a single-choice variable: the most frequent answer(s), then the others in order.
+
+    « Genre : « Femme » est la réponse majoritaire (22 médecins, 56,4 %), suivie de « Homme » (…). »"""
+    groups = tie_groups(shares)
+    if not groups:
+        return f"{lead(variable)} aucune réponse."
+    top, rest = groups[0], groups[1:]
+    if len(top) == 1 and top[0].pct > 50:
+        head = f"{quoted(top[0].label)} est la réponse majoritaire avec {count(top[0], noun)}"
+    elif len(top) == 1:
+        head = f"{quoted(top[0].label)} est la réponse la plus fréquente avec {count(top[0], noun)}"
+    else:
+        head = f"{join([quoted(s.label) for s in top])} sont les réponses les plus fréquentes, à égalité avec " \
+               f"{count_each(top[0], noun)}"
+    if not rest:
+        return f"{lead(variable)} {head}."
+    follow = "suivie" if len(top) == 1 else "suivies"
+    return f"{lead(variable)} {head}, {follow} de {join([_group_text(g, noun) for g in rest], 'puis')}."
+
+
+def top_groups(shares: list[Share], top: int) -> list[list[Share]]:
+    """The tie groups holding the `top` most frequent answers (a tie is never cut)."""
+    shown, kept = [], 0
+    for group in tie_groups(shares):
+        if kept >= top:
+            break
+        shown.append(group)
+        kept += len(group)
+    return shown
+
+
+def listing(groups: list[list[Share]], noun: tuple[str, str]) -> str:
+    return join([_group_text(g, noun) for g in groups])
+
+
+def options(variable: str, shares: list[Share], noun: tuple[str, str], asked: str, asked_word: str,
+            top: int = 3) -> str:
+    """A multi-response question: the options ticked most often (ties kept together), out of those asked."""
+    shown = top_groups(shares, top)
+    who = f"{asked} {noun[1] if asked not in ('0', '1') else noun[0]} {asked_word}"
+    if not shown:
+        return f"{lead(variable)} aucune option cochée ({who})."
+    many = sum(len(g) for g in shown) > 1
+    head = "les options les plus cochées sont" if many else "l'option la plus cochée est"
+    return f"{lead(variable)} {head} {listing(shown, noun)} (plusieurs réponses possibles, {who})."
+
+
+def ranked(items: list[tuple[str, str, str]], what: str = "Les scores moyens les plus élevés concernent") -> str:
+    """Items ranked by mean; `items` is [(label, mean text, mean ± SD text)], best first.
+
+    Items whose means print the same are written « ex aequo »."""
+    parts = []
+    for _mean, group in groupby(items, key=lambda item: item[1]):
+        group = list(group)
+        text = join([f"{label} ({value})" for label, _m, value in group])
+        parts.append(f"ex aequo {text}" if len(group) > 1 else text)
+    return f"{what} : {join(parts, 'puis')}."
+
+
+def between(groups: list[str]) -> str:
+    """« entre « A » et « B » », the groups a comparison sets against each other."""
+    return "entre " + join([quoted(g) for g in groups])
+
+
+def comparison(variable: str, groups: list[str], significant: bool, test: str, p_text: str) -> str:
+    """« Âge : la répartition diffère significativement entre « A », « B » et « C » (test exact de Fisher,
+    p = 0,0051). »"""
+    verb = "diffère significativement" if significant else "ne diffère pas significativement"
+    return f"{lead(variable)} la répartition {verb} {between(groups)} ({test}, {p_text})."
+
+
+def contrast(level: str, high: tuple[str, Share], low: tuple[str, Share], nobody: str = "aucun répondant") -> str:
+    """What differs most between groups for one answer: its largest and smallest share, both named.
+
+    A group where nobody gave the answer reads `nobody` (« aucun médecin ») rather than « 0 % »."""
+    (high_group, high_share), (low_group, low_share) = high, low
+    low_text = f"{nobody} dans {low_group}" if low_share.n == 0 else f"{low_share.pct_text} dans {low_group}"
+    return f"{quoted(level)} : {high_share.pct_text} dans {high_group} contre {low_text}"
+
+
+def first_word_not_numeral(sentence: str, lead: str) -> str:
+    """A sentence never starts with a numeral: « 82,1 % des … » becomes « Au total, 82,1 % des … »."""
+    return f"{lead} {sentence}" if sentence[:1].isdigit() else sentence
+
+
+_CODE = re.compile(r"(`[^`]*`|\]\([^)]*\)(?:\{[^}]*\})?|<[^>]+>|https?://\S+)")
+
+
+def typography(text: str) -> str:
+    """French typography outside code, links and tags: a non-breaking space before « : ; ! ? » and inside
+    « », a narrow one where none was typed (« 56,4 % » keeps its NBSP)."""
+    pieces = _CODE.split(text)
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a captured piece of code, link, tag or front matter: left as written
+            out.append(piece)
+            continue
+        piece = re.sub(r"[ \t]+([:;?»]|!(?!\[))", lambda m: NBSP + m.group(1), piece)
+        piece = re.sub(r"(?<=\w)([;?»]|!(?!\[))", lambda m: NNBSP + m.group(1), piece)
+        piece = re.sub(r"«[ \t\u00a0]*", "«" + NBSP, piece)
+        out.append(piece)
+    return "".join(out)
