@@ -22,13 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pipeline_helpers import SNAKEMAKE, make_project  # noqa: E402
+from pipeline_helpers import BUNDLED_CONFIG, SNAKEMAKE, THESIS, make_project  # noqa: E402
 
 from surveykit.analysis import run as analysis_run  # noqa: E402
 from surveykit.analysis.plan import load_plan  # noqa: E402
@@ -98,7 +97,8 @@ def statistics_step(project: Path, wave: str, seed: int) -> dict:
 
 
 def scale_run(tmp: Path, n: int, seed: int) -> tuple:
-    waves = {"scale": {"label": f"Vague simulée ({n} répondants)", "export": SCALE_EXPORT, "synthetic": True}}
+    waves = {"scale": {"study": THESIS, "label": f"Vague simulée ({n} répondants)", "export": SCALE_EXPORT,
+                       "synthetic": True}}
     project = make_project(tmp / "scale", {"waves": waves})
     start = time.perf_counter()
     write_simulated_export(project / "data/studies/tele_expertise_cpts/simulation/demo_2027.yaml", project / "data/studies/tele_expertise_cpts/codebook.yaml",
@@ -122,7 +122,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+        config = BUNDLED_CONFIG
         waves = list(config["waves"])
         bundled_wave = waves[0]  # the reconstructed thesis wave; the others are demonstrations
         single = make_project(tmp / "single", {"waves": {bundled_wave: config["waves"][bundled_wave]}})

@@ -22,3 +22,7 @@ def run_step(snakemake, step: Callable[..., None]) -> None:
         banner = "=" * 78
         logger.error("\n%s\nThe pipeline stopped: %s\n%s", banner, exc, banner)
         sys.exit(1)
+    except Exception:
+        logger.exception("internal error in rule %s (a bug of the pipeline, not of your data): please report it "
+                         "with this log", snakemake.rule)
+        raise

@@ -6,6 +6,7 @@ reproduces R (fisher.test, chisq.test, wilcox.test, kruskal.test, t.test, oneway
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -40,8 +41,31 @@ def numeric_groups(frame: pd.DataFrame, variable: str, by: str, by_levels: list[
     return [values[frame[by] == group].dropna().to_numpy(dtype=float) for group in by_levels]
 
 
+@dataclass(frozen=True)
+class Untested:
+    """A comparison that cannot be computed (e.g. an option every respondent, or none, ticked)."""
+
+    test: str = ""
+    statistic: float = math.nan
+    df: float = math.nan
+    p_value: float = math.nan
+    method: str = ""
+
+
+NO_EFFECT = {"effect": "", "effect_value": math.nan, "ci_low": math.nan, "ci_high": math.nan}
+
+
+def testable(table: np.ndarray) -> bool:
+    """At least two non-empty rows and two non-empty columns: otherwise there is nothing to compare."""
+    reduced = rtests.drop_empty(np.asarray(table))
+    return reduced.ndim == 2 and min(reduced.shape) >= 2
+
+
 def compare_categorical(table: np.ndarray, test: str, seed: int) -> tuple[object, str, dict]:
-    """(TestResult, reason, effect) for a contingency table."""
+    """(TestResult, reason, effect) for a contingency table; an untestable table gets its reason, no p."""
+    if not testable(table):
+        return Untested(), ("pas de test : une seule modalité observée (toutes les réponses identiques) "
+                            "ou un seul groupe représenté"), NO_EFFECT
     options = {"seed": seed} if test == "fisher" else {}
     chosen = (choice.choose_categorical(table, seed=seed) if test == "auto"
               else choice.run_forced(test, table=table, **options))

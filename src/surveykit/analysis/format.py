@@ -60,8 +60,10 @@ def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
             record = {"Caractéristique": variable_label(plan, book, variable) if position == 0 else "", "Modalité": level}
             for group, header in (groups or {ALL: "n (%)"}).items():
                 row = sub[(sub["level"] == level) & (sub["group"] == group)]
-                n, pct = int(row["n"].iloc[0]), row["pct"].iloc[0]
-                record[header] = str(n) if level == MISSING_LABEL else fmt.count_percent(n, pct)
+                if level == MISSING_LABEL:  # a group without missing answers has no such row
+                    record[header] = str(int(row["n"].iloc[0])) if len(row) else "0"
+                else:
+                    record[header] = fmt.count_percent(int(row["n"].iloc[0]), row["pct"].iloc[0])
             if spec.compares:
                 per_option = book.variable_question()[variable].is_multi
                 record[P_COLUMN] = _p_text(tests, variable, level) if per_option else \

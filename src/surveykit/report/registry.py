@@ -118,7 +118,8 @@ def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str
         registry.add(f"{base}.p_sentence", float(row.p_value), fmt.p_sentence(row.p_value), source, rule)
         registry.add(f"{base}.significant", bool(row.p_value < alpha),
                      "oui" if row.p_value < alpha else "non", source, f"{rule}; p < alpha = {alpha}")
-        registry.add(f"{base}.test", row.test, row.test, source, rule)
+        test = "" if fmt.is_missing(row.test) else str(row.test)
+        registry.add(f"{base}.test", test, test, source, rule)
 
 
 def add_flow(registry: Registry, flow: dict, source: str, rule: str) -> None:
