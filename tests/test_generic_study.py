@@ -162,6 +162,8 @@ def test_the_open_question_without_figure_is_recoded_and_reported(fixture_projec
     assert review["answer"].tolist() == ["Je ne sais pas trop quoi en penser."]
     chapter = (fixture_project / "manuscript" / "build" / "outils_2024" / "resultats.md").read_text(encoding="utf-8")
     assert "Commentaires libres" in chapter and "Besoin de formation" in chapter
+    quotes = pd.read_csv(fixture_project / "results" / "outils_2024" / "recoding" / "quotes.csv")
+    assert quotes["category"].tolist() == ["formation", "interoperabilite", "satisfait"]
 
 
 def test_generic_chapter_sentences(fixture_project):
@@ -169,7 +171,8 @@ def test_generic_chapter_sentences(fixture_project):
     nbsp = "\u00a0"
     assert "Outils utilisés" + nbsp + ": la proportion de professionnels cochant l'option diffère" in chapter
     assert f"«{nbsp}Coût{nbsp}»" in chapter
-    assert "Table: Table 2" in chapter and "Figure 2. Outils numériques utilisés" in chapter
+    assert "Table: Tableau 2" + nbsp + ": Outils utilisés selon la profession (n" + nbsp + "=" + nbsp + "90)" in chapter
+    assert "![Figure 3. Outils numériques utilisés (n" + nbsp + "=" + nbsp + "90)]" in chapter  # document order
     for word in ("médecin généraliste", "télé-expertise", "CPTS", "frein"):  # nothing of the thesis
         assert word not in chapter.replace("Médecin généraliste", "")
 
@@ -194,3 +197,17 @@ def test_suite_does_not_depend_on_the_users_config(tmp_path):
     config = __import__("yaml").safe_load((project / "config.yaml").read_text(encoding="utf-8"))
     assert list(config["studies"]) == ["outils_sante"] and list(config["waves"]) == list(WAVES)
     assert "thesis_2025" in BUNDLED_CONFIG["waves"]
+
+
+def test_generic_chapter_numbering_and_typography(fixture_project):
+    from test_manuscript import caption_numbers
+    from typography_helpers import typography_problems
+
+    chapter = (fixture_project / "manuscript" / "build" / "outils_2024" / "resultats.md").read_text(encoding="utf-8")
+    tables, figures = caption_numbers(chapter)
+    assert tables == list(range(1, len(tables) + 1)) and len(tables) == 7
+    assert figures == list(range(1, len(figures) + 1)) and len(figures) == 5
+    for path in sorted((fixture_project / "manuscript" / "build").rglob("*.md")):
+        assert not typography_problems(path.read_text(encoding="utf-8")), path
+    # one quote per category, the longest answer (the study's rule): no hand-picking
+    assert "Besoin de formation\u00a0: 11 réponses (44\u00a0%)\u00a0; par exemple «\u00a0Besoin d'un accompagnement" in chapter

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline_helpers import snakemake
+from surveykit.report.prose import escape_markdown
 
 pytestmark = pytest.mark.pipeline
 
@@ -46,7 +47,7 @@ def test_html_is_self_contained(built_project):
     html = (build(built_project) / "resultats.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 9
     assert "../results" not in html
-    assert "<table" in html and "Table 7 : " in html
+    assert "<table" in html and "Table 7\u00a0: " in html
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is installed by `make test`")
@@ -122,3 +123,62 @@ def test_changing_one_answer_changes_every_dependent_number_and_nothing_else(bui
     assert new_p in after_docx
     docx_lines = changed_lines(before_docx, after_docx)
     assert docx_lines and all("perte de temps" in line.lower() for line in docx_lines), docx_lines
+
+
+# ---------------------------------------------------------------- numbering, verbatims, typography
+
+CAPTION = re.compile(r"^Table: (\w+) (\d+)\u00a0:|^!\[(\w+) (\d+)\.", re.M)
+
+
+def caption_numbers(markdown: str) -> tuple[list[int], list[int]]:
+    """Numbers of the tables and figures, in the order the chapter shows them."""
+    tables, figures = [], []
+    for match in CAPTION.finditer(markdown):
+        if match.group(2):
+            tables.append(int(match.group(2)))
+        else:
+            figures.append(int(match.group(4)))
+    return tables, figures
+
+
+def test_tables_and_figures_are_numbered_in_order_without_gap_or_duplicate(built_project):
+    markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    tables, figures = caption_numbers(markdown)
+    assert tables == list(range(1, 9))  # one Table 5: its two parts share one caption
+    assert figures == list(range(7, 7 + len(figures))) and len(figures) == 9  # the thesis' figures start at 7
+    assert markdown.count("Table 5\u00a0:") == 1 and "**" not in markdown.replace("**Données synthétiques.**", "")
+    assert "(n\u00a0=\u00a039)" in markdown.split("Table: Table 1")[1].splitlines()[0]
+    discussion = markdown.split("## Éléments pour la discussion")[1]
+    assert "Figure 15. Courbe de diffusion" in discussion and "[34] Guinard PC." in discussion
+
+
+def test_the_chapter_quotes_a_verbatim_per_selected_category(built_project):
+    registry = pd.read_csv(built_project / "results" / WAVE / "report" / "registry.csv", keep_default_na=False)
+    markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    selected = {"autres_freins": ["remuneration", "delais_reponse", "numerisation", "derives_usage"],
+                "favoriserait": ["facilite_utilisation"], "leviers": ["sceptiques", "lassitude"]}
+    for question, categories in selected.items():
+        for category in categories:
+            quotes = registry[registry["key"].str.startswith(f"recodage.{question}.{category}.citation.")]
+            assert len(quotes) >= 1 and quotes["used_in_chapter"].all(), (question, category)
+            for text in quotes["text"]:
+                assert f"«\u00a0{escape_markdown(text)}\u00a0»" in markdown
+    assert "Paiement de la CPAM qui est réalisé sur l'année n+1" in markdown  # marked « oui » by the coder
+
+
+def test_every_generated_markdown_follows_french_typography(built_project):
+    from typography_helpers import typography_problems
+
+    files = sorted((built_project / "manuscript" / "build").rglob("*.md"))
+    files += sorted((built_project / "results").rglob("registry.md")) + sorted((built_project / "results").rglob("reproduction.md"))
+    assert len(files) >= 6
+    problems = {str(p.relative_to(built_project)): typography_problems(p.read_text(encoding="utf-8")) for p in files}
+    assert not {name: found[:5] for name, found in problems.items() if found}
+
+
+def test_effect_size_intervals_are_two_sided(built_project):
+    tests = pd.read_csv(built_project / "results" / WAVE / "stats" / "tests.csv")
+    cramer = tests[tests["effect"] == "V de Cramér (corrigé)"]
+    assert len(cramer) and (cramer["ci_high"] < 1).all()  # not [low ; 1] by construction
+    epsilon = tests[tests["effect"] == "epsilon² (Kruskal-Wallis)"]
+    assert len(epsilon) and (epsilon["ci_high"] < 1).all()

@@ -178,6 +178,7 @@ def test_retired_category_is_rejected(tmp_path, books):
     data = yaml.safe_load((CATEGORIES / "leviers.yaml").read_text(encoding="utf-8"))
     data["categories"][2]["status"] = "retired"
     data["rules"] = [r for r in data["rules"] if r["category"] != "lassitude"]
+    data["quotes"]["categories"] = ["sceptiques"]  # quotes may only name active categories too
     (tmp_path / "cats").mkdir()
     (tmp_path / "cats" / "leviers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     local = load_codebooks(tmp_path / "cats")

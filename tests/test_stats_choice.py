@@ -142,7 +142,7 @@ def test_k_group_reason_constant_group():
 def test_forced_tests_of_the_thesis():
     fisher = choice.run_forced("fisher", table=[[6, 0, 3], [8, 5, 9], [0, 6, 2]])
     assert fisher.forced
-    assert fisher.reason == "test imposé par le plan d'analyse (comme dans la thèse) → test exact de Fisher"
+    assert fisher.reason == "test choisi par le plan d'analyse → test exact de Fisher"
     assert_r(fisher.result.p_value, case("fisher", "t2_age")["values"]["p_value"])
 
     w = case("wilcox", "likert_12_15")

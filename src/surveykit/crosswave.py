@@ -33,6 +33,7 @@ from .analysis.format import variable_label
 from .analysis.plan import Plan
 from .codebook import Codebook
 from .errors import InputError
+from .report.prose import typography
 from .figures.style import GREY, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis  # selects the Agg backend
 from .stats import rtests
 from .stats.choice import TEST_LABELS_FR, choose_categorical
@@ -387,7 +388,7 @@ def render_section(template_path: str | Path, context: dict) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     text = env.get_template(path.name).render(**context)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return typography(re.sub(r"\n{3,}", "\n\n", text).strip()) + "\n"
 
 
 __all__ = ["Wave", "CrossWave", "waves_from_params", "score_items", "share_counts", "share_table",

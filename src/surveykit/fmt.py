@@ -10,6 +10,7 @@ import math
 
 NBSP = "\u00a0"  # non-breaking space before % and around ± in French typography
 NNBSP = "\u202f"
+MINUS = "\u2212"  # the typographic minus sign of printed negative numbers
 
 
 def is_missing(value: object) -> bool:
@@ -23,7 +24,7 @@ def number(value: float | None, digits: int = 1) -> str:
     text = f"{value:.{digits}f}"
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
-    return text.replace(".", ",")
+    return text.replace(".", ",").replace("-", MINUS)
 
 
 def percent(value: float | None, digits: int = 1, trim: bool = True) -> str:

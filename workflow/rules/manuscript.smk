@@ -8,6 +8,7 @@ rule build_registry:
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
         counts="results/{wave}/recoding/counts.csv",
+        quotes="results/{wave}/recoding/quotes.csv",
         codebook=codebook_file,
         plan=plan_file,
         code=package_code("report/registry", "fmt", "steps/registry"),
@@ -35,6 +36,7 @@ rule render_chapter:
         codebook=codebook_file,
         plan=plan_file,
         figures=figures_file,
+        data=figure_data_files,
         code=package_code("report", "fmt", "steps/manuscript"),
     output:
         markdown="manuscript/build/{wave}/resultats.md",

@@ -13,6 +13,7 @@ rule recode_wave:
     output:
         coded="results/{wave}/recoding/coded_answers.csv",
         counts="results/{wave}/recoding/counts.csv",
+        quotes="results/{wave}/recoding/quotes.csv",
         review="results/{wave}/recoding/to_review.csv",
         sheet="results/{wave}/recoding/coding_sheet.xlsx",
         masked="results/{wave}/recoding/responses_masked.csv",

@@ -15,7 +15,8 @@ from ..stats import choice, effects, rtests
 from .describe import ticked
 
 TEST_COLUMNS = ["table", "variable", "level", "by", "test", "statistic", "df", "p_value", "p_holm", "p_bh",
-                "p_holm_question", "effect", "effect_value", "ci_low", "ci_high", "n", "method", "reason"]
+                "p_holm_question", "effect", "effect_value", "ci_low", "ci_high", "n", "method", "choice", "reason"]
+EFFECT_CONF_LEVEL = 0.95  # two-sided intervals: a one-sided [low ; 1] says nothing of the upper bound
 
 
 def option_contingency(frame: pd.DataFrame, variable: str, level: str, asked: pd.Series, by: str,
@@ -69,39 +70,43 @@ def compare_categorical(table: np.ndarray, test: str, seed: int) -> tuple[object
     options = {"seed": seed} if test == "fisher" else {}
     chosen = (choice.choose_categorical(table, seed=seed) if test == "auto"
               else choice.run_forced(test, table=table, **options))
-    result, reason = chosen.result, chosen.reason
-    v = effects.cramers_v(table)
-    return result, reason, {"effect": "V de Cramér (corrigé)", "effect_value": v.estimate,
-                            "ci_low": v.ci_low, "ci_high": v.ci_high}
+    v = effects.cramers_v(table, EFFECT_CONF_LEVEL, alternative="two.sided")
+    return chosen, chosen.reason, {"effect": "V de Cramér (corrigé)", "effect_value": v.estimate,
+                                   "ci_low": v.ci_low, "ci_high": v.ci_high}
 
 
-def compare_numeric(groups: list[np.ndarray], test: str, seed: int) -> tuple[object, str, dict]:
-    """(TestResult, reason, effect) for 2 or more groups of numeric answers."""
+def compare_numeric(groups: list[np.ndarray], test: str, seed: int,
+                    labels: list[str] | None = None) -> tuple[object, str, dict]:
+    """(TestChoice, reason, effect) for 2 or more groups of numeric answers (`labels` name them in the reason)."""
     if test == "auto":
-        chosen = choice.choose_two_groups(*groups) if len(groups) == 2 else choice.choose_k_groups(groups)
+        chosen = (choice.choose_two_groups(*groups, labels=labels) if len(groups) == 2
+                  else choice.choose_k_groups(groups, labels=labels))
     elif test in ("kruskal", "anova"):
         chosen = choice.run_forced(test, groups=groups)
     else:
         chosen = choice.run_forced(test, x=groups[0], y=groups[1])
-    result, reason = chosen.result, chosen.reason
     if len(groups) == 2:
-        r = effects.rank_biserial(groups[0], groups[1])
+        r = effects.rank_biserial(groups[0], groups[1], EFFECT_CONF_LEVEL)
         effect = {"effect": "corrélation rang-bisériale", "effect_value": r.estimate,
                   "ci_low": r.ci_low, "ci_high": r.ci_high}
     else:
-        e = effects.epsilon_squared(groups, seed=seed)
+        e = effects.epsilon_squared(groups, EFFECT_CONF_LEVEL, alternative="two.sided", seed=seed)
         effect = {"effect": "epsilon² (Kruskal-Wallis)", "effect_value": e.estimate,
                   "ci_low": e.ci_low, "ci_high": e.ci_high}
-    return result, reason, effect
+    return chosen, chosen.reason, effect
 
 
-def test_row(table_id: str, variable: str, by: str, n: int, result, reason: str, effect: dict,
+def test_row(table_id: str, variable: str, by: str, n: int, chosen, reason: str, effect: dict,
              level: str = "") -> dict:
-    """One row of tests.csv; `level` names the option of a multi-response question (one test per option)."""
+    """One row of tests.csv; `level` names the option of a multi-response question (one test per option).
+
+    `chosen` is a TestChoice (or Untested); `choice` says whether the plan forced the test."""
+    result = getattr(chosen, "result", chosen)
+    forced = getattr(chosen, "forced", False)
     return {"table": table_id, "variable": variable, "level": level, "by": by, "test": result.test,
             "statistic": result.statistic, "df": result.df, "p_value": result.p_value,
             "p_holm": math.nan, "p_bh": math.nan, "p_holm_question": math.nan, "n": n, "method": result.method,
-            "reason": reason} | effect
+            "choice": ("forced" if forced else "auto") if result.test else "", "reason": reason} | effect
 
 
 def adjust(tests: pd.DataFrame) -> pd.DataFrame:

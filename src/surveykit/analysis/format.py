@@ -1,41 +1,59 @@
 """French, ready-to-print versions of the tidy tables (what the chapter and Word show).
 
-Input: the tidy table and tests.csv rows of one table; output: a small frame of strings
-and a footnote stating the test used and why, as gtsummary does.
+Input: the tidy table and tests.csv rows of one table; output: a small frame of strings and a
+footnote in the reader's words: what the cells are, the denominators, which test compared what and
+why (« Test exact de Fisher (effectif théorique < 5 dans au moins une case) »), whether the p-values
+are adjusted for multiplicity, and the study's own notes.
 """
 from __future__ import annotations
+
 
 import pandas as pd
 
 from .. import fmt
 from ..codebook import Codebook
+from ..stats.choice import TEST_LABELS_FR
 from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
 
-TEST_NAMES = {
-    "fisher": "test exact de Fisher",
-    "fisher_mc": "test exact de Fisher (p simulée par Monte-Carlo)",
-    "chisq": "test du chi²",
-    "t_welch": "test t de Welch",
-    "t_student": "test t de Student",
-    "wilcoxon": "test de Wilcoxon (Mann-Whitney)",
-    "anova": "analyse de variance à un facteur",
-    "kruskal": "test de Kruskal-Wallis",
-}
 P_COLUMN = "Valeur de p"
+ADJUSTED = {"holm": "p ajustée (Holm)", "BH": "p ajustée (Benjamini-Hochberg)"}
+ADJUSTED_COLUMN = {"holm": "p_holm", "BH": "p_bh"}
+EFFECT_COLUMN = "Taille d'effet [IC 95 %]"
+EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Bergsma), IC par inversion du khi² non central",
+                "corrélation rang-bisériale": "corrélation rang-bisériale, IC par transformation de Fisher",
+                "epsilon² (Kruskal-Wallis)": "epsilon² des rangs, IC par bootstrap percentile stratifié"}
 
 
 def _group_columns(spec: TableSpec, plan: Plan, tidy: pd.DataFrame) -> dict[str, str]:
     """Group level -> column header 'Utilisateurs n = 32'."""
     groups = [g for g in tidy["group"].drop_duplicates() if g != ALL]
-    sizes = tidy[tidy["group"] != ALL].groupby("group")["denominator"].max() if spec.kind != "scores" else \
-        tidy[tidy["group"] != ALL].groupby("group")["n"].max()
+    rows = tidy[tidy["group"] != ALL]
+    sizes = rows.groupby("group")["n" if spec.kind == "scores" else "denominator"].max()
     return {g: f"{plan.group_label(spec.by, g)} {fmt.n_equals(int(sizes.get(g, 0)))}" for g in groups}
 
 
-def _p_text(tests: pd.DataFrame, variable: str, level: str = "") -> str:
-    row = tests[(tests["variable"] == variable) & (tests["level"].fillna("") == level)]
-    return fmt.p_value(float(row["p_value"].iloc[0])) if len(row) else ""
+def _test_row(tests: pd.DataFrame, variable: str, level: str = "") -> pd.Series | None:
+    rows = tests[(tests["variable"] == variable) & (tests["level"].fillna("") == level)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _p_cells(spec: TableSpec, tests: pd.DataFrame, variable: str, level: str = "") -> dict[str, str]:
+    """The p column (and the adjusted one when the plan adjusts) of one row."""
+    row = _test_row(tests, variable, level)
+    cells = {P_COLUMN: fmt.p_value(float(row["p_value"])) if row is not None else ""}
+    if spec.adjust in ADJUSTED:
+        cells[ADJUSTED[spec.adjust]] = fmt.p_value(float(row[ADJUSTED_COLUMN[spec.adjust]])) if row is not None else ""
+    if spec.effect_size:
+        cells[EFFECT_COLUMN] = _effect_text(row)
+    return cells
+
+
+def _effect_text(row: pd.Series | None) -> str:
+    """« 0,21 [0,00 ; 0,45] »: the estimate and its two-sided 95 % interval."""
+    if row is None or fmt.is_missing(row["effect_value"]):
+        return ""
+    return f"{fmt.number(row['effect_value'], 2)} [{fmt.number(row['ci_low'], 2)} ; {fmt.number(row['ci_high'], 2)}]"
 
 
 def variable_label(plan: Plan, book: Codebook, variable: str) -> str:
@@ -48,6 +66,13 @@ def variable_label(plan: Plan, book: Codebook, variable: str) -> str:
     return question.item_label(variable) if question.items else question.display_label
 
 
+def _empty_cells(columns: dict[str, str]) -> dict[str, str]:
+    return {header: "" for header in columns.values()}
+
+
+# --------------------------------------------------------------------------- categorical
+
+
 def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
     groups = _group_columns(spec, plan, tidy) if spec.by else {}
     records = []
@@ -56,8 +81,10 @@ def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
         levels = list(sub["level"].drop_duplicates())
         if spec.hide_empty_levels:
             levels = [lv for lv in levels if sub.loc[sub["level"] == lv, "n"].sum() > 0]
+        per_option = book.variable_question()[variable].is_multi
         for position, level in enumerate(levels):
-            record = {"Caractéristique": variable_label(plan, book, variable) if position == 0 else "", "Modalité": level}
+            record = {"Caractéristique": variable_label(plan, book, variable) if position == 0 else "",
+                      "Modalité": level}
             for group, header in (groups or {ALL: "n (%)"}).items():
                 row = sub[(sub["level"] == level) & (sub["group"] == group)]
                 if level == MISSING_LABEL:  # a group without missing answers has no such row
@@ -65,43 +92,100 @@ def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
                 else:
                     record[header] = fmt.count_percent(int(row["n"].iloc[0]), row["pct"].iloc[0])
             if spec.compares:
-                per_option = book.variable_question()[variable].is_multi
-                record[P_COLUMN] = _p_text(tests, variable, level) if per_option else \
-                    _p_text(tests, variable) if position == 0 else ""
+                shown = per_option or position == 0
+                cells = _p_cells(spec, tests, variable, level if per_option else "")
+                record.update(cells if shown and level != MISSING_LABEL else {k: "" for k in cells})
             records.append(record)
     return pd.DataFrame(records)
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def _tied_ranks(overall: pd.DataFrame) -> dict[str, str]:
+    """Rank of each item as printed: items whose means print the same share a rank, « ex aequo »."""
+    printed = [(row.variable, fmt.number(row.mean)) for row in overall.itertuples()]
+    ranks, position = {}, 0
+    for index, (variable, mean) in enumerate(printed):
+        if index == 0 or mean != printed[index - 1][1]:
+            position = index + 1
+        ranks[variable] = position
+    shared = {r for r in ranks.values() if list(ranks.values()).count(r) > 1}
+    return {v: f"{r} ex aequo" if r in shared else str(r) for v, r in ranks.items()}
+
+
+def _median_text(cell: pd.Series) -> str:
+    """« 5,0 [3,0–8,0] »: median and quartiles (R's type 7)."""
+    return f"{fmt.number(cell['median'])} [{fmt.number(cell['q1'])}–{fmt.number(cell['q3'])}]"
+
+
+def _interpretation(spec: TableSpec, cell: pd.Series) -> str:
+    """The study's words for an overall mean (and a large SD), from the plan's `interpretation`."""
+    rules = spec.interpretation
+    text = next(level["text"] for level in rules["levels"] if "below" not in level or cell["mean"] < level["below"])
+    spread = rules.get("spread")
+    if spread and cell["sd"] > spread["above"]:
+        text += f", {spread['text']} (écart-type {fmt.number(cell['sd'])})"
+    return text
 
 
 def _scores(spec, plan, book, tidy, tests) -> pd.DataFrame:
     overall = tidy[tidy["group"] == ALL].copy()
     if spec.order == "mean_desc":
         overall = overall.sort_values("rank")
+    ranks = _tied_ranks(overall) if spec.order == "mean_desc" else {}
     groups = _group_columns(spec, plan, tidy) if spec.by else {ALL: "Moyenne ± écart-type"}
     records = []
     for row in overall.itertuples():
-        record = {"Rang": str(int(row.rank))} if spec.order == "mean_desc" else {}
+        record = {"Rang": ranks[row.variable]} if ranks else {}
         record[spec.row_header or "Item"] = variable_label(plan, book, row.variable)
         for group, header in groups.items():
             cell = tidy[(tidy["variable"] == row.variable) & (tidy["group"] == group)].iloc[0]
-            record[header] = fmt.mean_sd(cell["mean"], cell["sd"])
+            mean_sd = fmt.mean_sd(cell["mean"], cell["sd"])
+            if spec.median and spec.by:
+                record[header] = f"{mean_sd} ; {_median_text(cell)}"
+            else:
+                record[header] = mean_sd
+        if spec.median and not spec.by:
+            record["Médiane [Q1–Q3]"] = _median_text(tidy[(tidy["variable"] == row.variable)
+                                                          & (tidy["group"] == ALL)].iloc[0])
         if spec.compares:
-            record[P_COLUMN] = _p_text(tests, row.variable)
+            record.update(_p_cells(spec, tests, row.variable))
+        if spec.interpretation:
+            record[spec.interpretation.get("header", "Interprétation")] = _interpretation(
+                spec, tidy[(tidy["variable"] == row.variable) & (tidy["group"] == ALL)].iloc[0])
         records.append(record)
     return pd.DataFrame(records)
 
 
+# --------------------------------------------------------------------------- ranks
+
+
+def _rank_cell(sub: pd.DataFrame, plan: Plan, book: Codebook) -> str:
+    """The item(s) most often given a rank in one group, ties together: « Fax : 24 (75 %) »."""
+    if sub.empty or sub["n"].max() == 0:
+        return "—"
+    top = sub[sub["n"] == sub["n"].max()]
+    items = " ; ".join(variable_label(plan, book, v) for v in top["variable"])
+    first = top.iloc[0]
+    return f"{items} : {fmt.count_percent(int(first['n']), first['pct'])}" + (" chacun" if len(top) > 1 else "")
+
+
 def _ranks(spec, plan, book, tidy, tests) -> pd.DataFrame:
+    """One row per rank, one column per group (as a categorical table, so the two can share one table)."""
+    groups = _group_columns(spec, plan, tidy) if spec.by else {ALL: "n (%)"}
     records = []
-    for group in tidy["group"].drop_duplicates():
-        for rank in spec.ranks:
-            sub = tidy[(tidy["group"] == group) & (tidy["level"] == str(rank))]
-            top = sub.sort_values(["n", "variable"], ascending=[False, True]).iloc[0]
-            rank_text = (spec.rank_text or "{rank}").replace("{rank}", fmt.ordinal(rank))
-            records.append({"Groupe": f"{plan.group_label(spec.by, group)} {fmt.n_equals(int(top['denominator']))}",
-                            spec.rank_header or "Rang": rank_text,
-                            spec.row_header or "Item": variable_label(plan, book, top["variable"]),
-                            "n (%)": fmt.count_percent(int(top["n"]), top["pct"])})
+    label = variable_label(plan, book, spec.grid) if spec.grid else ""
+    for position, rank in enumerate(spec.ranks):
+        text = (spec.rank_text or "{rank}").replace("{rank}", fmt.ordinal(rank))
+        record = {"Caractéristique": label if position == 0 else "", "Modalité": text}
+        for group, header in groups.items():
+            record[header] = _rank_cell(tidy[(tidy["group"] == group) & (tidy["level"] == str(rank))], plan, book)
+        records.append(record)
     return pd.DataFrame(records)
+
+
+# --------------------------------------------------------------------------- summary
 
 
 def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
@@ -110,12 +194,57 @@ def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
         records.append({"Variable": variable_label(plan, book, variable), "n": str(int(row["n"])),
                         "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"]),
-                        "Médiane [Q1 – Q3]": f"{fmt.number(row['median'])} [{fmt.number(row['q1'])} – "
-                                             f"{fmt.number(row['q3'])}]"})
+                        "Médiane [Q1–Q3]": _median_text(row)})
     return pd.DataFrame(records)
 
 
 FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary}
+
+
+# --------------------------------------------------------------------------- footnote
+
+
+def _why(row: pd.Series) -> str:
+    """Why this test, in the reader's words (the full reasoning stays in tests.csv)."""
+    test = row["test"]
+    if row["choice"] == "forced":
+        return "prévu par le plan d'analyse"
+    if test == "chisq":
+        yates = "Yates" in str(row["method"])
+        return "effectifs théoriques tous ≥ 5" + (", avec correction de continuité de Yates" if yates else "")
+    if test in ("fisher", "fisher_mc"):
+        return "effectif théorique < 5 dans au moins une case"
+    if test in ("wilcoxon", "kruskal"):
+        return "distribution non normale dans au moins un groupe (test de Shapiro-Wilk)"
+    return "distributions compatibles avec la normalité dans chaque groupe (test de Shapiro-Wilk)"
+
+
+def _test_sentences(spec: TableSpec, plan: Plan, book: Codebook, tests: pd.DataFrame) -> list[str]:
+    """One sentence per (test, why): « Test exact de Fisher (…) : Âge, Structure. »"""
+    done = tests[tests["test"].fillna("") != ""]
+    groups: dict[str, list[str]] = {}
+    for row in done.itertuples(index=False):
+        row = pd.Series(row._asdict())
+        name = TEST_LABELS_FR.get(row["test"], row["test"])
+        if row["test"] == "fisher_mc":
+            name = f"{TEST_LABELS_FR['fisher']}, p estimée par simulation de Monte-Carlo"
+        key = f"{name[:1].upper()}{name[1:]} ({_why(row)})"
+        what = variable_label(plan, book, row["variable"])
+        level = "" if fmt.is_missing(row["level"]) else row["level"]
+        groups.setdefault(key, []).append(f"{what} : {level}" if level else what)
+    if len(groups) == 1:
+        return [f"{next(iter(groups))}."]
+    return [f"{key} : {', '.join(dict.fromkeys(items))}." for key, items in groups.items()]
+
+
+def _multiplicity(spec: TableSpec, tests: pd.DataFrame) -> list[str]:
+    done = tests[tests["test"].fillna("") != ""]
+    if len(done) < 2:
+        return []
+    if spec.adjust in ADJUSTED:
+        method = "Holm" if spec.adjust == "holm" else "Benjamini-Hochberg"
+        return [f"Valeurs de p ajustées pour {len(done)} comparaisons par la méthode de {method}."]
+    return [f"Comparaisons exploratoires : les {len(done)} valeurs de p ne sont pas ajustées pour la multiplicité."]
 
 
 def _scale_note(spec: TableSpec, book: Codebook) -> str:
@@ -132,32 +261,41 @@ def _scale_note(spec: TableSpec, book: Codebook) -> str:
     return f" ; échelle de {low_text} à {high_text}"
 
 
-def footnote(spec: TableSpec, book: Codebook, tidy: pd.DataFrame, tests: pd.DataFrame) -> str:
-    """Denominators, missing answers, test used and the reason it was chosen."""
+def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, tests: pd.DataFrame) -> str:
+    """What the cells are, denominators, missing answers, the study's notes, tests and multiplicity."""
     parts = []
     multi = [v for v in spec.variables if book.variable_question()[v].is_multi]
-    if spec.kind == "categorical":
+    if spec.kind in ("categorical", "ranks"):
         parts.append("Effectif (pourcentage) ; les pourcentages portent sur les réponses renseignées.")
         if multi:
             parts.append("Question à réponses multiples : chaque option est comptée parmi les répondants à qui la "
-                         f"question était posée ; le total peut dépasser 100{fmt.NBSP}%.")
-            if spec.compares:
-                parts.append("Un test par option (cochée ou non selon le groupe).")
-        missing = tidy[tidy["level"] == MISSING_LABEL]
+                         f"question était posée ; le total peut dépasser 100{fmt.NBSP}%."
+                         + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
+        missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
         if len(missing):
             parts.append("Réponses non renseignées : " + ", ".join(
-                f"{v} ({fmt.n_equals(int(n))})" for v, n in missing[missing["group"] == ALL][["variable", "n"]]
-                .itertuples(index=False)) + ".")
+                f"{variable_label(plan, book, v)} ({fmt.n_equals(int(n))})"
+                for v, n in missing[["variable", "n"]].itertuples(index=False)) + ".")
     elif spec.kind == "scores":
-        parts.append(f"Moyenne ± écart-type{_scale_note(spec, book)}.")
+        cells = "moyenne ± écart-type ; médiane [Q1–Q3]" if spec.median and spec.by else "moyenne ± écart-type"
+        parts.append(f"{cells[:1].upper()}{cells[1:]}{_scale_note(spec, book)}.")
+    elif spec.kind == "summary":
+        parts.append("Médiane et quartiles selon la définition par défaut de R (type 7).")
+    if spec.effect_size and len(tests):
+        names = sorted({EFFECT_NAMES.get(e, e) for e in tests["effect"].dropna() if e})
+        parts.append("Taille d'effet : " + " ; ".join(names) + ".")
+    parts += list(spec.notes)
     if len(tests):
-        for (test, reason), _rows in tests.groupby(["test", "reason"], sort=True):
-            named = reason if TEST_NAMES.get(test, test) in reason else f"{TEST_NAMES.get(test, test)} : {reason}"
-            parts.append(f"{named[:1].upper()}{named[1:]}.")
+        parts += _test_sentences(spec, plan, book, tests)
+        parts += _multiplicity(spec, tests)
     return " ".join(parts)
 
 
 def format_table(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame,
                  tests: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     table_tests = tests[tests["table"] == spec.id]
-    return FORMATTERS[spec.kind](spec, plan, book, tidy, table_tests), footnote(spec, book, tidy, table_tests)
+    return (FORMATTERS[spec.kind](spec, plan, book, tidy, table_tests),
+            footnote(spec, plan, book, tidy, table_tests))
+
+
+__all__ = ["format_table", "footnote", "variable_label", "P_COLUMN"]

@@ -19,7 +19,6 @@ class TableSpec:
     title: str
     kind: str
     variables: tuple[str, ...]
-    number: int | None = None
     grid: str | None = None
     by: str | None = None
     test: str = "auto"
@@ -31,6 +30,11 @@ class TableSpec:
     rank_header: str | None = None
     rank_text: str | None = None
     section: str | None = None
+    append_to: str | None = None
+    notes: tuple[str, ...] = ()
+    effect_size: bool = False
+    median: bool = True
+    interpretation: dict | None = None
 
     @property
     def compares(self) -> bool:
@@ -46,11 +50,20 @@ class CrossWave:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    first_table: int = 1
+    first_figure: int = 1
+    table_word: str = "Tableau"
+    figure_word: str = "Figure"
+
+
+@dataclass(frozen=True)
 class Plan:
     tables: tuple[TableSpec, ...]
     group_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     variable_labels: dict[str, str] = field(default_factory=dict)
     cross_wave: CrossWave = CrossWave()
+    numbering: Numbering = Numbering()
 
     def group_label(self, by: str | None, level: str) -> str:
         return self.group_labels.get(by or "", {}).get(level, level)
@@ -141,10 +154,38 @@ def _check_entry(raw: dict, book: Codebook, where: str) -> None:
 def _spec(raw: dict, book: Codebook) -> TableSpec:
     grid = raw.get("grid")
     variables = tuple(raw.get("variables") or [item.id for item in book.question(grid).items])
-    keys = ("number", "by", "test", "adjust", "order", "hide_empty_levels", "row_header", "rank_header", "rank_text",
-            "section")
+    keys = ("by", "test", "adjust", "order", "hide_empty_levels", "row_header", "rank_header", "rank_text",
+            "section", "append_to", "effect_size", "median", "interpretation")
     return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables, grid=grid,
-                     ranks=tuple(raw.get("ranks", [])), **{k: raw[k] for k in keys if k in raw})
+                     ranks=tuple(raw.get("ranks", [])), notes=tuple(raw.get("notes", [])),
+                     **{k: raw[k] for k in keys if k in raw})
+
+
+def _check_appends(tables: list[dict], where: str) -> None:
+    """A table printed under another one shares its groups, comes after it and is not itself a host."""
+    by_id = {t["id"]: t for t in tables}
+    order = [t["id"] for t in tables]
+    for table in tables:
+        host = table.get("append_to")
+        if host is None:
+            continue
+        here = f"{where}: table {table['id']}: append_to {host!r}"
+        if host not in by_id or order.index(host) > order.index(table["id"]):
+            raise InputError(f"{here}: expected an earlier table of the plan")
+        if by_id[host].get("append_to") or by_id[host].get("by") != table.get("by"):
+            raise InputError(f"{here}: the host must be a table of its own with the same `by`")
+        if {table["kind"], by_id[host]["kind"]} - {"categorical", "ranks"}:
+            raise InputError(f"{here}: only categorical and ranks tables share columns")
+    for table in tables:
+        interpretation = table.get("interpretation")
+        if interpretation and (table["kind"] != "scores" or table.get("by")):
+            raise InputError(f"{where}: table {table['id']}: `interpretation` reads the overall means of a scores "
+                             "table without `by`")
+        if interpretation:
+            bounds = [level.get("below") for level in interpretation["levels"]]
+            if None in bounds[:-1] or bounds[-1] is not None or bounds[:-1] != sorted(bounds[:-1]):
+                raise InputError(f"{where}: table {table['id']}: interpretation levels need increasing `below` "
+                                 "values, and none on the last level")
 
 
 def _cross_wave(raw: dict, book: Codebook, where: str) -> CrossWave:
@@ -189,6 +230,8 @@ def load_plan(path: str | Path, book: Codebook) -> Plan:
         seen.add(table["id"])
         _check_entry(table, book, where)
     _check_labels(raw, book, str(path))
+    _check_appends(raw["tables"], str(path))
     return Plan(tables=tuple(_spec(t, book) for t in raw["tables"]),
                 group_labels=raw.get("group_labels", {}), variable_labels=raw.get("variable_labels", {}),
-                cross_wave=_cross_wave(raw.get("cross_wave", {}), book, f"{path}: cross_wave"))
+                cross_wave=_cross_wave(raw.get("cross_wave", {}), book, f"{path}: cross_wave"),
+                numbering=Numbering(**raw.get("numbering", {})))

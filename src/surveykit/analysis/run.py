@@ -71,7 +71,7 @@ def _scores(frame, book, spec, seed):
     if spec.compares:
         for variable in spec.variables:
             groups = numeric_groups(frame, variable, spec.by, by_levels)
-            result, reason, effect = compare_numeric(groups, spec.test, seed)
+            result, reason, effect = compare_numeric(groups, spec.test, seed, by_levels)
             tests.append(test_row(spec.id, variable, spec.by, sum(len(g) for g in groups), result, reason, effect))
     return rows, tests
 

@@ -19,7 +19,6 @@ class FigureSpec:
     id: str
     kind: str
     caption: str
-    number: int | None = None
     section: str = "results"
     table: str | None = None
     variable: str | None = None
@@ -33,11 +32,6 @@ class FigureSpec:
     def source(self) -> str:
         """"counts" when drawn from flow.json / counts.csv only, "statistics" when it reads the descriptives."""
         return "counts" if self.kind in COUNT_KINDS else "statistics"
-
-    @property
-    def title(self) -> str:
-        """Caption with its number, as the chapter prints it."""
-        return f"Figure {self.number}. {self.caption}" if self.number else self.caption
 
 
 def _check(spec: FigureSpec, book: Codebook, plan: Plan, where: str) -> None:

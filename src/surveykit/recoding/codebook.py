@@ -68,6 +68,7 @@ class Codebook:
     option_map: dict[str, str] = field(default_factory=dict)
     other_labels: tuple[str, ...] = ()
     source: str = ""
+    quotes: dict = field(default_factory=dict)
 
     @property
     def active_categories(self) -> list[Category]:
@@ -149,6 +150,7 @@ def _check_references(book: Codebook) -> None:
         if target is not None:
             book.resolve(category.id)
     references = [(f"rule {r.id!r}", r.category) for r in book.rules]
+    references += [("quotes", cid) for cid in book.quotes.get("categories", [])]
     references += [(f"option {value!r}", cid) for value, cid in book.option_map.items()]
     for what, cid in references:
         if not book.has(cid) or not book.category(cid).active:
@@ -165,7 +167,7 @@ def codebook_from_dict(data: dict, source: str = "") -> Codebook:
         rules=tuple(_rule(r, f"{source}: rule {r['id']!r}") for r in data["rules"]),
         option_variable=options.get("variable"),
         option_map={normalize_text(o["value"]): o["category"] for o in options.get("map", ())},
-        other_labels=tuple(options.get("other_labels", ())), source=source,
+        other_labels=tuple(options.get("other_labels", ())), source=source, quotes=dict(data.get("quotes", {})),
     )
     _check_references(book)
     return book

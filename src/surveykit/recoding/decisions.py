@@ -19,6 +19,8 @@ from .codebook import Codebook
 from .normalize import HASH_PATTERN, answer_hash
 
 COLUMNS = ["question", "answer_hash", "answer", "categories", "coder", "rationale"]
+CITATION_COLUMN = "citation"  # optional: « oui » (quote it first) or « non » (never quote it) in the chapter
+CITATION_VALUES = ("", "oui", "non")
 SEPARATOR = ";"
 
 
@@ -40,6 +42,7 @@ class Decision:
     rationale: str
     file: str = ""
     line: int = 0
+    citation: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -126,8 +129,11 @@ def _parse_row(row: dict[str, str], path: Path, line: int, codebooks: dict[str, 
         problems.append(f"{where}: empty coder")
     resolved, category_problems = check_categories(codebooks[question], categories, where, allow_retired)
     problems += category_problems
+    citation = (row.get(CITATION_COLUMN) or "").strip().lower()
+    if citation not in CITATION_VALUES:
+        problems.append(f"{where}: {CITATION_COLUMN} {row[CITATION_COLUMN]!r}; expected « oui », « non » or empty")
     decision = Decision(question, digest, row["answer"], resolved, row["coder"].strip(), row["rationale"].strip(),
-                        str(path), line)
+                        str(path), line, citation)
     return (None if problems else decision), problems
 
 
@@ -189,8 +195,10 @@ def write_decisions(decisions: list[Decision], path: str | Path) -> None:
     """Write decisions in the canonical format (sorted by question then hash)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    cite = any(d.citation for d in decisions)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        writer.writerow(COLUMNS + ([CITATION_COLUMN] if cite else []))
         for d in sorted(decisions, key=lambda d: d.key):
-            writer.writerow([d.question, d.answer_hash, d.answer, SEPARATOR.join(d.categories), d.coder, d.rationale])
+            writer.writerow([d.question, d.answer_hash, d.answer, SEPARATOR.join(d.categories), d.coder, d.rationale]
+                            + ([d.citation] if cite else []))

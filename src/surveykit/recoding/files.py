@@ -14,6 +14,7 @@ from .codebook import DEFAULT_SCHEMA, Codebook, load_codebooks
 from .coding import CodingResult, code_wave
 from .decisions import Decision, read_decision_files
 from .pii import mask_frame
+from .quotes import select_quotes
 from .reliability import ReliabilityResult, reliability
 from .sheet import coding_sheet, write_coding_sheet
 from .suggest import DEFAULT_THRESHOLD
@@ -56,15 +57,19 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: li
                     messages_out: PathLike | None = None, earlier: dict[str, list[PathLike]] | None = None,
                     allow_suggestions: bool = False, strict: bool = False,
                     threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA,
-                    sheet_out: PathLike | None = None, coder: str = "") -> CodingResult:
+                    sheet_out: PathLike | None = None, coder: str = "",
+                    quotes_out: PathLike | None = None) -> CodingResult:
     """Code a wave from files; writes coded answers, counts, answers to review and messages.
 
     With `sheet_out`, also the coding sheet (.csv or .xlsx) of the answers no decision covers yet
     (the same answers as `to_review`: suggestions in use do not count as decisions)."""
     books = load_codebooks(categories_dir, schema)
-    result = code_wave(read_table(responses), books, read_decision_files(list(decisions), books),
-                       _earlier(earlier, books), allow_suggestions, strict, threshold)
+    decided = read_decision_files(list(decisions), books)
+    result = code_wave(read_table(responses), books, decided, _earlier(earlier, books), allow_suggestions, strict,
+                       threshold)
     write_table(result.coded_answers, coded_out)
+    if quotes_out is not None:
+        write_table(select_quotes(result.coded_answers, books, decided), quotes_out)
     write_table(result.counts, counts_out)
     write_table(result.to_review, review_out)
     if messages_out is not None:

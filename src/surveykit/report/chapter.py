@@ -1,6 +1,7 @@
 """Render the Résultats chapter (Markdown) from the registry, the formatted tables and the figures."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,9 @@ class Context:
         self.alpha = alpha
         self.book = book
         self.plan = plan
+        self.order: dict[str, list[str]] = {"table": [], "figure": []}
+        self.figure_data: dict[str, dict] = {}
+        self.numbers: dict[str, list[str]] | None = None
 
     def levels(self, table: str, variable: str, group: str = ALL, order: str = "n") -> list[Level]:
         """Levels of a variable with their counts, most frequent first (or in table order)."""
@@ -125,26 +129,29 @@ class Context:
         sentence = prose.comparison(label, self.group_names(spec.id), self.V.value(f"{base}.significant"),
                                     self.test_name(f"{base}.test"), self.V.text(f"{base}.p_sentence"))
         if self.V.value(f"{base}.significant"):
-            sentence = sentence[:-1] + " ; l'écart le plus marqué porte sur " + self._contrast(spec, variable) + "."
+            sentence = sentence[:-1] + " : sont surreprésentés " + self._contrast(spec, variable) + "."
         return [sentence]
 
     def _contrast(self, spec, variable: str) -> str:
-        """The answer whose share differs most between groups, with its largest and smallest share."""
-        best = None
-        for level in self.question(variable).levels:
-            shares = [(g, s) for g in self.groups(spec.id) for s in self.shares(spec.id, variable, g)
-                      if s.label == level]
-            if not shares:
+        """What differs between the groups: for the groups that stand out most, the answer over-represented in
+        each (its share in the group beside its share overall), at most two, each a different answer."""
+        overall = {s.label: s for s in self.shares(spec.id, variable)}
+        standing = []
+        for group in self.groups(spec.id):
+            for share in self.shares(spec.id, variable, group):
+                if share.label in overall and share.n > 0:
+                    standing.append((share.pct - overall[share.label].pct, group, share))
+        picked, answers = [], set()
+        for gap, group, share in sorted(standing, key=lambda item: -item[0]):
+            if gap <= 0 or share.label in answers or group in {g for g, _s in picked}:
                 continue
-            high = max(shares, key=lambda gs: gs[1].pct)
-            low = min(shares, key=lambda gs: gs[1].pct)
-            gap = high[1].pct - low[1].pct
-            if best is None or gap > best[0]:
-                best = (gap, level, high, low)
-        _gap, level, high, low = best
-        nobody = f"{'aucune' if self.book.respondents.get('feminine') else 'aucun'} {self.noun[0]}"
-        return prose.contrast(level, (self.group_name(spec.id, high[0]), high[1]),
-                              (self.group_name(spec.id, low[0]), low[1]), nobody)
+            picked.append((group, share))
+            answers.add(share.label)
+            if len(picked) == 2:
+                break
+        parts = [f"{prose.quoted(share.label)} dans {self.group_name(spec.id, group)} ({share.pct_text} contre "
+                 f"{overall[share.label].pct_text} sur l'ensemble)" for group, share in picked]
+        return prose.join(parts)
 
     def _describe_options_by(self, spec, variable: str, label: str) -> str:
         base = f"{spec.id}.{variable}"
@@ -180,7 +187,52 @@ class Context:
         base = f"{spec.id}.{variable}.{ALL}"
         label = self.labels.get(variable, variable)
         return (f"{label} : moyenne {self.V.text(f'{base}.mean')} (écart-type {self.V.text(f'{base}.sd')}), "
-                f"sur {self.V.text(f'{base}.n')} {self.noun[1]}.")
+                f"médiane {self.V.text(f'{base}.median_iqr')}, sur {self.V.text(f'{base}.n')} {self.noun[1]}.")
+
+    def ranking(self, table: str, variable: str, group: str = ALL, item: tuple[str, str] = ("réponse", "réponses"),
+                cited: str = "la plus fréquente", top: int | None = None) -> str:
+        """The levels of a variable in a group, most frequent first (ties as ties), as a clause."""
+        shares = self.shares(table, variable, group)
+        if top is not None:
+            kept = {s.label for g in prose.top_groups(shares, top) for s in g}
+            shares = [s for s in shares if s.label in kept]
+        return prose.ranking(shares, self.noun, item, cited)
+
+    def group_size(self, table: str, group: str) -> str:
+        """« n = 32 »: the respondents of a group, quoted from the registry (first variable of the table)."""
+        variable = self.plan.table(table).variables[0]
+        keys = [k for k in self.V.keys(f"{table}.{variable}.") if k.endswith(f".{group}.denominator")]
+        return fmt.n_equals(self.V.text(keys[0]))
+
+    def rank_top(self, table: str, group: str, rank: int) -> str:
+        """« « Messagerie » avec 21 répondants (65,6 %) »: the item(s) most often given `rank` in a group."""
+        spec = self.plan.table(table)
+        shares = []
+        for variable in spec.variables:
+            key = f"{table}.{variable}.{rank}.{group}"
+            shares.append(Share(self.labels.get(variable, variable), self.V.value(f"{key}.n"),
+                                self.V.text(f"{key}.n"), self.V.value(f"{key}.pct"), self.V.text(f"{key}.pct")))
+        groups = prose.tie_groups(shares)
+        return prose.listing(groups[:1], self.noun) if groups else "aucun"
+
+    def figure_sources(self, figure_id: str) -> list[str]:
+        """The sources of a figure's reference points, from its data file (as the study cites them)."""
+        return [point["source"] for point in self.figure_data.get(figure_id, {}).get("references", [])]
+
+    def open_intro(self, question: str) -> str:
+        """« Question ouverte posée aux 32 répondants du groupe « Utilisateurs » ; 30 y ont répondu. »"""
+        base = f"recodage.{question}"
+        asked, answered = self.V.text(f"{base}.repondants"), self.V.text(f"{base}.reponses")
+        conditions = self.question(question).asked_if
+        who = f"{asked} {self.noun[1]}"
+        if conditions:
+            (variable, level), = list(conditions.items())[:1]
+            who += f" du groupe {prose.quoted(self.plan.group_label(variable, level))}"
+        else:
+            who = f"l'ensemble des {who}"
+        verb = "y a répondu" if self.V.value(f"{base}.reponses") < 2 else "y ont répondu"
+        article = "à" if who.startswith("l'") else "aux"
+        return f"Question ouverte posée {article} {who} ; {answered} {verb}."
 
     def flow_sentence(self) -> str:
         received, analysed = self.V.text("flux.recus"), self.V.text("flux.analyses")
@@ -241,7 +293,10 @@ class Context:
         order = self.ranked(table)
         return sorted(variables, key=lambda v: order.index(v) if v in order else len(order))
 
-    def significant(self, table: str) -> list[str]:
+    def significant(self, table: str, adjusted: bool = False) -> list[str]:
+        """Variables whose comparison is significant at alpha (`adjusted`: on Holm's adjusted p)."""
+        if adjusted:
+            return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.p_holm") < self.alpha]
         return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.significant")]
 
     def not_significant(self, table: str) -> list[str]:
@@ -250,37 +305,108 @@ class Context:
     def categories(self, question: str) -> list[dict]:
         """Coded categories of an open question, most frequent first."""
         prefix = f"recodage.{question}."
-        names = [k[len(prefix):-2] for k in self.V.keys(prefix) if k.endswith(".n") and k.count(".") == 3]
+        names = [k[len(prefix):-2] for k in self.V.keys(prefix)
+                 if k.endswith(".n") and k.count(".") == 3 and f"{k[:-2]}.label" in self.V]
         rows = [{"category": n, "label": self.V.text(f"{prefix}{n}.label"), "n": self.V.value(f"{prefix}{n}.n"),
                  "n_text": self.V.text(f"{prefix}{n}.n"), "pct_text": self.V.text(f"{prefix}{n}.pct")}
                 for n in names]
         return sorted(rows, key=lambda r: (-r["n"], r["label"]))
 
+    def quotes(self, question: str, category: str) -> list[str]:
+        """The verbatims chosen for a category (study's quoting rule), as printable quoted text."""
+        prefix = f"recodage.{question}.{category}.citation."
+        keys = sorted(self.V.keys(prefix), key=lambda k: int(k.rsplit(".", 1)[1]))
+        return [prose.quoted(prose.escape_markdown(self.V.text(k))) for k in keys]
+
+    def open_categories(self, question: str) -> list[dict]:
+        """Categories of an open question (most frequent first, none that nobody gave) with their quotes."""
+        noun = ("réponse", "réponses")
+        return [{"label": c["label"], "count": f"{c['n_text']} {prose.plural(c['n'], *noun)} ({c['pct_text']})",
+                 "quotes": self.quotes(question, c["category"])} for c in self.categories(question) if c["n"] > 0]
+
     def n_eq(self, key: str) -> str:
         return fmt.n_equals(self.V.value(key))
 
+    # ------------------------------------------------------------------ numbering (document order)
+
+    def _number(self, kind: str, item: str, record: bool = True) -> int | None:
+        """The number of a table or figure: its place in the chapter (recorded by the first rendering pass)."""
+        order = self.order[kind]
+        if record and item not in order:
+            order.append(item)
+        if self.numbers is None or item not in self.numbers[kind]:  # first pass: the order is being recorded
+            return None
+        first = self.plan.numbering.first_table if kind == "table" else self.plan.numbering.first_figure
+        return first + self.numbers[kind].index(item)
+
+    def table_number(self, table_id: str) -> int:
+        """A table's number, to quote it in the text (« résumées dans le tableau 1 »)."""
+        host = self.tables[table_id].get("append_to") or table_id
+        return self._number("table", host, record=False) or 0
+
+    def figure_number(self, figure_id: str) -> int:
+        return self._number("figure", figure_id, record=False) or 0
+
+    def caption_n(self) -> str:
+        """« (n = 39) »: the analysed respondents, quoted from the registry."""
+        return f"({fmt.n_equals(self.V.text('flux.analyses'))})"
+
     def table_md(self, table_id: str) -> str:
-        return markdown_table(self.tables[table_id])
+        """A table with its numbered caption and footnote; tables appended to it (`append_to`) join its rows."""
+        table = self.tables[table_id]
+        if table.get("append_to"):
+            return ""
+        parts = [table] + [t for t in self.tables.values() if t.get("append_to") == table_id]
+        number = self._number("table", table_id)
+        word = self.plan.numbering.table_word
+        caption = f"{word} {number} : {table['title']} {self.caption_n()}" if number else table["title"]
+        return markdown_table(parts, caption)
 
     def figure_md(self, figure_id: str) -> str:
         figure = self.figures[figure_id]
-        return f"![{figure['title']}]({figure['path']}){{#fig:{figure_id} width=100%}}"
+        number = self._number("figure", figure_id)
+        spec = figure["spec"]
+        caption = f"{self.plan.numbering.figure_word} {number}. {spec.caption}" if number else spec.caption
+        if spec.kind in ("bars", "histogram", "scores", "diffusion"):
+            caption += f" {self.caption_n()}"
+        return f"![{caption}]({figure['path']}){{#fig:{figure_id}}}"
 
 
 def _escape(cell: str) -> str:
     return str(cell).replace("|", "\\|")
 
 
-def markdown_table(table: dict) -> str:
-    """A pandoc pipe table with its caption ('Table 1 : …') and footnote."""
-    columns = table["columns"]
+# A cell that reads as a number (count, %, p, mean ± SD, rank): right-aligned; text is left-aligned.
+NUMERIC_CELL = re.compile(r"^[<\u2212\-—]?\s*\d")
+ORDINAL = re.compile(r"\b(\d+)(er|re|e|nd|nde)\b")
+
+
+def superscript_ordinals(text: str) -> str:
+    """« 1er » -> « 1^er^ » (pandoc superscript), as French typography prints ordinals."""
+    return ORDINAL.sub(lambda m: f"{m.group(1)}^{m.group(2)}^", text)
+
+
+def markdown_table(parts: list[dict], caption: str) -> str:
+    """A pandoc pipe table (one or several parts sharing the first part's columns), caption and footnote."""
+    columns = list(dict.fromkeys(c for part in parts for c in part["columns"]))
+    rows = []
+    for part in parts:
+        index = {c: i for i, c in enumerate(part["columns"])}
+        rows += [[str(row[index[c]]) if c in index else "" for c in columns] for row in part["rows"]]
+    numeric = [all(NUMERIC_CELL.match(r[i]) for r in rows if r[i]) and any(r[i] for r in rows)
+               for i in range(len(columns))]
     lines = ["| " + " | ".join(_escape(c) for c in columns) + " |",
-             "|" + "|".join(":---" if i < 2 else "---:" for i in range(len(columns))) + "|"]
-    lines += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in table["rows"]]
-    number = f"Table {table['number']} : " if table.get("number") else ""
-    caption = f"Table: {number}{table['title']}"
-    footnote = f"\n\n*{table['footnote']}*" if table.get("footnote") else ""
-    return "\n".join(lines) + f"\n\n{caption}{footnote}"
+             "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+    lines += ["| " + " | ".join(superscript_ordinals(_escape(cell)) for cell in row) + " |" for row in rows]
+    sentences = list(dict.fromkeys(s for part in parts for s in _sentences(part.get("footnote", ""))))
+    footnote = f"\n\n*{' '.join(sentences)}*" if sentences else ""
+    return "\n".join(lines) + f"\n\nTable: {caption}{footnote}"
+
+
+def _sentences(text: str) -> list[str]:
+    """A footnote's sentences, to print each once when parts of a table share them."""
+    return [s.strip() + ("" if s.strip().endswith(".") else ".") for s in re.split(r"(?<=\.) (?=[A-ZÉÀ])", text)
+            if s.strip()]
 
 
 def lower_first(text: str) -> str:
@@ -295,7 +421,10 @@ def render_chapter(template_path: str | Path, context: Context, wave: dict) -> s
     )
     environment.filters["lower_first"] = lower_first
     template = environment.get_template(Path(template_path).name)
-    return prose.typography(template.render(c=context, V=context.V, wave=wave, nbsp=fmt.NBSP))
+    template.render(c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)  # first pass: tables and figures in order
+    context.numbers = {kind: list(items) for kind, items in context.order.items()}
+    text = template.render(c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)
+    return prose.expand_abbreviations(prose.typography(text), context.book.abbreviations if context.book else {})
 
 
 def category_rows(counts: pd.DataFrame, question: str) -> pd.DataFrame:

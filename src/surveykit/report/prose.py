@@ -27,6 +27,14 @@ class Share:
     pct_text: str
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~^$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Free text printed as text: Markdown and HTML characters escaped, line breaks as spaces."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
 def join(items: list[str], last: str = "et") -> str:
     """« a », « a et b », « a, b et c »."""
     items = [i for i in items if i]
@@ -51,12 +59,12 @@ def plural(n: int, singular: str, plural_form: str) -> str:
 
 
 def count(share: Share, noun: tuple[str, str]) -> str:
-    """« 22 médecins (56,4 %) »: the tables' n (%) with the noun agreed."""
+    """« 22 répondants (56,4 %) »: the tables' n (%) with the noun agreed."""
     return f"{share.n_text} {plural(share.n, *noun)} ({share.pct_text})"
 
 
 def count_each(share: Share, noun: tuple[str, str]) -> str:
-    """« 14 médecins chacune (35,9 %) » for tied answers."""
+    """« 14 répondants chacune (35,9 %) » for tied answers."""
     return f"{share.n_text} {plural(share.n, *noun)} chacune ({share.pct_text})"
 
 
@@ -74,25 +82,39 @@ def _group_text(group: list[Share], noun: tuple[str, str]) -> str:
     return f"{labels} à égalité avec {count_each(group[0], noun)}"
 
 
+def ranking(shares: list[Share], noun: tuple[str, str], item: tuple[str, str] = ("réponse", "réponses"),
+            cited: str = "la plus fréquente") -> str:
+    """« « Femme » est la réponse majoritaire avec 22 répondants (56,4 %), suivie de « Homme » avec … »
+
+    `item` names what the levels are (feminine nouns: réponse, fréquence, spécialité…); `cited` says how the
+    first is qualified (« la plus fréquente », « la plus citée »). « majoritaire » only above one half; ties
+    are written as ties; levels nobody gave are left out."""
+    groups = tie_groups(shares)
+    if not groups:
+        return f"aucune {item[0]} donnée"
+    top, rest = groups[0], groups[1:]
+    if len(top) == 1 and top[0].pct > 50:
+        head = f"{quoted(top[0].label)} est la {item[0]} majoritaire avec {count(top[0], noun)}"
+    elif len(top) == 1:
+        head = f"{quoted(top[0].label)} est la {item[0]} {cited} avec {count(top[0], noun)}"
+    else:
+        plural_cited = " ".join(w + "s" if w in ("fréquente", "citée", "sollicitée") else w for w in cited.split())
+        plural_cited = plural_cited.replace("la plus", "les plus")
+        head = f"{join([quoted(s.label) for s in top])} sont les {item[1]} {plural_cited}, à égalité avec " \
+               f"{count_each(top[0], noun)}"
+    if not rest:
+        return head
+    follow = "suivie" if len(top) == 1 else "suivies"
+    return f"{head}, {follow} de {join([_group_text(g, noun) for g in rest], 'puis')}"
+
+
 def distribution(variable: str, shares: list[Share], noun: tuple[str, str]) -> str:
     """One sentence on a single-choice variable: the most frequent answer(s), then the others in order.
 
-    « Genre : « Femme » est la réponse majoritaire (22 médecins, 56,4 %), suivie de « Homme » (…). »"""
-    groups = tie_groups(shares)
-    if not groups:
+    « Genre : « Femme » est la réponse majoritaire avec 22 répondants (56,4 %), suivie de « Homme » (…). »"""
+    if not tie_groups(shares):
         return f"{lead(variable)} aucune réponse."
-    top, rest = groups[0], groups[1:]
-    if len(top) == 1 and top[0].pct > 50:
-        head = f"{quoted(top[0].label)} est la réponse majoritaire avec {count(top[0], noun)}"
-    elif len(top) == 1:
-        head = f"{quoted(top[0].label)} est la réponse la plus fréquente avec {count(top[0], noun)}"
-    else:
-        head = f"{join([quoted(s.label) for s in top])} sont les réponses les plus fréquentes, à égalité avec " \
-               f"{count_each(top[0], noun)}"
-    if not rest:
-        return f"{lead(variable)} {head}."
-    follow = "suivie" if len(top) == 1 else "suivies"
-    return f"{lead(variable)} {head}, {follow} de {join([_group_text(g, noun) for g in rest], 'puis')}."
+    return f"{lead(variable)} {ranking(shares, noun)}."
 
 
 def top_groups(shares: list[Share], top: int) -> list[list[Share]]:
@@ -149,7 +171,7 @@ def comparison(variable: str, groups: list[str], significant: bool, test: str, p
 def contrast(level: str, high: tuple[str, Share], low: tuple[str, Share], nobody: str = "aucun répondant") -> str:
     """What differs most between groups for one answer: its largest and smallest share, both named.
 
-    A group where nobody gave the answer reads `nobody` (« aucun médecin ») rather than « 0 % »."""
+    A group where nobody gave the answer reads `nobody` (« aucun répondant ») rather than « 0 % »."""
     (high_group, high_share), (low_group, low_share) = high, low
     low_text = f"{nobody} dans {low_group}" if low_share.n == 0 else f"{low_share.pct_text} dans {low_group}"
     return f"{quoted(level)} : {high_share.pct_text} dans {high_group} contre {low_text}"
@@ -177,3 +199,32 @@ def typography(text: str) -> str:
         piece = re.sub(r"«[ \t\u00a0]*", "«" + NBSP, piece)
         out.append(piece)
     return "".join(out)
+
+
+_QUOTED = re.compile(r"«[^»]*»")
+
+
+def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
+    """Spell out each abbreviation at its first use in running text: « IPA » -> « infirmier en pratique avancée (IPA) ».
+
+    Running text: paragraphs and list items, not headings, tables, captions, quoted answers, code or links."""
+    lines = text.split("\n")
+    pending = dict(abbreviations)
+    for index, line in enumerate(lines):
+        if not pending:
+            break
+        if not line.strip() or line.lstrip().startswith(("#", "|", "Table:", "![", "---", ">")):
+            continue
+        for short in sorted(pending):
+            pattern = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
+            protected = [(m.start(), m.end()) for regex in (_QUOTED, _CODE) for m in regex.finditer(line)]
+            match = next((m for m in pattern.finditer(line)
+                          if not any(a <= m.start() < b for a, b in protected)), None)
+            if match:
+                long = pending.pop(short)
+                before = line[:match.start()]
+                if not before.strip(" -*>") or before.rstrip().endswith((".", "!", "?")):
+                    long = long[:1].upper() + long[1:]  # the expansion starts a sentence or a list item
+                line = f"{before}{long} ({short}){line[match.end():]}"
+        lines[index] = line
+    return "\n".join(lines)

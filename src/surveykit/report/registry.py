@@ -98,6 +98,11 @@ def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> 
             registry.add(f"{base}.mean", float(row.mean), fmt.number(row.mean), source, rule)
             registry.add(f"{base}.sd", float(row.sd), fmt.number(row.sd), source, rule)
             registry.add(f"{base}.mean_sd", float(row.mean), fmt.mean_sd(row.mean, row.sd), source, rule)
+        if not math.isnan(row.median):
+            registry.add(f"{base}.median", float(row.median), fmt.number(row.median), source, rule)
+            registry.add(f"{base}.median_iqr", float(row.median),
+                         f"{fmt.number(row.median)} [{fmt.number(row.q1)}–{fmt.number(row.q3)}]", source,
+                         f"{rule}; median [Q1–Q3], quantiles of R's type 7")
         if not math.isnan(row.rank):
             registry.add(f"{base}.rank", int(row.rank), str(int(row.rank)), source, rule)
 
@@ -116,6 +121,10 @@ def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str
             registry.add(f"{base}.p_holm_question", float(row.p_holm_question), fmt.p_value(row.p_holm_question),
                          source, f"{rule}; Holm within the question's options")
         registry.add(f"{base}.p_sentence", float(row.p_value), fmt.p_sentence(row.p_value), source, rule)
+        if not fmt.is_missing(row.effect_value):
+            registry.add(f"{base}.effect", float(row.effect_value),
+                         f"{row.effect} {fmt.number(row.effect_value, 2)} [IC 95{fmt.NBSP}% {fmt.number(row.ci_low, 2)} ; "
+                         f"{fmt.number(row.ci_high, 2)}]", source, f"{rule}; two-sided 95 % interval")
         registry.add(f"{base}.significant", bool(row.p_value < alpha),
                      "oui" if row.p_value < alpha else "non", source, f"{rule}; p < alpha = {alpha}")
         test = "" if fmt.is_missing(row.test) else str(row.test)

@@ -38,7 +38,7 @@ from .rtests import (
     wilcox_test,
 )
 
-FORCED_REASON = "test imposé par le plan d'analyse (comme dans la thèse)"
+FORCED_REASON = "test choisi par le plan d'analyse"
 
 TEST_LABELS_FR = {
     "chisq": "test du khi² de Pearson",

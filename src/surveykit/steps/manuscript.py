@@ -12,13 +12,13 @@ from ..figures.spec import load_figures
 from ..io import read_json, write_csv
 from ..report.chapter import Context, render_chapter
 from ..report.registry import Registry
+from ..yamlio import load_yaml
 
 
 def _figures(specs, figure_paths: list[str], chapter_dir: Path) -> dict:
     """Caption and path (relative to the chapter) of every figure of the study."""
     paths = {Path(path).stem: path for path in figure_paths}
-    return {spec.id: {"title": spec.title, "path": os.path.relpath(paths[spec.id], chapter_dir), "spec": spec}
-            for spec in specs}
+    return {spec.id: {"path": os.path.relpath(paths[spec.id], chapter_dir), "spec": spec} for spec in specs}
 
 
 def render(inputs, outputs, params, logger: logging.Logger) -> None:
@@ -29,6 +29,9 @@ def render(inputs, outputs, params, logger: logging.Logger) -> None:
     labels = {variable: variable_label(plan, book, variable) for variable in book.variables}
     figures = _figures(load_figures(inputs.figures, book, plan), list(params.figure_files), chapter_dir)
     context = Context(registry, read_json(inputs.tables), figures, labels, params.alpha, book=book, plan=plan)
+    folder = Path(inputs.figures).parent
+    context.figure_data = {figure_id: load_yaml(folder / figure["spec"].data)
+                           for figure_id, figure in figures.items() if figure["spec"].data}
     text = render_chapter(inputs.template, context, params.wave)
     chapter_dir.mkdir(parents=True, exist_ok=True)
     Path(outputs.markdown).write_text(text, encoding="utf-8")

@@ -65,7 +65,7 @@ def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     result = code_wave_files(outputs.masked, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
                              outputs.review, earlier=_earlier(list(inputs.earlier)),
                              allow_suggestions=params.allow_suggestions, strict=params.strict,
-                             sheet_out=outputs.sheet)
+                             sheet_out=outputs.sheet, quotes_out=outputs.quotes)
     for message in result.messages:
         logger.warning(message)
     counts = pd.read_csv(outputs.counts)

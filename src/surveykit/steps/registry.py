@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import fmt
 from ..io import read_json, read_tidy
+from ..report.prose import typography
 from ..report.registry import Registry, add_flow, add_tests, add_tidy, reference_markdown
 
 
@@ -25,6 +26,13 @@ def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: st
             registry.add(f"{base}.label", row.label, row.label, source, rule)
 
 
+def add_quotes(registry: Registry, quotes: pd.DataFrame, source: str, rule: str) -> None:
+    """recodage.<question>.<category>.citation.<rank>: the verbatims the study's rule chose (masked text)."""
+    for row in quotes.itertuples(index=False):
+        key = f"recodage.{row.question}.{row.category}.citation.{int(row.rank)}"
+        registry.add(key, str(row.answer), str(row.answer), source, f"{rule}; quoting rule of the category codebook")
+
+
 def build_registry(inputs: dict[str, str], alpha: float) -> Registry:
     registry = Registry()
     add_flow(registry, read_json(inputs["flow"]), inputs["flow"], "clean_wave")
@@ -32,6 +40,8 @@ def build_registry(inputs: dict[str, str], alpha: float) -> Registry:
     tests = pd.read_csv(inputs["tests"], keep_default_na=False, na_values=[""], dtype={"level": str})
     add_tests(registry, tests, alpha, inputs["tests"], "analyse_wave")
     add_recoding(registry, pd.read_csv(inputs["counts"]), inputs["counts"], "recode_wave")
+    add_quotes(registry, pd.read_csv(inputs["quotes"], dtype=str, keep_default_na=False), inputs["quotes"],
+               "recode_wave")
     return registry
 
 
@@ -39,5 +49,5 @@ def run(inputs, outputs, params, logger: logging.Logger) -> None:
     registry = build_registry(dict(inputs.items()), params.alpha)
     registry.to_json(outputs.registry)
     with open(outputs.reference, "w", encoding="utf-8") as handle:
-        handle.write(reference_markdown(registry, params.wave["label"]))
+        handle.write(typography(reference_markdown(registry, params.wave["label"])))
     logger.info("registry: %d values", len(registry.keys()))

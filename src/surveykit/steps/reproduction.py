@@ -9,6 +9,7 @@ import pandas as pd
 from ..audit import audit_published
 from ..io import read_tidy, write_csv
 from ..published import load_published
+from ..report.prose import typography
 from ..reproduce import reproduce, summary_markdown
 
 
@@ -19,7 +20,8 @@ def run(inputs, outputs, params, logger: logging.Logger) -> None:
                       audit)
     write_csv(table, outputs.csv)
     write_csv(audit, outputs.audit)
-    Path(outputs.markdown).write_text(summary_markdown(table, audit, params.wave["label"]), encoding="utf-8")
+    Path(outputs.markdown).write_text(typography(summary_markdown(table, audit, params.wave["label"])),
+                                      encoding="utf-8")
     logger.info("reproduced %d of %d published numbers; %d audit flags", int(table["match"].sum()), len(table),
                 int((audit["status"] != "ok").sum()))
     for row in table[~table["match"]].itertuples():

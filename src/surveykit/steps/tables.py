@@ -22,7 +22,7 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
     for spec in the_plan.tables:
         table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
         write_csv(table, f"{out_dir}/{spec.id}.csv")
-        formatted[spec.id] = {"number": spec.number, "title": spec.title, "kind": spec.kind,
+        formatted[spec.id] = {"title": spec.title, "kind": spec.kind, "append_to": spec.append_to,
                               "columns": list(table.columns), "rows": table.to_numpy().tolist(), "footnote": note}
         logger.info("formatted %s (%d rows)", spec.id, len(table))
     write_json(formatted, out_json)
