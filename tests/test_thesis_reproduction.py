@@ -40,3 +40,30 @@ def test_table2_exact_fisher_values_are_r_values(built_project):
     # R: fisher.test(matrix(c(6,8,0,0,5,6,3,9,2),3))$p.value (published counts of Table 2)
     assert age["p_value"] == pytest.approx(0.00505170463349872, rel=1e-8)
     assert age["test"] == "fisher"
+
+
+def test_the_report_opens_with_its_summary_and_reads_in_two_minutes(built_project):
+    text = (built_project / "results" / WAVE / "reproduction.md").read_text(encoding="utf-8")
+    sections = [line for line in text.splitlines() if line.startswith("## ")]
+    assert sections[0] == "## En bref" and "## Glossaire" in sections
+    summary = text.split("## En bref")[1].split("## Écarts")[0]
+    assert "572 nombres publiés, dont 555 retrouvés" in summary
+    assert "8 écarts distincts" in summary and "8 expliqués, 0 non expliqués" in summary
+    assert "multiples de 1/2001" in summary and "p\u00a0=\u00a00,3383 sur deux lignes" in summary
+    differences = text.split("## Écarts")[1].split("## Rangs")[0]
+    rows = [line for line in differences.splitlines() if line.startswith("| Tableau")]
+    assert len(rows) == 8  # one row per distinct difference…
+    age = next(row for row in rows if row.startswith("| Tableau 2 · Âge · p"))
+    assert "Texte §2.2 · âge · p\u00a0; Tableau 3 · Âge · p" in age  # …naming where else it is printed
+    assert differences.count("fisher.test sans simulation") == 1  # the shared cause is said once
+    for english in ("answer_count", "mean_sd", "category_count"):
+        assert english not in text
+
+
+def test_the_report_compares_ranks_and_structure(built_project):
+    text = (built_project / "results" / WAVE / "reproduction.md").read_text(encoding="utf-8")
+    ranks = text.split("## Rangs des tableaux classés")[1].split("## Structure")[0]
+    assert "publié au rang 2, recalculé au rang 3 (moyenne exacte 5,28" in ranks and "ex aequo" in ranks
+    structure = text.split("## Structure du chapitre")[1].split("## Audit")[0]
+    assert "Figure 14 «\u00a0La courbe de diffusion de l'innovation selon Everett Rogers, partie 1\u00a0»" in structure
+    assert "non régénérée" in structure and "ajoutée par le chapitre régénéré" in structure

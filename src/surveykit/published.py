@@ -131,6 +131,7 @@ class Publication:
     categories: Mapping[str, tuple[Category, ...]]
     items: tuple[PublishedItem, ...]
     path: str = ""
+    structure: dict = field(default_factory=dict)
 
 
 def default_schema(path: str | Path) -> Path:
@@ -241,7 +242,8 @@ def load_publication(path: str | Path, schema_path: str | Path | None = None) ->
     unknown = sorted(set(precision) - {item.table for item in items})
     if unknown:
         raise InputError(f"{path}: precision: no item belongs to table(s) {unknown}")
-    return Publication(data["source"], data["wave"], data["n_analysed"], precision, categories, tuple(items), str(path))
+    return Publication(data["source"], data["wave"], data["n_analysed"], precision, categories, tuple(items), str(path),
+                       data.get("structure") or {})
 
 
 def load_published(path: str | Path, schema_path: str | Path | None = None) -> list[PublishedItem]:

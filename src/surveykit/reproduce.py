@@ -143,31 +143,3 @@ def reproduce(items: list[PublishedItem], descriptives: pd.DataFrame, tests: pd.
     order = {item.ref: position for position, item in enumerate(items)}
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values("ref", key=lambda refs: refs.map(order), kind="stable").reset_index(drop=True)
-
-
-def summary_markdown(table: pd.DataFrame, audit: pd.DataFrame, wave_label: str) -> str:
-    """The reproduction report for reviewers (French)."""
-    total, matched = len(table), int(table["match"].sum())
-    lines = [f"# Reproduction des résultats publiés — {wave_label}", "",
-             f"{matched} nombres publiés sur {total} sont retrouvés à la précision publiée "
-             f"({100 * matched / total:.1f} %).".replace(".", ",", 1) if total else "Aucun nombre publié.", ""]
-    by_kind = table.groupby("kind")["match"].agg(["sum", "count"])
-    lines += ["| type | retrouvés | total |", "|---|---:|---:|"]
-    lines += [f"| {kind} | {int(row['sum'])} | {int(row['count'])} |" for kind, row in by_kind.iterrows()]
-    mismatches = table[~table["match"]]
-    lines += ["", "## Écarts", ""]
-    if mismatches.empty:
-        lines.append("Aucun écart.")
-    else:
-        lines += ["| référence | grandeur | publié | recalculé | explication |", "|---|---|---:|---:|---|"]
-        lines += [f"| {r.ref} | {r.quantity} | {r.published} | {r.regenerated} | {r.explanation} |"
-                  for r in mismatches.itertuples()]
-    flagged = audit[audit["status"] != "ok"]
-    lines += ["", "## Audit des nombres publiés (GRIM, GRIMMER, p-values)", "",
-              f"{len(audit)} vérifications, {len(flagged)} signalements.", ""]
-    if not flagged.empty:
-        lines += ["| référence | vérification | statut | publié | recalculé | explication |",
-                  "|---|---|---|---:|---:|---|"]
-        lines += [f"| {r.ref} | {r.check} | {r.status} | {r.published} | {r.recomputed} | {r.explanation} |"
-                  for r in flagged.itertuples()]
-    return "\n".join(lines) + "\n"

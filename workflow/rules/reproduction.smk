@@ -8,7 +8,9 @@ rule reproduction_report:
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
         counts="results/{wave}/recoding/counts.csv",
-        code=package_code("published", "audit", "distributions", "reproduce", "steps/reproduction"),
+        chapter="manuscript/build/{wave}/resultats.md",
+        code=package_code("published", "audit", "distributions", "reproduce", "reproduction_report",
+                          "steps/reproduction"),
     output:
         csv="results/{wave}/reproduction.csv",
         markdown="results/{wave}/reproduction.md",

@@ -8,20 +8,23 @@ import pandas as pd
 
 from ..audit import audit_published
 from ..io import read_tidy, write_csv
-from ..published import load_published
+from ..published import load_publication
 from ..report.prose import typography
-from ..reproduce import reproduce, summary_markdown
+from ..reproduce import reproduce
+from ..reproduction_report import report_markdown
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
-    items = load_published(inputs.published)
+    publication = load_publication(inputs.published)
+    items = list(publication.items)
     audit = audit_published(items)
-    table = reproduce(items, read_tidy(inputs.descriptives), pd.read_csv(inputs.tests), pd.read_csv(inputs.counts),
-                      audit)
+    descriptives = read_tidy(inputs.descriptives)
+    table = reproduce(items, descriptives, pd.read_csv(inputs.tests), pd.read_csv(inputs.counts), audit)
     write_csv(table, outputs.csv)
     write_csv(audit, outputs.audit)
-    Path(outputs.markdown).write_text(typography(summary_markdown(table, audit, params.wave["label"])),
-                                      encoding="utf-8")
+    chapter = Path(inputs.chapter).read_text(encoding="utf-8")
+    text = report_markdown(table, audit, publication, descriptives, chapter, params.wave["label"])
+    Path(outputs.markdown).write_text(typography(text), encoding="utf-8")
     logger.info("reproduced %d of %d published numbers; %d audit flags", int(table["match"].sum()), len(table),
                 int((audit["status"] != "ok").sum()))
     for row in table[~table["match"]].itertuples():
