@@ -195,15 +195,15 @@ def test_section_sentences_follow_alpha(book):
     strict = _section(book, 0.01)
     # Holm-adjusted p of "Perte de temps" is 0.0320 (R above): significant at 0.05, not at 0.01.
     nbsp = "\u00a0"  # French typography: non-breaking spaces around ± and =
-    assert (f"- Perte de temps : 6,5{nbsp}±{nbsp}1,6 puis 3,7{nbsp}±{nbsp}1,3, score en baisse "
+    assert (f"- Perte de temps{nbsp}: 6,5{nbsp}±{nbsp}1,6 puis 3,7{nbsp}±{nbsp}1,3, score en baisse "
             f"(p ajusté{nbsp}={nbsp}0,0320).") in loose
     assert "aucun frein ne diffère significativement" not in loose
     assert "aucun frein ne diffère significativement" in strict
     assert "inférieur à 0,01" in strict
     # Adoption 5/8 vs 9/10: Fisher (small expected counts), not significant at either level.
     assert "Le taux d'adoption ne diffère pas significativement entre les vagues (test exact de Fisher" in loose
-    assert "- Vague réelle : réponses réelles, 8 répondants." in loose
-    assert "- Vague simulée : vague synthétique (aucune réponse réelle), 10 répondants." in loose
+    assert f"- Vague réelle{nbsp}: réponses réelles, 8 répondants." in loose
+    assert f"- Vague simulée{nbsp}: vague synthétique (aucune réponse réelle), 10 répondants." in loose
     assert "**Données synthétiques.** Certaines vagues comparées" in loose
 
 
@@ -211,8 +211,8 @@ def test_generic_section_names_the_studys_words(book):
     text = _section(book, 0.05, GENERIC_TEMPLATE)
     nbsp = "\u00a0"
     assert "### Utilisateurs" in text  # the plan's group label of pratique_tle = "Oui"
-    assert "- Vague réelle : 5 médecins sur 8, soit 62,5" in text
-    assert (f"- Perte de temps : 6,5{nbsp}±{nbsp}1,6 puis 3,7{nbsp}±{nbsp}1,3, score en baisse "
+    assert f"- Vague réelle{nbsp}: 5 médecins sur 8, soit 62,5" in text
+    assert (f"- Perte de temps{nbsp}: 6,5{nbsp}±{nbsp}1,6 puis 3,7{nbsp}±{nbsp}1,3, score en baisse "
             f"(p ajusté{nbsp}={nbsp}0,0320).") in text
 
 

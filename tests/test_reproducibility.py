@@ -71,7 +71,8 @@ def test_editing_the_template_reruns_only_the_manuscript(built, tmp_path):
     project = _copy(built, tmp_path)
     template = project / "data" / "studies" / "tele_expertise_cpts" / "resultats.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + "\nFin du chapitre.\n", encoding="utf-8")
-    assert set(planned_jobs(project)) == {"render_chapter", "convert_chapter", "all"}
+    # the reproduction report compares the chapter's structure with the publication: it reads the chapter
+    assert set(planned_jobs(project)) == {"render_chapter", "convert_chapter", "reproduction_report", "all"}
 
 
 def test_restyling_a_figure_reruns_no_statistics(built, tmp_path):
@@ -82,7 +83,7 @@ def test_restyling_a_figure_reruns_no_statistics(built, tmp_path):
     jobs = planned_jobs(project)
     assert "draw_count_figures" in jobs
     assert set(jobs) <= {"draw_count_figures", "draw_statistics_figures", "render_chapter", "convert_chapter",
-                         "provenance", "all"}
+                         "reproduction_report", "provenance", "all"}
     assert jobs["draw_count_figures"] == 2 and jobs["render_chapter"] == 2  # both waves, nothing upstream
 
 
@@ -94,8 +95,8 @@ def test_changing_alpha_reruns_only_what_uses_it(built, tmp_path):
                                          encoding="utf-8")
     jobs = planned_jobs(project)
     assert "render_chapter" in jobs
-    assert set(jobs) <= {"build_registry", "render_chapter", "convert_chapter", "provenance", "compare_waves",
-                         "convert_evolution", "all"}
+    assert set(jobs) <= {"build_registry", "render_chapter", "convert_chapter", "reproduction_report", "provenance",
+                         "compare_waves", "convert_evolution", "all"}
 
 
 def test_editing_one_wave_reruns_only_that_wave_and_the_cross_wave_outputs(built, tmp_path):
