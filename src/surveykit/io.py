@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import csvsafe
+
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """UTF-8 CSV, text cells neutralised against formula evaluation in spreadsheets (see surveykit.csvsafe)."""
+    csvsafe.write_csv(frame, path)
+
+
+def read_csv(path: str | Path, **options) -> pd.DataFrame:
+    """pandas.read_csv of a CSV written by `write_csv` (the neutralising quotes removed)."""
+    return csvsafe.read_csv(path, **options)
 
 
 def write_json(data: object, path: str | Path) -> None:
@@ -25,14 +31,14 @@ def read_json(path: str | Path) -> object:
 
 def read_tidy(path: str | Path) -> pd.DataFrame:
     """Read stats/descriptives.csv: numbers as floats, `level` and `group` as text ("" when empty)."""
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
+    frame = csvsafe.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
     frame[["level", "group"]] = frame[["level", "group"]].fillna("")
     return frame
 
 
 def read_responses(path: str | Path) -> pd.DataFrame:
     """Read a clean responses.csv: text stays text (empty = missing), numbers become nullable ints."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = csvsafe.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     for column in frame.columns:
         values = frame[column]
         filled = values[values != ""]

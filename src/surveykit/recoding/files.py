@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import csvsafe
 from ..errors import InputError
 from .codebook import DEFAULT_SCHEMA, Codebook, load_codebooks
 from .coding import CodingResult, code_wave
 from .decisions import Decision, read_decision_files
-from .pii import mask_frame
 from .quotes import select_quotes
 from .reliability import ReliabilityResult, reliability
 from .sheet import coding_sheet, write_coding_sheet
@@ -28,16 +28,15 @@ def read_table(path: PathLike) -> pd.DataFrame:
     if path.suffix.lower() not in (".csv", ".tsv"):
         raise InputError(f"{path}: expected a .csv or .tsv file")
     try:
-        return pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=str,
-                           keep_default_na=False, encoding="utf-8")
+        return csvsafe.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=str,
+                                keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
 
 
 def write_table(frame: pd.DataFrame, path: PathLike) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """UTF-8 CSV whose text cells a spreadsheet never evaluates (see surveykit.csvsafe)."""
+    csvsafe.write_csv(frame, path)
 
 
 def write_lines(lines: list[str], path: PathLike) -> None:
@@ -91,22 +90,3 @@ def reliability_files(coder_a: PathLike, coder_b: PathLike, categories_dir: Path
     write_table(result.overall, overall_out)
     write_table(result.disagreements, disagreements_out)
     return result
-
-
-def mask_pii_files(responses: PathLike, categories_dir: PathLike, masked_out: PathLike, report_out: PathLike,
-                   names_file: PathLike | None = None, extra_columns: list[str] | None = None,
-                   schema: PathLike = DEFAULT_SCHEMA) -> pd.DataFrame:
-    """Mask personal data in every free-text column of the codebooks (plus `extra_columns`).
-
-    `names_file`: one name per line (lines starting with # are comments)."""
-    books = load_codebooks(categories_dir, schema)
-    frame = read_table(responses)
-    columns = sorted({b.text_variable for b in books.values()} | set(extra_columns or []))
-    names = []
-    if names_file is not None:
-        lines = Path(names_file).read_text(encoding="utf-8").splitlines()
-        names = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    masked, report = mask_frame(frame, [c for c in columns if c in frame.columns], names)
-    write_table(masked, masked_out)
-    write_table(report, report_out)
-    return report

@@ -13,7 +13,7 @@ from ..codebook import Codebook, load_codebook
 from ..figures import draw
 from ..figures.spec import FigureSpec, load_figures
 from ..figures.style import apply_style, save
-from ..io import read_json, read_tidy
+from ..io import read_csv, read_json, read_tidy
 from ..yamlio import load_validated, package_schema
 
 
@@ -78,7 +78,7 @@ def _scores(spec: FigureSpec, data: FigureData):
 
 
 def _categories(spec: FigureSpec, data: FigureData):
-    counts = pd.read_csv(data.inputs["counts"])
+    counts = read_csv(data.inputs["counts"])
     counts = counts[counts["question"] == spec.question].sort_values(["n", "label"], ascending=[False, True])
     answers = int(counts["n_answers"].max()) if len(counts) else 0
     return draw.bars(counts[["label", "n", "pct"]], spec.axis_label or f"Nombre de réponses (n = {answers})")

@@ -6,7 +6,7 @@ import logging
 import pandas as pd
 
 from .. import fmt
-from ..io import read_json, read_tidy
+from ..io import read_csv, read_json, read_tidy
 from ..report.prose import typography
 from ..report.registry import Registry, add_flow, add_tests, add_tidy, reference_markdown
 
@@ -37,10 +37,10 @@ def build_registry(inputs: dict[str, str], alpha: float) -> Registry:
     registry = Registry()
     add_flow(registry, read_json(inputs["flow"]), inputs["flow"], "clean_wave")
     add_tidy(registry, read_tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave")
-    tests = pd.read_csv(inputs["tests"], keep_default_na=False, na_values=[""], dtype={"level": str})
+    tests = read_csv(inputs["tests"], keep_default_na=False, na_values=[""], dtype={"level": str})
     add_tests(registry, tests, alpha, inputs["tests"], "analyse_wave")
-    add_recoding(registry, pd.read_csv(inputs["counts"]), inputs["counts"], "recode_wave")
-    add_quotes(registry, pd.read_csv(inputs["quotes"], dtype=str, keep_default_na=False), inputs["quotes"],
+    add_recoding(registry, read_csv(inputs["counts"]), inputs["counts"], "recode_wave")
+    add_quotes(registry, read_csv(inputs["quotes"], dtype=str, keep_default_na=False), inputs["quotes"],
                "recode_wave")
     return registry
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import pandas as pd
-
 from ..audit import audit_published
-from ..io import read_tidy, write_csv
+from ..io import read_csv, read_tidy, write_csv
 from ..published import load_publication
 from ..report.prose import typography
 from ..reproduce import reproduce
@@ -19,7 +17,7 @@ def run(inputs, outputs, params, logger: logging.Logger) -> None:
     items = list(publication.items)
     audit = audit_published(items)
     descriptives = read_tidy(inputs.descriptives)
-    table = reproduce(items, descriptives, pd.read_csv(inputs.tests), pd.read_csv(inputs.counts), audit)
+    table = reproduce(items, descriptives, read_csv(inputs.tests), read_csv(inputs.counts), audit)
     write_csv(table, outputs.csv)
     write_csv(audit, outputs.audit)
     chapter = Path(inputs.chapter).read_text(encoding="utf-8")

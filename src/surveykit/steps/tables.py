@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import logging
 
-import pandas as pd
-
 from ..analysis.format import format_table
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
-from ..io import read_tidy, write_csv, write_json
+from ..io import read_csv, read_tidy, write_csv, write_json
 
 
 def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
@@ -17,7 +15,7 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
     book = load_codebook(codebook)
     the_plan = load_plan(plan, book)
     tidy = read_tidy(descriptives)
-    test_rows = pd.read_csv(tests)
+    test_rows = read_csv(tests)
     formatted = {}
     for spec in the_plan.tables:
         table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)

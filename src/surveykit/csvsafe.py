@@ -1,0 +1,75 @@
+"""CSV files that a spreadsheet opens as text: no cell is ever taken for a formula (CSV injection).
+
+Excel, LibreOffice and Google Sheets evaluate a cell that starts with `=`, `+`, `-` or `@` (and, in
+some versions, a tab or a carriage return) as a formula. As OWASP recommends, every such text cell of
+a CSV written under results/ is prefixed with a single quote: `=1+1` is written `'=1+1`, which a
+spreadsheet shows as text. Numbers (`-1`, `-0.25`, `+3`, `-inf`) are not formulas and are left as they are.
+
+The prefix is reversible: a cell that already starts with a quote gets one more (`'a` → `''a`), so
+reading removes exactly one leading quote from any cell that has one (`read_csv`), and the pipeline
+reads back exactly what it wrote.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+_NUMBER = re.compile(r"[+-]?(?:(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?|inf|nan)", re.IGNORECASE)
+
+
+def neutralise(value: object) -> object:
+    """The cell as written to CSV: a quote before a formula-like or quote-led text, anything else unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    first = value[0]
+    if first == QUOTE or (first in TRIGGERS and not _NUMBER.fullmatch(value)):
+        return QUOTE + value
+    return value
+
+
+def restore(value: object) -> object:
+    """Inverse of `neutralise` (for cells read from a file it wrote)."""
+    if isinstance(value, str) and value.startswith(QUOTE):
+        return value[1:]
+    return value
+
+
+def _text_columns(frame: pd.DataFrame) -> list:
+    return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells (and header) are safe to open in a spreadsheet."""
+    columns = _text_columns(frame)
+    safe = frame.copy()
+    for column in columns:
+        safe[column] = frame[column].map(neutralise)
+    safe.columns = [neutralise(c) for c in frame.columns]
+    return safe
+
+
+def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo `neutralise_frame` on a frame read from CSV (in place; returned for chaining)."""
+    for column in _text_columns(frame):
+        values = frame[column]
+        quoted = values.map(lambda v: isinstance(v, str) and v.startswith(QUOTE))
+        if quoted.any():
+            frame[column] = values.where(~quoted, values[quoted].str.slice(1))
+    frame.columns = [restore(c) for c in frame.columns]
+    return frame
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """UTF-8 CSV with "\\n" line ends and no index; text cells neutralised for spreadsheets."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def read_csv(path: str | Path, **options) -> pd.DataFrame:
+    """pandas.read_csv of a CSV written by `write_csv`, with the neutralising quotes removed."""
+    return restore_frame(pd.read_csv(path, **options))
