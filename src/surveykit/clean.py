@@ -16,13 +16,14 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from .codebook import GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
 from .errors import ConsistencyError, InputError
 from .forms.headers import Column, ColumnMap, map_columns, normalise
-from .forms.read import RawExport, read_export
+from .forms.read import Limits, RawExport, read_export
 from .forms.timestamps import parse_date, parse_timestamps
 
 QUARANTINED = "quarantined"
@@ -300,7 +301,7 @@ def clean_export(
 ) -> CleanResult:
     """Sort every row of `export` into analysed, excluded or quarantined."""
     cmap = map_columns(export.headers, book, export.path)
-    messages = _column_messages(cmap, export.path)
+    messages = [*export.notices, *_column_messages(cmap, export.path)]
     kept: list[dict] = []
     excluded: list[dict] = []
     seen_answers: dict[tuple, int] = {}
@@ -335,6 +336,8 @@ def _classify_row(book, parser, export, row, sheet_row, stamp, period, seen_answ
     """Return (status, reason, detail, record); status None means analysed.
 
     `stamp` is the timestamp column's (header, text, parsed date)."""
+    if sheet_row in export.cell_problems:  # a cell the reader could not keep (too long)
+        return QUARANTINED, REASON_INVALID, "; ".join(export.cell_problems[sheet_row]), None
     if not any(row):
         return EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet_row}: every cell is empty", None
     outcome = parser.parse(row, sheet_row, export.path)
@@ -433,8 +436,19 @@ def check_flow(flow: dict) -> None:
         )
 
 
-def clean_file(path: str | Path, book: Codebook, **options) -> CleanResult:
+def header_problem(book: Codebook, path: str | Path) -> Callable[[tuple[str, ...]], str | None]:
+    """Why a header row is not this questionnaire's (None when it is): picks a workbook's sheet."""
+    def check(headers: tuple[str, ...]) -> str | None:
+        try:
+            map_columns(headers, book, str(path))
+        except InputError as exc:
+            return str(exc)
+        return None
+    return check
+
+
+def clean_file(path: str | Path, book: Codebook, limits: Limits | None = None, **options) -> CleanResult:
     """Read and clean one export; records the raw file's SHA-256 in the flow."""
-    result = clean_export(read_export(path), book, **options)
+    result = clean_export(read_export(path, limits, header_problem(book, path)), book, **options)
     result.flow = {"source": str(path), "sha256": sha256_of(path), **result.flow}
     return result
