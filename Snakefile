@@ -4,6 +4,10 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+from surveykit.configcheck import check_config_file
+
+check_config_file("config.yaml")  # YAML aliases are refused before Snakemake loads (and expands) the file
+
 
 configfile: "config.yaml"
 

@@ -5,9 +5,19 @@ from snakemake.exceptions import WorkflowError
 
 from snakemake.utils import validate
 
+from surveykit.configcheck import check_config
 from surveykit.errors import InputError
 from surveykit.study import load_study
 
+
+def _stop(exc):
+    return WorkflowError(f"\n{'=' * 78}\nThe pipeline stopped: {exc}\n{'=' * 78}")
+
+
+try:
+    check_config(config)  # before the schema: aliases and reserved wave names, with a clear message
+except InputError as exc:
+    raise _stop(exc) from None
 validate(config, schema="../schemas/config.schema.yaml")
 
 
@@ -16,7 +26,7 @@ def _load_studies():
     try:
         return {name: load_study(name, entry["folder"]) for name, entry in config["studies"].items()}
     except InputError as exc:
-        raise WorkflowError(f"\n{'=' * 78}\nThe pipeline stopped: {exc}\n{'=' * 78}") from None
+        raise _stop(exc) from None
 
 
 def _check_waves():
@@ -71,6 +81,12 @@ def study_of(wildcards):
 def wave_export(wildcards):
     """Raw export of a wave, as declared in config.yaml."""
     return config["waves"][wildcards.wave]["export"]
+
+
+def privacy_names(wildcards):
+    """The list of names to mask in free text (config privacy: names:), when there is one."""
+    names = config["privacy"].get("names")
+    return {"names": names} if names else {}
 
 
 def wave_config(wildcards):
