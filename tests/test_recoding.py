@@ -16,11 +16,12 @@ from openpyxl import load_workbook
 from surveykit.errors import InputError
 from surveykit.recoding import (
     Decision, DecisionError, UncodedAnswersError, alpha_nominal, answer_hash, code_wave, coding_sheet,
-    coding_sheet_to_decisions, cohen_kappa, load_codebook, load_codebooks, mask_frame,
-    mask_pii, normalize_text, read_decisions, reliability, suggest, write_coding_sheet,
+    coding_sheet_to_decisions, cohen_kappa, load_codebook, load_codebooks,
+    normalize_text, read_decisions, reliability, suggest, write_coding_sheet,
 )
+from surveykit.privacy import mask_frame, mask_pii
 from surveykit.reconstruct.corpus import corpus_responses, load_corpus
-from surveykit.recoding.files import code_wave_files, mask_pii_files, reliability_files
+from surveykit.recoding.files import code_wave_files, reliability_files
 
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORIES = ROOT / "data" / "studies" / "tele_expertise_cpts" / "categories"
@@ -478,16 +479,10 @@ def test_file_entry_point_is_deterministic(tmp_path, books, corpus_result):
         sum(published.values()) for _n, published in PUBLISHED.values()) + 1  # + the 32nd platform
 
 
-def test_reliability_files_skip_a_missing_second_coder_and_mask_file_reports_kinds(tmp_path, books):
+def test_reliability_files_skip_a_missing_second_coder(tmp_path, books):
     outs = [tmp_path / n for n in ("cat.csv", "all.csv", "dis.csv")]
     assert reliability_files(CODING / "coder_bd_main.csv", tmp_path / "absent.csv", CATEGORIES, *outs) is None
     assert not any(p.exists() for p in outs)
-    frame = responses([{"autres_freins": "écrire à x.y@z.fr"}, {"leviers": "voir Mme Roux"}])
-    frame.to_csv(tmp_path / "r.csv", index=False)
-    report = mask_pii_files(tmp_path / "r.csv", CATEGORIES, tmp_path / "m.csv", tmp_path / "rep.csv")
-    assert report[["question", "kind"]].values.tolist() == [["autres_freins", "courriel"], ["leviers", "nom"]]
-    masked = pd.read_csv(tmp_path / "m.csv", dtype=str, keep_default_na=False)
-    assert masked["autres_freins"].tolist() == ["écrire à [courriel]", ""]
 
 
 def test_main_coder_is_the_file_ending_in_main_and_nothing_else():
@@ -500,9 +495,11 @@ def test_main_coder_is_the_file_ending_in_main_and_nothing_else():
         main_decisions(["w/coder.csv"])
 
 
-def test_other_text_columns_come_from_the_codebook():
+def test_free_text_variables_come_from_the_codebook():
     from surveykit.codebook import load_codebook
-    from surveykit.steps.recode import other_text_columns
+    from surveykit.privacy import free_text_variables
 
-    assert sorted(other_text_columns(load_codebook(ROOT / "data/studies/tele_expertise_cpts/codebook.yaml"))) == [
-        "mode_exercice_autre", "role_tle_autre", "specialite_autre"]
+    book = load_codebook(ROOT / "data/studies/tele_expertise_cpts/codebook.yaml")
+    open_questions = sorted(q.id for q in book.questions if q.type == "text")
+    assert open_questions and sorted(free_text_variables(book)) == sorted(
+        open_questions + ["mode_exercice_autre", "role_tle_autre", "specialite_autre"])

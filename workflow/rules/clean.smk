@@ -4,16 +4,20 @@
 # Read the raw export, check it against the codebook, sort rows into analysed / excluded / quarantined.
 rule clean_wave:
     input:
+        unpack(privacy_names),
         export=wave_export,
         codebook=codebook_file,
-        code=package_code("clean", "codebook", "forms", "io"),
+        code=package_code("clean", "codebook", "forms", "io", "csvsafe", "privacy", "recoding/normalize",
+                          "steps/clean"),
     output:
         responses="results/{wave}/clean/responses.csv",
         excluded="results/{wave}/clean/excluded.csv",
         flow="results/{wave}/clean/flow.json",
+        pii_report="results/{wave}/clean/pii_report.csv",
     params:
         wave=wave_config,
         on_invalid=config["cleaning"]["on_invalid"],
+        limits=config["limits"],
     priority: CHAPTER_CHAIN
     log:
         "results/logs/{wave}/clean_wave.log",

@@ -16,8 +16,6 @@ rule recode_wave:
         quotes="results/{wave}/recoding/quotes.csv",
         review="results/{wave}/recoding/to_review.csv",
         sheet="results/{wave}/recoding/coding_sheet.xlsx",
-        masked="results/{wave}/recoding/responses_masked.csv",
-        pii="results/{wave}/recoding/pii_report.csv",
     params:
         allow_suggestions=config["recoding"]["allow_suggestions"],
         strict=config["recoding"]["strict"],

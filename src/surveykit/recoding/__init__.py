@@ -2,7 +2,8 @@
 
 Codebooks (data/studies/<study>/categories/<question>.yaml), human decisions
 (data/studies/<study>/coding/<wave>/<coder>.csv), suggestions (rules, earlier waves), coding of a
-wave with counts, coding sheets, inter-coder reliability and PII masking.
+wave with counts, coding sheets and inter-coder reliability (personal data are masked earlier,
+by the cleaning step: see `surveykit.privacy`).
 File-level entry points for Snakemake scripts are in `surveykit.recoding.files`.
 """
 from .answers import Answer, OptionAnswer, extract_answers
@@ -10,16 +11,15 @@ from .codebook import Category, Codebook, Rule, load_codebook, load_codebooks
 from .coding import CodingResult, UncodedAnswersError, category_counts, code_wave
 from .decisions import Decision, DecisionError, read_decision_files, read_decisions, write_decisions
 from .normalize import answer_hash, is_answer, normalize_text
-from .pii import PiiFinding, mask_frame, mask_pii
 from .reliability import ReliabilityResult, alpha_nominal, cohen_kappa, reliability
 from .sheet import coding_sheet, coding_sheet_to_decisions, read_coding_sheet, write_coding_sheet
 from .suggest import Suggestion, suggest
 
 __all__ = [
     "Answer", "Category", "Codebook", "CodingResult", "Decision", "DecisionError",
-    "OptionAnswer", "PiiFinding", "ReliabilityResult", "Rule", "Suggestion", "UncodedAnswersError",
+    "OptionAnswer", "ReliabilityResult", "Rule", "Suggestion", "UncodedAnswersError",
     "alpha_nominal", "answer_hash", "category_counts", "code_wave", "coding_sheet", "coding_sheet_to_decisions",
     "cohen_kappa", "extract_answers", "is_answer", "load_codebook", "load_codebooks",
-    "mask_frame", "mask_pii", "normalize_text", "read_coding_sheet", "read_decision_files",
+    "normalize_text", "read_coding_sheet", "read_decision_files",
     "read_decisions", "reliability", "suggest", "write_coding_sheet", "write_decisions",
 ]

@@ -1,20 +1,50 @@
-"""Rule clean_wave: raw export -> responses.csv, excluded.csv, flow.json."""
+"""Rule clean_wave: raw export -> responses.csv, excluded.csv, flow.json (and the masking report)."""
 from __future__ import annotations
 
 import logging
 
-from ..clean import clean_file
+import pandas as pd
+
+from ..clean import clean_file, respondent_id
 from ..codebook import load_codebook
+from ..errors import InputError
+from ..forms.read import Limits
 from ..io import write_csv, write_json
+from ..privacy import Masker, mask_cleaned, read_names
+
+
+def check_analysable(export: str, flow: dict, excluded: pd.DataFrame) -> None:
+    """Stop when no row is left to analyse: every later step would fail on an empty table."""
+    if flow["analysed"]:
+        return
+    if not flow["received"]:
+        raise InputError(f"{export}: the export has a header row but no response; expected one row per response "
+                         "below the headers")
+    reasons = {**flow["excluded"], **flow["quarantined"]}
+    summary = "; ".join(f"{reason}: {n}" for reason, n in sorted(reasons.items()))
+    raise InputError(f"{export}: none of the {flow['received']} rows can be analysed ({summary}); "
+                     f"the first: {excluded['detail'].iloc[0]}")
 
 
 def clean_wave(export: str, codebook: str, responses: str, excluded: str, flow: str,
-               wave: dict, on_invalid: str, logger: logging.Logger) -> dict:
-    """Clean one wave and write its three outputs; returns the flow counts."""
+               wave: dict, on_invalid: str, logger: logging.Logger, limits: dict | None = None,
+               names: str | None = None, pii_report: str | None = None) -> dict:
+    """Clean one wave and write its outputs; returns the flow counts.
+
+    Free text is masked (surveykit.privacy) before anything is written or logged, error messages included."""
     book = load_codebook(codebook)
-    result = clean_file(export, book, period=wave.get("period") or None, on_invalid=on_invalid)
+    masker = Masker(read_names(names))
+    try:
+        result = clean_file(export, book, Limits.from_config(limits), period=wave.get("period") or None,
+                            on_invalid=on_invalid)
+    except InputError as exc:
+        raise InputError(masker.text(str(exc))) from None
+    report = mask_cleaned(result, book, masker, respondent_id)
     for message in result.messages:
         logger.warning(message)
+    for (where, kind), n in report.groupby(["where", "kind"])["n"].sum().items():
+        logger.warning("personal data masked: %d %s in %s", n, kind, where)
+    check_analysable(export, result.flow, result.excluded)
     counts = result.flow
     logger.info("received %d rows: analysed %d, excluded %d, quarantined %d", counts["received"], counts["analysed"],
                 sum(counts["excluded"].values()), sum(counts["quarantined"].values()))
@@ -22,9 +52,11 @@ def clean_wave(export: str, codebook: str, responses: str, excluded: str, flow: 
     write_csv(result.responses, responses)
     write_csv(result.excluded, excluded)
     write_json(counts, flow)
+    if pii_report is not None:
+        write_csv(report, pii_report)
     return counts
 
 
 def run(inputs, outputs, params, logger) -> None:
     clean_wave(inputs.export, inputs.codebook, outputs.responses, outputs.excluded, outputs.flow,
-               params.wave, params.on_invalid, logger)
+               params.wave, params.on_invalid, logger, params.limits, inputs.get("names"), outputs.pii_report)

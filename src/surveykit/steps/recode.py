@@ -8,8 +8,8 @@ import pandas as pd
 
 from ..codebook import Codebook, load_codebook
 from ..errors import InputError
-from ..io import read_responses, write_csv
-from ..recoding.files import code_wave_files, mask_pii_files, reliability_files
+from ..io import read_csv, read_responses, write_csv
+from ..recoding.files import code_wave_files, reliability_files
 
 MAIN_CODER_SUFFIX = "_main"
 
@@ -23,11 +23,6 @@ def asked_counts(responses: pd.DataFrame, book: Codebook) -> dict[str, int]:
             shown &= responses[variable] == value
         counts[question.id] = int(shown.sum())
     return counts
-
-
-def other_text_columns(book: Codebook) -> list[str]:
-    """The free-text "Autre :" columns of the questionnaire (masked like the open questions)."""
-    return [q.other_variable for q in book.questions if q.other_variable]
 
 
 def _earlier(files: list[str]) -> dict[str, list[str]]:
@@ -54,21 +49,16 @@ def _categories_dir(inputs) -> str:
 
 
 def recode(inputs, outputs, params, logger: logging.Logger) -> None:
-    """Mask personal data in free text first (so no decision file, sheet or chapter sees it), then code."""
+    """Code the open answers (personal data were masked by the cleaning step, see surveykit.privacy)."""
     decisions = main_decisions(list(inputs.decisions))
     book = load_codebook(inputs.codebook)
-    report = mask_pii_files(inputs.responses, _categories_dir(inputs), outputs.masked, outputs.pii,
-                            extra_columns=other_text_columns(book))
-    for row in report.itertuples():
-        logger.warning("personal data masked: %s", ", ".join(f"{k}={v}" for k, v in row._asdict().items()
-                                                          if k != "Index"))
-    result = code_wave_files(outputs.masked, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
+    result = code_wave_files(inputs.responses, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
                              outputs.review, earlier=_earlier(list(inputs.earlier)),
                              allow_suggestions=params.allow_suggestions, strict=params.strict,
                              sheet_out=outputs.sheet, quotes_out=outputs.quotes)
     for message in result.messages:
         logger.warning(message)
-    counts = pd.read_csv(outputs.counts)
+    counts = read_csv(outputs.counts)
     asked = asked_counts(read_responses(inputs.responses), book)
     counts["n_asked"] = counts["question"].map(asked)
     write_csv(counts, outputs.counts)
