@@ -35,6 +35,7 @@ from .codebook import Codebook
 from .errors import InputError
 from .report.prose import typography
 from .figures.style import GREY, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis  # selects the Agg backend
+from .report.markup import Markdown, environment_options
 from .stats import rtests
 from .stats.choice import TEST_LABELS_FR, choose_categorical
 from .stats.effects import wilson_ci
@@ -378,7 +379,7 @@ def section_context(result: CrossWave, figure_path: str, respondents: dict[str, 
         "shares": _share_context(result),
         "comparisons": _comparison_context(result),
         "scale_text": scale,
-        "figure": {"path": figure_path, "markdown": f"![{FIGURE_TITLE}]({figure_path}){{#fig:evolution}}"},
+        "figure": {"path": figure_path, "markdown": Markdown(f"![{FIGURE_TITLE}]({figure_path}){{#fig:evolution}}")},
     }
 
 
@@ -386,7 +387,8 @@ def render_section(template_path: str | Path, context: dict) -> str:
     """Render the Markdown section; an unknown name in the template is an error, not an empty string."""
     path = Path(template_path)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             **environment_options())  # labels are printed as text, never as markup
     text = env.get_template(path.name).render(**context)
     return typography(re.sub(r"\n{3,}", "\n\n", text).strip()) + "\n"
 

@@ -8,7 +8,8 @@ rule compare_waves:
         codebook=study_codebook,
         plan=study_plan,
         template=evolution_template,
-        code=package_code("crosswave", "steps/crosswave", "stats", "distributions", "figures", "fmt", "io"),
+        code=package_code("crosswave", "steps/crosswave", "stats", "distributions", "figures", "fmt", "io", "csvsafe",
+                          "report/markup"),
     output:
         shares="results/waves/{study}/shares.csv",
         scores="results/waves/{study}/scores.csv",

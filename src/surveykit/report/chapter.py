@@ -12,6 +12,7 @@ from .. import fmt
 from ..analysis.describe import ALL, MISSING_LABEL
 from ..stats.choice import TEST_LABELS_FR
 from . import prose
+from .markup import Markdown, environment_options, escape
 from .prose import Share
 from .registry import Registry
 
@@ -316,7 +317,7 @@ class Context:
         """The verbatims chosen for a category (study's quoting rule), as printable quoted text."""
         prefix = f"recodage.{question}.{category}.citation."
         keys = sorted(self.V.keys(prefix), key=lambda k: int(k.rsplit(".", 1)[1]))
-        return [prose.quoted(prose.escape_markdown(self.V.text(k))) for k in keys]
+        return [Markdown(prose.quoted(prose.escape_markdown(self.V.text(k)))) for k in keys]  # escaped already
 
     def open_categories(self, question: str) -> list[dict]:
         """Categories of an open question (most frequent first, none that nobody gave) with their quotes."""
@@ -351,29 +352,30 @@ class Context:
         """« (n = 39) »: the analysed respondents, quoted from the registry."""
         return f"({fmt.n_equals(self.V.text('flux.analyses'))})"
 
-    def table_md(self, table_id: str) -> str:
+    def table_md(self, table_id: str) -> Markdown:
         """A table with its numbered caption and footnote; tables appended to it (`append_to`) join its rows."""
         table = self.tables[table_id]
         if table.get("append_to"):
-            return ""
+            return Markdown("")
         parts = [table] + [t for t in self.tables.values() if t.get("append_to") == table_id]
         number = self._number("table", table_id)
         word = self.plan.numbering.table_word
         caption = f"{word} {number} : {table['title']} {self.caption_n()}" if number else table["title"]
-        return markdown_table(parts, caption)
+        return markdown_table(parts, escape(caption))
 
-    def figure_md(self, figure_id: str) -> str:
+    def figure_md(self, figure_id: str) -> Markdown:
         figure = self.figures[figure_id]
         number = self._number("figure", figure_id)
         spec = figure["spec"]
         caption = f"{self.plan.numbering.figure_word} {number}. {spec.caption}" if number else spec.caption
         if spec.kind in ("bars", "histogram", "scores", "diffusion"):
             caption += f" {self.caption_n()}"
-        return f"![{caption}]({figure['path']}){{#fig:{figure_id}}}"
+        return Markdown(f"![{escape(caption)}]({figure['path']}){{#fig:{figure_id}}}")
 
 
 def _escape(cell: str) -> str:
-    return str(cell).replace("|", "\\|")
+    """A table cell as text (see markup): no HTML, link or attribute, and `|` does not end the cell."""
+    return escape(cell)
 
 
 # A cell that reads as a number (count, %, p, mean ± SD, rank): right-aligned; text is left-aligned.
@@ -386,8 +388,10 @@ def superscript_ordinals(text: str) -> str:
     return ORDINAL.sub(lambda m: f"{m.group(1)}^{m.group(2)}^", text)
 
 
-def markdown_table(parts: list[dict], caption: str) -> str:
-    """A pandoc pipe table (one or several parts sharing the first part's columns), caption and footnote."""
+def markdown_table(parts: list[dict], caption: str) -> Markdown:
+    """A pandoc pipe table (one or several parts sharing the first part's columns), caption and footnote.
+
+    Cells and footnotes are escaped here; `caption` is Markdown already."""
     columns = list(dict.fromkeys(c for part in parts for c in part["columns"]))
     rows = []
     for part in parts:
@@ -399,8 +403,8 @@ def markdown_table(parts: list[dict], caption: str) -> str:
              "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
     lines += ["| " + " | ".join(superscript_ordinals(_escape(cell)) for cell in row) + " |" for row in rows]
     sentences = list(dict.fromkeys(s for part in parts for s in _sentences(part.get("footnote", ""))))
-    footnote = f"\n\n*{' '.join(sentences)}*" if sentences else ""
-    return "\n".join(lines) + f"\n\nTable: {caption}{footnote}"
+    footnote = f"\n\n*{escape(' '.join(sentences))}*" if sentences else ""
+    return Markdown("\n".join(lines) + f"\n\nTable: {caption}{footnote}")
 
 
 def _sentences(text: str) -> list[str]:
@@ -418,12 +422,13 @@ def render_chapter(template_path: str | Path, context: Context, wave: dict) -> s
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(template_path).parent)),
         undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+        **environment_options(),  # labels are printed as text, never as markup
     )
     environment.filters["lower_first"] = lower_first
     template = environment.get_template(Path(template_path).name)
     template.render(c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)  # first pass: tables and figures in order
     context.numbers = {kind: list(items) for kind, items in context.order.items()}
-    text = template.render(c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)
+    text = str(template.render(c=context, V=context.V, wave=wave, nbsp=fmt.NBSP))
     return prose.expand_abbreviations(prose.typography(text), context.book.abbreviations if context.book else {})
 
 

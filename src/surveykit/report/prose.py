@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from itertools import groupby
 
+from .markup import escape
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
@@ -182,7 +184,8 @@ def first_word_not_numeral(sentence: str, lead: str) -> str:
     return f"{lead} {sentence}" if sentence[:1].isdigit() else sentence
 
 
-_CODE = re.compile(r"(`[^`]*`|\]\([^)]*\)(?:\{[^}]*\})?|<[^>]+>|https?://\S+)")
+# Left as written: code, link targets, tags, URLs, and the HTML entities that escape labels (report.markup).
+_CODE = re.compile(r"(`[^`]*`|\]\([^)]*\)(?:\{[^}]*\})?|<[^>]+>|https?://\S+|&#?\w+;)")
 
 
 def typography(text: str) -> str:
@@ -221,7 +224,7 @@ def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
             match = next((m for m in pattern.finditer(line)
                           if not any(a <= m.start() < b for a, b in protected)), None)
             if match:
-                long = pending.pop(short)
+                long = escape(pending.pop(short))  # study-file text: printed as text (see markup)
                 before = line[:match.start()]
                 if not before.strip(" -*>") or before.rstrip().endswith((".", "!", "?")):
                     long = long[:1].upper() + long[1:]  # the expansion starts a sentence or a list item
