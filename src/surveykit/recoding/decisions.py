@@ -5,7 +5,8 @@ One row decides the categories of one distinct answer of one question:
 `categories` holds ";"-separated category ids; a row whose `categories` is empty
 is not decided yet and is ignored. Extra columns (the coding sheet's
 suggestions) are ignored. Files saved by a French Excel (";" as field
-separator, UTF-8 with BOM) are read as well.
+separator, UTF-8 with BOM) are read as well, and so is the XLSX coding sheet saved
+as CSV: its French headers (FRENCH_HEADERS) stand for these columns.
 """
 from __future__ import annotations
 
@@ -22,6 +23,20 @@ COLUMNS = ["question", "answer_hash", "answer", "categories", "coder", "rational
 CITATION_COLUMN = "citation"  # optional: « oui » (quote it first) or « non » (never quote it) in the chapter
 CITATION_VALUES = ("", "oui", "non")
 SEPARATOR = ";"
+# Headers of the French coding sheet (recoding.sheet) for the columns of a decisions file and its helpers.
+FRENCH_HEADERS = {
+    "question": "question", "answer": "réponse", "categories": "catégories", "coder": "codeur",
+    "rationale": "justification", "answer_hash": "empreinte de la réponse",
+    "suggested_categories": "catégories suggérées", "suggestion_sources": "origine des suggestions",
+    "allowed_categories": "catégories possibles",
+}
+_FROM_FRENCH = {french: name for name, french in FRENCH_HEADERS.items()}
+
+
+def canonical_header(header: str) -> str:
+    """The decisions-file name of a column header, French (coding sheet) or not."""
+    header = header.strip()
+    return _FROM_FRENCH.get(header, header)
 
 
 class DecisionError(InputError):
@@ -70,6 +85,7 @@ def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise InputError(f"{path}: file not found") from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text.split("\n", 1)[0]))
     header = next(reader, None)
+    header = [canonical_header(h) for h in header] if header is not None else None
     missing = [c for c in COLUMNS if header is None or c not in header]
     if missing:
         raise InputError(f"{path}, line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
