@@ -358,25 +358,70 @@ def test_pii_report_never_holds_the_value():
 
 # ---------------------------------------------------------------- coding sheets
 
-def test_xlsx_coding_sheet_round_trip(tmp_path, books):
-    frame = responses([{"leviers": "À voir"}, {"autres_freins": "Aucun"}])
+def dropdown_choices(wb, row: int) -> list[str]:
+    """The codes the drop-down of the « catégories » cell of `row` offers (resolved from the list sheet)."""
+    from openpyxl.utils import range_boundaries
+
+    ws = wb["codage"]
+    column = [c.value for c in ws[1]].index("catégories") + 1
+    for validation in ws.data_validations.dataValidation:
+        if any(rng.min_col == column and rng.min_row <= row <= rng.max_row for rng in validation.sqref.ranges):
+            sheet, ref = validation.formula1.split("!")
+            first_col, first_row, _last_col, last_row = range_boundaries(ref.replace("$", ""))
+            return [wb[sheet].cell(row=r, column=first_col).value for r in range(first_row, last_row + 1)]
+    return []
+
+
+HOSTILE_ANSWERS = ["=1+1", "=cmd|' /C calc'!A0", "@SUM(A1)", "- au tiret", "+33 appeler", "'apostrophe",
+                   "007", "1/2", "Très longue réponse, " * 40 + "fin"]
+
+
+def test_xlsx_coding_sheet_is_french_with_drop_downs_and_reads_back_unchanged(tmp_path, books):
+    frame = responses([{"leviers": text} for text in HOSTILE_ANSWERS] + [{"autres_freins": "Aucun"}])
     review = code_wave(frame, books, []).to_review
-    sheet = coding_sheet(review, books, coder="bd")
     path = tmp_path / "sheet.xlsx"
-    write_coding_sheet(sheet, books, path)
+    write_coding_sheet(coding_sheet(review, books, coder="bd"), books, path)
     wb = load_workbook(path)
     ws = wb["codage"]
     header = [c.value for c in ws[1]]
-    assert header[:6] == ["question", "answer_hash", "answer", "categories", "coder", "rationale"]
-    assert "allowed_categories" in header and ws.data_validations.dataValidation
-    for row in ws.iter_rows(min_row=2):  # the doctor fills in the categories
-        row[3].value = "aucun_frein" if row[0].value == "autres_freins" else "sceptiques"
-        row[5].value = "codé à la main"
+    assert header == ["question", "réponse", "catégories", "codeur", "justification", "catégories suggérées",
+                      "origine des suggestions", "catégories possibles", "empreinte de la réponse"]
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 60
+    assert ws["B2"].alignment.wrap_text
+    assert wb.sheetnames == ["codage", "listes", "catégories", "consignes"]
+    assert "liste déroulante" in " ".join(str(c.value) for c in wb["consignes"]["A"])
+    cells = [row[1] for row in ws.iter_rows(min_row=2)]
+    assert {c.data_type for c in cells} == {"s"} and {c.number_format for c in cells} == {"@"}
+    assert sorted(c.value for c in cells) == sorted(HOSTILE_ANSWERS + ["Aucun"])
+    for row in range(2, ws.max_row + 1):  # the doctor picks a code in each drop-down
+        choices = dropdown_choices(wb, row)
+        question = ws.cell(row=row, column=1).value
+        assert choices == [c.id for c in books[question].active_categories]
+        ws.cell(row=row, column=3).value = "aucun_frein" if question == "autres_freins" else choices[row % 3]
+        ws.cell(row=row, column=5).value = "=codé à la main"  # typed text, even with a leading "="
     wb.save(path)
     decisions = coding_sheet_to_decisions(path, tmp_path / "bd.csv", books)
-    assert sorted((d.question, d.categories, d.coder) for d in decisions) == [
-        ("autres_freins", ("aucun_frein",), "bd"), ("leviers", ("sceptiques",), "bd")]
+    assert sorted(d.answer for d in decisions) == sorted(HOSTILE_ANSWERS + ["Aucun"])
+    assert all(d.answer_hash == answer_hash(d.answer) and d.coder == "bd" and d.rationale == "=codé à la main"
+               for d in decisions)
+    written = pd.read_csv(tmp_path / "bd.csv", dtype=str, keep_default_na=False)
+    assert list(written.columns) == ["question", "answer_hash", "answer", "categories", "coder", "rationale"]
     assert code_wave(frame, books, decisions, strict=True).to_review.empty
+
+
+def test_coding_sheet_saved_as_csv_with_french_headers_is_a_decisions_file(tmp_path, books):
+    text = "=1+1 pas le temps"
+    path = tmp_path / "bd_main.csv"
+    path.write_text("question;empreinte de la réponse;réponse;catégories;codeur;justification\n"
+                    f"leviers;{answer_hash(text)};{text};sceptiques;bd;\n", encoding="utf-8-sig")
+    (decided,) = read_decisions(path, books)
+    assert (decided.answer, decided.categories) == (text, ("sceptiques",))
+
+
+def test_coding_sheet_refuses_a_control_character_with_its_row(tmp_path, books):
+    sheet = coding_sheet(code_wave(responses([{"leviers": "a\x1bb"}]), books, []).to_review, books)
+    with pytest.raises(InputError, match=r"sheet\.xlsx, sheet 'codage', row 2: control character U\+001B cannot be stored"):
+        write_coding_sheet(sheet, books, tmp_path / "sheet.xlsx")
 
 
 def test_csv_coding_sheet_is_a_decisions_file(tmp_path, books):

@@ -80,7 +80,7 @@ def _text_cell(ws, row: int, column: int, value: object, where: str):
     text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
     illegal = ILLEGAL_CHARACTERS_RE.search(text)
     if illegal:
-        raise InputError(f"{where}, row {row}: control character U+{ord(illegal.group()):04X} cannot be stored in "
+        raise InputError(f"{where!r}, row {row}: control character U+{ord(illegal.group()):04X} cannot be stored in "
                          "a spreadsheet cell; expected text without control characters (the cleaning step removes "
                          "them from answers)")
     cell = ws.cell(row=row, column=column)
@@ -136,6 +136,13 @@ def _add_validations(wb: Workbook, sheet: pd.DataFrame, codebooks: dict[str, Cod
 
 
 def _write_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path) -> None:
+    try:
+        _build_xlsx(sheet, codebooks, path)
+    except InputError as exc:
+        raise InputError(f"{path}, sheet {exc}") from None
+
+
+def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path) -> None:
     names = [name for name, _width in XLSX_LAYOUT]
     wb = Workbook()
     coding = wb.active
