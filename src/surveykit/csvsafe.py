@@ -11,6 +11,7 @@ reads back exactly what it wrote.
 """
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -63,11 +64,20 @@ def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _has_carriage_return(frame: pd.DataFrame) -> bool:
+    return any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(frame))
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """UTF-8 CSV with "\\n" line ends and no index; text cells neutralised for spreadsheets."""
+    """UTF-8 CSV with "\\n" line ends and no index; text cells neutralised for spreadsheets.
+
+    Python's csv quotes a cell holding "\\n" but not one holding only "\\r", which a reader would take for
+    a line end: a frame with such a cell is written with every text cell quoted."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    safe = neutralise_frame(frame)
+    quoting = csv.QUOTE_NONNUMERIC if _has_carriage_return(safe) else csv.QUOTE_MINIMAL
+    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", quoting=quoting)
 
 
 def read_csv(path: str | Path, **options) -> pd.DataFrame:
