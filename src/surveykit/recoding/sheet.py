@@ -40,6 +40,7 @@ CATEGORIES_SHEET = "catégories"
 INSTRUCTIONS_SHEET = "consignes"
 TEXT_FORMAT = "@"  # Excel's "Text" number format: what is typed stays text (no formula, date or number)
 EDITABLE = ("categories", "coder", "rationale")
+LINE_HEIGHT, MAX_ROW_HEIGHT = 15, 409  # points; 409 is the tallest row Excel allows
 INSTRUCTIONS = [
     "Codage des réponses ouvertes",
     "Une ligne = une réponse distincte (les réponses identiques aux accents, majuscules et ponctuation près "
@@ -135,6 +136,11 @@ def _add_validations(wb: Workbook, sheet: pd.DataFrame, codebooks: dict[str, Cod
     lists.sheet_state = "hidden"
 
 
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped cell of `width` characters needs (spreadsheets do not grow rows on opening a file)."""
+    return sum(max(1, -(-len(part) // max(1, width - 2))) for part in text.split("\n"))
+
+
 def _write_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path) -> None:
     try:
         _build_xlsx(sheet, codebooks, path)
@@ -150,11 +156,18 @@ def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path)
     _fill(coding, sheet[names], [FRENCH_HEADERS[n] for n in names], [w for _n, w in XLSX_LAYOUT], CODING_SHEET)
     wrap = Alignment(wrap_text=True, vertical="top")
     editable = PatternFill("solid", fgColor="FFF2CC")
+    widths = dict(XLSX_LAYOUT)
     for row in coding.iter_rows(min_row=2):
         for cell, name in zip(row, names):
             cell.alignment = wrap if name in WRAPPED else Alignment(vertical="top")
             if name in EDITABLE:
                 cell.fill = editable
+        lines = max(_lines(str(cell.value or ""), widths[name]) for cell, name in zip(row, names) if name in WRAPPED)
+        coding.row_dimensions[row[0].row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+    coding.page_setup.orientation = "landscape"  # printed: every column on the page's width
+    coding.page_setup.fitToWidth, coding.page_setup.fitToHeight = 1, 0
+    coding.sheet_properties.pageSetUpPr.fitToPage = True
+    coding.print_title_rows = "1:1"
     _add_validations(wb, sheet, codebooks, names.index("categories") + 1)
     categories = _categories_frame(codebooks)
     _fill(wb.create_sheet(CATEGORIES_SHEET), categories, list(categories.columns), [18, 28, 40, 80, 10],
