@@ -7,7 +7,9 @@ Measures, each in a scratch copy of the project (results/ and data/ of the check
   2. no-op rerun, and a bare `snakemake -n` start-up on a one-rule Snakefile (the floor);
   3. the statistics step alone on the bundled wave and on the scale wave, with the slowest table and
      the slowest single comparison (test + effect size);
-  4. a simulated 100 000-respondent wave through the whole pipeline: time and peak memory.
+  4. a simulated 100 000-respondent wave through the whole pipeline: time and peak memory;
+  5. one 100 000-character answer: masking of personal data (the slowest of several adversarial texts)
+     and coding it (code_wave and the coding sheet), each the best of 3.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -33,6 +36,8 @@ from surveykit.analysis import run as analysis_run  # noqa: E402
 from surveykit.analysis.plan import load_plan  # noqa: E402
 from surveykit.codebook import load_codebook  # noqa: E402
 from surveykit.io import read_responses  # noqa: E402
+from surveykit.privacy import Masker  # noqa: E402
+from surveykit.recoding import code_wave, coding_sheet, load_codebooks, write_coding_sheet  # noqa: E402
 from surveykit.simulate import write_simulated_export  # noqa: E402
 
 COLD_RUNS = 3  # the bundled wave's cold run is repeated: one run on a shared 2-core machine varies by ±10 %
@@ -96,6 +101,43 @@ def statistics_step(project: Path, wave: str, seed: int) -> dict:
             "test": (slowest_test, comparisons[slowest_test])}
 
 
+LONG_ANSWER = 100_000
+
+
+def long_answers() -> dict[str, str]:
+    """100 000-character answers: prose with personal data, and runs that make naive patterns quadratic."""
+    prose = "Le Dr Jean Dupont (jean.dupont@example.org, 06 12 34 56 78) répond vite ; " * 2000
+    texts = {"prose with personal data": prose, "one word, no @": "a" * LONG_ANSWER,
+             "@ every 100 characters": ("x" * 99 + "@") * 1000, "digits": "1" * LONG_ANSWER,
+             "titles": "Dr " * (LONG_ANSWER // 3), "street numbers": "12 rue " * (LONG_ANSWER // 7)}
+    return {name: text[:LONG_ANSWER] for name, text in texts.items()}
+
+
+def best_of(function, runs: int = 3) -> float:
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        seconds.append(time.perf_counter() - start)
+    return min(seconds)
+
+
+def long_answer(project: Path, tmp: Path) -> dict:
+    """Masking (a fresh masker each time: nothing cached) and coding of one 100 000-character answer."""
+    masking = {name: best_of(lambda text=text: Masker(["Dupont"]).mask(text)) for name, text in long_answers().items()}
+    books = load_codebooks(project / "data/studies" / THESIS / "categories")
+    frame = pd.DataFrame({"respondent_id": ["R00002"]})
+    for book in books.values():
+        frame[book.text_variable] = ""
+        if book.option_variable:
+            frame[book.option_variable] = ""
+    frame.loc[0, next(iter(books.values())).text_variable] = long_answers()["prose with personal data"]
+    coding = best_of(lambda: write_coding_sheet(coding_sheet(code_wave(frame, books, []).to_review, books), books,
+                                                tmp / "long_answer_sheet.xlsx"))
+    slowest = max(masking, key=masking.get)
+    return {"masking": (slowest, masking[slowest]), "coding": coding}
+
+
 def scale_run(tmp: Path, n: int, seed: int) -> tuple:
     waves = {"scale": {"study": THESIS, "label": f"Vague simulée ({n} répondants)", "export": SCALE_EXPORT,
                        "synthetic": True}}
@@ -133,6 +175,7 @@ def main() -> int:
         bare = bare_startup(tmp)
         seed = config["seed"]
         bundled_stats = statistics_step(project, bundled_wave, seed)
+        long = long_answer(project, tmp)
         simulate_seconds, scale_seconds, peak, steps, scale_stats = scale_run(tmp, args.n, seed)
     rows = [
         (f"Cold run, bundled wave ({bundled_wave}), median of {COLD_RUNS}",
@@ -148,6 +191,12 @@ def main() -> int:
             (f"  slowest table ({result['table'][0]})", f"{result['table'][1]:.3f} s", ""),
             (f"  slowest single comparison ({result['test'][0]})", f"{result['test'][1]:.3f} s", ""),
         ]
+    rows += [
+        (f"Masking one {LONG_ANSWER}-character answer, slowest text ({long['masking'][0]}), best of 3",
+         f"{long['masking'][1]:.3f} s", "< 2 s"),
+        (f"Coding one {LONG_ANSWER}-character answer (code_wave and coding sheet), best of 3",
+         f"{long['coding']:.3f} s", ""),
+    ]
     rows += [
         (f"Simulating {args.n} respondents (export written)", f"{simulate_seconds:.1f} s", ""),
         (f"Whole pipeline, {args.n} respondents", f"{scale_seconds:.1f} s", "≤ 60 s"),
