@@ -43,12 +43,25 @@ def _text_columns(frame: pd.DataFrame) -> list:
     return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
 
 
+def _map_distinct(values: pd.Series, function) -> pd.Series:
+    """`values` with `function` applied to its distinct texts (columns repeat a few labels: one call each)."""
+    changed = {}
+    for value in pd.unique(values):
+        if isinstance(value, str):
+            new = function(value)
+            if new != value:
+                changed[value] = new
+    if not changed:
+        return values
+    hit = values.isin(list(changed))
+    return values.where(~hit, values[hit].map(changed))
+
+
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells (and header) are safe to open in a spreadsheet."""
-    columns = _text_columns(frame)
     safe = frame.copy()
-    for column in columns:
-        safe[column] = frame[column].map(neutralise)
+    for column in _text_columns(frame):
+        safe[column] = _map_distinct(frame[column], neutralise)
     safe.columns = [neutralise(c) for c in frame.columns]
     return safe
 
@@ -56,16 +69,13 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Undo `neutralise_frame` on a frame read from CSV (in place; returned for chaining)."""
     for column in _text_columns(frame):
-        values = frame[column]
-        quoted = values.map(lambda v: isinstance(v, str) and v.startswith(QUOTE))
-        if quoted.any():
-            frame[column] = values.where(~quoted, values[quoted].str.slice(1))
+        frame[column] = _map_distinct(frame[column], restore)
     frame.columns = [restore(c) for c in frame.columns]
     return frame
 
 
 def _has_carriage_return(frame: pd.DataFrame) -> bool:
-    return any(frame[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(frame))
+    return any(isinstance(v, str) and "\r" in v for c in _text_columns(frame) for v in pd.unique(frame[c]))
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:

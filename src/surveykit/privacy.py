@@ -213,12 +213,19 @@ def mask_frame(responses: pd.DataFrame, columns: list[str], names: list[str] | N
     masked = responses.copy()
     report = []
     for column in columns:
-        values = []
-        for rid, value in zip(responses[id_column], responses[column]):
-            new, kinds = masker.mask(value) if isinstance(value, str) else (value, ())
-            values.append(new)
-            report += [(column, str(rid), kind, n) for kind, n in sorted(Counter(kinds).items())]
-        masked[column] = values
+        values = responses[column]
+        found = {}  # distinct text -> (masked text, kinds): answers repeat, each is masked once
+        for value in pd.unique(values):
+            if isinstance(value, str) and value:
+                new, kinds = masker.mask(value)
+                if kinds:
+                    found[value] = (new, kinds)
+        if not found:
+            continue
+        hit = values.isin(list(found))
+        masked[column] = values.where(~hit, values[hit].map(lambda v: found[v][0]))
+        for rid, value in zip(responses.loc[hit, id_column], values[hit]):
+            report += [(column, str(rid), kind, n) for kind, n in sorted(Counter(found[value][1]).items())]
     return masked, report_frame(report)
 
 

@@ -23,6 +23,7 @@ LIMITS_KEY = "limits"  # the config section of the limits below
 # forbids: no spreadsheet can hold them, and no respondent typed them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INVALID_BYTE = re.compile(r"[\udc80-\udcff]")  # an undecodable byte, as errors="surrogateescape" keeps it
+_SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\udc80-\udcff]")  # either of the two above
 _NON_ASCII_TEXT = re.compile(r"[\x80-\ud7ff\ue000-\U0010ffff]")
 MB = 1_000_000
 RATIO_FLOOR_MB = 1  # below this much content, any compression ratio is harmless
@@ -94,26 +95,32 @@ def _delimiter(text: str) -> str:
     return ";" if counts[";"] > counts[","] else ","
 
 
-def _csv_records(text: str, delimiter: str, path: Path) -> list[list[str]]:
+def _csv_records(text: str, delimiter: str, path: Path, field_limit: int) -> tuple[list[list[str]], bool]:
     """Parse the CSV text; a syntax error names the spreadsheet row of the record being read.
 
-    The field size limit is the text's length: a long cell is read whole, and `_assemble` reports
-    it with its row and column (csv's own limit names neither)."""
-    records: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    Returns the records and whether a cell is longer than `field_limit`. The csv module checks that
+    length while parsing; only when a cell exceeds it is the text parsed again without limit, so that
+    `_assemble` reports the cell with its row and column (csv's own error names neither)."""
     previous = csv.field_size_limit()
-    csv.field_size_limit(max(len(text) + 1, previous))
     try:
-        for record in reader:
-            records.append(record)
-    except csv.Error as exc:
-        hint = ('a quoted cell (starting with ") is never closed' if "end of data" in str(exc)
-                else 'expected cells separated by the delimiter, and quotes (") only around a whole cell')
-        raise InputError(f"{path}, row {len(records) + 1}: not valid CSV from line {reader.line_num} of the file "
-                         f"({exc}); {hint}") from None
+        for limit in (field_limit, max(len(text) + 1, previous)):
+            csv.field_size_limit(limit)
+            records: list[list[str]] = []
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+            try:
+                for record in reader:
+                    records.append(record)
+                return records, limit != field_limit
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc) and limit == field_limit:
+                    continue
+                hint = ('a quoted cell (starting with ") is never closed' if "end of data" in str(exc)
+                        else 'expected cells separated by the delimiter, and quotes (") only around a whole cell')
+                raise InputError(f"{path}, row {len(records) + 1}: not valid CSV from line {reader.line_num} of "
+                                 f"the file ({exc}); {hint}") from None
     finally:
         csv.field_size_limit(previous)
-    return records
+    raise AssertionError("unreachable: the second pass has no field limit")
 
 
 def _read_csv(path: Path, limits: Limits) -> RawExport:
@@ -124,7 +131,9 @@ def _read_csv(path: Path, limits: Limits) -> RawExport:
     delimiter = _delimiter(text)
     notices = [f"{path}: not valid UTF-8 and every byte reads as Windows-1252: read as Windows-1252 "
                "(as French Excel saves CSV)"] if encoding == "cp1252" else []
-    return _assemble(path, _csv_records(text, delimiter, path), encoding, delimiter, limits, notices)
+    suspect = bool(_SUSPECT.search(text))  # one scan of the text; rows are checked one by one only if it finds one
+    records, long_cells = _csv_records(text, delimiter, path, limits.max_answer_chars)
+    return _assemble(path, records, encoding, delimiter, limits, notices, suspect, long_cells)
 
 
 def _cell_text(value: object) -> str:
@@ -248,16 +257,17 @@ def _clean_cells(path: Path, row: int, headers: list[str], cells: list[str], not
 
 
 def _suspect(record: list[str]) -> bool:
-    joined = "\n".join(record)
-    return bool(_CONTROL.search(joined) or _INVALID_BYTE.search(joined))
+    return bool(_SUSPECT.search("\n".join(record)))
 
 
 def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: str, limits: Limits,
-              notices: list[str]) -> RawExport:
+              notices: list[str], suspect: bool = True, long_cells: bool = True) -> RawExport:
+    """The export from its records; `suspect` / `long_cells` False say a scan of the whole file found no
+    control character or invalid byte / no cell over the length limit, so rows need not be checked."""
     if not records:
         raise InputError(f"{path}: no header row; expected the questions as column headers in row 1")
     raw_headers = records[0]
-    if _suspect(raw_headers):
+    if suspect and _suspect(raw_headers):
         raw_headers = _clean_cells(path, HEADER_ROW, [f"#{i + 1}" for i in range(len(raw_headers))],
                                    list(raw_headers), notices)
     headers = [h.strip() for h in raw_headers]
@@ -273,7 +283,7 @@ def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: st
     rows = []
     problems: dict[int, tuple[str, ...]] = {}
     for number, record in enumerate(records[1:], start=HEADER_ROW + 1):
-        if _suspect(record):
+        if suspect and _suspect(record):
             record = _clean_cells(path, number, headers, list(record), notices)
         extra = [c for c in record[width:] if c.strip()]
         if extra:
@@ -282,7 +292,7 @@ def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: st
                 f"(unexpected value {extra[0]!r}); expected one cell per header"
             )
         cells = [c.strip() for c in record[:width]] + [""] * max(0, width - len(record))
-        if record and max(map(len, cells)) > limits.max_answer_chars:
+        if long_cells and record and max(map(len, cells)) > limits.max_answer_chars:
             problems[number], cells = _too_long(path, number, headers, cells, limits)
         rows.append(tuple(cells))
     while rows and not any(rows[-1]):
