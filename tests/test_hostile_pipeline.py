@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from conftest import tree_hashes
-from pipeline_helpers import make_project, snakemake
+from pipeline_helpers import THESIS, make_project, snakemake
 from test_hostile_input import BILLION_LAUGHS, zip_bomb
 from surveykit.csvsafe import TRIGGERS
 from surveykit.recoding.sheet import read_coding_sheet
@@ -122,7 +122,7 @@ def log_of(project: Path, wave: str, rule: str = "clean_wave") -> str:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    waves = {WAVE: {"label": WAVE_LABEL, "export": EXPORT, "synthetic": True}}
+    waves = {WAVE: {"study": THESIS, "label": WAVE_LABEL, "export": EXPORT, "synthetic": True}}
     project = make_project(tmp_path_factory.mktemp("hostile"), {
         "waves": waves, "privacy": {"names": f"data/raw/{WAVE}/names.txt"}, "limits": {"max_answer_chars": 5000}})
     export = project / EXPORT
@@ -132,7 +132,7 @@ def hostile(tmp_path_factory):
              appended(rows, "Oui", dict([MARKUP]))]
     write_export(export, rows)
     (export.parent / "names.txt").write_text("# cited by respondents\nLemaire\nSophie\n", encoding="utf-8")
-    categories = project / "data" / "study" / "categories" / "role_tle.yaml"
+    categories = project / "data" / "studies" / THESIS / "categories" / "role_tle.yaml"
     text = categories.read_text(encoding="utf-8")
     categories.write_text(text.replace('    label: "Avis de second recours"',
                                        f"    label: {yaml.safe_dump(CATEGORY_LABEL).splitlines()[0]}", 1),
@@ -302,7 +302,8 @@ def broken(tmp_path_factory):
     big = [list(r) for r in rows]
     big[3][big[0].index("Autres freins identifiés")] = "w" * 5_000_000
     write_export(add("big_cell"), big)
-    waves = {name: {"label": name, "export": f"data/raw/{name}/{path.name}"} for name, path in exports.items()}
+    waves = {name: {"study": THESIS, "label": name, "export": f"data/raw/{name}/{path.name}"}
+             for name, path in exports.items()}
     project = make_project(root, {"waves": waves})
     for name, path in exports.items():
         target = project / "data" / "raw" / name / path.name
@@ -356,11 +357,11 @@ def test_a_5_mb_cell_quarantines_its_row_with_row_and_column(broken):
 # ---------------------------------------------------------------- config and study files
 
 def test_a_reserved_wave_name_is_refused_with_its_reason(tmp_path):
-    project = make_project(tmp_path, {"waves": {"waves": {"label": "W", "export": EXPORT}}})
+    project = make_project(tmp_path, {"waves": {"waves": {"study": THESIS, "label": "W", "export": EXPORT}}})
     result, raw_unchanged = run(project, "-n")
     assert result.returncode != 0 and raw_unchanged
-    assert "config.yaml: waves: 'waves' is a reserved name (the pipeline writes results/waves/ for itself" in \
-        result.stdout + result.stderr
+    assert ("The pipeline stopped: config.yaml: waves: 'waves' is a reserved name (the pipeline writes "
+            "results/waves/ for itself") in result.stdout + result.stderr
     assert not (project / "results").exists()
 
 
@@ -379,13 +380,14 @@ def test_yaml_aliases_in_the_config_are_refused_at_once(tmp_path, args):
     assert f"config.yaml, line {alias_line}: YAML alias *a is not allowed" in output
 
 
-def test_yaml_aliases_in_the_codebook_stop_the_cleaning_step(tmp_path):
+def test_yaml_aliases_in_the_codebook_stop_the_run_before_any_job(tmp_path):
     project = make_project(tmp_path)
-    codebook = project / "data" / "study" / "codebook.yaml"
+    codebook = project / "data" / "studies" / THESIS / "codebook.yaml"
     codebook.write_text(codebook.read_text(encoding="utf-8") + "\nx_laughs:\n" +
                         "\n".join("  " + line for line in BILLION_LAUGHS.splitlines()) + "\n", encoding="utf-8")
     result, raw_unchanged = clean_only(project, WAVE)
     assert result.returncode != 0 and raw_unchanged
-    log = log_of(project, WAVE)
-    assert "The pipeline stopped:" in log and "data/study/codebook.yaml, line" in log
-    assert "YAML alias *a is not allowed" in log
+    output = result.stdout + result.stderr
+    assert "The pipeline stopped:" in output and f"data/studies/{THESIS}/codebook.yaml, line" in output
+    assert "YAML alias *a is not allowed" in output
+    assert not (project / "results").exists()

@@ -46,9 +46,10 @@ INSTRUCTIONS = [
     "Une ligne = une réponse distincte (les réponses identiques aux accents, majuscules et ponctuation près "
     "sont regroupées).",
     f"Colonne « {FRENCH_HEADERS['categories']} » : choisissez le code dans la liste déroulante ; pour plusieurs "
-    "catégories, tapez leurs codes séparés par « ; » (par exemple : remuneration;delais_reponse).",
+    "catégories, tapez leurs codes séparés par « ; » (par exemple : code_a;code_b).",
     "Les codes de chaque question, leurs libellés et leurs définitions sont dans la feuille « catégories ».",
-    "Les catégories exclusives (aucun…, ininterprétable) ne se combinent avec aucune autre.",
+    "Les catégories exclusives (« oui » dans la colonne « exclusive » de la feuille « catégories ») ne se "
+    "combinent avec aucune autre.",
     f"Colonne « {FRENCH_HEADERS['coder']} » : vos initiales ; colonne « {FRENCH_HEADERS['rationale']} » : "
     "la raison du codage, en une phrase.",
     f"Ne modifiez ni « {FRENCH_HEADERS['question']} », ni « {FRENCH_HEADERS['answer']} », "
