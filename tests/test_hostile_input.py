@@ -258,8 +258,9 @@ def test_every_bundled_yaml_file_is_alias_free():
 @pytest.mark.parametrize("label, markdown", [
     ('<script>alert(1)</script> x', "&lt;script>alert(1)&lt;/script> x"),
     ('Vague "2025"', "Vague &quot;2025&quot;"),
-    ("[clic](javascript:alert(1)) [x]{onclick=a} `c`{onclick=b}",
-     "[clic&#93;(javascript:alert(1)) [x&#93;&#123;onclick=a} &#96;c&#96;&#123;onclick=b}"),
+    ("[clic](javascript:alert(1)) [x]{onclick=a} `c`{onclick=b} [r][1] [1]: javascript:x",
+     "[clic&#93;(javascript:alert(1)) [x]&#123;onclick=a} &#96;c&#96;&#123;onclick=b} [r&#93;[1] [1&#93;: javascript:x"),
+    ("médiane 9,0 [7,0–9,0] (quartiles)", "médiane 9,0 [7,0–9,0] (quartiles)"),
     ("a\n---\nb\\c", "a --- b&#92;c"),
     ("< 35 ans, l'âge", "< 35 ans, l'âge"),
 ])
@@ -269,8 +270,8 @@ def test_labels_are_escaped_for_markdown(label, markdown):
 
 
 def test_table_cells_titles_and_footnotes_are_escaped():
-    table = {"number": 1, "title": "T <b>", "footnote": "n <img src=x onerror=alert(1)>",
+    table = {"title": "T <b>", "footnote": "n <img src=x onerror=alert(1)>.",
              "columns": ["Variable", "Ensemble"], "rows": [["a|b <script>", "1"]]}
-    text = markdown_table(table)
+    text = markdown_table([table], escape(table["title"]))
     assert "<script>" not in text and "<b>" not in text and "<img" not in text
-    assert "| a&#124;b &lt;script> | 1 |" in text
+    assert "| a&#124;b &lt;script> | 1 |" in text and "Table: T &lt;b>" in text

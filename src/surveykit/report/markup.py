@@ -18,13 +18,18 @@ from markupsafe import Markup
 Markdown = Markup  # text that is Markdown already: printed as is by the templates
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # what could open an HTML tag, comment or declaration
-_ENTITIES = str.maketrans({'"': "&quot;", "\\": "&#92;", "`": "&#96;", "]": "&#93;", "{": "&#123;",
-                           "|": "&#124;", "\n": " ", "\r": " "})
+_LINK_END = re.compile(r"\](?=[(\[:])")  # what closes a link's text: "](url)", "][ref]", "[ref]: url"
+_ENTITIES = str.maketrans({'"': "&quot;", "\\": "&#92;", "`": "&#96;", "{": "&#123;", "|": "&#124;",
+                           "\n": " ", "\r": " "})
 
 
 def escape(text: str) -> str:
-    """`text` as Markdown that renders as exactly this text (idempotent on its own output)."""
-    return _TAG_START.sub("&lt;", str(text)).translate(_ENTITIES)
+    """`text` as Markdown that renders as exactly this text (idempotent on its own output).
+
+    `{` (attributes), `` ` `` (code), `"` and `\\` (YAML strings), `|` (table cells) always; `<` where it
+    could open a tag and `]` where it could close a link; brackets such as « 9,0 [7,0–9,0] » stay as typed."""
+    text = _TAG_START.sub("&lt;", str(text))
+    return _LINK_END.sub("&#93;", text).translate(_ENTITIES)
 
 
 def finalize(value: object) -> object:
