@@ -276,7 +276,7 @@ def _shares_panel(ax, result: CrossWave) -> None:
         for xi, value in zip(x, pct):
             ax.annotate(fmt.percent(value), (xi + 0.06 * index, value), textcoords="offset points", xytext=(8, 0),
                         fontsize=SMALL_FONT_SIZE, va="center")
-    ax.set_xticks(x, [_wave_name(w, 30) for w in result.waves])
+    ax.set_xticks(x, [_wave_name(w, 22) for w in result.waves])
     ax.set_xlim(-0.4, len(x) - 0.4)
     ax.set_ylim(0, 105)
     french_axis(ax.yaxis, percent=True)
