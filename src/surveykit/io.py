@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
@@ -25,6 +27,8 @@ def read_json(path: str | Path) -> object:
 
 def read_tidy(path: str | Path) -> pd.DataFrame:
     """Read stats/descriptives.csv: numbers as floats, `level` and `group` as text ("" when empty)."""
+    import pandas as pd  # imported when used: pin_office_file is called by steps that never load pandas
+
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
     frame[["level", "group"]] = frame[["level", "group"]].fillna("")
     return frame
@@ -32,6 +36,8 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
 
 def read_responses(path: str | Path) -> pd.DataFrame:
     """Read a clean responses.csv: text stays text (empty = missing), numbers become nullable ints."""
+    import pandas as pd
+
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     for column in frame.columns:
         values = frame[column]
