@@ -75,13 +75,16 @@ def convert_chapter(markdown: str, html: str, docx: str, css: str, reference_doc
     widths = print_widths(tree, markdown, word.text_width_in(reference_docx), legibility=legibility, logger=logger)
     tree = pandoc_ast.tidy_tables(tree)
     trees = {"html5": pandoc_ast.for_html(tree, widths), "docx": pandoc_ast.for_docx(tree, widths)}
+
+    def write(target: str, output: str, args: list[str]) -> None:
+        pypandoc.convert_text(json.dumps(trees[target]), target, format="json", outputfile=output, extra_args=args)
+        if target == "docx":
+            word.finish_docx(output, logger)  # while pandoc still writes the HTML
+
     jobs = pandoc_jobs(markdown, html, docx, css, reference_docx)
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = [pool.submit(pypandoc.convert_text, json.dumps(trees[target]), target, format="json",
-                               outputfile=output, extra_args=args) for target, output, args in jobs]
-        for future in futures:
+        for future in [pool.submit(write, *job) for job in jobs]:
             future.result()
-    word.finish_docx(docx, logger)
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
