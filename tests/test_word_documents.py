@@ -147,6 +147,8 @@ def _office_tools_missing() -> str | None:
     for tool in ("soffice", "pdftotext"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (Debian's libreoffice-writer-nogui and poppler-utils: `make test`)"
+    if shutil.which("fc-match") is None:
+        return "fontconfig's fc-match is not installed (it comes with LibreOffice: `make test`)"
     match = subprocess.run(["fc-match", "-f", "%{family}", "Times New Roman"], capture_output=True, text=True)
     if "Liberation Serif" not in match.stdout and "Times New Roman" not in match.stdout:
         return "no metric twin of Times New Roman (Debian's fonts-liberation2, installed by `make test`)"
