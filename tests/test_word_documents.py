@@ -20,7 +20,7 @@ from surveykit.report.docx import CAPTION_NUMBER, SEQUENCE, page_of
 pytestmark = pytest.mark.pipeline
 
 # The bundled chapters: one per configured wave, and the cross-wave section.
-DOCUMENTS = ["thesis_2025/resultats.docx", "demo_2027/resultats.docx", "waves/evolution.docx"]
+DOCUMENTS = ["thesis_2025/resultats.docx", "demo_2027/resultats.docx", "waves/tele_expertise_cpts/evolution.docx"]
 TABLE_TEXT_MAX_HEIGHT = 13.65  # pdftotext word boxes are 1.3 × the font size: table text (9–10 pt) < 10.5 pt
 COUNT_CELL = re.compile(r"\d+ \(\d+(,\d+)? %\)")
 
