@@ -323,3 +323,20 @@ def test_reference_document_is_french_a4_with_word_caption_style():
         style_sheet = archive.read("word/styles.xml").decode()
     assert 'w:lang w:val="fr-FR"' in style_sheet and 'w:sz w:val="24"' in style_sheet
     assert "asciiTheme" not in style_sheet  # fonts by name, not the theme's
+
+
+def test_pictures_get_their_exact_print_width(tmp_path):
+    draw(tmp_path, "wide", figsize=(11, 5))
+    draw(tmp_path, "narrow", figsize=(4, 3), smallest=8)
+    markdown = chapter(tmp_path, "![Figure 1. Large](wide.png){#fig:w width=100%}\n\n"
+                                 "![Figure 2. Étroite](narrow.png){#fig:n width=100%}\n")
+    convert_chapter(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE),
+                    legibility="warn")  # the wide one is too small to read: only its size matters here
+    document = docx.Document(str(tmp_path / "c.docx"))
+    text_width_emu = round(page_of(document).text_width * 12700)
+    wide, narrow = (metadata.read_png(tmp_path / f"{n}.png") for n in ("wide", "narrow"))
+    shapes = document.inline_shapes
+    assert shapes[0].width == text_width_emu
+    assert shapes[0].height == round(text_width_emu * wide.height_in / wide.width_in)
+    assert shapes[1].width == round(narrow.width_in * 914400)
+    assert shapes[1].height == round(shapes[1].width * narrow.height_in / narrow.width_in)

@@ -9,7 +9,7 @@ python-docx, so that a thesis author can paste it into the thesis as is:
   caption without a number stays a plain caption;
 - tables get column widths from their content (table_layout), 10 or 9 pt text, a header row repeated on
   each page, rows that never split across pages, and their caption kept with them;
-- pictures are checked to be no wider than the text block.
+- pictures get their exact print width (never wider than the text block).
 python-docx is imported inside the functions (the conversion step is on the cold-run path)."""
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def finish_docx(path: str | Path, logger: logging.Logger | None = None) -> None:
     number_captions(document)
     for table, caption in tables_with_captions(document):
         format_table(table, caption, page, logger)
-    check_picture_widths(document, page, path)
+    size_pictures(document, page, path)
     document.save(str(path))
     pin_office_file(path)
 
@@ -370,9 +370,26 @@ def format_table(table, caption: str, page: Page, logger) -> None:
 
 # --- pictures -------------------------------------------------------------------------------------------
 
-def check_picture_widths(document, page: Page, path) -> None:
-    """Every picture fits the text block (the conversion gave each its print width)."""
+def size_pictures(document, page: Page, path) -> None:
+    """Give every figure its exact print width, min(natural width, text width), and check none is wider.
+
+    pandoc already sized each picture from the width the conversion computed, but in whole pixels at 96 dpi;
+    the natural size recorded in the PNG (surveykit.figures.metadata) gives the exact width and height."""
+    import io
+
+    from PIL import Image
+
+    from ..figures.metadata import HEIGHT_KEY, WIDTH_KEY
+
+    text_width_emu = round(page.text_width * _EMU_PER_PT)
     for shape in document.inline_shapes:
-        if shape.width / _EMU_PER_PT > page.text_width + 0.01:
+        blob = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+        with Image.open(io.BytesIO(blob)) as image:
+            recorded = getattr(image, "text", {}) or {}
+        if WIDTH_KEY in recorded and HEIGHT_KEY in recorded:
+            natural_w, natural_h = float(recorded[WIDTH_KEY]) * 914400, float(recorded[HEIGHT_KEY]) * 914400
+            width = round(min(natural_w, text_width_emu))
+            shape.width, shape.height = width, round(width * natural_h / natural_w)
+        if shape.width > text_width_emu:
             raise ConsistencyError(f"{path}: a picture is {shape.width / _EMU_PER_PT:.1f} pt wide, wider than "
                                    f"the text block ({page.text_width:.1f} pt)")
