@@ -79,10 +79,12 @@ def test_png_without_metrics_is_a_clear_error(tmp_path):
 
 def test_print_width_and_printed_font():
     wide = metadata.PrintMetrics(width_in=10.0, height_in=5.0, min_font_pt=8.0)
-    assert wide.print_width_in(6.3) == 6.3
-    assert wide.printed_min_font_pt(6.3) == pytest.approx(5.04)
+    assert wide.print_width_in(6.3, 8.0) == 6.3
+    assert wide.printed_min_font_pt(6.3, 8.0) == pytest.approx(5.04)
     small = metadata.PrintMetrics(width_in=5.0, height_in=3.0, min_font_pt=7.5)
-    assert small.print_width_in(6.3) == 5.0 and small.printed_min_font_pt(6.3) == 7.5
+    assert small.print_width_in(6.3, 8.0) == 5.0 and small.printed_min_font_pt(6.3, 8.0) == 7.5
+    tall = metadata.PrintMetrics(width_in=6.0, height_in=12.0, min_font_pt=9.0)  # too tall for the page
+    assert tall.print_width_in(6.3, 8.0) == 4.0 and tall.printed_min_font_pt(6.3, 8.0) == 6.0
 
 
 def chapter(tmp_path: Path, body: str) -> Path:
@@ -98,13 +100,13 @@ def test_illegible_figure_stops_the_conversion_naming_it(tmp_path, caplog):
                                  "![Figure 4. Petite](fine.png){#fig:f width=100%}\n")
     tree = pandoc_ast_tree(markdown)
     with pytest.raises(InputError) as error:
-        print_widths(tree, str(markdown), 6.3)
+        print_widths(tree, str(markdown), (6.3, 8.0))
     message = str(error.value)
     assert "large.png" in message and "Figure 3. Grande" in message and "fine.png" not in message
     large = metadata.read_png(tmp_path / "large.png")
     assert f"prints at {8 * 6.3 / large.width_in:.1f} pt" in message and "smaller than 7 pt" in message
     with caplog.at_level(logging.WARNING):
-        widths = print_widths(tree, str(markdown), 6.3, legibility="warn")
+        widths = print_widths(tree, str(markdown), (6.3, 8.0), legibility="warn")
     assert "large.png" in caplog.text
     assert widths["large.png"] == 6.3
     assert widths["fine.png"] == pytest.approx(metadata.read_png(tmp_path / "fine.png").width_in)
@@ -328,8 +330,10 @@ def test_reference_document_is_french_a4_with_word_caption_style():
 def test_pictures_get_their_exact_print_width(tmp_path):
     draw(tmp_path, "wide", figsize=(11, 5))
     draw(tmp_path, "narrow", figsize=(4, 3), smallest=8)
+    draw(tmp_path, "tall", figsize=(5, 11), smallest=8)
     markdown = chapter(tmp_path, "![Figure 1. Large](wide.png){#fig:w width=100%}\n\n"
-                                 "![Figure 2. Étroite](narrow.png){#fig:n width=100%}\n")
+                                 "![Figure 2. Étroite](narrow.png){#fig:n width=100%}\n\n"
+                                 "![Figure 3. Haute](tall.png){#fig:t width=100%}\n")
     convert_chapter(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE),
                     legibility="warn")  # the wide one is too small to read: only its size matters here
     document = docx.Document(str(tmp_path / "c.docx"))
@@ -340,3 +344,5 @@ def test_pictures_get_their_exact_print_width(tmp_path):
     assert shapes[0].height == round(text_width_emu * wide.height_in / wide.width_in)
     assert shapes[1].width == round(narrow.width_in * 914400)
     assert shapes[1].height == round(shapes[1].width * narrow.height_in / narrow.width_in)
+    frame_height_emu = page_of(document).figure_frame_in()[1] * 914400  # 85 % of the text block's height
+    assert abs(shapes[2].height - frame_height_emu) <= 2 and shapes[2].width < text_width_emu

@@ -14,7 +14,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from surveykit.figures.metadata import MIN_PRINTED_FONT_PT, MIN_FONT_KEY, WIDTH_KEY
+from surveykit.figures.metadata import HEIGHT_KEY, MIN_FONT_KEY, MIN_PRINTED_FONT_PT, WIDTH_KEY
 from surveykit.report.docx import CAPTION_NUMBER, SEQUENCE, page_of
 
 pytestmark = pytest.mark.pipeline
@@ -119,19 +119,23 @@ def test_table_rows_repeat_their_header_and_never_split(built_project, name):
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_figures_print_at_their_width_with_legible_text(built_project, name):
-    """Each picture is min(text width, natural width) wide; its smallest text, scaled to that width, is ≥ 7 pt.
+    """Each picture has its natural size, scaled down only to fit the text width and most of the text height;
+    its smallest text, scaled alike, is ≥ 7 pt.
 
     Figures too small to read are the figure code's to fix: they are listed as an expected failure."""
     document = docx.Document(str(document_path(built_project, name)))
-    text_width_in = page_of(document).text_width / 72
+    page = page_of(document)
+    text_width_in, (frame_w, frame_h) = page.text_width / 72, page.figure_frame_in()
     illegible = []
     for shape in document.inline_shapes:
         blob = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
         with Image.open(io.BytesIO(blob)) as image:
             natural_in, min_font = float(image.text[WIDTH_KEY]), float(image.text[MIN_FONT_KEY])
+            natural_height_in = float(image.text[HEIGHT_KEY])
         width_in = shape.width.inches
         assert width_in <= text_width_in + 1e-3
-        assert width_in == pytest.approx(min(natural_in, text_width_in), abs=1e-6)
+        assert width_in == pytest.approx(min(natural_in, frame_w, frame_h * natural_in / natural_height_in), abs=1e-6)
+        assert shape.height.inches <= frame_h + 1e-6
         printed = min_font * width_in / natural_in
         if printed < MIN_PRINTED_FONT_PT - 1e-6:  # the width is a whole number of EMU
             title = shape._inline.docPr.get("descr")

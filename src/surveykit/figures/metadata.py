@@ -31,15 +31,15 @@ class PrintMetrics:
         return {WIDTH_KEY: f"{self.width_in:.4f}", HEIGHT_KEY: f"{self.height_in:.4f}",
                 MIN_FONT_KEY: "none" if self.min_font_pt is None else f"{self.min_font_pt:.2f}"}
 
-    def print_width_in(self, text_width_in: float) -> float:
-        """Width on paper: the natural width, never wider than the text block."""
-        return min(self.width_in, text_width_in)
+    def print_width_in(self, max_width_in: float, max_height_in: float = float("inf")) -> float:
+        """Width on paper: the natural width, scaled down only to fit `max_width_in` × `max_height_in`."""
+        return min(self.width_in, max_width_in, max_height_in * self.width_in / self.height_in)
 
-    def printed_min_font_pt(self, text_width_in: float) -> float | None:
+    def printed_min_font_pt(self, max_width_in: float, max_height_in: float = float("inf")) -> float | None:
         """Smallest font on paper once the figure is scaled to its print width."""
         if self.min_font_pt is None:
             return None
-        return self.min_font_pt * self.print_width_in(text_width_in) / self.width_in
+        return self.min_font_pt * self.print_width_in(max_width_in, max_height_in) / self.width_in
 
 
 def measure(fig, dpi: float, pad_inches: float) -> PrintMetrics:

@@ -32,6 +32,7 @@ PANDOC_FIGURE_CAPTION = "ImageCaption"
 SEQUENCE = {"table": "Tableau", "figure": "Figure"}  # SEQ identifiers, whatever word the caption prints
 TABLE_FONT_SIZES_PT = (10.0, 9.0)  # tried in turn until every label fits on one line
 CELL_MARGIN_PT = 3.6  # left and right margin inside a table cell (72 twips)
+FIGURE_HEIGHT_SHARE = 0.85  # a figure leaves this share of the text block's height free for its caption
 LINE_HEIGHT_EM = 1.15  # single line spacing of Times New Roman
 MEASURE_SLACK = (1.005, 0.5)  # measured width × factor + pt: room for rounding in the word processor
 CAPTION_NUMBER = re.compile(r"(?P<label>[^\W\d_]+\.?)[ \u00a0](?P<number>\d+)(?=\s*[.:\u2013\u2014-]|\s*$)")
@@ -47,6 +48,10 @@ class Page:
     text_width: float
     text_height: float
 
+    def figure_frame_in(self) -> tuple[float, float]:
+        """Largest width and height of a figure, in inches: the text width, most of the text height."""
+        return self.text_width / 72, FIGURE_HEIGHT_SHARE * self.text_height / 72
+
 
 def page_of(document) -> Page:
     section = document.sections[-1]
@@ -55,11 +60,11 @@ def page_of(document) -> Page:
     return Page(width / _EMU_PER_PT, height / _EMU_PER_PT)
 
 
-def text_width_in(reference_docx: str | Path) -> float:
-    """Width of the text block of a Word document (the reference document), in inches."""
+def figure_frame_in(reference_docx: str | Path) -> tuple[float, float]:
+    """Largest figure (width, height) in inches on the pages of a Word document (the reference document)."""
     import docx
 
-    return page_of(docx.Document(str(reference_docx))).text_width / 72
+    return page_of(docx.Document(str(reference_docx))).figure_frame_in()
 
 
 def finish_docx(path: str | Path, logger: logging.Logger | None = None) -> None:
@@ -371,7 +376,8 @@ def format_table(table, caption: str, page: Page, logger) -> None:
 # --- pictures -------------------------------------------------------------------------------------------
 
 def size_pictures(document, page: Page, path) -> None:
-    """Give every figure its exact print width, min(natural width, text width), and check none is wider.
+    """Give every figure its exact print size (its natural size, scaled down only to fit the figure frame of
+    the page) and check none is wider than the text block.
 
     pandoc already sized each picture from the width the conversion computed, but in whole pixels at 96 dpi;
     the natural size recorded in the PNG (surveykit.figures.metadata) gives the exact width and height."""
@@ -381,15 +387,18 @@ def size_pictures(document, page: Page, path) -> None:
 
     from ..figures.metadata import HEIGHT_KEY, WIDTH_KEY
 
+    from ..figures.metadata import PrintMetrics
+
     text_width_emu = round(page.text_width * _EMU_PER_PT)
+    frame = page.figure_frame_in()
     for shape in document.inline_shapes:
         blob = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
         with Image.open(io.BytesIO(blob)) as image:
             recorded = getattr(image, "text", {}) or {}
         if WIDTH_KEY in recorded and HEIGHT_KEY in recorded:
-            natural_w, natural_h = float(recorded[WIDTH_KEY]) * 914400, float(recorded[HEIGHT_KEY]) * 914400
-            width = round(min(natural_w, text_width_emu))
-            shape.width, shape.height = width, round(width * natural_h / natural_w)
+            natural = PrintMetrics(float(recorded[WIDTH_KEY]), float(recorded[HEIGHT_KEY]), None)
+            width = min(round(natural.print_width_in(*frame) * 914400), text_width_emu)
+            shape.width, shape.height = width, round(width * natural.height_in / natural.width_in)
         if shape.width > text_width_emu:
             raise ConsistencyError(f"{path}: a picture is {shape.width / _EMU_PER_PT:.1f} pt wide, wider than "
                                    f"the text block ({page.text_width:.1f} pt)")

@@ -1,8 +1,8 @@
 """Presentation tweaks made on pandoc's document tree (its JSON form) before writing Word and HTML.
 
 The chapter's Markdown says what to print; this module decides how, for both outputs at once:
-- each figure gets its print width: the natural width recorded in its PNG, never wider than the text block
-  (Word: the picture's width; HTML: a CSS max-width);
+- each figure gets its print width: the natural width recorded in its PNG, scaled down only to fit the text
+  block (Word: the picture's width; HTML: a CSS max-width);
 - table columns whose cells are all numbers are right-aligned (so that digits line up), and the spaces inside a number cell
   ("22 (56,4 %)", "5,7 ± 2,9") become non-breaking so that a count never leaves its percentage.
 Pure functions on JSON data: no pandoc, matplotlib or Word library is imported here."""

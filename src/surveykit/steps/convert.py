@@ -1,7 +1,7 @@
 """Rules convert_chapter and convert_evolution: a Markdown chapter to self-contained HTML and to Word.
 
 pandoc reads the Markdown once into its document tree; each figure gets its print width there (its
-natural width, recorded in its PNG, never wider than the text block of the reference document), number
+natural size, recorded in its PNG, scaled down only to fit the text block of the reference document), number
 columns of tables are right-aligned and kept on one line (surveykit.report.pandoc_ast); pandoc then writes
 HTML and Word from that tree, and the Word file is finished with python-docx (surveykit.report.docx:
 caption fields, table layout). A figure whose smallest text would print below 7 pt is reported.
@@ -33,27 +33,28 @@ def pandoc_jobs(markdown: str, html: str, docx: str, css: str, reference_docx: s
             ("docx", docx, [*common, f"--reference-doc={reference_docx}"])]
 
 
-def print_widths(tree: dict, markdown: str, text_width_in: float, min_font_pt: float = MIN_PRINTED_FONT_PT,
+def print_widths(tree: dict, markdown: str, frame_in: tuple[float, float], min_font_pt: float = MIN_PRINTED_FONT_PT,
                  legibility: str = "error", logger: logging.Logger | None = None) -> dict[str, float]:
     """Print width (inches) of every figure of the chapter, by image target; illegible figures reported.
 
-    A figure prints at its natural width, or at the text width when it is wider; its smallest text then
-    shrinks in proportion. Below `min_font_pt` the run stops (legibility="error") naming every such
-    figure, or logs them (legibility="warn")."""
+    A figure prints at its natural size, scaled down only when it is wider or taller than `frame_in`
+    (the text width, most of the text height); its smallest text then shrinks in proportion. Below
+    `min_font_pt` the run stops (legibility="error") naming every such figure, or logs them
+    (legibility="warn")."""
     if legibility not in LEGIBILITY_MODES:
         raise ValueError(f"legibility must be one of {LEGIBILITY_MODES}, not {legibility!r}")
     widths, problems = {}, []
     for image in pandoc_ast.images(tree, Path(markdown).parent):
         metrics = read_png(image.path)
-        widths[image.target] = metrics.print_width_in(text_width_in)
-        printed = metrics.printed_min_font_pt(text_width_in)
+        width = widths[image.target] = metrics.print_width_in(*frame_in)
+        printed = metrics.printed_min_font_pt(*frame_in)
         if printed is not None and printed < min_font_pt:
             problems.append(
                 f"{image.path} (« {image.caption} »): its smallest text, {metrics.min_font_pt:g} pt at its natural "
-                f"width of {metrics.width_in:.2f} in, prints at {printed:.1f} pt once the figure is scaled to the "
-                f"text width of {text_width_in:.2f} in; draw it at most "
-                f"{metrics.min_font_pt * text_width_in / min_font_pt:.2f} in wide or with text of at least "
-                f"{min_font_pt * metrics.width_in / text_width_in:.1f} pt")
+                f"size of {metrics.width_in:.2f} × {metrics.height_in:.2f} in, prints at {printed:.1f} pt once the "
+                f"figure is scaled to {width:.2f} in wide to fit the page ({frame_in[0]:.2f} × {frame_in[1]:.2f} in); "
+                f"draw it at most {width * metrics.min_font_pt / min_font_pt:.2f} in wide (same proportions) or "
+                f"with text of at least {min_font_pt * metrics.width_in / width:.1f} pt")
     if problems:
         message = (f"{markdown}: {len(problems)} figure(s) would print text smaller than {min_font_pt:g} pt:\n- "
                    + "\n- ".join(problems))
@@ -72,7 +73,7 @@ def convert_chapter(markdown: str, html: str, docx: str, css: str, reference_doc
 
     os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     tree = json.loads(pypandoc.convert_file(markdown, "json", extra_args=["--metadata=lang:fr-FR"]))
-    widths = print_widths(tree, markdown, word.text_width_in(reference_docx), legibility=legibility, logger=logger)
+    widths = print_widths(tree, markdown, word.figure_frame_in(reference_docx), legibility=legibility, logger=logger)
     tree = pandoc_ast.tidy_tables(tree)
     trees = {"html5": pandoc_ast.for_html(tree, widths), "docx": pandoc_ast.for_docx(tree, widths)}
 
