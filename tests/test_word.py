@@ -298,7 +298,27 @@ def test_a_table_too_wide_for_the_page_says_so(tmp_path, caplog):
                        + " | ".join([words] * 6) + " |\n\nTable: Table 9 : Beaucoup trop large\n")
     with caplog.at_level(logging.WARNING):
         convert_chapter(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE))
-    assert "Table 9 : Beaucoup trop large" in caplog.text and "some words break" in caplog.text
+    assert "Table 9 : Beaucoup trop large" in caplog.text and "some break" in caplog.text
+
+
+def test_questionnaire_labels_stay_whole_and_prose_wraps(tmp_path):
+    items = ["Manque de confiance dans la sécurité des informations", "Manque de connaissance de la rémunération"]
+    prose = "Frein modéré à élevé, réponses hétérogènes entre les groupes de médecins interrogés (écart-type 2,9)"
+    rows = "".join(f"| {rank} | {item} | 5,7 ± 2,9 | 6,0 [3,0–8,0] | {prose} |\n" for rank, item in enumerate(items, 1))
+    markdown = chapter(tmp_path, "| Rang | Frein | Moyenne ± écart-type | Médiane [Q1–Q3] | Interprétation |\n"
+                                 "|---:|:---|---:|---:|:---|\n" + rows + "\nTable: Table 6 : Freins\n")
+    widths = {}
+    for name, whole in (("plain", frozenset()), ("labels", frozenset(items))):
+        convert_chapter(str(markdown), str(tmp_path / f"{name}.html"), str(tmp_path / f"{name}.docx"), str(CSS),
+                        str(REFERENCE), whole=whole)
+        table = docx.Document(str(tmp_path / f"{name}.docx")).tables[0]
+        size = table.rows[1].cells[1].paragraphs[0].runs[0].font.size
+        widths[name] = ([c.width.pt for c in table.columns], size.pt if size else 10.0)
+    (columns, size) = widths["labels"]
+    longest = max(textmetrics.text_width_pt(item, size) for item in items)
+    assert columns[1] >= longest + 7.2  # each label on one line (cell margins 3.6 pt each side)
+    assert columns[4] < textmetrics.text_width_pt(prose, size)  # the prose column wraps
+    assert widths["plain"][0][1] < longest  # without the labels, both text columns share the shortage
 
 
 # --- reference document ---------------------------------------------------------------------------------
@@ -346,3 +366,14 @@ def test_pictures_get_their_exact_print_width(tmp_path):
     assert shapes[1].height == round(shapes[1].width * narrow.height_in / narrow.width_in)
     frame_height_emu = page_of(document).figure_frame_in()[1] * 914400  # 85 % of the text block's height
     assert abs(shapes[2].height - frame_height_emu) <= 2 and shapes[2].width < text_width_emu
+
+
+@pytest.mark.parametrize("text, typeset", [
+    ("22 (56,4\u00a0%)", "22\u00a0(56,4\u00a0%)"),  # a count never leaves its percentage
+    ("5,7 ± 2,9", "5,7\u00a0±\u00a02,9"),
+    ("5,3 ± 2,9\u00a0; 6,0 [3,0–8,0]", "5,3\u00a0±\u00a02,9\u00a0; 6,0\u00a0[3,0–8,0]"),  # breaks after « ; » only
+    ("−0,42 [−0,73\u00a0; 0,03]", "−0,42 [−0,73\u00a0;\u00a00,03]"),  # a statistic may leave its interval
+    ("6,0 [3,0–8,0]", "6,0\u00a0[3,0–8,0]"),  # a range would be cut at its dash rather than before the "["
+    ("< 0,001", "<\u00a00,001")])
+def test_number_cells_break_only_between_statistics(text, typeset):
+    assert pandoc_ast.number_spaces(text) == typeset

@@ -231,7 +231,7 @@ def test_printed_chapter_is_a4(printed, name):
 def codebook_labels(codebook) -> set[str]:
     """Answer and grid-item labels of the questionnaire."""
     labels = set()
-    for question in codebook.questions:
+    for question in codebook.all_questions:
         labels.update(option.label for option in question.options)
         labels.update(question.levels)
         labels.update(item.label for item in question.items)

@@ -58,7 +58,7 @@ rule render_chapter:
 # scripts/make_reference_docx.py) and finished with python-docx (captions, tables, figure widths).
 REFERENCE_DOCX = "manuscript/reference.docx"
 CONVERT_CODE = ("steps/convert", "report/pandoc_ast", "report/docx", "report/table_layout", "report/textmetrics",
-                "figures/metadata")
+                "figures/metadata", "codebook")
 # A figure whose smallest text would print below 7 pt: "error" stops the conversion, "warn" logs it.
 # "warn" until issue J's figure restyling lands (the log names each figure and the size it needs).
 FIGURE_LEGIBILITY = "warn"
@@ -70,6 +70,7 @@ rule convert_chapter:
         markdown="manuscript/build/{wave}/resultats.md",
         css=config["manuscript"]["css"],
         reference_docx=REFERENCE_DOCX,
+        codebook=codebook_file,  # its answer and item labels stay whole in Word tables
         figure_files=figure_files,
         code=package_code(*CONVERT_CODE),
     output:

@@ -33,6 +33,7 @@ rule convert_evolution:
         markdown="manuscript/build/waves/{study}/evolution.md",
         css=config["manuscript"]["css"],
         reference_docx=REFERENCE_DOCX,
+        codebook=study_codebook,  # its answer and item labels stay whole in Word tables
         figure_files="results/waves/{study}/figures/evolution.png",
         code=package_code(*CONVERT_CODE),
     output:

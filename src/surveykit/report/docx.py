@@ -67,8 +67,16 @@ def figure_frame_in(reference_docx: str | Path) -> tuple[float, float]:
     return page_of(docx.Document(str(reference_docx))).figure_frame_in()
 
 
-def finish_docx(path: str | Path, logger: logging.Logger | None = None) -> None:
-    """Post-process a pandoc DOCX in place (captions, tables, picture widths); byte-deterministic."""
+def phrase_key(text: str) -> str:
+    """A cell or label compared whatever its spaces and apostrophes (pandoc prints ' as ’)."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").split())
+
+
+def finish_docx(path: str | Path, logger: logging.Logger | None = None, whole: frozenset[str] = frozenset()) -> None:
+    """Post-process a pandoc DOCX in place (captions, tables, picture widths); byte-deterministic.
+
+    `whole`: labels a table cell prints on one line (as phrase_key gives them), e.g. the questionnaire's
+    answer and item labels; other label cells may wrap between words when a table is too wide."""
     import docx
 
     from ..io import pin_office_file
@@ -78,7 +86,7 @@ def finish_docx(path: str | Path, logger: logging.Logger | None = None) -> None:
     page = page_of(document)
     number_captions(document)
     for table, caption in tables_with_captions(document):
-        format_table(table, caption, page, logger)
+        format_table(table, caption, page, logger, whole)
     size_pictures(document, page, path)
     document.save(str(path))
     pin_office_file(path)
@@ -244,12 +252,19 @@ def _adjusted(width: float) -> float:
     return width * factor + extra
 
 
-def _words(text: str) -> list[str]:
-    return [word for word in text.split(" ") if word]
+def _words(text: str, header: bool = False) -> list[str]:
+    """The pieces a line may break between: words; in a header, also after a hyphen ("Non-|utilisateurs"),
+    as Word and LibreOffice do (a body label keeps its compound words whole)."""
+    words = [word for word in text.split(" ") if word]
+    if header:
+        words = [piece for word in words for piece in re.findall(r"[^-]+-?|-", word)]
+    return words
 
 
-def column_needs(grid: list[list[_Cell]], columns: int, size: float) -> list[ColumnNeeds]:
-    """Measure each column's cells at `size` pt (header cells in bold)."""
+def column_needs(grid: list[list[_Cell]], columns: int, size: float,
+                 whole: frozenset[str] = frozenset()) -> list[ColumnNeeds]:
+    """Measure each column's cells at `size` pt (header cells in bold); `whole` labels never wrap, numbers only
+    between two statistics (their other spaces are non-breaking)."""
     needs = []
     for index in range(columns):
         cells = [c for row in grid for c in row if c.column == index and c.span == 1]
@@ -258,34 +273,44 @@ def column_needs(grid: list[list[_Cell]], columns: int, size: float) -> list[Col
         numeric = any(is_numeric(t) for t in body_texts) and all(is_numeric(t) or not t.strip() for t in body_texts)
 
         def longest_word(cell: _Cell) -> float:
-            return max((text_width_pt(w, size, cell.header) for t in cell.texts for w in _words(t)), default=0.0)
+            return max((text_width_pt(w, size, cell.header) for t in cell.texts for w in _words(t, cell.header)),
+                       default=0.0)
 
-        def whole(cell: _Cell) -> float:
+        def one_line(cell: _Cell) -> float:
             return max((text_width_pt(t, size, cell.header) for t in cell.texts), default=0.0)
 
-        hard = max([whole(c) if numeric and not c.header else longest_word(c) for c in cells], default=0.0)
-        body_width = max([whole(c) for c in body] + [longest_word(c) for c in cells if c.header], default=0.0)
-        full = max([body_width] + [whole(c) for c in cells if c.header])
+        def unbreakable(cell: _Cell) -> bool:  # number cells break only where pandoc_ast left a plain space
+            return not cell.header and phrase_key(" ".join(cell.texts)) in whole
+
+        hard = max([one_line(c) if unbreakable(c) else longest_word(c) for c in cells], default=0.0)
+        body_width = max([one_line(c) for c in body] + [longest_word(c) for c in cells if c.header], default=0.0)
+        full = max([body_width] + [one_line(c) for c in cells if c.header])
         needs.append(ColumnNeeds(_adjusted(hard), _adjusted(body_width), _adjusted(full), numeric))
     return needs
 
 
-def choose_layout(grid, columns: int, available: float, caption: str, logger) -> tuple[float, list[float]]:
-    """The largest table font at which every label fits on one line, and the column widths (pt)."""
+def choose_layout(grid, columns: int, available: float, caption: str, logger,
+                  whole: frozenset[str] = frozenset()) -> tuple[float, list[float]]:
+    """The table font and column widths (pt): the largest font at which every body cell fits on one line;
+    else the font at which the table is shortest once the text of some columns wraps between words (never
+    inside a number, a `whole` label or a word); else the smallest font, with words broken (a warning
+    names the table)."""
     padding = 2 * CELL_MARGIN_PT
+    needs = {size: column_needs(grid, columns, size, whole) for size in TABLE_FONT_SIZES_PT}
     for size in TABLE_FONT_SIZES_PT:
-        widths = preferred_layout(column_needs(grid, columns, size), available, padding)
+        widths = preferred_layout(needs[size], available, padding)
         if widths is not None:
             return size, widths
+    squeezed = {size: squeezed_layout(needs[size], available, padding) for size in TABLE_FONT_SIZES_PT}
+    fitting = [size for size in TABLE_FONT_SIZES_PT if squeezed[size].fits]
+    if fitting:
+        size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
+        logger.info("table %r: some text wraps between words at %g pt", caption, size)
+        return size, squeezed[size].widths
     size = TABLE_FONT_SIZES_PT[-1]
-    layout = squeezed_layout(column_needs(grid, columns, size), available, padding)
-    if layout.fits:
-        logger.warning("table %r: too wide for one line per label at %g pt; labels wrap between words",
-                       caption, size)
-    else:
-        logger.warning("table %r: its longest words do not fit the text width at %g pt; some words break",
-                       caption, size)
-    return size, layout.widths
+    logger.warning("table %r: its longest words and labels do not fit the text width at %g pt; some break",
+                   caption, size)
+    return size, squeezed_layout(needs[size], available, padding).widths
 
 
 def _row_heights(grid, widths: list[float], size: float) -> list[float]:
@@ -295,7 +320,7 @@ def _row_heights(grid, widths: list[float], size: float) -> list[float]:
         lines = 1
         for cell in row:
             width = sum(widths[cell.column:cell.column + cell.span]) - 2 * CELL_MARGIN_PT
-            count = sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t)] or [0.0],
+            count = sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t, cell.header)] or [0.0],
                                       space, width) for t in cell.texts)
             lines = max(lines, count)
         heights.append(lines * size * LINE_HEIGHT_EM)
@@ -345,14 +370,14 @@ def _mark_row(tr, header: bool) -> None:
                                    "w:del", "w:trPrChange")
 
 
-def format_table(table, caption: str, page: Page, logger) -> None:
+def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] = frozenset()) -> None:
     """Widths from content, table text styles, unsplittable rows, repeated header, kept with its caption."""
     from docx.shared import Pt
 
     document = table.part.document
     grid = _grid(table)
     columns = len(table.columns)
-    size, widths = choose_layout(grid, columns, page.text_width, caption, logger)
+    size, widths = choose_layout(grid, columns, page.text_width, caption, logger, whole)
     _set_table_geometry(table, widths)
     heights = _row_heights(grid, widths, size)
     fits_on_a_page = sum(heights) + 3 * 11 * LINE_HEIGHT_EM <= page.text_height

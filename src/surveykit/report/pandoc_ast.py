@@ -125,11 +125,32 @@ def numeric_columns(table: list) -> list[bool]:
     return flags
 
 
+def number_spaces(text: str) -> str:
+    """A number cell's spaces made non-breaking, except where a line may break between two statistics.
+
+    "22 (56,4 %)" and "5,7 ± 2,9" never break; "5,3 ± 2,9 ; 6,0 [3,0–8,0]" may break after its "; " only;
+    a single statistic with its interval may break before the "[" ("−0,42 [−0,73 ; 0,03]"); never inside
+    brackets or parentheses. A cell with a range ("6,0 [3,0–8,0]") gets no break before its "[": word
+    processors may break after an en dash, and would cut the range rather than use that space."""
+    tokens = text.split(" ")
+    depths, depth = [], 0
+    for token in tokens[:-1]:
+        depth += sum(token.count(c) for c in "([") - sum(token.count(c) for c in ")]")
+        depths.append(depth)
+    after_semicolon = [d == 0 and t.endswith(";") for t, d in zip(tokens, depths)]
+    out = [tokens[0]]
+    for index, token in enumerate(tokens[1:]):
+        breakable = after_semicolon[index] or (
+            not any(after_semicolon) and "–" not in text and depths[index] == 0 and token.startswith("["))
+        out.append((" " if breakable else NBSP) + token)
+    return "".join(out)
+
+
 def _unbreakable(cell: list) -> None:
-    """Spaces inside a number cell become non-breaking (the cell's content is plain text)."""
+    """Spaces inside a number cell become non-breaking but between statistics (the content is plain text)."""
     for block in _cell_blocks(cell):
         if block["t"] in ("Plain", "Para") and all(i["t"] in ("Str", "Space") for i in block["c"]):
-            block["c"] = [{"t": "Str", "c": stringify(block["c"]).replace(" ", NBSP)}]
+            block["c"] = [{"t": "Str", "c": number_spaces(stringify(block["c"]).replace(" ;", NBSP + ";"))}]
 
 
 def tidy_tables(tree: dict) -> dict:

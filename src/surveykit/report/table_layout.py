@@ -18,7 +18,8 @@ from math import ceil
 class ColumnNeeds:
     """What a column needs, in points, without the cell margins.
 
-    hard_min: its longest unbreakable piece (a word of a label; a whole number cell);
+    hard_min: its longest unbreakable piece (a word, a label kept whole, a statistic with its spaces
+    non-breaking);
     body: its widest body cell on one line (and at least the longest word of its header);
     full: the same with the header on one line too."""
 
@@ -63,7 +64,7 @@ def preferred_layout(columns: list[ColumnNeeds], available: float, padding: floa
 
 def squeezed_layout(columns: list[ColumnNeeds], available: float, padding: float) -> Layout:
     """Widths when labels cannot all stay on one line: label columns wrap between words, widest first."""
-    low = [(c.body if c.numeric else c.hard_min) + padding for c in columns]
+    low = [c.hard_min + padding for c in columns]
     high = [c.body + padding for c in columns]
     if sum(low) <= available:
         return Layout(_water_fill(low, high, available), fits=True)

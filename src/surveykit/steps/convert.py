@@ -64,9 +64,25 @@ def print_widths(tree: dict, markdown: str, frame_in: tuple[float, float], min_f
     return widths
 
 
+def codebook_labels(codebook: str) -> frozenset[str]:
+    """The questionnaire's answer and item labels: a Word table prints each of them on one line."""
+    from ..codebook import load_codebook
+    from ..report.docx import phrase_key
+
+    labels = set()
+    for question in load_codebook(codebook).all_questions:
+        labels.update(option.label for option in question.options)
+        labels.update(question.levels)
+        labels.update(item.label for item in question.items)
+    return frozenset(phrase_key(label) for label in labels if label)
+
+
 def convert_chapter(markdown: str, html: str, docx: str, css: str, reference_docx: str,
-                    legibility: str = "error", logger: logging.Logger | None = None) -> None:
-    """Read the Markdown once, then write HTML and Word at once (two pandoc processes), then finish the Word."""
+                    legibility: str = "error", logger: logging.Logger | None = None,
+                    whole: frozenset[str] = frozenset()) -> None:
+    """Read the Markdown once, then write HTML and Word at once (two pandoc processes), then finish the Word.
+
+    `whole`: labels that Word tables keep on one line (see surveykit.report.docx.finish_docx)."""
     import pypandoc
 
     from ..report import docx as word
@@ -80,7 +96,7 @@ def convert_chapter(markdown: str, html: str, docx: str, css: str, reference_doc
     def write(target: str, output: str, args: list[str]) -> None:
         pypandoc.convert_text(json.dumps(trees[target]), target, format="json", outputfile=output, extra_args=args)
         if target == "docx":
-            word.finish_docx(output, logger)  # while pandoc still writes the HTML
+            word.finish_docx(output, logger, whole)  # while pandoc still writes the HTML
 
     jobs = pandoc_jobs(markdown, html, docx, css, reference_docx)
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
@@ -90,5 +106,5 @@ def convert_chapter(markdown: str, html: str, docx: str, css: str, reference_doc
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
     convert_chapter(inputs.markdown, outputs.html, outputs.docx, inputs.css, inputs.reference_docx,
-                    legibility=params.legibility, logger=logger)
+                    legibility=params.legibility, logger=logger, whole=codebook_labels(inputs.codebook))
     logger.info("wrote %s and %s", outputs.html, outputs.docx)
