@@ -108,7 +108,8 @@ def test_every_table_and_figure_has_a_word_caption_with_its_seq_field(built_proj
             numbers.setdefault(match["label"], []).append(int(match["number"]))
         return numbers
 
-    assert by_word(printed) == by_word(written) and by_word(printed)
+    assert by_word(printed) == by_word(written)
+    assert by_word(printed) or name.startswith("waves/")  # the cross-wave section numbers nothing
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
