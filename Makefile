@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= 2
 
-.PHONY: all pipeline test browser bench lint lock report clean-results
+.PHONY: all pipeline test browser office bench lint lock report clean-results
 
 all: pipeline
 
@@ -26,7 +26,16 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: the headless-browser test will be skipped"; }
 
-test: $(STAMP) browser
+# Debian's LibreOffice Writer (no GUI), poppler and the Liberation fonts (metric twins of Times New Roman) turn
+# the Word chapters into PDF pages in a test; installed when missing and apt is usable (root).
+OFFICE_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2
+office:
+	@{ command -v soffice && command -v pdftotext && ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf; } >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OFFICE_PACKAGES) >/dev/null) || \
+	  echo "$(OFFICE_PACKAGES) not installed: the tests that print the Word chapters to PDF will be skipped"; }
+
+test: $(STAMP) browser office
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -36,7 +36,7 @@ def test_docx_holds_the_thesis_tables_and_the_figures(built_project):
     document = docx.Document(str(build(built_project) / "resultats.docx"))
     assert len(document.tables) >= 8
     first = document.tables[0]
-    assert first.rows[1].cells[0].text == "Genre" and first.rows[1].cells[2].text == "22 (56,4\u00a0%)"
+    assert first.rows[1].cells[0].text == "Genre" and first.rows[1].cells[2].text == "22\u00a0(56,4\u00a0%)"
     with zipfile.ZipFile(build(built_project) / "resultats.docx") as archive:
         images = [n for n in archive.namelist() if n.startswith("word/media/")]
     figures = len(list((built_project / "results" / WAVE / "figures").glob("*.png")))

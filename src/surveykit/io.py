@@ -3,19 +3,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from . import csvsafe
+# csvsafe (and pandas) are imported by the functions that need them: pin_office_file is used by steps
+# that never load pandas, whose start-up time counts on every cold run.
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """UTF-8 CSV, text cells neutralised against formula evaluation in spreadsheets (see surveykit.csvsafe)."""
+    from . import csvsafe
+
     csvsafe.write_csv(frame, path)
 
 
 def read_csv(path: str | Path, **options) -> pd.DataFrame:
     """pandas.read_csv of a CSV written by `write_csv` (the neutralising quotes removed)."""
+    from . import csvsafe
+
     return csvsafe.read_csv(path, **options)
 
 
@@ -31,14 +38,16 @@ def read_json(path: str | Path) -> object:
 
 def read_tidy(path: str | Path) -> pd.DataFrame:
     """Read stats/descriptives.csv: numbers as floats, `level` and `group` as text ("" when empty)."""
-    frame = csvsafe.read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
+    frame = read_csv(path, keep_default_na=False, na_values=[""], dtype={"level": str, "group": str})
     frame[["level", "group"]] = frame[["level", "group"]].fillna("")
     return frame
 
 
 def read_responses(path: str | Path) -> pd.DataFrame:
     """Read a clean responses.csv: text stays text (empty = missing), numbers become nullable ints."""
-    frame = csvsafe.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    import pandas as pd  # imported when used: pin_office_file is called by steps that never load pandas
+
+    frame = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     for column in frame.columns:
         values = frame[column]
         filled = values[values != ""]

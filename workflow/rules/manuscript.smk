@@ -54,16 +54,30 @@ rule render_chapter:
         "../../scripts/render_chapter.py"
 
 
+# Word chapters are written with the project's reference document (A4, French; built by
+# scripts/make_reference_docx.py) and finished with python-docx (captions, tables, figure widths).
+REFERENCE_DOCX = "manuscript/reference.docx"
+CONVERT_CODE = ("steps/convert", "report/pandoc_ast", "report/docx", "report/table_layout", "report/textmetrics",
+                "figures/metadata", "codebook")
+# A figure whose smallest text would print below 7 pt: "error" stops the conversion, "warn" logs it.
+# "warn" until issue J's figure restyling lands (the log names each figure and the size it needs).
+FIGURE_LEGIBILITY = "warn"
+
+
 # Convert the Markdown chapter to self-contained HTML and to Word with pandoc.
 rule convert_chapter:
     input:
         markdown="manuscript/build/{wave}/resultats.md",
         css=config["manuscript"]["css"],
+        reference_docx=REFERENCE_DOCX,
+        codebook=codebook_file,  # its answer and item labels stay whole in Word tables
         figure_files=figure_files,
-        code=package_code("steps/convert"),
+        code=package_code(*CONVERT_CODE),
     output:
         html="manuscript/build/{wave}/resultats.html",
         docx="manuscript/build/{wave}/resultats.docx",
+    params:
+        legibility=FIGURE_LEGIBILITY,
     priority: CHAPTER_CHAIN
     log:
         "results/logs/{wave}/convert_chapter.log",

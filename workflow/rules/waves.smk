@@ -33,11 +33,15 @@ rule convert_evolution:
     input:
         markdown="manuscript/build/waves/{study}/evolution.md",
         css=config["manuscript"]["css"],
+        reference_docx=REFERENCE_DOCX,
+        codebook=study_codebook,  # its answer and item labels stay whole in Word tables
         figure_files="results/waves/{study}/figures/evolution.png",
-        code=package_code("steps/convert"),
+        code=package_code(*CONVERT_CODE),
     output:
         html="manuscript/build/waves/{study}/evolution.html",
         docx="manuscript/build/waves/{study}/evolution.docx",
+    params:
+        legibility=FIGURE_LEGIBILITY,
     log:
         "results/logs/waves/{study}/convert_evolution.log",
     benchmark:

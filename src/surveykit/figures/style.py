@@ -9,6 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from .metadata import measure  # noqa: E402
+
 # Okabe & Ito's colour-blind-safe palette (blue, vermillion, bluish green, orange, reddish purple, sky blue,
 # yellow), grey for neutral marks.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442"]
@@ -42,10 +44,14 @@ def apply_style() -> None:
 
 
 def save(fig: plt.Figure, png: str | Path, svg: str | Path) -> None:
-    """Write PNG (300 dpi) and SVG with no date or software version in their metadata."""
+    """Write PNG (300 dpi) and SVG with no date or software version in their metadata.
+
+    The PNG also records its natural size and its smallest font size (surveykit.figures.metadata), which
+    the conversion to Word and HTML uses to insert it at its print width and check it stays legible."""
     for path in (png, svg):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
+    metrics = measure(fig, dpi=matplotlib.rcParams["savefig.dpi"], pad_inches=matplotlib.rcParams["savefig.pad_inches"])
+    fig.savefig(png, format="png", metadata={"Software": None, **metrics.png_text()}, bbox_inches="tight")
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     plt.close(fig)
 

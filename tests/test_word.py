@@ -1,0 +1,379 @@
+"""The Word and HTML conversion, piece by piece: figure metrics, column widths, captions, reference document."""
+from __future__ import annotations
+
+import glob
+import hashlib
+import logging
+import zipfile
+from pathlib import Path
+
+import docx
+import matplotlib.pyplot as plt
+import pypandoc
+import pytest
+from docx.oxml.ns import qn
+from PIL import Image
+
+from surveykit.errors import InputError
+from surveykit.figures import metadata
+from surveykit.figures.style import apply_style, save
+from surveykit.report import pandoc_ast, table_layout, textmetrics
+from surveykit.report.docx import CAPTION_NUMBER, finish_docx, page_of
+from surveykit.report.reference_docx import build_reference
+from surveykit.steps.convert import convert_chapter, print_widths
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "manuscript" / "reference.docx"
+CSS = ROOT / "manuscript" / "style.css"
+
+
+# --- figure metrics recorded in the PNG ---------------------------------------------------------------
+
+def draw(tmp_path: Path, name: str, figsize=(8, 4.5), smallest=6.5, axis_off=False) -> Path:
+    apply_style()
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.plot([1, 2, 3], [3, 1, 2], label="série")
+    ax.legend(fontsize=9)
+    ax.text(2, 2, "petite note", fontsize=smallest)
+    ax.set_title("Titre", fontsize=11)
+    if axis_off:
+        ax.set_axis_off()
+    png = tmp_path / f"{name}.png"
+    save(fig, png, tmp_path / f"{name}.svg")
+    return png
+
+
+def test_png_records_natural_size_and_smallest_font(tmp_path):
+    png = draw(tmp_path, "a", smallest=6.5)
+    metrics = metadata.read_png(png)
+    with Image.open(png) as image:
+        width_px, height_px = image.size
+    assert metrics.width_in == pytest.approx(width_px / 300, abs=1.5 / 300)
+    assert metrics.height_in == pytest.approx(height_px / 300, abs=1.5 / 300)
+    assert metrics.min_font_pt == 6.5  # the note, smaller than the legend (9), ticks (11) and title
+
+
+def test_smallest_font_counts_only_drawn_text(tmp_path):
+    # With the axes turned off, tick labels exist as Text artists but are never drawn.
+    apply_style()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.tick_params(labelsize=5)
+    ax.text(0.5, 0.5, "seul texte", fontsize=10)
+    ax.set_axis_off()
+    save(fig, tmp_path / "off.png", tmp_path / "off.svg")
+    assert metadata.read_png(tmp_path / "off.png").min_font_pt == 10
+
+
+def test_saved_png_is_byte_identical_across_runs(tmp_path):
+    first = draw(tmp_path, "first")
+    second = draw(tmp_path, "second")
+    assert hashlib.sha256(first.read_bytes()).digest() == hashlib.sha256(second.read_bytes()).digest()
+
+
+def test_png_without_metrics_is_a_clear_error(tmp_path):
+    plain = tmp_path / "plain.png"
+    Image.new("RGB", (30, 20), "white").save(plain)
+    with pytest.raises(InputError, match=r"plain\.png: the PNG has no surveykit:width_in"):
+        metadata.read_png(plain)
+
+
+def test_print_width_and_printed_font():
+    wide = metadata.PrintMetrics(width_in=10.0, height_in=5.0, min_font_pt=8.0)
+    assert wide.print_width_in(6.3, 8.0) == 6.3
+    assert wide.printed_min_font_pt(6.3, 8.0) == pytest.approx(5.04)
+    small = metadata.PrintMetrics(width_in=5.0, height_in=3.0, min_font_pt=7.5)
+    assert small.print_width_in(6.3, 8.0) == 5.0 and small.printed_min_font_pt(6.3, 8.0) == 7.5
+    tall = metadata.PrintMetrics(width_in=6.0, height_in=12.0, min_font_pt=9.0)  # too tall for the page
+    assert tall.print_width_in(6.3, 8.0) == 4.0 and tall.printed_min_font_pt(6.3, 8.0) == 6.0
+
+
+def chapter(tmp_path: Path, body: str) -> Path:
+    markdown = tmp_path / "chapitre.md"
+    markdown.write_text("---\ntitle: Essai\nlang: fr-FR\n---\n\n" + body, encoding="utf-8")
+    return markdown
+
+
+def test_illegible_figure_stops_the_conversion_naming_it(tmp_path, caplog):
+    draw(tmp_path, "large", figsize=(11, 5), smallest=8)  # 8 pt at ~10 in prints below 7 pt at 6.3 in
+    draw(tmp_path, "fine", figsize=(5, 3), smallest=8)
+    markdown = chapter(tmp_path, "![Figure 3. Grande](large.png){#fig:l width=100%}\n\n"
+                                 "![Figure 4. Petite](fine.png){#fig:f width=100%}\n")
+    tree = pandoc_ast_tree(markdown)
+    with pytest.raises(InputError) as error:
+        print_widths(tree, str(markdown), (6.3, 8.0))
+    message = str(error.value)
+    assert "large.png" in message and "Figure 3. Grande" in message and "fine.png" not in message
+    large = metadata.read_png(tmp_path / "large.png")
+    assert f"prints at {8 * 6.3 / large.width_in:.1f} pt" in message and "smaller than 7 pt" in message
+    with caplog.at_level(logging.WARNING):
+        widths = print_widths(tree, str(markdown), (6.3, 8.0), legibility="warn")
+    assert "large.png" in caplog.text
+    assert widths["large.png"] == 6.3
+    assert widths["fine.png"] == pytest.approx(metadata.read_png(tmp_path / "fine.png").width_in)
+
+
+def pandoc_ast_tree(markdown: Path) -> dict:
+    import json
+
+    return json.loads(pypandoc.convert_file(str(markdown), "json"))
+
+
+# --- text metrics and column widths -------------------------------------------------------------------
+
+def test_times_metrics_match_liberation_serif():
+    """The AFM widths used to size columns are those of the font LibreOffice sets Times New Roman with."""
+    from fontTools.ttLib import TTFont
+
+    found = glob.glob("/usr/share/fonts/**/LiberationSerif-Regular.ttf", recursive=True)
+    if not found:
+        pytest.skip("Liberation Serif is not installed (Debian: fonts-liberation2, installed by `make test`)")
+    font = TTFont(found[0])
+    cmap, advances, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    for text in ("Caractéristique", "Maison de santé pluridisciplinaire multisites", "10\u00a0(71,4\u00a0%)",
+                 "CPTS de l’Amandinois", "Déshumanisation des relations entre médecins"):
+        expected = 10 * sum(advances[cmap[ord(c)]][0] for c in text) / em
+        assert textmetrics.text_width_pt(text, 10) == pytest.approx(expected, rel=1e-3)
+    assert textmetrics.text_width_pt("Valeur", 10, bold=True) > textmetrics.text_width_pt("Valeur", 10)
+
+
+def needs(hard, body, full, numeric=False):
+    return table_layout.ColumnNeeds(hard, body, full, numeric)
+
+
+def test_columns_take_their_full_width_when_the_table_fits():
+    columns = [needs(60, 100, 100), needs(40, 120, 120), needs(50, 50, 70, numeric=True)]
+    assert table_layout.preferred_layout(columns, 500, 10) == [110, 130, 80]
+
+
+def test_headers_wrap_before_any_body_cell():
+    columns = [needs(60, 100, 100), needs(50, 50, 150, numeric=True)]
+    widths = table_layout.preferred_layout(columns, 200, 0)  # full 250 > 200 >= body 150
+    assert widths[0] == 100 and widths[1] == pytest.approx(100)
+
+
+def test_the_stub_wraps_first_then_the_caller_tries_a_smaller_font():
+    columns = [needs(60, 200, 200), needs(50, 180, 180), needs(50, 50, 50, numeric=True)]
+    assert table_layout.preferred_layout(columns, 330, 0) == [100, 180, 50]  # stub 200 -> 100 >= 60
+    assert table_layout.preferred_layout(columns, 280, 0) is None  # stub would need 50 < its longest word 60
+
+
+def test_squeezed_layout_wraps_the_widest_label_column_first_and_never_breaks_words_that_fit():
+    columns = [needs(60, 200, 200), needs(50, 180, 180), needs(50, 50, 50, numeric=True)]
+    layout = table_layout.squeezed_layout(columns, 280, 0)
+    assert layout.fits and sum(layout.widths) == pytest.approx(280)
+    assert layout.widths[2] == 50 and layout.widths[0] == pytest.approx(115) and layout.widths[1] == pytest.approx(115)
+    too_narrow = table_layout.squeezed_layout(columns, 80, 0)
+    assert not too_narrow.fits and sum(too_narrow.widths) == pytest.approx(80)
+
+
+def test_wrapped_lines():
+    assert table_layout.wrapped_lines([30, 30, 30], 5, 100) == 1
+    assert table_layout.wrapped_lines([30, 30, 30], 5, 65) == 2
+    assert table_layout.wrapped_lines([150], 5, 60) == 3  # a word wider than the column breaks
+
+
+# --- pandoc tree ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, numeric", [
+    ("22 (56,4\u00a0%)", True), ("5,7 ± 2,9", True), ("0,0051", True), ("< 0,001", True), ("14 / 39", True),
+    ("67,3 % – 91 %", True), ("Perte de temps", False), ("Utilisateurs n = 32", False), ("2e", False),
+    ("", False)])
+def test_numeric_cells(text, numeric):
+    assert pandoc_ast.is_numeric(text) is numeric
+
+
+def test_tables_right_align_numbers_and_keep_them_on_one_line(tmp_path):
+    markdown = chapter(tmp_path, "| Frein | Vague 1 | p |\n|:---|:---|---|\n| Perte de temps | 5,7 ± 2,9 | 0,0040 |\n"
+                                 "| Traçabilité | 4,0 ± 2,6 | 0,0966 |\n\n: Scores moyens\n")
+    tree = pandoc_ast.tidy_tables(pandoc_ast_tree(markdown))
+    table = next(b for b in tree["blocks"] if b["t"] == "Table")["c"]
+    assert [spec[0]["t"] for spec in table[2]] == ["AlignLeft", "AlignRight", "AlignRight"]
+    assert all(spec[1]["t"] == "ColWidthDefault" for spec in table[2])
+    cell = table[4][0][3][0][1][1][4][0]["c"]
+    assert cell == [{"t": "Str", "c": "5,7\u00a0±\u00a02,9"}]
+    html = pypandoc.convert_text(__import__("json").dumps(tree), "html5", format="json")
+    assert '<td style="text-align: right;">5,7\u00a0±\u00a02,9</td>' in html
+
+
+def test_figures_get_their_print_width_in_word_and_a_max_width_in_html(tmp_path):
+    markdown = chapter(tmp_path, "![Figure 1. Essai](fig.png){#fig:a width=100%}\n")
+    tree = pandoc_ast_tree(markdown)
+    assert [(i.target, i.caption) for i in pandoc_ast.images(tree, tmp_path)] == [("fig.png", "Figure 1. Essai")]
+    word = pandoc_ast.for_docx(tree, {"fig.png": 5.25})
+    web = pandoc_ast.for_html(tree, {"fig.png": 5.25})
+    image = lambda t: next(e for e in pandoc_ast._walk(t["blocks"]) if e["t"] == "Image")  # noqa: E731
+    assert image(word)["c"][0][2] == [["width", "5.2500in"]]
+    assert image(web)["c"][0][2] == [["style", "width:100%;max-width:5.2500in"]]
+    assert image(tree)["c"][0][2] == [["width", "100%"]]  # the shared tree is left alone
+
+
+# --- Word post-processing -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, label, number", [
+    ("Table 1 : Caractéristiques", "Table", "1"), ("Tableau 12 : Freins", "Tableau", "12"),
+    ("Figure 7. Flowchart", "Figure", "7"), ("Figure 15.", "Figure", "15"), ("Tableau 3\u00a0: x", "Tableau", "3")])
+def test_caption_numbers_are_found(text, label, number):
+    match = CAPTION_NUMBER.match(text)
+    assert match and match["label"] == label and match["number"] == number
+
+
+@pytest.mark.parametrize("text", ["Freins à l'utilisation de la TLE : score moyen",
+                                  "Scores moyens ± écart-type des freins (9 freins) dans les deux vagues.",
+                                  "Vague 2027 en chiffres"])
+def test_unnumbered_captions_are_left_alone(text):
+    assert CAPTION_NUMBER.match(text) is None
+
+
+def fields(paragraph) -> list[tuple[str, str]]:
+    """(instruction, cached result) of each complex field of a paragraph."""
+    found, instruction, result, state = [], "", "", None
+    for run in paragraph._p.iter(qn("w:r")):
+        char = run.find(qn("w:fldChar"))
+        if char is not None:
+            kind = char.get(qn("w:fldCharType"))
+            if kind == "begin":
+                instruction, result, state = "", "", "instr"
+            elif kind == "separate":
+                state = "result"
+            else:
+                found.append((instruction.strip(), result))
+                state = None
+            continue
+        if state == "instr":
+            instruction += "".join(t.text for t in run.iter(qn("w:instrText")))
+        elif state == "result":
+            result += "".join(t.text for t in run.iter(qn("w:t")))
+    return found
+
+
+def test_captions_become_word_captions_with_seq_fields(tmp_path):
+    draw(tmp_path, "f7", figsize=(5, 3), smallest=8)
+    draw(tmp_path, "f8", figsize=(5, 3), smallest=8)
+    table = "| Variable | Modalité | n (%) |\n|:---|:---|---:|\n| Genre | Femme | 22 (56,4 %) |\n|  | Homme | 17 (43,6 %) |\n"
+    markdown = chapter(tmp_path, "\n\n".join([
+        "# Résultats",
+        table + "\nTable: Tableau 1 : Première partie",
+        table + "\nTable: Tableau 1 : Seconde partie",
+        table + "\nTable: Tableau 3 : Après un saut",
+        table + "\nTable: Sans numéro",
+        "![Figure 7. Septième](f7.png){#fig:f7 width=100%}",
+        "![Figure 8. Huitième](f8.png){#fig:f8 width=100%}", ""]))
+    out = tmp_path / "out"
+    out.mkdir()
+    convert_chapter(str(markdown), str(out / "c.html"), str(out / "c.docx"), str(CSS), str(REFERENCE))
+    document = docx.Document(str(out / "c.docx"))
+    captions = [p for p in document.paragraphs if p.style.style_id == "Caption"]
+    assert [p.text for p in captions] == ["Tableau 1 : Première partie", "Tableau 1 : Seconde partie",
+                                          "Tableau 3 : Après un saut", "Sans numéro", "Figure 7. Septième",
+                                          "Figure 8. Huitième"]
+    assert [fields(p) for p in captions] == [
+        [("SEQ Tableau \\* ARABIC", "1")], [("SEQ Tableau \\c \\* ARABIC", "1")],
+        [("SEQ Tableau \\r 3 \\* ARABIC", "3")], [], [("SEQ Figure \\r 7 \\* ARABIC", "7")],
+        [("SEQ Figure \\* ARABIC", "8")]]
+    assert all(p.paragraph_format.keep_with_next for p in captions[:4])
+    first = document.tables[0]
+    assert first.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in first.rows)
+    assert first.rows[1].cells[2].text == "22\u00a0(56,4\u00a0%)"
+    assert {p.style.name for row in first.rows[1:] for c in row.cells for p in c.paragraphs} == {"Table Text"}
+    assert {p.style.name for c in first.rows[0].cells for p in c.paragraphs} == {"Table Heading"}
+    html = (out / "c.html").read_text(encoding="utf-8")
+    assert "max-width:" in html and "Tableau 3 : Après un saut" in html
+
+
+def test_finishing_is_byte_deterministic(tmp_path):
+    markdown = chapter(tmp_path, "| A | n |\n|:---|---:|\n| Oui | 3 (7,7 %) |\n\nTable: Table 1 : Essai\n")
+    digests = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        convert_chapter(str(markdown), str(folder / "c.html"), str(folder / "c.docx"), str(CSS), str(REFERENCE))
+        digests.append(hashlib.sha256((folder / "c.docx").read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_a_table_too_wide_for_the_page_says_so(tmp_path, caplog):
+    words = " ".join(f"Anticonstitutionnellement{i:02d}" for i in range(3))
+    markdown = chapter(tmp_path, "| " + " | ".join([words] * 6) + " |\n|" + "---|" * 6 + "\n| "
+                       + " | ".join([words] * 6) + " |\n\nTable: Table 9 : Beaucoup trop large\n")
+    with caplog.at_level(logging.WARNING):
+        convert_chapter(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE))
+    assert "Table 9 : Beaucoup trop large" in caplog.text and "some break" in caplog.text
+
+
+def test_questionnaire_labels_stay_whole_and_prose_wraps(tmp_path):
+    items = ["Manque de confiance dans la sécurité des informations", "Manque de connaissance de la rémunération"]
+    prose = "Frein modéré à élevé, réponses hétérogènes entre les groupes de médecins interrogés (écart-type 2,9)"
+    rows = "".join(f"| {rank} | {item} | 5,7 ± 2,9 | 6,0 [3,0–8,0] | {prose} |\n" for rank, item in enumerate(items, 1))
+    markdown = chapter(tmp_path, "| Rang | Frein | Moyenne ± écart-type | Médiane [Q1–Q3] | Interprétation |\n"
+                                 "|---:|:---|---:|---:|:---|\n" + rows + "\nTable: Table 6 : Freins\n")
+    widths = {}
+    for name, whole in (("plain", frozenset()), ("labels", frozenset(items))):
+        convert_chapter(str(markdown), str(tmp_path / f"{name}.html"), str(tmp_path / f"{name}.docx"), str(CSS),
+                        str(REFERENCE), whole=whole)
+        table = docx.Document(str(tmp_path / f"{name}.docx")).tables[0]
+        size = table.rows[1].cells[1].paragraphs[0].runs[0].font.size
+        widths[name] = ([c.width.pt for c in table.columns], size.pt if size else 10.0)
+    (columns, size) = widths["labels"]
+    longest = max(textmetrics.text_width_pt(item, size) for item in items)
+    assert columns[1] >= longest + 7.2  # each label on one line (cell margins 3.6 pt each side)
+    assert columns[4] < textmetrics.text_width_pt(prose, size)  # the prose column wraps
+    assert widths["plain"][0][1] < longest  # without the labels, both text columns share the shortage
+
+
+# --- reference document ---------------------------------------------------------------------------------
+
+def test_committed_reference_document_is_up_to_date(tmp_path):
+    build_reference(tmp_path / "reference.docx")
+    assert (tmp_path / "reference.docx").read_bytes() == REFERENCE.read_bytes(), \
+        "manuscript/reference.docx is stale: run .venv/bin/python scripts/make_reference_docx.py and commit it"
+
+
+def test_reference_document_is_french_a4_with_word_caption_style():
+    document = docx.Document(str(REFERENCE))
+    section = document.sections[-1]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert round(page_of(document).text_width / 72 * 2.54, 2) == 16.0
+    styles = document.styles
+    caption = styles["Caption"]  # python-docx's UI name for Word's built-in "caption"
+    assert caption.style_id == "Caption" and caption.element.name_val == "caption"
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        assert styles[name].element.find(qn("w:pPr")).find(qn("w:numPr")) is None  # the chapter numbers them
+        assert styles[name].font.name == "Times New Roman"
+    assert styles["Table Text"].font.size.pt == 10 and styles["Table Heading"].font.bold
+    with zipfile.ZipFile(REFERENCE) as archive:
+        style_sheet = archive.read("word/styles.xml").decode()
+    assert 'w:lang w:val="fr-FR"' in style_sheet and 'w:sz w:val="24"' in style_sheet
+    assert "asciiTheme" not in style_sheet  # fonts by name, not the theme's
+
+
+def test_pictures_get_their_exact_print_width(tmp_path):
+    draw(tmp_path, "wide", figsize=(11, 5))
+    draw(tmp_path, "narrow", figsize=(4, 3), smallest=8)
+    draw(tmp_path, "tall", figsize=(5, 11), smallest=8)
+    markdown = chapter(tmp_path, "![Figure 1. Large](wide.png){#fig:w width=100%}\n\n"
+                                 "![Figure 2. Étroite](narrow.png){#fig:n width=100%}\n\n"
+                                 "![Figure 3. Haute](tall.png){#fig:t width=100%}\n")
+    convert_chapter(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE),
+                    legibility="warn")  # the wide one is too small to read: only its size matters here
+    document = docx.Document(str(tmp_path / "c.docx"))
+    text_width_emu = round(page_of(document).text_width * 12700)
+    wide, narrow = (metadata.read_png(tmp_path / f"{n}.png") for n in ("wide", "narrow"))
+    shapes = document.inline_shapes
+    assert shapes[0].width == text_width_emu
+    assert shapes[0].height == round(text_width_emu * wide.height_in / wide.width_in)
+    assert shapes[1].width == round(narrow.width_in * 914400)
+    assert shapes[1].height == round(shapes[1].width * narrow.height_in / narrow.width_in)
+    frame_height_emu = page_of(document).figure_frame_in()[1] * 914400  # 85 % of the text block's height
+    assert abs(shapes[2].height - frame_height_emu) <= 2 and shapes[2].width < text_width_emu
+
+
+@pytest.mark.parametrize("text, typeset", [
+    ("22 (56,4\u00a0%)", "22\u00a0(56,4\u00a0%)"),  # a count never leaves its percentage
+    ("5,7 ± 2,9", "5,7\u00a0±\u00a02,9"),
+    ("5,3 ± 2,9\u00a0; 6,0 [3,0–8,0]", "5,3\u00a0±\u00a02,9\u00a0; 6,0\u00a0[3,0–8,0]"),  # breaks after « ; » only
+    ("−0,42 [−0,73\u00a0; 0,03]", "−0,42 [−0,73\u00a0;\u00a00,03]"),  # a statistic may leave its interval
+    ("6,0 [3,0–8,0]", "6,0\u00a0[3,0–8,0]"),  # a range would be cut at its dash rather than before the "["
+    ("< 0,001", "<\u00a00,001")])
+def test_number_cells_break_only_between_statistics(text, typeset):
+    assert pandoc_ast.number_spaces(text) == typeset
