@@ -129,9 +129,7 @@ def test_table_rows_repeat_their_header_and_never_split(built_project, name):
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_figures_print_at_their_width_with_legible_text(built_project, name):
     """Each picture has its natural size, scaled down only to fit the text width and most of the text height;
-    its smallest text, scaled alike, is ≥ 7 pt.
-
-    Figures too small to read are the figure code's to fix: they are listed as an expected failure."""
+    its smallest text, scaled alike, is ≥ 7 pt (figures are drawn at their print size: none is scaled down)."""
     document = docx.Document(str(document_path(built_project, name)))
     page = page_of(document)
     text_width_in, (frame_w, frame_h) = page.text_width / 72, page.figure_frame_in()
@@ -149,9 +147,7 @@ def test_figures_print_at_their_width_with_legible_text(built_project, name):
         if printed < MIN_PRINTED_FONT_PT - 1e-6:  # the width is a whole number of EMU
             title = shape._inline.docPr.get("descr")
             illegible.append(f"« {title} » ({min_font:g} pt at {natural_in:.2f} in → {printed:.1f} pt)")
-    if illegible:
-        pytest.xfail(f"{name}: text below {MIN_PRINTED_FONT_PT:g} pt on paper, the figure code must draw them "
-                     "smaller or with larger text: " + "; ".join(illegible))
+    assert not illegible, f"{name}: text below {MIN_PRINTED_FONT_PT:g} pt on paper: " + "; ".join(illegible)
 
 
 # --- on paper -------------------------------------------------------------------------------------------

@@ -259,9 +259,8 @@ def evolution_figure(result: CrossWave) -> plt.Figure:
     for ax, panel in zip(axes[:, 0], panels):
         (_shares_panel if panel == "shares" else _scores_panel)(ax, result)
     if any(w.synthetic for w in result.waves):
-        fig.text(0.01, 0.0, "* Vague synthétique : données simulées ou reconstruites, aucune réponse réelle.",
-                 fontsize=SMALL_FONT_SIZE, style="italic", ha="left", va="top")
-    fig.tight_layout()
+        fig.supxlabel("* Vague synthétique : données simulées ou reconstruites, aucune réponse réelle.",
+                      fontsize=SMALL_FONT_SIZE, style="italic", x=0.01, ha="left")
     return fig
 
 
@@ -305,7 +304,7 @@ def _scores_panel(ax, result: CrossWave) -> None:
     ends = f" ({fmt.number(result.scale[0], 0)} = {words[0]} ; {fmt.number(result.scale[1], 0)} = {words[1]})" \
         if words and all(words) else ""
     ax.set_xlabel(f"Score moyen{ends}".replace("'", "\u2019"))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / max(len(order), 1) - 0.12), ncols=1, frameon=False)
+    ax.legend(loc="lower left", ncols=1, frameon=True, fontsize=SMALL_FONT_SIZE)
 
 
 # --------------------------------------------------------------------------- French section

@@ -59,9 +59,9 @@ rule render_chapter:
 REFERENCE_DOCX = "manuscript/reference.docx"
 CONVERT_CODE = ("steps/convert", "report/pandoc_ast", "report/docx", "report/table_layout", "report/textmetrics",
                 "figures/metadata", "codebook")
-# A figure whose smallest text would print below 7 pt: "error" stops the conversion, "warn" logs it.
-# "warn" until issue J's figure restyling lands (the log names each figure and the size it needs).
-FIGURE_LEGIBILITY = "warn"
+# A figure whose smallest text would print below 7 pt stops the conversion (the log names each figure and
+# the size it needs); "warn" would only log it.
+FIGURE_LEGIBILITY = "error"
 
 
 # Convert the Markdown chapter to self-contained HTML and to Word with pandoc.

@@ -188,8 +188,7 @@ def scores(table: pd.DataFrame, labels: dict[str, str], groups: list[tuple[str, 
     ax.set_xlim(scale[0] - 0.2, scale[1] + 0.2)
     french_axis(ax.xaxis)
     ax.set_xlabel(typographic(axis_label))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 - 0.9 / (len(order) + 3)), ncols=len(groups),
-              frameon=False)
+    fig.legend(loc="outside lower center", ncols=len(groups), frameon=False)
     return fig
 
 

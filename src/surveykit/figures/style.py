@@ -18,7 +18,8 @@ GREY = "#7f7f7f"
 FONT = "DejaVu Sans"  # shipped with matplotlib: the same glyphs on every machine
 # Every figure is drawn at its print size: at most the A4 text block (16 cm), with one size scale
 # (points at 100 %), so that it is inserted at 100 % and no text is smaller than 8 pt on paper.
-TEXT_WIDTH_IN = 16 / 2.54
+PAD_INCHES = 0.1  # white margin savefig adds around the drawing (matplotlib's savefig.pad_inches)
+TEXT_WIDTH_IN = 16 / 2.54 - 2 * PAD_INCHES  # so that the saved image, margins included, is 16 cm wide at most
 FONT_SIZE = 9
 SMALL_FONT_SIZE = 8
 MIN_FONT_SIZE = 7  # only where a word would not fit otherwise (narrow flowchart boxes)
@@ -30,7 +31,9 @@ def apply_style() -> None:
         "svg.hashsalt": "surveykit",       # stable ids inside SVG files
         "svg.fonttype": "path",
         "figure.dpi": 100,
+        "figure.constrained_layout.use": True,  # labels and legends fit inside the print size
         "savefig.dpi": 300,
+        "savefig.pad_inches": PAD_INCHES,
         "font.size": FONT_SIZE,
         "axes.titlesize": FONT_SIZE,
         "axes.labelsize": FONT_SIZE,
