@@ -403,7 +403,9 @@ def markdown_table(parts: list[dict], caption: str) -> Markdown:
              "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
     lines += ["| " + " | ".join(superscript_ordinals(_escape(cell)) for cell in row) + " |" for row in rows]
     sentences = list(dict.fromkeys(s for part in parts for s in _sentences(part.get("footnote", ""))))
-    footnote = f"\n\n*{escape(' '.join(sentences))}*" if sentences else ""
+    # The footnote is a "Table Note" paragraph in Word (9 pt) and a div of that class in HTML.
+    footnote = (f"\n\n::: {{custom-style=\"Table Note\"}}\n*{escape(' '.join(sentences))}*\n:::"
+                if sentences else "")
     return Markdown("\n".join(lines) + f"\n\nTable: {caption}{footnote}")
 
 

@@ -27,6 +27,7 @@ from .textmetrics import text_width_pt
 CAPTION_STYLE = "Caption"  # Word's built-in "caption" (shown "Légende" in French Word)
 TABLE_TEXT_STYLE = "Table Text"
 TABLE_HEADING_STYLE = "Table Heading"
+TABLE_NOTE_STYLE = "Table Note"  # the footnote under a table (the chapter's Markdown names it in a custom-style div)
 PANDOC_TABLE_CAPTION = "TableCaption"
 PANDOC_FIGURE_CAPTION = "ImageCaption"
 SEQUENCE = {"table": "Tableau", "figure": "Figure"}  # SEQ identifiers, whatever word the caption prints

@@ -11,7 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .docx import CAPTION_STYLE, CELL_MARGIN_PT, TABLE_FONT_SIZES_PT, TABLE_HEADING_STYLE, TABLE_TEXT_STYLE
+from .docx import (CAPTION_STYLE, CELL_MARGIN_PT, TABLE_FONT_SIZES_PT, TABLE_HEADING_STYLE, TABLE_NOTE_STYLE,
+                   TABLE_TEXT_STYLE)
 from .textmetrics import FONT_NAME
 
 PAGE_MM = (210, 297)  # A4
@@ -145,6 +146,13 @@ def _paragraph_styles(document) -> None:
     heading.base_style = text
     heading.font.bold = True
     heading.quick_style = True
+    note = styles.add_style(TABLE_NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = styles["Normal"]
+    note.font.size, note.font.italic = Pt(9), True
+    note.paragraph_format.space_before, note.paragraph_format.space_after = Pt(3), Pt(12)
+    note.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    note.quick_style = True
 
 
 def _border(tag: str, size_eighths: int):
