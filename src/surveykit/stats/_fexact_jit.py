@@ -296,11 +296,41 @@ def _log_tails(start, v, w):
 
 @njit(cache=True)
 def _merge_segment(tv, tw, lo, hi, out_v, out_w, n_out):
-    """Write tv/tw[lo:hi] sorted by value into out from n_out, equal values merged; new n_out."""
-    order = np.argsort(tv[lo:hi], kind="mergesort")
+    """Write tv/tw[lo:hi] sorted by value into out from n_out, equal values merged; new n_out.
+
+    A bottom-up merge sort of positions (written out rather than np.argsort, whose
+    generic code triples the compilation time); stable, so the result is deterministic.
+    """
+    n = hi - lo
+    order = np.arange(lo, hi)
+    spare = np.empty(n, dtype=np.int64)
+    width = 1
+    while width < n:
+        for left in range(0, n, 2 * width):
+            mid = min(left + width, n)
+            right = min(left + 2 * width, n)
+            i, j, t = left, mid, left
+            while i < mid and j < right:
+                if tv[order[j]] < tv[order[i]]:
+                    spare[t] = order[j]
+                    j += 1
+                else:
+                    spare[t] = order[i]
+                    i += 1
+                t += 1
+            while i < mid:
+                spare[t] = order[i]
+                i += 1
+                t += 1
+            while j < right:
+                spare[t] = order[j]
+                j += 1
+                t += 1
+        order, spare = spare, order
+        width *= 2
     group = 0.0
-    for t in range(hi - lo):
-        i = lo + order[t]
+    for t in range(n):
+        i = order[t]
         if t > 0 and tv[i] - group < MERGE_EPS:
             out_w[n_out - 1] += tw[i]
         else:
