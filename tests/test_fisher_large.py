@@ -110,6 +110,37 @@ def test_huge_table_falls_back_to_labelled_monte_carlo():
     assert res.test == "fisher_mc"
     assert res.extra == {"B": 300, "seed": 7, "reason": "calcul exact trop volumineux"}
     assert float(res.p_value * 301).is_integer()
+    wide = np.full((11, 11), 40)  # node keys of 10 totals up to 440 would overflow 64 bits
+    res = rtests.fisher_test(wide, B=100, seed=7)
+    assert res.test == "fisher_mc" and res.extra["reason"] == "calcul exact trop volumineux"
+
+
+@pytest.mark.parametrize("case_id", ["random_4x4_n100", "random_3x6_n120"])
+def test_compiled_engine_gives_r_or_refuses_at_every_budget(case_id):
+    """Budgets that run out in the network, in a forward or backward step or before the join: never a wrong p."""
+    ref = next(c for c in _large() if c["id"] == case_id)
+    table = np.array(ref["table"])
+    outcomes = []
+    for budget in np.geomspace(1_000, 20_000_000, 25).astype(int):
+        try:
+            p = fisher_rxc_pvalue(table, max_work=int(budget), engine="compiled")
+        except ExactTooLarge:
+            outcomes.append(False)
+            continue
+        assert_r(p, ref["p_value"], what=f"{ref['call']} with max_work = {budget}")
+        outcomes.append(True)
+    assert outcomes[0] is False and outcomes[-1] is True
+    assert outcomes == sorted(outcomes)  # a larger budget never refuses what a smaller one did
+
+
+def test_compiled_engine_enumerates_again_a_depth_with_more_daughters_than_room(monkeypatch):
+    from surveykit.stats import _fexact_jit
+
+    monkeypatch.setattr(_fexact_jit, "FIRST_NODE_ROOM", 1)
+    for case_id in ("random_5x5_n60", "equal_margins_4x4_n80"):
+        ref = next(c for c in _large() if c["id"] == case_id)
+        p = fisher_rxc_pvalue(np.array(ref["table"]), max_work=rtests.DEFAULT_MAX_TABLES, engine="compiled")
+        assert_r(p, ref["p_value"], what=ref["call"])
 
 
 def test_unknown_engine_is_refused():

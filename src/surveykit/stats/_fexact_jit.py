@@ -8,9 +8,9 @@ would exceed its small work budget.
 
 The network is FEXACT's (Mehta & Patel 1986; Clarkson, Fan & Joe 1993): a node at
 depth ``d`` is the sorted multiset of the remaining totals of the short side after
-``d`` stages (entries of the long side, smallest first); an arc fills one stage
-with a vector of counts, its length is ``sum(log x!)`` of that vector. What is
-added to FEXACT:
+``d`` stages (entries of the long side; largest first, where FEXACT takes the
+smallest first); an arc fills one stage with a vector of counts, its length is
+``sum(log x!)`` of that vector. What is added to FEXACT:
 
 * **Exact bounds both ways.** A backward pass gives every node the exact minimum
   and maximum of its completions' lengths (FEXACT's longest and shortest paths;
@@ -21,7 +21,8 @@ added to FEXACT:
   the last stage, each side dropping or settling in closed form what the other
   side's bounds decide, always advancing the cheaper side; where they meet, every
   (past, arc) pair is completed by a binary search in the daughter's sorted future
-  lengths and their suffix sums. FEXACT carries every past length to the last stage.
+  lengths and their suffix sums (or each future length in the parent's past lengths,
+  whichever list is shorter). FEXACT carries every past length to the last stage.
 * **Arcs merged.** Vectors that differ by a permutation among equal remaining totals
   lead to the same daughter with the same length: one arc with a multiplicity.
 * Past lengths are sorted per node, so an arc's settled past lengths are found by
@@ -30,6 +31,10 @@ added to FEXACT:
 Equal lengths are merged when they differ by less than ``MERGE_EPS`` (rounding
 noise of sums of log factorials); FEXACT merges within its tolerance 3.45e-7.
 Everything is sequential and in a fixed order: the same table gives the same bits.
+Probabilities are summed with Neumaier's compensated summation.
+
+Compilation: every kernel is cached (``cache=True``, in ``__pycache__`` beside this
+file), so a machine compiles once; later processes only load the compiled code.
 """
 from __future__ import annotations
 
@@ -50,7 +55,9 @@ MERGE_EPS = 1e-9
 #: (about 32 bytes each, whatever the work budget).
 MAX_ENTRIES = 40_000_000
 
-
+#: Room for the daughters of one depth before the first try (4 per parent more); a depth
+#: that has more is enumerated again with four times the room.
+FIRST_NODE_ROOM = 4096
 
 OK, TOO_LARGE, NEED_ROOM = 0, 1, 2
 
@@ -557,7 +564,7 @@ class _Network:
             if arc_cap > budget:
                 return
             arc_cap = int(arc_cap)
-            node_cap = min(arc_cap, 4 * parents.shape[0] + 4096)
+            node_cap = min(arc_cap, 4 * parents.shape[0] + FIRST_NODE_ROOM)
             while True:
                 status, daughters, *arcs = _expand(parents, int(s), lf, base, arc_cap, node_cap)
                 if status == OK:
