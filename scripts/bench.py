@@ -9,21 +9,29 @@ Measures, each in a scratch copy of the project (results/ and data/ of the check
      the slowest single comparison (test + effect size);
   4. a simulated 100 000-respondent wave through the whole pipeline: time and peak memory;
   5. one 100 000-character answer: masking of personal data (the slowest of several adversarial texts)
-     and coding it (code_wave and the coding sheet), each the best of 3.
+     and coding it (code_wave and the coding sheet), each the best of 3;
+  6. the exact r x c Fisher test beside R's `fisher.test(x, workspace = 2e8)` on the benchmark tables of
+     tests/r_reference/fisher_large_reference.json (`--fisher-only` runs this section alone and replaces
+     it in BENCHMARKS.md). R is timed in the same run when `Rscript` is present (and its timings saved to
+     FISHER_R_TIMINGS), otherwise read from that committed file, which says when they were measured.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import platform
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +48,9 @@ from surveykit.privacy import Masker  # noqa: E402
 from surveykit.recoding import code_wave, coding_sheet, load_codebooks, write_coding_sheet  # noqa: E402
 from surveykit.simulate import write_simulated_export  # noqa: E402
 
+FISHER_REFERENCE = ROOT / "tests/r_reference/fisher_large_reference.json"
+FISHER_R_TIMINGS = ROOT / "tests/r_reference/fisher_r_timings.json"
+FISHER_SECTION = "## Exact r × c Fisher test beside R"
 COLD_RUNS = 3  # the bundled wave's cold run is repeated: one run on a shared 2-core machine varies by ±10 %
 SCALE_EXPORT = "data/raw/scale/export.csv"  # inside the scratch project of the scale run
 
@@ -155,12 +166,136 @@ def scale_run(tmp: Path, n: int, seed: int) -> tuple:
     return simulate_seconds, seconds, peak, steps, statistics_step(project, "scale", seed)
 
 
+# --------------------------------------------------------------------------- exact Fisher beside R
+
+R_TIMER = r"""
+timed <- function(id, x) {
+  f <- function() fisher.test(x, workspace = 2e8)$p.value
+  first <- system.time(p <- f())[["elapsed"]]
+  reps <- max(1, ceiling(0.3 / max(first, 1e-4)))  # calls per timing: at least 0.3 s of work
+  runs <- if (first > 5) 2 else 5
+  times <- replicate(runs, system.time(for (i in seq_len(reps)) f())[["elapsed"]] / reps)
+  if (first > 5) times <- c(first, times)
+  default <- tryCatch(system.time(for (i in seq_len(reps)) fisher.test(x))[["elapsed"]] / reps,
+                      error = function(e) NA)
+  cat(sprintf("%s\t%.17g\t%.6g\t%.6g\n", id, p, median(times), default))
+}
+"""
+
+
+def r_fisher_timings(cases: list[dict]) -> dict:
+    """R's seconds per call (median, timed inside R by system.time over repeated calls, start-up excluded)."""
+    script = R_TIMER + "".join(f'timed("{c["id"]}", {c["call"].removeprefix("fisher.test(").removesuffix(", workspace = 2e8)")})\n'
+                               for c in cases)
+    out = subprocess.run(["Rscript", "-e", script], check=True, capture_output=True, text=True).stdout
+    version = subprocess.run(["Rscript", "-e", "cat(R.version.string)"], check=True, capture_output=True,
+                             text=True).stdout
+    timings = {}
+    for line in out.splitlines():
+        case_id, p, seconds, default = line.split("\t")
+        timings[case_id] = {"p_value": float(p), "seconds": float(seconds),
+                            "default_workspace_seconds": None if default == "NA" else float(default)}
+    return {"measured": dt.date.today().isoformat(), "r_version": version,
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores", "cases": timings}
+
+
+def our_fisher_seconds(table, runs: int = 5) -> tuple[float, float, str]:
+    """Median seconds of `fisher_test` (after one warm-up call), its p-value and the engine that ran."""
+    from surveykit.stats import rtests
+    from surveykit.stats._fexact import NUMPY_MAX_WORK, ExactTooLarge, fisher_rxc_pvalue
+
+    start = time.perf_counter()
+    p = rtests.fisher_test(table).p_value
+    warm_up = time.perf_counter() - start
+    times = []
+    for _ in range(runs if warm_up < 2 else 3):
+        start = time.perf_counter()
+        rtests.fisher_test(table)
+        times.append(time.perf_counter() - start)
+    try:
+        fisher_rxc_pvalue(rtests.drop_empty(table), max_work=NUMPY_MAX_WORK, engine="numpy")
+        engine = "numpy"
+    except ExactTooLarge:
+        engine = "compiled"
+    return statistics.median(times), p, engine
+
+
+def compiled_engine_start_cost(table, fresh_cache: bool) -> float:
+    """Seconds the first compiled call of a new process costs beyond a warm call (import of numba and
+    loading of the compiled cache, or with an empty cache the compilation itself)."""
+    code = ("import time, numpy as np; from surveykit.stats._fexact import fisher_rxc_pvalue as f; "
+            f"t = np.array({np.asarray(table).tolist()}); s = time.perf_counter(); f(t, engine='compiled'); "
+            "a = time.perf_counter() - s; s = time.perf_counter(); f(t, engine='compiled'); "
+            "print(a - (time.perf_counter() - s))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    with tempfile.TemporaryDirectory() as cache:
+        if fresh_cache:
+            env["NUMBA_CACHE_DIR"] = cache
+        out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    return float(out.stdout)
+
+
+def fisher_section() -> list[str]:
+    """Markdown section: every benchmark table, ours beside R, and the worst ratio."""
+    cases = [c for c in json.loads(FISHER_REFERENCE.read_text(encoding="utf-8"))["cases"] if c["bench"]]
+    if shutil.which("Rscript"):
+        r = r_fisher_timings(cases)
+        FISHER_R_TIMINGS.write_text(json.dumps(r, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        source = f"measured in this run ({r['r_version']}), saved to `{FISHER_R_TIMINGS.relative_to(ROOT)}`"
+    else:
+        r = json.loads(FISHER_R_TIMINGS.read_text(encoding="utf-8"))
+        source = (f"read from `{FISHER_R_TIMINGS.relative_to(ROOT)}` (no `Rscript` here), measured on "
+                  f"{r['measured']} ({r['r_version']}, {r['machine']})")
+    rows, ratios = [], {}
+    for case in cases:
+        table = np.asarray(case["table"])
+        ours, p, engine = our_fisher_seconds(table)
+        theirs = r["cases"][case["id"]]
+        rel = abs(p - case["p_value"]) / case["p_value"]
+        ratio = ours / theirs["seconds"]
+        if table.size > 9:
+            ratios[case["id"]] = ratio
+        default = theirs["default_workspace_seconds"]
+        rows.append(f"| {case['id']} | {table.shape[0]}×{table.shape[1]} | {table.sum()} | {case['p_value']:.6g} | "
+                    f"{rel:.0e} | {theirs['seconds']:.4f} | "
+                    f"{'error' if default is None else f'{default:.4f}'} | {ours:.4f} | {engine} | {ratio:.2f} |")
+    worst = max(ratios, key=ratios.get)
+    big = next(c for c in cases if c["id"] == "random_4x5_n70")["table"]
+    load, compile_ = compiled_engine_start_cost(big, False), compiled_engine_start_cost(big, True)
+    return [FISHER_SECTION, "",
+            "Exact two-sided p-value, `surveykit.stats.rtests.fisher_test` beside R's "
+            "`fisher.test(x, workspace = 2e8)` (the default workspace fails on the larger tables). "
+            f"Seconds per call: ours the median of 5 calls in one process after a warm-up call; R's {source}, "
+            "the median of 5 timings (3 for calls over 5 s) inside R (`system.time` over repeated calls, R's "
+            "start-up excluded). Tables from `tests/r_reference/fisher_large_reference.json`; p = R's value; "
+            "rel. diff = |ours − R| / R.", "",
+            "| table | shape | n | p (R) | rel. diff | R (ws = 2e8) | R (default ws) | ours | our engine | ours / R |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---|---:|", *rows, "",
+            f"Worst ratio ours / R on tables larger than 3×3: **{ratios[worst]:.2f}** ({worst}).", "",
+            "One-time costs of the compiled engine (numba), paid by the first table that needs it in a process: "
+            f"import of numba and loading of its compiled cache {load:.2f} s; on a fresh machine (empty cache) "
+            f"the compilation, once, {compile_:.1f} s (then cached in `src/surveykit/stats/__pycache__`). "
+            "Tables the numpy engine finishes (the thesis' 3×3 and 5×3 ones) never import numba.", ""]
+
+
+def write_fisher_section(out: Path) -> list[str]:
+    """Replace (or append) the Fisher section of an existing BENCHMARKS.md."""
+    section = fisher_section()
+    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+    head = text.split(FISHER_SECTION)[0].rstrip("\n")
+    out.write_text(head + "\n\n" + "\n".join(section), encoding="utf-8")
+    return section
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000, help="respondents of the scale wave")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--fisher-only", action="store_true", help="only the Fisher section (replaced in --out)")
     args = parser.parse_args()
-    import tempfile
+    if args.fisher_only:
+        print("\n".join(write_fisher_section(args.out)))
+        return 0
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -210,6 +345,7 @@ def main() -> int:
              "| measure | value | target |", "|---|---:|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines += ["", *write_fisher_section(args.out)]
     print("\n".join(lines))
     return 0
 
