@@ -7,9 +7,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
+from cycler import cycler  # noqa: E402
 
 from .metadata import measure  # noqa: E402
+from .theme import load_theme  # noqa: E402
 
 # Okabe & Ito's colour-blind-safe palette (blue, vermillion, bluish green, orange, reddish purple, sky blue,
 # yellow), grey for neutral marks.
@@ -26,8 +27,13 @@ MIN_FONT_SIZE = 7  # only where a word would not fit otherwise (narrow flowchart
 
 
 def apply_style() -> None:
-    sns.set_theme(style="whitegrid", palette=PALETTE, font=FONT)
+    """seaborn's whitegrid theme (see surveykit.figures.theme), the palette and the project's sizes."""
+    matplotlib.rcParams.update(load_theme())
     matplotlib.rcParams.update({
+        "axes.prop_cycle": cycler(color=PALETTE),
+        "patch.facecolor": PALETTE[0],
+        "font.family": "sans-serif",
+        "font.sans-serif": [FONT],
         "svg.hashsalt": "surveykit",       # stable ids inside SVG files
         "svg.fonttype": "path",
         "figure.dpi": 100,
