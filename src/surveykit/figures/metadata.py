@@ -50,14 +50,16 @@ def measure(fig, dpi: float, pad_inches: float) -> PrintMetrics:
     Text artists that exist but are never drawn (e.g. the tick labels of an axis turned off). It is drawn at
     the saving resolution, since text extents, hence the tight bounding box, vary slightly with it."""
     screen_dpi = fig.dpi
-    fig.set_dpi(dpi)
     try:
-        return _measure(fig, pad_inches)
+        return measure_drawn(fig, dpi, pad_inches)[0]
     finally:
         fig.set_dpi(screen_dpi)
 
 
-def _measure(fig, pad_inches: float) -> PrintMetrics:
+def measure_drawn(fig, dpi: float, pad_inches: float):
+    """`measure`, and the padded tight bounding box (inches) of the drawing it made at `dpi`. The figure stays
+    at `dpi`: its canvas holds that drawing, which `surveykit.figures.style.save` writes as the PNG."""
+    fig.set_dpi(dpi)
     renderer = fig.canvas.get_renderer()
     sizes: list[float] = []
     draw_text = renderer.draw_text
@@ -73,8 +75,9 @@ def _measure(fig, pad_inches: float) -> PrintMetrics:
     finally:
         del renderer.draw_text
     box = fig.get_tightbbox(renderer).padded(pad_inches)
-    return PrintMetrics(width_in=float(box.width), height_in=float(box.height),
-                        min_font_pt=float(min(sizes)) if sizes else None)
+    metrics = PrintMetrics(width_in=float(box.width), height_in=float(box.height),
+                           min_font_pt=float(min(sizes)) if sizes else None)
+    return metrics, box
 
 
 def read_png(path: str | Path) -> PrintMetrics:
