@@ -42,6 +42,13 @@ def write_coding(rows: list[dict], coder: str, path: Path) -> None:
                              "rationale": row.get("rationale", "Codage prévu de la réponse synthétique.")})
 
 
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def header_lines(spec, pub, flow: dict) -> list[str]:
     files = spec.files
     return [
@@ -50,7 +57,7 @@ def header_lines(spec, pub, flow: dict) -> list[str]:
         "",
         f"- Source des nombres publiés : {pub.source}",
         f"- Graine : {spec.seed} ; choix de reconstruction (parts non publiées, dépendances entre réponses, textes "
-        f"libres, calendrier) : `{Path(spec.path).relative_to(ROOT) if Path(spec.path).is_absolute() else spec.path}`",
+        f"libres, calendrier) : `{_relative(Path(spec.path))}`",
         *[f"- {name} : `{path}`" for name, path in files.items()],
         "- Arrondis : un pourcentage publié « 88 » est atteint quand l'effectif reconstruit donne une valeur "
         "STRICTEMENT à l'intérieur de ]87,5 ; 88,5[ (jamais sur une demi-unité), donc il s'imprime 88 quelle que "
