@@ -201,10 +201,14 @@ def test_the_bundled_run_regenerates_every_published_number(built_project):
     near = table[table["ref"].str.startswith("§1 Adoption · près de deux tiers")].iloc[0]
     assert 61.7 <= near["regenerated_value"] <= 66.7
     report = (built_project / "results" / "barometre_2025" / "reproduction.md").read_text(encoding="utf-8")
-    assert "45 nombres publiés sur 45 sont retrouvés" in report and "## Tous les nombres publiés" in report
-    assert report.count("| oui |") == 45
+    report = report.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "45 nombres publiés, dont 45 retrouvés" in report and "Aucun écart" in report
+    annex = report.split("## Annexe : tous les nombres publiés")[1]
+    assert annex.count("| oui |") == 45 and "| non |" not in annex
+    assert "| §1 Adoption · 66 % des médecins devant leurs patients | pourcentage | 66 | 66 | oui |" in annex
     chapter = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
     assert "Données synthétiques" in chapter and "Adhésion des patients" in chapter
+    assert "Tableau 9" in chapter and "Figure 9" in chapter
     tests = pd.read_csv(built_project / "results" / "barometre_2025" / "stats" / "tests.csv", keep_default_na=False)
     assert set(tests["by"]) == {"profession_groupe", "age"}
     per_option = tests[(tests["variable"] == "usages") & (tests["by"] == "profession_groupe")]

@@ -322,7 +322,7 @@ def test_make_builds_every_drafted_chapter_without_edits(drafted_project):
         flow = json.loads((drafted_project / "results" / wave / "clean" / "flow.json").read_text(encoding="utf-8"))
         assert (flow["received"], flow["analysed"], flow["quarantined"], flow["excluded"]) == (n, n, {}, {})
         chapter = (build / "resultats.md").read_text(encoding="utf-8").replace("\u00a0", " ")
-        assert "Table: Table 1 : Réponses aux questions fermées" in chapter
+        assert "Table: Tableau 1 : Réponses aux questions fermées" in chapter
     fixture = (drafted_project / "manuscript/build/draft_fixture_2025/resultats.md").read_text(encoding="utf-8")
     assert "Votre satisfaction" in fixture and "Échelles et valeurs numériques" in fixture
     thesis = (drafted_project / "results/draft_these_2025/tables/tables.json").read_text(encoding="utf-8")

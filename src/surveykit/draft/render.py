@@ -103,9 +103,10 @@ def _choice_grids(draft: StudyGuess) -> dict[str, list[Guess]]:
     return grids
 
 
-def _table(lines: list[str], number: int, table_id: str, section: str | None, title: str, kind: str,
+def _table(lines: list[str], table_id: str, section: str | None, title: str, kind: str,
            rest: list[str]) -> None:
-    lines += [f"  - id: {table_id}", f"    number: {number}"]
+    """One table entry (tables are numbered by the chapter in the order it shows them)."""
+    lines += [f"  - id: {table_id}"]
     if section:
         lines.append(f"    section: {q(section)}")
     lines += [f"    title: {q(title)}", f"    kind: {kind}", *[f"    {r}" for r in rest]]
@@ -129,25 +130,25 @@ def plan_text(draft: StudyGuess, study: str) -> str:
     number = 0
     if closed:
         number += 1
-        _table(lines, number, "questions_fermees", "Réponses aux questions fermées",
+        _table(lines, "questions_fermees", "Réponses aux questions fermées",
                "Réponses aux questions fermées", "categorical",
                ["variables: [" + ", ".join(g.id for g in closed) + "]"])
     for grid in (g for g in draft.questions if g.type in ("grid_scale", "grid_rank")):
         number += 1
         if grid.type == "grid_scale":
             rest = [f"grid: {grid.id}", "order: mean_desc", f"row_header: {q('Item')}"]
-            _table(lines, number, grid.id, grid.header, grid.header, "scores", rest)
+            _table(lines, grid.id, grid.header, grid.header, "scores", rest)
         else:
             rest = [f"grid: {grid.id}", f"ranks: [1, {grid.max}]", f"row_header: {q('Item')}",
                     f"rank_header: {q('Rang')}", f"rank_text: {q('Rang {rank}')}"]
-            _table(lines, number, grid.id, grid.header, grid.header, "ranks", rest)
+            _table(lines, grid.id, grid.header, grid.header, "ranks", rest)
     for grid_id, rows in _choice_grids(draft).items():
         number += 1
         stem = rows[0].header.rsplit(" [", 1)[0]
-        _table(lines, number, grid_id, stem, stem, "categorical", ["variables: [" + ", ".join(g.id for g in rows) + "]"])
+        _table(lines, grid_id, stem, stem, "categorical", ["variables: [" + ", ".join(g.id for g in rows) + "]"])
     if numeric:
         number += 1
-        _table(lines, number, "valeurs_numeriques", "Échelles et valeurs numériques", "Échelles et valeurs numériques",
+        _table(lines, "valeurs_numeriques", "Échelles et valeurs numériques", "Échelles et valeurs numériques",
                "summary", ["variables: [" + ", ".join(g.id for g in numeric) + "]"])
     if number == 0:
         raise ValueError("no closed, numeric or grid question: nothing to tabulate")
@@ -157,17 +158,14 @@ def plan_text(draft: StudyGuess, study: str) -> str:
 def figures_text(draft: StudyGuess, study: str) -> str:
     lines = [f"# Draft figures of `{study}` (written by `make study`): the flowchart, one bar chart per",
              "# multi-response question and one histogram per linear scale. Schema: src/surveykit/schemas/figures.schema.yaml.",
-             "figures:", f"  - {{id: flux, number: 1, kind: flowchart, caption: {q('Diagramme de flux des répondants')}}}"]
-    number = 1
+             "figures:", f"  - {{id: flux, kind: flowchart, caption: {q('Diagramme de flux des répondants')}}}"]
     for guess in _closed(draft):
         if guess.type == "checkbox":
-            number += 1
-            lines.append(f"  - {{id: fig_{guess.id}, number: {number}, kind: bars, table: questions_fermees, "
+            lines.append(f"  - {{id: fig_{guess.id}, kind: bars, table: questions_fermees, "
                          f"variable: {guess.id}, order: frequency, caption: {q(guess.header)}}}")
     for guess in _numeric(draft):
         if guess.type == "scale":
-            number += 1
-            lines.append(f"  - {{id: fig_{guess.id}, number: {number}, kind: histogram, table: valeurs_numeriques, "
+            lines.append(f"  - {{id: fig_{guess.id}, kind: histogram, table: valeurs_numeriques, "
                          f"variable: {guess.id}, caption: {q(guess.header)}}}")
     return "\n".join(lines) + "\n"
 
