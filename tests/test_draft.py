@@ -132,8 +132,8 @@ def test_fixture_types_levels_and_order():
                                                    "satisfaction_ergonomie"]
     assert "range 1–5 observed" in grid.notes[0]
     messaging = got["Fréquence d'usage [Messagerie]"]
-    assert (messaging.type, messaging.levels, messaging.grid) == ("single", ["Jamais", "Parfois", "Souvent"],
-                                                                  "frequence_usage")
+    assert (messaging.type, messaging.levels, messaging.grid, messaging.label) == (
+        "single", ["Jamais", "Parfois", "Souvent"], "frequence_usage", "Messagerie")
     scale = got["Recommanderiez-vous ces outils à un collègue ?"]
     assert (scale.type, scale.min, scale.max) == ("scale", 0, 10)
     assert got["Les outils numériques améliorent la qualité des soins"].levels[0] == "Pas du tout d'accord"

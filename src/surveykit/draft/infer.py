@@ -77,6 +77,7 @@ class Guess:
     items: list[tuple[str, str]] = field(default_factory=list)  # (id, row) of a grid
     asked_if: dict[str, str] = field(default_factory=dict)
     grid: str | None = None  # the choice grid a single-choice row belongs to
+    label: str | None = None  # a row of a choice grid is named by its row, under the grid's table
     notes: list[str] = field(default_factory=list)
     number: int = 0
 
@@ -443,7 +444,7 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], rows, ids: Ids) -> lis
     guesses = []
     for (column, row_label), (item_id, _row) in zip(cols, grid.items):
         guess = Guess(item_id, probe.type, f"{stem} [{row_label}]", [column], options=list(probe.options),
-                      levels=list(probe.levels), order=probe.order, grid=gid)
+                      levels=list(probe.levels), order=probe.order, grid=gid, label=row_label)
         guess.notes.append(f"row « {row_label} » of a grid of choices: the engine has no choice-grid type, so each row "
                            "is a question of its own (same answers for every row)")
         guesses.append(guess)
