@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= 2
 
-.PHONY: all pipeline test browser office bench lint lock report clean-results
+.PHONY: all pipeline study test browser office bench lint lock report clean-results
 
 all: pipeline
 
@@ -19,6 +19,13 @@ $(STAMP): requirements.txt pyproject.toml
 
 pipeline: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
+
+# Draft a study from its export: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [FORCE=1]
+# (writes data/studies/<name>/, declares the study and the wave in config.yaml; then `make`).
+study: $(STAMP)
+	@test -n "$(EXPORT)" && test -n "$(STUDY)" && test -n "$(WAVE)" || \
+	  { echo "usage: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [FORCE=1]"; exit 2; }
+	$(BIN)/python -m surveykit.draft "$(EXPORT)" --study "$(STUDY)" --wave "$(WAVE)" $(if $(FORCE),--force)
 
 # Debian's Chromium opens the HTML chapter in a test; installed when missing and apt is usable (root).
 browser:

@@ -90,7 +90,8 @@ def statistics_step(project: Path, wave: str, seed: int) -> dict:
         def wrapper(*args, **kwargs):
             start = time.perf_counter()
             result = function(*args, **kwargs)
-            name = f"{current_table}: {result[0].test}"
+            chosen = result[0]  # a TestChoice (its TestResult in .result), or an untested table
+            name = f"{current_table}: {getattr(getattr(chosen, 'result', chosen), 'test', 'none')}"
             comparisons[name] = max(comparisons.get(name, 0.0), time.perf_counter() - start)
             return result
         return wrapper

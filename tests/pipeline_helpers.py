@@ -17,9 +17,10 @@ SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 COPIED = ("Snakefile", "requirements.txt", "workflow", "scripts", "src", "data", "manuscript", "tests/fixtures")
 
 THESIS = "tele_expertise_cpts"
+BAROMETER = "barometre_numerique"
 # The bundled studies and waves as the tests use them (the same as the shipped config.yaml).
 BUNDLED_CONFIG = {
-    "studies": {THESIS: {"folder": f"data/studies/{THESIS}"}},
+    "studies": {THESIS: {"folder": f"data/studies/{THESIS}"}, BAROMETER: {"folder": f"data/studies/{BAROMETER}"}},
     "waves": {
         "thesis_2025": {"study": THESIS, "label": "Thèse 2025 (reconstruction synthétique)",
                         "export": "data/raw/thesis_2025/export.csv",
@@ -28,6 +29,10 @@ BUNDLED_CONFIG = {
         "demo_2027": {"study": THESIS, "label": "Vague de démonstration 2027 (données simulées)",
                       "export": "data/raw/demo_2027/export.csv", "synthetic": True,
                       "period": {"start": "2027-01-11", "end": "2027-06-30"}},
+        "barometre_2025": {"study": BAROMETER, "label": "Baromètre 2025 (reconstruction synthétique)",
+                           "export": "data/raw/barometre_2025/export.csv",
+                           "published": f"data/studies/{BAROMETER}/published/barometre_2025.yaml", "synthetic": True,
+                           "period": {"start": "2024-11-16", "end": "2025-01-15"}},
     },
     "cleaning": {"on_invalid": "quarantine"},
     "recoding": {"allow_suggestions": False, "strict": False},

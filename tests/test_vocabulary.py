@@ -11,7 +11,9 @@ EXEMPT = ["src/surveykit/reconstruct"]  # the bundled wave's reconstruction tool
 # Words of the thesis' questionnaire, places and vocabulary (case- and accent-insensitive).
 THESIS_WORDS = ["cpts", "tle", "tele-?expertise", "teleexpertise", "freins?", "medecins?", "pratique_tle",
                 "amandinois", "denain", "valenciennes", "recours", "rogers", "generaliste", "omnidoc", "leviers",
-                "favoriserait", "plateforme"]
+                "favoriserait", "plateforme",
+                # and of the bundled barometer's
+                "barometre", "pulselife", "profession_groupe", "devant_patients", "interet_patients"]
 
 
 def _fold(text: str) -> str:

@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .published import REF_SEPARATOR, PublishedItem, PubNumber, parse_fr_exact
+from .published import NEAR_MARGIN, REF_SEPARATOR, PublishedItem, PubNumber, parse_fr_exact
 from .distributions import binom_cdf, binom_sf
 
 COLUMNS = ["ref", "check", "published", "recomputed", "status", "explanation"]
@@ -102,6 +102,8 @@ def percentage_status(count: int, denominator: int, pct: str | PubNumber | Exact
         return OK if exact > value else INCONSISTENT
     if qualifier == "moins de":
         return OK if exact < value else INCONSISTENT
+    if qualifier == "près de":
+        return OK if value - NEAR_MARGIN <= exact <= value else INCONSISTENT
     if percent_of(count, denominator, digits) == value:
         return OK
     low, high = _interval((value, digits))
@@ -358,7 +360,8 @@ def _show(item: PublishedItem) -> str:
         parts.append(nums["n"].text + (f"/{item.denominator}" if item.denominator else ""))
     if "pct" in nums:
         bound = f"{item.qualifier} " if item.qualifier else ""
-        parts.append(f"({bound}{nums['pct'].text}{NBSP}%)" if "n" in nums else f"{bound}{nums['pct'].text}{NBSP}% de {item.denominator}")
+        of = f" de {item.denominator}" if item.denominator else ""
+        parts.append(f"({bound}{nums['pct'].text}{NBSP}%)" if "n" in nums else f"{bound}{nums['pct'].text}{NBSP}%{of}")
     return " ".join(parts)
 
 

@@ -24,6 +24,7 @@ KINDS = ("count", "rank_count", "category_count", "answer_count", "mean_sd", "p_
 COUNT_KINDS = ("count", "rank_count", "category_count", "answer_count")
 NUMBER_FIELDS = ("n", "pct", "mean", "sd", "p")
 REF_SEPARATOR = " · "
+NEAR_MARGIN = 5  # « près de X % » reads as: at most X, and at most this many points below it
 _FR_NUMBER = re.compile(r"^(-?)(\d+)(?:,(\d+))?$")
 
 
@@ -97,6 +98,7 @@ class PublishedItem:
     qualifier: str | None = None
     denominator: int | None = None
     size: int | None = None  # respondents behind a mean ± sd (the YAML `n` of mean_sd items)
+    among: tuple[tuple[str, str], ...] = ()  # the subgroup a percentage is of: ((variable, level),)
 
     @property
     def table(self) -> str:
@@ -200,6 +202,7 @@ def _item(raw: dict, precision: Mapping[str, Mapping[str, int]]) -> PublishedIte
         qualifier=raw.get("qualifier"),
         denominator=raw.get("denominator"),
         size=raw["n"] if raw["kind"] == "mean_sd" else None,
+        among=tuple(sorted((raw.get("among") or {}).items())),
     )
 
 
@@ -268,6 +271,15 @@ def _codebook_problems(item: PublishedItem, book: Codebook) -> list[str]:
             problems.append(f"{subject!r} is not a scale, it has no mean")
         if item.kind == "rank_count" and (question.type not in GRID_TYPES or not question.min <= item.rank <= question.max):
             problems.append(f"rank {item.rank} is not a rank of the grid {subject!r}")
+        if question.is_multi and len(item.level) > 1:
+            problems.append(f"options of the multi-response question {subject!r} are counted one at a time "
+                            f"(a respondent may tick several): one item per option, not {list(item.level)}")
+    for variable, level in item.among:
+        among = questions.get(variable)
+        if among is None:
+            problems.append(f"among: {variable!r} is not in the codebook")
+        elif level not in among.levels:
+            problems.append(f"among: {level!r} is not a label of {variable!r} {list(among.levels)}")
     if item.by:
         by_question = questions.get(item.by)
         if by_question is None:

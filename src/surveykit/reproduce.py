@@ -12,7 +12,7 @@ from fractions import Fraction
 import pandas as pd
 
 from .analysis.describe import ALL
-from .published import PublishedItem
+from .published import NEAR_MARGIN, PublishedItem
 
 COLUMNS = ["ref", "kind", "quantity", "published", "regenerated", "regenerated_value", "match", "explanation"]
 STAT_OF = {"n": "n", "pct": "pct", "mean": "mean", "sd": "sd"}
@@ -49,7 +49,14 @@ class Lookup:
         rows = rows[rows["table"] == first_table]
         n = float(rows["n"].sum())
         denominator = float(rows["denominator"].iloc[0])
-        return {"n": n, "pct": 100.0 * n / denominator if denominator else float("nan")}
+        return {"n": n, "pct": 100.0 * n / denominator if denominator else float("nan"), "denominator": denominator}
+
+    def subgroup_size(self, item: PublishedItem) -> float | None:
+        """Size of the subgroup a percentage is of (`among`, within `group`), from the regenerated counts."""
+        variable, level = item.among[0]
+        rows = self.described(variable, item.group)
+        rows = rows[(rows["level"] == level) & rows["mean"].isna()]
+        return None if rows.empty else float(rows["n"].iloc[0])
 
     def rank(self, item: PublishedItem) -> dict[str, float] | None:
         rows = self.described(item.variable, item.group)
@@ -111,7 +118,24 @@ def _bound_ok(item: PublishedItem, quantity: str, value: float, number) -> bool:
         return value > number.value
     if item.qualifier == "moins de":
         return value < number.value
+    if item.qualifier == "près de":
+        return number.value - NEAR_MARGIN <= value <= number.value
     return _within(value, number)
+
+
+def _among_problem(lookup: Lookup, item: PublishedItem, regenerated: dict | None) -> str:
+    """Why the regenerated denominator is not the subgroup the publication names ("" when it is)."""
+    if not item.among or regenerated is None or "denominator" not in regenerated:
+        return ""
+    variable, level = item.among[0]
+    size = lookup.subgroup_size(item)
+    where = f"{variable} = {level}" + (f", {item.by} = {item.group}" if item.by else "")
+    if size is None:
+        return f"effectif du sous-groupe ({where}) absent des sorties du pipeline"
+    if size != regenerated["denominator"]:
+        return (f"dénominateur recalculé {regenerated['denominator']:.0f} ≠ effectif du sous-groupe ({where}) "
+                f"{size:.0f} : le pourcentage ne porte pas sur la population publiée")
+    return ""
 
 
 def reproduce(items: list[PublishedItem], descriptives: pd.DataFrame, tests: pd.DataFrame,
@@ -122,6 +146,7 @@ def reproduce(items: list[PublishedItem], descriptives: pd.DataFrame, tests: pd.
     explained: dict[tuple, tuple[str, str]] = {}  # same number in a table: (ref, explanation)
     for item in sorted(items, key=lambda i: i.is_text):
         regenerated = _regenerated(lookup, item)
+        among_problem = _among_problem(lookup, item, regenerated)
         for quantity, number in item.numbers.items():
             value = None if regenerated is None else regenerated.get(quantity)
             if value is None:
@@ -129,10 +154,12 @@ def reproduce(items: list[PublishedItem], descriptives: pd.DataFrame, tests: pd.
                              "regenerated": "", "regenerated_value": float("nan"), "match": False,
                              "explanation": "valeur absente des sorties du pipeline"})
                 continue
-            match = _bound_ok(item, quantity, value, number)
+            match = _bound_ok(item, quantity, value, number) and not (quantity == "pct" and among_problem)
             key = (item.kind, item.subject, item.level, item.by, item.group, item.category, item.rank, quantity)
             explanation = ""
-            if not match and item.is_text and key in explained:
+            if not match and quantity == "pct" and among_problem:
+                explanation = among_problem
+            elif not match and item.is_text and key in explained:
                 explanation = "même nombre que {} : {}".format(*explained[key])
             elif not match:
                 explanation = _explain_mismatch(item, quantity, audit)

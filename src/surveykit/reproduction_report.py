@@ -7,6 +7,7 @@
     Structure          sections, tables and figures of the published chapter vs the regenerated one
     Audit              every flag of the audit of the published numbers
     Détail, Glossaire  counts by kind of number; GRIM, GRIMMER, Monte-Carlo lattice in plain words
+    Annexe             every published number beside the regenerated one
 """
 from __future__ import annotations
 
@@ -245,4 +246,8 @@ def report_markdown(table: pd.DataFrame, audit: pd.DataFrame, publication: Publi
     lines += [f"| {KINDS.get(kind, kind)} | {int(row['sum'])} | {int(row['count'])} |"
               for kind, row in by_kind.iterrows()]
     lines += ["", "## Glossaire", ""] + [f"- **{term}** : {text}" for term, text in GLOSSARY]
+    lines += ["", "## Annexe : tous les nombres publiés", "", "Chaque nombre publié, à côté du nombre régénéré.", "",
+              "| référence | grandeur | publié | régénéré | retrouvé |", "|---|---|---:|---:|:---:|"]
+    lines += [f"| {_cell(r.ref)} | {QUANTITIES.get(r.quantity, r.quantity)} | {r.published} | {r.regenerated or '—'} | "
+              f"{'oui' if r.match else 'non'} |" for r in table.itertuples()]
     return "\n".join(lines) + "\n"

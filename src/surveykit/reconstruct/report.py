@@ -17,8 +17,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from ..analysis.describe import asked_mask, ticked
 from ..codebook import Codebook
-from ..published import Publication, PublishedItem, PubNumber
+from ..published import NEAR_MARGIN, Publication, PublishedItem, PubNumber
 from ..stats.rtests import fisher_test, kruskal_test, wilcox_test
 from .open_answers import OpenAnswer
 from .rounding import target
@@ -65,6 +66,8 @@ def _percent_matches(item: PublishedItem, pct: float) -> bool:
         return pct > number.value
     if item.qualifier == "moins de":
         return pct < number.value
+    if item.qualifier == "près de":
+        return number.value - NEAR_MARGIN <= pct <= number.value
     for digits in sorted({number.digits, number.round_to}):
         text = f"{pct:.{digits}f}".replace(".", ",")
         if text == number.text or text.rstrip("0").rstrip(",") == number.text:
@@ -83,14 +86,26 @@ def _scale(table: pd.DataFrame, variable: str, mask: pd.Series) -> np.ndarray:
     return values.dropna().to_numpy(dtype=float)
 
 
-def _check_count(table: pd.DataFrame, item: PublishedItem) -> Check:
+def _check_count(table: pd.DataFrame, item: PublishedItem, book: Codebook | None = None) -> Check:
+    """n and % of a level (or levels, summed) among the item's group, its `among` subgroup and, for a question
+    the form asks only some respondents, those asked; without a printed denominator, the answers given
+    (a multi-response question: the respondents asked) are the denominator, as in the pipeline's tables."""
     mask = _group_mask(table, item)
+    for variable, level in item.among:
+        mask &= table[variable] == level
+    question = book.variable_question().get(item.variable) if book is not None else None
+    answered = None
     if item.kind == "rank_count":
         hits = pd.to_numeric(table.loc[mask, item.variable], errors="coerce") == item.rank
+    elif question is not None and question.is_multi:
+        mask &= asked_mask(table, question)
+        hits = ticked(table.loc[mask, item.variable].fillna(""), item.level[0])
     else:
-        hits = table.loc[mask, item.variable].isin(item.level)
+        values = table.loc[mask, item.variable]
+        hits = values.isin(item.level)
+        answered = int((values.fillna("").astype(str) != "").sum())
     n = int(hits.sum())
-    denominator = item.denominator or int(mask.sum())
+    denominator = item.denominator or (answered if answered is not None else int(mask.sum()))
     pct = 100 * n / denominator
     status = "ok" if "n" not in item.numbers or item.count == n else "non atteint"
     if "pct" in item.numbers and not _percent_matches(item, pct):
@@ -163,7 +178,7 @@ def verify(table: pd.DataFrame, pub: Publication, book: Codebook, answers: Mappi
     checks = []
     for item in pub.items:
         if item.kind in ("count", "rank_count"):
-            checks.append(_check_count(table, item))
+            checks.append(_check_count(table, item, book))
         elif item.kind == "mean_sd":
             checks.append(_check_mean_sd(table, item))
         elif item.kind == "p_value":
@@ -173,12 +188,13 @@ def verify(table: pd.DataFrame, pub: Publication, book: Codebook, answers: Mappi
     return checks
 
 
-def render(checks: Sequence[Check], solver_lines: Sequence[str], findings: Sequence[str], header: Sequence[str]) -> str:
+def render(checks: Sequence[Check], solver_lines: Sequence[str], findings: Sequence[str], header: Sequence[str],
+           solver_title: str = "Résolution des freins (tableaux 6 à 8)") -> str:
     """Markdown report: summary, solver log, audit findings, then every target."""
     counts = pd.Series([c.status for c in checks]).value_counts().to_dict()
     lines = ["# Rapport de reconstruction", "", *header, "", "## Bilan", ""]
     lines += [f"- {status} : {n}" for status, n in sorted(counts.items())]
-    lines += ["", "## Résolution des freins (tableaux 6 à 8)", "", *[f"- {s}" for s in solver_lines]]
+    lines += ["", f"## {solver_title}", "", *[f"- {s}" for s in solver_lines]]
     lines += ["", "## Constats d'audit (cibles inatteignables ou non atteintes)", ""]
     misses = [c for c in checks if c.status == "non atteint"]
     if not findings and not misses:

@@ -52,8 +52,10 @@ def _time_of_day(rng: np.random.Generator) -> int:
     return int(minutes * 60) + int(rng.integers(0, 60))
 
 
-def draw_timestamps(cpts: np.ndarray, rng: np.random.Generator, calendar: Mapping[str, Sequence[Wave]] = CALENDAR) -> list[str]:
-    """ISO "YYYY-MM-DD HH:MM:SS" per respondent, all distinct, within its CPTS' calendar."""
+def draw_timestamps(cpts: np.ndarray, rng: np.random.Generator, calendar: Mapping[str, Sequence[Wave]] = CALENDAR,
+                    end: dt.datetime = COLLECTION_END) -> list[str]:
+    """ISO "YYYY-MM-DD HH:MM:SS" per respondent, all distinct, within its group's calendar (a CPTS for the
+    thesis; any key of `calendar`), none after `end`."""
     out: list[str] = []
     used: set[str] = set()
     for group in cpts:
@@ -65,7 +67,7 @@ def draw_timestamps(cpts: np.ndarray, rng: np.random.Generator, calendar: Mappin
             moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=_time_of_day(rng))
             text = moment.strftime("%Y-%m-%d %H:%M:%S")
             first = dt.datetime.combine(wave.start, dt.time(8, 0))
-            if first <= moment <= COLLECTION_END and text not in used:
+            if first <= moment <= end and text not in used:
                 break
         used.add(text)
         out.append(text)

@@ -1,0 +1,482 @@
+"""Guess a questionnaire from its raw export: one question per column, grid rows grouped, types inferred.
+
+What an export tells, and what it cannot:
+- the timestamp column (its header, or cells that are all dates with a time) and identifying columns
+  (e-mail, name);
+- grids: columns titled « Question [ligne] » next to each other are one grid; integers in every cell make
+  a rating grid, or a ranking grid when no respondent uses a value twice; text cells make one
+  single-choice question per row (the engine has no choice-grid type);
+- numbers: small integers (0 to 10) are a linear scale, other numbers a number question; all-date cells a
+  date;
+- text: a multi-response (checkbox) question when cells hold several recurring options. Options are found
+  as the values that recur across cells, so that an option containing a comma (« Aide à la décision
+  (scores, calculateurs) ») stays whole: a fragment is glued to the one before it when its brackets are
+  unbalanced, or when it starts in lower case and never appears elsewhere. A value given once beside
+  recurring ones is read as text typed in « Autre » (semi-open question); answers that are mostly unique,
+  or that differ only by case or accents, are free text.
+- skip logic is guessed when a question was answered only, and nearly always, by the respondents who gave
+  one answer to an earlier question (`asked_if`); two columns of one question asked in two branches of the
+  form (« Fréquence ? » / « Si vous l'utilisiez : fréquence ? ») stay two questions, with a comment.
+Every guess that could be wrong carries a note, written as a comment in the drafted YAML.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..forms.normalise import normalise
+from ..forms.read import RawExport
+from ..forms.timestamps import parse_date, parse_timestamps
+from .levels import BY_FREQUENCY, natural_order
+
+TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
+                     "date de soumission", "heure de soumission"}
+IDENTIFYING_HEADERS = {"nom", "prenom", "nom et prenom", "nom prenom", "prenom nom", "name", "full name",
+                       "first name", "last name", "adresse e mail", "adresse mail", "email", "email address",
+                       "e mail", "courriel", "adresse courriel", "telephone", "numero de telephone"}
+NUMBER_HINTS = {"combien", "nombre", "nb", "quantite"}
+STOPWORDS = {
+    "le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "a", "au", "aux", "en", "vous", "votre",
+    "vos", "tu", "te", "ton", "ta", "tes", "je", "j", "me", "m", "mon", "ma", "mes", "nous", "notre", "nos", "il",
+    "elle", "ils", "elles", "on", "y", "ce", "cet", "cette", "ces", "c", "est", "sont", "etes", "avez", "as", "ai",
+    "quel", "quelle", "quels", "quelles", "qu", "que", "qui", "quoi", "dont", "pour", "par", "sur", "dans", "avec",
+    "se", "s", "sa", "son", "ses", "leur", "leurs", "si", "ne", "n", "t", "the", "of", "your", "you", "what",
+    "is", "are", "do", "to", "in", "selon", "comment",
+}
+OTHER_LABEL = "Autre"
+SEMI_OPEN_COVERAGE = 0.8  # recurring answers cover at least this share of the answers beside a few singletons
+OPEN_SINGLETONS = 0.5  # more than this share of answers given once: free text
+ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this share of those it would ask
+BRANCH_SIMILARITY = 0.85
+
+_GRID = re.compile(r"^(?P<stem>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
+_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_TIME = re.compile(r"\d{1,2}[:h]\d{2}")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+
+
+@dataclass
+class Guess:
+    """One drafted question (or grid): what the codebook entry will say, and why."""
+
+    id: str
+    type: str
+    header: str
+    columns: list[int]
+    required: bool = False
+    options: list[str] = field(default_factory=list)
+    other: str | None = None
+    other_texts: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    order: str = ""
+    min: int | None = None
+    max: int | None = None
+    items: list[tuple[str, str]] = field(default_factory=list)  # (id, row) of a grid
+    asked_if: dict[str, str] = field(default_factory=dict)
+    grid: str | None = None  # the choice grid a single-choice row belongs to
+    label: str | None = None  # a row of a choice grid is named by its row, under the grid's table
+    notes: list[str] = field(default_factory=list)
+    number: int = 0
+
+
+@dataclass
+class StudyGuess:
+    path: str
+    n_rows: int
+    timestamp: str | None
+    identifying: list[str]
+    questions: list[Guess]
+    notes: list[str] = field(default_factory=list)
+
+    def question(self, qid: str) -> Guess:
+        return next(q for q in self.questions if q.id == qid)
+
+
+# ---------------------------------------------------------------------------------------------- ids
+
+def slug(text: str, words: int = 3, fallback: str = "q") -> str:
+    """A stable snake_case id from a header: the first significant words, accents removed."""
+    kept = [w for w in normalise(text).split() if w not in STOPWORDS] or normalise(text).split()
+    name = "_".join(kept[:words])[:40].strip("_")
+    if not name:
+        return fallback
+    return name if name[0].isalpha() else f"{fallback}_{name}"
+
+
+class Ids:
+    """Hands out unique ids (a question, a grid row, the `<id>_autre` column of a semi-open question)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def free(self, name: str) -> bool:
+        return name not in self.used and f"{name}_autre" not in self.used
+
+    def take(self, wanted: str, longer: tuple[str, ...] = ()) -> str:
+        """`wanted`, else the first free of `longer` (ids with more words), else `wanted` numbered."""
+        name = next((n for n in (wanted, *longer) if self.free(n)), None)
+        k = 2
+        while name is None or not self.free(name):
+            name, k = f"{wanted}_{k}", k + 1
+        self.used.add(name)
+        return name
+
+    def from_header(self, header: str) -> str:
+        return self.take(slug(header), (slug(header, 4), slug(header, 5)))
+
+    def reserve_other(self, qid: str) -> None:
+        self.used.add(f"{qid}_autre")
+
+
+# ----------------------------------------------------------------------------------- text answers
+
+def _unbalanced(text: str) -> bool:
+    return (text.count("(") > text.count(")") or text.count("[") > text.count("]")
+            or text.count("«") > text.count("»") or text.count('"') % 2 == 1)
+
+
+def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> bool:
+    """Whether `fragment` continues `previous` (one option containing ", ") rather than being an option."""
+    if _unbalanced(previous):
+        return True
+    starts_lower = fragment[:1].islower()
+    return starts_lower and counts[fragment] == follows[(previous, fragment)]
+
+
+def split_cells(values: list[str]) -> list[list[str]]:
+    """Each cell as the list of its options: split on ", " and glued back where a fragment continues."""
+    cells = [v.split(", ") for v in values]
+    for _round in range(20):
+        counts = Counter(f for cell in cells for f in cell)
+        follows = Counter((a, b) for cell in cells for a, b in zip(cell, cell[1:]))
+        changed = False
+        for k, cell in enumerate(cells):
+            merged = [cell[0]]
+            for fragment in cell[1:]:
+                if _glued(merged[-1], fragment, counts, follows):
+                    merged[-1] = f"{merged[-1]}, {fragment}"
+                    changed = True
+                else:
+                    merged.append(fragment)
+            cells[k] = merged
+        if not changed:
+            break
+    return cells
+
+
+def _case_variants(values: Counter) -> list[str]:
+    groups: dict[str, list[str]] = {}
+    for value in values:
+        groups.setdefault(normalise(value), []).append(value)
+    return next((sorted(g) for g in groups.values() if len(g) > 1), [])
+
+
+def _quote_list(texts: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"« {t} »" for t in texts[:limit])
+    return shown + (f" and {len(texts) - limit} more" if len(texts) > limit else "")
+
+
+def _other_label(options: list[str]) -> str:
+    return OTHER_LABEL if OTHER_LABEL not in options else f"{OTHER_LABEL} (réponse libre)"
+
+
+def _as_multi(guess: Guess, cells: list[list[str]]) -> bool:
+    """A multi-response question: some cell holds two options that recur across cells."""
+    counts = Counter(atom for cell in cells for atom in set(cell))
+    if not any(sum(counts[a] >= 2 for a in cell) >= 2 for cell in cells):
+        return False
+    last_singletons = {cell[-1] for cell in cells if counts[cell[-1]] == 1 and len(cell) >= 1}
+    options = [a for a in counts if a not in last_singletons]
+    others = sorted(last_singletons)
+    guess.type = "checkbox"
+    guess.options = _by_count(options, counts)
+    guess.levels = list(guess.options)
+    guess.order = "most ticked first"
+    if others:
+        guess.other = _other_label(options)
+        guess.other_texts = others
+        guess.levels.append(guess.other)
+        guess.notes.append(f"semi-open: {_quote_list(others)} ticked once, last in their cell, read as text typed in "
+                           f"« {OTHER_LABEL} » (an option ticked once would look the same: check the form)")
+    guess.notes.append("multi-response: options found as the values recurring across cells (an option may "
+                       "contain a comma); levels by how often each was ticked")
+    return True
+
+
+def _by_count(values: list[str], counts: Counter) -> list[str]:
+    position = {v: i for i, v in enumerate(values)}
+    return sorted(values, key=lambda v: (-counts[v], position[v]))
+
+
+def _as_choice(guess: Guess, values: list[str]) -> None:
+    """Single choice, semi-open single choice, or free text, from the answers of one column."""
+    counts = Counter(values)
+    variants = _case_variants(counts)
+    singles = [v for v, c in counts.items() if c == 1]
+    if variants:
+        guess.type = "text"
+        guess.notes.append(f"free text: answers differing only by case or accents ({_quote_list(variants)})")
+        return
+    if len(singles) > OPEN_SINGLETONS * len(values):
+        guess.type = "text"
+        guess.notes.append(f"free text: {len(singles)} of {len(values)} answers are given once")
+        return
+    ordered = natural_order(list(counts), counts)
+    recurring = [v for v, c in counts.items() if c >= 2]
+    coverage = sum(counts[v] for v in recurring) / len(values)
+    guess.type = "single"
+    if singles and recurring and coverage >= SEMI_OPEN_COVERAGE and ordered.order == BY_FREQUENCY:
+        guess.options = _by_count(recurring, counts)
+        guess.other = _other_label(guess.options)
+        guess.other_texts = sorted(singles)
+        guess.levels = [*natural_order(guess.options, counts).levels, guess.other]
+        guess.notes.append(f"semi-open: {_quote_list(sorted(singles))} given once beside recurring answers, read as "
+                           f"text typed in « {OTHER_LABEL} » (an option chosen once would look the same: check the form)")
+        guess.order = natural_order(guess.options, counts).order
+    else:
+        guess.options = list(ordered.levels)
+        guess.levels = list(ordered.levels)
+        guess.order = ordered.order
+    if guess.order == BY_FREQUENCY and len(guess.options) > 2:
+        guess.notes.append("levels by frequency (no natural order recognised): reorder `levels` if the answers have one")
+
+
+def _integers(values: list[str]) -> list[int] | None:
+    numbers = [float(v.replace(",", ".")) for v in values]
+    return [int(x) for x in numbers] if all(x.is_integer() for x in numbers) else None
+
+
+def _scale_bounds(guess: Guess, low: int, high: int, what: str) -> None:
+    guess.min = 0 if low == 0 else 1
+    guess.max = max(high, guess.min + 1)
+    guess.notes.append(f"{what}: range {low}–{high} observed, {guess.min}–{guess.max} assumed: check the scale's real "
+                       "bounds and add its `anchors` (the words at both ends)")
+
+
+def _as_numbers(guess: Guess, values: list[str]) -> None:
+    integers = _integers(values)
+    numbers = [float(v.replace(",", ".")) for v in values]
+    hinted = bool(set(normalise(guess.header).split()) & NUMBER_HINTS)
+    if integers is not None and not hinted and min(integers) >= 0 and max(integers) <= 10:
+        guess.type = "scale"
+        _scale_bounds(guess, min(integers), max(integers), "linear scale")
+        return
+    guess.type = "number"
+    low, high = min(numbers), max(numbers)
+    guess.notes.append(f"number: values from {low:g} to {high:g} observed; add its `unit` (and `min`/`max` if the "
+                       "form bounds it)")
+
+
+def _is_date(values: list[str]) -> bool:
+    return all(parse_date(v) is not None for v in values)
+
+
+def infer_column(guess: Guess, values: list[str]) -> None:
+    """Type, options and levels of one question from its non-empty answers."""
+    if not values:
+        guess.type = "text"
+        guess.notes.append("no answer in the export: free text assumed, check the question's type")
+        return
+    if all(_NUMBER.match(v.strip()) for v in values):
+        _as_numbers(guess, values)
+        return
+    if _is_date(values):
+        guess.type = "date"
+        if any(_TIME.search(v) for v in values):
+            guess.notes.append("dates written with a time of day: read as dates")
+        return
+    if any(", " in v for v in values) and _as_multi(guess, split_cells(values)):
+        return
+    _as_choice(guess, values)
+
+
+# ------------------------------------------------------------------------------------------ grids
+
+def _as_grid(guess: Guess, rows: list[list[str]]) -> bool:
+    """A numeric grid (rating or ranking); False when its cells are not all integers."""
+    filled = [v for row in rows for v in row if v]
+    if not filled or not all(_NUMBER.match(v) for v in filled) or _integers(filled) is None:
+        return False
+    values = [[int(float(v.replace(",", "."))) for v in row if v] for row in rows]
+    width = len(guess.items)
+    ranked = [r for r in values if r]
+    if (ranked and any(len(r) >= 2 for r in ranked) and all(len(set(r)) == len(r) for r in ranked)
+            and min(min(r) for r in ranked) >= 1 and max(max(r) for r in ranked) <= width):
+        guess.type, guess.min, guess.max = "grid_rank", 1, width
+        guess.notes.append(f"ranking grid: no respondent gave a value twice across the {width} rows, so each cell is "
+                           f"read as a rank from 1 to {width} (a rating grid would repeat values: check the form)")
+        return True
+    guess.type = "grid_scale"
+    flat = [v for r in values for v in r]
+    _scale_bounds(guess, min(flat), max(flat), "rating grid")
+    return True
+
+
+# --------------------------------------------------------------------------------- skip logic
+
+def _answered(rows: list[tuple[str, ...]], guess: Guess) -> list[bool]:
+    return [any(row[c] for c in guess.columns) for row in rows]
+
+
+def _infer_asked_if(rows: list[tuple[str, ...]], questions: list[Guess]) -> None:
+    """`asked_if` when a question was answered only, and nearly always, by those giving one earlier answer."""
+    n = len(rows)
+    for position, guess in enumerate(questions):
+        answered = _answered(rows, guess)
+        if all(answered):
+            continue
+        best = None
+        for earlier in questions[:position]:
+            if earlier.type != "single" or earlier.grid:
+                continue
+            column = [row[earlier.columns[0]] for row in rows]
+            for level in earlier.options:
+                chosen = [v == level for v in column]
+                others = sum(1 for v in column if v and v != level)
+                if others < max(3, 0.05 * n) or any(a and not c for a, c in zip(answered, chosen)):
+                    continue
+                coverage = sum(answered) / max(1, sum(chosen))
+                if coverage >= ASKED_COVERAGE and (best is None or coverage > best[0]):
+                    best = (coverage, earlier, level)
+        if best is not None:
+            coverage, earlier, level = best
+            guess.asked_if = {earlier.id: level}
+            guess.notes.append(f"skip logic guessed: answered only by those who answered « {level} » to "
+                               f"{earlier.id} ({round(100 * coverage)} % of them): check the form's sections")
+
+
+def _required(rows: list[tuple[str, ...]], guess: Guess, questions: dict[str, Guess]) -> bool:
+    """Every respondent the form asked filled every cell of the question."""
+    asked = [all(row[questions[v].columns[0]] == level for v, level in guess.asked_if.items()) for row in rows]
+    return all(all(row[c] for c in guess.columns) for row, a in zip(rows, asked) if a)
+
+
+def _core(header: str) -> str:
+    """A header without a leading conditional clause (« Si vous l'utilisiez : … »), for comparing branches."""
+    text = normalise(re.sub(r"^\s*si\b[^:]*:\s*", "", header, flags=re.I))
+    return text
+
+
+def _note_branches(questions: list[Guess]) -> None:
+    """Two questions that look like one question asked in two branches of the form."""
+    for i, first in enumerate(questions):
+        for second in questions[i + 1:]:
+            if first.type != second.type or first.grid or second.grid:
+                continue
+            ratio = difflib.SequenceMatcher(None, _core(first.header), _core(second.header)).ratio()
+            if ratio < BRANCH_SIMILARITY:
+                continue
+            for one, other in ((first, second), (second, first)):
+                one.notes.append(
+                    f"looks like the same question as {other.id} asked in another branch of the form; a drafter "
+                    "cannot see the form's skip logic, so they are two questions here: to analyse them as one, "
+                    "replace both by one entry with `branches:` (see codebook.schema.yaml)")
+
+
+# ------------------------------------------------------------------------------------------ export
+
+def _is_timestamp(header: str, values: list[str], index: int) -> bool:
+    if normalise(header) in TIMESTAMP_HEADERS:
+        return True
+    if index != 0 or not values:
+        return False
+    parsed = parse_timestamps(values)
+    return all(d is not None for d in parsed.dates) and all(_TIME.search(v) for v in values)
+
+
+def _is_identifying(header: str, values: list[str]) -> bool:
+    key = normalise(header)
+    if key in IDENTIFYING_HEADERS or ("mail" in key.split() and not _GRID.match(header)):
+        return True
+    return bool(values) and sum(bool(_EMAIL.match(v)) for v in values) >= 0.8 * len(values)
+
+
+def _units(headers: tuple[str, ...], skip: set[int]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """(header or grid stem, [(column, grid row or "")]) in column order; adjacent « Stem [row] » columns
+    with the same stem form one grid (two rows at least)."""
+    units: list[tuple[str, list[tuple[int, str]]]] = []
+    for index, header in enumerate(headers):
+        if index in skip:
+            continue
+        match = _GRID.match(header)
+        if match and units and units[-1][1][0][1] and units[-1][0] == match["stem"] and units[-1][1][-1][0] == index - 1:
+            units[-1][1].append((index, match["row"].strip()))
+        elif match:
+            units.append((match["stem"], [(index, match["row"].strip())]))
+        else:
+            units.append((header, [(index, "")]))
+    flat = []
+    for stem, cols in units:
+        if cols[0][1] and len(cols) < 2:  # one bracketed column: an ordinary header
+            flat.append((headers[cols[0][0]], [(cols[0][0], "")]))
+        else:
+            flat.append((stem, cols))
+    return flat
+
+
+def _check_duplicates(export: RawExport) -> None:
+    seen: dict[str, int] = {}
+    for index, header in enumerate(export.headers):
+        key = normalise(header)
+        if key in seen:
+            raise InputError(f"{export.path}, row 1: columns {seen[key] + 1} and {index + 1} have the same header "
+                             f"{header!r}; a drafted question needs its own header: rename one of them in a copy "
+                             "of the export")
+        seen[key] = index
+
+
+def _grid_guesses(stem: str, cols: list[tuple[int, str]], rows, ids: Ids) -> list[Guess]:
+    gid = ids.from_header(stem)
+    grid = Guess(gid, "grid_scale", stem, [c for c, _r in cols])
+    prefix = "_".join(gid.split("_")[:2])
+    grid.items = [(ids.take(f"{prefix}_{slug(row, 2, 'ligne')}", tuple(f"{prefix}_{slug(row, k, 'ligne')}" for k in (3, 4))),
+                   row) for _c, row in cols]
+    if _as_grid(grid, [[row[c] for c, _r in cols] for row in rows]):
+        return [grid]
+    pooled = [row[c] for row in rows for c, _r in cols if row[c]]
+    probe = Guess(gid, "text", stem, [])
+    infer_column(probe, pooled)
+    if probe.type not in ("single", "checkbox") or probe.other:
+        probe.type, probe.options, probe.levels, probe.other = "text", [], [], None
+    guesses = []
+    for (column, row_label), (item_id, _row) in zip(cols, grid.items):
+        guess = Guess(item_id, probe.type, f"{stem} [{row_label}]", [column], options=list(probe.options),
+                      levels=list(probe.levels), order=probe.order, grid=gid, label=row_label)
+        guess.notes.append(f"row « {row_label} » of a grid of choices: the engine has no choice-grid type, so each row "
+                           "is a question of its own (same answers for every row)")
+        guesses.append(guess)
+    return guesses
+
+
+def draft_export(export: RawExport) -> StudyGuess:
+    """Every question of the export, typed, with levels, skip logic and notes."""
+    _check_duplicates(export)
+    rows = [row for row in export.rows if any(row)]
+    if not rows:
+        raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
+    column = lambda index: [row[index] for row in rows if row[index]]  # noqa: E731
+    timestamp = next((i for i, h in enumerate(export.headers) if _is_timestamp(h, column(i), i)), None)
+    identifying = [i for i, h in enumerate(export.headers) if i != timestamp and _is_identifying(h, column(i))]
+    ids, questions = Ids(), []
+    for stem, cols in _units(export.headers, {timestamp, *identifying} - {None}):
+        if cols[0][1]:
+            questions += _grid_guesses(stem, cols, rows, ids)
+            continue
+        index = cols[0][0]
+        guess = Guess(ids.from_header(stem), "text", stem, [index])
+        infer_column(guess, column(index))
+        if guess.other:
+            ids.reserve_other(guess.id)
+        questions.append(guess)
+    _infer_asked_if(rows, questions)
+    by_id = {q.id: q for q in questions}
+    for number, guess in enumerate(questions, start=1):
+        guess.number = number
+        guess.required = _required(rows, guess, by_id)
+    _note_branches(questions)
+    notes = [] if timestamp is not None else ["no timestamp column recognised: submission dates will be empty"]
+    return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,
+                      [export.headers[i] for i in identifying], questions, notes)

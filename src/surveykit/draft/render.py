@@ -1,0 +1,192 @@
+"""The drafted study as YAML text with comments: codebook, analysis plan, figures, category codebooks.
+
+The YAML is written as text (strings JSON-quoted, which YAML reads as double-quoted scalars) so that each
+guess can carry its comment; every file is read back and validated by surveykit.study.load_study before
+the drafter reports success.
+"""
+from __future__ import annotations
+
+import json
+
+from .infer import Guess, StudyGuess
+
+WRAP = 110
+
+
+def q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def flow_list(values: list[str]) -> str:
+    return "[" + ", ".join(q(v) for v in values) + "]"
+
+
+def comment_lines(text: str, indent: str) -> list[str]:
+    """A comment wrapped at WRAP columns."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(indent) + 2 + len(line) + 1 + len(word) > WRAP:
+            lines.append(f"{indent}# {line}")
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(f"{indent}# {line}")
+    return lines
+
+
+# ------------------------------------------------------------------------------------------ codebook
+
+def _question_lines(guess: Guess) -> list[str]:
+    lines = []
+    for note in guess.notes:
+        lines += comment_lines(note, "  ")
+    lines += [f"  - id: {guess.id}", f"    number: {guess.number}", f"    type: {guess.type}",
+              f"    required: {'true' if guess.required else 'false'}"]
+    if guess.asked_if:
+        lines.append("    asked_if: {" + ", ".join(f"{k}: {q(v)}" for k, v in guess.asked_if.items()) + "}")
+    lines.append(f"    header: {q(guess.header)}")
+    if guess.label:
+        lines.append(f"    label: {q(guess.label)}")
+    if guess.min is not None:
+        lines += [f"    min: {guess.min}", f"    max: {guess.max}"]
+    if guess.options:
+        lines.append("    options:")
+        lines += [f"      - {{raw: {q(o)}, label: {q(o)}}}" for o in guess.options]
+    if guess.other:
+        lines.append(f"    other: {{label: {q(guess.other)}}}")
+    if guess.levels:
+        lines.append(f"    levels: {flow_list(guess.levels)}" + (f"   # order: {guess.order}" if guess.order else ""))
+    if guess.items:
+        lines.append("    items:")
+        lines += [f"      - {{id: {item}, row: {q(row)}, label: {q(row)}}}" for item, row in guess.items]
+    return lines
+
+
+def codebook_text(draft: StudyGuess, study: str, source: str) -> str:
+    lines = [
+        f"# Draft codebook of the study `{study}`, written by `make study` (python -m surveykit.draft) from",
+        f"# {source} ({draft.n_rows} responses). One question per column, grid rows grouped; ids come from the",
+        "# headers, labels are the answers as the export writes them. Every guess the drafter is unsure of is",
+        "# marked by a comment saying why: check it against the form. `required: true` means every respondent",
+        "# asked answered. Schema and types: src/surveykit/schemas/codebook.schema.yaml; README, \"Start a new study\".",
+        f"study: {study}",
+        f"title: {q('Questionnaire ' + study)}   # not in the export: write the questionnaire's title",
+        "# How the chapter names the respondents (e.g. « professionnel de santé »):",
+        f"respondents: {{singular: {q('répondant')}, plural: {q('répondants')}, feminine: false}}",
+        "timestamp:",
+        f"  headers: {flow_list([draft.timestamp] if draft.timestamp else ['Horodateur', 'Timestamp'])}",
+    ]
+    if draft.identifying:
+        lines += ["# Columns that identify a person: dropped on reading, never analysed.",
+                  f"identifying_headers: {flow_list(draft.identifying)}"]
+    lines.append("questions:")
+    for guess in draft.questions:
+        lines += _question_lines(guess)
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------- analysis plan
+
+def _closed(draft: StudyGuess) -> list[Guess]:
+    return [g for g in draft.questions if g.type in ("single", "checkbox") and not g.grid]
+
+
+def _numeric(draft: StudyGuess) -> list[Guess]:
+    return [g for g in draft.questions if g.type in ("scale", "number")]
+
+
+def _choice_grids(draft: StudyGuess) -> dict[str, list[Guess]]:
+    grids: dict[str, list[Guess]] = {}
+    for guess in draft.questions:
+        if guess.grid and guess.type in ("single", "checkbox"):
+            grids.setdefault(guess.grid, []).append(guess)
+    return grids
+
+
+def _table(lines: list[str], table_id: str, section: str | None, title: str, kind: str,
+           rest: list[str]) -> None:
+    """One table entry (tables are numbered by the chapter in the order it shows them)."""
+    lines += [f"  - id: {table_id}"]
+    if section:
+        lines.append(f"    section: {q(section)}")
+    lines += [f"    title: {q(title)}", f"    kind: {kind}", *[f"    {r}" for r in rest]]
+
+
+def plan_text(draft: StudyGuess, study: str) -> str:
+    closed, numeric = _closed(draft), _numeric(draft)
+    opened = [g for g in draft.questions if g.type == "text"]
+    singles = [g for g in closed if g.type == "single" and 2 <= len(g.levels) <= 6]
+    lines = [
+        f"# Draft analysis plan of `{study}` (written by `make study`): the closed questions in one table, one",
+        "# table per grid, the numbers and scales summarised. What usually follows: split the first table by",
+        "# theme, compare groups with `by:` (a single-choice variable, possibly derived in the codebook)"
+        + (f", e.g. `by: {singles[0].id}`" if singles else "") + ",",
+        "# and name the variables in `variable_labels`. Schema: src/surveykit/schemas/analysis_plan.schema.yaml.",
+    ]
+    if opened:
+        lines += comment_lines("Open questions, recoded from their category codebooks (categories/<id>.yaml): "
+                               + ", ".join(g.id for g in opened) + ".", "")
+    lines.append("tables:")
+    number = 0
+    if closed:
+        number += 1
+        _table(lines, "questions_fermees", "Réponses aux questions fermées",
+               "Réponses aux questions fermées", "categorical",
+               ["variables: [" + ", ".join(g.id for g in closed) + "]"])
+    for grid in (g for g in draft.questions if g.type in ("grid_scale", "grid_rank")):
+        number += 1
+        if grid.type == "grid_scale":
+            rest = [f"grid: {grid.id}", "order: mean_desc", f"row_header: {q('Item')}"]
+            _table(lines, grid.id, grid.header, grid.header, "scores", rest)
+        else:
+            rest = [f"grid: {grid.id}", f"ranks: [1, {grid.max}]", f"row_header: {q('Item')}",
+                    f"rank_header: {q('Rang')}", f"rank_text: {q('Rang {rank}')}"]
+            _table(lines, grid.id, grid.header, grid.header, "ranks", rest)
+    for grid_id, rows in _choice_grids(draft).items():
+        number += 1
+        stem = rows[0].header.rsplit(" [", 1)[0]
+        _table(lines, grid_id, stem, stem, "categorical", ["variables: [" + ", ".join(g.id for g in rows) + "]"])
+    if numeric:
+        number += 1
+        _table(lines, "valeurs_numeriques", "Échelles et valeurs numériques", "Échelles et valeurs numériques",
+               "summary", ["variables: [" + ", ".join(g.id for g in numeric) + "]"])
+    if number == 0:
+        raise ValueError("no closed, numeric or grid question: nothing to tabulate")
+    return "\n".join(lines) + "\n"
+
+
+def figures_text(draft: StudyGuess, study: str) -> str:
+    lines = [f"# Draft figures of `{study}` (written by `make study`): the flowchart, one bar chart per",
+             "# multi-response question and one histogram per linear scale. Schema: src/surveykit/schemas/figures.schema.yaml.",
+             "figures:", f"  - {{id: flux, kind: flowchart, caption: {q('Diagramme de flux des répondants')}}}"]
+    for guess in _closed(draft):
+        if guess.type == "checkbox":
+            lines.append(f"  - {{id: fig_{guess.id}, kind: bars, table: questions_fermees, "
+                         f"variable: {guess.id}, order: frequency, caption: {q(guess.header)}}}")
+    for guess in _numeric(draft):
+        if guess.type == "scale":
+            lines.append(f"  - {{id: fig_{guess.id}, kind: histogram, table: valeurs_numeriques, "
+                         f"variable: {guess.id}, caption: {q(guess.header)}}}")
+    return "\n".join(lines) + "\n"
+
+
+def categories_text(guess: Guess, draft: StudyGuess) -> str:
+    population = "all" if not guess.asked_if else " ; ".join(f"{k} = {v}" for k, v in guess.asked_if.items())
+    lines = [f"# Category codebook of the open question « {guess.header} » (drafted by `make study`: no category",
+             "# yet, so every answer is listed in results/<wave>/recoding/to_review.csv and coding_sheet.xlsx).",
+             "# Add categories (schema: src/surveykit/schemas/categories.schema.yaml), then code the answers.",
+             f"question: {guess.id}", f"number: {guess.number}", f"title: {q(guess.header)}", "version: 1",
+             f"population: {q(population)}", f"text_variable: {guess.id}", "categories: []", "rules: []"]
+    return "\n".join(lines) + "\n"
+
+
+def study_files(draft: StudyGuess, study: str, source: str) -> dict[str, str]:
+    """Relative path -> text of every drafted file of the study folder."""
+    files = {"codebook.yaml": codebook_text(draft, study, source), "analysis_plan.yaml": plan_text(draft, study),
+             "figures.yaml": figures_text(draft, study)}
+    for guess in draft.questions:
+        if guess.type == "text":
+            files[f"categories/{guess.id}.yaml"] = categories_text(guess, draft)
+    return files
