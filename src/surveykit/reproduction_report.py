@@ -88,7 +88,7 @@ def _findings(audit: pd.DataFrame) -> list[str]:
 
 
 def _summary(table: pd.DataFrame, differences: pd.DataFrame, audit: pd.DataFrame, ranks: list[str],
-             structure: list[str]) -> list[str]:
+             structure: list[str], ranked: bool) -> list[str]:
     total, matched = len(table), int(table["match"].sum())
     explained = int((~differences["explanation"].str.contains(UNEXPLAINED)).sum()) if len(differences) else 0
     lines = ["## En bref", ""]
@@ -96,15 +96,21 @@ def _summary(table: pd.DataFrame, differences: pd.DataFrame, audit: pd.DataFrame
         return lines + ["Aucun nombre publié n'est transcrit.", ""]
     share = fmt.percent(100 * matched / total)
     lines.append(f"- {total} nombres publiés, dont {matched} retrouvés à la précision publiée ({share}).")
-    lines.append(f"- Écarts : {total - matched} nombres, soit {len(differences)} écarts distincts "
-                 f"(un même nombre cité à plusieurs endroits compte une fois) ; {explained} expliqués, "
-                 f"{len(differences) - explained} non expliqués.")
+    if matched == total:
+        lines.append("- Aucun écart : chaque nombre publié est retrouvé.")
+    else:
+        lines.append(f"- Écarts : {total - matched} {'nombre' if total - matched == 1 else 'nombres'}, soit "
+                     f"{len(differences)} {'écart distinct' if len(differences) == 1 else 'écarts distincts'} (un même "
+                     f"nombre cité à plusieurs endroits compte une fois) ; {explained} "
+                     f"{'expliqué' if explained < 2 else 'expliqués'}, {len(differences) - explained} non "
+                     f"{'expliqué' if len(differences) - explained < 2 else 'expliqués'}.")
     findings = _findings(audit)
     if findings:
         lines.append("- Constats de l'audit des nombres publiés :")
         lines += [f"  - {finding}" for finding in findings]
-    lines.append(f"- Rangs des tableaux classés : {len(ranks)} différence(s) d'ordre." if ranks else
-                 "- Rangs des tableaux classés : ordre publié retrouvé.")
+    if ranked:
+        lines.append(f"- Rangs des tableaux classés : {len(ranks)} différence(s) d'ordre." if ranks else
+                     "- Rangs des tableaux classés : ordre publié retrouvé.")
     if structure:
         lines.append(f"- Structure : {len(structure)} différence(s) avec le chapitre publié (détail plus bas).")
     return lines + [""]
@@ -218,7 +224,8 @@ def report_markdown(table: pd.DataFrame, audit: pd.DataFrame, publication: Publi
     structure = structure_differences(publication.structure, chapter) if publication.structure else []
     lines = [f"# Reproduction des résultats publiés — {_cell(wave_label)}", "",
              f"Source : {_cell(publication.source)}.", ""]
-    lines += _summary(table, differences, audit, ranks, structure)
+    ranked = any(i.kind == "mean_sd" and i.rank and not i.group for i in publication.items)
+    lines += _summary(table, differences, audit, ranks, structure, ranked)
     lines += ["## Écarts", ""]
     if differences.empty:
         lines.append("Aucun écart : chaque nombre publié est retrouvé à la précision publiée.")
@@ -229,8 +236,9 @@ def report_markdown(table: pd.DataFrame, audit: pd.DataFrame, publication: Publi
                   "|---|---|---:|---:|---|---|"]
         lines += [f"| {_cell(r.ref)} | {QUANTITIES.get(r.quantity, r.quantity)} | {r.published} | {r.regenerated} | "
                   f"{_cell(r.explanation)} | {_cell(r.also)} |" for r in differences.itertuples()]
-    lines += ["", "## Rangs des tableaux classés", ""]
-    lines += [f"- {_cell(line)}" for line in ranks] or ["L'ordre publié de chaque tableau classé est retrouvé."]
+    if ranked:
+        lines += ["", "## Rangs des tableaux classés", ""]
+        lines += [f"- {_cell(line)}" for line in ranks] or ["L'ordre publié de chaque tableau classé est retrouvé."]
     if publication.structure:
         lines += ["", "## Structure du chapitre", ""]
         lines += [f"- {_cell(line)}" for line in structure] or ["Mêmes sections, tableaux et figures que le chapitre publié."]

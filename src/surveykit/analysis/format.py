@@ -234,7 +234,12 @@ def _test_sentences(spec: TableSpec, plan: Plan, book: Codebook, tests: pd.DataF
         groups.setdefault(key, []).append(f"{what} : {level}" if level else what)
     if len(groups) == 1:
         return [f"{next(iter(groups))}."]
-    return [f"{key} : {', '.join(dict.fromkeys(items))}." for key, items in groups.items()]
+    # The test used most often is stated once for « the other comparisons »; the others name what they test.
+    ordered = sorted(groups.items(), key=lambda kv: -len(kv[1]))
+    (common, _items), others = ordered[0], ordered[1:]
+    sentences = [f"{key} : {', '.join(dict.fromkeys(items))}." for key, items in others]
+    rest = common[:1].lower() + common[1:]
+    return sentences + [f"Autres comparaisons : {rest}."]
 
 
 def _multiplicity(spec: TableSpec, tests: pd.DataFrame) -> list[str]:

@@ -39,9 +39,12 @@ def _categorical(frame, book, spec, seed):
         question = book.variable_question()[variable]
         levels = list(question.levels)
         asked = asked_mask(frame, question) if question.is_multi else None
-        rows += categorical_rows(frame, variable, levels, spec.by, by_levels, asked)
+        # A single-choice question the form showed to some respondents only is described on them: the others
+        # were not asked, they did not leave it blank.
+        shown = frame if question.is_multi else frame[asked_mask(frame, question)]
+        rows += categorical_rows(shown, variable, levels, spec.by, by_levels, asked)
         if spec.by:
-            rows += categorical_rows(frame, variable, levels, asked=asked)
+            rows += categorical_rows(shown, variable, levels, asked=asked)
         if not spec.compares:
             continue
         if question.is_multi:

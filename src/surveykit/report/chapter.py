@@ -319,6 +319,10 @@ class Context:
         keys = sorted(self.V.keys(prefix), key=lambda k: int(k.rsplit(".", 1)[1]))
         return [Markdown(prose.quoted(prose.escape_markdown(self.V.text(k)))) for k in keys]  # escaped already
 
+    def has_quotes(self) -> bool:
+        """Whether the study quotes any verbatim (a category codebook declares `quotes`)."""
+        return any(".citation." in key for key in self.V.keys("recodage."))
+
     def open_categories(self, question: str) -> list[dict]:
         """Categories of an open question (most frequent first, none that nobody gave) with their quotes."""
         noun = ("réponse", "réponses")

@@ -52,7 +52,8 @@ def quoted(text: str) -> str:
 
 def lead(label: str) -> str:
     """How a sentence about a variable starts: « Genre : » or, for a question, « À la question « … ? », »."""
-    return f"À la question {quoted(label)}," if label.rstrip().endswith("?") else f"{label} :"
+    label = label.rstrip(" :\u00a0")
+    return f"À la question {quoted(label)}," if label.endswith("?") else f"{label} :"
 
 
 def plural(n: int, singular: str, plural_form: str) -> str:

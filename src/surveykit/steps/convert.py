@@ -77,12 +77,24 @@ def codebook_labels(codebook: str) -> frozenset[str]:
     return frozenset(phrase_key(label) for label in labels if label)
 
 
+def use_bundled_pandoc() -> None:
+    """Always the pandoc pinned with pypandoc-binary: pypandoc would otherwise take the newest pandoc it finds
+    (or an older system one when asking the bundled one for its version times out), and the outputs would
+    depend on the machine."""
+    import importlib.util
+
+    bundled = Path(importlib.util.find_spec("pypandoc").origin).parent / "files" / "pandoc"
+    if bundled.is_file():
+        os.environ["PYPANDOC_PANDOC"] = str(bundled)
+
+
 def convert_chapter(markdown: str, html: str, docx: str, css: str, reference_docx: str,
                     legibility: str = "error", logger: logging.Logger | None = None,
                     whole: frozenset[str] = frozenset()) -> None:
     """Read the Markdown once, then write HTML and Word at once (two pandoc processes), then finish the Word.
 
     `whole`: labels that Word tables keep on one line (see surveykit.report.docx.finish_docx)."""
+    use_bundled_pandoc()
     import pypandoc
 
     from ..report import docx as word
