@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from .codebook import GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
 from .errors import ConsistencyError, InputError
 from .forms.headers import Column, ColumnMap, map_columns, normalise
-from .forms.read import Limits, RawExport, read_export
+from .forms.read import HEADER_ROW, Limits, RawExport, read_export
 from .forms.timestamps import parse_date, parse_timestamps
 
 QUARANTINED = "quarantined"
@@ -67,13 +68,6 @@ class QuestionParse:
     values: tuple[tuple[str, object], ...] = ()
     problems: tuple[Problem, ...] = ()
     skips: tuple[SkipViolation, ...] = ()
-
-
-@dataclass
-class RowOutcome:
-    values: dict[str, object] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    skip_violations: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -209,59 +203,94 @@ def parse_question(question: Question, columns: list[Column], texts: tuple[str, 
     return QuestionParse(tuple(values.items()), tuple(problems), tuple(skips))
 
 
-class RowParser:
-    """Parses the rows of one export question by question.
+def _factorize(arrays: list) -> tuple[np.ndarray, np.ndarray]:
+    """(inverse, first): the distinct combinations of the arrays' values, row by row, numbered in order of
+    first appearance. `first[u]` is the first row holding combination u and `inverse[i]` the combination of
+    row i. Hash-based and linear in the rows: each array refines the key, which stays below the row count."""
+    n = len(arrays[0])
+    key = np.zeros(n, dtype=np.int64)
+    for array in arrays:
+        codes, uniques = pd.factorize(np.asarray(array, dtype=object), use_na_sentinel=False)
+        key, _ = pd.factorize(key * len(uniques) + codes)
+    first = np.unique(key, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
+    return key, first
 
-    Survey answers repeat (a few options per question), so each question's parse is memoised on its
-    cells and the earlier answers it depends on; the cells of a rating grid are independent, so they
-    are memoised one by one, and free-text questions are parsed directly. This is what keeps a
-    100 000-row export to seconds."""
 
-    def __init__(self, book: Codebook, cmap: ColumnMap):
+@dataclass
+class Parsed:
+    """What the cells give, column by column: every analysed variable as an array over the rows, and the
+    problems and skip-logic violations of the rows that have some (messages in questionnaire order)."""
+
+    values: dict[str, np.ndarray]
+    problems: dict[int, list[str]] = field(default_factory=dict)
+    skips: dict[int, list[str]] = field(default_factory=dict)
+
+
+class ColumnParser:
+    """Parses an export question by question, over all rows at once.
+
+    Survey answers repeat (a few options per question), so each question is parsed once per distinct
+    combination of its cells and of the earlier answers it depends on (branch, `asked_if`), and the result
+    is spread over the rows that share it; the cells of a rating grid are independent, so each is parsed on
+    its own, and free text is taken as it is. The cost grows with the distinct answers, not the rows."""
+
+    def __init__(self, book: Codebook, cmap: ColumnMap, path: str, sheet_rows: np.ndarray):
+        self.book = book
         self.plan = [(question, cmap.for_question(question)) for question in book.questions]
-        self.derived = [(question, book.question(question.derived.source)) for question in book.derived]
-        self.memo: dict[tuple, QuestionParse] = {}
-        self.derived_memo: dict[tuple, object] = {}
+        self.path = path
+        self.sheet_rows = sheet_rows
 
-    def parse(self, row: tuple[str, ...], sheet_row: int, path: str) -> RowOutcome:
-        out = RowOutcome()
+    def parse(self, cells: np.ndarray) -> Parsed:
+        n = cells.shape[0]
+        out = Parsed({name: np.full(n, None, dtype=object) for name in self.book.variables})
+        asked: dict[str, np.ndarray] = {}
         for question, columns in self.plan:
-            texts = tuple(row[column.index] for column in columns)
-            branch = out.values.get(question.branch_on) if question.branch_on else None
-            asked = all(out.values.get(var) == value for var, value in question.asked_if.items())
-            for parsed in self._parses(question, columns, texts, branch, asked):
-                out.values.update(parsed.values)
-                if parsed.problems or parsed.skips:
-                    out.problems += [problem.message(path, sheet_row) for problem in parsed.problems]
-                    out.skip_violations += [skip.message(path, sheet_row) for skip in parsed.skips]
-        for question, source in self.derived:
-            out.values[question.id] = self._derive(question, source, out.values)
+            branch = out.values[question.branch_on] if question.branch_on else np.full(n, None, dtype=object)
+            shown = np.ones(n, dtype=bool)
+            for variable, value in question.asked_if.items():
+                shown &= out.values[variable] == value
+            asked[question.id] = shown & (np.isin(branch, list(question.branch_headers))
+                                          if question.branch_on else True)
+            groups = [[column] for column in columns] if question.type == "grid_scale" else [columns]
+            for group in groups:
+                self._parse_group(question, group, cells, branch, shown, out)
+        for question in self.book.derived:
+            source = self.book.question(question.derived.source)
+            out.values[question.id] = self._derive(question, out.values[source.id], asked.get(source.id))
         return out
 
-    def _derive(self, question: Question, source: Question, values: dict) -> object:
-        """A derived variable's value; a multi-response source asked but left blank means none ticked."""
-        value = values.get(source.id)
-        if value in (None, "") and question.derived.any_of and source.is_asked(values):
-            value = "\x00"  # no option ticked: not missing
-        key = (question.id, value)
-        if key not in self.derived_memo:
-            self.derived_memo[key] = derive(question, value)
-        return self.derived_memo[key]
+    def _parse_group(self, question: Question, columns: list[Column], cells: np.ndarray, branch: np.ndarray,
+                     shown: np.ndarray, out: Parsed) -> None:
+        texts = [cells[:, column.index] for column in columns]
+        inverse, first = _factorize([*texts, branch, shown])
+        produced: dict[str, np.ndarray] = {}
+        flagged: dict[int, QuestionParse] = {}
+        for unique, row in enumerate(first):
+            parsed = parse_question(question, columns, tuple(t[row] for t in texts), branch[row], bool(shown[row]))
+            for variable, value in parsed.values:
+                produced.setdefault(variable, np.full(len(first), None, dtype=object))[unique] = value
+            if parsed.problems or parsed.skips:
+                flagged[unique] = parsed
+        for variable, values in produced.items():
+            out.values[variable] = values[inverse]
+        if not flagged:
+            return
+        for index in np.nonzero(np.isin(inverse, list(flagged)))[0]:
+            parsed, sheet_row = flagged[int(inverse[index])], int(self.sheet_rows[index])
+            if parsed.problems:
+                out.problems.setdefault(int(index), []).extend(p.message(self.path, sheet_row) for p in parsed.problems)
+            if parsed.skips:
+                out.skips.setdefault(int(index), []).extend(s.message(self.path, sheet_row) for s in parsed.skips)
 
-    def _parses(self, question, columns, texts, branch, asked) -> list[QuestionParse]:
-        if question.type == "text":
-            return [parse_question(question, columns, texts, branch, asked)]
-        if question.type == "grid_scale":
-            return [self._memoised(question, [column], (text,), branch, asked)
-                    for column, text in zip(columns, texts)]
-        return [self._memoised(question, columns, texts, branch, asked)]
-
-    def _memoised(self, question, columns, texts, branch, asked) -> QuestionParse:
-        key = (question.id, columns[0].index, branch, asked, texts)
-        parsed = self.memo.get(key)
-        if parsed is None:
-            parsed = self.memo[key] = parse_question(question, columns, texts, branch, asked)
-        return parsed
+    @staticmethod
+    def _derive(question: Question, source: np.ndarray, asked: np.ndarray | None) -> np.ndarray:
+        """A derived variable over the rows; a multi-response source asked but left blank means none ticked."""
+        values = source.copy()
+        if question.derived.any_of and asked is not None:
+            values[asked & np.array([v in (None, "") for v in values], dtype=bool)] = "\x00"
+        inverse, first = _factorize([values])
+        mapped = np.array([derive(question, values[row]) for row in first] + [None], dtype=object)[:-1]
+        return mapped[inverse] if len(first) else values
 
 
 def _check_period(date: dt.date | None, period: dict | None) -> str | None:
@@ -271,25 +300,6 @@ def _check_period(date: dt.date | None, period: dict | None) -> str | None:
     if (start and date < dt.date.fromisoformat(str(start))) or (end and date > dt.date.fromisoformat(str(end))):
         return f"submitted on {date.isoformat()}, outside the collection period {start} – {end}"
     return None
-
-
-def _inclusion_failure(book: Codebook, values: dict) -> str | None:
-    for rule in book.inclusion:
-        value = values.get(rule.variable)
-        if rule.not_missing and value in (None, ""):
-            return rule.reason
-        if rule.allowed and value not in rule.allowed:
-            return rule.reason
-    return None
-
-
-def _blank_frame(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-
-
-def respondent_id(sheet_row: int) -> str:
-    """Stable id from the spreadsheet row: rows keep their id when later rows are appended."""
-    return f"R{sheet_row:05d}"
 
 
 def clean_export(
@@ -302,82 +312,124 @@ def clean_export(
     """Sort every row of `export` into analysed, excluded or quarantined."""
     cmap = map_columns(export.headers, book, export.path)
     messages = [*export.notices, *_column_messages(cmap, export.path)]
-    kept: list[dict] = []
-    excluded: list[dict] = []
-    seen_answers: dict[tuple, int] = {}
-    parser = RowParser(book, cmap)
+    n = len(export.rows)
+    cells = np.array(export.rows, dtype=object).reshape(n, len(export.headers))
+    sheet_rows = np.arange(n) + HEADER_ROW + 1
     stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
-    stamps = [row[cmap.timestamp] for row in export.rows] if cmap.timestamp is not None else [""] * len(export.rows)
-    parsed = parse_timestamps(stamps)
-    dates = parsed.dates
-    if parsed.note:
-        messages.append(f"{export.path}, column {stamp_header!r}: {parsed.note}")
-    for index, row in enumerate(export.rows):
-        sheet_row = export.sheet_row(index)
-        stamp = (stamp_header, stamps[index], dates[index])
-        status, reason, detail, record = _classify_row(book, parser, export, row, sheet_row, stamp, period,
-                                                       seen_answers)
-        if status is None:
-            kept.append(record)
-            continue
+    stamps = cells[:, cmap.timestamp].tolist() if cmap.timestamp is not None else [""] * n
+    stamped = parse_timestamps(stamps)
+    if stamped.note:
+        messages.append(f"{export.path}, column {stamp_header!r}: {stamped.note}")
+    parsed = ColumnParser(book, cmap, export.path, sheet_rows).parse(cells)
+    outcome = _classify(book, export, cells, parsed, (stamp_header, stamps, stamped.dates), period)
+    excluded = []
+    for index, (status, reason, detail) in sorted(outcome.items()):
+        sheet_row = int(sheet_rows[index])
         if status == QUARANTINED and on_invalid == "stop":
             raise InputError(detail)
         excluded.append({"sheet_row": sheet_row, "status": status, "reason": reason, "detail": detail})
         messages.append(f"row {sheet_row} {status}: {detail}")
-    responses = _responses_frame(book, kept)
+    kept = np.array([i not in outcome for i in range(n)], dtype=bool)
+    responses = _responses_frame(book, parsed.values, kept, sheet_rows, stamped.dates)
     excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
     flow = _flow(export, cmap, responses, excluded_frame)
-    flow["file"]["timestamp_order"] = parsed.order
+    flow["file"]["timestamp_order"] = stamped.order
     flow["breakdown"] = breakdown(responses, book, book.flow_breakdown)
     return CleanResult(responses, excluded_frame, flow, messages)
 
 
-def _classify_row(book, parser, export, row, sheet_row, stamp, period, seen_answers):
-    """Return (status, reason, detail, record); status None means analysed.
-
-    `stamp` is the timestamp column's (header, text, parsed date)."""
-    if sheet_row in export.cell_problems:  # a cell the reader could not keep (too long)
-        return QUARANTINED, REASON_INVALID, "; ".join(export.cell_problems[sheet_row]), None
-    if not any(row):
-        return EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet_row}: every cell is empty", None
-    outcome = parser.parse(row, sheet_row, export.path)
-    header, text, submitted = stamp
-    if text and submitted is None:
-        problem = Problem(header, text, "a date and time such as 19/12/2024 14:32:05 (day, month and year, "
-                                        "in the column's day/month order)")
-        outcome.problems.append(problem.message(export.path, sheet_row))
-    if outcome.problems:
-        return QUARANTINED, REASON_INVALID, "; ".join(outcome.problems), None
-    if outcome.skip_violations:
-        return EXCLUDED, REASON_SKIP, "; ".join(outcome.skip_violations), None
-    failure = _inclusion_failure(book, outcome.values)
-    if failure:
-        return EXCLUDED, failure, f"{export.path}, row {sheet_row}: {failure}", None
-    late = _check_period(submitted, period)
-    if late:
-        return EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet_row}: {late}", None
-    key = tuple(sorted((k, str(v)) for k, v in outcome.values.items() if v not in (None, "")))
-    if key in seen_answers:
-        first = seen_answers[key]
-        return EXCLUDED, REASON_DUPLICATE, (
-            f"{export.path}, row {sheet_row}: same answers as row {first} (duplicate submission; the first is kept)"
-        ), None
-    seen_answers[key] = sheet_row
-    record = {"respondent_id": respondent_id(sheet_row), "submitted": submitted.isoformat() if submitted else ""}
-    record.update(outcome.values)
-    return None, None, None, record
+TIMESTAMP_EXPECTED = ("a date and time such as 19/12/2024 14:32:05 (day, month and year, in the column's day/month "
+                      "order)")
 
 
-def _responses_frame(book: Codebook, records: list[dict]) -> pd.DataFrame:
+def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Parsed, stamp: tuple,
+              period: dict | None) -> dict[int, tuple[str, str, str]]:
+    """Row index -> (status, reason, detail) of every row not analysed, in this order of precedence: a cell the
+    reader could not keep, blank row, invalid cell, broken skip logic, inclusion criteria, period, duplicate."""
+    header, texts, dates = stamp
+    outcome: dict[int, tuple[str, str, str]] = {}
+    sheet = export.sheet_row
+    for sheet_row, problems in export.cell_problems.items():
+        outcome[sheet_row - HEADER_ROW - 1] = (QUARANTINED, REASON_INVALID, "; ".join(problems))
+    blank = ~(cells != "").any(axis=1) if cells.size else np.ones(len(cells), dtype=bool)
+    for index in np.nonzero(blank)[0]:
+        outcome.setdefault(int(index), (EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet(int(index))}: every "
+                                        "cell is empty"))
+    bad_stamps = {i for i, (text, date) in enumerate(zip(texts, dates)) if text and date is None}
+    for index in sorted(set(parsed.problems) | bad_stamps):
+        if index in outcome:
+            continue
+        problems = list(parsed.problems.get(index, []))
+        if index in bad_stamps:
+            problems.append(Problem(header, texts[index], TIMESTAMP_EXPECTED).message(export.path, sheet(index)))
+        outcome[index] = (QUARANTINED, REASON_INVALID, "; ".join(problems))
+    for index, skips in sorted(parsed.skips.items()):
+        outcome.setdefault(index, (EXCLUDED, REASON_SKIP, "; ".join(skips)))
+    for index, reason in _inclusion_failures(book, parsed.values):
+        outcome.setdefault(index, (EXCLUDED, reason, f"{export.path}, row {sheet(index)}: {reason}"))
+    for index, date in enumerate(dates):
+        late = _check_period(date, period) if index not in outcome else None
+        if late:
+            outcome[index] = (EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet(index)}: {late}")
+    for index, first in _duplicates(parsed.values, outcome, len(cells)):
+        outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
+                          f"{sheet(first)} (duplicate submission; the first is kept)")
+    return outcome
+
+
+def _inclusion_failures(book: Codebook, values: dict[str, np.ndarray]) -> list[tuple[int, str]]:
+    """(row index, reason) of the rows outside the inclusion criteria (the first failing rule)."""
+    failures: dict[int, str] = {}
+    for rule in book.inclusion:
+        column = values[rule.variable]
+        failing = np.zeros(len(column), dtype=bool)
+        if rule.not_missing:
+            failing |= np.array([v in (None, "") for v in column], dtype=bool)
+        if rule.allowed:
+            failing |= ~np.isin(column, list(rule.allowed))
+        for index in np.nonzero(failing)[0]:
+            failures.setdefault(int(index), rule.reason)
+    return sorted(failures.items())
+
+
+def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tuple[int, int]]:
+    """(row index, index of the first row with the same answers) among the rows still analysed."""
+    candidates = np.array([i for i in range(n) if i not in outcome], dtype=np.int64)
+    if len(candidates) < 2:
+        return []
+    answers = [np.array(["" if v is None else str(v) for v in column[candidates]], dtype=object)
+               for column in values.values()]
+    inverse, first = _factorize(answers)
+    firsts = candidates[first][inverse]
+    return [(int(i), int(f)) for i, f in zip(candidates, firsts) if i != f]
+
+
+def _blank_frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def respondent_id(sheet_row: int) -> str:
+    """Stable id from the spreadsheet row: rows keep their id when later rows are appended."""
+    return f"R{sheet_row:05d}"
+
+
+def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.ndarray, sheet_rows: np.ndarray,
+                     dates: list) -> pd.DataFrame:
+    """One row per analysed respondent, in spreadsheet order: id, submission date, every variable."""
     columns = ["respondent_id", "submitted", *book.variables]
-    frame = pd.DataFrame.from_records(records, columns=columns) if records else _blank_frame(columns)
-    integer_vars = [v for v, q in book.variable_question().items()
-                    if q.type in INTEGER_TYPES and v != q.other_variable]
-    for name in integer_vars:
-        frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
-    text_vars = [c for c in columns if c not in integer_vars]
-    frame[text_vars] = frame[text_vars].astype("object").where(frame[text_vars].notna(), "")
-    return frame.sort_values("respondent_id", kind="stable").reset_index(drop=True)
+    if not kept.any():
+        return _blank_frame(columns)
+    rows = np.nonzero(kept)[0]
+    frame = pd.DataFrame({"respondent_id": [respondent_id(int(r)) for r in sheet_rows[rows]],
+                          "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]})
+    integer_vars = {v for v, q in book.variable_question().items() if q.type in INTEGER_TYPES and v != q.other_variable}
+    for name in book.variables:
+        column = values[name][rows]
+        if name in integer_vars:
+            frame[name] = pd.array(column.tolist(), dtype="Int64")
+        else:
+            frame[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
+    return frame
 
 
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:

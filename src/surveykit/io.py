@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,16 +44,23 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+INTEGER_TEXT = re.compile(r"-?\d+")
+
+
 def read_responses(path: str | Path) -> pd.DataFrame:
-    """Read a clean responses.csv: text stays text (empty = missing), numbers become nullable ints."""
+    """Read a clean responses.csv: text stays text (empty = missing), whole-number columns become nullable ints.
+
+    A column is numeric when every distinct non-empty text is a whole number: answers repeat, so the test
+    looks at the distinct texts only, and stops at the first that is not a number (open answers)."""
     import pandas as pd  # imported when used: pin_office_file is called by steps that never load pandas
 
     frame = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     for column in frame.columns:
         values = frame[column]
-        filled = values[values != ""]
-        if len(filled) and filled.str.fullmatch(r"-?\d+").all():
-            frame[column] = pd.array([int(v) if v != "" else None for v in values], dtype="Int64")
+        distinct = [v for v in pd.unique(values) if v != ""]
+        if distinct and all(INTEGER_TEXT.fullmatch(v) for v in distinct):
+            numbers = values.map({v: int(v) for v in distinct})
+            frame[column] = pd.array(numbers.tolist(), dtype="Int64") if len(frame) < 2 else numbers.astype("Int64")
     return frame
 
 

@@ -33,8 +33,8 @@ def contingency(frame: pd.DataFrame, variable: str, levels: list[str], by: str,
                 by_levels: list[str]) -> np.ndarray:
     """Counts of `variable` (rows, in `levels` order) by `by` (columns); missing answers left out."""
     both = frame[(frame[variable].astype(str) != "") & (frame[by].astype(str) != "")]
-    return np.array([[int(((both[variable] == level) & (both[by] == group)).sum()) for group in by_levels]
-                     for level in levels])
+    counts = pd.crosstab(both[variable], both[by]) if len(both) else pd.DataFrame()
+    return counts.reindex(index=levels, columns=by_levels, fill_value=0).to_numpy(dtype=np.int64)
 
 
 def numeric_groups(frame: pd.DataFrame, variable: str, by: str, by_levels: list[str]) -> list[np.ndarray]:

@@ -21,15 +21,22 @@ TIDY_COLUMNS = ["table", "variable", "level", "group", "n", "denominator", "pct"
                 "mean", "sd", "ci_low", "ci_high", "median", "q1", "q3", "missing", "rank"]
 
 
-def _groups(frame: pd.DataFrame, by: str | None, by_levels: list[str] | None) -> list[tuple[str, pd.DataFrame]]:
+def _groups(frame: pd.DataFrame, by: str | None, by_levels: list[str] | None, columns: list[str]
+            ) -> list[tuple[str, pd.DataFrame]]:
+    """(group, its rows of `columns` only): selecting a few columns, not the whole frame, per group."""
     if by is None:
-        return [(ALL, frame)]
-    return [(level, frame[frame[by] == level]) for level in by_levels]
+        return [(ALL, frame[columns])]
+    groups = frame[by].to_numpy()
+    return [(level, frame.loc[groups == level, columns]) for level in by_levels]
 
 
 def ticked(values: pd.Series, level: str) -> pd.Series:
-    """Whether each multi-response answer ("a; b", "" = none ticked) includes the option `level`."""
-    return values.astype(str).map(lambda answer: level in answer.split(MULTI_SEPARATOR))
+    """Whether each multi-response answer ("a; b", "" = none ticked) includes the option `level`.
+
+    Answers repeat: each distinct answer is split once."""
+    texts = values.astype(str)
+    distinct = {answer: level in answer.split(MULTI_SEPARATOR) for answer in pd.unique(texts)}
+    return texts.map(distinct).astype(bool)
 
 
 def _answers(values: pd.Series, asked: pd.Series | None) -> tuple[pd.Series, int]:
@@ -50,11 +57,12 @@ def categorical_rows(frame: pd.DataFrame, variable: str, levels: list[str], by: 
     With `asked` (a multi-response question), each option is a yes/no item whose denominator is the
     respondents the form asked."""
     rows = []
-    for group, sub in _groups(frame, by, by_levels):
+    for group, sub in _groups(frame, by, by_levels, [variable]):
         answers, missing = _answers(sub[variable], asked)
         denominator = len(answers)
+        counts = answers.value_counts() if asked is None else None
         for level in levels:
-            n = int(ticked(answers, level).sum()) if asked is not None else int((answers == level).sum())
+            n = int(ticked(answers, level).sum()) if asked is not None else int(counts.get(level, 0))
             pct = 100.0 * n / denominator if denominator else math.nan
             rows.append({"variable": variable, "level": level, "group": group, "n": n,
                          "denominator": denominator, "pct": pct, "missing": missing})
@@ -94,17 +102,18 @@ def score_rows(frame: pd.DataFrame, items: list[str], by: str | None = None,
                by_levels: list[str] | None = None) -> list[dict]:
     """Mean ± SD of each numeric item, per group."""
     rows = []
-    for item in items:
-        for group, sub in _groups(frame, by, by_levels):
+    for group, sub in _groups(frame, by, by_levels, list(items)):
+        for item in items:
             rows.append({"variable": item, "level": "", "group": group} | numeric_summary(sub[item]))
-    return rows
+    order = {item: position for position, item in enumerate(items)}
+    return sorted(rows, key=lambda row: order[row["variable"]])
 
 
 def rank_rows(frame: pd.DataFrame, items: list[str], ranks: list[int], by: str | None = None,
               by_levels: list[str] | None = None) -> list[dict]:
     """For each rank r and item: respondents who gave that item rank r (denominator: the group)."""
     rows = []
-    for group, sub in _groups(frame, by, by_levels):
+    for group, sub in _groups(frame, by, by_levels, list(items)):
         denominator = len(sub)
         for rank in ranks:
             for item in items:

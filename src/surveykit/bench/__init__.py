@@ -1,0 +1,1 @@
+"""Helpers of the benchmarks (scripts/bench.py): large waves shaped like a real export."""
