@@ -13,7 +13,6 @@ Policy (also in the README):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,6 +25,7 @@ from .errors import ConsistencyError, InputError
 from .forms.headers import Column, ColumnMap, map_columns, normalise
 from .forms.read import HEADER_ROW, Limits, RawExport, read_export
 from .forms.timestamps import parse_date, parse_timestamps
+from .io import sha256_of
 
 QUARANTINED = "quarantined"
 EXCLUDED = "excluded"
@@ -76,14 +76,6 @@ class CleanResult:
     excluded: pd.DataFrame
     flow: dict
     messages: list[str]
-
-
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _parse_int(header: str, text: str, low: int, high: int, what: str, problems: list[Problem]) -> int | None:

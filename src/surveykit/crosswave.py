@@ -37,7 +37,8 @@ from .report.prose import typography
 from .figures.style import GREY, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis  # selects the Agg backend
 from .report.markup import Markdown, environment_options
 from .stats import rtests
-from .stats.choice import TEST_LABELS_FR, choose_categorical
+from .stats.choice import choose_categorical
+from .testnames import TEST_LABELS_FR
 from .stats.effects import wilson_ci
 
 import matplotlib.pyplot as plt  # noqa: E402  (after figures.style)

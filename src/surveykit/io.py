@@ -1,6 +1,7 @@
 """Deterministic writers: same content, same bytes (sorted keys where order is not meaningful, \n endings)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,15 @@ if TYPE_CHECKING:
 
 # csvsafe (and pandas) are imported by the functions that need them: pin_office_file is used by steps
 # that never load pandas, whose start-up time counts on every cold run.
+
+
+def sha256_of(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MB blocks (exports can be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
@@ -47,14 +57,15 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
 INTEGER_TEXT = re.compile(r"-?\d+")
 
 
-def read_responses(path: str | Path) -> pd.DataFrame:
+def read_responses(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """Read a clean responses.csv: text stays text (empty = missing), whole-number columns become nullable ints.
 
     A column is numeric when every distinct non-empty text is a whole number: answers repeat, so the test
-    looks at the distinct texts only, and stops at the first that is not a number (open answers)."""
+    looks at the distinct texts only, and stops at the first that is not a number (open answers).
+    With `columns`, only those columns are read (a large wave's open answers stay on disk)."""
     import pandas as pd  # imported when used: pin_office_file is called by steps that never load pandas
 
-    frame = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", usecols=columns)
     for column in frame.columns:
         values = frame[column]
         distinct = [v for v in pd.unique(values) if v != ""]

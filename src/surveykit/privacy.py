@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
-from .recoding.normalize import fold
+from .forms.normalise import fold
 
 EMAIL = "courriel"
 PHONE = "téléphone"

@@ -37,7 +37,7 @@ rule render_chapter:
         plan=plan_file,
         figures=figures_file,
         data=figure_data_files,
-        code=package_code("report", "fmt", "steps/manuscript"),
+        code=package_code("report", "fmt", "steps/manuscript", "testnames"),
     output:
         markdown="manuscript/build/{wave}/resultats.md",
         registry="results/{wave}/report/registry.csv",

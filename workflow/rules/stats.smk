@@ -9,7 +9,7 @@ rule analyse_wave:
         plan=plan_file,
         code=package_code(
             "analysis/describe", "analysis/compare", "analysis/run", "analysis/plan", "stats", "distributions",
-            "steps/analyse",
+            "steps/analyse", "testnames",
         ),
     output:
         descriptives="results/{wave}/stats/descriptives.csv",
@@ -39,7 +39,7 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
             tests="results/{wave}/stats/tests.csv",
             codebook=codebook_file,
             plan=plan_file,
-            code=package_code("analysis/format", "fmt", "steps/tables"),
+            code=package_code("analysis/format", "fmt", "steps/tables", "testnames"),
         output:
             tables="results/{wave}/tables/tables.json",
             csv=expand("results/{{wave}}/tables/{table}.csv", table=STUDIES[_study].table_ids),

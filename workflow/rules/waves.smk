@@ -9,7 +9,7 @@ rule compare_waves:
         plan=study_plan,
         template=evolution_template,
         code=package_code("crosswave", "steps/crosswave", "stats", "distributions", "figures", "fmt", "io", "csvsafe",
-                          "report/markup"),
+                          "report/markup", "testnames"),
     output:
         shares="results/waves/{study}/shares.csv",
         scores="results/waves/{study}/scores.csv",

@@ -10,7 +10,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..distributions import t_ppf
 
 from ..codebook import MULTI_SEPARATOR, Question
 
@@ -93,6 +92,8 @@ def numeric_summary(values: pd.Series) -> dict:
     q1, median, q3 = np.quantile(clean, [0.25, 0.5, 0.75])  # numpy's default "linear" is R's type 7
     mean = float(np.mean(clean))
     sd = float(np.std(clean, ddof=1)) if n > 1 else math.nan
+    from ..distributions import t_ppf  # SciPy is loaded here: the steps that only read labels skip it
+
     half = t_ppf(0.975, n - 1) * sd / math.sqrt(n) if n > 1 else math.nan
     return summary | {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half,
                       "median": float(median), "q1": float(q1), "q3": float(q3)}

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import fmt
 from ..codebook import Codebook
-from ..stats.choice import TEST_LABELS_FR
+from ..testnames import TEST_LABELS_FR
 from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
 

@@ -6,7 +6,7 @@ wave with counts, coding sheets and inter-coder reliability (personal data are m
 by the cleaning step: see `surveykit.privacy`).
 File-level entry points for Snakemake scripts are in `surveykit.recoding.files`.
 """
-from .answers import Answer, OptionAnswer, extract_answers
+from .answers import extract_answers
 from .codebook import Category, Codebook, Rule, load_codebook, load_codebooks
 from .coding import CodingResult, UncodedAnswersError, category_counts, code_wave
 from .decisions import Decision, DecisionError, read_decision_files, read_decisions, write_decisions
@@ -16,8 +16,8 @@ from .sheet import coding_sheet, coding_sheet_to_decisions, read_coding_sheet, w
 from .suggest import Suggestion, suggest
 
 __all__ = [
-    "Answer", "Category", "Codebook", "CodingResult", "Decision", "DecisionError",
-    "OptionAnswer", "ReliabilityResult", "Rule", "Suggestion", "UncodedAnswersError",
+    "Category", "Codebook", "CodingResult", "Decision", "DecisionError",
+    "ReliabilityResult", "Rule", "Suggestion", "UncodedAnswersError",
     "alpha_nominal", "answer_hash", "category_counts", "code_wave", "coding_sheet", "coding_sheet_to_decisions",
     "cohen_kappa", "extract_answers", "is_answer", "load_codebook", "load_codebooks",
     "normalize_text", "read_coding_sheet", "read_decision_files",

@@ -1,8 +1,11 @@
-"""The open answers of a wave, taken from the cleaned responses (one row per respondent)."""
+"""The open answers of a wave, taken from the cleaned responses (one row per respondent).
+
+Answers are tables, not objects per respondent: a wave of a million respondents has millions of
+answers but few distinct texts, so normalising, hashing and splitting run once per distinct cell.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -11,31 +14,13 @@ from .normalize import answer_hash, is_answer
 
 # The cleaning step joins the ticked labels of a checkbox question with "; ".
 OPTION_SEPARATOR = ";"
+TEXT_COLUMNS = ["respondent_id", "question", "text", "hash"]
+OPTION_COLUMNS = ["respondent_id", "question", "value", "category"]
 
 
-@dataclass(frozen=True)
-class Answer:
-    respondent_id: str
-    question: str
-    text: str
-
-    @property
-    def hash(self) -> str:
-        return answer_hash(self.text)
-
-
-@dataclass(frozen=True)
-class OptionAnswer:
-    """A ticked option of a semi-open question: coded without any human decision."""
-
-    respondent_id: str
-    question: str
-    value: str
-    category: str
-
-
-def _cell(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+def _cells(column: pd.Series) -> np.ndarray:
+    """The column's cells as Python strings, missing cells as ''."""
+    return column.fillna("").astype(str).to_numpy(dtype=object)
 
 
 def _split_options(book: Codebook, cell: str) -> tuple[list[tuple[str, str]], str]:
@@ -51,40 +36,70 @@ def _split_options(book: Codebook, cell: str) -> tuple[list[tuple[str, str]], st
     return found, f"{OPTION_SEPARATOR} ".join(rest)
 
 
-def extract_answers(responses: pd.DataFrame, codebooks: dict[str, Codebook],
-                    id_column: str = "respondent_id") -> tuple[list[Answer], list[OptionAnswer]]:
-    """Free-text answers to code and ticked options, in questionnaire then respondent order.
+def _joined(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """'left; right' cell by cell, or whichever of the two is not empty."""
+    both = (left != "") & (right != "")
+    out = np.where(left == "", right, left)
+    out[both] = left[both] + "; " + right[both]
+    return out
 
-    For a semi-open question, text left in the option column that is neither an
-    option nor the "Autre" label (an uncleaned export) is coded like the free text.
+
+def _option_rows(book: Codebook, ids: np.ndarray, ticked: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Ticked options of a semi-open question, and the free text left in its option cells."""
+    codes, distinct = pd.factorize(ticked)
+    split = [_split_options(book, cell) for cell in distinct]
+    frames = []
+    for position, (found, _rest) in enumerate(split):
+        if found:
+            rows = np.flatnonzero(codes == position)
+            frames += [pd.DataFrame({"_row": rows, "_k": k, "respondent_id": ids[rows], "question": book.question,
+                                     "value": value, "category": category})
+                       for k, (value, category) in enumerate(found)]
+    rest = np.array([r for _f, r in split] + [""], dtype=object)[codes]
+    if not frames:
+        return pd.DataFrame(columns=OPTION_COLUMNS), rest
+    options = pd.concat(frames, ignore_index=True).sort_values(["_row", "_k"], kind="stable")
+    return options[OPTION_COLUMNS], rest
+
+
+def _text_rows(book: Codebook, ids: np.ndarray, free: np.ndarray) -> pd.DataFrame:
+    """Free-text answers of a question (cells with something left after normalisation)."""
+    codes, distinct = pd.factorize(free)
+    answered = np.array([is_answer(text) for text in distinct] + [False], dtype=bool)[codes]
+    hashes = np.array([answer_hash(text) for text in distinct] + [""], dtype=object)
+    return pd.DataFrame({"respondent_id": ids[answered], "question": book.question,
+                         "text": free[answered], "hash": hashes[codes[answered]]}, columns=TEXT_COLUMNS)
+
+
+def extract_answers(responses: pd.DataFrame, codebooks: dict[str, Codebook],
+                    id_column: str = "respondent_id") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Free-text answers to code (TEXT_COLUMNS) and ticked options (OPTION_COLUMNS), in questionnaire
+    then respondent order.
+
+    For a semi-open question, text left in the option column that is neither an option nor the
+    "Autre" label (an uncleaned export) is coded like the free text, before it.
     """
     needed = [id_column] + [b.text_variable for b in codebooks.values()]
     needed += [b.option_variable for b in codebooks.values() if b.option_variable]
     missing = [c for c in needed if c not in responses.columns]
     if missing:
         raise InputError(f"responses: missing column(s) {', '.join(missing)}")
-    texts: list[Answer] = []
-    options: list[OptionAnswer] = []
     ordered = responses.sort_values(id_column, kind="stable")
-    ids = [str(rid) for rid in ordered[id_column]]
+    ids = _cells(ordered[id_column])
+    texts, options = [], []
     for book in codebooks.values():
-        free_texts = [_cell(value).strip() for value in ordered[book.text_variable]]
-        ticked = [_cell(value) for value in ordered[book.option_variable]] if book.option_variable else None
-        split = {cell: _split_options(book, cell) for cell in set(ticked)} if ticked is not None else {}
-        for index, (rid, free) in enumerate(zip(ids, free_texts)):
-            if ticked is not None:
-                found, rest = split[ticked[index]]
-                options += [OptionAnswer(rid, book.question, value, cid) for value, cid in found]
-                free = "; ".join(t for t in (rest, free) if t)
-            if is_answer(free):
-                texts.append(Answer(rid, book.question, free))
-    return texts, options
+        free = np.array([cell.strip() for cell in _cells(ordered[book.text_variable])], dtype=object)
+        if book.option_variable:
+            ticked, rest = _option_rows(book, ids, _cells(ordered[book.option_variable]))
+            options.append(ticked)
+            free = _joined(rest, free)
+        texts.append(_text_rows(book, ids, free))
+    return (pd.concat(texts, ignore_index=True) if texts else pd.DataFrame(columns=TEXT_COLUMNS),
+            pd.concat(options, ignore_index=True) if options else pd.DataFrame(columns=OPTION_COLUMNS))
 
 
-def answer_counts(texts: list[Answer], options: list[OptionAnswer], codebooks: dict[str, Codebook]) -> dict[str, int]:
+def answer_counts(texts: pd.DataFrame, options: pd.DataFrame, codebooks: dict[str, Codebook]) -> dict[str, int]:
     """Number of respondents who answered each question (free text or ticked option)."""
-    return {
-        q: len({a.respondent_id for a in texts if a.question == q}
-               | {o.respondent_id for o in options if o.question == q})
-        for q in codebooks
-    }
+    both = pd.concat([texts[["question", "respondent_id"]], options[["question", "respondent_id"]]])
+    counts = both.drop_duplicates().groupby("question").size()
+    return {q: int(counts.get(q, 0)) for q in codebooks}

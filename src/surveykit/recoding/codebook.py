@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..yamlio import load_yaml, validate_data
-from .normalize import fold, normalize_text
+from ..forms.normalise import fold
+from .normalize import normalize_text
 
 ACTIVE = "active"
 RETIRED = "retired"

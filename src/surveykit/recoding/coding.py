@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError
-from .answers import Answer, OptionAnswer, answer_counts, extract_answers
+from .answers import answer_counts, extract_answers
 from .codebook import Codebook
 from .decisions import SEPARATOR, Decision, check_against_answers
 from .suggest import DEFAULT_THRESHOLD, Suggestion, suggest
@@ -78,60 +78,71 @@ def _resolve(decision: Decision | None, suggestions: list[Suggestion], book: Cod
     return Resolution(codes, False, tuple(suggestions))
 
 
-def _resolutions(texts: list[Answer], book: Codebook, decided: dict[tuple[str, str], Decision],
+def _resolutions(texts: pd.DataFrame, book: Codebook, decided: dict[tuple[str, str], Decision],
                  earlier: dict[str, list[Decision]], allow_suggestions: bool,
                  threshold: float) -> dict[str, Resolution]:
-    mine = [a for a in texts if a.question == book.question]
-    pending = [a.text for a in mine if (book.question, a.hash) not in decided]
+    """Resolution of each distinct answer (by hash) of the book's question, in order of first appearance."""
+    distinct = texts[texts["question"] == book.question].drop_duplicates("hash")
+    pending = [text for text, digest in zip(distinct["text"], distinct["hash"])
+               if (book.question, digest) not in decided]
     by_hash: dict[str, list[Suggestion]] = {}
     for s in suggest(pending, book, earlier, threshold):
         by_hash.setdefault(s.answer_hash, []).append(s)
     return {
         digest: _resolve(decided.get((book.question, digest)), by_hash.get(digest, []), book, allow_suggestions)
-        for digest in dict.fromkeys(a.hash for a in mine)
+        for digest in distinct["hash"]
     }
 
 
-def _coded_frame(texts: list[Answer], options: list[OptionAnswer], resolutions: dict[tuple[str, str], Resolution],
+def _codes_frame(resolutions: dict[tuple[str, str], Resolution]) -> pd.DataFrame:
+    """One row per (question, answer hash, code): what joins the answers to their codes."""
+    rows = [(question, digest, category, source)
+            for (question, digest), resolution in resolutions.items() for category, source in resolution.codes]
+    return pd.DataFrame(rows, columns=["question", "hash", "category", "source"])
+
+
+def _coded_frame(texts: pd.DataFrame, options: pd.DataFrame, resolutions: dict[tuple[str, str], Resolution],
                  codebooks: dict[str, Codebook]) -> pd.DataFrame:
-    rows = [(o.respondent_id, o.question, o.value, o.category, "option") for o in options]
-    for a in texts:
-        rows += [(a.respondent_id, a.question, a.text, c, src) for c, src in resolutions[(a.question, a.hash)].codes]
-    frame = pd.DataFrame(rows, columns=CODED_COLUMNS)
+    coded_texts = texts.merge(_codes_frame(resolutions), on=["question", "hash"], how="inner", sort=False)
+    frame = pd.concat([options.assign(source="option").rename(columns={"value": "answer"})[CODED_COLUMNS],
+                       coded_texts.rename(columns={"text": "answer"})[CODED_COLUMNS]], ignore_index=True)
     frame = frame.drop_duplicates(["respondent_id", "question", "category"], keep="first")
-    order = {q: i for i, q in enumerate(codebooks)}
-    frame["_q"] = frame["question"].map(order)
-    frame["_c"] = [codebooks[q].position(c) for q, c in zip(frame["question"], frame["category"])]
+    positions = {(q, c.id): i for q, book in codebooks.items() for i, c in enumerate(book.categories)}
+    frame["_q"] = frame["question"].map({q: i for i, q in enumerate(codebooks)})
+    frame["_c"] = pd.Series(list(zip(frame["question"], frame["category"])), index=frame.index,
+                            dtype=object).map(positions)
     frame = frame.sort_values(["_q", "respondent_id", "_c"], kind="stable")
     return frame.drop(columns=["_q", "_c"]).reset_index(drop=True)
 
 
 def category_counts(coded: pd.DataFrame, n_answers: dict[str, int], codebooks: dict[str, Codebook]) -> pd.DataFrame:
     """Respondents per active category; pct = 100 * n / n_answers (answers = non-empty answers)."""
+    per_category = coded.drop_duplicates(["question", "category", "respondent_id"]) \
+        .groupby(["question", "category"]).size()
     rows = []
     for question, book in codebooks.items():
-        mine = coded[coded["question"] == question]
         total = n_answers.get(question, 0)
         for category in book.active_categories:
-            n = int(mine.loc[mine["category"] == category.id, "respondent_id"].nunique())
+            n = int(per_category.get((question, category.id), 0))
             pct = 100.0 * n / total if total else float("nan")
             rows.append((question, category.id, category.label, n, total, pct))
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
 
 
-def _review_frame(texts: list[Answer], resolutions: dict[tuple[str, str], Resolution],
+def _review_frame(texts: pd.DataFrame, resolutions: dict[tuple[str, str], Resolution],
                   codebooks: dict[str, Codebook]) -> pd.DataFrame:
     rows = []
     for question, book in codebooks.items():
-        seen: dict[str, list[Answer]] = {}
-        for a in texts:
-            if a.question == question and not resolutions[(question, a.hash)].decided:
-                seen.setdefault(a.hash, []).append(a)
-        for digest, group in seen.items():
+        mine = texts[texts["question"] == question]
+        undecided = [not resolutions[(question, digest)].decided for digest in mine["hash"].unique()]
+        groups = mine.groupby("hash", sort=False)["text"].agg(["first", "size"])
+        for (digest, group), wanted in zip(groups.iterrows(), undecided):
+            if not wanted:
+                continue
             resolution = resolutions[(question, digest)]
             suggested = sorted({c for s in resolution.suggestions for c in s.categories}, key=book.position)
             used = sorted({src for _c, src in resolution.codes})
-            rows.append((question, digest, group[0].text, len(group), SEPARATOR.join(suggested),
+            rows.append((question, digest, group["first"], int(group["size"]), SEPARATOR.join(suggested),
                          SEPARATOR.join(s.source for s in resolution.suggestions), SEPARATOR.join(used)))
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
 
@@ -161,7 +172,7 @@ def code_wave(responses: pd.DataFrame, codebooks: dict[str, Codebook], decisions
     hash matches no answer of `responses` are an error (DecisionError)."""
     earlier = earlier or {}
     texts, options = extract_answers(responses, codebooks, id_column)
-    check_against_answers(decisions, {(a.question, a.hash) for a in texts})
+    check_against_answers(decisions, set(texts[["question", "hash"]].drop_duplicates().itertuples(index=False, name=None)))
     decided = {d.key: d for d in decisions}
     resolutions: dict[tuple[str, str], Resolution] = {}
     for question, book in codebooks.items():

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import unicodedata
+
+from ..forms.normalise import fold
 
 HASH_LENGTH = 12
 HASH_PATTERN = re.compile(r"^[0-9a-f]{12}$")
@@ -17,15 +18,7 @@ HASH_PATTERN = re.compile(r"^[0-9a-f]{12}$")
 # is what keeps a 100 000-respondent wave to seconds. Bounded, so memory stays flat on any export.
 CACHE_SIZE = 1 << 16
 
-# Letters that NFKD does not decompose into a base letter + combining mark.
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free text that keeps punctuation ('Écrit, Œuvre' -> 'ecrit, oeuvre')."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def normalize_text(text: str | None) -> str:

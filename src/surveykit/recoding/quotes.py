@@ -8,6 +8,7 @@ category, ties broken by the respondent's id: the choice is reproducible.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .codebook import Codebook
@@ -32,7 +33,8 @@ def select_quotes(coded: pd.DataFrame, codebooks: dict[str, Codebook], decisions
             continue
         wanted = rule.get("categories") or [c.id for c in book.active_categories]
         texts = coded[(coded["question"] == question) & (coded["source"] != "option")].copy()
-        texts["_hash"] = texts["answer"].map(answer_hash)
+        codes, distinct = pd.factorize(texts["answer"])
+        texts["_hash"] = np.array([answer_hash(text) for text in distinct] + [""], dtype=object)[codes]
         texts["_cite"] = [citation.get((question, h), "") for h in texts["_hash"]]
         texts = texts[texts["_cite"] != "non"]
         for category in wanted:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import fmt
 from ..analysis.describe import ALL, MISSING_LABEL
-from ..stats.choice import TEST_LABELS_FR
+from ..testnames import TEST_LABELS_FR
 from . import prose
 from .markup import Markdown, environment_options, escape
 from .prose import Share

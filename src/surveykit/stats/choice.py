@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import fmt
+from ..testnames import TEST_LABELS_FR
 from .rtests import (
     DEFAULT_MAX_TABLES,
     TestResult,
@@ -40,17 +41,6 @@ from .rtests import (
 
 FORCED_REASON = "test choisi par le plan d'analyse"
 
-TEST_LABELS_FR = {
-    "chisq": "test du khi² de Pearson",
-    "fisher": "test exact de Fisher",
-    "fisher_mc": "test exact de Fisher (p simulé par Monte-Carlo)",
-    "t_student": "test t de Student",
-    "t_welch": "test t de Welch",
-    "wilcoxon": "test de Wilcoxon-Mann-Whitney",
-    "anova": "analyse de variance à un facteur (ANOVA)",
-    "kruskal": "test de Kruskal-Wallis",
-    "shapiro": "test de Shapiro-Wilk",
-}
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ import re
 import subprocess
 from importlib import metadata
 
-from ..clean import sha256_of
-from ..io import read_json, write_json
+from ..io import read_json, sha256_of, write_json
 
 
 def package_versions(requirements: str) -> dict[str, str]:

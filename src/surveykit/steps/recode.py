@@ -59,7 +59,8 @@ def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     for message in result.messages:
         logger.warning(message)
     counts = read_csv(outputs.counts)
-    asked = asked_counts(read_responses(inputs.responses), book)
+    skip_logic = sorted({variable for question in book.questions for variable in question.asked_if})
+    asked = asked_counts(read_responses(inputs.responses, columns=["respondent_id", *skip_logic]), book)
     counts["n_asked"] = counts["question"].map(asked)
     write_csv(counts, outputs.counts)
     logger.info("coded %d answers from %s; %d left to review", len(result.coded_answers),
