@@ -275,3 +275,17 @@ def test_table_cells_titles_and_footnotes_are_escaped():
     text = markdown_table([table], escape(table["title"]))
     assert "<script>" not in text and "<b>" not in text and "<img" not in text
     assert "| a&#124;b &lt;script> | 1 |" in text and "Table: T &lt;b>" in text
+
+
+def test_dollar_signs_in_labels_are_drawn_as_text_not_parsed_as_tex(tmp_path):
+    """A label such as « Coût $\\sqrt{$ » made matplotlib's mathtext parser raise; labels are plain text."""
+    from surveykit.figures import draw
+    from surveykit.figures.style import apply_style, save
+
+    apply_style()
+    levels = pd.DataFrame({"label": ["Coût $\\frac{$ élevé", "Prix $x$ et $y$"], "n": [3, 5], "pct": [37.5, 62.5]})
+    fig = draw.bars(levels, "Nombre de $\\sqrt{$ répondants")
+    texts = [t.get_text() for t in fig.findobj(lambda artist: hasattr(artist, "get_text"))]
+    save(fig, tmp_path / "dollars.png", tmp_path / "dollars.svg")
+    assert (tmp_path / "dollars.png").stat().st_size > 0 and (tmp_path / "dollars.svg").stat().st_size > 0
+    assert any("$\\sqrt{$" in text for text in texts)

@@ -73,11 +73,23 @@ def test_contrast_says_nobody_rather_than_zero_percent():
     assert text == "« Plus de 50 ans » : 54,5\u00a0% dans « B » contre aucun médecin dans « A »"
 
 
-def test_ranked_items_tied_at_the_printed_precision_are_ex_aequo():
+def test_ranked_items_tied_at_the_printed_precision_are_written_as_a_tie():
     text = prose.ranked([("Perte de temps", "5,7", "5,7 ± 2,9"), ("Déshumanisation", "5,3", "5,3 ± 3,2"),
                          ("Identification", "5,3", "5,3 ± 2,8")])
-    assert text.endswith("Perte de temps (5,7 ± 2,9) puis ex aequo Déshumanisation (5,3 ± 3,2) et "
-                         "Identification (5,3 ± 2,8).")
+    assert text.endswith(" : Perte de temps (5,7 ± 2,9) puis Déshumanisation (5,3 ± 3,2) et "
+                         "Identification (5,3 ± 2,8), à égalité.")
+
+
+@pytest.mark.parametrize("means, expected", [
+    (["5", "4", "3"], "A (5), B (4) puis C (3)"),
+    (["5", "5", "3"], "A (5) et B (5), à égalité, puis C (3)"),
+    (["5", "5", "3", "2"], "A (5) et B (5), à égalité, C (3) puis D (2)"),
+    (["5", "5", "5"], "A (5), B (5) et C (5), à égalité"),
+    (["5"], "A (5)"),
+])
+def test_ranked_items_punctuate_ties_wherever_they_fall(means, expected):
+    items = [(label, mean, mean) for label, mean in zip("ABCD", means)]
+    assert prose.ranked(items, "Scores") == f"Scores : {expected}."
 
 
 def test_tied_ranks_in_a_table():

@@ -48,7 +48,8 @@ def test_the_report_opens_with_its_summary_and_reads_in_two_minutes(built_projec
     assert sections[0] == "## En bref" and "## Glossaire" in sections
     summary = text.split("## En bref")[1].split("## Écarts")[0].replace("\u00a0", " ").replace("\u202f", " ")
     assert "572 nombres publiés, dont 555 retrouvés" in summary
-    assert "8 écarts distincts" in summary and "8 expliqués, 0 non expliqué." in summary
+    assert "8 écarts distincts" in summary and "(un même nombre cité à plusieurs endroits compte une fois), tous expliqués." in summary
+    assert "(s)" not in summary
     assert "multiples de 1/2001" in summary and "p = 0,3383 sur deux lignes" in summary
     differences = text.split("## Écarts")[1].split("## Rangs")[0]
     rows = [line for line in differences.splitlines() if line.startswith("| Tableau")]

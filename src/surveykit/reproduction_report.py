@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import fmt
 from .published import Publication
+from .report.prose import plural
 
 KINDS = {"count": "effectifs et pourcentages", "rank_count": "rangs (effectifs et pourcentages)",
          "mean_sd": "moyennes et écarts-types", "category_count": "catégories de réponses libres",
@@ -99,20 +100,24 @@ def _summary(table: pd.DataFrame, differences: pd.DataFrame, audit: pd.DataFrame
     if matched == total:
         lines.append("- Aucun écart : chaque nombre publié est retrouvé.")
     else:
-        lines.append(f"- Écarts : {total - matched} {'nombre' if total - matched == 1 else 'nombres'}, soit "
-                     f"{len(differences)} {'écart distinct' if len(differences) == 1 else 'écarts distincts'} (un même "
-                     f"nombre cité à plusieurs endroits compte une fois) ; {explained} "
-                     f"{'expliqué' if explained < 2 else 'expliqués'}, {len(differences) - explained} non "
-                     f"{'expliqué' if len(differences) - explained < 2 else 'expliqués'}.")
+        distinct, unexplained = len(differences), len(differences) - explained
+        verdict = (("expliqué" if distinct == 1 else "tous expliqués") if not unexplained else
+                   f"{explained} {plural(explained, 'expliqué', 'expliqués')}, {unexplained} non "
+                   f"{plural(unexplained, 'expliqué', 'expliqués')}")
+        lines.append(f"- Écarts : {total - matched} {plural(total - matched, 'nombre', 'nombres')}, soit {distinct} "
+                     f"{plural(distinct, 'écart distinct', 'écarts distincts')} (un même nombre cité à plusieurs "
+                     f"endroits compte une fois), {verdict}.")
     findings = _findings(audit)
     if findings:
         lines.append("- Constats de l'audit des nombres publiés :")
         lines += [f"  - {finding}" for finding in findings]
     if ranked:
-        lines.append(f"- Rangs des tableaux classés : {len(ranks)} différence(s) d'ordre." if ranks else
+        lines.append(f"- Rangs des tableaux classés : {len(ranks)} {plural(len(ranks), 'différence', 'différences')} "
+                     "d'ordre." if ranks else
                      "- Rangs des tableaux classés : ordre publié retrouvé.")
     if structure:
-        lines.append(f"- Structure : {len(structure)} différence(s) avec le chapitre publié (détail plus bas).")
+        lines.append(f"- Structure : {len(structure)} {plural(len(structure), 'différence', 'différences')} avec le "
+                     "chapitre publié (détail plus bas).")
     return lines + [""]
 
 

@@ -10,7 +10,7 @@ rule reproduction_report:
         counts="results/{wave}/recoding/counts.csv",
         chapter="manuscript/build/{wave}/resultats.md",
         code=package_code("published", "audit", "distributions", "reproduce", "reproduction_report",
-                          "steps/reproduction"),
+                          "report/prose", "report/markup", "steps/reproduction"),
     output:
         csv="results/{wave}/reproduction.csv",
         markdown="results/{wave}/reproduction.md",

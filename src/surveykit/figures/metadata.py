@@ -84,8 +84,10 @@ def read_png(path: str | Path) -> PrintMetrics:
     """The metrics recorded in a PNG saved by `surveykit.figures.style.save` (clear error if absent)."""
     from PIL import Image
 
-    with Image.open(path) as image:
-        text = dict(getattr(image, "text", {}) or {})
+    with Image.open(path) as image:  # the text chunks precede the pixels: read without decoding them
+        text = {key: value for key, value in image.info.items() if isinstance(value, str)}
+        if any(key not in text for key in (WIDTH_KEY, HEIGHT_KEY, MIN_FONT_KEY)):
+            text = dict(getattr(image, "text", {}) or {})
     missing = [key for key in (WIDTH_KEY, HEIGHT_KEY, MIN_FONT_KEY) if key not in text]
     if missing:
         raise InputError(f"{path}: the PNG has no {', '.join(missing)} text chunk — expected a figure saved by "

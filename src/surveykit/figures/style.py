@@ -36,6 +36,7 @@ def apply_style() -> None:
         "font.family": "sans-serif",
         "font.sans-serif": [FONT],
         "svg.hashsalt": "surveykit",       # stable ids inside SVG files
+        "text.parse_math": False,          # a label's "$" is a dollar, never TeX (which can fail to parse)
         "svg.fonttype": "path",
         "figure.dpi": 100,
         "figure.constrained_layout.use": True,  # labels and legends fit inside the print size

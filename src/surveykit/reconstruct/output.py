@@ -39,7 +39,8 @@ def solver_lines(recon: Reconstruction) -> list[str]:
     )
     lines = [f"Tableau croisé pratique_tle × CPTS tiré par la graine : {cells}"]
     for sol in recon.solutions:
-        lines.append(f"{sol.variable} : lecture {sol.stage.label} ; {sol.milps} MILP résolu(s)")
+        solved = "MILP résolu" if sol.milps < 2 else "MILP résolus"
+        lines.append(f"{sol.variable} : lecture {sol.stage.label} ; {sol.milps} {solved}")
     return lines
 
 

@@ -8,7 +8,7 @@ The chapter's Markdown says what to print; this module decides how, for both out
 Pure functions on JSON data: no pandoc, matplotlib or Word library is imported here."""
 from __future__ import annotations
 
-import copy
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -85,16 +85,21 @@ def _set_image_attributes(tree: dict, attributes: dict[str, list[tuple[str, str]
             element["c"][0] = [identifier, classes, kept + [list(p) for p in attributes[element["c"][2][0]]]]
 
 
+def _copy(tree: dict) -> dict:
+    """A deep copy of a JSON tree, through JSON (twice as fast as copy.deepcopy on a chapter)."""
+    return json.loads(json.dumps(tree))
+
+
 def for_docx(tree: dict, print_widths: dict[str, float]) -> dict:
     """A copy of the tree whose pictures are `print_widths[target]` inches wide (height follows)."""
-    tree = copy.deepcopy(tree)
+    tree = _copy(tree)
     _set_image_attributes(tree, {target: [("width", f"{width:.4f}in")] for target, width in print_widths.items()})
     return tree
 
 
 def for_html(tree: dict, print_widths: dict[str, float]) -> dict:
     """A copy of the tree whose pictures fill the column but are never wider than their print width."""
-    tree = copy.deepcopy(tree)
+    tree = _copy(tree)
     _set_image_attributes(tree, {target: [("style", f"width:100%;max-width:{width:.4f}in")]
                                  for target, width in print_widths.items()})
     return tree

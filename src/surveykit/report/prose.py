@@ -150,13 +150,17 @@ def options(variable: str, shares: list[Share], noun: tuple[str, str], asked: st
 def ranked(items: list[tuple[str, str, str]], what: str = "Les scores moyens les plus élevés concernent") -> str:
     """Items ranked by mean; `items` is [(label, mean text, mean ± SD text)], best first.
 
-    Items whose means print the same are written « ex aequo »."""
-    parts = []
-    for _mean, group in groupby(items, key=lambda item: item[1]):
-        group = list(group)
-        text = join([f"{label} ({value})" for label, _m, value in group])
-        parts.append(f"ex aequo {text}" if len(group) > 1 else text)
-    return f"{what} : {join(parts, 'puis')}."
+    Items whose means print the same are written as a tie: « A (5,3 ± 3,2) et B (5,3 ± 2,8), à égalité »."""
+    groups = [list(group) for _mean, group in groupby(items, key=lambda item: item[1])]
+    sentence = ""
+    for index, group in enumerate(groups):
+        if index:
+            last = index == len(groups) - 1
+            sentence += " puis " if last else (" " if len(groups[index - 1]) > 1 else ", ")
+        sentence += join([f"{label} ({value})" for label, _m, value in group])
+        if len(group) > 1:
+            sentence += ", à égalité" + ("," if index < len(groups) - 1 else "")
+    return f"{what} : {sentence}."
 
 
 def between(groups: list[str]) -> str:

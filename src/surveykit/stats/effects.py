@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from .. import distributions as dist
 from .rtests import DEFAULT_MC_SEED, chisq_test, drop_empty, kruskal_h, wilcox_test
@@ -85,6 +84,8 @@ def _ncp_for_cdf(chi: float, df: float, target: float) -> float:
     upper = max(1.0, chi)
     while dist.ncx2_cdf(chi, df, upper) > target:
         upper *= 2.0
+    from scipy import optimize  # here: importing scipy.optimize costs 0.4 s, which jobs without a V interval skip
+
     return optimize.brentq(lambda ncp: dist.ncx2_cdf(chi, df, ncp) - target, 0.0, upper,
                            xtol=1e-12, rtol=1e-14, maxiter=500)
 
