@@ -213,3 +213,15 @@ def test_the_bundled_run_regenerates_every_published_number(built_project):
     assert set(tests["by"]) == {"profession_groupe", "age"}
     per_option = tests[(tests["variable"] == "usages") & (tests["by"] == "profession_groupe")]
     assert len(per_option) == 7 and (per_option["level"] != "").all()
+
+
+def test_a_bar_chart_caption_gives_the_respondents_asked_as_its_axis_does(built_project):
+    """Figure 4 is about the users of digital tools (669), not the 760 respondents: caption, axis and data agree."""
+    chapter = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
+    captions = {line.split("](")[0] for line in chapter.splitlines() if line.startswith("![")}
+    tidy = pd.read_csv(built_project / "results" / "barometre_2025" / "stats" / "descriptives.csv",
+                       keep_default_na=False, dtype=str)
+    asked = int(tidy[(tidy["variable"] == "benefices") & (tidy["group"] == "Ensemble")]["denominator"].astype(float).max())
+    assert asked == 669
+    assert "![Figure 4. Bénéfices des outils numériques pour la pratique (utilisateurs) (n\u00a0=\u00a0669)" in captions
+    assert "![Figure 2. Professions des répondants (n\u00a0=\u00a0760)" in captions

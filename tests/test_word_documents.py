@@ -14,13 +14,21 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
+from surveykit.codebook import load_codebook
 from surveykit.figures.metadata import HEIGHT_KEY, MIN_FONT_KEY, MIN_PRINTED_FONT_PT, WIDTH_KEY
 from surveykit.report.docx import CAPTION_NUMBER, SEQUENCE, page_of
 
 pytestmark = pytest.mark.pipeline
+ROOT = Path(__file__).resolve().parents[1]
 
-# The bundled chapters: one per configured wave, and the cross-wave section.
-DOCUMENTS = ["thesis_2025/resultats.docx", "demo_2027/resultats.docx", "waves/tele_expertise_cpts/evolution.docx"]
+# The bundled chapters: one per configured wave, and the cross-wave section, with their study's codebook.
+STUDY_OF = {"thesis_2025/resultats.docx": "tele_expertise_cpts", "demo_2027/resultats.docx": "tele_expertise_cpts",
+            "waves/tele_expertise_cpts/evolution.docx": "tele_expertise_cpts",
+            "barometre_2025/resultats.docx": "barometre_numerique"}
+DOCUMENTS = list(STUDY_OF)
+# The barometer's long answer labels (« Aide à la décision médicale (scores, calculateurs, recommandations) »)
+# beside three or four groups' columns cannot stay on one line: there they wrap between words.
+LABELS_ON_ONE_LINE = [name for name in DOCUMENTS if STUDY_OF[name] != "barometre_numerique"]
 TABLE_TEXT_MAX_HEIGHT = 13.65  # pdftotext word boxes are 1.3 × the font size: table text (9–10 pt) < 10.5 pt
 COUNT_CELL = re.compile(r"\d+ \(\d+(,\d+)? %\)")
 
@@ -244,16 +252,18 @@ def codebook_labels(codebook) -> set[str]:
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_printed_labels_and_counts_stay_whole_on_one_line(built_project, printed, codebook, name):
-    """Every codebook label and every "n (%)" a table prints is on one line of the page, never wrapped."""
+def test_printed_labels_and_counts_stay_whole_on_one_line(built_project, printed, name):
+    """Every "n (%)" a table prints is on one line of the page, never wrapped; so is every codebook label
+    where labels fit (LABELS_ON_ONE_LINE)."""
     document = docx.Document(str(document_path(built_project, name)))
-    labels = codebook_labels(codebook)
+    study = ROOT / "data" / "studies" / STUDY_OF[name]
+    labels = codebook_labels(load_codebook(study / "codebook.yaml")) if name in LABELS_ON_ONE_LINE else set()
     wanted: dict[str, int] = {}
     for row in body_cells(document):
         for text in row:
             if text in labels or COUNT_CELL.fullmatch(text):
                 wanted[text] = wanted.get(text, 0) + 1
-    assert wanted, "the tables print no codebook label"
+    assert wanted, "the tables print no codebook label or count"
     lines = [line for page in printed[name] for line in table_lines(page)]
     broken = {text: count for text, count in wanted.items()
               if sum(occurrences(line, text.split()) for line in lines) < count}
@@ -269,3 +279,26 @@ def test_printed_table_rows_are_never_split_across_pages(built_project, printed,
     split = [row for row in body_cells(document)
              if not any(" " + " ".join(t for t in row if t) + " " in page for page in pages)]
     assert not split, f"{name}: rows not found whole on one page: {split[:5]}"
+
+
+def _pieces(text: str) -> set[str]:
+    """The printed words a text may show: its words, and the parts of a hyphenated word broken after its hyphen."""
+    words = normal(text).split()
+    return set(words) | {piece for word in words for piece in re.findall(r"[^-]+-?|-", word)}
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_printed_tables_break_no_word_and_no_number(built_project, printed, name):
+    """Every word printed in a table (or its note) is a whole word of the document, or a run of one (the « er »
+    of a superscript « 1er »): no « Caractéristiqu|e », no « (92,2 %|) », no « < 0,00|1 »."""
+    document = docx.Document(str(document_path(built_project, name)))
+    paragraphs = list(document.paragraphs)
+    paragraphs += [p for table in document.tables for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    whole = set()
+    for paragraph in paragraphs:
+        whole |= _pieces(paragraph.text)
+        for run in paragraph.runs:
+            whole |= _pieces(run.text)
+    printed_words = {word for page in printed[name] for line in table_lines(page) for word in line}
+    fragments = sorted(printed_words - whole)
+    assert not fragments, f"{name}: words broken in print: {fragments[:20]}"

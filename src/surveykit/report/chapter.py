@@ -356,6 +356,17 @@ class Context:
         """« (n = 39) »: the analysed respondents, quoted from the registry."""
         return f"({fmt.n_equals(self.V.text('flux.analyses'))})"
 
+    def figure_caption_n(self, spec) -> str:
+        """« (n = 669) »: a bar chart is about the respondents asked its question (its bars' denominator, as on
+        its axis); other figures about the analysed respondents."""
+        if spec.kind == "bars":
+            prefix, suffix = f"{spec.table}.{spec.variable}.", f".{ALL}.denominator"
+            keys = [key for key in self.V.keys(prefix) if key.endswith(suffix)]
+            if keys:
+                quoted = max(keys, key=lambda key: self.V.peek(key).value)
+                return f"({fmt.n_equals(self.V.text(quoted))})"
+        return self.caption_n()
+
     def table_md(self, table_id: str) -> Markdown:
         """A table with its numbered caption and footnote; tables appended to it (`append_to`) join its rows."""
         table = self.tables[table_id]
@@ -373,7 +384,7 @@ class Context:
         spec = figure["spec"]
         caption = f"{self.plan.numbering.figure_word} {number}. {spec.caption}" if number else spec.caption
         if spec.kind in ("bars", "histogram", "scores", "diffusion"):
-            caption += f" {self.caption_n()}"
+            caption += f" {self.figure_caption_n(spec)}"
         return Markdown(f"![{escape(caption)}]({figure['path']}){{#fig:{figure_id}}}")
 
 

@@ -294,23 +294,27 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
                   whole: frozenset[str] = frozenset()) -> tuple[float, list[float]]:
     """The table font and column widths (pt): the largest font at which every body cell fits on one line;
     else the font at which the table is shortest once the text of some columns wraps between words (never
-    inside a number, a `whole` label or a word); else the smallest font, with words broken (a warning
-    names the table)."""
+    inside a number, a `whole` label or a word); else the same with the `whole` labels wrapping between their
+    words too (a long answer label beside several groups' columns); else the smallest font, with words broken
+    (a warning names the table)."""
     padding = 2 * CELL_MARGIN_PT
     needs = {size: column_needs(grid, columns, size, whole) for size in TABLE_FONT_SIZES_PT}
     for size in TABLE_FONT_SIZES_PT:
         widths = preferred_layout(needs[size], available, padding)
         if widths is not None:
             return size, widths
-    squeezed = {size: squeezed_layout(needs[size], available, padding) for size in TABLE_FONT_SIZES_PT}
-    fitting = [size for size in TABLE_FONT_SIZES_PT if squeezed[size].fits]
-    if fitting:
-        size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
-        logger.info("table %r: some text wraps between words at %g pt", caption, size)
-        return size, squeezed[size].widths
+    for kept_whole, what in ((whole, "some text wraps between words"),
+                             (frozenset(), "answer labels too long to stay on one line wrap between words")):
+        if kept_whole is not whole:
+            needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
+        squeezed = {size: squeezed_layout(needs[size], available, padding) for size in TABLE_FONT_SIZES_PT}
+        fitting = [size for size in TABLE_FONT_SIZES_PT if squeezed[size].fits]
+        if fitting:
+            size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
+            logger.info("table %r: %s at %g pt", caption, what, size)
+            return size, squeezed[size].widths
     size = TABLE_FONT_SIZES_PT[-1]
-    logger.warning("table %r: its longest words and labels do not fit the text width at %g pt; some break",
-                   caption, size)
+    logger.warning("table %r: its longest words do not fit the text width at %g pt; some break", caption, size)
     return size, squeezed_layout(needs[size], available, padding).widths
 
 
