@@ -165,7 +165,7 @@ class Context:
                     f"différentes {groups} (un test par option).")
         listed = prose.join([f"{prose.quoted(lv)} ({self.V.text(f'{base}.{lv}.p_sentence')})" for lv in different])
         return (f"{prose.lead(label)} la proportion de {self.noun[1]} cochant l'option diffère significativement "
-                f"{groups} pour {listed} ({test}, un test par option).")
+                f"{groups} ({test}, un test par option) pour {listed}.")
 
     def _describe_scores(self, spec) -> list[str]:
         order = self.ranked(spec.id) or list(spec.variables)
@@ -179,7 +179,7 @@ class Context:
                 listed = prose.join([f"{self.labels.get(v, v)} ({self.V.text(f'{spec.id}.{v}.p_sentence')})"
                                      for v in different])
                 test = self.test_name(f"{spec.id}.{different[0]}.test")
-                sentences.append(f"Les scores diffèrent significativement {groups} pour {listed} ({test}).")
+                sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
             else:
                 sentences.append(f"Aucun score ne diffère significativement {groups}.")
         return sentences
