@@ -241,32 +241,18 @@ def _expand(nodes, s, lf, base, arc_cap, node_cap):
 
 
 @njit(cache=True)
-def _min_max_by_parent(parent, child, length, cmin, cmax, n_par):
-    """Exact min / max of arc length + daughter's min / max, per parent."""
-    lo = np.full(n_par, np.inf)
-    hi = np.full(n_par, -np.inf)
-    for a in range(parent.size):
-        u = length[a] + cmin[child[a]]
-        v = length[a] + cmax[child[a]]
-        if u < lo[parent[a]]:
-            lo[parent[a]] = u
-        if v > hi[parent[a]]:
-            hi[parent[a]] = v
-    return lo, hi
-
-
-@njit(cache=True)
-def _min_max_by_child(parent, child, length, pmin, pmax, n_chi):
-    """Exact min / max of parent's min / max + arc length, per daughter."""
-    lo = np.full(n_chi, np.inf)
-    hi = np.full(n_chi, -np.inf)
-    for a in range(parent.size):
-        u = pmin[parent[a]] + length[a]
-        v = pmax[parent[a]] + length[a]
-        if u < lo[child[a]]:
-            lo[child[a]] = u
-        if v > hi[child[a]]:
-            hi[child[a]] = v
+def _min_max_through_arcs(source, target, length, smin, smax, n_target):
+    """Exact min / max of arc length + the source end's min / max, per target end: per parent from its
+    daughters' longest and shortest completions, or per daughter from its parents' past paths."""
+    lo = np.full(n_target, np.inf)
+    hi = np.full(n_target, -np.inf)
+    for a in range(target.size):
+        u = length[a] + smin[source[a]]
+        v = length[a] + smax[source[a]]
+        if u < lo[target[a]]:
+            lo[target[a]] = u
+        if v > hi[target[a]]:
+            hi[target[a]] = v
     return lo, hi
 
 
@@ -578,12 +564,12 @@ class _Network:
         last = lf[self.nodes[depth]].sum(axis=1)
         self.fmin, self.fmax = [last], [last]
         for (parent, child, length, _mult), parents in zip(reversed(self.layers), reversed(self.nodes[:-1])):
-            lo, hi = _min_max_by_parent(parent, child, length, self.fmin[0], self.fmax[0], parents.shape[0])
+            lo, hi = _min_max_through_arcs(child, parent, length, self.fmin[0], self.fmax[0], parents.shape[0])
             self.fmin.insert(0, lo)
             self.fmax.insert(0, hi)
         self.pmin, self.pmax = [np.zeros(1)], [np.zeros(1)]
         for (parent, child, length, _mult), daughters in zip(self.layers, self.nodes[1:]):
-            lo, hi = _min_max_by_child(parent, child, length, self.pmin[-1], self.pmax[-1], daughters.shape[0])
+            lo, hi = _min_max_through_arcs(parent, child, length, self.pmin[-1], self.pmax[-1], daughters.shape[0])
             self.pmin.append(lo)
             self.pmax.append(hi)
         # log of sum over the completions of exp(-length): closed form (multinomial identity)
