@@ -9,7 +9,7 @@ rule recode_wave:
         categories=category_files,
         decisions=coding_files,
         earlier=earlier_coding_files,
-        code=package_code("recoding", "forms/normalise", "steps/recode"),
+        code=package_code("recoding", "forms/normalise", "codebook", "io", "csvsafe", "yamlio", "steps/recode"),
     output:
         coded="results/{wave}/recoding/coded_answers.csv",
         counts="results/{wave}/recoding/counts.csv",

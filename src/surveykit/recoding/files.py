@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import csvsafe
 from ..errors import InputError
+from ..io import read_csv, write_csv
 from .codebook import DEFAULT_SCHEMA, Codebook, load_codebooks
 from .coding import CodingResult, code_wave
 from .decisions import Decision, read_decision_files
@@ -28,15 +28,10 @@ def read_table(path: PathLike) -> pd.DataFrame:
     if path.suffix.lower() not in (".csv", ".tsv"):
         raise InputError(f"{path}: expected a .csv or .tsv file")
     try:
-        return csvsafe.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=str,
-                                keep_default_na=False, encoding="utf-8")
+        return read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=str,
+                        keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
-
-
-def write_table(frame: pd.DataFrame, path: PathLike) -> None:
-    """UTF-8 CSV whose text cells a spreadsheet never evaluates (see surveykit.csvsafe)."""
-    csvsafe.write_csv(frame, path)
 
 
 def write_lines(lines: list[str], path: PathLike) -> None:
@@ -66,11 +61,11 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: li
     decided = read_decision_files(list(decisions), books)
     result = code_wave(read_table(responses), books, decided, _earlier(earlier, books), allow_suggestions, strict,
                        threshold)
-    write_table(result.coded_answers, coded_out)
+    write_csv(result.coded_answers, coded_out)
     if quotes_out is not None:
-        write_table(select_quotes(result.coded_answers, books, decided), quotes_out)
-    write_table(result.counts, counts_out)
-    write_table(result.to_review, review_out)
+        write_csv(select_quotes(result.coded_answers, books, decided), quotes_out)
+    write_csv(result.counts, counts_out)
+    write_csv(result.to_review, review_out)
     if messages_out is not None:
         write_lines(result.messages, messages_out)
     if sheet_out is not None:
@@ -86,7 +81,7 @@ def reliability_files(coder_a: PathLike, coder_b: PathLike, categories_dir: Path
         return None
     books = load_codebooks(categories_dir, schema)
     result = reliability(read_decision_files([coder_a], books), read_decision_files([coder_b], books), books)
-    write_table(result.per_category, per_category_out)
-    write_table(result.overall, overall_out)
-    write_table(result.disagreements, disagreements_out)
+    write_csv(result.per_category, per_category_out)
+    write_csv(result.overall, overall_out)
+    write_csv(result.disagreements, disagreements_out)
     return result
