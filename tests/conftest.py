@@ -33,6 +33,44 @@ def write_rows(path: Path, rows: list[list[str]], delimiter: str = ",", encoding
     return path
 
 
+def write_workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    """An .xlsx file with these sheets, in this order (no default sheet)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def word_fields(paragraph) -> list[tuple[str, str]]:
+    """(instruction, cached result) of each complex field (`SEQ Tableau …`) of a python-docx paragraph."""
+    from docx.oxml.ns import qn
+
+    found, instruction, result, state = [], "", "", None
+    for run in paragraph._p.iter(qn("w:r")):
+        char = run.find(qn("w:fldChar"))
+        if char is not None:
+            kind = char.get(qn("w:fldCharType"))
+            if kind == "begin":
+                instruction, result, state = "", "", "instr"
+            elif kind == "separate":
+                state = "result"
+            else:
+                found.append((instruction.strip(), result))
+                state = None
+            continue
+        if state == "instr":
+            instruction += "".join(t.text for t in run.iter(qn("w:instrText")))
+        elif state == "result":
+            result += "".join(t.text for t in run.iter(qn("w:t")))
+    return found
+
+
 def tree_hashes(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}

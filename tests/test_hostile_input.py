@@ -5,13 +5,14 @@ outputs grepped for the payload)."""
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 import zipfile
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import CODEBOOK, SMALL_EXPORT, write_rows
+from conftest import CODEBOOK, SMALL_EXPORT, write_rows, write_workbook
 from surveykit import csvsafe
 from surveykit.clean import clean_file
 from surveykit.configcheck import check_config, check_config_file
@@ -109,46 +110,39 @@ def test_windows1252_is_used_only_when_no_character_reads_as_utf8_and_it_is_said
                               "Windows-1252 (as French Excel saves CSV)",)
 
 
-def test_an_unterminated_quote_names_the_row_where_it_opens(tmp_path):
+def _with_quoted_gender(tmp_path, line: int, masculin: str, feminin: str) -> Path:
+    """The small export with the gender cell of one line rewritten (a broken quote)."""
     lines = SMALL_EXPORT.read_text(encoding="utf-8").split("\n")
-    lines[6] = lines[6].replace(",Masculin,", ',"Masculin,', 1).replace(",Féminin,", ',"Féminin,', 1)
+    lines[line] = lines[line].replace(",Masculin,", masculin, 1).replace(",Féminin,", feminin, 1)
     path = tmp_path / "export.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_an_unterminated_quote_names_the_row_where_it_opens(tmp_path):
+    path = _with_quoted_gender(tmp_path, 6, ',"Masculin,', ',"Féminin,')
     with pytest.raises(InputError, match=rf'{path}, row 7: not valid CSV from line \d+ of the file \(unexpected end '
                                          r'of data\); a quoted cell \(starting with "\) is never closed'):
         read_export(path)
 
 
 def test_text_after_a_closing_quote_names_its_row(tmp_path):
-    lines = SMALL_EXPORT.read_text(encoding="utf-8").split("\n")
-    lines[3] = lines[3].replace(",Masculin,", ',"Mas"culin,', 1).replace(",Féminin,", ',"Fém"inin,', 1)
-    path = tmp_path / "export.csv"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path = _with_quoted_gender(tmp_path, 3, ',"Mas"culin,', ',"Fém"inin,')
     with pytest.raises(InputError, match=rf"{path}, row 4: not valid CSV from line 4 of the file \(',' expected "
                                          r"after '\"'\); expected cells separated by the delimiter"):
         read_export(path)
 
 
-def _workbook(path, sheets: dict[str, list[list[str]]]):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_the_sheet_whose_headers_match_is_read(tmp_path, small_rows, codebook):
-    path = _workbook(tmp_path / "export.xlsx", {"Notes": [["Enquête 2025"], ["brouillon"]], "Réponses": small_rows})
+    sheets = {"Notes": [["Enquête 2025"], ["brouillon"]], "Réponses": small_rows}
+    path = write_workbook(tmp_path / "export.xlsx", sheets)
     result = clean_file(path, codebook)
     pd.testing.assert_frame_equal(result.responses, clean_file(SMALL_EXPORT, codebook).responses)
     assert f"{path}: answers read from sheet 'Réponses' (its headers match the questionnaire)" in result.messages
 
 
 def test_no_matching_sheet_names_the_sheets(tmp_path, codebook):
-    path = _workbook(tmp_path / "export.xlsx", {"Notes": [["Enquête 2025"]], "Graphiques": [["Total"]]})
+    path = write_workbook(tmp_path / "export.xlsx", {"Notes": [["Enquête 2025"]], "Graphiques": [["Total"]]})
     with pytest.raises(InputError) as error:
         clean_file(path, codebook)
     assert str(error.value).startswith(

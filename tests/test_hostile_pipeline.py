@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import tree_hashes
+from conftest import tree_hashes, write_workbook
 from pipeline_helpers import THESIS, make_project, snakemake
 from test_hostile_input import BILLION_LAUGHS, zip_bomb
 from surveykit.csvsafe import TRIGGERS
@@ -262,16 +262,6 @@ def test_script_in_labels_does_not_run_in_a_browser(hostile, tmp_path):
 
 # ---------------------------------------------------------------- exports the cleaning step refuses
 
-def _xlsx(path: Path, sheets: dict[str, list[list[str]]]) -> None:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-
-
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
     """One project, one wave per broken export (each run on its own)."""
@@ -293,8 +283,8 @@ def broken(tmp_path_factory):
     text[6] = text[6].replace(",Masculin,", ',"Masculin,', 1).replace(",Féminin,", ',"Féminin,', 1)
     add("unterminated").write_text("\n".join(text), encoding="utf-8")
     write_export(add("headers_only"), rows[:1])
-    _xlsx(add("no_sheet", "xlsx"), {"Notes": [["Enquête"]], "Graphiques": [["Total"]]})
-    _xlsx(add("other_sheet", "xlsx"), {"Notes": [["Enquête"]], "Réponses": rows})
+    write_workbook(add("no_sheet", "xlsx"), {"Notes": [["Enquête"]], "Graphiques": [["Total"]]})
+    write_workbook(add("other_sheet", "xlsx"), {"Notes": [["Enquête"]], "Réponses": rows})
     zip_bomb(add("zip_bomb", "xlsx"), 50_000_000)
     book = openpyxl.Workbook()
     book.active["A1"], book.active["XFD1048576"] = "Horodateur", "x"

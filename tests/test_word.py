@@ -14,6 +14,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
+from conftest import word_fields
 from surveykit.errors import InputError
 from surveykit.figures import metadata
 from surveykit.figures.style import apply_style, save
@@ -224,28 +225,6 @@ def test_unnumbered_captions_are_left_alone(text):
     assert CAPTION_NUMBER.match(text) is None
 
 
-def fields(paragraph) -> list[tuple[str, str]]:
-    """(instruction, cached result) of each complex field of a paragraph."""
-    found, instruction, result, state = [], "", "", None
-    for run in paragraph._p.iter(qn("w:r")):
-        char = run.find(qn("w:fldChar"))
-        if char is not None:
-            kind = char.get(qn("w:fldCharType"))
-            if kind == "begin":
-                instruction, result, state = "", "", "instr"
-            elif kind == "separate":
-                state = "result"
-            else:
-                found.append((instruction.strip(), result))
-                state = None
-            continue
-        if state == "instr":
-            instruction += "".join(t.text for t in run.iter(qn("w:instrText")))
-        elif state == "result":
-            result += "".join(t.text for t in run.iter(qn("w:t")))
-    return found
-
-
 def test_captions_become_word_captions_with_seq_fields(tmp_path):
     draw(tmp_path, "f7", figsize=(5, 3), smallest=8)
     draw(tmp_path, "f8", figsize=(5, 3), smallest=8)
@@ -266,7 +245,7 @@ def test_captions_become_word_captions_with_seq_fields(tmp_path):
     assert [p.text for p in captions] == ["Tableau 1 : Première partie", "Tableau 1 : Seconde partie",
                                           "Tableau 3 : Après un saut", "Sans numéro", "Figure 7. Septième",
                                           "Figure 8. Huitième"]
-    assert [fields(p) for p in captions] == [
+    assert [word_fields(p) for p in captions] == [
         [("SEQ Tableau \\* ARABIC", "1")], [("SEQ Tableau \\c \\* ARABIC", "1")],
         [("SEQ Tableau \\r 3 \\* ARABIC", "3")], [], [("SEQ Figure \\r 7 \\* ARABIC", "7")],
         [("SEQ Figure \\* ARABIC", "8")]]

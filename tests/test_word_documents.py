@@ -14,6 +14,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
+from conftest import word_fields
 from surveykit.codebook import load_codebook
 from surveykit.figures.metadata import HEIGHT_KEY, MIN_FONT_KEY, MIN_PRINTED_FONT_PT, WIDTH_KEY
 from surveykit.report.docx import CAPTION_NUMBER, SEQUENCE, page_of
@@ -54,30 +55,10 @@ def block_sequence(document):
             yield Table(child, document)
 
 
-def seq_fields(paragraph) -> list[tuple[str, str]]:
-    """(instruction, cached result) of each complex field of a paragraph."""
-    found, state, instruction, result = [], None, "", ""
-    for run in paragraph._p.iter(qn("w:r")):
-        char = run.find(qn("w:fldChar"))
-        if char is not None:
-            kind = char.get(qn("w:fldCharType"))
-            state = {"begin": "instr", "separate": "result"}.get(kind)
-            if kind == "begin":
-                instruction, result = "", ""
-            elif kind == "end":
-                found.append((instruction.strip(), result))
-            continue
-        if state == "instr":
-            instruction += "".join(t.text for t in run.iter(qn("w:instrText")))
-        elif state == "result":
-            result += "".join(t.text for t in run.iter(qn("w:t")))
-    return found
-
-
 def check_caption(paragraph, kind: str) -> None:
     assert paragraph.style.style_id == "Caption", paragraph.text
     match = CAPTION_NUMBER.match(paragraph.text)
-    fields = seq_fields(paragraph)
+    fields = word_fields(paragraph)
     if match is None:
         assert fields == [], paragraph.text
         return
