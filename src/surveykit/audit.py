@@ -30,6 +30,7 @@ import pandas as pd
 
 from .published import NEAR_MARGIN, REF_SEPARATOR, PublishedItem, PubNumber, parse_fr_exact
 from .distributions import binom_cdf, binom_sf
+from .report.prose import plural
 
 COLUMNS = ["ref", "check", "published", "recomputed", "status", "explanation"]
 OK, CHECK, INCONSISTENT, INFO, UNTESTABLE = "ok", "à vérifier", "incohérent", "info", "non testable"
@@ -378,17 +379,12 @@ def _row(ref: str, check: str, published: str, recomputed: str, status: str, exp
     return dict(zip(COLUMNS, (ref, check, published, recomputed, status, explanation)))
 
 
-def _answers(n: int) -> str:
-    return f"{n} réponse" if n == 1 else f"{n} réponses"
-
-
 def _precision_note(*numbers: PubNumber) -> str:
     short = [n.text for n in numbers if n.shortened]
     if not short:
         return ""
     quoted = ", ".join(f"« {text} »" for text in short)
-    what = "Valeur imprimée" if len(short) == 1 else "Valeurs imprimées"
-    read = "lue" if len(short) == 1 else "lues"
+    what, read = plural(len(short), "Valeur imprimée", "Valeurs imprimées"), plural(len(short), "lue", "lues")
     return f" {what} {quoted} {read} avec la précision du tableau (zéros finaux omis à l'impression)."
 
 
@@ -497,7 +493,7 @@ def _count_sum_rows(items: Sequence[PublishedItem]) -> list[dict]:
             rows.append(_row(ref, "somme des effectifs", published, str(total), OK, "La somme des modalités publiées égale l'effectif."))
         elif total < denominator:
             rows.append(_row(ref, "somme des effectifs", published, str(total), INFO,
-                             f"Il manque {_answers(denominator - total)} : modalités non publiées ou non-réponses."))
+                             f"Il manque {denominator - total} {plural(denominator - total, 'réponse', 'réponses')} : modalités non publiées ou non-réponses."))
         else:
             rows.append(_row(ref, "somme des effectifs", published, str(total), INCONSISTENT,
                              f"La somme dépasse l'effectif de {total - denominator}."))
@@ -523,8 +519,8 @@ def _category_rows(items: Sequence[PublishedItem]) -> list[dict]:
             rows.append(_row(ref, "catégories (somme)", published, str(total), OK, "Chaque réponse est classée dans une seule catégorie."))
         elif total < denominator:
             rows.append(_row(ref, "catégories (somme)", published, str(total), INFO,
-                             f"{_answers(denominator - total)} non {'décrite' if denominator - total == 1 else 'décrites'} dans le texte "
-                             "(catégories non publiées)."))
+                             f"{denominator - total} {plural(denominator - total, 'réponse non décrite', 'réponses non décrites')} "
+                             "dans le texte (catégories non publiées)."))
         else:
             rows.append(_row(ref, "catégories (somme)", published, str(total), CHECK,
                              "La somme dépasse le nombre de réponses : réponses classées dans plusieurs catégories ?"))
