@@ -70,8 +70,7 @@ def read_responses(path: str | Path, columns: list[str] | None = None) -> pd.Dat
         values = frame[column]
         distinct = [v for v in pd.unique(values) if v != ""]
         if distinct and all(INTEGER_TEXT.fullmatch(v) for v in distinct):
-            numbers = values.map({v: int(v) for v in distinct})
-            frame[column] = pd.array(numbers.tolist(), dtype="Int64") if len(frame) < 2 else numbers.astype("Int64")
+            frame[column] = values.map({v: int(v) for v in distinct}).astype("Int64")
     return frame
 
 
