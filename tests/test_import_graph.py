@@ -2,6 +2,7 @@
 method), tools never reached by a rule, and no module importing from a layer above its own."""
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,41 @@ def test_every_form_of_import_is_followed(tmp_path):
     assert codedeps.module_code("surveykit.report.prose", src=src) == [
         str(src / "surveykit/__init__.py"), str(src / "surveykit/fmt.py"), str(src / "surveykit/report/__init__.py"),
         str(src / "surveykit/report/prose.py")]
+
+
+def _full_parse(source: str) -> list[str]:
+    return sorted(ast.dump(node) for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.Import, ast.ImportFrom)))
+
+
+def _fast(source: str) -> list[str]:
+    return sorted(ast.dump(node) for node in codedeps.import_statements(source))
+
+
+def test_only_import_lines_are_parsed_yet_every_import_is_found():
+    source = '''"""A docstring.
+
+import this line is prose: the whole file is then parsed
+"""
+from . import (a,  # a comment (with a parenthesis
+               b)
+from .c import \\
+    d
+import e.f as g, h
+
+def later():
+    if True:
+        from ..i import j
+'''
+    assert _fast(source) == _full_parse(source)
+    assert len(_fast(source)) == 4
+    assert _fast(source.replace("import this line", "this line")) == _full_parse(source)
+
+
+@pytest.mark.parametrize("path", sorted((SRC / "surveykit").rglob("*.py")) + SCRIPTS,
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_fast_scan_finds_the_imports_a_full_parse_finds(path):
+    source = path.read_text(encoding="utf-8")
+    assert _fast(source) == _full_parse(source)
 
 
 def test_import_cycles_end(tmp_path):
