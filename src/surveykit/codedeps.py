@@ -11,7 +11,8 @@ the `__init__.py` of every package on the way (importing `a.b.c` runs `a/__init_
 An import under `if TYPE_CHECKING:` is counted too: a rerun too many is safe, one too few is not.
 Dynamic imports (`importlib.import_module`) are not seen; the package uses none.
 
-This runs at every Snakemake start, so each file is read and parsed at most once per process.
+This runs at every Snakemake start: each file is read at most once per process, and only its import lines are
+parsed (import_statements), about 0.1 s for every rule of the workflow.
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def module_code(module: str, src: str | Path = "src") -> list[str]:
 
 
 def import_graph(src: str | Path = "src") -> dict[str, frozenset[str]]:
-    """Every module of the package → the package modules it imports directly (parents packages included)."""
+    """Every module of the package → the package modules it imports directly (parent packages included)."""
     root = Path(src)
     graph = {}
     for path in sorted((root / PACKAGE).rglob("*.py")):
@@ -47,9 +48,6 @@ def import_graph(src: str | Path = "src") -> dict[str, frozenset[str]]:
     return graph
 
 
-def module_file(module: str, src: str | Path = "src") -> str | None:
-    """The source file of a dotted module name (a package's `__init__.py`), or None if there is none."""
-    return _module_file(module, str(src))
 
 
 @lru_cache(maxsize=None)
