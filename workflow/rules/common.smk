@@ -66,7 +66,8 @@ wildcard_constraints:
 
 def script_code(script):
     """Source files of every surveykit module a rule's script (in scripts/) imports, directly or not, read from
-    the imports (surveykit.codedeps): editing any of them reruns that rule and no other.
+    the imports (surveykit.codedeps): editing a module reruns exactly the rules whose code imports it (and, as
+    always, the rules that read their outputs).
 
     Snakemake tracks the rule's own script; the logic lives in the package, so rules list it as input."""
     return _imported_code(Path("scripts") / script)
