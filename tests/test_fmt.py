@@ -31,3 +31,12 @@ def test_mean_sd_and_p_values():
 
 def test_missing_values_print_empty():
     assert fmt.number(None) == "" and fmt.percent(float("nan")) == "" and fmt.p_value(None) == ""
+
+
+def test_exact_values_round_half_to_even_exactly():
+    """The audit's numbers are fractions: rounded exactly, ties to even, as R prints an exact tie."""
+    from fractions import Fraction
+
+    assert fmt.exact_number(Fraction(25, 4), 1) == "6,2" and fmt.exact_number(Fraction(27, 4), 1) == "6,8"
+    assert fmt.exact_number(Fraction(1, 3), 4) == "0,3333" and fmt.exact_number(Fraction(-5, 2), 0) == "-2"
+    assert fmt.round_half_even(Fraction(1, 8), 2) == Fraction(12, 100)

@@ -21,7 +21,8 @@ from surveykit.figures.style import apply_style, save
 from surveykit.report import pandoc_ast, table_layout, textmetrics
 from surveykit.report.docx import CAPTION_NUMBER, finish_docx, page_of
 from surveykit.report.reference_docx import build_reference
-from surveykit.steps.convert import convert_chapter, print_widths
+from surveykit.report.pandoc_run import print_widths
+from surveykit.steps.convert import convert_chapter
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "manuscript" / "reference.docx"

@@ -7,6 +7,7 @@ format() behaves identically, which is why it is used here rather than decimal r
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 NBSP = "\u00a0"  # non-breaking space before % and around ± in French typography
 NNBSP = "\u202f"
@@ -15,6 +16,23 @@ MINUS = "\u2212"  # the typographic minus sign of printed negative numbers
 
 def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def round_half_even(value: Fraction, digits: int) -> Fraction:
+    """Exact rounding, ties to even (what R's sprintf does on exactly representable ties: 6,25 -> 6,2)."""
+    return Fraction(round(value * 10**digits), 10**digits)
+
+
+def exact_number(value: Fraction | float, digits: int) -> str:
+    """French text of an exact value rounded half-to-even: exact_number(Fraction(25, 4), 1) == '6,2'.
+
+    For the audit of published numbers, which computes with fractions: a Fraction is rounded exactly (`number`
+    formats a float), and a negative value keeps the ASCII hyphen of the audit's explanations."""
+    rounded = round_half_even(Fraction(value), digits)
+    sign = "-" if rounded < 0 else ""
+    scaled = abs(rounded.numerator * 10**digits // rounded.denominator)
+    whole, decimals = divmod(scaled, 10**digits)
+    return sign + str(whole) + ("," + str(decimals).zfill(digits) if digits else "")
 
 
 def number(value: float | None, digits: int = 1) -> str:

@@ -7,8 +7,7 @@ rule clean_wave:
         unpack(privacy_names),
         export=wave_export,
         codebook=codebook_file,
-        code=package_code("clean", "codebook", "forms", "io", "csvsafe", "privacy", "recoding/normalize",
-                          "steps/clean"),
+        code=script_code("clean_wave.py"),
     output:
         responses="results/{wave}/clean/responses.csv",
         excluded="results/{wave}/clean/excluded.csv",

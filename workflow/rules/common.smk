@@ -5,6 +5,7 @@ from snakemake.exceptions import WorkflowError
 
 from snakemake.utils import validate
 
+from surveykit.codedeps import script_code as _imported_code
 from surveykit.configcheck import check_config
 from surveykit.errors import InputError
 from surveykit.study import load_study
@@ -63,15 +64,13 @@ wildcard_constraints:
     study=wave_regex(MULTI_WAVE_STUDIES),
 
 
-def package_code(*modules):
-    """Source files of the surveykit modules a step runs, so that editing that code reruns that step only.
+def script_code(script):
+    """Source files of every surveykit module a rule's script (in scripts/) imports, directly or not, read from
+    the imports (surveykit.codedeps): editing a module reruns exactly the rules whose code imports it (and, as
+    always, the rules that read their outputs).
 
     Snakemake tracks the rule's own script; the logic lives in the package, so rules list it as input."""
-    files = []
-    for module in modules:
-        path = Path("src/surveykit") / module
-        files += sorted(str(p) for p in path.rglob("*.py")) if path.is_dir() else [f"{path}.py"]
-    return files
+    return _imported_code(Path("scripts") / script)
 
 
 def study_of(wildcards):
@@ -148,7 +147,7 @@ def figure_files(wildcards):
 
 
 def study_responses(wildcards):
-    return expand("results/{wave}/clean/responses.csv", wave=waves_of(wildcards.study))
+    return expand(rules.clean_wave.output.responses, wave=waves_of(wildcards.study))
 
 
 def study_wave_labels(wildcards):
@@ -171,15 +170,15 @@ def evolution_template(wildcards):
 def all_outputs():
     """Final outputs of every configured wave (and the reproduction report where a publication exists)."""
     published = [w for w in WAVES if config["waves"][w].get("published")]
-    cross_wave = expand("manuscript/build/waves/{study}/evolution.{ext}", study=MULTI_WAVE_STUDIES,
-                        ext=["html", "docx"])
-    return cross_wave + expand("results/{wave}/reproduction.md", wave=published) + expand(
+    cross_wave = expand([rules.convert_evolution.output.html, rules.convert_evolution.output.docx],
+                        study=MULTI_WAVE_STUDIES)
+    return cross_wave + expand(rules.reproduction_report.output.markdown, wave=published) + expand(
         [
-            "manuscript/build/{wave}/resultats.html",
-            "manuscript/build/{wave}/resultats.docx",
-            "results/{wave}/recoding/reliability_overall.csv",
-            "results/{wave}/provenance.json",
-            "results/{wave}/report/registry.md",
+            rules.convert_chapter.output.html,
+            rules.convert_chapter.output.docx,
+            rules.coding_reliability.output.overall,
+            rules.provenance.output.json,
+            rules.build_registry.output.reference,
         ],
         wave=WAVES,
     )

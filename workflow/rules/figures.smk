@@ -19,9 +19,9 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
                 figures=figures_file,
                 codebook=codebook_file,
                 plan=plan_file,
-                flow="results/{wave}/clean/flow.json",
-                counts="results/{wave}/recoding/counts.csv",
-                code=package_code("figures", "distributions", "fmt", "steps/figures"),
+                flow=rules.clean_wave.output.flow,
+                counts=rules.recode_wave.output.counts,
+                code=script_code("draw_figures.py"),
             output:
                 png=expand("results/{{wave}}/figures/{figure}.png", figure=_counts),
                 svg=expand("results/{{wave}}/figures/{figure}.svg", figure=_counts),
@@ -45,12 +45,12 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
                 f"draw_statistics_figures_{_study}"
             input:
                 figures=figures_file,
-                flow="results/{wave}/clean/flow.json",
-                descriptives="results/{wave}/stats/descriptives.csv",
+                flow=rules.clean_wave.output.flow,
+                descriptives=rules.analyse_wave.output.descriptives,
                 codebook=codebook_file,
                 plan=plan_file,
                 data=figure_data_files,
-                code=package_code("figures", "distributions", "fmt", "steps/figures"),
+                code=script_code("draw_figures.py"),
             output:
                 png=expand("results/{{wave}}/figures/{figure}.png", figure=_statistics),
                 svg=expand("results/{{wave}}/figures/{figure}.svg", figure=_statistics),

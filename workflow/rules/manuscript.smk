@@ -4,14 +4,14 @@
 # Gather every number the chapter may quote (key, value, French text, source file, rule) and its reference.
 rule build_registry:
     input:
-        flow="results/{wave}/clean/flow.json",
-        descriptives="results/{wave}/stats/descriptives.csv",
-        tests="results/{wave}/stats/tests.csv",
-        counts="results/{wave}/recoding/counts.csv",
-        quotes="results/{wave}/recoding/quotes.csv",
+        flow=rules.clean_wave.output.flow,
+        descriptives=rules.analyse_wave.output.descriptives,
+        tests=rules.analyse_wave.output.tests,
+        counts=rules.recode_wave.output.counts,
+        quotes=rules.recode_wave.output.quotes,
         codebook=codebook_file,
         plan=plan_file,
-        code=package_code("report/registry", "fmt", "steps/registry"),
+        code=script_code("build_registry.py"),
     output:
         registry="results/{wave}/report/registry.json",
         reference="results/{wave}/report/registry.md",
@@ -31,13 +31,13 @@ rule build_registry:
 rule render_chapter:
     input:
         template=chapter_template,
-        registry="results/{wave}/report/registry.json",
-        tables="results/{wave}/tables/tables.json",
+        registry=rules.build_registry.output.registry,
+        tables=TABLES_JSON,
         codebook=codebook_file,
         plan=plan_file,
         figures=figures_file,
         data=figure_data_files,
-        code=package_code("report", "fmt", "steps/manuscript", "testnames"),
+        code=script_code("render_chapter.py"),
     output:
         markdown="manuscript/build/{wave}/resultats.md",
         registry="results/{wave}/report/registry.csv",
@@ -57,8 +57,6 @@ rule render_chapter:
 # Word chapters are written with the project's reference document (A4, French; built by
 # scripts/make_reference_docx.py) and finished with python-docx (captions, tables, figure widths).
 REFERENCE_DOCX = "manuscript/reference.docx"
-CONVERT_CODE = ("steps/convert", "report/pandoc_ast", "report/docx", "report/table_layout", "report/textmetrics",
-                "figures/metadata", "codebook")
 # A figure whose smallest text would print below 7 pt stops the conversion (the log names each figure and
 # the size it needs); "warn" would only log it.
 FIGURE_LEGIBILITY = "error"
@@ -67,12 +65,12 @@ FIGURE_LEGIBILITY = "error"
 # Convert the Markdown chapter to self-contained HTML and to Word with pandoc.
 rule convert_chapter:
     input:
-        markdown="manuscript/build/{wave}/resultats.md",
+        markdown=rules.render_chapter.output.markdown,
         css=config["manuscript"]["css"],
         reference_docx=REFERENCE_DOCX,
         codebook=codebook_file,  # its answer and item labels stay whole in Word tables
         figure_files=figure_files,
-        code=package_code(*CONVERT_CODE),
+        code=script_code("convert_chapter.py"),
     output:
         html="manuscript/build/{wave}/resultats.html",
         docx="manuscript/build/{wave}/resultats.docx",

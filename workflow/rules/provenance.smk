@@ -4,9 +4,10 @@
 # Record what made this wave's results (for reviewers; `snakemake --report` gives the HTML view).
 rule provenance:
     input:
-        flow="results/{wave}/clean/flow.json",
+        flow=rules.clean_wave.output.flow,
         study=study_files,
         requirements="requirements.txt",
+        code=script_code("provenance.py"),
     output:
         json="results/{wave}/provenance.json",
     params:

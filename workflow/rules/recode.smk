@@ -4,12 +4,12 @@
 # Code every open answer from the wave's committed decisions (and earlier waves'); list what is left.
 rule recode_wave:
     input:
-        responses="results/{wave}/clean/responses.csv",
+        responses=rules.clean_wave.output.responses,
         codebook=codebook_file,
         categories=category_files,
         decisions=coding_files,
         earlier=earlier_coding_files,
-        code=package_code("recoding", "forms/normalise", "codebook", "io", "csvsafe", "yamlio", "steps/recode"),
+        code=script_code("recode_wave.py"),
     output:
         coded="results/{wave}/recoding/coded_answers.csv",
         counts="results/{wave}/recoding/counts.csv",
@@ -33,6 +33,7 @@ rule coding_reliability:
     input:
         decisions=coding_files,
         categories=category_files,
+        code=script_code("coding_reliability.py"),
     output:
         per_category="results/{wave}/recoding/reliability_per_category.csv",
         overall="results/{wave}/recoding/reliability_overall.csv",

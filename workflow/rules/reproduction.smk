@@ -5,12 +5,11 @@
 rule reproduction_report:
     input:
         published=wave_published,
-        descriptives="results/{wave}/stats/descriptives.csv",
-        tests="results/{wave}/stats/tests.csv",
-        counts="results/{wave}/recoding/counts.csv",
-        chapter="manuscript/build/{wave}/resultats.md",
-        code=package_code("published", "audit", "distributions", "reproduce", "reproduction_report",
-                          "report/prose", "report/markup", "steps/reproduction"),
+        descriptives=rules.analyse_wave.output.descriptives,
+        tests=rules.analyse_wave.output.tests,
+        counts=rules.recode_wave.output.counts,
+        chapter=rules.render_chapter.output.markdown,
+        code=script_code("reproduction_report.py"),
     output:
         csv="results/{wave}/reproduction.csv",
         markdown="results/{wave}/reproduction.md",

@@ -4,13 +4,10 @@
 # Run the analysis plan: tidy descriptive tables and one test per comparison, as R computes them.
 rule analyse_wave:
     input:
-        responses="results/{wave}/clean/responses.csv",
+        responses=rules.clean_wave.output.responses,
         codebook=codebook_file,
         plan=plan_file,
-        code=package_code(
-            "analysis/describe", "analysis/compare", "analysis/run", "analysis/plan", "stats", "distributions",
-            "steps/analyse", "testnames",
-        ),
+        code=script_code("analyse_wave.py"),
     output:
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
@@ -25,7 +22,9 @@ rule analyse_wave:
         "../../scripts/analyse_wave.py"
 
 
-# One table job per study: its outputs are named after the tables of that study's plan.
+# One table job per study: its outputs are named after the tables of that study's plan. The rules differ per
+# study, so later rules name their common output by this pattern rather than by rules.<name>.output.
+TABLES_JSON = "results/{wave}/tables/tables.json"
 for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
     if not _waves:
         continue
@@ -35,13 +34,13 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
         name:
             f"format_tables_{_study}"
         input:
-            descriptives="results/{wave}/stats/descriptives.csv",
-            tests="results/{wave}/stats/tests.csv",
+            descriptives=rules.analyse_wave.output.descriptives,
+            tests=rules.analyse_wave.output.tests,
             codebook=codebook_file,
             plan=plan_file,
-            code=package_code("analysis/format", "fmt", "steps/tables", "testnames"),
+            code=script_code("format_tables.py"),
         output:
-            tables="results/{wave}/tables/tables.json",
+            tables=TABLES_JSON,
             csv=expand("results/{{wave}}/tables/{table}.csv", table=STUDIES[_study].table_ids),
         params:
             out_dir=tables_dir,

@@ -8,8 +8,7 @@ rule compare_waves:
         codebook=study_codebook,
         plan=study_plan,
         template=evolution_template,
-        code=package_code("crosswave", "steps/crosswave", "stats", "distributions", "figures", "fmt", "io", "csvsafe",
-                          "report/markup", "testnames"),
+        code=script_code("compare_waves.py"),
     output:
         shares="results/waves/{study}/shares.csv",
         scores="results/waves/{study}/scores.csv",
@@ -31,12 +30,12 @@ rule compare_waves:
 # Convert the cross-wave section to self-contained HTML and Word.
 rule convert_evolution:
     input:
-        markdown="manuscript/build/waves/{study}/evolution.md",
+        markdown=rules.compare_waves.output.markdown,
         css=config["manuscript"]["css"],
         reference_docx=REFERENCE_DOCX,
         codebook=study_codebook,  # its answer and item labels stay whole in Word tables
-        figure_files="results/waves/{study}/figures/evolution.png",
-        code=package_code(*CONVERT_CODE),
+        figure_files=rules.compare_waves.output.png,
+        code=script_code("convert_evolution.py"),
     output:
         html="manuscript/build/waves/{study}/evolution.html",
         docx="manuscript/build/waves/{study}/evolution.docx",

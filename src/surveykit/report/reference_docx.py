@@ -26,7 +26,7 @@ _THEME_COLOR_ATTRIBUTES = ("themeColor", "themeShade", "themeTint")
 
 def pandoc_default_reference(target: Path) -> None:
     """pandoc's built-in reference.docx (of the pinned pandoc)."""
-    from ..steps.convert import use_bundled_pandoc
+    from .pandoc_run import use_bundled_pandoc
 
     use_bundled_pandoc()
     import pypandoc

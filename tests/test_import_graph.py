@@ -1,0 +1,161 @@
+"""The package's import graph: what each rule's code imports (surveykit.codedeps, checked against a second
+method), tools never reached by a rule, and no module importing from a layer above its own."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from codedeps_helpers import ROOT, SRC, bytecode_imports, is_tool, module_files, module_name, rule_scripts
+from surveykit import codedeps
+
+SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))
+
+# Layers of the package, lowest first, by top-level module or package of surveykit: a module may import from its
+# own layer or a lower one, never from a higher one. A new top-level module must be placed here.
+LAYERS = [
+    ("infrastructure", {"errors", "csvsafe", "io", "yamlio", "fmt", "testnames", "distributions"}),
+    ("questionnaire", {"forms", "codebook"}),
+    ("cleaning", {"clean", "privacy"}),
+    ("recoding", {"recoding"}),
+    ("statistics", {"stats", "analysis"}),
+    ("figures", {"figures"}),
+    ("manuscript", {"report"}),
+    ("reproduction and waves", {"published", "audit", "reproduce", "reproduction_report", "crosswave"}),
+    ("rule entry points", {"steps"}),
+    ("Snakemake interface", {"study", "configcheck", "runner", "codedeps"}),
+    ("tools", {"reconstruct", "draft", "simulate", "bench"}),
+]
+
+
+def _unit(name: str) -> str:
+    """'surveykit.report.docx' -> 'report'; the package itself -> ''."""
+    return name.split(".")[1] if "." in name else ""
+
+
+def _layer(name: str) -> int:
+    unit = _unit(name)
+    for rank, (_, units) in enumerate(LAYERS):
+        if unit in units:
+            return rank
+    raise AssertionError(f"{name}: place '{unit}' in a layer of LAYERS ({__file__})")
+
+
+# ---------------------------------------------------------------------------------------- codedeps itself
+
+def _package(tmp_path: Path, files: dict[str, str]) -> Path:
+    src = tmp_path / "src"
+    for name, text in files.items():
+        path = src / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return src
+
+
+def test_every_form_of_import_is_followed(tmp_path):
+    src = _package(tmp_path, {
+        "surveykit/__init__.py": "",
+        "surveykit/fmt.py": "import math\n",
+        "surveykit/io.py": "from .errors import InputError\n",
+        "surveykit/errors.py": "",
+        "surveykit/unused.py": "",
+        "surveykit/report/__init__.py": "",
+        "surveykit/report/prose.py": "from .. import fmt\n",  # a submodule named in a from-import
+        "surveykit/report/chapter.py": "from . import prose\n\ndef lazy():\n    from ..io import read\n",
+        "surveykit/steps/__init__.py": "from ..typing_only import *\n",
+        "surveykit/typing_only.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import surveykit.deep.leaf\n",
+        "surveykit/deep/__init__.py": "",
+        "surveykit/deep/leaf.py": "",
+        "surveykit/steps/render.py": "from ..report.chapter import lazy\nimport pandas\n",
+        "script.py": "from surveykit.steps.render import lazy\n",
+    })
+    files = codedeps.script_code(src / "script.py", src=src)
+    names = sorted(str(Path(f).relative_to(src)) for f in files)
+    assert names == ["surveykit/__init__.py", "surveykit/deep/__init__.py", "surveykit/deep/leaf.py",
+                     "surveykit/errors.py", "surveykit/fmt.py", "surveykit/io.py", "surveykit/report/__init__.py",
+                     "surveykit/report/chapter.py", "surveykit/report/prose.py", "surveykit/steps/__init__.py",
+                     "surveykit/steps/render.py", "surveykit/typing_only.py"]
+    assert files == sorted(files)
+    assert codedeps.module_code("surveykit.report.prose", src=src) == [
+        str(src / "surveykit/__init__.py"), str(src / "surveykit/fmt.py"), str(src / "surveykit/report/__init__.py"),
+        str(src / "surveykit/report/prose.py")]
+
+
+def _full_parse(source: str) -> list[str]:
+    return sorted(ast.dump(node) for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.Import, ast.ImportFrom)))
+
+
+def _fast(source: str) -> list[str]:
+    return sorted(ast.dump(node) for node in codedeps.import_statements(source))
+
+
+def test_only_import_lines_are_parsed_yet_every_import_is_found():
+    source = '''"""A docstring.
+
+import this line is prose: the whole file is then parsed
+"""
+from . import (a,  # a comment (with a parenthesis
+               b)
+from .c import \\
+    d
+import e.f as g, h
+
+def later():
+    if True:
+        from ..i import j
+'''
+    assert _fast(source) == _full_parse(source)
+    assert len(_fast(source)) == 4
+    assert _fast(source.replace("import this line", "this line")) == _full_parse(source)
+
+
+@pytest.mark.parametrize("path", sorted((SRC / "surveykit").rglob("*.py")) + SCRIPTS,
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_fast_scan_finds_the_imports_a_full_parse_finds(path):
+    source = path.read_text(encoding="utf-8")
+    assert _fast(source) == _full_parse(source)
+
+
+def test_import_cycles_end(tmp_path):
+    src = _package(tmp_path, {"surveykit/__init__.py": "", "surveykit/a.py": "from . import b\n",
+                              "surveykit/b.py": "from .a import x\n", "script.py": "import surveykit.a\n"})
+    assert codedeps.script_code(src / "script.py", src=src) == [str(src / "surveykit" / name)
+                                                                for name in ("__init__.py", "a.py", "b.py")]
+
+
+# ------------------------------------------------------------------------------- the package's own graph
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_code_found_by_reading_imports_is_what_the_bytecode_imports(script):
+    """Two independent methods (ast on the sources; modulefinder on the bytecode) agree for every script."""
+    expected = [str(ROOT / path) for path in module_files(bytecode_imports(script))]
+    assert codedeps.script_code(script, src=SRC) == expected
+
+
+def test_no_rule_runs_a_tool():
+    """Drafting, reconstruction, simulation and benchmarks are never imported by the code a rule runs."""
+    scripts = rule_scripts()
+    assert len(scripts) >= 12
+    for script in scripts:
+        reached = [name for name in bytecode_imports(ROOT / "scripts" / script) if is_tool(name)]
+        assert not reached, f"scripts/{script} reaches tool modules {reached}"
+
+
+def test_nothing_imports_from_a_higher_layer():
+    upward = [f"{module} imports {imported}"
+              for module, imports in codedeps.import_graph(SRC).items() if module != "surveykit"
+              for imported in imports if imported != "surveykit" and _layer(imported) > _layer(module)]
+    assert not upward, "imports from a higher layer:\n" + "\n".join(sorted(upward))
+
+
+def test_only_scripts_import_the_rule_entry_points():
+    """steps/ is what scripts call: no other module of the package imports it (report/ once did)."""
+    importers = sorted(module for module, imports in codedeps.import_graph(SRC).items()
+                       if _unit(module) != "steps" and any(_unit(name) == "steps" for name in imports))
+    assert not importers
+
+
+def test_every_package_module_is_in_the_graph():
+    graph = codedeps.import_graph(SRC)
+    assert set(graph) == {module_name(str(p.relative_to(ROOT))) for p in (SRC / "surveykit").rglob("*.py")}
