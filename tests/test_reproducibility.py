@@ -113,3 +113,19 @@ def test_slurm_profile_dry_run(built, tmp_path):
     project = _copy(built, tmp_path)
     result = snakemake(project, "-n", "--profile", "workflow/profiles/slurm", "--forceall")
     assert "analyse_wave" in result.stdout
+
+
+def test_provenance_names_every_rule_of_the_wave_with_its_files(built_project):
+    """provenance.json's rule graph lists each rule that writes this wave's files, with the files as written
+    on disk (Snakemake writes the global wildcard constraints into every pattern; they must not hide a rule)."""
+    import json
+
+    text = (built_project / "results/thesis_2025/provenance.json").read_text(encoding="utf-8")
+    assert " at 0x" not in text  # an input function is named, never printed with its memory address
+    graph = json.loads(text)["rules"]
+    by_rule = {entry["rule"]: entry for entry in graph}
+    assert {"clean_wave", "recode_wave", "analyse_wave", "render_chapter", "provenance"} <= set(by_rule)
+    assert by_rule["clean_wave"]["outputs"][0].startswith("results/thesis_2025/clean/")
+    for entry in graph:
+        for path in entry["outputs"]:
+            assert "{" not in path and (built_project / path).exists(), (entry["rule"], path)

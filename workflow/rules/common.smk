@@ -3,6 +3,7 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
+from snakemake.io import is_callable, strip_wildcard_constraints
 from snakemake.utils import validate
 
 from surveykit.codedeps import script_code as _imported_code
@@ -185,17 +186,23 @@ def all_outputs():
 
 
 def _pattern(item):
-    """An input or output as written in its rule; input functions are named, not called."""
-    return f"<{getattr(item, '__name__', 'function')}()>" if callable(item) else str(item)
+    """An input or output as written in its rule, without wildcard constraints (Snakemake writes the global
+    ones into every pattern: `{wave,a|b}`); input functions are named, not called."""
+    if is_callable(item):
+        function = getattr(item, "_file", item)  # the function, or its unpack() annotation
+        function = getattr(function, "callable", None) or function
+        return f"<{getattr(function, '__name__', 'function')}()>"
+    return strip_wildcard_constraints(str(item))
 
 
 def rule_graph(wildcards):
     """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
     graph = []
     for step in sorted(workflow.rules, key=lambda r: r.name):
-        outputs = [str(o) for o in step.output]
-        if not any("{wave}" in o for o in outputs):
-            continue
+        outputs = [_pattern(o) for o in step.output]
+        if not any(o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs)
+                   if "{wave}" in p):
+            continue  # not a rule of this wave (none of its outputs, or another study's rule)
         graph.append({
             "rule": step.name,
             "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
