@@ -20,12 +20,22 @@ $(STAMP): requirements.txt pyproject.toml
 pipeline: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 
-# Draft a study from its export: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [FORCE=1]
+# Draft a study from its export: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [LABEL=<text>] [FORCE=1]
 # (writes data/studies/<name>/, declares the study and the wave in config.yaml; then `make`).
+# The arguments are data, never code: `$(value …)` takes them as typed (make does not expand a `$(shell …)` in
+# them), they reach Python through the environment (SURVEYKIT_*), and no shell ever reads them.
+override EXPORT := $(value EXPORT)
+override STUDY := $(value STUDY)
+override WAVE := $(value WAVE)
+override LABEL := $(value LABEL)
+override FORCE := $(value FORCE)
+study: export SURVEYKIT_EXPORT := $(EXPORT)
+study: export SURVEYKIT_STUDY := $(STUDY)
+study: export SURVEYKIT_WAVE := $(WAVE)
+study: export SURVEYKIT_LABEL := $(LABEL)
+study: export SURVEYKIT_FORCE := $(FORCE)
 study: $(STAMP)
-	@test -n "$(EXPORT)" && test -n "$(STUDY)" && test -n "$(WAVE)" || \
-	  { echo "usage: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [FORCE=1]"; exit 2; }
-	$(BIN)/python -m surveykit.draft "$(EXPORT)" --study "$(STUDY)" --wave "$(WAVE)" $(if $(FORCE),--force)
+	$(BIN)/python -m surveykit.draft --from-environment
 
 # Debian's Chromium opens the HTML chapter in a test; installed when missing and apt is usable (root).
 browser:

@@ -185,3 +185,178 @@ def test_a_decisions_file_mixing_two_encodings_is_refused_with_the_fix(tmp_path,
                      + b"leviers,abd,D\xe9j\xe0,x,bd,\n")
     with pytest.raises(InputError, match=r"bd_main\.csv, line 3: byte 0xe9 is not UTF-8.*CSV UTF-8"):
         read_decisions(path, books)
+
+
+# ---------------------------------------------------------------- make study: arguments are data
+
+import shutil  # noqa: E402
+
+import yaml  # noqa: E402
+
+from surveykit.draft import draft_study  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "fixtures" / "exports" / "draft_fixture.csv"
+VENV = Path(sys.executable).parent.parent
+CONFIG = """# My project's configuration: these comments must survive drafting.
+studies:
+  autre: {folder: data/studies/autre}  # another study
+waves:
+  autre_2024: {study: autre, label: "Autre", export: data/raw/autre_2024/export.csv}
+seed: 7  # keep
+"""
+HOSTILE = ['x";touch pwned_q;"', "x`touch pwned_b`", "x$(touch pwned_d)", "x;touch pwned_s", "x'touch pwned_a'",
+           "x$(shell touch pwned_m)", "x|touch pwned_p", "x&&touch pwned_e"]
+
+
+@pytest.fixture()
+def project(tmp_path) -> Path:
+    root = tmp_path / "p"
+    (root / "workflow" / "schemas").mkdir(parents=True)
+    shutil.copy(ROOT / "workflow" / "schemas" / "config.schema.yaml", root / "workflow" / "schemas")
+    shutil.copy(ROOT / "Makefile", root / "Makefile")
+    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+def make_study(project: Path, **arguments: str) -> subprocess.CompletedProcess:
+    """`make study NAME=value…` in the scratch project, with the test's venv (its install step not rerun)."""
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    command = ["make", "-s", "-C", str(project), "-o", f"{VENV}/.installed", f"VENV={VENV}", "study"]
+    return subprocess.run(command + [f"{k}={v}" for k, v in arguments.items()], capture_output=True, text=True,
+                          env=env, cwd=project)
+
+
+def pwned(tmp_path: Path) -> list[str]:
+    return sorted(str(p) for p in tmp_path.rglob("pwned*"))
+
+
+@pytest.mark.parametrize("argument", ["STUDY", "WAVE"])
+def test_make_study_never_runs_shell_metacharacters_of_a_name(project, tmp_path, argument):
+    for value in HOSTILE:
+        arguments = {"EXPORT": str(FIXTURE), "STUDY": "enquete", "WAVE": "enquete_2025"} | {argument: value}
+        result = make_study(project, **arguments)
+        assert result.returncode != 0
+        kind = argument.lower()
+        assert f"{kind} name {value!r}: expected lower-case letters" in result.stderr, result.stderr
+    assert pwned(tmp_path) == []
+    assert (project / "config.yaml").read_text(encoding="utf-8") == CONFIG
+    assert not (project / "data").exists()
+
+
+def test_make_study_takes_an_export_name_and_a_label_with_metacharacters_as_typed(project, tmp_path):
+    name = "Enquête `touch pwned_b` $(touch pwned_d) $(shell touch pwned_m) \"q\" 'a'; touch pwned_s (réponses).csv"
+    export = tmp_path / "downloads" / name
+    export.parent.mkdir()
+    shutil.copy(FIXTURE, export)
+    label = "Vague `touch pwned_l` $(touch pwned_k); « 2025 »"
+    result = make_study(project, EXPORT=str(export), STUDY="enquete", WAVE="enquete_2025", LABEL=label)
+    assert result.returncode == 0, result.stderr
+    assert pwned(tmp_path) == []
+    config = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))
+    assert config["waves"]["enquete_2025"]["label"] == label
+    assert config["waves"]["autre_2024"]["label"] == "Autre" and config["seed"] == 7
+    assert (project / "data/raw/enquete_2025/export.csv").read_bytes() == FIXTURE.read_bytes()
+
+
+def test_make_study_without_its_arguments_prints_the_usage(project):
+    result = make_study(project, EXPORT=str(FIXTURE))
+    assert result.returncode == 2 and "usage: make study EXPORT=<file> STUDY=<name> WAVE=<wave>" in result.stderr
+
+
+# ---------------------------------------------------------------- make study: refused means nothing written
+
+@pytest.mark.parametrize("name, message", [
+    ("logs", "study name 'logs' is reserved"), ("benchmarks", "study name 'benchmarks' is reserved"),
+    ("waves", "study name 'waves' is reserved"), ("a" * 300, r"\(300 characters\): too long for a folder name")])
+def test_reserved_or_too_long_study_names_are_refused_before_anything_is_written(project, name, message):
+    with pytest.raises(InputError, match=message):
+        draft_study(FIXTURE, name, "enquete_2025", root=project)
+    assert not (project / "data").exists() and (project / "config.yaml").read_text(encoding="utf-8") == CONFIG
+
+
+def test_a_control_character_in_a_header_names_the_export_column_not_a_temporary_file(project, tmp_path):
+    export = tmp_path / "export.csv"
+    lines = FIXTURE.read_text(encoding="utf-8").split("\n", 1)
+    header = lines[0].split(",")
+    header[2] = header[2] + "\x9b"
+    export.write_text(",".join(header) + "\n" + lines[1], encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        draft_study(export, "enquete", "enquete_2025", root=project)
+    message = str(caught.value)
+    assert f"{export}, row 1, column 3" in message and "U+009B" in message and "/tmp" not in message.replace(
+        str(tmp_path), "")
+    assert not (project / "data").exists()
+
+
+@pytest.mark.parametrize("code, words", [(28, "the disk is full"), (13, "permission denied")])
+def test_a_draft_that_cannot_write_leaves_nothing_behind_and_says_why(project, monkeypatch, capsys, code, words):
+    from surveykit.draft import __main__ as command
+    from surveykit.draft import project as writer
+
+    def failing(path, text):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(writer, "atomic_write_text", failing)
+    status = command.main([str(FIXTURE), "--study", "enquete", "--wave", "enquete_2025", "--root", str(project)])
+    err = capsys.readouterr().err
+    assert status == 1 and words in err and "nothing was written" in err and "Traceback" not in err
+    assert "analysis_plan.yaml" in err  # the file it could not write
+    assert not (project / "data").exists()  # neither the study folder nor the raw copy
+    assert (project / "config.yaml").read_text(encoding="utf-8") == CONFIG
+
+
+def test_a_read_only_raw_folder_is_a_message_not_a_traceback(project, monkeypatch, capsys):
+    from surveykit.draft import __main__ as command
+    from surveykit.draft import project as writer
+
+    def denied(source, target):
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(writer.shutil, "copyfile", denied)
+    status = command.main([str(FIXTURE), "--study", "enquete", "--wave", "enquete_2025", "--root", str(project)])
+    err = capsys.readouterr().err
+    assert status == 1 and "data/raw/enquete_2025/export.csv: permission denied" in err
+    assert not (project / "data").exists()
+
+
+def test_an_empty_config_is_never_overwritten_with_only_the_new_study(project):
+    (project / "config.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match=r"config\.yaml: the file is empty .*git checkout config\.yaml"):
+        draft_study(FIXTURE, "enquete", "enquete_2025", root=project)
+    assert (project / "config.yaml").read_text(encoding="utf-8") == "" and not (project / "data").exists()
+
+
+def test_the_drafter_merges_its_declaration_into_config_yaml(project):
+    draft_study(FIXTURE, "enquete", "enquete_2025", root=project)
+    text = (project / "config.yaml").read_text(encoding="utf-8")
+    for line in CONFIG.splitlines():
+        assert line in text
+    config = yaml.safe_load(text)
+    assert set(config["studies"]) == {"autre", "enquete"} and set(config["waves"]) == {"autre_2024", "enquete_2025"}
+
+
+KILLED_DRAFT = """
+import os, signal, sys
+from surveykit.draft import project
+real = project.atomic_write_text
+def write_then_die(path, text):
+    if str(path).endswith("config.yaml"):
+        from surveykit.io import atomic_path
+        with atomic_path(path) as tmp:
+            tmp.write_text(text[: len(text) // 2], encoding="utf-8")
+            os.kill(os.getpid(), signal.SIGKILL)
+    real(path, text)
+project.atomic_write_text = write_then_die
+import surveykit.draft as draft
+draft.atomic_write_text = write_then_die
+from surveykit.draft.__main__ import main
+main(sys.argv[1:])
+"""
+
+
+def test_kill_9_while_the_drafter_writes_config_yaml_leaves_it_intact(project):
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run([PYTHON, "-c", KILLED_DRAFT, str(FIXTURE), "--study", "enquete", "--wave", "enquete_2025",
+                             "--root", str(project)], capture_output=True, text=True, env=env)
+    assert result.returncode == -9
+    assert (project / "config.yaml").read_text(encoding="utf-8") == CONFIG

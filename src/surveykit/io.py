@@ -36,7 +36,10 @@ def atomic_path(path: str | Path):
     old file byte-identical). On failure the temporary file is removed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".tmp", dir=path.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     os.close(handle)
     tmp = Path(name)
     try:
@@ -50,6 +53,12 @@ def atomic_path(path: str | Path):
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:  # named after the file the user knows, not the temporary one (removed here)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.filename is None or Path(exc.filename) == tmp:
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -128,6 +128,17 @@ def _block_end(lines: list[str], key: str) -> int | None:
 def declare(config_path: Path, study: str, folder: str, wave: str, export: str, label: str,
             schema: Path | None) -> list[str]:
     """Append the study and the wave to config.yaml (text edit, comments kept); what was declared."""
+    done, new_text = declaration(config_path, study, folder, wave, export, label, schema)
+    if new_text is not None:
+        atomic_write_text(config_path, new_text)
+    return done
+
+
+def declaration(config_path: Path, study: str, folder: str, wave: str, export: str, label: str,
+                schema: Path | None) -> tuple[list[str], str | None]:
+    """(what `declare` would declare, config.yaml's new text or None when unchanged), checked, nothing written.
+
+    Every other study, wave, option and comment of the file is kept: the blocks are inserted as text."""
     text = config_path.read_text(encoding="utf-8") if config_path.is_file() else "studies:\nwaves:\n"
     if not text.strip():
         raise InputError(f"{config_path}: the file is empty (an earlier write was interrupted?); nothing was written. "
@@ -164,6 +175,4 @@ def declare(config_path: Path, study: str, folder: str, wave: str, export: str, 
                          f"of `studies:` or `waves:`); add them by hand:\nstudies:\n  {study}:\n    folder: {folder}\n"
                          f"waves:\n  {wave}:\n    study: {study}\n    label: {json.dumps(label, ensure_ascii=False)}\n"
                          f"    export: {export}")
-    if done:
-        atomic_write_text(config_path, new_text)
-    return done
+    return done, (new_text if done else None)
