@@ -360,3 +360,67 @@ def test_kill_9_while_the_drafter_writes_config_yaml_leaves_it_intact(project):
                              "--root", str(project)], capture_output=True, text=True, env=env)
     assert result.returncode == -9
     assert (project / "config.yaml").read_text(encoding="utf-8") == CONFIG
+
+
+# ---------------------------------------------------------------- templates are data
+
+from surveykit.crosswave import render_section  # noqa: E402
+from surveykit.report.chapter import Context, render_chapter  # noqa: E402
+from surveykit.report.markup import TemplateRefused  # noqa: E402
+from surveykit.report.registry import Registry  # noqa: E402
+
+PAYLOADS = [
+    '{{ cycler.__init__.__globals__.os.popen("touch pwned_t").read() }}',
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    '{{ V.to_json("pwned_j") }}',
+    '{{ V.add("x", 1, "1", "s", "r") }}',
+    "{{ c.book }}",
+    "{{ c.V._entries }}",
+    "{{ lipsum.__globals__ }}",
+    "{% set x = c.tables.update({'a': 1}) %}",
+]
+
+
+def chapter_context() -> Context:
+    registry = Registry()
+    registry.add("flux.recus", 3, "3", "flow.json", "clean")
+    return Context(registry, {}, {}, {}, 0.05)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_template_payload_is_refused_with_the_template_and_line(tmp_path, monkeypatch, payload):
+    monkeypatch.chdir(tmp_path)
+    template = tmp_path / "resultats.md.j2"
+    template.write_text("# Résultats\n\n{{ V.text('flux.recus') }} réponses.\n" + payload + "\n", encoding="utf-8")
+    with pytest.raises(TemplateRefused, match=rf"resultats\.md\.j2, line 4: refused: .*README, \"Template API\""):
+        render_chapter(template, chapter_context(), {"label": "w", "synthetic": False})
+    assert pwned(tmp_path) == []
+
+
+def test_the_documented_helpers_still_work_in_the_sandbox(tmp_path):
+    template = tmp_path / "resultats.md.j2"
+    template.write_text("{{ V.text('flux.recus') }} {{ V.value('flux.recus') + 1 }} {{ 'Homme'|lower_first }} "
+                        "{{ c.alpha }} {{ wave.label }}{% if 'a'.replace('a', 'b') == 'b' %} ok{% endif %}\n",
+                        encoding="utf-8")
+    assert render_chapter(template, chapter_context(), {"label": "Vague", "synthetic": False}).startswith(
+        "3 4 homme 0.05 Vague ok")
+
+
+def test_a_cross_wave_template_payload_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    template = tmp_path / "evolution.md.j2"
+    template.write_text('## Évolution\n{{ cycler.__init__.__globals__.os.popen("touch pwned_x").read() }}\n',
+                        encoding="utf-8")
+    with pytest.raises(TemplateRefused, match=r"evolution\.md\.j2, line 2: refused"):
+        render_section(template, {"waves": []})
+    assert pwned(tmp_path) == []
+
+
+def test_a_template_with_an_unknown_name_or_bad_syntax_names_file_and_line(tmp_path):
+    template = tmp_path / "resultats.md.j2"
+    template.write_text("ok\n{{ V.text('flux.recus') }}\n{{ inconnu.x }}\n", encoding="utf-8")
+    with pytest.raises(TemplateRefused, match=r"resultats\.md\.j2, line 3: 'inconnu' is undefined"):
+        render_chapter(template, chapter_context(), {"label": "w"})
+    template.write_text("ok\n{% if %}\n", encoding="utf-8")
+    with pytest.raises(TemplateRefused, match=r"resultats\.md\.j2, line 2: template syntax error"):
+        render_chapter(template, chapter_context(), {"label": "w"})

@@ -12,8 +12,11 @@ every output (HTML, Word, and the title of the YAML front matter), so the reader
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from markupsafe import Markup
+
+from ..errors import InputError
 
 Markdown = Markup  # text that is Markdown already: printed as is by the templates
 
@@ -42,3 +45,78 @@ def finalize(value: object) -> object:
 def environment_options() -> dict:
     """Options of a jinja2.Environment rendering Markdown (see the module docstring)."""
     return {"autoescape": True, "finalize": finalize}
+
+
+# ------------------------------------------------------------------ templates are data
+
+# Methods that write, delete or run something, refused on any object whatever its class (defence in depth:
+# the objects a template receives expose none that a template needs).
+_WRITERS = frozenset({"write", "write_text", "write_bytes", "save", "unlink", "rmdir", "mkdir", "rename", "replace",
+                      "touch", "chmod", "open", "system", "popen", "remove", "add", "update", "clear", "pop",
+                      "setdefault", "append", "extend", "insert", "from_json", "read_text", "read_bytes"})
+
+
+# A template is data: a study folder, which users exchange, may hold its own. Every template (chapter, cross-wave
+# section, any other) is rendered by `render_template` in Jinja's immutable sandbox (no attribute starting with `_`,
+# no Python internals such as `__globals__`, no list or dict modified); an object that declares `TEMPLATE_API` (the
+# chapter's `c`, the registry `V`) shows a template only those names, the helpers the README documents. Anything
+# else stops the build with the template's file and line (`TemplateRefused`).
+
+
+def _allowed(obj: object, attr: str) -> bool:
+    api = getattr(type(obj), "TEMPLATE_API", None)
+    if api is not None:
+        return attr in api
+    return isinstance(obj, str) or (attr not in _WRITERS and not attr.startswith("to_"))
+
+
+def template_environment(folder: str | Path):
+    """A sandboxed, immutable Jinja environment loading templates from `folder`, printing Markdown as text."""
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        def is_safe_attribute(self, obj, attr, value):
+            return super().is_safe_attribute(obj, attr, value) and _allowed(obj, attr)
+
+    return Sandbox(loader=jinja2.FileSystemLoader(str(folder)), undefined=jinja2.StrictUndefined,
+                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                   **environment_options())  # labels are printed as text, never as markup
+
+
+def render_template(path: str | Path, filters: dict | None = None, /, **context) -> str:
+    """Render the template file `path` in the sandbox; a refused or broken expression names the file and line."""
+    import jinja2
+
+    path = Path(path)
+    environment = template_environment(path.parent)
+    environment.filters.update(filters or {})
+    try:
+        return str(environment.get_template(path.name).render(**context))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateRefused(f"{path}, line {exc.lineno}: template syntax error ({exc.message})") from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateRefused(f"{path}, line {_template_line(exc, path)}: refused: {exc} A template may only quote "
+                              "the registry (V.text, V.value) and call the helpers of README, \"Template API\"; "
+                              "remove this expression (a template received from someone else may try to run "
+                              "code on your computer)") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateRefused(f"{path}, line {_template_line(exc, path)}: {exc.message}; expected a name the "
+                              "template receives (c, V, wave…) or a helper of README, \"Template API\"") from None
+
+
+def _template_line(exc: BaseException, path: Path) -> str:
+    """The template's line where `exc` was raised (Jinja puts the template's frames into the traceback)."""
+    line = "?"
+    trace = exc.__traceback__
+    target = str(path.resolve())
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename == str(path) or filename == target or Path(filename).name == path.name and "<" not in filename:
+            line = str(trace.tb_lineno)
+        trace = trace.tb_next
+    return line
+
+
+class TemplateRefused(InputError):
+    """A template asked for something a template may not do, or is not a valid template."""
