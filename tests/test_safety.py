@@ -424,3 +424,66 @@ def test_a_template_with_an_unknown_name_or_bad_syntax_names_file_and_line(tmp_p
     template.write_text("ok\n{% if %}\n", encoding="utf-8")
     with pytest.raises(TemplateRefused, match=r"resultats\.md\.j2, line 2: template syntax error"):
         render_chapter(template, chapter_context(), {"label": "w"})
+
+
+# ---------------------------------------------------------------- one escaper: data shown literally
+
+import json  # noqa: E402
+
+from surveykit.report.markup import escape  # noqa: E402
+
+LITERAL = ["*gras*", "_it_", "~~x~~", "^[note]", "$x$", "&lt;b&gt;", "<b>x</b>", "[x](y)", "H~2~O", "x^2^",
+           "**fort** et __souligné__", "&amp; &#42;", "a & b", "prix 5 $ et 3 $", "\\*échappé\\*", "`code`",
+           "snake_case_id", "« Autre » : [lien][1]", "{.class}", "@cite", "a | b"]
+MARKUP_NODES = {"Emph", "Strong", "Strikeout", "Superscript", "Subscript", "Note", "Math", "RawInline", "Link",
+                "Code", "Cite", "Span", "Underline", "SmallCaps", "Image"}
+
+
+def _pandoc_inlines(markdown: str) -> list[dict]:
+    import pypandoc
+
+    from surveykit.steps.convert import use_bundled_pandoc
+    use_bundled_pandoc()
+    tree = json.loads(pypandoc.convert_text(markdown, "json", format="markdown"))
+    return tree["blocks"][0]["c"]
+
+
+def _plain(inlines: list[dict]) -> str:
+    out = []
+    for node in inlines:
+        kind = node["t"]
+        if kind == "Str":
+            out.append(node["c"])
+        elif kind in ("Space", "SoftBreak"):
+            out.append(" ")
+        else:
+            raise AssertionError(f"markup node {kind}: {node}")
+    return "".join(out)
+
+
+@pytest.mark.parametrize("label", LITERAL)
+def test_a_label_prints_literally_through_pandoc(label):
+    inlines = _pandoc_inlines(f"Libellé : {escape(label)} fin")
+    assert not {n["t"] for n in inlines} & MARKUP_NODES
+    assert _plain(inlines) == f"Libellé : {label} fin"
+
+
+def test_labels_print_literally_in_html_and_word(tmp_path):
+    import docx
+    import pypandoc
+
+    from surveykit.steps.convert import use_bundled_pandoc
+    use_bundled_pandoc()
+    markdown = "\n\n".join(f"P{i} {escape(label)}" for i, label in enumerate(LITERAL)) + "\n"
+    html = pypandoc.convert_text(markdown, "html5", format="markdown")
+    for tag in ("<em>", "<strong>", "<del>", "<sup>", "<sub>", "<a ", "<b>", "<code>", "math"):
+        assert tag not in html
+    out = tmp_path / "c.docx"
+    pypandoc.convert_text(markdown, "docx", format="markdown", outputfile=str(out))
+    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs if p.text.startswith("P")]
+    assert paragraphs == [f"P{i} {label}" for i, label in enumerate(LITERAL)]
+
+
+def test_plain_labels_are_left_as_they_are():
+    for label in ["Médecin généraliste", "< 35 ans, l'âge", "Infirmier(e) / IPA", "R & D", "9,0 [7,0–9,0]", "50 %"]:
+        assert escape(label) == label

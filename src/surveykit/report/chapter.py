@@ -11,7 +11,7 @@ from .. import fmt
 from ..analysis.describe import ALL, MISSING_LABEL
 from ..testnames import TEST_LABELS_FR
 from . import prose
-from .markup import Markdown, escape, render_template
+from .markup import Markdown, escape, escape_inline, render_template
 from .prose import Share
 from .registry import Registry
 
@@ -316,7 +316,7 @@ class Context:
         """The verbatims chosen for a category (study's quoting rule), as printable quoted text."""
         prefix = f"recodage.{question}.{category}.citation."
         keys = sorted(self.V.keys(prefix), key=lambda k: int(k.rsplit(".", 1)[1]))
-        return [Markdown(prose.quoted(prose.escape_markdown(self.V.text(k)))) for k in keys]  # escaped already
+        return [Markdown(prose.quoted(escape_inline(self.V.text(k)))) for k in keys]  # escaped already
 
     def has_quotes(self) -> bool:
         """Whether the study quotes any verbatim (a category codebook declares `quotes`)."""

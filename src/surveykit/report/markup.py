@@ -1,13 +1,15 @@
-"""Text printed into the Markdown chapter is text, never markup (HTML, links, attributes, YAML).
+"""Text printed into the Markdown chapter is text, never markup (HTML, links, attributes, emphasis, YAML).
 
 Labels come from the study files and config.yaml (wave labels, answer and category labels, table and
-figure titles); pandoc would pass `<script>` through to the HTML, turn `[x]{onclick=…}` into an
-attribute, and a `"` in the wave label ends the front matter's title. The templates are rendered with
-Jinja's autoescaping and `finalize=escape`: every `{{ value }}` is escaped for Markdown here, while
-what is Markdown already (tables, figures, macros) is marked as such with `Markdown` and printed as is.
+figure titles), answers and quotes from the respondents; pandoc would pass `<script>` through to the HTML,
+turn `[x]{onclick=…}` into an attribute, `*gras*` into emphasis, `^[note]` into a footnote, `$x$` into
+math, `&lt;b&gt;` into `<b>`, and a `"` in the wave label ends the front matter's title. `escape` is the one
+escaper of every text that comes from data: the templates are rendered with Jinja's autoescaping and
+`finalize=escape` (every `{{ value }}` is escaped here), tables, captions, footnotes and quotes call it,
+while what is Markdown already (tables, figures, macros) is marked as such with `Markdown` and printed as is.
 
 The characters are replaced by HTML entities, which pandoc turns back into the same characters in
-every output (HTML, Word, and the title of the YAML front matter), so the reader sees the label unchanged.
+every output (HTML, Word, and the title of the YAML front matter), so the reader sees the text unchanged.
 """
 from __future__ import annotations
 
@@ -20,19 +22,30 @@ from ..errors import InputError
 
 Markdown = Markup  # text that is Markdown already: printed as is by the templates
 
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # what would read as an entity: "&lt;", "&#42;"
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # what could open an HTML tag, comment or declaration
 _LINK_END = re.compile(r"\](?=[(\[:])")  # what closes a link's text: "](url)", "][ref]", "[ref]: url"
+_CITATION = re.compile(r"(?<!\w)@(?=[\w{])")  # what starts a citation (@key); an e-mail's "@" does not
 _ENTITIES = str.maketrans({'"': "&quot;", "\\": "&#92;", "`": "&#96;", "{": "&#123;", "|": "&#124;",
+                           "*": "&#42;", "_": "&#95;", "~": "&#126;", "^": "&#94;", "$": "&#36;",
                            "\n": " ", "\r": " "})
 
 
 def escape(text: str) -> str:
-    """`text` as Markdown that renders as exactly this text (idempotent on its own output).
+    """`text` as Markdown that renders as exactly this text, in md, HTML and Word (pandoc).
 
-    `{` (attributes), `` ` `` (code), `"` and `\\` (YAML strings), `|` (table cells) always; `<` where it
-    could open a tag and `]` where it could close a link; brackets such as « 9,0 [7,0–9,0] » stay as typed."""
-    text = _TAG_START.sub("&lt;", str(text))
+    `{` (attributes), `` ` `` (code), `"` and `\\` (YAML strings), `|` (table cells), `*` `_` `~` (emphasis,
+    strike-out, subscript), `^` (superscript, footnotes `^[…]`), `$` (math) always; `&` where it would start an
+    entity (`&lt;b&gt;` stays as typed), `@` where it would start a citation, `<` where it could open a tag and `]` where it could close a link;
+    brackets such as « 9,0 [7,0–9,0] » stay as typed. Line breaks become spaces."""
+    text = _ENTITY.sub("&#38;", str(text))
+    text = _CITATION.sub("&#64;", _TAG_START.sub("&lt;", text))
     return _LINK_END.sub("&#93;", text).translate(_ENTITIES)
+
+
+def escape_inline(text: str) -> str:
+    """`escape` of a free text quoted in running prose (an answer): its runs of spaces and line breaks as one space."""
+    return escape(" ".join(str(text).split()))
 
 
 def finalize(value: object) -> object:
