@@ -487,3 +487,18 @@ def test_labels_print_literally_in_html_and_word(tmp_path):
 def test_plain_labels_are_left_as_they_are():
     for label in ["Médecin généraliste", "< 35 ans, l'âge", "Infirmier(e) / IPA", "R & D", "9,0 [7,0–9,0]", "50 %"]:
         assert escape(label) == label
+
+
+# ---------------------------------------------------------------- personal data in the drafted comments
+
+def test_a_rare_autre_answer_is_masked_in_the_drafted_codebook_comments(project, tmp_path):
+    rows = ["Horodateur,Quelle est votre profession ?"]
+    rows += [f"2025/01/{d:02d} 10:00:00,{p}" for d, p in zip(range(1, 25), ["Médecin", "Infirmier(e)"] * 12)]
+    rows += ["2025/01/25 10:00:00,Secrétaire de Dr Jean Dupont joignable au 06 12 34 56 78",
+             "2025/01/26 10:00:00,jean.dupont@example.org"]
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    draft_study(export, "enquete", "enquete_2025", root=project)
+    codebook = (project / "data/studies/enquete/codebook.yaml").read_text(encoding="utf-8")
+    assert "semi-open" in codebook and "Dr [nom]" in codebook and "[téléphone]" in codebook
+    assert "Dupont" not in codebook and "06 12 34" not in codebook and "example.org" not in codebook
