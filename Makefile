@@ -17,8 +17,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'surveykit_src.pth').write_text(str(pathlib.Path('src').resolve()) + '\\n')"
 	@touch $@
 
+# Recovers by itself from an interrupted run: a stale lock (no other run alive) is removed, unfinished files are
+# computed again (--rerun-incomplete); the console says so (see surveykit/pipeline.py and README, Safety).
+override CORES := $(value CORES)
+pipeline report: export SURVEYKIT_CORES := $(CORES)
 pipeline: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/python -m surveykit.pipeline
 
 # Draft a study from its export: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [LABEL=<text>] [FORCE=1]
 # (writes data/studies/<name>/, declares the study and the wave in config.yaml; then `make`).
@@ -59,7 +63,7 @@ lint: $(STAMP)
 	$(BIN)/snakemake --lint
 
 report: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/python -m surveykit.pipeline
 	$(BIN)/snakemake --report results/report.html
 
 bench: $(STAMP)

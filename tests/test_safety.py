@@ -502,3 +502,67 @@ def test_a_rare_autre_answer_is_masked_in_the_drafted_codebook_comments(project,
     codebook = (project / "data/studies/enquete/codebook.yaml").read_text(encoding="utf-8")
     assert "semi-open" in codebook and "Dr [nom]" in codebook and "[téléphone]" in codebook
     assert "Dupont" not in codebook and "06 12 34" not in codebook and "example.org" not in codebook
+
+
+# ---------------------------------------------------------------- recovery by itself
+
+import signal  # noqa: E402
+import time  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
+from pipeline_helpers import make_project  # noqa: E402
+
+FIXTURE_CONFIG = {
+    "studies": {"outils_sante": {"folder": "tests/fixtures/studies/outils_sante"}},
+    "waves": {"outils_2024": {"study": "outils_sante", "label": "Vague 2024 (jeu de test)",
+                              "export": "tests/fixtures/exports/outils_2024.csv", "synthetic": True}},
+}
+
+
+def make(project: Path, *arguments: str, **popen) -> subprocess.Popen:
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    command = ["make", "-C", str(project), "-o", f"{VENV}/.installed", f"VENV={VENV}", *arguments]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                            cwd=project, **popen)
+
+
+@pytest.mark.pipeline
+def test_make_recovers_from_a_run_killed_mid_way(tmp_path):
+    project = make_project(tmp_path, base=FIXTURE_CONFIG)
+    shutil.copy(ROOT / "Makefile", project / "Makefile")
+    run = make(project, "pipeline", "CORES=1", start_new_session=True)
+    incomplete = project / ".snakemake" / "incomplete"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (incomplete.is_dir() and any(incomplete.iterdir())):
+        assert run.poll() is None, run.stdout.read()
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGKILL)  # make, the pipeline, Snakemake and its job: as a closed terminal would
+    run.wait()
+    assert any((project / ".snakemake" / "locks").iterdir())  # what made `make` fail before
+    again = make(project, "pipeline", "CORES=1")
+    output, _ = again.communicate(timeout=900)
+    assert again.returncode == 0, output[-3000:]
+    assert "a previous run was interrupted" in output and "unlocked" in output
+    assert (project / "manuscript" / "build" / "outils_2024" / "resultats.docx").is_file()
+    rerun = make(project, "pipeline", "CORES=1")
+    output, _ = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0 and "unlocked" not in output
+
+
+def test_make_leaves_the_lock_of_a_run_that_is_alive(tmp_path, monkeypatch):
+    from surveykit import pipeline
+
+    (tmp_path / ".snakemake" / "locks").mkdir(parents=True)
+    lock = tmp_path / ".snakemake" / "locks" / "0.input.lock"
+    lock.write_text("x", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "other_runs", lambda root: [4242])
+    with pytest.raises(SystemExit, match=r"Another run of the pipeline is working in this folder \(process 4242\)"):
+        pipeline.recover(tmp_path)
+    assert lock.is_file()
+
+
+def test_make_refuses_cores_that_are_not_a_number(capsys):
+    from surveykit import pipeline
+
+    assert pipeline.main(["--cores", "2; touch pwned"]) == 2
+    assert "CORES='2; touch pwned': expected a whole number" in capsys.readouterr().err
