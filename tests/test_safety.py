@@ -566,3 +566,55 @@ def test_make_refuses_cores_that_are_not_a_number(capsys):
 
     assert pipeline.main(["--cores", "2; touch pwned"]) == 2
     assert "CORES='2; touch pwned': expected a whole number" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- one message for every failure a user can cause
+
+from types import SimpleNamespace  # noqa: E402
+
+from surveykit.runner import run_step  # noqa: E402
+
+
+def run_failing_step(tmp_path: Path, step) -> str:
+    log = tmp_path / "rule.log"
+    fake = SimpleNamespace(log=[str(log)], rule="recode_wave", input=[], output=[str(tmp_path / "out.csv")], params={})
+    with pytest.raises(SystemExit) as stopped:
+        run_step(fake, step)
+    assert stopped.value.code == 1
+    return log.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device that is always full)")
+def test_a_full_disk_is_the_users_to_fix_not_a_bug_of_the_pipeline(tmp_path):
+    from surveykit.io import write_csv
+
+    log = run_failing_step(tmp_path, lambda i, o, p, logger: write_csv(pd.DataFrame({"a": ["x" * 100_000]}),
+                                                                        "/dev/full"))
+    assert "The pipeline stopped" in log and "the disk is full: free some space" in log
+    assert "internal error" not in log and "bug of the pipeline" not in log
+
+
+@pytest.mark.parametrize("code, words", [(13, "permission denied: check that the file is not open in another program"),
+                                         (36, "the name is too long for the file system"),
+                                         (30, "the disk is read-only")])
+def test_permissions_and_names_are_the_users_to_fix(tmp_path, code, words):
+    def step(inputs, outputs, params, logger):
+        raise OSError(code, os.strerror(code), "results/w/recoding/coded_answers.csv")
+
+    log = run_failing_step(tmp_path, step)
+    assert f"results/w/recoding/coded_answers.csv: {words}" in log and "internal error" not in log
+
+
+def test_a_coding_csv_that_is_not_text_is_refused_with_the_fix(tmp_path, books):
+    path = tmp_path / "bd_main.csv"
+    path.write_bytes(b"question,answer_hash,answer,categories,coder,rationale\nleviers,abc,\x81\x8d,x,bd,\n")
+    with pytest.raises(InputError, match=r"bd_main\.csv, line 2: byte 0x81 is not UTF-8 nor Windows-1252; save it again"):
+        read_decisions(path, books)
+
+
+def test_a_coding_csv_in_utf8_with_bom_is_read(tmp_path, books):
+    text = "Déjà vu"
+    path = tmp_path / "bd_main.csv"
+    path.write_bytes(("question,answer_hash,answer,categories,coder,rationale\n"
+                      f"leviers,{answer_hash(text)},{text},sceptiques,bd,\n").encode("utf-8-sig"))
+    assert read_decisions(path, books)[0].answer == text

@@ -32,9 +32,10 @@ OS_ADVICE = {
 }
 
 
-def describe_os_error(exc: BaseException) -> str | None:
-    """A message naming the file and the fix for an OSError the user can cause; None for any other error."""
+def describe_os_error(exc: BaseException, where: str = "a file") -> str | None:
+    """A message naming the file and the fix for an OSError the user can cause; None for any other error.
+
+    `where` names the file when the error does not (a write that fails on a full disk names none)."""
     if not isinstance(exc, OSError) or exc.errno not in OS_ADVICE:
         return None
-    where = exc.filename if exc.filename is not None else "a file"
-    return f"{where}: {OS_ADVICE[exc.errno]}"
+    return f"{exc.filename if exc.filename is not None else where}: {OS_ADVICE[exc.errno]}"
