@@ -4,6 +4,7 @@ Each test names the case of the issue it covers; each failed on main 36a2e79."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -618,3 +619,64 @@ def test_a_coding_csv_in_utf8_with_bom_is_read(tmp_path, books):
     path.write_bytes(("question,answer_hash,answer,categories,coder,rationale\n"
                       f"leviers,{answer_hash(text)},{text},sceptiques,bd,\n").encode("utf-8-sig"))
     assert read_decisions(path, books)[0].answer == text
+
+
+# ---------------------------------------------------------------- paths stay inside the project
+
+from surveykit.configcheck import check_config_paths, check_study_paths  # noqa: E402
+from surveykit.study import load_study  # noqa: E402
+from pipeline_helpers import BUNDLED_CONFIG, snakemake  # noqa: E402
+
+
+@pytest.mark.parametrize("update, where", [
+    ({"manuscript": {"css": "/etc/passwd"}}, "manuscript: css: '/etc/passwd'"),
+    ({"manuscript": {"template": "../../secret.md.j2"}}, "manuscript: template: '../../secret.md.j2'"),
+    ({"manuscript": {"evolution_template": "~/evolution.md.j2"}}, "manuscript: evolution_template"),
+    ({"privacy": {"names": "/home/someone/names.txt"}}, "privacy: names"),
+    ({"waves": {"w": {"study": "s", "label": "W", "export": "/etc/shadow"}}}, "waves: w: export: '/etc/shadow'"),
+    ({"waves": {"w": {"study": "s", "label": "W", "export": "data/raw/w/e.csv", "published": "../p.yaml"}}},
+     "waves: w: published"),
+    ({"studies": {"s": {"folder": "/tmp/received_study"}}}, "studies: s: folder"),
+])
+def test_a_path_outside_the_project_is_refused_unless_allowed(tmp_path, update, where):
+    config = {"studies": {"s": {"folder": "data/studies/s"}}, "waves": {}} | update
+    with pytest.raises(InputError, match=re.escape(f"config.yaml: {where}") + r".* leads outside the project folder"
+                       r".*outside_paths"):
+        check_config_paths(config, tmp_path)
+    value = next(v for v in _strings(update))
+    allowed = Path(value).expanduser()
+    allowed = (allowed if allowed.is_absolute() else tmp_path / allowed).resolve().parent
+    check_config_paths(config | {"outside_paths": [str(allowed)]}, tmp_path)  # the explicit opt-in
+
+
+def _strings(data):
+    if isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, str) and ("/" in data or data.startswith("~")) and not data.startswith("data/"):
+        yield data
+
+
+def test_paths_inside_the_project_are_accepted():
+    check_config_paths(BUNDLED_CONFIG, ROOT)
+
+
+def test_a_study_figure_that_names_a_file_outside_the_project_is_refused(tmp_path):
+    folder = tmp_path / "project" / "data" / "studies" / "s"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "studies" / "outils_sante", folder)
+    (tmp_path / "secret.yaml").write_text("x: 1\n", encoding="utf-8")
+    study = load_study("s", folder)
+    object.__setattr__(study.figures[0], "data", "../../../../secret.yaml")  # as a received figures.yaml may say
+    with pytest.raises(InputError, match=r"figures\.yaml: figure .*: data: .* leads outside the project folder"):
+        check_study_paths(study, {}, tmp_path / "project")
+
+
+@pytest.mark.pipeline
+def test_snakemake_stops_on_a_css_outside_the_project(tmp_path):
+    from pipeline_helpers import make_project as scratch
+
+    manuscript = dict(BUNDLED_CONFIG["manuscript"]) | {"css": "/etc/passwd"}
+    project = scratch(tmp_path, {"manuscript": manuscript})
+    result = snakemake(project, "-n", check=False)
+    assert result.returncode != 0
+    assert "config.yaml: manuscript: css: '/etc/passwd' leads outside the project folder" in result.stdout + result.stderr
