@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= 2
 
-.PHONY: all pipeline study test browser office bench lint lock report clean-results
+.PHONY: all pipeline study decisions test browser office bench lint lock report clean-results
 
 all: pipeline
 
@@ -40,6 +40,17 @@ study: export SURVEYKIT_LABEL := $(LABEL)
 study: export SURVEYKIT_FORCE := $(FORCE)
 study: $(STAMP)
 	$(BIN)/python -m surveykit.draft --from-environment
+
+# Merge a filled coding sheet into the coder's decisions (never replaces them; see README, Adding a wave):
+# make decisions SHEET=<filled coding_sheet.xlsx> STUDY=<study> WAVE=<wave> CODER=<initials>
+override SHEET := $(value SHEET)
+override CODER := $(value CODER)
+decisions: export SURVEYKIT_SHEET := $(SHEET)
+decisions: export SURVEYKIT_STUDY := $(STUDY)
+decisions: export SURVEYKIT_WAVE := $(WAVE)
+decisions: export SURVEYKIT_CODER := $(CODER)
+decisions: $(STAMP)
+	$(BIN)/python -m surveykit.recoding --from-environment
 
 # Debian's Chromium opens the HTML chapter in a test; installed when missing and apt is usable (root).
 browser:

@@ -680,3 +680,30 @@ def test_snakemake_stops_on_a_css_outside_the_project(tmp_path):
     result = snakemake(project, "-n", check=False)
     assert result.returncode != 0
     assert "config.yaml: manuscript: css: '/etc/passwd' leads outside the project folder" in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- make decisions: what the README tells the coder
+
+def test_make_decisions_merges_a_filled_sheet_into_the_coders_file(tmp_path, books):
+    root = tmp_path / "p"
+    shutil.copytree(CATEGORIES, root / "data" / "studies" / "tele" / "categories")
+    shutil.copy(ROOT / "Makefile", root / "Makefile")
+    (root / "config.yaml").write_text("studies:\n  tele: {folder: data/studies/tele}\nwaves:\n  w1: {study: tele, "
+                                      "label: W, export: data/raw/w1/export.csv}\n", encoding="utf-8")
+    main = root / "data" / "studies" / "tele" / "coding" / "w1" / "bd_main.csv"
+    main.parent.mkdir(parents=True)
+    existing_decisions(main, [("Déjà codé", "sceptiques", "oui")])
+    downloads = tmp_path / "Téléchargements `touch pwned_1` $(touch pwned_2)"
+    downloads.mkdir()
+    sheet = filled_sheet(downloads, books, {"Nouvelle réponse": "sceptiques"})
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    command = ["make", "-s", "-C", str(root), "-o", f"{VENV}/.installed", f"VENV={VENV}", "decisions",
+               f"SHEET={sheet}", "STUDY=tele", "WAVE=w1"]
+    for _ in range(2):
+        result = subprocess.run(command + ["CODER=bd"], capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+    assert "0 decision(s) added, 0 changed" in result.stdout  # the second time: nothing to do
+    assert {d.answer: d.citation for d in read_decisions(main, books)} == {"Déjà codé": "oui", "Nouvelle réponse": ""}
+    refused = subprocess.run(command + ["CODER=bd;touch pwned_3"], capture_output=True, text=True, env=env)
+    assert refused.returncode != 0 and "coder 'bd;touch pwned_3': expected letters" in refused.stderr
+    assert pwned(tmp_path) == []
