@@ -707,3 +707,45 @@ def test_make_decisions_merges_a_filled_sheet_into_the_coders_file(tmp_path, boo
     refused = subprocess.run(command + ["CODER=bd;touch pwned_3"], capture_output=True, text=True, env=env)
     assert refused.returncode != 0 and "coder 'bd;touch pwned_3': expected letters" in refused.stderr
     assert pwned(tmp_path) == []
+
+
+# ---------------------------------------------------------------- more writes that fail
+
+def test_a_coding_sheet_that_fails_while_written_leaves_the_old_one(tmp_path, books, monkeypatch):
+    from surveykit.recoding import sheet as sheets
+
+    frame = responses([{"leviers": "Une réponse"}])
+    path = tmp_path / "coding_sheet.xlsx"
+    write_coding_sheet(coding_sheet(code_wave(frame, books, []).to_review, books, coder="bd"), books, path)
+    before = path.read_bytes()
+
+    def full_disk(target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sheets, "pin_office_file", full_disk)
+    other = responses([{"leviers": "Une autre réponse"}])
+    with pytest.raises(OSError) as caught:
+        write_coding_sheet(coding_sheet(code_wave(other, books, []).to_review, books, coder="bd"), books, path)
+    assert caught.value.filename == str(path)  # named as the coder knows it, not the temporary file
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["coding_sheet.xlsx"]
+
+
+LIMITED_DRAFT = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+from surveykit.draft.__main__ import main
+raise SystemExit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("limit", [300, 3000])
+def test_a_file_size_limit_during_make_study_leaves_config_and_folders_as_they_were(project, limit):
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run([PYTHON, "-c", LIMITED_DRAFT, str(limit), str(FIXTURE), "--study", "enquete",
+                             "--wave", "enquete_2025", "--root", str(project)], capture_output=True, text=True, env=env)
+    assert result.returncode == 1, result.stderr
+    assert "larger than the system allows" in result.stderr and "Traceback" not in result.stderr
+    assert "/tmp/tmp" not in result.stderr  # never a temporary file's name
+    assert (project / "config.yaml").read_text(encoding="utf-8") == CONFIG
+    assert not (project / "data").exists()

@@ -63,8 +63,11 @@ def check_draft(files: dict[str, str], study: str, export, folder: str = "") -> 
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in files.items():
             path = Path(tmp) / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:  # a full disk or a size limit: named as the file will be, not the temporary copy
+                raise type(exc)(exc.errno, exc.strerror, f"{folder or f'data/studies/{study}'}/{name}") from None
         try:
             loaded = load_study(study, tmp)
         except InputError as exc:
