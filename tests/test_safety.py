@@ -749,3 +749,13 @@ def test_a_file_size_limit_during_make_study_leaves_config_and_folders_as_they_w
     assert "/tmp/tmp" not in result.stderr  # never a temporary file's name
     assert (project / "config.yaml").read_text(encoding="utf-8") == CONFIG
     assert not (project / "data").exists()
+
+
+def test_a_template_quoting_an_unknown_key_or_another_folder_names_file_and_line(tmp_path):
+    template = tmp_path / "resultats.md.j2"
+    template.write_text("ok\n\n{{ V.text('flux.inconnu') }}\n", encoding="utf-8")
+    with pytest.raises(TemplateRefused, match=r"resultats\.md\.j2, line 3: no reported value 'flux\.inconnu'"):
+        render_chapter(template, chapter_context(), {"label": "w"})
+    template.write_text("ok\n{% include '../../etc/passwd' %}\n", encoding="utf-8")
+    with pytest.raises(TemplateRefused, match=r"resultats\.md\.j2, line 2: template '\.\./\.\./etc/passwd' not found"):
+        render_chapter(template, chapter_context(), {"label": "w"})

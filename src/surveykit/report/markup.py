@@ -116,6 +116,12 @@ def render_template(path: str | Path, filters: dict | None = None, /, **context)
     except jinja2.UndefinedError as exc:
         raise TemplateRefused(f"{path}, line {_template_line(exc, path)}: {exc.message}; expected a name the "
                               "template receives (c, V, wave…) or a helper of README, \"Template API\"") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateRefused(f"{path}, line {_template_line(exc, path)}: template {exc.name!r} not found in "
+                              f"{path.parent} (a template may include only the files of its own folder)") from None
+    except KeyError as exc:  # V.text / V.value of a key the registry does not hold
+        raise TemplateRefused(f"{path}, line {_template_line(exc, path)}: {exc.args[0] if exc.args else exc}; "
+                              "expected a key listed in results/<wave>/report/registry.md") from None
 
 
 def _template_line(exc: BaseException, path: Path) -> str:
