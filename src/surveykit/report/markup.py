@@ -36,8 +36,9 @@ def escape(text: str) -> str:
 
     `{` (attributes), `` ` `` (code), `"` and `\\` (YAML strings), `|` (table cells), `*` `_` `~` (emphasis,
     strike-out, subscript), `^` (superscript, footnotes `^[…]`), `$` (math) always; `&` where it would start an
-    entity (`&lt;b&gt;` stays as typed), `@` where it would start a citation, `<` where it could open a tag and `]` where it could close a link;
-    brackets such as « 9,0 [7,0–9,0] » stay as typed. Line breaks become spaces."""
+    entity (`&lt;b&gt;` stays as typed), `@` where it would start a citation, `<` where it could open a tag and
+    `]` where it could close a link; brackets such as « 9,0 [7,0–9,0] » stay as typed. Line breaks become spaces.
+    Plain text (« Médecin généraliste », « < 35 ans », « R & D ») is returned unchanged."""
     text = _ENTITY.sub("&#38;", str(text))
     text = _CITATION.sub("&#64;", _TAG_START.sub("&lt;", text))
     return _LINK_END.sub("&#93;", text).translate(_ENTITIES)
@@ -62,18 +63,17 @@ def environment_options() -> dict:
 
 # ------------------------------------------------------------------ templates are data
 
-# Methods that write, delete or run something, refused on any object whatever its class (defence in depth:
-# the objects a template receives expose none that a template needs).
-_WRITERS = frozenset({"write", "write_text", "write_bytes", "save", "unlink", "rmdir", "mkdir", "rename", "replace",
-                      "touch", "chmod", "open", "system", "popen", "remove", "add", "update", "clear", "pop",
-                      "setdefault", "append", "extend", "insert", "from_json", "read_text", "read_bytes"})
-
-
 # A template is data: a study folder, which users exchange, may hold its own. Every template (chapter, cross-wave
 # section, any other) is rendered by `render_template` in Jinja's immutable sandbox (no attribute starting with `_`,
 # no Python internals such as `__globals__`, no list or dict modified); an object that declares `TEMPLATE_API` (the
 # chapter's `c`, the registry `V`) shows a template only those names, the helpers the README documents. Anything
 # else stops the build with the template's file and line (`TemplateRefused`).
+
+# Methods that write, delete or run something, refused on any object whatever its class (defence in depth:
+# the objects a template receives expose none that a template needs).
+_WRITERS = frozenset({"write", "write_text", "write_bytes", "save", "unlink", "rmdir", "mkdir", "rename", "replace",
+                      "touch", "chmod", "open", "system", "popen", "remove", "add", "update", "clear", "pop",
+                      "setdefault", "append", "extend", "insert", "from_json", "read_text", "read_bytes"})
 
 
 def _allowed(obj: object, attr: str) -> bool:
@@ -131,7 +131,7 @@ def _template_line(exc: BaseException, path: Path) -> str:
     target = str(path.resolve())
     while trace is not None:
         filename = trace.tb_frame.f_code.co_filename
-        if filename == str(path) or filename == target or Path(filename).name == path.name and "<" not in filename:
+        if filename in (str(path), target) or (Path(filename).name == path.name and "<" not in filename):
             line = str(trace.tb_lineno)
         trace = trace.tb_next
     return line
