@@ -759,3 +759,15 @@ def test_a_template_quoting_an_unknown_key_or_another_folder_names_file_and_line
     template.write_text("ok\n{% include '../../etc/passwd' %}\n", encoding="utf-8")
     with pytest.raises(TemplateRefused, match=r"resultats\.md\.j2, line 2: template '\.\./\.\./etc/passwd' not found"):
         render_chapter(template, chapter_context(), {"label": "w"})
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"studies": {"logs": {"folder": "data/studies/logs"}}, "waves": {}}, "studies: 'logs' is a reserved name"),
+    ({"studies": {"a" * 80: {"folder": "x"}}, "waves": {}}, r"studies: a{20}… \(80 characters\): too long"),
+    ({"studies": {}, "waves": {"w" * 65: {}}}, r"waves: w{20}… \(65 characters\): too long"),
+])
+def test_reserved_and_over_long_names_in_config_yaml_are_refused(config, message):
+    from surveykit.configcheck import check_config
+
+    with pytest.raises(InputError, match=message):
+        check_config(config)

@@ -12,6 +12,7 @@ from .yamlio import check_tree, refuse_aliases
 
 # Folders the pipeline writes beside the waves' own, under results/ and manuscript/build/.
 RESERVED_WAVE_NAMES = ("benchmarks", "logs", "waves")
+MAX_NAME = 64  # a study or wave name is a folder name: every file system (and Windows' 260-character paths) takes it
 
 
 def check_config_file(path: str | Path) -> None:
@@ -28,6 +29,17 @@ def check_config(config: dict, source: str = "config.yaml") -> None:
         if name in RESERVED_WAVE_NAMES:
             raise InputError(f"{source}: waves: {name!r} is a reserved name (the pipeline writes results/{name}/ "
                              f"for itself; reserved: {', '.join(RESERVED_WAVE_NAMES)}); expected another wave name")
+    studies = config.get("studies") if isinstance(config, dict) else None
+    for name in studies if isinstance(studies, dict) else ():
+        if name in RESERVED_WAVE_NAMES:
+            raise InputError(f"{source}: studies: {name!r} is a reserved name (the pipeline's own folders are named "
+                             f"{', '.join(RESERVED_WAVE_NAMES)}); expected another study name")
+    for section in ("studies", "waves"):
+        entries = config.get(section) if isinstance(config, dict) else None
+        for name in entries if isinstance(entries, dict) else ():
+            if isinstance(name, str) and len(name) > MAX_NAME:
+                raise InputError(f"{source}: {section}: {name[:20]}… ({len(name)} characters): too long for a folder "
+                                 f"name; expected at most {MAX_NAME} characters")
 
 
 # ------------------------------------------------------------------ paths stay inside the project

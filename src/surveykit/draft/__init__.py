@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..clean import EXCLUDED, QUARANTINED, clean_export
-from ..configcheck import RESERVED_WAVE_NAMES
+from ..configcheck import MAX_NAME, RESERVED_WAVE_NAMES
 from ..errors import InputError
 from ..forms.read import read_export
 from ..study import load_study
@@ -25,7 +25,6 @@ from .render import study_files
 __all__ = ["draft_export", "draft_study", "study_files", "StudyGuess"]
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-MAX_NAME = 64  # a folder name every file system (and Windows' 260-character paths) takes, with room for the files
 RESERVED_NAMES = RESERVED_WAVE_NAMES  # the pipeline's own folders under results/ and manuscript/build/
 CONFIG_SCHEMA = Path("workflow") / "schemas" / "config.schema.yaml"
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1) cannot be written in a YAML file.
