@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= 2
 
-.PHONY: all pipeline study test browser office bench lint lock report clean-results
+.PHONY: all pipeline study decisions test browser office bench lint lock report clean-results
 
 all: pipeline
 
@@ -17,15 +17,40 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'surveykit_src.pth').write_text(str(pathlib.Path('src').resolve()) + '\\n')"
 	@touch $@
 
+# Recovers by itself from an interrupted run: a stale lock (no other run alive) is removed, unfinished files are
+# computed again (--rerun-incomplete); the console says so (see surveykit/pipeline.py and README, Safety).
+override CORES := $(value CORES)
+pipeline report: export SURVEYKIT_CORES := $(CORES)
 pipeline: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/python -m surveykit.pipeline
 
-# Draft a study from its export: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [FORCE=1]
+# Draft a study from its export: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [LABEL=<text>] [FORCE=1]
 # (writes data/studies/<name>/, declares the study and the wave in config.yaml; then `make`).
+# The arguments are data, never code: `$(value …)` takes them as typed (make does not expand a `$(shell …)` in
+# them), they reach Python through the environment (SURVEYKIT_*), and no shell ever reads them.
+override EXPORT := $(value EXPORT)
+override STUDY := $(value STUDY)
+override WAVE := $(value WAVE)
+override LABEL := $(value LABEL)
+override FORCE := $(value FORCE)
+study: export SURVEYKIT_EXPORT := $(EXPORT)
+study: export SURVEYKIT_STUDY := $(STUDY)
+study: export SURVEYKIT_WAVE := $(WAVE)
+study: export SURVEYKIT_LABEL := $(LABEL)
+study: export SURVEYKIT_FORCE := $(FORCE)
 study: $(STAMP)
-	@test -n "$(EXPORT)" && test -n "$(STUDY)" && test -n "$(WAVE)" || \
-	  { echo "usage: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [FORCE=1]"; exit 2; }
-	$(BIN)/python -m surveykit.draft "$(EXPORT)" --study "$(STUDY)" --wave "$(WAVE)" $(if $(FORCE),--force)
+	$(BIN)/python -m surveykit.draft --from-environment
+
+# Merge a filled coding sheet into the coder's decisions (never replaces them; see README, Adding a wave):
+# make decisions SHEET=<filled coding_sheet.xlsx> STUDY=<study> WAVE=<wave> CODER=<initials>
+override SHEET := $(value SHEET)
+override CODER := $(value CODER)
+decisions: export SURVEYKIT_SHEET := $(SHEET)
+decisions: export SURVEYKIT_STUDY := $(STUDY)
+decisions: export SURVEYKIT_WAVE := $(WAVE)
+decisions: export SURVEYKIT_CODER := $(CODER)
+decisions: $(STAMP)
+	$(BIN)/python -m surveykit.recoding --from-environment
 
 # Debian's Chromium opens the HTML chapter in a test; installed when missing and apt is usable (root).
 browser:
@@ -49,7 +74,7 @@ lint: $(STAMP)
 	$(BIN)/snakemake --lint
 
 report: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/python -m surveykit.pipeline
 	$(BIN)/snakemake --report results/report.html
 
 bench: $(STAMP)

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from pipeline_helpers import snakemake
-from surveykit.report.prose import escape_markdown, typography
+from surveykit.report.markup import escape_inline
+from surveykit.report.prose import typography
 
 pytestmark = pytest.mark.pipeline
 
@@ -162,7 +163,7 @@ def test_the_chapter_quotes_a_verbatim_per_selected_category(built_project):
             quotes = registry[registry["key"].str.startswith(f"recodage.{question}.{category}.citation.")]
             assert len(quotes) >= 1 and quotes["used_in_chapter"].all(), (question, category)
             for text in quotes["text"]:
-                assert typography(f"« {escape_markdown(text)} »") in markdown
+                assert typography(f"« {escape_inline(text)} »") in markdown
     assert "Paiement de la CPAM qui est réalisé sur l'année n+1" in markdown  # marked « oui » by the coder
 
 

@@ -30,7 +30,8 @@ def test_missing_required_column_stops_the_run_with_a_clear_message(tmp_path):
     text = (project / "tests" / "fixtures" / "export_small.csv").read_text(encoding="utf-8")
     export.write_text(text.replace(",Sexe,", ",Genre du médecin,", 1), encoding="utf-8")
     project = make_project(tmp_path / "b", {"waves": {"broken": {"study": "tele_expertise_cpts", "label": "Cassée",
-                                                                 "export": str(export)}}})
+                                                                 "export": str(export)}},
+                                            "outside_paths": [str(export.parent)]})  # another project's folder
     result = snakemake(project, check=False)
     assert result.returncode != 0
     log = (project / "results" / "logs" / "broken" / "clean_wave.log").read_text(encoding="utf-8")

@@ -123,7 +123,8 @@ def test_ordinals_in_superscript():
 
 
 def test_free_text_cannot_become_markup():
-    assert prose.escape_markdown("*gras* <b>x</b> [lien](u)\nsuite") == r"\*gras\* \<b\>x\</b\> \[lien\](u) suite"
+    from surveykit.report.markup import escape_inline
+    assert escape_inline("*gras* <b>x</b> [lien](u)\n  suite") == "&#42;gras&#42; &lt;b>x&lt;/b> [lien&#93;(u) suite"
 
 
 def test_negative_numbers_take_the_minus_sign():

@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 import numpy as np
 import pandas as pd
 
@@ -35,7 +34,7 @@ from .codebook import Codebook
 from .errors import InputError
 from .report.prose import typography
 from .figures.style import GREY, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis  # selects the Agg backend
-from .report.markup import Markdown, environment_options
+from .report.markup import Markdown, render_template
 from .stats import rtests
 from .stats.choice import choose_categorical
 from .testnames import TEST_LABELS_FR
@@ -385,11 +384,7 @@ def section_context(result: CrossWave, figure_path: str, respondents: dict[str, 
 
 def render_section(template_path: str | Path, context: dict) -> str:
     """Render the Markdown section; an unknown name in the template is an error, not an empty string."""
-    path = Path(template_path)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             **environment_options())  # labels are printed as text, never as markup
-    text = env.get_template(path.name).render(**context)
+    text = render_template(template_path, **context)  # the sandbox of report.markup: a template is data
     return typography(re.sub(r"\n{3,}", "\n\n", text).strip()) + "\n"
 
 

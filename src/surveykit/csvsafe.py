@@ -39,6 +39,14 @@ def restore(value: object) -> object:
     return value
 
 
+def restore_written(value: str) -> str:
+    """`restore` for a file that a person may also have typed: the leading quote is removed only where
+    `neutralise` would have added it (`'=1+1` → `=1+1`, `''a` → `'a`), so a typed `'a` stays `'a`."""
+    if isinstance(value, str) and value.startswith(QUOTE) and neutralise(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def _text_columns(frame: pd.DataFrame) -> list:
     return [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)]
 

@@ -1,9 +1,12 @@
 """Deterministic writers: same content, same bytes (sorted keys where order is not meaningful, \n endings)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +24,70 @@ def sha256_of(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path):
+    """A temporary path in `path`'s folder, moved onto `path` only once written completely.
+
+    `with atomic_path(p) as tmp: write(tmp)`: the writer writes `tmp`; on success the file is flushed to
+    disk (fsync) and renamed onto `p` in one step (os.replace), so `p` holds either its old bytes or the
+    new ones, never a part of them (a kill, a full disk, a size limit or an error while writing leaves the
+    old file byte-identical). On failure the temporary file is removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
+        if path.exists():  # keep the old file's permissions (mkstemp creates 0600)
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:  # named after the file the user knows, not the temporary one (removed here)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.filename is None or Path(exc.filename) == tmp:
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        raise
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Replace `path` by `data` atomically (see `atomic_path`)."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Replace `path` by `text` (UTF-8, line ends as given) atomically (see `atomic_path`)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:

@@ -5,7 +5,7 @@ import logging
 import sys
 from typing import Callable
 
-from .errors import ConsistencyError, InputError
+from .errors import ConsistencyError, InputError, describe_os_error
 
 
 def run_step(snakemake, step: Callable[..., None]) -> None:
@@ -19,10 +19,21 @@ def run_step(snakemake, step: Callable[..., None]) -> None:
     try:
         step(snakemake.input, snakemake.output, snakemake.params, logger)
     except (InputError, ConsistencyError) as exc:
-        banner = "=" * 78
-        logger.error("\n%s\nThe pipeline stopped: %s\n%s", banner, exc, banner)
-        sys.exit(1)
+        _stop(logger, exc)
+    except OSError as exc:  # a full disk, a file open in Excel, a read-only folder: the user's to fix, not a bug
+        message = describe_os_error(exc, where=", ".join(map(str, snakemake.output)) or "a file")
+        if message is None:
+            logger.exception("internal error in rule %s (a bug of the pipeline, not of your data): please report it "
+                             "with this log", snakemake.rule)
+            raise
+        _stop(logger, f"{message} (rule {snakemake.rule})")
     except Exception:
         logger.exception("internal error in rule %s (a bug of the pipeline, not of your data): please report it "
                          "with this log", snakemake.rule)
         raise
+
+
+def _stop(logger: logging.Logger, message: object) -> None:
+    banner = "=" * 78
+    logger.error("\n%s\nThe pipeline stopped: %s\n%s", banner, message, banner)
+    sys.exit(1)

@@ -7,7 +7,7 @@ from snakemake.io import is_callable, strip_wildcard_constraints
 from snakemake.utils import validate
 
 from surveykit.codedeps import script_code as _imported_code
-from surveykit.configcheck import check_config
+from surveykit.configcheck import check_config, check_config_paths, check_study_paths
 from surveykit.errors import InputError
 from surveykit.study import load_study
 
@@ -21,12 +21,19 @@ try:
 except InputError as exc:
     raise _stop(exc) from None
 validate(config, schema="../schemas/config.schema.yaml")
+try:
+    check_config_paths(config)  # paths stay inside the project unless `outside_paths:` allows their folder
+except InputError as exc:
+    raise _stop(exc) from None
 
 
 def _load_studies():
     """Every configured study, read and checked now, so a bad study file stops the run before any job."""
     try:
-        return {name: load_study(name, entry["folder"]) for name, entry in config["studies"].items()}
+        studies = {name: load_study(name, entry["folder"]) for name, entry in config["studies"].items()}
+        for study in studies.values():
+            check_study_paths(study, config)
+        return studies
     except InputError as exc:
         raise _stop(exc) from None
 

@@ -30,6 +30,7 @@ from ..errors import InputError
 from ..forms.normalise import normalise
 from ..forms.read import RawExport
 from ..forms.timestamps import parse_date, parse_timestamps
+from ..privacy import mask_pii
 from .levels import BY_FREQUENCY, natural_order
 
 TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
@@ -175,7 +176,8 @@ def _case_variants(values: Counter) -> list[str]:
 
 
 def _quote_list(texts: list[str], limit: int = 3) -> str:
-    shown = ", ".join(f"« {t} »" for t in texts[:limit])
+    """Answers quoted in a comment of the drafted codebook, personal data masked as in the outputs (privacy)."""
+    shown = ", ".join(f"« {mask_pii(t)[0]} »" for t in texts[:limit])
     return shown + (f" and {len(texts) - limit} more" if len(texts) > limit else "")
 
 

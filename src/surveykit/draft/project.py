@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
+from ..io import atomic_path, atomic_write_text
 from ..yamlio import validate_data
 
 MANIFEST = ".draft.json"
@@ -81,12 +82,10 @@ def write_study(folder: Path, files: dict[str, str], force: bool, meta: dict) ->
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             plan.unchanged.append(name)
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)
         plan.written.append(name)
     manifest = dict(meta) | {"files": {name: sha256_text(text) for name, text in sorted(files.items())}}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                                   encoding="utf-8")
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return plan
 
 
@@ -107,8 +106,8 @@ def export_location(root: Path, export: Path, wave: str) -> tuple[str, Path | No
 def place_export(export: Path, target: Path | None) -> None:
     """Copy the export into data/raw/<wave>/ (a file already there is identical: left as it is)."""
     if target is not None and not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(export, target)
+        with atomic_path(target) as tmp:
+            shutil.copyfile(export, tmp)
 
 
 def _block_end(lines: list[str], key: str) -> int | None:
@@ -129,7 +128,21 @@ def _block_end(lines: list[str], key: str) -> int | None:
 def declare(config_path: Path, study: str, folder: str, wave: str, export: str, label: str,
             schema: Path | None) -> list[str]:
     """Append the study and the wave to config.yaml (text edit, comments kept); what was declared."""
+    done, new_text = declaration(config_path, study, folder, wave, export, label, schema)
+    if new_text is not None:
+        atomic_write_text(config_path, new_text)
+    return done
+
+
+def declaration(config_path: Path, study: str, folder: str, wave: str, export: str, label: str,
+                schema: Path | None) -> tuple[list[str], str | None]:
+    """(what `declare` would declare, config.yaml's new text or None when unchanged), checked, nothing written.
+
+    Every other study, wave, option and comment of the file is kept: the blocks are inserted as text."""
     text = config_path.read_text(encoding="utf-8") if config_path.is_file() else "studies:\nwaves:\n"
+    if not text.strip():
+        raise InputError(f"{config_path}: the file is empty (an earlier write was interrupted?); nothing was written. "
+                         "Restore it (`git checkout config.yaml`, or your copy), or delete it to start a new one")
     config = yaml.safe_load(text) or {}
     studies, waves = config.get("studies") or {}, config.get("waves") or {}
     done = []
@@ -162,6 +175,4 @@ def declare(config_path: Path, study: str, folder: str, wave: str, export: str, 
                          f"of `studies:` or `waves:`); add them by hand:\nstudies:\n  {study}:\n    folder: {folder}\n"
                          f"waves:\n  {wave}:\n    study: {study}\n    label: {json.dumps(label, ensure_ascii=False)}\n"
                          f"    export: {export}")
-    if done:
-        config_path.write_text(new_text, encoding="utf-8")
-    return done
+    return done, (new_text if done else None)

@@ -5,23 +5,33 @@ One row decides the categories of one distinct answer of one question:
 `categories` holds ";"-separated category ids; a row whose `categories` is empty
 is not decided yet and is ignored. Extra columns (the coding sheet's
 suggestions) are ignored. Files saved by a French Excel (";" as field
-separator, UTF-8 with BOM) are read as well, and so is the XLSX coding sheet saved
-as CSV: its French headers (FRENCH_HEADERS) stand for these columns.
+separator, UTF-8 with BOM, or Windows-1252 when saved as « CSV (séparateur : point-virgule) ») are
+read as well, and so is the XLSX coding sheet saved as CSV: its French headers (FRENCH_HEADERS) stand
+for these columns.
+
+The pipeline never replaces a coder's file: a filled coding sheet is merged into it (`merge_into`),
+a changed decision keeps its previous value in the `history` column, and the file is written
+atomically (surveykit.io.atomic_path) with its cells guarded against formula evaluation (csvsafe).
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import csvsafe
 from ..errors import InputError
+from ..io import atomic_path
 from .codebook import Codebook
 from .normalize import HASH_PATTERN, answer_hash
 
 COLUMNS = ["question", "answer_hash", "answer", "categories", "coder", "rationale"]
 CITATION_COLUMN = "citation"  # optional: « oui » (quote it first) or « non » (never quote it) in the chapter
 CITATION_VALUES = ("", "oui", "non")
+HISTORY_COLUMN = "history"  # earlier decisions of the answer, oldest first, written when a sheet changes one
+HISTORY_SEPARATOR = " | "
 SEPARATOR = ";"
 # Headers of the French coding sheet (recoding.sheet) for the columns of a decisions file and its helpers.
 FRENCH_HEADERS = {
@@ -77,26 +87,64 @@ def _sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line number of the record's first line, row) pairs; header is line 1."""
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+SAVE_AS_UTF8 = ("save it again from the spreadsheet as « CSV UTF-8 (délimité par des virgules) » "
+                "(Excel: Fichier > Enregistrer sous > Type)")
+
+
+def read_text(path: Path) -> str:
+    """A decisions file's text: UTF-8 (with or without BOM), or Windows-1252 as a French Excel saves a CSV.
+
+    A file mixing both (some accents in UTF-8, a byte that is not) is refused, naming the line: reading
+    it either way would change answers, whose hashes would no longer match."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; expected a CSV file of coding decisions") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; give yourself the right to read this file") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        where = f"{path}, line {line}: byte {data[exc.start]:#04x} is not UTF-8"
+        if _UTF8_SEQUENCE.search(data):
+            raise InputError(f"{where}, while other accents of the file are: the file mixes two encodings; "
+                             f"{SAVE_AS_UTF8}") from None
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise InputError(f"{where} nor Windows-1252; {SAVE_AS_UTF8}") from None
+
+
+def _records(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line number of the record's first line, row) pairs; header is line 1.
+
+    Cells the pipeline guarded against formula evaluation (`'=1+1`) are read back as typed (`=1+1`)."""
+    return _table(path)[1]
+
+
+def _table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    text = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text.split("\n", 1)[0]))
-    header = next(reader, None)
-    header = [canonical_header(h) for h in header] if header is not None else None
-    missing = [c for c in COLUMNS if header is None or c not in header]
-    if missing:
-        raise InputError(f"{path}, line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
-    rows = []
-    start = reader.line_num + 1
-    for values in reader:
-        if any(v.strip() for v in values):
-            padded = values + [""] * (len(header) - len(values))
-            rows.append((start, dict(zip(header, padded))))
+    try:
+        header = next(reader, None)
+        header = [canonical_header(csvsafe.restore_written(h)) for h in header] if header is not None else None
+        missing = [c for c in COLUMNS if header is None or c not in header]
+        if missing:
+            raise InputError(f"{path}, line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+        rows = []
         start = reader.line_num + 1
-    return rows
+        for values in reader:
+            if any(v.strip() for v in values):
+                padded = [csvsafe.restore_written(v) for v in values] + [""] * (len(header) - len(values))
+                rows.append((start, dict(zip(header, padded))))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{path}, line {reader.line_num}: not a readable CSV ({exc}); {SAVE_AS_UTF8}") from None
+    return header, rows
 
 
 def check_categories(book: Codebook, categories: tuple[str, ...], where: str,
@@ -207,14 +255,93 @@ def check_against_answers(decisions: list[Decision], answer_keys: set[tuple[str,
         raise DecisionError(problems)
 
 
+def _write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """A decisions file, written atomically, every cell guarded against formula evaluation (csvsafe)."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([csvsafe.neutralise(h) for h in header])
+        for row in rows:
+            writer.writerow([csvsafe.neutralise(cell) for cell in row])
+
+
 def write_decisions(decisions: list[Decision], path: str | Path) -> None:
     """Write decisions in the canonical format (sorted by question then hash)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     cite = any(d.citation for d in decisions)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS + ([CITATION_COLUMN] if cite else []))
-        for d in sorted(decisions, key=lambda d: d.key):
-            writer.writerow([d.question, d.answer_hash, d.answer, SEPARATOR.join(d.categories), d.coder, d.rationale]
-                            + ([d.citation] if cite else []))
+    rows = [[d.question, d.answer_hash, d.answer, SEPARATOR.join(d.categories), d.coder, d.rationale]
+            + ([d.citation] if cite else []) for d in sorted(decisions, key=lambda d: d.key)]
+    _write_rows(Path(path), COLUMNS + ([CITATION_COLUMN] if cite else []), rows)
+
+
+@dataclass
+class MergeReport:
+    """What merging coded rows into a decisions file did."""
+
+    path: str
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    kept: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.path}: {self.added} decision(s) added, {self.changed} changed (the previous one kept in "
+                f"column {HISTORY_COLUMN!r}), {self.unchanged} unchanged, {self.kept} earlier row(s) kept as they were")
+
+
+def _key(row: dict[str, str]) -> tuple[str, str]:
+    return (row.get("question", "").strip(), row.get("answer_hash", "").strip().lower())
+
+
+def _history_entry(row: dict[str, str]) -> str:
+    """An earlier decision as the history column keeps it: « cat_a;cat_b (bd: la raison) »."""
+    who = row.get("coder", "").strip()
+    why = " ".join(row.get("rationale", "").split())
+    note = f"{who}: {why}" if who and why else who or why
+    entry = SEPARATOR.join(split_categories(row.get("categories", "")))
+    return f"{entry} ({note})" if note else entry
+
+
+def merge_into(path: str | Path, coded: list[dict[str, str]]) -> MergeReport:
+    """Add coded rows (decisions-file columns) to the decisions file `path`, never losing what it holds.
+
+    A new answer is appended; an answer already decided the same way is left as it is; an answer decided
+    otherwise takes the new categories, coder and rationale and its previous decision is appended to the
+    `history` column. Every other row, column (`citation`…) and value of the file is kept; merging the
+    same rows twice changes nothing. The file is replaced atomically (a failure leaves it as it was)."""
+    path = Path(path)
+    report = MergeReport(str(path))
+    header, existing = _table(path) if path.is_file() else (list(COLUMNS), [])
+    rows = [dict(row) for _line, row in existing]
+    index = {_key(row): i for i, row in enumerate(rows) if _key(row)[1]}
+    touched: set[int] = set()
+    for new in coded:
+        key = _key(new)
+        if key not in index:
+            rows.append({c: new.get(c, "") for c in COLUMNS} | {c: new[c] for c in (CITATION_COLUMN,) if new.get(c)})
+            index[key] = len(rows) - 1
+            touched.add(index[key])
+            report.added += 1
+            continue
+        old = rows[index[key]]
+        touched.add(index[key])
+        same = (split_categories(old.get("categories", "")) == split_categories(new.get("categories", ""))
+                and old.get("coder", "").strip() == new.get("coder", "").strip()
+                and " ".join(old.get("rationale", "").split()) == " ".join(new.get("rationale", "").split()))
+        if same:
+            report.unchanged += 1
+            continue
+        if split_categories(old.get("categories", "")):
+            history = old.get(HISTORY_COLUMN, "")
+            old[HISTORY_COLUMN] = HISTORY_SEPARATOR.join(filter(None, [history, _history_entry(old)]))
+        for column in ("categories", "coder", "rationale"):
+            old[column] = new.get(column, "")
+        if new.get(CITATION_COLUMN):
+            old[CITATION_COLUMN] = new[CITATION_COLUMN]
+        report.changed += 1
+    report.kept = len(existing) - len(touched & set(range(len(existing))))
+    columns = list(header)
+    for extra in (CITATION_COLUMN, HISTORY_COLUMN):
+        if extra not in columns and any(row.get(extra) for row in rows):
+            columns.append(extra)
+    if report.added or report.changed or not path.is_file():
+        _write_rows(path, columns, [[row.get(c, "") for c in columns] for row in rows])
+    return report

@@ -23,9 +23,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import csvsafe
 from ..errors import InputError
-from ..io import pin_office_file
+from ..io import atomic_path, pin_office_file
 from .codebook import Codebook
-from .decisions import COLUMNS, FRENCH_HEADERS, SEPARATOR, Decision, canonical_header, read_decisions
+from .decisions import (CITATION_COLUMN, COLUMNS, FRENCH_HEADERS, SEPARATOR, Decision, DecisionError, MergeReport,
+                        _parse_row, canonical_header, merge_into, read_decisions)
 
 HELPER_COLUMNS = ["suggested_categories", "suggestion_sources", "allowed_categories"]
 SHEET_COLUMNS = COLUMNS + HELPER_COLUMNS
@@ -179,8 +180,9 @@ def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path)
     notes["A1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 120
     wb.active = 0
-    wb.save(path)
-    pin_office_file(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+        pin_office_file(tmp)
 
 
 def write_coding_sheet(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: str | Path) -> None:
@@ -188,7 +190,8 @@ def write_coding_sheet(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
-        csvsafe.write_csv(sheet, path)
+        with atomic_path(path) as tmp:
+            csvsafe.write_csv(sheet, tmp)
     elif path.suffix.lower() == ".xlsx":
         _write_xlsx(sheet, codebooks, path)
     else:
@@ -231,9 +234,29 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
 
 def coding_sheet_to_decisions(xlsx_path: str | Path, csv_path: str | Path,
                               codebooks: dict[str, Codebook]) -> list[Decision]:
-    """Save the coded rows of a filled XLSX sheet as a decisions CSV, then read it back (validated)."""
+    """Merge the coded rows of a filled XLSX sheet into the decisions CSV `csv_path`, then read it back (validated).
+
+    The coder's file is never replaced: its decisions, their `citation` marks and any other column stay;
+    a row of the sheet adds a decision, or changes one (its previous value goes to the `history` column);
+    converting the same sheet twice changes nothing (see decisions.merge_into). The sheet's rows are checked
+    first (unknown category, edited answer…): on a problem, nothing is written and the message names the
+    sheet's rows. Cells that a spreadsheet would take for formulas are written with a leading quote."""
+    return convert_coding_sheet(xlsx_path, csv_path, codebooks)[0]
+
+
+def convert_coding_sheet(xlsx_path: str | Path, csv_path: str | Path,
+                         codebooks: dict[str, Codebook]) -> tuple[list[Decision], MergeReport]:
+    """`coding_sheet_to_decisions`, with what the merge did (added, changed, unchanged)."""
     frame = read_coding_sheet(xlsx_path)
-    frame = frame[frame["categories"].str.strip() != ""][COLUMNS]
-    Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(csv_path, index=False, encoding="utf-8", lineterminator="\n")
-    return read_decisions(csv_path, codebooks)
+    where = f"{xlsx_path}, sheet {CODING_SHEET!r}"
+    coded, problems = [], []
+    for position, row in enumerate(frame.to_dict("records")):
+        if not str(row.get("categories", "")).strip():
+            continue
+        _decision, row_problems = _parse_row(row, where, position + 2, codebooks, False)
+        problems += [p.replace(f"{where}, line ", f"{where}, row ") for p in row_problems]
+        coded.append({c: row.get(c, "") for c in COLUMNS + [CITATION_COLUMN]})
+    if problems:
+        raise DecisionError(problems + [f"nothing was written to {csv_path}"])
+    report = merge_into(csv_path, coded)
+    return read_decisions(csv_path, codebooks), report

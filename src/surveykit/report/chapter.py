@@ -5,14 +5,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from .. import fmt
 from ..analysis.describe import ALL, MISSING_LABEL
 from ..testnames import TEST_LABELS_FR
 from . import prose
-from .markup import Markdown, environment_options, escape
+from .markup import Markdown, escape, escape_inline, render_template
 from .prose import Share
 from .registry import Registry
 
@@ -317,7 +316,7 @@ class Context:
         """The verbatims chosen for a category (study's quoting rule), as printable quoted text."""
         prefix = f"recodage.{question}.{category}.citation."
         keys = sorted(self.V.keys(prefix), key=lambda k: int(k.rsplit(".", 1)[1]))
-        return [Markdown(prose.quoted(prose.escape_markdown(self.V.text(k)))) for k in keys]  # escaped already
+        return [Markdown(prose.quoted(escape_inline(self.V.text(k)))) for k in keys]  # escaped already
 
     def has_quotes(self) -> bool:
         """Whether the study quotes any verbatim (a category codebook declares `quotes`)."""
@@ -435,17 +434,20 @@ def lower_first(text: str) -> str:
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
+# What a template may use of `c` (report.markup's sandbox): the helpers, the tables' and figures' data; not the
+# study objects, the numbering state or anything that writes.
+Context.TEMPLATE_API = frozenset(
+    [name for name, member in vars(Context).items()
+     if not name.startswith("_") and (callable(member) or isinstance(member, property))]
+    + ["V", "tables", "figures", "labels", "alpha"])
+
+
 def render_chapter(template_path: str | Path, context: Context, wave: dict) -> str:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(template_path).parent)),
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-        **environment_options(),  # labels are printed as text, never as markup
-    )
-    environment.filters["lower_first"] = lower_first
-    template = environment.get_template(Path(template_path).name)
-    template.render(c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)  # first pass: tables and figures in order
+    """The chapter (two passes: the first records the tables' and figures' order), in the sandbox of report.markup."""
+    filters = {"lower_first": lower_first}
+    render_template(template_path, filters, c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)  # first pass
     context.numbers = {kind: list(items) for kind, items in context.order.items()}
-    text = str(template.render(c=context, V=context.V, wave=wave, nbsp=fmt.NBSP))
+    text = render_template(template_path, filters, c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)
     return prose.expand_abbreviations(prose.typography(text), context.book.abbreviations if context.book else {})
 
 

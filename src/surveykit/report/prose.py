@@ -29,14 +29,6 @@ class Share:
     pct_text: str
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~^$])")
-
-
-def escape_markdown(text: str) -> str:
-    """Free text printed as text: Markdown and HTML characters escaped, line breaks as spaces."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
 def join(items: list[str], last: str = "et") -> str:
     """« a », « a et b », « a, b et c »."""
     items = [i for i in items if i]

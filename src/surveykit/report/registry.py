@@ -25,6 +25,9 @@ class Entry:
 
 
 class Registry:
+    # What a template may call (report.markup's sandbox): quoting and reading, never adding or writing.
+    TEMPLATE_API = frozenset({"text", "value", "keys", "peek"})
+
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
         self.used: set[str] = set()
