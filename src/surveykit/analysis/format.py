@@ -198,7 +198,87 @@ def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary}
+# --------------------------------------------------------------------------- choice grid
+
+POSITIVE_COLUMN = "Pôle positif"
+
+
+def ordinal_note(question, lead: str = "rangs") -> str:
+    """How a rank test reads a choice grid: the level codes, and the levels left out."""
+    order = question.substantive_levels
+    note = f"{lead} sur l'ordre des modalités, de « {order[0]} » (1) à « {order[-1]} » ({len(order)})"
+    if question.non_substantive:
+        left = prose_join([f"« {level} »" for level in question.non_substantive])
+        note += f", {left} exclu{'es' if len(question.non_substantive) > 1 else 'e'} du test"
+    return note
+
+
+def prose_join(items: list[str], last: str = "et") -> str:
+    """« a », « a et b », « a, b et c »."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def grid_label(plan: Plan, book: Codebook, grid: str) -> str:
+    """What a table calls a grid question: the plan's label, else the codebook's label or header."""
+    return plan.variable_labels.get(grid) or book.question(grid).display_label
+
+
+def _cell(row: pd.DataFrame) -> str:
+    """« n (%) » of one tidy row, « — » when nobody answered (no denominator)."""
+    if not len(row) or not row["denominator"].iloc[0]:
+        return "—"
+    return fmt.count_percent(int(row["n"].iloc[0]), row["pct"].iloc[0])
+
+
+def grid_order(spec: TableSpec, tidy: pd.DataFrame) -> list[str]:
+    """The items in the table's order: by overall share at the positive end (rank 1 first), or questionnaire."""
+    if spec.order != "positive_desc":
+        return list(spec.variables)
+    ranks = tidy[(tidy["level"] == "") & (tidy["group"] == ALL)].set_index("variable")["rank"]
+    return sorted(spec.variables, key=lambda v: ranks[v])
+
+
+def _grid_choice(spec, plan, book, tidy, tests) -> pd.DataFrame:
+    """One row per item (per item and group with `by`), one column per level, the positive end, the tests."""
+    question = book.question(spec.grid)
+    groups = list(book.question(spec.by).levels) if spec.by else [ALL]
+    missing = bool(((tidy["level"] == MISSING_LABEL) & (tidy["n"] > 0)).any())
+    records = []
+    for variable in grid_order(spec, tidy):
+        sub = tidy[tidy["variable"] == variable]
+        for position, group in enumerate(groups):
+            cells = sub[sub["group"] == group]
+            record = {spec.row_header or "Item": variable_label(plan, book, variable) if position == 0 else ""}
+            if spec.by:
+                record[variable_label(plan, book, spec.by)] = plan.group_label(spec.by, group)
+            for level in question.levels:
+                record[level] = _cell(cells[cells["level"] == level])
+            if missing:
+                row = cells[cells["level"] == MISSING_LABEL]
+                record[MISSING_LABEL] = str(int(row["n"].iloc[0])) if len(row) else "0"
+            record[POSITIVE_COLUMN] = _cell(cells[cells["level"] == ""])
+            if spec.compares:
+                p_cells = _p_cells(spec, tests, variable)
+                record.update(p_cells if position == 0 else {k: "" for k in p_cells})
+            records.append(record)
+    return pd.DataFrame(records)
+
+
+def _grid_note(spec: TableSpec, book: Codebook, tests: pd.DataFrame) -> list[str]:
+    """What a choice grid's cells, positive end and rank tests are."""
+    question = book.question(spec.grid)
+    positive = prose_join([f"« {level} »" for level in question.positive_levels], "ou")
+    among = "des réponses renseignées"
+    if question.non_substantive:
+        among += " hors " + prose_join([f"« {level} »" for level in question.non_substantive], "et")
+    order = " ; items classés par cette part" if spec.order == "positive_desc" else ""
+    parts = ["Effectif (pourcentage des réponses renseignées de l'item).",
+             f"{POSITIVE_COLUMN} : {positive}, en pourcentage {among}{order}."]
+    return parts
+
+
+FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary,
+              "grid_choice": _grid_choice}
 
 
 # --------------------------------------------------------------------------- footnote
@@ -286,6 +366,15 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
         parts.append(f"{cells[:1].upper()}{cells[1:]}{_scale_note(spec, book)}.")
     elif spec.kind == "summary":
         parts.append("Médiane et quartiles selon la définition par défaut de R (type 7).")
+    elif spec.kind == "grid_choice":
+        parts += _grid_note(spec, book, tests)
+        missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
+        if len(missing):
+            parts.append("Réponses non renseignées : " + ", ".join(
+                f"{variable_label(plan, book, v)} ({fmt.n_equals(int(n))})"
+                for v, n in missing[["variable", "n"]].itertuples(index=False)) + ".")
+        if len(tests) and tests["test"].isin(["wilcoxon", "kruskal"]).any():
+            parts.append(f"{ordinal_note(book.question(spec.grid), 'Tests de rangs')}.")
     if spec.effect_size and len(tests):
         names = sorted({EFFECT_NAMES.get(e, e) for e in tests["effect"].dropna() if e})
         parts.append("Taille d'effet : " + " ; ".join(names) + ".")
