@@ -8,7 +8,8 @@ import pandas as pd
 
 from ..codebook import Codebook
 from .compare import (NO_EFFECT, TEST_COLUMNS, Untested, adjust, compare_categorical, compare_numeric, contingency,
-                      numeric_groups, option_contingency, ordinal_groups, test_row)
+                      numeric_groups, option_contingency, ordinal_groups, test_row, testable)
+from ..stats.rtests import drop_empty
 from .describe import (ALL, asked_mask, categorical_rows, numeric_summary, positive_rows, rank_rows, score_rows,
                        tidy)
 from .format import ordinal_note
@@ -53,8 +54,13 @@ def _categorical(frame, book, spec, seed):
         if question.is_multi:
             tests += _option_tests(frame, spec, variable, levels, asked, by_levels, seed)
         else:
-            table = contingency(frame, variable, levels, spec.by, by_levels)
+            # Levels nobody gave (frequent in a grid: « Quotidiennement » for a rare tool) are left out, as the
+            # automatic choice does, so that a forced chi² is computed on the levels observed.
+            full = contingency(frame, variable, levels, spec.by, by_levels)
+            table = drop_empty(full) if testable(full) else full
             result, reason, effect = compare_categorical(table, spec.test, seed)
+            if spec.test != "auto" and table.shape != full.shape:
+                reason = f"modalités sans effectif retirées ; {reason}"
             tests.append(test_row(spec.id, variable, spec.by, int(table.sum()), result, reason, effect))
     return rows, tests
 
@@ -154,8 +160,13 @@ def _grid_choice(frame, book, spec, seed):
             if spec.test in ("wilcoxon", "kruskal"):
                 tests.append(_ordinal_test(frame, question, spec, variable, by_levels, seed))
                 continue
-            table = contingency(frame, variable, levels, spec.by, by_levels)
+            # Levels nobody gave (frequent in a grid: « Quotidiennement » for a rare tool) are left out, as the
+            # automatic choice does, so that a forced chi² is computed on the levels observed.
+            full = contingency(frame, variable, levels, spec.by, by_levels)
+            table = drop_empty(full) if testable(full) else full
             result, reason, effect = compare_categorical(table, spec.test, seed)
+            if spec.test != "auto" and table.shape != full.shape:
+                reason = f"modalités sans effectif retirées ; {reason}"
             tests.append(test_row(spec.id, variable, spec.by, int(table.sum()), result, reason, effect))
     return rows, tests
 
