@@ -159,20 +159,25 @@ def test_items_are_ranked_by_their_share_at_the_positive_end(analysis):
 
 def test_the_printed_table_has_items_by_levels_and_the_positive_end(book, plan, analysis):
     table, note = format_table(plan.table("usage"), plan, book, analysis.tables["usage"], analysis.tests)
-    assert list(table.columns) == ["Item", *FREQUENCY, UNKNOWN, "Non renseigné", "Pôle positif"]
+    assert list(table.columns) == ["Item", "n", *FREQUENCY, UNKNOWN, "Pôle positif"]
     assert list(table["Item"]) == ["Messagerie sécurisée", "Agenda en ligne", "DMP", "Télé-expertise"]
-    assert table.iloc[0].tolist() == ["Messagerie sécurisée", "1 (1,4\u00a0%)", "1 (1,4\u00a0%)", "8 (11,4\u00a0%)",
-                                      "20 (28,6\u00a0%)", "34 (48,6\u00a0%)", "6 (8,6\u00a0%)", "7", "54 (84,4\u00a0%)"]
-    assert ("Pôle positif : « Plusieurs fois par semaine » ou « Quotidiennement », en pourcentage des réponses "
-            "renseignées hors « Je ne connais pas cet outil » ; items classés par cette part.") in note
+    assert table.iloc[0].tolist() == ["Messagerie sécurisée", "70", "1,4\u00a0%", "1,4\u00a0%", "11,4\u00a0%",
+                                      "28,6\u00a0%", "48,6\u00a0%", "8,6\u00a0%", "84,4\u00a0%"]
+    assert note.startswith("n : réponses renseignées à l'item ; pourcentages de ces réponses. Pôle positif : "
+                           "« Plusieurs fois par semaine » ou « Quotidiennement », en pourcentage des réponses "
+                           "renseignées hors « Je ne connais pas cet outil » ; items classés par cette part.")
+    assert "Réponses non renseignées : Messagerie sécurisée (n\u00a0=\u00a07), Télé-expertise (n\u00a0=\u00a01)" in note
 
 
-def test_a_table_by_group_has_one_row_per_item_and_group_and_the_p_values(book, plan, analysis):
+def test_a_table_by_group_has_each_item_then_its_groups_and_the_p_values(book, plan, analysis):
     spec = plan.table("usage_secteur")
     table, note = format_table(spec, plan, book, analysis.tables[spec.id], analysis.tests)
-    assert list(table["Secteur"])[:2] == ["Ville", "Hôpital"] and len(table) == 8
-    assert table.iloc[0]["Valeur de p"] == "<\u00a00,001" and table.iloc[0]["p ajustée (Holm)"] == "0,0013"
-    assert table.iloc[1]["Valeur de p"] == ""
+    assert list(table["Item"])[:3] == ["Messagerie sécurisée", "Ville", "Hôpital"] and len(table) == 12
+    assert list(table["n"])[:3] == ["70", "42", "28"]
+    assert table.iloc[1]["Pôle positif"] == "97,5\u00a0%" and table.iloc[2]["Jamais"] == "3,6\u00a0%"
+    assert "Valeur de p" not in table.columns  # one family, the adjusted p only (the raw p is in tests.csv)
+    assert table.iloc[0]["p ajustée (Holm)"] == "0,0013" and table.iloc[1]["p ajustée (Holm)"] == ""
+    assert "sous chaque item, une ligne par modalité de « Secteur »" in note
     assert ("Tests de rangs sur l'ordre des modalités, de « Jamais » (1) à « Quotidiennement » (5), « Je ne connais "
             "pas cet outil » exclue du test.") in note
     assert "Valeurs de p ajustées pour 4 comparaisons par la méthode de Holm." in note

@@ -92,11 +92,12 @@ def test_figures_are_legible(project):
 
 def test_the_word_file_has_the_grid_tables(project):
     document = docx.Document(project / "manuscript" / "build" / WAVE / "resultats.docx")
-    headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
-    grid = next(h for h in headers if "Pôle positif" in h and "Secteur" in h)
-    assert grid[:3] == ["Item", "Secteur", "Jamais"] and grid[-2:] == ["Valeur de p", "p ajustée (Holm)"]
-    rows = [[cell.text for cell in row.cells] for row in document.tables[1].rows]
-    assert rows[1][0] == "Messagerie sécurisée" and rows[1][-1] == f"54{NBSP}(84,4{NBSP}%)"
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    grid = next(t for t in tables if "Pôle positif" in t[0] and t[2][0] == "Ville")
+    assert grid[0][:3] == ["Item", "n", "Jamais"] and grid[0][-2:] == ["Pôle positif", "p ajustée (Holm)"]
+    assert grid[1][-1] == "0,0013"
+    assert [row[0] for row in grid[1:4]] == ["Messagerie sécurisée", "Ville", "Hôpital"]
+    assert tables[1][1][0] == "Messagerie sécurisée" and tables[1][1][-1] == f"84,4{NBSP}%"
 
 
 def test_registry_reference_documents_the_grid_keys(project):

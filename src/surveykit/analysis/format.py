@@ -223,11 +223,11 @@ def grid_label(plan: Plan, book: Codebook, grid: str) -> str:
     return plan.variable_labels.get(grid) or book.question(grid).display_label
 
 
-def _cell(row: pd.DataFrame) -> str:
-    """« n (%) » of one tidy row, « — » when nobody answered (no denominator)."""
+def _share(row: pd.DataFrame) -> str:
+    """« 48,6 % » of one tidy row, « — » when nobody answered (no denominator)."""
     if not len(row) or not row["denominator"].iloc[0]:
         return "—"
-    return fmt.count_percent(int(row["n"].iloc[0]), row["pct"].iloc[0])
+    return fmt.percent(row["pct"].iloc[0])
 
 
 def grid_order(spec: TableSpec, tidy: pd.DataFrame) -> list[str]:
@@ -239,32 +239,40 @@ def grid_order(spec: TableSpec, tidy: pd.DataFrame) -> list[str]:
 
 
 def _grid_choice(spec, plan, book, tidy, tests) -> pd.DataFrame:
-    """One row per item (per item and group with `by`), one column per level, the positive end, the tests."""
+    """One row per item: its answers (n), the % of each level and of the positive end. With `by`, the item's row
+    (all respondents, with the p-values) is followed by one row per group. Percentages alone in the cells, the
+    counts being in the n column (and in descriptives.csv): six levels of « n (%) » do not fit a printed page."""
     question = book.question(spec.grid)
-    groups = list(book.question(spec.by).levels) if spec.by else [ALL]
-    missing = bool(((tidy["level"] == MISSING_LABEL) & (tidy["n"] > 0)).any())
+    groups = [ALL] + (list(book.question(spec.by).levels) if spec.by else [])
+    stub = spec.row_header or "Item"
     records = []
     for variable in grid_order(spec, tidy):
         sub = tidy[tidy["variable"] == variable]
-        for position, group in enumerate(groups):
+        for group in groups:
             cells = sub[sub["group"] == group]
-            record = {spec.row_header or "Item": variable_label(plan, book, variable) if position == 0 else ""}
-            if spec.by:
-                record[variable_label(plan, book, spec.by)] = plan.group_label(spec.by, group)
+            answered = cells.loc[cells["level"].isin(question.levels), "denominator"]
+            record = {stub: variable_label(plan, book, variable) if group == ALL else plan.group_label(spec.by, group),
+                      "n": str(int(answered.iloc[0])) if len(answered) else "0"}
             for level in question.levels:
-                record[level] = _cell(cells[cells["level"] == level])
-            if missing:
-                row = cells[cells["level"] == MISSING_LABEL]
-                record[MISSING_LABEL] = str(int(row["n"].iloc[0])) if len(row) else "0"
-            record[POSITIVE_COLUMN] = _cell(cells[cells["level"] == ""])
+                record[level] = _share(cells[cells["level"] == level])
+            record[POSITIVE_COLUMN] = _share(cells[cells["level"] == ""])
             if spec.compares:
-                p_cells = _p_cells(spec, tests, variable)
-                record.update(p_cells if position == 0 else {k: "" for k in p_cells})
+                p_cells = _grid_p_cells(spec, tests, variable)
+                record.update(p_cells if group == ALL else {k: "" for k in p_cells})
             records.append(record)
     return pd.DataFrame(records)
 
 
-def _grid_note(spec: TableSpec, book: Codebook, tests: pd.DataFrame) -> list[str]:
+def _grid_p_cells(spec: TableSpec, tests: pd.DataFrame, variable: str) -> dict[str, str]:
+    """A grid's items form one family: its table prints the adjusted p only when the plan adjusts (the raw p
+    stays in tests.csv), so that the levels' columns fit the page."""
+    cells = _p_cells(spec, tests, variable)
+    if spec.adjust in ADJUSTED:
+        cells.pop(P_COLUMN)
+    return cells
+
+
+def _grid_note(spec: TableSpec, plan: Plan, book: Codebook) -> list[str]:
     """What a choice grid's cells, positive end and rank tests are."""
     question = book.question(spec.grid)
     positive = prose_join([f"« {level} »" for level in question.positive_levels], "ou")
@@ -272,7 +280,9 @@ def _grid_note(spec: TableSpec, book: Codebook, tests: pd.DataFrame) -> list[str
     if question.non_substantive:
         among += " hors " + prose_join([f"« {level} »" for level in question.non_substantive], "et")
     order = " ; items classés par cette part" if spec.order == "positive_desc" else ""
-    parts = ["Effectif (pourcentage des réponses renseignées de l'item).",
+    rows = f" ; sous chaque item, une ligne par modalité de « {plan.variable_labels.get(spec.by) or book.question(spec.by).display_label} »" \
+        if spec.by else ""
+    parts = [f"n : réponses renseignées à l'item ; pourcentages de ces réponses{rows}.",
              f"{POSITIVE_COLUMN} : {positive}, en pourcentage {among}{order}."]
     return parts
 
@@ -367,7 +377,7 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
     elif spec.kind == "summary":
         parts.append("Médiane et quartiles selon la définition par défaut de R (type 7).")
     elif spec.kind == "grid_choice":
-        parts += _grid_note(spec, book, tests)
+        parts += _grid_note(spec, plan, book)
         missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
         if len(missing):
             parts.append("Réponses non renseignées : " + ", ".join(
