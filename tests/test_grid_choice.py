@@ -308,3 +308,16 @@ def test_the_diverging_figure_is_legible_and_colour_blind_safe(tmp_path, book, p
     assert read_png(tmp_path / "usage.png").min_font_pt >= 7
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
     assert legend == [*FREQUENCY, UNKNOWN]
+
+
+def test_an_export_written_from_the_clean_answers_reads_back_the_same(tmp_path, cleaned):
+    from surveykit.forms.export import write_export
+
+    path = tmp_path / "export.csv"
+    write_export(cleaned.responses, STUDY / "codebook.yaml", path)
+    again = clean_file(path, load_codebook(STUDY / "codebook.yaml"))
+    columns = ["usage_messagerie", "usage_teleexpertise", "usage_agenda", "usage_dmp", "opinion_temps",
+               "opinion_facilite", "opinion_coordination"]
+    assert again.flow["analysed"] == len(cleaned.responses)
+    pd.testing.assert_frame_equal(again.responses[columns].reset_index(drop=True),
+                                  cleaned.responses[columns].reset_index(drop=True))
