@@ -321,3 +321,18 @@ def test_an_export_written_from_the_clean_answers_reads_back_the_same(tmp_path, 
     assert again.flow["analysed"] == len(cleaned.responses)
     pd.testing.assert_frame_equal(again.responses[columns].reset_index(drop=True),
                                   cleaned.responses[columns].reset_index(drop=True))
+
+
+def test_an_item_a_group_answered_only_outside_the_scale_is_not_tested(tmp_path, book, cleaned):
+    frame = cleaned.responses.copy()
+    hospital = frame["secteur"] == "Hôpital"
+    frame.loc[hospital & (frame["usage_dmp"] != ""), "usage_dmp"] = UNKNOWN
+    plan = load_plan(STUDY / "analysis_plan.yaml", book)
+    result = run_plan(frame, book, dataclasses.replace(plan, tables=(plan.table("usage_secteur"),)), seed=1)
+    row = result.tests.set_index("variable").loc["usage_dmp"]
+    assert row["test"] == "" and math.isnan(row["p_value"])
+    assert row["reason"].startswith("pas de test : un seul groupe représenté")
+    from surveykit.stats.rtests import p_adjust
+
+    tested = result.tests[result.tests["variable"] != "usage_dmp"]
+    assert list(tested["p_holm"]) == list(p_adjust(tested["p_value"].to_numpy(), "holm"))  # Holm over the 3 tested
