@@ -336,3 +336,11 @@ def test_an_item_a_group_answered_only_outside_the_scale_is_not_tested(tmp_path,
 
     tested = result.tests[result.tests["variable"] != "usage_dmp"]
     assert list(tested["p_holm"]) == list(p_adjust(tested["p_value"].to_numpy(), "holm"))  # Holm over the 3 tested
+
+
+def test_a_grid_listed_from_its_positive_end(tmp_path):
+    book = load_codebook(_codebook(tmp_path, GRID + '    levels: ["Souvent", "Jamais", "Ne sait pas"]\n'
+                                   '    non_substantive: ["Ne sait pas"]\n    positive_end: first\n'))
+    grid = book.question("usage")
+    assert grid.substantive_levels == ("Jamais", "Souvent")
+    assert grid.negative_levels == ("Jamais",) and grid.positive_levels == ("Souvent",) and grid.neutral_level is None
