@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook
+from ..stats.rtests import drop_empty
 from .compare import (NO_EFFECT, TEST_COLUMNS, Untested, adjust, compare_categorical, compare_numeric, contingency,
                       numeric_groups, option_contingency, ordinal_groups, test_row, testable)
-from ..stats.rtests import drop_empty
 from .describe import (ALL, asked_mask, categorical_rows, numeric_summary, positive_rows, rank_rows, score_rows,
                        tidy)
 from .format import ordinal_note
@@ -54,13 +54,8 @@ def _categorical(frame, book, spec, seed):
         if question.is_multi:
             tests += _option_tests(frame, spec, variable, levels, asked, by_levels, seed)
         else:
-            # Levels nobody gave (frequent in a grid: « Quotidiennement » for a rare tool) are left out, as the
-            # automatic choice does, so that a forced chi² is computed on the levels observed.
-            full = contingency(frame, variable, levels, spec.by, by_levels)
-            table = drop_empty(full) if testable(full) else full
+            table = contingency(frame, variable, levels, spec.by, by_levels)
             result, reason, effect = compare_categorical(table, spec.test, seed)
-            if spec.test != "auto" and table.shape != full.shape:
-                reason = f"modalités sans effectif retirées ; {reason}"
             tests.append(test_row(spec.id, variable, spec.by, int(table.sum()), result, reason, effect))
     return rows, tests
 
