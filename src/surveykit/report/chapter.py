@@ -122,22 +122,22 @@ class Context:
         spec = self.plan.table(table)
         if spec.order != "positive_desc":
             return list(spec.variables)
-        return sorted(spec.variables, key=lambda v: self.V.value(f"{table}.{v}.{ALL}.rank"))
+        return sorted(spec.variables, key=lambda v: self.V.peek(f"{table}.{v}.{ALL}.rank").value)  # order, not quoted
 
     def _describe_grid(self, spec) -> list[str]:
         question = self.book.question(spec.grid)
         label = self.plan.variable_labels.get(spec.grid) or question.display_label
         items = self.grid_items(spec.id)
+        if spec.by:  # as a categorical table by groups: the comparison; the overall answers have their own table
+            return [self._grid_comparison(spec, items)] if spec.compares else []
         positive = prose.join([prose.quoted(level) for level in question.positive_levels], "ou")
         among = (" (hors " + prose.join([prose.quoted(level) for level in question.non_substantive]) + ")"
                  if question.non_substantive else "")
-        by_share = sorted(items, key=lambda v: self.V.value(f"{spec.id}.{v}.{ALL}.rank"))
+        by_share = sorted(items, key=lambda v: self.V.peek(f"{spec.id}.{v}.{ALL}.rank").value)
         shares = [Share(self.labels.get(v, v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
                         self.V.text(f"{spec.id}.{v}.{ALL}.n"), self.V.value(f"{spec.id}.{v}.{ALL}.pct"),
                         self.V.text(f"{spec.id}.{v}.{ALL}.pct"))
                   for v in by_share if f"{spec.id}.{v}.{ALL}.pct" in self.V]
-        if spec.by:  # as a categorical table by groups: the comparison; the overall answers have their own table
-            return [self._grid_comparison(spec, items)] if spec.compares else []
         modes = [(self.labels.get(v, v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
         return [prose.grid_top(label, shares, positive, among),
                 prose.grid_modes([(item, groups[0]) for item, groups in modes if groups])]
