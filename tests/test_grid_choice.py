@@ -306,6 +306,9 @@ def test_the_diverging_figure_is_legible_and_colour_blind_safe(tmp_path, book, p
     assert sum(to_rgb(reds[0])) < sum(to_rgb(reds[1])) and sum(to_rgb(blues[1])) < sum(to_rgb(blues[0]))
     save(figure, tmp_path / "usage.png", tmp_path / "usage.svg")
     assert read_png(tmp_path / "usage.png").min_font_pt >= 7
+    save(build_figure(specs["usage"], data, {}), tmp_path / "again.png", tmp_path / "again.svg")
+    assert (tmp_path / "again.png").read_bytes() == (tmp_path / "usage.png").read_bytes()
+    assert (tmp_path / "again.svg").read_bytes() == (tmp_path / "usage.svg").read_bytes()
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
     assert legend == [*FREQUENCY, UNKNOWN]
 
@@ -344,3 +347,11 @@ def test_a_grid_listed_from_its_positive_end(tmp_path):
     grid = book.question("usage")
     assert grid.substantive_levels == ("Jamais", "Souvent")
     assert grid.negative_levels == ("Jamais",) and grid.positive_levels == ("Souvent",) and grid.neutral_level is None
+
+
+def test_dont_know_answers_are_non_substantive_unless_the_codebook_says_otherwise(tmp_path):
+    levels = '    levels: ["Jamais", "Souvent", "Ne sait pas"]\n'
+    drafted = load_codebook(_codebook(tmp_path, GRID + levels)).question("usage")  # the drafter's four keys only
+    assert drafted.non_substantive == ("Ne sait pas",) and drafted.positive_levels == ("Souvent",)
+    kept = load_codebook(_codebook(tmp_path, GRID + levels + "    non_substantive: []\n")).question("usage")
+    assert kept.non_substantive == () and kept.positive_levels == ("Ne sait pas",)

@@ -1,6 +1,7 @@
 """The questionnaire as data: questions, export headers, answer labels, skip logic and derived variables."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,13 @@ NUMERIC_TYPES = ("scale", "number")
 INTEGER_TYPES = ("scale", "grid_rank", "grid_scale")
 CHOICE_GRID = "grid_choice"  # Forms' « grille à choix multiples »: one column per item, cells among shared levels
 ITEM_TYPES = (*GRID_TYPES, CHOICE_GRID)  # questions whose `items` each give one analysed variable
+# Answers of a choice grid that are not points of its scale, when the codebook does not list them itself
+# (`non_substantive`): « Je ne connais pas cet outil », « Ne sait pas », « Ne se prononce pas », « Sans opinion »,
+# « Non concerné », « Sans objet », « Don't know », « Not applicable »… (matched on normalised words).
+NON_SUBSTANTIVE = re.compile(r"\b(je ne connais pas|ne connais pas|je ne sais pas|ne sait pas|ne sais pas|"
+                             r"ne se prononce pas|nsp|sans opinion|non concernee?|pas concernee?|sans objet|"
+                             r"non applicable|je prefere ne pas repondre|don t know|do not know|not applicable|"
+                             r"no opinion|prefer not to say)\b")
 MULTI_SEPARATOR = "; "  # cleaning joins the ticked options of a multi-response answer with this
 
 
@@ -235,9 +243,16 @@ def _question(raw: dict) -> Question:
         aliases=tuple(raw.get("aliases", [])),
         anchors=dict(raw.get("anchors", {})),
         unit=raw.get("unit"),
-        non_substantive=tuple(raw.get("non_substantive", [])),
+        non_substantive=tuple(raw["non_substantive"] if "non_substantive" in raw else _off_scale(raw)),
         positive_end=raw.get("positive_end", "last"),
     )
+
+
+def _off_scale(raw: dict) -> list[str]:
+    """A choice grid's levels that read as « don't know » answers (the default of `non_substantive`)."""
+    if raw["type"] != CHOICE_GRID:
+        return []
+    return [level for level in raw.get("levels", []) if NON_SUBSTANTIVE.search(normalise(level))]
 
 
 def _derived(raw: dict, number: int, sources: dict[str, Question], where: str) -> Question:
