@@ -355,3 +355,22 @@ def test_dont_know_answers_are_non_substantive_unless_the_codebook_says_otherwis
     assert drafted.non_substantive == ("Ne sait pas",) and drafted.positive_levels == ("Souvent",)
     kept = load_codebook(_codebook(tmp_path, GRID + levels + "    non_substantive: []\n")).question("usage")
     assert kept.non_substantive == () and kept.positive_levels == ("Ne sait pas",)
+
+
+def test_a_grid_whose_labels_are_numbers_is_counted_as_read_back_from_responses_csv(tmp_path):
+    options = "".join(f'{{raw: "{v}", label: "{v}"}}, ' for v in "1234")
+    book = load_codebook(_codebook(tmp_path, f"""  - {{id: g, number: 1, type: single, required: true, header: G,
+     options: [{{raw: a, label: a}}, {{raw: b, label: b}}], levels: [a, b]}}
+  - {{id: note, number: 2, type: grid_choice, required: false, header: "Note",
+     items: [{{id: note_x, row: X, label: X}}], options: [{options[:-2]}], levels: ["1", "2", "3", "4"]}}
+"""))
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b", "b"],
+                          "note_x": pd.array([1, 2, 4, 3, None], dtype="Int64")})  # as io.read_responses gives it
+    plan_path = tmp_path / "plan.yaml"
+    plan_path.write_text("tables:\n  - {id: t, title: T, kind: grid_choice, grid: note, by: g, test: wilcoxon}\n",
+                         encoding="utf-8")
+    result = run_plan(frame, book, load_plan(plan_path, book), seed=1)
+    overall = result.tables["t"].query("group == 'Ensemble'").set_index("level")
+    assert overall.loc["4", "n"] == 1 and overall.loc["1", "denominator"] == 4
+    assert overall.loc["", "n"] == 2 and overall.loc["", "pct"] == 50.0  # « 3 » and « 4 » of 4 answers
+    assert close(result.tests["p_value"].iloc[0], 0.33333333333333331)  # R: wilcox.test(c(1, 2), c(4, 3))$p.value

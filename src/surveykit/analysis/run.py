@@ -137,6 +137,9 @@ def _grid_choice(frame, book, spec, seed):
     (among its substantive answers) with its rank, and one test per item when the table has `by`."""
     question = book.question(spec.grid)
     by_levels = _by_levels(book, spec)
+    # Levels are labels: a grid whose labels are numbers (« 1 » … « 5 ») is read back from responses.csv as
+    # whole numbers; its answers are compared as text.
+    frame = frame.assign(**{v: frame[v].astype("string").fillna("").astype(object) for v in spec.variables})
     shown = frame[asked_mask(frame, question)]
     levels, substantive = list(question.levels), list(question.substantive_levels)
     positive = list(question.positive_levels)
