@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .codebook import GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
+from .codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
 from .errors import ConsistencyError, InputError
 from .forms.headers import Column, ColumnMap, map_columns, normalise
 from .forms.read import HEADER_ROW, Limits, RawExport, read_export
@@ -149,6 +149,13 @@ def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: 
         problems += [Problem(column.header, text, "an answer (the question is mandatory in the form)")
                      for column, text in cells if not text]
         return
+    if question.type == CHOICE_GRID:
+        for column, text in filled:
+            label = _option_label(question, text)
+            if label is None:
+                problems.append(Problem(column.header, text, "one of " + ", ".join(repr(o.raw) for o in question.options)))
+            values[column.item.id] = label
+        return
     if question.type in GRID_TYPES:
         what = "a rank" if question.type == "grid_rank" else "a whole number"
         for column, text in filled:
@@ -243,7 +250,8 @@ class ColumnParser:
                 shown &= out.values[variable] == value
             asked[question.id] = shown & (np.isin(branch, list(question.branch_headers))
                                           if question.branch_on else True)
-            groups = [[column] for column in columns] if question.type == "grid_scale" else [columns]
+            independent = question.type in ("grid_scale", CHOICE_GRID)  # each cell parsed on its own
+            groups = [[column] for column in columns] if independent else [columns]
             for group in groups:
                 self._parse_group(question, group, cells, branch, shown, out)
         for question in self.book.derived:

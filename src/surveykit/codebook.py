@@ -1,6 +1,7 @@
 """The questionnaire as data: questions, export headers, answer labels, skip logic and derived variables."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,15 @@ GRID_TYPES = ("grid_rank", "grid_scale")
 CHOICE_TYPES = ("single", "checkbox")
 NUMERIC_TYPES = ("scale", "number")
 INTEGER_TYPES = ("scale", "grid_rank", "grid_scale")
+CHOICE_GRID = "grid_choice"  # Forms' « grille à choix multiples »: one column per item, cells among shared levels
+ITEM_TYPES = (*GRID_TYPES, CHOICE_GRID)  # questions whose `items` each give one analysed variable
+# Answers of a choice grid that are not points of its scale, when the codebook does not list them itself
+# (`non_substantive`): « Je ne connais pas cet outil », « Ne sait pas », « Ne se prononce pas », « Sans opinion »,
+# « Non concerné », « Sans objet », « Don't know », « Not applicable »… (matched on normalised words).
+NON_SUBSTANTIVE = re.compile(r"\b(je ne connais pas|ne connais pas|je ne sais pas|ne sait pas|ne sais pas|"
+                             r"ne se prononce pas|nsp|sans opinion|non concernee?|pas concernee?|sans objet|"
+                             r"non applicable|je prefere ne pas repondre|don t know|do not know|not applicable|"
+                             r"no opinion|prefer not to say)\b")
 MULTI_SEPARATOR = "; "  # cleaning joins the ticked options of a multi-response answer with this
 
 
@@ -63,6 +73,8 @@ class Question:
     anchors: dict[str, str] = field(default_factory=dict)
     unit: str | None = None
     derived: Derivation | None = None
+    non_substantive: tuple[str, ...] = ()
+    positive_end: str = "last"
 
     @property
     def display_label(self) -> str:
@@ -78,6 +90,30 @@ class Question:
     def is_numeric(self) -> bool:
         return self.type in NUMERIC_TYPES or self.type in GRID_TYPES
 
+    @property
+    def substantive_levels(self) -> tuple[str, ...]:
+        """A choice grid's ordinal levels, from the negative to the positive end (non-substantive ones left out)."""
+        levels = tuple(level for level in self.levels if level not in self.non_substantive)
+        return levels[::-1] if self.positive_end == "first" else levels
+
+    @property
+    def neutral_level(self) -> str | None:
+        """The middle of an odd number of substantive levels (drawn across 0 in a diverging chart), else None."""
+        levels = self.substantive_levels
+        return levels[len(levels) // 2] if len(levels) % 2 else None
+
+    @property
+    def positive_levels(self) -> tuple[str, ...]:
+        """The substantive levels above the middle of the scale (the « positive end »), nearest the end last."""
+        levels = self.substantive_levels
+        return levels[(len(levels) + 1) // 2:]
+
+    @property
+    def negative_levels(self) -> tuple[str, ...]:
+        """The substantive levels below the middle of the scale, the most negative first."""
+        levels = self.substantive_levels
+        return levels[:len(levels) // 2]
+
     def item_label(self, variable: str) -> str:
         return next(item.label for item in self.items if item.id == variable)
 
@@ -89,7 +125,7 @@ class Question:
     @property
     def variables(self) -> list[str]:
         """Analysed columns this question produces, in display order."""
-        names = [item.id for item in self.items] if self.type in GRID_TYPES else [self.id]
+        names = [item.id for item in self.items] if self.type in ITEM_TYPES else [self.id]
         if self.other_variable:
             names.append(self.other_variable)
         return names
@@ -107,7 +143,7 @@ class Question:
         cols = []
         for branch, header in self.headers():
             header = header_override or header
-            if self.type in GRID_TYPES:
+            if self.type in ITEM_TYPES:
                 cols.extend((branch, item, f"{header} [{item.row}]") for item in self.items)
             else:
                 cols.append((branch, None, header))
@@ -207,7 +243,16 @@ def _question(raw: dict) -> Question:
         aliases=tuple(raw.get("aliases", [])),
         anchors=dict(raw.get("anchors", {})),
         unit=raw.get("unit"),
+        non_substantive=tuple(raw["non_substantive"] if "non_substantive" in raw else _off_scale(raw)),
+        positive_end=raw.get("positive_end", "last"),
     )
+
+
+def _off_scale(raw: dict) -> list[str]:
+    """A choice grid's levels that read as « don't know » answers (the default of `non_substantive`)."""
+    if raw["type"] != CHOICE_GRID:
+        return []
+    return [level for level in raw.get("levels", []) if NON_SUBSTANTIVE.search(normalise(level))]
 
 
 def _derived(raw: dict, number: int, sources: dict[str, Question], where: str) -> Question:
@@ -310,6 +355,11 @@ def _check_consistency(book: Codebook) -> None:
             raise InputError(
                 f"{where}: `levels` {sorted(question.levels)} must list exactly the option labels {sorted(labels)}"
             )
+        if question.type == CHOICE_GRID:
+            _check_choice_grid(question, where)
+        elif question.non_substantive or question.positive_end != "last":
+            raise InputError(f"{where}: `non_substantive` and `positive_end` apply to a grid_choice question; "
+                             f"{question.id!r} is {question.type}")
         conditions = dict(question.asked_if)
         if question.branch_on:
             conditions[question.branch_on] = ""
@@ -333,6 +383,30 @@ def _check_consistency(book: Codebook) -> None:
     for rule in book.inclusion:
         if rule.variable not in seen:
             raise InputError(f"{book.source}: inclusion rule on unknown variable {rule.variable!r}")
+
+
+def _check_choice_grid(question: Question, where: str) -> None:
+    """A choice grid's levels are its option labels; its non-substantive levels are levels; two or more remain."""
+    extra = [key for key, value in (("other", question.other_label), ("min", question.min), ("max", question.max),
+                                    ("unit", question.unit)) if value is not None]
+    if extra:
+        raise InputError(f"{where}: a grid_choice question has no {', '.join(f'`{k}`' for k in extra)}; its answers "
+                         "are the `options`, ordered by `levels`")
+    labels = {o.label for o in question.options}
+    if set(question.levels) != labels or len(set(question.levels)) != len(question.levels):
+        raise InputError(f"{where}: `levels` {list(question.levels)} must list each option label once, in scale "
+                         f"order; the option labels are {sorted(labels)}")
+    unknown = [level for level in question.non_substantive if level not in question.levels]
+    if unknown:
+        raise InputError(f"{where}: `non_substantive` {unknown} are not levels of the grid; expected some of "
+                         f"{list(question.levels)}")
+    if len(question.substantive_levels) < 2:
+        raise InputError(f"{where}: a grid_choice question needs at least two substantive levels (not listed in "
+                         f"`non_substantive`); it has {list(question.substantive_levels)}")
+    rows = [item.row for item in question.items]
+    twice = sorted({row for row in rows if rows.count(row) > 1})
+    if twice:
+        raise InputError(f"{where}: grid rows {twice} are listed twice; expected one item per row")
 
 
 def _derived_questions(raw: list[dict], questions: tuple[Question, ...], where: str) -> tuple[Question, ...]:

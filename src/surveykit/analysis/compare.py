@@ -42,6 +42,15 @@ def numeric_groups(frame: pd.DataFrame, variable: str, by: str, by_levels: list[
     return [values[frame[by] == group].dropna().to_numpy(dtype=float) for group in by_levels]
 
 
+def ordinal_groups(frame: pd.DataFrame, variable: str, order: list[str], by: str,
+                   by_levels: list[str]) -> list[np.ndarray]:
+    """The answers of each group coded by their place in `order` (1 = first); answers outside it (missing,
+    non-substantive) left out."""
+    codes = {level: float(position) for position, level in enumerate(order, start=1)}
+    values = frame[variable].astype(str).map(codes)
+    return [values[frame[by] == group].dropna().to_numpy(dtype=float) for group in by_levels]
+
+
 @dataclass(frozen=True)
 class Untested:
     """A comparison that cannot be computed (e.g. an option every respondent, or none, ticked)."""

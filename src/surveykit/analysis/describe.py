@@ -71,6 +71,21 @@ def categorical_rows(frame: pd.DataFrame, variable: str, levels: list[str], by: 
     return rows
 
 
+def positive_rows(frame: pd.DataFrame, variable: str, substantive: list[str], positive: list[str],
+                  by: str | None = None, by_levels: list[str] | None = None) -> list[dict]:
+    """An item of a choice grid, per group: the answers at the positive end (n) among its substantive answers
+    (denominator; non-substantive levels and missing answers left out) and their share (pct); level ""."""
+    rows = []
+    for group, sub in _groups(frame, by, by_levels, [variable]):
+        answers = sub[variable].astype(str)
+        denominator = int(answers.isin(substantive).sum())
+        n = int(answers.isin(positive).sum())
+        rows.append({"variable": variable, "level": "", "group": group, "n": n, "denominator": denominator,
+                     "pct": 100.0 * n / denominator if denominator else math.nan,
+                     "missing": int(len(answers) - denominator)})
+    return rows
+
+
 def asked_mask(frame: pd.DataFrame, question: Question) -> pd.Series:
     """Which respondents the form showed `question` to (its `asked_if` and branch conditions)."""
     mask = pd.Series(True, index=frame.index)

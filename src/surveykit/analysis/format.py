@@ -198,7 +198,97 @@ def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary}
+# --------------------------------------------------------------------------- choice grid
+
+POSITIVE_COLUMN = "Pôle positif"
+
+
+def ordinal_note(question, lead: str = "rangs") -> str:
+    """How a rank test reads a choice grid: the level codes, and the levels left out."""
+    order = question.substantive_levels
+    note = f"{lead} sur l'ordre des modalités, de « {order[0]} » (1) à « {order[-1]} » ({len(order)})"
+    if question.non_substantive:
+        left = prose_join([f"« {level} »" for level in question.non_substantive])
+        note += f", {left} exclu{'es' if len(question.non_substantive) > 1 else 'e'} du test"
+    return note
+
+
+def prose_join(items: list[str], last: str = "et") -> str:
+    """« a », « a et b », « a, b et c »."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def grid_label(plan: Plan, book: Codebook, grid: str) -> str:
+    """What a table calls a grid question: the plan's label, else the codebook's label or header."""
+    return plan.variable_labels.get(grid) or book.question(grid).display_label
+
+
+def _share(row: pd.DataFrame) -> str:
+    """« 48,6 % » of one tidy row, « — » when nobody answered (no denominator)."""
+    if not len(row) or not row["denominator"].iloc[0]:
+        return "—"
+    return fmt.percent(row["pct"].iloc[0])
+
+
+def grid_order(spec: TableSpec, tidy: pd.DataFrame) -> list[str]:
+    """The items in the table's order: by overall share at the positive end (rank 1 first), or questionnaire."""
+    if spec.order != "positive_desc":
+        return list(spec.variables)
+    ranks = tidy[(tidy["level"] == "") & (tidy["group"] == ALL)].set_index("variable")["rank"]
+    return sorted(spec.variables, key=lambda v: ranks[v])
+
+
+def _grid_choice(spec, plan, book, tidy, tests) -> pd.DataFrame:
+    """One row per item: its answers (n), the % of each level and of the positive end. With `by`, the item's row
+    (all respondents, with the p-values) is followed by one row per group. Percentages alone in the cells, the
+    counts being in the n column (and in descriptives.csv): six levels of « n (%) » do not fit a printed page."""
+    question = book.question(spec.grid)
+    groups = [ALL] + (list(book.question(spec.by).levels) if spec.by else [])
+    stub = spec.row_header or "Item"
+    records = []
+    for variable in grid_order(spec, tidy):
+        sub = tidy[tidy["variable"] == variable]
+        for group in groups:
+            cells = sub[sub["group"] == group]
+            answered = cells.loc[cells["level"].isin(question.levels), "denominator"]
+            record = {stub: variable_label(plan, book, variable) if group == ALL else plan.group_label(spec.by, group),
+                      "n": str(int(answered.iloc[0])) if len(answered) else "0"}
+            for level in question.levels:
+                record[level] = _share(cells[cells["level"] == level])
+            record[POSITIVE_COLUMN] = _share(cells[cells["level"] == ""])
+            if spec.compares:
+                p_cells = _grid_p_cells(spec, tests, variable)
+                record.update(p_cells if group == ALL else {k: "" for k in p_cells})
+            records.append(record)
+    return pd.DataFrame(records)
+
+
+def _grid_p_cells(spec: TableSpec, tests: pd.DataFrame, variable: str) -> dict[str, str]:
+    """A grid's items form one family: its table prints the adjusted p only when the plan adjusts (the raw p
+    stays in tests.csv), so that the levels' columns fit the page."""
+    cells = _p_cells(spec, tests, variable)
+    if spec.adjust in ADJUSTED:
+        cells.pop(P_COLUMN)
+    return cells
+
+
+def _grid_note(spec: TableSpec, plan: Plan, book: Codebook) -> list[str]:
+    """What a choice grid's cells, positive end and rank tests are."""
+    question = book.question(spec.grid)
+    positive = prose_join([f"« {level} »" for level in question.positive_levels], "ou")
+    among = "des réponses renseignées"
+    if question.non_substantive:
+        among += " hors " + prose_join([f"« {level} »" for level in question.non_substantive], "et")
+    order = " ; items classés par cette part" if spec.order == "positive_desc" else ""
+    rows = f" ; sous chaque item, une ligne par modalité de « {plan.variable_labels.get(spec.by) or book.question(spec.by).display_label} »" \
+        if spec.by else ""
+    parts = [f"n : réponses renseignées à l'item ; pourcentages de ces réponses{rows}.",
+             f"{POSITIVE_COLUMN} : {positive}, en pourcentage {among}{order}."]
+    return parts
+
+
+FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary,
+              "grid_choice": _grid_choice}
 
 
 # --------------------------------------------------------------------------- footnote
@@ -286,6 +376,15 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
         parts.append(f"{cells[:1].upper()}{cells[1:]}{_scale_note(spec, book)}.")
     elif spec.kind == "summary":
         parts.append("Médiane et quartiles selon la définition par défaut de R (type 7).")
+    elif spec.kind == "grid_choice":
+        parts += _grid_note(spec, plan, book)
+        missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
+        if len(missing):
+            parts.append("Réponses non renseignées : " + ", ".join(
+                f"{variable_label(plan, book, v)} ({fmt.n_equals(int(n))})"
+                for v, n in missing[["variable", "n"]].itertuples(index=False)) + ".")
+        if len(tests) and tests["test"].isin(["wilcoxon", "kruskal"]).any():
+            parts.append(f"{ordinal_note(book.question(spec.grid), 'Tests de rangs')}.")
     if spec.effect_size and len(tests):
         names = sorted({EFFECT_NAMES.get(e, e) for e in tests["effect"].dropna() if e})
         parts.append("Taille d'effet : " + " ; ".join(names) + ".")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Codebook, Question
+from ..codebook import CHOICE_GRID, Codebook, Question
 from ..errors import InputError
 from ..yamlio import load_validated, package_schema
 
@@ -39,7 +39,7 @@ class TableSpec:
     @property
     def compares(self) -> bool:
         """Whether the table tests its groups against each other."""
-        return bool(self.by) and self.test != "none" and self.kind in ("categorical", "scores")
+        return bool(self.by) and self.test != "none" and self.kind in ("categorical", "scores", "grid_choice")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ class Plan:
 
 
 def _kind_of(question: Question, variable: str) -> str:
-    """What a variable is for the plan: categorical, multi, numeric, rank, or text."""
+    """What a variable is for the plan: categorical, multi, numeric, rank, or text (an item of a choice grid is
+    categorical: one answer among the grid's levels)."""
     if variable == question.other_variable or question.type in ("text", "date"):
         return "text"
     if question.type == "grid_rank":
@@ -84,7 +85,18 @@ def _kind_of(question: Question, variable: str) -> str:
 
 
 ACCEPTS = {"categorical": ("categorical", "multi"), "scores": ("numeric",), "summary": ("numeric",),
-           "ranks": ("rank",)}
+           "ranks": ("rank",), "grid_choice": ("categorical",)}
+ORDERS = {"mean_desc": "scores", "positive_desc": "grid_choice"}  # the table kind each row order applies to
+
+
+def rank_tests(kind: str, groups: int) -> tuple[str, ...]:
+    """Tests a table may force besides chi² and Fisher: the rank test fitting the number of groups (scores:
+    also the parametric one); a choice grid compares its items' level order (Wilcoxon or Kruskal-Wallis)."""
+    if kind == "scores":
+        return TWO_GROUP_TESTS if groups == 2 else K_GROUP_TESTS
+    if kind == "grid_choice":
+        return ("wilcoxon",) if groups == 2 else ("kruskal",)
+    return ()
 
 
 def _check_variables(raw: dict, book: Codebook, where: str) -> None:
@@ -103,7 +115,7 @@ def _check_grid(raw: dict, book: Codebook, where: str) -> None:
     grid = grids.get(raw.get("grid"))
     if grid is None:
         raise InputError(f"{where}: grid {raw['grid']!r} is not a grid question of the codebook")
-    expected = {"scores": "grid_scale", "ranks": "grid_rank"}.get(raw["kind"])
+    expected = {"scores": "grid_scale", "ranks": "grid_rank", "grid_choice": CHOICE_GRID}.get(raw["kind"])
     if grid.type != expected:
         raise InputError(f"{where}: a {raw['kind']} table needs a {expected or 'non-grid'} question; "
                          f"{grid.id!r} is {grid.type}")
@@ -127,11 +139,13 @@ def _check_by(raw: dict, book: Codebook, where: str) -> None:
                          f"{'a multi-response question' if question.is_multi else question.type}")
     if len(question.levels) < 2:
         raise InputError(f"{where}: `by: {by}` has fewer than two levels")
-    if by in raw.get("variables", []):
+    grid_items = [item.id for item in book.question(raw["grid"]).items] if raw.get("grid") else []
+    if by in raw.get("variables", []) or by in grid_items:
         raise InputError(f"{where}: `by: {by}` is also one of the table's variables")
     test = raw.get("test", "auto")
-    allowed = {"categorical": CATEGORICAL_TESTS,
-               "scores": TWO_GROUP_TESTS if len(question.levels) == 2 else K_GROUP_TESTS}.get(raw["kind"], ())
+    groups = len(question.levels)
+    allowed = {"categorical": CATEGORICAL_TESTS, "grid_choice": CATEGORICAL_TESTS + rank_tests("grid_choice", groups),
+               "scores": rank_tests("scores", groups)}.get(raw["kind"], ())
     if test not in ("auto", "none", *allowed):
         raise InputError(f"{where}: test {test!r} does not fit a {raw['kind']} table by {by!r} "
                          f"({len(question.levels)} groups); expected auto, none"
@@ -141,12 +155,13 @@ def _check_by(raw: dict, book: Codebook, where: str) -> None:
 def _check_entry(raw: dict, book: Codebook, where: str) -> None:
     if raw.get("grid"):
         _check_grid(raw, book, where)
-    elif raw["kind"] == "ranks":
-        raise InputError(f"{where}: a ranks table names its ranking grid with `grid:`")
+    elif raw["kind"] in ("ranks", "grid_choice"):
+        raise InputError(f"{where}: a {raw['kind']} table names its grid with `grid:`")
     _check_variables(raw, book, where)
     _check_by(raw, book, where)
-    if raw.get("order") == "mean_desc" and raw["kind"] != "scores":
-        raise InputError(f"{where}: `order: mean_desc` ranks the items of a scores table only")
+    order = raw.get("order")
+    if order in ORDERS and raw["kind"] != ORDERS[order]:
+        raise InputError(f"{where}: `order: {order}` ranks the items of a {ORDERS[order]} table only")
     if raw["kind"] == "ranks" and not raw.get("ranks"):
         raise InputError(f"{where}: a ranks table lists the `ranks` it shows, e.g. [1, 5]")
 
@@ -154,6 +169,8 @@ def _check_entry(raw: dict, book: Codebook, where: str) -> None:
 def _spec(raw: dict, book: Codebook) -> TableSpec:
     grid = raw.get("grid")
     variables = tuple(raw.get("variables") or [item.id for item in book.question(grid).items])
+    defaults = {"adjust": "holm", "order": "positive_desc"} if raw["kind"] == "grid_choice" else {}
+    raw = defaults | raw
     keys = ("by", "test", "adjust", "order", "hide_empty_levels", "row_header", "rank_header", "rank_text",
             "section", "append_to", "effect_size", "median", "interpretation")
     return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables, grid=grid,

@@ -226,3 +226,128 @@ def diffusion_curve(share: float, wave_label: str, data: dict) -> plt.Figure:
     ax.set_ylabel(typographic(data["axis_y"]))
     ax.set_xlabel(typographic(data["axis_x"]))
     return fig
+
+
+# --------------------------------------------------------------------------- diverging (choice grids)
+
+NEUTRAL_COLOR = "#d4d4d4"
+APART_COLORS = ["#7f7f7f", "#a6a6a6", "#5f5f5f", "#c4c4c4"]
+
+
+def diverging_colors(negative: int, positive: int) -> tuple[list[str], list[str]]:
+    """ColorBrewer's RdBu (colour-blind safe): reds for the negative levels, blues for the positive ones, the
+    far ends darkest; both lists run from the most negative to the most positive level."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    cmap = colormaps["RdBu"]
+    reds = [to_hex(cmap(v)) for v in np.linspace(0.06, 0.36, negative)] if negative else []
+    blues = [to_hex(cmap(v)) for v in np.linspace(0.64, 0.94, positive)] if positive else []
+    return reds, blues
+
+
+def _dark(color: str) -> bool:
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(color)
+    return 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+
+
+def _segment(ax, y: float, left: float, width: float, color: str, labels: list | None) -> None:
+    """One stacked segment; its percentage is queued in `labels`, printed once the axis' scale is known."""
+    ax.barh(y, width, left=left, color=color, height=0.66, edgecolor="white", linewidth=0.5)
+    if labels is not None and width > 0:
+        labels.append((ax, left + width / 2, y, width, color))
+
+
+def _segment_labels(fig: plt.Figure, labels: list) -> None:
+    """« 12 % » inside each segment wide enough to hold it on paper (measured once the layout is done)."""
+    fig.draw_without_rendering()
+    for ax, x, y, width, color in labels:
+        span = ax.get_xlim()
+        inches_per_unit = ax.get_window_extent().width / fig.dpi / (span[1] - span[0])
+        text = fmt.percent(width, 0)
+        if width * inches_per_unit >= len(text) * CHAR_WIDTH_IN + 0.06:
+            ax.text(x, y, text, ha="center", va="center", fontsize=SMALL_FONT_SIZE,
+                    color="white" if _dark(color) else "black")
+
+
+def _percent_ticks(axis, symmetric: bool) -> None:
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+    limit = max(abs(v) for v in axis.get_view_interval())
+    axis.set_major_locator(MultipleLocator(20 if limit > 50 else 10))
+    axis.set_major_formatter(FuncFormatter(lambda value, _p: fmt.percent(abs(value) if symmetric else value, 0)))
+
+
+def diverging(items: list[tuple[str, dict[str, float], dict[str, float]]], negative: list[str], neutral: str | None,
+              positive: list[str], apart: list[str], axis_label: str, apart_label: str) -> plt.Figure:
+    """A choice grid as diverging stacked bars, one per item, the first item at the top.
+
+    `items` is [(printed label, {substantive level: % of the substantive answers}, {non-substantive level: % of all
+    the answers})]; `negative` runs from the most negative level to the centre, `positive` from the centre to the
+    most positive level. Negative levels are drawn left of 0, positive ones right of it, the neutral level split
+    across 0; the non-substantive levels (`apart`) are drawn in a panel of their own, beside."""
+    reds, blues = diverging_colors(len(negative), len(positive))
+    colors = dict(zip(negative, reds)) | dict(zip(positive, blues)) | ({neutral: NEUTRAL_COLOR} if neutral else {})
+    height = 0.42 * len(items) + 1.5
+    if apart:
+        fig, (ax, side) = plt.subplots(1, 2, figsize=(TEXT_WIDTH_IN, height), sharey=True,
+                                       gridspec_kw={"width_ratios": [4, 1]})
+    else:
+        fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, height))
+        side = None
+    def half(shares: dict[str, float]) -> float:
+        return shares.get(neutral, 0.0) / 2 if neutral else 0.0
+
+    labels: list = []
+    reach = [0.0, 0.0]
+    for index, (_label, shares, _apart) in enumerate(items):
+        y = len(items) - 1 - index
+        if neutral:
+            _segment(ax, y, -half(shares), 2 * half(shares), colors[neutral], labels)
+        left = -half(shares)
+        for level in reversed(negative):
+            width = shares.get(level, 0.0)
+            left -= width
+            _segment(ax, y, left, width, colors[level], labels)
+        right = half(shares)
+        for level in positive:
+            width = shares.get(level, 0.0)
+            _segment(ax, y, right, width, colors[level], labels)
+            right += width
+        reach = [max(reach[0], -left), max(reach[1], right)]
+    ax.set_xlim(-min(100.0, 10 * np.ceil(reach[0] / 10) + 3), min(100.0, 10 * np.ceil(reach[1] / 10) + 3))
+    ax.axvline(0, color="black", linewidth=0.8, zorder=0.5)
+    _percent_ticks(ax.xaxis, symmetric=True)
+    ax.set_yticks(np.arange(len(items)), [_wrap(label, 30) for label, _s, _a in reversed(items)])
+    ax.set_xlabel(_wrap(axis_label, 45 if apart else 70))
+    ax.grid(axis="y", visible=False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colors[level]) for level in [*negative, *([neutral] if neutral else []),
+                                                                               *positive]]
+    names = [*negative, *([neutral] if neutral else []), *positive]
+    if side is not None:
+        greys = dict(zip(apart, APART_COLORS * (len(apart) // len(APART_COLORS) + 1)))
+        widest = 0.0
+        for index, (_label, _shares, others) in enumerate(items):
+            y, left = len(items) - 1 - index, 0.0
+            for level in apart:
+                width = others.get(level, 0.0)
+                _segment(side, y, left, width, greys[level], None)
+                left += width
+            side.text(left, y, "\u2002" + fmt.percent(left, 0), ha="left", va="center", fontsize=SMALL_FONT_SIZE)
+            widest = max(widest, left)
+        side.set_xlim(0, max(10.0, 10 * np.ceil(widest * 1.6 / 10)))
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+        side.xaxis.set_major_locator(MaxNLocator(nbins=2, steps=[1, 2, 5, 10]))
+        side.xaxis.set_major_formatter(FuncFormatter(lambda value, _p: fmt.percent(value, 0)))
+        side.set_xlabel(_wrap(apart_label, 16))
+        side.grid(axis="y", visible=False)
+        side.tick_params(axis="y", left=False)
+        handles += [plt.Rectangle((0, 0), 1, 1, color=greys[level]) for level in apart]
+        names += apart
+    fig.legend(handles, [_wrap(name, 28) for name in names], loc="outside lower center",
+               ncols=min(len(names), 3 if len(names) > 4 else len(names)), frameon=False)
+    _segment_labels(fig, labels)
+    return fig

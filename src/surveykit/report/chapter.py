@@ -46,7 +46,7 @@ class Context:
         prefix = f"{table}.{variable}."
         suffix = f".{group}.n"
         names = [k[len(prefix):-len(suffix)] for k in self.V.keys(prefix) if k.endswith(suffix)]
-        names = [n for n in names if n != MISSING_LABEL and "." not in n]
+        names = [n for n in names if n and n != MISSING_LABEL and "." not in n]  # "": a grid's positive end
         rows = [Level(n, self.V.value(f"{prefix}{n}.{group}.n"), self.V.value(f"{prefix}{n}.{group}.pct"),
                       self.V.text(f"{prefix}{n}.{group}.n"), self.V.text(f"{prefix}{n}.{group}.pct")) for n in names]
         if order == "n":
@@ -110,7 +110,62 @@ class Context:
             return self._describe_scores(spec)
         if spec.kind == "summary":
             return [self._describe_summary(spec, v) for v in spec.variables]
+        if spec.kind == "grid_choice":
+            return self._describe_grid(spec)
         return []
+
+    # ------------------------------------------------------------------ choice grids
+
+    def grid_items(self, table: str) -> list[str]:
+        """The items of a grid_choice table in its order (rank 1 = highest share at the positive end first)."""
+        spec = self.plan.table(table)
+        if spec.order != "positive_desc":
+            return list(spec.variables)
+        return sorted(spec.variables, key=lambda v: self.V.peek(f"{table}.{v}.{ALL}.rank").value)  # order, not quoted
+
+    def _describe_grid(self, spec) -> list[str]:
+        question = self.book.question(spec.grid)
+        label = self.plan.variable_labels.get(spec.grid) or question.display_label
+        items = self.grid_items(spec.id)
+        if spec.by:  # as a categorical table by groups: the comparison; the overall answers have their own table
+            return [self._grid_comparison(spec, items)] if spec.compares else []
+        positive = prose.join([prose.quoted(level) for level in question.positive_levels], "ou")
+        among = (" (hors " + prose.join([prose.quoted(level) for level in question.non_substantive]) + ")"
+                 if question.non_substantive else "")
+        by_share = sorted(items, key=lambda v: self.V.peek(f"{spec.id}.{v}.{ALL}.rank").value)
+        shares = [Share(self.labels.get(v, v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
+                        self.V.text(f"{spec.id}.{v}.{ALL}.n"), self.V.value(f"{spec.id}.{v}.{ALL}.pct"),
+                        self.V.text(f"{spec.id}.{v}.{ALL}.pct"))
+                  for v in by_share if f"{spec.id}.{v}.{ALL}.pct" in self.V]
+        modes = [(self.labels.get(v, v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
+        return [prose.grid_top(label, shares, positive, among),
+                prose.grid_modes([(item, groups[0]) for item, groups in modes if groups])]
+
+    def _grid_comparison(self, spec, items: list[str]) -> str:
+        """Which items differ between the groups (on Holm's adjusted p when the table adjusts), with each group's
+        share at the positive end."""
+        adjusted = spec.adjust == "holm"
+        tested = [v for v in items if self.V.value(f"{spec.id}.{v}.test")]
+        tests = list(dict.fromkeys(self.test_name(f"{spec.id}.{v}.test") for v in tested))
+        how = prose.join(tests, "ou") + (", p ajustées par la méthode de Holm au sein de la grille" if adjusted else "")
+        groups = prose.between(self.group_names(spec.id))
+        key = "p_holm" if adjusted else "p"
+        different = [v for v in tested if self.V.value(f"{spec.id}.{v}.{key}") < self.alpha]
+        if not tested:
+            return f"Aucun item n'a pu être comparé {groups}."
+        if not different:
+            return f"Aucun item ne diffère significativement {groups} ({how})."
+        listed = []
+        for v in different:
+            text = self.V.text(f"{spec.id}.{v}.{key}")
+            p_text = ("p ajustée" if adjusted else "p") + (f" {text}" if text.startswith("<") else f" = {text}")
+            parts = [f"{self.V.text(f'{spec.id}.{v}.{g}.pct')} pour {self.group_name(spec.id, g)}"
+                     for g in self.groups(spec.id) if f"{spec.id}.{v}.{g}.pct" in self.V]
+            listed.append(f"{self.labels.get(v, v)} ({p_text} ; pôle positif : {prose.join(parts)})")
+        rest = len(tested) - len(different)
+        others = "l'autre item" if rest == 1 else f"les {rest} autres items"
+        tail = f" ; pas de différence significative pour {others}" if rest else ""
+        return f"Les réponses diffèrent significativement {groups} ({how}) pour {prose.join(listed)}{tail}."
 
     def _describe_categorical(self, spec, variable: str) -> list[str]:
         label = self.labels.get(variable, variable)
@@ -358,8 +413,9 @@ class Context:
     def figure_caption_n(self, spec) -> str:
         """« (n = 669) »: a bar chart is about the respondents asked its question (its bars' denominator, as on
         its axis); other figures about the analysed respondents."""
-        if spec.kind == "bars":
-            prefix, suffix = f"{spec.table}.{spec.variable}.", f".{ALL}.denominator"
+        if spec.kind in ("bars", "diverging"):
+            prefix = f"{spec.table}.{spec.variable}." if spec.variable else f"{spec.table}."
+            suffix = f".{ALL}.denominator"
             keys = [key for key in self.V.keys(prefix) if key.endswith(suffix)]
             if keys:
                 quoted = max(keys, key=lambda key: self.V.peek(key).value)
@@ -382,7 +438,7 @@ class Context:
         number = self._number("figure", figure_id)
         spec = figure["spec"]
         caption = f"{self.plan.numbering.figure_word} {number}. {spec.caption}" if number else spec.caption
-        if spec.kind in ("bars", "histogram", "scores", "diffusion"):
+        if spec.kind in ("bars", "histogram", "scores", "diffusion", "diverging"):
             caption += f" {self.figure_caption_n(spec)}"
         return Markdown(f"![{escape(caption)}]({figure['path']}){{#fig:{figure_id}}}")
 

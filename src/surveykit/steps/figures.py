@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import fmt
 from ..analysis.describe import ALL, MISSING_LABEL
-from ..analysis.format import variable_label
+from ..analysis.format import grid_order, variable_label
 from ..analysis.plan import Plan, load_plan
 from ..codebook import Codebook, load_codebook
 from ..figures import draw
@@ -96,7 +97,39 @@ def _diffusion(spec: FigureSpec, data: FigureData, wave: dict):
     return draw.diffusion_curve(share, wave["label"], reference)
 
 
-BUILDERS = {"bars": _bars, "histogram": _histogram, "scores": _scores, "categories": _categories,
+def _quoted_list(levels) -> str:
+    return " et ".join(f"« {level} »" for level in levels) if len(levels) < 3 else \
+        ", ".join(f"« {level} »" for level in levels[:-1]) + f" et « {levels[-1]} »"
+
+
+def _diverging(spec: FigureSpec, data: FigureData):
+    """The items of a choice grid's table (overall answers): % of the substantive answers on the diverging bars,
+    % of all the answers for the non-substantive levels beside."""
+    table_spec = data.plan.table(spec.table)
+    question = data.book.question(table_spec.grid)
+    table = data.table(spec.table)
+    overall = table[table["group"] == ALL]
+    substantive = list(question.substantive_levels)
+    items = []
+    for variable in grid_order(table_spec, table):
+        rows = overall[overall["variable"] == variable].set_index("level")
+        counts = {level: float(rows.loc[level, "n"]) for level in question.levels}
+        kept = sum(counts[level] for level in substantive)
+        answered = sum(counts.values())
+        shares = {level: 100.0 * counts[level] / kept if kept else 0.0 for level in substantive}
+        apart = {level: 100.0 * counts[level] / answered if answered else 0.0 for level in question.non_substantive}
+        label = f"{variable_label(data.plan, data.book, variable)} ({fmt.n_equals(int(kept))})"
+        items.append((label, shares, apart))
+    axis = "Pourcentage des réponses"
+    if question.non_substantive:
+        axis += f" (hors {_quoted_list(question.non_substantive)})"
+    negative = list(question.negative_levels)
+    positive = list(question.positive_levels)
+    return draw.diverging(items, negative, question.neutral_level, positive, list(question.non_substantive),
+                          spec.axis_label or axis, "% de l'ensemble des réponses")
+
+
+BUILDERS = {"diverging": _diverging, "bars": _bars, "histogram": _histogram, "scores": _scores, "categories": _categories,
             "flowchart": _flowchart}
 
 
