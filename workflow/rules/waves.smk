@@ -9,9 +9,10 @@ rule compare_waves:
         plan=study_plan,
         template=evolution_template,
         code=package_code("crosswave", "steps/crosswave", "stats", "distributions", "figures", "fmt", "io", "csvsafe",
-                          "report/markup", "testnames"),
+                          "report/markup", "report/prose", "testnames", "codebook"),
     output:
         shares="results/waves/{study}/shares.csv",
+        share_tests="results/waves/{study}/share_tests.csv",
         scores="results/waves/{study}/scores.csv",
         png="results/waves/{study}/figures/evolution.png",
         svg="results/waves/{study}/figures/evolution.svg",
