@@ -209,7 +209,7 @@ def test_section_sentences_follow_alpha(book):
     assert "inférieur à 0,01" in strict
     # Adoption 5/8 vs 9/10: Fisher (small expected counts), not significant at either level; the sentence
     # names the one comparison its p comes from.
-    assert (f"- Vague simulée par rapport à Vague réelle{nbsp}: 90{nbsp}% contre 62,5{nbsp}%{nbsp}; la différence "
+    assert (f"- «{nbsp}Vague simulée{nbsp}» par rapport à «{nbsp}Vague réelle{nbsp}»{nbsp}: 90{nbsp}% contre 62,5{nbsp}%{nbsp}; la différence "
             "n'est pas significative (test exact de Fisher, p") in loose
     assert f"- Vague réelle{nbsp}: réponses réelles, 8 répondants." in loose
     assert f"- Vague simulée{nbsp}: vague synthétique (aucune réponse réelle), 10 répondants." in loose

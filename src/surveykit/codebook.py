@@ -361,7 +361,7 @@ DEFAULT_RESPONDENTS = {"singular": "répondant", "plural": "répondants", "femin
 def load_codebook(path: str | Path) -> Codebook:
     """Load and validate a questionnaire codebook (YAML, see data/studies/<study>/codebook.yaml).
 
-    A wave's edition (results/<wave>/codebook.yaml, see `edition_of`) loads as the codebook of that wave's
+    A wave's edition (results/waves/<wave>.codebook.yaml, see `edition_of`) loads as the codebook of that wave's
     form: messages name the study's codebook it was read from."""
     raw = load_validated(path, package_schema("codebook.schema.yaml"))
     return _build(raw, str(path))

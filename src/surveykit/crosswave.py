@@ -481,6 +481,19 @@ def _share_comparisons(result: CrossWave, sub_tests: pd.DataFrame, labels: dict[
     return comparisons
 
 
+def _not_compared(sub: pd.DataFrame, counted: int) -> str:
+    """Why a share has no comparison: the question or the answer exists in one wave's form only (or none)."""
+    asked = int((sub["status"] != NOT_ASKED).sum())
+    level = sub["level"].iloc[0]
+    if asked <= 1:
+        return ("la question n’est posée que dans une vague" if asked else
+                "la question n’est posée dans aucune des vagues comparées")
+    if counted <= 1:
+        return (f"la réponse « {level} » n’est proposée que dans une vague" if counted else
+                f"la réponse « {level} » n’est proposée dans aucune des vagues comparées")
+    return "aucune paire de vagues à comparer"
+
+
 def _share_context(result: CrossWave) -> list[dict]:
     shares = []
     labels = {w.name: w.label for w in result.waves}
@@ -495,9 +508,7 @@ def _share_context(result: CrossWave) -> list[dict]:
             "label": label, "level": first["level"],
             "waves": [_share_wave(r, conf_text, result.noun) for r in sub.itertuples()],
             "comparisons": comparisons, "several": len(comparisons) > 1,
-            "not_compared": "" if comparisons else (
-                "la question ou la réponse n’existe que dans une vague du questionnaire" if len(counted) == 1
-                else "la question ou la réponse n’existe dans aucune vague" if not counted else "")})
+            "not_compared": "" if comparisons else _not_compared(sub, len(counted))})
     return shares
 
 

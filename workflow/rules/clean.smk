@@ -7,7 +7,7 @@ rule codebook_edition:
         codebook=study_codebook_file,
         code=package_code("codebook", "yamlio", "steps/edition"),
     output:
-        codebook="results/{wave}/codebook.yaml",
+        codebook="results/waves/{wave}.codebook.yaml",
     params:
         wave="{wave}",
         waves=study_wave_names,

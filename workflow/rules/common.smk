@@ -119,7 +119,7 @@ def study_codebook_file(wildcards):
 
 def codebook_file(wildcards):
     """The codebook as this wave's form has it (rule codebook_edition): what every rule of the wave reads."""
-    return f"results/{wildcards.wave}/codebook.yaml"
+    return f"results/waves/{wildcards.wave}.codebook.yaml"
 
 
 def study_wave_names(wildcards):
