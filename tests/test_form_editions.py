@@ -1,0 +1,237 @@
+"""A study whose form changes between waves: editions of the codebook and comparable cross-wave comparisons.
+
+The test study « outils_sante » runs with its two waves; then its third wave (outils_2026, an XLSX as
+Google Sheets writes it) is declared with the codebook and plan of tests/fixtures/studies/outils_sante_editions/:
+two reworded headers (`aliases:`), a new answer (`since:`), a dropped question (`until:`) and a new required
+question (`since:`). See tests/fixtures/studies/make_outils_editions.py.
+
+Checked: the earlier waves' outputs are byte-identical before and after; no comparison involves a wave whose
+form lacked the item; every cross-wave share, interval, p and Holm p equals R (tests/r_reference/
+form_editions.R, run on the raw exports); each narrated comparison is the one tested, with its own p.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import tree_hashes
+from pipeline_helpers import make_project, snakemake, write_config
+from surveykit import fmt
+from surveykit.codebook import check_editions, edition_of, load_codebook
+from surveykit.errors import InputError
+from surveykit.io import read_csv
+from surveykit.yamlio import load_validated, package_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+EDITIONS = FIXTURES / "studies" / "outils_sante_editions"
+R_REFERENCE = ROOT / "tests" / "r_reference" / "form_editions.json"
+EARLIER = ("outils_2024", "outils_2025")
+WAVES = (*EARLIER, "outils_2026")
+SCORES = {"ergonomie": "satisfaction_ergonomie", "fiabilite": "satisfaction_fiabilite",
+          "rapidite": "satisfaction_rapidite", "securite": "satisfaction_securite", "impact": "impact"}
+NBSP = "\u00a0"
+
+
+def _wave(name: str, export: str) -> dict:
+    return {"study": "outils_sante", "label": f"Vague {name[-4:]} (jeu de test)", "export": export, "synthetic": True}
+
+
+TWO_WAVES = {"studies": {"outils_sante": {"folder": "tests/fixtures/studies/outils_sante"}},
+             "waves": {w: _wave(w, f"tests/fixtures/exports/{w}.csv") for w in EARLIER}}
+
+
+def _outputs(project: Path) -> dict[str, str]:
+    """Hashes of every output of the earlier waves, except provenance.json: it records the hashes of the
+    study's files (codebook, plan), which the new edition did change; every result and chapter file is in."""
+    hashes = {}
+    for wave in EARLIER:
+        for root in (project / "results" / wave, project / "manuscript" / "build" / wave):
+            hashes.update({f"{root.relative_to(project)}/{k}": v for k, v in tree_hashes(root).items()
+                           if k != "provenance.json"})
+    return hashes
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """(hashes before, hashes after, project): the two waves, then the third declared with its edition."""
+    project = make_project(tmp_path_factory.mktemp("editions"), TWO_WAVES)
+    snakemake(project)
+    before = _outputs(project)
+    study = project / "tests/fixtures/studies/outils_sante"
+    for name in ("codebook.yaml", "analysis_plan.yaml"):
+        shutil.copy2(EDITIONS / name, study / name)
+    config = {**__import__("pipeline_helpers").BUNDLED_CONFIG, **TWO_WAVES}
+    config["waves"] = {**TWO_WAVES["waves"], "outils_2026": _wave("outils_2026", "tests/fixtures/exports/outils_2026.xlsx")}
+    write_config(project, config)
+    snakemake(project)
+    return before, _outputs(project), project
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict:
+    return json.loads(R_REFERENCE.read_text(encoding="utf-8"))
+
+
+def _frame(project: Path, name: str) -> pd.DataFrame:
+    return read_csv(project / "results" / "waves" / "outils_sante" / name)
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+@pytest.mark.pipeline
+def test_earlier_waves_are_byte_identical_after_the_new_edition(runs):
+    before, after, _project = runs
+    assert len(before) > 60
+    assert after == before
+
+
+@pytest.mark.pipeline
+def test_each_wave_uses_only_what_its_form_had(runs):
+    _b, _a, project = runs
+    for wave in EARLIER:
+        chapter = (project / "manuscript/build" / wave / "resultats.md").read_text(encoding="utf-8")
+        assert "Centre de santé" not in chapter and "Formation au numérique" not in chapter
+        responses = read_csv(project / "results" / wave / "clean/responses.csv")
+        assert "formation" not in responses.columns
+    newest = read_csv(project / "results/outils_2026/clean/responses.csv")
+    assert "obstacles" not in newest.columns and {"formation", "exercice", "commentaires"} <= set(newest.columns)
+    flow = json.loads((project / "results/outils_2026/clean/flow.json").read_text(encoding="utf-8"))
+    assert flow["analysed"] == flow["received"] == 80  # the new option is not an invalid answer
+    log = (project / "results/logs/outils_2026/clean_wave.log").read_text(encoding="utf-8")
+    assert "day/month" not in log  # Sheets' timestamp is a real date cell
+    chapter = (project / "manuscript/build/outils_2026/resultats.md").read_text(encoding="utf-8")
+    assert "Centre de santé" in chapter and "Obstacles rencontrés" not in chapter
+    note = read_csv(project / "results/outils_2026/tables/obstacles_par_profession.csv")
+    assert list(note.columns) == ["note"] and "ne pose pas ses questions" in note["note"].iloc[0]
+
+
+@pytest.mark.pipeline
+def test_no_comparison_across_a_wave_where_the_item_did_not_exist(runs):
+    _b, _a, project = runs
+    shares = _frame(project, "shares.csv")
+    status = {(r.variable, r.level, r.wave): r.status for r in shares.itertuples()}
+    assert status[("exercice", "Centre de santé", "outils_2024")] == "non_proposee"
+    assert status[("formation", "Oui", "outils_2025")] == "non_posee"
+    absent = shares[shares["status"] != "posee"]
+    assert (absent[["n", "x", "pct"]] == "").all().all()  # nothing counted, never 0 %
+    tests = _frame(project, "share_tests.csv")
+    for row in tests.itertuples():
+        assert status[(row.variable, row.level, row.wave_a)] == status[(row.variable, row.level, row.wave_b)] == "posee"
+    assert set(tests["variable"] + "=" + tests["level"]) == {"utilise=Oui", "exercice=Libéral"}
+    section = (project / "manuscript/build/waves/outils_sante/evolution.md").read_text(encoding="utf-8")
+    assert f"question non posée dans cette vague" in section
+    assert f"réponse «{NBSP}Centre de santé{NBSP}» non proposée dans cette vague" in section
+    # the options of « Mode d'exercice » changed between 2024 and 2026: the comparison says so
+    assert f"«{NBSP}Centre de santé{NBSP}» proposée seulement dans la seconde" in section
+    assert not re.search(r"\b0(,0)?\s%", section)
+
+
+@pytest.mark.pipeline
+def test_every_cross_wave_share_and_p_equals_r(runs, reference):
+    _b, _a, project = runs
+    shares = _frame(project, "shares.csv").set_index(["variable", "level", "wave"])
+    for ref in reference["shares"]:
+        row = shares.loc[(ref["variable"], ref["level"], ref["wave"])]
+        assert (int(float(row["x"])), int(float(row["n"]))) == (ref["x"], ref["n"])
+        for key in ("pct", "ci_low", "ci_high"):
+            assert float(row[key]) == pytest.approx(float(ref[key]), rel=1e-8, abs=1e-12)
+    assert len(reference["shares"]) == (shares["status"] == "posee").sum()
+    tests = _frame(project, "share_tests.csv").set_index(["variable", "level", "wave_a", "wave_b"])
+    assert len(tests) == len(reference["share_tests"])
+    for ref in reference["share_tests"]:
+        row = tests.loc[(ref["variable"], ref["level"], ref["wave_a"], ref["wave_b"])]
+        assert row["test"] == ref["test"]
+        assert float(row["p_value"]) == pytest.approx(float(ref["p_value"]), rel=1e-8)
+        assert float(row["p_holm"]) == pytest.approx(float(ref["p_holm"]), rel=1e-8)
+    scores = _frame(project, "scores.csv").set_index(["wave_a", "wave_b", "variable"])
+    assert len(scores) == len(reference["scores"])
+    for ref in reference["scores"]:
+        row = scores.loc[(ref["wave_a"], ref["wave_b"], SCORES[ref["score"]])]
+        assert float(row["statistic"]) == ref["statistic"]
+        for key in ("p_value", "p_holm", "mean_a", "sd_a", "mean_b", "sd_b"):
+            assert float(row[key]) == pytest.approx(float(ref[key]), rel=1e-8), key
+
+
+COMPARISON = re.compile(r"^- «\u00a0(?P<b>[^»]+?)\u00a0» par rapport à «\u00a0(?P<a>[^»]+?)\u00a0»\u00a0: "
+                        r"(?P<pct_b>[^ ]+)\u00a0% contre (?P<pct_a>[^ ]+)\u00a0%.*?\((?P<test>test [^,]+), "
+                        r"(?P<p>p[^)]*?\)?[^)]*)\)\.", re.M)
+
+
+@pytest.mark.pipeline
+def test_the_narrated_comparison_is_the_one_tested(runs):
+    _b, _a, project = runs
+    section = (project / "manuscript/build/waves/outils_sante/evolution.md").read_text(encoding="utf-8")
+    tests = _frame(project, "share_tests.csv")
+    labels = {w: f"Vague {w[-4:]} (jeu de test)" for w in WAVES}
+    found = [m.groupdict() for m in COMPARISON.finditer(section)]
+    assert len(found) == len(tests) == 4
+    for match, row in zip(found, tests.itertuples()):
+        assert (match["a"], match["b"]) == (labels[row.wave_a], labels[row.wave_b])
+        assert match["pct_a"] == fmt.percent(float(row.pct_a)).replace(f"{NBSP}%", "").replace(" %", "")
+        several = (tests["variable"] == row.variable).sum() > 1
+        expected = ("p ajusté (Holm)" if several else "p") + fmt.p_sentence(float(row.p_holm if several else row.p_value))[1:]
+        assert match["p"].replace(NBSP, " ") == expected.replace(NBSP, " ")
+
+
+# --------------------------------------------------------------------------- editions (no pipeline)
+
+
+def _edition(wave: str) -> dict:
+    raw = load_validated(EDITIONS / "codebook.yaml", package_schema("codebook.schema.yaml"))
+    return edition_of(raw, wave, list(WAVES), str(EDITIONS / "codebook.yaml"))
+
+
+def test_an_edition_keeps_only_what_the_wave_asked():
+    first, last = _edition("outils_2024"), _edition("outils_2026")
+    ids = lambda doc: [q["id"] for q in doc["questions"]]  # noqa: E731
+    assert "formation" not in ids(first) and "obstacles" in ids(first)
+    assert "formation" in ids(last) and "obstacles" not in ids(last)
+    exercice = lambda doc: next(q for q in doc["questions"] if q["id"] == "exercice")  # noqa: E731
+    assert "Centre de santé" not in exercice(first)["levels"] and "Centre de santé" in exercice(last)["levels"]
+    assert last["edition"]["absent"] == ["obstacles", "obstacles_autre"]
+    assert not any("since" in q or "until" in q for q in last["questions"])
+
+
+def test_an_edition_of_the_first_wave_is_the_codebook_before_the_editions():
+    """The edition of 2024 describes the same questionnaire as the codebook the study had before 2026."""
+    import yaml
+
+    before = yaml.safe_load((FIXTURES / "studies/outils_sante/codebook.yaml").read_text(encoding="utf-8"))
+    edition = _edition("outils_2024")
+    strip = lambda qs: [{k: v for k, v in q.items() if k not in ("aliases", "number")} for q in qs]  # noqa: E731
+    assert strip(edition["questions"]) == strip(before["questions"])
+
+
+def test_since_and_until_name_a_wave_of_the_study(tmp_path):
+    path = tmp_path / "codebook.yaml"
+    path.write_text((EDITIONS / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    book = load_codebook(path)
+    check_editions(book, list(WAVES))
+    with pytest.raises(InputError, match=r"question 8 \(obstacles\): `until: outils_2025` is not a wave of this "
+                                         r"study in config.yaml; expected one of outils_2024, outils_2026"):
+        check_editions(book, ["outils_2024", "outils_2026"])
+    path.write_text(path.read_text(encoding="utf-8").replace("since: outils_2026}", "since: outils_2026, until: outils_2024}"),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="option 'Centre de santé': `since: outils_2026` comes after `until: outils_2024`"):
+        check_editions(load_codebook(path), list(WAVES))
+
+
+def test_the_sheets_export_is_regenerated():
+    spec = importlib.util.spec_from_file_location("make_outils_editions", FIXTURES / "studies/make_outils_editions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sheet = openpyxl.load_workbook(FIXTURES / "exports/outils_2026.xlsx").active
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert sheet.title == module.SHEET
+    assert cells == [list(module.HEADERS)] + module.export_rows()
+    assert isinstance(cells[1][0], dt.datetime)  # a real date cell, as Sheets writes the timestamp
