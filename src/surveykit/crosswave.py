@@ -447,7 +447,7 @@ def _caveat(row) -> str:
     if not parts:
         return ""
     return ("les réponses proposées diffèrent entre ces deux vagues (" + " ; ".join(parts) + ") : la proportion "
-            "n’est pas mesurée sur le même choix de réponses")
+            "n'est pas mesurée sur le même choix de réponses")
 
 
 def _share_wave(row, conf_text: str, noun: str) -> dict:
@@ -477,7 +477,11 @@ def _share_comparisons(result: CrossWave, sub_tests: pd.DataFrame, labels: dict[
             "pct_b": fmt.percent(row.pct_b), "tested": tested, "significant": tested and bool(row.significant),
             "higher": bool(row.pct_b > row.pct_a) if tested else False,
             "test_label": TEST_LABELS_FR.get(row.test, ""), "p_text": p_text, "reason": row.reason,
-            "caveat": _caveat(row)})
+            "caveat": _caveat(row),
+            "verdict": ("la différence est significative" if tested and bool(row.significant)
+                        else "la différence n'est pas significative"),
+            "direction": "plus élevée" if tested and row.pct_b > row.pct_a else "plus faible",
+            "direction_m": "plus élevé" if tested and row.pct_b > row.pct_a else "plus faible"})
     return comparisons
 
 
@@ -486,11 +490,11 @@ def _not_compared(sub: pd.DataFrame, counted: int) -> str:
     asked = int((sub["status"] != NOT_ASKED).sum())
     level = sub["level"].iloc[0]
     if asked <= 1:
-        return ("la question n’est posée que dans une vague" if asked else
-                "la question n’est posée dans aucune des vagues comparées")
+        return ("la question n'est posée que dans une vague" if asked else
+                "la question n'est posée dans aucune des vagues comparées")
     if counted <= 1:
-        return (f"la réponse « {level} » n’est proposée que dans une vague" if counted else
-                f"la réponse « {level} » n’est proposée dans aucune des vagues comparées")
+        return (f"la réponse « {level} » n'est proposée que dans une vague" if counted else
+                f"la réponse « {level} » n'est proposée dans aucune des vagues comparées")
     return "aucune paire de vagues à comparer"
 
 
@@ -534,6 +538,17 @@ def _comparison_context(result: CrossWave) -> list[dict]:
     return comparisons
 
 
+def score_verdicts(comparison: dict, item: tuple[str, str] = ("item", "items")) -> dict:
+    """The sentences a template writes under one comparison of scores, read from its results:
+    `intro` (before the list of scores that differ), `none` (when none does), `others` (after the list)."""
+    significant = comparison["significant"]
+    return {"intro": ("Après ajustement, " + (f"un {item[0]} diffère" if len(significant) == 1
+                                               else f"les {item[1]} suivants diffèrent")
+                      + " significativement entre les deux vagues"),
+            "none": f"Après ajustement, aucun {item[0]} ne diffère significativement entre les deux vagues",
+            "others": f"Les autres {item[1]} ne diffèrent pas significativement"}
+
+
 def score_labels(result: CrossWave) -> list[tuple[str, str]]:
     return list(dict(zip(result.means["variable"], result.means["label"])).items())
 
@@ -560,6 +575,9 @@ def section_context(result: CrossWave, figure_path: str, respondents: dict[str, 
                       for label, waves in ((dict(score_labels(result)).get(v, v), w)
                                            for v, w in (result.not_asked or {}).items())],
         "alpha_text": fmt.number(result.alpha, 2),
+        "alpha_rule": ("une différence est dite significative lorsque le p ajusté est inférieur à "
+                       f"{fmt.number(result.alpha, 2)}"),
+        "score_verdicts": score_verdicts,
         "design": result.design,
         "reference": result.waves[0].label,
         "shares": _share_context(result),
