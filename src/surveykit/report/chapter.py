@@ -312,7 +312,8 @@ class Context:
         others = [self.labels.get(v, v) for v in differing if v != variable]
         if not others:
             return f"{'seule' if feminine else 'seul'} {item[0]} qui diffère significativement{where}"
-        return (f"{"l'une" if feminine else "l'un"} des {len(differing)} {item[1]} qui diffèrent significativement"
+        one = "l'une" if feminine else "l'un"
+        return (f"{one} des {len(differing)} {item[1]} qui diffèrent significativement"
                 f"{where} (les autres : {prose.join(others)})")
 
     def top_phrase(self, table: str, group: str, rank: int, what: str) -> str:
