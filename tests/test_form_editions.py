@@ -235,3 +235,77 @@ def test_the_sheets_export_is_regenerated():
     assert sheet.title == module.SHEET
     assert cells == [list(module.HEADERS)] + module.export_rows()
     assert isinstance(cells[1][0], dt.datetime)  # a real date cell, as Sheets writes the timestamp
+
+
+# --------------------------------------------------------------------------- messages that name the fix
+
+
+def _edition_file(tmp_path: Path, wave: str, edit=None) -> Path:
+    """The editions codebook of `wave` as the pipeline writes it, after `edit` of the study's document."""
+    import yaml
+
+    raw = load_validated(EDITIONS / "codebook.yaml", package_schema("codebook.schema.yaml"))
+    if edit:
+        edit(raw)
+    path = tmp_path / f"{wave}.codebook.yaml"
+    path.write_text(yaml.safe_dump(edition_of(raw, wave, list(WAVES), str(EDITIONS / "codebook.yaml")),
+                                   allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+XLSX = FIXTURES / "exports" / "outils_2026.xlsx"
+
+
+def test_a_reworded_header_names_the_aliases_line_chosen_by_the_answers():
+    from surveykit.clean import clean_file
+
+    with pytest.raises(InputError) as error:
+        clean_file(XLSX, load_codebook(FIXTURES / "studies/outils_sante/codebook.yaml"))
+    message = str(error.value)
+    assert "required question 2 is missing: expected a column headed \"Mode d'exercice\"" in message
+    # the column whose answers are the question's options, not the most similar header
+    assert "the column \"Quel est votre mode d'exercice ?\" holds its answers (85 % of its filled cells" in message
+    assert f"add to question 2 (exercice) in {FIXTURES / 'studies/outils_sante/codebook.yaml'} the line" in message
+    assert 'aliases: ["Quel est votre mode d\'exercice ?"]' in message
+
+
+def test_a_dropped_required_question_says_how_to_mark_it_absent(tmp_path):
+    from surveykit.clean import clean_file
+
+    def required_again(raw):
+        obstacles = next(q for q in raw["questions"] if q["id"] == "obstacles")
+        obstacles.pop("until")
+        obstacles["required"] = True
+
+    with pytest.raises(InputError) as error:
+        clean_file(XLSX, load_codebook(_edition_file(tmp_path, "outils_2026", required_again)))
+    message = str(error.value)
+    assert "required question 8 is missing: expected a column headed 'Quels obstacles rencontrez-vous ?'" in message
+    assert f"mark the last wave that asked it on question 8 (obstacles) in {EDITIONS / 'codebook.yaml'}:  " \
+           "until: <that wave>" in message
+
+
+def test_a_new_option_names_the_option_line_with_its_first_wave(tmp_path):
+    from surveykit.clean import clean_file
+
+    def undeclared(raw):
+        exercice = next(q for q in raw["questions"] if q["id"] == "exercice")
+        exercice["options"] = [o for o in exercice["options"] if o["raw"] != "Centre de santé"]
+        exercice["levels"].remove("Centre de santé")
+
+    result = clean_file(XLSX, load_codebook(_edition_file(tmp_path, "outils_2026", undeclared)))
+    first = next(m for m in result.messages if "not an option" in m)
+    assert first == (f"{XLSX}, column \"Quel est votre mode d'exercice ?\": 12 rows answer 'Centre de santé', not an "
+                     "option of question 2 (exercice); these rows are quarantined. If this wave's form offers the "
+                     f"answer, add it to the question's options in {EDITIONS / 'codebook.yaml'} with the first wave "
+                     'that offered it,  - {raw: "Centre de santé", label: "Centre de santé", since: outils_2026}  and '
+                     "its label to `levels`.")
+    assert sum("not an option" in m for m in result.messages) == 1  # one message per new answer, not per row
+
+
+def test_real_date_cells_need_no_day_month_order(tmp_path):
+    from surveykit.clean import clean_file
+
+    result = clean_file(XLSX, load_codebook(_edition_file(tmp_path, "outils_2026")))
+    assert not [m for m in result.messages if "day/month" in m]
+    assert result.flow["analysed"] == 80 and result.flow["file"].get("timestamp_order") == "year-first"
