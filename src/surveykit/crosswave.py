@@ -3,15 +3,19 @@
 Statistical choices (documented here and in the French section):
 
 * a share (one level of a single-choice variable, e.g. "Oui") among the respondents who answered it,
-  per wave, with the Wilson 95 % interval (R's ``prop.test(x, n, correct = FALSE)``); the waves are
-  compared at once on the waves × (level, other levels) table with the automatic choice of the
-  analysis plan (chi-squared or Fisher, `stats.choice.choose_categorical`), whose French reason is kept;
+  per wave, with the Wilson 95 % interval (R's ``prop.test(x, n, correct = FALSE)``), counted only in the
+  waves whose form asked the question and offered the answer (codebook `since`/`until`); elsewhere its
+  status says « non posée » / « non proposée », never 0 %;
+* the waves where a share exists are compared as the plan's `design` says, one 2 × 2 table (the answer,
+  the other answers) × (two waves) per comparison, with the automatic choice of the analysis plan
+  (chi-squared or Fisher, `stats.choice.choose_categorical`); Holm over the comparisons of one share. A
+  comparison across waves whose options differ carries the added and removed answers (a caveat);
 * each score (a numeric variable, or every item of a scale grid) is compared between two waves with
-  the Wilcoxon-Mann-Whitney test (R's ``wilcox.test(a, b)``: scores are ordinal and tied). Design
-  "baseline" (default): the first wave is the reference and every later wave is compared with it;
-  design "consecutive": each wave with the one before it. Within one comparison the p-values of the
-  scores are adjusted by Holm's method (R's ``p.adjust(p, "holm")``) and a score is called different
-  when the adjusted p is below alpha.
+  the Wilcoxon-Mann-Whitney test (R's ``wilcox.test(a, b)``: scores are ordinal and tied), in the waves
+  whose form asked it. Design "baseline" (default): the first wave is the reference and every later wave
+  is compared with it; design "consecutive": each wave with the one before it. Within one comparison the
+  p-values of the scores are adjusted by Holm's method (R's ``p.adjust(p, "holm")``) and a score is called
+  different when the adjusted p is below alpha.
 
 Every word printed comes from the study's files (labels of the codebook and the plan).
 """
