@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from conftest import tree_hashes
+from placeholders import chapters, empty_placeholders
 from pipeline_helpers import make_project, snakemake, write_config
 from surveykit import fmt
 from surveykit.codebook import check_editions, edition_of, load_codebook
@@ -181,6 +182,15 @@ def test_the_narrated_comparison_is_the_one_tested(runs):
         several = (tests["variable"] == row.variable).sum() > 1
         expected = ("p ajusté (Holm)" if several else "p") + fmt.p_sentence(float(row.p_holm if several else row.p_value))[1:]
         assert match["p"].replace(NBSP, " ") == expected.replace(NBSP, " ")
+
+
+@pytest.mark.pipeline
+def test_no_chapter_of_the_three_waves_prints_an_empty_value(runs):
+    _b, _a, project = runs
+    found = chapters(project)
+    assert len(found) == 4
+    problems = {str(p.relative_to(project)): empty_placeholders(p.read_text(encoding="utf-8")) for p in found}
+    assert {k: v for k, v in problems.items() if v} == {}
 
 
 # --------------------------------------------------------------------------- editions (no pipeline)
