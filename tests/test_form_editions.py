@@ -124,7 +124,7 @@ def test_no_comparison_across_a_wave_where_the_item_did_not_exist(runs):
     assert status[("exercice", "Centre de santé", "outils_2024")] == "non_proposee"
     assert status[("formation", "Oui", "outils_2025")] == "non_posee"
     absent = shares[shares["status"] != "posee"]
-    assert (absent[["n", "x", "pct"]] == "").all().all()  # nothing counted, never 0 %
+    assert absent[["n", "x", "pct"]].isna().all().all()  # nothing counted, never 0 %
     tests = _frame(project, "share_tests.csv")
     for row in tests.itertuples():
         assert status[(row.variable, row.level, row.wave_a)] == status[(row.variable, row.level, row.wave_b)] == "posee"

@@ -342,7 +342,8 @@ def compare_waves(frames: Sequence[pd.DataFrame], waves: Sequence[Wave], book: C
 
 # --------------------------------------------------------------------------- figure
 
-CHARS_PER_INCH = 14  # characters of the tick font (8 pt) per inch of text: wraps each wave label to its slot
+CHARS_PER_INCH = 13  # characters of the tick font (8 pt) per inch of text: wraps each wave label to its slot
+Y_LABELS_IN = 0.9  # width the y axis' label and ticks take from the text width
 
 
 def _wave_name(wave: Wave, width: int) -> str:
@@ -352,7 +353,7 @@ def _wave_name(wave: Wave, width: int) -> str:
 
 def _slot_width(n_waves: int) -> int:
     """Characters per line of a wave label under the x axis, so that neighbouring labels never overlap."""
-    return int(0.9 * TEXT_WIDTH_IN * CHARS_PER_INCH / max(n_waves, 1))
+    return int(0.65 * (TEXT_WIDTH_IN - Y_LABELS_IN) * CHARS_PER_INCH / max(n_waves, 1))
 
 
 def evolution_figure(result: CrossWave) -> plt.Figure:
