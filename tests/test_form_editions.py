@@ -319,3 +319,21 @@ def test_real_date_cells_need_no_day_month_order(tmp_path):
     result = clean_file(XLSX, load_codebook(_edition_file(tmp_path, "outils_2026")))
     assert not [m for m in result.messages if "day/month" in m]
     assert result.flow["analysed"] == 80 and result.flow["file"].get("timestamp_order") == "year-first"
+
+
+def test_a_figure_of_a_question_a_wave_does_not_ask_is_refused_at_start(tmp_path):
+    from surveykit.study import check_wave_editions, load_study
+
+    folder = tmp_path / "outils_sante"
+    shutil.copytree(FIXTURES / "studies/outils_sante", folder)
+    for name in ("codebook.yaml", "analysis_plan.yaml"):
+        shutil.copy2(EDITIONS / name, folder / name)
+    study = load_study("outils_sante", folder)
+    check_wave_editions(study, list(WAVES))  # the fixture's figures exist in every wave
+    with (folder / "figures.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('  - {id: obstacles, kind: bars, table: obstacles_par_profession, variable: obstacles, '
+                     'caption: "Obstacles"}\n')
+    study = load_study("outils_sante", folder)
+    with pytest.raises(InputError, match=r"wave 'outils_2026', whose form is the edition of .*: .*figure obstacles: "
+                                         r"table 'obstacles_par_profession' is not in the analysis plan"):
+        check_wave_editions(study, list(WAVES))

@@ -5,10 +5,9 @@ from snakemake.exceptions import WorkflowError
 
 from snakemake.utils import validate
 
-from surveykit.codebook import check_editions
 from surveykit.configcheck import check_config
 from surveykit.errors import InputError
-from surveykit.study import load_study
+from surveykit.study import check_wave_editions, load_study
 
 
 def _stop(exc):
@@ -46,7 +45,7 @@ def _check_editions():
     """`since`/`until` of the codebooks name waves of their own study (config order gives the editions)."""
     try:
         for name, study in STUDIES.items():
-            check_editions(study.codebook, [w for w in WAVES if config["waves"][w]["study"] == name])
+            check_wave_editions(study, [w for w in WAVES if config["waves"][w]["study"] == name])
     except InputError as exc:
         raise _stop(exc) from None
 
