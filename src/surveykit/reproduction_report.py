@@ -214,13 +214,14 @@ def row_differences(items, chapter: str) -> list[str]:
     « 0 (0 %) »). Only the tables whose counts the publication transcribes are compared."""
     published: dict[int, dict[tuple[str, str], str]] = {}
     for item in items:
-        if item.kind != "count" or not isinstance(item.level, str):
+        if item.kind != "count" or len(item.level) != 1:  # several levels added up: no row of their own
             continue
         parts = [part.strip() for part in item.ref.split("·")]
         table = re.match(r"^\w+ (\d+)$", parts[0])
         if not table or len(parts) < 3:
             continue
-        published.setdefault(int(table.group(1)), {})[(_norm(parts[1]), _norm(item.level))] = f"{parts[1]} · {parts[2]}"
+        published.setdefault(int(table.group(1)), {})[(_norm(parts[1]), _norm(item.level[0]))] = \
+            f"{parts[1]} · {parts[2]}"
     ours = chapter_table_rows(chapter)
     lines = []
     for number, rows in sorted(published.items()):
