@@ -303,8 +303,9 @@ class Context:
     def difference_clause(self, table: str, variable: str, item: tuple[str, str] = ("caractéristique", "caractéristiques"),
                           between: str = "", feminine: bool = True) -> str:
         """Where `variable` stands among the comparisons of `table`, read from the results (never typed):
-        « seule caractéristique qui diffère significativement entre les CPTS », « l'une des 3 caractéristiques
-        qui diffèrent significativement … (les autres : Lieu, Rôle) », or « qui ne diffère pas significativement … »."""
+        « seule caractéristique qui diffère significativement entre les sites », « l'une des 3 caractéristiques
+        qui diffèrent significativement … (les autres : Genre, Profession) », or « qui ne diffère pas
+        significativement … »."""
         differing = self.significant(table)
         where = f" {between}" if between else ""
         if variable not in differing:
@@ -317,7 +318,7 @@ class Context:
                 f"{where} (les autres : {prose.join(others)})")
 
     def top_phrase(self, table: str, group: str, rank: int, what: str) -> str:
-        """« <what> est « X » avec n répondants (%) »: `what` names the top item (« le premier recours le plus
+        """« <what> est « X » avec n répondants (%) »: `what` names the top item (« le premier choix le plus
         fréquent »), the item itself is read from the results (`rank_top`)."""
         return f"{what} est {self.rank_top(table, group, rank)}"
 
