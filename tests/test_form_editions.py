@@ -337,3 +337,46 @@ def test_a_figure_of_a_question_a_wave_does_not_ask_is_refused_at_start(tmp_path
     with pytest.raises(InputError, match=r"wave 'outils_2026', whose form is the edition of .*: .*figure obstacles: "
                                          r"table 'obstacles_par_profession' is not in the analysis plan"):
         check_wave_editions(study, list(WAVES))
+
+
+def _frames():
+    """Three small waves of the editions study: 2024 and 2025 without « formation », 2026 with it."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    frames = []
+    for wave, n in zip(WAVES, (30, 25, 28)):
+        practice = ["Libéral", "Salarié", "Mixte"] + (["Centre de santé"] if wave == "outils_2026" else [])
+        frame = pd.DataFrame({"utilise": rng.choice(["Oui", "Non"], n), "exercice": rng.choice(practice, n),
+                              "impact": rng.integers(1, 6, n)})
+        for item in ("ergonomie", "fiabilite", "rapidite", "securite"):
+            frame[f"satisfaction_{item}"] = rng.integers(1, 6, n)
+        if wave == "outils_2026":
+            frame["formation"] = rng.choice(["Oui", "Non"], n)
+        frames.append(frame)
+    return frames
+
+
+@pytest.mark.parametrize("design,pairs", [("baseline", [("outils_2024", "outils_2025"), ("outils_2024", "outils_2026")]),
+                                          ("consecutive", [("outils_2024", "outils_2025"), ("outils_2025", "outils_2026")])])
+def test_shares_follow_the_design_and_skip_waves_without_the_item(design, pairs):
+    from dataclasses import replace
+
+    from surveykit.analysis.plan import load_plan
+    from surveykit.crosswave import Wave, compare_waves
+
+    book = load_codebook(EDITIONS / "codebook.yaml")
+    plan = load_plan(EDITIONS / "analysis_plan.yaml", book)
+    plan = replace(plan, cross_wave=replace(plan.cross_wave, design=design))
+    waves = [Wave(w, f"Vague {w[-4:]}", True) for w in WAVES]
+    result = compare_waves(_frames(), waves, book, plan, seed=1, alpha=0.05)
+    tests = result.share_tests
+    for share in ("utilise=Oui", "exercice=Libéral"):
+        sub = tests[tests["variable"] + "=" + tests["level"] == share]
+        assert list(zip(sub["wave_a"], sub["wave_b"])) == pairs
+        from surveykit.stats.rtests import p_adjust
+        assert sub["p_holm"].tolist() == pytest.approx(list(p_adjust(sub["p_value"].to_numpy(float), "holm")))
+    assert not ((tests["variable"] == "formation") | (tests["level"] == "Centre de santé")).any()
+    caveats = tests[tests["options_added"] != ""]
+    assert set(caveats["wave_b"]) == {"outils_2026"} and set(caveats["variable"]) == {"exercice"}
+    assert set(caveats["options_added"]) == {"Centre de santé"}
