@@ -117,7 +117,7 @@ def study_codebook_file(wildcards):
 
 
 def codebook_file(wildcards):
-    """The codebook as this wave's form has it (rule codebook_edition): what every rule of the wave reads."""
+    """The codebook as this wave's form has it (written by codebook_edition), which every step of the wave reads."""
     return f"results/waves/{wildcards.wave}.codebook.yaml"
 
 
