@@ -380,3 +380,43 @@ def test_shares_follow_the_design_and_skip_waves_without_the_item(design, pairs)
     caveats = tests[tests["options_added"] != ""]
     assert set(caveats["wave_b"]) == {"outils_2026"} and set(caveats["variable"]) == {"exercice"}
     assert set(caveats["options_added"]) == {"Centre de santé"}
+
+
+def test_the_evolution_figure_keeps_legends_off_the_data_and_wave_labels_apart():
+    from surveykit.analysis.plan import load_plan
+    from surveykit.crosswave import Wave, compare_waves, evolution_figure
+    from surveykit.figures.style import apply_style
+
+    apply_style()
+    book = load_codebook(EDITIONS / "codebook.yaml")
+    waves = [Wave(w, f"Vague de l'enquête {w[-4:]} (données de démonstration)", True) for w in WAVES]
+    result = compare_waves(_frames(), waves, book, load_plan(EDITIONS / "analysis_plan.yaml", book), seed=1, alpha=0.05)
+    figure = evolution_figure(result)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    for ax in figure.axes:
+        plot_area = ax.get_window_extent(renderer)
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert not legend.overlaps(plot_area), "a legend covers the data"
+        labels = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        if ax is figure.axes[0]:
+            assert len(labels) == 3
+            assert all(not a.overlaps(b) for a, b in zip(labels, labels[1:])), "wave labels overlap"
+            assert all(box.x0 >= figure.bbox.x0 and box.x1 <= figure.bbox.x1 for box in labels), "a label is cut"
+
+
+def test_an_edition_drops_the_branches_of_an_answer_no_longer_offered_and_only_those():
+    thesis = ROOT / "data/studies/tele_expertise_cpts/codebook.yaml"
+    raw = load_validated(thesis, package_schema("codebook.schema.yaml"))
+    practice = next(q for q in raw["questions"] if q["id"] == "pratique_tle")
+    next(o for o in practice["options"] if o["raw"] == "Non")["until"] = "w1"
+    doc = edition_of(raw, "w2", ["w1", "w2"], str(thesis))
+    questions = {q["id"]: q for q in doc["questions"]}
+    assert questions["pratique_tle"]["levels"] == ["Oui"]
+    branched = [q for q in doc["questions"] if q.get("branches", {}).get("variable") == "pratique_tle"]
+    assert branched and all(list(q["branches"]["headers"]) == ["Oui"] for q in branched)
+    others = [q for q in doc["questions"] if q["id"] != "pratique_tle" and "Non" in q.get("levels", [])]
+    assert others, "other questions keep their own « Non »"
+    from surveykit.codebook import _build
+
+    assert _build(doc, str(thesis)).question("pratique_tle").levels == ("Oui",)  # a valid codebook

@@ -433,7 +433,7 @@ def _without_editions(entry: dict) -> dict:
     return {k: v for k, v in entry.items() if k not in ("since", "until")}
 
 
-def _edition_question(raw: dict, wave: str, waves: list[str], gone: set[str]) -> dict:
+def _edition_question(raw: dict, wave: str, waves: list[str]) -> dict:
     """A question as the wave's form has it: absent options removed, their labels out of `levels`."""
     question = _without_editions(raw)
     if "options" not in raw:
@@ -442,10 +442,16 @@ def _edition_question(raw: dict, wave: str, waves: list[str], gone: set[str]) ->
     kept = {o["label"] for o in options} | ({raw["other"]["label"]} if raw.get("other") else set())
     question["options"] = options
     question["levels"] = [level for level in raw.get("levels", []) if level in kept]
-    if raw.get("branches"):
-        question["branches"] = {**raw["branches"], "headers": {
-            value: header for value, header in raw["branches"]["headers"].items() if value not in gone}}
     return question
+
+
+def _edition_branches(question: dict, questions: dict[str, dict]) -> dict:
+    """A question in branches keeps the branches whose answer the wave's form still offers."""
+    if not question.get("branches"):
+        return question
+    levels = set(questions.get(question["branches"]["variable"], {}).get("levels", []))
+    headers = {value: header for value, header in question["branches"]["headers"].items() if value in levels}
+    return {**question, "branches": {**question["branches"], "headers": headers}}
 
 
 def _edition_derived(entry: dict, sources: dict[str, dict]) -> dict | None:
@@ -475,9 +481,9 @@ def edition_of(raw: dict, wave: str, waves: list[str], source: str) -> dict:
             questions.append(entry)
         else:
             absent_ids.append(entry["id"])
-    gone_levels = {o["label"] for q in raw["questions"] for o in q.get("options", [])
-                   if not _raw_exists(o, wave, waves)}
-    edited = [_edition_question(q, wave, waves, gone_levels) for q in questions]
+    edited = [_edition_question(q, wave, waves) for q in questions]
+    by_id = {q["id"]: q for q in edited}
+    edited = [_edition_branches(q, by_id) for q in edited]
     sources = {q["id"]: q for q in edited}
     derived = []
     for entry in raw.get("derived", []):
