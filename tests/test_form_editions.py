@@ -420,3 +420,18 @@ def test_an_edition_drops_the_branches_of_an_answer_no_longer_offered_and_only_t
     from surveykit.codebook import _build
 
     assert _build(doc, str(thesis)).question("pratique_tle").levels == ("Oui",)  # a valid codebook
+
+
+def test_a_score_a_later_form_added_is_compared_from_its_first_wave():
+    from surveykit.crosswave import Wave, scores_table
+
+    frames = [frame.copy() for frame in _frames()]
+    del frames[0]["impact"]  # as if the 2024 form had not asked it
+    waves = [Wave(w, w, True) for w in WAVES]
+    items = [("satisfaction_ergonomie", "Ergonomie"), ("impact", "Impact")]
+    table = scores_table(frames, waves, items, 0.05, "baseline")
+    pairs = {v: list(zip(sub["wave_a"], sub["wave_b"])) for v, sub in table.groupby("variable")}
+    assert pairs["satisfaction_ergonomie"] == [("outils_2024", "outils_2025"), ("outils_2024", "outils_2026")]
+    assert pairs["impact"] == [("outils_2025", "outils_2026")]
+    alone = table[table["comparison"] == "outils_2025 vs outils_2026"]
+    assert alone["p_holm"].tolist() == alone["p_value"].tolist()  # one score in that comparison: Holm leaves it

@@ -252,9 +252,19 @@ def score_comparison(frame_a: pd.DataFrame, frame_b: pd.DataFrame, wave_a: Wave,
 
 def scores_table(frames: Sequence[pd.DataFrame], waves: Sequence[Wave], items: Sequence[tuple[str, str]],
                  alpha: float, design: str = "baseline") -> pd.DataFrame:
-    """Every score × comparison of the design, comparisons in wave order, scores in plan order."""
-    parts = [score_comparison(frames[a], frames[b], waves[a], waves[b], items, design, alpha)
-             for a, b in comparison_pairs(len(waves), design)] if items else []
+    """Every score × comparison of the design, comparisons in wave order, scores in plan order.
+
+    A score is compared among the waves that asked it: with design "baseline", against the first wave that
+    asked it (a score a later form added is compared from that wave on, never with a wave that lacked it)."""
+    if not items:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    pairs: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for variable, label in items:
+        asked = [i for i, frame in enumerate(frames) if variable in frame.columns]
+        for a, b in comparison_pairs(len(asked), design):
+            pairs.setdefault((asked[a], asked[b]), []).append((variable, label))
+    parts = [score_comparison(frames[a], frames[b], waves[a], waves[b], pair_items, design, alpha)
+             for (a, b), pair_items in sorted(pairs.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
     parts = [part for part in parts if len(part)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCORE_COLUMNS)
 
