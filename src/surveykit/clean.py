@@ -12,6 +12,8 @@ Policy (also in the README):
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,10 +312,11 @@ def clean_export(
     on_invalid: str = "quarantine",
 ) -> CleanResult:
     """Sort every row of `export` into analysed, excluded or quarantined."""
-    cmap = map_columns(export.headers, book, export.path)
+    cmap = map_columns(export.headers, book, export.path, export.rows)
     messages = [*export.notices, *_column_messages(cmap, export.path)]
     n = len(export.rows)
     cells = np.array(export.rows, dtype=object).reshape(n, len(export.headers))
+    messages += new_options(export.path, cells, cmap, book)
     sheet_rows = np.arange(n) + HEADER_ROW + 1
     stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
     stamps = cells[:, cmap.timestamp].tolist() if cmap.timestamp is not None else [""] * n
@@ -432,10 +435,41 @@ def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.nda
     return frame
 
 
+def new_options(path: str, cells: np.ndarray, cmap: ColumnMap, book: Codebook) -> list[str]:
+    """One message per answer a choice column holds that is not an option of its question (each such row is
+    quarantined): how many rows, and the option line that declares it from this wave on."""
+    messages = []
+    wave = book.wave or "<this wave>"
+    for column in cmap.columns:
+        question = column.question
+        if question.type not in ("single", "checkbox") or question.other_label:
+            continue
+        counts: dict[str, int] = {}
+        for cell, n in Counter(cells[:, column.index].tolist()).items():  # each distinct answer parsed once
+            text = str(cell).strip()
+            if not text:
+                continue
+            rest = split_checkbox(question, text)[1] if question.type == "checkbox" else \
+                ("" if _option_label(question, text) else text)
+            if rest:
+                counts[rest] = counts.get(rest, 0) + n
+        for value, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            literal = value.replace("\\", "\\\\").replace('"', '\\"')
+            messages.append(
+                f"{path}, column {column.header!r}: {n} {'row answers' if n == 1 else 'rows answer'} {value!r}, "
+                f"not an option of question {question.number} ({question.id}); these rows are quarantined. If this "
+                f"wave's form offers the answer, add it to the question's options in {book.source or 'the codebook'} "
+                f'with the first wave that offered it,  - {{raw: "{literal}", label: "{literal}", since: {wave}}}  '
+                "and its label to `levels`.")
+    return messages
+
+
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:
     messages = [f"{path}: dropped identifying column {h!r} (never analysed nor copied)" for h in cmap.identifying]
     messages += [f"{path}: ignored unknown column {h!r} (not in the codebook)" for h in cmap.unknown]
-    messages += [f"{path}: optional column {h!r} not in the export; treated as unanswered" for h in cmap.missing]
+    messages += [f"{path}: optional column {h!r} not in the export; treated as unanswered (if this wave's form no "
+                 "longer asks the question, mark the last wave that asked it on the question in the codebook, "
+                 "`until: <that wave>`, and the question is left out of this wave instead)" for h in cmap.missing]
     if cmap.timestamp is None:
         messages.append(f"{path}: no timestamp column; submission dates left empty")
     return messages

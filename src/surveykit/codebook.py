@@ -40,6 +40,8 @@ class Derivation:
 class Option:
     raw: str
     label: str
+    since: str | None = None  # first wave whose form offers it (None: every wave)
+    until: str | None = None  # last wave whose form offers it
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class Question:
     derived: Derivation | None = None
     non_substantive: tuple[str, ...] = ()
     positive_end: str = "last"
+    since: str | None = None  # first wave whose form asks it (None: every wave)
+    until: str | None = None  # last wave whose form asks it
 
     @property
     def display_label(self) -> str:
@@ -195,6 +199,8 @@ class Codebook:
     respondents: dict = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)
     flow_breakdown: tuple[str, ...] = ()
+    wave: str | None = None  # set on one wave's edition (see `edition_of`)
+    absent: tuple[str, ...] = ()  # variables of the study this wave's form does not have
 
     @property
     def all_questions(self) -> tuple[Question, ...]:
@@ -233,7 +239,7 @@ def _question(raw: dict) -> Question:
         section=raw.get("section"),
         min=raw.get("min"),
         max=raw.get("max"),
-        options=tuple(Option(o["raw"], o["label"]) for o in raw.get("options", [])),
+        options=tuple(Option(o["raw"], o["label"], o.get("since"), o.get("until")) for o in raw.get("options", [])),
         other_label=(raw.get("other") or {}).get("label"),
         levels=tuple(raw.get("levels", [])),
         items=tuple(Item(i["id"], i["row"], i["label"]) for i in raw.get("items", [])),
@@ -245,6 +251,8 @@ def _question(raw: dict) -> Question:
         unit=raw.get("unit"),
         non_substantive=tuple(raw["non_substantive"] if "non_substantive" in raw else _off_scale(raw)),
         positive_end=raw.get("positive_end", "last"),
+        since=raw.get("since"),
+        until=raw.get("until"),
     )
 
 
@@ -425,8 +433,18 @@ DEFAULT_RESPONDENTS = {"singular": "répondant", "plural": "répondants", "femin
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    """Load and validate a questionnaire codebook (YAML, see data/studies/<study>/codebook.yaml)."""
+    """Load and validate a questionnaire codebook (YAML, see data/studies/<study>/codebook.yaml).
+
+    A wave's edition (results/waves/<wave>.codebook.yaml, see `edition_of`) loads as the codebook of that wave's
+    form: messages name the study's codebook it was read from."""
     raw = load_validated(path, package_schema("codebook.schema.yaml"))
+    return _build(raw, str(path))
+
+
+def _build(raw: dict, path: str) -> Codebook:
+    edition = raw.get("edition") or {}
+    if edition:
+        path = edition["source"]
     questions = tuple(_question(q) for q in raw["questions"])
     book = Codebook(
         study=raw["study"],
@@ -443,6 +461,127 @@ def load_codebook(path: str | Path) -> Codebook:
         respondents=DEFAULT_RESPONDENTS | raw.get("respondents", {}),
         abbreviations=dict(raw.get("abbreviations", {})),
         flow_breakdown=tuple(raw.get("flow", {}).get("breakdown", [])),
+        wave=edition.get("wave"),
+        absent=tuple(edition.get("absent", ())),
     )
     _check_consistency(book)
     return book
+
+
+# --------------------------------------------------------------------------- form editions
+
+
+def _where_wave(where: str, key: str, value: str, waves: list[str]) -> str:
+    return (f"{where}: `{key}: {value}` is not a wave of this study in config.yaml; expected one of "
+            f"{', '.join(waves) or '(no wave declared)'}")
+
+
+def check_editions(book: Codebook, waves: list[str]) -> None:
+    """Every `since`/`until` names a wave of the study (config order, oldest first), since before until."""
+    for question in book.questions:
+        entries = [(f"{book.source}: question {question.number} ({question.id})", question)]
+        entries += [(f"{book.source}: question {question.number} ({question.id}), option {o.raw!r}", o)
+                    for o in question.options]
+        for where, entry in entries:
+            for key in ("since", "until"):
+                value = getattr(entry, key)
+                if value is not None and value not in waves:
+                    raise InputError(_where_wave(where, key, value, waves))
+            if entry.since and entry.until and waves.index(entry.since) > waves.index(entry.until):
+                raise InputError(f"{where}: `since: {entry.since}` comes after `until: {entry.until}` in config.yaml; "
+                                 "expected the first wave of the form edition, then its last")
+
+
+def exists_in(entry, wave: str, waves: list[str]) -> bool:
+    """Whether a question or option (anything with `since`/`until`) is in the form of `wave`."""
+    position = waves.index(wave)
+    since, until = getattr(entry, "since", None), getattr(entry, "until", None)
+    return (since is None or waves.index(since) <= position) and (until is None or position <= waves.index(until))
+
+
+def _raw_exists(entry: dict, wave: str, waves: list[str]) -> bool:
+    return exists_in(Option("", "", entry.get("since"), entry.get("until")), wave, waves)
+
+
+def _without_editions(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k not in ("since", "until")}
+
+
+def _edition_question(raw: dict, wave: str, waves: list[str]) -> dict:
+    """A question as the wave's form has it: absent options removed, their labels out of `levels`."""
+    question = _without_editions(raw)
+    if "options" not in raw:
+        return question
+    options = [_without_editions(o) for o in raw["options"] if _raw_exists(o, wave, waves)]
+    kept = {o["label"] for o in options} | ({raw["other"]["label"]} if raw.get("other") else set())
+    question["options"] = options
+    question["levels"] = [level for level in raw.get("levels", []) if level in kept]
+    return question
+
+
+def _edition_branches(question: dict, questions: dict[str, dict]) -> dict:
+    """A question in branches keeps the branches whose answer the wave's form still offers."""
+    if not question.get("branches"):
+        return question
+    levels = set(questions.get(question["branches"]["variable"], {}).get("levels", []))
+    headers = {value: header for value, header in question["branches"]["headers"].items() if value in levels}
+    return {**question, "branches": {**question["branches"], "headers": headers}}
+
+
+def _edition_derived(entry: dict, sources: dict[str, dict]) -> dict | None:
+    """A derived variable of the wave's edition (None when its source is not in the form)."""
+    source = sources.get(entry["from"])
+    if source is None:
+        return None
+    levels = set(source.get("levels", []))
+    if "regroup" in entry:
+        groups = {group: [m for m in members if m in levels] for group, members in entry["regroup"].items()}
+        groups = {group: members for group, members in groups.items() if members}
+        return {**entry, "regroup": groups} if groups else None
+    if "any_of" in entry:
+        ticked = [o for o in entry["any_of"] if o in levels]
+        return {**entry, "any_of": ticked} if ticked else None
+    return entry
+
+
+def edition_of(raw: dict, wave: str, waves: list[str], source: str) -> dict:
+    """The codebook document of one wave's form: questions and options outside their `since`/`until` removed.
+
+    `waves`: the study's waves, oldest first (config order). A wave whose form has every question and option
+    gets back the same questions, in the same order: declaring a later edition changes no earlier wave."""
+    questions, absent_ids = [], []
+    for entry in raw["questions"]:
+        if _raw_exists(entry, wave, waves):
+            questions.append(entry)
+        else:
+            absent_ids.append(entry["id"])
+    edited = [_edition_question(q, wave, waves) for q in questions]
+    by_id = {q["id"]: q for q in edited}
+    edited = [_edition_branches(q, by_id) for q in edited]
+    sources = {q["id"]: q for q in edited}
+    derived = []
+    for entry in raw.get("derived", []):
+        kept = _edition_derived(entry, sources)
+        if kept is None:
+            absent_ids.append(entry["id"])
+        else:
+            derived.append(kept)
+            sources[kept["id"]] = {"levels": list(kept.get("regroup", {})) or kept.get("levels", [])}
+    full = _build(raw, source)
+    absent = [v for qid in absent_ids for v in full.question(qid).variables]
+    document = {k: v for k, v in raw.items() if k not in ("questions", "derived", "edition")}
+    document["questions"] = edited
+    if "derived" in raw:
+        document["derived"] = derived
+    if "inclusion" in raw:
+        document["inclusion"] = [rule for rule in raw["inclusion"] if rule["variable"] not in absent]
+    if raw.get("flow", {}).get("breakdown"):
+        document["flow"] = {**raw["flow"], "breakdown": [v for v in raw["flow"]["breakdown"] if v not in absent]}
+    document["edition"] = {"wave": wave, "source": source, "absent": absent}
+    for question in edited:
+        for variable in list(question.get("asked_if", {})):
+            if variable in absent:
+                raise InputError(f"{source}: question {question['number']} ({question['id']}): its skip logic "
+                                 f"refers to {variable!r}, which wave {wave!r} does not ask (`since`/`until`); "
+                                 "expected the same editions on both questions")
+    return document

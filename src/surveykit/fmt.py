@@ -56,8 +56,9 @@ def percent(value: float | None, digits: int = 1, trim: bool = True) -> str:
 
 
 def count_percent(n: int, pct: float | None, digits: int = 1) -> str:
-    """'22 (56,4 %)'."""
-    return f"{n} ({percent(pct, digits)})"
+    """'22 (56,4 %)'; without a percentage (nobody to divide by) the count alone, never « 0 () »."""
+    shown = percent(pct, digits)
+    return f"{n} ({shown})" if shown else f"{n}"
 
 
 def mean_sd(mean: float | None, sd: float | None, digits: int = 1) -> str:
@@ -77,8 +78,10 @@ def p_value(p: float | None, digits: int = 4, threshold: float = 0.001) -> str:
 
 
 def p_sentence(p: float | None, digits: int = 4, threshold: float = 0.001) -> str:
-    """'p = 0,0065' or 'p < 0,001' for running text."""
+    """'p = 0,0065' or 'p < 0,001' for running text; empty when no test ran (never a bare « p = »)."""
     text = p_value(p, digits, threshold)
+    if not text:
+        return ""
     if text.startswith("<"):
         return f"p{NBSP}{text}"
     return f"p{NBSP}={NBSP}{text}"

@@ -236,9 +236,43 @@ def _check_labels(raw: dict, book: Codebook, where: str) -> None:
             raise InputError(f"{where}: group_labels: {extra} are not levels of {by!r}")
 
 
+def edition_plan(raw: dict, book: Codebook) -> dict:
+    """The plan of one wave's form edition (`book.absent` set): variables the form does not have are left
+    out of their tables, a table left with none (or grouped by an absent variable, or under a table left
+    out) is left out, and so are labels and cross-wave entries of absent variables. The plan of a wave
+    whose form has everything is returned unchanged."""
+    absent = set(book.absent)
+    if book.wave is None:
+        return raw
+    grids = {q.id for q in book.questions if q.items}
+    tables, dropped = [], set()
+    for table in raw["tables"]:
+        variables = [v for v in table.get("variables", []) if v not in absent]
+        gone = (table.get("by") in absent or table.get("append_to") in dropped
+                or (table.get("grid") and table["grid"] not in grids)
+                or (table.get("variables") and not variables))
+        if gone:
+            dropped.add(table["id"])
+            continue
+        tables.append({**table, "variables": variables} if "variables" in table else table)
+    known = set(book.variables) | {q.id for q in book.questions}
+    edited = {**raw, "tables": tables}
+    if "variable_labels" in raw:
+        edited["variable_labels"] = {k: v for k, v in raw["variable_labels"].items() if k in known}
+    if "group_labels" in raw:
+        levels = {q.id: set(q.levels) for q in book.all_questions}
+        edited["group_labels"] = {by: {level: text for level, text in labels.items() if level in levels.get(by, ())}
+                                  for by, labels in raw["group_labels"].items() if by in known}
+    if "cross_wave" in raw:  # compared by the cross-wave rule on the study's codebook, not per wave
+        edited["cross_wave"] = {k: v for k, v in raw["cross_wave"].items() if k not in ("shares", "scores")}
+    return edited
+
+
 def load_plan(path: str | Path, book: Codebook) -> Plan:
-    """Load the plan; every entry is checked against the codebook (file and table named in the message)."""
-    raw = load_validated(path, package_schema("analysis_plan.schema.yaml"))
+    """Load the plan; every entry is checked against the codebook (file and table named in the message).
+
+    With one wave's edition of the codebook, the plan of that edition (see `edition_plan`)."""
+    raw = edition_plan(load_validated(path, package_schema("analysis_plan.schema.yaml")), book)
     seen = set()
     for table in raw["tables"]:
         where = f"{path}: table {table['id']}"

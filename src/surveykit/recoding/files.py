@@ -52,15 +52,20 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: li
                     allow_suggestions: bool = False, strict: bool = False,
                     threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA,
                     sheet_out: PathLike | None = None, coder: str = "",
-                    quotes_out: PathLike | None = None) -> CodingResult:
+                    quotes_out: PathLike | None = None, absent: tuple[str, ...] = ()) -> CodingResult:
     """Code a wave from files; writes coded answers, counts, answers to review and messages.
+
+    `absent`: variables this wave's form does not have (codebook `since`/`until`); their open questions are
+    not coded in this wave.
 
     With `sheet_out`, also the coding sheet (.csv or .xlsx) of the answers no decision covers yet
     (the same answers as `to_review`: suggestions in use do not count as decisions)."""
-    books = load_codebooks(categories_dir, schema)
-    decided = read_decision_files(list(decisions), books)
-    result = code_wave(read_table(responses), books, decided, _earlier(earlier, books), allow_suggestions, strict,
-                       threshold)
+    every = load_codebooks(categories_dir, schema)
+    books = {name: book for name, book in every.items()
+             if book.text_variable not in absent and book.option_variable not in absent}
+    decided = [d for d in read_decision_files(list(decisions), every) if d.question in books]
+    carried = {wave: [d for d in found if d.question in books] for wave, found in _earlier(earlier, every).items()}
+    result = code_wave(read_table(responses), books, decided, carried, allow_suggestions, strict, threshold)
     write_csv(result.coded_answers, coded_out)
     if quotes_out is not None:
         write_csv(select_quotes(result.coded_answers, books, decided), quotes_out)

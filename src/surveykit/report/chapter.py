@@ -354,6 +354,28 @@ class Context:
             return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.p_holm") < self.alpha]
         return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.significant")]
 
+    def difference_clause(self, table: str, variable: str, item: tuple[str, str] = ("caractéristique", "caractéristiques"),
+                          between: str = "", feminine: bool = True) -> str:
+        """Where `variable` stands among the comparisons of `table`, read from the results (never typed):
+        « seule caractéristique qui diffère significativement entre les sites », « l'une des 3 caractéristiques
+        qui diffèrent significativement … (les autres : Genre, Profession) », or « qui ne diffère pas
+        significativement … »."""
+        differing = self.significant(table)
+        where = f" {between}" if between else ""
+        if variable not in differing:
+            return f"qui ne diffère pas significativement{where}"
+        others = [self.labels.get(v, v) for v in differing if v != variable]
+        if not others:
+            return f"{'seule' if feminine else 'seul'} {item[0]} qui diffère significativement{where}"
+        one = "l'une" if feminine else "l'un"
+        return (f"{one} des {len(differing)} {item[1]} qui diffèrent significativement"
+                f"{where} (les autres : {prose.join(others)})")
+
+    def top_phrase(self, table: str, group: str, rank: int, what: str) -> str:
+        """« <what> est « X » avec n répondants (%) »: `what` names the top item (« le premier choix le plus
+        fréquent »), the item itself is read from the results (`rank_top`)."""
+        return f"{what} est {self.rank_top(table, group, rank)}"
+
     def not_significant(self, table: str) -> list[str]:
         return [v for v in self._tested(table) if not self.V.value(f"{table}.{v}.significant")]
 

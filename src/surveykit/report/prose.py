@@ -204,8 +204,16 @@ def between(groups: list[str]) -> str:
 def comparison(variable: str, groups: list[str], significant: bool, test: str, p_text: str) -> str:
     """« Âge : la répartition diffère significativement entre « A », « B » et « C » (test exact de Fisher,
     p = 0,0051). »"""
+    if not filled(test) or not filled(p_text):  # no test ran: no verdict, no empty « (, p = ) »
+        return f"{lead(variable)} la répartition n'est pas comparée {between(groups)} (aucun test possible)."
     verb = "diffère significativement" if significant else "ne diffère pas significativement"
     return f"{lead(variable)} la répartition {verb} {between(groups)} ({test}, {p_text})."
+
+
+def filled(text: object) -> bool:
+    """Whether a formatted value has something to print (not empty, not a missing number)."""
+    value = str(text if text is not None else "").strip()
+    return bool(value) and value.lower() not in ("nan", "none", "na", "<na>") and value not in ("p =", "p\u00a0=")
 
 
 def contrast(level: str, high: tuple[str, Share], low: tuple[str, Share], nobody: str = "aucun répondant") -> str:

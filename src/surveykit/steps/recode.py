@@ -51,11 +51,11 @@ def _categories_dir(inputs) -> str:
 def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     """Code the open answers (personal data were masked by the cleaning step, see surveykit.privacy)."""
     decisions = main_decisions(list(inputs.decisions))
-    book = load_codebook(inputs.codebook)
+    book = load_codebook(inputs.codebook)  # this wave's form edition
     result = code_wave_files(inputs.responses, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
                              outputs.review, earlier=_earlier(list(inputs.earlier)),
                              allow_suggestions=params.allow_suggestions, strict=params.strict,
-                             sheet_out=outputs.sheet, quotes_out=outputs.quotes)
+                             sheet_out=outputs.sheet, quotes_out=outputs.quotes, absent=book.absent)
     for message in result.messages:
         logger.warning(message)
     counts = read_csv(outputs.counts)

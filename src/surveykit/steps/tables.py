@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+
+import pandas as pd
 
 from ..analysis.format import format_table
 from ..analysis.plan import load_plan
@@ -9,9 +12,16 @@ from ..codebook import load_codebook
 from ..io import read_csv, read_tidy, write_csv, write_json
 
 
+NOT_IN_WAVE = "Tableau sans objet dans cette vague : le formulaire de la vague {wave} ne pose pas ses questions."
+
+
 def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
-                  logger: logging.Logger) -> None:
-    """French tables (one CSV each, and all of them with titles and footnotes in one JSON)."""
+                  logger: logging.Logger, expected: list[str] | None = None) -> None:
+    """French tables (one CSV each, and all of them with titles and footnotes in one JSON).
+
+    `expected`: the CSV files the rule declares (every table of the study's plan); a table whose questions
+    this wave's form does not ask (codebook `since`/`until`) gets a one-cell CSV saying so, and is not in
+    tables.json (so not in the chapter)."""
     book = load_codebook(codebook)
     the_plan = load_plan(plan, book)
     tidy = read_tidy(descriptives)
@@ -23,9 +33,13 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
         formatted[spec.id] = {"title": spec.title, "kind": spec.kind, "append_to": spec.append_to,
                               "columns": list(table.columns), "rows": table.to_numpy().tolist(), "footnote": note}
         logger.info("formatted %s (%d rows)", spec.id, len(table))
+    for path in expected or []:
+        if Path(path).stem not in formatted:
+            write_csv(pd.DataFrame({"note": [NOT_IN_WAVE.format(wave=book.wave)]}), path)
+            logger.info("table %s: not in wave %s's form", Path(path).stem, book.wave)
     write_json(formatted, out_json)
 
 
 def run_format(inputs, outputs, params, logger) -> None:
     format_tables(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
-                  params.out_dir, logger)
+                  params.out_dir, logger, list(outputs.csv))
