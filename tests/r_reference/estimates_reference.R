@@ -230,6 +230,7 @@ for (id in names(all_ct)) {
 
 # ----------------------------------------------------------------- rank-biserial: inversion of wilcox.test
 rb <- function(x, y) unname(rank_biserial(x, y)$r_rank_biserial)
+rb_shift <- function(x, y, d) { D <- outer(x, y, "-"); (sum(D > d) - sum(D < d)) / length(D) }
 wilcox_branch_exact <- function(x, y, exact) {
   r <- rank(c(x, y))
   if (is.null(exact)) exact <- length(x) < 50 && length(y) < 50
@@ -256,10 +257,13 @@ for (v in rb_variants) {
     c2 <- critical_r(x, y, (1 - conf) / 2, v$exact, v$correct)
     values <- list(estimate = r, p_value = w$p.value, critical_r = c2,
                    ci_low = if (is.na(c2)) NA else max(r - c2, -1), ci_high = if (is.na(c2)) NA else min(r + c2, 1))
-    # identity with the Hodges-Lehmann interval: r minus the rank-biserial of (x - bound, y)
-    if (conf == 0.95 && wilcox_branch_exact(x, y, v$exact) && qwilcox(0.025, length(x), length(y)) > 0) {
-      values$ci_low_from_hl <- r - rb(x - w$conf.int[1], y)
-      values$ci_high_from_hl <- r - rb(x - w$conf.int[2], y)
+    # identity with the Hodges-Lehmann interval (exact branch, distinct pairwise differences):
+    # r minus the rank-biserial of (x - bound, y), counted on
+    # the pairwise differences wilcox.test sorts (x_i - (x_i - y_j) is not always y_j in floating point)
+    if (conf == 0.95 && wilcox_branch_exact(x, y, v$exact) && qwilcox(0.025, length(x), length(y)) > 0 &&
+        anyDuplicated(as.vector(outer(x, y, "-"))) == 0) {
+      values$ci_low_from_hl <- r - rb_shift(x, y, w$conf.int[1])
+      values$ci_high_from_hl <- r - rb_shift(x, y, w$conf.int[2])
     }
     add("rank_biserial_wilcox", sprintf("%s_conf%s", v$id, conf),
         sprintf("list(r = rank_biserial(x, y), test = %s)", call),
