@@ -461,6 +461,75 @@ for (b in binom_cases) {
       list(p_value = run(call)$p.value))
 }
 
+# ----------------------------------------------------------------- regressions (glm binomial + MASS profile, lm)
+set.seed(29)
+make_frame <- function(n, beta, levels3 = c("CPTS A", "CPTS B", "CPTS C"), na = 0) {
+  age <- round(rnorm(n, 50, 10))
+  cpts <- sample(levels3, n, TRUE)
+  sexe <- sample(c("Femme", "Homme"), n, TRUE)
+  eta <- beta[1] + beta[2] * (age - 50) / 10 + beta[3] * (cpts == levels3[2]) + beta[4] * (cpts == levels3[3]) +
+    beta[5] * (sexe == "Homme")
+  y <- rbinom(n, 1, plogis(eta))
+  score <- round(5 + 0.8 * (age - 50) / 10 + 1.2 * (cpts == levels3[3]) + rnorm(n, 0, 2), 1)
+  if (na > 0) { age[sample(n, na)] <- NA; cpts[sample(n, na)] <- NA; y[sample(n, na)] <- NA }
+  data.frame(y = y, age = age, cpts = cpts, sexe = sexe, score = score, stringsAsFactors = FALSE)
+}
+reg_frames <- list(
+  thesis_n39 = make_frame(39, c(0, 0.5, -0.5, 0.8, 0.3)),
+  small_n25 = make_frame(25, c(-0.5, 0.3, 0.5, 0, -0.4)),
+  medium_n120 = make_frame(120, c(-0.3, 0.4, 0.6, -0.5, 0.2)),
+  large_n760 = make_frame(760, c(0.8, -0.3, 0.4, 0.9, -0.2)),
+  with_na_n80 = make_frame(80, c(0.2, 0.6, -0.4, 0.4, 0), na = 6),
+  rare_events_n200 = make_frame(200, c(-2.5, 0.5, 0.3, 0.6, 0.2)),
+  strong_n60 = make_frame(60, c(0, 1.5, 1.5, -1.5, 1))
+)
+# a level with events only among some: quasi-complete separation
+sep <- make_frame(40, c(0, 0.3, 0, 0, 0)); sep$y[sep$cpts == "CPTS C"] <- 1
+# complete separation on a number
+comp <- make_frame(30, c(0, 0, 0, 0, 0)); comp$y <- as.integer(comp$age > 50)
+cov_sets <- list(c("age", "cpts", "sexe"), c("cpts"), c("age"))
+glm_values <- function(fit, level = 0.95) {
+  co <- summary(fit)$coefficients
+  prof <- suppressMessages(confint(fit, level = level))
+  if (is.null(dim(prof))) prof <- matrix(prof, nrow = 1, dimnames = list(names(coef(fit)), NULL))
+  wald <- confint.default(fit, level = level)
+  d1 <- drop1(fit, test = "LRT")
+  list(terms = as.list(rownames(co)), estimate = jarr(co[, 1]), se = jarr(co[, 2]), z = jarr(co[, 3]), p = jarr(co[, 4]),
+       wald_low = jarr(exp(wald[, 1])), wald_high = jarr(exp(wald[, 2])),
+       profile_low = jarr(exp(prof[, 1])), profile_high = jarr(exp(prof[, 2])),
+       lr_terms = as.list(rownames(d1)[-1]), lr_stat = jarr(d1$LRT[-1]), lr_df = jarr(d1$Df[-1]), lr_p = jarr(d1[["Pr(>Chi)"]][-1]),
+       n = nobs(fit), deviance = deviance(fit), converged = fit$converged)
+}
+frame_inputs <- function(d, covs) {
+  list(y = jarr(d$y), covariates = setNames(lapply(covs, function(v) jarr(d[[v]])), covs),
+       levels = list(cpts = c("CPTS A", "CPTS B", "CPTS C"), sexe = c("Femme", "Homme")))
+}
+for (id in names(reg_frames)) for (k in seq_along(cov_sets)) {
+  d <- reg_frames[[id]]; covs <- cov_sets[[k]]
+  d$cpts <- factor(d$cpts, levels = c("CPTS A", "CPTS B", "CPTS C")); d$sexe <- factor(d$sexe, levels = c("Femme", "Homme"))
+  call <- sprintf("glm(y ~ %s, family = binomial, data = d); confint(fit); confint.default(fit); drop1(fit, test = \"LRT\")",
+                  paste(covs, collapse = " + "))
+  fit <- glm(reformulate(covs, "y"), family = binomial, data = d)
+  add("logistic", sprintf("%s_%s", id, paste(covs, collapse = "_")), call, frame_inputs(reg_frames[[id]], covs), glm_values(fit))
+  lfit <- lm(reformulate(covs, "score"), data = d)
+  co <- summary(lfit)$coefficients; ci <- confint(lfit); d1 <- drop1(lfit, test = "F")
+  add("linear", sprintf("%s_%s", id, paste(covs, collapse = "_")), sub("glm(y", "lm(score", call, fixed = TRUE),
+      list(y = jarr(reg_frames[[id]]$score), covariates = frame_inputs(reg_frames[[id]], covs)$covariates,
+           levels = frame_inputs(reg_frames[[id]], covs)$levels),
+      list(terms = as.list(rownames(co)), estimate = jarr(co[, 1]), se = jarr(co[, 2]), t = jarr(co[, 3]), p = jarr(co[, 4]),
+           ci_low = jarr(ci[, 1]), ci_high = jarr(ci[, 2]), f_stat = jarr(d1[["F value"]][-1]), f_p = jarr(d1[["Pr(>F)"]][-1]),
+           n = nobs(lfit), sigma = summary(lfit)$sigma))
+}
+for (sp in list(list(id = "quasi_separation", d = sep, covs = c("age", "cpts")), list(id = "complete_separation", d = comp, covs = c("age", "sexe")))) {
+  d <- sp$d
+  d$cpts <- factor(d$cpts, levels = c("CPTS A", "CPTS B", "CPTS C")); d$sexe <- factor(d$sexe, levels = c("Femme", "Homme"))
+  warn <- NULL
+  fit <- withCallingHandlers(glm(reformulate(sp$covs, "y"), family = binomial, data = d),
+                             warning = function(w) { warn <<- conditionMessage(w); invokeRestart("muffleWarning") })
+  add("logistic_separation", sp$id, sprintf("glm(y ~ %s, family = binomial)", paste(sp$covs, collapse = " + ")),
+      frame_inputs(sp$d, sp$covs), list(warning = if (is.null(warn)) "" else warn, max_abs_coef = max(abs(coef(fit)))))
+}
+
 # ----------------------------------------------------------------- output
 cat(json(list(generator = "tests/r_reference/estimates_reference.R", r_version = R.version.string,
               effectsize_version = as.character(packageVersion("effectsize")),
