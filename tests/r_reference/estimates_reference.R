@@ -35,7 +35,7 @@ json <- function(v) {
     }
     return(paste0("[", paste(vapply(v, json, ""), collapse = ","), "]"))
   }
-  if (is.character(v)) return(if (length(v) == 1) jstr(v) else json(jarr(v)))
+  if (is.character(v)) return(if (length(v) != 1) json(jarr(v)) else if (is.na(v)) "null" else jstr(v))
   if (is.logical(v) && length(v) == 1 && !is.na(v)) return(if (v) "true" else "false")
   if (length(v) != 1) return(json(jarr(v)))
   jnum(as.numeric(v))
