@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from stats_reference_helpers import ESTIMATES, assert_r, case, cases, num, vec
-from surveykit.stats import effects
+from surveykit.stats import effects, rtests
 
 
 @pytest.mark.parametrize("ref", cases("cramers_v"))
@@ -237,3 +237,15 @@ def test_epsilon_bootstrap_is_bounded_in_memory_at_large_n():
     tracemalloc.stop()
     assert peak < 100 * 2 ** 20, f"peak {peak / 2 ** 20:.0f} MB"
     assert 0 <= res.ci_low <= res.estimate + 1e-3
+
+
+@pytest.mark.parametrize("ref", [c for c in cases("wilcox") if c.values[0]["inputs"]["conf_int"]])
+def test_hodges_lehmann_interval_agrees_with_the_wilcoxon_test(ref):
+    """The Hodges-Lehmann interval excludes 0 exactly when wilcox.test rejects at 5 %, except where R
+    itself lowers the level (too few values for an exact 95 % interval: 1 vs 1, 3 vs 3)."""
+    inp = ref["inputs"]
+    hl = effects.hodges_lehmann(vec(inp["x"]), vec(inp["y"]))
+    p = wilcox_p = rtests.wilcox_test(vec(inp["x"]), vec(inp["y"]), exact=inp["exact"], correct=inp["correct"]).p_value
+    assert_r(wilcox_p, ref["values"]["p_value"], what="p")
+    if inp["exact"] is None and inp["correct"] and hl.conf_level == 0.95:
+        assert (hl.ci_low > 0 or hl.ci_high < 0) == (p < 0.05)
