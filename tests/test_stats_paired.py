@@ -15,12 +15,18 @@ from surveykit.stats import rtests
 
 @pytest.mark.parametrize("ref", cases("wilcox_paired", ESTIMATES))
 def test_wilcox_paired_matches_r(ref):
-    """Statistic V, p-value and R's method string (which says exact or continuity-corrected)."""
+    """Statistic V, p-value, R's method string (exact or continuity-corrected) and conf.int: pseudo-median,
+    interval and the level R reaches (lowered for n = 1 or 3, NaN when every difference is zero)."""
     inp, v = ref["inputs"], ref["values"]
-    res = rtests.wilcox_paired_test(vec(inp["x"]), vec(inp["y"]), exact=inp["exact"], correct=inp["correct"])
+    res = rtests.wilcox_paired_test(vec(inp["x"]), vec(inp["y"]), exact=inp["exact"], correct=inp["correct"],
+                                    conf_int=True)
     assert_r(res.statistic, v["statistic"], what="V")
     assert_r(res.p_value, v["p_value"], what="p")
     assert res.method == v["method"]
+    assert_r(res.extra["estimate"], v["estimate"], abs_tol=1e-12, what="pseudo-median")
+    assert_r(res.extra["conf_int"][0], v["conf_int"][0], abs_tol=1e-12, what="CI low")
+    assert_r(res.extra["conf_int"][1], v["conf_int"][1], abs_tol=1e-12, what="CI high")
+    assert_r(res.extra["conf_level"], v["conf_level"], what="level reached")
 
 
 @pytest.mark.parametrize("ref", cases("mcnemar", ESTIMATES))

@@ -431,11 +431,12 @@ paired_variants <- list(list(args = "", exact = NULL, correct = TRUE), list(args
                         list(args = ", exact = TRUE", exact = TRUE, correct = TRUE))
 for (id in names(paired_samples)) for (pv in paired_variants) {
   xy <- paired_samples[[id]]
-  call <- sprintf("wilcox.test(%s, %s, paired = TRUE%s)", lit(xy[[1]]), lit(xy[[2]]), pv$args)
+  call <- sprintf("wilcox.test(%s, %s, paired = TRUE%s, conf.int = TRUE)", lit(xy[[1]]), lit(xy[[2]]), pv$args)
   r <- run(call)
   add("wilcox_paired", paste0(id, gsub("[^a-zA-Z]+", "_", pv$args)), call,
       list(x = jarr(xy[[1]]), y = jarr(xy[[2]]), exact = pv$exact, correct = pv$correct),
-      list(statistic = unname(r$statistic), p_value = r$p.value, method = r$method))
+      list(statistic = unname(r$statistic), p_value = r$p.value, method = r$method, estimate = unname(r$estimate),
+           conf_int = jarr(as.vector(r$conf.int)), conf_level = attr(r$conf.int, "conf.level")))
 }
 mcnemar_tables <- list(
   classic = rbind(c(794, 86), c(150, 570)), small = rbind(c(10, 5), c(1, 7)), no_discordant = rbind(c(5, 0), c(0, 4)),

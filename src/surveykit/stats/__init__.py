@@ -22,6 +22,7 @@ from .effects import (
 )
 from .estimates import mean_difference, odds_ratio, proportion_difference
 from .posthoc import PairwiseResult, compact_letters, dunn_test, pairwise_table_tests, pairwise_wilcox
+from .regression import RegressionResult, SeparationError, linear_regression, logistic_regression, univariable
 from .rtests import (
     DEFAULT_MAX_TABLES,
     DEFAULT_MC_SEED,
@@ -49,4 +50,5 @@ __all__ = [
     "wilcox_test", "wilson_ci",
     "PairwiseResult", "binom_test", "compact_letters", "dunn_test", "mcnemar_test", "mean_difference",
     "odds_ratio", "pairwise_table_tests", "pairwise_wilcox", "proportion_difference", "wilcox_paired_test",
+    "RegressionResult", "SeparationError", "linear_regression", "logistic_regression", "univariable",
 ]

@@ -747,19 +747,45 @@ def psignrank(q: float, n: int, lower_tail: bool = True) -> float:
     return below / 2 ** n if lower_tail else (2 ** n - below) / 2 ** n
 
 
+def qsignrank(p: float, n: int) -> int:
+    """R's ``qsignrank(p, n)`` (lower tail), with its ``10 * DBL_EPSILON`` fuzz and summation order."""
+    counts = signrank_counts(n)
+    f = math.exp(-n * math.log(2))
+    acc = 0.0
+    q = 0
+    if p <= 0.5:
+        target = p - 10 * DBL_EPSILON
+        while True:
+            acc += counts[q] * f
+            if acc >= target:
+                return q
+            q += 1
+    target = 1 - p + 10 * DBL_EPSILON
+    while True:
+        acc += counts[q] * f
+        if acc > target:
+            return n * (n + 1) // 2 - q
+        q += 1
+
+
 def wilcox_paired_test(
     x: Sequence[float] | np.ndarray,
     y: Sequence[float] | np.ndarray,
     exact: bool | None = None,
     correct: bool = True,
+    conf_int: bool = False,
+    conf_level: float = 0.95,
 ) -> TestResult:
-    """R's two-sided ``wilcox.test(x, y, paired = TRUE, exact, correct)`` (Wilcoxon signed-rank test).
+    """R's two-sided ``wilcox.test(x, y, paired = TRUE, exact, correct, conf.int)`` (signed-rank test).
 
     Pairs with a missing value are dropped (``complete.cases``), then zero differences. Exact
     distribution (``psignrank``) when ``exact`` is None and fewer than 50 differences remain, or when
     ``exact`` is true, provided there are neither ties nor zeros; otherwise the normal approximation
     with R's tie correction and continuity correction. Statistic V = sum of the ranks of the positive
-    differences. Every difference zero: NaN (as R).
+    differences. Every difference zero: NaN (as R). With ``conf_int``: R's pseudo-median of the
+    differences (``extra['estimate']``) and its interval (``extra['conf_int']``, level actually reached
+    in ``extra['conf_level']``): Walsh averages and ``qsignrank`` (exact), or R's ``uniroot`` (tol 1e-4)
+    on the normal statistic, with its level-doubling rule.
     """
     a = np.asarray(x, dtype=float).ravel()
     b = np.asarray(y, dtype=float).ravel()
@@ -780,12 +806,12 @@ def wilcox_paired_test(
     extra: dict[str, Any] = {"n_nonzero": n, "zeroes": zeroes}
     if exact and not ties and not zeroes:
         p = psignrank(v - 1, n, lower_tail=False) if v > n * (n + 1) / 4 else psignrank(v, n)
+        if conf_int:
+            extra.update(_signrank_exact_ci(d, conf_level))
         return TestResult("wilcoxon_paired", v, None, min(2 * p, 1.0), "Wilcoxon signed rank exact test",
                           extra | {"exact": True})
-    _, counts = np.unique(ranks, return_counts=True)
-    counts = counts.astype(float)
     z = v - n * (n + 1) / 4
-    sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(counts ** 3 - counts)) / 48)
+    sigma = _signrank_sigma(ranks, n)
     method = "Wilcoxon signed rank test"
     correction = 0.0
     if correct:
@@ -793,4 +819,64 @@ def wilcox_paired_test(
         method += " with continuity correction"
     z = _ratio(z - correction, sigma)
     p = math.nan if math.isnan(z) else 2 * min(float(dist.norm_cdf(z)), float(dist.norm_sf(z)))
+    if conf_int:
+        extra.update(_signrank_normal_ci(d, correct, conf_level))
     return TestResult("wilcoxon_paired", v, None, p, method, extra | {"exact": False, "z": z})
+
+
+def _signrank_sigma(ranks: np.ndarray, n: int) -> float:
+    _, counts = np.unique(ranks, return_counts=True)
+    counts = counts.astype(float)
+    return math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(counts ** 3 - counts)) / 48)
+
+
+def _signrank_exact_ci(d: np.ndarray, conf_level: float) -> dict[str, Any]:
+    """Exact pseudo-median and interval: order statistics of the Walsh averages (R's exact branch)."""
+    n = d.size
+    alpha = 1 - conf_level
+    walsh = np.add.outer(d, d)[np.triu_indices(n)]
+    walsh = np.sort(walsh) / 2
+    qu = qsignrank(alpha / 2, n)
+    if qu == 0:
+        qu = 1
+    ql = n * (n + 1) // 2 - qu
+    achieved = 2 * psignrank(qu - 1, n)
+    level = conf_level
+    if achieved - alpha > alpha / 2:
+        level = 1 - float(f"{achieved:.2g}")
+    return {"estimate": float(np.median(walsh)), "conf_int": (float(walsh[qu - 1]), float(walsh[ql])),
+            "conf_level": level}
+
+
+def _signrank_normal_ci(d: np.ndarray, correct: bool, conf_level: float) -> dict[str, Any]:
+    """R's asymptotic pseudo-median and interval of the signed-rank test (uniroot, tol 1e-4)."""
+    if d.size == 0:
+        return {"estimate": math.nan, "conf_int": (math.nan, math.nan), "conf_level": 0.0}
+
+    def w_stat(shift: float, use_correction: bool) -> float:
+        xd = d - shift
+        xd = xd[xd != 0]
+        nx = xd.size
+        dr = dist.rankdata(np.abs(xd))
+        zd = float(dr[xd > 0].sum()) - nx * (nx + 1) / 4
+        corr = float(np.sign(zd)) * 0.5 if use_correction else 0.0
+        return _ratio(zd - corr, _signrank_sigma(dr, nx))
+
+    mumin, mumax = float(d.min()), float(d.max())
+    w_min = w_stat(mumin, correct)
+    w_max = w_stat(mumax, correct) if math.isfinite(w_min) else math.nan
+    if not math.isfinite(w_max):
+        return {"estimate": (mumin + mumax) / 2, "conf_int": (math.nan, math.nan), "conf_level": 0.0}
+    alpha = 1 - conf_level
+    while w_min - float(dist.norm_isf(alpha / 2)) < 0 or w_max - float(dist.norm_ppf(alpha / 2)) > 0:
+        alpha *= 2
+    level = conf_level
+    if alpha >= 1 or 1 - conf_level < alpha * 0.75:
+        level = 1 - min(1.0, alpha)
+    if alpha < 1:
+        bounds = tuple(zeroin(lambda s, q=zq: w_stat(s, correct) - q, mumin, mumax, w_min - zq, w_max - zq, 1e-4)
+                       for zq in (float(dist.norm_isf(alpha / 2)), float(dist.norm_ppf(alpha / 2))))
+    else:
+        bounds = (float(np.median(d)),) * 2
+    estimate = uniroot(lambda s: w_stat(s, False), mumin, mumax, tol=1e-4)
+    return {"estimate": estimate, "conf_int": bounds, "conf_level": level}
