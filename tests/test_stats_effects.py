@@ -249,3 +249,20 @@ def test_hodges_lehmann_interval_agrees_with_the_wilcoxon_test(ref):
     assert_r(wilcox_p, ref["values"]["p_value"], what="p")
     if inp["exact"] is None and inp["correct"] and hl.conf_level == 0.95:
         assert (hl.ci_low > 0 or hl.ci_high < 0) == (p < 0.05)
+
+
+def test_estimates_lie_inside_their_noncentral_intervals():
+    """The bounds measure the noncentrality, the estimates keep their own formula (Bergsma's V,
+    uncorrected epsilon²): on every reference case, one- and two-sided, the estimate is still inside."""
+    checked = 0
+    for ref in cases("cramers_v_ncp", ESTIMATES) + cases("epsilon_ncp", ESTIMATES):
+        c = ref.values[0]
+        if "table" in c["inputs"]:
+            res = effects.cramers_v(c["inputs"]["table"], alternative=c["inputs"]["alternative"])
+        else:
+            res = effects.epsilon_squared([vec(g) for g in c["inputs"]["groups"]], alternative=c["inputs"]["alternative"])
+        if math.isnan(res.estimate):
+            continue
+        assert res.ci_low - 1e-12 <= res.estimate <= res.ci_high + 1e-12
+        checked += 1
+    assert checked >= 140
