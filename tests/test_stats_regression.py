@@ -95,6 +95,18 @@ def test_univariable_keeps_separated_covariates_as_errors():
     assert isinstance(out["age"], regression.RegressionResult) and out["age"].terms[1].ratio > 0
 
 
+def test_missing_numbers_and_unused_levels_follow_r():
+    """None in a numeric covariate is missing (not a factor level); an unused level is dropped and the first
+    level present is the reference, as glm's model frame (drop.unused.levels = TRUE)."""
+    ref = [c for c in cases("logistic", ESTIMATES) if c.values[0]["id"] == "with_na_n80_age_cpts_sexe"][0].values[0]
+    y, covariates, levels = _inputs(ref["inputs"])
+    covariates["age"] = [None if math.isnan(v) else v for v in covariates["age"]]
+    res = regression.logistic_regression(y, covariates, {"cpts": ["CPTS Z"] + levels["cpts"], "sexe": levels["sexe"]},
+                                         profile=False)
+    assert res.n == ref["values"]["n"] and [t.term for t in res.terms] == ref["values"]["terms"]
+    assert_r(res.terms[1].estimate, ref["values"]["estimate"][1], rel=REL, what="age")
+
+
 def test_events_per_variable():
     """EPV = smaller outcome count / parameters (intercept excluded): 10 events, 2 parameters -> 5."""
     y = [1] * 10 + [0] * 20

@@ -90,8 +90,9 @@ def _is_missing(value) -> bool:
 
 
 def _is_numeric(values: Sequence) -> bool:
-    arr = np.asarray(values)
-    return arr.dtype.kind in "fiub"
+    """Numbers (None or NaN for missing) enter as they are; anything else is a factor."""
+    present = [v for v in values if not _is_missing(v)]
+    return all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in present)
 
 
 def design(y: Sequence, covariates: Mapping[str, Sequence], levels: Mapping[str, Sequence[str]] | None = None
