@@ -20,9 +20,16 @@ P_COLUMN = "Valeur de p"
 ADJUSTED = {"holm": "p ajustée (Holm)", "BH": "p ajustée (Benjamini-Hochberg)"}
 ADJUSTED_COLUMN = {"holm": "p_holm", "BH": "p_bh"}
 EFFECT_COLUMN = "Taille d'effet [IC 95 %]"
-EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Bergsma), IC par inversion du khi² non central",
-                "corrélation rang-bisériale": "corrélation rang-bisériale, IC par transformation de Fisher",
-                "epsilon² (Kruskal-Wallis)": "epsilon² des rangs, IC par bootstrap percentile stratifié"}
+EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Bergsma), IC unilatéral [borne inférieure ; 1] "
+                                         "par inversion du khi² non central, dont la borne inférieure dépasse 0 "
+                                         "exactement quand le test du khi² sans correction conclut au seuil de 5 %",
+                "corrélation rang-bisériale": "corrélation rang-bisériale, IC par inversion du test de Wilcoxon "
+                                              "(il exclut 0 exactement quand ce test conclut)",
+                "epsilon² (Kruskal-Wallis)": "epsilon² des rangs, IC unilatéral [borne inférieure ; 1] par inversion "
+                                             "du khi² non central du test de Kruskal-Wallis (borne inférieure nulle "
+                                             "quand ce test ne conclut pas)"}
+FISHER_EFFECT_NOTE = ("le V de Cramér se rapporte au khi² : quand le test affiché est le test exact de Fisher, "
+                      "son intervalle peut ne pas s'accorder exactement avec lui")
 
 
 def _group_columns(spec: TableSpec, plan: Plan, tidy: pd.DataFrame) -> dict[str, str]:
@@ -387,6 +394,8 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
             parts.append(f"{ordinal_note(book.question(spec.grid), 'Tests de rangs')}.")
     if spec.effect_size and len(tests):
         names = sorted({EFFECT_NAMES.get(e, e) for e in tests["effect"].dropna() if e})
+        if "V de Cramér (corrigé)" in set(tests["effect"]) and tests["test"].isin(["fisher", "fisher_mc"]).any():
+            names.append(FISHER_EFFECT_NOTE)
         parts.append("Taille d'effet : " + " ; ".join(names) + ".")
     parts += list(spec.notes)
     if len(tests):
