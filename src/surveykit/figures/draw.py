@@ -6,6 +6,7 @@ Figures are drawn at their print size (style.TEXT_WIDTH_IN wide at most).
 """
 from __future__ import annotations
 
+import math
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -151,15 +152,17 @@ def histogram(values: pd.DataFrame, mean: float, sd: float, n: int, axis_label: 
     for x, count in zip(levels, counts):
         if count:
             ax.text(x, count, str(count), ha="center", va="bottom", fontsize=SMALL_FONT_SIZE)
-    ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0,
-               label=f"± 1 écart-type ({fmt.number(sd)})")
-    ax.axvline(mean, color=PALETTE[1], linewidth=1.5, label=f"Moyenne ({fmt.number(mean)})")
+    if not math.isnan(sd):  # one answer has no SD; nobody answered, no mean either
+        ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0,
+                   label=f"± 1 écart-type ({fmt.number(sd)})")
+    if not math.isnan(mean):
+        ax.axvline(mean, color=PALETTE[1], linewidth=1.5, label=f"Moyenne ({fmt.number(mean)})")
     ax.set_xticks(levels)
     french_axis(ax.xaxis)
     ax.set_xlabel(typographic(axis_label))
     ax.set_ylabel(f"Nombre de {noun}")
     french_axis(ax.yaxis, integer=True)
-    ax.set_ylim(0, max(counts.max(), 1) * 1.45)
+    ax.set_ylim(0, max(counts.max(initial=0), 1) * 1.45)
     ax.legend(loc="upper left", frameon=True, ncols=3)
     ax.grid(axis="x", visible=False)
     return fig

@@ -46,7 +46,12 @@ def _earlier(earlier: dict[str, list[PathLike]] | None, books: dict[str, Codeboo
             for wave, paths in (earlier or {}).items()}
 
 
-def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: list[PathLike],
+def _books(categories_dir: PathLike | None, schema: PathLike) -> dict[str, Codebook]:
+    """The category codebooks of a study; none when it has no open question (`categories_dir` None)."""
+    return {} if categories_dir is None else load_codebooks(categories_dir, schema)
+
+
+def code_wave_files(responses: PathLike, categories_dir: PathLike | None, decisions: list[PathLike],
                     coded_out: PathLike, counts_out: PathLike, review_out: PathLike,
                     messages_out: PathLike | None = None, earlier: dict[str, list[PathLike]] | None = None,
                     allow_suggestions: bool = False, strict: bool = False,
@@ -56,8 +61,9 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: li
     """Code a wave from files; writes coded answers, counts, answers to review and messages.
 
     With `sheet_out`, also the coding sheet (.csv or .xlsx) of the answers no decision covers yet
-    (the same answers as `to_review`: suggestions in use do not count as decisions)."""
-    books = load_codebooks(categories_dir, schema)
+    (the same answers as `to_review`: suggestions in use do not count as decisions). A study with no open
+    question has no `categories_dir` (None): every output is written, empty."""
+    books = _books(categories_dir, schema)
     decided = read_decision_files(list(decisions), books)
     result = code_wave(read_table(responses), books, decided, _earlier(earlier, books), allow_suggestions, strict,
                        threshold)
@@ -73,13 +79,13 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: li
     return result
 
 
-def reliability_files(coder_a: PathLike, coder_b: PathLike, categories_dir: PathLike, per_category_out: PathLike,
+def reliability_files(coder_a: PathLike, coder_b: PathLike, categories_dir: PathLike | None, per_category_out: PathLike,
                       overall_out: PathLike, disagreements_out: PathLike,
                       schema: PathLike = DEFAULT_SCHEMA) -> ReliabilityResult | None:
     """Reliability of two coders; returns None (and writes nothing) when the second file does not exist."""
     if not Path(coder_b).exists():
         return None
-    books = load_codebooks(categories_dir, schema)
+    books = _books(categories_dir, schema)
     result = reliability(read_decision_files([coder_a], books), read_decision_files([coder_b], books), books)
     write_csv(result.per_category, per_category_out)
     write_csv(result.overall, overall_out)

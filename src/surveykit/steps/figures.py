@@ -57,8 +57,9 @@ def _bars(spec: FigureSpec, data: FigureData):
 
 def _histogram(spec: FigureSpec, data: FigureData):
     table = data.table(spec.table)
-    summary = table[(table["variable"] == spec.variable) & (table["level"] == "")].iloc[0]
-    values = table[(table["variable"] == spec.variable) & (table["level"] != "")]
+    rows = table[table["variable"] == spec.variable]
+    summary = rows[rows["level"] == ""].iloc[0]
+    values = rows[~rows["level"].isin(["", MISSING_LABEL])]  # missing answers are counted, they are not values
     question = data.book.variable_question()[spec.variable]
     label = variable_label(data.plan, data.book, spec.variable)
     return draw.histogram(values, summary["mean"], summary["sd"], int(summary["n"]),

@@ -43,9 +43,10 @@ def main_decisions(files: list[str]) -> list[str]:
     return main
 
 
-def _categories_dir(inputs) -> str:
-    """The folder of the category codebooks (the rule lists its files as inputs)."""
-    return str(Path(inputs.categories[0]).parent)
+def _categories_dir(inputs) -> str | None:
+    """The folder of the category codebooks (the rule lists its files as inputs); None for a study with no
+    open question."""
+    return str(Path(inputs.categories[0]).parent) if len(inputs.categories) else None
 
 
 def recode(inputs, outputs, params, logger: logging.Logger) -> None:
