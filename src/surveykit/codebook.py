@@ -13,6 +13,8 @@ CHOICE_TYPES = ("single", "checkbox")
 NUMERIC_TYPES = ("scale", "number")
 INTEGER_TYPES = ("scale", "grid_rank", "grid_scale")
 MULTI_SEPARATOR = "; "  # cleaning joins the ticked options of a multi-response answer with this
+# Denominators of a multi-response question: every respondent the form asked, or those who ticked an option.
+ASKED, ANSWERED = "asked", "answered"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,18 @@ class Question:
     anchors: dict[str, str] = field(default_factory=dict)
     unit: str | None = None
     derived: Derivation | None = None
+    denominator: str | None = None  # checkbox only: ASKED (the default when not written) or ANSWERED
+
+    @property
+    def counts_answered_only(self) -> bool:
+        """A multi-response question whose percentages are of the respondents who ticked at least one option
+        (`denominator: answered`); those asked who ticked none are then missing answers, not « non »."""
+        return self.is_multi and self.denominator == ANSWERED
+
+    @property
+    def multi_denominator(self) -> str:
+        """Whom a multi-response question's percentages are of: ASKED (default) or ANSWERED."""
+        return self.denominator or ASKED
 
     @property
     def display_label(self) -> str:
@@ -207,6 +221,7 @@ def _question(raw: dict) -> Question:
         aliases=tuple(raw.get("aliases", [])),
         anchors=dict(raw.get("anchors", {})),
         unit=raw.get("unit"),
+        denominator=raw.get("denominator"),
     )
 
 
@@ -310,6 +325,9 @@ def _check_consistency(book: Codebook) -> None:
             raise InputError(
                 f"{where}: `levels` {sorted(question.levels)} must list exactly the option labels {sorted(labels)}"
             )
+        if question.denominator is not None and not question.is_multi:
+            raise InputError(f"{where}: `denominator` applies to a checkbox (multi-response) question; "
+                             f"{question.id!r} is {question.type}: remove it")
         conditions = dict(question.asked_if)
         if question.branch_on:
             conditions[question.branch_on] = ""

@@ -266,6 +266,28 @@ def _scale_note(spec: TableSpec, book: Codebook) -> str:
     return f" ; échelle de {low_text} à {high_text}"
 
 
+MULTI_DENOMINATORS = {"asked": "parmi les répondants à qui la question était posée",
+                      "answered": "parmi les répondants ayant coché au moins une option (les autres sont comptés "
+                                  "comme non renseignés)"}
+
+
+def _multi_note(spec: TableSpec, plan: Plan, book: Codebook, multi: list[str]) -> str:
+    """Whom the options of the table's multi-response questions are counted among (their `denominator`)."""
+    kinds = {}
+    for variable in multi:
+        kinds.setdefault(book.variable_question()[variable].multi_denominator, []).append(variable)
+    if len(kinds) == 1:
+        among = MULTI_DENOMINATORS[next(iter(kinds))]
+        note = f"Question à réponses multiples : chaque option est comptée {among}"
+    else:  # each question named with its denominator
+        among = " ; ".join(f"{MULTI_DENOMINATORS[kind]} pour "
+                           + ", ".join(f"« {variable_label(plan, book, v)} »" for v in variables)
+                           for kind, variables in sorted(kinds.items()))
+        note = f"Questions à réponses multiples : chaque option est comptée {among}"
+    return (note + f" ; le total peut dépasser 100{fmt.NBSP}%."
+            + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
+
+
 def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, tests: pd.DataFrame) -> str:
     """What the cells are, denominators, missing answers, the study's notes, tests and multiplicity."""
     parts = []
@@ -273,9 +295,7 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
     if spec.kind in ("categorical", "ranks"):
         parts.append("Effectif (pourcentage) ; les pourcentages portent sur les réponses renseignées.")
         if multi:
-            parts.append("Question à réponses multiples : chaque option est comptée parmi les répondants à qui la "
-                         f"question était posée ; le total peut dépasser 100{fmt.NBSP}%."
-                         + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
+            parts.append(_multi_note(spec, plan, book, multi))
         missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
         if len(missing):
             parts.append("Réponses non renseignées : " + ", ".join(

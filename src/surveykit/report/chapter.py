@@ -120,7 +120,8 @@ class Context:
             shares = self.shares(spec.id, variable)
             if question.is_multi:
                 asked = self.V.text(f"{spec.id}.{variable}.{question.levels[0]}.{ALL}.denominator")
-                return [prose.options(label, shares, self.noun, asked, self.asked_word)]
+                word = "ayant coché au moins une option" if question.counts_answered_only else self.asked_word
+                return [prose.options(label, shares, self.noun, asked, word)]
             return [prose.distribution(label, shares, self.noun)]
         if not spec.compares:
             return []
