@@ -11,7 +11,7 @@ rule build_registry:
         quotes="results/{wave}/recoding/quotes.csv",
         codebook=codebook_file,
         plan=plan_file,
-        code=package_code("report/registry", "fmt", "steps/registry"),
+        code=package_code("report/registry", "fmt", "steps/registry", "analysis/plan", "codebook"),
     output:
         registry="results/{wave}/report/registry.json",
         reference="results/{wave}/report/registry.md",

@@ -114,9 +114,16 @@ def _tied_ranks(overall: pd.DataFrame) -> dict[str, str]:
     return {v: f"{r} ex aequo" if r in shared else str(r) for v, r in ranks.items()}
 
 
-def _median_text(cell: pd.Series) -> str:
+def _median_text(cell: pd.Series, digits: int = 1) -> str:
     """« 5,0 [3,0–8,0] »: median and quartiles (R's type 7)."""
-    return f"{fmt.number(cell['median'])} [{fmt.number(cell['q1'])}–{fmt.number(cell['q3'])}]"
+    return fmt.median_iqr(cell["median"], cell["q1"], cell["q3"], digits)
+
+
+def value_digits(tidy: pd.DataFrame, variable: str) -> int:
+    """Decimals of a summarised number's statistics, by the kind of its answers (fmt.location_digits): the
+    distinct values a summary table counts (its rows other than the statistics and the missing answers)."""
+    rows = tidy[(tidy["variable"] == variable) & ~tidy["level"].isin(["", MISSING_LABEL])]
+    return fmt.location_digits(rows["level"].drop_duplicates())
 
 
 def _interpretation(spec: TableSpec, cell: pd.Series) -> str:
@@ -192,9 +199,10 @@ def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
     records = []
     for variable in spec.variables:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
+        digits = value_digits(tidy, variable)
         records.append({"Variable": variable_label(plan, book, variable), "n": str(int(row["n"])),
-                        "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"]),
-                        "Médiane [Q1–Q3]": _median_text(row)})
+                        "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"], digits),
+                        "Médiane [Q1–Q3]": _median_text(row, digits)})
     return pd.DataFrame(records)
 
 

@@ -238,9 +238,13 @@ class Context:
 
     def flow_sentence(self) -> str:
         received, analysed = self.V.text("flux.recus"), self.V.text("flux.analyses")
-        text = f"Sur {received} questionnaires reçus, {analysed} ont été analysés"
+        n_received, n_analysed = int(self.V.value("flux.recus")), int(self.V.value("flux.analyses"))
+        text = (f"Sur {received} {prose.plural(n_received, 'questionnaire reçu', 'questionnaires reçus')}, "
+                f"{analysed} {prose.plural(n_analysed, 'a été analysé', 'ont été analysés')}")
         if self.V.value("flux.non_analyses"):
-            text += f" ({self.V.text('flux.non_analyses')} écartés, motifs dans la figure)"
+            set_aside = int(self.V.value("flux.non_analyses"))
+            text += (f" ({self.V.text('flux.non_analyses')} {prose.plural(set_aside, 'écarté', 'écartés')}, "
+                     "motifs dans la figure)")
         return prose.first_word_not_numeral(text + ".", "Au total,")
 
     def recoded(self) -> list[str]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import fmt
 from ..analysis.describe import ALL, MISSING_LABEL
 from ..analysis.format import variable_label
 from ..analysis.plan import Plan, load_plan
@@ -118,7 +119,9 @@ def draw_figures(inputs: dict[str, str], pngs: list[str], svgs: list[str], wave:
         figure_id = Path(png).stem
         if Path(svg).stem != figure_id or figure_id not in specs:
             raise ValueError(f"{png}, {svg}: expected one PNG and one SVG per figure id of {inputs['figures']}")
-        save(build_figure(specs[figure_id], data, wave), png, svg)
+        with fmt.percent_style(data.plan.percent):
+            figure = build_figure(specs[figure_id], data, wave)
+        save(figure, png, svg)
         logger.info("drew %s (%s)", figure_id, specs[figure_id].kind)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from .. import fmt
 from ..analysis.format import format_table
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
@@ -18,7 +19,8 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
     test_rows = read_csv(tests)
     formatted = {}
     for spec in the_plan.tables:
-        table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
+        with fmt.percent_style(the_plan.percent):
+            table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
         write_csv(table, f"{out_dir}/{spec.id}.csv")
         formatted[spec.id] = {"title": spec.title, "kind": spec.kind, "append_to": spec.append_to,
                               "columns": list(table.columns), "rows": table.to_numpy().tolist(), "footnote": note}
