@@ -57,11 +57,12 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike | None, decisi
                     allow_suggestions: bool = False, strict: bool = False,
                     threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA,
                     sheet_out: PathLike | None = None, coder: str = "",
-                    quotes_out: PathLike | None = None) -> CodingResult:
+                    quotes_out: PathLike | None = None, decisions_folder: str | None = None) -> CodingResult:
     """Code a wave from files; writes coded answers, counts, answers to review and messages.
 
     With `sheet_out`, also the coding sheet (.csv or .xlsx) of the answers no decision covers yet
-    (the same answers as `to_review`: suggestions in use do not count as decisions). A study with no open
+    (the same answers as `to_review`: suggestions in use do not count as decisions); its instructions name
+    `decisions_folder`, where the filled sheet is saved. A study with no open
     question has no `categories_dir` (None): every output is written, empty."""
     books = _books(categories_dir, schema)
     decided = read_decision_files(list(decisions), books)
@@ -75,7 +76,8 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike | None, decisi
     if messages_out is not None:
         write_lines(result.messages, messages_out)
     if sheet_out is not None:
-        write_coding_sheet(coding_sheet(result.to_review, books, coder), books, sheet_out)
+        folder = {"folder": decisions_folder} if decisions_folder else {}
+        write_coding_sheet(coding_sheet(result.to_review, books, coder), books, sheet_out, **folder)
     return result
 
 

@@ -15,6 +15,7 @@ from ..figures import draw
 from ..figures.spec import FigureSpec, load_figures
 from ..figures.style import apply_style, save
 from ..io import read_csv, read_json, read_tidy
+from ..stale import remove_stale
 from ..yamlio import load_validated, package_schema
 
 
@@ -123,6 +124,9 @@ def draw_figures(inputs: dict[str, str], pngs: list[str], svgs: list[str], wave:
             figure = build_figure(specs[figure_id], data, wave)
         save(figure, png, svg)
         logger.info("drew %s (%s)", figure_id, specs[figure_id].kind)
+    if pngs:  # the folder of the wave's figures, which the rule names through its outputs
+        for path in remove_stale(Path(pngs[0]).parent, set(specs), (".png", ".svg")):
+            logger.info("removed %s: no figure of figures.yaml has this id any more", path)
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:

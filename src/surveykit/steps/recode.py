@@ -56,7 +56,8 @@ def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     result = code_wave_files(inputs.responses, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
                              outputs.review, earlier=_earlier(list(inputs.earlier)),
                              allow_suggestions=params.allow_suggestions, strict=params.strict,
-                             sheet_out=outputs.sheet, quotes_out=outputs.quotes)
+                             sheet_out=outputs.sheet, quotes_out=outputs.quotes,
+                             decisions_folder=params.get("coding_folder"))
     for message in result.messages:
         logger.warning(message)
     counts = read_csv(outputs.counts)

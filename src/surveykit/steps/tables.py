@@ -8,6 +8,7 @@ from ..analysis.format import format_table
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
 from ..io import read_csv, read_tidy, write_csv, write_json
+from ..stale import remove_stale
 
 
 def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
@@ -26,6 +27,8 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
                               "columns": list(table.columns), "rows": table.to_numpy().tolist(), "footnote": note}
         logger.info("formatted %s (%d rows)", spec.id, len(table))
     write_json(formatted, out_json)
+    for path in remove_stale(out_dir, {spec.id for spec in the_plan.tables}, (".csv",)):
+        logger.info("removed %s: no table of the plan has this id any more", path)
 
 
 def run_format(inputs, outputs, params, logger) -> None:
