@@ -151,12 +151,12 @@ def _lines(text: str, width: int) -> int:
 def _write_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path,
                 folder: str = DECISIONS_FOLDER) -> None:
     try:
-        _build_xlsx(sheet, codebooks, path)
+        _build_xlsx(sheet, codebooks, path, folder)
     except InputError as exc:
         raise InputError(f"{path}, sheet {exc}") from None
 
 
-def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path) -> None:
+def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path, folder: str) -> None:
     names = [name for name, _width in XLSX_LAYOUT]
     wb = Workbook()
     coding = wb.active
