@@ -363,7 +363,11 @@ class Context:
 
     def figure_caption_n(self, spec) -> str:
         """« (n = 669) »: a bar chart is about the respondents asked its question (its bars' denominator, as on
-        its axis); other figures about the analysed respondents."""
+        its axis), a histogram about those who answered (missing answers are not values, as in its legend);
+        other figures about the analysed respondents."""
+        answered = f"{spec.table}.{spec.variable}.{ALL}.n"
+        if spec.kind == "histogram" and answered in self.V:
+            return f"({fmt.n_equals(self.V.text(answered))})"
         if spec.kind == "bars":
             prefix, suffix = f"{spec.table}.{spec.variable}.", f".{ALL}.denominator"
             keys = [key for key in self.V.keys(prefix) if key.endswith(suffix)]
