@@ -464,7 +464,9 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
         late = _check_period(date, period) if index not in outcome else None
         if late:
             outcome[index] = (EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet(index)}: {late}")
-    for index, first in _duplicates(parsed.values, outcome, len(cells)):
+    form_answers = {name: column for name, column in parsed.values.items()
+                    if name not in {q.id for q in book.derived}}  # derived variables repeat their sources
+    for index, first in _duplicates(form_answers, outcome, len(cells)):
         outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
                           f"{sheet(first)} (duplicate submission; the first is kept)")
     return outcome
@@ -485,8 +487,16 @@ def _inclusion_failures(book: Codebook, values: dict[str, np.ndarray]) -> list[t
     return sorted(failures.items())
 
 
+CHANCE_MATCH = 0.01  # above this probability, identical answers are two respondents, not one submitted twice
+
+
 def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tuple[int, int]]:
-    """(row index, index of the first row with the same answers) among the rows still analysed."""
+    """(row index, index of the first row with the same answers) among the rows still analysed.
+
+    Identical answers are a second submission only when chance would hardly give them: with few questions
+    or common answers (« Oui » to a single question), many respondents answer alike. The chance that another
+    of the m rows gives a row's answers is taken as (m − 1) × the product of each answer's frequency in its
+    column (questions independent); at or above CHANCE_MATCH the rows are distinct respondents."""
     candidates = np.array([i for i in range(n) if i not in outcome], dtype=np.int64)
     if len(candidates) < 2:
         return []
@@ -494,7 +504,12 @@ def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tu
                for column in values.values()]
     inverse, first = _factorize(answers)
     firsts = candidates[first][inverse]
-    return [(int(i), int(f)) for i, f in zip(candidates, firsts) if i != f]
+    log_chance = np.full(len(candidates), np.log(len(candidates) - 1.0))
+    for column in answers:
+        codes, _uniques = pd.factorize(column, use_na_sentinel=False)
+        log_chance += np.log(np.bincount(codes)[codes] / len(candidates))
+    rare = log_chance < np.log(CHANCE_MATCH)
+    return [(int(i), int(f)) for i, f, alone in zip(candidates, firsts, rare) if i != f and alone]
 
 
 def _blank_frame(columns: list[str]) -> pd.DataFrame:
