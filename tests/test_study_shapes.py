@@ -13,6 +13,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from openpyxl import load_workbook
 
 from pipeline_helpers import make_project, snakemake
 from surveykit.draft import draft_study
@@ -117,6 +118,10 @@ def test_a_study_of_open_questions_only(shapes_project):
     review = (shapes_project / "results/vague_ouvertes/recoding/to_review.csv").read_text(encoding="utf-8")
     assert len(review.splitlines()) == 1 + N + N // 2  # every distinct answer waits to be coded
     assert (shapes_project / "results/vague_ouvertes/tables/tables.json").read_text(encoding="utf-8").strip() == "{}"
+    sheet = load_workbook(shapes_project / "results/vague_ouvertes/recoding/coding_sheet.xlsx", read_only=True)
+    notes = [row[0] for row in sheet["consignes"].iter_rows(values_only=True)]
+    sheet.close()
+    assert "sous data/studies/etude_ouvertes/coding/vague_ouvertes/<codeur>_main.csv" in notes[-1]
 
 
 @pytest.mark.pipeline
