@@ -49,9 +49,46 @@ SHAPES = {
                         for i in range(N)]),
     "unique": export(["Horodateur", "Utilisez-vous la télé-expertise ?"],
                      [[stamp(i), "Oui" if i % 4 else "Non"] for i in range(N)]),
-    "vide": export(["Horodateur", "Quel est votre sexe ?", "Votre âge ?", "Question que personne n'a remplie"],
-                   [[stamp(i), "Femme" if i % 3 else "Homme", str(30 + i), ""] for i in range(N)]),
+    "vide": export(["Horodateur", "Quel est votre sexe ?", "Votre âge ?", "Question que personne n'a remplie",
+                    "Outils que personne n'a cochés", "Nombre que personne n'a donné"],
+                   [[stamp(i), "Femme" if i % 3 else "Homme", str(30 + i), "", "", ""] for i in range(N)]),
 }
+# What the author of the study « vide » writes once the form is at hand: the three columns nobody answered
+# (drafted as free text, the export showing nothing else) are a single choice, a multi-response question
+# and a number, each in the plan and the last two with their figure.
+EMPTY_QUESTIONS = {
+    "question_personne_remplie": """    type: single
+    required: false
+    header: "Question que personne n'a remplie"
+    options: [{raw: "A", label: "A"}, {raw: "B", label: "B"}]
+    levels: ["A", "B"]""",
+    "outils_personne_coches": """    type: checkbox
+    required: false
+    denominator: answered
+    header: "Outils que personne n'a cochés"
+    options: [{raw: "X", label: "X"}, {raw: "Y", label: "Y"}]
+    levels: ["X", "Y"]""",
+    "nombre_personne_donne": "    type: number\n    required: false\n    header: \"Nombre que personne n'a donné\"",
+}
+
+
+def complete_empty_study(study: Path) -> None:
+    codebook = (study / "codebook.yaml").read_text(encoding="utf-8")
+    for qid, entry in EMPTY_QUESTIONS.items():
+        drafted = re.search(rf"  - id: {qid}\n    number: \d+\n(    type: text\n    required: false\n    header: .*\n)",
+                            codebook)
+        assert drafted, (qid, codebook)
+        codebook = codebook.replace(drafted.group(1), entry + "\n")
+        (study / "categories" / f"{qid}.yaml").unlink()
+    (study / "codebook.yaml").write_text(codebook, encoding="utf-8")
+    plan = (study / "analysis_plan.yaml").read_text(encoding="utf-8")
+    plan = plan.replace("variables: [sexe]", "variables: [sexe, question_personne_remplie, outils_personne_coches]")
+    plan = plan.replace("variables: [age]", "variables: [age, nombre_personne_donne]")
+    (study / "analysis_plan.yaml").write_text(plan, encoding="utf-8")
+    with (study / "figures.yaml").open("a", encoding="utf-8") as figures:
+        figures.write('  - {id: fig_outils, kind: bars, table: questions_fermees, variable: outils_personne_coches, '
+                      'caption: "Outils"}\n  - {id: fig_nombre, kind: histogram, table: valeurs_numeriques, '
+                      'variable: nombre_personne_donne, caption: "Nombre"}\n')
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +106,7 @@ def shapes_project(tmp_path_factory) -> Path:
     assert re.search(r"id: outils_utilisez\n    number: \d+\n    type: checkbox\n", text), text
     codebook.write_text(text.replace("    type: checkbox\n", "    type: checkbox\n    denominator: answered\n"),
                         encoding="utf-8")
+    complete_empty_study(project / "data/studies/etude_vide")
     snakemake(project)
     return project
 
@@ -122,6 +160,20 @@ def test_a_study_of_open_questions_only(shapes_project):
     notes = [row[0] for row in sheet["consignes"].iter_rows(values_only=True)]
     sheet.close()
     assert "sous data/studies/etude_ouvertes/coding/vague_ouvertes/<codeur>_main.csv" in notes[-1]
+
+
+@pytest.mark.pipeline
+def test_questions_nobody_answered(shapes_project):
+    text = chapter(shapes_project, "vide")
+    for line in ("| Question que personne n'a remplie | A | 0 |", "|  | B | 0 |", "|  | Non renseigné | 30 |",
+                 "| Outils que personne n'a cochés | X | 0 |", "| Nombre que personne n'a donné | 0 |  |  |",
+                 "- Question que personne n'a remplie : aucune réponse.",
+                 "- Outils que personne n'a cochés : aucune réponse.", "- Nombre que personne n'a donné : aucune réponse.",
+                 "Figure 2. Outils (n = 0)", "Figure 3. Nombre (n = 0)"):
+        assert line in text, line
+    assert "()" not in text
+    figures = shapes_project / "results/vague_vide/figures"
+    assert (figures / "fig_outils.png").stat().st_size > 0 and (figures / "fig_nombre.png").stat().st_size > 0
 
 
 @pytest.mark.pipeline

@@ -92,7 +92,9 @@ def percent(value: float | None, digits: int | None = None, trim: bool | None = 
 
 
 def count_percent(n: int, pct: float | None, digits: int | None = None) -> str:
-    """'22 (56,4 %)'."""
+    """'22 (56,4 %)'; '0' alone when nobody answered (no percentage of nothing)."""
+    if is_missing(pct):
+        return str(n)
     return f"{n} ({percent(pct, digits)})"
 
 

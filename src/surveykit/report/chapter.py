@@ -120,6 +120,8 @@ class Context:
             shares = self.shares(spec.id, variable)
             if question.is_multi:
                 asked = self.V.text(f"{spec.id}.{variable}.{question.levels[0]}.{ALL}.denominator")
+                if asked == "0":  # nobody asked, or nobody answered a question counted on those who answered
+                    return [prose.distribution(label, [], self.noun)]
                 word = "ayant coché au moins une option" if question.counts_answered_only else self.asked_word
                 return [prose.options(label, shares, self.noun, asked, word)]
             return [prose.distribution(label, shares, self.noun)]
@@ -188,8 +190,13 @@ class Context:
     def _describe_summary(self, spec, variable: str) -> str:
         base = f"{spec.id}.{variable}.{ALL}"
         label = self.labels.get(variable, variable)
-        return (f"{label} : moyenne {self.V.text(f'{base}.mean')} (écart-type {self.V.text(f'{base}.sd')}), "
-                f"médiane {self.V.text(f'{base}.median_iqr')}, sur {self.V.text(f'{base}.n')} {self.noun[1]}.")
+        if f"{base}.mean" not in self.V:  # nobody answered: no mean, no median
+            return f"{label} : aucune réponse."
+        n = int(self.V.value(f"{base}.n"))
+        sd = self.V.text(f"{base}.sd")  # empty for a single answer
+        spread = f" (écart-type {sd})" if sd else ""
+        return (f"{label} : moyenne {self.V.text(f'{base}.mean')}{spread}, médiane {self.V.text(f'{base}.median_iqr')}, "
+                f"sur {self.V.text(f'{base}.n')} {prose.plural(n, *self.noun)}.")
 
     def ranking(self, table: str, variable: str, group: str = ALL, item: tuple[str, str] = ("réponse", "réponses"),
                 cited: str = "la plus fréquente", top: int | None = None) -> str:
