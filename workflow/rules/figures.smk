@@ -21,7 +21,7 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
                 plan=plan_file,
                 flow="results/{wave}/clean/flow.json",
                 counts="results/{wave}/recoding/counts.csv",
-                code=package_code("figures", "distributions", "fmt", "steps/figures"),
+                code=package_code("figures", "distributions", "fmt", "stale", "steps/figures"),
             output:
                 png=expand("results/{{wave}}/figures/{figure}.png", figure=_counts),
                 svg=expand("results/{{wave}}/figures/{figure}.svg", figure=_counts),
@@ -50,7 +50,7 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
                 codebook=codebook_file,
                 plan=plan_file,
                 data=figure_data_files,
-                code=package_code("figures", "distributions", "fmt", "steps/figures"),
+                code=package_code("figures", "distributions", "fmt", "stale", "steps/figures"),
             output:
                 png=expand("results/{{wave}}/figures/{figure}.png", figure=_statistics),
                 svg=expand("results/{{wave}}/figures/{figure}.svg", figure=_statistics),

@@ -39,7 +39,7 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
             tests="results/{wave}/stats/tests.csv",
             codebook=codebook_file,
             plan=plan_file,
-            code=package_code("analysis/format", "fmt", "steps/tables", "testnames"),
+            code=package_code("analysis/format", "fmt", "stale", "steps/tables", "testnames"),
         output:
             tables="results/{wave}/tables/tables.json",
             csv=expand("results/{{wave}}/tables/{table}.csv", table=STUDIES[_study].table_ids),
