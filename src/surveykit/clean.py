@@ -362,8 +362,7 @@ class Cause:
 
     def summary(self, received: int, path: str) -> str:
         share = f"{100 * self.rows / received:.1f} % of {received}" if received else ""
-        return (f"{path}: {self.rows} row{'s' if self.rows > 1 else ''} {self.status} ({share}): {self.what}"
-                + (" (each row in excluded.csv)" if self.rows > 1 else ""))
+        return f"{path}: {self.rows} row{'s' if self.rows > 1 else ''} {self.status} ({share}): {self.what}"
 
 
 def summarise_causes(outcome: dict[int, tuple[str, str, str]], problems: dict[int, list[Problem]],

@@ -52,8 +52,9 @@ def clean_wave(export: str, codebook: str, responses: str, excluded: str, flow: 
     except InputError as exc:
         raise InputError(masker.text(str(exc))) from None
     counts = result.flow
-    logger.info("received %d rows: analysed %d, excluded %d, quarantined %d", counts["received"], counts["analysed"],
-                sum(counts["excluded"].values()), sum(counts["quarantined"].values()))
+    logger.info("received %d rows: analysed %d, excluded %d, quarantined %d (each row set aside is in %s, its cell "
+                "named)", counts["received"], counts["analysed"], sum(counts["excluded"].values()),
+                sum(counts["quarantined"].values()), excluded)
     counts = {"wave_label": wave["label"], "synthetic": bool(wave.get("synthetic", False)), **counts}
     write_csv(result.responses, responses)
     write_csv(result.excluded, excluded)
