@@ -80,6 +80,11 @@ def test_a_few_slips_do_not_stop_the_run(tmp_path, caplog):
     assert clean(tmp_path, export, codebook, 0.05, caplog)["quarantined"] == {"valeur invalide": 2}
 
 
+def test_one_row_alone_never_stops_the_run(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=1, rows=10)  # 10 % of a pilot: a slip
+    assert clean(tmp_path, export, codebook, 0.05, caplog)["quarantined"] == {"valeur invalide": 1}
+
+
 def test_an_out_of_range_scale_names_its_bounds_as_the_fix(tmp_path, caplog):
     export, codebook = write(tmp_path, pharmacists=0, out_of_range=4)
     with pytest.raises(InputError, match=r"Fix: if the form allows '7', correct `min`/`max` of question 2 \(note\)"):

@@ -418,8 +418,9 @@ def _fix(cause: Cause, book: Codebook) -> str:
 
 def check_quarantine(causes: list[Cause], received: int, book: Codebook, path: str, limit: float) -> None:
     """Stop when one cause quarantines more than `limit` (a share) of the rows: a codebook that no longer
-    describes the form, not a few respondents' slips. The message names the cause, an example and the fix."""
-    worst = [c for c in causes if c.status == QUARANTINED and received and c.rows / received > limit]
+    describes the form, not a few respondents' slips. One row alone is a slip whatever the share (a pilot of
+    nine rows). The message names the cause, an example and the fix."""
+    worst = [c for c in causes if c.status == QUARANTINED and c.rows > 1 and c.rows / received > limit]
     if not worst:
         return
     cause = max(worst, key=lambda c: (c.rows, -c.first_row))
