@@ -405,8 +405,8 @@ def _fix(cause: Cause, book: Codebook) -> str:
             value = split_checkbox(question, value)[1] or value
         quoted = value.replace("\\", "\\\\").replace('"', '\\"')
         return (f'if {value!r} is an answer of the form, add the option line `- {{raw: "{quoted}", label: "{quoted}"}}` '
-                f"under `options:` of {name} and its label to `levels:`; or give the question "
-                "`other: {label: \"Autre\"}` if it is typed in an « Autre » field")
+                f"under `options:` of {name} and its label to `levels:`; if it was typed in an « Autre » field, give "
+                "the question `other: {label: \"Autre\"}` and add \"Autre\" to `levels:`")
     if cause.expected.startswith("an answer (the question is mandatory"):
         return f"if the form does not make the question mandatory, set `required: false` on {name}"
     if cause.expected.startswith(("a whole number from", "a number from", "a rank from")):

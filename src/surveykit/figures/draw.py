@@ -52,20 +52,19 @@ def _text_extent(ax, label) -> tuple[float, float]:
 
 
 def _box(ax, x: float, y: float, text: str, width: float, height: float, color: str,
-         fontsize: float = SMALL_FONT_SIZE, left: bool = False) -> float:
+         fontsize: float = SMALL_FONT_SIZE, left: bool = False) -> None:
     """A box centred on (x, y), or whose left edge is x (`left`), at least `width` × `height` and as large as its
-    text measures plus a margin: the text never runs out of its box. Returns the box's width."""
+    text measures plus a margin: the text never runs out of its box."""
     label = ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3)
     text_width, text_height = _text_extent(ax, label)
-    (pad_x, pad_y) = ax.transData.inverted().transform(ax.transData.transform((0, 0)) + BOX_PAD_IN * ax.figure.dpi) \
-        - ax.transData.inverted().transform(ax.transData.transform((0, 0)))
+    to_data, origin = ax.transData.inverted(), ax.transData.transform((0, 0))
+    pad_x, pad_y = to_data.transform(origin + BOX_PAD_IN * ax.figure.dpi) - to_data.transform(origin)
     width, height = max(width, text_width + 2 * pad_x), max(height, text_height + 2 * pad_y)
     if left:
         x += width / 2
         label.set_x(x)
     ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.008",
                                 facecolor="white", edgecolor=color, linewidth=1.2))
-    return width
 
 
 def _fitting_size(words: str, width_in: float) -> float:
