@@ -156,6 +156,9 @@ def test_a_study_of_open_questions_only(shapes_project):
     review = (shapes_project / "results/vague_ouvertes/recoding/to_review.csv").read_text(encoding="utf-8")
     assert len(review.splitlines()) == 1 + N + N // 2  # every distinct answer waits to be coded
     assert (shapes_project / "results/vague_ouvertes/tables/tables.json").read_text(encoding="utf-8").strip() == "{}"
+    text = chapter(shapes_project, "ouvertes")
+    assert ("## 2 Réponses ouvertes\n\nLes réponses aux questions ouvertes « Que pensez-vous de l'outil ? » et "
+            "« Commentaires libres » restent à coder.") in text
     sheet = load_workbook(shapes_project / "results/vague_ouvertes/recoding/coding_sheet.xlsx", read_only=True)
     notes = [row[0] for row in sheet["consignes"].iter_rows(values_only=True)]
     sheet.close()
@@ -172,6 +175,7 @@ def test_questions_nobody_answered(shapes_project):
                  "Figure 2. Outils (n = 0)", "Figure 3. Nombre (n = 0)"):
         assert line in text, line
     assert "()" not in text
+    assert "Les réponses à la question ouverte" not in text  # every open question of « vide » became closed
     figures = shapes_project / "results/vague_vide/figures"
     assert (figures / "fig_outils.png").stat().st_size > 0 and (figures / "fig_nombre.png").stat().st_size > 0
 

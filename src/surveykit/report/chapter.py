@@ -260,6 +260,18 @@ class Context:
         return [q.id for q in self.book.questions if q.id in present] + \
             sorted(present - {q.id for q in self.book.questions})
 
+    def uncoded(self) -> list[str]:
+        """Open questions of the codebook with no recoded answer yet (no category defined: a drafted study)."""
+        coded = set(self.recoded())
+        return [q.id for q in self.book.questions if q.type == "text" and q.id not in coded]
+
+    def uncoded_sentence(self) -> str:
+        """« Les réponses aux questions ouvertes « A » et « B » restent à coder. »"""
+        questions = [prose.quoted(self.labels.get(q, q)) for q in self.uncoded()]
+        if len(questions) == 1:
+            return f"Les réponses à la question ouverte {questions[0]} restent à coder."
+        return f"Les réponses aux questions ouvertes {prose.join(questions)} restent à coder."
+
     def describe_open(self, question: str, top: int = 3) -> str:
         """« Sur 32 répondants interrogés, 24 ont répondu ; catégories les plus citées : … »"""
         base = f"recodage.{question}"
