@@ -23,6 +23,8 @@ NON_SUBSTANTIVE = re.compile(r"\b(je ne connais pas|ne connais pas|je ne sais pa
                              r"non applicable|je prefere ne pas repondre|don t know|do not know|not applicable|"
                              r"no opinion|prefer not to say)\b")
 MULTI_SEPARATOR = "; "  # cleaning joins the ticked options of a multi-response answer with this
+# Denominators of a multi-response question: every respondent the form asked, or those who ticked an option.
+ASKED, ANSWERED = "asked", "answered"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,18 @@ class Question:
     positive_end: str = "last"
     since: str | None = None  # first wave whose form asks it (None: every wave)
     until: str | None = None  # last wave whose form asks it
+    denominator: str | None = None  # checkbox only: ASKED (the default when not written) or ANSWERED
+
+    @property
+    def counts_answered_only(self) -> bool:
+        """A multi-response question whose percentages are of the respondents who ticked at least one option
+        (`denominator: answered`); those asked who ticked none are then missing answers, not « non »."""
+        return self.is_multi and self.denominator == ANSWERED
+
+    @property
+    def multi_denominator(self) -> str:
+        """Whom a multi-response question's percentages are of: ASKED (default) or ANSWERED."""
+        return self.denominator or ASKED
 
     @property
     def display_label(self) -> str:
@@ -253,6 +267,7 @@ def _question(raw: dict) -> Question:
         positive_end=raw.get("positive_end", "last"),
         since=raw.get("since"),
         until=raw.get("until"),
+        denominator=raw.get("denominator"),
     )
 
 
@@ -368,6 +383,9 @@ def _check_consistency(book: Codebook) -> None:
         elif question.non_substantive or question.positive_end != "last":
             raise InputError(f"{where}: `non_substantive` and `positive_end` apply to a grid_choice question; "
                              f"{question.id!r} is {question.type}")
+        if question.denominator is not None and not question.is_multi:
+            raise InputError(f"{where}: `denominator` applies to a checkbox (multi-response) question; "
+                             f"{question.id!r} is {question.type}: remove it")
         conditions = dict(question.asked_if)
         if question.branch_on:
             conditions[question.branch_on] = ""

@@ -58,6 +58,10 @@ class Study:
         own = self.folder / EVOLUTION_TEMPLATE
         return str(own) if own.is_file() else generic
 
+    def coding_folder(self, wave: str) -> str:
+        """Where a wave's coding decisions are committed (data/studies/<study>/coding/<wave>)."""
+        return str(self.folder / CODING / wave)
+
     def coding_files(self, wave: str) -> list[str]:
         """Committed coding decisions of a wave (one CSV per coder), possibly none yet."""
         folder = self.folder / CODING / wave

@@ -35,6 +35,7 @@ rule clean_wave:
     params:
         wave=wave_config,
         on_invalid=config["cleaning"]["on_invalid"],
+        max_quarantined_share=config["cleaning"]["max_quarantined_share"],
         limits=config["limits"],
     priority: CHAPTER_CHAIN
     log:

@@ -121,9 +121,16 @@ def _tied_ranks(overall: pd.DataFrame) -> dict[str, str]:
     return {v: f"{r} ex aequo" if r in shared else str(r) for v, r in ranks.items()}
 
 
-def _median_text(cell: pd.Series) -> str:
+def _median_text(cell: pd.Series, digits: int = 1) -> str:
     """« 5,0 [3,0–8,0] »: median and quartiles (R's type 7)."""
-    return f"{fmt.number(cell['median'])} [{fmt.number(cell['q1'])}–{fmt.number(cell['q3'])}]"
+    return fmt.median_iqr(cell["median"], cell["q1"], cell["q3"], digits)
+
+
+def value_digits(tidy: pd.DataFrame, variable: str) -> int:
+    """Decimals of a summarised number's statistics, by the kind of its answers (fmt.location_digits): the
+    distinct values a summary table counts (its rows other than the statistics and the missing answers)."""
+    rows = tidy[(tidy["variable"] == variable) & ~tidy["level"].isin(["", MISSING_LABEL])]
+    return fmt.location_digits(rows["level"].drop_duplicates())
 
 
 def _interpretation(spec: TableSpec, cell: pd.Series) -> str:
@@ -199,9 +206,10 @@ def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
     records = []
     for variable in spec.variables:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
+        digits = value_digits(tidy, variable)
         records.append({"Variable": variable_label(plan, book, variable), "n": str(int(row["n"])),
-                        "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"]),
-                        "Médiane [Q1–Q3]": _median_text(row)})
+                        "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"], digits),
+                        "Médiane [Q1–Q3]": _median_text(row, digits)})
     return pd.DataFrame(records)
 
 
@@ -363,6 +371,28 @@ def _scale_note(spec: TableSpec, book: Codebook) -> str:
     return f" ; échelle de {low_text} à {high_text}"
 
 
+MULTI_DENOMINATORS = {"asked": "parmi les répondants à qui la question était posée",
+                      "answered": "parmi les répondants ayant coché au moins une option (les autres sont comptés "
+                                  "comme non renseignés)"}
+
+
+def _multi_note(spec: TableSpec, plan: Plan, book: Codebook, multi: list[str]) -> str:
+    """Whom the options of the table's multi-response questions are counted among (their `denominator`)."""
+    kinds = {}
+    for variable in multi:
+        kinds.setdefault(book.variable_question()[variable].multi_denominator, []).append(variable)
+    if len(kinds) == 1:
+        among = MULTI_DENOMINATORS[next(iter(kinds))]
+        note = f"Question à réponses multiples : chaque option est comptée {among}"
+    else:  # each question named with its denominator
+        among = " ; ".join(f"{MULTI_DENOMINATORS[kind]} pour "
+                           + ", ".join(f"« {variable_label(plan, book, v)} »" for v in variables)
+                           for kind, variables in sorted(kinds.items()))
+        note = f"Questions à réponses multiples : chaque option est comptée {among}"
+    return (note + f" ; le total peut dépasser 100{fmt.NBSP}%."
+            + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
+
+
 def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, tests: pd.DataFrame) -> str:
     """What the cells are, denominators, missing answers, the study's notes, tests and multiplicity."""
     parts = []
@@ -370,9 +400,7 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
     if spec.kind in ("categorical", "ranks"):
         parts.append("Effectif (pourcentage) ; les pourcentages portent sur les réponses renseignées.")
         if multi:
-            parts.append("Question à réponses multiples : chaque option est comptée parmi les répondants à qui la "
-                         f"question était posée ; le total peut dépasser 100{fmt.NBSP}%."
-                         + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
+            parts.append(_multi_note(spec, plan, book, multi))
         missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
         if len(missing):
             parts.append("Réponses non renseignées : " + ", ".join(

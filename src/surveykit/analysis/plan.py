@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..codebook import CHOICE_GRID, Codebook, Question
+from ..fmt import PercentStyle
 from ..errors import InputError
 from ..yamlio import load_validated, package_schema
 
@@ -64,6 +65,7 @@ class Plan:
     variable_labels: dict[str, str] = field(default_factory=dict)
     cross_wave: CrossWave = CrossWave()
     numbering: Numbering = Numbering()
+    percent: PercentStyle = PercentStyle(trim=False)
 
     def group_label(self, by: str | None, level: str) -> str:
         return self.group_labels.get(by or "", {}).get(level, level)
@@ -285,4 +287,10 @@ def load_plan(path: str | Path, book: Codebook) -> Plan:
     return Plan(tables=tuple(_spec(t, book) for t in raw["tables"]),
                 group_labels=raw.get("group_labels", {}), variable_labels=raw.get("variable_labels", {}),
                 cross_wave=_cross_wave(raw.get("cross_wave", {}), book, f"{path}: cross_wave"),
-                numbering=Numbering(**raw.get("numbering", {})))
+                numbering=Numbering(**raw.get("numbering", {})),
+                percent=_percent(raw.get("percent", {})))
+
+
+def _percent(raw: dict) -> PercentStyle:
+    """The chapter's percentages (`percent` key): one precision, whole ones trimmed only when asked."""
+    return PercentStyle(digits=raw.get("digits", 1), trim=raw.get("trim_whole", False))

@@ -10,8 +10,8 @@ from ..codebook import Codebook
 from ..stats.rtests import drop_empty
 from .compare import (NO_EFFECT, TEST_COLUMNS, Untested, adjust, compare_categorical, compare_numeric, contingency,
                       numeric_groups, option_contingency, ordinal_groups, test_row, testable)
-from .describe import (ALL, asked_mask, categorical_rows, numeric_summary, positive_rows, rank_rows, score_rows,
-                       tidy)
+from .describe import (ALL, answered_mask, asked_mask, categorical_rows, numeric_summary, positive_rows, rank_rows,
+                       score_rows, tidy)
 from .format import ordinal_note
 from .plan import Plan, TableSpec
 
@@ -46,13 +46,14 @@ def _categorical(frame, book, spec, seed):
         # A single-choice question the form showed to some respondents only is described on them: the others
         # were not asked, they did not leave it blank.
         shown = frame if question.is_multi else frame[asked_mask(frame, question)]
-        rows += categorical_rows(shown, variable, levels, spec.by, by_levels, asked)
+        answered = question.counts_answered_only
+        rows += categorical_rows(shown, variable, levels, spec.by, by_levels, asked, answered)
         if spec.by:
-            rows += categorical_rows(shown, variable, levels, asked=asked)
+            rows += categorical_rows(shown, variable, levels, asked=asked, answered=answered)
         if not spec.compares:
             continue
-        if question.is_multi:
-            tests += _option_tests(frame, spec, variable, levels, asked, by_levels, seed)
+        if question.is_multi:  # tested on the counts' denominator
+            tests += _option_tests(frame, spec, variable, levels, answered_mask(frame, question), by_levels, seed)
         else:
             table = contingency(frame, variable, levels, spec.by, by_levels)
             result, reason, effect = compare_categorical(table, spec.test, seed)

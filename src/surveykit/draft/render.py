@@ -152,8 +152,8 @@ def plan_text(draft: StudyGuess, study: str) -> str:
         number += 1
         _table(lines, "valeurs_numeriques", "Échelles et valeurs numériques", "Échelles et valeurs numériques",
                "summary", ["variables: [" + ", ".join(g.id for g in numeric) + "]"])
-    if number == 0:
-        raise ValueError("no closed, numeric or grid question: nothing to tabulate")
+    if number == 0:  # open questions only: the chapter shows the flow and the recoded answers
+        lines[-1] = "tables: []"
     return "\n".join(lines) + "\n"
 
 

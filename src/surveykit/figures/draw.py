@@ -6,6 +6,7 @@ Figures are drawn at their print size (style.TEXT_WIDTH_IN wide at most).
 """
 from __future__ import annotations
 
+import math
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -39,11 +40,31 @@ def count_label(n: int, pct: float) -> str:
 # --------------------------------------------------------------------------- flowchart
 
 
+BOX_PAD_IN = 0.08  # white space between a flowchart box's edge and its text
+ROW_IN = 0.95  # height of a flowchart row (a box and its arrow), inches
+
+
+def _text_extent(ax, label) -> tuple[float, float]:
+    """Width and height of a drawn text in data units (measured by the renderer, with the figure's font)."""
+    box = label.get_window_extent(renderer=ax.figure.canvas.get_renderer())
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform([[box.x0, box.y0], [box.x1, box.y1]])
+    return abs(x1 - x0), abs(y1 - y0)
+
+
 def _box(ax, x: float, y: float, text: str, width: float, height: float, color: str,
-         fontsize: float = SMALL_FONT_SIZE) -> None:
+         fontsize: float = SMALL_FONT_SIZE, left: bool = False) -> None:
+    """A box centred on (x, y), or whose left edge is x (`left`), at least `width` × `height` and as large as its
+    text measures plus a margin: the text never runs out of its box."""
+    label = ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3)
+    text_width, text_height = _text_extent(ax, label)
+    to_data, origin = ax.transData.inverted(), ax.transData.transform((0, 0))
+    pad_x, pad_y = to_data.transform(origin + BOX_PAD_IN * ax.figure.dpi) - to_data.transform(origin)
+    width, height = max(width, text_width + 2 * pad_x), max(height, text_height + 2 * pad_y)
+    if left:
+        x += width / 2
+        label.set_x(x)
     ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.008",
                                 facecolor="white", edgecolor=color, linewidth=1.2))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
 
 
 def _fitting_size(words: str, width_in: float) -> float:
@@ -91,23 +112,31 @@ def flowchart(flow: dict, level_name, variable_name) -> plt.Figure:
     removed = [(reason, n) for reason, n in flow["excluded"].items()]
     removed += [(f"{reason} (quarantaine)", n) for reason, n in flow["quarantined"].items()]
     tree = flow.get("breakdown", [])
-    rows = 2 + _depth(tree)
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 0.95 * rows + 0.1))
+    left = ROW_LABEL_WIDTH if tree else 0.0  # a column for the names of the breakdown variables
+    centre = (left + 1) / 2
+    start = centre + 0.17  # the box of the rows not analysed: right of the arrow, its text wrapped to that room
+    characters = max(12, int(((0.99 - start) * TEXT_WIDTH_IN - 2 * BOX_PAD_IN) / CHAR_WIDTH_IN))
+    total = sum(n for _r, n in removed)
+    aside = "\n".join([f"Non analysés : {fmt.n_equals(total)}"] + [_wrap(f"{reason} : {fmt.n_equals(n)}", characters)
+                                                                  for reason, n in removed])  # « n = 45 » unbroken
+    # Rows are ROW_IN inches; the gap between received and analysed grows with the lines of that box.
+    lines_in = (aside.count("\n") + 1) * SMALL_FONT_SIZE * 1.3 / 72 + 2 * BOX_PAD_IN + 0.2
+    gap = max(1.0, lines_in / ROW_IN) if removed else 1.0
+    rows = 1 + gap + _depth(tree)
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, ROW_IN * rows + 0.1))
+    fig.set_layout_engine("none")  # the axes fill the figure from now on: boxes are sized on measured text
+    ax.set_position((0.0, 0.0, 1.0, 1.0))
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, rows)
-    top, middle = rows - 0.5, rows - 1.5
-    left = ROW_LABEL_WIDTH if tree else 0.0  # a column for the names of the breakdown variables
-    centre = (left + 1) / 2
+    top = rows - 0.5
+    middle = top - gap
     _box(ax, centre, top, f"Questionnaires reçus\nn = {flow['received']}", 0.3, 0.66, PALETTE[0])
     _box(ax, centre, middle, f"Questionnaires analysés\nn = {flow['analysed']}", 0.3, 0.66, PALETTE[0])
     _arrow(ax, (centre, top - 0.33), (centre, middle + 0.33))
     if removed:
-        lines = "\n".join(_wrap(f"{reason} : n = {n}", 34) for reason, n in removed)
-        total = sum(n for _r, n in removed)
-        height = 0.36 + 0.2 * lines.count("\n")
-        _box(ax, centre + 0.3, (top + middle) / 2, f"Non analysés : n = {total}\n{lines}", 0.26, height, PALETTE[1])
-        _arrow(ax, (centre, (top + middle) / 2), (centre + 0.17, (top + middle) / 2))
+        _box(ax, start, (top + middle) / 2, aside, 0.2, 0.66, PALETTE[1], left=True)
+        _arrow(ax, (centre, (top + middle) / 2), (start, (top + middle) / 2))
     depth, nodes = 0, tree
     while nodes:
         width = int(ROW_LABEL_WIDTH * TEXT_WIDTH_IN / CHAR_WIDTH_IN) - 1
@@ -151,15 +180,17 @@ def histogram(values: pd.DataFrame, mean: float, sd: float, n: int, axis_label: 
     for x, count in zip(levels, counts):
         if count:
             ax.text(x, count, str(count), ha="center", va="bottom", fontsize=SMALL_FONT_SIZE)
-    ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0,
-               label=f"± 1 écart-type ({fmt.number(sd)})")
-    ax.axvline(mean, color=PALETTE[1], linewidth=1.5, label=f"Moyenne ({fmt.number(mean)})")
+    if not math.isnan(sd):  # one answer has no SD; nobody answered, no mean either
+        ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0,
+                   label=f"± 1 écart-type ({fmt.number(sd)})")
+    if not math.isnan(mean):
+        ax.axvline(mean, color=PALETTE[1], linewidth=1.5, label=f"Moyenne ({fmt.number(mean)})")
     ax.set_xticks(levels)
     french_axis(ax.xaxis)
     ax.set_xlabel(typographic(axis_label))
     ax.set_ylabel(f"Nombre de {noun}")
     french_axis(ax.yaxis, integer=True)
-    ax.set_ylim(0, max(counts.max(), 1) * 1.45)
+    ax.set_ylim(0, max(counts.max(initial=0), 1) * 1.45)
     ax.legend(loc="upper left", frameon=True, ncols=3)
     ax.grid(axis="x", visible=False)
     return fig

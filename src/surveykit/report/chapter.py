@@ -174,7 +174,10 @@ class Context:
             shares = self.shares(spec.id, variable)
             if question.is_multi:
                 asked = self.V.text(f"{spec.id}.{variable}.{question.levels[0]}.{ALL}.denominator")
-                return [prose.options(label, shares, self.noun, asked, self.asked_word)]
+                if asked == "0":  # nobody asked, or nobody answered a question counted on those who answered
+                    return [prose.distribution(label, [], self.noun)]
+                word = "ayant coché au moins une option" if question.counts_answered_only else self.asked_word
+                return [prose.options(label, shares, self.noun, asked, word)]
             return [prose.distribution(label, shares, self.noun)]
         if not spec.compares:
             return []
@@ -241,8 +244,13 @@ class Context:
     def _describe_summary(self, spec, variable: str) -> str:
         base = f"{spec.id}.{variable}.{ALL}"
         label = self.labels.get(variable, variable)
-        return (f"{label} : moyenne {self.V.text(f'{base}.mean')} (écart-type {self.V.text(f'{base}.sd')}), "
-                f"médiane {self.V.text(f'{base}.median_iqr')}, sur {self.V.text(f'{base}.n')} {self.noun[1]}.")
+        if f"{base}.mean" not in self.V:  # nobody answered: no mean, no median
+            return f"{label} : aucune réponse."
+        n = int(self.V.value(f"{base}.n"))
+        sd = self.V.text(f"{base}.sd")  # empty for a single answer
+        spread = f" (écart-type {sd})" if sd else ""
+        return (f"{label} : moyenne {self.V.text(f'{base}.mean')}{spread}, médiane {self.V.text(f'{base}.median_iqr')}, "
+                f"sur {self.V.text(f'{base}.n')} {prose.plural(n, *self.noun)}.")
 
     def ranking(self, table: str, variable: str, group: str = ALL, item: tuple[str, str] = ("réponse", "réponses"),
                 cited: str = "la plus fréquente", top: int | None = None) -> str:
@@ -291,9 +299,13 @@ class Context:
 
     def flow_sentence(self) -> str:
         received, analysed = self.V.text("flux.recus"), self.V.text("flux.analyses")
-        text = f"Sur {received} questionnaires reçus, {analysed} ont été analysés"
+        n_received, n_analysed = int(self.V.value("flux.recus")), int(self.V.value("flux.analyses"))
+        text = (f"Sur {received} {prose.plural(n_received, 'questionnaire reçu', 'questionnaires reçus')}, "
+                f"{analysed} {prose.plural(n_analysed, 'a été analysé', 'ont été analysés')}")
         if self.V.value("flux.non_analyses"):
-            text += f" ({self.V.text('flux.non_analyses')} écartés, motifs dans la figure)"
+            set_aside = int(self.V.value("flux.non_analyses"))
+            text += (f" ({self.V.text('flux.non_analyses')} {prose.plural(set_aside, 'écarté', 'écartés')}, "
+                     "motifs dans la figure)")
         return prose.first_word_not_numeral(text + ".", "Au total,")
 
     def recoded(self) -> list[str]:
@@ -301,6 +313,18 @@ class Context:
         present = {k.split(".")[1] for k in self.V.keys("recodage.")}
         return [q.id for q in self.book.questions if q.id in present] + \
             sorted(present - {q.id for q in self.book.questions})
+
+    def uncoded(self) -> list[str]:
+        """Open questions of the codebook with no recoded answer yet (no category defined: a drafted study)."""
+        coded = set(self.recoded())
+        return [q.id for q in self.book.questions if q.type == "text" and q.id not in coded]
+
+    def uncoded_sentence(self) -> str:
+        """« Les réponses aux questions ouvertes « A » et « B » restent à coder. »"""
+        questions = [prose.quoted(self.labels.get(q, q)) for q in self.uncoded()]
+        if len(questions) == 1:
+            return f"Les réponses à la question ouverte {questions[0]} restent à coder."
+        return f"Les réponses aux questions ouvertes {prose.join(questions)} restent à coder."
 
     def describe_open(self, question: str, top: int = 3) -> str:
         """« Sur 32 répondants interrogés, 24 ont répondu ; catégories les plus citées : … »"""
@@ -434,7 +458,11 @@ class Context:
 
     def figure_caption_n(self, spec) -> str:
         """« (n = 669) »: a bar chart is about the respondents asked its question (its bars' denominator, as on
-        its axis); other figures about the analysed respondents."""
+        its axis), a histogram about those who answered (missing answers are not values, as in its legend);
+        other figures about the analysed respondents."""
+        answered = f"{spec.table}.{spec.variable}.{ALL}.n"
+        if spec.kind == "histogram" and answered in self.V:
+            return f"({fmt.n_equals(self.V.text(answered))})"
         if spec.kind in ("bars", "diverging"):
             prefix = f"{spec.table}.{spec.variable}." if spec.variable else f"{spec.table}."
             suffix = f".{ALL}.denominator"

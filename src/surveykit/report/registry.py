@@ -88,12 +88,16 @@ def _plain(value: object) -> object:
 
 
 def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> None:
-    """Register every cell of a tidy table: <table>.<variable>.<level>.<group>.<stat>."""
+    """Register every cell of a tidy table: <table>.<variable>.<level>.<group>.<stat>; a number's statistics
+    with the decimals of its kind (fmt.location_digits: none for years)."""
+    values = tidy[(tidy["level"] != "") & tidy["mean"].isna()]
+    digits = {key: fmt.location_digits(levels) for key, levels in values.groupby(["table", "variable"])["level"]}
     for row in tidy.itertuples(index=False):
         base = ".".join(part for part in (row.table, row.variable, row.level, row.group) if part != "")
         rule_of_row = rule
         if row.level == "" and not math.isnan(row.pct):  # only a choice grid's item has a share without a level
             rule_of_row = f"{rule}; {POSITIVE_RULE}"
+        places = digits.get((row.table, row.variable), 1)
         if not math.isnan(row.n):
             registry.add(f"{base}.n", int(row.n), str(int(row.n)), source, rule_of_row)
         if not math.isnan(row.pct):
@@ -101,14 +105,13 @@ def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> 
         if not math.isnan(row.denominator):
             registry.add(f"{base}.denominator", int(row.denominator), str(int(row.denominator)), source, rule_of_row)
         if not math.isnan(row.mean):
-            registry.add(f"{base}.mean", float(row.mean), fmt.number(row.mean), source, rule_of_row)
-            registry.add(f"{base}.sd", float(row.sd), fmt.number(row.sd), source, rule_of_row)
-            registry.add(f"{base}.mean_sd", float(row.mean), fmt.mean_sd(row.mean, row.sd), source, rule_of_row)
+            registry.add(f"{base}.mean", float(row.mean), fmt.number(row.mean, places), source, rule_of_row)
+            registry.add(f"{base}.sd", float(row.sd), fmt.number(row.sd, places), source, rule_of_row)
+            registry.add(f"{base}.mean_sd", float(row.mean), fmt.mean_sd(row.mean, row.sd, places), source, rule_of_row)
         if not math.isnan(row.median):
-            registry.add(f"{base}.median", float(row.median), fmt.number(row.median), source, rule_of_row)
-            registry.add(f"{base}.median_iqr", float(row.median),
-                         f"{fmt.number(row.median)} [{fmt.number(row.q1)}–{fmt.number(row.q3)}]", source,
-                         f"{rule_of_row}; median [Q1–Q3], quantiles of R's type 7")
+            registry.add(f"{base}.median", float(row.median), fmt.number(row.median, places), source, rule_of_row)
+            registry.add(f"{base}.median_iqr", float(row.median), fmt.median_iqr(row.median, row.q1, row.q3, places),
+                         source, f"{rule_of_row}; median [Q1–Q3], quantiles of R's type 7")
         if not math.isnan(row.rank):
             registry.add(f"{base}.rank", int(row.rank), str(int(row.rank)), source, rule_of_row)
 

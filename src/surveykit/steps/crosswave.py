@@ -5,6 +5,7 @@ import logging
 import os
 from pathlib import Path
 
+from .. import fmt
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
 from ..crosswave import compare_waves, evolution_figure, render_section, section_context, waves_from_params
@@ -22,9 +23,16 @@ def compare(responses: list[str], waves: list[dict], codebook: str, plan: str, t
             share_tests: str | None = None) -> None:
     """Read each wave's responses (oldest first) and write the cross-wave outputs."""
     book = load_codebook(codebook)
+    the_plan = load_plan(plan, book)
+    with fmt.percent_style(the_plan.percent):  # the study's one precision, as in its chapter
+        _compare(responses, waves, book, the_plan, template, shares, scores, png, svg, markdown, seed, alpha, logger)
+
+
+def _compare(responses, waves, book, the_plan, template, shares, scores, png, svg, markdown, seed, alpha,
+             logger) -> None:
     frames = [read_responses(p) for p in responses]
     wave_list = waves_from_params(waves)
-    result = compare_waves(frames, wave_list, book, load_plan(plan, book), seed=seed, alpha=alpha)
+    result = compare_waves(frames, wave_list, book, the_plan, seed=seed, alpha=alpha)
     write_csv(result.shares, shares)
     if share_tests is not None:
         write_csv(result.share_tests, share_tests)

@@ -15,6 +15,7 @@ from ..figures import draw
 from ..figures.spec import FigureSpec, load_figures
 from ..figures.style import apply_style, save
 from ..io import read_csv, read_json, read_tidy
+from ..stale import remove_stale
 from ..yamlio import load_validated, package_schema
 
 
@@ -58,8 +59,9 @@ def _bars(spec: FigureSpec, data: FigureData):
 
 def _histogram(spec: FigureSpec, data: FigureData):
     table = data.table(spec.table)
-    summary = table[(table["variable"] == spec.variable) & (table["level"] == "")].iloc[0]
-    values = table[(table["variable"] == spec.variable) & (table["level"] != "")]
+    rows = table[table["variable"] == spec.variable]
+    summary = rows[rows["level"] == ""].iloc[0]
+    values = rows[~rows["level"].isin(["", MISSING_LABEL])]  # missing answers are counted, they are not values
     question = data.book.variable_question()[spec.variable]
     label = variable_label(data.plan, data.book, spec.variable)
     return draw.histogram(values, summary["mean"], summary["sd"], int(summary["n"]),
@@ -150,8 +152,13 @@ def draw_figures(inputs: dict[str, str], pngs: list[str], svgs: list[str], wave:
         figure_id = Path(png).stem
         if Path(svg).stem != figure_id or figure_id not in specs:
             raise ValueError(f"{png}, {svg}: expected one PNG and one SVG per figure id of {inputs['figures']}")
-        save(build_figure(specs[figure_id], data, wave), png, svg)
+        with fmt.percent_style(data.plan.percent):
+            figure = build_figure(specs[figure_id], data, wave)
+        save(figure, png, svg)
         logger.info("drew %s (%s)", figure_id, specs[figure_id].kind)
+    if pngs:  # the folder of the wave's figures, which the rule names through its outputs
+        for path in remove_stale(Path(pngs[0]).parent, set(specs), (".png", ".svg")):
+            logger.info("removed %s: no figure of figures.yaml has this id any more", path)
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
