@@ -15,7 +15,7 @@ SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))
 # Layers of the package, lowest first, by top-level module or package of surveykit: a module may import from its
 # own layer or a lower one, never from a higher one. A new top-level module must be placed here.
 LAYERS = [
-    ("infrastructure", {"errors", "csvsafe", "io", "yamlio", "fmt", "testnames", "distributions"}),
+    ("infrastructure", {"errors", "csvsafe", "io", "yamlio", "fmt", "testnames", "distributions", "stale"}),
     ("questionnaire", {"forms", "codebook"}),
     ("cleaning", {"clean", "privacy"}),
     ("recoding", {"recoding"}),
