@@ -3,7 +3,9 @@
 One unit per export column group the codebook declares: a question (or one branch of a question asked in
 two sections, or one row of a grid of choices drafted per row). A unit matches when the drafted type is the
 codebook's and, as the type has them, the same options (raw texts), the same « Autre » field, the same bounds
-and the same level order (levels compared through the options' raw texts, the « Autre » level left aside).
+and the same level order (levels compared through the options' raw texts, the « Autre » level left aside; a
+natural order read from either end matches: « Jamais » … « Tous les jours » is the codebook's « Tous les jours »
+… « Jamais »). Options nobody chose are not expected: an export cannot show them.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 
 from surveykit.codebook import load_codebook
 from surveykit.draft import draft_export
+from surveykit.draft.levels import BY_FREQUENCY
 from surveykit.forms.read import read_export
 
 
@@ -63,7 +66,8 @@ def _compare(truth, guess, grid_row: bool, cells: list[str]) -> str | None:
         if bool(guess.other) != bool(truth.other_label):
             return f"other {guess.other!r} (expected {truth.other_label!r})"
         drafted = [level for level in guess.levels if level != guess.other]
-        if drafted != _level_raws(truth, seen):
+        expected = _level_raws(truth, seen)
+        if drafted != expected and not (guess.order != BY_FREQUENCY and drafted == expected[::-1]):
             return f"levels {drafted} (expected {_level_raws(truth, seen)})"
     if truth.type in ("scale", "grid_scale", "grid_rank") and (guess.min, guess.max) != (truth.min, truth.max):
         return f"bounds {guess.min}–{guess.max} (expected {truth.min}–{truth.max})"

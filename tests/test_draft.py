@@ -170,7 +170,7 @@ def test_thesis_export_draft():
     assert (status.options, status.other, status.other_texts) == (
         ["Libéral", "Remplaçant"], "Autre", ["Médecin coordonnateur en EHPAD", "Médecin de PMI"])
     platform = got["Si vous pratiquez la télé-expertise avec une plateforme, laquelle ou lesquelles utilisez-vous ?"]
-    assert platform.type == "text" and "case or accents" in platform.notes[0]
+    assert platform.type == "text" and "case, accents" in platform.notes[0]
     assert {q.header for q in got.values() if q.type == "text"} >= {
         "Autres freins identifiés", "Qu'est-ce qui favoriserait votre utilisation ?",
         "Principaux leviers pour les années à venir ?"}

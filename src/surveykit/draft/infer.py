@@ -30,6 +30,7 @@ from ..errors import InputError
 from ..forms.normalise import normalise
 from ..forms.read import RawExport
 from ..forms.timestamps import parse_date, parse_timestamps
+from ..privacy import mask_pii
 from .levels import BY_FREQUENCY, natural_order
 
 TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
@@ -51,6 +52,24 @@ SEMI_OPEN_COVERAGE = 0.8  # recurring answers cover at least this share of the a
 OPEN_SINGLETONS = 0.5  # more than this share of answers given once: free text
 ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this share of those it would ask
 BRANCH_SIMILARITY = 0.85
+MULTI_EVIDENCE = 2  # cells holding two recurring options needed to read a multi-response question unhinted
+SENTENCE_SHARE = 0.4  # this share of distinct answers written as sentences: free text
+SENTENCE_WORDS = 9
+LABEL_CHARS = 60
+BRANCH_BUCKET = 50  # a header word shared by more headers than this does not pair branch candidates
+TYPO_TOKENS = 12  # answers of more words are not compared for typos
+
+# What the header says about its answers (matched on the normalised header).
+_MULTI_HINT = re.compile(r"\b(plusieurs (reponses|choix) (sont )?possibles?|choix multiples? possibles?|"
+                         r"une ou plusieurs (reponses|propositions)|cochez (toutes|tout ce|les)|"
+                         r"(toutes les )?reponses? multiples?|select all|check all|all that apply|"
+                         r"multiple (answers|choices)|tick all)\b")
+_SINGLE_HINT = re.compile(r"\b(une seule reponse|un seul choix|reponse unique|select one|one answer only)\b")
+_OPEN_HINT = re.compile(r"\b(precisez|precisez|preciser|pourquoi|commentaires?|remarques?|suggestions?|expliquez|"
+                        r"decrivez|en quelques mots|observations?|why|comments?|specify|please explain|"
+                        r"feedback|explain)\b|^autres?\b|^qu est ce qui\b|^que pensez\b|^selon vous\b")
+_SCALE_HINT = re.compile(r"\b(?:de|from|entre)\s+(0|1)\s+(?:a|to|et)\s+(\d{1,2})\b")
+_SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
 
 _GRID = re.compile(r"^(?P<stem>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
@@ -77,9 +96,10 @@ class Guess:
     items: list[tuple[str, str]] = field(default_factory=list)  # (id, row) of a grid
     asked_if: dict[str, str] = field(default_factory=dict)
     grid: str | None = None  # the choice grid a single-choice row belongs to
-    label: str | None = None  # a row of a choice grid is named by its row, under the grid's table
+    label: str | None = None  # short name in tables (a row of a choice grid: its row)
     notes: list[str] = field(default_factory=list)
     number: int = 0
+    denominator: str | None = None  # multi-response: "asked" (required) or "answered" (optional)
 
 
 @dataclass
@@ -111,6 +131,7 @@ class Ids:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self.next_number: dict[str, int] = {}  # where numbering of `wanted` resumes (linear in the ids)
 
     def free(self, name: str) -> bool:
         return name not in self.used and f"{name}_autre" not in self.used
@@ -118,9 +139,10 @@ class Ids:
     def take(self, wanted: str, longer: tuple[str, ...] = ()) -> str:
         """`wanted`, else the first free of `longer` (ids with more words), else `wanted` numbered."""
         name = next((n for n in (wanted, *longer) if self.free(n)), None)
-        k = 2
+        k = self.next_number.get(wanted, 2)
         while name is None or not self.free(name):
             name, k = f"{wanted}_{k}", k + 1
+        self.next_number[wanted] = k
         self.used.add(name)
         return name
 
@@ -139,11 +161,16 @@ def _unbalanced(text: str) -> bool:
 
 
 def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> bool:
-    """Whether `fragment` continues `previous` (one option containing ", ") rather than being an option."""
+    """Whether `fragment` continues `previous` (one option containing ", ") rather than being an option: the
+    brackets of `previous` are open; or `fragment` starts in lower case and only ever follows `previous`; or
+    the two never occur apart (« Mail personnel, SMS ou WhatsApp »: options of a checkbox question are
+    ticked in varied combinations, the two halves of one option always together, in the same order)."""
     if _unbalanced(previous):
         return True
-    starts_lower = fragment[:1].islower()
-    return starts_lower and counts[fragment] == follows[(previous, fragment)]
+    together = follows[(previous, fragment)]
+    if counts[fragment] != together:
+        return False
+    return fragment[:1].islower() or counts[previous] == together
 
 
 def split_cells(values: list[str]) -> list[list[str]]:
@@ -154,6 +181,8 @@ def split_cells(values: list[str]) -> list[list[str]]:
         follows = Counter((a, b) for cell in cells for a, b in zip(cell, cell[1:]))
         changed = False
         for k, cell in enumerate(cells):
+            if len(cell) < 2:
+                continue
             merged = [cell[0]]
             for fragment in cell[1:]:
                 if _glued(merged[-1], fragment, counts, follows):
@@ -167,15 +196,65 @@ def split_cells(values: list[str]) -> list[list[str]]:
     return cells
 
 
-def _case_variants(values: Counter) -> list[str]:
+def _loose(text: str) -> str:
+    """What stays of an answer when case, accents, punctuation and spacing are ignored."""
+    return normalise(text)
+
+
+def _case_variants(values) -> list[str]:
+    """Answers written differently but equal once case, accents, punctuation and spacing are ignored (the
+    first group found, in order of first appearance)."""
     groups: dict[str, list[str]] = {}
     for value in values:
-        groups.setdefault(normalise(value), []).append(value)
-    return next((sorted(g) for g in groups.values() if len(g) > 1), [])
+        groups.setdefault(_loose(value), []).append(value)
+    return next((g for g in groups.values() if len(g) > 1), [])
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One letter inserted, removed or replaced (« temp » / « temps »)."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+
+
+def _typo_variants(values) -> list[str]:
+    """Two answers differing by one mistyped letter in one word of four letters or more: typed text.
+
+    Answers are bucketed by their words with one word left out, so that only answers differing in one word
+    are compared (linear in the answers). A word and its negation (« satisfait » / « insatisfait ») differ
+    by more than one letter and are never paired."""
+    buckets: dict[tuple, list[tuple[str, str]]] = {}
+    for value in values:
+        words = _loose(value).split()
+        if not words or len(words) > TYPO_TOKENS:
+            continue
+        for k, word in enumerate(words):
+            if len(word) >= 4 and not word.isdigit():
+                bucket = buckets.setdefault((len(words), k, *words[:k], *words[k + 1:]), [])
+                if len(bucket) < 20:
+                    bucket.append((word, value))
+    for bucket in buckets.values():
+        for i, (word, value) in enumerate(bucket):
+            for other_word, other in bucket[i + 1:]:
+                if min(len(word), len(other_word)) >= 4 and _one_edit(word, other_word):
+                    return [value, other]
+    return []
+
+
+def _masked(text: str) -> str:
+    return mask_pii(text)[0]
+
+
+def _has_personal_data(text: str) -> bool:
+    return bool(mask_pii(text)[1])
 
 
 def _quote_list(texts: list[str], limit: int = 3) -> str:
-    shown = ", ".join(f"« {t} »" for t in texts[:limit])
+    """Answers quoted in a comment, personal data masked (a drafted file is meant to be committed)."""
+    shown = ", ".join(f"« {_masked(t)} »" for t in texts[:limit])
     return shown + (f" and {len(texts) - limit} more" if len(texts) > limit else "")
 
 
@@ -183,12 +262,59 @@ def _other_label(options: list[str]) -> str:
     return OTHER_LABEL if OTHER_LABEL not in options else f"{OTHER_LABEL} (réponse libre)"
 
 
+def _sentence_like(text: str) -> bool:
+    return len(text.split()) >= SENTENCE_WORDS or _SENTENCE_END.search(text) is not None
+
+
+def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) -> str | None:
+    """Why the answers read as typed text rather than options, or None.
+
+    A form writes each option identically every time, so answers differing only by case, accents, spacing
+    or a typo were typed; an option is never an e-mail, a phone number or a name; answers mostly given once,
+    or written as sentences, were typed; a header asking to specify or explain asks for text."""
+    for pool in (counts, atoms or Counter()):
+        variants = _case_variants(pool) or _typo_variants(pool)
+        if variants:
+            return f"answers differing only by case, accents, spacing or a typo ({_quote_list(variants)})"
+    recurring = [v for v, c in counts.items() if c >= 2] + [a for a, c in (atoms or Counter()).items() if c >= 2]
+    if any(_has_personal_data(v) for v in recurring):
+        return "answers carry personal data (an e-mail, a phone number, a name or an address): never options"
+    total = sum(counts.values())
+    singles = sum(1 for c in counts.values() if c == 1)
+    if singles > OPEN_SINGLETONS * total:
+        return f"{singles} of {total} answers are given once"
+    hinted = bool(_OPEN_HINT.search(normalise(guess.header)))
+    few_short = len(counts) <= 6 and all(c >= 3 and len(v.split()) <= 4 for v, c in counts.items())
+    if hinted and not few_short:
+        return "the header asks for a comment or an explanation"
+    sentences = [v for v in counts if _sentence_like(v)]
+    if len(counts) >= 4 and len(sentences) >= SENTENCE_SHARE * len(counts) and not _MULTI_HINT.search(
+            normalise(guess.header)):
+        return f"{len(sentences)} of {len(counts)} distinct answers are written as sentences"
+    return None
+
+
+def _as_text(guess: Guess, reason: str) -> None:
+    guess.type, guess.options, guess.levels, guess.other, guess.other_texts = "text", [], [], None, []
+    guess.notes.append(f"free text: {reason}")
+
+
 def _as_multi(guess: Guess, cells: list[list[str]]) -> bool:
-    """A multi-response question: some cell holds two options that recur across cells."""
-    counts = Counter(atom for cell in cells for atom in set(cell))
-    if not any(sum(counts[a] >= 2 for a in cell) >= 2 for cell in cells):
+    """A multi-response question: cells hold several options that recur across cells."""
+    counts = Counter(atom for cell in cells for atom in dict.fromkeys(cell))
+    header = normalise(guess.header)
+    combined = sum(1 for cell in cells if sum(counts[a] >= 2 for a in dict.fromkeys(cell)) >= 2)
+    hinted = bool(_MULTI_HINT.search(header))
+    if combined == 0 or _SINGLE_HINT.search(header) or (combined < MULTI_EVIDENCE and not hinted):
+        if combined:
+            guess.notes.append(f"read as a single choice: only {combined} cell holds two recurring answers "
+                               "separated by a comma (a multi-response question would show more; check the form)")
         return False
-    last_singletons = {cell[-1] for cell in cells if counts[cell[-1]] == 1 and len(cell) >= 1}
+    reason = _text_reason(guess, Counter(), counts)
+    if reason:
+        _as_text(guess, reason)
+        return True
+    last_singletons = {cell[-1] for cell in cells if counts[cell[-1]] == 1}
     options = [a for a in counts if a not in last_singletons]
     others = sorted(last_singletons)
     guess.type = "checkbox"
@@ -202,7 +328,8 @@ def _as_multi(guess: Guess, cells: list[list[str]]) -> bool:
         guess.notes.append(f"semi-open: {_quote_list(others)} ticked once, last in their cell, read as text typed in "
                            f"« {OTHER_LABEL} » (an option ticked once would look the same: check the form)")
     guess.notes.append("multi-response: options found as the values recurring across cells (an option may "
-                       "contain a comma); levels by how often each was ticked")
+                       "contain a comma); levels by how often each was ticked"
+                       + ("" if hinted else "; the header does not say « plusieurs réponses possibles »: check the form"))
     return True
 
 
@@ -214,16 +341,11 @@ def _by_count(values: list[str], counts: Counter) -> list[str]:
 def _as_choice(guess: Guess, values: list[str]) -> None:
     """Single choice, semi-open single choice, or free text, from the answers of one column."""
     counts = Counter(values)
-    variants = _case_variants(counts)
+    reason = _text_reason(guess, counts)
+    if reason:
+        _as_text(guess, reason)
+        return
     singles = [v for v, c in counts.items() if c == 1]
-    if variants:
-        guess.type = "text"
-        guess.notes.append(f"free text: answers differing only by case or accents ({_quote_list(variants)})")
-        return
-    if len(singles) > OPEN_SINGLETONS * len(values):
-        guess.type = "text"
-        guess.notes.append(f"free text: {len(singles)} of {len(values)} answers are given once")
-        return
     ordered = natural_order(list(counts), counts)
     recurring = [v for v, c in counts.items() if c >= 2]
     coverage = sum(counts[v] for v in recurring) / len(values)
@@ -256,10 +378,30 @@ def _scale_bounds(guess: Guess, low: int, high: int, what: str) -> None:
                        "bounds and add its `anchors` (the words at both ends)")
 
 
+def header_scale(header: str) -> tuple[int, int] | None:
+    """The bounds a header states (« Sur une échelle de 0 à 10 », "from 1 to 5"), None when it states none."""
+    text = normalise(header)
+    if set(text.split()) & NUMBER_HINTS:
+        return None
+    match = _SCALE_HINT.search(text)
+    if match is None:
+        return None
+    low, high = int(match[1]), int(match[2])
+    return (low, high) if 3 <= high <= 10 else None
+
+
 def _as_numbers(guess: Guess, values: list[str]) -> None:
     integers = _integers(values)
     numbers = [float(v.replace(",", ".")) for v in values]
     hinted = bool(set(normalise(guess.header).split()) & NUMBER_HINTS)
+    stated = header_scale(guess.header)
+    if stated is not None and integers is not None:
+        guess.type, (guess.min, guess.max) = "scale", stated
+        outside = sorted({x for x in integers if not stated[0] <= x <= stated[1]})
+        guess.notes.append(f"linear scale from {stated[0]} to {stated[1]}, as the header says"
+                           + (f"; values outside observed ({', '.join(map(str, outside))}): invalid, left out of "
+                              "the analysis by the cleaning" if outside else "") + "; add its `anchors`")
+        return
     if integers is not None and not hinted and min(integers) >= 0 and max(integers) <= 10:
         guess.type = "scale"
         _scale_bounds(guess, min(integers), max(integers), "linear scale")
@@ -291,6 +433,33 @@ def infer_column(guess: Guess, values: list[str]) -> None:
     if any(", " in v for v in values) and _as_multi(guess, split_cells(values)):
         return
     _as_choice(guess, values)
+
+
+def short_label(header: str) -> str:
+    """A short name for tables from a header: instructions in brackets, numbering and the question mark dropped,
+    cut at a clause or a word near LABEL_CHARS characters (« Quels outils utilisez-vous ? (plusieurs réponses
+    possibles) » -> « Quels outils utilisez-vous »)."""
+    text = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", lambda m: "" if _instruction(m.group()) else m.group(), header)
+    text = re.sub(r"^\s*(?:q(?:uestion)?\s*)?\d+\s*[.)\-:–]\s*", "", text, flags=re.I)
+    text = re.sub(r"^\s*(?:sur une [ée]chelle de \d+ [àa] \d+|on a scale (?:of|from) \d+ to \d+)\s*,?\s*", "", text,
+                  flags=re.I)
+    text = re.sub(r"[\s?:*.!]+$", "", text).strip() or header.strip()
+    if len(text) > LABEL_CHARS:
+        cut = max((text.rfind(sep, 0, LABEL_CHARS) for sep in (" : ", ", ", " – ", " - ", " ; ")), default=-1)
+        if cut >= 15:
+            text = text[:cut]
+        else:
+            space = text.rfind(" ", 0, LABEL_CHARS - 1)
+            text = text[:space if space > 15 else LABEL_CHARS - 1].rstrip(" ,;:'’") + "…"
+    return text[:1].upper() + text[1:]
+
+
+def _instruction(bracketed: str) -> bool:
+    """A bracketed instruction to the respondent rather than part of the question."""
+    words = normalise(bracketed)
+    return bool(_MULTI_HINT.search(words) or _SINGLE_HINT.search(words) or re.search(
+        r"\b(reponses?|choix|cochez|facultatif|optionnel|obligatoire|precisez|possibles?|select|optional|"
+        r"required|une seule|plusieurs|de \d+ a \d+)\b", words))
 
 
 # ------------------------------------------------------------------------------------------ grids
