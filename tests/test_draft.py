@@ -131,9 +131,11 @@ def test_fixture_types_levels_and_order():
     assert [item for item, _row in grid.items] == ["satisfaction_rapidite", "satisfaction_fiabilite",
                                                    "satisfaction_ergonomie"]
     assert "range 1–5 observed" in grid.notes[0]
-    messaging = got["Fréquence d'usage [Messagerie]"]
-    assert (messaging.type, messaging.levels, messaging.grid, messaging.label) == (
-        "single", ["Jamais", "Parfois", "Souvent"], "frequence_usage", "Messagerie")
+    usage = got["Fréquence d'usage"]
+    assert (usage.type, usage.levels, usage.items, usage.label) == (
+        "grid_choice", ["Jamais", "Parfois", "Souvent"],
+        [("frequence_usage_messagerie", "Messagerie"), ("frequence_usage_visioconference", "Visioconférence")],
+        "Fréquence d'usage")
     scale = got["Recommanderiez-vous ces outils à un collègue ?"]
     assert (scale.type, scale.min, scale.max) == ("scale", 0, 10)
     assert got["Les outils numériques améliorent la qualité des soins"].levels[0] == "Pas du tout d'accord"

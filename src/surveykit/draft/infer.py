@@ -21,6 +21,7 @@ Every guess that could be wrong carries a note, written as a comment in the draf
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections import Counter
@@ -480,41 +481,74 @@ def _as_grid(guess: Guess, rows: list[list[str]]) -> bool:
         return True
     guess.type = "grid_scale"
     flat = [v for r in values for v in r]
-    _scale_bounds(guess, min(flat), max(flat), "rating grid")
+    stated = header_scale(guess.header)
+    if stated is not None:
+        guess.min, guess.max = stated
+        guess.notes.append(f"rating grid from {stated[0]} to {stated[1]}, as the header says; add its `anchors`")
+    else:
+        _scale_bounds(guess, min(flat), max(flat), "rating grid")
     return True
 
 
 # --------------------------------------------------------------------------------- skip logic
 
-def _answered(rows: list[tuple[str, ...]], guess: Guess) -> list[bool]:
-    return [any(row[c] for c in guess.columns) for row in rows]
+def _bits(flags) -> int:
+    """Rows as the bits of one integer (bit k = row k), so that set tests over rows run in C."""
+    return int("".join("1" if f else "0" for f in reversed(flags)) or "0", 2)
 
 
-def _infer_asked_if(rows: list[tuple[str, ...]], questions: list[Guess]) -> None:
-    """`asked_if` when a question was answered only, and nearly always, by those giving one earlier answer."""
+def _answered_bits(rows: list[tuple[str, ...]], guess: Guess) -> int:
+    if len(guess.columns) == 1:
+        column = guess.columns[0]
+        return _bits([row[column] != "" for row in rows])
+    return _bits([any(row[c] for c in guess.columns) for row in rows])
+
+
+def _infer_asked_if(rows: list[tuple[str, ...]], questions: list[Guess]) -> dict[str, int]:
+    """`asked_if` when a question was answered only, and nearly always, by those giving one earlier answer.
+
+    Each answer of an earlier single-choice question is a set of rows (the bits of an integer); a question
+    answered by the rows A is asked by the answer whose rows C hold A (A & ~C == 0) and not many more
+    (|A| >= ASKED_COVERAGE |C|). Candidates are kept sorted by size, so only those of a fitting size are tested:
+    drafting stays near linear in the columns. Ties go to the earliest question, then the first level.
+    Returns the rows answering each question, reused for `required`."""
     n = len(rows)
+    answered: dict[str, int] = {}
+    sizes: list[int] = []  # sorted sizes of the candidates, parallel to `candidates`
+    candidates: list[tuple[int, int, int, int, Guess, str]] = []  # (size, position, level index, rows, question, level)
     for position, guess in enumerate(questions):
-        answered = _answered(rows, guess)
-        if all(answered):
-            continue
-        best = None
-        for earlier in questions[:position]:
-            if earlier.type != "single" or earlier.grid:
-                continue
-            column = [row[earlier.columns[0]] for row in rows]
-            for level in earlier.options:
-                chosen = [v == level for v in column]
-                others = sum(1 for v in column if v and v != level)
-                if others < max(3, 0.05 * n) or any(a and not c for a, c in zip(answered, chosen)):
+        rows_answered = _answered_bits(rows, guess)
+        answered[guess.id] = rows_answered
+        count = rows_answered.bit_count()
+        if 0 < count < n:
+            low = bisect.bisect_left(sizes, count)
+            high = bisect.bisect_right(sizes, count / ASKED_COVERAGE)
+            first = (rows_answered & -rows_answered)  # the lowest row that answered
+            best = None
+            for size, earlier_position, level_index, chosen, earlier, level in candidates[low:high]:
+                if not chosen & first or rows_answered & ~chosen:
                     continue
-                coverage = sum(answered) / max(1, sum(chosen))
-                if coverage >= ASKED_COVERAGE and (best is None or coverage > best[0]):
-                    best = (coverage, earlier, level)
-        if best is not None:
-            coverage, earlier, level = best
-            guess.asked_if = {earlier.id: level}
-            guess.notes.append(f"skip logic guessed: answered only by those who answered « {level} » to "
-                               f"{earlier.id} ({round(100 * coverage)} % of them): check the form's sections")
+                key = (-count / size, earlier_position, level_index)
+                if best is None or key < best[0]:
+                    best = (key, earlier, level, count / size)
+            if best is not None:
+                _key, earlier, level, coverage = best
+                guess.asked_if = {earlier.id: level}
+                guess.notes.append(f"skip logic guessed: answered only by those who answered « {level} » to "
+                                   f"{earlier.id} ({round(100 * coverage)} % of them): check the form's sections")
+        if guess.type != "single" or guess.grid or len(guess.columns) != 1:
+            continue
+        column = [row[guess.columns[0]] for row in rows]
+        total = sum(1 for v in column if v)
+        for level_index, level in enumerate(guess.options):
+            chosen = _bits([v == level for v in column])
+            size = chosen.bit_count()
+            if size == 0 or total - size < max(3, 0.05 * n):
+                continue
+            at = bisect.bisect_right(sizes, size)
+            sizes.insert(at, size)
+            candidates.insert(at, (size, position, level_index, chosen, guess, level))
+    return answered
 
 
 def _required(rows: list[tuple[str, ...]], guess: Guess, questions: dict[str, Guess]) -> bool:
@@ -529,20 +563,40 @@ def _core(header: str) -> str:
     return text
 
 
+def _branch_pairs(questions: list[Guess]) -> list[tuple[int, int]]:
+    """Pairs of questions whose headers may be one question asked in two branches: same core header, or a
+    shared uncommon word (a word in more than BRANCH_BUCKET headers pairs nothing), so that the costly
+    comparison runs on few pairs."""
+    buckets: dict[str, list[int]] = {}
+    for index, guess in enumerate(questions):
+        core = _core(guess.header)
+        keys = {f"={core}"} | {w for w in core.split() if len(w) >= 4 and w not in STOPWORDS}
+        for key in keys:
+            buckets.setdefault(key, []).append(index)
+    pairs = set()
+    for key, members in buckets.items():
+        if len(members) > BRANCH_BUCKET and not key.startswith("="):
+            continue
+        for i, first in enumerate(members):
+            for second in members[i + 1:]:
+                pairs.add((first, second))
+    return sorted(pairs)
+
+
 def _note_branches(questions: list[Guess]) -> None:
     """Two questions that look like one question asked in two branches of the form."""
-    for i, first in enumerate(questions):
-        for second in questions[i + 1:]:
-            if first.type != second.type or first.grid or second.grid:
-                continue
-            ratio = difflib.SequenceMatcher(None, _core(first.header), _core(second.header)).ratio()
-            if ratio < BRANCH_SIMILARITY:
-                continue
-            for one, other in ((first, second), (second, first)):
-                one.notes.append(
-                    f"looks like the same question as {other.id} asked in another branch of the form; a drafter "
-                    "cannot see the form's skip logic, so they are two questions here: to analyse them as one, "
-                    "replace both by one entry with `branches:` (see codebook.schema.yaml)")
+    for i, j in _branch_pairs(questions):
+        first, second = questions[i], questions[j]
+        if first.type != second.type or first.grid or second.grid:
+            continue
+        matcher = difflib.SequenceMatcher(None, _core(first.header), _core(second.header))
+        if matcher.real_quick_ratio() < BRANCH_SIMILARITY or matcher.ratio() < BRANCH_SIMILARITY:
+            continue
+        for one, other in ((first, second), (second, first)):
+            one.notes.append(
+                f"looks like the same question as {other.id} asked in another branch of the form; a drafter "
+                "cannot see the form's skip logic, so they are two questions here: to analyse them as one, "
+                "replace both by one entry with `branches:` (see codebook.schema.yaml)")
 
 
 # ------------------------------------------------------------------------------------------ export
@@ -564,16 +618,19 @@ def _is_identifying(header: str, values: list[str]) -> bool:
 
 
 def _units(headers: tuple[str, ...], skip: set[int]) -> list[tuple[str, list[tuple[int, str]]]]:
-    """(header or grid stem, [(column, grid row or "")]) in column order; adjacent « Stem [row] » columns
-    with the same stem form one grid (two rows at least)."""
+    """(header or grid stem, [(column, grid row or "")]) in the order of first appearance; columns titled
+    « Stem [row] » with the same stem form one grid (two rows at least), wherever they stand in the export
+    (a re-saved export may have moved them)."""
     units: list[tuple[str, list[tuple[int, str]]]] = []
+    grids: dict[str, int] = {}
     for index, header in enumerate(headers):
         if index in skip:
             continue
         match = _GRID.match(header)
-        if match and units and units[-1][1][0][1] and units[-1][0] == match["stem"] and units[-1][1][-1][0] == index - 1:
-            units[-1][1].append((index, match["row"].strip()))
+        if match and match["stem"] in grids:
+            units[grids[match["stem"]]][1].append((index, match["row"].strip()))
         elif match:
+            grids[match["stem"]] = len(units)
             units.append((match["stem"], [(index, match["row"].strip())]))
         else:
             units.append((header, [(index, "")]))
@@ -598,8 +655,10 @@ def _check_duplicates(export: RawExport) -> None:
 
 
 def _grid_guesses(stem: str, cols: list[tuple[int, str]], rows, ids: Ids) -> list[Guess]:
+    """A numeric grid (rating or ranking), a grid of choices (`grid_choice`: one question, its rows sharing
+    labelled levels), or, when its cells are typed text or ticked boxes, one question per row."""
     gid = ids.from_header(stem)
-    grid = Guess(gid, "grid_scale", stem, [c for c, _r in cols])
+    grid = Guess(gid, "grid_scale", stem, [c for c, _r in cols], label=short_label(stem))
     prefix = "_".join(gid.split("_")[:2])
     grid.items = [(ids.take(f"{prefix}_{slug(row, 2, 'ligne')}", tuple(f"{prefix}_{slug(row, k, 'ligne')}" for k in (3, 4))),
                    row) for _c, row in cols]
@@ -608,14 +667,21 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], rows, ids: Ids) -> lis
     pooled = [row[c] for row in rows for c, _r in cols if row[c]]
     probe = Guess(gid, "text", stem, [])
     infer_column(probe, pooled)
+    if probe.type == "single" and not probe.other:
+        grid.type, grid.options, grid.levels, grid.order = "grid_choice", probe.options, probe.levels, probe.order
+        grid.notes.append(f"grid of choices: its {len(cols)} rows share the answers "
+                          f"{_quote_list(probe.levels, limit=len(probe.levels))}")
+        grid.notes += [n for n in probe.notes if n.startswith("levels by frequency")]
+        return [grid]
     if probe.type not in ("single", "checkbox") or probe.other:
         probe.type, probe.options, probe.levels, probe.other = "text", [], [], None
     guesses = []
     for (column, row_label), (item_id, _row) in zip(cols, grid.items):
         guess = Guess(item_id, probe.type, f"{stem} [{row_label}]", [column], options=list(probe.options),
                       levels=list(probe.levels), order=probe.order, grid=gid, label=row_label)
-        guess.notes.append(f"row « {row_label} » of a grid of choices: the engine has no choice-grid type, so each row "
-                           "is a question of its own (same answers for every row)")
+        guess.notes.append(f"row « {row_label} » of a grid whose cells are "
+                           + ("ticked boxes" if probe.type == "checkbox" else "typed text")
+                           + ": each row is a question of its own (same answers for every row)")
         guesses.append(guess)
     return guesses
 
@@ -635,7 +701,7 @@ def draft_export(export: RawExport) -> StudyGuess:
             questions += _grid_guesses(stem, cols, rows, ids)
             continue
         index = cols[0][0]
-        guess = Guess(ids.from_header(stem), "text", stem, [index])
+        guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem))
         infer_column(guess, column(index))
         if guess.other:
             ids.reserve_other(guess.id)
@@ -645,6 +711,13 @@ def draft_export(export: RawExport) -> StudyGuess:
     for number, guess in enumerate(questions, start=1):
         guess.number = number
         guess.required = _required(rows, guess, by_id)
+        if guess.type == "checkbox":
+            guess.denominator = "asked" if guess.required else "answered"
+            guess.notes.append(
+                "percentages of " + ("the respondents asked (`denominator: asked`): every one of them ticked an "
+                                     "option" if guess.required else
+                                     "those who ticked at least one option (`denominator: answered`): the question "
+                                     "was optional; `asked` would count the others as « non »"))
     _note_branches(questions)
     notes = [] if timestamp is not None else ["no timestamp column recognised: submission dates will be empty"]
     return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,

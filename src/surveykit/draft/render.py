@@ -6,11 +6,39 @@ the drafter reports success.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 
-from .infer import Guess, StudyGuess
+import yaml
+
+from ..errors import InputError
+from ..yamlio import package_schema
+from .infer import Guess, StudyGuess, _masked
 
 WRAP = 110
+
+
+@dataclasses.dataclass(frozen=True)
+class Engine:
+    """What the engine's schemas accept, so that a draft always loads: a grid of choices is one `grid_choice`
+    question when the engine has that type (else one single-choice question per row), a multi-response
+    question carries `denominator:` when the engine reads it, and a study with no table is drafted when the
+    analysis plan may have none."""
+
+    grid_choice: bool = True
+    denominator: bool = True
+    empty_plan: bool = True
+
+
+@functools.lru_cache(maxsize=1)
+def engine() -> Engine:
+    codebook = yaml.safe_load(package_schema("codebook.schema.yaml").read_text(encoding="utf-8"))
+    question = codebook["properties"]["questions"]["items"]["properties"]
+    plan = yaml.safe_load(package_schema("analysis_plan.schema.yaml").read_text(encoding="utf-8"))
+    return Engine(grid_choice="grid_choice" in question["type"]["enum"],
+                  denominator="denominator" in question,
+                  empty_plan=plan["properties"]["tables"].get("minItems", 0) == 0)
 
 
 def q(text: str) -> str:
@@ -38,10 +66,10 @@ def comment_lines(text: str, indent: str) -> list[str]:
 
 # ------------------------------------------------------------------------------------------ codebook
 
-def _question_lines(guess: Guess) -> list[str]:
+def _question_lines(guess: Guess, features: Engine) -> list[str]:
     lines = []
     for note in guess.notes:
-        lines += comment_lines(note, "  ")
+        lines += comment_lines(_masked(note), "  ")
     lines += [f"  - id: {guess.id}", f"    number: {guess.number}", f"    type: {guess.type}",
               f"    required: {'true' if guess.required else 'false'}"]
     if guess.asked_if:
@@ -51,6 +79,8 @@ def _question_lines(guess: Guess) -> list[str]:
         lines.append(f"    label: {q(guess.label)}")
     if guess.min is not None:
         lines += [f"    min: {guess.min}", f"    max: {guess.max}"]
+    if guess.denominator and features.denominator:
+        lines.append(f"    denominator: {guess.denominator}")
     if guess.options:
         lines.append("    options:")
         lines += [f"      - {{raw: {q(o)}, label: {q(o)}}}" for o in guess.options]
@@ -64,7 +94,29 @@ def _question_lines(guess: Guess) -> list[str]:
     return lines
 
 
-def codebook_text(draft: StudyGuess, study: str, source: str) -> str:
+def expand_choice_grids(draft: StudyGuess, features: Engine) -> StudyGuess:
+    """The draft as the engine can read it: without the `grid_choice` type, a grid of choices becomes one
+    single-choice question per row (same answers for every row), as drafts did before that type."""
+    if features.grid_choice or not any(g.type == "grid_choice" for g in draft.questions):
+        return draft
+    questions = []
+    for guess in draft.questions:
+        if guess.type != "grid_choice":
+            questions.append(guess)
+            continue
+        for (item, row), column in zip(guess.items, guess.columns):
+            questions.append(Guess(
+                item, "single", f"{guess.header} [{row}]", [column], required=guess.required, options=list(guess.options),
+                levels=list(guess.levels), order=guess.order, asked_if=dict(guess.asked_if), grid=guess.id, label=row,
+                notes=[*guess.notes, f"row « {row} » of the grid « {guess.header} »: this engine has no `grid_choice` "
+                                     "type, so each row is a single-choice question of its own"]))
+    for number, guess in enumerate(questions, start=1):
+        guess.number = number
+    return dataclasses.replace(draft, questions=questions)
+
+
+def codebook_text(draft: StudyGuess, study: str, source: str, features: Engine | None = None) -> str:
+    features = features or engine()
     lines = [
         f"# Draft codebook of the study `{study}`, written by `make study` (python -m surveykit.draft) from",
         f"# {source} ({draft.n_rows} responses). One question per column, grid rows grouped; ids come from the",
@@ -83,7 +135,7 @@ def codebook_text(draft: StudyGuess, study: str, source: str) -> str:
                   f"identifying_headers: {flow_list(draft.identifying)}"]
     lines.append("questions:")
     for guess in draft.questions:
-        lines += _question_lines(guess)
+        lines += _question_lines(guess, features)
     return "\n".join(lines) + "\n"
 
 
@@ -114,7 +166,8 @@ def _table(lines: list[str], table_id: str, section: str | None, title: str, kin
     lines += [f"    title: {q(title)}", f"    kind: {kind}", *[f"    {r}" for r in rest]]
 
 
-def plan_text(draft: StudyGuess, study: str) -> str:
+def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> str:
+    features = features or engine()
     closed, numeric = _closed(draft), _numeric(draft)
     opened = [g for g in draft.questions if g.type == "text"]
     singles = [g for g in closed if g.type == "single" and 2 <= len(g.levels) <= 6]
@@ -144,6 +197,10 @@ def plan_text(draft: StudyGuess, study: str) -> str:
             rest = [f"grid: {grid.id}", f"ranks: [1, {grid.max}]", f"row_header: {q('Item')}",
                     f"rank_header: {q('Rang')}", f"rank_text: {q('Rang {rank}')}"]
             _table(lines, grid.id, grid.header, grid.header, "ranks", rest)
+    for grid in (g for g in draft.questions if g.type == "grid_choice"):
+        number += 1
+        _table(lines, grid.id, grid.header, grid.header, "categorical",
+               ["variables: [" + ", ".join(item for item, _row in grid.items) + "]"])
     for grid_id, rows in _choice_grids(draft).items():
         number += 1
         stem = rows[0].header.rsplit(" [", 1)[0]
@@ -153,7 +210,13 @@ def plan_text(draft: StudyGuess, study: str) -> str:
         _table(lines, "valeurs_numeriques", "Échelles et valeurs numériques", "Échelles et valeurs numériques",
                "summary", ["variables: [" + ", ".join(g.id for g in numeric) + "]"])
     if number == 0:
-        raise ValueError("no closed, numeric or grid question: nothing to tabulate")
+        if not features.empty_plan:
+            raise InputError(
+                f"{draft.path}: every one of its {len(draft.questions)} question(s) reads as free text "
+                f"({', '.join(g.id for g in draft.questions[:5])}{'…' if len(draft.questions) > 5 else ''}), and this "
+                "engine's analysis plan needs at least one table (a closed, numeric or grid question); check the "
+                "export (the drafter's reasons are in its comments), or add a table by hand")
+        lines[-1] = "tables: []   # no closed, numeric or grid question: the open questions are recoded (categories/)"
     return "\n".join(lines) + "\n"
 
 
@@ -182,10 +245,12 @@ def categories_text(guess: Guess, draft: StudyGuess) -> str:
     return "\n".join(lines) + "\n"
 
 
-def study_files(draft: StudyGuess, study: str, source: str) -> dict[str, str]:
+def study_files(draft: StudyGuess, study: str, source: str, features: Engine | None = None) -> dict[str, str]:
     """Relative path -> text of every drafted file of the study folder."""
-    files = {"codebook.yaml": codebook_text(draft, study, source), "analysis_plan.yaml": plan_text(draft, study),
-             "figures.yaml": figures_text(draft, study)}
+    features = features or engine()
+    draft = expand_choice_grids(draft, features)
+    files = {"codebook.yaml": codebook_text(draft, study, source, features),
+             "analysis_plan.yaml": plan_text(draft, study, features), "figures.yaml": figures_text(draft, study)}
     for guess in draft.questions:
         if guess.type == "text":
             files[f"categories/{guess.id}.yaml"] = categories_text(guess, draft)
