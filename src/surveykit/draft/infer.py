@@ -27,6 +27,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..errors import InputError
 from ..forms.normalise import normalise
 from ..forms.read import RawExport
@@ -176,25 +178,38 @@ def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> b
 
 def split_cells(values: list[str]) -> list[list[str]]:
     """Each cell as the list of its options: split on ", " and glued back where a fragment continues."""
-    cells = [v.split(", ") for v in values]
+    atoms = split_distinct(Counter(values))
+    return [list(atoms[v]) for v in values]
+
+
+def split_distinct(cells: Counter) -> dict[str, list[str]]:
+    """Each distinct cell (counted as often as it occurs) as the list of its options; the work grows with the
+    distinct cells, not the respondents."""
+    split = {cell: cell.split(", ") for cell in cells}
     for _round in range(20):
-        counts = Counter(f for cell in cells for f in cell)
-        follows = Counter((a, b) for cell in cells for a, b in zip(cell, cell[1:]))
+        counts: Counter = Counter()
+        follows: Counter = Counter()
+        for cell, parts in split.items():
+            weight = cells[cell]
+            for part in parts:
+                counts[part] += weight
+            for pair in zip(parts, parts[1:]):
+                follows[pair] += weight
         changed = False
-        for k, cell in enumerate(cells):
-            if len(cell) < 2:
+        for cell, parts in split.items():
+            if len(parts) < 2:
                 continue
-            merged = [cell[0]]
-            for fragment in cell[1:]:
+            merged = [parts[0]]
+            for fragment in parts[1:]:
                 if _glued(merged[-1], fragment, counts, follows):
                     merged[-1] = f"{merged[-1]}, {fragment}"
                     changed = True
                 else:
                     merged.append(fragment)
-            cells[k] = merged
+            split[cell] = merged
         if not changed:
             break
-    return cells
+    return split
 
 
 def _loose(text: str) -> str:
@@ -273,6 +288,10 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     A form writes each option identically every time, so answers differing only by case, accents, spacing
     or a typo were typed; an option is never an e-mail, a phone number or a name; answers mostly given once,
     or written as sentences, were typed; a header asking to specify or explain asks for text."""
+    total = sum(counts.values())
+    singles = sum(1 for c in counts.values() if c == 1)
+    if singles > OPEN_SINGLETONS * total:
+        return f"{singles} of {total} answers are given once"
     for pool in (counts, atoms or Counter()):
         variants = _case_variants(pool) or _typo_variants(pool)
         if variants:
@@ -280,10 +299,6 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     recurring = [v for v, c in counts.items() if c >= 2] + [a for a, c in (atoms or Counter()).items() if c >= 2]
     if any(_has_personal_data(v) for v in recurring):
         return "answers carry personal data (an e-mail, a phone number, a name or an address): never options"
-    total = sum(counts.values())
-    singles = sum(1 for c in counts.values() if c == 1)
-    if singles > OPEN_SINGLETONS * total:
-        return f"{singles} of {total} answers are given once"
     hinted = bool(_OPEN_HINT.search(normalise(guess.header)))
     few_short = len(counts) <= 6 and all(c >= 3 and len(v.split()) <= 4 for v, c in counts.items())
     if hinted and not few_short:
@@ -300,11 +315,15 @@ def _as_text(guess: Guess, reason: str) -> None:
     guess.notes.append(f"free text: {reason}")
 
 
-def _as_multi(guess: Guess, cells: list[list[str]]) -> bool:
+def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> bool:
     """A multi-response question: cells hold several options that recur across cells."""
-    counts = Counter(atom for cell in cells for atom in dict.fromkeys(cell))
+    counts: Counter = Counter()
+    for cell, atoms in atoms_of.items():
+        for atom in dict.fromkeys(atoms):
+            counts[atom] += cells[cell]
     header = normalise(guess.header)
-    combined = sum(1 for cell in cells if sum(counts[a] >= 2 for a in dict.fromkeys(cell)) >= 2)
+    combined = sum(cells[cell] for cell, atoms in atoms_of.items()
+                   if sum(counts[a] >= 2 for a in dict.fromkeys(atoms)) >= 2)
     hinted = bool(_MULTI_HINT.search(header))
     if combined == 0 or _SINGLE_HINT.search(header) or (combined < MULTI_EVIDENCE and not hinted):
         if combined:
@@ -315,7 +334,7 @@ def _as_multi(guess: Guess, cells: list[list[str]]) -> bool:
     if reason:
         _as_text(guess, reason)
         return True
-    last_singletons = {cell[-1] for cell in cells if counts[cell[-1]] == 1}
+    last_singletons = {atoms[-1] for atoms in atoms_of.values() if counts[atoms[-1]] == 1}
     options = [a for a in counts if a not in last_singletons]
     others = sorted(last_singletons)
     guess.type = "checkbox"
@@ -339,9 +358,8 @@ def _by_count(values: list[str], counts: Counter) -> list[str]:
     return sorted(values, key=lambda v: (-counts[v], position[v]))
 
 
-def _as_choice(guess: Guess, values: list[str]) -> None:
-    """Single choice, semi-open single choice, or free text, from the answers of one column."""
-    counts = Counter(values)
+def _as_choice(guess: Guess, counts: Counter) -> None:
+    """Single choice, semi-open single choice, or free text, from the answers of one column (and their counts)."""
     reason = _text_reason(guess, counts)
     if reason:
         _as_text(guess, reason)
@@ -349,7 +367,7 @@ def _as_choice(guess: Guess, values: list[str]) -> None:
     singles = [v for v, c in counts.items() if c == 1]
     ordered = natural_order(list(counts), counts)
     recurring = [v for v, c in counts.items() if c >= 2]
-    coverage = sum(counts[v] for v in recurring) / len(values)
+    coverage = sum(counts[v] for v in recurring) / sum(counts.values())
     guess.type = "single"
     if singles and recurring and coverage >= SEMI_OPEN_COVERAGE and ordered.order == BY_FREQUENCY:
         guess.options = _by_count(recurring, counts)
@@ -419,6 +437,13 @@ def _is_date(values: list[str]) -> bool:
 
 def infer_column(guess: Guess, values: list[str]) -> None:
     """Type, options and levels of one question from its non-empty answers."""
+    infer_counts(guess, Counter(values))
+
+
+def infer_counts(guess: Guess, counts: Counter) -> None:
+    """Type, options and levels of one question from its distinct non-empty answers and how often each was
+    given (the work grows with the distinct answers)."""
+    values = list(counts)
     if not values:
         guess.type = "text"
         guess.notes.append("no answer in the export: free text assumed, check the question's type")
@@ -431,9 +456,9 @@ def infer_column(guess: Guess, values: list[str]) -> None:
         if any(_TIME.search(v) for v in values):
             guess.notes.append("dates written with a time of day: read as dates")
         return
-    if any(", " in v for v in values) and _as_multi(guess, split_cells(values)):
+    if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts):
         return
-    _as_choice(guess, values)
+    _as_choice(guess, counts)
 
 
 def short_label(header: str) -> str:
@@ -465,12 +490,15 @@ def _instruction(bracketed: str) -> bool:
 
 # ------------------------------------------------------------------------------------------ grids
 
-def _as_grid(guess: Guess, rows: list[list[str]]) -> bool:
+def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
     """A numeric grid (rating or ranking); False when its cells are not all integers."""
-    filled = [v for row in rows for v in row if v]
-    if not filled or not all(_NUMBER.match(v) for v in filled) or _integers(filled) is None:
+    distinct = set()
+    for index in indexes:
+        distinct.update(columns.counts(index))
+    if not distinct or not all(_NUMBER.match(v) for v in distinct) or _integers(list(distinct)) is None:
         return False
-    values = [[int(float(v.replace(",", "."))) for v in row if v] for row in rows]
+    number = {v: int(float(v.replace(",", "."))) for v in distinct}
+    values = [[number[v] for v in row if v] for row in zip(*(columns.cells[i] for i in indexes))]
     width = len(guess.items)
     ranked = [r for r in values if r]
     if (ranked and any(len(r) >= 2 for r in ranked) and all(len(set(r)) == len(r) for r in ranked)
@@ -492,38 +520,65 @@ def _as_grid(guess: Guess, rows: list[list[str]]) -> bool:
 
 # --------------------------------------------------------------------------------- skip logic
 
-def _bits(flags) -> int:
-    """Rows as the bits of one integer (bit k = row k), so that set tests over rows run in C."""
-    return int("".join("1" if f else "0" for f in reversed(flags)) or "0", 2)
+class Columns:
+    """The export column by column (one transposition), with the rows where a column is filled or holds a given
+    answer as the bits of an integer (bit k = row k), so that tests over sets of rows run in C."""
+
+    def __init__(self, rows: list[tuple[str, ...]], width: int):
+        self.n = len(rows)
+        self.cells = list(zip(*rows)) if rows else [() for _ in range(width)]
+        self._filled: dict[int, int] = {}
+
+    def counts(self, index: int) -> Counter:
+        """Distinct non-empty answers of a column and how often each was given."""
+        counts = Counter(self.cells[index])
+        counts.pop("", None)
+        return counts
+
+    def values(self, index: int) -> list[str]:
+        return [v for v in self.cells[index] if v]
+
+    def bits(self, index: int, value: str | None = None) -> int:
+        """Rows where the column is filled (value None) or holds `value`."""
+        if value is None and index in self._filled:
+            return self._filled[index]
+        column = np.array(self.cells[index], dtype=object)
+        flags = (column != "") if value is None else (column == value)
+        found = int.from_bytes(np.packbits(flags.astype(bool), bitorder="little").tobytes(), "little")
+        if value is None:
+            self._filled[index] = found
+        return found
+
+    def answered(self, guess: Guess) -> int:
+        found = 0
+        for column in guess.columns:
+            found |= self.bits(column)
+        return found
+
+    def complete(self, guess: Guess) -> int:
+        found = (1 << self.n) - 1
+        for column in guess.columns:
+            found &= self.bits(column)
+        return found
 
 
-def _answered_bits(rows: list[tuple[str, ...]], guess: Guess) -> int:
-    if len(guess.columns) == 1:
-        column = guess.columns[0]
-        return _bits([row[column] != "" for row in rows])
-    return _bits([any(row[c] for c in guess.columns) for row in rows])
-
-
-def _infer_asked_if(rows: list[tuple[str, ...]], questions: list[Guess]) -> dict[str, int]:
+def _infer_asked_if(columns: Columns, questions: list[Guess]) -> None:
     """`asked_if` when a question was answered only, and nearly always, by those giving one earlier answer.
 
     Each answer of an earlier single-choice question is a set of rows (the bits of an integer); a question
     answered by the rows A is asked by the answer whose rows C hold A (A & ~C == 0) and not many more
     (|A| >= ASKED_COVERAGE |C|). Candidates are kept sorted by size, so only those of a fitting size are tested:
-    drafting stays near linear in the columns. Ties go to the earliest question, then the first level.
-    Returns the rows answering each question, reused for `required`."""
-    n = len(rows)
-    answered: dict[str, int] = {}
+    drafting stays near linear in the columns. Ties go to the earliest question, then the first level."""
+    n = columns.n
     sizes: list[int] = []  # sorted sizes of the candidates, parallel to `candidates`
     candidates: list[tuple[int, int, int, int, Guess, str]] = []  # (size, position, level index, rows, question, level)
     for position, guess in enumerate(questions):
-        rows_answered = _answered_bits(rows, guess)
-        answered[guess.id] = rows_answered
+        rows_answered = columns.answered(guess)
         count = rows_answered.bit_count()
         if 0 < count < n:
             low = bisect.bisect_left(sizes, count)
             high = bisect.bisect_right(sizes, count / ASKED_COVERAGE)
-            first = (rows_answered & -rows_answered)  # the lowest row that answered
+            first = rows_answered & -rows_answered  # the lowest row that answered
             best = None
             for size, earlier_position, level_index, chosen, earlier, level in candidates[low:high]:
                 if not chosen & first or rows_answered & ~chosen:
@@ -538,23 +593,23 @@ def _infer_asked_if(rows: list[tuple[str, ...]], questions: list[Guess]) -> dict
                                    f"{earlier.id} ({round(100 * coverage)} % of them): check the form's sections")
         if guess.type != "single" or guess.grid or len(guess.columns) != 1:
             continue
-        column = [row[guess.columns[0]] for row in rows]
-        total = sum(1 for v in column if v)
+        total = columns.bits(guess.columns[0]).bit_count()
         for level_index, level in enumerate(guess.options):
-            chosen = _bits([v == level for v in column])
+            chosen = columns.bits(guess.columns[0], level)
             size = chosen.bit_count()
             if size == 0 or total - size < max(3, 0.05 * n):
                 continue
             at = bisect.bisect_right(sizes, size)
             sizes.insert(at, size)
             candidates.insert(at, (size, position, level_index, chosen, guess, level))
-    return answered
 
 
-def _required(rows: list[tuple[str, ...]], guess: Guess, questions: dict[str, Guess]) -> bool:
+def _required(columns: Columns, guess: Guess, questions: dict[str, Guess]) -> bool:
     """Every respondent the form asked filled every cell of the question."""
-    asked = [all(row[questions[v].columns[0]] == level for v, level in guess.asked_if.items()) for row in rows]
-    return all(all(row[c] for c in guess.columns) for row, a in zip(rows, asked) if a)
+    asked = (1 << columns.n) - 1
+    for variable, level in guess.asked_if.items():
+        asked &= columns.bits(questions[variable].columns[0], level)
+    return asked & ~columns.complete(guess) == 0
 
 
 def _core(header: str) -> str:
@@ -610,11 +665,12 @@ def _is_timestamp(header: str, values: list[str], index: int) -> bool:
     return all(d is not None for d in parsed.dates) and all(_TIME.search(v) for v in values)
 
 
-def _is_identifying(header: str, values: list[str]) -> bool:
+def _is_identifying(header: str, counts: Counter) -> bool:
     key = normalise(header)
     if key in IDENTIFYING_HEADERS or ("mail" in key.split() and not _GRID.match(header)):
         return True
-    return bool(values) and sum(bool(_EMAIL.match(v)) for v in values) >= 0.8 * len(values)
+    total = sum(counts.values())
+    return total > 0 and sum(c for v, c in counts.items() if _EMAIL.match(v)) >= 0.8 * total
 
 
 def _units(headers: tuple[str, ...], skip: set[int]) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -654,7 +710,7 @@ def _check_duplicates(export: RawExport) -> None:
         seen[key] = index
 
 
-def _grid_guesses(stem: str, cols: list[tuple[int, str]], rows, ids: Ids) -> list[Guess]:
+def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids: Ids) -> list[Guess]:
     """A numeric grid (rating or ranking), a grid of choices (`grid_choice`: one question, its rows sharing
     labelled levels), or, when its cells are typed text or ticked boxes, one question per row."""
     gid = ids.from_header(stem)
@@ -662,11 +718,13 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], rows, ids: Ids) -> lis
     prefix = "_".join(gid.split("_")[:2])
     grid.items = [(ids.take(f"{prefix}_{slug(row, 2, 'ligne')}", tuple(f"{prefix}_{slug(row, k, 'ligne')}" for k in (3, 4))),
                    row) for _c, row in cols]
-    if _as_grid(grid, [[row[c] for c, _r in cols] for row in rows]):
+    if _as_grid(grid, columns, [c for c, _r in cols]):
         return [grid]
-    pooled = [row[c] for row in rows for c, _r in cols if row[c]]
+    pooled: Counter = Counter()
+    for c, _r in cols:
+        pooled.update(columns.counts(c))
     probe = Guess(gid, "text", stem, [])
-    infer_column(probe, pooled)
+    infer_counts(probe, pooled)
     if probe.type == "single" and not probe.other:
         grid.type, grid.options, grid.levels, grid.order = "grid_choice", probe.options, probe.levels, probe.order
         grid.notes.append(f"grid of choices: its {len(cols)} rows share the answers "
@@ -692,25 +750,26 @@ def draft_export(export: RawExport) -> StudyGuess:
     rows = [row for row in export.rows if any(row)]
     if not rows:
         raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
-    column = lambda index: [row[index] for row in rows if row[index]]  # noqa: E731
-    timestamp = next((i for i, h in enumerate(export.headers) if _is_timestamp(h, column(i), i)), None)
-    identifying = [i for i, h in enumerate(export.headers) if i != timestamp and _is_identifying(h, column(i))]
+    columns = Columns(rows, len(export.headers))
+    timestamp = next((i for i, h in enumerate(export.headers)
+                      if _is_timestamp(h, columns.values(i) if i == 0 else [], i)), None)
+    identifying = [i for i, h in enumerate(export.headers) if i != timestamp and _is_identifying(h, columns.counts(i))]
     ids, questions = Ids(), []
     for stem, cols in _units(export.headers, {timestamp, *identifying} - {None}):
         if cols[0][1]:
-            questions += _grid_guesses(stem, cols, rows, ids)
+            questions += _grid_guesses(stem, cols, columns, ids)
             continue
         index = cols[0][0]
         guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem))
-        infer_column(guess, column(index))
+        infer_counts(guess, columns.counts(index))
         if guess.other:
             ids.reserve_other(guess.id)
         questions.append(guess)
-    _infer_asked_if(rows, questions)
+    _infer_asked_if(columns, questions)
     by_id = {q.id: q for q in questions}
     for number, guess in enumerate(questions, start=1):
         guess.number = number
-        guess.required = _required(rows, guess, by_id)
+        guess.required = _required(columns, guess, by_id)
         if guess.type == "checkbox":
             guess.denominator = "asked" if guess.required else "answered"
             guess.notes.append(
