@@ -69,7 +69,7 @@ _MULTI_HINT = re.compile(r"\b(plusieurs (reponses|choix) (sont )?possibles?|choi
                          r"multiple (answers|choices)|tick all)\b")
 _SINGLE_HINT = re.compile(r"\b(une seule reponse|un seul choix|reponse unique|select one|one answer only)\b")
 _OPEN_HINT = re.compile(r"\b(precisez|precisez|preciser|pourquoi|commentaires?|remarques?|suggestions?|expliquez|"
-                        r"decrivez|en quelques mots|observations?|why|comments?|specify|please explain|"
+                        r"decrivez|en quelques mots|observations?|why|comments|specify|please explain|"
                         r"feedback|explain)\b|^autres?\b|^qu est ce qui\b|^que pensez\b|^selon vous\b")
 _SCALE_HINT = re.compile(r"\b(?:de|from|entre)\s+(0|1)\s+(?:a|to|et)\s+(\d{1,2})\b")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
