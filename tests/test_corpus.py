@@ -19,7 +19,7 @@ ACCURACY_SEEDS = range(1000, 1020)
 ACCURACY_FLOOR = 0.70
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3, 5])
+@pytest.mark.parametrize("seed", [0, 1, 3, 4, 5])
 def test_same_seed_same_bytes(seed):
     assert export_bytes(generate(seed)) == export_bytes(generate(seed))
     assert generate(seed).truth == generate(seed).truth
@@ -145,3 +145,29 @@ def test_drafter_accuracy_floor(tmp_path):
     for kind, n in summary["miss_kinds"]:
         print(f"  {n} × {kind}")
     assert summary["rate"] >= ACCURACY_FLOOR
+
+
+def test_bench_section_lists_every_miss_and_replaces_itself(tmp_path):
+    """The BENCHMARKS.md section: match rate, every miss by kind, build failures; rewritten in place, before the
+    Fisher section, the rest of the file kept."""
+    from surveykit.bench.corpus.run import SECTION, replace_section, section
+
+    export = generate(1003)
+    comparison = compare_codebook(draft_codebook(write_export(export, tmp_path)), export.truth)
+    summary = summarise([comparison])
+    build = {"built": [], "failures": {"vague_1003": [("recode_wave", "IndexError: list index out of range")]},
+             "kinds": [(("recode_wave", "IndexError: list index out of range"), 1)]}
+    timing = {"seeds": "1003–1003", "draft": 1.0, "build": 20.0, "build_waves": 1}
+    lines = section(summary, [], {"stopped": 0, "stopped_examples": []}, build, timing)
+    text = "\n".join(lines)
+    assert f"{summary['matched']} / {summary['questions']}" in text
+    assert all(m.line() in text for m in summary["misses"]) and summary["misses"]
+    assert "| 1 | recode_wave | IndexError: list index out of range |" in text
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\n| a | b |\n\n## Exact r × c Fisher test beside R\n\nfisher\n", encoding="utf-8")
+    replace_section(out, lines, before="## Exact r × c Fisher test beside R")
+    replace_section(out, lines, before="## Exact r × c Fisher test beside R")
+    written = out.read_text(encoding="utf-8")
+    assert written.count(SECTION) == 1
+    assert written.index("| a | b |") < written.index(SECTION) < written.index("## Exact r × c Fisher")
+    assert written.endswith("fisher\n")
