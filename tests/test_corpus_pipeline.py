@@ -15,16 +15,26 @@ from surveykit.bench.corpus.build import (built, chapter_targets, draft_corpus, 
 
 pytestmark = pytest.mark.pipeline
 
-# French Excel CSV (UTF-8 BOM), Forms CSV, Sheets XLSX, French Excel CSV (Windows-1252), English Sheets XLSX.
-SEEDS = (2000, 2001, 2002, 2003, 2008)
+# French Excel CSV (UTF-8 BOM), Sheets XLSX, French Excel CSV (Windows-1252), English Sheets XLSX; and the unusual
+# shapes: only open questions (57), a single question (30), an optional question nobody answered (219).
+SEEDS = (2000, 2002, 2004, 2008, 57, 30, 219)
 # Known bugs of main 36a2e79 (issue 21) that stop a wave's build, by seed: measured on this corpus.
 HISTOGRAM_BUG = ("issue 21 item 7: a histogram of an optional 0–10 scale crashes draw_statistics_figures "
                  "(ValueError: could not convert string to float: 'Non renseigné')")
 NO_OPEN_QUESTION_BUG = ("issue 21 item 1: recode_wave crashes when the drafted study has no open question "
                         "(IndexError: list index out of range, inputs.categories[0])")
-BUILD_BUGS = {2000: HISTOGRAM_BUG, 2001: NO_OPEN_QUESTION_BUG, 2002: f"{HISTOGRAM_BUG}; {NO_OPEN_QUESTION_BUG}"}
+ONLY_OPEN_BUG = ("issue 21 item 1: an export with only free-text columns stops `make study` with a bare "
+                 "ValueError: no closed, numeric or grid question: nothing to tabulate")
+BOTH = f"{HISTOGRAM_BUG}; {NO_OPEN_QUESTION_BUG}"
+DRAFT_BUGS = {57: ONLY_OPEN_BUG}
+BUILD_BUGS = {2000: HISTOGRAM_BUG, 2002: BOTH, 2004: BOTH, 2008: NO_OPEN_QUESTION_BUG, 57: ONLY_OPEN_BUG,
+              30: NO_OPEN_QUESTION_BUG, 219: HISTOGRAM_BUG}
 OPTION_PII_BUG = ("issue 21 item 4: the drafter makes recurring text typed in « Autre » (and recurring free text) "
                   "into options, unmasked: e-mails, phone numbers and names reach codebook.yaml and responses.csv")
+
+
+def _xfail(bugs: dict, seed: int):
+    return pytest.param(seed, marks=pytest.mark.xfail(strict=True, reason=bugs[seed])) if seed in bugs else seed
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +48,7 @@ def corpus(tmp_path_factory):
     return root, project, exports, result
 
 
-def _xfail(bugs: dict, seed: int):
-    return pytest.param(seed, marks=pytest.mark.xfail(strict=True, reason=bugs[seed])) if seed in bugs else seed
-
-
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", [_xfail(DRAFT_BUGS, seed) for seed in SEEDS])
 def test_make_study_drafts_every_export(corpus, seed):
     _root, project, _exports, _result = corpus
     entry = next(d for d in project.drafted if d.seed == seed)
@@ -71,7 +77,9 @@ def test_planted_personal_data_reach_the_study(corpus):
     """The check below is not vacuous: the exports copied under data/raw/ hold what was planted."""
     root, project, exports, _result = corpus
     raw = _planted(corpus, ["data/raw/{wave}"])
-    assert {seed for seed, _p, _v in raw} == {seed for seed, e in exports.items() if e.pii}
+    drafted = {d.seed for d in project.drafted if d.error is None}
+    assert {seed for seed, _p, _v in raw} == {seed for seed, e in exports.items() if e.pii and seed in drafted}
+    assert raw
 
 
 @pytest.mark.xfail(strict=True, reason=OPTION_PII_BUG)
@@ -79,16 +87,9 @@ def test_no_planted_personal_data_in_drafted_study_files(corpus):
     assert _planted(corpus, ["data/studies/{study}"]) == []
 
 
-@pytest.mark.xfail(strict=True, reason=OPTION_PII_BUG)
 def test_no_planted_personal_data_in_outputs(corpus):
+    """Nothing the pipeline wrote (responses.csv, excluded.csv, the coding sheet, tables, figures' data, the
+    chapters) holds a planted value: free text is masked (names in lower case and without title included).
+    With the seeds above the drafter's option leak (previous test) does not reach an output; if a change of the
+    corpus makes it, the leak shows here too."""
     assert _planted(corpus, ["results/{wave}", "manuscript/build/{wave}"]) == []
-
-
-def test_no_planted_personal_data_in_outputs_but_through_drafted_options(corpus):
-    """What the pipeline itself masks (open answers, « Autre » texts, excluded.csv details, the coding sheet, the
-    chapter's quotes) holds none of the planted data: a planted value found in an output is one the drafter
-    wrote into codebook.yaml as an option (the bug above), never one that went through masking."""
-    as_options = {(seed, value) for seed, _path, value in _planted(corpus, ["data/studies/{study}"])}
-    found = [(seed, path, value) for seed, path, value in
-             _planted(corpus, ["results/{wave}", "manuscript/build/{wave}"]) if (seed, value) not in as_options]
-    assert found == []

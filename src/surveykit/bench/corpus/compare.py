@@ -13,8 +13,8 @@ the truth, the aspects a drafter must get right:
 
 A question matches when every aspect that applies to it is right; a question the drafter wrote as several
 (a choice grid split into one question per row) or did not write is a `type` miss. Two aspects are reported
-beside the match without counting in it: the `denominator` of a checkbox question (asked / answered) and the
-skip logic (`asked_if`). Columns drafted as questions although the truth has none (e.g. an identifying
+beside the match without counting in it: the `denominator` of a checkbox question (asked / answered), the
+skip logic (`asked_if`), and whether a question nobody answered is drafted at all (its type cannot be read). Columns drafted as questions although the truth has none (e.g. an identifying
 column) are listed as extra.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 CORE = ("type", "options", "levels", "bounds", "items")
-SIDE = ("denominator", "asked_if")
+SIDE = ("denominator", "asked_if", "never answered")
 
 
 @dataclass
@@ -91,6 +91,14 @@ def compare_codebook(codebook: dict, truth: dict) -> Comparison:
     claimed: set[str] = set()
     for expected in truth["questions"]:
         header, kind = expected["header"], expected["type"]
+        if expected.get("detail") == "never answered":  # its type cannot be read from an export: only its presence
+            result.side_checked["never answered"] += 1
+            if header in by_header:
+                claimed.add(header)
+            else:
+                result.side.append(Miss(truth.get("seed"), header, "never answered", "never answered", "a question",
+                                        "missing"))
+            continue
         result.questions += 1
         result.by_type[kind] += 1
         misses: list[Miss] = []

@@ -264,9 +264,20 @@ WEIGHTS = [4, 2, 2, 4, 3, 2, 1.5, 1, 0.7, 2, 1, 1, 0.5, 1.5]
 
 
 def questionnaire(rng: random.Random, language: str) -> list[Question]:
-    """8 to 22 questions; sometimes a gate (« Pratiquez-vous la télé-expertise ? ») opening 1 to 3 questions."""
+    """8 to 22 questions; sometimes a gate (« Pratiquez-vous la télé-expertise ? ») opening 1 to 3 questions.
+    A few questionnaires have an unusual shape a study must still build with: only open questions, a single
+    closed question, or an optional question nobody answered."""
     draw = Draw(rng, language)
+    shape = rng.random()
+    if shape < 0.02:  # only open questions
+        return [q for q in (_make_question(rng, draw, "text") for _ in range(rng.randint(1, 3))) if q]
+    if shape < 0.04:  # a single closed question
+        return [_make_question(rng, draw, rng.choice(["nominal", "ordinal", "yesno"]))]
     questions: list[Question] = []
+    if shape < 0.07:
+        nobody = _make_question(rng, draw, rng.choice(["text", "nominal"]))
+        nobody.required, nobody.detail = False, "never answered"
+        questions.append(nobody)
     target = rng.randint(8, 22)
     attempts = 0
     while len(questions) < target and attempts < 200:
@@ -452,6 +463,8 @@ def generate(seed: int) -> Generated:
         blank_share = 0 if question.required else rng.choice([0.03, 0.1, 0.25])
         if question.kind == "text":
             blank_share = rng.choice([0.2, 0.4, 0.6])
+        if question.detail == "never answered":
+            blank_share = 1.0
         for row in range(n):
             asked = True
             if question.asked_if:
