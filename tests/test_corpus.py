@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter
 
 import pytest
 
 from surveykit.bench.corpus import (compare_codebook, draft_codebook, export_bytes, generate, summarise,
-                                    write_export)
+                                    write_export, write_truth)
 from surveykit.bench.corpus.generate import _checkbox_parts, Question
 from surveykit.forms.read import read_export
 
@@ -20,9 +21,11 @@ ACCURACY_FLOOR = 0.70
 
 
 @pytest.mark.parametrize("seed", [0, 1, 3, 4, 5])
-def test_same_seed_same_bytes(seed):
+def test_same_seed_same_bytes(seed, tmp_path):
     assert export_bytes(generate(seed)) == export_bytes(generate(seed))
-    assert generate(seed).truth == generate(seed).truth
+    first, second = write_truth(generate(seed), tmp_path / "a"), write_truth(generate(seed), tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    assert json.loads(first.read_text(encoding="utf-8")) == generate(seed).truth
 
 
 def test_formats_encodings_and_languages_all_occur():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -98,4 +99,13 @@ def write_export(export: Generated, folder: str | Path, name: str | None = None)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name or f'export_{export.seed}'}{export.suffix}"
     path.write_bytes(export_bytes(export))
+    return path
+
+
+def write_truth(export: Generated, folder: str | Path, name: str | None = None) -> Path:
+    """The truth beside the export, as `<name or export_<seed>>.truth.json` (sorted keys: same seed, same bytes)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name or f'export_{export.seed}'}.truth.json"
+    path.write_text(json.dumps(export.truth, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
