@@ -1,7 +1,8 @@
 """Write a generated export as Google Forms, Google Sheets or French Excel write it (same export, same bytes).
 
-- `forms_csv`: the Forms « Télécharger les réponses (.csv) »: UTF-8 without BOM, `,`, CRLF, cells quoted
-  only when needed, numbers as typed (« 7,5 » in a French form, "7.5" in an English one), dates in the
+- `forms_csv`: the Forms « Télécharger les réponses (.csv) »: UTF-8 without BOM, `,`, CRLF, every cell quoted
+  (`"Horodateur","Note",…` / `"2026/07/29 9:00:00 AM UTC+3","5",…`, as public parsers of these files test),
+  numbers as typed (« 7,5 » in a French form, "7.5" in an English one), dates in the
   form's locale;
 - `sheets_xlsx`: Sheets' « Télécharger > Microsoft Excel »: one sheet, the timestamp a date-time cell,
   numeric answers number cells, date answers date cells, everything else text;
@@ -41,7 +42,8 @@ def csv_bytes(export: Generated) -> bytes:
     excel = export.format == "excel_csv"
     decimal_comma = excel or export.language == "fr"
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n",
+                        quoting=csv.QUOTE_MINIMAL if excel else csv.QUOTE_ALL)
     writer.writerow(export.headers)
     for row in export.rows:
         writer.writerow([_text(v, export.language, decimal_comma) for v in row])
