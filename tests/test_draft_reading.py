@@ -22,7 +22,8 @@ from surveykit.forms.read import read_export
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = Engine(grid_choice=True, denominator=True, empty_plan=True)
-TODAY = Engine(grid_choice=False, denominator=False, empty_plan=False)
+TODAY = Engine(grid_choice=False, denominator=False, empty_plan=False, non_substantive=False, grid_choice_table=False,
+               diverging=False)
 
 
 def write_export(path: Path, columns: dict[str, list[str]]) -> Path:
@@ -130,8 +131,11 @@ def test_a_frequency_grid_is_one_grid_of_choices_in_natural_order(tmp_path):
     assert grid.levels == ["Jamais", "Rarement", "Plusieurs fois par mois", "Plusieurs fois par semaine",
                            "Quotidiennement", "Je ne connais pas cet outil"]
     assert [row for _id, row in grid.items] == tools
-    codebook = study_files(draft, "outils", "export.csv", ALL)["codebook.yaml"]
-    assert "    type: grid_choice" in codebook and "    items:" in codebook
+    files = study_files(draft, "outils", "export.csv", ALL)
+    assert "    type: grid_choice" in files["codebook.yaml"] and "    items:" in files["codebook.yaml"]
+    assert '    non_substantive: ["Je ne connais pas cet outil"]' in files["codebook.yaml"]
+    assert "    kind: grid_choice\n    grid: frequence_utilisez_outils" in files["analysis_plan.yaml"]
+    assert "kind: diverging, table: frequence_utilisez_outils" in files["figures.yaml"]
     per_row = study_files(draft, "outils", "export.csv", TODAY)["codebook.yaml"]
     assert per_row.count("    type: single") == 4 and "grid_choice" not in per_row.replace("`grid_choice`", "")
 

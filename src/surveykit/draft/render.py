@@ -15,6 +15,7 @@ import yaml
 from ..errors import InputError
 from ..yamlio import package_schema
 from .infer import Guess, StudyGuess, _masked
+from .levels import is_off_scale
 
 WRAP = 110
 
@@ -29,6 +30,9 @@ class Engine:
     grid_choice: bool = True
     denominator: bool = True
     empty_plan: bool = True
+    non_substantive: bool = True  # grid_choice: the levels outside the scale listed apart
+    grid_choice_table: bool = True  # the plan's `kind: grid_choice` table (else a categorical table of the rows)
+    diverging: bool = True  # the figures' `kind: diverging` (a grid of choices as diverging stacked bars)
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,9 +40,15 @@ def engine() -> Engine:
     codebook = yaml.safe_load(package_schema("codebook.schema.yaml").read_text(encoding="utf-8"))
     question = codebook["properties"]["questions"]["items"]["properties"]
     plan = yaml.safe_load(package_schema("analysis_plan.schema.yaml").read_text(encoding="utf-8"))
+    table = plan["properties"]["tables"]["items"]["properties"]
+    figures = yaml.safe_load(package_schema("figures.schema.yaml").read_text(encoding="utf-8"))
+    figure_kinds = figures["properties"]["figures"]["items"]["properties"]["kind"]["enum"]
     return Engine(grid_choice="grid_choice" in question["type"]["enum"],
                   denominator="denominator" in question,
-                  empty_plan=plan["properties"]["tables"].get("minItems", 0) == 0)
+                  empty_plan=plan["properties"]["tables"].get("minItems", 0) == 0,
+                  non_substantive="non_substantive" in question,
+                  grid_choice_table="grid_choice" in table["kind"]["enum"],
+                  diverging="diverging" in figure_kinds)
 
 
 def q(text: str) -> str:
@@ -88,6 +98,9 @@ def _question_lines(guess: Guess, features: Engine) -> list[str]:
         lines.append(f"    other: {{label: {q(guess.other)}}}")
     if guess.levels:
         lines.append(f"    levels: {flow_list(guess.levels)}" + (f"   # order: {guess.order}" if guess.order else ""))
+    off_scale = [level for level in guess.levels if is_off_scale(level)]
+    if guess.type == "grid_choice" and off_scale and features.non_substantive:
+        lines.append(f"    non_substantive: {flow_list(off_scale)}")
     if guess.items:
         lines.append("    items:")
         lines += [f"      - {{id: {item}, row: {q(row)}, label: {q(row)}}}" for item, row in guess.items]
@@ -199,8 +212,11 @@ def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> 
             _table(lines, grid.id, grid.header, grid.header, "ranks", rest)
     for grid in (g for g in draft.questions if g.type == "grid_choice"):
         number += 1
-        _table(lines, grid.id, grid.header, grid.header, "categorical",
-               ["variables: [" + ", ".join(item for item, _row in grid.items) + "]"])
+        if features.grid_choice_table:
+            _table(lines, grid.id, grid.header, grid.header, "grid_choice", [f"grid: {grid.id}"])
+        else:
+            _table(lines, grid.id, grid.header, grid.header, "categorical",
+                   ["variables: [" + ", ".join(item for item, _row in grid.items) + "]"])
     for grid_id, rows in _choice_grids(draft).items():
         number += 1
         stem = rows[0].header.rsplit(" [", 1)[0]
@@ -220,14 +236,18 @@ def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> 
     return "\n".join(lines) + "\n"
 
 
-def figures_text(draft: StudyGuess, study: str) -> str:
+def figures_text(draft: StudyGuess, study: str, features: Engine | None = None) -> str:
+    features = features or engine()
     lines = [f"# Draft figures of `{study}` (written by `make study`): the flowchart, one bar chart per",
-             "# multi-response question and one histogram per linear scale. Schema: src/surveykit/schemas/figures.schema.yaml.",
+             "# multi-response question, diverging bars per grid of choices, one histogram per linear scale. Schema: src/surveykit/schemas/figures.schema.yaml.",
              "figures:", f"  - {{id: flux, kind: flowchart, caption: {q('Diagramme de flux des répondants')}}}"]
     for guess in _closed(draft):
         if guess.type == "checkbox":
             lines.append(f"  - {{id: fig_{guess.id}, kind: bars, table: questions_fermees, "
                          f"variable: {guess.id}, order: frequency, caption: {q(guess.header)}}}")
+    for guess in draft.questions:
+        if guess.type == "grid_choice" and features.diverging:
+            lines.append(f"  - {{id: fig_{guess.id}, kind: diverging, table: {guess.id}, caption: {q(guess.header)}}}")
     for guess in _numeric(draft):
         if guess.type == "scale":
             lines.append(f"  - {{id: fig_{guess.id}, kind: histogram, table: valeurs_numeriques, "
@@ -250,7 +270,7 @@ def study_files(draft: StudyGuess, study: str, source: str, features: Engine | N
     features = features or engine()
     draft = expand_choice_grids(draft, features)
     files = {"codebook.yaml": codebook_text(draft, study, source, features),
-             "analysis_plan.yaml": plan_text(draft, study, features), "figures.yaml": figures_text(draft, study)}
+             "analysis_plan.yaml": plan_text(draft, study, features), "figures.yaml": figures_text(draft, study, features)}
     for guess in draft.questions:
         if guess.type == "text":
             files[f"categories/{guess.id}.yaml"] = categories_text(guess, draft)
