@@ -71,7 +71,7 @@ _SINGLE_HINT = re.compile(r"\b(une seule reponse|un seul choix|reponse unique|se
 _OPEN_HINT = re.compile(r"\b(precisez|precisez|preciser|pourquoi|commentaires?|remarques?|suggestions?|expliquez|"
                         r"decrivez|en quelques mots|observations?|why|comments|specify|please explain|"
                         r"feedback|explain)\b|^autres?\b|^qu est ce qui\b|^que pensez\b|^selon vous\b")
-_SCALE_HINT = re.compile(r"\b(?:de|from|entre)\s+(0|1)\s+(?:a|to|et)\s+(\d{1,2})\b")
+_SCALE_HINT = re.compile(r"\b(?:de|from|entre|of|between)\s+(0|1)\s+(?:a|to|et|and)\s+(\d{1,2})\b")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
 
 _GRID = re.compile(r"^(?P<stem>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
@@ -310,6 +310,14 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     return None
 
 
+def _typed_lower(counts: Counter) -> set[str]:
+    """Answers starting in lower case beside options that all start in capitals: typed in « Autre » (a form's
+    options are written with a capital, « dépend des jours » was typed)."""
+    upper = [v for v in counts if v[:1].isupper()]
+    lower = {v for v in counts if v[:1].islower() and " " in v and v.split()[0].islower()}
+    return lower if len(upper) >= 2 and len(lower) < len(upper) else set()
+
+
 def _as_text(guess: Guess, reason: str) -> None:
     guess.type, guess.options, guess.levels, guess.other, guess.other_texts = "text", [], [], None, []
     guess.notes.append(f"free text: {reason}")
@@ -334,7 +342,8 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     if reason:
         _as_text(guess, reason)
         return True
-    last_singletons = {atoms[-1] for atoms in atoms_of.values() if counts[atoms[-1]] == 1}
+    typed = _typed_lower(counts)
+    last_singletons = {atoms[-1] for atoms in atoms_of.values() if counts[atoms[-1]] == 1 or atoms[-1] in typed}
     options = [a for a in counts if a not in last_singletons]
     others = sorted(last_singletons)
     guess.type = "checkbox"
@@ -364,9 +373,10 @@ def _as_choice(guess: Guess, counts: Counter) -> None:
     if reason:
         _as_text(guess, reason)
         return
-    singles = [v for v, c in counts.items() if c == 1]
+    typed = _typed_lower(counts)
+    singles = [v for v, c in counts.items() if c == 1 or v in typed]
     ordered = natural_order(list(counts), counts)
-    recurring = [v for v, c in counts.items() if c >= 2]
+    recurring = [v for v, c in counts.items() if c >= 2 and v not in typed]
     coverage = sum(counts[v] for v in recurring) / sum(counts.values())
     guess.type = "single"
     if singles and recurring and coverage >= SEMI_OPEN_COVERAGE and ordered.order == BY_FREQUENCY:
@@ -391,8 +401,10 @@ def _integers(values: list[str]) -> list[int] | None:
 
 
 def _scale_bounds(guess: Guess, low: int, high: int, what: str) -> None:
+    """The bounds of a scale the header does not state: 0 or 1 at the bottom, and at the top the usual end
+    (5, 7 or 10) at or above the highest answer (nobody may have chosen the end)."""
     guess.min = 0 if low == 0 else 1
-    guess.max = max(high, guess.min + 1)
+    guess.max = max(next(end for end in (5, 7, 10, high) if end >= high), guess.min + 1)
     guess.notes.append(f"{what}: range {low}–{high} observed, {guess.min}–{guess.max} assumed: check the scale's real "
                        "bounds and add its `anchors` (the words at both ends)")
 

@@ -43,10 +43,10 @@ def _numbers(levels: Sequence[str]) -> list[float] | None:
 # ------------------------------------------------------------------------------------------ classes
 
 _NONE_WORDS = {"aucun", "aucune", "jamais", "zero", "nul", "nulle", "personne"}
-_BELOW = re.compile(r"^(?:<=?|≤|moins\s+de|inf[ée]rieur(?:e)?\s+(?:ou\s+[ée]gal(?:e)?\s+)?[àa]|jusqu['’]\s*[àa])\s*(\d+(?:[.,]\d+)?)")
-_ABOVE = re.compile(r"^(?:>=?|≥|plus\s+de|sup[ée]rieur(?:e)?\s+(?:ou\s+[ée]gal(?:e)?\s+)?[àa]|au[\s-]del[àa]\s+de)\s*(\d+(?:[.,]\d+)?)")
-_RANGE = re.compile(r"^(?:entre\s+|de\s+)?(\d+(?:[.,]\d+)?)\s*(?:[a-zé.]+\s*)?(?:–|—|-|à|a|et)\s*(\d+(?:[.,]\d+)?)")
-_OPEN_TOP = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:[a-zé.]+\s*)?(?:et\s+plus|ou\s+plus|\+|et\s+au[\s-]del[àa])")
+_BELOW = re.compile(r"^(?:<=?|≤|under|below|less\s+than|younger\s+than|moins\s+de|inf[ée]rieur(?:e)?\s+(?:ou\s+[ée]gal(?:e)?\s+)?[àa]|jusqu['’]\s*[àa])\s*(\d+(?:[.,]\d+)?)")
+_ABOVE = re.compile(r"^(?:>=?|≥|over|above|more\s+than|older\s+than|plus\s+de|sup[ée]rieur(?:e)?\s+(?:ou\s+[ée]gal(?:e)?\s+)?[àa]|au[\s-]del[àa]\s+de)\s*(\d+(?:[.,]\d+)?)")
+_RANGE = re.compile(r"^(?:entre\s+|de\s+|from\s+|between\s+)?(\d+(?:[.,]\d+)?)\s*(?:[a-zé.]+\s*)?(?:–|—|-|à|a|et|to|and)\s*(\d+(?:[.,]\d+)?)")
+_OPEN_TOP = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:[a-zé.]+\s*)?(?:et\s+plus|ou\s+plus|\+|et\s+au[\s-]del[àa]|or\s+more|or\s+older|or\s+over|and\s+over|and\s+more|and\s+older)")
 _ALONE = re.compile(r"^(\d+(?:[.,]\d+)?)\b")
 
 
