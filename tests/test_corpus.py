@@ -155,9 +155,11 @@ def test_bench_section_lists_every_miss_and_replaces_itself(tmp_path):
     Fisher section, the rest of the file kept."""
     from surveykit.bench.corpus.run import SECTION, replace_section, section
 
-    export = generate(1003)
-    comparison = compare_codebook(draft_codebook(write_export(export, tmp_path)), export.truth)
-    summary = summarise([comparison])
+    comparisons = []
+    for seed in range(1003, 1013):  # enough exports for the drafter to miss something
+        export = generate(seed)
+        comparisons.append(compare_codebook(draft_codebook(write_export(export, tmp_path)), export.truth))
+    summary = summarise(comparisons)
     build = {"built": [], "failures": {"vague_1003": [("recode_wave", "IndexError: list index out of range")]},
              "kinds": [(("recode_wave", "IndexError: list index out of range"), 1)]}
     timing = {"seeds": "1003–1003", "draft": 1.0, "build": 20.0, "build_waves": 1}

@@ -175,7 +175,7 @@ def test_multi_response_denominator_follows_whether_the_question_was_required(tm
 
 # ------------------------------------------------------------------------------------ shapes
 
-def test_an_export_of_free_text_only_drafts_or_says_why_not(tmp_path):
+def test_an_export_of_free_text_only_drafts_or_says_why_not(tmp_path, monkeypatch):
     export = write_export(tmp_path / "export.csv", {
         "Commentaires": [f"Remarque numéro {i} sur l'outil" for i in range(30)],
         "Pourquoi ?": [f"Parce que {i}" for i in range(30)]})
@@ -185,8 +185,13 @@ def test_an_export_of_free_text_only_drafts_or_says_why_not(tmp_path):
     assert "tables: []" in files["analysis_plan.yaml"]
     assert set(files) == {"codebook.yaml", "analysis_plan.yaml", "figures.yaml", "categories/commentaires.yaml",
                           "categories/pourquoi.yaml"}
-    with pytest.raises(InputError, match=r"export.csv: every one of its 2 question\(s\) reads as free text"):
-        study_files(draft, "libre", "export.csv", TODAY)
+    import surveykit.draft as drafting
+    monkeypatch.setattr(drafting, "engine", lambda: TODAY)  # an engine whose plan needs a table
+    (tmp_path / "config.yaml").write_text("studies:\nwaves:\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"export.csv: every one of its 2 question\(s\) reads as free text or a date "
+                                         r"\(commentaires, pourquoi\), and this engine's analysis plan needs"):
+        drafting.draft_study(export, "libre", "libre_2025", root=tmp_path)
+    assert not (tmp_path / "data").exists()
 
 
 @pytest.mark.parametrize("header, label", [

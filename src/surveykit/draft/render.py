@@ -179,6 +179,11 @@ def _table(lines: list[str], table_id: str, section: str | None, title: str, kin
     lines += [f"    title: {q(title)}", f"    kind: {kind}", *[f"    {r}" for r in rest]]
 
 
+def has_tables(draft: StudyGuess) -> bool:
+    """Whether the plan gets a table: a closed, numeric or grid question (else `tables: []`)."""
+    return any(g.type != "text" and g.type != "date" for g in draft.questions)
+
+
 def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> str:
     features = features or engine()
     closed, numeric = _closed(draft), _numeric(draft)
@@ -226,12 +231,6 @@ def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> 
         _table(lines, "valeurs_numeriques", "Échelles et valeurs numériques", "Échelles et valeurs numériques",
                "summary", ["variables: [" + ", ".join(g.id for g in numeric) + "]"])
     if number == 0:
-        if not features.empty_plan:
-            raise InputError(
-                f"{draft.path}: every one of its {len(draft.questions)} question(s) reads as free text "
-                f"({', '.join(g.id for g in draft.questions[:5])}{'…' if len(draft.questions) > 5 else ''}), and this "
-                "engine's analysis plan needs at least one table (a closed, numeric or grid question); check the "
-                "export (the drafter's reasons are in its comments), or add a table by hand")
         lines[-1] = "tables: []   # no closed, numeric or grid question: the open questions are recoded (categories/)"
     return "\n".join(lines) + "\n"
 
