@@ -71,15 +71,15 @@ def test_a_multi_response_question_keeps_its_comma_options_whole(tmp_path):
 # --------------------------------------------------------------------------------- typed text
 
 @pytest.mark.parametrize("answers, why", [
-    (["Le temps, l'argent", "LE TEMPS, L'ARGENT", "le temps", "Le manque de temps", "Rien"] * 20, "case, accents"),
-    (["Manque de temps", "Manque de tmps", "Pas de formation", "Aucun"] * 25, "typo"),
+    (["Le temps, l'argent", "LE TEMPS, L'ARGENT", "le temps", "Le manque de temps", "Rien"] * 20, "la casse, les accents"),
+    (["Manque de temps", "Manque de tmps", "Pas de formation", "Aucun"] * 25, "faute de frappe"),
     (["Trop de logiciels qui ne se parlent pas.", "Il faudrait une formation sur le temps de travail.", "RAS",
       "Je ne vois pas l'intérêt pour ma pratique quotidienne.", "Très satisfait dans l'ensemble."] * 15, "sentences"),
 ])
 def test_recurring_typed_answers_are_free_text(tmp_path, answers, why):
-    question = drafted(tmp_path, {"Vos remarques sur ces outils": answers})["Vos remarques sur ces outils"]
+    question = drafted(tmp_path, {"Votre ressenti": answers})["Votre ressenti"]
     assert question.type == "text" and question.options == []
-    assert why in question.notes[0] or why == "sentences" or "comment" in question.notes[0]
+    assert why in question.notes[0] or (why == "sentences" and "phrases" in question.notes[0])
 
 
 def test_a_header_asking_why_gives_free_text_although_answers_recur(tmp_path):
@@ -87,7 +87,7 @@ def test_a_header_asking_why_gives_free_text_although_answers_recur(tmp_path):
                      "Pas de remboursement", "Patients réticents"], 90)
     header = "Si non, pourquoi ?"
     question = drafted(tmp_path, {header: answers})[header]
-    assert (question.type, question.notes) == ("text", ["free text: the header asks for a comment or an explanation"])
+    assert (question.type, question.notes) == ("text", ["texte libre : l'intitulé demande un commentaire ou une explication"])
 
 
 def test_personal_data_never_becomes_an_option_nor_enters_a_study_file(tmp_path):
@@ -98,7 +98,7 @@ def test_personal_data_never_becomes_an_option_nor_enters_a_study_file(tmp_path)
                                                     "Âge": cycle(["< 35 ans", "35–50 ans", "> 50 ans"], 80)})
     draft = draft_export(read_export(export))
     advisor = draft.questions[0]
-    assert advisor.type == "text" and "personal data" in advisor.notes[0]
+    assert advisor.type == "text" and "données personnelles" in advisor.notes[0]
     service = draft.questions[1]
     assert service.type == "single" and service.other == "Autre"
     text = "\n".join(study_files(draft, "enquete", "data/raw/w/export.csv", ALL).values())
@@ -114,7 +114,7 @@ def test_a_zero_to_ten_header_gives_the_scale_and_values_outside_are_invalid(tmp
     header = "Sur une échelle de 0 à 10, recommanderiez-vous la télé-expertise à un confrère ?"
     question = drafted(tmp_path, {header: answers})[header]
     assert (question.type, question.min, question.max) == ("scale", 0, 10)
-    assert "values outside observed (12): invalid" in question.notes[0]
+    assert "valeurs hors échelle observées (12) : invalides" in question.notes[0]
     assert question.label == "Recommanderiez-vous la télé-expertise à un confrère"
 
 

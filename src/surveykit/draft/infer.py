@@ -61,6 +61,8 @@ SENTENCE_WORDS = 9
 LABEL_CHARS = 60
 BRANCH_BUCKET = 50  # a header word shared by more headers than this does not pair branch candidates
 TYPO_TOKENS = 12  # answers of more words are not compared for typos
+LEVELS_BY_FREQUENCY = ("niveaux par fréquence (aucun ordre naturel reconnu) : réordonner `levels` si les réponses en "
+                       "ont un")
 
 # What the header says about its answers (matched on the normalised header).
 _MULTI_HINT = re.compile(r"\b(plusieurs (reponses|choix) (sont )?possibles?|choix multiples? possibles?|"
@@ -271,7 +273,7 @@ def _has_personal_data(text: str) -> bool:
 def _quote_list(texts: list[str], limit: int = 3) -> str:
     """Answers quoted in a comment, personal data masked (a drafted file is meant to be committed)."""
     shown = ", ".join(f"« {_masked(t)} »" for t in texts[:limit])
-    return shown + (f" and {len(texts) - limit} more" if len(texts) > limit else "")
+    return shown + (f" et {len(texts) - limit} autre(s)" if len(texts) > limit else "")
 
 
 def _other_label(options: list[str]) -> str:
@@ -291,22 +293,22 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     total = sum(counts.values())
     singles = sum(1 for c in counts.values() if c == 1)
     if singles > OPEN_SINGLETONS * total:
-        return f"{singles} of {total} answers are given once"
+        return f"{singles} réponses sur {total} ne sont données qu'une fois"
     for pool in (counts, atoms or Counter()):
         variants = _case_variants(pool) or _typo_variants(pool)
         if variants:
-            return f"answers differing only by case, accents, spacing or a typo ({_quote_list(variants)})"
+            return f"réponses qui ne diffèrent que par la casse, les accents, les espaces ou une faute de frappe ({_quote_list(variants)})"
     recurring = [v for v, c in counts.items() if c >= 2] + [a for a, c in (atoms or Counter()).items() if c >= 2]
     if any(_has_personal_data(v) for v in recurring):
-        return "answers carry personal data (an e-mail, a phone number, a name or an address): never options"
+        return "réponses portant des données personnelles (courriel, téléphone, nom ou adresse) : jamais des options"
     hinted = bool(_OPEN_HINT.search(normalise(guess.header)))
     few_short = len(counts) <= 6 and all(c >= 3 and len(v.split()) <= 4 for v, c in counts.items())
     if hinted and not few_short:
-        return "the header asks for a comment or an explanation"
+        return "l'intitulé demande un commentaire ou une explication"
     sentences = [v for v in counts if _sentence_like(v)]
     if len(counts) >= 4 and len(sentences) >= SENTENCE_SHARE * len(counts) and not _MULTI_HINT.search(
             normalise(guess.header)):
-        return f"{len(sentences)} of {len(counts)} distinct answers are written as sentences"
+        return f"{len(sentences)} réponses distinctes sur {len(counts)} sont rédigées comme des phrases"
     return None
 
 
@@ -320,7 +322,7 @@ def _typed_lower(counts: Counter) -> set[str]:
 
 def _as_text(guess: Guess, reason: str) -> None:
     guess.type, guess.options, guess.levels, guess.other, guess.other_texts = "text", [], [], None, []
-    guess.notes.append(f"free text: {reason}")
+    guess.notes.append(f"texte libre : {reason}")
 
 
 def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> bool:
@@ -335,8 +337,9 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     hinted = bool(_MULTI_HINT.search(header))
     if combined == 0 or _SINGLE_HINT.search(header) or (combined < MULTI_EVIDENCE and not hinted):
         if combined:
-            guess.notes.append(f"read as a single choice: only {combined} cell holds two recurring answers "
-                               "separated by a comma (a multi-response question would show more; check the form)")
+            guess.notes.append(f"lu comme un choix unique : {combined} cellule(s) seulement réuni(ssen)t deux réponses "
+                               "récurrentes séparées par une virgule (une question à réponses multiples en montrerait "
+                               "davantage ; vérifier le formulaire)")
         return False
     reason = _text_reason(guess, Counter(), counts)
     if reason:
@@ -349,16 +352,18 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     guess.type = "checkbox"
     guess.options = _by_count(options, counts)
     guess.levels = list(guess.options)
-    guess.order = "most ticked first"
+    guess.order = "les plus cochées d'abord"
     if others:
         guess.other = _other_label(options)
         guess.other_texts = others
         guess.levels.append(guess.other)
-        guess.notes.append(f"semi-open: {_quote_list(others)} ticked once, last in their cell, read as text typed in "
-                           f"« {OTHER_LABEL} » (an option ticked once would look the same: check the form)")
-    guess.notes.append("multi-response: options found as the values recurring across cells (an option may "
-                       "contain a comma); levels by how often each was ticked"
-                       + ("" if hinted else "; the header does not say « plusieurs réponses possibles »: check the form"))
+        guess.notes.append(f"semi-ouverte : {_quote_list(others)}, cochés une fois, en fin de cellule, lus comme du texte "
+                           f"saisi dans « {OTHER_LABEL} » (une option cochée une seule fois aurait la même allure : "
+                           "vérifier le formulaire)")
+    guess.notes.append("réponses multiples : options trouvées comme les valeurs qui reviennent d'une cellule à "
+                       "l'autre (une option peut contenir une virgule) ; niveaux par nombre de coches"
+                       + ("" if hinted else " ; l'intitulé ne dit pas « plusieurs réponses possibles » : vérifier le "
+                          "formulaire"))
     return True
 
 
@@ -384,15 +389,16 @@ def _as_choice(guess: Guess, counts: Counter) -> None:
         guess.other = _other_label(guess.options)
         guess.other_texts = sorted(singles)
         guess.levels = [*natural_order(guess.options, counts).levels, guess.other]
-        guess.notes.append(f"semi-open: {_quote_list(sorted(singles))} given once beside recurring answers, read as "
-                           f"text typed in « {OTHER_LABEL} » (an option chosen once would look the same: check the form)")
+        guess.notes.append(f"semi-ouverte : {_quote_list(sorted(singles))}, donnés une fois à côté de réponses "
+                           f"récurrentes, lus comme du texte saisi dans « {OTHER_LABEL} » (une option choisie une "
+                           "seule fois aurait la même allure : vérifier le formulaire)")
         guess.order = natural_order(guess.options, counts).order
     else:
         guess.options = list(ordered.levels)
         guess.levels = list(ordered.levels)
         guess.order = ordered.order
     if guess.order == BY_FREQUENCY and len(guess.options) > 2:
-        guess.notes.append("levels by frequency (no natural order recognised): reorder `levels` if the answers have one")
+        guess.notes.append(LEVELS_BY_FREQUENCY)
 
 
 def _integers(values: list[str]) -> list[int] | None:
@@ -405,8 +411,8 @@ def _scale_bounds(guess: Guess, low: int, high: int, what: str) -> None:
     (5, 7 or 10) at or above the highest answer (nobody may have chosen the end)."""
     guess.min = 0 if low == 0 else 1
     guess.max = max(next(end for end in (5, 7, 10, high) if end >= high), guess.min + 1)
-    guess.notes.append(f"{what}: range {low}–{high} observed, {guess.min}–{guess.max} assumed: check the scale's real "
-                       "bounds and add its `anchors` (the words at both ends)")
+    guess.notes.append(f"{what} : valeurs de {low} à {high} observées, {guess.min}–{guess.max} supposé : vérifier "
+                       "les bornes réelles de l'échelle et ajouter ses `anchors` (les mots des deux extrémités)")
 
 
 def header_scale(header: str) -> tuple[int, int] | None:
@@ -429,18 +435,18 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
     if stated is not None and integers is not None:
         guess.type, (guess.min, guess.max) = "scale", stated
         outside = sorted({x for x in integers if not stated[0] <= x <= stated[1]})
-        guess.notes.append(f"linear scale from {stated[0]} to {stated[1]}, as the header says"
-                           + (f"; values outside observed ({', '.join(map(str, outside))}): invalid, left out of "
-                              "the analysis by the cleaning" if outside else "") + "; add its `anchors`")
+        guess.notes.append(f"échelle linéaire de {stated[0]} à {stated[1]}, comme le dit l'intitulé"
+                           + (f" ; valeurs hors échelle observées ({', '.join(map(str, outside))}) : invalides, "
+                              "écartées de l'analyse par le nettoyage" if outside else "") + " ; ajouter ses `anchors`")
         return
     if integers is not None and not hinted and min(integers) >= 0 and max(integers) <= 10:
         guess.type = "scale"
-        _scale_bounds(guess, min(integers), max(integers), "linear scale")
+        _scale_bounds(guess, min(integers), max(integers), "échelle linéaire")
         return
     guess.type = "number"
     low, high = min(numbers), max(numbers)
-    guess.notes.append(f"number: values from {low:g} to {high:g} observed; add its `unit` (and `min`/`max` if the "
-                       "form bounds it)")
+    guess.notes.append(f"nombre : valeurs de {low:g} à {high:g} observées ; ajouter son `unit` (et `min`/`max` si le "
+                       "formulaire le borne)")
 
 
 def _is_date(values: list[str]) -> bool:
@@ -458,7 +464,7 @@ def infer_counts(guess: Guess, counts: Counter) -> None:
     values = list(counts)
     if not values:
         guess.type = "text"
-        guess.notes.append("no answer in the export: free text assumed, check the question's type")
+        guess.notes.append("aucune réponse dans l'export : texte libre supposé, vérifier le type de la question")
         return
     if all(_NUMBER.match(v.strip()) for v in values):
         _as_numbers(guess, values)
@@ -466,7 +472,7 @@ def infer_counts(guess: Guess, counts: Counter) -> None:
     if _is_date(values):
         guess.type = "date"
         if any(_TIME.search(v) for v in values):
-            guess.notes.append("dates written with a time of day: read as dates")
+            guess.notes.append("dates écrites avec une heure : lues comme des dates")
         return
     if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts):
         return
@@ -516,17 +522,18 @@ def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
     if (ranked and any(len(r) >= 2 for r in ranked) and all(len(set(r)) == len(r) for r in ranked)
             and min(min(r) for r in ranked) >= 1 and max(max(r) for r in ranked) <= width):
         guess.type, guess.min, guess.max = "grid_rank", 1, width
-        guess.notes.append(f"ranking grid: no respondent gave a value twice across the {width} rows, so each cell is "
-                           f"read as a rank from 1 to {width} (a rating grid would repeat values: check the form)")
+        guess.notes.append(f"grille de classement : aucun répondant n'a donné deux fois la même valeur sur les {width} "
+                           f"lignes, chaque cellule est donc lue comme un rang de 1 à {width} (une grille de notes "
+                           "répéterait des valeurs : vérifier le formulaire)")
         return True
     guess.type = "grid_scale"
     flat = [v for r in values for v in r]
     stated = header_scale(guess.header)
     if stated is not None:
         guess.min, guess.max = stated
-        guess.notes.append(f"rating grid from {stated[0]} to {stated[1]}, as the header says; add its `anchors`")
+        guess.notes.append(f"grille de notes de {stated[0]} à {stated[1]}, comme le dit l'intitulé ; ajouter ses `anchors`")
     else:
-        _scale_bounds(guess, min(flat), max(flat), "rating grid")
+        _scale_bounds(guess, min(flat), max(flat), "grille de notes")
     return True
 
 
@@ -601,8 +608,8 @@ def _infer_asked_if(columns: Columns, questions: list[Guess]) -> None:
             if best is not None:
                 _key, earlier, level, coverage = best
                 guess.asked_if = {earlier.id: level}
-                guess.notes.append(f"skip logic guessed: answered only by those who answered « {level} » to "
-                                   f"{earlier.id} ({round(100 * coverage)} % of them): check the form's sections")
+                guess.notes.append(f"filtre deviné : seuls ceux qui ont répondu « {level} » à {earlier.id} y ont "
+                                   f"répondu ({round(100 * coverage)} % d'entre eux) : vérifier les sections du formulaire")
         if guess.type != "single" or guess.grid or len(guess.columns) != 1:
             continue
         total = columns.bits(guess.columns[0]).bit_count()
@@ -661,9 +668,9 @@ def _note_branches(questions: list[Guess]) -> None:
             continue
         for one, other in ((first, second), (second, first)):
             one.notes.append(
-                f"looks like the same question as {other.id} asked in another branch of the form; a drafter "
-                "cannot see the form's skip logic, so they are two questions here: to analyse them as one, "
-                "replace both by one entry with `branches:` (see codebook.schema.yaml)")
+                f"semble être la même question que {other.id}, posée dans une autre branche du formulaire ; le "
+                "brouillon ne voit pas les sections du formulaire, ce sont donc ici deux questions : pour les analyser "
+                "ensemble, les remplacer par une seule entrée avec `branches:` (voir codebook.schema.yaml)")
 
 
 # ------------------------------------------------------------------------------------------ export
@@ -739,9 +746,9 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids:
     infer_counts(probe, pooled)
     if probe.type == "single" and not probe.other:
         grid.type, grid.options, grid.levels, grid.order = "grid_choice", probe.options, probe.levels, probe.order
-        grid.notes.append(f"grid of choices: its {len(cols)} rows share the answers "
+        grid.notes.append(f"grille à choix multiples : ses {len(cols)} lignes partagent les réponses "
                           f"{_quote_list(probe.levels, limit=len(probe.levels))}")
-        grid.notes += [n for n in probe.notes if n.startswith("levels by frequency")]
+        grid.notes += [n for n in probe.notes if n == LEVELS_BY_FREQUENCY]
         return [grid]
     if probe.type not in ("single", "checkbox") or probe.other:
         probe.type, probe.options, probe.levels, probe.other = "text", [], [], None
@@ -749,9 +756,9 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids:
     for (column, row_label), (item_id, _row) in zip(cols, grid.items):
         guess = Guess(item_id, probe.type, f"{stem} [{row_label}]", [column], options=list(probe.options),
                       levels=list(probe.levels), order=probe.order, grid=gid, label=row_label)
-        guess.notes.append(f"row « {row_label} » of a grid whose cells are "
-                           + ("ticked boxes" if probe.type == "checkbox" else "typed text")
-                           + ": each row is a question of its own (same answers for every row)")
+        guess.notes.append(f"ligne « {row_label} » d'une grille dont les cellules sont "
+                           + ("des cases cochées" if probe.type == "checkbox" else "du texte saisi")
+                           + " : chaque ligne est une question à part (mêmes réponses pour toutes les lignes)")
         guesses.append(guess)
     return guesses
 
@@ -785,10 +792,10 @@ def draft_export(export: RawExport) -> StudyGuess:
         if guess.type == "checkbox":
             guess.denominator = "asked" if guess.required else "answered"
             guess.notes.append(
-                "percentages of " + ("the respondents asked (`denominator: asked`): every one of them ticked an "
-                                     "option" if guess.required else
-                                     "those who ticked at least one option (`denominator: answered`): the question "
-                                     "was optional; `asked` would count the others as « non »"))
+                "pourcentages " + ("de tous les répondants interrogés (`denominator: asked`) : chacun a coché une "
+                                   "option" if guess.required else
+                                   "de ceux qui ont coché au moins une option (`denominator: answered`) : la question "
+                                   "était facultative ; `asked` compterait les autres comme « non »"))
     _note_branches(questions)
     notes = [] if timestamp is not None else ["no timestamp column recognised: submission dates will be empty"]
     return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..forms.normalise import normalise
 
-BY_FREQUENCY = "frequency of answers"
+BY_FREQUENCY = "fréquence des réponses"
 
 
 @dataclass(frozen=True)
@@ -234,30 +234,30 @@ def natural_order(levels: Sequence[str], counts: Mapping[str, int]) -> Ordered:
     if off and len(on) >= 2:
         found = _scale_order(on, counts)
         if found.order != BY_FREQUENCY:
-            return Ordered(found.levels + off, found.order + ", answers outside the scale last")
+            return Ordered(found.levels + off, found.order + ", réponses hors échelle à la fin")
     return _scale_order(levels, counts)
 
 
 def _scale_order(levels: list[str], counts: Mapping[str, int]) -> Ordered:
     keys = _numbers(levels)
     if keys is not None and _distinct(keys):
-        return Ordered(_sorted(levels, keys), "numbers")
+        return Ordered(_sorted(levels, keys), "nombres")
     folded = {normalise(level): level for level in levels}
     for yes, no in (("oui", "non"), ("yes", "no")):
         if yes in folded and no in folded:
             rest = by_frequency([lv for lv in levels if normalise(lv) not in (yes, no)], counts)
-            return Ordered([folded[yes], folded[no], *rest], "yes / no")
+            return Ordered([folded[yes], folded[no], *rest], "oui / non")
     keys = _classes(levels)
     if keys is not None and _distinct(keys):
-        return Ordered(_sorted(levels, keys), "classes of numbers")
+        return Ordered(_sorted(levels, keys), "classes de nombres")
     keys = _frequency(levels)
     if keys is not None and _distinct(keys) and len(levels) >= 2:
-        return Ordered(_sorted(levels, keys), "frequency words, from the rarest to the most frequent")
+        return Ordered(_sorted(levels, keys), "mots de fréquence, du plus rare au plus fréquent")
     keys = _amounts(levels)
     if keys is not None and _distinct(keys) and len(levels) >= 3:
-        return Ordered(_sorted(levels, keys), "intensity scale, from the negative to the positive end")
+        return Ordered(_sorted(levels, keys), "échelle d'intensité, du pôle négatif au pôle positif")
     found = _intensities(levels)
     if found is not None and _distinct(found[0]):
         on_scale = [level for level in levels if level not in found[1]]
-        return Ordered(_sorted(on_scale, found[0]) + found[1], "intensity scale, from the negative to the positive end")
+        return Ordered(_sorted(on_scale, found[0]) + found[1], "échelle d'intensité, du pôle négatif au pôle positif")
     return Ordered(by_frequency(levels, counts), BY_FREQUENCY)

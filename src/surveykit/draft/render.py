@@ -97,7 +97,7 @@ def _question_lines(guess: Guess, features: Engine) -> list[str]:
     if guess.other:
         lines.append(f"    other: {{label: {q(guess.other)}}}")
     if guess.levels:
-        lines.append(f"    levels: {flow_list(guess.levels)}" + (f"   # order: {guess.order}" if guess.order else ""))
+        lines.append(f"    levels: {flow_list(guess.levels)}" + (f"   # ordre : {guess.order}" if guess.order else ""))
     off_scale = [level for level in guess.levels if is_off_scale(level)]
     if guess.type == "grid_choice" and off_scale and features.non_substantive:
         lines.append(f"    non_substantive: {flow_list(off_scale)}")
@@ -121,8 +121,8 @@ def expand_choice_grids(draft: StudyGuess, features: Engine) -> StudyGuess:
             questions.append(Guess(
                 item, "single", f"{guess.header} [{row}]", [column], required=guess.required, options=list(guess.options),
                 levels=list(guess.levels), order=guess.order, asked_if=dict(guess.asked_if), grid=guess.id, label=row,
-                notes=[*guess.notes, f"row « {row} » of the grid « {guess.header} »: this engine has no `grid_choice` "
-                                     "type, so each row is a single-choice question of its own"]))
+                notes=[*guess.notes, f"ligne « {row} » de la grille « {guess.header} » : ce moteur n'a pas le type "
+                                     "`grid_choice`, chaque ligne est donc une question à choix unique"]))
     for number, guess in enumerate(questions, start=1):
         guess.number = number
     return dataclasses.replace(draft, questions=questions)
@@ -131,20 +131,21 @@ def expand_choice_grids(draft: StudyGuess, features: Engine) -> StudyGuess:
 def codebook_text(draft: StudyGuess, study: str, source: str, features: Engine | None = None) -> str:
     features = features or engine()
     lines = [
-        f"# Draft codebook of the study `{study}`, written by `make study` (python -m surveykit.draft) from",
-        f"# {source} ({draft.n_rows} responses). One question per column, grid rows grouped; ids come from the",
-        "# headers, labels are the answers as the export writes them. Every guess the drafter is unsure of is",
-        "# marked by a comment saying why: check it against the form. `required: true` means every respondent",
-        "# asked answered. Schema and types: src/surveykit/schemas/codebook.schema.yaml; README, \"Start a new study\".",
+        f"# Brouillon du codebook de l'étude `{study}`, écrit par `make study` (python -m surveykit.draft) à partir de",
+        f"# {source} ({draft.n_rows} réponses). Une question par colonne, lignes de grille regroupées ; les ids viennent",
+        "# des intitulés, les libellés des options sont les réponses telles que l'export les écrit. Chaque supposition",
+        "# incertaine porte un commentaire qui dit pourquoi : la vérifier sur le formulaire. `required: true` : tous les",
+        "# répondants interrogés ont répondu. Schéma et types : src/surveykit/schemas/codebook.schema.yaml ; README,",
+        "# \"Start a new study\".",
         f"study: {study}",
-        f"title: {q('Questionnaire ' + study)}   # not in the export: write the questionnaire's title",
-        "# How the chapter names the respondents (e.g. « professionnel de santé »):",
+        f"title: {q('Questionnaire ' + study)}   # absent de l'export : écrire le titre du questionnaire",
+        "# Comment le chapitre nomme les répondants (par ex. « professionnel de santé ») :",
         f"respondents: {{singular: {q('répondant')}, plural: {q('répondants')}, feminine: false}}",
         "timestamp:",
         f"  headers: {flow_list([draft.timestamp] if draft.timestamp else ['Horodateur', 'Timestamp'])}",
     ]
     if draft.identifying:
-        lines += ["# Columns that identify a person: dropped on reading, never analysed.",
+        lines += ["# Colonnes qui identifient une personne : écartées à la lecture, jamais analysées.",
                   f"identifying_headers: {flow_list(draft.identifying)}"]
     lines.append("questions:")
     for guess in draft.questions:
@@ -190,14 +191,14 @@ def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> 
     opened = [g for g in draft.questions if g.type == "text"]
     singles = [g for g in closed if g.type == "single" and 2 <= len(g.levels) <= 6]
     lines = [
-        f"# Draft analysis plan of `{study}` (written by `make study`): the closed questions in one table, one",
-        "# table per grid, the numbers and scales summarised. What usually follows: split the first table by",
-        "# theme, compare groups with `by:` (a single-choice variable, possibly derived in the codebook)"
-        + (f", e.g. `by: {singles[0].id}`" if singles else "") + ",",
-        "# and name the variables in `variable_labels`. Schema: src/surveykit/schemas/analysis_plan.schema.yaml.",
+        f"# Brouillon du plan d'analyse de `{study}` (écrit par `make study`) : les questions fermées en un tableau,",
+        "# un tableau par grille, les nombres et échelles résumés. Ensuite, d'ordinaire : découper le premier tableau",
+        "# par thème, comparer des groupes avec `by:` (une variable à choix unique, éventuellement dérivée dans le",
+        "# codebook)" + (f", par ex. `by: {singles[0].id}`" if singles else "") + ", et nommer les variables dans",
+        "# `variable_labels`. Schéma : src/surveykit/schemas/analysis_plan.schema.yaml.",
     ]
     if opened:
-        lines += comment_lines("Open questions, recoded from their category codebooks (categories/<id>.yaml): "
+        lines += comment_lines("Questions ouvertes, recodées d'après leurs catégories (categories/<id>.yaml) : "
                                + ", ".join(g.id for g in opened) + ".", "")
     lines.append("tables:")
     number = 0
@@ -231,14 +232,15 @@ def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> 
         _table(lines, "valeurs_numeriques", "Échelles et valeurs numériques", "Échelles et valeurs numériques",
                "summary", ["variables: [" + ", ".join(g.id for g in numeric) + "]"])
     if number == 0:
-        lines[-1] = "tables: []   # no closed, numeric or grid question: the open questions are recoded (categories/)"
+        lines[-1] = "tables: []   # aucune question fermée, numérique ou en grille : les questions ouvertes sont recodées (categories/)"
     return "\n".join(lines) + "\n"
 
 
 def figures_text(draft: StudyGuess, study: str, features: Engine | None = None) -> str:
     features = features or engine()
-    lines = [f"# Draft figures of `{study}` (written by `make study`): the flowchart, one bar chart per",
-             "# multi-response question, diverging bars per grid of choices, one histogram per linear scale. Schema: src/surveykit/schemas/figures.schema.yaml.",
+    lines = [f"# Brouillon des figures de `{study}` (écrit par `make study`) : le diagramme de flux, un diagramme en",
+             "# barres par question à réponses multiples, des barres divergentes par grille à choix multiples, un",
+             "# histogramme par échelle linéaire. Schéma : src/surveykit/schemas/figures.schema.yaml.",
              "figures:", f"  - {{id: flux, kind: flowchart, caption: {q('Diagramme de flux des répondants')}}}"]
     for guess in _closed(draft):
         if guess.type == "checkbox":
@@ -256,9 +258,10 @@ def figures_text(draft: StudyGuess, study: str, features: Engine | None = None) 
 
 def categories_text(guess: Guess, draft: StudyGuess) -> str:
     population = "all" if not guess.asked_if else " ; ".join(f"{k} = {v}" for k, v in guess.asked_if.items())
-    lines = [f"# Category codebook of the open question « {guess.header} » (drafted by `make study`: no category",
-             "# yet, so every answer is listed in results/<wave>/recoding/to_review.csv and coding_sheet.xlsx).",
-             "# Add categories (schema: src/surveykit/schemas/categories.schema.yaml), then code the answers.",
+    lines = [f"# Catégories de la question ouverte « {guess.header} » (brouillon de `make study` : aucune",
+             "# catégorie encore, chaque réponse est donc listée dans results/<wave>/recoding/to_review.csv et",
+             "# coding_sheet.xlsx). Ajouter des catégories (schéma : src/surveykit/schemas/categories.schema.yaml),",
+             "# puis coder les réponses.",
              f"question: {guess.id}", f"number: {guess.number}", f"title: {q(guess.header)}", "version: 1",
              f"population: {q(population)}", f"text_variable: {guess.id}", "categories: []", "rules: []"]
     return "\n".join(lines) + "\n"
