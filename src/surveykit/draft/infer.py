@@ -55,6 +55,7 @@ SEMI_OPEN_COVERAGE = 0.8  # recurring answers cover at least this share of the a
 OPEN_SINGLETONS = 0.5  # more than this share of answers given once: free text
 ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this share of those it would ask
 BRANCH_SIMILARITY = 0.85
+PERSONAL_SHARE = 0.1  # answers carrying personal data beyond this share: free text (below: typed in « Autre »)
 MULTI_EVIDENCE = 2  # cells holding two recurring options needed to read a multi-response question unhinted
 SENTENCE_SHARE = 0.4  # this share of distinct answers written as sentences: free text
 SENTENCE_WORDS = 9
@@ -298,8 +299,8 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
         variants = _case_variants(pool) or _typo_variants(pool)
         if variants:
             return f"réponses qui ne diffèrent que par la casse, les accents, les espaces ou une faute de frappe ({_quote_list(variants)})"
-    recurring = [v for v, c in counts.items() if c >= 2] + [a for a, c in (atoms or Counter()).items() if c >= 2]
-    if any(_has_personal_data(v) for v in recurring):
+    personal = sum(c for v, c in counts.items() if _has_personal_data(v))
+    if personal > PERSONAL_SHARE * total:
         return "réponses portant des données personnelles (courriel, téléphone, nom ou adresse) : jamais des options"
     hinted = bool(_OPEN_HINT.search(normalise(guess.header)))
     few_short = len(counts) <= 6 and all(c >= 3 and len(v.split()) <= 4 for v, c in counts.items())
@@ -345,19 +346,17 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     if reason:
         _as_text(guess, reason)
         return True
-    typed = _typed_lower(counts)
-    last_singletons = {atoms[-1] for atoms in atoms_of.values() if counts[atoms[-1]] == 1 or atoms[-1] in typed}
-    options = [a for a in counts if a not in last_singletons]
-    others = sorted(last_singletons)
+    options, tails = _options_and_others(atoms_of, cells, counts)
+    others = sorted(tails)
     guess.type = "checkbox"
-    guess.options = _by_count(options, counts)
+    guess.options = _by_count(list(options), options)
     guess.levels = list(guess.options)
     guess.order = "les plus cochées d'abord"
     if others:
         guess.other = _other_label(options)
         guess.other_texts = others
         guess.levels.append(guess.other)
-        guess.notes.append(f"semi-ouverte : {_quote_list(others)}, cochés une fois, en fin de cellule, lus comme du texte "
+        guess.notes.append(f"semi-ouverte : {_quote_list(others)}, en fin de cellule, lus comme du texte "
                            f"saisi dans « {OTHER_LABEL} » (une option cochée une seule fois aurait la même allure : "
                            "vérifier le formulaire)")
     guess.notes.append("réponses multiples : options trouvées comme les valeurs qui reviennent d'une cellule à "
@@ -365,6 +364,37 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
                        + ("" if hinted else " ; l'intitulé ne dit pas « plusieurs réponses possibles » : vérifier le "
                           "formulaire"))
     return True
+
+
+def _options_and_others(atoms_of: dict[str, list[str]], cells: Counter, counts: Counter) -> tuple[Counter, set[str]]:
+    """The options of a multi-response question (and how often each was ticked), and the texts typed in
+    « Autre ». Forms writes the ticked options in the form's order and the typed text last, whole (it may hold
+    commas): so an option recurs, carries no personal data, is not typed in lower case, and a fragment in lower
+    case shows somewhere else than at the end of a cell of several answers (« rappelez-moi » after a phone
+    number never does); the answers ending a cell that are no option were typed (an option ticked once
+    before another option stays an option)."""
+    typed = _typed_lower(counts)
+    placed: Counter = Counter()  # atoms seen alone or before another atom
+    for cell, atoms in atoms_of.items():
+        for atom in (atoms if len(atoms) == 1 else atoms[:-1]):
+            placed[atom] += cells[cell]
+    candidates = {a for a, c in counts.items()
+                  if c >= 2 and a not in typed and not _has_personal_data(a)
+                  and (placed[a] or not a.split()[0].islower())}
+    options: Counter = Counter()
+    tails: set[str] = set()
+    for cell, atoms in atoms_of.items():
+        k = len(atoms)
+        while k > 0 and atoms[k - 1] not in candidates:
+            k -= 1
+        for atom in dict.fromkeys(atoms[:k]):
+            if _has_personal_data(atom):
+                tails.add(atom)
+            else:
+                options[atom] += cells[cell]
+        if k < len(atoms):
+            tails.add(", ".join(atoms[k:]))
+    return options, tails
 
 
 def _by_count(values: list[str], counts: Counter) -> list[str]:
@@ -378,13 +408,16 @@ def _as_choice(guess: Guess, counts: Counter) -> None:
     if reason:
         _as_text(guess, reason)
         return
-    typed = _typed_lower(counts)
+    typed = _typed_lower(counts) | {v for v in counts if _has_personal_data(v)}
     singles = [v for v, c in counts.items() if c == 1 or v in typed]
     ordered = natural_order(list(counts), counts)
     recurring = [v for v, c in counts.items() if c >= 2 and v not in typed]
     coverage = sum(counts[v] for v in recurring) / sum(counts.values())
+    if typed and not recurring:
+        _as_text(guess, f"aucune réponse ne revient telle quelle ({_quote_list(sorted(typed))})")
+        return
     guess.type = "single"
-    if singles and recurring and coverage >= SEMI_OPEN_COVERAGE and ordered.order == BY_FREQUENCY:
+    if typed or (singles and recurring and coverage >= SEMI_OPEN_COVERAGE and ordered.order == BY_FREQUENCY):
         guess.options = _by_count(recurring, counts)
         guess.other = _other_label(guess.options)
         guess.other_texts = sorted(singles)
