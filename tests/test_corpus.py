@@ -17,7 +17,7 @@ from surveykit.forms.read import read_export
 ACCURACY_SEEDS = range(1000, 1020)
 # Measured on m-corpus (drafter of main 36a2e79): 200 of 284 questions (70.4 %). The drafter is being improved
 # (target ≥ 98 %): raise this floor when it is, never lower it.
-ACCURACY_FLOOR = 0.70
+ACCURACY_FLOOR = 0.89  # measured 89.8 % on m-draft with grid_choice drawn per row (engine without the type)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 3, 4, 5])
