@@ -483,7 +483,13 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
 
 
 def _is_date(values: list[str]) -> bool:
+    """Every answer a date as the cleaning reads it (day first)."""
     return all(parse_date(v) is not None for v in values)
+
+
+def _month_first_dates(values: list[str]) -> bool:
+    """Dates written month first (« 3/16/2024 »), which the cleaning, reading day first, would refuse."""
+    return all(d is not None for d in parse_timestamps(list(values)).dates)
 
 
 def infer_column(guess: Guess, values: list[str]) -> None:
@@ -506,6 +512,10 @@ def infer_counts(guess: Guess, counts: Counter) -> None:
         guess.type = "date"
         if any(_TIME.search(v) for v in values):
             guess.notes.append("dates écrites avec une heure : lues comme des dates")
+        return
+    if _month_first_dates(values):
+        _as_text(guess, "dates écrites mois en premier (« 3/16/2024 ») : le nettoyage lit le jour en premier, elles "
+                        "restent du texte ; les réécrire jour/mois/année pour en faire une question `date`")
         return
     if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts):
         return
