@@ -57,6 +57,7 @@ ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this s
 BRANCH_SIMILARITY = 0.85
 PERSONAL_SHARE = 0.1  # answers carrying personal data beyond this share: free text (below: typed in « Autre »)
 MULTI_EVIDENCE = 2  # cells holding two recurring options needed to read a multi-response question unhinted
+MULTI_SHARE = 0.05  # … and at least this share of the answers (an « Autre » text with a comma, given twice, is not)
 SENTENCE_SHARE = 0.4  # this share of distinct answers written as sentences: free text
 SENTENCE_WORDS = 9
 LABEL_CHARS = 60
@@ -285,16 +286,28 @@ def _sentence_like(text: str) -> bool:
     return len(text.split()) >= SENTENCE_WORDS or _SENTENCE_END.search(text) is not None
 
 
+def _scale_words(counts: Counter) -> bool:
+    """Every answer a word of a recognised answer scale (« Non », « Souvent », « Plutôt d'accord »): closed,
+    however few the answers."""
+    return 0 < len(counts) <= 12 and all(len(v.split()) <= 6 for v in counts) and (
+        natural_order(list(counts), counts).order != BY_FREQUENCY
+        or all(normalise(v) in ("oui", "non", "yes", "no") for v in counts))
+
+
 def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) -> str | None:
     """Why the answers read as typed text rather than options, or None.
 
     A form writes each option identically every time, so answers differing only by case, accents, spacing
     or a typo were typed; an option is never an e-mail, a phone number or a name; answers mostly given once,
     or written as sentences, were typed; a header asking to specify or explain asks for text."""
+    if counts and _scale_words(counts):
+        return None
+    for pool in (counts, atoms or Counter()):
+        total = sum(pool.values())
+        singles = sum(1 for c in pool.values() if c == 1)
+        if total and singles > OPEN_SINGLETONS * total:
+            return f"{singles} réponses sur {total} ne sont données qu'une fois"
     total = sum(counts.values())
-    singles = sum(1 for c in counts.values() if c == 1)
-    if singles > OPEN_SINGLETONS * total:
-        return f"{singles} réponses sur {total} ne sont données qu'une fois"
     for pool in (counts, atoms or Counter()):
         variants = _case_variants(pool) or _typo_variants(pool)
         if variants:
@@ -306,10 +319,11 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     few_short = len(counts) <= 6 and all(c >= 3 and len(v.split()) <= 4 for v, c in counts.items())
     if hinted and not few_short:
         return "l'intitulé demande un commentaire ou une explication"
-    sentences = [v for v in counts if _sentence_like(v)]
-    if len(counts) >= 4 and len(sentences) >= SENTENCE_SHARE * len(counts) and not _MULTI_HINT.search(
+    pool = counts or atoms or Counter()
+    sentences = sum(c for v, c in pool.items() if _sentence_like(v))
+    if len(pool) >= 4 and sentences >= SENTENCE_SHARE * sum(pool.values()) and not _MULTI_HINT.search(
             normalise(guess.header)):
-        return f"{len(sentences)} réponses distinctes sur {len(counts)} sont rédigées comme des phrases"
+        return f"{sentences} réponses sur {sum(pool.values())} sont rédigées comme des phrases"
     return None
 
 
@@ -336,9 +350,10 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     combined = sum(cells[cell] for cell, atoms in atoms_of.items()
                    if sum(counts[a] >= 2 for a in dict.fromkeys(atoms)) >= 2)
     hinted = bool(_MULTI_HINT.search(header))
-    if combined == 0 or _SINGLE_HINT.search(header) or (combined < MULTI_EVIDENCE and not hinted):
+    needed = max(MULTI_EVIDENCE, MULTI_SHARE * sum(cells.values()))
+    if combined == 0 or _SINGLE_HINT.search(header) or (combined < needed and not hinted):
         if combined:
-            guess.notes.append(f"lu comme un choix unique : {combined} cellule(s) seulement réuni(ssen)t deux réponses "
+            guess.notes.append(f"lu comme un choix unique : {combined} réponse(s) seulement réuni(ssen)t deux valeurs "
                                "récurrentes séparées par une virgule (une question à réponses multiples en montrerait "
                                "davantage ; vérifier le formulaire)")
         return False
