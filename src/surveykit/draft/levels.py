@@ -202,9 +202,11 @@ def _intensities(levels: Sequence[str]) -> tuple[list[float], list[str]] | None:
     on_scale = [level for level in levels if not is_off_scale(level)]
     off = [level for level in levels if level not in on_scale]
     keys = [_intensity(level) for level in on_scale]
-    marked = any(any(re.search(rf"\b{w}\b", normalise(level)) for w in _STRONG + _WEAK) or _NEUTRAL.search(normalise(level))
-                 for level in on_scale)
-    if len(on_scale) < 3 or not marked or any(k is None for k in keys):
+    marks = [any(re.search(rf"\b{w}\b", normalise(level)) for w in _STRONG + _WEAK) or bool(_NEUTRAL.search(normalise(level)))
+             for level in on_scale]
+    # three levels or more, one marked by an intensity word; or two, both marked (« Peu » / « Pas du tout intéressés »)
+    enough = (len(on_scale) >= 3 and any(marks)) or (len(on_scale) == 2 and all(marks))
+    if not enough or any(k is None for k in keys):
         return None
     return keys, off
 
