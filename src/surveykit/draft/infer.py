@@ -56,6 +56,8 @@ OPEN_SINGLETONS = 0.5  # more than this share of answers given once: free text
 ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this share of those it would ask
 BRANCH_SIMILARITY = 0.85
 PERSONAL_SHARE = 0.1  # answers carrying personal data beyond this share: free text (below: typed in « Autre »)
+RARE_COUNT = 3
+RARE_RATIO = 8
 MULTI_EVIDENCE = 2  # cells holding two recurring options needed to read a multi-response question unhinted
 MULTI_SHARE = 0.05  # … and at least this share of the answers (an « Autre » text with a comma, given twice, is not)
 SENTENCE_SHARE = 0.4  # this share of distinct answers written as sentences: free text
@@ -327,6 +329,17 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     return None
 
 
+def _rare(counts: Counter) -> set[str]:
+    """Answers given two or three times where the options are each chosen many times more (RARE_RATIO × as
+    often, at the median): read as text typed in « Autre » by a few respondents (« PMI », « Aucun pour
+    l'instant »), an option so rarely chosen being the less likely reading."""
+    frequent = sorted(c for c in counts.values() if c > RARE_COUNT)
+    if len(frequent) < 2:
+        return set()
+    median = frequent[len(frequent) // 2]
+    return {v for v, c in counts.items() if 2 <= c <= RARE_COUNT and c * RARE_RATIO < median}
+
+
 def _typed_lower(counts: Counter) -> set[str]:
     """Answers starting in lower case beside options that all start in capitals: typed in « Autre » (a form's
     options are written with a capital, « dépend des jours » was typed)."""
@@ -388,7 +401,7 @@ def _options_and_others(atoms_of: dict[str, list[str]], cells: Counter, counts: 
     case shows somewhere else than at the end of a cell of several answers (« rappelez-moi » after a phone
     number never does); the answers ending a cell that are no option were typed (an option ticked once
     before another option stays an option)."""
-    typed = _typed_lower(counts)
+    typed = _typed_lower(counts) | _rare(counts)
     placed: Counter = Counter()  # atoms seen alone or before another atom
     for cell, atoms in atoms_of.items():
         for atom in (atoms if len(atoms) == 1 else atoms[:-1]):
@@ -423,9 +436,11 @@ def _as_choice(guess: Guess, counts: Counter) -> None:
     if reason:
         _as_text(guess, reason)
         return
-    typed = _typed_lower(counts) | {v for v in counts if _has_personal_data(v)}
-    singles = [v for v, c in counts.items() if c == 1 or v in typed]
     ordered = natural_order(list(counts), counts)
+    typed = _typed_lower(counts) | {v for v in counts if _has_personal_data(v)}
+    if ordered.order == BY_FREQUENCY:  # an answer scale keeps its rare levels
+        typed |= _rare(counts)
+    singles = [v for v, c in counts.items() if c == 1 or v in typed]
     recurring = [v for v, c in counts.items() if c >= 2 and v not in typed]
     coverage = sum(counts[v] for v in recurring) / sum(counts.values())
     if typed and not recurring:
