@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ _SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
 
 _GRID = re.compile(r"^(?P<stem>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _TIME = re.compile(r"\d{1,2}[:h]\d{2}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 
@@ -270,7 +272,9 @@ def _masked(text: str) -> str:
     return mask_pii(text)[0]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _has_personal_data(text: str) -> bool:
+    """An e-mail, a phone number, a name or an address in the text (surveykit.privacy); each distinct text once."""
     return bool(mask_pii(text)[1])
 
 
@@ -519,6 +523,8 @@ def _is_date(values: list[str]) -> bool:
 
 def _month_first_dates(values: list[str]) -> bool:
     """Dates written month first (« 3/16/2024 »), which the cleaning, reading day first, would refuse."""
+    if not all(_DATE_LIKE.match(v) for v in values):  # a cheap look first: most columns hold no date
+        return False
     return all(d is not None for d in parse_timestamps(list(values)).dates)
 
 
@@ -620,11 +626,18 @@ class Columns:
         self.n = len(rows)
         self.cells = list(zip(*rows)) if rows else [() for _ in range(width)]
         self._filled: dict[int, int] = {}
+        self._counts: dict[int, Counter] = {}
+        self._array: tuple[int, object] | None = None  # the last column as a numpy array (its levels come in a row)
 
-    def counts(self, index: int) -> Counter:
-        """Distinct non-empty answers of a column and how often each was given."""
-        counts = Counter(self.cells[index])
-        counts.pop("", None)
+    def counts(self, index: int, keep: bool = False) -> Counter:
+        """Distinct non-empty answers of a column and how often each was given (kept for one later call when
+        `keep`: each column is counted once)."""
+        counts = self._counts.pop(index, None)
+        if counts is None:
+            counts = Counter(self.cells[index])
+            counts.pop("", None)
+        if keep:
+            self._counts[index] = counts
         return counts
 
     def values(self, index: int) -> list[str]:
@@ -634,7 +647,9 @@ class Columns:
         """Rows where the column is filled (value None) or holds `value`."""
         if value is None and index in self._filled:
             return self._filled[index]
-        column = np.array(self.cells[index], dtype=object)
+        if self._array is None or self._array[0] != index:
+            self._array = (index, np.array(self.cells[index], dtype=object))
+        column = self._array[1]
         flags = (column != "") if value is None else (column == value)
         found = int.from_bytes(np.packbits(flags.astype(bool), bitorder="little").tobytes(), "little")
         if value is None:
@@ -845,7 +860,8 @@ def draft_export(export: RawExport) -> StudyGuess:
     columns = Columns(rows, len(export.headers))
     timestamp = next((i for i, h in enumerate(export.headers)
                       if _is_timestamp(h, columns.values(i) if i == 0 else [], i)), None)
-    identifying = [i for i, h in enumerate(export.headers) if i != timestamp and _is_identifying(h, columns.counts(i))]
+    identifying = [i for i, h in enumerate(export.headers)
+                   if i != timestamp and _is_identifying(h, columns.counts(i, keep=True))]
     ids, questions = Ids(), []
     for stem, cols in _units(export.headers, {timestamp, *identifying} - {None}):
         if cols[0][1]:
