@@ -12,7 +12,6 @@ import json
 
 import yaml
 
-from ..errors import InputError
 from ..yamlio import package_schema
 from .infer import Guess, StudyGuess, _masked
 from .levels import is_off_scale
