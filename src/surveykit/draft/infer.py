@@ -3,21 +3,30 @@
 What an export tells, and what it cannot:
 - the timestamp column (its header, or cells that are all dates with a time) and identifying columns
   (e-mail, name);
-- grids: columns titled « Question [ligne] » next to each other are one grid; integers in every cell make
-  a rating grid, or a ranking grid when no respondent uses a value twice; text cells make one
-  single-choice question per row (the engine has no choice-grid type);
-- numbers: small integers (0 to 10) are a linear scale, other numbers a number question; all-date cells a
-  date;
-- text: a multi-response (checkbox) question when cells hold several recurring options. Options are found
-  as the values that recur across cells, so that an option containing a comma (« Aide à la décision
-  (scores, calculateurs) ») stays whole: a fragment is glued to the one before it when its brackets are
-  unbalanced, or when it starts in lower case and never appears elsewhere. A value given once beside
-  recurring ones is read as text typed in « Autre » (semi-open question); answers that are mostly unique,
-  or that differ only by case or accents, are free text.
+- grids: columns titled « Question [ligne] » with the same stem are one grid, wherever they stand; integers
+  in every cell make a rating grid, or a ranking grid when no respondent uses a value twice; shared labelled
+  answers make a grid of choices (`grid_choice`), its levels in their natural order; typed text or ticked
+  boxes make one question per row;
+- numbers: a header stating its bounds (« Sur une échelle de 0 à 10 ») gives a linear scale with them (values
+  outside are invalid); otherwise small integers (0 to 10) are a linear scale, other numbers a number
+  question; all-date cells (day first, as the cleaning reads them) a date;
+- text is read as a careful person would. A form writes each option identically every time, so answers
+  differing only by case, accents, spacing or a typo were typed, as were answers mostly given once, written
+  as sentences, or asked for by the header (« précisez », « pourquoi », « commentaires »): free text. An
+  answer carrying personal data is never an option. A multi-response (checkbox) question has cells holding
+  several recurring options in varied combinations (or a header saying « plusieurs réponses possibles »);
+  an option containing a comma stays whole: a fragment is glued to the one before it when its brackets are
+  unbalanced, when it starts in lower case and only follows it, or when the two never occur apart (a single
+  choice « Mail personnel, SMS ou WhatsApp » is not split). Text typed in « Autre » is a value given once,
+  typed in lower case, or given two or three times beside options chosen far more often; in a checkbox cell
+  it is the end of the cell that holds no option. When unsure, the safer reading: single rather than
+  multi-response, free text rather than options.
 - skip logic is guessed when a question was answered only, and nearly always, by the respondents who gave
   one answer to an earlier question (`asked_if`); two columns of one question asked in two branches of the
   form (« Fréquence ? » / « Si vous l'utilisiez : fréquence ? ») stay two questions, with a comment.
-Every guess that could be wrong carries a note, written as a comment in the drafted YAML.
+Every guess that could be wrong carries a note, written as a comment (in French) in the drafted YAML, answers
+quoted masked. The same export gives the same draft (ties broken by first appearance), and the cost grows with
+the cells: columns are read once each, sets of rows are the bits of integers, answers are handled distinct.
 """
 from __future__ import annotations
 
