@@ -452,6 +452,11 @@ class Context:
     def figure_number(self, figure_id: str) -> int:
         return self._number("figure", figure_id, record=False) or 0
 
+    @property
+    def study_title(self) -> str:
+        """The questionnaire's title (the codebook's `title`), for the chapter's title."""
+        return self.book.title if self.book is not None else ""
+
     def caption_n(self) -> str:
         """« (n = 39) »: the analysed respondents, quoted from the registry."""
         return f"({fmt.n_equals(self.V.text('flux.analyses'))})"
