@@ -174,3 +174,17 @@ def test_bench_section_lists_every_miss_and_replaces_itself(tmp_path):
     assert written.count(SECTION) == 1
     assert written.index("| a | b |") < written.index(SECTION) < written.index("## Exact r × c Fisher")
     assert written.endswith("fisher\n")
+
+
+def test_same_bytes_in_another_process_whatever_the_hash_seed():
+    """No set or dict order leaks into an export or its truth (Python randomises string hashes per process)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib, json; from surveykit.bench.corpus import generate, export_bytes; h = hashlib.sha256()\n"
+            "for s in range(12):\n    g = generate(s); h.update(export_bytes(g)); "
+            "h.update(json.dumps(g.truth, sort_keys=True).encode())\nprint(h.hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2")}
+    assert len(digests) == 1 and len(digests.pop()) == 65
