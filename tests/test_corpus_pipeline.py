@@ -16,8 +16,9 @@ from surveykit.bench.corpus.build import (built, chapter_targets, draft_corpus, 
 pytestmark = pytest.mark.pipeline
 
 # French Excel CSV (UTF-8 BOM), Sheets XLSX, French Excel CSV (Windows-1252), English Sheets XLSX; and the unusual
-# shapes: only open questions (57), a single question (30), an optional question nobody answered (219).
-SEEDS = (2000, 2002, 2004, 2008, 57, 30, 219)
+# shapes: only open questions (57), a single question (30), an optional question nobody answered (219); and one whose
+# figures the Word conversion refuses (11).
+SEEDS = (2000, 2002, 2004, 2008, 57, 30, 219, 11)
 # Known bugs of main 36a2e79 (issue 21) that stop a wave's build, by seed: measured on this corpus.
 HISTOGRAM_BUG = ("issue 21 item 7: a histogram of an optional 0–10 scale crashes draw_statistics_figures "
                  "(ValueError: could not convert string to float: 'Non renseigné')")
@@ -26,9 +27,14 @@ NO_OPEN_QUESTION_BUG = ("issue 21 item 1: recode_wave crashes when the drafted s
 ONLY_OPEN_BUG = ("issue 21 item 1: an export with only free-text columns cannot be drafted while the analysis plan "
                  "needs a table (`make study` says so; m-engine lets a plan have none)")
 BOTH = f"{HISTOGRAM_BUG}; {NO_OPEN_QUESTION_BUG}"
+FIGURE_SIZE_BUG = ("convert_chapter stops: a drafted bar chart of a question with many long options is drawn 10 in "
+                   "high, « would print text smaller than 7 pt » once scaled to the page (issue 21 item 8, figure "
+                   "layout; here also the drafter's item 2: an open question drafted as a checkbox)")
 DRAFT_BUGS = {57: ONLY_OPEN_BUG}
-BUILD_BUGS = {2000: HISTOGRAM_BUG, 2002: BOTH, 2004: BOTH, 57: ONLY_OPEN_BUG,  # 2008 builds: m-draft reads its open question
-              30: NO_OPEN_QUESTION_BUG, 219: HISTOGRAM_BUG}
+BUILD_BUGS = {2000: HISTOGRAM_BUG, 2002: BOTH, 2004: BOTH, 2008: NO_OPEN_QUESTION_BUG, 57: ONLY_OPEN_BUG,
+              30: NO_OPEN_QUESTION_BUG, 219: HISTOGRAM_BUG, 11: FIGURE_SIZE_BUG}
+OPTION_PII_BUG = ("issue 21 item 4: the drafter makes recurring text typed in « Autre » (and recurring free text) "
+                  "into options, unmasked: e-mails, phone numbers and names reach codebook.yaml and responses.csv")
 
 
 def _xfail(bugs: dict, seed: int):
@@ -85,9 +91,19 @@ def test_no_planted_personal_data_in_drafted_study_files(corpus):
     assert _planted(corpus, ["data/studies/{study}"]) == []
 
 
+@pytest.mark.xfail(strict=True, reason=OPTION_PII_BUG + " (seed 11: the « Commentaires » drafted as a checkbox "
+                   "whose options hold names, printed in tables, figures, the registry and the chapter)")
 def test_no_planted_personal_data_in_outputs(corpus):
-    """Nothing the pipeline wrote (responses.csv, excluded.csv, the coding sheet, tables, figures' data, the
-    chapters) holds a planted value: free text is masked (names in lower case and without title included).
-    With the seeds above the drafter's option leak (previous test) does not reach an output; if a change of the
-    corpus makes it, the leak shows here too."""
+    """Nothing the pipeline wrote (responses.csv, excluded.csv, the coding sheet, tables, figures, registry, the
+    chapters) holds a planted value."""
     assert _planted(corpus, ["results/{wave}", "manuscript/build/{wave}"]) == []
+
+
+def test_no_planted_personal_data_in_outputs_but_through_drafted_options(corpus):
+    """What the pipeline itself masks (open answers, « Autre » texts, excluded.csv details, the coding sheet, the
+    chapter's quotes) holds none of the planted data, names in lower case and without title included: a planted
+    value found in an output is one the drafter wrote into codebook.yaml as an option (the bug above)."""
+    as_options = {(seed, value) for seed, _path, value in _planted(corpus, ["data/studies/{study}"])}
+    found = [(seed, path, value) for seed, path, value in
+             _planted(corpus, ["results/{wave}", "manuscript/build/{wave}"]) if (seed, value) not in as_options]
+    assert found == []

@@ -70,12 +70,14 @@ class Comparison:
 
 
 def draft_codebook(path: str | Path, study: str = "corpus") -> dict:
-    """The codebook.yaml `make study` would write for this export, as data."""
-    from ...draft import draft_export, study_files
+    """The codebook.yaml `make study` would write for this export, as data (rendered alone: it is scored even
+    when the drafter cannot write the rest of the study, e.g. an analysis plan for only open questions)."""
+    from ...draft import draft_export
+    from ...draft.render import codebook_text
     from ...forms.read import read_export
 
     guess = draft_export(read_export(path))
-    return yaml.safe_load(study_files(guess, study, str(path))["codebook.yaml"])
+    return yaml.safe_load(codebook_text(guess, study, str(path)))
 
 
 def _drafted_other(question: dict) -> str | None:
