@@ -25,11 +25,12 @@ def compare(responses: list[str], waves: list[dict], codebook: str, plan: str, t
     book = load_codebook(codebook)
     the_plan = load_plan(plan, book)
     with fmt.percent_style(the_plan.percent):  # the study's one precision, as in its chapter
-        _compare(responses, waves, book, the_plan, template, shares, scores, png, svg, markdown, seed, alpha, logger)
+        _compare(responses, waves, book, the_plan, template, shares, scores, png, svg, markdown, seed, alpha, logger,
+                 share_tests)
 
 
 def _compare(responses, waves, book, the_plan, template, shares, scores, png, svg, markdown, seed, alpha,
-             logger) -> None:
+             logger, share_tests) -> None:
     frames = [read_responses(p) for p in responses]
     wave_list = waves_from_params(waves)
     result = compare_waves(frames, wave_list, book, the_plan, seed=seed, alpha=alpha)
