@@ -65,17 +65,10 @@ _TITLE_RE = re.compile(
 FIRST_NAMES_FILE = Path(__file__).with_name("privacy_data") / "prenoms.txt"
 # Words that follow a title or a first name in an ordinary sentence, never a surname ("le docteur traitant",
 # "dr qui", "Marie et moi"); folded (no accents, lower case).
-_NOT_A_NAME = frozenset("""
-a ai as au aux avec avait avez avons c ca ce ces cet cette chez comme dans de des du d elle elles en est et etait
-etc eux il ils j je l la le les leur leurs lui m ma mais me mes moi mon n ne ni nos notre nous on ou par pas pour
-qu que quel quelle qui s sa sans se ses si son sont sur t ta te tes toi ton tous tout toute toutes tu un une vos
-votre vous y car donc or puis alors aussi bien tres plus moins peu trop deja encore jamais toujours ici la-bas
-oui non merci svp stp bonjour traitant traitante generaliste generalistes specialiste specialistes referent
-referente requis requerant requerante coordonnateur coordinateur remplacant remplacante responsable en-ligne
-medecin medecins interne internes chef service pharmacien pharmacienne infirmier infirmiere sage-femme
-kine secretaire secretariat patient patiente patients cabinet cptS cpts chu ch ehpad pmi samu hopital clinique
-est-ce fait dit a-t-il qu'il qu'elle l'a l'ont ont sera serait pourrait peut doit
-""".lower().split())
+NOT_NAMES_FILE = FIRST_NAMES_FILE.with_name("not_names.txt")
+_NOT_A_NAME = frozenset(
+    line.strip() for line in NOT_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#"))
 _RPPS_ADELI_RE = re.compile(r"(?<![\w.,])(?:\d{11}|\d{9})(?![\w]|[.,]\d)")
 _NIR_RE = re.compile(r"(?<![\w.,])[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}"
                      r"(?:[ .]?\d{2})?(?![\w]|[.,]\d)")
