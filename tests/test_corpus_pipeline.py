@@ -19,22 +19,10 @@ pytestmark = pytest.mark.pipeline
 # shapes: only open questions (57), a single question (30), an optional question nobody answered (219); and one whose
 # figures the Word conversion refuses (11).
 SEEDS = (2000, 2002, 2004, 2008, 57, 30, 219, 11)
-# Known bugs of main 36a2e79 (issue 21) that stop a wave's build, by seed: measured on this corpus.
-HISTOGRAM_BUG = ("issue 21 item 7: a histogram of an optional 0–10 scale crashes draw_statistics_figures "
-                 "(ValueError: could not convert string to float: 'Non renseigné')")
-NO_OPEN_QUESTION_BUG = ("issue 21 item 1: recode_wave crashes when the drafted study has no open question "
-                        "(IndexError: list index out of range, inputs.categories[0])")
-ONLY_OPEN_BUG = ("issue 21 item 1: an export with only free-text columns cannot be drafted while the analysis plan "
-                 "needs a table (`make study` says so; m-engine lets a plan have none)")
-BOTH = f"{HISTOGRAM_BUG}; {NO_OPEN_QUESTION_BUG}"
-FIGURE_SIZE_BUG = ("convert_chapter stops: a drafted bar chart of a question with many long options is drawn 10 in "
-                   "high, « would print text smaller than 7 pt » once scaled to the page (issue 21 item 8, figure "
-                   "layout; here also the drafter's item 2: an open question drafted as a checkbox)")
-DRAFT_BUGS = {57: ONLY_OPEN_BUG}
-BUILD_BUGS = {2000: HISTOGRAM_BUG, 2002: BOTH, 2004: BOTH, 2008: NO_OPEN_QUESTION_BUG, 57: ONLY_OPEN_BUG,
-              30: NO_OPEN_QUESTION_BUG, 219: HISTOGRAM_BUG, 11: FIGURE_SIZE_BUG}
-OPTION_PII_BUG = ("issue 21 item 4: the drafter makes recurring text typed in « Autre » (and recurring free text) "
-                  "into options, unmasked: e-mails, phone numbers and names reach codebook.yaml and responses.csv")
+# Known bugs that stop a wave's build, by seed (none today: the bugs of main 36a2e79 — histogram of an optional
+# scale, no open question, only open questions, a figure too tall, personal data drafted into options — are fixed).
+DRAFT_BUGS: dict[int, str] = {}
+BUILD_BUGS: dict[int, str] = {}
 
 
 def _xfail(bugs: dict, seed: int):
@@ -91,8 +79,6 @@ def test_no_planted_personal_data_in_drafted_study_files(corpus):
     assert _planted(corpus, ["data/studies/{study}"]) == []
 
 
-@pytest.mark.xfail(strict=True, reason=OPTION_PII_BUG + " (seed 11: the « Commentaires » drafted as a checkbox "
-                   "whose options hold names, printed in tables, figures, the registry and the chapter)")
 def test_no_planted_personal_data_in_outputs(corpus):
     """Nothing the pipeline wrote (responses.csv, excluded.csv, the coding sheet, tables, figures, registry, the
     chapters) holds a planted value."""
@@ -102,7 +88,7 @@ def test_no_planted_personal_data_in_outputs(corpus):
 def test_no_planted_personal_data_in_outputs_but_through_drafted_options(corpus):
     """What the pipeline itself masks (open answers, « Autre » texts, excluded.csv details, the coding sheet, the
     chapter's quotes) holds none of the planted data, names in lower case and without title included: a planted
-    value found in an output is one the drafter wrote into codebook.yaml as an option (the bug above)."""
+    value found in an output would be one the drafter wrote into codebook.yaml as an option."""
     as_options = {(seed, value) for seed, _path, value in _planted(corpus, ["data/studies/{study}"])}
     found = [(seed, path, value) for seed, path, value in
              _planted(corpus, ["results/{wave}", "manuscript/build/{wave}"]) if (seed, value) not in as_options]
