@@ -415,7 +415,8 @@ def _fix(cause: Cause, book: Codebook) -> str:
         if question.type == "checkbox":
             value = split_checkbox(question, value)[1] or value
         quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-        return (f'if {value!r} is an answer of the form, add the option line `- {{raw: "{quoted}", label: "{quoted}"}}` '
+        since = f", since: {book.wave}" if book.wave else ""  # the first wave whose form offers it (form editions)
+        return (f'if {value!r} is an answer of the form, add the option line `- {{raw: "{quoted}", label: "{quoted}"{since}}}` '
                 f"under `options:` of {name} and its label to `levels:`; if it was typed in an « Autre » field, give "
                 "the question `other: {label: \"Autre\"}` and add \"Autre\" to `levels:`")
     if cause.expected.startswith("an answer (the question is mandatory"):
