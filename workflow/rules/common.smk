@@ -78,7 +78,20 @@ def script_code(script):
     always, the rules that read their outputs).
 
     Snakemake tracks the rule's own script; the logic lives in the package, so rules list it as input."""
-    return _imported_code(Path("scripts") / script)
+    return _imported_code(Path("scripts") / script, src=CODE_ROOT)
+
+
+def _code_root():
+    """Where the package's source is: src/ in a checkout (editable install), else the folder the installed package
+    (`pip install .`) was imported from."""
+    if Path("src", "surveykit", "__init__.py").is_file():
+        return "src"
+    import surveykit
+
+    return str(Path(surveykit.__file__).resolve().parent.parent)
+
+
+CODE_ROOT = _code_root()
 
 
 def study_of(wildcards):
@@ -173,6 +186,23 @@ def study_plan(wildcards):
 
 def evolution_template(wildcards):
     return STUDIES[wildcards.study].evolution_template(config["manuscript"]["evolution_template"])
+
+
+def wave_outputs(wave):
+    """Final outputs of one wave: its chapter, reliability, provenance, registry, and its reproduction report
+    when a publication exists (`surveykit run --wave <wave>` builds these)."""
+    published = [rules.reproduction_report.output.markdown] if config["waves"][wave].get("published") else []
+    return expand(
+        published
+        + [
+            rules.convert_chapter.output.html,
+            rules.convert_chapter.output.docx,
+            rules.coding_reliability.output.overall,
+            rules.provenance.output.json,
+            rules.build_registry.output.reference,
+        ],
+        wave=wave,
+    )
 
 
 def all_outputs():
