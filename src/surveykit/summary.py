@@ -7,8 +7,11 @@ French, as the user reads it:
     Résumé de l'exécution
       thesis_2025 (Thèse 2025) : 41 reçues, 39 analysées, 1 exclue, 1 en quarantaine
         quarantaine : option inconnue (1)
-        avertissements : 2 (results/logs/thesis_2025/)
-        chapitre : manuscript/build/thesis_2025/resultats.md, resultats.html, resultats.docx
+        avertissements : 2 (clean_wave 2), journaux dans results/logs/thesis_2025/
+        chapitre :
+          manuscript/build/thesis_2025/resultats.md
+          manuscript/build/thesis_2025/resultats.html
+          manuscript/build/thesis_2025/resultats.docx
 """
 from __future__ import annotations
 
@@ -35,13 +38,15 @@ def _reasons(counts: dict[str, int]) -> str:
     return "; ".join(named)
 
 
-def warnings_count(logs: Path) -> int:
-    """Lines logged at WARNING level by the wave's rules (the runner's format: `WARNING <logger>: …`)."""
-    count = 0
+def warnings_by_rule(logs: Path) -> dict[str, int]:
+    """Lines logged at WARNING level by each of the wave's rules (the runner's format: `WARNING <logger>: …`)."""
+    counts = {}
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else ():
         with log.open(encoding="utf-8", errors="replace") as handle:
-            count += sum(1 for line in handle if line.startswith("WARNING"))
-    return count
+            n = sum(1 for line in handle if line.startswith("WARNING"))
+        if n:
+            counts[log.stem] = n
+    return counts
 
 
 def wave_summary(root: Path, wave: str, label: str | None = None) -> list[str]:
@@ -62,30 +67,39 @@ def wave_summary(root: Path, wave: str, label: str | None = None) -> list[str]:
             lines.append(f"    exclues : {_reasons(excluded)}")
     except (OSError, ValueError, KeyError, TypeError):
         lines.append(f"  {title} : pas de données nettoyées (results/{wave}/clean/flow.json absent)")
-    logs = root / "results" / "logs" / wave
-    lines.append(f"    avertissements : {warnings_count(logs)} (journaux : results/logs/{wave}/)")
+    warnings = warnings_by_rule(root / "results" / "logs" / wave)
+    detail = ", ".join(f"{rule} {n}" for rule, n in sorted(warnings.items(), key=lambda item: (-item[1], item[0])))
+    lines.append(f"    avertissements : {sum(warnings.values())}" + (f" ({detail})" if detail else "")
+                 + f", journaux dans results/logs/{wave}/")
     build = root / "manuscript" / "build" / wave
     present = [name for name in CHAPTER if (build / name).is_file()]
     if present:
-        lines.append(f"    chapitre : {', '.join((Path('manuscript/build') / wave / n).as_posix() for n in present)}")
+        lines.append("    chapitre :")
+        lines += [f"      {(Path('manuscript/build') / wave / name).as_posix()}" for name in present]
     else:
         lines.append("    chapitre : pas encore produit")
     return lines
 
 
 def run_summary(root: Path, waves: list[str] | None = None, failed: bool = False) -> list[str]:
-    """The summary's lines: every wave of config.yaml (or `waves`), in the order declared."""
+    """The summary's lines: every wave of config.yaml (or `waves`), in the order declared; none after a failed run
+    (the error stays the last thing printed)."""
     try:
         declared = (load_yaml(root / "config.yaml") or {}).get("waves") or {}
     except InputError:
         return []
+    if failed:  # the message stays the last thing on the screen, where the README says it is
+        return []
     names = [w for w in declared if waves is None or w in waves]
-    lines = ["", "Résumé de l'exécution" + (" (le pipeline s'est arrêté : le message est plus haut)" if failed else "")]
+    lines = ["", "Résumé de l'exécution"]
     for wave in names:
         entry = declared[wave] if isinstance(declared[wave], dict) else {}
         lines += wave_summary(root, wave, entry.get("label"))
-    if (root / "results" / "report.html").is_file():
-        lines.append("  rapport : results/report.html")
+    if waves is None:
+        evolution = sorted((root / "manuscript" / "build" / "waves").glob("*/evolution.docx"))
+        for path in evolution:
+            lines.append(f"  évolution entre vagues ({path.parent.name}) : "
+                         f"{path.relative_to(root).with_suffix('.html').as_posix()}, {path.relative_to(root).as_posix()}")
     return lines
 
 
