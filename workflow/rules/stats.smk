@@ -42,6 +42,8 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
         output:
             tables=TABLES_JSON,
             csv=expand("results/{{wave}}/tables/{table}.csv", table=STUDIES[_study].table_ids),
+            excel_csv=expand("results/{{wave}}/tables/{table}.excel.csv", table=STUDIES[_study].table_ids),
+            xlsx="results/{wave}/tables/tableaux.xlsx",
         params:
             out_dir=tables_dir,
         wildcard_constraints:
