@@ -63,13 +63,15 @@ browser:
 	  echo "chromium not installed: the headless-browser test will be skipped"; }
 
 # Debian's LibreOffice Writer (no GUI), poppler and the Liberation fonts (metric twins of Times New Roman) turn
-# the Word chapters into PDF pages in a test; installed when missing and apt is usable (root).
-OFFICE_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2
+# the Word chapters into PDF pages in a test, and LibreOffice Calc opens tableaux.xlsx and the `;` CSVs in another;
+# installed when missing and apt is usable (root).
+OFFICE_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2
 office:
-	@{ command -v soffice && command -v pdftotext && ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf; } >/dev/null 2>&1 || \
+	@{ command -v soffice && command -v pdftotext && ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf \
+	  && ls /usr/lib/libreoffice/program/libsclo.so; } >/dev/null 2>&1 || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OFFICE_PACKAGES) >/dev/null) || \
-	  echo "$(OFFICE_PACKAGES) not installed: the tests that print the Word chapters to PDF will be skipped"; }
+	  echo "$(OFFICE_PACKAGES) not installed: the tests that print the Word chapters to PDF or open the tables in Calc will be skipped"; }
 
 check: $(STAMP)
 	$(BIN)/python -m surveykit check

@@ -157,6 +157,8 @@ def test_pip_install_gives_a_command_that_drafts_and_runs_a_study_without_make_o
     for suffix in ("md", "html", "docx"):
         assert (project / "manuscript" / "build" / "enquete_2025" / f"resultats.{suffix}").stat().st_size > 0
     assert "Vague 2025" in (project / "manuscript" / "build" / "enquete_2025" / "resultats.md").read_text("utf-8")
+    tables = project / "results" / "enquete_2025" / "tables"
+    assert (tables / "tableaux.xlsx").is_file() and sorted(tables.glob("*.excel.csv"))
     # The summary at the end: counts, warnings and where the chapter is.
     tail = run.stdout[run.stdout.index("Résumé de l'exécution"):]
     assert re.search(r"enquete_2025 \(Vague 2025\) : \d+ reçues, \d+ analysées", tail), tail

@@ -40,6 +40,19 @@ def french_number(text: str) -> tuple[float | int, str] | None:
     return value, pattern
 
 
+def numeric_columns(columns: list[str], rows: list[list]) -> set[int]:
+    """Indexes of the columns whose cells are numbers (a few may be texts such as `< 0,001`); a column holding a
+    word (a label, `22 (56,4 %)`) is a text column, even where one of its cells looks like a number."""
+    found = set()
+    for index in range(len(columns)):
+        cells = [_text(row[index]).strip() for row in rows if index < len(row)]
+        cells = [c for c in cells if c]
+        numbers = [c for c in cells if french_number(c)]
+        if numbers and all(c in numbers or c.startswith(("<", ">")) for c in cells):
+            found.add(index)
+    return found
+
+
 def sheet_names(table_ids: list[str]) -> dict[str, str]:
     """A sheet name per table id: the id, cut to Excel's 31 characters and made unique."""
     names, used = {}, set()
@@ -90,9 +103,10 @@ def write_tables_workbook(tables: dict[str, dict], path: str | Path) -> None:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         row = HEADER_ROW
+        numeric = numeric_columns(columns, entry.get("rows") or [])
         for row, values in enumerate(entry.get("rows") or [], start=HEADER_ROW + 1):
             for column, value in enumerate(values, start=1):
-                put(sheet, row, column, value, numeric=column > 1)  # the first column names the row: text
+                put(sheet, row, column, value, numeric=column > 1 and column - 1 in numeric)
                 if column <= len(widths):
                     widths[column - 1] = max(widths[column - 1], len(_text(value)))
         notes = [line for line in _text(entry.get("footnote")).split("\n") if line.strip()]
