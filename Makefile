@@ -79,8 +79,9 @@ check: $(STAMP)
 test: $(STAMP) browser office
 	$(BIN)/python -m pytest -q
 
+# Style: ruff, snakefmt --check and snakemake --lint (only its accepted conda lint), as CI runs them (.ci/run).
 lint: $(STAMP)
-	$(BIN)/snakemake --lint
+	$(BIN)/python .ci/lint.py
 
 report: $(STAMP)
 	$(BIN)/python -m surveykit report --from-environment

@@ -41,8 +41,10 @@ def _load_studies():
 def _check_waves():
     for wave, entry in config["waves"].items():
         if entry["study"] not in STUDIES:
-            raise WorkflowError(f"config.yaml: wave {wave!r} names the study {entry['study']!r}, which is not in "
-                                f"`studies` ({', '.join(sorted(STUDIES))})")
+            raise WorkflowError(
+                f"config.yaml: wave {wave!r} names the study {entry['study']!r}, which is not in "
+                f"`studies` ({', '.join(sorted(STUDIES))})"
+            )
 
 
 STUDIES = _load_studies()
@@ -172,8 +174,10 @@ def study_responses(wildcards):
 
 
 def study_wave_labels(wildcards):
-    return [{"name": w, "label": config["waves"][w]["label"], "synthetic": bool(config["waves"][w].get("synthetic", False))}
-            for w in waves_of(wildcards.study)]
+    return [
+        {"name": w, "label": config["waves"][w]["label"], "synthetic": bool(config["waves"][w].get("synthetic", False))}
+        for w in waves_of(wildcards.study)
+    ]
 
 
 def study_codebook(wildcards):
@@ -208,17 +212,22 @@ def wave_outputs(wave):
 def all_outputs():
     """Final outputs of every configured wave (and the reproduction report where a publication exists)."""
     published = [w for w in WAVES if config["waves"][w].get("published")]
-    cross_wave = expand([rules.convert_evolution.output.html, rules.convert_evolution.output.docx],
-                        study=MULTI_WAVE_STUDIES)
-    return cross_wave + expand(rules.reproduction_report.output.markdown, wave=published) + expand(
-        [
-            rules.convert_chapter.output.html,
-            rules.convert_chapter.output.docx,
-            rules.coding_reliability.output.overall,
-            rules.provenance.output.json,
-            rules.build_registry.output.reference,
-        ],
-        wave=WAVES,
+    cross_wave = expand(
+        [rules.convert_evolution.output.html, rules.convert_evolution.output.docx], study=MULTI_WAVE_STUDIES
+    )
+    return (
+        cross_wave
+        + expand(rules.reproduction_report.output.markdown, wave=published)
+        + expand(
+            [
+                rules.convert_chapter.output.html,
+                rules.convert_chapter.output.docx,
+                rules.coding_reliability.output.overall,
+                rules.provenance.output.json,
+                rules.build_registry.output.reference,
+            ],
+            wave=WAVES,
+        )
     )
 
 
@@ -237,14 +246,17 @@ def rule_graph(wildcards):
     graph = []
     for step in sorted(workflow.rules, key=lambda r: r.name):
         outputs = [_pattern(o) for o in step.output]
-        if not any(o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs)
-                   if "{wave}" in p):
+        if not any(
+            o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs) if "{wave}" in p
+        ):
             continue  # not a rule of this wave (none of its outputs, or another study's rule)
-        graph.append({
-            "rule": step.name,
-            "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
-            "inputs": [_pattern(i).replace("{wave}", wildcards.wave) for i in step.input],
-        })
+        graph.append(
+            {
+                "rule": step.name,
+                "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
+                "inputs": [_pattern(i).replace("{wave}", wildcards.wave) for i in step.input],
+            }
+        )
     return graph
 
 
