@@ -131,7 +131,8 @@ def test_the_summary_says_what_each_wave_received_analysed_set_aside_and_where_t
     before = {p: p.read_bytes() for p in (project / "results").rglob("*") if p.is_file()}
     lines = run_summary(project)
     assert lines[1] == "Résumé de l'exécution"
-    assert lines[2] == "  outils_2024 (Vague 2024) : 12345 reçues, 12000 analysées, 45 exclues, 300 en quarantaine"
+    assert lines[2] == ("  outils_2024 (Vague 2024) : 12\u202f345 reçues, 12\u202f000 analysées, 45 exclues, "
+                        "300 en quarantaine")
     assert lines[3] == ("    quarantaine : unknown option (200); scale out of range (60); rank used twice (30); "
                         "autres motifs (10) (détail : results/outils_2024/clean/excluded.csv)")
     assert lines[4] == "    exclues : duplicate (40); blank row (5)"

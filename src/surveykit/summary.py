@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 from .errors import InputError
+from .fmt import integer
 from .yamlio import load_yaml
 
 CHAPTER = ("resultats.md", "resultats.html", "resultats.docx")
@@ -26,15 +27,15 @@ MAIN_REASONS = 3  # reasons named per kind; the others are counted together
 
 
 def _plural(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n <= 1 else plural}"
+    return f"{integer(n)} {singular if n <= 1 else plural}"
 
 
 def _reasons(counts: dict[str, int]) -> str:
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    named = [f"{reason} ({n})" for reason, n in ranked[:MAIN_REASONS]]
+    named = [f"{reason} ({integer(n)})" for reason, n in ranked[:MAIN_REASONS]]
     rest = sum(n for _, n in ranked[MAIN_REASONS:])
     if rest:
-        named.append(f"autres motifs ({rest})")
+        named.append(f"autres motifs ({integer(rest)})")
     return "; ".join(named)
 
 
@@ -60,7 +61,7 @@ def wave_summary(root: Path, wave: str, label: str | None = None) -> list[str]:
         lines.append(f"  {title} : {_plural(flow['received'], 'reçue', 'reçues')}, "
                      f"{_plural(flow['analysed'], 'analysée', 'analysées')}, "
                      f"{_plural(sum(excluded.values()), 'exclue', 'exclues')}, "
-                     f"{sum(quarantined.values())} en quarantaine")
+                     f"{integer(sum(quarantined.values()))} en quarantaine")
         if quarantined:
             lines.append(f"    quarantaine : {_reasons(quarantined)} (détail : results/{wave}/clean/excluded.csv)")
         if excluded:
@@ -69,7 +70,7 @@ def wave_summary(root: Path, wave: str, label: str | None = None) -> list[str]:
         lines.append(f"  {title} : pas de données nettoyées (results/{wave}/clean/flow.json absent)")
     warnings = warnings_by_rule(root / "results" / "logs" / wave)
     detail = ", ".join(f"{rule} {n}" for rule, n in sorted(warnings.items(), key=lambda item: (-item[1], item[0])))
-    lines.append(f"    avertissements : {sum(warnings.values())}" + (f" ({detail})" if detail else "")
+    lines.append(f"    avertissements : {integer(sum(warnings.values()))}" + (f" ({detail})" if detail else "")
                  + f", journaux dans results/logs/{wave}/")
     build = root / "manuscript" / "build" / wave
     present = [name for name in CHAPTER if (build / name).is_file()]
