@@ -148,3 +148,17 @@ def test_the_summary_of_a_wave_not_yet_cleaned_and_of_a_failed_run(project):
     assert "  outils_2024 (Vague 2024) : pas de données nettoyées (results/outils_2024/clean/flow.json absent)" in lines
     assert "    chapitre : pas encore produit" in lines
     assert run_summary(project, failed=True) == []  # the error stays the last thing printed
+
+
+def test_a_console_without_utf8_gets_question_marks_not_a_traceback(project, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    _results(project)
+    env = os.environ | {"PYTHONIOENCODING": "cp1252", "PYTHONPATH": str(ROOT / "src")}
+    code = "from pathlib import Path; from surveykit import cli; cli._printable_streams(); " \
+           "from surveykit.summary import print_summary; print_summary(Path('.'))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert "12?345 re\xe7ues".encode("latin-1") in result.stdout

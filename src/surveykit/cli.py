@@ -260,7 +260,16 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _printable_streams() -> None:
+    """A Windows console or a redirected output may use an encoding without « » or the narrow no-break space of
+    French numbers: such a character is printed as `?` rather than stopping the command."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _printable_streams()
     top = parser()
     args, extra = top.parse_known_args(argv)
     extra = [a for a in extra if a != "--"]  # `surveykit run -- -n`: what follows goes to Snakemake as is
