@@ -61,6 +61,15 @@ def test_the_makefile_installs_the_package_for_real_and_calls_the_command():
         assert recipe and recipe.group(1).startswith(f"$(BIN)/python -m surveykit {command}"), target
 
 
+def _setuptools_major() -> int:
+    from importlib import metadata
+
+    try:
+        return int(metadata.version("setuptools").split(".")[0])
+    except (metadata.PackageNotFoundError, ValueError):
+        return 0
+
+
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
     """The wheel `pip install .` builds, from a copy of the checkout (pip would write build/ into it)."""
@@ -70,9 +79,9 @@ def wheel(tmp_path_factory) -> Path:
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    # Without network when this environment can build it (setuptools and wheel), else as pip does by default.
-    offline = ["--no-build-isolation"] if importlib.util.find_spec("wheel") and importlib.util.find_spec(
-        "setuptools") else []
+    # Without network when this environment can build it (setuptools >= 77, as pyproject.toml requires, and wheel),
+    # else as pip does by default (the build requirements in an isolated environment).
+    offline = ["--no-build-isolation"] if importlib.util.find_spec("wheel") and _setuptools_major() >= 77 else []
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", *offline,
                              "--disable-pip-version-check", "--wheel-dir", str(work / "dist"), str(source)],
                             capture_output=True, text=True)

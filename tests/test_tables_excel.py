@@ -127,7 +127,8 @@ def calc(tmp_path_factory) -> Path:
     return probe
 
 
-CSV_EXPORT = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"  # every sheet, UTF-8
+# UTF-8, values as shown (token 9), every sheet to its own file (token 12: -1)
+CSV_EXPORT = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
 
 
 def _same(original: str, shown: str) -> bool:
@@ -156,7 +157,7 @@ def test_libreoffice_reads_the_semicolon_csv_with_the_right_columns_and_accents(
     write_excel_csv(frame, tmp_path / "tableau_1.excel.csv")
     write_csv(frame, tmp_path / "tableau_1.csv")
     # As French Excel opens a double-clicked CSV: `;` between cells, the encoding from the byte order mark.
-    _soffice(tmp_path, "--infilter=CSV:59,34,76,1", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
+    _soffice(tmp_path, "--infilter=CSV:59,34,76,1,,1036", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
              "--outdir", str(tmp_path / "out"), str(tmp_path / "tableau_1.excel.csv"))
     shown = list(csv.reader((tmp_path / "out" / "tableau_1.excel.csv").read_text(encoding="utf-8").splitlines()))
     plain = list(csv.reader((tmp_path / "tableau_1.csv").read_text(encoding="utf-8").splitlines()))
