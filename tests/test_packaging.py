@@ -108,21 +108,28 @@ def _venv_with(wheel: Path, where: Path) -> Path:
     """A fresh virtual environment with the wheel installed (not editable). Its dependencies are this environment's,
     linked from a folder its .pth names (no download), without surveykit itself (only the wheel's is there) and
     without the optional SLURM plugin, as `pip install .` leaves them."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
+    _venv_with_dependencies(where)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(where / "bin" / "python"), "install", "--quiet",
+                    "--no-deps", "--no-index", "--disable-pip-version-check", str(wheel)], check=True)
+    return where
+
+
+def _venv_with_dependencies(where: Path, pip: bool = False, cluster: bool = False) -> Path:
+    """A fresh virtual environment whose dependencies are this environment's (see _venv_with), surveykit left out."""
+    subprocess.run([sys.executable, "-m", "venv", *([] if pip else ["--without-pip"]), str(where)], check=True)
     python = where / "bin" / "python"
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True).stdout.strip()
     dependencies = where / "dependencies"
     dependencies.mkdir()
-    left_out = re.compile(r"(?i)^(surveykit|__editable__|snakemake_executor_plugin_slurm)")
+    left_out = re.compile(r"(?i)^(surveykit|__editable__|pip\b|pip-" + ("" if cluster else
+                                                                        "|snakemake_executor_plugin_slurm") + ")")
     for folder in sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}):
         for entry in Path(folder).iterdir():
             if not left_out.match(entry.name) and not entry.name.endswith(".pth") \
                     and not (dependencies / entry.name).exists():
                 (dependencies / entry.name).symlink_to(entry)
     Path(purelib, "dependencies_from_test_env.pth").write_text(f"{dependencies}\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-                    "--no-index", "--disable-pip-version-check", str(wheel)], check=True)
     return where
 
 
@@ -181,3 +188,42 @@ def test_pip_install_gives_a_command_that_drafts_and_runs_a_study_without_make_o
     wrong = surveykit("run", "--wave", "nope")
     assert wrong.returncode == 2 and "--wave 'nope': config.yaml declares no such wave" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+@pytest.mark.pipeline
+def test_make_installs_the_package_editable_and_the_jobs_import_it(tmp_path):
+    """`make` in a checkout: the install step (requirements already met here, then `pip install -e .`) leaves a
+    real editable install, no hand-written .pth, and Snakemake's jobs import the package from src/."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    project = tmp_path / "checkout"
+    for name in ("Makefile", "pyproject.toml", "README.md", "LICENSE", "requirements.txt", "Snakefile", "workflow",
+                 "scripts", "manuscript", "src", "tests/fixtures"):
+        source, target = ROOT / name, project / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("build", "__pycache__", "*.egg-info"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    (project / "config.yaml").write_text(
+        "studies:\n  outils_sante: {folder: tests/fixtures/studies/outils_sante}\nwaves:\n  outils_2024: {study: "
+        "outils_sante, label: Vague 2024, export: tests/fixtures/exports/outils_2024.csv, synthetic: true}\n",
+        encoding="utf-8")
+    _venv_with_dependencies(project / ".venv", pip=True, cluster=True)  # what requirements.txt installs
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    result = subprocess.run(["make", "CORES=2"], cwd=project, env=env, capture_output=True, text=True, timeout=1200)
+    output = result.stdout + result.stderr
+    if result.returncode and re.search(r"(?i)(No matching distribution found for setuptools|Failed to establish a "
+                                       r"new connection|Network is unreachable)", output):
+        pytest.skip("pip cannot reach the package index to build the editable install (setuptools)")
+    assert result.returncode == 0, output[-4000:]
+    purelib = next((project / ".venv" / "lib").glob("python3*/site-packages"))
+    assert not (purelib / "surveykit_src.pth").exists()
+    assert list(purelib.glob("__editable__*surveykit*")) and list(purelib.glob("surveykit-*.dist-info"))
+    assert (project / ".venv" / "bin" / "surveykit").is_file()
+    located = subprocess.run([str(project / ".venv" / "bin" / "python"), "-c",
+                              "import surveykit; print(surveykit.__file__)"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(located).resolve() == (project / "src" / "surveykit" / "__init__.py").resolve()
+    assert (project / "manuscript" / "build" / "outils_2024" / "resultats.docx").is_file()
+    assert "Résumé de l'exécution" in result.stdout and "manuscript/build/outils_2024/resultats.docx" in result.stdout
