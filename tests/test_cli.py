@@ -124,6 +124,8 @@ def _results(project: Path) -> None:
     build.mkdir(parents=True)
     for name in ("resultats.md", "resultats.html", "resultats.docx"):
         (build / name).write_text("x", encoding="utf-8")
+    (project / "results" / "outils_2024" / "tables").mkdir()
+    (project / "results" / "outils_2024" / "tables" / "tableaux.xlsx").write_bytes(b"x")
 
 
 def test_the_summary_says_what_each_wave_received_analysed_set_aside_and_where_the_chapter_is(project):
@@ -139,7 +141,8 @@ def test_the_summary_says_what_each_wave_received_analysed_set_aside_and_where_t
     assert lines[5] == "    avertissements : 3 (clean_wave 2, render_chapter 1), journaux dans results/logs/outils_2024/"
     assert lines[6:] == ["    chapitre :", "      manuscript/build/outils_2024/resultats.md",
                          "      manuscript/build/outils_2024/resultats.html",
-                         "      manuscript/build/outils_2024/resultats.docx"]
+                         "      manuscript/build/outils_2024/resultats.docx",
+                         "    tableaux pour Excel : results/outils_2024/tables/tableaux.xlsx"]
     assert before == {p: p.read_bytes() for p in (project / "results").rglob("*") if p.is_file()}
 
 

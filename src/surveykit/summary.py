@@ -12,6 +12,7 @@ French, as the user reads it:
           manuscript/build/thesis_2025/resultats.md
           manuscript/build/thesis_2025/resultats.html
           manuscript/build/thesis_2025/resultats.docx
+        tableaux pour Excel : results/thesis_2025/tables/tableaux.xlsx
 """
 from __future__ import annotations
 
@@ -79,6 +80,9 @@ def wave_summary(root: Path, wave: str, label: str | None = None) -> list[str]:
         lines += [f"      {(Path('manuscript/build') / wave / name).as_posix()}" for name in present]
     else:
         lines.append("    chapitre : pas encore produit")
+    workbook = Path("results") / wave / "tables" / "tableaux.xlsx"
+    if (root / workbook).is_file():
+        lines.append(f"    tableaux pour Excel : {workbook.as_posix()}")
     return lines
 
 
