@@ -88,7 +88,7 @@ def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
             for group, header in (groups or {ALL: "n (%)"}).items():
                 row = sub[(sub["level"] == level) & (sub["group"] == group)]
                 if level == MISSING_LABEL:  # a group without missing answers has no such row
-                    record[header] = str(int(row["n"].iloc[0])) if len(row) else "0"
+                    record[header] = fmt.integer(row["n"].iloc[0]) if len(row) else "0"
                 else:
                     record[header] = fmt.count_percent(int(row["n"].iloc[0]), row["pct"].iloc[0])
             if spec.compares:
@@ -192,7 +192,7 @@ def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
     records = []
     for variable in spec.variables:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
-        records.append({"Variable": variable_label(plan, book, variable), "n": str(int(row["n"])),
+        records.append({"Variable": variable_label(plan, book, variable), "n": fmt.integer(row["n"]),
                         "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"]),
                         "Médiane [Q1–Q3]": _median_text(row)})
     return pd.DataFrame(records)

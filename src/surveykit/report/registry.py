@@ -92,11 +92,11 @@ def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> 
     for row in tidy.itertuples(index=False):
         base = ".".join(part for part in (row.table, row.variable, row.level, row.group) if part != "")
         if not math.isnan(row.n):
-            registry.add(f"{base}.n", int(row.n), str(int(row.n)), source, rule)
+            registry.add(f"{base}.n", int(row.n), fmt.integer(row.n), source, rule)
         if not math.isnan(row.pct):
             registry.add(f"{base}.pct", float(row.pct), fmt.percent(row.pct), source, rule)
         if not math.isnan(row.denominator):
-            registry.add(f"{base}.denominator", int(row.denominator), str(int(row.denominator)), source, rule)
+            registry.add(f"{base}.denominator", int(row.denominator), fmt.integer(row.denominator), source, rule)
         if not math.isnan(row.mean):
             registry.add(f"{base}.mean", float(row.mean), fmt.number(row.mean), source, rule)
             registry.add(f"{base}.sd", float(row.sd), fmt.number(row.sd), source, rule)
