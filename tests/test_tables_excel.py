@@ -52,9 +52,12 @@ def test_other_cells_are_not_numbers(text):
 def test_thousands_are_separated_by_a_narrow_no_break_space_in_french_numbers():
     assert fmt.number(12345.6) == "12\u202f345,6"
     assert fmt.number(-1234567.891, 2) == "\u22121\u202f234\u202f567,89"
-    assert fmt.number(999.94) == "999,9" and fmt.number(1000, 0) == "1\u202f000"
+    assert fmt.number(99999.94) == "99\u202f999,9" and fmt.number(100000, 0) == "100\u202f000"
+    # Four digits stay whole (French typography allows it; a year is never split).
+    assert fmt.number(2004, 0) == "2004" and fmt.number(1234.5) == "1234,5"
     assert fmt.percent(100.0) == "100\u00a0%" and fmt.count_percent(12345, 56.4) == "12\u202f345 (56,4\u00a0%)"
-    assert fmt.n_equals(1000) == "n\u00a0=\u00a01\u202f000" and fmt.mean_sd(1234.5, 2.25) == "1\u202f234,5\u00a0±\u00a02,2"
+    assert fmt.n_equals(10000) == "n\u00a0=\u00a010\u202f000" and fmt.integer(999) == "999"
+    assert fmt.mean_sd(12345.5, 2.25) == "12\u202f345,5\u00a0±\u00a02,2"
 
 
 def test_only_columns_of_numbers_become_numbers():
