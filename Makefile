@@ -1,4 +1,6 @@
 # Two commands for a newcomer: `make` (install what is missing, run the pipeline) and `make test`.
+# Every target is a thin call of the `surveykit` command (src/surveykit/cli.py), which works without make or bash:
+# `python -m surveykit …` is that command, run by the project's virtual environment.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -6,15 +8,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= 2
 
-.PHONY: all pipeline study decisions test browser office bench lint lock report clean-results
+.PHONY: all pipeline study decisions check test browser office bench lint lock report clean-results
 
 all: pipeline
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@# Make the package in src/ importable from the venv (an editable install without a build step).
-	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'surveykit_src.pth').write_text(str(pathlib.Path('src').resolve()) + '\\n')"
+	@# The package itself, as a real editable install (its dependencies are the pinned ones above); an older
+	@# checkout's hand-written surveykit_src.pth is removed.
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'surveykit_src.pth').unlink(missing_ok=True)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 # Recovers by itself from an interrupted run: a stale lock (no other run alive) is removed, unfinished files are
@@ -22,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 override CORES := $(value CORES)
 pipeline report: export SURVEYKIT_CORES := $(CORES)
 pipeline: $(STAMP)
-	$(BIN)/python -m surveykit.pipeline
+	$(BIN)/python -m surveykit run --from-environment
 
 # Draft a study from its export: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [LABEL=<text>] [FORCE=1]
 # (writes data/studies/<name>/, declares the study and the wave in config.yaml; then `make`).
@@ -39,7 +43,7 @@ study: export SURVEYKIT_WAVE := $(WAVE)
 study: export SURVEYKIT_LABEL := $(LABEL)
 study: export SURVEYKIT_FORCE := $(FORCE)
 study: $(STAMP)
-	$(BIN)/python -m surveykit.draft --from-environment
+	$(BIN)/python -m surveykit study --from-environment
 
 # Merge a filled coding sheet into the coder's decisions (never replaces them; see README, Adding a wave):
 # make decisions SHEET=<filled coding_sheet.xlsx> STUDY=<study> WAVE=<wave> CODER=<initials>
@@ -50,7 +54,7 @@ decisions: export SURVEYKIT_STUDY := $(STUDY)
 decisions: export SURVEYKIT_WAVE := $(WAVE)
 decisions: export SURVEYKIT_CODER := $(CODER)
 decisions: $(STAMP)
-	$(BIN)/python -m surveykit.recoding --from-environment
+	$(BIN)/python -m surveykit decisions --from-environment
 
 # Debian's Chromium opens the HTML chapter in a test; installed when missing and apt is usable (root).
 browser:
@@ -59,26 +63,31 @@ browser:
 	  echo "chromium not installed: the headless-browser test will be skipped"; }
 
 # Debian's LibreOffice Writer (no GUI), poppler and the Liberation fonts (metric twins of Times New Roman) turn
-# the Word chapters into PDF pages in a test; installed when missing and apt is usable (root).
-OFFICE_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2
+# the Word chapters into PDF pages in a test, and LibreOffice Calc opens tableaux.xlsx and the `;` CSVs in another;
+# installed when missing and apt is usable (root).
+OFFICE_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2
 office:
-	@{ command -v soffice && command -v pdftotext && ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf; } >/dev/null 2>&1 || \
+	@{ command -v soffice && command -v pdftotext && ls /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf \
+	  && ls /usr/lib/libreoffice/program/libsclo.so; } >/dev/null 2>&1 || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OFFICE_PACKAGES) >/dev/null) || \
-	  echo "$(OFFICE_PACKAGES) not installed: the tests that print the Word chapters to PDF will be skipped"; }
+	  echo "$(OFFICE_PACKAGES) not installed: the tests that print the Word chapters to PDF or open the tables in Calc will be skipped"; }
+
+check: $(STAMP)
+	$(BIN)/python -m surveykit check
 
 test: $(STAMP) browser office
 	$(BIN)/python -m pytest -q
 
+# Style: ruff, snakefmt --check and snakemake --lint (only its accepted conda lint), as CI runs them (.ci/run).
 lint: $(STAMP)
-	$(BIN)/snakemake --lint
+	$(BIN)/python .ci/lint.py
 
 report: $(STAMP)
-	$(BIN)/python -m surveykit.pipeline
-	$(BIN)/snakemake --report results/report.html
+	$(BIN)/python -m surveykit report --from-environment
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m surveykit bench
 
 # Re-resolve the pinned environment from the direct dependencies (requirements.in).
 lock: $(STAMP)

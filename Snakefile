@@ -12,6 +12,10 @@ check_config_file("config.yaml")  # YAML aliases are refused before Snakemake lo
 configfile: "config.yaml"
 
 
+# `surveykit report` (make report): results/report.html, the reviewer's entry point (workflow/report/).
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/recode.smk"
@@ -27,3 +31,13 @@ rule all:
     input:
         all_outputs(),
     default_target: True
+
+
+# `surveykit run --wave <wave>`: one wave's final outputs (target rule wave_<wave>).
+for _wave in WAVES:
+
+    rule:
+        name:
+            f"wave_{_wave}"
+        input:
+            wave_outputs(_wave),

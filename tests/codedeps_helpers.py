@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 PACKAGE = "surveykit"
 # Tools that live in the package but are never run by a rule (drafting, reconstruction, simulation, benchmarks).
-TOOLS = ("surveykit.reconstruct", "surveykit.draft", "surveykit.simulate", "surveykit.bench")
+TOOLS = ("surveykit.reconstruct", "surveykit.draft", "surveykit.simulate", "surveykit.bench", "surveykit.pipeline",
+         "surveykit.summary", "surveykit.cli", "surveykit.__main__")
 
 
 class _PackageFinder(modulefinder.ModuleFinder):

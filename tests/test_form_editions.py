@@ -130,7 +130,7 @@ def test_no_comparison_across_a_wave_where_the_item_did_not_exist(runs):
         assert status[(row.variable, row.level, row.wave_a)] == status[(row.variable, row.level, row.wave_b)] == "posee"
     assert set(tests["variable"] + "=" + tests["level"]) == {"utilise=Oui", "exercice=Libéral"}
     section = (project / "manuscript/build/waves/outils_sante/evolution.md").read_text(encoding="utf-8")
-    assert f"question non posée dans cette vague" in section
+    assert "question non posée dans cette vague" in section
     assert f"réponse «{NBSP}Centre de santé{NBSP}» non proposée dans cette vague" in section
     # the options of « Mode d'exercice » changed between 2024 and 2026: the comparison says so
     assert f"«{NBSP}Centre de santé{NBSP}» proposée seulement dans la seconde" in section

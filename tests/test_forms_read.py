@@ -1,5 +1,4 @@
 """Reading exports as Google Forms and Excel really write them, and refusing what cannot be read."""
-from pathlib import Path
 
 import openpyxl
 import pandas as pd

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from surveykit.analysis.format import format_table
-from surveykit.analysis.plan import Plan, load_plan
+from surveykit.analysis.plan import load_plan
 from surveykit.analysis.run import run_plan
 from surveykit.clean import clean_file
 from surveykit.codebook import load_codebook

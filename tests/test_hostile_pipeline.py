@@ -88,8 +88,10 @@ def holding(project: Path, payload: str) -> list[str]:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
+    """A CSV's cells; the copies for French Excel (`*.excel.csv`) with their `;` and their byte order mark."""
+    excel = path.name.endswith(".excel.csv")
+    with path.open(encoding="utf-8-sig" if excel else "utf-8", newline="") as handle:
+        return list(csv.reader(handle, delimiter=";" if excel else ","))
 
 
 def write_export(path: Path, rows: list[list[str]]) -> None:

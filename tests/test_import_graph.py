@@ -25,7 +25,7 @@ LAYERS = [
     ("reproduction and waves", {"published", "audit", "reproduce", "reproduction_report", "crosswave"}),
     ("rule entry points", {"steps"}),
     ("Snakemake interface", {"study", "configcheck", "runner", "codedeps"}),
-    ("tools", {"reconstruct", "draft", "simulate", "bench"}),
+    ("tools", {"reconstruct", "draft", "simulate", "bench", "pipeline", "summary", "cli", "__main__"}),
 ]
 
 

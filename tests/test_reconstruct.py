@@ -20,7 +20,6 @@ import pandas as pd
 import pytest
 
 from surveykit.clean import clean_file
-from surveykit.codebook import load_codebook
 from surveykit.published import PubNumber, load_publication
 from surveykit.reconstruct.barriers import (
     Budget,

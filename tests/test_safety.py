@@ -393,7 +393,7 @@ def test_a_template_payload_is_refused_with_the_template_and_line(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     template = tmp_path / "resultats.md.j2"
     template.write_text("# Résultats\n\n{{ V.text('flux.recus') }} réponses.\n" + payload + "\n", encoding="utf-8")
-    with pytest.raises(TemplateRefused, match=rf"resultats\.md\.j2, line 4: refused: .*README, \"Template API\""):
+    with pytest.raises(TemplateRefused, match=r"resultats\.md\.j2, line 4: refused: .*README, \"Template API\""):
         render_chapter(template, chapter_context(), {"label": "w", "synthetic": False})
     assert pwned(tmp_path) == []
 

@@ -19,7 +19,7 @@ from surveykit.errors import InputError
 from surveykit.figures import metadata
 from surveykit.figures.style import apply_style, save
 from surveykit.report import pandoc_ast, table_layout, textmetrics
-from surveykit.report.docx import CAPTION_NUMBER, finish_docx, page_of
+from surveykit.report.docx import CAPTION_NUMBER, page_of
 from surveykit.report.reference_docx import build_reference
 from surveykit.report.pandoc_run import print_widths
 from surveykit.steps.convert import convert_chapter

@@ -98,6 +98,16 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", quoting=quoting)
 
 
+def write_excel_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """The CSV French Excel opens as it is, by a double click: `;` between cells, UTF-8 with a byte order mark (else
+    Excel reads Windows-1252 and garbles accents), CRLF line ends; text cells neutralised as in write_csv."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe = neutralise_frame(frame)
+    quoting = csv.QUOTE_NONNUMERIC if _has_carriage_return(safe) else csv.QUOTE_MINIMAL
+    safe.to_csv(path, index=False, sep=";", encoding="utf-8-sig", lineterminator="\r\n", quoting=quoting)
+
+
 def read_csv(path: str | Path, **options) -> pd.DataFrame:
     """pandas.read_csv of a CSV written by `write_csv`, with the neutralising quotes removed."""
     return restore_frame(pd.read_csv(path, **options))

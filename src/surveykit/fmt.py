@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 NBSP = "\u00a0"  # non-breaking space before % and around ± in French typography
-NNBSP = "\u202f"
+NNBSP = "\u202f"  # narrow non-breaking space: the thousands separator (12 345,6)
 MINUS = "\u2212"  # the typographic minus sign of printed negative numbers
 
 
@@ -37,14 +37,34 @@ def exact_number(value: Fraction | float, digits: int) -> str:
     return sign + str(whole) + ("," + str(decimals).zfill(digits) if digits else "")
 
 
+GROUPED_FROM = 5  # digits of a whole part from which thousands are separated: 12 345, but 2004 (a year) and 1234
+
+
+def group_thousands(digits: str) -> str:
+    """'12345' -> '12 345' (narrow no-break spaces between groups of three digits, French typography); a whole part
+    of four digits or fewer stays whole (French typography allows it, and a year is never split: 2004)."""
+    if len(digits) < GROUPED_FROM:
+        return digits
+    head = len(digits) % 3 or 3
+    return NNBSP.join([digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)])
+
+
 def number(value: float | None, digits: int = 1) -> str:
-    """'7,9' for 7.9; empty for a missing value. Integers keep no decimals when digits=0."""
+    """'7,9' for 7.9, '12 345,6' (narrow no-break space) for 12345.6; empty for a missing value. Integers keep no
+    decimals when digits=0."""
     if is_missing(value):
         return ""
     text = f"{value:.{digits}f}"
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
-    return text.replace(".", ",").replace("-", MINUS)
+    sign = MINUS if text.startswith("-") else ""
+    whole, _, decimals = text.lstrip("-").partition(".")
+    return sign + group_thousands(whole) + ("," + decimals if decimals else "")
+
+
+def integer(n: int) -> str:
+    """'12 345' for a count."""
+    return number(int(n), 0)
 
 
 YEARS = (1000, 2999)  # a whole number of four digits among a question's answers reads as a year
@@ -112,8 +132,8 @@ def percent(value: float | None, digits: int | None = None, trim: bool | None = 
 def count_percent(n: int, pct: float | None, digits: int | None = None) -> str:
     """'22 (56,4 %)'; '0' alone when nobody answered (no percentage of nothing)."""
     if is_missing(pct):
-        return str(n)
-    return f"{n} ({percent(pct, digits)})"
+        return integer(n)
+    return f"{integer(n)} ({percent(pct, digits)})"
 
 
 def mean_sd(mean: float | None, sd: float | None, digits: int = 1) -> str:
@@ -144,7 +164,7 @@ def p_sentence(p: float | None, digits: int = 4, threshold: float = 0.001) -> st
 
 def n_equals(n: int) -> str:
     """'n = 22'."""
-    return f"n{NBSP}={NBSP}{n}"
+    return f"n{NBSP}={NBSP}{integer(n)}"
 
 
 def ordinal(n: int) -> str:

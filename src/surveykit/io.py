@@ -97,6 +97,13 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     csvsafe.write_csv(frame, path)
 
 
+def write_excel_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """CSV for French Excel (`;`, UTF-8 with BOM, CRLF), text cells neutralised (see surveykit.csvsafe)."""
+    from . import csvsafe
+
+    csvsafe.write_excel_csv(frame, path)
+
+
 def read_csv(path: str | Path, **options) -> pd.DataFrame:
     """pandas.read_csv of a CSV written by `write_csv` (the neutralising quotes removed)."""
     from . import csvsafe

@@ -1,6 +1,6 @@
 """Run the pipeline the way `make` does, recovering by itself from an interrupted run.
 
-`python -m surveykit.pipeline [--cores N] [snakemake arguments…]` (what `make` calls). A run killed
+`python -m surveykit.pipeline [--cores N] [snakemake arguments…]` (what `surveykit run` and `make` call). A run killed
 mid-way (a closed terminal, `kill -9`, a power cut) leaves Snakemake's lock in `.snakemake/locks/`
 and its unfinished files marked incomplete; a plain `snakemake` then refuses to start
 (LockException, IncompleteFilesException) until `snakemake --unlock` and `--rerun-incomplete`.
@@ -26,9 +26,12 @@ from pathlib import Path
 LOCKS = Path(".snakemake") / "locks"
 
 
-def _snakemake() -> list[str]:
-    """Snakemake of this Python (the project's virtual environment), as a command."""
+def snakemake_command() -> list[str]:
+    """Snakemake of this Python (the project's virtual environment), as a command: run without a shell."""
     return [sys.executable, "-m", "snakemake"]
+
+
+_snakemake = snakemake_command
 
 
 def other_runs(root: Path) -> list[int]:
@@ -53,7 +56,7 @@ def other_runs(root: Path) -> list[int]:
     return sorted(found)
 
 
-def recover(root: Path, say=print) -> bool:
+def recover(root: Path, say=print, command: str = "make") -> bool:
     """Remove a stale lock (no other run alive); True when one was removed. Stops when another run is alive."""
     locks = root / LOCKS
     if not locks.is_dir() or not any(locks.iterdir()):
@@ -61,17 +64,18 @@ def recover(root: Path, say=print) -> bool:
     alive = other_runs(root)
     if alive:
         raise SystemExit(f"Another run of the pipeline is working in this folder (process {', '.join(map(str, alive))}"
-                         "): wait for it to finish, or stop it, then run `make` again. Nothing was changed.")
+                         f"): wait for it to finish, or stop it, then run `{command}` again. Nothing was changed.")
     result = subprocess.run(_snakemake() + ["--unlock", "--quiet"], cwd=root, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"A previous run left its lock in {LOCKS} and could not be unlocked:\n"
                          f"{result.stderr.strip() or result.stdout.strip()}")
-    say(f"make: a previous run was interrupted (its lock was left in {LOCKS.as_posix()}/) and no other run is "
+    say(f"{command}: a previous run was interrupted (its lock was left in {LOCKS.as_posix()}/) and no other run is "
         "alive in this folder: unlocked. Files it left unfinished are computed again (--rerun-incomplete).")
     return True
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, command: str = "make") -> int:
+    """`command` names the caller in messages (`make`, `surveykit run`)."""
     parser = argparse.ArgumentParser(prog="python -m surveykit.pipeline", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cores", default=os.environ.get("SURVEYKIT_CORES") or "2",
@@ -79,14 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     cores = str(args.cores).strip()
     if not (cores.isdigit() and int(cores) > 0) and cores != "all":
-        print(f"make stopped: CORES={cores!r}: expected a whole number of cores (e.g. make CORES=4) or `all`",
+        print(f"{command} stopped: CORES={cores!r}: expected a whole number of cores (e.g. make CORES=4) or `all`",
               file=sys.stderr)
         return 2
     root = Path.cwd()
     try:
-        recover(root)
+        recover(root, command=command)
     except SystemExit as exc:
-        print(f"make stopped: {exc}", file=sys.stderr)
+        print(f"{command} stopped: {exc}", file=sys.stderr)
         return 1
     return subprocess.call(_snakemake() + ["--cores", cores, "--rerun-incomplete", *extra], cwd=root)
 

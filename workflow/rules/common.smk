@@ -41,8 +41,10 @@ def _load_studies():
 def _check_waves():
     for wave, entry in config["waves"].items():
         if entry["study"] not in STUDIES:
-            raise WorkflowError(f"config.yaml: wave {wave!r} names the study {entry['study']!r}, which is not in "
-                                f"`studies` ({', '.join(sorted(STUDIES))})")
+            raise WorkflowError(
+                f"config.yaml: wave {wave!r} names the study {entry['study']!r}, which is not in "
+                f"`studies` ({', '.join(sorted(STUDIES))})"
+            )
 
 
 STUDIES = _load_studies()
@@ -90,7 +92,20 @@ def script_code(script):
     always, the rules that read their outputs).
 
     Snakemake tracks the rule's own script; the logic lives in the package, so rules list it as input."""
-    return _imported_code(Path("scripts") / script)
+    return _imported_code(Path("scripts") / script, src=CODE_ROOT)
+
+
+def _code_root():
+    """Where the package's source is: src/ in a checkout (editable install), else the folder the installed package
+    (`pip install .`) was imported from."""
+    if Path("src", "surveykit", "__init__.py").is_file():
+        return "src"
+    import surveykit
+
+    return str(Path(surveykit.__file__).resolve().parent.parent)
+
+
+CODE_ROOT = _code_root()
 
 
 def study_of(wildcards):
@@ -182,8 +197,10 @@ def study_responses(wildcards):
 
 
 def study_wave_labels(wildcards):
-    return [{"name": w, "label": config["waves"][w]["label"], "synthetic": bool(config["waves"][w].get("synthetic", False))}
-            for w in waves_of(wildcards.study)]
+    return [
+        {"name": w, "label": config["waves"][w]["label"], "synthetic": bool(config["waves"][w].get("synthetic", False))}
+        for w in waves_of(wildcards.study)
+    ]
 
 
 def study_codebook(wildcards):
@@ -198,20 +215,42 @@ def evolution_template(wildcards):
     return STUDIES[wildcards.study].evolution_template(config["manuscript"]["evolution_template"])
 
 
-def all_outputs():
-    """Final outputs of every configured wave (and the reproduction report where a publication exists)."""
-    published = [w for w in WAVES if config["waves"][w].get("published")]
-    cross_wave = expand([rules.convert_evolution.output.html, rules.convert_evolution.output.docx],
-                        study=MULTI_WAVE_STUDIES)
-    return cross_wave + expand(rules.reproduction_report.output.markdown, wave=published) + expand(
-        [
+def wave_outputs(wave):
+    """Final outputs of one wave: its chapter, reliability, provenance, registry, and its reproduction report
+    when a publication exists (`surveykit run --wave <wave>` builds these)."""
+    published = [rules.reproduction_report.output.markdown] if config["waves"][wave].get("published") else []
+    return expand(
+        published
+        + [
             rules.convert_chapter.output.html,
             rules.convert_chapter.output.docx,
             rules.coding_reliability.output.overall,
             rules.provenance.output.json,
             rules.build_registry.output.reference,
         ],
-        wave=WAVES,
+        wave=wave,
+    )
+
+
+def all_outputs():
+    """Final outputs of every configured wave (and the reproduction report where a publication exists)."""
+    published = [w for w in WAVES if config["waves"][w].get("published")]
+    cross_wave = expand(
+        [rules.convert_evolution.output.html, rules.convert_evolution.output.docx], study=MULTI_WAVE_STUDIES
+    )
+    return (
+        cross_wave
+        + expand(rules.reproduction_report.output.markdown, wave=published)
+        + expand(
+            [
+                rules.convert_chapter.output.html,
+                rules.convert_chapter.output.docx,
+                rules.coding_reliability.output.overall,
+                rules.provenance.output.json,
+                rules.build_registry.output.reference,
+            ],
+            wave=WAVES,
+        )
     )
 
 
@@ -230,14 +269,17 @@ def rule_graph(wildcards):
     graph = []
     for step in sorted(workflow.rules, key=lambda r: r.name):
         outputs = [_pattern(o) for o in step.output]
-        if not any(o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs)
-                   if "{wave}" in p):
+        if not any(
+            o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs) if "{wave}" in p
+        ):
             continue  # not a rule of this wave (none of its outputs, or another study's rule)
-        graph.append({
-            "rule": step.name,
-            "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
-            "inputs": [_pattern(i).replace("{wave}", wildcards.wave) for i in step.input],
-        })
+        graph.append(
+            {
+                "rule": step.name,
+                "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
+                "inputs": [_pattern(i).replace("{wave}", wildcards.wave) for i in step.input],
+            }
+        )
     return graph
 
 

@@ -23,7 +23,16 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
                 counts=rules.recode_wave.output.counts,
                 code=script_code("draw_figures.py"),
             output:
-                png=expand("results/{{wave}}/figures/{figure}.png", figure=_counts),
+                png=[
+                    report(
+                        f"results/{{wave}}/figures/{_figure}.png",
+                        caption="../report/figures.rst",
+                        category="Figures",
+                        subcategory="{wave}",
+                        labels={"figure": _figure},
+                    )
+                    for _figure in _counts
+                ],
                 svg=expand("results/{{wave}}/figures/{figure}.svg", figure=_counts),
             params:
                 wave=wave_config,
@@ -52,7 +61,16 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
                 data=figure_data_files,
                 code=script_code("draw_figures.py"),
             output:
-                png=expand("results/{{wave}}/figures/{figure}.png", figure=_statistics),
+                png=[
+                    report(
+                        f"results/{{wave}}/figures/{_figure}.png",
+                        caption="../report/figures.rst",
+                        category="Figures",
+                        subcategory="{wave}",
+                        labels={"figure": _figure},
+                    )
+                    for _figure in _statistics
+                ],
                 svg=expand("results/{{wave}}/figures/{figure}.svg", figure=_statistics),
             params:
                 wave=wave_config,

@@ -72,8 +72,20 @@ rule convert_chapter:
         figure_files=figure_files,
         code=script_code("convert_chapter.py"),
     output:
-        html="manuscript/build/{wave}/resultats.html",
-        docx="manuscript/build/{wave}/resultats.docx",
+        html=report(
+            "manuscript/build/{wave}/resultats.html",
+            caption="../report/chapter.rst",
+            category="Chapitre",
+            subcategory="{wave}",
+            labels={"fichier": "resultats.html"},
+        ),
+        docx=report(
+            "manuscript/build/{wave}/resultats.docx",
+            caption="../report/chapter.rst",
+            category="Chapitre",
+            subcategory="{wave}",
+            labels={"fichier": "resultats.docx"},
+        ),
     params:
         legibility=FIGURE_LEGIBILITY,
     priority: CHAPTER_CHAIN

@@ -11,9 +11,27 @@ rule reproduction_report:
         chapter=rules.render_chapter.output.markdown,
         code=script_code("reproduction_report.py"),
     output:
-        csv="results/{wave}/reproduction.csv",
-        markdown="results/{wave}/reproduction.md",
-        audit="results/{wave}/audit_published.csv",
+        csv=report(
+            "results/{wave}/reproduction.csv",
+            caption="../report/reproduction.rst",
+            category="Reproduction",
+            subcategory="{wave}",
+            labels={"fichier": "reproduction.csv"},
+        ),
+        markdown=report(
+            "results/{wave}/reproduction.md",
+            caption="../report/reproduction.rst",
+            category="Reproduction",
+            subcategory="{wave}",
+            labels={"fichier": "reproduction.md"},
+        ),
+        audit=report(
+            "results/{wave}/audit_published.csv",
+            caption="../report/reproduction.rst",
+            category="Reproduction",
+            subcategory="{wave}",
+            labels={"fichier": "audit_published.csv"},
+        ),
     params:
         wave=wave_config,
     log:

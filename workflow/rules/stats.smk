@@ -41,7 +41,24 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
             code=script_code("format_tables.py"),
         output:
             tables=TABLES_JSON,
-            csv=expand("results/{{wave}}/tables/{table}.csv", table=STUDIES[_study].table_ids),
+            csv=[
+                report(
+                    f"results/{{wave}}/tables/{_table}.csv",
+                    caption="../report/tables.rst",
+                    category="Tableaux",
+                    subcategory="{wave}",
+                    labels={"fichier": f"{_table}.csv"},
+                )
+                for _table in STUDIES[_study].table_ids
+            ],
+            excel_csv=expand("results/{{wave}}/tables/{table}.excel.csv", table=STUDIES[_study].table_ids),
+            xlsx=report(
+                "results/{wave}/tables/tableaux.xlsx",
+                caption="../report/tables.rst",
+                category="Tableaux",
+                subcategory="{wave}",
+                labels={"fichier": "tableaux.xlsx"},
+            ),
         params:
             out_dir=tables_dir,
         wildcard_constraints:

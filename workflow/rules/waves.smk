@@ -38,8 +38,20 @@ rule convert_evolution:
         figure_files=rules.compare_waves.output.png,
         code=script_code("convert_evolution.py"),
     output:
-        html="manuscript/build/waves/{study}/evolution.html",
-        docx="manuscript/build/waves/{study}/evolution.docx",
+        html=report(
+            "manuscript/build/waves/{study}/evolution.html",
+            caption="../report/evolution.rst",
+            category="Évolution entre vagues",
+            subcategory="{study}",
+            labels={"fichier": "evolution.html"},
+        ),
+        docx=report(
+            "manuscript/build/waves/{study}/evolution.docx",
+            caption="../report/evolution.rst",
+            category="Évolution entre vagues",
+            subcategory="{study}",
+            labels={"fichier": "evolution.docx"},
+        ),
     params:
         legibility=FIGURE_LEGIBILITY,
     log:

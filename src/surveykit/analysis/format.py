@@ -95,7 +95,7 @@ def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
             for group, header in (groups or {ALL: "n (%)"}).items():
                 row = sub[(sub["level"] == level) & (sub["group"] == group)]
                 if level == MISSING_LABEL:  # a group without missing answers has no such row
-                    record[header] = str(int(row["n"].iloc[0])) if len(row) else "0"
+                    record[header] = fmt.integer(row["n"].iloc[0]) if len(row) else "0"
                 else:
                     record[header] = fmt.count_percent(int(row["n"].iloc[0]), row["pct"].iloc[0])
             if spec.compares:
@@ -207,7 +207,7 @@ def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
     for variable in spec.variables:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
         digits = value_digits(tidy, variable)
-        records.append({"Variable": variable_label(plan, book, variable), "n": str(int(row["n"])),
+        records.append({"Variable": variable_label(plan, book, variable), "n": fmt.integer(row["n"]),
                         "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"], digits),
                         "Médiane [Q1–Q3]": _median_text(row, digits)})
     return pd.DataFrame(records)

@@ -18,6 +18,7 @@ from ..errors import InputError, describe_os_error
 from . import draft_study
 
 USAGE = "usage: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [LABEL=<text>] [FORCE=1]"
+CLI_USAGE = "usage: surveykit study EXPORT --study NAME --wave WAVE [--label TEXT] [--force]"
 ENVIRONMENT = {"export": "SURVEYKIT_EXPORT", "study": "SURVEYKIT_STUDY", "wave": "SURVEYKIT_WAVE",
                "label": "SURVEYKIT_LABEL", "force": "SURVEYKIT_FORCE"}
 NO = ("", "0", "no", "non", "false")
@@ -34,7 +35,8 @@ def _from_environment(args: argparse.Namespace) -> argparse.Namespace | None:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, command: str = "make study") -> int:
+    """`command` names the caller in messages (`make study`, `surveykit study`)."""
     parser = argparse.ArgumentParser(prog="python -m surveykit.draft", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("export", type=Path, nargs="?",
@@ -50,18 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_environment:
         args = _from_environment(args)
     if args is None or not (args.export and args.study and args.wave):
-        print(USAGE, file=sys.stderr)
+        print(USAGE if command == "make study" else CLI_USAGE, file=sys.stderr)
         return 2
     try:
         report = draft_study(args.export, args.study, args.wave, root=args.root, label=args.label, force=args.force)
     except InputError as exc:
-        print(f"make study stopped: {exc}", file=sys.stderr)
+        print(f"{command} stopped: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         message = describe_os_error(exc)
         if message is None:
             raise
-        print(f"make study stopped: {message}; nothing was written", file=sys.stderr)
+        print(f"{command} stopped: {message}; nothing was written", file=sys.stderr)
         return 1
     print(report)
     return 0

@@ -93,7 +93,7 @@ def _draw_tree(ax, nodes: list[dict], left: float, right: float, y: float, paren
         width_in = (x1 - x0) * 0.96 * TEXT_WIDTH_IN
         size = _fitting_size(name(node), width_in)
         characters = max(6, int(0.88 * width_in / (CHAR_WIDTH_IN * size / SMALL_FONT_SIZE)))
-        _box(ax, centre, y, f"{_wrap(name(node), characters)}\nn = {node['n']}", (x1 - x0) * 0.96,
+        _box(ax, centre, y, f"{_wrap(name(node), characters)}\nn = {fmt.integer(node['n'])}", (x1 - x0) * 0.96,
              0.66, PALETTE[5] if node["children"] else PALETTE[2], size)
         _arrow(ax, parent, (centre, y + 0.33))
         if node["children"]:
@@ -131,8 +131,8 @@ def flowchart(flow: dict, level_name, variable_name) -> plt.Figure:
     ax.set_ylim(0, rows)
     top = rows - 0.5
     middle = top - gap
-    _box(ax, centre, top, f"Questionnaires reçus\nn = {flow['received']}", 0.3, 0.66, PALETTE[0])
-    _box(ax, centre, middle, f"Questionnaires analysés\nn = {flow['analysed']}", 0.3, 0.66, PALETTE[0])
+    _box(ax, centre, top, f"Questionnaires reçus\nn = {fmt.integer(flow['received'])}", 0.3, 0.66, PALETTE[0])
+    _box(ax, centre, middle, f"Questionnaires analysés\nn = {fmt.integer(flow['analysed'])}", 0.3, 0.66, PALETTE[0])
     _arrow(ax, (centre, top - 0.33), (centre, middle + 0.33))
     if removed:
         _box(ax, start, (top + middle) / 2, aside, 0.2, 0.66, PALETTE[1], left=True)
@@ -176,7 +176,7 @@ def histogram(values: pd.DataFrame, mean: float, sd: float, n: int, axis_label: 
     fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 3.0))
     levels = values["level"].astype(float).to_numpy()
     counts = values["n"].astype(int).to_numpy()
-    ax.bar(levels, counts, color=PALETTE[0], width=0.8, label=f"{noun.capitalize()} (n = {n})")
+    ax.bar(levels, counts, color=PALETTE[0], width=0.8, label=f"{noun.capitalize()} (n = {fmt.integer(n)})")
     for x, count in zip(levels, counts):
         if count:
             ax.text(x, count, str(count), ha="center", va="bottom", fontsize=SMALL_FONT_SIZE)
@@ -214,7 +214,7 @@ def scores(table: pd.DataFrame, labels: dict[str, str], groups: list[tuple[str, 
         y = np.arange(len(order)) + offset
         ax.errorbar(sub["mean"], y, xerr=[sub["mean"] - sub["ci_low"], sub["ci_high"] - sub["mean"]], fmt="o",
                     color=color, capsize=2.5, markersize=4, linewidth=1,
-                    label=f"{typographic(label)} (n = {int(sub['n'].max())})")
+                    label=f"{typographic(label)} (n = {fmt.integer(sub['n'].max())})")
     ax.set_yticks(np.arange(len(order)), [_wrap(labels.get(v, v), 40) for v in order])
     ax.set_xlim(scale[0] - 0.2, scale[1] + 0.2)
     french_axis(ax.xaxis)

@@ -19,6 +19,7 @@ from ..errors import InputError, describe_os_error
 from ..yamlio import load_yaml
 
 USAGE = "usage: make decisions SHEET=<filled coding_sheet.xlsx> STUDY=<study> WAVE=<wave> CODER=<initials>"
+CLI_USAGE = "usage: surveykit decisions SHEET --study STUDY --wave WAVE --coder INITIALS"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
@@ -38,7 +39,8 @@ def decisions_path(root: Path, study: str, wave: str, coder: str) -> tuple[Path,
     return folder / "coding" / wave / f"{coder}_main.csv", folder / "categories"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, command: str = "make decisions") -> int:
+    """`command` names the caller in messages (`make decisions`, `surveykit decisions`)."""
     parser = argparse.ArgumentParser(prog="python -m surveykit.recoding", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sheet", nargs="?", type=Path, help="the filled coding sheet (.xlsx)")
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         args.sheet = Path(env["sheet"]) if env["sheet"] else None
         args.study, args.wave, args.coder = env["study"], env["wave"], env["coder"]
     if not (args.sheet and args.study and args.wave and args.coder):
-        print(USAGE, file=sys.stderr)
+        print(USAGE if command == "make decisions" else CLI_USAGE, file=sys.stderr)
         return 2
     from .codebook import load_codebooks
     from .sheet import convert_coding_sheet
@@ -62,15 +64,15 @@ def main(argv: list[str] | None = None) -> int:
         target, categories = decisions_path(args.root, args.study, args.wave, args.coder)
         _decisions, report = convert_coding_sheet(args.sheet, target, load_codebooks(categories))
     except InputError as exc:
-        print(f"make decisions stopped: {exc}", file=sys.stderr)
+        print(f"{command} stopped: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
         message = describe_os_error(exc, where=str(args.sheet))
         if message is None:
             raise
-        print(f"make decisions stopped: {message}", file=sys.stderr)
+        print(f"{command} stopped: {message}", file=sys.stderr)
         return 1
-    print(f"{report}.\nNext: `make` codes the wave with them.")
+    print(f"{report}.\nNext: `{'make' if command.startswith('make') else 'surveykit run'}` codes the wave with them.")
     return 0
 
 

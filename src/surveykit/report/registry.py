@@ -99,11 +99,11 @@ def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> 
             rule_of_row = f"{rule}; {POSITIVE_RULE}"
         places = digits.get((row.table, row.variable), 1)
         if not math.isnan(row.n):
-            registry.add(f"{base}.n", int(row.n), str(int(row.n)), source, rule_of_row)
+            registry.add(f"{base}.n", int(row.n), fmt.integer(row.n), source, rule_of_row)
         if not math.isnan(row.pct):
             registry.add(f"{base}.pct", float(row.pct), fmt.percent(row.pct), source, rule_of_row)
         if not math.isnan(row.denominator):
-            registry.add(f"{base}.denominator", int(row.denominator), str(int(row.denominator)), source, rule_of_row)
+            registry.add(f"{base}.denominator", int(row.denominator), fmt.integer(row.denominator), source, rule_of_row)
         if not math.isnan(row.mean):
             registry.add(f"{base}.mean", float(row.mean), fmt.number(row.mean, places), source, rule_of_row)
             registry.add(f"{base}.sd", float(row.sd), fmt.number(row.sd, places), source, rule_of_row)

@@ -25,7 +25,7 @@ from itertools import combinations
 import numpy as np
 
 from .. import distributions as dist
-from .rtests import _clean_sample, _count_table, chisq_test, drop_empty, fisher_test, p_adjust, wilcox_test
+from .rtests import _clean_sample, _count_table, chisq_test, fisher_test, p_adjust, wilcox_test
 
 
 @dataclass(frozen=True)
