@@ -18,6 +18,9 @@ rule clean_wave:
         on_invalid=config["cleaning"]["on_invalid"],
         limits=config["limits"],
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["clean_wave"],
+    group: GROUP_DATA
     log:
         "results/logs/{wave}/clean_wave.log",
     benchmark:

@@ -72,6 +72,35 @@ wildcard_constraints:
     study=wave_regex(MULTI_WAVE_STUDIES),
 
 
+# Cluster resources and batching (used by the SLURM profile, workflow/profiles/slurm; a local run ignores groups,
+# and its memory is capped only when `--resources mem_mb=…` is given). Declared per step, never per study.
+# Steps whose time and memory grow with the respondents ask for memory in proportion to their input, from the
+# peaks measured by `make bench` (BENCHMARKS.md, 1 000 000 respondents ≈ 390 MB of export: clean_wave 2.4 GB,
+# recode_wave 1.3 GB, analyse_wave 0.9 GB), with headroom, doubled on a retry; the others read summaries only
+# (≤ 200 MB measured at any size).
+def input_scaled(base_mb, per_input_mb, base_minutes, minutes_per_input_gb):
+    def mem_mb(wildcards, input, attempt):
+        return int((base_mb + per_input_mb * input.size_mb) * attempt)
+
+    def runtime(wildcards, input, attempt):
+        return int((base_minutes + minutes_per_input_gb * input.size_mb / 1024) * attempt)
+
+    return {"mem_mb": mem_mb, "runtime": runtime}
+
+
+CLUSTER_RESOURCES = {
+    "clean_wave": input_scaled(500, 8, 10, 60),
+    "recode_wave": input_scaled(500, 6, 10, 30),
+    "analyse_wave": input_scaled(500, 4, 10, 30),
+    "compare_waves": input_scaled(500, 4, 10, 30),
+    "light": {"mem_mb": 1000, "runtime": 15},
+}
+# Groups: one SLURM job runs a wave's data steps (clean, recode, analyse), another its chapter steps (tables,
+# figures, registry, chapter, Word/HTML, reproduction report); the profile's group-components puts several
+# waves in one job. Provenance and coding reliability (small files, no computation) run where Snakemake runs.
+GROUP_DATA, GROUP_CHAPTER, GROUP_STUDY = "wave_data", "wave_chapter", "study_waves"
+
+
 def script_code(script):
     """Source files of every surveykit module a rule's script (in scripts/) imports, directly or not, read from
     the imports (surveykit.codedeps): editing a module reruns exactly the rules whose code imports it (and, as

@@ -20,6 +20,9 @@ rule recode_wave:
         allow_suggestions=config["recoding"]["allow_suggestions"],
         strict=config["recoding"]["strict"],
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["recode_wave"],
+    group: GROUP_DATA
     log:
         "results/logs/{wave}/recode_wave.log",
     benchmark:
@@ -38,6 +41,7 @@ rule coding_reliability:
         per_category="results/{wave}/recoding/reliability_per_category.csv",
         overall="results/{wave}/recoding/reliability_overall.csv",
         disagreements="results/{wave}/recoding/disagreements.csv",
+    localrule: True
     log:
         "results/logs/{wave}/coding_reliability.log",
     benchmark:

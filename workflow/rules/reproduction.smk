@@ -16,6 +16,9 @@ rule reproduction_report:
         audit="results/{wave}/audit_published.csv",
     params:
         wave=wave_config,
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group: GROUP_CHAPTER
     log:
         "results/logs/{wave}/reproduction_report.log",
     benchmark:
