@@ -24,7 +24,7 @@ LAYERS = [
     ("manuscript", {"report"}),
     ("reproduction and waves", {"published", "audit", "reproduce", "reproduction_report", "crosswave"}),
     ("rule entry points", {"steps"}),
-    ("Snakemake interface", {"study", "configcheck", "runner", "codedeps"}),
+    ("Snakemake interface", {"study", "configcheck", "runner", "codedeps", "pipeline", "cluster"}),
     ("tools", {"reconstruct", "draft", "simulate", "bench"}),
 ]
 

@@ -34,6 +34,7 @@ PROGRAMS = {  # program -> Debian package
     "mariadb": "mariadb-client", "slurmdbd": "slurmdbd", "slurmctld": "slurmctld", "slurmd": "slurmd",
     "sacctmgr": "slurm-client", "sbatch": "slurm-client", "sacct": "slurm-client", "sinfo": "slurm-client",
 }
+CLIENTS = ("srun", "sbatch", "salloc", "sacct", "sacctmgr", "squeue", "scontrol", "sinfo", "scancel", "sshare")
 SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin", "/usr/bin"])
 
 
@@ -84,8 +85,22 @@ class Cluster:
         """Environment of a SLURM client of this cluster (sbatch, sacct, Snakemake's SLURM executor)."""
         env = dict(os.environ if base is None else base)
         env["SLURM_CONF"] = str(self.conf)
-        env["PATH"] = SEARCH_PATH
+        env["PATH"] = os.pathsep.join([str(self.state / "bin"), SEARCH_PATH])
         return env
+
+    def _write_clients(self) -> None:
+        """Slurm's client commands, each naming this cluster's slurm.conf. A real cluster keeps it where clients
+        look by default (/etc/slurm); this one stays in its state folder, and SLURM_CONF does not reach every
+        client: the executor's job-step plugin removes the SLURM_* variables before its `srun` inside a job."""
+        folder = self.state / "bin"
+        folder.mkdir(exist_ok=True)
+        for name in CLIENTS:
+            real = _which(name)
+            if real is None:
+                continue
+            wrapper = folder / name
+            wrapper.write_text(f"#!/bin/sh\nSLURM_CONF='{self.conf}' exec '{real}' \"$@\"\n")
+            wrapper.chmod(0o755)
 
     def run(self, *command: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
         result = subprocess.run(list(command), env=self.environment(), capture_output=True, text=True,
@@ -108,6 +123,7 @@ class Cluster:
             (self.state / folder).mkdir(parents=True, exist_ok=True)
         os.chmod(self.state, 0o755)  # jobs of other users would need to read slurm.conf; the key stays 0400
         ports = {name: _free_port() for name in ("mysql", "dbd", "ctld", "slurmd")}
+        self._write_clients()
         self._start_munge()
         self._start_mariadb(ports["mysql"])
         self._write_configs(ports)
@@ -194,7 +210,10 @@ class Cluster:
             f"StoragePort={ports['mysql']}\nStorageUser={DB_USER}\nStoragePass={DB_PASSWORD}\n"
             "StorageLoc=slurm_acct_db\n")
         dbd.chmod(0o600)
-        cpus = os.cpu_count() or 1
+        # A group job asks for the CPUs of the steps it may run side by side (up to 8 with the profile's
+        # group-components): the node announces at least that many (config_overrides: Slurm believes
+        # slurm.conf, not the hardware), as a real cluster's nodes have them.
+        cpus = max(8, os.cpu_count() or 1)
         memory = _memory_mb()
         self.conf.write_text(
             f"ClusterName={CLUSTER_NAME}\nSlurmctldHost={self.host}(127.0.0.1)\n"
@@ -206,13 +225,13 @@ class Cluster:
             f"SlurmctldLogFile={self.state / 'log' / 'slurmctld.log'}\n"
             f"SlurmdLogFile={self.state / 'log' / 'slurmd.log'}\n"
             "ProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\nJobAcctGatherType=jobacct_gather/none\n"
-            "MpiDefault=none\nReturnToService=2\nSchedulerType=sched/backfill\n"
+            "SlurmdParameters=config_overrides\nMpiDefault=none\nReturnToService=2\nSchedulerType=sched/backfill\n"
             "SelectType=select/cons_tres\nSelectTypeParameters=CR_Core\n"
             "AccountingStorageType=accounting_storage/slurmdbd\n"
             f"AccountingStorageHost=localhost\nAccountingStoragePort={ports['dbd']}\n"
             # for slurmdbd, the munge socket is named by AccountingStoragePass (AuthInfo is not read there)
             f"AccountingStoragePass={self.munge_socket}\n"
-            "JobCompType=jobcomp/none\nMinJobAge=300\nInactiveLimit=0\nKillWait=5\nWaitTime=0\n"
+            "AccountingStoreFlags=job_comment\nJobCompType=jobcomp/none\nMinJobAge=300\nInactiveLimit=0\nKillWait=5\nWaitTime=0\n"
             f"NodeName={self.host} NodeAddr=127.0.0.1 CPUs={cpus} RealMemory={memory} State=UNKNOWN\n"
             f"PartitionName={PARTITION} Nodes=ALL Default=YES MaxTime=INFINITE State=UP\n")
 

@@ -74,25 +74,32 @@ wildcard_constraints:
 
 # Cluster resources and batching (used by the SLURM profile, workflow/profiles/slurm; a local run ignores groups,
 # and its memory is capped only when `--resources mem_mb=…` is given). Declared per step, never per study.
-# Steps whose time and memory grow with the respondents ask for memory in proportion to their input, from the
+# Steps whose time and memory grow with the respondents ask for memory in proportion to the raw export, from the
 # peaks measured by `make bench` (BENCHMARKS.md, 1 000 000 respondents ≈ 390 MB of export: clean_wave 2.4 GB,
 # recode_wave 1.3 GB, analyse_wave 0.9 GB), with headroom, doubled on a retry; the others read summaries only
 # (≤ 200 MB measured at any size).
-def input_scaled(base_mb, per_input_mb, base_minutes, minutes_per_input_gb):
-    def mem_mb(wildcards, input, attempt):
-        return int((base_mb + per_input_mb * input.size_mb) * attempt)
+def _export_mb(wildcards):
+    """Size of the raw export(s) a job works on, in MB: a wave's, or all of a study's waves' (known before any job
+    runs, so a group of jobs gets its resources when it is submitted)."""
+    waves = [wildcards.wave] if "wave" in wildcards.keys() else waves_of(wildcards.study)
+    return sum(Path(config["waves"][w]["export"]).stat().st_size for w in waves) / 1e6
 
-    def runtime(wildcards, input, attempt):
-        return int((base_minutes + minutes_per_input_gb * input.size_mb / 1024) * attempt)
+
+def export_scaled(base_mb, per_export_mb, base_minutes, minutes_per_export_gb):
+    def mem_mb(wildcards, attempt):
+        return int((base_mb + per_export_mb * _export_mb(wildcards)) * attempt)
+
+    def runtime(wildcards, attempt):
+        return int((base_minutes + minutes_per_export_gb * _export_mb(wildcards) / 1000) * attempt)
 
     return {"mem_mb": mem_mb, "runtime": runtime}
 
 
 CLUSTER_RESOURCES = {
-    "clean_wave": input_scaled(500, 8, 10, 60),
-    "recode_wave": input_scaled(500, 6, 10, 30),
-    "analyse_wave": input_scaled(500, 4, 10, 30),
-    "compare_waves": input_scaled(500, 4, 10, 30),
+    "clean_wave": export_scaled(500, 8, 10, 20),
+    "recode_wave": export_scaled(500, 5, 10, 10),
+    "analyse_wave": export_scaled(500, 4, 10, 10),
+    "compare_waves": export_scaled(500, 4, 10, 10),
     "light": {"mem_mb": 1000, "runtime": 15},
 }
 # Groups: one SLURM job runs a wave's data steps (clean, recode, analyse), another its chapter steps (tables,
@@ -221,7 +228,9 @@ def all_outputs():
     )
 
 
-def _pattern(item):
+def _as_written(item):
+    # (not named `_pattern`: Snakemake formats a group job's name with the workflow's globals as keyword arguments
+    # of snakemake.utils.format(_pattern, …), so a global of that name makes every group job fail to submit)
     """An input or output as written in its rule, without wildcard constraints (Snakemake writes the global
     ones into every pattern: `{wave,a|b}`); input functions are named, not called."""
     if is_callable(item):
@@ -235,14 +244,14 @@ def rule_graph(wildcards):
     """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
     graph = []
     for step in sorted(workflow.rules, key=lambda r: r.name):
-        outputs = [_pattern(o) for o in step.output]
+        outputs = [_as_written(o) for o in step.output]
         if not any(o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs)
                    if "{wave}" in p):
             continue  # not a rule of this wave (none of its outputs, or another study's rule)
         graph.append({
             "rule": step.name,
             "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
-            "inputs": [_pattern(i).replace("{wave}", wildcards.wave) for i in step.input],
+            "inputs": [_as_written(i).replace("{wave}", wildcards.wave) for i in step.input],
         })
     return graph
 
