@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -100,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make cluster stopped: {exc}", file=sys.stderr)
         return 1
     print(describe_target(env), flush=True)
-    return subprocess.call(command(extra), env=env)
+    # Snakemake replaces this process: Ctrl-C, a `timeout` or a kill reach it (and it cancels its SLURM jobs).
+    os.execve(sys.executable, command(extra), env)
+    return 1  # not reached
 
 
 if __name__ == "__main__":
