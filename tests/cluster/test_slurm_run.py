@@ -14,6 +14,7 @@ import hashlib
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -60,15 +61,20 @@ def slurm():
 
 def test_pipeline_on_slurm_matches_a_local_run_and_sacct_shows_the_jobs(slurm, tmp_path):
     local = make_project(tmp_path / "local", THESIS_ONLY)
+    started = time.perf_counter()
     snakemake(local)
+    local_seconds = time.perf_counter() - started
 
     project = make_project(tmp_path / "slurm", THESIS_ONLY)
     env = cluster_command.cluster_environment(slurm.environment())
     env.update(SLURM_PARTITION=PARTITION, SLURM_ACCOUNT=ACCOUNT)
+    started = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "surveykit.cluster", "--slurm-init-seconds-before-status-checks",
                           "2", "--slurm-keep-successful-logs"], cwd=project, env=env, capture_output=True,
                          text=True, timeout=600)
+    cluster_seconds = time.perf_counter() - started
     assert run.returncode == 0, f"cluster run failed:\n{run.stdout[-5000:]}\n{run.stderr[-5000:]}"
+    print(f"thesis wave: local run {local_seconds:.1f} s, SLURM run {cluster_seconds:.1f} s")
     assert f"partition {PARTITION} (from SLURM_PARTITION)" in run.stdout
 
     local_hashes, cluster_hashes = output_hashes(local), output_hashes(project)
