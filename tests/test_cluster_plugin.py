@@ -38,6 +38,7 @@ def fake_slurm(folder: Path) -> tuple[Path, Path]:
 def local_environment(extra_path: Path | None = None) -> dict:
     env = dict(os.environ)
     env.pop("SLURM_CONF", None)
+    env.pop("SURVEYKIT_CLUSTER", None)
     if extra_path is not None:
         env["PATH"] = f"{extra_path}{os.pathsep}{env['PATH']}"
     return env
@@ -95,6 +96,16 @@ def test_a_hanging_slurm_client_does_not_slow_a_local_dry_run(tmp_path):
     assert called == "", f"a local dry run called the Slurm client:\n{called}"
     assert with_fake <= 1.5 * bare + 1.0, (f"local dry run took {with_fake:.1f} s with a hanging scontrol on PATH, "
                                            f"{bare:.1f} s without")
+
+
+def test_a_local_dry_run_shows_no_cluster_groups(tmp_path):
+    """Groups batch jobs on the cluster only (SURVEYKIT_CLUSTER=1, set by the cluster command): a workstation's
+    `snakemake -n` lists its jobs one by one, as before."""
+    project = make_project(tmp_path)
+    local = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "2"], cwd=project,
+                           env=local_environment(), capture_output=True, text=True, check=True).stdout
+    assert "Group job" not in local and "\nrule clean_wave:" in local
+    assert cluster.cluster_environment({})["SURVEYKIT_CLUSTER"] == "1"
 
 
 def test_the_profile_reads_partition_and_account_from_the_environment():

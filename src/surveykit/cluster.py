@@ -35,12 +35,14 @@ def plugin_folder() -> Path:
 
 
 def cluster_environment(base: dict | None = None) -> dict:
-    """The environment of a cluster run: the plugin folder first on PYTHONPATH (jobs inherit it: the plugin
-    submits with `sbatch --export=ALL`, and each job's Snakemake needs the job-step plugin)."""
+    """The environment of a cluster run: the plugin folder first on PYTHONPATH and SURVEYKIT_CLUSTER=1, which
+    turns on the rules' groups (jobs inherit both: the plugin submits with `sbatch --export=ALL`, and each job's
+    Snakemake needs the job-step plugin and the same groups)."""
     env = dict(os.environ if base is None else base)
     folder = str(plugin_folder().resolve())
     rest = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != folder]
     env["PYTHONPATH"] = os.pathsep.join([folder, *rest])
+    env["SURVEYKIT_CLUSTER"] = "1"  # the rules' groups (workflow/rules/common.smk): cluster runs only
     return env
 
 

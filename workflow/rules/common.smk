@@ -1,4 +1,5 @@
 # Shared set-up: config validation, the studies' files, and the input functions of every rule.
+import os
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -105,7 +106,12 @@ CLUSTER_RESOURCES = {
 # Groups: one SLURM job runs a wave's data steps (clean, recode, analyse), another its chapter steps (tables,
 # figures, registry, chapter, Word/HTML, reproduction report); the profile's group-components puts several
 # waves in one job. Provenance and coding reliability (small files, no computation) run where Snakemake runs.
-GROUP_DATA, GROUP_CHAPTER, GROUP_STUDY = "wave_data", "wave_chapter", "study_waves"
+# Only in a cluster run (SURVEYKIT_CLUSTER=1, set by `make cluster` / surveykit.cluster and inherited by the jobs):
+# Snakemake shows groups in every dry run, which would change what `snakemake -n` prints on a workstation.
+if os.environ.get("SURVEYKIT_CLUSTER") == "1":
+    GROUP_DATA, GROUP_CHAPTER, GROUP_STUDY = "wave_data", "wave_chapter", "study_waves"
+else:
+    GROUP_DATA = GROUP_CHAPTER = GROUP_STUDY = None
 
 
 def script_code(script):
