@@ -14,7 +14,12 @@ Measures, each in a scratch copy of the project (results/ and data/ of the check
      from the smallest to the largest size; a simulated 100 000-respondent wave for comparison;
   5. one 100 000-character answer: masking of personal data (the slowest of several adversarial texts)
      and coding it (code_wave and the coding sheet), each the best of 3;
-  6. the exact r x c Fisher test beside R's `fisher.test(x, workspace = 2e8)` on the benchmark tables of
+  6. the generated corpus (surveykit.bench.corpus): --corpus-size exports (default 300) drafted as `make study`
+     does into one scratch project and scored against the truth they were generated from (match rate, every
+     miss by kind), and the first --corpus-build of them (default 40) built to md, html and docx in one
+     Snakemake invocation, with each failure's rule and error (`--corpus-only` runs this section alone and
+     replaces it in BENCHMARKS.md);
+  7. the exact r x c Fisher test beside R's `fisher.test(x, workspace = 2e8)` on the benchmark tables of
      tests/r_reference/fisher_large_reference.json (`--fisher-only` runs this section alone and replaces
      it in BENCHMARKS.md). R is timed in the same run when `Rscript` is present (and its timings saved to
      FISHER_R_TIMINGS), otherwise read from that committed file, which says when they were measured.
@@ -46,6 +51,9 @@ from pipeline_helpers import BUNDLED_CONFIG, SNAKEMAKE, THESIS, make_project  # 
 
 from surveykit.analysis import run as analysis_run  # noqa: E402
 from surveykit.analysis.plan import load_plan  # noqa: E402
+from surveykit.bench import corpus as corpus_kit  # noqa: E402
+from surveykit.bench.corpus import build as corpus_build  # noqa: E402
+from surveykit.bench.corpus import run as corpus_run  # noqa: E402
 from surveykit.bench.resample import resample_export  # noqa: E402
 from surveykit.codebook import load_codebook  # noqa: E402
 from surveykit.io import read_responses  # noqa: E402
@@ -359,6 +367,48 @@ def fisher_section() -> list[str]:
             "Tables the numpy engine finishes (the thesis' 3×3 and 5×3 ones) never import numba.", ""]
 
 
+def corpus_section(size: int, build_count: int, first_seed: int = 0) -> list[str]:
+    """Markdown section: `size` generated exports drafted and scored, the first `build_count` built."""
+    seeds = list(range(first_seed, first_seed + size))
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        root = make_project(tmp)
+        corpus_build.empty_config(root)
+        exports = {seed: corpus_kit.generate(seed) for seed in seeds}
+        start = time.perf_counter()
+        project = corpus_build.draft_corpus(root, list(exports.values()), tmp / "telechargements")
+        draft_seconds = time.perf_counter() - start
+        comparisons, undrafted = corpus_run.score(project, exports)
+        summary = corpus_kit.summarise(comparisons)
+        stopped = [d for d in project.drafted if d.error]
+        drafting = {"stopped": len(stopped),
+                    "stopped_examples": [f"seed {d.seed}: {d.error.splitlines()[0][:160]}" for d in stopped[:5]]}
+        build = None
+        timing = {"seeds": f"{seeds[0]}–{seeds[-1]}", "draft": draft_seconds, "build": 0.0, "build_waves": 0}
+        if build_count:
+            waves = project.waves[:build_count]
+            if len(waves) < len(project.waves):  # only the waves built are declared: Snakemake checks every study
+                keep = {d.wave for d in project.drafted if d.wave in waves}
+                _declare_only(root, keep)
+            start = time.perf_counter()
+            subprocess.run([str(SNAKEMAKE), "--cores", "2", "--keep-going", *corpus_build.chapter_targets(waves)],
+                           cwd=root, capture_output=True, text=True)
+            timing["build"], timing["build_waves"] = time.perf_counter() - start, len(waves)
+            build = corpus_run.builds(root, waves)
+    return corpus_run.section(summary, undrafted, drafting, build, timing)
+
+
+def _declare_only(root: Path, waves: set[str]) -> None:
+    """Keep in the scratch config.yaml only the given waves and their studies."""
+    import yaml
+
+    config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
+    config["waves"] = {w: v for w, v in config["waves"].items() if w in waves}
+    studies = {v["study"] for v in config["waves"].values()}
+    config["studies"] = {s: v for s, v in config["studies"].items() if s in studies}
+    (root / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 def write_fisher_section(out: Path) -> list[str]:
     """Replace (or append) the Fisher section of an existing BENCHMARKS.md."""
     section = fisher_section()
@@ -374,9 +424,18 @@ def main() -> int:
                         help="respondents of the resampled scale waves")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--fisher-only", action="store_true", help="only the Fisher section (replaced in --out)")
+    parser.add_argument("--corpus-only", action="store_true", help="only the generated-corpus section (replaced in --out)")
+    parser.add_argument("--corpus-size", type=int, default=300, help="generated exports drafted and scored")
+    parser.add_argument("--corpus-build", type=int, default=40, help="of those, how many are built (0: none)")
+    parser.add_argument("--corpus-seed", type=int, default=0, help="first seed of the generated exports")
     args = parser.parse_args()
     if args.fisher_only:
         print("\n".join(write_fisher_section(args.out)))
+        return 0
+    if args.corpus_only:
+        section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed)
+        corpus_run.replace_section(args.out, section, before=FISHER_SECTION)
+        print("\n".join(section))
         return 0
 
     with tempfile.TemporaryDirectory() as folder:
@@ -432,7 +491,9 @@ def main() -> int:
              "| measure | value | target |", "|---|---:|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    lines += ["", *write_fisher_section(args.out)]
+    section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed)
+    corpus_run.replace_section(args.out, section)
+    lines += ["", *section, "", *write_fisher_section(args.out)]
     print("\n".join(lines))
     return 0
 

@@ -16,26 +16,28 @@ import numpy as np
 import pytest
 
 REFERENCE = Path(__file__).resolve().parent / "r_reference" / "stats_reference.json"
+#: Estimates, post-hoc and paired statistics (issue O): tests/r_reference/estimates_reference.R.
+ESTIMATES = Path(__file__).resolve().parent / "r_reference" / "estimates_reference.json"
 
 #: Relative tolerance required against R.
 REL = 1e-8
 
 
-@lru_cache(maxsize=1)
-def _load() -> dict[str, Any]:
-    with REFERENCE.open(encoding="utf-8") as handle:
+@lru_cache(maxsize=2)
+def _load(source: Path = REFERENCE) -> dict[str, Any]:
+    with source.open(encoding="utf-8") as handle:
         return json.load(handle)
 
 
-def cases(group: str) -> list[Any]:
+def cases(group: str, source: Path = REFERENCE) -> list[Any]:
     """pytest parameters (with the case id as test id) of one reference group."""
-    found = [c for c in _load()["cases"] if c["group"] == group]
+    found = [c for c in _load(source)["cases"] if c["group"] == group]
     assert found, f"no reference case for {group!r}"
     return [pytest.param(c, id=c["id"]) for c in found]
 
 
-def case(group: str, case_id: str) -> dict[str, Any]:
-    for c in _load()["cases"]:
+def case(group: str, case_id: str, source: Path = REFERENCE) -> dict[str, Any]:
+    for c in _load(source)["cases"]:
         if c["group"] == group and c["id"] == case_id:
             return c
     raise KeyError((group, case_id))

@@ -29,6 +29,7 @@ from surveykit.crosswave import (
     score_items,
     section_context,
     share_table,
+    share_tests,
 )
 from surveykit.errors import InputError
 from surveykit.forms.export import export_frame
@@ -57,8 +58,12 @@ def plan(book):
     return load_plan(PLAN, book)
 
 
-def adoption_table(frames, waves, seed):
-    return share_table(frames, waves, "pratique_tle", "Oui", "Utilisateurs", seed)
+def adoption_table(frames, waves):
+    return share_table(frames, waves, "pratique_tle", "Oui", "Utilisateurs")
+
+
+def adoption_tests(frames, waves, seed, design="baseline"):
+    return share_tests(adoption_table(frames, waves), waves, design, 0.05, seed)
 
 
 def barrier_items(book):
@@ -85,21 +90,23 @@ WILSON_R = {
 @pytest.mark.parametrize("x,n", list(WILSON_R))
 def test_adoption_ci_equals_r_prop_test(x, n):
     frame = pd.concat([_adoption_frame(x, n), pd.DataFrame({"pratique_tle": ["", ""]})], ignore_index=True)
-    row = adoption_table([frame], [Wave("w", "Vague", True)], seed=1).iloc[0]
+    row = adoption_table([frame], [Wave("w", "Vague", True)]).iloc[0]
     assert (row["x"], row["n"]) == (x, n)  # the two unanswered rows are not in the denominator
     low, high = WILSON_R[(x, n)]
     assert row["ci_low"] == pytest.approx(100 * low, abs=1e-10)
     assert row["ci_high"] == pytest.approx(100 * high, abs=1e-10)
     assert row["pct"] == pytest.approx(100 * x / n)
-    assert row["reason"] == "une seule vague : pas de comparaison" and np.isnan(row["p_value"])
+    assert row["status"] == "posee"
+    assert adoption_tests([frame], [Wave("w", "Vague", True)], seed=1).empty  # one wave: nothing to compare
 
 
 def test_adoption_between_waves_uses_the_automatic_choice():
     waves = [Wave("a", "Vague A", False), Wave("b", "Vague B", True)]
-    table = adoption_table([_adoption_frame(32, 39), _adoption_frame(115, 120)], waves, seed=7)
+    table = adoption_tests([_adoption_frame(32, 39), _adoption_frame(115, 120)], waves, seed=7)
     # fisher.test(matrix(c(32, 115, 7, 5), 2))$p.value
-    assert table["p_value"].tolist() == pytest.approx([0.0098296225176090248] * 2, rel=1e-12)
-    assert set(table["test"]) == {"fisher"}
+    assert table["p_value"].tolist() == pytest.approx([0.0098296225176090248], rel=1e-12)
+    assert table["p_holm"].tolist() == table["p_value"].tolist()  # one comparison: Holm leaves it
+    assert table["comparison"].tolist() == ["a vs b"] and set(table["test"]) == {"fisher"}
     # expected count of the smallest cell: 12 * 39 / 159 = 2.94 < 5, one cell of four
     assert table["reason"].iloc[0] == "effectif attendu minimal 2,9 < 5 (1 cellule sur 4) → test exact de Fisher"
 
@@ -200,8 +207,10 @@ def test_section_sentences_follow_alpha(book):
     assert "aucun frein ne diffère significativement" not in loose
     assert "aucun frein ne diffère significativement" in strict
     assert "inférieur à 0,01" in strict
-    # Adoption 5/8 vs 9/10: Fisher (small expected counts), not significant at either level.
-    assert "Le taux d'adoption ne diffère pas significativement entre les vagues (test exact de Fisher" in loose
+    # Adoption 5/8 vs 9/10: Fisher (small expected counts), not significant at either level; the sentence
+    # names the one comparison its p comes from.
+    assert (f"- «{nbsp}Vague simulée{nbsp}» par rapport à «{nbsp}Vague réelle{nbsp}»{nbsp}: 90{nbsp}% contre 62,5{nbsp}%{nbsp}; la différence "
+            "n'est pas significative (test exact de Fisher, p") in loose
     assert f"- Vague réelle{nbsp}: réponses réelles, 8 répondants." in loose
     assert f"- Vague simulée{nbsp}: vague synthétique (aucune réponse réelle), 10 répondants." in loose
     assert "**Données synthétiques.** Certaines vagues comparées" in loose
@@ -222,6 +231,7 @@ def test_step_writes_all_outputs(book, tmp_path):
         paths.append(str(tmp_path / name / "responses.csv"))
         write_csv(frame, paths[-1])
     outputs = types.SimpleNamespace(shares=str(tmp_path / "results/waves/s/shares.csv"),
+                                    share_tests=str(tmp_path / "results/waves/s/share_tests.csv"),
                                     scores=str(tmp_path / "results/waves/s/scores.csv"),
                                     png=str(tmp_path / "results/waves/s/figures/evolution.png"),
                                     svg=str(tmp_path / "results/waves/s/figures/evolution.svg"),

@@ -36,6 +36,10 @@ def by_header(path: Path) -> dict:
 
 # ------------------------------------------------------------------------------------ level order
 
+ORDER_NAMES = {"classes": "classes", "numbers": "nombres", "frequency": "mots de fréquence",
+               "intensity": "échelle d'intensité", "yes / no": "oui / non"}
+
+
 @pytest.mark.parametrize("levels, expected, order", [
     (["35–50 ans inclus", "< 35 ans", "> 50 ans"], ["< 35 ans", "35–50 ans inclus", "> 50 ans"], "classes"),
     (["> 110", "75–110", "50–75", "< 50"], ["< 50", "50–75", "75–110", "> 110"], "classes"),
@@ -61,7 +65,7 @@ def by_header(path: Path) -> dict:
 ])
 def test_natural_orders(levels, expected, order):
     found = natural_order(levels, Counter())
-    assert found.levels == expected and found.order.startswith(order)
+    assert found.levels == expected and found.order.startswith(ORDER_NAMES[order])
 
 
 def test_unordered_answers_come_by_frequency_then_first_seen():
@@ -111,11 +115,11 @@ def test_fixture_types_levels_and_order():
     assert (service.type, service.other, service.options) == (
         "single", "Autre", ["Chirurgie", "Urgences", "Médecine interne", "Pédiatrie"])
     assert service.other_texts == ["Consultation mémoire", "Réanimation néonatale", "Équipe mobile de soins palliatifs"]
-    assert service.levels[-1] == "Autre" and any("semi-open" in n for n in service.notes)
+    assert service.levels[-1] == "Autre" and any("semi-ouverte" in n for n in service.notes)
     assert got["Date de votre dernière formation"].type == "date"
     patients = got["Nombre de patients vus par jour"]
     assert (patients.type, patients.min) == ("number", None)
-    assert "values from 6 to 40 observed" in patients.notes[0]
+    assert "valeurs de 6 à 40 observées" in patients.notes[0]
     years = got["Années d'exercice"]
     assert (years.type, years.levels) == ("single", ["Moins de 5 ans", "5 à 15 ans", "Plus de 15 ans"])
     teleconsultations = got["Combien de téléconsultations par semaine ?"]
@@ -130,10 +134,12 @@ def test_fixture_types_levels_and_order():
     assert (grid.type, grid.min, grid.max) == ("grid_scale", 1, 5)
     assert [item for item, _row in grid.items] == ["satisfaction_rapidite", "satisfaction_fiabilite",
                                                    "satisfaction_ergonomie"]
-    assert "range 1–5 observed" in grid.notes[0]
-    messaging = got["Fréquence d'usage [Messagerie]"]
-    assert (messaging.type, messaging.levels, messaging.grid, messaging.label) == (
-        "single", ["Jamais", "Parfois", "Souvent"], "frequence_usage", "Messagerie")
+    assert "valeurs de 1 à 5 observées" in grid.notes[0]
+    usage = got["Fréquence d'usage"]
+    assert (usage.type, usage.levels, usage.items, usage.label) == (
+        "grid_choice", ["Jamais", "Parfois", "Souvent"],
+        [("frequence_usage_messagerie", "Messagerie"), ("frequence_usage_visioconference", "Visioconférence")],
+        "Fréquence d'usage")
     scale = got["Recommanderiez-vous ces outils à un collègue ?"]
     assert (scale.type, scale.min, scale.max) == ("scale", 0, 10)
     assert got["Les outils numériques améliorent la qualité des soins"].levels[0] == "Pas du tout d'accord"
@@ -158,19 +164,19 @@ def test_thesis_export_draft():
     assert frequency.asked_if == {"pratiquez_tele_expertise": "Oui"}
     branch = got["Si vous l'utilisiez : fréquence d'utilisation ?"]
     assert branch.asked_if == {"pratiquez_tele_expertise": "Non"}
-    assert any("asked in another branch" in n and frequency.id in n for n in branch.notes)
+    assert any("posée dans une autre branche" in n and frequency.id in n for n in branch.notes)
     ranks = got["Pour obtenir l'expertise d'un confrère, comment le faites-vous ?"]
     assert (ranks.type, ranks.min, ranks.max, len(ranks.items)) == ("grid_rank", 1, 5, 5)
     assert ranks.asked_if == {"pratiquez_tele_expertise": "Oui"}
     freins = got["Freins à l'utilisation de la télé-expertise"]
     assert (freins.type, freins.min, freins.max, freins.required) == ("grid_scale", 1, 10, True)
     ease = got["Aisance avec les outils numériques"]
-    assert (ease.type, ease.min, ease.max) == ("scale", 1, 10) and "range 3–10 observed" in ease.notes[0]
+    assert (ease.type, ease.min, ease.max) == ("scale", 1, 10) and "valeurs de 3 à 10 observées" in ease.notes[0]
     status = got["Êtes-vous médecin généraliste :"]
     assert (status.options, status.other, status.other_texts) == (
         ["Libéral", "Remplaçant"], "Autre", ["Médecin coordonnateur en EHPAD", "Médecin de PMI"])
     platform = got["Si vous pratiquez la télé-expertise avec une plateforme, laquelle ou lesquelles utilisez-vous ?"]
-    assert platform.type == "text" and "case or accents" in platform.notes[0]
+    assert platform.type == "text" and "la casse, les accents" in platform.notes[0]
     assert {q.header for q in got.values() if q.type == "text"} >= {
         "Autres freins identifiés", "Qu'est-ce qui favoriserait votre utilisation ?",
         "Principaux leviers pour les années à venir ?"}
@@ -195,9 +201,9 @@ def test_barometer_export_draft_matches_its_questionnaire():
                 assert [lv for lv in drafted.levels if lv != drafted.other] == [
                     lv for lv in question.levels if lv != question.other_label], question.id
     assert got["Quelle est votre profession ?"].order == BY_FREQUENCY
-    assert got["À quelle fréquence utilisez-vous ces outils ?"].order.startswith("frequency words")
-    assert got["Quel est votre âge ?"].order == "classes of numbers"
-    assert got["Comment jugez-vous l'intérêt de vos patients pour ces technologies ?"].order.startswith("intensity")
+    assert got["À quelle fréquence utilisez-vous ces outils ?"].order.startswith("mots de fréquence")
+    assert got["Quel est votre âge ?"].order == "classes de nombres"
+    assert got["Comment jugez-vous l'intérêt de vos patients pour ces technologies ?"].order.startswith("échelle d'intensité")
 
 
 # ------------------------------------------------------------------- files, config, refusal
@@ -228,7 +234,7 @@ def test_draft_study_writes_a_loadable_folder_and_declares_it(project):
     assert "Cleaning the export with the draft: 48 analysed, 0 excluded, 0 quarantined." in report
     study = load_study("enquete", project / "data" / "studies" / "enquete")
     assert study.open_questions == ["commentaires"]
-    assert [t.kind for t in study.plan.tables] == ["categorical", "scores", "categorical", "summary"]
+    assert [t.kind for t in study.plan.tables] == ["categorical", "scores", "grid_choice", "summary"]  # « Fréquence d'usage [...] » is a choice grid
     config_text = (project / "config.yaml").read_text(encoding="utf-8")
     for line in CONFIG.splitlines():
         assert line in config_text
@@ -238,7 +244,7 @@ def test_draft_study_writes_a_loadable_folder_and_declares_it(project):
                                                "export": "data/raw/enquete_2025/export.csv"}
     assert (project / "data/raw/enquete_2025/export.csv").read_bytes() == FIXTURE.read_bytes()
     codebook = (project / "data/studies/enquete/codebook.yaml").read_text(encoding="utf-8")
-    assert "# number: values from 6 to 40 observed" in codebook
+    assert "# nombre : valeurs de 6 à 40 observées" in codebook
     assert '    asked_if: {utilisez_teleconsultation: "Oui"}' in codebook
     manifest = json.loads((project / "data/studies/enquete" / MANIFEST).read_text(encoding="utf-8"))
     assert set(manifest["files"]) == {"codebook.yaml", "analysis_plan.yaml", "figures.yaml",

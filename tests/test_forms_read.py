@@ -121,10 +121,12 @@ def test_missing_required_question_names_the_header_and_closest_match(tmp_path, 
     path = write_rows(tmp_path / "no_sex.csv", rows)
     with pytest.raises(InputError) as error:
         clean_file(path, codebook)
-    assert str(error.value) == (
-        f"{path}, row 1: required question 2 is missing: expected a column headed 'Sexe'; "
-        "closest header in the file: 'Sex'"
-    )
+    message = str(error.value)
+    assert message.startswith(f"{path}, row 1: required question 2 is missing: expected a column headed 'Sexe'; "
+                              "the column 'Sex' holds its answers (88 % of its filled cells are answers the question "
+                              "offers). If the form reworded the question, add to question 2 (genre) in ")
+    assert 'the line  aliases: ["Sex"]  (beside its aliases [\'Genre\'])' in message
+    assert "mark the last wave that asked it on question 2 (genre)" in message and "until: <that wave>" in message
 
 
 def test_two_columns_for_one_question(tmp_path, small_rows, codebook):

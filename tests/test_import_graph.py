@@ -15,7 +15,7 @@ SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))
 # Layers of the package, lowest first, by top-level module or package of surveykit: a module may import from its
 # own layer or a lower one, never from a higher one. A new top-level module must be placed here.
 LAYERS = [
-    ("infrastructure", {"errors", "csvsafe", "io", "yamlio", "fmt", "testnames", "distributions"}),
+    ("infrastructure", {"errors", "csvsafe", "io", "yamlio", "fmt", "testnames", "distributions", "stale"}),
     ("questionnaire", {"forms", "codebook"}),
     ("cleaning", {"clean", "privacy"}),
     ("recoding", {"recoding"}),
@@ -113,8 +113,21 @@ def later():
 @pytest.mark.parametrize("path", sorted((SRC / "surveykit").rglob("*.py")) + SCRIPTS,
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_fast_scan_finds_the_imports_a_full_parse_finds(path):
+    """Every real import is found (a missed one would leave outputs stale); a docstring line that reads as an
+    import (a usage example) may be taken as one too: a rerun too many, never one too few."""
     source = path.read_text(encoding="utf-8")
-    assert _fast(source) == _full_parse(source)
+    fast, full = _fast(source), _full_parse(source)
+    missed = [node for node in full if node not in fast]
+    assert not missed
+    extra = [node for node in fast if node not in full]
+    assert len(extra) <= _import_like_lines_in_strings(source), extra
+
+
+def _import_like_lines_in_strings(source: str) -> int:
+    """How many lines of the string literals of `source` read as an import."""
+    strings = [node.value for node in ast.walk(ast.parse(source))
+               if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return sum(len(codedeps._IMPORT_LINE.findall(text)) for text in strings)
 
 
 def test_import_cycles_end(tmp_path):

@@ -177,9 +177,16 @@ def test_every_generated_markdown_follows_french_typography(built_project):
     assert not {name: found[:5] for name, found in problems.items() if found}
 
 
-def test_effect_size_intervals_are_two_sided(built_project):
+def test_effect_size_intervals_agree_with_their_tests(built_project):
+    """An interval never contradicts the test printed beside it (issue O): the rank-biserial interval excludes 0
+    exactly when the Wilcoxon test rejects, the epsilon² lower bound is above 0 exactly when Kruskal-Wallis
+    rejects, and Table 2's age (exact Fisher p = 0,005; uncorrected chi² rejects too) has a V bounded above 0."""
     tests = pd.read_csv(built_project / "results" / WAVE / "stats" / "tests.csv")
-    cramer = tests[tests["effect"] == "V de Cramér (corrigé)"]
-    assert len(cramer) and (cramer["ci_high"] < 1).all()  # not [low ; 1] by construction
-    epsilon = tests[tests["effect"] == "epsilon² (Kruskal-Wallis)"]
-    assert len(epsilon) and (epsilon["ci_high"] < 1).all()
+    wilcoxon = tests[(tests["effect"] == "corrélation rang-bisériale") & (tests["test"] == "wilcoxon")]
+    assert len(wilcoxon)
+    excludes_zero = (wilcoxon["ci_low"] > 0) | (wilcoxon["ci_high"] < 0)
+    assert (excludes_zero == (wilcoxon["p_value"] < 0.05)).all()
+    epsilon = tests[(tests["effect"] == "epsilon² (Kruskal-Wallis)") & (tests["test"] == "kruskal")]
+    assert len(epsilon) and ((epsilon["ci_low"] > 0) == (epsilon["p_value"] < 0.05)).all()
+    age = tests[(tests["table"] == "tableau_2") & (tests["variable"] == "age")]
+    assert len(age) == 1 and age["ci_low"].iloc[0] > 0 and age["p_value"].iloc[0] < 0.05

@@ -9,7 +9,7 @@ import pytest
 from conftest import CODEBOOK, write_rows
 from surveykit.clean import clean_file, respondent_id
 from surveykit.errors import InputError
-from surveykit.privacy import Masker, mask_cleaned, mask_pii, read_names
+from surveykit.privacy import Masker, first_names, mask_cleaned, mask_pii, read_names, residual_personal_data
 from surveykit.steps.clean import clean_wave
 
 
@@ -44,7 +44,7 @@ def test_patterns(text, masked):
 def test_names_of_the_list_are_whole_words_whatever_accents_case_and_separator():
     names = ["Hervé", "Jean Dupont", "Le Gall"]
     assert mask_pii("voir HERVE, jean-dupont et le  gall", names)[0] == "voir [nom], [nom] et [nom]"
-    assert mask_pii("Hervéline et Jean Dupontel", names)[0] == "Hervéline et Jean Dupontel"
+    assert mask_pii("Hervéline et Dupontel", names)[0] == "Hervéline et Dupontel"
 
 
 def test_overlapping_findings_are_masked_as_one_span():
@@ -107,3 +107,86 @@ def test_clean_step_masks_the_skip_violation_detail_and_the_log(tmp_path, small_
     written = "".join(p.read_text(encoding="utf-8") for p in out.values()) + caplog.text
     assert "Sophie" not in written and "07 98" not in written and "Martin" not in written
     assert "personal data masked: 1 nom in excluded.csv detail" in caplog.text
+
+
+@pytest.mark.parametrize("text, masked", [
+    # a title in any case, a name in lower case (issue 21: this quote reached a chapter)
+    ("dr martin lefebvre, cabinet du loiret : 06 12 34 56 78", "dr [nom], cabinet du loiret : [téléphone]"),
+    ("voir avec DOCTEUR Lefebvre demain", "voir avec DOCTEUR [nom] demain"),
+    ("le temps, surtout avec dr mercier qui ne répond jamais", "le temps, surtout avec dr [nom] qui ne répond jamais"),
+    ("pr gauthier et mme bonnet", "pr [nom] et mme [nom]"),
+    # a first name of the shipped list and a surname, without title, whatever the case
+    ("j'en ai parlé avec martin lefebvre de la CPTS", "j'en ai parlé avec [nom] de la CPTS"),
+    ("Sophie Fournier (sophie.fournier@orange.fr) est la référente", "[nom] ([courriel]) est la référente"),
+    ("Jean-Pierre Moreau m'a formé", "[nom] m'a formé"),
+    ("merci à émilie rousseau", "merci à [nom]"),
+    # ordinary sentences stay as they are
+    ("le docteur traitant est absent", "le docteur traitant est absent"),
+    ("Dr Lefebvre a tout organisé", "Dr [nom] a tout organisé"),
+    ("Marie et moi utilisons Omnidoc", "Marie et moi utilisons Omnidoc"),
+    ("pr moi c'est le temps", "pr moi c'est le temps"),
+    ("Monsieur le ministre, la télé-expertise", "Monsieur le ministre, la télé-expertise"),
+    ("Rien à ajouter, merci pour ce travail", "Rien à ajouter, merci pour ce travail"),
+])
+def test_names_without_title_or_capitals(text, masked):
+    assert mask_pii(text)[0] == masked
+
+
+def test_first_names_ship_as_package_data():
+    names = first_names()
+    assert len(names) >= 250
+    assert {"martin", "jean", "pierre", "emilie", "helene", "nathalie"} <= names
+    assert not names & {"france", "rose", "le", "de", "traitant"}
+
+
+def test_new_name_rules_leave_the_bundled_answers_as_they_were():
+    """The bundled studies' coding decisions are keyed by the hash of the masked answer: the first-name and
+    lower-case rules must not change any bundled free text."""
+    from surveykit.forms.read import read_export
+    from conftest import ROOT
+    for export in sorted((ROOT / "data" / "raw").glob("*/export.*")):
+        for row in read_export(export).rows:
+            for cell in row:
+                if cell and not cell[:1].isdigit() and any(c.isalpha() for c in cell):
+                    masked = mask_pii(cell)[0]
+                    assert masked == cell or "[" in masked, (export, cell)
+                    assert "[nom]" not in masked or any(t in cell for t in ("Dr ", "Mme ", "Pr ", "M. ")), (export, cell)
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("Le manque de temps et la rémunération", []),
+    ("voir avec dr [nom], cabinet du loiret : [téléphone]", []),
+    ("merci à Julien pour son aide", ["nom"]),  # a first name alone: not masked, never quoted
+    ("écrire à martin.lefebvre at gmail.com", ["courriel"]),
+    ("mon portable 06 12 34 5678", ["téléphone"]),
+    ("dr martin lefebvre m'a aidé", ["nom"]),  # not masked yet: found
+])
+def test_residual_personal_data(text, kinds):
+    assert residual_personal_data(text) == kinds
+
+
+def test_a_quote_that_still_holds_personal_data_is_never_chosen():
+    """Quotes are chosen from masked answers; one that still names someone, or holds a number or an address the
+    patterns missed, is skipped even when it is the longest (the rule's first choice) or marked « oui »."""
+    from conftest import ROOT
+    from surveykit.recoding.codebook import load_codebook
+    from surveykit.recoding.decisions import Decision
+    from surveykit.recoding.normalize import answer_hash
+    from surveykit.recoding.quotes import select_quotes
+
+    book = load_codebook(ROOT / "data" / "studies" / "tele_expertise_cpts" / "categories" / "autres_freins.yaml")
+    question = book.question
+    category = book.active_categories[0].id
+    book.quotes.update({"per_category": 2, "order": "longest", "categories": [category]})
+    answers = [
+        "dr martin lefebvre, cabinet du loiret, toujours injoignable le vendredi après-midi",  # unmasked: skipped
+        "Julien m'a tout montré mais le logiciel plante tous les jours depuis la mise à jour",  # a first name
+        "écrire à martin.lefebvre at gmail.com pour les détails, c'est trop long à expliquer ici",
+        "Le temps de connexion à la plateforme, trop long",
+        "Le temps",
+    ]
+    coded = pd.DataFrame({"question": question, "category": category, "source": "manual:test",
+                          "respondent_id": [f"r{k}" for k in range(len(answers))], "answer": answers})
+    decisions = [Decision(question, answer_hash(answers[1]), answers[1], (category,), "test", "", citation="oui")]
+    quotes = select_quotes(coded, {question: book}, decisions)
+    assert list(quotes["answer"]) == ["Le temps de connexion à la plateforme, trop long", "Le temps"]

@@ -501,7 +501,7 @@ def test_a_rare_autre_answer_is_masked_in_the_drafted_codebook_comments(project,
     export.write_text("\n".join(rows) + "\n", encoding="utf-8")
     draft_study(export, "enquete", "enquete_2025", root=project)
     codebook = (project / "data/studies/enquete/codebook.yaml").read_text(encoding="utf-8")
-    assert "semi-open" in codebook and "Dr [nom]" in codebook and "[téléphone]" in codebook
+    assert "semi-ouverte" in codebook and "Dr [nom]" in codebook and "[téléphone]" in codebook
     assert "Dupont" not in codebook and "06 12 34" not in codebook and "example.org" not in codebook
 
 

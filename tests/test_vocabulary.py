@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCHED = ["src", "workflow", "manuscript/templates", "manuscript/style.css"]
-EXEMPT = ["src/surveykit/reconstruct"]  # the bundled wave's reconstruction tool
+EXEMPT = ["src/surveykit/reconstruct",  # the bundled wave's reconstruction tool
+          "src/surveykit/bench/corpus"]  # the generator of test exports, whose questions mimic the seed surveys
 # Words of the thesis' questionnaire, places and vocabulary (case- and accent-insensitive).
 THESIS_WORDS = ["cpts", "tle", "tele-?expertise", "teleexpertise", "freins?", "medecins?", "pratique_tle",
                 "amandinois", "denain", "valenciennes", "recours", "rogers", "generaliste", "omnidoc", "leviers",

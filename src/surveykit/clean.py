@@ -12,15 +12,17 @@ Policy (also in the README):
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from .codebook import GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
+from .codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
 from .errors import ConsistencyError, InputError
 from .forms.headers import Column, ColumnMap, map_columns, normalise
 from .forms.read import HEADER_ROW, Limits, RawExport, read_export
@@ -43,6 +45,7 @@ class Problem:
     header: str
     value: object
     expected: str
+    question: str = ""  # id of the codebook question, for the fix a summary proposes
 
     def message(self, path: str, row: int) -> str:
         return f'{path}, row {row}, column "{self.header}": {self.value!r} — expected {self.expected}'
@@ -76,6 +79,7 @@ class CleanResult:
     excluded: pd.DataFrame
     flow: dict
     messages: list[str]
+    causes: list["Cause"] = field(default_factory=list)
 
 
 def _parse_int(header: str, text: str, low: int, high: int, what: str, problems: list[Problem]) -> int | None:
@@ -149,6 +153,13 @@ def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: 
         problems += [Problem(column.header, text, "an answer (the question is mandatory in the form)")
                      for column, text in cells if not text]
         return
+    if question.type == CHOICE_GRID:
+        for column, text in filled:
+            label = _option_label(question, text)
+            if label is None:
+                problems.append(Problem(column.header, text, "one of " + ", ".join(repr(o.raw) for o in question.options)))
+            values[column.item.id] = label
+        return
     if question.type in GRID_TYPES:
         what = "a rank" if question.type == "grid_rank" else "a whole number"
         for column, text in filled:
@@ -192,6 +203,7 @@ def parse_question(question: Question, columns: list[Column], texts: tuple[str, 
     problems: list[Problem] = []
     if not (question.required and question.branch_on and active_branch is None):  # else: already reported
         _parse_answers(question, active, values, problems)
+    problems = [replace(problem, question=question.id) for problem in problems]
     return QuestionParse(tuple(values.items()), tuple(problems), tuple(skips))
 
 
@@ -216,6 +228,7 @@ class Parsed:
     values: dict[str, np.ndarray]
     problems: dict[int, list[str]] = field(default_factory=dict)
     skips: dict[int, list[str]] = field(default_factory=dict)
+    causes: dict[int, list[Problem]] = field(default_factory=dict)  # the problems themselves, for the summary
 
 
 class ColumnParser:
@@ -243,7 +256,8 @@ class ColumnParser:
                 shown &= out.values[variable] == value
             asked[question.id] = shown & (np.isin(branch, list(question.branch_headers))
                                           if question.branch_on else True)
-            groups = [[column] for column in columns] if question.type == "grid_scale" else [columns]
+            independent = question.type in ("grid_scale", CHOICE_GRID)  # each cell parsed on its own
+            groups = [[column] for column in columns] if independent else [columns]
             for group in groups:
                 self._parse_group(question, group, cells, branch, shown, out)
         for question in self.book.derived:
@@ -271,6 +285,7 @@ class ColumnParser:
             parsed, sheet_row = flagged[int(inverse[index])], int(self.sheet_rows[index])
             if parsed.problems:
                 out.problems.setdefault(int(index), []).extend(p.message(self.path, sheet_row) for p in parsed.problems)
+                out.causes.setdefault(int(index), []).extend(parsed.problems)
             if parsed.skips:
                 out.skips.setdefault(int(index), []).extend(s.message(self.path, sheet_row) for s in parsed.skips)
 
@@ -302,10 +317,11 @@ def clean_export(
     on_invalid: str = "quarantine",
 ) -> CleanResult:
     """Sort every row of `export` into analysed, excluded or quarantined."""
-    cmap = map_columns(export.headers, book, export.path)
+    cmap = map_columns(export.headers, book, export.path, export.rows)
     messages = [*export.notices, *_column_messages(cmap, export.path)]
     n = len(export.rows)
     cells = np.array(export.rows, dtype=object).reshape(n, len(export.headers))
+    messages += new_options(export.path, cells, cmap, book)
     sheet_rows = np.arange(n) + HEADER_ROW + 1
     stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
     stamps = cells[:, cmap.timestamp].tolist() if cmap.timestamp is not None else [""] * n
@@ -320,14 +336,110 @@ def clean_export(
         if status == QUARANTINED and on_invalid == "stop":
             raise InputError(detail)
         excluded.append({"sheet_row": sheet_row, "status": status, "reason": reason, "detail": detail})
-        messages.append(f"row {sheet_row} {status}: {detail}")
+    bad_stamps = {i: Problem(stamp_header, text, TIMESTAMP_EXPECTED)
+                  for i, (text, date) in enumerate(zip(stamps, stamped.dates)) if text and date is None}
+    causes = summarise_causes(outcome, parsed.causes, bad_stamps, export, sheet_rows)
+    messages += [cause.summary(n, export.path) for cause in causes]  # one line per cause, not one per row
     kept = np.array([i not in outcome for i in range(n)], dtype=bool)
     responses = _responses_frame(book, parsed.values, kept, sheet_rows, stamped.dates)
     excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
     flow = _flow(export, cmap, responses, excluded_frame)
     flow["file"]["timestamp_order"] = stamped.order
     flow["breakdown"] = breakdown(responses, book, book.flow_breakdown)
-    return CleanResult(responses, excluded_frame, flow, messages)
+    return CleanResult(responses, excluded_frame, flow, messages, causes)
+
+
+@dataclass
+class Cause:
+    """Why rows were set aside, once for all the rows it applies to: a reason of exclusion, or an invalid cell
+    of one column and what it should have held (the quarantine). `example` is the first row's value."""
+
+    status: str
+    reason: str
+    header: str = ""
+    expected: str = ""
+    question: str = ""
+    example: object = None
+    first_row: int = 0
+    detail: str = ""
+    rows: int = 0
+
+    @property
+    def what(self) -> str:
+        if self.header:
+            return f'{self.reason}, column "{self.header}": e.g. {self.example!r} (row {self.first_row}) — expected ' \
+                   f"{self.expected}"
+        return f"{self.reason}: e.g. {self.detail}"
+
+    def summary(self, received: int, path: str) -> str:
+        share = f"{100 * self.rows / received:.1f} % of {received}" if received else ""
+        return f"{path}: {self.rows} row{'s' if self.rows > 1 else ''} {self.status} ({share}): {self.what}"
+
+
+def summarise_causes(outcome: dict[int, tuple[str, str, str]], problems: dict[int, list[Problem]],
+                     bad_stamps: dict[int, Problem], export: RawExport, sheet_rows: np.ndarray) -> list[Cause]:
+    """One Cause per reason of exclusion and per (column, expectation) of the quarantined rows, with the rows it
+    sets aside (a row with two invalid cells counts for both); in order of first row."""
+    causes: dict[tuple, Cause] = {}
+    for index, (status, reason, detail) in sorted(outcome.items()):
+        sheet_row = int(sheet_rows[index])
+        found = [*problems.get(index, []), *([bad_stamps[index]] if index in bad_stamps else [])]
+        if status != QUARANTINED or sheet_row in export.cell_problems or not found:
+            found = [None]
+        keys = set()
+        for problem in found:
+            key = (status, reason) if problem is None else (status, reason, problem.header, problem.expected)
+            if key in keys:
+                continue
+            keys.add(key)
+            if key not in causes:
+                causes[key] = Cause(status, reason, first_row=sheet_row, detail=detail) if problem is None else \
+                    Cause(status, reason, problem.header, problem.expected, problem.question, problem.value, sheet_row)
+            causes[key].rows += 1
+    return list(causes.values())
+
+
+SHARE_KEY = "cleaning: max_quarantined_share"
+DEFAULT_MAX_QUARANTINED_SHARE = 0.05  # as workflow/schemas/config.schema.yaml
+
+
+def _fix(cause: Cause, book: Codebook) -> str:
+    """What to change so that the rows of `cause` are analysed: the codebook line when it is the codebook's."""
+    where = book.source or "codebook.yaml"
+    question = next((q for q in book.questions if q.id == cause.question), None)
+    if question is None:
+        return "correct the export (the cell named), or the codebook if it does not describe the form"
+    name = f"question {question.number} ({question.id}) of {where}"
+    if question.type in ("single", "checkbox") and cause.expected.startswith("one of"):
+        value = str(cause.example)
+        if question.type == "checkbox":
+            value = split_checkbox(question, value)[1] or value
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        return (f'if {value!r} is an answer of the form, add the option line `- {{raw: "{quoted}", label: "{quoted}"}}` '
+                f"under `options:` of {name} and its label to `levels:`; if it was typed in an « Autre » field, give "
+                "the question `other: {label: \"Autre\"}` and add \"Autre\" to `levels:`")
+    if cause.expected.startswith("an answer (the question is mandatory"):
+        return f"if the form does not make the question mandatory, set `required: false` on {name}"
+    if cause.expected.startswith(("a whole number from", "a number from", "a rank from")):
+        return f"if the form allows {cause.example!r}, correct `min`/`max` of {name}"
+    if cause.expected.startswith("a date"):
+        return f"if the column is not a date, correct `type` of {name}"
+    return f"correct the export (the cell named), or {name} if it does not describe the form"
+
+
+def check_quarantine(causes: list[Cause], received: int, book: Codebook, path: str, limit: float) -> None:
+    """Stop when one cause quarantines more than `limit` (a share) of the rows: a codebook that no longer
+    describes the form, not a few respondents' slips. One row alone is a slip whatever the share (a pilot of
+    nine rows). The message names the cause, an example and the fix."""
+    worst = [c for c in causes if c.status == QUARANTINED and c.rows > 1 and c.rows / received > limit]
+    if not worst:
+        return
+    cause = max(worst, key=lambda c: (c.rows, -c.first_row))
+    others = f" ({len(worst) - 1} other cause(s) above the limit, listed in the log)" if len(worst) > 1 else ""
+    raise InputError(f"{path}: {cause.rows} of {received} rows ({100 * cause.rows / received:.1f} %) quarantined "
+                     f"for one reason, more than {SHARE_KEY} ({100 * limit:g} %) allows{others}: {cause.what}. "
+                     f"Fix: {_fix(cause, book)}. To analyse the other rows anyway, raise {SHARE_KEY} in "
+                     "config.yaml.")
 
 
 TIMESTAMP_EXPECTED = ("a date and time such as 19/12/2024 14:32:05 (day, month and year, in the column's day/month "
@@ -363,7 +475,9 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
         late = _check_period(date, period) if index not in outcome else None
         if late:
             outcome[index] = (EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet(index)}: {late}")
-    for index, first in _duplicates(parsed.values, outcome, len(cells)):
+    form_answers = {name: column for name, column in parsed.values.items()
+                    if name not in {q.id for q in book.derived}}  # derived variables repeat their sources
+    for index, first in _duplicates(form_answers, outcome, len(cells)):
         outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
                           f"{sheet(first)} (duplicate submission; the first is kept)")
     return outcome
@@ -384,8 +498,16 @@ def _inclusion_failures(book: Codebook, values: dict[str, np.ndarray]) -> list[t
     return sorted(failures.items())
 
 
+CHANCE_MATCH = 0.01  # above this probability, identical answers are two respondents, not one submitted twice
+
+
 def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tuple[int, int]]:
-    """(row index, index of the first row with the same answers) among the rows still analysed."""
+    """(row index, index of the first row with the same answers) among the rows still analysed.
+
+    Identical answers are a second submission only when chance would hardly give them: with few questions
+    or common answers (« Oui » to a single question), many respondents answer alike. The chance that another
+    of the m rows gives a row's answers is taken as (m − 1) × the product of each answer's frequency in its
+    column (questions independent); at or above CHANCE_MATCH the rows are distinct respondents."""
     candidates = np.array([i for i in range(n) if i not in outcome], dtype=np.int64)
     if len(candidates) < 2:
         return []
@@ -393,7 +515,12 @@ def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tu
                for column in values.values()]
     inverse, first = _factorize(answers)
     firsts = candidates[first][inverse]
-    return [(int(i), int(f)) for i, f in zip(candidates, firsts) if i != f]
+    log_chance = np.full(len(candidates), np.log(len(candidates) - 1.0))
+    for column in answers:
+        codes, _uniques = pd.factorize(column, use_na_sentinel=False)
+        log_chance += np.log(np.bincount(codes)[codes] / len(candidates))
+    rare = log_chance < np.log(CHANCE_MATCH)
+    return [(int(i), int(f)) for i, f, alone in zip(candidates, firsts, rare) if i != f and alone]
 
 
 def _blank_frame(columns: list[str]) -> pd.DataFrame:
@@ -424,10 +551,41 @@ def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.nda
     return frame
 
 
+def new_options(path: str, cells: np.ndarray, cmap: ColumnMap, book: Codebook) -> list[str]:
+    """One message per answer a choice column holds that is not an option of its question (each such row is
+    quarantined): how many rows, and the option line that declares it from this wave on."""
+    messages = []
+    wave = book.wave or "<this wave>"
+    for column in cmap.columns:
+        question = column.question
+        if question.type not in ("single", "checkbox") or question.other_label:
+            continue
+        counts: dict[str, int] = {}
+        for cell, n in Counter(cells[:, column.index].tolist()).items():  # each distinct answer parsed once
+            text = str(cell).strip()
+            if not text:
+                continue
+            rest = split_checkbox(question, text)[1] if question.type == "checkbox" else \
+                ("" if _option_label(question, text) else text)
+            if rest:
+                counts[rest] = counts.get(rest, 0) + n
+        for value, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            literal = value.replace("\\", "\\\\").replace('"', '\\"')
+            messages.append(
+                f"{path}, column {column.header!r}: {n} {'row answers' if n == 1 else 'rows answer'} {value!r}, "
+                f"not an option of question {question.number} ({question.id}); these rows are quarantined. If this "
+                f"wave's form offers the answer, add it to the question's options in {book.source or 'the codebook'} "
+                f'with the first wave that offered it,  - {{raw: "{literal}", label: "{literal}", since: {wave}}}  '
+                "and its label to `levels`.")
+    return messages
+
+
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:
     messages = [f"{path}: dropped identifying column {h!r} (never analysed nor copied)" for h in cmap.identifying]
     messages += [f"{path}: ignored unknown column {h!r} (not in the codebook)" for h in cmap.unknown]
-    messages += [f"{path}: optional column {h!r} not in the export; treated as unanswered" for h in cmap.missing]
+    messages += [f"{path}: optional column {h!r} not in the export; treated as unanswered (if this wave's form no "
+                 "longer asks the question, mark the last wave that asked it on the question in the codebook, "
+                 "`until: <that wave>`, and the question is left out of this wave instead)" for h in cmap.missing]
     if cmap.timestamp is None:
         messages.append(f"{path}: no timestamp column; submission dates left empty")
     return messages

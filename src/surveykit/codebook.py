@@ -1,6 +1,7 @@
 """The questionnaire as data: questions, export headers, answer labels, skip logic and derived variables."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,18 @@ GRID_TYPES = ("grid_rank", "grid_scale")
 CHOICE_TYPES = ("single", "checkbox")
 NUMERIC_TYPES = ("scale", "number")
 INTEGER_TYPES = ("scale", "grid_rank", "grid_scale")
+CHOICE_GRID = "grid_choice"  # Forms' « grille à choix multiples »: one column per item, cells among shared levels
+ITEM_TYPES = (*GRID_TYPES, CHOICE_GRID)  # questions whose `items` each give one analysed variable
+# Answers of a choice grid that are not points of its scale, when the codebook does not list them itself
+# (`non_substantive`): « Je ne connais pas cet outil », « Ne sait pas », « Ne se prononce pas », « Sans opinion »,
+# « Non concerné », « Sans objet », « Don't know », « Not applicable »… (matched on normalised words).
+NON_SUBSTANTIVE = re.compile(r"\b(je ne connais pas|ne connais pas|je ne sais pas|ne sait pas|ne sais pas|"
+                             r"ne se prononce pas|nsp|sans opinion|non concernee?|pas concernee?|sans objet|"
+                             r"non applicable|je prefere ne pas repondre|don t know|do not know|not applicable|"
+                             r"no opinion|prefer not to say)\b")
 MULTI_SEPARATOR = "; "  # cleaning joins the ticked options of a multi-response answer with this
+# Denominators of a multi-response question: every respondent the form asked, or those who ticked an option.
+ASKED, ANSWERED = "asked", "answered"
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,8 @@ class Derivation:
 class Option:
     raw: str
     label: str
+    since: str | None = None  # first wave whose form offers it (None: every wave)
+    until: str | None = None  # last wave whose form offers it
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,22 @@ class Question:
     anchors: dict[str, str] = field(default_factory=dict)
     unit: str | None = None
     derived: Derivation | None = None
+    non_substantive: tuple[str, ...] = ()
+    positive_end: str = "last"
+    since: str | None = None  # first wave whose form asks it (None: every wave)
+    until: str | None = None  # last wave whose form asks it
+    denominator: str | None = None  # checkbox only: ASKED (the default when not written) or ANSWERED
+
+    @property
+    def counts_answered_only(self) -> bool:
+        """A multi-response question whose percentages are of the respondents who ticked at least one option
+        (`denominator: answered`); those asked who ticked none are then missing answers, not « non »."""
+        return self.is_multi and self.denominator == ANSWERED
+
+    @property
+    def multi_denominator(self) -> str:
+        """Whom a multi-response question's percentages are of: ASKED (default) or ANSWERED."""
+        return self.denominator or ASKED
 
     @property
     def display_label(self) -> str:
@@ -78,6 +108,30 @@ class Question:
     def is_numeric(self) -> bool:
         return self.type in NUMERIC_TYPES or self.type in GRID_TYPES
 
+    @property
+    def substantive_levels(self) -> tuple[str, ...]:
+        """A choice grid's ordinal levels, from the negative to the positive end (non-substantive ones left out)."""
+        levels = tuple(level for level in self.levels if level not in self.non_substantive)
+        return levels[::-1] if self.positive_end == "first" else levels
+
+    @property
+    def neutral_level(self) -> str | None:
+        """The middle of an odd number of substantive levels (drawn across 0 in a diverging chart), else None."""
+        levels = self.substantive_levels
+        return levels[len(levels) // 2] if len(levels) % 2 else None
+
+    @property
+    def positive_levels(self) -> tuple[str, ...]:
+        """The substantive levels above the middle of the scale (the « positive end »), nearest the end last."""
+        levels = self.substantive_levels
+        return levels[(len(levels) + 1) // 2:]
+
+    @property
+    def negative_levels(self) -> tuple[str, ...]:
+        """The substantive levels below the middle of the scale, the most negative first."""
+        levels = self.substantive_levels
+        return levels[:len(levels) // 2]
+
     def item_label(self, variable: str) -> str:
         return next(item.label for item in self.items if item.id == variable)
 
@@ -89,7 +143,7 @@ class Question:
     @property
     def variables(self) -> list[str]:
         """Analysed columns this question produces, in display order."""
-        names = [item.id for item in self.items] if self.type in GRID_TYPES else [self.id]
+        names = [item.id for item in self.items] if self.type in ITEM_TYPES else [self.id]
         if self.other_variable:
             names.append(self.other_variable)
         return names
@@ -107,7 +161,7 @@ class Question:
         cols = []
         for branch, header in self.headers():
             header = header_override or header
-            if self.type in GRID_TYPES:
+            if self.type in ITEM_TYPES:
                 cols.extend((branch, item, f"{header} [{item.row}]") for item in self.items)
             else:
                 cols.append((branch, None, header))
@@ -159,6 +213,8 @@ class Codebook:
     respondents: dict = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)
     flow_breakdown: tuple[str, ...] = ()
+    wave: str | None = None  # set on one wave's edition (see `edition_of`)
+    absent: tuple[str, ...] = ()  # variables of the study this wave's form does not have
 
     @property
     def all_questions(self) -> tuple[Question, ...]:
@@ -197,7 +253,7 @@ def _question(raw: dict) -> Question:
         section=raw.get("section"),
         min=raw.get("min"),
         max=raw.get("max"),
-        options=tuple(Option(o["raw"], o["label"]) for o in raw.get("options", [])),
+        options=tuple(Option(o["raw"], o["label"], o.get("since"), o.get("until")) for o in raw.get("options", [])),
         other_label=(raw.get("other") or {}).get("label"),
         levels=tuple(raw.get("levels", [])),
         items=tuple(Item(i["id"], i["row"], i["label"]) for i in raw.get("items", [])),
@@ -207,7 +263,19 @@ def _question(raw: dict) -> Question:
         aliases=tuple(raw.get("aliases", [])),
         anchors=dict(raw.get("anchors", {})),
         unit=raw.get("unit"),
+        non_substantive=tuple(raw["non_substantive"] if "non_substantive" in raw else _off_scale(raw)),
+        positive_end=raw.get("positive_end", "last"),
+        since=raw.get("since"),
+        until=raw.get("until"),
+        denominator=raw.get("denominator"),
     )
+
+
+def _off_scale(raw: dict) -> list[str]:
+    """A choice grid's levels that read as « don't know » answers (the default of `non_substantive`)."""
+    if raw["type"] != CHOICE_GRID:
+        return []
+    return [level for level in raw.get("levels", []) if NON_SUBSTANTIVE.search(normalise(level))]
 
 
 def _derived(raw: dict, number: int, sources: dict[str, Question], where: str) -> Question:
@@ -310,6 +378,14 @@ def _check_consistency(book: Codebook) -> None:
             raise InputError(
                 f"{where}: `levels` {sorted(question.levels)} must list exactly the option labels {sorted(labels)}"
             )
+        if question.type == CHOICE_GRID:
+            _check_choice_grid(question, where)
+        elif question.non_substantive or question.positive_end != "last":
+            raise InputError(f"{where}: `non_substantive` and `positive_end` apply to a grid_choice question; "
+                             f"{question.id!r} is {question.type}")
+        if question.denominator is not None and not question.is_multi:
+            raise InputError(f"{where}: `denominator` applies to a checkbox (multi-response) question; "
+                             f"{question.id!r} is {question.type}: remove it")
         conditions = dict(question.asked_if)
         if question.branch_on:
             conditions[question.branch_on] = ""
@@ -335,6 +411,30 @@ def _check_consistency(book: Codebook) -> None:
             raise InputError(f"{book.source}: inclusion rule on unknown variable {rule.variable!r}")
 
 
+def _check_choice_grid(question: Question, where: str) -> None:
+    """A choice grid's levels are its option labels; its non-substantive levels are levels; two or more remain."""
+    extra = [key for key, value in (("other", question.other_label), ("min", question.min), ("max", question.max),
+                                    ("unit", question.unit)) if value is not None]
+    if extra:
+        raise InputError(f"{where}: a grid_choice question has no {', '.join(f'`{k}`' for k in extra)}; its answers "
+                         "are the `options`, ordered by `levels`")
+    labels = {o.label for o in question.options}
+    if set(question.levels) != labels or len(set(question.levels)) != len(question.levels):
+        raise InputError(f"{where}: `levels` {list(question.levels)} must list each option label once, in scale "
+                         f"order; the option labels are {sorted(labels)}")
+    unknown = [level for level in question.non_substantive if level not in question.levels]
+    if unknown:
+        raise InputError(f"{where}: `non_substantive` {unknown} are not levels of the grid; expected some of "
+                         f"{list(question.levels)}")
+    if len(question.substantive_levels) < 2:
+        raise InputError(f"{where}: a grid_choice question needs at least two substantive levels (not listed in "
+                         f"`non_substantive`); it has {list(question.substantive_levels)}")
+    rows = [item.row for item in question.items]
+    twice = sorted({row for row in rows if rows.count(row) > 1})
+    if twice:
+        raise InputError(f"{where}: grid rows {twice} are listed twice; expected one item per row")
+
+
 def _derived_questions(raw: list[dict], questions: tuple[Question, ...], where: str) -> tuple[Question, ...]:
     sources = {q.id: q for q in questions}
     derived = []
@@ -351,8 +451,18 @@ DEFAULT_RESPONDENTS = {"singular": "répondant", "plural": "répondants", "femin
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    """Load and validate a questionnaire codebook (YAML, see data/studies/<study>/codebook.yaml)."""
+    """Load and validate a questionnaire codebook (YAML, see data/studies/<study>/codebook.yaml).
+
+    A wave's edition (results/waves/<wave>.codebook.yaml, see `edition_of`) loads as the codebook of that wave's
+    form: messages name the study's codebook it was read from."""
     raw = load_validated(path, package_schema("codebook.schema.yaml"))
+    return _build(raw, str(path))
+
+
+def _build(raw: dict, path: str) -> Codebook:
+    edition = raw.get("edition") or {}
+    if edition:
+        path = edition["source"]
     questions = tuple(_question(q) for q in raw["questions"])
     book = Codebook(
         study=raw["study"],
@@ -369,6 +479,127 @@ def load_codebook(path: str | Path) -> Codebook:
         respondents=DEFAULT_RESPONDENTS | raw.get("respondents", {}),
         abbreviations=dict(raw.get("abbreviations", {})),
         flow_breakdown=tuple(raw.get("flow", {}).get("breakdown", [])),
+        wave=edition.get("wave"),
+        absent=tuple(edition.get("absent", ())),
     )
     _check_consistency(book)
     return book
+
+
+# --------------------------------------------------------------------------- form editions
+
+
+def _where_wave(where: str, key: str, value: str, waves: list[str]) -> str:
+    return (f"{where}: `{key}: {value}` is not a wave of this study in config.yaml; expected one of "
+            f"{', '.join(waves) or '(no wave declared)'}")
+
+
+def check_editions(book: Codebook, waves: list[str]) -> None:
+    """Every `since`/`until` names a wave of the study (config order, oldest first), since before until."""
+    for question in book.questions:
+        entries = [(f"{book.source}: question {question.number} ({question.id})", question)]
+        entries += [(f"{book.source}: question {question.number} ({question.id}), option {o.raw!r}", o)
+                    for o in question.options]
+        for where, entry in entries:
+            for key in ("since", "until"):
+                value = getattr(entry, key)
+                if value is not None and value not in waves:
+                    raise InputError(_where_wave(where, key, value, waves))
+            if entry.since and entry.until and waves.index(entry.since) > waves.index(entry.until):
+                raise InputError(f"{where}: `since: {entry.since}` comes after `until: {entry.until}` in config.yaml; "
+                                 "expected the first wave of the form edition, then its last")
+
+
+def exists_in(entry, wave: str, waves: list[str]) -> bool:
+    """Whether a question or option (anything with `since`/`until`) is in the form of `wave`."""
+    position = waves.index(wave)
+    since, until = getattr(entry, "since", None), getattr(entry, "until", None)
+    return (since is None or waves.index(since) <= position) and (until is None or position <= waves.index(until))
+
+
+def _raw_exists(entry: dict, wave: str, waves: list[str]) -> bool:
+    return exists_in(Option("", "", entry.get("since"), entry.get("until")), wave, waves)
+
+
+def _without_editions(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k not in ("since", "until")}
+
+
+def _edition_question(raw: dict, wave: str, waves: list[str]) -> dict:
+    """A question as the wave's form has it: absent options removed, their labels out of `levels`."""
+    question = _without_editions(raw)
+    if "options" not in raw:
+        return question
+    options = [_without_editions(o) for o in raw["options"] if _raw_exists(o, wave, waves)]
+    kept = {o["label"] for o in options} | ({raw["other"]["label"]} if raw.get("other") else set())
+    question["options"] = options
+    question["levels"] = [level for level in raw.get("levels", []) if level in kept]
+    return question
+
+
+def _edition_branches(question: dict, questions: dict[str, dict]) -> dict:
+    """A question in branches keeps the branches whose answer the wave's form still offers."""
+    if not question.get("branches"):
+        return question
+    levels = set(questions.get(question["branches"]["variable"], {}).get("levels", []))
+    headers = {value: header for value, header in question["branches"]["headers"].items() if value in levels}
+    return {**question, "branches": {**question["branches"], "headers": headers}}
+
+
+def _edition_derived(entry: dict, sources: dict[str, dict]) -> dict | None:
+    """A derived variable of the wave's edition (None when its source is not in the form)."""
+    source = sources.get(entry["from"])
+    if source is None:
+        return None
+    levels = set(source.get("levels", []))
+    if "regroup" in entry:
+        groups = {group: [m for m in members if m in levels] for group, members in entry["regroup"].items()}
+        groups = {group: members for group, members in groups.items() if members}
+        return {**entry, "regroup": groups} if groups else None
+    if "any_of" in entry:
+        ticked = [o for o in entry["any_of"] if o in levels]
+        return {**entry, "any_of": ticked} if ticked else None
+    return entry
+
+
+def edition_of(raw: dict, wave: str, waves: list[str], source: str) -> dict:
+    """The codebook document of one wave's form: questions and options outside their `since`/`until` removed.
+
+    `waves`: the study's waves, oldest first (config order). A wave whose form has every question and option
+    gets back the same questions, in the same order: declaring a later edition changes no earlier wave."""
+    questions, absent_ids = [], []
+    for entry in raw["questions"]:
+        if _raw_exists(entry, wave, waves):
+            questions.append(entry)
+        else:
+            absent_ids.append(entry["id"])
+    edited = [_edition_question(q, wave, waves) for q in questions]
+    by_id = {q["id"]: q for q in edited}
+    edited = [_edition_branches(q, by_id) for q in edited]
+    sources = {q["id"]: q for q in edited}
+    derived = []
+    for entry in raw.get("derived", []):
+        kept = _edition_derived(entry, sources)
+        if kept is None:
+            absent_ids.append(entry["id"])
+        else:
+            derived.append(kept)
+            sources[kept["id"]] = {"levels": list(kept.get("regroup", {})) or kept.get("levels", [])}
+    full = _build(raw, source)
+    absent = [v for qid in absent_ids for v in full.question(qid).variables]
+    document = {k: v for k, v in raw.items() if k not in ("questions", "derived", "edition")}
+    document["questions"] = edited
+    if "derived" in raw:
+        document["derived"] = derived
+    if "inclusion" in raw:
+        document["inclusion"] = [rule for rule in raw["inclusion"] if rule["variable"] not in absent]
+    if raw.get("flow", {}).get("breakdown"):
+        document["flow"] = {**raw["flow"], "breakdown": [v for v in raw["flow"]["breakdown"] if v not in absent]}
+    document["edition"] = {"wave": wave, "source": source, "absent": absent}
+    for question in edited:
+        for variable in list(question.get("asked_if", {})):
+            if variable in absent:
+                raise InputError(f"{source}: question {question['number']} ({question['id']}): its skip logic "
+                                 f"refers to {variable!r}, which wave {wave!r} does not ask (`since`/`until`); "
+                                 "expected the same editions on both questions")
+    return document

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 NBSP = "\u00a0"  # non-breaking space before % and around ± in French typography
 NNBSP = "\u202f"
@@ -45,18 +47,72 @@ def number(value: float | None, digits: int = 1) -> str:
     return text.replace(".", ",").replace("-", MINUS)
 
 
-def percent(value: float | None, digits: int = 1, trim: bool = True) -> str:
-    """'56,4 %' ; with trim, whole numbers lose their decimals as in the thesis ('0 %', '100 %', '75 %')."""
+YEARS = (1000, 2999)  # a whole number of four digits among a question's answers reads as a year
+
+
+def location_digits(values) -> int:
+    """Decimals of a number question's mean, SD, median and quartiles, by the kind of its answers (`values`:
+    the distinct answers, numbers or their texts; others ignored): none for years, whole numbers of four
+    digits (« 2004 [1997–2011] », not « 2004,0 [1997,0–2011,0] »); one otherwise (a mean of whole counts,
+    « 22,4 », and quartiles of R's type 7 fall between them)."""
+    numbers = []
+    for value in values:
+        try:
+            numbers.append(float(str(value).replace(",", ".")))
+        except ValueError:
+            continue
+    years = bool(numbers) and all(n.is_integer() and YEARS[0] <= n <= YEARS[1] for n in numbers)
+    return 0 if years else 1
+
+
+def median_iqr(median: float | None, q1: float | None, q3: float | None, digits: int = 1) -> str:
+    """'5,0 [3,0–8,0]': median and quartiles."""
+    if is_missing(median):
+        return ""
+    return f"{number(median, digits)} [{number(q1, digits)}–{number(q3, digits)}]"
+
+
+@dataclass(frozen=True)
+class PercentStyle:
+    """How a chapter prints its percentages: `digits` decimals; with `trim`, a whole percentage loses them
+    (« 75 % » beside « 56,4 % », as the thesis prints), else every percentage has the same precision."""
+
+    digits: int = 1
+    trim: bool = True
+
+
+_STYLES = [PercentStyle()]  # the style in force: the last one pushed by `percent_style`
+
+
+@contextmanager
+def percent_style(style: PercentStyle):
+    """Print every percentage of the block in `style` (a study's `percent` key of its analysis plan): the
+    steps that write a chapter's tables, registry and figures run in it, so one chapter has one precision."""
+    _STYLES.append(style)
+    try:
+        yield style
+    finally:
+        _STYLES.pop()
+
+
+def percent(value: float | None, digits: int | None = None, trim: bool | None = None) -> str:
+    """'56,4 %' ; with trim, whole numbers lose their decimals as in the thesis ('0 %', '100 %', '75 %').
+    Unset, `digits` and `trim` are those of the style in force (`percent_style`)."""
     if is_missing(value):
         return ""
+    style = _STYLES[-1]
+    digits = style.digits if digits is None else digits
+    trim = style.trim if trim is None else trim
     text = number(value, digits)
     if trim and "," in text and set(text.split(",")[1]) == {"0"}:
         text = text.split(",")[0]
     return f"{text}{NBSP}%"
 
 
-def count_percent(n: int, pct: float | None, digits: int = 1) -> str:
-    """'22 (56,4 %)'."""
+def count_percent(n: int, pct: float | None, digits: int | None = None) -> str:
+    """'22 (56,4 %)'; '0' alone when nobody answered (no percentage of nothing)."""
+    if is_missing(pct):
+        return str(n)
     return f"{n} ({percent(pct, digits)})"
 
 
@@ -77,8 +133,10 @@ def p_value(p: float | None, digits: int = 4, threshold: float = 0.001) -> str:
 
 
 def p_sentence(p: float | None, digits: int = 4, threshold: float = 0.001) -> str:
-    """'p = 0,0065' or 'p < 0,001' for running text."""
+    """'p = 0,0065' or 'p < 0,001' for running text; empty when no test ran (never a bare « p = »)."""
     text = p_value(p, digits, threshold)
+    if not text:
+        return ""
     if text.startswith("<"):
         return f"p{NBSP}{text}"
     return f"p{NBSP}={NBSP}{text}"

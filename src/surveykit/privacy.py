@@ -10,7 +10,12 @@ What is masked (the mask keeps the sentence readable: "le Dr [nom]", "au [télé
 - e-mail addresses;
 - phone numbers: French (06 12 34 56 78, +33 (0)6…, 0033 6…) and international (+32 2 123 45 67);
 - titled names: "Dr", "Docteur", "Pr", "Professeur", "M.", "Mme", "Mlle", "Monsieur", "Madame",
-  "Mademoiselle" followed by one or two capitalised words (the title is kept);
+  "Mademoiselle", in any case, followed by a name (the title is kept): one or two capitalised words
+  ("Dr Jean Dupont"), or a word in lower case that is not an ordinary word of a sentence ("dr lefebvre"), with
+  the next word too when the first is a first name written in the same case ("dr martin lefebvre");
+- a first name of the shipped list (privacy_data/prenoms.txt: about 300 common French first names) followed by a
+  word that can be a surname, written in the same case ("martin lefebvre", "Martin Lefebvre", "Martin LEFEBVRE";
+  not "Julien pense"); a first name alone is left (too many are also words), but never quoted;
 - the names of a configurable list (config `privacy: {names: …}`), whole words, accent- and case-insensitive;
 - RPPS (11 digits) and ADELI (9 digits) numbers of health professionals;
 - NIR (French social security number, 13 digits and an optional 2-digit key, spaces allowed);
@@ -52,10 +57,18 @@ _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){
 _FR_PHONE_RE = re.compile(r"(?<![\w+])(?:(?:\+|00)33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 # +32 2 123 45 67, 0044 20 7946 0958, +1 (555) 123-4567: 9 to 15 digits with the country code (E.164).
 _INTL_PHONE_RE = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[\s.-]?\(?\d{1,4}\)?){2,6}(?!\d)")
+# A title in any case ("Dr", "dr", "DOCTEUR"; "M." only as written), then up to two words, judged in _titled_spans.
 _TITLE_RE = re.compile(
-    r"(?<!\w)(?P<title>Docteur|Dr\.?|Professeur|Pr\.?|Monsieur|Madame|Mademoiselle|Mlle\.?|Mme\.?|M\.)"
-    rf"(?P<gap>\s{{1,3}})(?P<name>{_CAPITALISED}(?:[ -]{_CAPITALISED})?)"
+    r"(?<!\w)(?P<title>(?i:docteur|dr\.?|professeur|pr\.?|monsieur|madame|mademoiselle|mlle\.?|mme\.?)|M\.)"
+    r"(?P<gap>\s{1,3})(?P<w1>[^\W\d_][\w'’-]{0,60})(?:[ -](?P<w2>[^\W\d_][\w'’-]{0,60}))?"
 )
+FIRST_NAMES_FILE = Path(__file__).with_name("privacy_data") / "prenoms.txt"
+# Words that follow a title or a first name in an ordinary sentence, never a surname ("le docteur traitant",
+# "dr qui", "Marie et moi"); folded (no accents, lower case).
+NOT_NAMES_FILE = FIRST_NAMES_FILE.with_name("not_names.txt")
+_NOT_A_NAME = frozenset(
+    line.strip() for line in NOT_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#"))
 _RPPS_ADELI_RE = re.compile(r"(?<![\w.,])(?:\d{11}|\d{9})(?![\w]|[.,]\d)")
 _NIR_RE = re.compile(r"(?<![\w.,])[12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}"
                      r"(?:[ .]?\d{2})?(?![\w]|[.,]\d)")
@@ -91,11 +104,73 @@ def _pattern_spans(text: str) -> list[Finding]:
     found += [Finding(PHONE, m.start(), m.end()) for m in _FR_PHONE_RE.finditer(text)]
     found += [Finding(PHONE, m.start(), m.end()) for m in _INTL_PHONE_RE.finditer(text)
               if 9 <= _digits(m.group()) - m.group().startswith("00") * 2 <= 15]
-    found += [Finding(NAME, m.start("name"), m.end("name")) for m in _TITLE_RE.finditer(text)]
+    found += _titled_spans(text)
+    found += _first_name_spans(text)
     found += [Finding(NIR, m.start(), m.end()) for m in _NIR_RE.finditer(text)]
     found += [Finding(PROFESSIONAL_ID, m.start(), m.end()) for m in _RPPS_ADELI_RE.finditer(text)]
     found += [Finding(ADDRESS, m.start(), m.end()) for m in _ADDRESS_RE.finditer(text)]
     found += [Finding(ADDRESS, m.start(), m.end()) for m in _POSTCODE_TOWN_RE.finditer(text)]
+    return found
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """The shipped first names, folded, each part of a compound one too ("jean-pierre" gives jean, pierre)."""
+    words: set[str] = set()
+    for line in FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.update(_WORD_RE.findall(fold(line)))
+    return frozenset(words - _NOT_A_NAME)
+
+
+def _can_be_surname(word: str) -> bool:
+    folded = fold(word)
+    return len(folded) >= 2 and folded not in _NOT_A_NAME and not any(c.isdigit() for c in word)
+
+
+def _cased_alike(first: str, second: str) -> bool:
+    """Two words written as one name is: both capitalised, both in lower case, or the second in capitals
+    ("Martin Lefebvre", "martin lefebvre", "Martin LEFEBVRE"; not "Martin répond")."""
+    return first[0].isupper() == second[0].isupper() or second.isupper()
+
+
+def _titled_spans(text: str) -> list[Finding]:
+    """A title then a name: capitalised words as before, or words in lower case that are not ordinary words."""
+    found = []
+    for m in _TITLE_RE.finditer(text):
+        w1, w2 = m.group("w1"), m.group("w2")
+        if not _can_be_surname(w1):
+            continue
+        capital = w1[0].isupper()
+        is_first = fold(w1) in first_names()
+        end = m.end("w1")
+        if w2 and _can_be_surname(w2) and _cased_alike(w1, w2) and (is_first or capital):
+            end = m.end("w2")
+        found.append(Finding(NAME, m.start("w1"), end))
+    return found
+
+
+def _first_name_spans(text: str) -> list[Finding]:
+    """A first name of the shipped list (or several, "jean-pierre") then a word that can be a surname."""
+    names = first_names()
+    words = [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    found, index = [], 0
+    while index < len(words):
+        if fold(words[index][0]) not in names:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(words) and fold(words[last + 1][0]) in names and text[words[last][2]:words[last + 1][1]] == "-":
+            last += 1
+        after = last + 1
+        if (after < len(words) and _NAME_GAP_RE.fullmatch(text[words[last][2]:words[after][1]])
+                and "'" not in text[words[last][2]:words[after][1]] and "’" not in text[words[last][2]:words[after][1]]
+                and _can_be_surname(words[after][0]) and _cased_alike(words[last][0], words[after][0])):
+            found.append(Finding(NAME, words[index][1], words[after][2]))
+            index = after + 1
+        else:
+            index = last + 1
     return found
 
 
@@ -190,6 +265,27 @@ def mask_pii(text: str, names: list[str] | None = None) -> tuple[str, list[Findi
     if not text:
         return text, []
     return _apply(text, NameList(names or []))
+
+
+_DIGIT_RUN_RE = re.compile(r"\d(?:[\s.-]?\d){7,}")
+_AT_RE = re.compile(r"\w@\w|\w\s?\[?(?:at|arobase)\]?\s?\w+\.(?:fr|com|net|org)\b", re.I)
+
+
+def residual_personal_data(text: str, names: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """What a text still holds that may identify someone, after masking: what masking would find again, an
+    « @ » between words, a run of eight digits or more, or a capitalised first name of the shipped list (a first
+    name alone is not masked: too many are also words). Empty when the text can be shown, e.g. quoted."""
+    if not isinstance(text, str) or not text:
+        return []
+    kinds = [f.kind for f in _merge(_pattern_spans(text) + NameList(names).spans(text))]
+    if _AT_RE.search(text):
+        kinds.append(EMAIL)
+    if _DIGIT_RUN_RE.search(text):
+        kinds.append(PHONE)
+    names_found = first_names()
+    if any(w[0].isupper() and fold(w) in names_found for w in _WORD_RE.findall(text)):
+        kinds.append(NAME)
+    return sorted(set(kinds))
 
 
 def read_names(path: str | Path | None) -> list[str]:

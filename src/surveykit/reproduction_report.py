@@ -181,6 +181,61 @@ def structure_differences(structure: dict, chapter: str) -> list[str]:
     return lines
 
 
+def chapter_table_rows(chapter: str) -> dict[int, list[tuple[str, str]]]:
+    """(variable, level) of the rows of each numbered table of a chapter in Markdown: the pipe table printed
+    just before its `Table: <word> <k> …` caption; a row with an empty first cell continues the variable above."""
+    lines = chapter.splitlines()
+    rows: dict[int, list[tuple[str, str]]] = {}
+    for index, line in enumerate(lines):
+        caption = re.match(r"^Table: \w+ (\d+)\b", line)
+        if not caption:
+            continue
+        end = index - 1
+        while end >= 0 and not lines[end].strip():
+            end -= 1
+        start = end
+        while start >= 0 and lines[start].startswith("|"):
+            start -= 1
+        block = [line for line in lines[start + 1:end + 1] if not re.match(r"^\|[\s:|-]+\|$", line)]
+        variable, found = "", []
+        for row in block[1:]:  # the first line is the header
+            cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+            if len(cells) < 2:
+                continue
+            variable = cells[0] or variable
+            found.append((variable, cells[1]))
+        rows[int(caption.group(1))] = found
+    return rows
+
+
+def row_differences(items, chapter: str) -> list[str]:
+    """Rows (answers of a variable) of a published table that the regenerated chapter lacks, and rows the
+    chapter prints that the publication does not have (e.g. an answer the form offered later, printed
+    « 0 (0 %) »). Only the tables whose counts the publication transcribes are compared."""
+    published: dict[int, dict[tuple[str, str], str]] = {}
+    for item in items:
+        if item.kind != "count" or len(item.level) != 1:  # several levels added up: no row of their own
+            continue
+        parts = [part.strip() for part in item.ref.split("·")]
+        table = re.match(r"^\w+ (\d+)$", parts[0])
+        if not table or len(parts) < 3:
+            continue
+        published.setdefault(int(table.group(1)), {})[(_norm(parts[1]), _norm(item.level[0]))] = \
+            f"{parts[1]} · {parts[2]}"
+    ours = chapter_table_rows(chapter)
+    lines = []
+    for number, rows in sorted(published.items()):
+        if number not in ours:
+            continue
+        variables = {variable for variable, _level in rows}
+        printed = {(_norm(v), _norm(level)): f"{v} · {level}" for v, level in ours[number]}
+        lines += [f"Tableau {number}, ligne « {text} » : publiée, absente du chapitre régénéré."
+                  for key, text in rows.items() if key not in printed and key[0] in {k[0] for k in printed}]
+        lines += [f"Tableau {number}, ligne « {text} » : ajoutée par le chapitre régénéré (absente de la publication)."
+                  for key, text in printed.items() if key not in rows and key[0] in variables]
+    return lines
+
+
 def _match(title: str, candidates: dict[str, str]) -> str | None:
     """The regenerated caption a published title corresponds to: the same words, else one containing the other."""
     key = _norm(title)
@@ -227,6 +282,7 @@ def report_markdown(table: pd.DataFrame, audit: pd.DataFrame, publication: Publi
     differences, shared = distinct_differences(table)
     ranks = rank_differences(publication.items, descriptives)
     structure = structure_differences(publication.structure, chapter) if publication.structure else []
+    structure += row_differences(publication.items, chapter)
     lines = [f"# Reproduction des résultats publiés — {_cell(wave_label)}", "",
              f"Source : {_cell(publication.source)}.", ""]
     ranked = any(i.kind == "mean_sd" and i.rank and not i.group for i in publication.items)
@@ -244,7 +300,7 @@ def report_markdown(table: pd.DataFrame, audit: pd.DataFrame, publication: Publi
     if ranked:
         lines += ["", "## Rangs des tableaux classés", ""]
         lines += [f"- {_cell(line)}" for line in ranks] or ["L'ordre publié de chaque tableau classé est retrouvé."]
-    if publication.structure:
+    if publication.structure or structure:
         lines += ["", "## Structure du chapitre", ""]
         lines += [f"- {_cell(line)}" for line in structure] or ["Mêmes sections, tableaux et figures que le chapitre publié."]
     flagged = audit[audit["status"] != "ok"]

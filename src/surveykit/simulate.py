@@ -158,6 +158,10 @@ def _fill_question(rng, question: Question, frame: pd.DataFrame, profile: Profil
         for item in question.items:
             values = _scale(rng, question.min, question.max, _item_mean(profile, item.id, frame, 5.0), n)
             frame[item.id] = _masked_ints(values, shown)
+    elif question.type == "grid_choice":
+        for item in question.items:
+            values = _choice(rng, list(question.levels), profile.probabilities.get(item.id), n)
+            frame[item.id] = np.where(shown, values, "")
     elif question.type == "grid_rank":
         ranks = _ranks(rng, len(question.items), n)
         for column, item in enumerate(question.items):

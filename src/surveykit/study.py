@@ -58,6 +58,10 @@ class Study:
         own = self.folder / EVOLUTION_TEMPLATE
         return str(own) if own.is_file() else generic
 
+    def coding_folder(self, wave: str) -> str:
+        """Where a wave's coding decisions are committed (data/studies/<study>/coding/<wave>)."""
+        return str(self.folder / CODING / wave)
+
     def coding_files(self, wave: str) -> list[str]:
         """Committed coding decisions of a wave (one CSV per coder), possibly none yet."""
         folder = self.folder / CODING / wave
@@ -98,6 +102,27 @@ def _check_open_questions(study: Study) -> None:
     if unknown:
         raise InputError(f"{study.folder / CATEGORIES}: category codebook(s) for unknown question(s) {unknown}; "
                          f"expected ids of {study.codebook.source}")
+
+
+def check_wave_editions(study: Study, waves: list[str]) -> None:
+    """Each wave's form edition (codebook `since`/`until`) still fits the plan and the figures: a figure drawn
+    from a question or a table a wave does not have is refused now, naming the wave, not in a job."""
+    from .codebook import _build, check_editions, edition_of
+    from .yamlio import load_validated, package_schema
+
+    check_editions(study.codebook, waves)
+    if not any(q.since or q.until or any(o.since or o.until for o in q.options) for q in study.codebook.questions):
+        return  # one edition for every wave: the study's files were checked as they are
+    raw = load_validated(study.folder / CODEBOOK, package_schema("codebook.schema.yaml"))
+    for wave in waves:
+        try:
+            book = _build(edition_of(raw, wave, waves, str(study.folder / CODEBOOK)), str(study.folder / CODEBOOK))
+            load_figures(study.folder / FIGURES, book, load_plan(study.folder / PLAN, book))
+        except InputError as exc:
+            raise InputError(f"wave {wave!r}, whose form is the edition of {study.folder / CODEBOOK} without the "
+                             f"questions and options outside their `since`/`until`: {exc}; expected every figure to "
+                             "be drawn from a question this wave asks (give the figure's question the same "
+                             "`since`/`until`, or draw it from another table)") from None
 
 
 def load_study(name: str, folder: str | Path) -> Study:

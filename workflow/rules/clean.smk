@@ -1,6 +1,25 @@
 # Stage 1: cleaning and validation of each wave's raw export.
 
 
+# The codebook as this wave's form has it: questions and options outside their `since`/`until` removed.
+rule codebook_edition:
+    input:
+        codebook=study_codebook_file,
+        code=script_code("codebook_edition.py"),
+    output:
+        codebook="results/waves/{wave}.codebook.yaml",
+    params:
+        wave="{wave}",
+        waves=study_wave_names,
+    priority: CHAPTER_CHAIN
+    log:
+        "results/logs/{wave}/codebook_edition.log",
+    benchmark:
+        "results/benchmarks/{wave}/codebook_edition.tsv"
+    script:
+        "../../scripts/codebook_edition.py"
+
+
 # Read the raw export, check it against the codebook, sort rows into analysed / excluded / quarantined.
 rule clean_wave:
     input:
@@ -16,6 +35,7 @@ rule clean_wave:
     params:
         wave=wave_config,
         on_invalid=config["cleaning"]["on_invalid"],
+        max_quarantined_share=config["cleaning"]["max_quarantined_share"],
         limits=config["limits"],
     priority: CHAPTER_CHAIN
     resources:

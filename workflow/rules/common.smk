@@ -10,7 +10,7 @@ from snakemake.utils import validate
 from surveykit.codedeps import script_code as _imported_code
 from surveykit.configcheck import check_config, check_config_paths, check_study_paths
 from surveykit.errors import InputError
-from surveykit.study import load_study
+from surveykit.study import check_wave_editions, load_study
 
 
 def _stop(exc):
@@ -49,6 +49,18 @@ def _check_waves():
 STUDIES = _load_studies()
 _check_waves()
 WAVES = list(config["waves"])  # in the order declared: oldest wave first
+
+
+def _check_editions():
+    """`since`/`until` of the codebooks name waves of their own study (config order gives the editions)."""
+    try:
+        for name, study in STUDIES.items():
+            check_wave_editions(study, [w for w in WAVES if config["waves"][w]["study"] == name])
+    except InputError as exc:
+        raise _stop(exc) from None
+
+
+_check_editions()
 # Scheduling priority of the rules on the path export -> chapter: they go first, and the side reports
 # (reliability, reproduction, provenance, cross-wave) fill the idle core, which shortens a cold run.
 CHAPTER_CHAIN = 10
@@ -148,8 +160,19 @@ def wave_published(wildcards):
     return config["waves"][wildcards.wave]["published"]
 
 
-def codebook_file(wildcards):
+def study_codebook_file(wildcards):
+    """The study's codebook, every form edition in it."""
     return study_of(wildcards).path("codebook.yaml")
+
+
+def codebook_file(wildcards):
+    """The codebook as this wave's form has it (written by codebook_edition), which every step of the wave reads."""
+    return f"results/waves/{wildcards.wave}.codebook.yaml"
+
+
+def study_wave_names(wildcards):
+    """The waves of this wave's study, oldest first (they order the `since`/`until` editions)."""
+    return waves_of(config["waves"][wildcards.wave]["study"])
 
 
 def plan_file(wildcards):

@@ -19,6 +19,7 @@ rule recode_wave:
     params:
         allow_suggestions=config["recoding"]["allow_suggestions"],
         strict=config["recoding"]["strict"],
+        coding_folder=lambda wildcards: study_of(wildcards).coding_folder(wildcards.wave),
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["recode_wave"],

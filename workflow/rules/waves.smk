@@ -11,6 +11,7 @@ rule compare_waves:
         code=script_code("compare_waves.py"),
     output:
         shares="results/waves/{study}/shares.csv",
+        share_tests="results/waves/{study}/share_tests.csv",
         scores="results/waves/{study}/scores.csv",
         png="results/waves/{study}/figures/evolution.png",
         svg="results/waves/{study}/figures/evolution.svg",

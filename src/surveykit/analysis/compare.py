@@ -42,6 +42,15 @@ def numeric_groups(frame: pd.DataFrame, variable: str, by: str, by_levels: list[
     return [values[frame[by] == group].dropna().to_numpy(dtype=float) for group in by_levels]
 
 
+def ordinal_groups(frame: pd.DataFrame, variable: str, order: list[str], by: str,
+                   by_levels: list[str]) -> list[np.ndarray]:
+    """The answers of each group coded by their place in `order` (1 = first); answers outside it (missing,
+    non-substantive) left out."""
+    codes = {level: float(position) for position, level in enumerate(order, start=1)}
+    values = frame[variable].astype(str).map(codes)
+    return [values[frame[by] == group].dropna().to_numpy(dtype=float) for group in by_levels]
+
+
 @dataclass(frozen=True)
 class Untested:
     """A comparison that cannot be computed (e.g. an option every respondent, or none, ticked)."""
@@ -70,7 +79,9 @@ def compare_categorical(table: np.ndarray, test: str, seed: int) -> tuple[object
     options = {"seed": seed} if test == "fisher" else {}
     chosen = (choice.choose_categorical(table, seed=seed) if test == "auto"
               else choice.run_forced(test, table=table, **options))
-    v = effects.cramers_v(table, EFFECT_CONF_LEVEL, alternative="two.sided")
+    # One-sided [low ; 1] as effectsize: chi² rejects only for large values, so this lower bound is above 0
+    # exactly when the uncorrected chi² test rejects at 1 - EFFECT_CONF_LEVEL (a two-sided bound would at half).
+    v = effects.cramers_v(table, EFFECT_CONF_LEVEL)
     return chosen, chosen.reason, {"effect": "V de Cramér (corrigé)", "effect_value": v.estimate,
                                    "ci_low": v.ci_low, "ci_high": v.ci_high}
 
@@ -90,7 +101,7 @@ def compare_numeric(groups: list[np.ndarray], test: str, seed: int,
         effect = {"effect": "corrélation rang-bisériale", "effect_value": r.estimate,
                   "ci_low": r.ci_low, "ci_high": r.ci_high}
     else:
-        e = effects.epsilon_squared(groups, EFFECT_CONF_LEVEL, alternative="two.sided", seed=seed)
+        e = effects.epsilon_squared(groups, EFFECT_CONF_LEVEL, seed=seed)  # one-sided, as Cramér's V
         effect = {"effect": "epsilon² (Kruskal-Wallis)", "effect_value": e.estimate,
                   "ci_low": e.ci_low, "ci_high": e.ci_high}
     return chosen, chosen.reason, effect

@@ -38,26 +38,32 @@ def ticked(values: pd.Series, level: str) -> pd.Series:
     return texts.map(distinct).astype(bool)
 
 
-def _answers(values: pd.Series, asked: pd.Series | None) -> tuple[pd.Series, int]:
+def _answers(values: pd.Series, asked: pd.Series | None, answered: bool = False) -> tuple[pd.Series, int]:
     """The answers that count and the number of missing ones.
 
     Single choice: the non-missing answers. Multi-response (`asked` given): every respondent the form
-    asked, an empty answer meaning no option ticked; respondents not asked are left out, not missing."""
+    asked, an empty answer meaning no option ticked; respondents not asked are left out, not missing. With
+    `answered` (`denominator: answered`), an empty answer is missing instead."""
     if asked is not None:
-        return values[asked.reindex(values.index, fill_value=False)].fillna("").astype(str), 0
+        shown = values[asked.reindex(values.index, fill_value=False)].fillna("").astype(str)
+        if not answered:
+            return shown, 0
+        filled = shown[shown != ""]
+        return filled, len(shown) - len(filled)
     filled = values[values.astype(str) != ""].dropna()
     return filled, len(values) - len(filled)
 
 
 def categorical_rows(frame: pd.DataFrame, variable: str, levels: list[str], by: str | None = None,
-                     by_levels: list[str] | None = None, asked: pd.Series | None = None) -> list[dict]:
+                     by_levels: list[str] | None = None, asked: pd.Series | None = None,
+                     answered: bool = False) -> list[dict]:
     """Counts and percentages of each level (non-missing denominator), per group.
 
     With `asked` (a multi-response question), each option is a yes/no item whose denominator is the
-    respondents the form asked."""
+    respondents the form asked, or with `answered` those of them who ticked at least one option."""
     rows = []
     for group, sub in _groups(frame, by, by_levels, [variable]):
-        answers, missing = _answers(sub[variable], asked)
+        answers, missing = _answers(sub[variable], asked, answered)
         denominator = len(answers)
         counts = answers.value_counts() if asked is None else None
         for level in levels:
@@ -69,6 +75,30 @@ def categorical_rows(frame: pd.DataFrame, variable: str, levels: list[str], by: 
             rows.append({"variable": variable, "level": MISSING_LABEL, "group": group, "n": missing,
                          "denominator": denominator, "pct": math.nan, "missing": missing})
     return rows
+
+
+def positive_rows(frame: pd.DataFrame, variable: str, substantive: list[str], positive: list[str],
+                  by: str | None = None, by_levels: list[str] | None = None) -> list[dict]:
+    """An item of a choice grid, per group: the answers at the positive end (n) among its substantive answers
+    (denominator; non-substantive levels and missing answers left out) and their share (pct); level ""."""
+    rows = []
+    for group, sub in _groups(frame, by, by_levels, [variable]):
+        answers = sub[variable].astype(str)
+        denominator = int(answers.isin(substantive).sum())
+        n = int(answers.isin(positive).sum())
+        rows.append({"variable": variable, "level": "", "group": group, "n": n, "denominator": denominator,
+                     "pct": 100.0 * n / denominator if denominator else math.nan,
+                     "missing": int(len(answers) - denominator)})
+    return rows
+
+
+def answered_mask(frame: pd.DataFrame, question: Question) -> pd.Series:
+    """The respondents a multi-response question's percentages and tests are of: those asked, and with
+    `denominator: answered` only those of them who ticked at least one option."""
+    mask = asked_mask(frame, question)
+    if question.counts_answered_only:
+        mask &= frame[question.id].fillna("").astype(str) != ""
+    return mask
 
 
 def asked_mask(frame: pd.DataFrame, question: Question) -> pd.Series:

@@ -20,9 +20,16 @@ P_COLUMN = "Valeur de p"
 ADJUSTED = {"holm": "p ajustée (Holm)", "BH": "p ajustée (Benjamini-Hochberg)"}
 ADJUSTED_COLUMN = {"holm": "p_holm", "BH": "p_bh"}
 EFFECT_COLUMN = "Taille d'effet [IC 95 %]"
-EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Bergsma), IC par inversion du khi² non central",
-                "corrélation rang-bisériale": "corrélation rang-bisériale, IC par transformation de Fisher",
-                "epsilon² (Kruskal-Wallis)": "epsilon² des rangs, IC par bootstrap percentile stratifié"}
+EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Bergsma), IC unilatéral [borne inférieure ; 1] "
+                                         "par inversion du khi² non central, dont la borne inférieure dépasse 0 "
+                                         "exactement quand le test du khi² sans correction conclut au seuil de 5 %",
+                "corrélation rang-bisériale": "corrélation rang-bisériale, IC par inversion du test de Wilcoxon "
+                                              "(il exclut 0 exactement quand ce test conclut)",
+                "epsilon² (Kruskal-Wallis)": "epsilon² des rangs, IC unilatéral [borne inférieure ; 1] par inversion "
+                                             "du khi² non central du test de Kruskal-Wallis (borne inférieure nulle "
+                                             "quand ce test ne conclut pas)"}
+FISHER_EFFECT_NOTE = ("le V de Cramér se rapporte au khi² : quand le test affiché est le test exact de Fisher, "
+                      "son intervalle peut ne pas s'accorder exactement avec lui")
 
 
 def _group_columns(spec: TableSpec, plan: Plan, tidy: pd.DataFrame) -> dict[str, str]:
@@ -114,9 +121,16 @@ def _tied_ranks(overall: pd.DataFrame) -> dict[str, str]:
     return {v: f"{r} ex aequo" if r in shared else str(r) for v, r in ranks.items()}
 
 
-def _median_text(cell: pd.Series) -> str:
+def _median_text(cell: pd.Series, digits: int = 1) -> str:
     """« 5,0 [3,0–8,0] »: median and quartiles (R's type 7)."""
-    return f"{fmt.number(cell['median'])} [{fmt.number(cell['q1'])}–{fmt.number(cell['q3'])}]"
+    return fmt.median_iqr(cell["median"], cell["q1"], cell["q3"], digits)
+
+
+def value_digits(tidy: pd.DataFrame, variable: str) -> int:
+    """Decimals of a summarised number's statistics, by the kind of its answers (fmt.location_digits): the
+    distinct values a summary table counts (its rows other than the statistics and the missing answers)."""
+    rows = tidy[(tidy["variable"] == variable) & ~tidy["level"].isin(["", MISSING_LABEL])]
+    return fmt.location_digits(rows["level"].drop_duplicates())
 
 
 def _interpretation(spec: TableSpec, cell: pd.Series) -> str:
@@ -192,13 +206,104 @@ def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
     records = []
     for variable in spec.variables:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
+        digits = value_digits(tidy, variable)
         records.append({"Variable": variable_label(plan, book, variable), "n": str(int(row["n"])),
-                        "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"]),
-                        "Médiane [Q1–Q3]": _median_text(row)})
+                        "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"], digits),
+                        "Médiane [Q1–Q3]": _median_text(row, digits)})
     return pd.DataFrame(records)
 
 
-FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary}
+# --------------------------------------------------------------------------- choice grid
+
+POSITIVE_COLUMN = "Pôle positif"
+
+
+def ordinal_note(question, lead: str = "rangs") -> str:
+    """How a rank test reads a choice grid: the level codes, and the levels left out."""
+    order = question.substantive_levels
+    note = f"{lead} sur l'ordre des modalités, de « {order[0]} » (1) à « {order[-1]} » ({len(order)})"
+    if question.non_substantive:
+        left = prose_join([f"« {level} »" for level in question.non_substantive])
+        note += f", {left} exclu{'es' if len(question.non_substantive) > 1 else 'e'} du test"
+    return note
+
+
+def prose_join(items: list[str], last: str = "et") -> str:
+    """« a », « a et b », « a, b et c »."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def grid_label(plan: Plan, book: Codebook, grid: str) -> str:
+    """What a table calls a grid question: the plan's label, else the codebook's label or header."""
+    return plan.variable_labels.get(grid) or book.question(grid).display_label
+
+
+def _share(row: pd.DataFrame) -> str:
+    """« 48,6 % » of one tidy row, « — » when nobody answered (no denominator)."""
+    if not len(row) or not row["denominator"].iloc[0]:
+        return "—"
+    return fmt.percent(row["pct"].iloc[0])
+
+
+def grid_order(spec: TableSpec, tidy: pd.DataFrame) -> list[str]:
+    """The items in the table's order: by overall share at the positive end (rank 1 first), or questionnaire."""
+    if spec.order != "positive_desc":
+        return list(spec.variables)
+    ranks = tidy[(tidy["level"] == "") & (tidy["group"] == ALL)].set_index("variable")["rank"]
+    return sorted(spec.variables, key=lambda v: ranks[v])
+
+
+def _grid_choice(spec, plan, book, tidy, tests) -> pd.DataFrame:
+    """One row per item: its answers (n), the % of each level and of the positive end. With `by`, the item's row
+    (all respondents, with the p-values) is followed by one row per group. Percentages alone in the cells, the
+    counts being in the n column (and in descriptives.csv): six levels of « n (%) » do not fit a printed page."""
+    question = book.question(spec.grid)
+    groups = [ALL] + (list(book.question(spec.by).levels) if spec.by else [])
+    stub = spec.row_header or "Item"
+    records = []
+    for variable in grid_order(spec, tidy):
+        sub = tidy[tidy["variable"] == variable]
+        for group in groups:
+            cells = sub[sub["group"] == group]
+            answered = cells.loc[cells["level"].isin(question.levels), "denominator"]
+            record = {stub: variable_label(plan, book, variable) if group == ALL else plan.group_label(spec.by, group),
+                      "n": str(int(answered.iloc[0])) if len(answered) else "0"}
+            for level in question.levels:
+                record[level] = _share(cells[cells["level"] == level])
+            record[POSITIVE_COLUMN] = _share(cells[cells["level"] == ""])
+            if spec.compares:
+                p_cells = _grid_p_cells(spec, tests, variable)
+                record.update(p_cells if group == ALL else {k: "" for k in p_cells})
+            records.append(record)
+    return pd.DataFrame(records)
+
+
+def _grid_p_cells(spec: TableSpec, tests: pd.DataFrame, variable: str) -> dict[str, str]:
+    """A grid's items form one family: its table prints the adjusted p only when the plan adjusts (the raw p
+    stays in tests.csv), so that the levels' columns fit the page."""
+    cells = _p_cells(spec, tests, variable)
+    if spec.adjust in ADJUSTED:
+        cells.pop(P_COLUMN)
+    return cells
+
+
+def _grid_note(spec: TableSpec, plan: Plan, book: Codebook) -> list[str]:
+    """What a choice grid's cells, positive end and rank tests are."""
+    question = book.question(spec.grid)
+    positive = prose_join([f"« {level} »" for level in question.positive_levels], "ou")
+    among = "des réponses renseignées"
+    if question.non_substantive:
+        among += " hors " + prose_join([f"« {level} »" for level in question.non_substantive], "et")
+    order = " ; items classés par cette part" if spec.order == "positive_desc" else ""
+    rows = f" ; sous chaque item, une ligne par modalité de « {plan.variable_labels.get(spec.by) or book.question(spec.by).display_label} »" \
+        if spec.by else ""
+    parts = [f"n : réponses renseignées à l'item ; pourcentages de ces réponses{rows}.",
+             f"{POSITIVE_COLUMN} : {positive}, en pourcentage {among}{order}."]
+    return parts
+
+
+FORMATTERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary,
+              "grid_choice": _grid_choice}
 
 
 # --------------------------------------------------------------------------- footnote
@@ -266,6 +371,28 @@ def _scale_note(spec: TableSpec, book: Codebook) -> str:
     return f" ; échelle de {low_text} à {high_text}"
 
 
+MULTI_DENOMINATORS = {"asked": "parmi les répondants à qui la question était posée",
+                      "answered": "parmi les répondants ayant coché au moins une option (les autres sont comptés "
+                                  "comme non renseignés)"}
+
+
+def _multi_note(spec: TableSpec, plan: Plan, book: Codebook, multi: list[str]) -> str:
+    """Whom the options of the table's multi-response questions are counted among (their `denominator`)."""
+    kinds = {}
+    for variable in multi:
+        kinds.setdefault(book.variable_question()[variable].multi_denominator, []).append(variable)
+    if len(kinds) == 1:
+        among = MULTI_DENOMINATORS[next(iter(kinds))]
+        note = f"Question à réponses multiples : chaque option est comptée {among}"
+    else:  # each question named with its denominator
+        among = " ; ".join(f"{MULTI_DENOMINATORS[kind]} pour "
+                           + ", ".join(f"« {variable_label(plan, book, v)} »" for v in variables)
+                           for kind, variables in sorted(kinds.items()))
+        note = f"Questions à réponses multiples : chaque option est comptée {among}"
+    return (note + f" ; le total peut dépasser 100{fmt.NBSP}%."
+            + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
+
+
 def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, tests: pd.DataFrame) -> str:
     """What the cells are, denominators, missing answers, the study's notes, tests and multiplicity."""
     parts = []
@@ -273,9 +400,7 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
     if spec.kind in ("categorical", "ranks"):
         parts.append("Effectif (pourcentage) ; les pourcentages portent sur les réponses renseignées.")
         if multi:
-            parts.append("Question à réponses multiples : chaque option est comptée parmi les répondants à qui la "
-                         f"question était posée ; le total peut dépasser 100{fmt.NBSP}%."
-                         + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
+            parts.append(_multi_note(spec, plan, book, multi))
         missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
         if len(missing):
             parts.append("Réponses non renseignées : " + ", ".join(
@@ -286,8 +411,19 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
         parts.append(f"{cells[:1].upper()}{cells[1:]}{_scale_note(spec, book)}.")
     elif spec.kind == "summary":
         parts.append("Médiane et quartiles selon la définition par défaut de R (type 7).")
+    elif spec.kind == "grid_choice":
+        parts += _grid_note(spec, plan, book)
+        missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
+        if len(missing):
+            parts.append("Réponses non renseignées : " + ", ".join(
+                f"{variable_label(plan, book, v)} ({fmt.n_equals(int(n))})"
+                for v, n in missing[["variable", "n"]].itertuples(index=False)) + ".")
+        if len(tests) and tests["test"].isin(["wilcoxon", "kruskal"]).any():
+            parts.append(f"{ordinal_note(book.question(spec.grid), 'Tests de rangs')}.")
     if spec.effect_size and len(tests):
         names = sorted({EFFECT_NAMES.get(e, e) for e in tests["effect"].dropna() if e})
+        if "V de Cramér (corrigé)" in set(tests["effect"]) and tests["test"].isin(["fisher", "fisher_mc"]).any():
+            names.append(FISHER_EFFECT_NOTE)
         parts.append("Taille d'effet : " + " ; ".join(names) + ".")
     parts += list(spec.notes)
     if len(tests):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Codebook, Question
+from ..codebook import CHOICE_GRID, Codebook, Question
+from ..fmt import PercentStyle
 from ..errors import InputError
 from ..yamlio import load_validated, package_schema
 
@@ -39,7 +40,7 @@ class TableSpec:
     @property
     def compares(self) -> bool:
         """Whether the table tests its groups against each other."""
-        return bool(self.by) and self.test != "none" and self.kind in ("categorical", "scores")
+        return bool(self.by) and self.test != "none" and self.kind in ("categorical", "scores", "grid_choice")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Plan:
     variable_labels: dict[str, str] = field(default_factory=dict)
     cross_wave: CrossWave = CrossWave()
     numbering: Numbering = Numbering()
+    percent: PercentStyle = PercentStyle(trim=False)
 
     def group_label(self, by: str | None, level: str) -> str:
         return self.group_labels.get(by or "", {}).get(level, level)
@@ -73,7 +75,8 @@ class Plan:
 
 
 def _kind_of(question: Question, variable: str) -> str:
-    """What a variable is for the plan: categorical, multi, numeric, rank, or text."""
+    """What a variable is for the plan: categorical, multi, numeric, rank, or text (an item of a choice grid is
+    categorical: one answer among the grid's levels)."""
     if variable == question.other_variable or question.type in ("text", "date"):
         return "text"
     if question.type == "grid_rank":
@@ -84,7 +87,18 @@ def _kind_of(question: Question, variable: str) -> str:
 
 
 ACCEPTS = {"categorical": ("categorical", "multi"), "scores": ("numeric",), "summary": ("numeric",),
-           "ranks": ("rank",)}
+           "ranks": ("rank",), "grid_choice": ("categorical",)}
+ORDERS = {"mean_desc": "scores", "positive_desc": "grid_choice"}  # the table kind each row order applies to
+
+
+def rank_tests(kind: str, groups: int) -> tuple[str, ...]:
+    """Tests a table may force besides chi² and Fisher: the rank test fitting the number of groups (scores:
+    also the parametric one); a choice grid compares its items' level order (Wilcoxon or Kruskal-Wallis)."""
+    if kind == "scores":
+        return TWO_GROUP_TESTS if groups == 2 else K_GROUP_TESTS
+    if kind == "grid_choice":
+        return ("wilcoxon",) if groups == 2 else ("kruskal",)
+    return ()
 
 
 def _check_variables(raw: dict, book: Codebook, where: str) -> None:
@@ -103,7 +117,7 @@ def _check_grid(raw: dict, book: Codebook, where: str) -> None:
     grid = grids.get(raw.get("grid"))
     if grid is None:
         raise InputError(f"{where}: grid {raw['grid']!r} is not a grid question of the codebook")
-    expected = {"scores": "grid_scale", "ranks": "grid_rank"}.get(raw["kind"])
+    expected = {"scores": "grid_scale", "ranks": "grid_rank", "grid_choice": CHOICE_GRID}.get(raw["kind"])
     if grid.type != expected:
         raise InputError(f"{where}: a {raw['kind']} table needs a {expected or 'non-grid'} question; "
                          f"{grid.id!r} is {grid.type}")
@@ -127,11 +141,13 @@ def _check_by(raw: dict, book: Codebook, where: str) -> None:
                          f"{'a multi-response question' if question.is_multi else question.type}")
     if len(question.levels) < 2:
         raise InputError(f"{where}: `by: {by}` has fewer than two levels")
-    if by in raw.get("variables", []):
+    grid_items = [item.id for item in book.question(raw["grid"]).items] if raw.get("grid") else []
+    if by in raw.get("variables", []) or by in grid_items:
         raise InputError(f"{where}: `by: {by}` is also one of the table's variables")
     test = raw.get("test", "auto")
-    allowed = {"categorical": CATEGORICAL_TESTS,
-               "scores": TWO_GROUP_TESTS if len(question.levels) == 2 else K_GROUP_TESTS}.get(raw["kind"], ())
+    groups = len(question.levels)
+    allowed = {"categorical": CATEGORICAL_TESTS, "grid_choice": CATEGORICAL_TESTS + rank_tests("grid_choice", groups),
+               "scores": rank_tests("scores", groups)}.get(raw["kind"], ())
     if test not in ("auto", "none", *allowed):
         raise InputError(f"{where}: test {test!r} does not fit a {raw['kind']} table by {by!r} "
                          f"({len(question.levels)} groups); expected auto, none"
@@ -141,12 +157,13 @@ def _check_by(raw: dict, book: Codebook, where: str) -> None:
 def _check_entry(raw: dict, book: Codebook, where: str) -> None:
     if raw.get("grid"):
         _check_grid(raw, book, where)
-    elif raw["kind"] == "ranks":
-        raise InputError(f"{where}: a ranks table names its ranking grid with `grid:`")
+    elif raw["kind"] in ("ranks", "grid_choice"):
+        raise InputError(f"{where}: a {raw['kind']} table names its grid with `grid:`")
     _check_variables(raw, book, where)
     _check_by(raw, book, where)
-    if raw.get("order") == "mean_desc" and raw["kind"] != "scores":
-        raise InputError(f"{where}: `order: mean_desc` ranks the items of a scores table only")
+    order = raw.get("order")
+    if order in ORDERS and raw["kind"] != ORDERS[order]:
+        raise InputError(f"{where}: `order: {order}` ranks the items of a {ORDERS[order]} table only")
     if raw["kind"] == "ranks" and not raw.get("ranks"):
         raise InputError(f"{where}: a ranks table lists the `ranks` it shows, e.g. [1, 5]")
 
@@ -154,6 +171,8 @@ def _check_entry(raw: dict, book: Codebook, where: str) -> None:
 def _spec(raw: dict, book: Codebook) -> TableSpec:
     grid = raw.get("grid")
     variables = tuple(raw.get("variables") or [item.id for item in book.question(grid).items])
+    defaults = {"adjust": "holm", "order": "positive_desc"} if raw["kind"] == "grid_choice" else {}
+    raw = defaults | raw
     keys = ("by", "test", "adjust", "order", "hide_empty_levels", "row_header", "rank_header", "rank_text",
             "section", "append_to", "effect_size", "median", "interpretation")
     return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables, grid=grid,
@@ -219,9 +238,43 @@ def _check_labels(raw: dict, book: Codebook, where: str) -> None:
             raise InputError(f"{where}: group_labels: {extra} are not levels of {by!r}")
 
 
+def edition_plan(raw: dict, book: Codebook) -> dict:
+    """The plan of one wave's form edition (`book.absent` set): variables the form does not have are left
+    out of their tables, a table left with none (or grouped by an absent variable, or under a table left
+    out) is left out, and so are labels and cross-wave entries of absent variables. The plan of a wave
+    whose form has everything is returned unchanged."""
+    absent = set(book.absent)
+    if book.wave is None:
+        return raw
+    grids = {q.id for q in book.questions if q.items}
+    tables, dropped = [], set()
+    for table in raw["tables"]:
+        variables = [v for v in table.get("variables", []) if v not in absent]
+        gone = (table.get("by") in absent or table.get("append_to") in dropped
+                or (table.get("grid") and table["grid"] not in grids)
+                or (table.get("variables") and not variables))
+        if gone:
+            dropped.add(table["id"])
+            continue
+        tables.append({**table, "variables": variables} if "variables" in table else table)
+    known = set(book.variables) | {q.id for q in book.questions}
+    edited = {**raw, "tables": tables}
+    if "variable_labels" in raw:
+        edited["variable_labels"] = {k: v for k, v in raw["variable_labels"].items() if k in known}
+    if "group_labels" in raw:
+        levels = {q.id: set(q.levels) for q in book.all_questions}
+        edited["group_labels"] = {by: {level: text for level, text in labels.items() if level in levels.get(by, ())}
+                                  for by, labels in raw["group_labels"].items() if by in known}
+    if "cross_wave" in raw:  # compared by the cross-wave rule on the study's codebook, not per wave
+        edited["cross_wave"] = {k: v for k, v in raw["cross_wave"].items() if k not in ("shares", "scores")}
+    return edited
+
+
 def load_plan(path: str | Path, book: Codebook) -> Plan:
-    """Load the plan; every entry is checked against the codebook (file and table named in the message)."""
-    raw = load_validated(path, package_schema("analysis_plan.schema.yaml"))
+    """Load the plan; every entry is checked against the codebook (file and table named in the message).
+
+    With one wave's edition of the codebook, the plan of that edition (see `edition_plan`)."""
+    raw = edition_plan(load_validated(path, package_schema("analysis_plan.schema.yaml")), book)
     seen = set()
     for table in raw["tables"]:
         where = f"{path}: table {table['id']}"
@@ -234,4 +287,10 @@ def load_plan(path: str | Path, book: Codebook) -> Plan:
     return Plan(tables=tuple(_spec(t, book) for t in raw["tables"]),
                 group_labels=raw.get("group_labels", {}), variable_labels=raw.get("variable_labels", {}),
                 cross_wave=_cross_wave(raw.get("cross_wave", {}), book, f"{path}: cross_wave"),
-                numbering=Numbering(**raw.get("numbering", {})))
+                numbering=Numbering(**raw.get("numbering", {})),
+                percent=_percent(raw.get("percent", {})))
+
+
+def _percent(raw: dict) -> PercentStyle:
+    """The chapter's percentages (`percent` key): one precision, whole ones trimmed only when asked."""
+    return PercentStyle(digits=raw.get("digits", 1), trim=raw.get("trim_whole", False))

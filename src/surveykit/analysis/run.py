@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..codebook import Codebook
-from .compare import (TEST_COLUMNS, adjust, compare_categorical, compare_numeric, contingency, numeric_groups,
-                      option_contingency, test_row)
-from .describe import ALL, asked_mask, categorical_rows, numeric_summary, rank_rows, score_rows, tidy
+from ..stats.rtests import drop_empty
+from .compare import (NO_EFFECT, TEST_COLUMNS, Untested, adjust, compare_categorical, compare_numeric, contingency,
+                      numeric_groups, option_contingency, ordinal_groups, test_row, testable)
+from .describe import (ALL, answered_mask, asked_mask, categorical_rows, numeric_summary, positive_rows, rank_rows,
+                       score_rows, tidy)
+from .format import ordinal_note
 from .plan import Plan, TableSpec
 
 
@@ -42,13 +46,14 @@ def _categorical(frame, book, spec, seed):
         # A single-choice question the form showed to some respondents only is described on them: the others
         # were not asked, they did not leave it blank.
         shown = frame if question.is_multi else frame[asked_mask(frame, question)]
-        rows += categorical_rows(shown, variable, levels, spec.by, by_levels, asked)
+        answered = question.counts_answered_only
+        rows += categorical_rows(shown, variable, levels, spec.by, by_levels, asked, answered)
         if spec.by:
-            rows += categorical_rows(shown, variable, levels, asked=asked)
+            rows += categorical_rows(shown, variable, levels, asked=asked, answered=answered)
         if not spec.compares:
             continue
-        if question.is_multi:
-            tests += _option_tests(frame, spec, variable, levels, asked, by_levels, seed)
+        if question.is_multi:  # tested on the counts' denominator
+            tests += _option_tests(frame, spec, variable, levels, answered_mask(frame, question), by_levels, seed)
         else:
             table = contingency(frame, variable, levels, spec.by, by_levels)
             result, reason, effect = compare_categorical(table, spec.test, seed)
@@ -101,7 +106,72 @@ def _summary(frame, book, spec, seed):
     return rows, []
 
 
-BUILDERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary}
+def _ordinal_test(frame, question, spec, variable, by_levels, seed) -> dict:
+    """A grid item by group on its level order: Wilcoxon (2 groups) or Kruskal-Wallis, as the plan forces."""
+    groups = ordinal_groups(frame, variable, list(question.substantive_levels), spec.by, by_levels)
+    kept = [(g, label) for g, label in zip(groups, by_levels) if len(g)]
+    n = sum(len(g) for g in groups)
+    values = np.concatenate(groups) if n else np.zeros(0)
+    if len(kept) < 2 or (spec.test == "wilcoxon" and len(kept) < len(groups)) or np.ptp(values) == 0:
+        reason = ("pas de test : un seul groupe représenté ou une seule modalité observée "
+                  "(réponses hors modalités non substantielles)")
+        return test_row(spec.id, variable, spec.by, n, Untested(), reason, NO_EFFECT)
+    result, reason, effect = compare_numeric([g for g, _l in kept], spec.test, seed, [label for _g, label in kept])
+    return test_row(spec.id, variable, spec.by, n, result, f"{reason} ; {ordinal_note(question)}", effect)
+
+
+def _positive_ranks(rows: list[dict], items: tuple[str, ...]) -> dict[str, int]:
+    """Rank 1 = highest overall share at the positive end; ties keep questionnaire order, and items without a
+    substantive answer come last."""
+    share = {row["variable"]: row["pct"] for row in rows if row["level"] == "" and row["group"] == ALL}
+
+    def key(position: int) -> tuple:
+        value = share[items[position]]
+        return (value != value, -value if value == value else 0.0, position)
+
+    order = sorted(range(len(items)), key=key)
+    return {items[position]: rank for rank, position in enumerate(order, start=1)}
+
+
+def _grid_choice(frame, book, spec, seed):
+    """Items × levels of a choice grid (n, % of the answers given), each item's share at the positive end
+    (among its substantive answers) with its rank, and one test per item when the table has `by`."""
+    question = book.question(spec.grid)
+    by_levels = _by_levels(book, spec)
+    # Levels are labels: a grid whose labels are numbers (« 1 » … « 5 ») is read back from responses.csv as
+    # whole numbers; its answers are compared as text.
+    frame = frame.assign(**{v: frame[v].astype("string").fillna("").astype(object) for v in spec.variables})
+    shown = frame[asked_mask(frame, question)]
+    levels, substantive = list(question.levels), list(question.substantive_levels)
+    positive = list(question.positive_levels)
+    rows, tests = [], []
+    for variable in spec.variables:
+        rows += categorical_rows(shown, variable, levels)
+        rows += positive_rows(shown, variable, substantive, positive)
+        if spec.by:
+            rows += categorical_rows(shown, variable, levels, spec.by, by_levels)
+            rows += positive_rows(shown, variable, substantive, positive, spec.by, by_levels)
+    ranks = _positive_ranks(rows, spec.variables)
+    rows = [row | {"rank": ranks[row["variable"]]} if row["level"] == "" and row["group"] == ALL else row
+            for row in rows]
+    if spec.compares:
+        for variable in spec.variables:
+            if spec.test in ("wilcoxon", "kruskal"):
+                tests.append(_ordinal_test(frame, question, spec, variable, by_levels, seed))
+                continue
+            # Levels nobody gave (frequent in a grid: « Quotidiennement » for a rare tool) are left out, as the
+            # automatic choice does, so that a forced chi² is computed on the levels observed.
+            full = contingency(frame, variable, levels, spec.by, by_levels)
+            table = drop_empty(full) if testable(full) else full
+            result, reason, effect = compare_categorical(table, spec.test, seed)
+            if spec.test != "auto" and table.shape != full.shape:
+                reason = f"modalités sans effectif retirées ; {reason}"
+            tests.append(test_row(spec.id, variable, spec.by, int(table.sum()), result, reason, effect))
+    return rows, tests
+
+
+BUILDERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "summary": _summary,
+            "grid_choice": _grid_choice}
 
 
 def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int) -> AnalysisResult:
@@ -112,6 +182,10 @@ def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int) -> 
         tables[spec.id] = tidy(rows, spec.id)
         tests += table_tests
     tests_frame = adjust(pd.DataFrame(tests, columns=TEST_COLUMNS)) if tests else pd.DataFrame(columns=TEST_COLUMNS)
+    for spec in plan.tables:
+        if spec.kind == "grid_choice":  # the grid is one question: Holm within it is Holm within the table
+            mine = tests_frame["table"] == spec.id
+            tests_frame.loc[mine, "p_holm_question"] = tests_frame.loc[mine, "p_holm"]
     return AnalysisResult(tables, tests_frame)
 
 

@@ -20,7 +20,7 @@ from ..forms.read import read_export
 from ..study import load_study
 from .infer import StudyGuess, draft_export
 from .project import atomic_write_text, declaration, edited_files, export_location, place_export, write_study
-from .render import study_files
+from .render import engine, expand_choice_grids, has_tables, study_files
 
 __all__ = ["draft_export", "draft_study", "study_files", "StudyGuess"]
 
@@ -113,7 +113,13 @@ def draft_study(export_path: str | Path, study: str, wave: str, root: str | Path
     folder_rel = f"data/studies/{study}"
     folder = root / folder_rel
     export_rel, copy_to = export_location(root, export_path, wave)
-    guess = draft_export(export)
+    guess = expand_choice_grids(draft_export(export), engine())
+    if not has_tables(guess) and not engine().empty_plan:
+        raise InputError(
+            f"{export_path}: every one of its {len(guess.questions)} question(s) reads as free text or a date "
+            f"({', '.join(g.id for g in guess.questions[:5])}{'…' if len(guess.questions) > 5 else ''}), and this "
+            "engine's analysis plan needs at least one table (a closed, numeric or grid question); check the "
+            "export (the drafter's reasons are in the comments of its draft), or write the study by hand")
     files = study_files(guess, study, export_rel)
     _loaded, flow = check_draft(files, study, export, folder_rel)
     edited = edited_files(folder, files) if folder.is_dir() else []

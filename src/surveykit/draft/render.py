@@ -6,11 +6,48 @@ the drafter reports success.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 
-from .infer import Guess, StudyGuess
+import yaml
+
+from ..yamlio import package_schema
+from .infer import Guess, StudyGuess, _masked
+from .levels import is_off_scale
 
 WRAP = 110
+
+
+@dataclasses.dataclass(frozen=True)
+class Engine:
+    """What the engine's schemas accept, so that a draft always loads: a grid of choices is one `grid_choice`
+    question when the engine has that type (else one single-choice question per row), a multi-response
+    question carries `denominator:` when the engine reads it, and a study with no table is drafted when the
+    analysis plan may have none."""
+
+    grid_choice: bool = True
+    denominator: bool = True
+    empty_plan: bool = True
+    non_substantive: bool = True  # grid_choice: the levels outside the scale listed apart
+    grid_choice_table: bool = True  # the plan's `kind: grid_choice` table (else a categorical table of the rows)
+    diverging: bool = True  # the figures' `kind: diverging` (a grid of choices as diverging stacked bars)
+
+
+@functools.lru_cache(maxsize=1)
+def engine() -> Engine:
+    codebook = yaml.safe_load(package_schema("codebook.schema.yaml").read_text(encoding="utf-8"))
+    question = codebook["properties"]["questions"]["items"]["properties"]
+    plan = yaml.safe_load(package_schema("analysis_plan.schema.yaml").read_text(encoding="utf-8"))
+    table = plan["properties"]["tables"]["items"]["properties"]
+    figures = yaml.safe_load(package_schema("figures.schema.yaml").read_text(encoding="utf-8"))
+    figure_kinds = figures["properties"]["figures"]["items"]["properties"]["kind"]["enum"]
+    return Engine(grid_choice="grid_choice" in question["type"]["enum"],
+                  denominator="denominator" in question,
+                  empty_plan=plan["properties"]["tables"].get("minItems", 0) == 0,
+                  non_substantive="non_substantive" in question,
+                  grid_choice_table="grid_choice" in table["kind"]["enum"],
+                  diverging="diverging" in figure_kinds)
 
 
 def q(text: str) -> str:
@@ -38,10 +75,10 @@ def comment_lines(text: str, indent: str) -> list[str]:
 
 # ------------------------------------------------------------------------------------------ codebook
 
-def _question_lines(guess: Guess) -> list[str]:
+def _question_lines(guess: Guess, features: Engine) -> list[str]:
     lines = []
     for note in guess.notes:
-        lines += comment_lines(note, "  ")
+        lines += comment_lines(_masked(note), "  ")
     lines += [f"  - id: {guess.id}", f"    number: {guess.number}", f"    type: {guess.type}",
               f"    required: {'true' if guess.required else 'false'}"]
     if guess.asked_if:
@@ -51,39 +88,67 @@ def _question_lines(guess: Guess) -> list[str]:
         lines.append(f"    label: {q(guess.label)}")
     if guess.min is not None:
         lines += [f"    min: {guess.min}", f"    max: {guess.max}"]
+    if guess.denominator and features.denominator:
+        lines.append(f"    denominator: {guess.denominator}")
     if guess.options:
         lines.append("    options:")
         lines += [f"      - {{raw: {q(o)}, label: {q(o)}}}" for o in guess.options]
     if guess.other:
         lines.append(f"    other: {{label: {q(guess.other)}}}")
     if guess.levels:
-        lines.append(f"    levels: {flow_list(guess.levels)}" + (f"   # order: {guess.order}" if guess.order else ""))
+        lines.append(f"    levels: {flow_list(guess.levels)}" + (f"   # ordre : {guess.order}" if guess.order else ""))
+    off_scale = [level for level in guess.levels if is_off_scale(level)]
+    if guess.type == "grid_choice" and off_scale and features.non_substantive:
+        lines.append(f"    non_substantive: {flow_list(off_scale)}")
     if guess.items:
         lines.append("    items:")
         lines += [f"      - {{id: {item}, row: {q(row)}, label: {q(row)}}}" for item, row in guess.items]
     return lines
 
 
-def codebook_text(draft: StudyGuess, study: str, source: str) -> str:
+def expand_choice_grids(draft: StudyGuess, features: Engine) -> StudyGuess:
+    """The draft as the engine can read it: without the `grid_choice` type, a grid of choices becomes one
+    single-choice question per row (same answers for every row), as drafts did before that type."""
+    if features.grid_choice or not any(g.type == "grid_choice" for g in draft.questions):
+        return draft
+    questions = []
+    for guess in draft.questions:
+        if guess.type != "grid_choice":
+            questions.append(guess)
+            continue
+        for (item, row), column in zip(guess.items, guess.columns):
+            questions.append(Guess(
+                item, "single", f"{guess.header} [{row}]", [column], required=guess.required, options=list(guess.options),
+                levels=list(guess.levels), order=guess.order, asked_if=dict(guess.asked_if), grid=guess.id, label=row,
+                notes=[*guess.notes, f"ligne « {row} » de la grille « {guess.header} » : ce moteur n'a pas le type "
+                                     "`grid_choice`, chaque ligne est donc une question à choix unique"]))
+    for number, guess in enumerate(questions, start=1):
+        guess.number = number
+    return dataclasses.replace(draft, questions=questions)
+
+
+def codebook_text(draft: StudyGuess, study: str, source: str, features: Engine | None = None) -> str:
+    features = features or engine()
     lines = [
-        f"# Draft codebook of the study `{study}`, written by `make study` (python -m surveykit.draft) from",
-        f"# {source} ({draft.n_rows} responses). One question per column, grid rows grouped; ids come from the",
-        "# headers, labels are the answers as the export writes them. Every guess the drafter is unsure of is",
-        "# marked by a comment saying why: check it against the form. `required: true` means every respondent",
-        "# asked answered. Schema and types: src/surveykit/schemas/codebook.schema.yaml; README, \"Start a new study\".",
+        f"# Brouillon du codebook de l'étude `{study}`, écrit par `make study` (python -m surveykit.draft) à partir de",
+        f"# {source} ({draft.n_rows} réponses). Une question par colonne, lignes de grille regroupées ; les ids viennent",
+        "# des intitulés, les libellés des options sont les réponses telles que l'export les écrit. Chaque supposition",
+        "# incertaine porte un commentaire qui dit pourquoi : la vérifier sur le formulaire. `required: true` : tous les",
+        "# répondants interrogés ont répondu. Schéma et types : src/surveykit/schemas/codebook.schema.yaml ; README,",
+        "# \"Start a new study\".",
         f"study: {study}",
-        f"title: {q('Questionnaire ' + study)}   # not in the export: write the questionnaire's title",
-        "# How the chapter names the respondents (e.g. « professionnel de santé »):",
+        f"title: {q('Questionnaire ' + study)}   # absent de l'export : écrire le titre du questionnaire",
+        "# Comment le chapitre nomme les répondants (par ex. « professionnel de santé ») :",
         f"respondents: {{singular: {q('répondant')}, plural: {q('répondants')}, feminine: false}}",
         "timestamp:",
         f"  headers: {flow_list([draft.timestamp] if draft.timestamp else ['Horodateur', 'Timestamp'])}",
     ]
     if draft.identifying:
-        lines += ["# Columns that identify a person: dropped on reading, never analysed.",
+        lines += ["# Colonnes qui identifient une personne : écartées à la lecture, jamais analysées.",
                   f"identifying_headers: {flow_list(draft.identifying)}"]
     lines.append("questions:")
     for guess in draft.questions:
-        lines += _question_lines(guess)
+        lines += _question_lines(guess, features)
     return "\n".join(lines) + "\n"
 
 
@@ -114,19 +179,25 @@ def _table(lines: list[str], table_id: str, section: str | None, title: str, kin
     lines += [f"    title: {q(title)}", f"    kind: {kind}", *[f"    {r}" for r in rest]]
 
 
-def plan_text(draft: StudyGuess, study: str) -> str:
+def has_tables(draft: StudyGuess) -> bool:
+    """Whether the plan gets a table: a closed, numeric or grid question (else `tables: []`)."""
+    return any(g.type != "text" and g.type != "date" for g in draft.questions)
+
+
+def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> str:
+    features = features or engine()
     closed, numeric = _closed(draft), _numeric(draft)
     opened = [g for g in draft.questions if g.type == "text"]
     singles = [g for g in closed if g.type == "single" and 2 <= len(g.levels) <= 6]
     lines = [
-        f"# Draft analysis plan of `{study}` (written by `make study`): the closed questions in one table, one",
-        "# table per grid, the numbers and scales summarised. What usually follows: split the first table by",
-        "# theme, compare groups with `by:` (a single-choice variable, possibly derived in the codebook)"
-        + (f", e.g. `by: {singles[0].id}`" if singles else "") + ",",
-        "# and name the variables in `variable_labels`. Schema: src/surveykit/schemas/analysis_plan.schema.yaml.",
+        f"# Brouillon du plan d'analyse de `{study}` (écrit par `make study`) : les questions fermées en un tableau,",
+        "# un tableau par grille, les nombres et échelles résumés. Ensuite, d'ordinaire : découper le premier tableau",
+        "# par thème, comparer des groupes avec `by:` (une variable à choix unique, éventuellement dérivée dans le",
+        "# codebook)" + (f", par ex. `by: {singles[0].id}`" if singles else "") + ", et nommer les variables dans",
+        "# `variable_labels`. Schéma : src/surveykit/schemas/analysis_plan.schema.yaml.",
     ]
     if opened:
-        lines += comment_lines("Open questions, recoded from their category codebooks (categories/<id>.yaml): "
+        lines += comment_lines("Questions ouvertes, recodées d'après leurs catégories (categories/<id>.yaml) : "
                                + ", ".join(g.id for g in opened) + ".", "")
     lines.append("tables:")
     number = 0
@@ -144,6 +215,13 @@ def plan_text(draft: StudyGuess, study: str) -> str:
             rest = [f"grid: {grid.id}", f"ranks: [1, {grid.max}]", f"row_header: {q('Item')}",
                     f"rank_header: {q('Rang')}", f"rank_text: {q('Rang {rank}')}"]
             _table(lines, grid.id, grid.header, grid.header, "ranks", rest)
+    for grid in (g for g in draft.questions if g.type == "grid_choice"):
+        number += 1
+        if features.grid_choice_table:
+            _table(lines, grid.id, grid.header, grid.header, "grid_choice", [f"grid: {grid.id}"])
+        else:
+            _table(lines, grid.id, grid.header, grid.header, "categorical",
+                   ["variables: [" + ", ".join(item for item, _row in grid.items) + "]"])
     for grid_id, rows in _choice_grids(draft).items():
         number += 1
         stem = rows[0].header.rsplit(" [", 1)[0]
@@ -153,18 +231,23 @@ def plan_text(draft: StudyGuess, study: str) -> str:
         _table(lines, "valeurs_numeriques", "Échelles et valeurs numériques", "Échelles et valeurs numériques",
                "summary", ["variables: [" + ", ".join(g.id for g in numeric) + "]"])
     if number == 0:
-        raise ValueError("no closed, numeric or grid question: nothing to tabulate")
+        lines[-1] = "tables: []   # aucune question fermée, numérique ou en grille : les questions ouvertes sont recodées (categories/)"
     return "\n".join(lines) + "\n"
 
 
-def figures_text(draft: StudyGuess, study: str) -> str:
-    lines = [f"# Draft figures of `{study}` (written by `make study`): the flowchart, one bar chart per",
-             "# multi-response question and one histogram per linear scale. Schema: src/surveykit/schemas/figures.schema.yaml.",
+def figures_text(draft: StudyGuess, study: str, features: Engine | None = None) -> str:
+    features = features or engine()
+    lines = [f"# Brouillon des figures de `{study}` (écrit par `make study`) : le diagramme de flux, un diagramme en",
+             "# barres par question à réponses multiples, des barres divergentes par grille à choix multiples, un",
+             "# histogramme par échelle linéaire. Schéma : src/surveykit/schemas/figures.schema.yaml.",
              "figures:", f"  - {{id: flux, kind: flowchart, caption: {q('Diagramme de flux des répondants')}}}"]
     for guess in _closed(draft):
         if guess.type == "checkbox":
             lines.append(f"  - {{id: fig_{guess.id}, kind: bars, table: questions_fermees, "
                          f"variable: {guess.id}, order: frequency, caption: {q(guess.header)}}}")
+    for guess in draft.questions:
+        if guess.type == "grid_choice" and features.diverging:
+            lines.append(f"  - {{id: fig_{guess.id}, kind: diverging, table: {guess.id}, caption: {q(guess.header)}}}")
     for guess in _numeric(draft):
         if guess.type == "scale":
             lines.append(f"  - {{id: fig_{guess.id}, kind: histogram, table: valeurs_numeriques, "
@@ -174,18 +257,21 @@ def figures_text(draft: StudyGuess, study: str) -> str:
 
 def categories_text(guess: Guess, draft: StudyGuess) -> str:
     population = "all" if not guess.asked_if else " ; ".join(f"{k} = {v}" for k, v in guess.asked_if.items())
-    lines = [f"# Category codebook of the open question « {guess.header} » (drafted by `make study`: no category",
-             "# yet, so every answer is listed in results/<wave>/recoding/to_review.csv and coding_sheet.xlsx).",
-             "# Add categories (schema: src/surveykit/schemas/categories.schema.yaml), then code the answers.",
+    lines = [f"# Catégories de la question ouverte « {guess.header} » (brouillon de `make study` : aucune",
+             "# catégorie encore, chaque réponse est donc listée dans results/<wave>/recoding/to_review.csv et",
+             "# coding_sheet.xlsx). Ajouter des catégories (schéma : src/surveykit/schemas/categories.schema.yaml),",
+             "# puis coder les réponses.",
              f"question: {guess.id}", f"number: {guess.number}", f"title: {q(guess.header)}", "version: 1",
              f"population: {q(population)}", f"text_variable: {guess.id}", "categories: []", "rules: []"]
     return "\n".join(lines) + "\n"
 
 
-def study_files(draft: StudyGuess, study: str, source: str) -> dict[str, str]:
+def study_files(draft: StudyGuess, study: str, source: str, features: Engine | None = None) -> dict[str, str]:
     """Relative path -> text of every drafted file of the study folder."""
-    files = {"codebook.yaml": codebook_text(draft, study, source), "analysis_plan.yaml": plan_text(draft, study),
-             "figures.yaml": figures_text(draft, study)}
+    features = features or engine()
+    draft = expand_choice_grids(draft, features)
+    files = {"codebook.yaml": codebook_text(draft, study, source, features),
+             "analysis_plan.yaml": plan_text(draft, study, features), "figures.yaml": figures_text(draft, study, features)}
     for guess in draft.questions:
         if guess.type == "text":
             files[f"categories/{guess.id}.yaml"] = categories_text(guess, draft)

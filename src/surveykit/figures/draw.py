@@ -6,6 +6,7 @@ Figures are drawn at their print size (style.TEXT_WIDTH_IN wide at most).
 """
 from __future__ import annotations
 
+import math
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -39,11 +40,31 @@ def count_label(n: int, pct: float) -> str:
 # --------------------------------------------------------------------------- flowchart
 
 
+BOX_PAD_IN = 0.08  # white space between a flowchart box's edge and its text
+ROW_IN = 0.95  # height of a flowchart row (a box and its arrow), inches
+
+
+def _text_extent(ax, label) -> tuple[float, float]:
+    """Width and height of a drawn text in data units (measured by the renderer, with the figure's font)."""
+    box = label.get_window_extent(renderer=ax.figure.canvas.get_renderer())
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform([[box.x0, box.y0], [box.x1, box.y1]])
+    return abs(x1 - x0), abs(y1 - y0)
+
+
 def _box(ax, x: float, y: float, text: str, width: float, height: float, color: str,
-         fontsize: float = SMALL_FONT_SIZE) -> None:
+         fontsize: float = SMALL_FONT_SIZE, left: bool = False) -> None:
+    """A box centred on (x, y), or whose left edge is x (`left`), at least `width` × `height` and as large as its
+    text measures plus a margin: the text never runs out of its box."""
+    label = ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3)
+    text_width, text_height = _text_extent(ax, label)
+    to_data, origin = ax.transData.inverted(), ax.transData.transform((0, 0))
+    pad_x, pad_y = to_data.transform(origin + BOX_PAD_IN * ax.figure.dpi) - to_data.transform(origin)
+    width, height = max(width, text_width + 2 * pad_x), max(height, text_height + 2 * pad_y)
+    if left:
+        x += width / 2
+        label.set_x(x)
     ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.008",
                                 facecolor="white", edgecolor=color, linewidth=1.2))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
 
 
 def _fitting_size(words: str, width_in: float) -> float:
@@ -91,23 +112,31 @@ def flowchart(flow: dict, level_name, variable_name) -> plt.Figure:
     removed = [(reason, n) for reason, n in flow["excluded"].items()]
     removed += [(f"{reason} (quarantaine)", n) for reason, n in flow["quarantined"].items()]
     tree = flow.get("breakdown", [])
-    rows = 2 + _depth(tree)
-    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 0.95 * rows + 0.1))
+    left = ROW_LABEL_WIDTH if tree else 0.0  # a column for the names of the breakdown variables
+    centre = (left + 1) / 2
+    start = centre + 0.17  # the box of the rows not analysed: right of the arrow, its text wrapped to that room
+    characters = max(12, int(((0.99 - start) * TEXT_WIDTH_IN - 2 * BOX_PAD_IN) / CHAR_WIDTH_IN))
+    total = sum(n for _r, n in removed)
+    aside = "\n".join([f"Non analysés : {fmt.n_equals(total)}"] + [_wrap(f"{reason} : {fmt.n_equals(n)}", characters)
+                                                                  for reason, n in removed])  # « n = 45 » unbroken
+    # Rows are ROW_IN inches; the gap between received and analysed grows with the lines of that box.
+    lines_in = (aside.count("\n") + 1) * SMALL_FONT_SIZE * 1.3 / 72 + 2 * BOX_PAD_IN + 0.2
+    gap = max(1.0, lines_in / ROW_IN) if removed else 1.0
+    rows = 1 + gap + _depth(tree)
+    fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, ROW_IN * rows + 0.1))
+    fig.set_layout_engine("none")  # the axes fill the figure from now on: boxes are sized on measured text
+    ax.set_position((0.0, 0.0, 1.0, 1.0))
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, rows)
-    top, middle = rows - 0.5, rows - 1.5
-    left = ROW_LABEL_WIDTH if tree else 0.0  # a column for the names of the breakdown variables
-    centre = (left + 1) / 2
+    top = rows - 0.5
+    middle = top - gap
     _box(ax, centre, top, f"Questionnaires reçus\nn = {flow['received']}", 0.3, 0.66, PALETTE[0])
     _box(ax, centre, middle, f"Questionnaires analysés\nn = {flow['analysed']}", 0.3, 0.66, PALETTE[0])
     _arrow(ax, (centre, top - 0.33), (centre, middle + 0.33))
     if removed:
-        lines = "\n".join(_wrap(f"{reason} : n = {n}", 34) for reason, n in removed)
-        total = sum(n for _r, n in removed)
-        height = 0.36 + 0.2 * lines.count("\n")
-        _box(ax, centre + 0.3, (top + middle) / 2, f"Non analysés : n = {total}\n{lines}", 0.26, height, PALETTE[1])
-        _arrow(ax, (centre, (top + middle) / 2), (centre + 0.17, (top + middle) / 2))
+        _box(ax, start, (top + middle) / 2, aside, 0.2, 0.66, PALETTE[1], left=True)
+        _arrow(ax, (centre, (top + middle) / 2), (start, (top + middle) / 2))
     depth, nodes = 0, tree
     while nodes:
         width = int(ROW_LABEL_WIDTH * TEXT_WIDTH_IN / CHAR_WIDTH_IN) - 1
@@ -151,15 +180,17 @@ def histogram(values: pd.DataFrame, mean: float, sd: float, n: int, axis_label: 
     for x, count in zip(levels, counts):
         if count:
             ax.text(x, count, str(count), ha="center", va="bottom", fontsize=SMALL_FONT_SIZE)
-    ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0,
-               label=f"± 1 écart-type ({fmt.number(sd)})")
-    ax.axvline(mean, color=PALETTE[1], linewidth=1.5, label=f"Moyenne ({fmt.number(mean)})")
+    if not math.isnan(sd):  # one answer has no SD; nobody answered, no mean either
+        ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0,
+                   label=f"± 1 écart-type ({fmt.number(sd)})")
+    if not math.isnan(mean):
+        ax.axvline(mean, color=PALETTE[1], linewidth=1.5, label=f"Moyenne ({fmt.number(mean)})")
     ax.set_xticks(levels)
     french_axis(ax.xaxis)
     ax.set_xlabel(typographic(axis_label))
     ax.set_ylabel(f"Nombre de {noun}")
     french_axis(ax.yaxis, integer=True)
-    ax.set_ylim(0, max(counts.max(), 1) * 1.45)
+    ax.set_ylim(0, max(counts.max(initial=0), 1) * 1.45)
     ax.legend(loc="upper left", frameon=True, ncols=3)
     ax.grid(axis="x", visible=False)
     return fig
@@ -225,4 +256,129 @@ def diffusion_curve(share: float, wave_label: str, data: dict) -> plt.Figure:
     french_axis(ax.yaxis)
     ax.set_ylabel(typographic(data["axis_y"]))
     ax.set_xlabel(typographic(data["axis_x"]))
+    return fig
+
+
+# --------------------------------------------------------------------------- diverging (choice grids)
+
+NEUTRAL_COLOR = "#d4d4d4"
+APART_COLORS = ["#7f7f7f", "#a6a6a6", "#5f5f5f", "#c4c4c4"]
+
+
+def diverging_colors(negative: int, positive: int) -> tuple[list[str], list[str]]:
+    """ColorBrewer's RdBu (colour-blind safe): reds for the negative levels, blues for the positive ones, the
+    far ends darkest; both lists run from the most negative to the most positive level."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    cmap = colormaps["RdBu"]
+    reds = [to_hex(cmap(v)) for v in np.linspace(0.06, 0.36, negative)] if negative else []
+    blues = [to_hex(cmap(v)) for v in np.linspace(0.64, 0.94, positive)] if positive else []
+    return reds, blues
+
+
+def _dark(color: str) -> bool:
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(color)
+    return 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+
+
+def _segment(ax, y: float, left: float, width: float, color: str, labels: list | None) -> None:
+    """One stacked segment; its percentage is queued in `labels`, printed once the axis' scale is known."""
+    ax.barh(y, width, left=left, color=color, height=0.66, edgecolor="white", linewidth=0.5)
+    if labels is not None and width > 0:
+        labels.append((ax, left + width / 2, y, width, color))
+
+
+def _segment_labels(fig: plt.Figure, labels: list) -> None:
+    """« 12 % » inside each segment wide enough to hold it on paper (measured once the layout is done)."""
+    fig.draw_without_rendering()
+    for ax, x, y, width, color in labels:
+        span = ax.get_xlim()
+        inches_per_unit = ax.get_window_extent().width / fig.dpi / (span[1] - span[0])
+        text = fmt.percent(width, 0)
+        if width * inches_per_unit >= len(text) * CHAR_WIDTH_IN + 0.06:
+            ax.text(x, y, text, ha="center", va="center", fontsize=SMALL_FONT_SIZE,
+                    color="white" if _dark(color) else "black")
+
+
+def _percent_ticks(axis, symmetric: bool) -> None:
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+    limit = max(abs(v) for v in axis.get_view_interval())
+    axis.set_major_locator(MultipleLocator(20 if limit > 50 else 10))
+    axis.set_major_formatter(FuncFormatter(lambda value, _p: fmt.percent(abs(value) if symmetric else value, 0)))
+
+
+def diverging(items: list[tuple[str, dict[str, float], dict[str, float]]], negative: list[str], neutral: str | None,
+              positive: list[str], apart: list[str], axis_label: str, apart_label: str) -> plt.Figure:
+    """A choice grid as diverging stacked bars, one per item, the first item at the top.
+
+    `items` is [(printed label, {substantive level: % of the substantive answers}, {non-substantive level: % of all
+    the answers})]; `negative` runs from the most negative level to the centre, `positive` from the centre to the
+    most positive level. Negative levels are drawn left of 0, positive ones right of it, the neutral level split
+    across 0; the non-substantive levels (`apart`) are drawn in a panel of their own, beside."""
+    reds, blues = diverging_colors(len(negative), len(positive))
+    colors = dict(zip(negative, reds)) | dict(zip(positive, blues)) | ({neutral: NEUTRAL_COLOR} if neutral else {})
+    height = 0.42 * len(items) + 1.5
+    if apart:
+        fig, (ax, side) = plt.subplots(1, 2, figsize=(TEXT_WIDTH_IN, height), sharey=True,
+                                       gridspec_kw={"width_ratios": [4, 1]})
+    else:
+        fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, height))
+        side = None
+    def half(shares: dict[str, float]) -> float:
+        return shares.get(neutral, 0.0) / 2 if neutral else 0.0
+
+    labels: list = []
+    reach = [0.0, 0.0]
+    for index, (_label, shares, _apart) in enumerate(items):
+        y = len(items) - 1 - index
+        if neutral:
+            _segment(ax, y, -half(shares), 2 * half(shares), colors[neutral], labels)
+        left = -half(shares)
+        for level in reversed(negative):
+            width = shares.get(level, 0.0)
+            left -= width
+            _segment(ax, y, left, width, colors[level], labels)
+        right = half(shares)
+        for level in positive:
+            width = shares.get(level, 0.0)
+            _segment(ax, y, right, width, colors[level], labels)
+            right += width
+        reach = [max(reach[0], -left), max(reach[1], right)]
+    ax.set_xlim(-min(100.0, 10 * np.ceil(reach[0] / 10) + 3), min(100.0, 10 * np.ceil(reach[1] / 10) + 3))
+    ax.axvline(0, color="black", linewidth=0.8, zorder=0.5)
+    _percent_ticks(ax.xaxis, symmetric=True)
+    ax.set_yticks(np.arange(len(items)), [_wrap(label, 30) for label, _s, _a in reversed(items)])
+    ax.set_xlabel(_wrap(axis_label, 45 if apart else 70))
+    ax.grid(axis="y", visible=False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colors[level]) for level in [*negative, *([neutral] if neutral else []),
+                                                                               *positive]]
+    names = [*negative, *([neutral] if neutral else []), *positive]
+    if side is not None:
+        greys = dict(zip(apart, APART_COLORS * (len(apart) // len(APART_COLORS) + 1)))
+        widest = 0.0
+        for index, (_label, _shares, others) in enumerate(items):
+            y, left = len(items) - 1 - index, 0.0
+            for level in apart:
+                width = others.get(level, 0.0)
+                _segment(side, y, left, width, greys[level], None)
+                left += width
+            side.text(left, y, "\u2002" + fmt.percent(left, 0), ha="left", va="center", fontsize=SMALL_FONT_SIZE)
+            widest = max(widest, left)
+        side.set_xlim(0, max(10.0, 10 * np.ceil(widest * 1.6 / 10)))
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+        side.xaxis.set_major_locator(MaxNLocator(nbins=2, steps=[1, 2, 5, 10]))
+        side.xaxis.set_major_formatter(FuncFormatter(lambda value, _p: fmt.percent(value, 0)))
+        side.set_xlabel(_wrap(apart_label, 16))
+        side.grid(axis="y", visible=False)
+        side.tick_params(axis="y", left=False)
+        handles += [plt.Rectangle((0, 0), 1, 1, color=greys[level]) for level in apart]
+        names += apart
+    fig.legend(handles, [_wrap(name, 28) for name in names], loc="outside lower center",
+               ncols=min(len(names), 3 if len(names) > 4 else len(names)), frameon=False)
+    _segment_labels(fig, labels)
     return fig

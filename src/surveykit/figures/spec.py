@@ -11,7 +11,8 @@ from ..yamlio import load_validated, package_schema
 
 # Figures drawn from the flow counts or the coded open answers can be drawn before the statistics.
 COUNT_KINDS = ("flowchart", "categories")
-TABLE_KINDS = {"bars": "categorical", "histogram": "summary", "scores": "scores", "diffusion": "categorical"}
+TABLE_KINDS = {"bars": "categorical", "histogram": "summary", "scores": "scores", "diffusion": "categorical",
+               "diverging": "grid_choice"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class FigureSpec:
 def _check(spec: FigureSpec, book: Codebook, plan: Plan, where: str) -> None:
     """What the schema cannot say: the table, variable and question a figure names exist and fit its kind."""
     questions = book.variable_question()
-    needed = {"bars": ("table", "variable"), "histogram": ("table", "variable"), "scores": ("table",),
+    needed = {"bars": ("table", "variable"), "histogram": ("table", "variable"), "scores": ("table",), "diverging": ("table",),
               "diffusion": ("table", "variable", "level", "data"), "categories": ("question",)}
     for key in needed.get(spec.kind, ()):
         if getattr(spec, key) in (None, ""):

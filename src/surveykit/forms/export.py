@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..codebook import GRID_TYPES, Codebook, Question, load_codebook
+from ..codebook import CHOICE_GRID, GRID_TYPES, Codebook, Question, load_codebook
 
 
 def _is_missing(value: object) -> bool:
@@ -47,6 +47,9 @@ def export_row(book: Codebook, record: dict) -> dict[str, str]:
                 cells[header] = ""
             elif question.type in GRID_TYPES:
                 cells[header] = _number_cell(record.get(item.id))
+            elif question.type == CHOICE_GRID:
+                label = record.get(item.id)
+                cells[header] = "" if _is_missing(label) or label == "" else question.raw_of(label)
             elif question.type == "scale":
                 cells[header] = _number_cell(record.get(question.id))
             elif question.type == "text":

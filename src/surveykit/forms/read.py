@@ -155,7 +155,10 @@ def _read_csv(path: Path, limits: Limits) -> RawExport:
 
 
 def _cell_text(value: object) -> str:
-    """Text of an XLSX cell as the form wrote it (integers without '.0', dates as dd/mm/yyyy hh:mm:ss)."""
+    """Text of an XLSX cell as the form wrote it (integers without '.0').
+
+    A real date cell (Google Sheets writes the timestamp as one) is a date, not a text: it is written year
+    first (2026-11-04 08:00:00), which no day/month order can misread, so it needs no order decision."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -163,9 +166,9 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M:%S")
+        return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return value.strftime("%Y-%m-%d")
     return str(value)
 
 

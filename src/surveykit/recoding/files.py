@@ -46,21 +46,35 @@ def _earlier(earlier: dict[str, list[PathLike]] | None, books: dict[str, Codeboo
             for wave, paths in (earlier or {}).items()}
 
 
-def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: list[PathLike],
+def _books(categories_dir: PathLike | None, schema: PathLike) -> dict[str, Codebook]:
+    """The category codebooks of a study; none when it has no open question (`categories_dir` None)."""
+    return {} if categories_dir is None else load_codebooks(categories_dir, schema)
+
+
+def code_wave_files(responses: PathLike, categories_dir: PathLike | None, decisions: list[PathLike],
                     coded_out: PathLike, counts_out: PathLike, review_out: PathLike,
                     messages_out: PathLike | None = None, earlier: dict[str, list[PathLike]] | None = None,
                     allow_suggestions: bool = False, strict: bool = False,
                     threshold: float = DEFAULT_THRESHOLD, schema: PathLike = DEFAULT_SCHEMA,
                     sheet_out: PathLike | None = None, coder: str = "",
-                    quotes_out: PathLike | None = None) -> CodingResult:
+                    quotes_out: PathLike | None = None, decisions_folder: str | None = None,
+                    absent: tuple[str, ...] = ()) -> CodingResult:
     """Code a wave from files; writes coded answers, counts, answers to review and messages.
 
+    `absent`: variables this wave's form does not have (codebook `since`/`until`); their open questions are
+    not coded in this wave.
+
     With `sheet_out`, also the coding sheet (.csv or .xlsx) of the answers no decision covers yet
-    (the same answers as `to_review`: suggestions in use do not count as decisions)."""
-    books = load_codebooks(categories_dir, schema)
-    decided = read_decision_files(list(decisions), books)
-    result = code_wave(read_table(responses), books, decided, _earlier(earlier, books), allow_suggestions, strict,
-                       threshold)
+    (the same answers as `to_review`: suggestions in use do not count as decisions); its instructions name
+    `decisions_folder`, where the filled sheet is saved. A study with no open question has no
+    `categories_dir` (None): every output is written, empty. Open questions `absent` from this wave's form
+    are left out."""
+    every = _books(categories_dir, schema)
+    books = {name: book for name, book in every.items()
+             if book.text_variable not in absent and book.option_variable not in absent}
+    decided = [d for d in read_decision_files(list(decisions), every) if d.question in books]
+    carried = {wave: [d for d in found if d.question in books] for wave, found in _earlier(earlier, every).items()}
+    result = code_wave(read_table(responses), books, decided, carried, allow_suggestions, strict, threshold)
     write_csv(result.coded_answers, coded_out)
     if quotes_out is not None:
         write_csv(select_quotes(result.coded_answers, books, decided), quotes_out)
@@ -69,17 +83,18 @@ def code_wave_files(responses: PathLike, categories_dir: PathLike, decisions: li
     if messages_out is not None:
         write_lines(result.messages, messages_out)
     if sheet_out is not None:
-        write_coding_sheet(coding_sheet(result.to_review, books, coder), books, sheet_out)
+        folder = {"folder": decisions_folder} if decisions_folder else {}
+        write_coding_sheet(coding_sheet(result.to_review, books, coder), books, sheet_out, **folder)
     return result
 
 
-def reliability_files(coder_a: PathLike, coder_b: PathLike, categories_dir: PathLike, per_category_out: PathLike,
+def reliability_files(coder_a: PathLike, coder_b: PathLike, categories_dir: PathLike | None, per_category_out: PathLike,
                       overall_out: PathLike, disagreements_out: PathLike,
                       schema: PathLike = DEFAULT_SCHEMA) -> ReliabilityResult | None:
     """Reliability of two coders; returns None (and writes nothing) when the second file does not exist."""
     if not Path(coder_b).exists():
         return None
-    books = load_codebooks(categories_dir, schema)
+    books = _books(categories_dir, schema)
     result = reliability(read_decision_files([coder_a], books), read_decision_files([coder_b], books), books)
     write_csv(result.per_category, per_category_out)
     write_csv(result.overall, overall_out)

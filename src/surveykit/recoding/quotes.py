@@ -4,13 +4,16 @@ The category codebook of a question says how many answers to quote per category 
 (`quotes: {per_category: 2, order: longest, categories: [...]}`); a coder can mark an answer « oui »
 (quote it first) or « non » (never quote it) in the `citation` column of the decisions file. Only free
 text is quoted (never a ticked option), after masking of personal data, each distinct text once per
-category, ties broken by the respondent's id: the choice is reproducible.
+category, ties broken by the respondent's id: the choice is reproducible. An answer that still holds
+something personal after masking (surveykit.privacy.residual_personal_data: a name, a phone number, an
+e-mail the patterns could not mask, a first name) is never quoted, whatever its `citation`.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from ..privacy import residual_personal_data
 from .codebook import Codebook
 from .decisions import Decision
 from .normalize import answer_hash
@@ -36,7 +39,8 @@ def select_quotes(coded: pd.DataFrame, codebooks: dict[str, Codebook], decisions
         codes, distinct = pd.factorize(texts["answer"])
         texts["_hash"] = np.array([answer_hash(text) for text in distinct] + [""], dtype=object)[codes]
         texts["_cite"] = [citation.get((question, h), "") for h in texts["_hash"]]
-        texts = texts[texts["_cite"] != "non"]
+        personal = {text: bool(residual_personal_data(text)) for text in distinct}
+        texts = texts[(texts["_cite"] != "non") & ~texts["answer"].map(personal).fillna(False).astype(bool)]
         for category in wanted:
             mine = texts[texts["category"] == category].drop_duplicates("_hash", keep="first")
             mine = ORDERS[rule.get("order", "longest")](mine).assign(_first=lambda f: f["_cite"] != "oui")

@@ -58,8 +58,14 @@ INSTRUCTIONS = [
     "Les suggestions (règles, vagues précédentes) ne sont pas des décisions : recopiez-les si vous les validez.",
     "Les lignes sans catégorie sont ignorées : vous pouvez coder en plusieurs fois.",
     "Une fois rempli, le fichier est relu tel quel (coding_sheet_to_decisions) ou enregistré en CSV UTF-8 "
-    "sous data/coding/<vague>/<codeur>_main.csv.",
+    "sous {folder}/<codeur>_main.csv (<codeur> : vos initiales).",
 ]
+DECISIONS_FOLDER = "data/studies/<étude>/coding/<vague>"  # when the sheet is written for no study in particular
+
+
+def instructions(folder: str = DECISIONS_FOLDER) -> list[str]:
+    """The « consignes » sheet, naming the folder where the filled sheet is saved."""
+    return [line.replace("{folder}", folder) for line in INSTRUCTIONS]
 
 
 def coding_sheet(review: pd.DataFrame, codebooks: dict[str, Codebook], coder: str = "") -> pd.DataFrame:
@@ -143,14 +149,15 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // max(1, width - 2))) for part in text.split("\n"))
 
 
-def _write_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path) -> None:
+def _write_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path,
+                folder: str = DECISIONS_FOLDER) -> None:
     try:
-        _build_xlsx(sheet, codebooks, path)
+        _build_xlsx(sheet, codebooks, path, folder)
     except InputError as exc:
         raise InputError(f"{path}, sheet {exc}") from None
 
 
-def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path) -> None:
+def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path, folder: str) -> None:
     names = [name for name, _width in XLSX_LAYOUT]
     wb = Workbook()
     coding = wb.active
@@ -175,7 +182,7 @@ def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path)
     _fill(wb.create_sheet(CATEGORIES_SHEET), categories, list(categories.columns), [18, 28, 40, 80, 10],
           CATEGORIES_SHEET)
     notes = wb.create_sheet(INSTRUCTIONS_SHEET)
-    for row, line in enumerate(INSTRUCTIONS, start=1):
+    for row, line in enumerate(instructions(folder), start=1):
         _text_cell(notes, row, 1, line, INSTRUCTIONS_SHEET).alignment = Alignment(wrap_text=True)
     notes["A1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 120
@@ -185,15 +192,17 @@ def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path)
         pin_office_file(tmp)
 
 
-def write_coding_sheet(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: str | Path) -> None:
-    """Write the sheet as .csv (a decisions file once filled) or .xlsx (French, with drop-downs and instructions)."""
+def write_coding_sheet(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: str | Path,
+                       folder: str = DECISIONS_FOLDER) -> None:
+    """Write the sheet as .csv (a decisions file once filled) or .xlsx (French, with drop-downs and instructions
+    naming `folder`, where the wave's decisions are committed)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
         with atomic_path(path) as tmp:
             csvsafe.write_csv(sheet, tmp)
     elif path.suffix.lower() == ".xlsx":
-        _write_xlsx(sheet, codebooks, path)
+        _write_xlsx(sheet, codebooks, path, folder)
     else:
         raise InputError(f"{path}: coding sheets are written as .csv or .xlsx")
 

@@ -46,7 +46,7 @@ class Context:
         prefix = f"{table}.{variable}."
         suffix = f".{group}.n"
         names = [k[len(prefix):-len(suffix)] for k in self.V.keys(prefix) if k.endswith(suffix)]
-        names = [n for n in names if n != MISSING_LABEL and "." not in n]
+        names = [n for n in names if n and n != MISSING_LABEL and "." not in n]  # "": a grid's positive end
         rows = [Level(n, self.V.value(f"{prefix}{n}.{group}.n"), self.V.value(f"{prefix}{n}.{group}.pct"),
                       self.V.text(f"{prefix}{n}.{group}.n"), self.V.text(f"{prefix}{n}.{group}.pct")) for n in names]
         if order == "n":
@@ -110,7 +110,62 @@ class Context:
             return self._describe_scores(spec)
         if spec.kind == "summary":
             return [self._describe_summary(spec, v) for v in spec.variables]
+        if spec.kind == "grid_choice":
+            return self._describe_grid(spec)
         return []
+
+    # ------------------------------------------------------------------ choice grids
+
+    def grid_items(self, table: str) -> list[str]:
+        """The items of a grid_choice table in its order (rank 1 = highest share at the positive end first)."""
+        spec = self.plan.table(table)
+        if spec.order != "positive_desc":
+            return list(spec.variables)
+        return sorted(spec.variables, key=lambda v: self.V.peek(f"{table}.{v}.{ALL}.rank").value)  # order, not quoted
+
+    def _describe_grid(self, spec) -> list[str]:
+        question = self.book.question(spec.grid)
+        label = self.plan.variable_labels.get(spec.grid) or question.display_label
+        items = self.grid_items(spec.id)
+        if spec.by:  # as a categorical table by groups: the comparison; the overall answers have their own table
+            return [self._grid_comparison(spec, items)] if spec.compares else []
+        positive = prose.join([prose.quoted(level) for level in question.positive_levels], "ou")
+        among = (" (hors " + prose.join([prose.quoted(level) for level in question.non_substantive]) + ")"
+                 if question.non_substantive else "")
+        by_share = sorted(items, key=lambda v: self.V.peek(f"{spec.id}.{v}.{ALL}.rank").value)
+        shares = [Share(self.labels.get(v, v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
+                        self.V.text(f"{spec.id}.{v}.{ALL}.n"), self.V.value(f"{spec.id}.{v}.{ALL}.pct"),
+                        self.V.text(f"{spec.id}.{v}.{ALL}.pct"))
+                  for v in by_share if f"{spec.id}.{v}.{ALL}.pct" in self.V]
+        modes = [(self.labels.get(v, v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
+        return [prose.grid_top(label, shares, positive, among),
+                prose.grid_modes([(item, groups[0]) for item, groups in modes if groups])]
+
+    def _grid_comparison(self, spec, items: list[str]) -> str:
+        """Which items differ between the groups (on Holm's adjusted p when the table adjusts), with each group's
+        share at the positive end."""
+        adjusted = spec.adjust == "holm"
+        tested = [v for v in items if self.V.value(f"{spec.id}.{v}.test")]
+        tests = list(dict.fromkeys(self.test_name(f"{spec.id}.{v}.test") for v in tested))
+        how = prose.join(tests, "ou") + (", p ajustées par la méthode de Holm au sein de la grille" if adjusted else "")
+        groups = prose.between(self.group_names(spec.id))
+        key = "p_holm" if adjusted else "p"
+        different = [v for v in tested if self.V.value(f"{spec.id}.{v}.{key}") < self.alpha]
+        if not tested:
+            return f"Aucun item n'a pu être comparé {groups}."
+        if not different:
+            return f"Aucun item ne diffère significativement {groups} ({how})."
+        listed = []
+        for v in different:
+            text = self.V.text(f"{spec.id}.{v}.{key}")
+            p_text = ("p ajustée" if adjusted else "p") + (f" {text}" if text.startswith("<") else f" = {text}")
+            parts = [f"{self.V.text(f'{spec.id}.{v}.{g}.pct')} pour {self.group_name(spec.id, g)}"
+                     for g in self.groups(spec.id) if f"{spec.id}.{v}.{g}.pct" in self.V]
+            listed.append(f"{self.labels.get(v, v)} ({p_text} ; pôle positif : {prose.join(parts)})")
+        rest = len(tested) - len(different)
+        others = "l'autre item" if rest == 1 else f"les {rest} autres items"
+        tail = f" ; pas de différence significative pour {others}" if rest else ""
+        return f"Les réponses diffèrent significativement {groups} ({how}) pour {prose.join(listed)}{tail}."
 
     def _describe_categorical(self, spec, variable: str) -> list[str]:
         label = self.labels.get(variable, variable)
@@ -119,7 +174,10 @@ class Context:
             shares = self.shares(spec.id, variable)
             if question.is_multi:
                 asked = self.V.text(f"{spec.id}.{variable}.{question.levels[0]}.{ALL}.denominator")
-                return [prose.options(label, shares, self.noun, asked, self.asked_word)]
+                if asked == "0":  # nobody asked, or nobody answered a question counted on those who answered
+                    return [prose.distribution(label, [], self.noun)]
+                word = "ayant coché au moins une option" if question.counts_answered_only else self.asked_word
+                return [prose.options(label, shares, self.noun, asked, word)]
             return [prose.distribution(label, shares, self.noun)]
         if not spec.compares:
             return []
@@ -186,8 +244,13 @@ class Context:
     def _describe_summary(self, spec, variable: str) -> str:
         base = f"{spec.id}.{variable}.{ALL}"
         label = self.labels.get(variable, variable)
-        return (f"{label} : moyenne {self.V.text(f'{base}.mean')} (écart-type {self.V.text(f'{base}.sd')}), "
-                f"médiane {self.V.text(f'{base}.median_iqr')}, sur {self.V.text(f'{base}.n')} {self.noun[1]}.")
+        if f"{base}.mean" not in self.V:  # nobody answered: no mean, no median
+            return f"{label} : aucune réponse."
+        n = int(self.V.value(f"{base}.n"))
+        sd = self.V.text(f"{base}.sd")  # empty for a single answer
+        spread = f" (écart-type {sd})" if sd else ""
+        return (f"{label} : moyenne {self.V.text(f'{base}.mean')}{spread}, médiane {self.V.text(f'{base}.median_iqr')}, "
+                f"sur {self.V.text(f'{base}.n')} {prose.plural(n, *self.noun)}.")
 
     def ranking(self, table: str, variable: str, group: str = ALL, item: tuple[str, str] = ("réponse", "réponses"),
                 cited: str = "la plus fréquente", top: int | None = None) -> str:
@@ -236,9 +299,13 @@ class Context:
 
     def flow_sentence(self) -> str:
         received, analysed = self.V.text("flux.recus"), self.V.text("flux.analyses")
-        text = f"Sur {received} questionnaires reçus, {analysed} ont été analysés"
+        n_received, n_analysed = int(self.V.value("flux.recus")), int(self.V.value("flux.analyses"))
+        text = (f"Sur {received} {prose.plural(n_received, 'questionnaire reçu', 'questionnaires reçus')}, "
+                f"{analysed} {prose.plural(n_analysed, 'a été analysé', 'ont été analysés')}")
         if self.V.value("flux.non_analyses"):
-            text += f" ({self.V.text('flux.non_analyses')} écartés, motifs dans la figure)"
+            set_aside = int(self.V.value("flux.non_analyses"))
+            text += (f" ({self.V.text('flux.non_analyses')} {prose.plural(set_aside, 'écarté', 'écartés')}, "
+                     "motifs dans la figure)")
         return prose.first_word_not_numeral(text + ".", "Au total,")
 
     def recoded(self) -> list[str]:
@@ -246,6 +313,18 @@ class Context:
         present = {k.split(".")[1] for k in self.V.keys("recodage.")}
         return [q.id for q in self.book.questions if q.id in present] + \
             sorted(present - {q.id for q in self.book.questions})
+
+    def uncoded(self) -> list[str]:
+        """Open questions of the codebook with no recoded answer yet (no category defined: a drafted study)."""
+        coded = set(self.recoded())
+        return [q.id for q in self.book.questions if q.type == "text" and q.id not in coded]
+
+    def uncoded_sentence(self) -> str:
+        """« Les réponses aux questions ouvertes « A » et « B » restent à coder. »"""
+        questions = [prose.quoted(self.labels.get(q, q)) for q in self.uncoded()]
+        if len(questions) == 1:
+            return f"Les réponses à la question ouverte {questions[0]} restent à coder."
+        return f"Les réponses aux questions ouvertes {prose.join(questions)} restent à coder."
 
     def describe_open(self, question: str, top: int = 3) -> str:
         """« Sur 32 répondants interrogés, 24 ont répondu ; catégories les plus citées : … »"""
@@ -299,6 +378,28 @@ class Context:
             return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.p_holm") < self.alpha]
         return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.significant")]
 
+    def difference_clause(self, table: str, variable: str, item: tuple[str, str] = ("caractéristique", "caractéristiques"),
+                          between: str = "", feminine: bool = True) -> str:
+        """Where `variable` stands among the comparisons of `table`, read from the results (never typed):
+        « seule caractéristique qui diffère significativement entre les sites », « l'une des 3 caractéristiques
+        qui diffèrent significativement … (les autres : Genre, Profession) », or « qui ne diffère pas
+        significativement … »."""
+        differing = self.significant(table)
+        where = f" {between}" if between else ""
+        if variable not in differing:
+            return f"qui ne diffère pas significativement{where}"
+        others = [self.labels.get(v, v) for v in differing if v != variable]
+        if not others:
+            return f"{'seule' if feminine else 'seul'} {item[0]} qui diffère significativement{where}"
+        one = "l'une" if feminine else "l'un"
+        return (f"{one} des {len(differing)} {item[1]} qui diffèrent significativement"
+                f"{where} (les autres : {prose.join(others)})")
+
+    def top_phrase(self, table: str, group: str, rank: int, what: str) -> str:
+        """« <what> est « X » avec n répondants (%) »: `what` names the top item (« le premier choix le plus
+        fréquent »), the item itself is read from the results (`rank_top`)."""
+        return f"{what} est {self.rank_top(table, group, rank)}"
+
     def not_significant(self, table: str) -> list[str]:
         return [v for v in self._tested(table) if not self.V.value(f"{table}.{v}.significant")]
 
@@ -351,15 +452,25 @@ class Context:
     def figure_number(self, figure_id: str) -> int:
         return self._number("figure", figure_id, record=False) or 0
 
+    @property
+    def study_title(self) -> str:
+        """The questionnaire's title (the codebook's `title`), for the chapter's title."""
+        return self.book.title if self.book is not None else ""
+
     def caption_n(self) -> str:
         """« (n = 39) »: the analysed respondents, quoted from the registry."""
         return f"({fmt.n_equals(self.V.text('flux.analyses'))})"
 
     def figure_caption_n(self, spec) -> str:
         """« (n = 669) »: a bar chart is about the respondents asked its question (its bars' denominator, as on
-        its axis); other figures about the analysed respondents."""
-        if spec.kind == "bars":
-            prefix, suffix = f"{spec.table}.{spec.variable}.", f".{ALL}.denominator"
+        its axis), a histogram about those who answered (missing answers are not values, as in its legend);
+        other figures about the analysed respondents."""
+        answered = f"{spec.table}.{spec.variable}.{ALL}.n"
+        if spec.kind == "histogram" and answered in self.V:
+            return f"({fmt.n_equals(self.V.text(answered))})"
+        if spec.kind in ("bars", "diverging"):
+            prefix = f"{spec.table}.{spec.variable}." if spec.variable else f"{spec.table}."
+            suffix = f".{ALL}.denominator"
             keys = [key for key in self.V.keys(prefix) if key.endswith(suffix)]
             if keys:
                 quoted = max(keys, key=lambda key: self.V.peek(key).value)
@@ -382,7 +493,7 @@ class Context:
         number = self._number("figure", figure_id)
         spec = figure["spec"]
         caption = f"{self.plan.numbering.figure_word} {number}. {spec.caption}" if number else spec.caption
-        if spec.kind in ("bars", "histogram", "scores", "diffusion"):
+        if spec.kind in ("bars", "histogram", "scores", "diffusion", "diverging"):
             caption += f" {self.figure_caption_n(spec)}"
         return Markdown(f"![{escape(caption)}]({figure['path']}){{#fig:{figure_id}}}")
 

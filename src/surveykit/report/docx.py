@@ -35,6 +35,10 @@ TABLE_FONT_SIZES_PT = (10.0, 9.0)  # tried in turn until every label fits on one
 CELL_MARGIN_PT = 3.6  # left and right margin inside a table cell (72 twips)
 FIGURE_HEIGHT_SHARE = 0.85  # a figure leaves this share of the text block's height free for its caption
 LINE_HEIGHT_EM = 1.15  # single line spacing of Times New Roman
+# A table at most this share of the text block tall is kept whole on one page: moving it to the next page
+# leaves at most that much blank. A taller one breaks between rows, its header repeated: kept whole, a table
+# of most of a page after the title and a figure would leave page 1 mostly blank.
+KEEP_WHOLE_SHARE = 1 / 3
 MEASURE_SLACK = (1.005, 0.5)  # measured width × factor + pt: room for rounding in the word processor
 CAPTION_NUMBER = re.compile(r"(?P<label>[^\W\d_]+\.?)[ \u00a0](?P<number>\d+)(?=\s*[.:\u2013\u2014-]|\s*$)")
 _EMU_PER_PT = 12700
@@ -385,10 +389,10 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
     size, widths = choose_layout(grid, columns, page.text_width, caption, logger, whole)
     _set_table_geometry(table, widths)
     heights = _row_heights(grid, widths, size)
-    fits_on_a_page = sum(heights) + 3 * 11 * LINE_HEIGHT_EM <= page.text_height
+    short = sum(heights) + 3 * 11 * LINE_HEIGHT_EM <= KEEP_WHOLE_SHARE * page.text_height
     headers = sum(1 for row in grid if row and row[0].header)
-    # Keep the whole table on one page when it can be; otherwise keep the header with two rows of body.
-    kept = len(grid) - 1 if fits_on_a_page else min(len(grid) - 1, headers + 2)
+    # Keep a short table whole on one page; a longer one keeps its header with two rows of body.
+    kept = len(grid) - 1 if short else min(len(grid) - 1, headers + 2)
     text_style = document.styles[TABLE_TEXT_STYLE]
     text_id, heading_id = text_style.style_id, document.styles[TABLE_HEADING_STYLE].style_id
     for index, (tr, row) in enumerate(zip(table._tbl.tr_lst, grid)):

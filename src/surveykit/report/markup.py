@@ -38,7 +38,7 @@ def escape(text: str) -> str:
     strike-out, subscript), `^` (superscript, footnotes `^[…]`), `$` (math) always; `&` where it would start an
     entity (`&lt;b&gt;` stays as typed), `@` where it would start a citation, `<` where it could open a tag and
     `]` where it could close a link; brackets such as « 9,0 [7,0–9,0] » stay as typed. Line breaks become spaces.
-    Plain text (« Médecin généraliste », « < 35 ans », « R & D ») is returned unchanged."""
+    Plain text (« Infirmière libérale », « < 35 ans », « R & D ») is returned unchanged."""
     text = _ENTITY.sub("&#38;", str(text))
     text = _CITATION.sub("&#64;", _TAG_START.sub("&lt;", text))
     return _LINK_END.sub("&#93;", text).translate(_ENTITIES)

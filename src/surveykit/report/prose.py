@@ -155,6 +155,47 @@ def ranked(items: list[tuple[str, str, str]], what: str = "Les scores moyens les
     return f"{what} : {sentence}."
 
 
+def grid_top(label: str, shares: list[Share], positive: str, among: str, top: int = 3) -> str:
+    """A choice grid's items with the highest share at the positive end, best first (`shares`: one per item, its
+    share at the positive end; ties kept together and never cut).
+
+    « Usage : les items dont la part de réponses « Souvent » ou « Toujours » (hors « Ne sait pas ») est la plus
+    élevée sont Messagerie (84,4 %), Agenda (62,9 %) et DMP (44,8 %). »"""
+    groups = [list(g) for _t, g in groupby([s for s in shares if s.pct == s.pct], key=lambda s: s.pct_text)]
+    shown, kept = [], 0
+    for group in groups:
+        if kept >= top:
+            break
+        shown.append(group)
+        kept += len(group)
+    if not shown:
+        return f"{lead(label)} aucune réponse{among}."
+    parts = [f"{join([s.label for s in g])} ({g[0].pct_text}{' chacun' if len(g) > 1 else ''})" for g in shown]
+    many = kept > 1
+    subject = "les items dont" if many else "l'item dont"
+    verb = "sont" if many else "est"
+    return f"{lead(label)} {subject} la part de réponses {positive}{among} est la plus élevée {verb} {join(parts)}."
+
+
+def grid_modes(modes: list[tuple[str, list[Share]]]) -> str:
+    """The most frequent answer of each item of a choice grid, items that share it together, ties as ties.
+
+    « Réponse la plus fréquente : « Souvent » pour A (48,6 %) et B (29,6 %) ; « Jamais » et « Rarement », à
+    égalité, pour C (27,6 % chacune). »"""
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for item, tie in modes:
+        levels = tuple(s.label for s in tie)
+        each = " chacune" if len(tie) > 1 else ""
+        grouped.setdefault(levels, []).append(f"{item} ({tie[0].pct_text}{each})")
+    parts = []
+    for levels, items in grouped.items():
+        quoted_levels = join([quoted(level) for level in levels])
+        parts.append(f"{quoted_levels}{', à égalité,' if len(levels) > 1 else ''} pour {join(items)}")
+    if not parts:
+        return "Aucune réponse."
+    return f"Réponse la plus fréquente : {' ; '.join(parts)}."
+
+
 def between(groups: list[str]) -> str:
     """« entre « A » et « B » », the groups a comparison sets against each other."""
     return "entre " + join([quoted(g) for g in groups])
@@ -163,8 +204,16 @@ def between(groups: list[str]) -> str:
 def comparison(variable: str, groups: list[str], significant: bool, test: str, p_text: str) -> str:
     """« Âge : la répartition diffère significativement entre « A », « B » et « C » (test exact de Fisher,
     p = 0,0051). »"""
+    if not filled(test) or not filled(p_text):  # no test ran: no verdict, no empty « (, p = ) »
+        return f"{lead(variable)} la répartition n'est pas comparée {between(groups)} (aucun test possible)."
     verb = "diffère significativement" if significant else "ne diffère pas significativement"
     return f"{lead(variable)} la répartition {verb} {between(groups)} ({test}, {p_text})."
+
+
+def filled(text: object) -> bool:
+    """Whether a formatted value has something to print (not empty, not a missing number)."""
+    value = str(text if text is not None else "").strip()
+    return bool(value) and value.lower() not in ("nan", "none", "na", "<na>") and value not in ("p =", "p\u00a0=")
 
 
 def contrast(level: str, high: tuple[str, Share], low: tuple[str, Share], nobody: str = "aucun répondant") -> str:

@@ -88,26 +88,32 @@ def _plain(value: object) -> object:
 
 
 def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> None:
-    """Register every cell of a tidy table: <table>.<variable>.<level>.<group>.<stat>."""
+    """Register every cell of a tidy table: <table>.<variable>.<level>.<group>.<stat>; a number's statistics
+    with the decimals of its kind (fmt.location_digits: none for years)."""
+    values = tidy[(tidy["level"] != "") & tidy["mean"].isna()]
+    digits = {key: fmt.location_digits(levels) for key, levels in values.groupby(["table", "variable"])["level"]}
     for row in tidy.itertuples(index=False):
         base = ".".join(part for part in (row.table, row.variable, row.level, row.group) if part != "")
+        rule_of_row = rule
+        if row.level == "" and not math.isnan(row.pct):  # only a choice grid's item has a share without a level
+            rule_of_row = f"{rule}; {POSITIVE_RULE}"
+        places = digits.get((row.table, row.variable), 1)
         if not math.isnan(row.n):
-            registry.add(f"{base}.n", int(row.n), str(int(row.n)), source, rule)
+            registry.add(f"{base}.n", int(row.n), str(int(row.n)), source, rule_of_row)
         if not math.isnan(row.pct):
-            registry.add(f"{base}.pct", float(row.pct), fmt.percent(row.pct), source, rule)
+            registry.add(f"{base}.pct", float(row.pct), fmt.percent(row.pct), source, rule_of_row)
         if not math.isnan(row.denominator):
-            registry.add(f"{base}.denominator", int(row.denominator), str(int(row.denominator)), source, rule)
+            registry.add(f"{base}.denominator", int(row.denominator), str(int(row.denominator)), source, rule_of_row)
         if not math.isnan(row.mean):
-            registry.add(f"{base}.mean", float(row.mean), fmt.number(row.mean), source, rule)
-            registry.add(f"{base}.sd", float(row.sd), fmt.number(row.sd), source, rule)
-            registry.add(f"{base}.mean_sd", float(row.mean), fmt.mean_sd(row.mean, row.sd), source, rule)
+            registry.add(f"{base}.mean", float(row.mean), fmt.number(row.mean, places), source, rule_of_row)
+            registry.add(f"{base}.sd", float(row.sd), fmt.number(row.sd, places), source, rule_of_row)
+            registry.add(f"{base}.mean_sd", float(row.mean), fmt.mean_sd(row.mean, row.sd, places), source, rule_of_row)
         if not math.isnan(row.median):
-            registry.add(f"{base}.median", float(row.median), fmt.number(row.median), source, rule)
-            registry.add(f"{base}.median_iqr", float(row.median),
-                         f"{fmt.number(row.median)} [{fmt.number(row.q1)}–{fmt.number(row.q3)}]", source,
-                         f"{rule}; median [Q1–Q3], quantiles of R's type 7")
+            registry.add(f"{base}.median", float(row.median), fmt.number(row.median, places), source, rule_of_row)
+            registry.add(f"{base}.median_iqr", float(row.median), fmt.median_iqr(row.median, row.q1, row.q3, places),
+                         source, f"{rule_of_row}; median [Q1–Q3], quantiles of R's type 7")
         if not math.isnan(row.rank):
-            registry.add(f"{base}.rank", int(row.rank), str(int(row.rank)), source, rule)
+            registry.add(f"{base}.rank", int(row.rank), str(int(row.rank)), source, rule_of_row)
 
 
 def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str, rule: str) -> None:
@@ -141,6 +147,10 @@ def add_flow(registry: Registry, flow: dict, source: str, rule: str) -> None:
     registry.add("flux.non_analyses", excluded, str(excluded), source, rule)
 
 
+POSITIVE_RULE = "share at the positive end of a choice grid, non-substantive levels left out"
+GRID_PATTERN = ("<tableau>.<item>.<groupe>.n / .pct / .denominator / .rank",
+                "grille à choix : réponses au pôle positif parmi les réponses hors modalités non substantielles "
+                "(rank : 1 = part la plus élevée)")
 KEY_PATTERNS = [
     ("flux.recus / flux.analyses / flux.non_analyses", "questionnaires reçus, analysés, écartés (flow.json)"),
     ("<tableau>.<variable>.<modalité>.<groupe>.n / .pct / .denominator",
@@ -165,7 +175,10 @@ def reference_markdown(registry: Registry, wave_label: str) -> str:
     lines = [f"# Registre des valeurs citables — {_cell(wave_label)}", "",
              "Toute valeur qu'un modèle de chapitre peut citer, par clé : `V.text(clé)` donne le texte en français, "
              "`V.value(clé)` la valeur. Forme des clés :", ""]
-    lines += [f"- `{pattern}` : {meaning}" for pattern, meaning in KEY_PATTERNS]
+    patterns = list(KEY_PATTERNS)
+    if any(POSITIVE_RULE in registry.peek(key).rule for key in registry.keys()):
+        patterns.insert(3, GRID_PATTERN)
+    lines += [f"- `{pattern}` : {meaning}" for pattern, meaning in patterns]
     groups: dict[str, list[Entry]] = {}
     for key in registry.keys():
         groups.setdefault(key.split(".", 1)[0], []).append(registry.peek(key))

@@ -1,32 +1,31 @@
-"""Effect sizes with confidence intervals, following R's ``effectsize`` package (0.8.x).
+"""Effect sizes with confidence intervals that agree with their tests, checked against R.
 
 ================================  ==================================================
 Python                            R reference
 ================================  ==================================================
 ``cramers_v``                     ``effectsize::cramers_v(table, adjust = TRUE)``
-``rank_biserial``                 ``effectsize::rank_biserial(x, y)``
+                                  (estimate); CI of ``adjust = FALSE`` (exact root)
+``rank_biserial``                 ``effectsize::rank_biserial(x, y)`` (estimate);
+                                  CI by inversion of ``wilcox.test``
 ``hodges_lehmann``                ``wilcox.test(x, y, conf.int = TRUE)`` estimate + CI
-``epsilon_squared``               ``effectsize::rank_epsilon_squared(x, g)``
+``epsilon_squared``               ``effectsize::rank_epsilon_squared(x, g)`` (estimate);
+                                  CI by inversion of ``kruskal.test``'s chi-squared
 ``wilson_ci``                     ``prop.test(x, n, correct = FALSE)$conf.int``
 ================================  ==================================================
 
-Point estimates equal R's to about 1e-12. Two intervals cannot be copied
-bit for bit, by construction:
-
-* Cramér's V: ``effectsize`` inverts the noncentral chi-squared distribution
-  with a Nelder-Mead ``optim`` run, which stops near, not at, the root
-  ``pchisq(chi, df, ncp) = target``. Here that equation is solved with Brent's
-  method to machine precision: the bounds equal R's ``uniroot`` solution to
-  1e-12 and effectsize's output to about 1e-6 when its optim converged; when it
-  did not (a few tables, e.g. the thesis' "Structure" table, upper bound 0.376
-  instead of the correct 0.334), effectsize is the one that is off.
-* epsilon-squared: a seeded, stratified percentile bootstrap like
-  ``effectsize``'s (resampling within each group, ``boot``'s ``norm.inter``
-  interpolation), but numpy's random numbers are not R's.
+Point estimates equal R's to about 1e-12. Every interval is the inversion of
+the test printed beside it, so it excludes the null value exactly when that
+test rejects at the matching level (see each function): Cramér's V and
+epsilon-squared invert the noncentral chi-squared law of X² and H (solved by
+Brent's method to machine precision, where ``effectsize`` runs a Nelder-Mead
+``optim`` that may stop near, not at, the root); the rank-biserial and the
+Hodges-Lehmann shift invert the Wilcoxon test, exact where R is exact.
 
 Defaults follow ``effectsize``: one-sided intervals ``[low, 1]`` (alternative
 "greater") for Cramér's V and epsilon-squared, two-sided for the rank-biserial
-correlation. Pass ``alternative="two.sided"`` for two-sided 95 % intervals.
+correlation. With ``alternative="two.sided"`` the lower bound of a 95 % interval
+is the one-sided 97.5 % bound: it agrees with the chi-squared or Kruskal-Wallis
+test at 2.5 %, not 5 % (those tests are one-sided in the noncentrality).
 """
 from __future__ import annotations
 
@@ -38,7 +37,8 @@ from typing import Any
 import numpy as np
 
 from .. import distributions as dist
-from .rtests import DEFAULT_MC_SEED, chisq_test, drop_empty, kruskal_h, wilcox_test
+from ._rmath import qwilcox
+from .rtests import DEFAULT_MC_SEED, _tie_sigma, chisq_test, drop_empty, kruskal_h, wilcox_test
 
 _ALTERNATIVES = ("two.sided", "greater", "less")
 BOOTSTRAP_CELLS = 2_000_000  # count cells per bootstrap chunk (16 MB of float64), whatever n is
@@ -77,17 +77,46 @@ def _one_sided_level(conf_level: float, alternative: str) -> float:
 # --------------------------------------------------------------------------- Cramér's V
 
 
-def _ncp_for_cdf(chi: float, df: float, target: float) -> float:
-    """Noncentrality ``ncp`` with ``pchisq(chi, df, ncp) == target`` (0 when none is needed)."""
-    if dist.chi2_cdf(chi, df) <= target:
+def ncp_bound(statistic: float, df: float, target: float) -> float:
+    """Noncentrality ``ncp`` with ``pchisq(statistic, df, ncp) == target`` (0 when none is needed).
+
+    The lower confidence bound of a noncentral chi-squared parameter at one-sided level 1 - a solves
+    ``target = 1 - a``; it is above 0 exactly when ``pchisq(statistic, df) > 1 - a``, i.e. when the
+    chi-squared test of ``statistic`` rejects at level a. Solved with Brent's method to machine precision.
+    """
+    if math.isnan(statistic):
+        return math.nan
+    if dist.chi2_cdf(statistic, df) <= target:
         return 0.0
-    upper = max(1.0, chi)
-    while dist.ncx2_cdf(chi, df, upper) > target:
+    upper = max(1.0, statistic)
+    while dist.ncx2_cdf(statistic, df, upper) > target:
         upper *= 2.0
     from scipy import optimize  # here: importing scipy.optimize costs 0.4 s, which jobs without a V interval skip
 
-    return optimize.brentq(lambda ncp: dist.ncx2_cdf(chi, df, ncp) - target, 0.0, upper,
+    return optimize.brentq(lambda ncp: dist.ncx2_cdf(statistic, df, ncp) - target, 0.0, upper,
                            xtol=1e-12, rtol=1e-14, maxiter=500)
+
+
+def ncp_interval(statistic: float, df: float, conf_level: float, alternative: str) -> tuple[float, float]:
+    """(low, high) bounds of the noncentrality of a chi-squared statistic (``high`` is inf for "greater").
+
+    "greater": one-sided ``[ncp(1 - a), inf)`` with a = 1 - conf_level, the exact dual of the chi-squared
+    test at level a; "two.sided": ``[ncp(1 - a/2), ncp(a/2)]`` (dual of the test at a/2 on each side);
+    "less": ``[0, ncp(a)]``."""
+    alpha = _alpha(conf_level, alternative)
+    if alternative == "greater":
+        return ncp_bound(statistic, df, 1 - alpha), math.inf
+    if alternative == "less":
+        return 0.0, ncp_bound(statistic, df, alpha)
+    return ncp_bound(statistic, df, 1 - alpha / 2), ncp_bound(statistic, df, alpha / 2)
+
+
+def _alpha(conf_level: float, alternative: str) -> float:
+    if alternative not in _ALTERNATIVES:
+        raise ValueError(f"alternative inconnue : {alternative!r}")
+    if not 0 < conf_level < 1:
+        raise ValueError("le niveau de confiance doit être strictement compris entre 0 et 1")
+    return 1 - conf_level
 
 
 def _adjusted_v(chi: float, n: float, nrow: int, ncol: int) -> float:
@@ -101,37 +130,58 @@ def _adjusted_v(chi: float, n: float, nrow: int, ncol: int) -> float:
         return float(np.float64(phi_adj) / np.sqrt(np.float64(min(k, l) - 1)))
 
 
+def _v_from_ncp(ncp: float, n: float, nrow: int, ncol: int) -> float:
+    """Population V of a noncentrality: sqrt(ncp / n / (min(r, c) - 1)), at most 1 (effectsize, adjust = FALSE)."""
+    return min(math.sqrt(ncp / n / (min(nrow, ncol) - 1)), 1.0)
+
+
 def cramers_v(
     table: Sequence[Sequence[float]] | np.ndarray,
     conf_level: float = 0.95,
     alternative: str = "greater",
 ) -> EffectSize:
-    """Bias-corrected Cramér's V (Bergsma 2013) with a noncentral chi-squared interval.
+    """Bias-corrected Cramér's V (Bergsma 2013) with a noncentral chi-squared interval that agrees with the test.
 
-    As ``effectsize::cramers_v(adjust = TRUE)``: Pearson's X² without Yates'
-    correction, interval bounds of the noncentrality parameter converted with
-    the same bias correction; empty rows/columns are dropped first (effectsize
-    refuses them). The estimate is 0 when the correction exceeds phi².
+    ==========================  ===============================================================
+    Python                      R
+    ==========================  ===============================================================
+    estimate                    ``effectsize::cramers_v(table, adjust = TRUE)``
+    ``ci_low``, ``ci_high``     ``effectsize::cramers_v(table, adjust = FALSE, alternative)``
+                                CI, its ``optim`` replaced by an exact root (``uniroot``)
+    ``extra['p_value']``        ``chisq.test(table, correct = FALSE)$p.value``
+    ==========================  ===============================================================
+
+    Pearson's X² without Yates' correction is inverted in its noncentrality λ (:func:`ncp_interval`)
+    and each bound converted as ``sqrt(λ / n / (min(r, c) - 1))``. The lower bound is therefore above 0
+    exactly when ``chisq.test(table, correct = FALSE)`` rejects at level a = 1 - conf_level
+    ("greater", the default, one-sided [low, 1]: the chi-squared test is one-sided in λ) or at a/2
+    ("two.sided", a two-sided interval: its lower bound is the one-sided bound at 1 - a/2). With
+    Fisher's test shown beside it the agreement is only approximate.
+
+    Why ``effectsize::cramers_v(adjust = TRUE)`` (0.8) gives a lower bound of 0 even at p = 0.005: it
+    converts the λ bounds with Bergsma's correction, subtracting df / (n - 1) from λ / n; but λ is
+    already free of the df bias that correction removes from X² / n (E[X²] = df + λ), so the bias is
+    removed twice and every lower bound below df·n / (n - 1) becomes 0. Here the estimate keeps the
+    correction (unchanged) and the bounds do not. Empty rows/columns are dropped first (effectsize
+    refuses them); the estimate is 0 when the correction exceeds phi².
     """
     x = drop_empty(np.asarray(table, dtype=float))
     if min(x.shape) < 2:
         raise ValueError("le V de Cramér demande au moins 2 lignes et 2 colonnes non vides")
     n = float(x.sum())
     nrow, ncol = x.shape
-    chi = float(chisq_test(x, correct=False).statistic)
+    test = chisq_test(x, correct=False)
+    chi = float(test.statistic)
     df = float((nrow - 1) * (ncol - 1))
-    level = _one_sided_level(conf_level, alternative)
-    ncp_low = _ncp_for_cdf(chi, df, 1 - (1 - level) / 2)
-    ncp_high = _ncp_for_cdf(chi, df, (1 - level) / 2)
-    low = _adjusted_v(ncp_low, n, nrow, ncol)
-    high = float(np.fmin(_adjusted_v(ncp_high, n, nrow, ncol), 1.0))
-    if alternative == "greater":
-        high = 1.0
-    elif alternative == "less":
-        low = 0.0
+    ncp_low, ncp_high = ncp_interval(chi, df, conf_level, alternative)
+    low = _v_from_ncp(ncp_low, n, nrow, ncol)
+    high = 1.0 if math.isinf(ncp_high) else _v_from_ncp(ncp_high, n, nrow, ncol)
+    side = "unilatéral" if alternative != "two.sided" else "bilatéral"
     return EffectSize("cramers_v_adjusted", _adjusted_v(chi, n, nrow, ncol), low, high, conf_level,
-                      "V de Cramér corrigé du biais (Bergsma 2013), IC par inversion du khi² non central",
-                      {"chisq": chi, "df": df, "n": n, "alternative": alternative})
+                      "V de Cramér corrigé du biais (Bergsma 2013), IC " + side
+                      + " par inversion du khi² non central (sans correction de continuité)",
+                      {"chisq": chi, "df": df, "n": n, "p_value": test.p_value, "alternative": alternative,
+                       "ncp_interval": (ncp_low, ncp_high)})
 
 
 # --------------------------------------------------------------------------- rank-biserial
@@ -142,13 +192,61 @@ def _finite(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return arr[np.isfinite(arr)]
 
 
+def wilcoxon_critical_r(x: np.ndarray, y: np.ndarray, tail: float, exact: bool | None = None,
+                        correct: bool = True) -> float:
+    """Half-width c, on the rank-biserial scale, of the Wilcoxon rank-sum test at one-tail level ``tail``.
+
+    The two-sided test at level 2·tail rejects exactly when |r| > c, with R's own branch of
+    ``wilcox.test`` (:func:`.rtests.wilcox_test`):
+
+    * exact (no ties, both groups < 50 unless ``exact`` says otherwise): with q = ``qwilcox(tail, nx, ny)``
+      and N = nx·ny, it rejects when min(U, N - U) <= q - 1, i.e. |r| > (N - 2q + 1) / N;
+    * normal approximation (ties, large groups): |U - N/2| - 0.5 > z·sigma with R's tie-corrected
+      sigma and continuity correction, i.e. |r| > (2 z sigma + 1) / N (+1 only with ``correct``).
+    """
+    nx, ny = x.size, y.size
+    big_n = float(nx * ny)
+    ranks = dist.rankdata(np.concatenate([x, y]))
+    if exact is None:
+        exact = nx < 50 and ny < 50
+    if exact and np.unique(ranks).size == ranks.size:
+        q = qwilcox(tail, nx, ny)
+        return (big_n - 2 * q + 1) / big_n
+    sigma = _tie_sigma(ranks, float(nx), float(ny))
+    if sigma == 0:
+        return math.nan
+    z = float(dist.norm_isf(tail))
+    return (2 * z * sigma + (1.0 if correct else 0.0)) / big_n
+
+
 def rank_biserial(
     x: Sequence[float] | np.ndarray,
     y: Sequence[float] | np.ndarray,
     conf_level: float = 0.95,
     alternative: str = "two.sided",
+    exact: bool | None = None,
+    correct: bool = True,
 ) -> EffectSize:
-    """Rank-biserial correlation of two independent groups, Fisher-z interval (effectsize)."""
+    """Rank-biserial correlation of two independent groups, interval from the inversion of the Wilcoxon test.
+
+    =========================  ==================================================================
+    Python                     R
+    =========================  ==================================================================
+    estimate                   ``effectsize::rank_biserial(x, y)$r_rank_biserial``
+    ``ci_low``, ``ci_high``    ``r - c``, ``r + c`` clipped to [-1, 1]; c from ``qwilcox`` (exact)
+                               or ``qnorm`` and the tie-corrected sigma (normal), see
+                               :func:`wilcoxon_critical_r`; R code in ``tests/r_reference``
+    =========================  ==================================================================
+
+    The interval is the set of r0 for which the Wilcoxon test of r - r0, with the null distribution R
+    uses for ``wilcox.test(x, y, exact, correct)``, does not reject at a = 1 - conf_level: it excludes 0
+    exactly when that test rejects (p < a; p < 2a one-sided per side for "greater"/"less"). Without
+    ties in the exact branch it equals r minus the rank-biserial of (x - d, y) at each bound d of the
+    Hodges-Lehmann interval of ``wilcox.test(conf.int = TRUE)``. Being built on the null distribution it
+    is conservative for large |r|. A p-value R's exact branch cannot bring below a (e.g. 3 vs 3 values)
+    gives [-1, 1]. All values tied: NaN bounds (R's p-value is NaN).
+    effectsize (0.8) uses a Fisher-z interval instead, which can exclude 0 when the test does not reject.
+    """
     x, y = _finite(x), _finite(y)
     if x.size == 0 or y.size == 0:
         raise ValueError("chaque groupe doit contenir au moins une valeur")
@@ -157,19 +255,18 @@ def rank_biserial(
     u1 = float(ranks[: x.size].sum()) - n1 * (n1 + 1) / 2
     u2 = float(ranks[x.size:].sum()) - n2 * (n2 + 1) / 2
     r = u1 / (n1 * n2) - u2 / (n1 * n2)
-    level = _one_sided_level(conf_level, alternative)
-    se = math.sqrt((n1 + n2 + 1) / (3 * n1 * n2))
-    z = float(dist.norm_ppf(1 - (1 - level) / 2))
-    with np.errstate(divide="ignore"):
-        rf = float(np.arctanh(r))
-    low, high = math.tanh(rf - z * se), math.tanh(rf + z * se)
+    alpha = _alpha(conf_level, alternative)
+    c = wilcoxon_critical_r(x, y, alpha / 2 if alternative == "two.sided" else alpha, exact, correct)
+    low, high = max(r - c, -1.0), min(r + c, 1.0)
     if alternative == "greater":
         high = 1.0
     elif alternative == "less":
         low = -1.0
+    if math.isnan(c):
+        low = high = math.nan
     return EffectSize("rank_biserial", r, low, high, conf_level,
-                      "corrélation bisériale des rangs, IC par transformation z de Fisher",
-                      {"alternative": alternative})
+                      "corrélation bisériale des rangs, IC par inversion du test de Wilcoxon",
+                      {"alternative": alternative, "critical_r": c})
 
 
 # --------------------------------------------------------------------------- Hodges-Lehmann
@@ -263,12 +360,32 @@ def epsilon_squared(
     alternative: str = "greater",
     iterations: int = 2000,
     seed: int | None = None,
+    method: str = "ncp",
 ) -> EffectSize:
-    """Rank epsilon-squared of the Kruskal-Wallis test, H / ((n² - 1) / (n + 1)).
+    """Rank epsilon-squared of the Kruskal-Wallis test, H / ((n² - 1) / (n + 1)) = H / (n - 1).
 
-    Interval: percentile bootstrap resampling within each group (as
-    ``effectsize``), ``iterations`` replicates drawn from
-    ``numpy.random.default_rng(seed)``; NaN values and empty groups are dropped.
+    =========================  ==================================================================
+    Python                     R
+    =========================  ==================================================================
+    estimate                   ``effectsize::rank_epsilon_squared(x, g)``
+    interval, ``"ncp"``        ``uniroot`` on ``pchisq(H, k - 1, ncp)`` (``tests/r_reference``),
+                               bounds ``ncp / (n - 1)``; ``effectsize:::.get_ncp_chi`` by optim
+    interval, ``"bootstrap"``  ``effectsize::rank_epsilon_squared`` (percentile bootstrap)
+    =========================  ==================================================================
+
+    ``method="ncp"`` (default): H is referred to a noncentral chi-squared with k - 1 df, the law the
+    Kruskal-Wallis test approximates (central under H0); its noncentrality λ is inverted as for
+    Cramér's V (:func:`ncp_interval`) and each bound converted by the estimate's own formula, λ / (n - 1),
+    capped at 1 (effectsize's ncp method, as its eta-squared from F). The lower bound is 0 exactly when
+    ``kruskal.test`` does not reject at a = 1 - conf_level ("greater", one-sided [low, 1]) or at a/2
+    ("two.sided"). The bounds measure λ, free of the df bias of H (E[H] ≈ k - 1 + λ); the estimate is
+    not corrected, so with many groups and a very small H it can exceed a two-sided upper bound.
+    All values tied: NaN (R's H is NaN).
+
+    ``method="bootstrap"``: effectsize's seeded, stratified percentile bootstrap (``iterations``
+    replicates from ``numpy.random.default_rng(seed)``, ``boot``'s ``norm.inter``); it agrees with R in
+    distribution only, and its lower bound is above 0 even when the test does not reject.
+    NaN values and empty groups are dropped.
     """
     samples = [s for s in (np.asarray(g, dtype=float).ravel() for g in groups)]
     samples = [s[~np.isnan(s)] for s in samples]
@@ -276,6 +393,26 @@ def epsilon_squared(
     if len(samples) < 2:
         raise ValueError("il faut au moins 2 groupes non vides")
     estimate = _epsilon(samples)
+    if method == "bootstrap":
+        return _epsilon_bootstrap(samples, estimate, conf_level, alternative, iterations, seed)
+    if method != "ncp":
+        raise ValueError(f"méthode d'intervalle inconnue : {method!r}")
+    n = sum(s.size for s in samples)
+    h = kruskal_h(samples)
+    df = float(len(samples) - 1)
+    ncp_low, ncp_high = ncp_interval(h, df, conf_level, alternative)
+    low = min(ncp_low / (n - 1), 1.0)
+    high = 1.0 if math.isinf(ncp_high) else min(ncp_high / (n - 1), 1.0)
+    side = "unilatéral" if alternative != "two.sided" else "bilatéral"
+    return EffectSize("epsilon_squared", estimate, low, high, conf_level,
+                      f"epsilon² des rangs, IC {side} par inversion du khi² non central de Kruskal-Wallis",
+                      {"statistic": h, "df": df, "n": n, "p_value": float(dist.chi2_sf(h, df)) if not math.isnan(h)
+                       else math.nan, "alternative": alternative, "ncp_interval": (ncp_low, ncp_high)})
+
+
+def _epsilon_bootstrap(samples: list[np.ndarray], estimate: float, conf_level: float, alternative: str,
+                       iterations: int, seed: int | None) -> EffectSize:
+    """effectsize's percentile bootstrap interval of epsilon² (see :func:`epsilon_squared`)."""
     used_seed = DEFAULT_MC_SEED if seed is None else int(seed)
     replicates = _bootstrap_epsilon(samples, iterations, np.random.default_rng(used_seed))
     level = _one_sided_level(conf_level, alternative)
@@ -286,7 +423,8 @@ def epsilon_squared(
         low = 0.0
     return EffectSize("epsilon_squared", estimate, float(low), float(high), conf_level,
                       "epsilon² des rangs, IC par bootstrap percentile stratifié",
-                      {"iterations": iterations, "seed": used_seed, "alternative": alternative})
+                      {"iterations": iterations, "seed": used_seed, "alternative": alternative,
+                       "method": "bootstrap"})
 
 
 # --------------------------------------------------------------------------- Wilson interval

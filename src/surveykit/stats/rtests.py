@@ -15,6 +15,10 @@ Python                    R
 ``anova_oneway``          ``summary(aov(y ~ g))`` / ``oneway.test(var.equal = TRUE)``
 ``shapiro_test``          ``shapiro.test(x)``
 ``p_adjust``              ``p.adjust(p, method)``
+``binom_test``            ``binom.test(x, n, p)`` (two-sided)
+``mcnemar_test``          ``mcnemar.test(table, correct)``; exact McNemar:
+                          ``binom.test(b, b + c)`` on the discordant pairs
+``wilcox_paired_test``    ``wilcox.test(x, y, paired = TRUE, exact, correct)``
 ========================  ==============================================
 
 Missing values (NaN) are dropped first, as R's formula interface does with
@@ -27,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -45,7 +50,8 @@ from ._rmath import (
     zeroin,
 )
 
-TEST_NAMES = ("chisq", "fisher", "fisher_mc", "t_student", "t_welch", "wilcoxon", "anova", "kruskal", "shapiro")
+TEST_NAMES = ("chisq", "fisher", "fisher_mc", "t_student", "t_welch", "wilcoxon", "anova", "kruskal", "shapiro",
+              "binomial", "mcnemar", "wilcoxon_paired")
 
 #: Seed used for Monte Carlo p-values when the caller gives none (results stay reproducible).
 DEFAULT_MC_SEED = 20260101
@@ -651,3 +657,226 @@ def p_adjust(p: Sequence[float] | np.ndarray, method: str) -> np.ndarray:
         adjusted[order] = np.minimum(1.0, np.minimum.accumulate(n / i * q[order]))
     out[ok] = adjusted
     return out
+
+
+# --------------------------------------------------------------------------- paired samples
+
+
+def binom_test(x: int, n: int, p: float = 0.5) -> TestResult:
+    """R's two-sided ``binom.test(x, n, p)$p.value`` (sum of the outcomes as or less likely, relErr 1 + 1e-7)."""
+    if n < 1 or not 0 <= x <= n:
+        raise ValueError("il faut 0 <= x <= n et n >= 1")
+    if not 0 <= p <= 1:
+        raise ValueError("'p' doit être compris entre 0 et 1")
+    extra = {"estimate": x / n, "n": n}
+    method = "Exact binomial test"
+    if p in (0.0, 1.0):
+        return TestResult("binomial", float(x), None, float(x == (0 if p == 0 else n)), method, extra)
+    support = np.arange(n + 1)
+    d = np.exp(special.gammaln(n + 1) - special.gammaln(support + 1) - special.gammaln(n - support + 1)
+               + special.xlogy(support, p) + special.xlog1py(n - support, -p))
+    m = n * p
+    rel_err = 1 + 1e-7
+    if x == m:
+        pval = 1.0
+    elif x < m:
+        i = support[support >= math.ceil(m)]
+        y = int(np.sum(d[i] <= d[x] * rel_err))
+        pval = dist.binom_cdf(x, n, p) + dist.binom_sf(n - y, n, p)
+    else:
+        i = support[support <= math.floor(m)]
+        y = int(np.sum(d[i] <= d[x] * rel_err))
+        pval = dist.binom_cdf(y - 1, n, p) + dist.binom_sf(x - 1, n, p)
+    return TestResult("binomial", float(x), None, min(1.0, pval), method, extra)
+
+
+def mcnemar_test(table: Sequence[Sequence[float]] | np.ndarray, correct: bool = True) -> TestResult:
+    """R's ``mcnemar.test(table, correct)`` (Bowker's symmetry test beyond 2 x 2); rows = first wave.
+
+    Continuity correction |b - c| - 1 only for a 2 x 2 table with b != c. No discordant pair: NaN (as R).
+    ``extra['exact_p_value']`` (2 x 2 only) is the exact McNemar test, ``binom.test(b, b + c)$p.value``
+    (1 when b + c = 0).
+    """
+    x = np.asarray(table, dtype=float)
+    if x.ndim != 2 or x.shape[0] != x.shape[1] or x.shape[0] < 2:
+        raise ValueError("le tableau apparié doit être carré, au moins 2 × 2")
+    if not np.all(np.isfinite(x)) or np.any(x < 0):
+        raise ValueError("les effectifs du tableau doivent être finis et positifs ou nuls")
+    r = x.shape[0]
+    df = r * (r - 1) / 2
+    method = "McNemar's Chi-squared test"
+    if correct and r == 2 and np.any(x - x.T != 0):
+        y = np.abs(x - x.T) - 1
+        method += " with continuity correction"
+    else:
+        y = x - x.T
+    s = x + x.T
+    upper = np.triu_indices(r, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = float(np.sum(y[upper] ** 2 / s[upper]))
+    p = math.nan if math.isnan(statistic) else float(dist.chi2_sf(statistic, df))
+    extra: dict[str, Any] = {}
+    if r == 2:
+        b, c = int(x[0, 1]), int(x[1, 0])
+        extra = {"discordant": (b, c), "exact_p_value": binom_test(b, b + c).p_value if b + c else 1.0}
+    return TestResult("mcnemar", statistic, df, p, method, extra)
+
+
+@lru_cache(maxsize=64)
+def signrank_counts(n: int) -> tuple[int, ...]:
+    """Number of subsets of {1..n} with each sum 0..n(n+1)/2 (R's ``csignrank``), exact integers."""
+    total = n * (n + 1) // 2
+    counts = [0] * (total + 1)
+    counts[0] = 1
+    for k in range(1, n + 1):
+        for s in range(k * (k + 1) // 2, k - 1, -1):
+            counts[s] += counts[s - k]
+    return tuple(counts)
+
+
+def psignrank(q: float, n: int, lower_tail: bool = True) -> float:
+    """R's ``psignrank(q, n, lower.tail)`` from exact counts."""
+    q = math.floor(q + 1e-7)
+    total = n * (n + 1) // 2
+    if q < 0:
+        return 0.0 if lower_tail else 1.0
+    if q >= total:
+        return 1.0 if lower_tail else 0.0
+    counts = signrank_counts(n)
+    below = sum(counts[: int(q) + 1])
+    return below / 2 ** n if lower_tail else (2 ** n - below) / 2 ** n
+
+
+def qsignrank(p: float, n: int) -> int:
+    """R's ``qsignrank(p, n)`` (lower tail), with its ``10 * DBL_EPSILON`` fuzz and summation order."""
+    counts = signrank_counts(n)
+    f = math.exp(-n * math.log(2))
+    acc = 0.0
+    q = 0
+    if p <= 0.5:
+        target = p - 10 * DBL_EPSILON
+        while True:
+            acc += counts[q] * f
+            if acc >= target:
+                return q
+            q += 1
+    target = 1 - p + 10 * DBL_EPSILON
+    while True:
+        acc += counts[q] * f
+        if acc > target:
+            return n * (n + 1) // 2 - q
+        q += 1
+
+
+def wilcox_paired_test(
+    x: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    exact: bool | None = None,
+    correct: bool = True,
+    conf_int: bool = False,
+    conf_level: float = 0.95,
+) -> TestResult:
+    """R's two-sided ``wilcox.test(x, y, paired = TRUE, exact, correct, conf.int)`` (signed-rank test).
+
+    Pairs with a missing value are dropped (``complete.cases``), then zero differences. Exact
+    distribution (``psignrank``) when ``exact`` is None and fewer than 50 differences remain, or when
+    ``exact`` is true, provided there are neither ties nor zeros; otherwise the normal approximation
+    with R's tie correction and continuity correction. Statistic V = sum of the ranks of the positive
+    differences. Every difference zero: NaN (as R). With ``conf_int``: R's pseudo-median of the
+    differences (``extra['estimate']``) and its interval (``extra['conf_int']``, level actually reached
+    in ``extra['conf_level']``): Walsh averages and ``qsignrank`` (exact), or R's ``uniroot`` (tol 1e-4)
+    on the normal statistic, with its level-doubling rule.
+    """
+    a = np.asarray(x, dtype=float).ravel()
+    b = np.asarray(y, dtype=float).ravel()
+    if a.size != b.size:
+        raise ValueError("'x' et 'y' doivent avoir la même longueur")
+    ok = ~(np.isnan(a) | np.isnan(b))
+    d = a[ok] - b[ok]
+    if d.size < 1:
+        raise ValueError("pas assez d'observations (non manquantes) dans 'x'")
+    zeroes = bool(np.any(d == 0))
+    d = d[d != 0]
+    n = d.size
+    if exact is None:
+        exact = n < 50
+    ranks = dist.rankdata(np.abs(d))
+    v = float(ranks[d > 0].sum())
+    ties = np.unique(ranks).size != ranks.size
+    extra: dict[str, Any] = {"n_nonzero": n, "zeroes": zeroes}
+    if exact and not ties and not zeroes:
+        p = psignrank(v - 1, n, lower_tail=False) if v > n * (n + 1) / 4 else psignrank(v, n)
+        if conf_int:
+            extra.update(_signrank_exact_ci(d, conf_level))
+        return TestResult("wilcoxon_paired", v, None, min(2 * p, 1.0), "Wilcoxon signed rank exact test",
+                          extra | {"exact": True})
+    z = v - n * (n + 1) / 4
+    sigma = _signrank_sigma(ranks, n)
+    method = "Wilcoxon signed rank test"
+    correction = 0.0
+    if correct:
+        correction = float(np.sign(z)) * 0.5
+        method += " with continuity correction"
+    z = _ratio(z - correction, sigma)
+    p = math.nan if math.isnan(z) else 2 * min(float(dist.norm_cdf(z)), float(dist.norm_sf(z)))
+    if conf_int:
+        extra.update(_signrank_normal_ci(d, correct, conf_level))
+    return TestResult("wilcoxon_paired", v, None, p, method, extra | {"exact": False, "z": z})
+
+
+def _signrank_sigma(ranks: np.ndarray, n: int) -> float:
+    _, counts = np.unique(ranks, return_counts=True)
+    counts = counts.astype(float)
+    return math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(counts ** 3 - counts)) / 48)
+
+
+def _signrank_exact_ci(d: np.ndarray, conf_level: float) -> dict[str, Any]:
+    """Exact pseudo-median and interval: order statistics of the Walsh averages (R's exact branch)."""
+    n = d.size
+    alpha = 1 - conf_level
+    walsh = np.add.outer(d, d)[np.triu_indices(n)]
+    walsh = np.sort(walsh) / 2
+    qu = qsignrank(alpha / 2, n)
+    if qu == 0:
+        qu = 1
+    ql = n * (n + 1) // 2 - qu
+    achieved = 2 * psignrank(qu - 1, n)
+    level = conf_level
+    if achieved - alpha > alpha / 2:
+        level = 1 - float(f"{achieved:.2g}")
+    return {"estimate": float(np.median(walsh)), "conf_int": (float(walsh[qu - 1]), float(walsh[ql])),
+            "conf_level": level}
+
+
+def _signrank_normal_ci(d: np.ndarray, correct: bool, conf_level: float) -> dict[str, Any]:
+    """R's asymptotic pseudo-median and interval of the signed-rank test (uniroot, tol 1e-4)."""
+    if d.size == 0:
+        return {"estimate": math.nan, "conf_int": (math.nan, math.nan), "conf_level": 0.0}
+
+    def w_stat(shift: float, use_correction: bool) -> float:
+        xd = d - shift
+        xd = xd[xd != 0]
+        nx = xd.size
+        dr = dist.rankdata(np.abs(xd))
+        zd = float(dr[xd > 0].sum()) - nx * (nx + 1) / 4
+        corr = float(np.sign(zd)) * 0.5 if use_correction else 0.0
+        return _ratio(zd - corr, _signrank_sigma(dr, nx))
+
+    mumin, mumax = float(d.min()), float(d.max())
+    w_min = w_stat(mumin, correct)
+    w_max = w_stat(mumax, correct) if math.isfinite(w_min) else math.nan
+    if not math.isfinite(w_max):
+        return {"estimate": (mumin + mumax) / 2, "conf_int": (math.nan, math.nan), "conf_level": 0.0}
+    alpha = 1 - conf_level
+    while w_min - float(dist.norm_isf(alpha / 2)) < 0 or w_max - float(dist.norm_ppf(alpha / 2)) > 0:
+        alpha *= 2
+    level = conf_level
+    if alpha >= 1 or 1 - conf_level < alpha * 0.75:
+        level = 1 - min(1.0, alpha)
+    if alpha < 1:
+        bounds = tuple(zeroin(lambda s, q=zq: w_stat(s, correct) - q, mumin, mumax, w_min - zq, w_max - zq, 1e-4)
+                       for zq in (float(dist.norm_isf(alpha / 2)), float(dist.norm_ppf(alpha / 2))))
+    else:
+        bounds = (float(np.median(d)),) * 2
+    estimate = uniroot(lambda s: w_stat(s, False), mumin, mumax, tol=1e-4)
+    return {"estimate": estimate, "conf_int": bounds, "conf_level": level}

@@ -5,6 +5,7 @@ import logging
 
 import pandas as pd
 
+from ..analysis.describe import TIDY_COLUMNS
 from ..analysis.plan import load_plan
 from ..analysis.run import run_plan
 from ..codebook import load_codebook
@@ -16,7 +17,8 @@ def analyse_wave(responses: str, codebook: str, plan: str, descriptives: str, te
     """Every table of the plan (tidy) and every comparison (tests.csv)."""
     book = load_codebook(codebook)
     result = run_plan(read_responses(responses), book, load_plan(plan, book), seed)
-    tidy = pd.concat(result.tables.values(), ignore_index=True)
+    tidy = (pd.concat(result.tables.values(), ignore_index=True) if result.tables
+            else pd.DataFrame(columns=TIDY_COLUMNS))  # a plan of no table (open questions only)
     write_csv(tidy, descriptives)
     write_csv(result.tests, tests)
     for row in result.tests.itertuples():

@@ -5,7 +5,7 @@ import logging
 
 import pandas as pd
 
-from ..clean import clean_file, respondent_id
+from ..clean import DEFAULT_MAX_QUARANTINED_SHARE, check_quarantine, clean_file, respondent_id
 from ..codebook import load_codebook
 from ..errors import InputError
 from ..forms.read import Limits
@@ -28,10 +28,12 @@ def check_analysable(export: str, flow: dict, excluded: pd.DataFrame) -> None:
 
 def clean_wave(export: str, codebook: str, responses: str, excluded: str, flow: str,
                wave: dict, on_invalid: str, logger: logging.Logger, limits: dict | None = None,
-               names: str | None = None, pii_report: str | None = None) -> dict:
+               names: str | None = None, pii_report: str | None = None,
+               max_quarantined_share: float = DEFAULT_MAX_QUARANTINED_SHARE) -> dict:
     """Clean one wave and write its outputs; returns the flow counts.
 
-    Free text is masked (surveykit.privacy) before anything is written or logged, error messages included."""
+    Free text is masked (surveykit.privacy) before anything is written or logged, error messages included.
+    The run stops when one cause quarantines more than `max_quarantined_share` of the rows."""
     book = load_codebook(codebook)
     masker = Masker(read_names(names))
     try:
@@ -45,9 +47,14 @@ def clean_wave(export: str, codebook: str, responses: str, excluded: str, flow: 
     for (where, kind), n in report.groupby(["where", "kind"])["n"].sum().items():
         logger.warning("personal data masked: %d %s in %s", n, kind, where)
     check_analysable(export, result.flow, result.excluded)
+    try:
+        check_quarantine(result.causes, result.flow["received"], book, export, max_quarantined_share)
+    except InputError as exc:
+        raise InputError(masker.text(str(exc))) from None
     counts = result.flow
-    logger.info("received %d rows: analysed %d, excluded %d, quarantined %d", counts["received"], counts["analysed"],
-                sum(counts["excluded"].values()), sum(counts["quarantined"].values()))
+    logger.info("received %d rows: analysed %d, excluded %d, quarantined %d (each row set aside is in %s, its cell "
+                "named)", counts["received"], counts["analysed"], sum(counts["excluded"].values()),
+                sum(counts["quarantined"].values()), excluded)
     counts = {"wave_label": wave["label"], "synthetic": bool(wave.get("synthetic", False)), **counts}
     write_csv(result.responses, responses)
     write_csv(result.excluded, excluded)
@@ -59,4 +66,5 @@ def clean_wave(export: str, codebook: str, responses: str, excluded: str, flow: 
 
 def run(inputs, outputs, params, logger) -> None:
     clean_wave(inputs.export, inputs.codebook, outputs.responses, outputs.excluded, outputs.flow,
-               params.wave, params.on_invalid, logger, params.limits, inputs.get("names"), outputs.pii_report)
+               params.wave, params.on_invalid, logger, params.limits, inputs.get("names"), outputs.pii_report,
+               params.max_quarantined_share)

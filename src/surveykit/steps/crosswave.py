@@ -5,6 +5,7 @@ import logging
 import os
 from pathlib import Path
 
+from .. import fmt
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
 from ..crosswave import compare_waves, evolution_figure, render_section, section_context, waves_from_params
@@ -18,13 +19,24 @@ def _paths(value) -> list[str]:
 
 
 def compare(responses: list[str], waves: list[dict], codebook: str, plan: str, template: str, shares: str,
-            scores: str, png: str, svg: str, markdown: str, seed: int, alpha: float, logger: logging.Logger) -> None:
+            scores: str, png: str, svg: str, markdown: str, seed: int, alpha: float, logger: logging.Logger,
+            share_tests: str | None = None) -> None:
     """Read each wave's responses (oldest first) and write the cross-wave outputs."""
     book = load_codebook(codebook)
+    the_plan = load_plan(plan, book)
+    with fmt.percent_style(the_plan.percent):  # the study's one precision, as in its chapter
+        _compare(responses, waves, book, the_plan, template, shares, scores, png, svg, markdown, seed, alpha, logger,
+                 share_tests)
+
+
+def _compare(responses, waves, book, the_plan, template, shares, scores, png, svg, markdown, seed, alpha,
+             logger, share_tests) -> None:
     frames = [read_responses(p) for p in responses]
     wave_list = waves_from_params(waves)
-    result = compare_waves(frames, wave_list, book, load_plan(plan, book), seed=seed, alpha=alpha)
+    result = compare_waves(frames, wave_list, book, the_plan, seed=seed, alpha=alpha)
     write_csv(result.shares, shares)
+    if share_tests is not None:
+        write_csv(result.share_tests, share_tests)
     write_csv(result.scores, scores)
     apply_style()
     save(evolution_figure(result), png, svg)
@@ -34,7 +46,10 @@ def compare(responses: list[str], waves: list[dict], codebook: str, plan: str, t
     Path(markdown).parent.mkdir(parents=True, exist_ok=True)
     Path(markdown).write_text(text, encoding="utf-8")
     for row in result.shares.itertuples():
-        logger.info("share %s=%s %s: %d/%d", row.variable, row.level, row.wave, row.x, row.n)
+        logger.info("share %s=%s %s: %s %s/%s", row.variable, row.level, row.wave, row.status, row.x, row.n)
+    for row in result.share_tests.itertuples():
+        logger.info("share %s=%s %s: %s p=%.6g p_holm=%.6g", row.variable, row.level, row.comparison, row.test,
+                    row.p_value, row.p_holm)
     for row in result.scores.itertuples():
         logger.info("%s %s: W=%s p=%.6g p_holm=%.6g", row.comparison, row.variable, row.statistic, row.p_value,
                     row.p_holm)
@@ -43,7 +58,7 @@ def compare(responses: list[str], waves: list[dict], codebook: str, plan: str, t
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
     compare(_paths(inputs.responses), list(params.waves), inputs.codebook, inputs.plan, inputs.template,
             outputs.shares, outputs.scores, outputs.png, outputs.svg, outputs.markdown, int(params.seed),
-            float(params.alpha), logger)
+            float(params.alpha), logger, outputs.share_tests)
 
 
 __all__ = ["compare", "run"]

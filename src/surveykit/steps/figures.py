@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import fmt
 from ..analysis.describe import ALL, MISSING_LABEL
-from ..analysis.format import variable_label
+from ..analysis.format import grid_order, variable_label
 from ..analysis.plan import Plan, load_plan
 from ..codebook import Codebook, load_codebook
 from ..figures import draw
 from ..figures.spec import FigureSpec, load_figures
 from ..figures.style import apply_style, save
 from ..io import read_csv, read_json, read_tidy
+from ..stale import remove_stale
 from ..yamlio import load_validated, package_schema
 
 
@@ -57,8 +59,9 @@ def _bars(spec: FigureSpec, data: FigureData):
 
 def _histogram(spec: FigureSpec, data: FigureData):
     table = data.table(spec.table)
-    summary = table[(table["variable"] == spec.variable) & (table["level"] == "")].iloc[0]
-    values = table[(table["variable"] == spec.variable) & (table["level"] != "")]
+    rows = table[table["variable"] == spec.variable]
+    summary = rows[rows["level"] == ""].iloc[0]
+    values = rows[~rows["level"].isin(["", MISSING_LABEL])]  # missing answers are counted, they are not values
     question = data.book.variable_question()[spec.variable]
     label = variable_label(data.plan, data.book, spec.variable)
     return draw.histogram(values, summary["mean"], summary["sd"], int(summary["n"]),
@@ -96,7 +99,39 @@ def _diffusion(spec: FigureSpec, data: FigureData, wave: dict):
     return draw.diffusion_curve(share, wave["label"], reference)
 
 
-BUILDERS = {"bars": _bars, "histogram": _histogram, "scores": _scores, "categories": _categories,
+def _quoted_list(levels) -> str:
+    return " et ".join(f"« {level} »" for level in levels) if len(levels) < 3 else \
+        ", ".join(f"« {level} »" for level in levels[:-1]) + f" et « {levels[-1]} »"
+
+
+def _diverging(spec: FigureSpec, data: FigureData):
+    """The items of a choice grid's table (overall answers): % of the substantive answers on the diverging bars,
+    % of all the answers for the non-substantive levels beside."""
+    table_spec = data.plan.table(spec.table)
+    question = data.book.question(table_spec.grid)
+    table = data.table(spec.table)
+    overall = table[table["group"] == ALL]
+    substantive = list(question.substantive_levels)
+    items = []
+    for variable in grid_order(table_spec, table):
+        rows = overall[overall["variable"] == variable].set_index("level")
+        counts = {level: float(rows.loc[level, "n"]) for level in question.levels}
+        kept = sum(counts[level] for level in substantive)
+        answered = sum(counts.values())
+        shares = {level: 100.0 * counts[level] / kept if kept else 0.0 for level in substantive}
+        apart = {level: 100.0 * counts[level] / answered if answered else 0.0 for level in question.non_substantive}
+        label = f"{variable_label(data.plan, data.book, variable)} ({fmt.n_equals(int(kept))})"
+        items.append((label, shares, apart))
+    axis = "Pourcentage des réponses"
+    if question.non_substantive:
+        axis += f" (hors {_quoted_list(question.non_substantive)})"
+    negative = list(question.negative_levels)
+    positive = list(question.positive_levels)
+    return draw.diverging(items, negative, question.neutral_level, positive, list(question.non_substantive),
+                          spec.axis_label or axis, "% de l'ensemble des réponses")
+
+
+BUILDERS = {"diverging": _diverging, "bars": _bars, "histogram": _histogram, "scores": _scores, "categories": _categories,
             "flowchart": _flowchart}
 
 
@@ -117,8 +152,13 @@ def draw_figures(inputs: dict[str, str], pngs: list[str], svgs: list[str], wave:
         figure_id = Path(png).stem
         if Path(svg).stem != figure_id or figure_id not in specs:
             raise ValueError(f"{png}, {svg}: expected one PNG and one SVG per figure id of {inputs['figures']}")
-        save(build_figure(specs[figure_id], data, wave), png, svg)
+        with fmt.percent_style(data.plan.percent):
+            figure = build_figure(specs[figure_id], data, wave)
+        save(figure, png, svg)
         logger.info("drew %s (%s)", figure_id, specs[figure_id].kind)
+    if pngs:  # the folder of the wave's figures, which the rule names through its outputs
+        for path in remove_stale(Path(pngs[0]).parent, set(specs), (".png", ".svg")):
+            logger.info("removed %s: no figure of figures.yaml has this id any more", path)
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:

@@ -43,19 +43,21 @@ def main_decisions(files: list[str]) -> list[str]:
     return main
 
 
-def _categories_dir(inputs) -> str:
-    """The folder of the category codebooks (the rule lists its files as inputs)."""
-    return str(Path(inputs.categories[0]).parent)
+def _categories_dir(inputs) -> str | None:
+    """The folder of the category codebooks (the rule lists its files as inputs); None for a study with no
+    open question."""
+    return str(Path(inputs.categories[0]).parent) if len(inputs.categories) else None
 
 
 def recode(inputs, outputs, params, logger: logging.Logger) -> None:
     """Code the open answers (personal data were masked by the cleaning step, see surveykit.privacy)."""
     decisions = main_decisions(list(inputs.decisions))
-    book = load_codebook(inputs.codebook)
+    book = load_codebook(inputs.codebook)  # this wave's form edition
     result = code_wave_files(inputs.responses, _categories_dir(inputs), decisions, outputs.coded, outputs.counts,
                              outputs.review, earlier=_earlier(list(inputs.earlier)),
                              allow_suggestions=params.allow_suggestions, strict=params.strict,
-                             sheet_out=outputs.sheet, quotes_out=outputs.quotes)
+                             sheet_out=outputs.sheet, quotes_out=outputs.quotes, absent=book.absent,
+                             decisions_folder=params.get("coding_folder"))
     for message in result.messages:
         logger.warning(message)
     counts = read_csv(outputs.counts)

@@ -6,6 +6,8 @@ import logging
 import pandas as pd
 
 from .. import fmt
+from ..analysis.plan import load_plan
+from ..codebook import load_codebook
 from ..io import read_csv, read_json, read_tidy
 from ..report.prose import typography
 from ..report.registry import Registry, add_flow, add_tests, add_tidy, reference_markdown
@@ -34,6 +36,13 @@ def add_quotes(registry: Registry, quotes: pd.DataFrame, source: str, rule: str)
 
 
 def build_registry(inputs: dict[str, str], alpha: float) -> Registry:
+    """Every number of the wave, percentages in the study's style (the plan's `percent`)."""
+    book = load_codebook(inputs["codebook"])
+    with fmt.percent_style(load_plan(inputs["plan"], book).percent):
+        return _build_registry(inputs, alpha)
+
+
+def _build_registry(inputs: dict[str, str], alpha: float) -> Registry:
     registry = Registry()
     add_flow(registry, read_json(inputs["flow"]), inputs["flow"], "clean_wave")
     add_tidy(registry, read_tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave")

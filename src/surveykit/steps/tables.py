@@ -2,30 +2,49 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+import pandas as pd
+
+from .. import fmt
 from ..analysis.format import format_table
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
 from ..io import read_csv, read_tidy, write_csv, write_json
+from ..stale import remove_stale
+
+
+NOT_IN_WAVE = "Tableau sans objet dans cette vague : le formulaire de la vague {wave} ne pose pas ses questions."
 
 
 def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
-                  logger: logging.Logger) -> None:
-    """French tables (one CSV each, and all of them with titles and footnotes in one JSON)."""
+                  logger: logging.Logger, expected: list[str] | None = None) -> None:
+    """French tables (one CSV each, and all of them with titles and footnotes in one JSON).
+
+    `expected`: the CSV files the rule declares (every table of the study's plan); a table whose questions
+    this wave's form does not ask (codebook `since`/`until`) gets a one-cell CSV saying so, and is not in
+    tables.json (so not in the chapter)."""
     book = load_codebook(codebook)
     the_plan = load_plan(plan, book)
     tidy = read_tidy(descriptives)
     test_rows = read_csv(tests)
     formatted = {}
     for spec in the_plan.tables:
-        table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
+        with fmt.percent_style(the_plan.percent):
+            table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
         write_csv(table, f"{out_dir}/{spec.id}.csv")
         formatted[spec.id] = {"title": spec.title, "kind": spec.kind, "append_to": spec.append_to,
                               "columns": list(table.columns), "rows": table.to_numpy().tolist(), "footnote": note}
         logger.info("formatted %s (%d rows)", spec.id, len(table))
+    for path in expected or []:
+        if Path(path).stem not in formatted:
+            write_csv(pd.DataFrame({"note": [NOT_IN_WAVE.format(wave=book.wave)]}), path)
+            logger.info("table %s: not in wave %s's form", Path(path).stem, book.wave)
     write_json(formatted, out_json)
+    for path in remove_stale(out_dir, {spec.id for spec in the_plan.tables}, (".csv",)):
+        logger.info("removed %s: no table of the plan has this id any more", path)
 
 
 def run_format(inputs, outputs, params, logger) -> None:
     format_tables(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
-                  params.out_dir, logger)
+                  params.out_dir, logger, list(outputs.csv))

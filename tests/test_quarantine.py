@@ -1,0 +1,98 @@
+"""Quarantine a user notices: one log line per cause with its count, and a run that stops, naming the cause,
+an example value, the column and the fix, when one cause sets aside more than `cleaning:
+max_quarantined_share` of the rows."""
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+
+import pytest
+import yaml
+
+from surveykit.errors import InputError
+from surveykit.steps.clean import clean_wave
+
+ROOT = Path(__file__).resolve().parents[1]
+CODEBOOK = """study: quarantaine
+title: "Usage"
+timestamp: {headers: ["Horodateur"]}
+questions:
+  - {id: profession, number: 1, type: single, required: true, header: "Profession ?",
+     options: [{raw: "Médecin", label: "Médecin"}, {raw: "Infirmier", label: "Infirmier"}],
+     levels: ["Médecin", "Infirmier"]}
+  - {id: note, number: 2, type: scale, required: false, header: "Note de 1 à 5 ?", min: 1, max: 5}
+  - {id: age, number: 3, type: number, required: false, header: "Âge ?"}
+"""
+
+
+def write(tmp_path: Path, pharmacists: int, out_of_range: int = 0, rows: int = 40) -> tuple[Path, Path]:
+    """`rows` answers; the first `pharmacists` give a profession the codebook does not list, the next
+    `out_of_range` a note of 7."""
+    export = tmp_path / "export.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Horodateur", "Profession ?", "Note de 1 à 5 ?", "Âge ?"])
+        for i in range(rows):
+            profession = "Pharmacien" if i < pharmacists else ("Médecin" if i % 2 else "Infirmier")
+            note = "7" if pharmacists <= i < pharmacists + out_of_range else str(1 + i % 5)
+            writer.writerow([f"2025/03/{1 + i % 28:02d} 10:{i:02d}:00", profession, note, str(25 + i)])
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text(CODEBOOK, encoding="utf-8")
+    return export, codebook
+
+
+def clean(tmp_path: Path, export: Path, codebook: Path, share: float, caplog) -> dict:
+    out = tmp_path / "out"
+    with caplog.at_level(logging.INFO, logger="quarantine"):
+        return clean_wave(str(export), str(codebook), str(out / "responses.csv"), str(out / "excluded.csv"),
+                          str(out / "flow.json"), {"label": "test"}, "quarantine", logging.getLogger("quarantine"),
+                          max_quarantined_share=share)
+
+
+def test_one_cause_above_the_limit_stops_naming_the_value_the_column_and_the_fix(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=3)  # 3 / 40 = 7.5 % > 5 %
+    with pytest.raises(InputError) as stopped:
+        clean(tmp_path, export, codebook, 0.05, caplog)
+    message = str(stopped.value)
+    assert message.startswith(f"{export}: 3 of 40 rows (7.5 %) quarantined for one reason, more than cleaning: "
+                              "max_quarantined_share (5 %) allows")
+    assert """column "Profession ?": e.g. 'Pharmacien' (row 2) — expected one of 'Médecin', 'Infirmier'""" in message
+    assert ('add the option line `- {raw: "Pharmacien", label: "Pharmacien"}` under `options:` of question 1 '
+            f"(profession) of {codebook}") in message
+    assert not (tmp_path / "out" / "responses.csv").exists()
+
+
+def test_below_the_limit_the_rows_are_set_aside_with_one_summary_line_per_cause(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=3, out_of_range=2)
+    flow = clean(tmp_path, export, codebook, 0.10, caplog)
+    assert (flow["analysed"], flow["quarantined"]) == (35, {"valeur invalide": 5})
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "quarantined" in r.getMessage()]
+    assert lines == [
+        f"""{export}: 3 rows quarantined (7.5 % of 40): valeur invalide, column "Profession ?": e.g. 'Pharmacien' """
+        "(row 2) — expected one of 'Médecin', 'Infirmier'",
+        f"""{export}: 2 rows quarantined (5.0 % of 40): valeur invalide, column "Note de 1 à 5 ?": e.g. '7' """
+        "(row 5) — expected a whole number from 1 to 5"]
+
+
+def test_a_few_slips_do_not_stop_the_run(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=0, out_of_range=2)  # 2 / 40 = 5 %: not more than 5 %
+    assert clean(tmp_path, export, codebook, 0.05, caplog)["quarantined"] == {"valeur invalide": 2}
+
+
+def test_one_row_alone_never_stops_the_run(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=1, rows=10)  # 10 % of a pilot: a slip
+    assert clean(tmp_path, export, codebook, 0.05, caplog)["quarantined"] == {"valeur invalide": 1}
+
+
+def test_an_out_of_range_scale_names_its_bounds_as_the_fix(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=0, out_of_range=4)
+    with pytest.raises(InputError, match=r"Fix: if the form allows '7', correct `min`/`max` of question 2 \(note\)"):
+        clean(tmp_path, export, codebook, 0.05, caplog)
+
+
+def test_the_limit_is_a_documented_config_key_with_its_default():
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text(encoding="utf-8"))
+    key = schema["properties"]["cleaning"]["properties"]["max_quarantined_share"]
+    assert key["default"] == 0.05 and key["description"]
+    assert "max_quarantined_share" in (ROOT / "README.md").read_text(encoding="utf-8")
