@@ -12,6 +12,9 @@ rule codebook_edition:
         wave="{wave}",
         waves=study_wave_names,
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group: GROUP_DATA
     log:
         "results/logs/{wave}/codebook_edition.log",
     benchmark:

@@ -115,7 +115,7 @@ CLUSTER_RESOURCES = {
     "compare_waves": export_scaled(500, 4, 10, 10),
     "light": {"mem_mb": 1000, "runtime": 15},
 }
-# Groups: one SLURM job runs a wave's data steps (clean, recode, analyse), another its chapter steps (tables,
+# Groups: one SLURM job runs a wave's data steps (codebook edition, clean, recode, analyse), another its chapter steps (tables,
 # figures, registry, chapter, Word/HTML, reproduction report); the profile's group-components puts several
 # waves in one job. Provenance and coding reliability (small files, no computation) run where Snakemake runs.
 # Only in a cluster run (SURVEYKIT_CLUSTER=1, set by `make cluster` / surveykit.cluster and inherited by the jobs):
