@@ -11,6 +11,7 @@ mariadb-server missing, a daemon that does not come up); `make test` installs th
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,9 +55,13 @@ def slurm():
     try:
         cluster.start()
     except ClusterError as exc:
+        shutil.rmtree(state, ignore_errors=True)
         pytest.skip(f"the SLURM test cluster could not start: {exc}")
-    yield cluster
-    cluster.stop()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(state, ignore_errors=True)  # MariaDB's files alone are ~100 MB
 
 
 def test_pipeline_on_slurm_matches_a_local_run_and_sacct_shows_the_jobs(slurm, tmp_path):
