@@ -11,6 +11,7 @@ mariadb-server missing, a daemon that does not come up); `make test` installs th
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -98,3 +99,17 @@ def test_pipeline_on_slurm_matches_a_local_run_and_sacct_shows_the_jobs(slurm, t
     # the light rules ran where Snakemake ran, not as cluster jobs
     assert "provenance" not in comments and "coding_reliability" not in comments, accounting
     assert (project / "results/thesis_2025/provenance.json").is_file()
+
+
+def test_an_unavailable_cluster_says_why(monkeypatch):
+    """Where the packages are missing, the skip reason names them and how to install them."""
+    import slurm_cluster
+
+    monkeypatch.setattr(slurm_cluster, "_which", lambda program: None)
+    reason = Cluster.unavailable()
+    assert reason
+    if os.geteuid() == 0:
+        assert "slurm-client" in reason and "mariadb-server" in reason and "munge" in reason
+        assert "make cluster-test-packages" in reason
+    else:
+        assert "root" in reason
