@@ -8,13 +8,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= 2
 
-.PHONY: all pipeline study decisions check test browser office bench lint lock report clean-results
+.PHONY: all pipeline cluster cluster-test-packages study decisions check test browser office bench lint lock report clean-results
 
 all: pipeline
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-cluster.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# The SLURM executor plugin probes SLURM whenever Snakemake loads it: it lives outside the venv's site-packages,
+	@# in $(VENV)/cluster-plugins, which only `make cluster` puts on PYTHONPATH (a venv that had it is cleaned).
+	$(BIN)/python -m pip uninstall --quiet --disable-pip-version-check -y snakemake-executor-plugin-slurm snakemake-executor-plugin-slurm-jobstep 2>/dev/null || true
+	rm -rf $(VENV)/cluster-plugins
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/cluster-plugins -r requirements-cluster.txt
 	@# The package itself, as a real editable install (its dependencies are the pinned ones above); an older
 	@# checkout's hand-written surveykit_src.pth is removed.
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'surveykit_src.pth').unlink(missing_ok=True)"
@@ -27,6 +32,20 @@ override CORES := $(value CORES)
 pipeline report: export SURVEYKIT_CORES := $(CORES)
 pipeline: $(STAMP)
 	$(BIN)/python -m surveykit run --from-environment
+
+# The pipeline on a SLURM cluster, from a login node: SLURM_PARTITION=<partition> SLURM_ACCOUNT=<account> make cluster
+# (both optional: else the cluster's default partition and your usual account; see README, Running on a cluster).
+cluster: $(STAMP)
+	$(BIN)/python -m surveykit.cluster
+
+# Debian's SLURM, munge and MariaDB start a single-node SLURM cluster in a test (tests/cluster/); installed when
+# missing and apt is usable (root).
+CLUSTER_PACKAGES := slurm-wlm slurmdbd munge mariadb-server
+cluster-test-packages:
+	@{ command -v slurmctld && command -v slurmdbd && command -v munged && command -v mariadbd; } >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CLUSTER_PACKAGES) >/dev/null) || \
+	  echo "$(CLUSTER_PACKAGES) not installed: the SLURM cluster test will be skipped"; }
 
 # Draft a study from its export: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [LABEL=<text>] [FORCE=1]
 # (writes data/studies/<name>/, declares the study and the wave in config.yaml; then `make`).
@@ -76,7 +95,7 @@ office:
 check: $(STAMP)
 	$(BIN)/python -m surveykit check
 
-test: $(STAMP) browser office
+test: $(STAMP) browser office cluster-test-packages
 	$(BIN)/python -m pytest -q
 
 # Style: ruff, snakefmt --check and snakemake --lint (only its accepted conda lint), as CI runs them (.ci/run).

@@ -27,6 +27,10 @@ include: "workflow/rules/provenance.smk"
 include: "workflow/rules/waves.smk"
 
 
+localrules:
+    all,
+
+
 rule all:
     input:
         all_outputs(),

@@ -24,8 +24,8 @@ LAYERS = [
     ("manuscript", {"report"}),
     ("reproduction and waves", {"published", "audit", "reproduce", "reproduction_report", "crosswave"}),
     ("rule entry points", {"steps"}),
-    ("Snakemake interface", {"study", "configcheck", "runner", "codedeps"}),
-    ("tools", {"reconstruct", "draft", "simulate", "bench", "pipeline", "summary", "cli", "__main__"}),
+    ("Snakemake interface", {"study", "configcheck", "runner", "codedeps", "pipeline", "cluster"}),
+    ("tools", {"reconstruct", "draft", "simulate", "bench", "summary", "cli", "__main__"}),
 ]
 
 

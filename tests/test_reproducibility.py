@@ -110,9 +110,24 @@ def test_editing_one_wave_reruns_only_that_wave_and_the_cross_wave_outputs(built
 
 
 def test_slurm_profile_dry_run(built, tmp_path):
+    """The SLURM profile, with the plugin where the cluster command finds it (not in the venv, see
+    test_cluster_plugin.py): short steps grouped, light rules local."""
+    import os
+    import subprocess
+    import sys
+
+    from surveykit import cluster
+
+    if not (cluster.plugin_folder() / cluster.PLUGIN).is_dir():
+        pytest.skip(f"the SLURM executor plugin is not installed in {cluster.plugin_folder()}: run `make`")
     project = _copy(built, tmp_path)
-    result = snakemake(project, "-n", "--profile", "workflow/profiles/slurm", "--forceall")
+    env = cluster.cluster_environment()
+    env.update(SLURM_PARTITION="surveykit_test")
+    result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--profile", "workflow/profiles/slurm",
+                             "--forceall"], cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "analyse_wave" in result.stdout
+    assert "Group job wave_data" in result.stdout and "Group job wave_chapter" in result.stdout
 
 
 def test_provenance_names_every_rule_of_the_wave_with_its_files(built_project):

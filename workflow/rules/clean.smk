@@ -12,6 +12,9 @@ rule codebook_edition:
         wave="{wave}",
         waves=study_wave_names,
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group: GROUP_DATA
     log:
         "results/logs/{wave}/codebook_edition.log",
     benchmark:
@@ -38,6 +41,9 @@ rule clean_wave:
         max_quarantined_share=config["cleaning"]["max_quarantined_share"],
         limits=config["limits"],
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["clean_wave"],
+    group: GROUP_DATA
     log:
         "results/logs/{wave}/clean_wave.log",
     benchmark:

@@ -1,4 +1,5 @@
 # Shared set-up: config validation, the studies' files, and the input functions of every rule.
+import os
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -84,6 +85,47 @@ MULTI_WAVE_STUDIES = [s for s in STUDIES if len(waves_of(s)) > 1]
 wildcard_constraints:
     wave=wave_regex(WAVES),
     study=wave_regex(MULTI_WAVE_STUDIES),
+
+
+# Cluster resources and batching (used by the SLURM profile, workflow/profiles/slurm; a local run ignores groups,
+# and its memory is capped only when `--resources mem_mb=…` is given). Declared per step, never per study.
+# Steps whose time and memory grow with the respondents ask for memory in proportion to the raw export, from the
+# peaks measured by `make bench` (BENCHMARKS.md, 1 000 000 respondents ≈ 390 MB of export: clean_wave 2.4 GB,
+# recode_wave 1.3 GB, analyse_wave 0.9 GB), with headroom, doubled on a retry; the others read summaries only
+# (≤ 200 MB measured at any size).
+def _export_mb(wildcards):
+    """Size of the raw export(s) a job works on, in MB: a wave's, or all of a study's waves' (known before any job
+    runs, so a group of jobs gets its resources when it is submitted)."""
+    waves = [wildcards.wave] if "wave" in wildcards.keys() else waves_of(wildcards.study)
+    return sum(Path(config["waves"][w]["export"]).stat().st_size for w in waves) / 1e6
+
+
+def export_scaled(base_mb, per_export_mb, base_minutes, minutes_per_export_gb):
+    def mem_mb(wildcards, attempt):
+        return int((base_mb + per_export_mb * _export_mb(wildcards)) * attempt)
+
+    def runtime(wildcards, attempt):
+        return int((base_minutes + minutes_per_export_gb * _export_mb(wildcards) / 1000) * attempt)
+
+    return {"mem_mb": mem_mb, "runtime": runtime}
+
+
+CLUSTER_RESOURCES = {
+    "clean_wave": export_scaled(500, 8, 10, 20),
+    "recode_wave": export_scaled(500, 5, 10, 10),
+    "analyse_wave": export_scaled(500, 4, 10, 10),
+    "compare_waves": export_scaled(500, 4, 10, 10),
+    "light": {"mem_mb": 1000, "runtime": 15},
+}
+# Groups: one SLURM job runs a wave's data steps (codebook edition, clean, recode, analyse), another its chapter steps (tables,
+# figures, registry, chapter, Word/HTML, reproduction report); the profile's group-components puts several
+# waves in one job. Provenance and coding reliability (small files, no computation) run where Snakemake runs.
+# Only in a cluster run (SURVEYKIT_CLUSTER=1, set by `make cluster` / surveykit.cluster and inherited by the jobs):
+# Snakemake shows groups in every dry run, which would change what `snakemake -n` prints on a workstation.
+if os.environ.get("SURVEYKIT_CLUSTER") == "1":
+    GROUP_DATA, GROUP_CHAPTER, GROUP_STUDY = "wave_data", "wave_chapter", "study_waves"
+else:
+    GROUP_DATA = GROUP_CHAPTER = GROUP_STUDY = None
 
 
 def script_code(script):
@@ -254,7 +296,9 @@ def all_outputs():
     )
 
 
-def _pattern(item):
+def _as_written(item):
+    # (not named `_pattern`: Snakemake formats a group job's name with the workflow's globals as keyword arguments
+    # of snakemake.utils.format(_pattern, …), so a global of that name makes every group job fail to submit)
     """An input or output as written in its rule, without wildcard constraints (Snakemake writes the global
     ones into every pattern: `{wave,a|b}`); input functions are named, not called."""
     if is_callable(item):
@@ -268,7 +312,7 @@ def rule_graph(wildcards):
     """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
     graph = []
     for step in sorted(workflow.rules, key=lambda r: r.name):
-        outputs = [_pattern(o) for o in step.output]
+        outputs = [_as_written(o) for o in step.output]
         if not any(
             o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs) if "{wave}" in p
         ):
@@ -277,7 +321,7 @@ def rule_graph(wildcards):
             {
                 "rule": step.name,
                 "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
-                "inputs": [_pattern(i).replace("{wave}", wildcards.wave) for i in step.input],
+                "inputs": [_as_written(i).replace("{wave}", wildcards.wave) for i in step.input],
             }
         )
     return graph

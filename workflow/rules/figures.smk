@@ -39,6 +39,9 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
             wildcard_constraints:
                 wave=wave_regex(_waves),
             priority: CHAPTER_CHAIN
+            resources:
+                **CLUSTER_RESOURCES["light"],
+            group: GROUP_CHAPTER
             log:
                 "results/logs/{wave}/draw_count_figures.log",
             benchmark:
@@ -77,6 +80,9 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
             wildcard_constraints:
                 wave=wave_regex(_waves),
             priority: CHAPTER_CHAIN
+            resources:
+                **CLUSTER_RESOURCES["light"],
+            group: GROUP_CHAPTER
             log:
                 "results/logs/{wave}/draw_statistics_figures.log",
             benchmark:

@@ -19,6 +19,9 @@ rule build_registry:
         alpha=config["manuscript"]["alpha"],
         wave=wave_config,
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group: GROUP_CHAPTER
     log:
         "results/logs/{wave}/build_registry.log",
     benchmark:
@@ -46,6 +49,9 @@ rule render_chapter:
         wave=wave_config,
         figure_files=figure_files,  # paths only: the chapter is written while the figures are drawn
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group: GROUP_CHAPTER
     log:
         "results/logs/{wave}/render_chapter.log",
     benchmark:
@@ -89,6 +95,9 @@ rule convert_chapter:
     params:
         legibility=FIGURE_LEGIBILITY,
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group: GROUP_CHAPTER
     log:
         "results/logs/{wave}/convert_chapter.log",
     benchmark:

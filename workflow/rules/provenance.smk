@@ -13,6 +13,7 @@ rule provenance:
     params:
         graph=rule_graph,
         config=config_slice,
+    localrule: True
     log:
         "results/logs/{wave}/provenance.log",
     benchmark:

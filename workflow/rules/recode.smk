@@ -21,6 +21,9 @@ rule recode_wave:
         strict=config["recoding"]["strict"],
         coding_folder=lambda wildcards: study_of(wildcards).coding_folder(wildcards.wave),
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["recode_wave"],
+    group: GROUP_DATA
     log:
         "results/logs/{wave}/recode_wave.log",
     benchmark:
@@ -39,6 +42,7 @@ rule coding_reliability:
         per_category="results/{wave}/recoding/reliability_per_category.csv",
         overall="results/{wave}/recoding/reliability_overall.csv",
         disagreements="results/{wave}/recoding/disagreements.csv",
+    localrule: True
     log:
         "results/logs/{wave}/coding_reliability.log",
     benchmark:

@@ -34,6 +34,9 @@ rule reproduction_report:
         ),
     params:
         wave=wave_config,
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group: GROUP_CHAPTER
     log:
         "results/logs/{wave}/reproduction_report.log",
     benchmark:

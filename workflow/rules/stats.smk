@@ -14,6 +14,9 @@ rule analyse_wave:
     params:
         seed=config["seed"],
     priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["analyse_wave"],
+    group: GROUP_DATA
     log:
         "results/logs/{wave}/analyse_wave.log",
     benchmark:
@@ -64,6 +67,9 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
         wildcard_constraints:
             wave=wave_regex(_waves),
         priority: CHAPTER_CHAIN
+        resources:
+            **CLUSTER_RESOURCES["light"],
+        group: GROUP_CHAPTER
         log:
             "results/logs/{wave}/format_tables.log",
         benchmark:

@@ -20,6 +20,9 @@ rule compare_waves:
         waves=study_wave_labels,
         seed=config["seed"],
         alpha=config["manuscript"]["alpha"],
+    resources:
+        **CLUSTER_RESOURCES["compare_waves"],
+    group: GROUP_STUDY
     log:
         "results/logs/waves/{study}/compare_waves.log",
     benchmark:
@@ -54,6 +57,9 @@ rule convert_evolution:
         ),
     params:
         legibility=FIGURE_LEGIBILITY,
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group: GROUP_STUDY
     log:
         "results/logs/waves/{study}/convert_evolution.log",
     benchmark:
