@@ -112,7 +112,6 @@ def test_editing_one_wave_reruns_only_that_wave_and_the_cross_wave_outputs(built
 def test_slurm_profile_dry_run(built, tmp_path):
     """The SLURM profile, with the plugin where the cluster command finds it (not in the venv, see
     test_cluster_plugin.py): short steps grouped, light rules local."""
-    import os
     import subprocess
     import sys
 

@@ -14,7 +14,8 @@ rule codebook_edition:
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["light"],
-    group: GROUP_DATA
+    group:
+        GROUP_DATA
     log:
         "results/logs/{wave}/codebook_edition.log",
     benchmark:
@@ -43,7 +44,8 @@ rule clean_wave:
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["clean_wave"],
-    group: GROUP_DATA
+    group:
+        GROUP_DATA
     log:
         "results/logs/{wave}/clean_wave.log",
     benchmark:

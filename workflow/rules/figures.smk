@@ -41,7 +41,8 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
             priority: CHAPTER_CHAIN
             resources:
                 **CLUSTER_RESOURCES["light"],
-            group: GROUP_CHAPTER
+            group:
+                GROUP_CHAPTER
             log:
                 "results/logs/{wave}/draw_count_figures.log",
             benchmark:
@@ -82,7 +83,8 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
             priority: CHAPTER_CHAIN
             resources:
                 **CLUSTER_RESOURCES["light"],
-            group: GROUP_CHAPTER
+            group:
+                GROUP_CHAPTER
             log:
                 "results/logs/{wave}/draw_statistics_figures.log",
             benchmark:

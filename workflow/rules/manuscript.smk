@@ -21,7 +21,8 @@ rule build_registry:
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["light"],
-    group: GROUP_CHAPTER
+    group:
+        GROUP_CHAPTER
     log:
         "results/logs/{wave}/build_registry.log",
     benchmark:
@@ -51,7 +52,8 @@ rule render_chapter:
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["light"],
-    group: GROUP_CHAPTER
+    group:
+        GROUP_CHAPTER
     log:
         "results/logs/{wave}/render_chapter.log",
     benchmark:
@@ -97,7 +99,8 @@ rule convert_chapter:
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["light"],
-    group: GROUP_CHAPTER
+    group:
+        GROUP_CHAPTER
     log:
         "results/logs/{wave}/convert_chapter.log",
     benchmark:

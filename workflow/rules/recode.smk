@@ -23,7 +23,8 @@ rule recode_wave:
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["recode_wave"],
-    group: GROUP_DATA
+    group:
+        GROUP_DATA
     log:
         "results/logs/{wave}/recode_wave.log",
     benchmark:

@@ -36,7 +36,8 @@ rule reproduction_report:
         wave=wave_config,
     resources:
         **CLUSTER_RESOURCES["light"],
-    group: GROUP_CHAPTER
+    group:
+        GROUP_CHAPTER
     log:
         "results/logs/{wave}/reproduction_report.log",
     benchmark:

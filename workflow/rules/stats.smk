@@ -16,7 +16,8 @@ rule analyse_wave:
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["analyse_wave"],
-    group: GROUP_DATA
+    group:
+        GROUP_DATA
     log:
         "results/logs/{wave}/analyse_wave.log",
     benchmark:
@@ -69,7 +70,8 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
         priority: CHAPTER_CHAIN
         resources:
             **CLUSTER_RESOURCES["light"],
-        group: GROUP_CHAPTER
+        group:
+            GROUP_CHAPTER
         log:
             "results/logs/{wave}/format_tables.log",
         benchmark:

@@ -22,7 +22,8 @@ rule compare_waves:
         alpha=config["manuscript"]["alpha"],
     resources:
         **CLUSTER_RESOURCES["compare_waves"],
-    group: GROUP_STUDY
+    group:
+        GROUP_STUDY
     log:
         "results/logs/waves/{study}/compare_waves.log",
     benchmark:
@@ -59,7 +60,8 @@ rule convert_evolution:
         legibility=FIGURE_LEGIBILITY,
     resources:
         **CLUSTER_RESOURCES["light"],
-    group: GROUP_STUDY
+    group:
+        GROUP_STUDY
     log:
         "results/logs/waves/{study}/convert_evolution.log",
     benchmark:
