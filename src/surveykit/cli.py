@@ -86,18 +86,26 @@ def _wave_target(root: Path, wave: str, command: str) -> tuple[list[str], int]:
     return [f"wave_{wave}"], 0
 
 
-def _run(args: argparse.Namespace, extra: list[str]) -> int:
-    from . import pipeline
-
-    command = "make" if args.from_environment else "surveykit run"
+def _runnable_project(args: argparse.Namespace, command: str) -> tuple[Path, str] | int:
+    """(project folder, cores) when the current folder is a project and --cores is valid; else the exit code,
+    the problem printed."""
     root = Path.cwd()
     problem = _project(root, command, SNAKEFILE, CONFIG)
     if problem:
         print(problem, file=sys.stderr)
         return 1
     cores = _cores(args, command)
-    if cores is None:
-        return 2
+    return 2 if cores is None else (root, cores)
+
+
+def _run(args: argparse.Namespace, extra: list[str]) -> int:
+    from . import pipeline
+
+    command = "make" if args.from_environment else "surveykit run"
+    checked = _runnable_project(args, command)
+    if isinstance(checked, int):
+        return checked
+    root, cores = checked
     targets: list[str] = []
     if args.wave:
         targets, code = _wave_target(root, args.wave, command)
@@ -117,14 +125,10 @@ def _report(args: argparse.Namespace) -> int:
     from . import pipeline
 
     command = "make report" if args.from_environment else "surveykit report"
-    root = Path.cwd()
-    problem = _project(root, command, SNAKEFILE, CONFIG)
-    if problem:
-        print(problem, file=sys.stderr)
-        return 1
-    cores = _cores(args, command)
-    if cores is None:
-        return 2
+    checked = _runnable_project(args, command)
+    if isinstance(checked, int):
+        return checked
+    root, cores = checked
     code = pipeline.main(["--cores", cores], command=command)
     if code != 0:
         return code
