@@ -79,3 +79,13 @@ def test_the_readmes_runnable_commands_run_as_written(wheel, tmp_path):  # noqa:
     assert chapter.is_file()
     assert "manuscript/build/exemple_2025/resultats.docx" in result.stdout  # the summary says where it is
     assert (project / "results" / "exemple_2025" / "tables" / "tableaux.xlsx").is_file()
+
+
+def test_the_readme_shows_pages_of_a_generated_chapter():
+    """The README shows what the pipeline produces (two printed pages of the thesis chapter), and every local
+    picture it names is in the repository as a real PNG."""
+    pictures = re.findall(r'<img src="([^"]+)"', README) + re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    local = [name for name in pictures if not name.startswith(("http://", "https://"))]
+    assert len([name for name in local if "chapitre_page" in name]) >= 2
+    for name in local:
+        assert (ROOT / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
