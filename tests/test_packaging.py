@@ -197,7 +197,7 @@ def test_make_installs_the_package_editable_and_the_jobs_import_it(tmp_path):
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     project = tmp_path / "checkout"
-    for name in ("Makefile", "pyproject.toml", "README.md", "LICENSE", "requirements.txt", "Snakefile", "workflow",
+    for name in ("Makefile", "pyproject.toml", "README.md", "LICENSE", "requirements.txt", "requirements-cluster.txt", "Snakefile", "workflow",
                  "scripts", "manuscript", "src", "tests/fixtures"):
         source, target = ROOT / name, project / name
         if source.is_dir():

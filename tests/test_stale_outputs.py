@@ -25,3 +25,12 @@ def test_only_files_of_the_steps_own_kind_and_no_current_id_are_removed(tmp_path
     assert target.exists() and (folder / "archive" / "vieux.csv").exists()
     assert remove_stale(folder, {"tableau_1"}, (".csv",)) == []  # idempotent
     assert remove_stale(tmp_path / "absent", set(), (".csv",)) == []
+
+
+def test_a_suffix_of_several_parts_names_the_id_before_it(tmp_path):
+    """A table's copy for French Excel (`<id>.excel.csv`) goes with its table, and stays while the table does."""
+    for name in ("tableau_1.csv", "tableau_1.excel.csv", "ancien.csv", "ancien.excel.csv", "notes.excel.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    removed = remove_stale(tmp_path, {"tableau_1"}, (".csv", ".excel.csv"))
+    assert removed == [str(tmp_path / "ancien.csv"), str(tmp_path / "ancien.excel.csv")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.excel.txt", "tableau_1.csv", "tableau_1.excel.csv"]

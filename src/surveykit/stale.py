@@ -10,6 +10,7 @@ ID = re.compile(r"[a-z][a-z0-9_]*")  # the ids of analysis_plan.yaml and figures
 
 def remove_stale(folder: str | Path, current: set[str], suffixes: tuple[str, ...]) -> list[str]:
     """Delete `folder/<id><suffix>` for every id-shaped name not in `current`; returns the removed paths, sorted.
+    A suffix may have several parts (`.excel.csv`): the name is the id before it.
 
     Only the names the step itself would write are candidates: another suffix, a name that is not an id
     (« notes de relecture.csv », « Tableau 1.csv »), a sub-folder or a link are a user's and left alone."""
@@ -18,7 +19,8 @@ def remove_stale(folder: str | Path, current: set[str], suffixes: tuple[str, ...
         return []
     removed = []
     for path in sorted(folder.iterdir()):
-        if path.suffix not in suffixes or not ID.fullmatch(path.stem) or path.stem in current:
+        ids = [path.name[: -len(suffix)] for suffix in suffixes if path.name.endswith(suffix)]
+        if not any(ID.fullmatch(name) and name not in current for name in ids):
             continue
         if path.is_symlink() or not path.is_file():
             continue

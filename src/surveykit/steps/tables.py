@@ -49,7 +49,8 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
     write_json(formatted, out_json)
     if out_xlsx:
         write_tables_workbook(formatted, out_xlsx)
-    for path in remove_stale(out_dir, {spec.id for spec in the_plan.tables}, (".csv",)):
+    current = {spec.id for spec in the_plan.tables} | {Path(path).stem for path in expected or []}
+    for path in remove_stale(out_dir, current, (".csv", EXCEL_CSV.format(table=""))):
         logger.info("removed %s: no table of the plan has this id any more", path)
 
 
