@@ -29,7 +29,8 @@ def _files() -> list[Path]:
         path = ROOT / entry
         candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         files += [p for p in candidates if p.suffix in (".py", ".smk", ".yaml", ".j2", ".css", ".md", "")
-                  and not any(str(p.relative_to(ROOT)).startswith(e) for e in EXEMPT) and "__pycache__" not in p.parts]
+                  and not any(str(p.relative_to(ROOT)).startswith(e) for e in EXEMPT) and "__pycache__" not in p.parts
+                  and not any(part.endswith(".egg-info") for part in p.parts)]  # pip's metadata (the README)
     return files
 
 
