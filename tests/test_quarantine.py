@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,11 @@ def test_the_limit_is_a_documented_config_key_with_its_default():
     key = schema["properties"]["cleaning"]["properties"]["max_quarantined_share"]
     assert key["default"] == 0.05 and key["description"]
     assert "max_quarantined_share" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_console_says_how_fast_the_export_was_read(tmp_path, caplog):
+    """A large export takes a while: the step says how many rows it read and checked, and at what rate."""
+    export, codebook = write(tmp_path, pharmacists=0)
+    clean(tmp_path, export, codebook, 0.05, caplog)
+    rates = [r.getMessage() for r in caplog.records if "rows per second" in r.getMessage()]
+    assert len(rates) == 1 and re.fullmatch(r"read and checked 40 rows in \d+\.\d s \(\d+ rows per second\)", rates[0])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pandas as pd
 
@@ -26,6 +27,11 @@ def check_analysable(export: str, flow: dict, excluded: pd.DataFrame) -> None:
                      f"the first: {excluded['detail'].iloc[0]}")
 
 
+def _log_rate(logger: logging.Logger, rows: int, seconds: float) -> None:
+    """How fast the export was read and checked (on the console and in the log, never in an output file)."""
+    logger.info("read and checked %d rows in %.1f s (%.0f rows per second)", rows, seconds, rows / max(seconds, 1e-6))
+
+
 def clean_wave(export: str, codebook: str, responses: str, excluded: str, flow: str,
                wave: dict, on_invalid: str, logger: logging.Logger, limits: dict | None = None,
                names: str | None = None, pii_report: str | None = None,
@@ -36,11 +42,13 @@ def clean_wave(export: str, codebook: str, responses: str, excluded: str, flow: 
     The run stops when one cause quarantines more than `max_quarantined_share` of the rows."""
     book = load_codebook(codebook)
     masker = Masker(read_names(names))
+    started = time.perf_counter()
     try:
         result = clean_file(export, book, Limits.from_config(limits), period=wave.get("period") or None,
                             on_invalid=on_invalid)
     except InputError as exc:
         raise InputError(masker.text(str(exc))) from None
+    _log_rate(logger, result.flow["received"], time.perf_counter() - started)
     report = mask_cleaned(result, book, masker, respondent_id)
     for message in result.messages:
         logger.warning(message)
