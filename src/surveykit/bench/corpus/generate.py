@@ -186,16 +186,22 @@ def _scale_question(rng: random.Random, header: str, keys: list[str], required: 
                     detail=vocabulary)
 
 
+def _with_options(rng: random.Random, entry: tuple | None, kind: str, required: bool, other_share: float,
+                  detail: str) -> Question | None:
+    """A choice question from a bank entry (header, options, whether the form may offer « Autre »): « Autre »
+    offered with probability `other_share` where the bank allows it; None when the bank is exhausted."""
+    if entry is None:
+        return None
+    header, options, other = entry
+    return Question(kind, header, required, options=list(options), other=other and rng.random() < other_share,
+                    detail=detail)
+
+
 def _make_question(rng: random.Random, draw: Draw, kind: str) -> Question | None:
     language = draw.language
     required = rng.random() < 0.6
     if kind == "nominal":
-        entry = draw.pick(bank.NOMINAL)
-        if entry is None:
-            return None
-        header, options, other = entry
-        return Question("single", header, required, options=list(options), other=other and rng.random() < 0.7,
-                        detail="nominal")
+        return _with_options(rng, draw.pick(bank.NOMINAL), "single", required, other_share=0.7, detail="nominal")
     if kind == "classes":
         entry = draw.pick(bank.CLASSES)
         return entry and Question("single", entry[0], required, options=list(entry[1]), ordered=True, detail="classes")
@@ -211,12 +217,8 @@ def _make_question(rng: random.Random, draw: Draw, kind: str) -> Question | None
         entry = draw.pick(bank.SCALE_QUESTIONS)
         return entry and _scale_question(rng, entry[0], entry[1], required)
     if kind == "checkbox":
-        entry = draw.pick(bank.CHECKBOXES)
-        if entry is None:
-            return None
-        header, options, other = entry
-        return Question("checkbox", header, required, options=list(options), other=other and rng.random() < 0.6,
-                        detail="checkbox")
+        return _with_options(rng, draw.pick(bank.CHECKBOXES), "checkbox", required, other_share=0.6,
+                             detail="checkbox")
     if kind == "scale":
         entry = draw.pick(bank.LINEAR)
         return entry and Question("scale", entry[0], required, min=entry[1], max=entry[2], detail="linear scale")
