@@ -119,6 +119,7 @@ SYMBOLS = {
 # An old module whose new home is a package of the same name (surveykit.clean.py -> surveykit/clean/): its bare
 # name is left alone (the new package is meant), `surveykit.clean.<name>` moves unless <name> is a module of
 # the new package.
+NEW_MODULES = set(MOVES.values()) | {module for module, _ in SYMBOLS.values()}
 SHADOWED = {old for old, new in MOVES.items() if new.startswith(old + ".")}
 
 # Where references are rewritten (paths relative to the project). data/raw/ is never modified.
@@ -133,6 +134,8 @@ SKIP_PARTS = {"__pycache__", ".snakemake", "results", "build", ".pytest_cache"}
 
 def _is_new_submodule(package: str, name: str) -> bool:
     """Whether `package.name` is a module or package of the layout after the move."""
+    if any(new == f"{package}.{name}" or new.startswith(f"{package}.{name}.") for new in NEW_MODULES):
+        return True
     base = SRC.joinpath(*package.split("."), name)
     return base.with_suffix(".py").is_file() or base.is_dir()
 
