@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from placeholders import chapters, empty_placeholders
-from surveykit.report import prose
+from surveykit.manuscript import prose
 
 
 

@@ -2,8 +2,8 @@
 import pytest
 import yaml
 
-from surveykit.codebook import load_codebook
-from surveykit.errors import InputError
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.core.errors import InputError
 
 from conftest import CODEBOOK
 

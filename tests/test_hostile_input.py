@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 
 from conftest import CODEBOOK, SMALL_EXPORT, write_rows, write_workbook
-from surveykit import csvsafe
-from surveykit.clean import clean_file
-from surveykit.configcheck import check_config, check_config_file
-from surveykit.errors import InputError
-from surveykit.forms.read import Limits, read_export
-from surveykit.report.chapter import markdown_table
-from surveykit.report.markup import escape
-from surveykit.yamlio import load_yaml
+from surveykit.core import csvsafe
+from surveykit.clean.cleaning import clean_file
+from surveykit.project.configcheck import check_config, check_config_file
+from surveykit.core.errors import InputError
+from surveykit.questionnaire.forms.read import Limits, read_export
+from surveykit.manuscript.chapter import markdown_table
+from surveykit.manuscript.markup import escape
+from surveykit.core.yamlio import load_yaml
 
 
 # ---------------------------------------------------------------- CSV that spreadsheets open as text

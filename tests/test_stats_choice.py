@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from stats_reference_helpers import assert_r, case, cases, num, vec
-from surveykit import fmt
+from surveykit.core import fmt
 from surveykit.stats import choice
 
 

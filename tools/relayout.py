@@ -78,8 +78,8 @@ MOVES = {
     "surveykit.pipeline": "surveykit.app.pipeline",
     "surveykit.cluster": "surveykit.app.cluster",
     "surveykit.summary": "surveykit.app.summary",
-    "surveykit.configcheck": "surveykit.app.configcheck",
-    "surveykit.study": "surveykit.app.study",
+    "surveykit.configcheck": "surveykit.project.configcheck",
+    "surveykit.study": "surveykit.project.study",
     # tools apart from the engine (no rule imports them)
     "surveykit.draft": "surveykit.tools.draft",
     "surveykit.reconstruct": "surveykit.tools.reconstruct",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
-from ..codebook import Codebook
-from ..testnames import TEST_LABELS_FR
+from surveykit.core import fmt
+from surveykit.questionnaire.codebook import Codebook
+from surveykit.core.testnames import TEST_LABELS_FR
 from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
 
