@@ -161,7 +161,7 @@ def test_a_console_without_utf8_gets_question_marks_not_a_traceback(project, tmp
 
     _results(project)
     env = os.environ | {"PYTHONIOENCODING": "cp1252", "PYTHONPATH": str(ROOT / "src")}
-    code = "from pathlib import Path; from surveykit import cli; cli._printable_streams(); " \
+    code = "from pathlib import Path; from surveykit.app import cli; cli._printable_streams(); " \
            "from surveykit.app.summary import print_summary; print_summary(Path('.'))"
     result = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True)
     assert result.returncode == 0, result.stderr

@@ -316,6 +316,22 @@ def rewrite_text_imports(text: str) -> str:
     return IMPORT_LINE.sub(one, text)
 
 
+INLINE_FROM = re.compile(r"(?<![\w.])from[ \t]+surveykit(?:\.\w+)*[ \t]+import[ \t]+\w+(?:[ \t]+as[ \t]+\w+)?"
+                         r"(?:[ \t]*,[ \t]*\w+(?:[ \t]+as[ \t]+\w+)?)*")
+
+
+def rewrite_inline_imports(text: str) -> str:
+    """`from surveykit import cli` inside a string (code a test runs with `python -c`)."""
+    def one(match: re.Match) -> str:
+        try:
+            node = ast.parse(match.group(0)).body[0]
+        except SyntaxError:
+            return match.group(0)
+        new = rewrite_import_from(node, None, False, "")
+        return match.group(0) if new is None or "\n" in new else new
+    return INLINE_FROM.sub(one, text)
+
+
 # ------------------------------------------------------------------------------------- other references
 
 DOTTED = re.compile(r"(?<![\w./-])surveykit(?:\.[A-Za-z_]\w*)+")
@@ -354,7 +370,7 @@ def rewrite(path: Path, text: str, moving: bool) -> str:
         if importer and moving:
             text = absolutise(text, importer, is_package)
             importer = new_name(importer)
-        text = rewrite_python_imports(text, importer, is_package)
+        text = rewrite_inline_imports(rewrite_python_imports(text, importer, is_package))
     else:
         text = rewrite_text_imports(text)
     return rewrite_paths(rewrite_dotted(text))
