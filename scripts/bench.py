@@ -51,14 +51,14 @@ from pipeline_helpers import BUNDLED_CONFIG, SNAKEMAKE, THESIS, make_project  # 
 
 from surveykit.analysis import run as analysis_run  # noqa: E402
 from surveykit.analysis.plan import load_plan  # noqa: E402
+from surveykit.clean.privacy import Masker  # noqa: E402
+from surveykit.core.io import read_responses  # noqa: E402
+from surveykit.questionnaire.codebook import load_codebook  # noqa: E402
+from surveykit.recode import code_wave, coding_sheet, load_codebooks, write_coding_sheet  # noqa: E402
 from surveykit.tools.bench import corpus as corpus_kit  # noqa: E402
 from surveykit.tools.bench.corpus import build as corpus_build  # noqa: E402
 from surveykit.tools.bench.corpus import run as corpus_run  # noqa: E402
 from surveykit.tools.bench.resample import resample_export  # noqa: E402
-from surveykit.questionnaire.codebook import load_codebook  # noqa: E402
-from surveykit.core.io import read_responses  # noqa: E402
-from surveykit.clean.privacy import Masker  # noqa: E402
-from surveykit.recode import code_wave, coding_sheet, load_codebooks, write_coding_sheet  # noqa: E402
 from surveykit.tools.simulate import write_simulated_export  # noqa: E402
 
 FISHER_REFERENCE = ROOT / "tests/r_reference/fisher_large_reference.json"

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from surveykit.questionnaire.codebook import load_codebook
+from surveykit.questionnaire.forms.read import read_export
 from surveykit.tools.draft import draft_export
 from surveykit.tools.draft.levels import BY_FREQUENCY
-from surveykit.questionnaire.forms.read import read_export
 
 
 @dataclass

@@ -13,27 +13,29 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from surveykit.reproduction.audit import (CHECK,
-                                          COLUMNS,
-                                          INCONSISTENT,
-                                          OK,
-                                          achievable_counts,
-                                          audit_published,
-                                          combine_pairs,
-                                          contingency_table,
-                                          detect_mc_lattice,
-                                          duplicate_p_values,
-                                          fisher_exact_p,
-                                          fr,
-                                          grim,
-                                          grim_informative,
-                                          grim_sums,
-                                          grimmer,
-                                          grimmer_pairs,
-                                          is_round,
-                                          mc_consistency,
-                                          percent_of,
-                                          percentage_status)
+from surveykit.reproduction.audit import (
+    CHECK,
+    COLUMNS,
+    INCONSISTENT,
+    OK,
+    achievable_counts,
+    audit_published,
+    combine_pairs,
+    contingency_table,
+    detect_mc_lattice,
+    duplicate_p_values,
+    fisher_exact_p,
+    fr,
+    grim,
+    grim_informative,
+    grim_sums,
+    grimmer,
+    grimmer_pairs,
+    is_round,
+    mc_consistency,
+    percent_of,
+    percentage_status,
+)
 from surveykit.reproduction.published import PubNumber, load_published
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pipeline_helpers import ROOT, make_project
+
 from surveykit.app import cluster
 
 pytestmark = pytest.mark.pipeline

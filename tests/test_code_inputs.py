@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from codedeps_helpers import bytecode_imports, is_tool, module_files, module_name
 from pipeline_helpers import BUNDLED_CONFIG, THESIS, make_project, snakemake
 

@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from surveykit.tools.bench.corpus import (compare_codebook,
-                                          draft_codebook,
-                                          export_bytes,
-                                          generate,
-                                          summarise,
-                                          write_export,
-                                          write_truth)
-from surveykit.tools.bench.corpus.generate import _checkbox_parts, Question
 from surveykit.questionnaire.forms.read import read_export
+from surveykit.tools.bench.corpus import (
+    compare_codebook,
+    draft_codebook,
+    export_bytes,
+    generate,
+    summarise,
+    write_export,
+    write_truth,
+)
+from surveykit.tools.bench.corpus.generate import Question, _checkbox_parts
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 ACCURACY_SEEDS = range(1000, 1020)

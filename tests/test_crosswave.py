@@ -16,23 +16,25 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from surveykit.clean.cleaning import clean_file
-from surveykit.questionnaire.codebook import load_codebook
 from surveykit.analysis.plan import load_plan
-from surveykit.waves.crosswave import (Wave,
-                                       compare_waves,
-                                       comparison_pairs,
-                                       render_section,
-                                       score_comparison,
-                                       score_items,
-                                       section_context,
-                                       share_table,
-                                       share_tests)
+from surveykit.clean.cleaning import clean_file
 from surveykit.core.errors import InputError
-from surveykit.questionnaire.forms.export import export_frame
 from surveykit.core.io import write_csv
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.questionnaire.forms.export import export_frame
 from surveykit.tools.simulate import export_columns, load_profile, simulate, write_simulated_export
 from surveykit.waves import steps
+from surveykit.waves.crosswave import (
+    Wave,
+    compare_waves,
+    comparison_pairs,
+    render_section,
+    score_comparison,
+    score_items,
+    section_context,
+    share_table,
+    share_tests,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "data/studies/tele_expertise_cpts"

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pipeline_helpers import make_project, snakemake
+
+from surveykit.core.errors import InputError
+from surveykit.project.study import load_study
 from surveykit.questionnaire.codebook import load_codebook
+from surveykit.questionnaire.forms.read import read_export
 from surveykit.tools.draft import draft_export, draft_study
 from surveykit.tools.draft.infer import slug, split_cells
 from surveykit.tools.draft.levels import BY_FREQUENCY, natural_order
 from surveykit.tools.draft.project import MANIFEST
-from surveykit.core.errors import InputError
-from surveykit.questionnaire.forms.read import read_export
-from surveykit.project.study import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "exports" / "draft_fixture.csv"

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from draft_truth import score_export
+
+from surveykit.core.errors import InputError
+from surveykit.questionnaire.forms.read import read_export
 from surveykit.tools.draft import draft_export
 from surveykit.tools.draft.infer import short_label
 from surveykit.tools.draft.render import Engine, study_files
-from surveykit.core.errors import InputError
-from surveykit.questionnaire.forms.read import read_export
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = Engine(grid_choice=True, denominator=True, empty_plan=True)

@@ -21,15 +21,15 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import tree_hashes
-from placeholders import chapters, empty_placeholders
 from pipeline_helpers import make_project, snakemake, write_config
+from placeholders import chapters, empty_placeholders
+
 from surveykit.core import fmt
-from surveykit.questionnaire.codebook import check_editions, edition_of, load_codebook
 from surveykit.core.errors import InputError
 from surveykit.core.io import read_csv
 from surveykit.core.yamlio import load_validated, package_schema
+from surveykit.questionnaire.codebook import check_editions, edition_of, load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -384,8 +384,8 @@ def test_shares_follow_the_design_and_skip_waves_without_the_item(design, pairs)
 
 def test_the_evolution_figure_keeps_legends_off_the_data_and_wave_labels_apart():
     from surveykit.analysis.plan import load_plan
-    from surveykit.waves.crosswave import Wave, compare_waves, evolution_figure
     from surveykit.figures.style import apply_style
+    from surveykit.waves.crosswave import Wave, compare_waves, evolution_figure
 
     apply_style()
     book = load_codebook(EDITIONS / "codebook.yaml")

@@ -24,10 +24,10 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import tree_hashes, write_workbook
 from pipeline_helpers import THESIS, make_project, snakemake
 from test_hostile_input import BILLION_LAUGHS, zip_bomb
+
 from surveykit.core.csvsafe import TRIGGERS
 from surveykit.recode.sheet import read_coding_sheet
 

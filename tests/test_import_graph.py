@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from codedeps_helpers import ROOT, SRC, bytecode_imports, is_tool, module_files, module_name, rule_scripts
+
 from surveykit.core import codedeps
 
 SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))

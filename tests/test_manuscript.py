@@ -10,8 +10,8 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
-
 from pipeline_helpers import snakemake
+
 from surveykit.manuscript.markup import escape_inline
 from surveykit.manuscript.prose import typography
 

@@ -5,12 +5,12 @@ import logging
 
 import pandas as pd
 import pytest
-
 from conftest import CODEBOOK, write_rows
+
 from surveykit.clean.cleaning import clean_file, respondent_id
-from surveykit.core.errors import InputError
-from surveykit.clean.privacy import Masker, first_names, mask_cleaned, mask_pii, read_names, residual_personal_data
 from surveykit.clean.files import clean_wave_files
+from surveykit.clean.privacy import Masker, first_names, mask_cleaned, mask_pii, read_names, residual_personal_data
+from surveykit.core.errors import InputError
 
 
 @pytest.mark.parametrize("text, masked", [
@@ -142,8 +142,9 @@ def test_first_names_ship_as_package_data():
 def test_new_name_rules_leave_the_bundled_answers_as_they_were():
     """The bundled studies' coding decisions are keyed by the hash of the masked answer: the first-name and
     lower-case rules must not change any bundled free text."""
-    from surveykit.questionnaire.forms.read import read_export
     from conftest import ROOT
+
+    from surveykit.questionnaire.forms.read import read_export
     for export in sorted((ROOT / "data" / "raw").glob("*/export.*")):
         for row in read_export(export).rows:
             for cell in row:
@@ -169,6 +170,7 @@ def test_a_quote_that_still_holds_personal_data_is_never_chosen():
     """Quotes are chosen from masked answers; one that still names someone, or holds a number or an address the
     patterns missed, is skipped even when it is the longest (the rule's first choice) or marked « oui »."""
     from conftest import ROOT
+
     from surveykit.recode.codebook import load_codebook
     from surveykit.recode.decisions import Decision
     from surveykit.recode.normalize import answer_hash

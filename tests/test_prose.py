@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from surveykit.core import fmt
 from surveykit.analysis.format import _tied_ranks
+from surveykit.core import fmt
 from surveykit.manuscript import prose
 from surveykit.manuscript.chapter import superscript_ordinals
 from surveykit.manuscript.prose import Share

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 from surveykit.core.errors import InputError
-from surveykit.reproduction.published import (check_against_codebook,
-                                              load_publication,
-                                              load_published,
-                                              parse_fr,
-                                              parse_fr_exact)
+from surveykit.reproduction.published import (
+    check_against_codebook,
+    load_publication,
+    load_published,
+    parse_fr,
+    parse_fr_exact,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data" / "studies" / "tele_expertise_cpts" / "published" / "thesis_2025.yaml"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from surveykit.core.errors import InputError
 from surveykit.clean.files import clean_wave_files
+from surveykit.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = """study: quarantaine

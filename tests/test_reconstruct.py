@@ -21,22 +21,24 @@ import pytest
 
 from surveykit.clean.cleaning import clean_file
 from surveykit.reproduction.published import PubNumber, load_publication
-from surveykit.tools.reconstruct.barriers import (Budget,
-                                                  ItemSpec,
-                                                  Layout,
-                                                  enumerate_histograms,
-                                                  kruskal_pairs,
-                                                  solve_item,
-                                                  split_cells,
-                                                  unreachable,
-                                                  wilcoxon_p)
+from surveykit.stats.rtests import kruskal_test, wilcox_test
+from surveykit.tools.reconstruct.barriers import (
+    Budget,
+    ItemSpec,
+    Layout,
+    enumerate_histograms,
+    kruskal_pairs,
+    solve_item,
+    split_cells,
+    unreachable,
+    wilcoxon_p,
+)
 from surveykit.tools.reconstruct.categorical import deal, deal_profile, deal_ranks
 from surveykit.tools.reconstruct.open_answers import load_open_answers
 from surveykit.tools.reconstruct.output import read_canonical
 from surveykit.tools.reconstruct.rounding import SumOption, Target, sum_options, target
 from surveykit.tools.reconstruct.targets import BarrierTargets, MeanSd, PValue, RankTarget, wave_targets
 from surveykit.tools.reconstruct.timestamps import draw_timestamps
-from surveykit.stats.rtests import kruskal_test, wilcox_test
 
 ROOT = Path(__file__).resolve().parents[1]
 CANONICAL = ROOT / "data/studies/tele_expertise_cpts/reconstruction/thesis_2025_canonical.csv"

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pipeline_helpers import make_project, rule_name, snakemake
 
 pytestmark = pytest.mark.pipeline

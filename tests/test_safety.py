@@ -365,10 +365,10 @@ def test_kill_9_while_the_drafter_writes_config_yaml_leaves_it_intact(project):
 
 # ---------------------------------------------------------------- templates are data
 
-from surveykit.waves.crosswave import render_section  # noqa: E402
 from surveykit.manuscript.chapter import Context, render_chapter  # noqa: E402
 from surveykit.manuscript.markup import TemplateRefused  # noqa: E402
 from surveykit.manuscript.registry import Registry  # noqa: E402
+from surveykit.waves.crosswave import render_section  # noqa: E402
 
 PAYLOADS = [
     '{{ cycler.__init__.__globals__.os.popen("touch pwned_t").read() }}',
@@ -623,9 +623,10 @@ def test_a_coding_csv_in_utf8_with_bom_is_read(tmp_path, books):
 
 # ---------------------------------------------------------------- paths stay inside the project
 
+from pipeline_helpers import BUNDLED_CONFIG, snakemake  # noqa: E402
+
 from surveykit.project.configcheck import check_config_paths, check_study_paths  # noqa: E402
 from surveykit.project.study import load_study  # noqa: E402
-from pipeline_helpers import BUNDLED_CONFIG, snakemake  # noqa: E402
 
 
 @pytest.mark.parametrize("update, where", [

@@ -14,8 +14,8 @@ from pathlib import Path
 import docx
 import pytest
 from openpyxl import load_workbook
-
 from pipeline_helpers import make_project, snakemake
+
 from surveykit.tools.draft import draft_study
 
 CONFIG = "studies:\n\nwaves:\n\nseed: 7\n"

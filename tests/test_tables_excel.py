@@ -13,8 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from surveykit.core import fmt
 from surveykit.analysis.workbook import french_number, numeric_columns, sheet_names, write_tables_workbook
+from surveykit.core import fmt
 from surveykit.core.io import write_csv, write_excel_csv
 
 TABLES = {

@@ -11,18 +11,18 @@ import docx
 import matplotlib.pyplot as plt
 import pypandoc
 import pytest
+from conftest import word_fields
 from docx.oxml.ns import qn
 from PIL import Image
 
-from conftest import word_fields
 from surveykit.core.errors import InputError
 from surveykit.figures import metadata
 from surveykit.figures.style import apply_style, save
 from surveykit.manuscript import pandoc_ast, table_layout, textmetrics
-from surveykit.manuscript.docx import CAPTION_NUMBER, page_of
-from surveykit.manuscript.reference_docx import build_reference
-from surveykit.manuscript.pandoc_run import print_widths
 from surveykit.manuscript.convert import convert_markdown
+from surveykit.manuscript.docx import CAPTION_NUMBER, page_of
+from surveykit.manuscript.pandoc_run import print_widths
+from surveykit.manuscript.reference_docx import build_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "manuscript" / "reference.docx"

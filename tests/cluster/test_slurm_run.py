@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pipeline_helpers import BUNDLED_CONFIG, make_project, snakemake  # noqa: E402
 from slurm_cluster import ACCOUNT, PARTITION, Cluster, ClusterError  # noqa: E402
 
-from pipeline_helpers import BUNDLED_CONFIG, make_project, snakemake  # noqa: E402
 from surveykit.app import cluster as cluster_command  # noqa: E402
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slurm]

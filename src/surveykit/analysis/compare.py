@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.stats import choice, effects, rtests
+
 from .describe import ticked
 
 TEST_COLUMNS = ["table", "variable", "level", "by", "test", "statistic", "df", "p_value", "p_holm", "p_bh",

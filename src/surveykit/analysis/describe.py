@@ -10,7 +10,6 @@ import math
 import numpy as np
 import pandas as pd
 
-
 from surveykit.questionnaire.codebook import MULTI_SEPARATOR, Question
 
 MISSING_LABEL = "Non renseigné"

@@ -5,11 +5,12 @@ import logging
 
 import pandas as pd
 
+from surveykit.core.io import read_responses, write_csv
+from surveykit.questionnaire.codebook import load_codebook
+
 from .describe import TIDY_COLUMNS
 from .plan import load_plan
 from .run import run_plan
-from surveykit.questionnaire.codebook import load_codebook
-from surveykit.core.io import read_responses, write_csv
 
 
 def analyse_wave_files(responses: str, codebook: str, plan: str, descriptives: str, tests: str, seed: int,

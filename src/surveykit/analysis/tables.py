@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit.core import fmt
-from .format import format_table
-from .plan import load_plan
-from surveykit.questionnaire.codebook import load_codebook
-from .workbook import write_tables_workbook
 from surveykit.core.io import read_csv, read_tidy, write_csv, write_excel_csv, write_json
 from surveykit.core.stale import remove_stale
+from surveykit.questionnaire.codebook import load_codebook
 
+from .format import format_table
+from .plan import load_plan
+from .workbook import write_tables_workbook
 
 EXCEL_CSV = "{table}.excel.csv"  # beside {table}.csv: the copy French Excel opens as it is
 NOT_IN_WAVE = "Tableau sans objet dans cette vague : le formulaire de la vague {wave} ne pose pas ses questions."

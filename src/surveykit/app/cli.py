@@ -142,10 +142,10 @@ def _report(args: argparse.Namespace) -> int:
 
 def check_project(root: Path) -> list[str]:
     """Check config.yaml and every study file; the lines to print. Raises InputError on the first problem."""
-    from surveykit.project.configcheck import check_config, check_config_file, check_config_paths, check_study_paths
     from surveykit.core.errors import InputError
-    from surveykit.project.study import load_study
     from surveykit.core.yamlio import load_yaml, validate_data
+    from surveykit.project.configcheck import check_config, check_config_file, check_config_paths, check_study_paths
+    from surveykit.project.study import load_study
 
     config_path = root / CONFIG
     if not config_path.is_file():

@@ -12,9 +12,8 @@ Policy (also in the README):
 """
 from __future__ import annotations
 
-from collections import Counter
-
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -22,12 +21,12 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
 from surveykit.core.errors import ConsistencyError, InputError
+from surveykit.core.io import sha256_of
+from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
 from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
-from surveykit.core.io import sha256_of
 
 QUARANTINED = "quarantined"
 EXCLUDED = "excluded"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from surveykit.questionnaire.codebook import edition_of, load_codebook
 from surveykit.core.yamlio import load_validated, package_schema
+from surveykit.questionnaire.codebook import edition_of, load_codebook
 
 HEADER = ("# Written by the pipeline (rule codebook_edition): the codebook of {source} as wave {wave}'s form has\n"
           "# it. Edit {source}, never this file.\n")

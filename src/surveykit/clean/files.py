@@ -6,11 +6,12 @@ import time
 
 import pandas as pd
 
-from .cleaning import DEFAULT_MAX_QUARANTINED_SHARE, check_quarantine, clean_file, respondent_id
-from surveykit.questionnaire.codebook import load_codebook
 from surveykit.core.errors import InputError
-from surveykit.questionnaire.forms.read import Limits
 from surveykit.core.io import write_csv, write_json
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.questionnaire.forms.read import Limits
+
+from .cleaning import DEFAULT_MAX_QUARANTINED_SHARE, check_quarantine, clean_file, respondent_id
 from .privacy import Masker, mask_cleaned, read_names
 
 

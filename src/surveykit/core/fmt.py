@@ -7,9 +7,9 @@ format() behaves identically, which is why it is used here rather than decimal r
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fractions import Fraction
 
 NBSP = "\u00a0"  # non-breaking space before % and around ± in French typography
 NNBSP = "\u202f"  # narrow non-breaking space: the thousands separator (12 345,6)

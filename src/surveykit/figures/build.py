@@ -7,17 +7,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from surveykit.core import fmt
 from surveykit.analysis.describe import ALL, MISSING_LABEL
 from surveykit.analysis.format import grid_order, variable_label
 from surveykit.analysis.plan import Plan, load_plan
-from surveykit.questionnaire.codebook import Codebook, load_codebook
-from . import draw
-from .spec import FigureSpec, load_figures
-from .style import apply_style, save
+from surveykit.core import fmt
 from surveykit.core.io import read_csv, read_json, read_tidy
 from surveykit.core.stale import remove_stale
 from surveykit.core.yamlio import load_validated, package_schema
+from surveykit.questionnaire.codebook import Codebook, load_codebook
+
+from . import draw
+from .spec import FigureSpec, load_figures
+from .style import apply_style, save
 
 
 def scale_axis_label(label: str, question, what: str = "") -> str:

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from surveykit.analysis.plan import Plan
-from surveykit.questionnaire.codebook import CHOICE_TYPES, NUMERIC_TYPES, Codebook
 from surveykit.core.errors import InputError
 from surveykit.core.yamlio import load_validated, package_schema
+from surveykit.questionnaire.codebook import CHOICE_TYPES, NUMERIC_TYPES, Codebook
 
 # Figures drawn from the flow counts or the coded open answers can be drawn before the statistics.
 COUNT_KINDS = ("flowchart", "categories")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from surveykit.core import fmt
 from surveykit.analysis.describe import ALL, MISSING_LABEL
+from surveykit.core import fmt
 from surveykit.core.testnames import TEST_LABELS_FR
+
 from . import prose
 from .markup import Markdown, escape, escape_inline, render_template
 from .prose import Share

@@ -1,13 +1,13 @@
 """The registry of a wave (rule build_registry): every number the chapter may quote, and a readable reference of the keys."""
 from __future__ import annotations
 
-
 import pandas as pd
 
-from surveykit.core import fmt
 from surveykit.analysis.plan import load_plan
-from surveykit.questionnaire.codebook import load_codebook
+from surveykit.core import fmt
 from surveykit.core.io import read_csv, read_json, read_tidy
+from surveykit.questionnaire.codebook import load_codebook
+
 from .registry import Registry, add_flow, add_tests, add_tidy
 
 

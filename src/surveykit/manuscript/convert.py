@@ -31,6 +31,7 @@ def pandoc_jobs(markdown: str, html: str, docx: str, css: str, reference_docx: s
 def codebook_labels(codebook: str) -> frozenset[str]:
     """The questionnaire's answer and item labels: a Word table prints each of them on one line."""
     from surveykit.questionnaire.codebook import load_codebook
+
     from .docx import phrase_key
 
     labels = set()

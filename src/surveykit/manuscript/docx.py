@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from surveykit.core.errors import ConsistencyError
+
 from .pandoc_ast import is_numeric
 from .table_layout import ColumnNeeds, preferred_layout, squeezed_layout, wrapped_lines
 from .textmetrics import text_width_pt
@@ -419,9 +420,7 @@ def size_pictures(document, page: Page, path) -> None:
 
     from PIL import Image
 
-    from surveykit.figures.metadata import HEIGHT_KEY, WIDTH_KEY
-
-    from surveykit.figures.metadata import PrintMetrics
+    from surveykit.figures.metadata import HEIGHT_KEY, WIDTH_KEY, PrintMetrics
 
     text_width_emu = round(page.text_width * _EMU_PER_PT)
     frame = page.figure_frame_in()

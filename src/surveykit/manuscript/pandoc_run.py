@@ -10,6 +10,7 @@ from pathlib import Path
 
 from surveykit.core.errors import InputError
 from surveykit.figures.metadata import MIN_PRINTED_FONT_PT, read_png
+
 from . import pandoc_ast
 
 # Pinned document date for reproducible DOCX/HTML (pandoc honours SOURCE_DATE_EPOCH): 1980-01-01,

@@ -11,12 +11,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .docx import (CAPTION_STYLE,
-                   CELL_MARGIN_PT,
-                   TABLE_FONT_SIZES_PT,
-                   TABLE_HEADING_STYLE,
-                   TABLE_NOTE_STYLE,
-                   TABLE_TEXT_STYLE)
+from .docx import (
+    CAPTION_STYLE,
+    CELL_MARGIN_PT,
+    TABLE_FONT_SIZES_PT,
+    TABLE_HEADING_STYLE,
+    TABLE_NOTE_STYLE,
+    TABLE_TEXT_STYLE,
+)
 from .textmetrics import FONT_NAME
 
 PAGE_MM = (210, 297)  # A4

@@ -8,16 +8,17 @@ from pathlib import Path
 
 from surveykit.analysis.format import variable_label
 from surveykit.analysis.plan import load_plan
-from surveykit.questionnaire.codebook import load_codebook
-from surveykit.figures.spec import load_figures
 from surveykit.core.io import read_json, write_csv
+from surveykit.core.yamlio import load_yaml
+from surveykit.figures.spec import load_figures
+from surveykit.questionnaire.codebook import load_codebook
+
 from . import chapter
 from .chapter import Context
 from .collect import collect_registry
 from .convert import codebook_labels, convert_markdown
 from .prose import typography
 from .registry import Registry, reference_markdown
-from surveykit.core.yamlio import load_yaml
 
 
 def _figures(specs, figure_paths: list[str], chapter_dir: Path) -> dict:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from surveykit.analysis.plan import Plan, load_plan
-from surveykit.questionnaire.codebook import Codebook, load_codebook
 from surveykit.core.errors import InputError
 from surveykit.figures.spec import FigureSpec, load_figures
+from surveykit.questionnaire.codebook import Codebook, load_codebook
 
 CODEBOOK = "codebook.yaml"
 PLAN = "analysis_plan.yaml"
@@ -107,8 +107,8 @@ def _check_open_questions(study: Study) -> None:
 def check_wave_editions(study: Study, waves: list[str]) -> None:
     """Each wave's form edition (codebook `since`/`until`) still fits the plan and the figures: a figure drawn
     from a question or a table a wave does not have is refused now, naming the wave, not in a job."""
-    from surveykit.questionnaire.codebook import _build, check_editions, edition_of
     from surveykit.core.yamlio import load_validated, package_schema
+    from surveykit.questionnaire.codebook import _build, check_editions, edition_of
 
     check_editions(study.codebook, waves)
     if not any(q.since or q.until or any(o.since or o.until for o in q.options) for q in study.codebook.questions):

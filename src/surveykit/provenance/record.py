@@ -7,7 +7,6 @@ import subprocess
 from importlib import metadata
 
 
-
 def package_versions(requirements: str) -> dict[str, str]:
     """Installed version of every pinned requirement (they should agree: `make` installs the pins)."""
     versions = {}

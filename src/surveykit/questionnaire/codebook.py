@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from surveykit.core.errors import InputError
-from .forms.normalise import normalise
 from surveykit.core.yamlio import load_validated, package_schema
+
+from .forms.normalise import normalise
 
 GRID_TYPES = ("grid_rank", "grid_scale")
 CHOICE_TYPES = ("single", "checkbox")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.core.errors import InputError
+
 from .codebook import Codebook
 from .normalize import answer_hash, is_answer
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from surveykit.core.errors import InputError
 from surveykit.core.yamlio import load_yaml, validate_data
 from surveykit.questionnaire.forms.normalise import fold
+
 from .normalize import normalize_text
 
 ACTIVE = "active"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from surveykit.core.errors import InputError
+
 from .answers import answer_counts, extract_answers
 from .codebook import Codebook
 from .decisions import SEPARATOR, Decision, check_against_answers

@@ -24,6 +24,7 @@ from pathlib import Path
 from surveykit.core import csvsafe
 from surveykit.core.errors import InputError
 from surveykit.core.io import atomic_path
+
 from .codebook import Codebook
 from .normalize import HASH_PATTERN, answer_hash
 

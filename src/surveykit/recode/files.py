@@ -12,6 +12,7 @@ import pandas as pd
 from surveykit.core.errors import InputError
 from surveykit.core.io import read_csv, write_csv
 from surveykit.questionnaire import codebook as questionnaire
+
 from .codebook import DEFAULT_SCHEMA, Codebook, load_codebooks
 from .coding import CodingResult, code_wave
 from .decisions import Decision, read_decision_files

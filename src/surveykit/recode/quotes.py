@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.clean.privacy import residual_personal_data
+
 from .codebook import Codebook
 from .decisions import Decision
 from .normalize import answer_hash

@@ -24,18 +24,21 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from surveykit.core import csvsafe
 from surveykit.core.errors import InputError
 from surveykit.core.io import atomic_path, pin_office_file
+
 from .codebook import Codebook
-from .decisions import (CITATION_COLUMN,
-                        COLUMNS,
-                        FRENCH_HEADERS,
-                        SEPARATOR,
-                        Decision,
-                        DecisionError,
-                        MergeReport,
-                        _parse_row,
-                        canonical_header,
-                        merge_into,
-                        read_decisions)
+from .decisions import (
+    CITATION_COLUMN,
+    COLUMNS,
+    FRENCH_HEADERS,
+    SEPARATOR,
+    Decision,
+    DecisionError,
+    MergeReport,
+    _parse_row,
+    canonical_header,
+    merge_into,
+    read_decisions,
+)
 
 HELPER_COLUMNS = ["suggested_categories", "suggestion_sources", "allowed_categories"]
 SHEET_COLUMNS = COLUMNS + HELPER_COLUMNS

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from surveykit.questionnaire.codebook import load_codebook
 from surveykit.core.errors import InputError
 from surveykit.core.io import read_csv, read_responses, write_csv
+from surveykit.questionnaire.codebook import load_codebook
+
 from .files import asked_counts, code_wave_files, main_decisions, reliability_files
 
 

@@ -16,9 +16,9 @@ from typing import Any, Mapping
 
 import jsonschema
 
-from surveykit.questionnaire.codebook import GRID_TYPES, Codebook
 from surveykit.core.errors import InputError
 from surveykit.core.yamlio import load_yaml, package_schema
+from surveykit.questionnaire.codebook import GRID_TYPES, Codebook
 
 KINDS = ("count", "rank_count", "category_count", "answer_count", "mean_sd", "p_value")
 COUNT_KINDS = ("count", "rank_count", "category_count", "answer_count")

@@ -17,8 +17,9 @@ import unicodedata
 import pandas as pd
 
 from surveykit.core import fmt
-from .published import Publication
 from surveykit.manuscript.prose import plural
+
+from .published import Publication
 
 KINDS = {"count": "effectifs et pourcentages", "rank_count": "rangs (effectifs et pourcentages)",
          "mean_sd": "moyennes et écarts-types", "category_count": "catégories de réponses libres",

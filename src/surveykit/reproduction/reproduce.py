@@ -12,6 +12,7 @@ from fractions import Fraction
 import pandas as pd
 
 from surveykit.analysis.describe import ALL
+
 from .published import NEAR_MARGIN, PublishedItem
 
 COLUMNS = ["ref", "kind", "quantity", "published", "regenerated", "regenerated_value", "match", "explanation"]

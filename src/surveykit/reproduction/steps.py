@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .audit import audit_published
 from surveykit.core.io import read_csv, read_tidy, write_csv
-from .published import load_publication
 from surveykit.manuscript.prose import typography
-from .reproduce import reproduce
+
+from .audit import audit_published
+from .published import load_publication
 from .report import report_markdown
+from .reproduce import reproduce
 
 
 def reproduction_report(inputs, outputs, params, logger: logging.Logger) -> None:

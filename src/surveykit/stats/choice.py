@@ -26,6 +26,7 @@ import numpy as np
 
 from surveykit.core import fmt
 from surveykit.core.testnames import TEST_LABELS_FR
+
 from .rtests import (
     DEFAULT_MAX_TABLES,
     TestResult,

@@ -38,6 +38,7 @@ import numpy as np
 from scipy import special
 
 from surveykit.core import distributions as dist
+
 from ._fexact import ExactTooLarge, fisher_rxc_pvalue
 from ._rmath import (
     DBL_EPSILON,

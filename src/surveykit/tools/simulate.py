@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from surveykit.questionnaire.codebook import GRID_TYPES, Codebook, Question, load_codebook
 from surveykit.core.errors import InputError
-from surveykit.questionnaire.forms.export import export_row
 from surveykit.core.yamlio import load_yaml
+from surveykit.questionnaire.codebook import GRID_TYPES, Codebook, Question, load_codebook
+from surveykit.questionnaire.forms.export import export_row
 
 
 @dataclass(frozen=True)

@@ -28,23 +28,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt  # noqa: E402  (after figures.style)
 import numpy as np
 import pandas as pd
 
-from surveykit.core import fmt
 from surveykit.analysis.format import variable_label
 from surveykit.analysis.plan import Plan
-from surveykit.questionnaire.codebook import MULTI_SEPARATOR, Codebook, exists_in
+from surveykit.core import fmt
 from surveykit.core.errors import InputError
-from surveykit.manuscript.prose import typography
-from surveykit.figures.style import GREY, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis  # selects the Agg backend
+from surveykit.core.testnames import TEST_LABELS_FR
+from surveykit.figures.style import (  # selects the Agg backend
+    GREY,
+    PALETTE,
+    SMALL_FONT_SIZE,
+    TEXT_WIDTH_IN,
+    french_axis,
+)
 from surveykit.manuscript.markup import Markdown, render_template
+from surveykit.manuscript.prose import typography
+from surveykit.questionnaire.codebook import MULTI_SEPARATOR, Codebook, exists_in
 from surveykit.stats import rtests
 from surveykit.stats.choice import choose_categorical
-from surveykit.core.testnames import TEST_LABELS_FR
 from surveykit.stats.effects import wilson_ci
-
-import matplotlib.pyplot as plt  # noqa: E402  (after figures.style)
 
 DESIGNS = ("baseline", "consecutive")
 

@@ -5,12 +5,13 @@ import logging
 import os
 from pathlib import Path
 
-from surveykit.core import fmt
 from surveykit.analysis.plan import load_plan
-from surveykit.questionnaire.codebook import load_codebook
-from .crosswave import compare_waves, evolution_figure, render_section, section_context, waves_from_params
-from surveykit.figures.style import apply_style, save
+from surveykit.core import fmt
 from surveykit.core.io import read_responses, write_csv
+from surveykit.figures.style import apply_style, save
+from surveykit.questionnaire.codebook import load_codebook
+
+from .crosswave import compare_waves, evolution_figure, render_section, section_context, waves_from_params
 
 
 def compare_waves_files(responses: list[str], waves: list[dict], codebook: str, plan: str, template: str, shares: str,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from ..codebook import Codebook, Item, Question
 from surveykit.core.errors import InputError
+
+from ..codebook import Codebook, Item, Question
 from .normalise import normalise
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
 # Letters that NFKD does not decompose into a base letter + combining mark.
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O"})
 

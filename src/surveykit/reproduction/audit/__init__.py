@@ -22,6 +22,7 @@ French number text comes from surveykit.core.fmt (exact_number, re-exported here
 """
 from surveykit.core.fmt import NBSP, round_half_even
 from surveykit.core.fmt import exact_number as fr
+
 from .checks import MC_CHECK, MC_INCONSISTENT, audit_published
 from .duplicates import duplicate_p_values
 from .fisher import contingency_table, fisher_exact_p

@@ -8,9 +8,11 @@ from typing import Sequence
 
 import pandas as pd
 
-from surveykit.core.fmt import NBSP, exact_number as fr, round_half_even
-from ..published import REF_SEPARATOR, PublishedItem, PubNumber
+from surveykit.core.fmt import NBSP, round_half_even
+from surveykit.core.fmt import exact_number as fr
 from surveykit.manuscript.prose import plural
+
+from ..published import REF_SEPARATOR, PublishedItem, PubNumber
 from .display import fr_float, parent_ref, precision_note, row, sci, show
 from .duplicates import duplicate_p_values
 from .fisher import contingency_table, fisher_exact_p

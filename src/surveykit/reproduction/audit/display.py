@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from surveykit.core.fmt import NBSP, exact_number as fr
-from ..published import REF_SEPARATOR, PublishedItem, PubNumber
+from surveykit.core.fmt import NBSP
+from surveykit.core.fmt import exact_number as fr
 from surveykit.manuscript.prose import plural
+
+from ..published import REF_SEPARATOR, PublishedItem, PubNumber
 from .numbers import COLUMNS
 
 

@@ -10,6 +10,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from surveykit.core.distributions import binom_cdf, binom_sf
+
 from ..published import PubNumber
 from .numbers import Exact, as_exact, ceil_int, floor_int, interval
 

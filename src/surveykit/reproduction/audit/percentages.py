@@ -4,6 +4,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from surveykit.core.fmt import round_half_even
+
 from ..published import NEAR_MARGIN, PubNumber
 from .numbers import CHECK, INCONSISTENT, OK, Exact, as_exact, interval
 

@@ -14,10 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 from surveykit.clean.cleaning import EXCLUDED, QUARANTINED, clean_export
-from surveykit.project.configcheck import MAX_NAME, RESERVED_WAVE_NAMES
 from surveykit.core.errors import InputError
-from surveykit.questionnaire.forms.read import read_export
+from surveykit.project.configcheck import MAX_NAME, RESERVED_WAVE_NAMES
 from surveykit.project.study import load_study
+from surveykit.questionnaire.forms.read import read_export
+
 from .infer import StudyGuess, draft_export
 from .project import atomic_write_text, declaration, edited_files, export_location, place_export, write_study
 from .render import engine, expand_choice_grids, has_tables, study_files

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from surveykit.core.errors import InputError, describe_os_error
+
 from . import draft_study
 
 USAGE = "usage: make study EXPORT=<file> STUDY=<name> WAVE=<wave> [LABEL=<text>] [FORCE=1]"

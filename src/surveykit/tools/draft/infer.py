@@ -39,11 +39,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
 from surveykit.questionnaire.forms.normalise import normalise
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
-from surveykit.clean.privacy import mask_pii
+
 from .levels import BY_FREQUENCY, natural_order
 
 TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",

@@ -13,6 +13,7 @@ import json
 import yaml
 
 from surveykit.core.yamlio import package_schema
+
 from .infer import Guess, StudyGuess, _masked
 from .levels import is_off_scale
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from surveykit.questionnaire.codebook import Codebook
 from surveykit.reproduction.published import Publication
+
 from .barriers import STAGES, BarrierSolution, Budget, Layout, solve_item
 from .categorical import deal_by_group, deal_knowledge, deal_profile, deal_ranks, deal_use, draw_layouts
 from .open_answers import OpenAnswer, deal_open_answers

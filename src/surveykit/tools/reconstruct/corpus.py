@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit.core.errors import InputError
-from surveykit.recode.codebook import Codebook
 from surveykit.core.yamlio import load_yaml
+from surveykit.recode.codebook import Codebook
 
 FIRST_SHEET_ROW = 2  # respondent ids follow the export's sheet rows, as the cleaning step does
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from surveykit.questionnaire.codebook import Codebook, Question
 from surveykit.core.yamlio import load_yaml
+from surveykit.questionnaire.codebook import Codebook, Question
 
 USE = "pratique_tle"
 USER = "Oui"

@@ -21,9 +21,9 @@ from surveykit.analysis.describe import asked_mask, ticked
 from surveykit.questionnaire.codebook import Codebook
 from surveykit.reproduction.published import NEAR_MARGIN, Publication, PublishedItem, PubNumber
 from surveykit.stats.rtests import fisher_test, kruskal_test, wilcox_test
+
 from .open_answers import OpenAnswer
 from .rounding import target
-
 
 MC_REPLICATES = 2000  # R's default B for simulated Fisher p-values
 

@@ -32,10 +32,11 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from surveykit.analysis.describe import asked_mask
-from surveykit.questionnaire.codebook import MULTI_SEPARATOR, Codebook, Question, derive
 from surveykit.core.errors import InputError
-from surveykit.reproduction.published import NEAR_MARGIN, Publication, PublishedItem
 from surveykit.core.yamlio import load_validated, package_schema
+from surveykit.questionnaire.codebook import MULTI_SEPARATOR, Codebook, Question, derive
+from surveykit.reproduction.published import NEAR_MARGIN, Publication, PublishedItem
+
 from .rounding import target
 from .timestamps import Wave, draw_timestamps
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from surveykit.questionnaire.codebook import Codebook
-from surveykit.reproduction.published import PublishedItem, PubNumber, Publication
+from surveykit.reproduction.published import Publication, PublishedItem, PubNumber
 
 USE = "pratique_tle"
 CPTS = "cpts"

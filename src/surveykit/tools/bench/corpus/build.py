@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from surveykit.core.errors import InputError
+
 from .generate import Generated
 from .write import write_export
 

@@ -72,9 +72,10 @@ class Comparison:
 def draft_codebook(path: str | Path, study: str = "corpus") -> dict:
     """The codebook.yaml `make study` would write for this export, as data (rendered alone: it is scored even
     when the drafter cannot write the rest of the study, e.g. an analysis plan for only open questions)."""
+    from surveykit.questionnaire.forms.read import read_export
+
     from ...draft import draft_export
     from ...draft.render import codebook_text
-    from surveykit.questionnaire.forms.read import read_export
 
     guess = draft_export(read_export(path))
     return yaml.safe_load(codebook_text(guess, study, str(path)))
