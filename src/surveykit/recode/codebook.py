@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from surveykit.core.errors import InputError
+from surveykit.core.normalise import fold
 from surveykit.core.yamlio import load_yaml, validate_data
-from surveykit.questionnaire.forms.normalise import fold
 
-from .normalize import normalize_text
+from .identity import normalize_text
 
 ACTIVE = "active"
 RETIRED = "retired"
