@@ -1,4 +1,7 @@
-"""Category codebooks of the open questions (data/studies/<study>/categories/<question>.yaml)."""
+"""Category codebooks of the open questions (data/studies/<study>/categories/<question>.yaml).
+
+Not a second reader of the questionnaire's codebook (surveykit.questionnaire.codebook, the questions of the form):
+a category codebook is the coding scheme of one open question (categories, definitions, suggestion rules)."""
 from __future__ import annotations
 
 import re
