@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from surveykit.clean.cleaning import clean_file  # noqa: E402
 from surveykit.questionnaire.codebook import load_codebook  # noqa: E402
 from surveykit.questionnaire.forms.export import write_export  # noqa: E402
-from surveykit.recode.normalize import answer_hash  # noqa: E402
+from surveykit.recode.identity import answer_hash  # noqa: E402
 from surveykit.reproduction.published import NEAR_MARGIN, check_against_codebook, load_publication  # noqa: E402
 from surveykit.tools.reconstruct import render, verify  # noqa: E402
 from surveykit.tools.reconstruct.output import write_canonical  # noqa: E402

@@ -52,12 +52,14 @@ TWO_WAVES = {"studies": {"outils_sante": {"folder": "tests/fixtures/studies/outi
 
 def _outputs(project: Path) -> dict[str, str]:
     """Hashes of every output of the earlier waves, except provenance.json: it records the hashes of the
-    study's files (codebook, plan), which the new edition did change; every result and chapter file is in."""
+    study's files (codebook, plan), which the new edition did change; and except the wave's codebook edition
+    (codebook.yaml, rule codebook_edition), which lists the questions its form did not ask: the new edition's
+    questions join that list. Every result and chapter file is in."""
     hashes = {}
     for wave in EARLIER:
         for root in (project / "results" / wave, project / "manuscript" / "build" / wave):
             hashes.update({f"{root.relative_to(project)}/{k}": v for k, v in tree_hashes(root).items()
-                           if k != "provenance.json"})
+                           if k not in ("provenance.json", "codebook.yaml")})
     return hashes
 
 

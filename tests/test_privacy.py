@@ -173,7 +173,7 @@ def test_a_quote_that_still_holds_personal_data_is_never_chosen():
 
     from surveykit.recode.codebook import load_codebook
     from surveykit.recode.decisions import Decision
-    from surveykit.recode.normalize import answer_hash
+    from surveykit.recode.identity import answer_hash
     from surveykit.recode.quotes import select_quotes
 
     book = load_codebook(ROOT / "data" / "studies" / "tele_expertise_cpts" / "categories" / "autres_freins.yaml")

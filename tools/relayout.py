@@ -43,6 +43,11 @@ MOVES = {
     # the questionnaire: codebook and Google Forms exports
     "surveykit.codebook": "surveykit.questionnaire.codebook",
     "surveykit.forms": "surveykit.questionnaire.forms",
+    # one normaliser (header and answer forms were two): surveykit.core.normalise
+    "surveykit.forms.normalise": "surveykit.core.normalise",
+    "surveykit.questionnaire.forms.normalise": "surveykit.core.normalise",
+    "surveykit.recoding.normalize": "surveykit.recode.identity",
+    "surveykit.recode.normalize": "surveykit.recode.identity",
     # stage 1: cleaning (rules codebook_edition, clean_wave)
     "surveykit.clean": "surveykit.clean.cleaning",
     "surveykit.privacy": "surveykit.clean.privacy",

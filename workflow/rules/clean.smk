@@ -7,7 +7,7 @@ rule codebook_edition:
         codebook=study_codebook_file,
         code=script_code("codebook_edition.py"),
     output:
-        codebook="results/waves/{wave}.codebook.yaml",
+        codebook="results/{wave}/codebook.yaml",
     params:
         wave="{wave}",
         waves=study_wave_names,
@@ -29,7 +29,7 @@ rule clean_wave:
     input:
         unpack(privacy_names),
         export=wave_export,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         code=script_code("clean_wave.py"),
     output:
         responses="results/{wave}/clean/responses.csv",

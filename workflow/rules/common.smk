@@ -180,11 +180,6 @@ def study_codebook_file(wildcards):
     return study_of(wildcards).path("codebook.yaml")
 
 
-def codebook_file(wildcards):
-    """The codebook as this wave's form has it (written by codebook_edition), which every step of the wave reads."""
-    return f"results/waves/{wildcards.wave}.codebook.yaml"
-
-
 def study_wave_names(wildcards):
     """The waves of this wave's study, oldest first (they order the `since`/`until` editions)."""
     return waves_of(config["waves"][wildcards.wave]["study"])

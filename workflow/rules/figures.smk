@@ -17,7 +17,7 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
                 f"draw_count_figures_{_study}"
             input:
                 figures=figures_file,
-                codebook=codebook_file,
+                codebook=rules.codebook_edition.output.codebook,
                 plan=plan_file,
                 flow=rules.clean_wave.output.flow,
                 counts=rules.recode_wave.output.counts,
@@ -60,7 +60,7 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
                 figures=figures_file,
                 flow=rules.clean_wave.output.flow,
                 descriptives=rules.analyse_wave.output.descriptives,
-                codebook=codebook_file,
+                codebook=rules.codebook_edition.output.codebook,
                 plan=plan_file,
                 data=figure_data_files,
                 code=script_code("draw_figures.py"),

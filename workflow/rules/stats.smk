@@ -5,7 +5,7 @@
 rule analyse_wave:
     input:
         responses=rules.clean_wave.output.responses,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         code=script_code("analyse_wave.py"),
     output:
@@ -40,7 +40,7 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
         input:
             descriptives=rules.analyse_wave.output.descriptives,
             tests=rules.analyse_wave.output.tests,
-            codebook=codebook_file,
+            codebook=rules.codebook_edition.output.codebook,
             plan=plan_file,
             code=script_code("format_tables.py"),
         output:

@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit.core.errors import InputError
-from surveykit.questionnaire.forms.normalise import fold
+from surveykit.core.normalise import fold
 
 EMAIL = "courriel"
 PHONE = "téléphone"

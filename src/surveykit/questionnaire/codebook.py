@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from surveykit.core.errors import InputError
+from surveykit.core.normalise import normalise
 from surveykit.core.yamlio import load_validated, package_schema
-
-from .forms.normalise import normalise
 
 GRID_TYPES = ("grid_rank", "grid_scale")
 CHOICE_TYPES = ("single", "checkbox")
@@ -454,7 +453,7 @@ DEFAULT_RESPONDENTS = {"singular": "répondant", "plural": "répondants", "femin
 def load_codebook(path: str | Path) -> Codebook:
     """Load and validate a questionnaire codebook (YAML, see data/studies/<study>/codebook.yaml).
 
-    A wave's edition (results/waves/<wave>.codebook.yaml, see `edition_of`) loads as the codebook of that wave's
+    A wave's edition (results/<wave>/codebook.yaml, see `edition_of`) loads as the codebook of that wave's
     form: messages name the study's codebook it was read from."""
     raw = load_validated(path, package_schema("codebook.schema.yaml"))
     return _build(raw, str(path))

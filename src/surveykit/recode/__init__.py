@@ -11,7 +11,7 @@ from .answers import extract_answers
 from .codebook import Category, Codebook, Rule, load_codebook, load_codebooks
 from .coding import CodingResult, UncodedAnswersError, category_counts, code_wave
 from .decisions import Decision, DecisionError, read_decision_files, read_decisions, write_decisions
-from .normalize import answer_hash, is_answer, normalize_text
+from .identity import answer_hash, is_answer, normalize_text
 from .reliability import ReliabilityResult, alpha_nominal, cohen_kappa, reliability
 from .sheet import coding_sheet, coding_sheet_to_decisions, read_coding_sheet, write_coding_sheet
 from .suggest import Suggestion, suggest

@@ -11,7 +11,7 @@ import pandas as pd
 from surveykit.core.errors import InputError
 
 from .codebook import Codebook
-from .normalize import answer_hash, is_answer
+from .identity import answer_hash, is_answer
 
 # The cleaning step joins the ticked labels of a checkbox question with "; ".
 OPTION_SEPARATOR = ";"

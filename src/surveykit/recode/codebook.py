@@ -1,4 +1,7 @@
-"""Category codebooks of the open questions (data/studies/<study>/categories/<question>.yaml)."""
+"""Category codebooks of the open questions (data/studies/<study>/categories/<question>.yaml).
+
+Not a second reader of the questionnaire's codebook (surveykit.questionnaire.codebook, the questions of the form):
+a category codebook is the coding scheme of one open question (categories, definitions, suggestion rules)."""
 from __future__ import annotations
 
 import re
@@ -6,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from surveykit.core.errors import InputError
+from surveykit.core.normalise import fold
 from surveykit.core.yamlio import load_yaml, validate_data
-from surveykit.questionnaire.forms.normalise import fold
 
-from .normalize import normalize_text
+from .identity import normalize_text
 
 ACTIVE = "active"
 RETIRED = "retired"

@@ -26,7 +26,7 @@ from surveykit.core.errors import InputError
 from surveykit.core.io import atomic_path
 
 from .codebook import Codebook
-from .normalize import HASH_PATTERN, answer_hash
+from .identity import HASH_PATTERN, answer_hash
 
 COLUMNS = ["question", "answer_hash", "answer", "categories", "coder", "rationale"]
 CITATION_COLUMN = "citation"  # optional: « oui » (quote it first) or « non » (never quote it) in the chapter

@@ -17,7 +17,7 @@ from surveykit.clean.privacy import residual_personal_data
 
 from .codebook import Codebook
 from .decisions import Decision
-from .normalize import answer_hash
+from .identity import answer_hash
 
 QUOTE_COLUMNS = ["question", "category", "rank", "respondent_id", "answer"]
 ORDERS = {

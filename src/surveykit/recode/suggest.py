@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from .codebook import Codebook
 from .decisions import Decision
-from .normalize import answer_hash, normalize_text
+from .identity import answer_hash, normalize_text
 
 DEFAULT_THRESHOLD = 90.0
 

@@ -10,9 +10,9 @@ import difflib
 from dataclasses import dataclass, field
 
 from surveykit.core.errors import InputError
+from surveykit.core.normalise import normalise
 
 from ..codebook import Codebook, Item, Question
-from .normalise import normalise
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ import numpy as np
 
 from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
-from surveykit.questionnaire.forms.normalise import normalise
+from surveykit.core.normalise import normalise
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from surveykit.questionnaire.forms.normalise import normalise
+from surveykit.core.normalise import normalise
 
 BY_FREQUENCY = "fréquence des réponses"
 

@@ -1,4 +1,4 @@
-"""Text normalisation of open answers and the stable answer hash.
+"""An open answer's identity for coding: its normalised text (surveykit.core.normalise) and its stable hash.
 
 Two answers that differ only by accents, case, punctuation or spacing are the
 same answer for coding: they get the same normalised text and the same hash, so
@@ -10,31 +10,16 @@ import functools
 import hashlib
 import re
 
-from surveykit.questionnaire.forms.normalise import fold
+from surveykit.core.normalise import CACHE_SIZE, normalise
 
 HASH_LENGTH = 12
 HASH_PATTERN = re.compile(r"^[0-9a-f]{12}$")
-# Open answers repeat across respondents (and waves): normalising and hashing each distinct text once
-# is what keeps a 100 000-respondent wave to seconds. Bounded, so memory stays flat on any export.
-CACHE_SIZE = 1 << 16
-
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def normalize_text(text: str | None) -> str:
-    """Accent-, case-, punctuation- and whitespace-insensitive form of an answer.
-
-    Every run of characters other than ASCII letters and digits becomes one space:
-    "  Télé-consultation   intégrée au logiciel ? " -> "tele consultation integree au logiciel".
-    """
-    if text is None:
-        return ""
-    return _normalized(str(text))
-
-
-@functools.lru_cache(maxsize=CACHE_SIZE)
-def _normalized(text: str) -> str:
-    return _NON_WORD.sub(" ", fold(text)).strip()
+    """The normalised form of a cell that may be empty (None): "" for None, else `normalise` of its text:
+    "  Télé-consultation   intégrée au logiciel ? " -> "tele consultation integree au logiciel"."""
+    return "" if text is None else normalise(str(text))
 
 
 def answer_hash(text: str | None) -> str:

@@ -1,0 +1,34 @@
+"""The one text normaliser: how headers, labels, answers and names are compared.
+
+`fold` keeps the words and punctuation (the masking of personal data matches names in it); `normalise` keeps only
+ASCII words, the form in which the codebook's headers meet the export's, answers are coded and hashed
+(surveykit.recode.identity) and drafted levels are matched. A light module: the cleaning step imports it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Letters that NFKD does not decompose into a base letter + combining mark.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Open answers repeat across respondents (and waves): normalising each distinct text once is what keeps a
+# 100 000-respondent wave to seconds. Bounded, so memory stays flat on any export.
+CACHE_SIZE = 1 << 16
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text that keeps punctuation ('Écrit, Œuvre' -> 'ecrit, oeuvre')."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def normalise(text: str) -> str:
+    """Lower-case ASCII words, every other run of characters one space: 'Âge ?' -> 'age',
+    'Fréquence d’utilisation ?' -> 'frequence d utilisation', 'Cœur' -> 'coeur'."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+__all__ = ["CACHE_SIZE", "fold", "normalise"]
