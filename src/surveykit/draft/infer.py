@@ -67,7 +67,8 @@ ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this s
 BRANCH_SIMILARITY = 0.85
 PERSONAL_SHARE = 0.1  # answers carrying personal data beyond this share: free text (below: typed in « Autre »)
 RARE_COUNT = 3
-RARE_RATIO = 8
+OTHER_SINGLES = 3  # this many answers given once show an « Autre » field
+RARE_RATIO = 8  # an answer this many times rarer than the median option is rare too
 MULTI_EVIDENCE = 2  # cells holding two recurring options needed to read a multi-response question unhinted
 MULTI_SHARE = 0.05  # … and at least this share of the answers (an « Autre » text with a comma, given twice, is not)
 SENTENCE_SHARE = 0.4  # this share of distinct answers written as sentences: free text
@@ -88,6 +89,7 @@ _OPEN_HINT = re.compile(r"\b(precisez|precisez|preciser|pourquoi|commentaires?|r
                         r"decrivez|en quelques mots|observations?|why|comments|specify|please explain|"
                         r"feedback|explain)\b|^autres?\b|^qu est ce qui\b|^que pensez\b|^selon vous\b")
 _SCALE_HINT = re.compile(r"\b(?:de|from|entre|of|between)\s+(0|1)\s+(?:a|to|et|and)\s+(\d{1,2})\b")
+_OTHER_FIELD = re.compile(r"\b(autres?|other)\b")  # the header mentions an « Autre » field
 _SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
 
 _GRID = re.compile(r"^(?P<stem>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
@@ -190,7 +192,7 @@ def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> b
     together = follows[(previous, fragment)]
     if counts[fragment] != together:
         return False
-    return fragment[:1].islower() or counts[previous] == together
+    return counts[previous] == together or (fragment[:1].islower() and together >= 2)
 
 
 def split_cells(values: list[str]) -> list[list[str]]:
@@ -342,15 +344,122 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     return None
 
 
-def _rare(counts: Counter) -> set[str]:
-    """Answers given two or three times where the options are each chosen many times more (RARE_RATIO × as
-    often, at the median): read as text typed in « Autre » by a few respondents (« PMI », « Aucun pour
-    l'instant »), an option so rarely chosen being the less likely reading."""
-    frequent = sorted(c for c in counts.values() if c > RARE_COUNT)
-    if len(frequent) < 2:
-        return set()
-    median = frequent[len(frequent) // 2]
-    return {v for v, c in counts.items() if 2 <= c <= RARE_COUNT and c * RARE_RATIO < median}
+class SharedAnswers:
+    """How each answer (case, accents and punctuation ignored) is given across the questions of one export.
+
+    A form's options belong to their question; text typed in « Autre » does not: the same few words
+    (« EHPAD », « PMI », « Depends on the day ») come back, rarely, in several questions, and are an option of
+    none. An answer rare here that is rare in other questions too, and frequent in none, was typed; an answer
+    rare here but chosen often in another question (two questions sharing an option bank) is an option."""
+
+    def __init__(self) -> None:
+        self.rare_in: Counter = Counter()  # loose answer -> questions where it is given RARE_COUNT times or fewer
+        self.frequent_in: Counter = Counter()  # loose answer -> questions where it is given more often
+
+    def add(self, counts: Counter) -> None:
+        """One question's answers (a checkbox cell counts whole and by its comma-separated parts)."""
+        seen: Counter = Counter()
+        for value, count in counts.items():
+            if _NUMBER.match(value.strip()) or _DATE_LIKE.match(value):
+                continue
+            keys = {_loose(value)}
+            if ", " in value:
+                keys |= {_loose(part) for part in value.split(", ")}
+            for key in keys:
+                seen[key] += count
+        for key, count in seen.items():
+            if key:
+                (self.rare_in if count <= RARE_COUNT else self.frequent_in)[key] += 1
+
+    def typed_elsewhere(self, value: str) -> bool:
+        key = _loose(value)
+        return self.rare_in[key] >= 2 and self.frequent_in[key] == 0
+
+    def option_elsewhere(self, value: str) -> bool:
+        return self.frequent_in[_loose(value)] > 0
+
+
+_PLACE = re.compile(r"\b(?:à|a|au|de|du|in|at|near)\s+[A-ZÀ-Ý][a-zà-ÿ]+")
+_CAPITALS = re.compile(r"\b[A-ZÀ-Ý]{2,}\b")
+_FIRST_PERSON = re.compile(r"\b(?:ma|mon|mes|my|i|i'm|j'ai|moi|me)\b", re.I)
+
+
+def _shape(text: str) -> set[str]:
+    """What a typed answer often shows and a list of options rarely does: a comma, a colon, digits, a word in
+    capitals (« EHPAD »), a place (« à Tours », "in Lille"), the first person (« ma secrétaire », "my")."""
+    found = set()
+    if ", " in text:
+        found.add("comma")
+    if ":" in text:
+        found.add("colon")
+    if re.search(r"\d", text):
+        found.add("digits")
+    if _CAPITALS.search(text):
+        found.add("capitals")
+    if _FIRST_PERSON.search(text):
+        found.add("first person")
+    if _PLACE.search(text):
+        found.add("place")
+    return found
+
+
+def _like_options(value: str, options: list[str]) -> bool:
+    """Whether an answer looks like the clear options of its question, as options of one form do: written with
+    the same initial case, no longer than the longest by more than a word, and showing nothing (a comma, a
+    colon, digits, capitals, a place) that none of them shows."""
+    if not options:
+        return True
+    upper = sum(o[:1].isupper() for o in options)
+    if value[:1].isupper() != (upper * 2 >= len(options)) and value[:1].isalpha():
+        return False
+    if len(value.split()) > max(len(o.split()) for o in options) + 1:
+        return False
+    shown = set().union(*(_shape(o) for o in options))
+    return not (_shape(value) - shown)
+
+
+def _surely_typed(counts: Counter) -> set[str]:
+    """Answers no form writes as an option: personal data, lower case beside capitalised options, sentences given
+    RARE_COUNT times or fewer (an option may be a long sentence, chosen often)."""
+    return {v for v, c in counts.items() if _has_personal_data(v) or (c <= RARE_COUNT and _sentence_like(v))} \
+        | _typed_lower(counts)
+
+
+def _rare(counts: Counter, typed: set[str]) -> set[str]:
+    """Answers given RARE_COUNT times or fewer, or RARE_RATIO times less often than the median of the others."""
+    frequent = sorted(c for v, c in counts.items() if c > RARE_COUNT and v not in typed)
+    median = frequent[len(frequent) // 2] if len(frequent) >= 2 else 0
+    return {v for v, c in counts.items() if v not in typed and (c <= RARE_COUNT or c * RARE_RATIO < median)}
+
+
+def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool) -> set[str]:
+    """The answers of a closed question read as text typed in « Autre », the others being its options.
+
+    An answer given more than RARE_COUNT times is an option, unless no form writes it so (personal data, a
+    sentence, lower case beside capitalised options). A rarer answer is an option too when the question shows
+    no « Autre » field. It shows one when some answer cannot be an option, when OTHER_SINGLES answers are given once (a form seldom
+    has so many options chosen by one respondent each), when two answers given once do not
+    look like the other options (_like_options), when a rare answer recurs, rare, in other questions (shared
+    « Autre » vocabulary) or when the header says « autre ». Then an answer given once is read as typed unless
+    it starts with the first word of a clear option (« Maison de santé … multisites ») or is chosen often in another question (a shared option bank), and an
+    answer given two or three times is read as typed when it recurs in other questions or does not look like
+    the options. An answer scale keeps its rare levels."""
+    typed = _surely_typed(counts)
+    if scale:
+        return typed
+    rare = _rare(counts, typed)
+    clear = [v for v in counts if v not in typed and v not in rare]
+    elsewhere = {v for v in rare if shared is not None and shared.typed_elsewhere(v)}
+    unlike = {v for v in rare if not _like_options(v, clear)}
+    singles = sum(counts[v] == 1 for v in rare)
+    if not (typed or elsewhere or sum(counts[v] == 1 for v in unlike) >= 2 or singles >= OTHER_SINGLES
+            or _OTHER_FIELD.search(normalise(guess.header))):
+        return typed
+    kept = {v for v in rare if shared is not None and shared.option_elsewhere(v)}
+    first_words = {_loose(o).split()[0] for o in clear if _loose(o)}
+    akin = {v for v in rare if _loose(v) and _loose(v).split()[0] in first_words and v not in unlike}
+    once = {v for v in rare if counts[v] == 1} - akin
+    return typed | ((elsewhere | unlike | once) - kept)
 
 
 def _typed_lower(counts: Counter) -> set[str]:
@@ -366,7 +475,7 @@ def _as_text(guess: Guess, reason: str) -> None:
     guess.notes.append(f"texte libre : {reason}")
 
 
-def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> bool:
+def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shared: SharedAnswers | None = None) -> bool:
     """A multi-response question: cells hold several options that recur across cells."""
     counts: Counter = Counter()
     for cell, atoms in atoms_of.items():
@@ -387,7 +496,7 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     if reason:
         _as_text(guess, reason)
         return True
-    options, tails = _options_and_others(atoms_of, cells, counts)
+    options, tails = _options_and_others(guess, atoms_of, cells, counts, shared)
     others = sorted(tails)
     guess.type = "checkbox"
     guess.options = _by_count(list(options), options)
@@ -400,6 +509,7 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
         guess.notes.append(f"semi-ouverte : {_quote_list(others)}, en fin de cellule, lus comme du texte "
                            f"saisi dans « {OTHER_LABEL} » (une option cochée une seule fois aurait la même allure : "
                            "vérifier le formulaire)")
+    _note_rare_options(guess, options)
     guess.notes.append("réponses multiples : options trouvées comme les valeurs qui reviennent d'une cellule à "
                        "l'autre (une option peut contenir une virgule) ; niveaux par nombre de coches"
                        + ("" if hinted else " ; l'intitulé ne dit pas « plusieurs réponses possibles » : vérifier le "
@@ -407,21 +517,35 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     return True
 
 
-def _options_and_others(atoms_of: dict[str, list[str]], cells: Counter, counts: Counter) -> tuple[Counter, set[str]]:
+def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, counts: Counter,
+                        shared: SharedAnswers | None) -> tuple[Counter, set[str]]:
     """The options of a multi-response question (and how often each was ticked), and the texts typed in
     « Autre ». Forms writes the ticked options in the form's order and the typed text last, whole (it may hold
-    commas): so an option recurs, carries no personal data, is not typed in lower case, and a fragment in lower
-    case shows somewhere else than at the end of a cell of several answers (« rappelez-moi » after a phone
-    number never does); the answers ending a cell that are no option were typed (an option ticked once
-    before another option stays an option)."""
-    typed = _typed_lower(counts) | _rare(counts)
-    placed: Counter = Counter()  # atoms seen alone or before another atom
+    commas). So an answer ticked before an option is an option; the others are read as single-choice answers
+    are (_typed_answers); an answer often given but never last nor followed by an option starts typed text
+    (« Community clinic, Lille »), and what only ever follows typed text is typed too; the answers ending a cell
+    that are no option were typed."""
+    typed = _typed_answers(guess, counts, shared, scale=False)
+    last: Counter = Counter()  # atoms ending a cell
     for cell, atoms in atoms_of.items():
-        for atom in (atoms if len(atoms) == 1 else atoms[:-1]):
-            placed[atom] += cells[cell]
-    candidates = {a for a, c in counts.items()
-                  if c >= 2 and a not in typed and not _has_personal_data(a)
-                  and (placed[a] or not a.split()[0].islower())}
+        last[atoms[-1]] += cells[cell]
+    clear = {a for a, c in counts.items() if c > RARE_COUNT and a not in typed}
+    followed_by_clear = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear}
+    heads = {a for a in clear if not last[a] and a not in followed_by_clear}
+    not_options = typed | heads
+    for _round in range(3):
+        after_text: Counter = Counter()  # how often an atom follows typed text
+        for cell, atoms in atoms_of.items():
+            for previous, atom in zip(atoms, atoms[1:]):
+                if previous in not_options:
+                    after_text[atom] += cells[cell]
+        grown = not_options | {a for a in counts if after_text[a] == counts[a]}
+        if grown == not_options:
+            break
+        not_options = grown
+    before_option = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear and f not in heads}
+    candidates = {a for a in counts if a not in not_options or (a in before_option and a not in heads
+                                                                   and not _has_personal_data(a) and not _sentence_like(a))}
     options: Counter = Counter()
     tails: set[str] = set()
     for cell, atoms in atoms_of.items():
@@ -438,41 +562,50 @@ def _options_and_others(atoms_of: dict[str, list[str]], cells: Counter, counts: 
     return options, tails
 
 
+def _note_rare_options(guess: Guess, counts: Counter) -> None:
+    """Options chosen three times or fewer: said, as a typed « Autre » answer would look the same."""
+    rare = [o for o in guess.options if counts[o] <= RARE_COUNT]
+    if rare:
+        guess.notes.append(f"option(s) rarement choisie(s) gardée(s) comme options : {_quote_list(rare)} (rien ne les "
+                           f"distingue des autres options ; si c'était du texte saisi dans « {OTHER_LABEL} », les "
+                           "retirer de `options`)")
+
+
 def _by_count(values: list[str], counts: Counter) -> list[str]:
     position = {v: i for i, v in enumerate(values)}
     return sorted(values, key=lambda v: (-counts[v], position[v]))
 
 
-def _as_choice(guess: Guess, counts: Counter) -> None:
+def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = None) -> None:
     """Single choice, semi-open single choice, or free text, from the answers of one column (and their counts)."""
     reason = _text_reason(guess, counts)
     if reason:
         _as_text(guess, reason)
         return
-    ordered = natural_order(list(counts), counts)
-    typed = _typed_lower(counts) | {v for v in counts if _has_personal_data(v)}
-    if ordered.order == BY_FREQUENCY:  # an answer scale keeps its rare levels
-        typed |= _rare(counts)
-    singles = [v for v, c in counts.items() if c == 1 or v in typed]
-    recurring = [v for v, c in counts.items() if c >= 2 and v not in typed]
-    coverage = sum(counts[v] for v in recurring) / sum(counts.values())
+    surely = _surely_typed(counts)
+    scale = natural_order([v for v in counts if v not in surely], counts).order != BY_FREQUENCY
+    typed = _typed_answers(guess, counts, shared, scale)
+    recurring = [v for v in counts if v not in typed]
     if typed and not recurring:
         _as_text(guess, f"aucune réponse ne revient telle quelle ({_quote_list(sorted(typed))})")
         return
     guess.type = "single"
-    if typed or (singles and recurring and coverage >= SEMI_OPEN_COVERAGE and ordered.order == BY_FREQUENCY):
+    if typed:
         guess.options = _by_count(recurring, counts)
         guess.other = _other_label(guess.options)
-        guess.other_texts = sorted(singles)
+        guess.other_texts = sorted(typed)
         guess.levels = [*natural_order(guess.options, counts).levels, guess.other]
-        guess.notes.append(f"semi-ouverte : {_quote_list(sorted(singles))}, donnés une fois à côté de réponses "
-                           f"récurrentes, lus comme du texte saisi dans « {OTHER_LABEL} » (une option choisie une "
-                           "seule fois aurait la même allure : vérifier le formulaire)")
+        guess.notes.append(f"semi-ouverte : {_quote_list(sorted(typed))}, lus comme du texte saisi dans "
+                           f"« {OTHER_LABEL} » (ils ne ressemblent pas aux autres réponses, ou reviennent dans "
+                           "d'autres questions : vérifier le formulaire)")
         guess.order = natural_order(guess.options, counts).order
     else:
+        ordered = natural_order(list(counts), counts)
         guess.options = list(ordered.levels)
         guess.levels = list(ordered.levels)
         guess.order = ordered.order
+    if guess.order == BY_FREQUENCY:
+        _note_rare_options(guess, counts)
     if guess.order == BY_FREQUENCY and len(guess.options) > 2:
         guess.notes.append(LEVELS_BY_FREQUENCY)
 
@@ -542,9 +675,9 @@ def infer_column(guess: Guess, values: list[str]) -> None:
     infer_counts(guess, Counter(values))
 
 
-def infer_counts(guess: Guess, counts: Counter) -> None:
+def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = None) -> None:
     """Type, options and levels of one question from its distinct non-empty answers and how often each was
-    given (the work grows with the distinct answers)."""
+    given (the work grows with the distinct answers); `shared`: the answers of the export's other questions."""
     values = list(counts)
     if not values:
         guess.type = "text"
@@ -562,9 +695,9 @@ def infer_counts(guess: Guess, counts: Counter) -> None:
         _as_text(guess, "dates écrites mois en premier (« 3/16/2024 ») : le nettoyage lit le jour en premier, elles "
                         "restent du texte ; les réécrire jour/mois/année pour en faire une question `date`")
         return
-    if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts):
+    if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts, shared):
         return
-    _as_choice(guess, counts)
+    _as_choice(guess, counts, shared)
 
 
 def short_label(header: str) -> str:
@@ -872,13 +1005,18 @@ def draft_export(export: RawExport) -> StudyGuess:
     identifying = [i for i, h in enumerate(export.headers)
                    if i != timestamp and _is_identifying(h, columns.counts(i, keep=True))]
     ids, questions = Ids(), []
-    for stem, cols in _units(export.headers, {timestamp, *identifying} - {None}):
+    units = _units(export.headers, {timestamp, *identifying} - {None})
+    shared = SharedAnswers()
+    for _stem, cols in units:
+        if not cols[0][1]:
+            shared.add(columns.counts(cols[0][0], keep=True))
+    for stem, cols in units:
         if cols[0][1]:
             questions += _grid_guesses(stem, cols, columns, ids)
             continue
         index = cols[0][0]
         guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem))
-        infer_counts(guess, columns.counts(index))
+        infer_counts(guess, columns.counts(index), shared)
         if guess.other:
             ids.reserve_other(guess.id)
         questions.append(guess)
