@@ -42,7 +42,7 @@ import numpy as np
 from ..errors import InputError
 from ..forms.normalise import normalise
 from ..forms.read import RawExport
-from ..forms.timestamps import parse_date, parse_timestamps
+from ..forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
 from ..privacy import mask_pii
 from .levels import BY_FREQUENCY, natural_order
 
@@ -122,6 +122,7 @@ class Guess:
     notes: list[str] = field(default_factory=list)
     number: int = 0
     denominator: str | None = None  # multi-response: "asked" (required) or "answered" (optional)
+    date_order: str | None = None  # date: day-first, month-first, year-first, or "" when the cells do not decide
 
 
 @dataclass
@@ -658,16 +659,15 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
                        "formulaire le borne)")
 
 
-def _is_date(values: list[str]) -> bool:
-    """Every answer a date as the cleaning reads it (day first)."""
-    return all(parse_date(v) is not None for v in values)
-
-
-def _month_first_dates(values: list[str]) -> bool:
-    """Dates written month first (« 3/16/2024 »), which the cleaning, reading day first, would refuse."""
+def _date_order(values: list[str]) -> str | None:
+    """The order of a column of dates ("day-first", "month-first", "year-first"; "" when the cells do not
+    decide it), None when some answer is not a date. Forms writes a date answer in the form's locale
+    (« 16/03/2024 » in French, "3/16/2024" in a US-English form), Sheets and Excel as a date cell."""
     if not all(_DATE_LIKE.match(v) for v in values):  # a cheap look first: most columns hold no date
-        return False
-    return all(d is not None for d in parse_timestamps(list(values)).dates)
+        return None
+    if not all(d is not None for d in parse_timestamps(list(values)).dates):
+        return None
+    return decided_order(list(values)) or ""
 
 
 def infer_column(guess: Guess, values: list[str]) -> None:
@@ -686,14 +686,14 @@ def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = N
     if all(_NUMBER.match(v.strip()) for v in values):
         _as_numbers(guess, values)
         return
-    if _is_date(values):
-        guess.type = "date"
+    order = _date_order(values)
+    if order is not None:
+        guess.type, guess.date_order = "date", order
+        if order == MONTH_FIRST:
+            guess.notes.append("dates écrites mois en premier (« 3/16/2024 », un formulaire en anglais américain) : "
+                               "`date_order: month-first`")
         if any(_TIME.search(v) for v in values):
             guess.notes.append("dates écrites avec une heure : lues comme des dates")
-        return
-    if _month_first_dates(values):
-        _as_text(guess, "dates écrites mois en premier (« 3/16/2024 ») : le nettoyage lit le jour en premier, elles "
-                        "restent du texte ; les réécrire jour/mois/année pour en faire une question `date`")
         return
     if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts, shared):
         return
@@ -993,6 +993,23 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids:
     return guesses
 
 
+def _settle_date_orders(questions: list[Guess], stamps: list[str]) -> None:
+    """A date column whose cells do not tell day from month (every number 12 or below) is read in the order
+    of the export's timestamps (Forms writes both in the owner's locale), else day first (a French form)."""
+    export_order = decided_order(stamps) if stamps else None
+    for guess in questions:
+        if guess.type != "date" or guess.date_order:
+            continue
+        if export_order == MONTH_FIRST:
+            guess.date_order = MONTH_FIRST
+            guess.notes.append("jour et mois toujours ≤ 12 : dates lues mois en premier comme l'horodatage de l'export "
+                               "(formulaire en anglais américain) : vérifier une date connue")
+        else:
+            guess.date_order = DAY_FIRST
+            guess.notes.append("jour et mois toujours ≤ 12 : dates lues jour en premier (formulaire français) : "
+                               "vérifier une date connue, sinon écrire `date_order: month-first`")
+
+
 def draft_export(export: RawExport) -> StudyGuess:
     """Every question of the export, typed, with levels, skip logic and notes."""
     _check_duplicates(export)
@@ -1021,6 +1038,7 @@ def draft_export(export: RawExport) -> StudyGuess:
             ids.reserve_other(guess.id)
         questions.append(guess)
     _infer_asked_if(columns, questions)
+    _settle_date_orders(questions, columns.values(timestamp) if timestamp is not None else [])
     by_id = {q.id: q for q in questions}
     for number, guess in enumerate(questions, start=1):
         guess.number = number
