@@ -16,7 +16,7 @@ What an export tells, and what it cannot:
   answer carrying personal data is never an option. A multi-response (checkbox) question has cells holding
   several recurring options in varied combinations (or a header saying « plusieurs réponses possibles »);
   an option containing a comma stays whole: a fragment is glued to the one before it when its brackets are
-  unbalanced, when it starts in lower case and only follows it, or when the two never occur apart (a single
+  unbalanced, when it starts in lower case and only follows it (twice at least), or when the two never occur apart (a single
   choice « Mail personnel, SMS ou WhatsApp » is not split). Text typed in « Autre » is a value given once,
   typed in lower case, or given two or three times beside options chosen far more often; in a checkbox cell
   it is the end of the cell that holds no option. When unsure, the safer reading: single rather than
@@ -185,7 +185,8 @@ def _unbalanced(text: str) -> bool:
 
 def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> bool:
     """Whether `fragment` continues `previous` (one option containing ", ") rather than being an option: the
-    brackets of `previous` are open; or `fragment` starts in lower case and only ever follows `previous`; or
+    brackets of `previous` are open; or `fragment` starts in lower case and only ever follows `previous`, twice
+    at least (« e-Prescription » ticked once after another option stays an option); or
     the two never occur apart (« Mail personnel, SMS ou WhatsApp »: options of a checkbox question are
     ticked in varied combinations, the two halves of one option always together, in the same order)."""
     if _unbalanced(previous):
@@ -348,17 +349,20 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
 class SharedAnswers:
     """How each answer (case, accents and punctuation ignored) is given across the questions of one export.
 
-    A form's options belong to their question; text typed in « Autre » does not: the same few words
-    (« EHPAD », « PMI », « Depends on the day ») come back, rarely, in several questions, and are an option of
-    none. An answer rare here that is rare in other questions too, and frequent in none, was typed; an answer
-    rare here but chosen often in another question (two questions sharing an option bank) is an option."""
+    A form's options belong to their question (or to the few questions sharing its option bank); text typed
+    in « Autre » does not: the same few words (« EHPAD », « PMI », « Depends on the day ») come back, rarely,
+    in questions whose options differ, and are an option of none. An answer rare here that is rare in such a
+    question too, and frequent in none, was typed; an answer rare here but chosen often in another question (a
+    shared option bank) is an option."""
 
     def __init__(self) -> None:
-        self.rare_in: Counter = Counter()  # loose answer -> questions where it is given RARE_COUNT times or fewer
-        self.frequent_in: Counter = Counter()  # loose answer -> questions where it is given more often
+        self.answers: list[frozenset[str]] = []  # each question's answers
+        self.rare_in: dict[str, list[int]] = {}  # answer -> questions where it is given RARE_COUNT times or fewer
+        self.frequent_in: Counter = Counter()  # answer -> questions where it is given more often
 
-    def add(self, counts: Counter) -> None:
-        """One question's answers (a checkbox cell counts whole and by its comma-separated parts)."""
+    @staticmethod
+    def _keys(counts: Counter) -> Counter:
+        """A question's answers, loosely written (a checkbox cell counts whole and by its comma-separated parts)."""
         seen: Counter = Counter()
         for value, count in counts.items():
             if _NUMBER.match(value.strip()) or _DATE_LIKE.match(value):
@@ -366,15 +370,31 @@ class SharedAnswers:
             keys = {_loose(value)}
             if ", " in value:
                 keys |= {_loose(part) for part in value.split(", ")}
-            for key in keys:
+            for key in keys - {""}:
                 seen[key] += count
-        for key, count in seen.items():
-            if key:
-                (self.rare_in if count <= RARE_COUNT else self.frequent_in)[key] += 1
+        return seen
 
-    def typed_elsewhere(self, value: str) -> bool:
+    def add(self, counts: Counter) -> None:
+        seen = self._keys(counts)
+        index = len(self.answers)
+        self.answers.append(frozenset(seen))
+        for key, count in seen.items():
+            if count <= RARE_COUNT:
+                self.rare_in.setdefault(key, []).append(index)
+            else:
+                self.frequent_in[key] += 1
+
+    def answers_of(self, counts: Counter) -> frozenset[str]:
+        return frozenset(self._keys(counts))
+
+    def typed_elsewhere(self, value: str, own: frozenset[str]) -> bool:
+        """Rare in another question (`own`: this question's answers) sharing no other answer with this one
+        (not two questions of one option bank), and frequent in none."""
         key = _loose(value)
-        return self.rare_in[key] >= 2 and self.frequent_in[key] == 0
+        if self.frequent_in[key]:
+            return False
+        return any(self.answers[i] != own and not self.answers[i] & own - {key}
+                   for i in self.rare_in.get(key, []))
 
     def option_elsewhere(self, value: str) -> bool:
         return self.frequent_in[_loose(value)] > 0
@@ -386,11 +406,9 @@ _FIRST_PERSON = re.compile(r"\b(?:ma|mon|mes|my|i|i'm|j'ai|moi|me)\b", re.I)
 
 
 def _shape(text: str) -> set[str]:
-    """What a typed answer often shows and a list of options rarely does: a comma, a colon, digits, a word in
+    """What a typed answer often shows and a list of options rarely does: a colon, digits, a word in
     capitals (« EHPAD »), a place (« à Tours », "in Lille"), the first person (« ma secrétaire », "my")."""
     found = set()
-    if ", " in text:
-        found.add("comma")
     if ":" in text:
         found.add("colon")
     if re.search(r"\d", text):
@@ -433,6 +451,16 @@ def _rare(counts: Counter, typed: set[str]) -> set[str]:
     return {v for v, c in counts.items() if v not in typed and (c <= RARE_COUNT or c * RARE_RATIO < median)}
 
 
+def _akin(value: str, options: list[str]) -> bool:
+    """An answer that starts like one of the options, with about as many words (« Maison de santé
+    pluridisciplinaire multisites » beside « Maison de santé pluridisciplinaire »): a sibling option."""
+    words = _loose(value).split()
+    if not words or words[0] in STOPWORDS:
+        return False
+    return any(o_words[:1] == words[:1] and abs(len(o_words) - len(words)) <= 1
+               for o_words in (_loose(o).split() for o in options))
+
+
 def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool) -> set[str]:
     """The answers of a closed question read as text typed in « Autre », the others being its options.
 
@@ -442,7 +470,7 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
     has so many options chosen by one respondent each), when two answers given once do not
     look like the other options (_like_options), when a rare answer recurs, rare, in other questions (shared
     « Autre » vocabulary) or when the header says « autre ». Then an answer given once is read as typed unless
-    it starts with the first word of a clear option (« Maison de santé … multisites ») or is chosen often in another question (a shared option bank), and an
+    it starts like a clear option (_akin) or is chosen often in another question (a shared option bank), and an
     answer given two or three times is read as typed when it recurs in other questions or does not look like
     the options. An answer scale keeps its rare levels."""
     typed = _surely_typed(counts)
@@ -450,17 +478,19 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
         return typed
     rare = _rare(counts, typed)
     clear = [v for v in counts if v not in typed and v not in rare]
-    elsewhere = {v for v in rare if shared is not None and shared.typed_elsewhere(v)}
+    own = shared.answers_of(counts) if shared is not None and rare else frozenset()
+    elsewhere = {v for v in rare if shared is not None and shared.typed_elsewhere(v, own)}
     unlike = {v for v in rare if not _like_options(v, clear)}
     singles = sum(counts[v] == 1 for v in rare)
     if not (typed or elsewhere or sum(counts[v] == 1 for v in unlike) >= 2 or singles >= OTHER_SINGLES
             or _OTHER_FIELD.search(normalise(guess.header))):
         return typed
-    kept = {v for v in rare if shared is not None and shared.option_elsewhere(v)}
-    first_words = {_loose(o).split()[0] for o in clear if _loose(o)}
-    akin = {v for v in rare if _loose(v) and _loose(v).split()[0] in first_words and v not in unlike}
-    once = {v for v in rare if counts[v] == 1} - akin
-    return typed | ((elsewhere | unlike | once) - kept)
+    kept = {v for v in rare - unlike if shared is not None and shared.option_elsewhere(v)}
+    akin = {v for v in rare - unlike if _akin(v, clear)}
+    frequent = sorted(counts[v] for v in clear)
+    median = frequent[len(frequent) // 2] if len(frequent) >= 2 else 0
+    faint = {v for v in rare if counts[v] == 1 or counts[v] * RARE_RATIO < median} - akin
+    return typed | ((elsewhere | unlike | faint) - kept)
 
 
 def _typed_lower(counts: Counter) -> set[str]:
@@ -533,6 +563,7 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
     clear = {a for a, c in counts.items() if c > RARE_COUNT and a not in typed}
     followed_by_clear = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear}
     heads = {a for a in clear if not last[a] and a not in followed_by_clear}
+    typed |= _after_last_option(atoms_of, counts, clear - heads, followed_by_clear, last)
     not_options = typed | heads
     for _round in range(3):
         after_text: Counter = Counter()  # how often an atom follows typed text
@@ -561,6 +592,17 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
         if k < len(atoms):
             tails.add(", ".join(atoms[k:]))
     return options, tails
+
+
+def _after_last_option(atoms_of: dict[str, list[str]], counts: Counter, clear: set[str], followed_by_clear: set[str],
+                       last: Counter) -> set[str]:
+    """Answers given once, always ending their cell, that follow the form's last option (a clear option never
+    followed by another): where Forms writes the text typed in « Autre », after every ticked option. Read as
+    typed when two such answers show the question has an « Autre » field."""
+    final = {a for a in clear if a not in followed_by_clear}
+    found = {atoms[-1] for atoms in atoms_of.values()
+             if len(atoms) >= 2 and atoms[-2] in final and counts[atoms[-1]] == 1 and last[atoms[-1]] == 1}
+    return found if len(found) >= 2 else set()
 
 
 def _note_rare_options(guess: Guess, counts: Counter) -> None:
