@@ -626,8 +626,8 @@ def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = Non
         _as_text(guess, reason)
         return
     surely = _surely_typed(counts)
-    scale = natural_order([v for v in counts if v not in surely], counts).order != BY_FREQUENCY
-    typed = _typed_answers(guess, counts, shared, scale)
+    ordered = natural_order([v for v in counts if v not in surely], counts)
+    typed = _typed_answers(guess, counts, shared, scale=ordered.order != BY_FREQUENCY)
     recurring = [v for v in counts if v not in typed]
     if typed and not recurring:
         _as_text(guess, f"aucune réponse ne revient telle quelle ({_quote_list(sorted(typed))})")
@@ -642,8 +642,7 @@ def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = Non
                            f"« {OTHER_LABEL} » (ils ne ressemblent pas aux autres réponses, ou reviennent dans "
                            "d'autres questions : vérifier le formulaire)")
         guess.order = natural_order(guess.options, counts).order
-    else:
-        ordered = natural_order(list(counts), counts)
+    else:  # nothing typed: `ordered` holds every answer
         guess.options = list(ordered.levels)
         guess.levels = list(ordered.levels)
         guess.order = ordered.order
