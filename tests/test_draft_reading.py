@@ -344,3 +344,23 @@ def test_date_answers_are_read_in_the_order_the_form_wrote_them(name, header, or
     cells = [row[column] for row in export.rows if row[column]]
     assert all(parse_date(cell, question.get("date_order") or DAY_FIRST) for cell in cells)
     assert (order is None) == all(parse_date(cell, DAY_FIRST) for cell in cells)
+
+
+def test_the_cleaning_reads_month_first_dates_as_the_drafted_codebook_says(tmp_path):
+    """The US export cleaned with its drafted codebook: every row analysed, each date answer read month first
+    (« 11/24/2023 » is 24 November; « 3/12/2024 » 12 March, not 3 December)."""
+    from surveykit.clean.cleaning import clean_file
+    from surveykit.questionnaire.codebook import load_codebook
+
+    path = REAL_LIKE / "us_forms_2024.csv"
+    export = read_export(path)
+    (tmp_path / "codebook.yaml").write_text(
+        study_files(draft_export(export), "real_like", path.name, ALL)["codebook.yaml"], encoding="utf-8")
+    codebook = load_codebook(tmp_path / "codebook.yaml")
+    date = next(q for q in codebook.questions if q.type == "date")
+    result = clean_file(path, codebook)
+    assert result.flow["analysed"] == len(export.rows) == 46
+    column = export.headers.index(date.header)
+    written = [row[column] for row in export.rows]
+    month, day, year = (int(x) for x in written[0].split("/"))
+    assert list(result.responses[date.id])[:2] == [f"{year}-{month:02d}-{day:02d}", "2023-11-24"]
