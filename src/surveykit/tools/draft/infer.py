@@ -9,18 +9,20 @@ What an export tells, and what it cannot:
   boxes make one question per row;
 - numbers: a header stating its bounds (« Sur une échelle de 0 à 10 ») gives a linear scale with them (values
   outside are invalid); otherwise small integers (0 to 10) are a linear scale, other numbers a number
-  question; all-date cells (day first, as the cleaning reads them) a date;
+  question; all-date cells a date, in the order the form wrote them (`date_order`: month first in a US form,
+  decided by a number above 12, else by the export's timestamps, else day first);
 - text is read as a careful person would. A form writes each option identically every time, so answers
   differing only by case, accents, spacing or a typo were typed, as were answers mostly given once, written
   as sentences, or asked for by the header (« précisez », « pourquoi », « commentaires »): free text. An
   answer carrying personal data is never an option. A multi-response (checkbox) question has cells holding
   several recurring options in varied combinations (or a header saying « plusieurs réponses possibles »);
   an option containing a comma stays whole: a fragment is glued to the one before it when its brackets are
-  unbalanced, when it starts in lower case and only follows it (twice at least), or when the two never occur apart (a single
-  choice « Mail personnel, SMS ou WhatsApp » is not split). Text typed in « Autre » is a value given once,
-  typed in lower case, or given two or three times beside options chosen far more often; in a checkbox cell
-  it is the end of the cell that holds no option. When unsure, the safer reading: single rather than
-  multi-response, free text rather than options.
+  unbalanced, when it starts in lower case and only follows it (twice at least), or when the two never occur
+  apart (a single choice « Mail personnel, SMS ou WhatsApp » is not split). A rarely chosen answer is an
+  option unless the question shows an « Autre » field and the answer looks typed (see _typed_answers: what no
+  form writes, answers given once, « Autre » words shared with other questions, answers unlike the options);
+  in a checkbox cell the typed text is the end of the cell that holds no option. When unsure, the safer
+  reading: single rather than multi-response, free text rather than options.
 - skip logic is guessed when a question was answered only, and nearly always, by the respondents who gave
   one answer to an earlier question (`asked_if`); two columns of one question asked in two branches of the
   form (« Fréquence ? » / « Si vous l'utilisiez : fréquence ? ») stay two questions, with a comment.
