@@ -367,8 +367,9 @@ def fisher_section() -> list[str]:
             "Tables the numpy engine finishes (the thesis' 3×3 and 5×3 ones) never import numba.", ""]
 
 
-def corpus_section(size: int, build_count: int, first_seed: int = 0) -> list[str]:
-    """Markdown section: `size` generated exports drafted and scored, the first `build_count` built."""
+def corpus_section(size: int, build_count: int, first_seed: int = 0, out: Path | None = None) -> list[str]:
+    """Markdown section: `size` generated exports drafted and scored, the first `build_count` built (none: the
+    last build reported in `out` is kept, marked as not rerun)."""
     seeds = list(range(first_seed, first_seed + size))
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -395,7 +396,8 @@ def corpus_section(size: int, build_count: int, first_seed: int = 0) -> list[str
                            cwd=root, capture_output=True, text=True)
             timing["build"], timing["build_waves"] = time.perf_counter() - start, len(waves)
             build = corpus_run.builds(root, waves)
-    return corpus_run.section(summary, undrafted, drafting, build, timing)
+    earlier = corpus_run.last_build(out) if out is not None and build is None else None
+    return corpus_run.section(summary, undrafted, drafting, build, timing, earlier)
 
 
 def _declare_only(root: Path, waves: set[str]) -> None:
@@ -433,7 +435,7 @@ def main() -> int:
         print("\n".join(write_fisher_section(args.out)))
         return 0
     if args.corpus_only:
-        section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed)
+        section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.out)
         corpus_run.replace_section(args.out, section, before=FISHER_SECTION)
         print("\n".join(section))
         return 0

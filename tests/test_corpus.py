@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 ACCURACY_SEEDS = range(1000, 1020)
 # Measured on m-corpus (drafter of main 36a2e79): 200 of 284 questions (70.4 %). The drafter is being improved
 # (target ≥ 98 %): raise this floor when it is, never lower it.
-ACCURACY_FLOOR = 0.89  # measured 89.8 % on m-draft with grid_choice drawn per row (engine without the type)
+ACCURACY_FLOOR = 0.968  # measured 275 / 284 = 96.8 % on m-drafter: seeds the bench (0-299) never scores
 
 
 @pytest.mark.parametrize("seed", [0, 1, 3, 4, 5])
@@ -185,6 +185,27 @@ def test_bench_section_lists_every_miss_and_replaces_itself(tmp_path):
     assert written.count(SECTION) == 1
     assert written.index("| a | b |") < written.index(SECTION) < written.index("## Exact r × c Fisher")
     assert written.endswith("fisher\n")
+
+
+def test_a_run_that_builds_nothing_keeps_the_last_build_marked_as_not_rerun(tmp_path):
+    """`--corpus-build 0` drafts and scores only: the section says so and repeats, as such, what the last run that
+    built reported (through any number of such runs), never a build count of its own."""
+    from surveykit.tools.bench.corpus.run import last_build, replace_section, section
+
+    export = generate(1003)
+    summary = summarise([compare_codebook(draft_codebook(write_export(export, tmp_path)), export.truth)])
+    timing = {"seeds": "1003–1003", "draft": 1.0, "build": 30.0, "build_waves": 2}
+    out = tmp_path / "BENCHMARKS.md"
+    built = {"built": ["vague_1", "vague_2"], "failures": {}, "kinds": []}
+    replace_section(out, section(summary, [], {"stopped": 0, "stopped_examples": []}, built, timing))
+    reported = last_build(out)
+    assert reported.startswith("the first 2 drafted waves") and "built for 2 of 2" in reported
+    for _run in range(2):
+        lines = section(summary, [], {"stopped": 0, "stopped_examples": []}, None, timing, last_build(out))
+        replace_section(out, lines)
+        assert last_build(out) == reported
+    text = out.read_text(encoding="utf-8")
+    assert "Build: not rerun in this run (`--corpus-build 0`" in text and text.count("built for 2 of 2") == 1
 
 
 def test_same_bytes_in_another_process_whatever_the_hash_seed():

@@ -295,4 +295,72 @@ def test_generated_exports_are_drafted_right_and_leak_no_planted_personal_data(t
         comparisons.append(compare_codebook(yaml.safe_load(study_files(draft, "corpus", "e.csv", ALL)["codebook.yaml"]),
                                             export.truth))
     summary = summarise(comparisons)
-    assert summary["rate"] >= 0.945, [m.line() for m in summary["misses"]]
+    # measured on this branch: 542 of 551 questions (98.4 %); BENCHMARKS.md lists the misses of seeds 0-299
+    assert summary["questions"] == 551
+    assert summary["matched"] >= 542, [m.line() for m in summary["misses"]]
+
+
+# ------------------------------------------------------------------ exports as the tools write them
+
+REAL_LIKE = ROOT / "tests" / "fixtures" / "real_like"
+
+
+@pytest.mark.parametrize("name, matched, questions", [("us_forms_2024", 6, 7), ("excel_fr_2025", 8, 8)])
+def test_exports_written_as_forms_and_excel_write_them_are_read_as_their_forms_say(name, matched, questions):
+    """A US-English Forms CSV (month-first dates and timestamps, AM/PM) and a French Forms export re-saved by Excel
+    (`;`, Windows-1252, day-first dates, decimal commas), with the truth written from their forms
+    (tests/fixtures/real_like/make.py). The one miss: « Dictation software », typed once in « Other » of the US
+    checkbox question, looks like an option ticked once (nothing else in the question shows an « Other »
+    field); the drafter keeps it as an option and says so in a comment."""
+    import json
+
+    import yaml
+
+    from surveykit.tools.bench.corpus import compare_codebook
+
+    truth = json.loads((REAL_LIKE / f"{name}.truth.json").read_text(encoding="utf-8"))
+    draft = draft_export(read_export(REAL_LIKE / f"{name}.csv"))
+    codebook = yaml.safe_load(study_files(draft, "real_like", f"{name}.csv", ALL)["codebook.yaml"])
+    comparison = compare_codebook(codebook, truth)
+    assert (comparison.matched, comparison.questions) == (matched, questions), [m.line() for m in comparison.misses]
+    assert not comparison.extra and not comparison.side
+
+
+@pytest.mark.parametrize("name, header, order", [
+    ("us_forms_2024", "Date of your last CME course", "month-first"),
+    ("excel_fr_2025", "Date d'installation", None),
+])
+def test_date_answers_are_read_in_the_order_the_form_wrote_them(name, header, order):
+    """The drafted `date_order` reads every date answer of the export, and day first would misread the US one."""
+    import yaml
+
+    from surveykit.questionnaire.forms.timestamps import DAY_FIRST, parse_date
+
+    export = read_export(REAL_LIKE / f"{name}.csv")
+    codebook = yaml.safe_load(study_files(draft_export(export), "real_like", f"{name}.csv", ALL)["codebook.yaml"])
+    question = next(q for q in codebook["questions"] if q["header"] == header)
+    assert (question["type"], question.get("date_order")) == ("date", order)
+    column = export.headers.index(header)
+    cells = [row[column] for row in export.rows if row[column]]
+    assert all(parse_date(cell, question.get("date_order") or DAY_FIRST) for cell in cells)
+    assert (order is None) == all(parse_date(cell, DAY_FIRST) for cell in cells)
+
+
+def test_the_cleaning_reads_month_first_dates_as_the_drafted_codebook_says(tmp_path):
+    """The US export cleaned with its drafted codebook: every row analysed, each date answer read month first
+    (« 11/24/2023 » is 24 November; « 3/12/2024 » 12 March, not 3 December)."""
+    from surveykit.clean.cleaning import clean_file
+    from surveykit.questionnaire.codebook import load_codebook
+
+    path = REAL_LIKE / "us_forms_2024.csv"
+    export = read_export(path)
+    (tmp_path / "codebook.yaml").write_text(
+        study_files(draft_export(export), "real_like", path.name, ALL)["codebook.yaml"], encoding="utf-8")
+    codebook = load_codebook(tmp_path / "codebook.yaml")
+    date = next(q for q in codebook.questions if q.type == "date")
+    result = clean_file(path, codebook)
+    assert result.flow["analysed"] == len(export.rows) == 46
+    column = export.headers.index(date.header)
+    written = [row[column] for row in export.rows]
+    month, day, year = (int(x) for x in written[0].split("/"))
+    assert list(result.responses[date.id])[:2] == [f"{year}-{month:02d}-{day:02d}", "2023-11-24"]

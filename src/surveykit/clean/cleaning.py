@@ -26,7 +26,7 @@ from surveykit.core.io import sha256_of
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
-from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
+from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, parse_date, parse_timestamps
 
 QUARANTINED = "quarantined"
 EXCLUDED = "excluded"
@@ -177,9 +177,10 @@ def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: 
     elif question.type == "number":
         values[question.id] = _parse_number(column.header, text, question, problems)
     elif question.type == "date":
-        date = parse_date(text)
+        date = parse_date(text, question.date_order or DAY_FIRST)
         if date is None:
-            problems.append(Problem(column.header, text, "a date such as 19/12/2024"))
+            example = "12/19/2024" if question.date_order == MONTH_FIRST else "19/12/2024"
+            problems.append(Problem(column.header, text, f"a date such as {example}"))
         values[question.id] = date.isoformat() if date else None
     elif question.type == "text":
         values[question.id] = text

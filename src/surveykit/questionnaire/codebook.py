@@ -82,6 +82,7 @@ class Question:
     since: str | None = None  # first wave whose form asks it (None: every wave)
     until: str | None = None  # last wave whose form asks it
     denominator: str | None = None  # checkbox only: ASKED (the default when not written) or ANSWERED
+    date_order: str | None = None  # date only: "day-first" (the default when not written) or "month-first"
 
     @property
     def counts_answered_only(self) -> bool:
@@ -268,6 +269,7 @@ def _question(raw: dict) -> Question:
         since=raw.get("since"),
         until=raw.get("until"),
         denominator=raw.get("denominator"),
+        date_order=raw.get("date_order"),
     )
 
 
@@ -386,6 +388,9 @@ def _check_consistency(book: Codebook) -> None:
         if question.denominator is not None and not question.is_multi:
             raise InputError(f"{where}: `denominator` applies to a checkbox (multi-response) question; "
                              f"{question.id!r} is {question.type}: remove it")
+        if question.date_order is not None and question.type != "date":
+            raise InputError(f"{where}: `date_order` applies to a date question; {question.id!r} is "
+                             f"{question.type}: remove it")
         conditions = dict(question.asked_if)
         if question.branch_on:
             conditions[question.branch_on] = ""

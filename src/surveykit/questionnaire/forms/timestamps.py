@@ -90,6 +90,16 @@ def column_order(stamps: list[Stamp | None]) -> tuple[str, str]:
                        "(French export)")
 
 
+def decided_order(texts: list[str]) -> str | None:
+    """The day/month order the cells of a column decide by themselves (a number above 12 in one place only,
+    or only year-first cells), None when they do not (every number 12 or below, or both orders seen)."""
+    order, note = column_order([split_stamp(text) if text else None for text in texts])
+    if order == YEAR_FIRST:
+        return order
+    return order if note.endswith("(a first number above 12)") or note.endswith("(a second number above 12)") \
+        else None
+
+
 def _date(stamp: Stamp, order: str) -> dt.date | None:
     if stamp.year_first:
         year, month, day = stamp.first, stamp.second, stamp.third

@@ -9,18 +9,20 @@ What an export tells, and what it cannot:
   boxes make one question per row;
 - numbers: a header stating its bounds (« Sur une échelle de 0 à 10 ») gives a linear scale with them (values
   outside are invalid); otherwise small integers (0 to 10) are a linear scale, other numbers a number
-  question; all-date cells (day first, as the cleaning reads them) a date;
+  question; all-date cells a date, in the order the form wrote them (`date_order`: month first in a US form,
+  decided by a number above 12, else by the export's timestamps, else day first);
 - text is read as a careful person would. A form writes each option identically every time, so answers
   differing only by case, accents, spacing or a typo were typed, as were answers mostly given once, written
   as sentences, or asked for by the header (« précisez », « pourquoi », « commentaires »): free text. An
   answer carrying personal data is never an option. A multi-response (checkbox) question has cells holding
   several recurring options in varied combinations (or a header saying « plusieurs réponses possibles »);
   an option containing a comma stays whole: a fragment is glued to the one before it when its brackets are
-  unbalanced, when it starts in lower case and only follows it, or when the two never occur apart (a single
-  choice « Mail personnel, SMS ou WhatsApp » is not split). Text typed in « Autre » is a value given once,
-  typed in lower case, or given two or three times beside options chosen far more often; in a checkbox cell
-  it is the end of the cell that holds no option. When unsure, the safer reading: single rather than
-  multi-response, free text rather than options.
+  unbalanced, when it starts in lower case and only follows it (twice at least), or when the two never occur
+  apart (a single choice « Mail personnel, SMS ou WhatsApp » is not split). A rarely chosen answer is an
+  option unless the question shows an « Autre » field and the answer looks typed (see _typed_answers: what no
+  form writes, answers given once, « Autre » words shared with other questions, answers unlike the options);
+  in a checkbox cell the typed text is the end of the cell that holds no option. When unsure, the safer
+  reading: single rather than multi-response, free text rather than options.
 - skip logic is guessed when a question was answered only, and nearly always, by the respondents who gave
   one answer to an earlier question (`asked_if`); two columns of one question asked in two branches of the
   form (« Fréquence ? » / « Si vous l'utilisiez : fréquence ? ») stay two questions, with a comment.
@@ -43,7 +45,7 @@ from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
 from surveykit.core.normalise import normalise
 from surveykit.questionnaire.forms.read import RawExport
-from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
+from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
 
 from .levels import BY_FREQUENCY, natural_order
 
@@ -68,7 +70,8 @@ ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this s
 BRANCH_SIMILARITY = 0.85
 PERSONAL_SHARE = 0.1  # answers carrying personal data beyond this share: free text (below: typed in « Autre »)
 RARE_COUNT = 3
-RARE_RATIO = 8
+OTHER_SINGLES = 3  # this many answers given once show an « Autre » field
+RARE_RATIO = 8  # an answer this many times rarer than the median option is rare too
 MULTI_EVIDENCE = 2  # cells holding two recurring options needed to read a multi-response question unhinted
 MULTI_SHARE = 0.05  # … and at least this share of the answers (an « Autre » text with a comma, given twice, is not)
 SENTENCE_SHARE = 0.4  # this share of distinct answers written as sentences: free text
@@ -89,6 +92,7 @@ _OPEN_HINT = re.compile(r"\b(precisez|precisez|preciser|pourquoi|commentaires?|r
                         r"decrivez|en quelques mots|observations?|why|comments|specify|please explain|"
                         r"feedback|explain)\b|^autres?\b|^qu est ce qui\b|^que pensez\b|^selon vous\b")
 _SCALE_HINT = re.compile(r"\b(?:de|from|entre|of|between)\s+(0|1)\s+(?:a|to|et|and)\s+(\d{1,2})\b")
+_OTHER_FIELD = re.compile(r"\b(autres?|other)\b")  # the header mentions an « Autre » field
 _SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
 
 _GRID = re.compile(r"^(?P<stem>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
@@ -121,6 +125,7 @@ class Guess:
     notes: list[str] = field(default_factory=list)
     number: int = 0
     denominator: str | None = None  # multi-response: "asked" (required) or "answered" (optional)
+    date_order: str | None = None  # date: day-first, month-first, year-first, or "" when the cells do not decide
 
 
 @dataclass
@@ -183,7 +188,8 @@ def _unbalanced(text: str) -> bool:
 
 def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> bool:
     """Whether `fragment` continues `previous` (one option containing ", ") rather than being an option: the
-    brackets of `previous` are open; or `fragment` starts in lower case and only ever follows `previous`; or
+    brackets of `previous` are open; or `fragment` starts in lower case and only ever follows `previous`, twice
+    at least (« e-Prescription » ticked once after another option stays an option); or
     the two never occur apart (« Mail personnel, SMS ou WhatsApp »: options of a checkbox question are
     ticked in varied combinations, the two halves of one option always together, in the same order)."""
     if _unbalanced(previous):
@@ -191,7 +197,7 @@ def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> b
     together = follows[(previous, fragment)]
     if counts[fragment] != together:
         return False
-    return fragment[:1].islower() or counts[previous] == together
+    return counts[previous] == together or (fragment[:1].islower() and together >= 2)
 
 
 def split_cells(values: list[str]) -> list[list[str]]:
@@ -343,15 +349,151 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     return None
 
 
-def _rare(counts: Counter) -> set[str]:
-    """Answers given two or three times where the options are each chosen many times more (RARE_RATIO × as
-    often, at the median): read as text typed in « Autre » by a few respondents (« PMI », « Aucun pour
-    l'instant »), an option so rarely chosen being the less likely reading."""
-    frequent = sorted(c for c in counts.values() if c > RARE_COUNT)
-    if len(frequent) < 2:
-        return set()
-    median = frequent[len(frequent) // 2]
-    return {v for v, c in counts.items() if 2 <= c <= RARE_COUNT and c * RARE_RATIO < median}
+class SharedAnswers:
+    """How each answer (case, accents and punctuation ignored) is given across the questions of one export.
+
+    A form's options belong to their question (or to the few questions sharing its option bank); text typed
+    in « Autre » does not: the same few words (« EHPAD », « PMI », « Depends on the day ») come back, rarely,
+    in questions whose options differ, and are an option of none. An answer rare here that is rare in such a
+    question too, and frequent in none, was typed; an answer rare here but chosen often in another question (a
+    shared option bank) is an option."""
+
+    def __init__(self) -> None:
+        self.answers: list[frozenset[str]] = []  # each question's answers
+        self.rare_in: dict[str, list[int]] = {}  # answer -> questions where it is given RARE_COUNT times or fewer
+        self.frequent_in: Counter = Counter()  # answer -> questions where it is given more often
+
+    @staticmethod
+    def _keys(counts: Counter) -> Counter:
+        """A question's answers, loosely written (a checkbox cell counts whole and by its comma-separated parts)."""
+        seen: Counter = Counter()
+        for value, count in counts.items():
+            if _NUMBER.match(value.strip()) or _DATE_LIKE.match(value):
+                continue
+            keys = {_loose(value)}
+            if ", " in value:
+                keys |= {_loose(part) for part in value.split(", ")}
+            for key in keys - {""}:
+                seen[key] += count
+        return seen
+
+    def add(self, counts: Counter) -> None:
+        seen = self._keys(counts)
+        index = len(self.answers)
+        self.answers.append(frozenset(seen))
+        for key, count in seen.items():
+            if count <= RARE_COUNT:
+                self.rare_in.setdefault(key, []).append(index)
+            else:
+                self.frequent_in[key] += 1
+
+    def answers_of(self, counts: Counter) -> frozenset[str]:
+        return frozenset(self._keys(counts))
+
+    def typed_elsewhere(self, value: str, own: frozenset[str]) -> bool:
+        """Rare in another question (`own`: this question's answers) sharing no other answer with this one
+        (not two questions of one option bank), and frequent in none."""
+        key = _loose(value)
+        if self.frequent_in[key]:
+            return False
+        return any(self.answers[i] != own and not self.answers[i] & own - {key}
+                   for i in self.rare_in.get(key, []))
+
+    def option_elsewhere(self, value: str) -> bool:
+        return self.frequent_in[_loose(value)] > 0
+
+
+_PLACE = re.compile(r"\b(?:à|a|au|de|du|in|at|near)\s+[A-ZÀ-Ý][a-zà-ÿ]+")
+_CAPITALS = re.compile(r"\b[A-ZÀ-Ý]{2,}\b")
+_FIRST_PERSON = re.compile(r"\b(?:ma|mon|mes|my|i|i'm|j'ai|moi|me)\b", re.I)
+
+
+def _shape(text: str) -> set[str]:
+    """What a typed answer often shows and a list of options rarely does: a colon, digits, a word in
+    capitals (« EHPAD »), a place (« à Tours », "in Lille"), the first person (« ma secrétaire », "my")."""
+    found = set()
+    if ":" in text:
+        found.add("colon")
+    if re.search(r"\d", text):
+        found.add("digits")
+    if _CAPITALS.search(text):
+        found.add("capitals")
+    if _FIRST_PERSON.search(text):
+        found.add("first person")
+    if _PLACE.search(text):
+        found.add("place")
+    return found
+
+
+def _like_options(value: str, options: list[str]) -> bool:
+    """Whether an answer looks like the clear options of its question, as options of one form do: written with
+    the same initial case, no longer than the longest by more than a word, and showing nothing (a comma, a
+    colon, digits, capitals, a place) that none of them shows."""
+    if not options:
+        return True
+    upper = sum(o[:1].isupper() for o in options)
+    if value[:1].isupper() != (upper * 2 >= len(options)) and value[:1].isalpha():
+        return False
+    if len(value.split()) > max(len(o.split()) for o in options) + 1:
+        return False
+    shown = set().union(*(_shape(o) for o in options))
+    return not (_shape(value) - shown)
+
+
+def _surely_typed(counts: Counter) -> set[str]:
+    """Answers no form writes as an option: personal data, lower case beside capitalised options, sentences given
+    RARE_COUNT times or fewer (an option may be a long sentence, chosen often)."""
+    return {v for v, c in counts.items() if _has_personal_data(v) or (c <= RARE_COUNT and _sentence_like(v))} \
+        | _typed_lower(counts)
+
+
+def _rare(counts: Counter, typed: set[str]) -> set[str]:
+    """Answers given RARE_COUNT times or fewer, or RARE_RATIO times less often than the median of the others."""
+    frequent = sorted(c for v, c in counts.items() if c > RARE_COUNT and v not in typed)
+    median = frequent[len(frequent) // 2] if len(frequent) >= 2 else 0
+    return {v for v, c in counts.items() if v not in typed and (c <= RARE_COUNT or c * RARE_RATIO < median)}
+
+
+def _akin(value: str, options: list[str]) -> bool:
+    """An answer that starts like one of the options, with about as many words (« Maison de santé
+    pluridisciplinaire multisites » beside « Maison de santé pluridisciplinaire »): a sibling option."""
+    words = _loose(value).split()
+    if not words or words[0] in STOPWORDS:
+        return False
+    return any(o_words[:1] == words[:1] and abs(len(o_words) - len(words)) <= 1
+               for o_words in (_loose(o).split() for o in options))
+
+
+def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool) -> set[str]:
+    """The answers of a closed question read as text typed in « Autre », the others being its options.
+
+    An answer given more than RARE_COUNT times is an option, unless no form writes it so (personal data, a
+    sentence, lower case beside capitalised options). A rarer answer is an option too when the question shows
+    no « Autre » field. It shows one when some answer cannot be an option, when OTHER_SINGLES answers are given once (a form seldom
+    has so many options chosen by one respondent each), when two answers given once do not
+    look like the other options (_like_options), when a rare answer recurs, rare, in other questions (shared
+    « Autre » vocabulary) or when the header says « autre ». Then an answer given once is read as typed unless
+    it starts like a clear option (_akin) or is chosen often in another question (a shared option bank), and an
+    answer given two or three times is read as typed when it recurs in other questions or does not look like
+    the options. An answer scale keeps its rare levels."""
+    typed = _surely_typed(counts)
+    if scale:
+        return typed
+    rare = _rare(counts, typed)
+    clear = [v for v in counts if v not in typed and v not in rare]
+    own = shared.answers_of(counts) if shared is not None and rare else frozenset()
+    elsewhere = {v for v in rare if shared is not None and shared.typed_elsewhere(v, own)}
+    unlike = {v for v in rare if not _like_options(v, clear)}
+    singles = sum(counts[v] == 1 for v in rare)
+    if not (typed or elsewhere or sum(counts[v] == 1 for v in unlike) >= 2 or singles >= OTHER_SINGLES
+            or _OTHER_FIELD.search(normalise(guess.header))):
+        return typed
+    kept = {v for v in rare - unlike if shared is not None and shared.option_elsewhere(v)}
+    akin = {v for v in rare - unlike if _akin(v, clear)}
+    frequent = sorted(counts[v] for v in clear)
+    median = frequent[len(frequent) // 2] if len(frequent) >= 2 else 0
+    faint = {v for v in rare if counts[v] == 1 or counts[v] * RARE_RATIO < median} - akin
+    return typed | ((elsewhere | unlike | faint) - kept)
 
 
 def _typed_lower(counts: Counter) -> set[str]:
@@ -367,7 +509,7 @@ def _as_text(guess: Guess, reason: str) -> None:
     guess.notes.append(f"texte libre : {reason}")
 
 
-def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> bool:
+def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shared: SharedAnswers | None = None) -> bool:
     """A multi-response question: cells hold several options that recur across cells."""
     counts: Counter = Counter()
     for cell, atoms in atoms_of.items():
@@ -388,7 +530,7 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     if reason:
         _as_text(guess, reason)
         return True
-    options, tails = _options_and_others(atoms_of, cells, counts)
+    options, tails = _options_and_others(guess, atoms_of, cells, counts, shared)
     others = sorted(tails)
     guess.type = "checkbox"
     guess.options = _by_count(list(options), options)
@@ -401,6 +543,7 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
         guess.notes.append(f"semi-ouverte : {_quote_list(others)}, en fin de cellule, lus comme du texte "
                            f"saisi dans « {OTHER_LABEL} » (une option cochée une seule fois aurait la même allure : "
                            "vérifier le formulaire)")
+    _note_rare_options(guess, options)
     guess.notes.append("réponses multiples : options trouvées comme les valeurs qui reviennent d'une cellule à "
                        "l'autre (une option peut contenir une virgule) ; niveaux par nombre de coches"
                        + ("" if hinted else " ; l'intitulé ne dit pas « plusieurs réponses possibles » : vérifier le "
@@ -408,21 +551,36 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> b
     return True
 
 
-def _options_and_others(atoms_of: dict[str, list[str]], cells: Counter, counts: Counter) -> tuple[Counter, set[str]]:
+def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, counts: Counter,
+                        shared: SharedAnswers | None) -> tuple[Counter, set[str]]:
     """The options of a multi-response question (and how often each was ticked), and the texts typed in
     « Autre ». Forms writes the ticked options in the form's order and the typed text last, whole (it may hold
-    commas): so an option recurs, carries no personal data, is not typed in lower case, and a fragment in lower
-    case shows somewhere else than at the end of a cell of several answers (« rappelez-moi » after a phone
-    number never does); the answers ending a cell that are no option were typed (an option ticked once
-    before another option stays an option)."""
-    typed = _typed_lower(counts) | _rare(counts)
-    placed: Counter = Counter()  # atoms seen alone or before another atom
+    commas). So an answer ticked before an option is an option; the others are read as single-choice answers
+    are (_typed_answers); an answer often given but never last nor followed by an option starts typed text
+    (« Community clinic, Lille »), and what only ever follows typed text is typed too; the answers ending a cell
+    that are no option were typed."""
+    typed = _typed_answers(guess, counts, shared, scale=False)
+    last: Counter = Counter()  # atoms ending a cell
     for cell, atoms in atoms_of.items():
-        for atom in (atoms if len(atoms) == 1 else atoms[:-1]):
-            placed[atom] += cells[cell]
-    candidates = {a for a, c in counts.items()
-                  if c >= 2 and a not in typed and not _has_personal_data(a)
-                  and (placed[a] or not a.split()[0].islower())}
+        last[atoms[-1]] += cells[cell]
+    clear = {a for a, c in counts.items() if c > RARE_COUNT and a not in typed}
+    followed_by_clear = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear}
+    heads = {a for a in clear if not last[a] and a not in followed_by_clear}
+    typed |= _after_last_option(atoms_of, counts, clear - heads, followed_by_clear, last)
+    not_options = typed | heads
+    for _round in range(3):
+        after_text: Counter = Counter()  # how often an atom follows typed text
+        for cell, atoms in atoms_of.items():
+            for previous, atom in zip(atoms, atoms[1:]):
+                if previous in not_options:
+                    after_text[atom] += cells[cell]
+        grown = not_options | {a for a in counts if after_text[a] == counts[a]}
+        if grown == not_options:
+            break
+        not_options = grown
+    before_option = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear and f not in heads}
+    candidates = {a for a in counts if a not in not_options or (a in before_option and a not in heads
+                                                                   and not _has_personal_data(a) and not _sentence_like(a))}
     options: Counter = Counter()
     tails: set[str] = set()
     for cell, atoms in atoms_of.items():
@@ -439,41 +597,60 @@ def _options_and_others(atoms_of: dict[str, list[str]], cells: Counter, counts: 
     return options, tails
 
 
+def _after_last_option(atoms_of: dict[str, list[str]], counts: Counter, clear: set[str], followed_by_clear: set[str],
+                       last: Counter) -> set[str]:
+    """Answers given once, always ending their cell, that follow the form's last option (a clear option never
+    followed by another): where Forms writes the text typed in « Autre », after every ticked option. Read as
+    typed when two such answers show the question has an « Autre » field."""
+    final = {a for a in clear if a not in followed_by_clear}
+    found = {atoms[-1] for atoms in atoms_of.values()
+             if len(atoms) >= 2 and atoms[-2] in final and counts[atoms[-1]] == 1 and last[atoms[-1]] == 1}
+    return found if len(found) >= 2 else set()
+
+
+def _note_rare_options(guess: Guess, counts: Counter) -> None:
+    """Options chosen three times or fewer: said, as a typed « Autre » answer would look the same."""
+    rare = [o for o in guess.options if counts[o] <= RARE_COUNT]
+    if rare:
+        guess.notes.append(f"option(s) rarement choisie(s) gardée(s) comme options : {_quote_list(rare)} (rien ne les "
+                           f"distingue des autres options ; si c'était du texte saisi dans « {OTHER_LABEL} », les "
+                           "retirer de `options`)")
+
+
 def _by_count(values: list[str], counts: Counter) -> list[str]:
     position = {v: i for i, v in enumerate(values)}
     return sorted(values, key=lambda v: (-counts[v], position[v]))
 
 
-def _as_choice(guess: Guess, counts: Counter) -> None:
+def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = None) -> None:
     """Single choice, semi-open single choice, or free text, from the answers of one column (and their counts)."""
     reason = _text_reason(guess, counts)
     if reason:
         _as_text(guess, reason)
         return
-    ordered = natural_order(list(counts), counts)
-    typed = _typed_lower(counts) | {v for v in counts if _has_personal_data(v)}
-    if ordered.order == BY_FREQUENCY:  # an answer scale keeps its rare levels
-        typed |= _rare(counts)
-    singles = [v for v, c in counts.items() if c == 1 or v in typed]
-    recurring = [v for v, c in counts.items() if c >= 2 and v not in typed]
-    coverage = sum(counts[v] for v in recurring) / sum(counts.values())
+    surely = _surely_typed(counts)
+    ordered = natural_order([v for v in counts if v not in surely], counts)
+    typed = _typed_answers(guess, counts, shared, scale=ordered.order != BY_FREQUENCY)
+    recurring = [v for v in counts if v not in typed]
     if typed and not recurring:
         _as_text(guess, f"aucune réponse ne revient telle quelle ({_quote_list(sorted(typed))})")
         return
     guess.type = "single"
-    if typed or (singles and recurring and coverage >= SEMI_OPEN_COVERAGE and ordered.order == BY_FREQUENCY):
+    if typed:
         guess.options = _by_count(recurring, counts)
         guess.other = _other_label(guess.options)
-        guess.other_texts = sorted(singles)
+        guess.other_texts = sorted(typed)
         guess.levels = [*natural_order(guess.options, counts).levels, guess.other]
-        guess.notes.append(f"semi-ouverte : {_quote_list(sorted(singles))}, donnés une fois à côté de réponses "
-                           f"récurrentes, lus comme du texte saisi dans « {OTHER_LABEL} » (une option choisie une "
-                           "seule fois aurait la même allure : vérifier le formulaire)")
+        guess.notes.append(f"semi-ouverte : {_quote_list(sorted(typed))}, lus comme du texte saisi dans "
+                           f"« {OTHER_LABEL} » (ils ne ressemblent pas aux autres réponses, ou reviennent dans "
+                           "d'autres questions : vérifier le formulaire)")
         guess.order = natural_order(guess.options, counts).order
-    else:
+    else:  # nothing typed: `ordered` holds every answer
         guess.options = list(ordered.levels)
         guess.levels = list(ordered.levels)
         guess.order = ordered.order
+    if guess.order == BY_FREQUENCY:
+        _note_rare_options(guess, counts)
     if guess.order == BY_FREQUENCY and len(guess.options) > 2:
         guess.notes.append(LEVELS_BY_FREQUENCY)
 
@@ -526,16 +703,15 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
                        "formulaire le borne)")
 
 
-def _is_date(values: list[str]) -> bool:
-    """Every answer a date as the cleaning reads it (day first)."""
-    return all(parse_date(v) is not None for v in values)
-
-
-def _month_first_dates(values: list[str]) -> bool:
-    """Dates written month first (« 3/16/2024 »), which the cleaning, reading day first, would refuse."""
+def _date_order(values: list[str]) -> str | None:
+    """The order of a column of dates ("day-first", "month-first", "year-first"; "" when the cells do not
+    decide it), None when some answer is not a date. Forms writes a date answer in the form's locale
+    (« 16/03/2024 » in French, "3/16/2024" in a US-English form), Sheets and Excel as a date cell."""
     if not all(_DATE_LIKE.match(v) for v in values):  # a cheap look first: most columns hold no date
-        return False
-    return all(d is not None for d in parse_timestamps(list(values)).dates)
+        return None
+    if not all(d is not None for d in parse_timestamps(list(values)).dates):
+        return None
+    return decided_order(list(values)) or ""
 
 
 def infer_column(guess: Guess, values: list[str]) -> None:
@@ -543,9 +719,9 @@ def infer_column(guess: Guess, values: list[str]) -> None:
     infer_counts(guess, Counter(values))
 
 
-def infer_counts(guess: Guess, counts: Counter) -> None:
+def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = None) -> None:
     """Type, options and levels of one question from its distinct non-empty answers and how often each was
-    given (the work grows with the distinct answers)."""
+    given (the work grows with the distinct answers); `shared`: the answers of the export's other questions."""
     values = list(counts)
     if not values:
         guess.type = "text"
@@ -554,18 +730,18 @@ def infer_counts(guess: Guess, counts: Counter) -> None:
     if all(_NUMBER.match(v.strip()) for v in values):
         _as_numbers(guess, values)
         return
-    if _is_date(values):
-        guess.type = "date"
+    order = _date_order(values)
+    if order is not None:
+        guess.type, guess.date_order = "date", order
+        if order == MONTH_FIRST:
+            guess.notes.append("dates écrites mois en premier (« 3/16/2024 », un formulaire en anglais américain) : "
+                               "`date_order: month-first`")
         if any(_TIME.search(v) for v in values):
             guess.notes.append("dates écrites avec une heure : lues comme des dates")
         return
-    if _month_first_dates(values):
-        _as_text(guess, "dates écrites mois en premier (« 3/16/2024 ») : le nettoyage lit le jour en premier, elles "
-                        "restent du texte ; les réécrire jour/mois/année pour en faire une question `date`")
+    if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts, shared):
         return
-    if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts):
-        return
-    _as_choice(guess, counts)
+    _as_choice(guess, counts, shared)
 
 
 def short_label(header: str) -> str:
@@ -861,6 +1037,23 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids:
     return guesses
 
 
+def _settle_date_orders(questions: list[Guess], stamps: list[str]) -> None:
+    """A date column whose cells do not tell day from month (every number 12 or below) is read in the order
+    of the export's timestamps (Forms writes both in the owner's locale), else day first (a French form)."""
+    export_order = decided_order(stamps) if stamps else None
+    for guess in questions:
+        if guess.type != "date" or guess.date_order:
+            continue
+        if export_order == MONTH_FIRST:
+            guess.date_order = MONTH_FIRST
+            guess.notes.append("jour et mois toujours ≤ 12 : dates lues mois en premier comme l'horodatage de l'export "
+                               "(formulaire en anglais américain) : vérifier une date connue")
+        else:
+            guess.date_order = DAY_FIRST
+            guess.notes.append("jour et mois toujours ≤ 12 : dates lues jour en premier (formulaire français) : "
+                               "vérifier une date connue, sinon écrire `date_order: month-first`")
+
+
 def draft_export(export: RawExport) -> StudyGuess:
     """Every question of the export, typed, with levels, skip logic and notes."""
     _check_duplicates(export)
@@ -873,17 +1066,23 @@ def draft_export(export: RawExport) -> StudyGuess:
     identifying = [i for i, h in enumerate(export.headers)
                    if i != timestamp and _is_identifying(h, columns.counts(i, keep=True))]
     ids, questions = Ids(), []
-    for stem, cols in _units(export.headers, {timestamp, *identifying} - {None}):
+    units = _units(export.headers, {timestamp, *identifying} - {None})
+    shared = SharedAnswers()
+    for _stem, cols in units:
+        if not cols[0][1]:
+            shared.add(columns.counts(cols[0][0], keep=True))
+    for stem, cols in units:
         if cols[0][1]:
             questions += _grid_guesses(stem, cols, columns, ids)
             continue
         index = cols[0][0]
         guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem))
-        infer_counts(guess, columns.counts(index))
+        infer_counts(guess, columns.counts(index), shared)
         if guess.other:
             ids.reserve_other(guess.id)
         questions.append(guess)
     _infer_asked_if(columns, questions)
+    _settle_date_orders(questions, columns.values(timestamp) if timestamp is not None else [])
     by_id = {q.id: q for q in questions}
     for number, guess in enumerate(questions, start=1):
         guess.number = number

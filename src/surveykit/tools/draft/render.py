@@ -89,6 +89,8 @@ def _question_lines(guess: Guess, features: Engine) -> list[str]:
         lines.append(f"    label: {q(guess.label)}")
     if guess.min is not None:
         lines += [f"    min: {guess.min}", f"    max: {guess.max}"]
+    if guess.type == "date" and guess.date_order == "month-first":
+        lines.append("    date_order: month-first")
     if guess.denominator and features.denominator:
         lines.append(f"    denominator: {guess.denominator}")
     if guess.options:

@@ -25,7 +25,11 @@ The truth (`Generated.truth`) is written in the shape of a drafted codebook.yaml
 surveykit.tools.bench.corpus.compare): per question its type, options (those that occur in the data, in the
 form's order), levels in their natural order for ordered answers (None: no natural order), scale bounds,
 grid items, the denominator of a checkbox question (`answered` when optional, `asked` when required), the
-skip logic; plus every personal string planted.
+skip logic; plus every personal string planted. It says what the export shows, which is sometimes less than the
+form said: a scale end nobody chose and the header does not state is unknowable (`_shown_bounds`), a checkbox
+question where nobody ticked two options reads as a single choice, a question nobody answered has no
+readable type; the form's own value is then kept under the question's `form` key, and the drafter writes a
+comment asking the author to check it.
 """
 from __future__ import annotations
 
@@ -423,9 +427,46 @@ def _checkbox_parts(cell: str, question: Question) -> list[str]:
     return parts
 
 
+USUAL_SCALE_ENDS = (5, 7, 10)
+_STATED_BOUNDS = re.compile(r"(?:\b(?:de|from|of)\s+[01]\s+(?:à|a|to)\s+\d+)|(?:^|\()[01]\s*=", re.I)
+_MULTI_STATED = re.compile(r"plusieurs réponses|select all|all that apply", re.I)
+
+
+def _shown_bounds(question: Question) -> tuple[int, int]:
+    """The bounds of a linear scale as its export shows them. The header may state them (« Sur une échelle de 0
+    à 10 », « (1 = …, 5 = …) »); an end somebody chose is seen; otherwise nothing in the export tells where
+    the form's scale ends, and the reading a careful person (and the README) takes is the one expected: the
+    bottom at 0 when 0 was chosen, else 1; the top at the first usual end (5, 7, 10) at or above the highest
+    answer. The form's bounds stay in the truth (`form`)."""
+    if _STATED_BOUNDS.search(question.header):
+        return question.min, question.max
+    values = [v for v in question.cells if v != ""]
+    if not values:
+        return question.min, question.max
+    low = question.min if min(values) == question.min else (0 if min(values) == 0 else 1)
+    high = question.max if max(values) == question.max else \
+        next(end for end in (*USUAL_SCALE_ENDS, max(values)) if end >= max(values))
+    return low, high
+
+
+def _shows_multi(question: Question) -> bool:
+    """Whether the export shows a checkbox question as one: a respondent ticked two options, or the header says
+    several answers are possible. Otherwise every cell holds one answer and the export shows a single choice."""
+    return bool(_MULTI_STATED.search(question.header)) or any(
+        len([p for p in _checkbox_parts(cell, question) if p in question.options]) >= 2
+        for cell in question.cells if cell)
+
+
 def _truth_question(question: Question, language: str) -> dict:
+    """The question as its export shows it (see generate's docstring); where the form said more than the export
+    can show, the form's own value is kept under `form`."""
     entry: dict = {"header": question.header, "type": question.kind, "required": question.required,
                    "detail": question.detail}
+    answered = any(v != "" for cell in question.cells for v in (cell if isinstance(cell, list) else [cell]))
+    if not answered and question.detail != "never answered":  # skipped or left blank by everyone
+        entry["detail"], entry["form"] = "never answered", {"detail": question.detail}
+    if question.kind == "checkbox" and answered and not _shows_multi(question):
+        entry["type"], entry["form"] = "single", {"type": "checkbox"}
     if question.asked_if:
         entry["asked_if"] = {question.asked_if[0]: question.asked_if[1]}
     if question.kind in ("single", "checkbox", "grid_choice"):
@@ -435,10 +476,14 @@ def _truth_question(question: Question, language: str) -> dict:
         entry["levels"] = options + non_substantive if question.ordered else None
         if others:
             entry["other"] = {"label": OTHER_FR if language == "fr" else OTHER_EN, "texts": others}
-        if question.kind == "checkbox":
+        if entry["type"] == "checkbox":
             entry["denominator"] = "asked" if question.required else "answered"
-    if question.kind in ("scale", "grid_scale", "grid_rank"):
+    if question.kind in ("grid_scale", "grid_rank"):
         entry["min"], entry["max"] = question.min, question.max
+    if question.kind == "scale":
+        entry["min"], entry["max"] = _shown_bounds(question)
+        if (entry["min"], entry["max"]) != (question.min, question.max):
+            entry["form"] = {"min": question.min, "max": question.max}
     if question.rows:
         entry["items"] = [{"row": row, "label": row} for row in question.rows]
     return entry
