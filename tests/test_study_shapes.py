@@ -124,7 +124,7 @@ def test_every_shape_builds_md_html_and_docx(shapes_project, name):
     flow = json.loads((shapes_project / f"results/vague_{name}/clean/flow.json").read_text(encoding="utf-8"))
     assert (flow["received"], flow["analysed"]) == (N, N)
     text = chapter(shapes_project, name)
-    assert "Sur 30 questionnaires reçus, 30 ont été analysés." in text
+    assert "Les 30 questionnaires reçus ont tous été analysés." in text
     # front matter escaped as every text from data (an underscore would start emphasis), printed as typed
     assert text.startswith(f'---\ntitle: "Questionnaire etude&#95;{name}"\nsubtitle: "vague&#95;{name}"\n')
     paragraphs = [p.text for p in docx.Document(str(build / "resultats.docx")).paragraphs]

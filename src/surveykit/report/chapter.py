@@ -491,7 +491,8 @@ class Context:
                 continue
             quotes = self.quotes(question, c["category"])
             count = f"{c['n_text']} {prose.plural(c['n'], *noun)} ({c['pct_text']})"
-            text = prose.open_category(escape(c["label"]), escape(count), escape(c["definition"]), quotes,
+            definition = c["definition"] if c["substantive"] else ""  # « Réponse ininterprétable » says it all
+            text = prose.open_category(escape(c["label"]), escape(count), escape(definition), quotes,
                                        sample=len(quotes) < c["n"])
             items.append({"label": c["label"], "count": count, "definition": c["definition"], "quotes": quotes,
                           "sample": len(quotes) < c["n"], "text": Markdown(text)})
