@@ -115,7 +115,7 @@ class Context:
         return prose.proper_nouns([str(label) for label in labels])
 
     def in_sentence(self, variable: str) -> str:
-        """A variable's label as it reads inside a sentence (« perte de temps », « TLE », « Omnidoc »)."""
+        """A variable's label as it reads inside a sentence (« perte de temps », « DMP », « Doctolib »)."""
         return prose.lower_label(self.labels.get(variable, variable), self.proper)
 
     def describe(self, table: str) -> list[str]:
@@ -327,7 +327,7 @@ class Context:
         return "semi-ouverte" if asked.options and asked.other_label else "ouverte"
 
     def open_intro(self, question: str) -> str:
-        """« Question semi-ouverte et facultative, posée aux 32 médecins du groupe « Utilisateurs » ; 32 y ont
+        """« Question semi-ouverte et facultative, posée aux 32 répondants du groupe « Utilisateurs » ; 30 y ont
         répondu. »"""
         base = f"recodage.{question}"
         asked, answered = self.V.text(f"{base}.repondants"), self.V.text(f"{base}.reponses")

@@ -94,7 +94,7 @@ def de(text: str) -> str:
 
 def lower_label(label: str, proper: frozenset[str] | set[str] = frozenset()) -> str:
     """A label inside a sentence: its first letter lower-cased (« concernent : perte de temps »), unless its
-    first word is an acronym (« ORL », « IPA en ville », « TLE »), holds a capital past its first letter
+    first word is an acronym (« ORL », « IPA en ville », « DMP »), holds a capital past its first letter
     (« eHealth », « McKinsey ») or is one of `proper`, the proper nouns of the study (see `proper_nouns`)."""
     first = re.split(r"[\s'’\-]", label.strip(), maxsplit=1)[0]
     if not first or not first[0].isupper() or any(ch.isupper() for ch in first[1:]) or first in proper:
@@ -104,7 +104,7 @@ def lower_label(label: str, proper: frozenset[str] | set[str] = frozenset()) -> 
 
 def proper_nouns(labels: list[str]) -> frozenset[str]:
     """The proper nouns a study's labels reveal: words written with a capital letter where they do not start
-    their label (« CPTS du Grand Denain » → Grand, Denain; « Plateforme Omnidoc » → Omnidoc)."""
+    their label (« Centre hospitalier de Lille » → Lille; « Agenda Doctolib » → Doctolib)."""
     found = set()
     for label in labels:
         words = re.findall(r"[\w’']+", label)
@@ -174,7 +174,7 @@ def top_groups(shares: list[Share], top: int) -> list[list[Share]]:
 
 
 def listing(groups: list[list[Share]], noun: tuple[str, str] | None) -> str:
-    """« « A » avec 12 médecins (30 %), « B » avec 8 (20 %) »: the noun once, at the first count."""
+    """« « A » avec 12 répondants (30 %), « B » avec 8 (20 %) »: the noun once, at the first count."""
     return join([_group_text(g, noun if index == 0 else None) for index, g in enumerate(groups)])
 
 
@@ -392,9 +392,9 @@ _QUOTED = re.compile(r"«[^»]*»")
 
 def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
     """Spell out each abbreviation at its first use in running text: « IPA » -> « infirmier en pratique avancée (IPA) »;
-    when the text writes the long form first (« la télé-expertise »), the abbreviation is introduced there
-    (« la télé-expertise (TLE) ») and later uses stay short. An expansion never doubles a bracket: « … (TLE)
-    (5,3 ± 2,8) » is written « … (TLE ; 5,3 ± 2,8) ».
+    when the text writes the long form first (« le dossier médical partagé »), the abbreviation is introduced there
+    (« le dossier médical partagé (DMP) ») and later uses stay short. An expansion never doubles a bracket: « … (DMP)
+    (5,3 ± 2,8) » is written « … (DMP ; 5,3 ± 2,8) ».
 
     Running text: paragraphs and list items, not headings, tables, captions, quoted answers, code or links."""
     lines = text.split("\n")
@@ -426,7 +426,7 @@ def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
 
 def _introduce(line: str, at: int, short: str, rest: str | None = None) -> str:
     """`line` with « (short) » after position `at` (then `rest`, by default what followed `at`); a bracket that
-    follows at once is merged into it: « (TLE) (5,3 ± 2,8) » -> « (TLE ; 5,3 ± 2,8) »."""
+    follows at once is merged into it: « (DMP) (5,3 ± 2,8) » -> « (DMP ; 5,3 ± 2,8) »."""
     head, tail = line[:at], line[at:] if rest is None else rest
     if tail.lstrip(" ").startswith(f"({short})"):  # already introduced by the author
         return head + tail
