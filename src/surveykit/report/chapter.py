@@ -306,16 +306,20 @@ class Context:
         keys = [k for k in self.V.keys(f"{table}.{variable}.") if k.endswith(f".{group}.denominator")]
         return fmt.n_equals(self.V.text(keys[0]))
 
-    def rank_top(self, table: str, group: str, rank: int) -> str:
-        """« « Messagerie » avec 21 répondants (65,6 %) »: the item(s) most often given `rank` in a group."""
-        spec = self.plan.table(table)
+    def _rank_top_tie(self, table: str, group: str, rank: int) -> list[Share]:
+        """The item(s) most often given `rank` in a group (several when tied)."""
         shares = []
-        for variable in spec.variables:
+        for variable in self.plan.table(table).variables:
             key = f"{table}.{variable}.{rank}.{group}"
             shares.append(Share(self.labels.get(variable, variable), self.V.value(f"{key}.n"),
                                 self.V.text(f"{key}.n"), self.V.value(f"{key}.pct"), self.V.text(f"{key}.pct")))
         groups = prose.tie_groups(shares)
-        return prose.listing(groups[:1], self.noun) if groups else "aucun"
+        return groups[0] if groups else []
+
+    def rank_top(self, table: str, group: str, rank: int) -> str:
+        """« « Messagerie » avec 21 répondants (65,6 %) »: the item(s) most often given `rank` in a group."""
+        tie = self._rank_top_tie(table, group, rank)
+        return prose.listing([tie], self.noun) if tie else "aucun"
 
     def figure_sources(self, figure_id: str) -> list[str]:
         """The sources of a figure's reference points, from its data file (as the study cites them)."""
@@ -451,8 +455,14 @@ class Context:
 
     def top_phrase(self, table: str, group: str, rank: int, what: str) -> str:
         """« <what> est « X » avec n répondants (%) »: `what` names the top item (« le premier choix le plus
-        fréquent »), the item itself is read from the results (`rank_top`)."""
-        return f"{what} est {self.rank_top(table, group, rank)}"
+        fréquent »), the item itself is read from the results (`rank_top`); tied items: « <what> est « X », à
+        égalité avec « Y » (1 répondant chacun, 20,0 %) »."""
+        tie = self._rank_top_tie(table, group, rank)
+        if len(tie) < 2:
+            return f"{what} est {self.rank_top(table, group, rank)}"
+        others = prose.join([prose.quoted(share.label) for share in tie[1:]])
+        return (f"{what} est {prose.quoted(tie[0].label)}, à égalité avec {others} ({tie[0].n_text} "
+                f"{prose.plural(tie[0].n, *self.noun)} chacun, {tie[0].pct_text})")
 
     def not_significant(self, table: str) -> list[str]:
         return [v for v in self._tested(table) if not self.V.value(f"{table}.{v}.significant")]
