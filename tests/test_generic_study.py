@@ -178,6 +178,15 @@ def test_generic_chapter_sentences(fixture_project):
         assert word not in chapter.replace("Médecin généraliste", "")
 
 
+def test_no_sentence_is_repeated_in_a_generic_chapter(fixture_project):
+    """An author never writes the same sentence twice (issue P: seven « la répartition ne diffère pas … »)."""
+    from chapter_sentences import repeated_sentences
+
+    for wave in WAVES:
+        chapter = (fixture_project / "manuscript" / "build" / wave / "resultats.md").read_text(encoding="utf-8")
+        assert repeated_sentences(chapter) == {}, wave
+
+
 def test_derived_grouping_is_checked_at_validation(tmp_path):
     folder = ROOT / "tests" / "fixtures" / "studies" / "outils_sante"
     project = make_project(tmp_path, FIXTURE_CONFIG)
