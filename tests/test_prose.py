@@ -245,10 +245,11 @@ def test_the_quote_rule_illustrates_every_substantive_category_and_never_an_empt
     wanted = quota(book)
     assert wanted["facilite_utilisation"] == 3 and wanted["plus_de_specialistes"] == 1
     assert "ininterpretable" not in wanted and not book.category("ininterpretable").substantive
-    answers = {"plus_de_specialistes": ["Plus de spécialistes inscrits", "Plus de dermatologues"],
+    both = "Plus de spécialistes et des retours plus rapides"  # coded in two categories: quoted once, for the first
+    answers = {"plus_de_specialistes": [both, "Plus de spécialistes inscrits"], "rapidite_retours": [both],
                "ininterpretable": ["cf. supra"]}
     coded = pd.DataFrame([{"question": book.question, "category": category, "source": "manual:test",
                            "respondent_id": f"r{index}{k}", "answer": text}
                           for index, (category, texts) in enumerate(answers.items()) for k, text in enumerate(texts)])
     quotes = select_quotes(coded, {book.question: book}, [])
-    assert list(zip(quotes["category"], quotes["answer"])) == [("plus_de_specialistes", "Plus de spécialistes inscrits")]
+    assert list(zip(quotes["category"], quotes["answer"])) == [("plus_de_specialistes", both)]

@@ -7,7 +7,8 @@ that every category the chapter describes can be illustrated); a category withou
 false`, « Réponse ininterprétable ») is quoted only when named. A coder can mark an answer « oui »
 (quote it first) or « non » (never quote it) in the `citation` column of the decisions file. Only free
 text is quoted (never a ticked option), after masking of personal data, each distinct text once per
-category, ties broken by the respondent's id: the choice is reproducible. An answer that still holds
+question (an answer coded in two categories illustrates the first of them in codebook order), ties broken by
+the respondent's id: the choice is reproducible. An answer that still holds
 something personal after masking (surveykit.privacy.residual_personal_data: a name, a phone number, an
 e-mail the patterns could not mask, a first name) is never quoted, whatever its `citation`.
 """
@@ -44,10 +45,13 @@ def select_quotes(coded: pd.DataFrame, codebooks: dict[str, Codebook], decisions
         texts["_cite"] = [citation.get((question, h), "") for h in texts["_hash"]]
         personal = {text: bool(residual_personal_data(text)) for text in distinct}
         texts = texts[(texts["_cite"] != "non") & ~texts["answer"].map(personal).fillna(False).astype(bool)]
+        quoted_already: set[str] = set()  # an answer coded in two categories is quoted once, for the first
         for category, how_many in wanted.items():
-            mine = texts[texts["category"] == category].drop_duplicates("_hash", keep="first")
+            mine = texts[(texts["category"] == category) & ~texts["_hash"].isin(quoted_already)]
+            mine = mine.drop_duplicates("_hash", keep="first")
             mine = ORDERS[rule.get("order", "longest")](mine).assign(_first=lambda f: f["_cite"] != "oui")
             mine = mine.sort_values(["_first", "_key", "respondent_id"], kind="stable").head(how_many)
+            quoted_already.update(mine["_hash"])
             rows += [(question, category, rank, r.respondent_id, r.answer)
                      for rank, r in enumerate(mine.itertuples(), start=1)]
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
