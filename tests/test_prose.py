@@ -238,8 +238,8 @@ def test_the_quote_rule_illustrates_every_substantive_category_and_never_an_empt
     """`others` gives the categories the rule does not name one quote each (« Augmentation du nombre de
     spécialistes », the largest, had none); « Réponse ininterprétable » (substantive: false) is never quoted."""
     from conftest import ROOT
-    from surveykit.recoding.codebook import load_codebook
-    from surveykit.recoding.quotes import quota, select_quotes
+    from surveykit.recode.codebook import load_codebook
+    from surveykit.recode.quotes import quota, select_quotes
 
     book = load_codebook(ROOT / "data" / "studies" / "tele_expertise_cpts" / "categories" / "favoriserait.yaml")
     wanted = quota(book)

@@ -84,7 +84,7 @@ def _scores(spec: FigureSpec, data: FigureData):
 
 
 def _categories(spec: FigureSpec, data: FigureData):
-    """The categories someone's answer fell into, in the chapter's reading order (recoding.reading_order: the
+    """The categories someone's answer fell into, in the chapter's reading order (recode.reading_order: the
     largest first, « Réponse ininterprétable » last); an empty category is said once in the text, not drawn."""
     counts = read_csv(data.inputs["counts"])
     counts = counts[counts["question"] == spec.question]

@@ -470,7 +470,7 @@ class Context:
 
     def categories(self, question: str) -> list[dict]:
         """Coded categories of an open question, in reading order (the largest first, a category without content
-        such as « Réponse ininterprétable » last: recoding.reading_order)."""
+        such as « Réponse ininterprétable » last: recode.reading_order)."""
         prefix = f"recodage.{question}."
         names = [k[len(prefix):-2] for k in self.V.keys(prefix)
                  if k.endswith(".n") and k.count(".") == 3 and f"{k[:-2]}.label" in self.V]
