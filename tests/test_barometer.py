@@ -223,5 +223,5 @@ def test_a_bar_chart_caption_gives_the_respondents_asked_as_its_axis_does(built_
                        keep_default_na=False, dtype=str)
     asked = int(tidy[(tidy["variable"] == "benefices") & (tidy["group"] == "Ensemble")]["denominator"].astype(float).max())
     assert asked == 669
-    assert "![Figure 4. Bénéfices des outils numériques pour la pratique (utilisateurs) (n\u00a0=\u00a0669)" in captions
+    assert "![Figure 4. Bénéfices des outils numériques pour la pratique (utilisateurs, n\u00a0=\u00a0669)" in captions
     assert "![Figure 2. Professions des répondants (n\u00a0=\u00a0760)" in captions

@@ -182,7 +182,7 @@ def test_the_narrated_comparison_is_the_one_tested(runs):
         assert (match["a"], match["b"]) == (labels[row.wave_a], labels[row.wave_b])
         assert match["pct_a"] == fmt.percent(float(row.pct_a)).replace(f"{NBSP}%", "").replace(" %", "")
         several = (tests["variable"] == row.variable).sum() > 1
-        expected = ("p ajusté (Holm)" if several else "p") + fmt.p_sentence(float(row.p_holm if several else row.p_value))[1:]
+        expected = ("p ajustée (Holm)" if several else "p") + fmt.p_sentence(float(row.p_holm if several else row.p_value))[1:]
         assert match["p"].replace(NBSP, " ") == expected.replace(NBSP, " ")
 
 

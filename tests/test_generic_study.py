@@ -169,13 +169,22 @@ def test_the_open_question_without_figure_is_recoded_and_reported(fixture_projec
 def test_generic_chapter_sentences(fixture_project):
     chapter = (fixture_project / "manuscript" / "build" / "outils_2024" / "resultats.md").read_text(encoding="utf-8")
     nbsp = "\u00a0"
-    assert "Outils utilisés" + nbsp + ": la proportion de professionnels cochant l'option diffère" in chapter
+    assert f"Pour la question «{nbsp}Outils utilisés{nbsp}», la part de répondants cochant l'option diffère" in chapter
     assert f"«{nbsp}Coût{nbsp}»" in chapter
     assert "Table: Tableau 2" + nbsp + ": Outils utilisés selon la profession (n" + nbsp + "=" + nbsp + "90)" in chapter
     # document order; a checkbox question asked of its users only: n is those asked (78 users of 90), as on its axis
     assert "![Figure 3. Outils numériques utilisés (n" + nbsp + "=" + nbsp + "78)]" in chapter
     for word in ("médecin généraliste", "télé-expertise", "CPTS", "frein"):  # nothing of the thesis
         assert word not in chapter.replace("Médecin généraliste", "")
+
+
+def test_no_sentence_is_repeated_in_a_generic_chapter(fixture_project):
+    """An author never writes the same sentence twice (issue P: seven « la répartition ne diffère pas … »)."""
+    from chapter_sentences import repeated_sentences
+
+    for wave in WAVES:
+        chapter = (fixture_project / "manuscript" / "build" / wave / "resultats.md").read_text(encoding="utf-8")
+        assert repeated_sentences(chapter) == {}, wave
 
 
 def test_derived_grouping_is_checked_at_validation(tmp_path):
@@ -210,5 +219,6 @@ def test_generic_chapter_numbering_and_typography(fixture_project):
     assert figures == list(range(1, len(figures) + 1)) and len(figures) == 5
     for path in sorted((fixture_project / "manuscript" / "build").rglob("*.md")):
         assert not typography_problems(path.read_text(encoding="utf-8")), path
-    # one quote per category, the longest answer (the study's rule): no hand-picking
-    assert "Besoin de formation\u00a0: 11 réponses (44\u00a0%)\u00a0; par exemple «\u00a0Besoin d'un accompagnement" in chapter
+    # one quote per category, the longest answer (the study's rule): no hand-picking; its definition before it
+    assert ("Besoin de formation\u00a0: 11 réponses (44\u00a0%). Demande de formation ou d'accompagnement à l'usage des "
+            "outils. Par exemple\u00a0: «\u00a0Besoin d'un accompagnement") in chapter

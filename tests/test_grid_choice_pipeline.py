@@ -71,17 +71,17 @@ def test_the_chapter_describes_each_grid(project):
     text = (project / "manuscript" / "build" / WAVE / "resultats.md").read_text(encoding="utf-8")
     assert (f"Fréquence d'utilisation des outils{NBSP}: les items dont la part de réponses «{NBSP}Plusieurs fois par "
             f"semaine{NBSP}» ou «{NBSP}Quotidiennement{NBSP}» (hors «{NBSP}Je ne connais pas cet outil{NBSP}») est la "
-            f"plus élevée sont Messagerie sécurisée (84,4{NBSP}%), Agenda en ligne (62,9{NBSP}%) et DMP (44,8{NBSP}%).") \
+            f"plus élevée sont messagerie sécurisée (84,4{NBSP}%), agenda en ligne (62,9{NBSP}%) et DMP (44,8{NBSP}%).") \
         in text
     assert (f"«{NBSP}Plusieurs fois par mois{NBSP}» et «{NBSP}Je ne connais pas cet outil{NBSP}», à égalité, pour "
-            f"Télé-expertise (27,6{NBSP}% chacune).") in text
-    assert (f"Les réponses diffèrent significativement entre «{NBSP}Ville{NBSP}» et «{NBSP}Hôpital{NBSP}» (test de "
-            f"Wilcoxon-Mann-Whitney, p ajustées par la méthode de Holm au sein de la grille) pour Messagerie sécurisée "
+            f"télé-expertise (27,6{NBSP}% chacune).") in text
+    assert (f"Les réponses diffèrent significativement entre les groupes «{NBSP}Ville{NBSP}» et «{NBSP}Hôpital{NBSP}» "
+            f"(test de Wilcoxon-Mann-Whitney, p ajustées par la méthode de Holm au sein de la grille) pour messagerie sécurisée "
             f"(p ajustée = 0,0013{NBSP}; pôle positif{NBSP}: 97,5{NBSP}% pour «{NBSP}Ville{NBSP}» et 62,5{NBSP}% pour "
             f"«{NBSP}Hôpital{NBSP}»){NBSP}; pas de différence significative pour les 3 autres items.") in text
-    assert f"Aucun item ne diffère significativement entre «{NBSP}Médecin{NBSP}»" in text
+    assert f"Aucun item ne diffère significativement entre les groupes «{NBSP}Médecin{NBSP}»" in text
     assert f"Figure 2. Fréquence d'utilisation des outils (n{NBSP}={NBSP}76)" in text
-    assert f"Figure 3. Opinion sur les outils (exercice en ville) (n{NBSP}={NBSP}45)" in text
+    assert f"Figure 3. Opinion sur les outils (exercice en ville, n{NBSP}={NBSP}45)" in text
 
 
 def test_figures_are_legible(project):

@@ -190,3 +190,92 @@ def test_effect_size_intervals_agree_with_their_tests(built_project):
     assert len(epsilon) and ((epsilon["ci_low"] > 0) == (epsilon["p_value"] < 0.05)).all()
     age = tests[(tests["table"] == "tableau_2") & (tests["variable"] == "age")]
     assert len(age) == 1 and age["ci_low"].iloc[0] > 0 and age["p_value"].iloc[0] < 0.05
+
+
+# ------------------------------------------------------------------ issue P: the chapters read as an author wrote them
+
+def _running(markdown: str) -> str:
+    """The running text of a chapter with plain spaces (tables, captions and notes left out)."""
+    from chapter_sentences import running_lines
+
+    return "\n".join(running_lines(markdown)).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_no_sentence_is_repeated_in_a_bundled_chapter(built_project):
+    from chapter_sentences import repeated_sentences
+
+    for wave in ("thesis_2025", "demo_2027", "barometre_2025"):
+        markdown = (built_project / "manuscript" / "build" / wave / "resultats.md").read_text(encoding="utf-8")
+        assert repeated_sentences(markdown) == {}, wave
+
+
+def test_the_thesis_open_questions_read_as_a_jury_expects(built_project):
+    """Point 4 of issue P: the largest categories first with their definition and a quote, « par exemple » only
+    for a sample, « Réponse ininterprétable » last, empty categories said once, semi-open questions named so."""
+    text = _running((build(built_project) / "resultats.md").read_text(encoding="utf-8"))
+    assert ("Augmentation du nombre de spécialistes : 10 réponses (45,5 %). Davantage de médecins requis disponibles ou "
+            "de spécialités représentées en télé-expertise. Par exemple : « Plus de spécialistes inscrits ».") in text
+    assert "Les enthousiastes : 6 réponses (40,0 %). Leviers concrets pour développer la télé-expertise. Par exemple" in text
+    # every answer of the category is shown: no « par exemple »
+    assert ("Délais de réponse : 2 réponses (11,8 %). Frein lié au temps d'attente de la réponse du médecin requis, ou à "
+            "l'absence de réponse immédiate. Les réponses : « Réponse immédiate » et « Temps passé à attendre le "
+            "retour ».") in text
+    assert "par exemple «" not in text.lower()
+    for section in ("5.3", "5.4"):
+        items = [line for line in text.split("\n")  # the list of the section, in printed order
+                 if line.split(" : ")[0] in _section_categories(built_project, section)]
+        assert items[-1].startswith("Réponse ininterprétable : 1 réponse"), section
+    assert "Aucune réponse ne relève de la catégorie « Aucune plateforme »." in text
+    assert not re.search(r"(?<![\d,])0 réponse", text)
+    assert "Question semi-ouverte et facultative, posée aux 32 médecins du groupe « Utilisateurs »" in text  # §5.2
+    assert "Question ouverte et facultative, posée à l'ensemble des 39 médecins ; 17 y ont répondu." in text
+
+
+def _section_categories(project: Path, section: str) -> set[str]:
+    markdown = (build(project) / "resultats.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    part = markdown.split(f"### {section} ")[1].split("###")[0]
+    return {line[2:].split(" : ")[0] for line in part.splitlines() if line.startswith("- ")}
+
+
+def test_the_thesis_chapter_french_reads_as_written(built_project):
+    """Point 5 of issue P, on the thesis chapter."""
+    text = _running((build(built_project) / "resultats.md").read_text(encoding="utf-8"))
+    assert "Les 39 questionnaires reçus ont tous été analysés." in text
+    assert ("La répartition ne diffère significativement entre les groupes « CPTS de l'Amandinois », « CPTS du Grand "
+            "Denain » et « CPTS du Grand Valenciennes » pour aucune des questions suivantes : « Genre », « Mode "
+            "d'exercice », « Lieu d'exercice », « Rôle dans les CPTS », « Activité Universitaire », « Structure » et "
+            "« Nombre d'actes par semaine » (tests exacts de Fisher, p de 0,0503 à 0,5202).") in text
+    assert text.count("ne diffère pas significativement entre") == 0
+    assert ("la réponse « Plus de 50 ans » est surreprésentée dans le groupe « CPTS du Grand Denain » (54,5 % contre "
+            "20,5 % sur l'ensemble)") in text
+    assert "suivie d'« Homme » avec 17 (43,6 %)" in text and "de « Homme »" not in text
+    assert "Chez les non-utilisateurs (n = 7), le premier recours envisagé le plus fréquent est « Secrétariat »" in text
+    assert "Parmi les spécialités que les non-utilisateurs envisageraient de solliciter, « Dermatologie »" in text
+    assert ("concernent : perte de temps (5,7 ± 2,9) puis déshumanisation des relations entre médecins (5,3 ± 3,2) et "
+            "difficulté à identifier un médecin via la TLE (5,3 ± 2,8), à égalité.") in text
+    assert "connaissent la télé-expertise (TLE)" in text and text.count("(TLE)") == 1 and ") (" not in text
+    # one precision: every percentage of the chapter, tables included, has its decimal (« IC 95 % » is a level)
+    markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    assert re.findall(r"(?<![\d,])(?!95\u00a0%)\d+\u00a0%", markdown) == []
+    assert "24 médecins (75,0 %)" in text
+
+
+def test_the_barometer_chapter_names_its_respondents_sparingly(built_project):
+    """Point 8 of issue P: the generic template on the barometer."""
+    markdown = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
+    text = _running(markdown)
+    assert text.count("professionnels de santé") <= 3  # 34 on main, ten in one bullet
+    assert max(line.count("professionnels de santé") for line in text.splitlines()) == 1
+    assert "aucune option n'est cochée" not in text
+    assert ("Pour chacune des options des questions « Technologies qui intéressent les patients », « Bénéfices pour les "
+            "patients » et « Freins pour les patients », la part des répondants qui la cochent ne diffère pas "
+            "significativement entre les groupes « Moins de 30 ans », « Entre 30 et 50 ans » et « Plus de 50 ans » "
+            "(un test par option).") in text
+    assert "Pour la question « Utilise des outils numériques », la répartition diffère significativement" in text
+    assert "\nUtilise des outils numériques :" not in "\n" + text
+    assert "p simulé " not in markdown and "p estimée" not in markdown
+    assert "test exact de Fisher avec valeur de p simulée par Monte-Carlo" in text
+    assert ") (" not in text and "(utilisateurs, n\u00a0=\u00a0669)" in markdown
+    assert ("Faire communiquer les logiciels : 6 réponses (20,0 %). Logiciels qui ne communiquent pas entre eux, doubles "
+            "saisies, dossier partagé incomplet. Par exemple : « ") in text
+    assert text.splitlines()[-1].startswith("Pas de remarque : 8 réponses (26,7 %).")  # no content: last

@@ -72,7 +72,7 @@ def test_categorical_monte_carlo_is_explained():
     big = np.array([[20, 1, 15, 5, 9], [30, 20, 1, 20, 7], [10, 25, 20, 1, 12], [9, 8, 7, 6, 1]])
     res = choice.choose_categorical(big, seed=5, B=300)
     assert res.result.test == "fisher_mc"
-    assert res.reason.endswith("; p simulé par Monte-Carlo (300 tables, graine 5, calcul exact trop volumineux)")
+    assert res.reason.endswith("; valeur de p simulée par Monte-Carlo (300 tables, graine 5, calcul exact trop volumineux)")
 
 
 @pytest.mark.parametrize("ref", cases("choice_two"))

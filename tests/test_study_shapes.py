@@ -124,7 +124,7 @@ def test_every_shape_builds_md_html_and_docx(shapes_project, name):
     flow = json.loads((shapes_project / f"results/vague_{name}/clean/flow.json").read_text(encoding="utf-8"))
     assert (flow["received"], flow["analysed"]) == (N, N)
     text = chapter(shapes_project, name)
-    assert "Sur 30 questionnaires reçus, 30 ont été analysés." in text
+    assert "Les 30 questionnaires reçus ont tous été analysés." in text
     # front matter escaped as every text from data (an underscore would start emphasis), printed as typed
     assert text.startswith(f'---\ntitle: "Questionnaire etude&#95;{name}"\nsubtitle: "vague&#95;{name}"\n')
     paragraphs = [p.text for p in docx.Document(str(build / "resultats.docx")).paragraphs]
@@ -146,7 +146,7 @@ def test_a_study_of_closed_questions_only(shapes_project):
     # one precision for every percentage: 66,7 % beside 57,1 %, never a whole « 50 % »
     assert not re.search(r"\b\d+ %", re.sub(r"\d+,\d %", "", text.replace("peut dépasser 100 %", "")))
     counts = (shapes_project / "results/vague_fermees/recoding/counts.csv").read_text(encoding="utf-8")
-    assert counts.splitlines() == ["question,category,label,n,n_answers,pct,n_asked"]  # no open question
+    assert counts.splitlines() == ["question,category,label,n,n_answers,pct,definition,substantive,n_asked"]  # none
     figures = shapes_project / "results/vague_fermees/figures"
     assert (figures / "fig_echelle_0_10.png").stat().st_size > 0  # the optional scale's histogram
     assert "(n = 25)" in text.split("fig_echelle_0_10")[0].rsplit("![", 1)[1]  # 5 left it blank

@@ -331,8 +331,6 @@ def _test_sentences(spec: TableSpec, plan: Plan, book: Codebook, tests: pd.DataF
     for row in done.itertuples(index=False):
         row = pd.Series(row._asdict())
         name = TEST_LABELS_FR.get(row["test"], row["test"])
-        if row["test"] == "fisher_mc":
-            name = f"{TEST_LABELS_FR['fisher']}, p estimée par simulation de Monte-Carlo"
         key = f"{name[:1].upper()}{name[1:]} ({_why(row)})"
         what = variable_label(plan, book, row["variable"])
         level = "" if fmt.is_missing(row["level"]) else row["level"]

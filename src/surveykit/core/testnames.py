@@ -8,11 +8,24 @@ from __future__ import annotations
 TEST_LABELS_FR = {
     "chisq": "test du khi² de Pearson",
     "fisher": "test exact de Fisher",
-    "fisher_mc": "test exact de Fisher (p simulé par Monte-Carlo)",
+    "fisher_mc": "test exact de Fisher avec valeur de p simulée par Monte-Carlo",
     "t_student": "test t de Student",
     "t_welch": "test t de Welch",
     "wilcoxon": "test de Wilcoxon-Mann-Whitney",
     "anova": "analyse de variance à un facteur (ANOVA)",
     "kruskal": "test de Kruskal-Wallis",
     "shapiro": "test de Shapiro-Wilk",
+}
+
+# The same tests named in the plural, for one sentence about several comparisons (« tests exacts de Fisher »).
+TEST_LABELS_FR_PLURAL = {
+    "chisq": "tests du khi² de Pearson",
+    "fisher": "tests exacts de Fisher",
+    "fisher_mc": "tests exacts de Fisher avec valeur de p simulée par Monte-Carlo",
+    "t_student": "tests t de Student",
+    "t_welch": "tests t de Welch",
+    "wilcoxon": "tests de Wilcoxon-Mann-Whitney",
+    "anova": "analyses de variance à un facteur (ANOVA)",
+    "kruskal": "tests de Kruskal-Wallis",
+    "shapiro": "tests de Shapiro-Wilk",
 }

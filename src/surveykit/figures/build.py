@@ -15,6 +15,7 @@ from surveykit.core.io import read_csv, read_json, read_tidy
 from surveykit.core.stale import remove_stale
 from surveykit.core.yamlio import load_validated, package_schema
 from surveykit.questionnaire.codebook import Codebook, load_codebook
+from surveykit.recode import reading_order
 
 from . import draw
 from .spec import FigureSpec, load_figures
@@ -83,10 +84,16 @@ def _scores(spec: FigureSpec, data: FigureData):
 
 
 def _categories(spec: FigureSpec, data: FigureData):
+    """The categories someone's answer fell into, in the chapter's reading order (recode.reading_order: the
+    largest first, « Réponse ininterprétable » last); an empty category is said once in the text, not drawn."""
     counts = read_csv(data.inputs["counts"])
-    counts = counts[counts["question"] == spec.question].sort_values(["n", "label"], ascending=[False, True])
+    counts = counts[counts["question"] == spec.question]
     answers = int(counts["n_answers"].max()) if len(counts) else 0
-    return draw.bars(counts[["label", "n", "pct"]], spec.axis_label or f"Nombre de réponses (n = {answers})")
+    order = sorted(counts.index, key=lambda i: reading_order(counts.at[i, "n"], counts.at[i, "label"],
+                                                             str(counts.at[i, "substantive"]).lower() != "false"))
+    shown = counts.loc[order]
+    shown = shown[shown["n"] > 0] if (shown["n"] > 0).any() else shown  # nobody answered: the empty axis as is
+    return draw.bars(shown[["label", "n", "pct"]], spec.axis_label or f"Nombre de réponses (n = {answers})")
 
 
 def _flowchart(spec: FigureSpec, data: FigureData):

@@ -9,7 +9,8 @@ import pandas as pd
 
 from surveykit.analysis.describe import ALL, MISSING_LABEL
 from surveykit.core import fmt
-from surveykit.core.testnames import TEST_LABELS_FR
+from surveykit.core.testnames import TEST_LABELS_FR, TEST_LABELS_FR_PLURAL
+from surveykit.recode import reading_order
 
 from . import prose
 from .markup import Markdown, escape, escape_inline, render_template
@@ -102,11 +103,29 @@ class Context:
     def test_name(self, key: str) -> str:
         return TEST_LABELS_FR.get(self.V.value(key), self.V.value(key))
 
+    def test_names(self, keys: list[str]) -> list[str]:
+        """The tests of several comparisons, each named once, in the plural when it ran more than once."""
+        tests = [self.V.value(key) for key in keys]
+        return [TEST_LABELS_FR_PLURAL.get(test, test) if tests.count(test) > 1 else TEST_LABELS_FR.get(test, test)
+                for test in dict.fromkeys(tests)]
+
+    @property
+    def proper(self) -> frozenset[str]:
+        """The proper nouns the study's labels reveal (kept capitalised inside a sentence, see prose.lower_label)."""
+        labels = list(self.labels.values()) + [level for q in self.book.questions for level in q.levels]
+        return prose.proper_nouns([str(label) for label in labels])
+
+    def in_sentence(self, variable: str) -> str:
+        """A variable's label as it reads inside a sentence (« perte de temps », « DMP », « Doctolib »)."""
+        return prose.lower_label(self.labels.get(variable, variable), self.proper)
+
     def describe(self, table: str) -> list[str]:
         """The sentences the generic chapter writes under a table, by the table's kind."""
         spec = self.plan.table(table)
-        if spec.kind == "categorical":
-            return [s for v in spec.variables for s in self._describe_categorical(spec, v)]
+        if spec.kind == "categorical" and spec.by:
+            return self._describe_comparisons(spec) if spec.compares else []
+        if spec.kind == "categorical":  # the respondents' noun at the first count only, then counts alone
+            return [s for i, v in enumerate(spec.variables) for s in self._describe_categorical(spec, v, i == 0)]
         if spec.kind == "scores":
             return self._describe_scores(spec)
         if spec.kind == "summary":
@@ -134,11 +153,11 @@ class Context:
         among = (" (hors " + prose.join([prose.quoted(level) for level in question.non_substantive]) + ")"
                  if question.non_substantive else "")
         by_share = sorted(items, key=lambda v: self.V.peek(f"{spec.id}.{v}.{ALL}.rank").value)
-        shares = [Share(self.labels.get(v, v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
+        shares = [Share(self.in_sentence(v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
                         self.V.text(f"{spec.id}.{v}.{ALL}.n"), self.V.value(f"{spec.id}.{v}.{ALL}.pct"),
                         self.V.text(f"{spec.id}.{v}.{ALL}.pct"))
                   for v in by_share if f"{spec.id}.{v}.{ALL}.pct" in self.V]
-        modes = [(self.labels.get(v, v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
+        modes = [(self.in_sentence(v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
         return [prose.grid_top(label, shares, positive, among),
                 prose.grid_modes([(item, groups[0]) for item, groups in modes if groups])]
 
@@ -162,34 +181,54 @@ class Context:
             p_text = ("p ajustée" if adjusted else "p") + (f" {text}" if text.startswith("<") else f" = {text}")
             parts = [f"{self.V.text(f'{spec.id}.{v}.{g}.pct')} pour {self.group_name(spec.id, g)}"
                      for g in self.groups(spec.id) if f"{spec.id}.{v}.{g}.pct" in self.V]
-            listed.append(f"{self.labels.get(v, v)} ({p_text} ; pôle positif : {prose.join(parts)})")
+            listed.append(f"{self.in_sentence(v)} ({p_text} ; pôle positif : {prose.join(parts)})")
         rest = len(tested) - len(different)
         others = "l'autre item" if rest == 1 else f"les {rest} autres items"
         tail = f" ; pas de différence significative pour {others}" if rest else ""
         return f"Les réponses diffèrent significativement {groups} ({how}) pour {prose.join(listed)}{tail}."
 
-    def _describe_categorical(self, spec, variable: str) -> list[str]:
+    def _describe_categorical(self, spec, variable: str, first: bool = True) -> list[str]:
+        """One sentence on a question's answers overall (a table without groups); the respondents' noun only in
+        the table's `first` sentence (the next ones say « avec 167 (22,0 %) »)."""
         label = self.labels.get(variable, variable)
         question = self.question(variable)
-        if not spec.by:
-            shares = self.shares(spec.id, variable)
-            if question.is_multi:
-                asked = self.V.text(f"{spec.id}.{variable}.{question.levels[0]}.{ALL}.denominator")
-                if asked == "0":  # nobody asked, or nobody answered a question counted on those who answered
-                    return [prose.distribution(label, [], self.noun)]
-                word = "ayant coché au moins une option" if question.counts_answered_only else self.asked_word
-                return [prose.options(label, shares, self.noun, asked, word)]
-            return [prose.distribution(label, shares, self.noun)]
-        if not spec.compares:
-            return []
+        shares = self.shares(spec.id, variable)
         if question.is_multi:
-            return [self._describe_options_by(spec, variable, label)]
-        base = f"{spec.id}.{variable}"
-        sentence = prose.comparison(label, self.group_names(spec.id), self.V.value(f"{base}.significant"),
-                                    self.test_name(f"{base}.test"), self.V.text(f"{base}.p_sentence"))
-        if self.V.value(f"{base}.significant"):
-            sentence = sentence[:-1] + " : sont surreprésentés " + self._contrast(spec, variable) + "."
-        return [sentence]
+            asked = self.V.text(f"{spec.id}.{variable}.{question.levels[0]}.{ALL}.denominator")
+            if asked == "0":  # nobody asked, or nobody answered a question counted on those who answered
+                return [prose.distribution(label, [], self.noun)]
+            word = "ayant coché au moins une option" if question.counts_answered_only else self.asked_word
+            return [prose.options(label, shares, self.noun, asked, word, named=first)]
+        return [prose.distribution(label, shares, self.noun if first else None)]
+
+    def _describe_comparisons(self, spec) -> list[str]:
+        """The comparisons of a table by groups: a sentence for each question whose answers differ, then one
+        sentence for all those that do not (never the same sentence once per question)."""
+        sentences, alike, alike_options = [], [], []
+        for variable in spec.variables:
+            label, base = self.labels.get(variable, variable), f"{spec.id}.{variable}"
+            if self.question(variable).is_multi:
+                sentence = self._describe_options_by(spec, variable, label)
+                sentences += [sentence] if sentence else []
+                alike_options += [] if sentence else [label]
+            elif self.V.value(f"{base}.significant") or not prose.filled(self.V.value(f"{base}.test")):
+                sentence = prose.comparison(label, self.group_names(spec.id), self.V.value(f"{base}.significant"),
+                                            self.test_name(f"{base}.test"), self.V.text(f"{base}.p_sentence"))
+                if self.V.value(f"{base}.significant"):
+                    sentence = f"{sentence[:-1]} : {self._contrast(spec, variable)}."
+                sentences.append(sentence)
+            else:
+                alike.append(variable)
+        if alike:
+            sentences.append(prose.no_difference(
+                [self.labels.get(v, v) for v in alike], self.group_names(spec.id),
+                self.test_names([f"{spec.id}.{v}.test" for v in alike]),
+                [(self.V.value(f"{spec.id}.{v}.p"), self.V.text(f"{spec.id}.{v}.p")) for v in alike]))
+        if alike_options:
+            sentences.append(
+                f"Pour chacune des options {prose.de_questions(alike_options)}, la part des répondants qui la cochent ne "
+                f"diffère pas significativement {prose.between(self.group_names(spec.id))} (un test par option).")
+        return sentences
 
     def _contrast(self, spec, variable: str) -> str:
         """What differs between the groups: for the groups that stand out most, the answer over-represented in
@@ -208,33 +247,33 @@ class Context:
             answers.add(share.label)
             if len(picked) == 2:
                 break
-        parts = [f"{prose.quoted(share.label)} dans {self.group_name(spec.id, group)} ({share.pct_text} contre "
-                 f"{overall[share.label].pct_text} sur l'ensemble)" for group, share in picked]
-        return prose.join(parts)
+        return prose.overrepresented([(share.label, self.plan.group_label(spec.by, group), share.pct_text,
+                                        overall[share.label].pct_text) for group, share in picked])
 
     def _describe_options_by(self, spec, variable: str, label: str) -> str:
+        """The options of a multi-response question whose share differs between the groups; "" when none does
+        (`_describe_comparisons` says so once for all such questions)."""
         base = f"{spec.id}.{variable}"
         options = [lv for lv in self.question(variable).levels if f"{base}.{lv}.significant" in self.V]
         different = [lv for lv in options if self.V.value(f"{base}.{lv}.significant")]
-        test = self.test_name(f"{base}.{options[0]}.test") if options else ""
-        groups = prose.between(self.group_names(spec.id))
         if not different:
-            return (f"{prose.lead(label)} aucune option n'est cochée dans des proportions significativement "
-                    f"différentes {groups} (un test par option).")
+            return ""
+        tests = self.test_names([f"{base}.{lv}.test" for lv in different])
         listed = prose.join([f"{prose.quoted(lv)} ({self.V.text(f'{base}.{lv}.p_sentence')})" for lv in different])
-        return (f"{prose.lead(label)} la proportion de {self.noun[1]} cochant l'option diffère significativement "
-                f"{groups} ({test}, un test par option) pour {listed}.")
+        return (f"{prose.about(label)} la part de répondants cochant l'option diffère significativement "
+                f"{prose.between(self.group_names(spec.id))} ({prose.join(tests, 'ou')}, un test par option) pour "
+                f"{listed}.")
 
     def _describe_scores(self, spec) -> list[str]:
         order = self.ranked(spec.id) or list(spec.variables)
-        items = [(self.labels.get(v, v), self.V.text(f"{spec.id}.{v}.{ALL}.mean"),
+        items = [(self.in_sentence(v), self.V.text(f"{spec.id}.{v}.{ALL}.mean"),
                   self.V.text(f"{spec.id}.{v}.{ALL}.mean_sd")) for v in order if f"{spec.id}.{v}.{ALL}.mean" in self.V]
         sentences = [prose.ranked(items[:3])] if not spec.by else []
         if spec.compares:
             different = self.significant(spec.id)
             groups = prose.between(self.group_names(spec.id))
             if different:
-                listed = prose.join([f"{self.labels.get(v, v)} ({self.V.text(f'{spec.id}.{v}.p_sentence')})"
+                listed = prose.join([f"{self.in_sentence(v)} ({self.V.text(f'{spec.id}.{v}.p_sentence')})"
                                      for v in different])
                 test = self.test_name(f"{spec.id}.{different[0]}.test")
                 sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
@@ -268,23 +307,33 @@ class Context:
         keys = [k for k in self.V.keys(f"{table}.{variable}.") if k.endswith(f".{group}.denominator")]
         return fmt.n_equals(self.V.text(keys[0]))
 
-    def rank_top(self, table: str, group: str, rank: int) -> str:
-        """« « Messagerie » avec 21 répondants (65,6 %) »: the item(s) most often given `rank` in a group."""
-        spec = self.plan.table(table)
+    def _rank_top_tie(self, table: str, group: str, rank: int) -> list[Share]:
+        """The item(s) most often given `rank` in a group (several when tied)."""
         shares = []
-        for variable in spec.variables:
+        for variable in self.plan.table(table).variables:
             key = f"{table}.{variable}.{rank}.{group}"
             shares.append(Share(self.labels.get(variable, variable), self.V.value(f"{key}.n"),
                                 self.V.text(f"{key}.n"), self.V.value(f"{key}.pct"), self.V.text(f"{key}.pct")))
         groups = prose.tie_groups(shares)
-        return prose.listing(groups[:1], self.noun) if groups else "aucun"
+        return groups[0] if groups else []
+
+    def rank_top(self, table: str, group: str, rank: int) -> str:
+        """« « Messagerie » avec 21 répondants (65,6 %) »: the item(s) most often given `rank` in a group."""
+        tie = self._rank_top_tie(table, group, rank)
+        return prose.listing([tie], self.noun) if tie else "aucun"
 
     def figure_sources(self, figure_id: str) -> list[str]:
         """The sources of a figure's reference points, from its data file (as the study cites them)."""
         return [point["source"] for point in self.figure_data.get(figure_id, {}).get("references", [])]
 
+    def open_kind(self, question: str) -> str:
+        """« ouverte » (free text only) or « semi-ouverte » (options plus a free text), as the codebook asks it."""
+        asked = self.question(question)
+        return "semi-ouverte" if asked.options and asked.other_label else "ouverte"
+
     def open_intro(self, question: str) -> str:
-        """« Question ouverte posée aux 32 répondants du groupe « Utilisateurs » ; 30 y ont répondu. »"""
+        """« Question semi-ouverte et facultative, posée aux 32 répondants du groupe « Utilisateurs » ; 30 y ont
+        répondu. »"""
         base = f"recodage.{question}"
         asked, answered = self.V.text(f"{base}.repondants"), self.V.text(f"{base}.reponses")
         conditions = self.question(question).asked_if
@@ -296,11 +345,19 @@ class Context:
             who = f"l'ensemble des {who}"
         verb = "y a répondu" if self.V.value(f"{base}.reponses") < 2 else "y ont répondu"
         article = "à" if who.startswith("l'") else "aux"
-        return f"Question ouverte posée {article} {who} ; {answered} {verb}."
+        optional = "" if self.question(question).required else " et facultative,"
+        return f"Question {self.open_kind(question)}{optional} posée {article} {who} ; {answered} {verb}."
 
     def flow_sentence(self) -> str:
+        """« Les 39 questionnaires reçus ont tous été analysés. », or « Sur 40 questionnaires reçus, 37 ont été
+        analysés (3 écartés, motifs dans la figure). »"""
         received, analysed = self.V.text("flux.recus"), self.V.text("flux.analyses")
         n_received, n_analysed = int(self.V.value("flux.recus")), int(self.V.value("flux.analyses"))
+        if n_received == n_analysed and not self.V.value("flux.non_analyses"):
+            if n_received == 1:
+                return "Le questionnaire reçu a été analysé."
+            if n_received:
+                return f"Les {received} questionnaires reçus ont tous été analysés."
         text = (f"Sur {received} {prose.plural(n_received, 'questionnaire reçu', 'questionnaires reçus')}, "
                 f"{analysed} {prose.plural(n_analysed, 'a été analysé', 'ont été analysés')}")
         if self.V.value("flux.non_analyses"):
@@ -330,7 +387,8 @@ class Context:
     def describe_open(self, question: str, top: int = 3) -> str:
         """« Sur 32 répondants interrogés, 24 ont répondu ; catégories les plus citées : … »"""
         base = f"recodage.{question}"
-        shares = [Share(c["label"], c["n"], c["n_text"], 0.0, c["pct_text"]) for c in self.categories(question)]
+        shares = [Share(c["label"], c["n"], c["n_text"], 0.0, c["pct_text"]) for c in self.categories(question)
+                  if c["substantive"]]
         listing = prose.listing(prose.top_groups(shares, top), ("réponse", "réponses"))
         head = (f"Sur {self.V.text(f'{base}.repondants')} {self.noun[1]} {self.asked_word}, "
                 f"{self.V.text(f'{base}.reponses')} ont répondu")
@@ -389,7 +447,7 @@ class Context:
         where = f" {between}" if between else ""
         if variable not in differing:
             return f"qui ne diffère pas significativement{where}"
-        others = [self.labels.get(v, v) for v in differing if v != variable]
+        others = [self.in_sentence(v) for v in differing if v != variable]
         if not others:
             return f"{'seule' if feminine else 'seul'} {item[0]} qui diffère significativement{where}"
         one = "l'une" if feminine else "l'un"
@@ -398,21 +456,31 @@ class Context:
 
     def top_phrase(self, table: str, group: str, rank: int, what: str) -> str:
         """« <what> est « X » avec n répondants (%) »: `what` names the top item (« le premier choix le plus
-        fréquent »), the item itself is read from the results (`rank_top`)."""
-        return f"{what} est {self.rank_top(table, group, rank)}"
+        fréquent »), the item itself is read from the results (`rank_top`); tied items: « <what> est « X », à
+        égalité avec « Y » (1 répondant chacun, 20,0 %) »."""
+        tie = self._rank_top_tie(table, group, rank)
+        if len(tie) < 2:
+            return f"{what} est {self.rank_top(table, group, rank)}"
+        others = prose.join([prose.quoted(share.label) for share in tie[1:]])
+        return (f"{what} est {prose.quoted(tie[0].label)}, à égalité avec {others} ({tie[0].n_text} "
+                f"{prose.plural(tie[0].n, *self.noun)} chacun, {tie[0].pct_text})")
 
     def not_significant(self, table: str) -> list[str]:
         return [v for v in self._tested(table) if not self.V.value(f"{table}.{v}.significant")]
 
     def categories(self, question: str) -> list[dict]:
-        """Coded categories of an open question, most frequent first."""
+        """Coded categories of an open question, in reading order (the largest first, a category without content
+        such as « Réponse ininterprétable » last: recode.reading_order)."""
         prefix = f"recodage.{question}."
         names = [k[len(prefix):-2] for k in self.V.keys(prefix)
                  if k.endswith(".n") and k.count(".") == 3 and f"{k[:-2]}.label" in self.V]
         rows = [{"category": n, "label": self.V.text(f"{prefix}{n}.label"), "n": self.V.value(f"{prefix}{n}.n"),
-                 "n_text": self.V.text(f"{prefix}{n}.n"), "pct_text": self.V.text(f"{prefix}{n}.pct")}
+                 "n_text": self.V.text(f"{prefix}{n}.n"), "pct_text": self.V.text(f"{prefix}{n}.pct"),
+                 "definition": self.V.text(f"{prefix}{n}.definition") if f"{prefix}{n}.definition" in self.V else "",
+                 "substantive": (self.V.value(f"{prefix}{n}.substantive")
+                                 if f"{prefix}{n}.substantive" in self.V else True)}
                 for n in names]
-        return sorted(rows, key=lambda r: (-r["n"], r["label"]))
+        return sorted(rows, key=lambda r: reading_order(r["n"], r["label"], r["substantive"]))
 
     def quotes(self, question: str, category: str) -> list[str]:
         """The verbatims chosen for a category (study's quoting rule), as printable quoted text."""
@@ -425,10 +493,25 @@ class Context:
         return any(".citation." in key for key in self.V.keys("recodage."))
 
     def open_categories(self, question: str) -> list[dict]:
-        """Categories of an open question (most frequent first, none that nobody gave) with their quotes."""
+        """Categories of an open question someone's answer fell into, in reading order, each with its count, its
+        definition and its quotes; `text` is the list item the templates print (prose.open_category)."""
         noun = ("réponse", "réponses")
-        return [{"label": c["label"], "count": f"{c['n_text']} {prose.plural(c['n'], *noun)} ({c['pct_text']})",
-                 "quotes": self.quotes(question, c["category"])} for c in self.categories(question) if c["n"] > 0]
+        items = []
+        for c in self.categories(question):
+            if c["n"] <= 0:
+                continue
+            quotes = self.quotes(question, c["category"])
+            count = f"{c['n_text']} {prose.plural(c['n'], *noun)} ({c['pct_text']})"
+            definition = c["definition"] if c["substantive"] else ""  # « Réponse ininterprétable » says it all
+            text = prose.open_category(escape(c["label"]), escape(count), escape(definition), quotes,
+                                       sample=len(quotes) < c["n"])
+            items.append({"label": c["label"], "count": count, "definition": c["definition"], "quotes": quotes,
+                          "sample": len(quotes) < c["n"], "text": Markdown(text)})
+        return items
+
+    def open_empty(self, question: str) -> str:
+        """« Aucune réponse ne relève de la catégorie « X ». », or "" when every category holds an answer."""
+        return prose.empty_categories([c["label"] for c in self.categories(question) if c["n"] <= 0])
 
     def n_eq(self, key: str) -> str:
         return fmt.n_equals(self.V.value(key))
@@ -495,7 +578,7 @@ class Context:
         spec = figure["spec"]
         caption = f"{self.plan.numbering.figure_word} {number}. {spec.caption}" if number else spec.caption
         if spec.kind in ("bars", "histogram", "scores", "diffusion", "diverging"):
-            caption += f" {self.figure_caption_n(spec)}"
+            caption = prose.within_bracket(caption, self.figure_caption_n(spec)[1:-1])
         return Markdown(f"![{escape(caption)}]({figure['path']}){{#fig:{figure_id}}}")
 
 

@@ -12,7 +12,8 @@ from .registry import Registry, add_flow, add_tests, add_tidy
 
 
 def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: str) -> None:
-    """recodage.<question>.<category>.{n,pct,label}, .reponses (answers) and .repondants (asked)."""
+    """recodage.<question>.<category>.{n,pct,label,definition,substantive}, .reponses (answers) and .repondants
+    (asked)."""
     for question, sub in counts.groupby("question", sort=True):
         first = sub.iloc[0]
         registry.add(f"recodage.{question}.reponses", int(first["n_answers"]), str(int(first["n_answers"])),
@@ -24,6 +25,9 @@ def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: st
             registry.add(f"{base}.n", int(row.n), str(int(row.n)), source, rule)
             registry.add(f"{base}.pct", float(row.pct), fmt.percent(row.pct), source, rule)
             registry.add(f"{base}.label", row.label, row.label, source, rule)
+            registry.add(f"{base}.definition", row.definition, row.definition, source, rule)
+            substantive = str(row.substantive).strip().lower() not in ("false", "0")
+            registry.add(f"{base}.substantive", substantive, "oui" if substantive else "non", source, rule)
 
 
 def add_quotes(registry: Registry, quotes: pd.DataFrame, source: str, rule: str) -> None:

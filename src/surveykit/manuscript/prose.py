@@ -53,14 +53,63 @@ def plural(n: int, singular: str, plural_form: str) -> str:
     return singular if abs(n) < 2 else plural_form
 
 
-def count(share: Share, noun: tuple[str, str]) -> str:
-    """« 22 répondants (56,4 %) »: the tables' n (%) with the noun agreed."""
+def count(share: Share, noun: tuple[str, str] | None) -> str:
+    """« 22 répondants (56,4 %) »: the tables' n (%) with the noun agreed; « 22 (56,4 %) » when `noun` is None
+    (the text has named the respondents already: subject ellipsis rather than the same noun again)."""
+    if noun is None:
+        return f"{share.n_text} ({share.pct_text})"
     return f"{share.n_text} {plural(share.n, *noun)} ({share.pct_text})"
 
 
-def count_each(share: Share, noun: tuple[str, str]) -> str:
-    """« 14 répondants chacune (35,9 %) » for tied answers."""
+def count_each(share: Share, noun: tuple[str, str] | None) -> str:
+    """« 14 répondants chacune (35,9 %) » for tied answers (« 14 chacune (35,9 %) » when `noun` is None)."""
+    if noun is None:
+        return f"{share.n_text} chacune ({share.pct_text})"
     return f"{share.n_text} {plural(share.n, *noun)} chacune ({share.pct_text})"
+
+
+# Words starting with an aspirated h take no elision (« de « Hausse » »); every other h is mute (« d'« Homme » »).
+_ASPIRATED_H = ("hach", "haie", "haine", "hall", "halte", "hamac", "hameau", "hanche", "handi", "hangar", "hanté",
+                "harcel", "hardi", "hareng", "haric", "hasard", "hât", "haus", "haut", "héros", "hibou", "hiérarch",
+                "hochet", "homard", "honte", "hors", "hotte", "houl", "hublot", "huit", "hurl")
+
+
+def elides(text: str) -> bool:
+    """Whether « de », « le », « que »… elide before `text` (its first word, past an opening « and spaces):
+    before a vowel or a mute h, not before « oui », « onze » or a y sounded as a consonant (« yaourt »)."""
+    word = text.lstrip("« \u00a0\u202f*_").lower()
+    if not word or not word[0].isalpha():
+        return False
+    if re.match(r"(oui|onze|onzième)\b", word) or re.match(r"y[aeiouéèêàâ]", word):
+        return False
+    if word[0] == "h":
+        return not word.startswith(_ASPIRATED_H)
+    return word[0] in "aeiouyàâäéèêëîïôöùûüœæ"
+
+
+def de(text: str) -> str:
+    """« de « Femme » » or, before a vowel or a mute h, « d'« Homme » »."""
+    return f"d'{text}" if elides(text) else f"de {text}"
+
+
+def lower_label(label: str, proper: frozenset[str] | set[str] = frozenset()) -> str:
+    """A label inside a sentence: its first letter lower-cased (« concernent : perte de temps »), unless its
+    first word is an acronym (« ORL », « IPA en ville », « DMP »), holds a capital past its first letter
+    (« eHealth », « McKinsey ») or is one of `proper`, the proper nouns of the study (see `proper_nouns`)."""
+    first = re.split(r"[\s'’\-]", label.strip(), maxsplit=1)[0]
+    if not first or not first[0].isupper() or any(ch.isupper() for ch in first[1:]) or first in proper:
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def proper_nouns(labels: list[str]) -> frozenset[str]:
+    """The proper nouns a study's labels reveal: words written with a capital letter where they do not start
+    their label (« Centre hospitalier de Lille » → Lille; « Agenda Doctolib » → Doctolib)."""
+    found = set()
+    for label in labels:
+        words = re.findall(r"[\w’']+", label)
+        found.update(w for w in words[1:] if w[:1].isupper() and not w.isupper())
+    return frozenset(found)
 
 
 def tie_groups(shares: list[Share]) -> list[list[Share]]:
@@ -70,14 +119,15 @@ def tie_groups(shares: list[Share]) -> list[list[Share]]:
     return [list(group) for _n, group in groupby(ordered, key=lambda s: s.n)]
 
 
-def _group_text(group: list[Share], noun: tuple[str, str]) -> str:
+def _group_text(group: list[Share], noun: tuple[str, str] | None) -> str:
+    """One group of tied answers; `noun` None once the sentence has named the respondents (subject ellipsis)."""
     labels = join([quoted(s.label) for s in group])
     if len(group) == 1:
         return f"{labels} avec {count(group[0], noun)}"
     return f"{labels} à égalité avec {count_each(group[0], noun)}"
 
 
-def ranking(shares: list[Share], noun: tuple[str, str], item: tuple[str, str] = ("réponse", "réponses"),
+def ranking(shares: list[Share], noun: tuple[str, str] | None, item: tuple[str, str] = ("réponse", "réponses"),
             cited: str = "la plus fréquente") -> str:
     """« « Femme » est la réponse majoritaire avec 22 répondants (56,4 %), suivie de « Homme » avec … »
 
@@ -100,10 +150,10 @@ def ranking(shares: list[Share], noun: tuple[str, str], item: tuple[str, str] = 
     if not rest:
         return head
     follow = "suivie" if len(top) == 1 else "suivies"
-    return f"{head}, {follow} de {join([_group_text(g, noun) for g in rest], 'puis')}"
+    return f"{head}, {follow} {de(join([_group_text(g, None) for g in rest], 'puis'))}"
 
 
-def distribution(variable: str, shares: list[Share], noun: tuple[str, str]) -> str:
+def distribution(variable: str, shares: list[Share], noun: tuple[str, str] | None) -> str:
     """One sentence on a single-choice variable: the most frequent answer(s), then the others in order.
 
     « Genre : « Femme » est la réponse majoritaire avec 22 répondants (56,4 %), suivie de « Homme » (…). »"""
@@ -123,26 +173,29 @@ def top_groups(shares: list[Share], top: int) -> list[list[Share]]:
     return shown
 
 
-def listing(groups: list[list[Share]], noun: tuple[str, str]) -> str:
-    return join([_group_text(g, noun) for g in groups])
+def listing(groups: list[list[Share]], noun: tuple[str, str] | None) -> str:
+    """« « A » avec 12 répondants (30 %), « B » avec 8 (20 %) »: the noun once, at the first count."""
+    return join([_group_text(g, noun if index == 0 else None) for index, g in enumerate(groups)])
 
 
 def options(variable: str, shares: list[Share], noun: tuple[str, str], asked: str, asked_word: str,
-            top: int = 3) -> str:
-    """A multi-response question: the options ticked most often (ties kept together), out of those asked."""
+            top: int = 3, named: bool = True) -> str:
+    """A multi-response question: the options ticked most often (ties kept together), out of those asked
+    (`named` False: the counts without the respondents' noun, which the denominator gives)."""
     shown = top_groups(shares, top)
     who = f"{asked} {noun[1] if asked not in ('0', '1') else noun[0]} {asked_word}"
     if not shown:
         return f"{lead(variable)} aucune option cochée ({who})."
     many = sum(len(g) for g in shown) > 1
     head = "les options les plus cochées sont" if many else "l'option la plus cochée est"
-    return f"{lead(variable)} {head} {listing(shown, noun)} (plusieurs réponses possibles, {who})."
+    return f"{lead(variable)} {head} {listing(shown, noun if named else None)} (plusieurs réponses possibles, {who})."
 
 
 def ranked(items: list[tuple[str, str, str]], what: str = "Les scores moyens les plus élevés concernent") -> str:
-    """Items ranked by mean; `items` is [(label, mean text, mean ± SD text)], best first.
+    """Items ranked by mean; `items` is [(label, mean text, mean ± SD text)], best first, labels as they read
+    inside a sentence (`lower_label`).
 
-    Items whose means print the same are written as a tie: « A (5,3 ± 3,2) et B (5,3 ± 2,8), à égalité »."""
+    Items whose means print the same are written as a tie: « a (5,3 ± 3,2) et b (5,3 ± 2,8), à égalité »."""
     groups = [list(group) for _mean, group in groupby(items, key=lambda item: item[1])]
     sentence = ""
     for index, group in enumerate(groups):
@@ -197,17 +250,61 @@ def grid_modes(modes: list[tuple[str, list[Share]]]) -> str:
 
 
 def between(groups: list[str]) -> str:
-    """« entre « A » et « B » », the groups a comparison sets against each other."""
-    return "entre " + join([quoted(g) for g in groups])
+    """« entre les groupes « A » et « B » », the groups a comparison sets against each other."""
+    return "entre les groupes " + join([quoted(g) for g in groups])
+
+
+def about(variable: str) -> str:
+    """How a sentence about one question starts, whatever its label's grammar (« Âge », « Utilise des outils
+    numériques », « Pratiquez-vous… ? »): « Pour la question « Âge », »."""
+    return f"Pour la question {quoted(variable.rstrip(' :' + NBSP))},"
 
 
 def comparison(variable: str, groups: list[str], significant: bool, test: str, p_text: str) -> str:
-    """« Âge : la répartition diffère significativement entre « A », « B » et « C » (test exact de Fisher,
-    p = 0,0051). »"""
+    """« Pour la question « Âge », la répartition diffère significativement entre les groupes « A », « B » et
+    « C » (test exact de Fisher, p = 0,0051). »"""
     if not filled(test) or not filled(p_text):  # no test ran: no verdict, no empty « (, p = ) »
-        return f"{lead(variable)} la répartition n'est pas comparée {between(groups)} (aucun test possible)."
+        return f"{about(variable)} la répartition n'est pas comparée {between(groups)} (aucun test possible)."
     verb = "diffère significativement" if significant else "ne diffère pas significativement"
-    return f"{lead(variable)} la répartition {verb} {between(groups)} ({test}, {p_text})."
+    return f"{about(variable)} la répartition {verb} {between(groups)} ({test}, {p_text})."
+
+
+def de_questions(variables: list[str]) -> str:
+    """« de la question « A » » or « des questions « A » et « B » »."""
+    quoted_all = join([quoted(v) for v in variables])
+    return f"de la question {quoted_all}" if len(variables) == 1 else f"des questions {quoted_all}"
+
+
+def p_range(p_texts: list[tuple[float, str]]) -> str:
+    """« p = 0,26 » for one value, « p de 0,0503 à 0,5202 » for several (given as (value, text))."""
+    ordered = sorted(p_texts)
+    low, high = ordered[0][1], ordered[-1][1]
+    if low == high:
+        return f"p{NBSP}={NBSP}{low}" if not low.startswith("<") else f"p{NBSP}{low}"
+    return f"p de {low} à {high}"
+
+
+def no_difference(variables: list[str], groups: list[str], tests: list[str], p_texts: list[tuple[float, str]]) -> str:
+    """One sentence for every question whose answers do not differ between the groups (instead of one each):
+    « La répartition ne diffère significativement entre les groupes « A » et « B » pour aucune des questions
+    suivantes : « Genre », « Structure » (tests exacts de Fisher, p de 0,26 à 0,52). »"""
+    if len(variables) == 1:
+        return (f"{about(variables[0])} la répartition ne diffère pas significativement {between(groups)} "
+                f"({join(tests, 'ou')}, {p_range(p_texts)}).")
+    return (f"La répartition ne diffère significativement {between(groups)} pour aucune des questions suivantes : "
+            f"{join([quoted(v) for v in variables])} ({join(tests, 'ou')}, {p_range(p_texts)}).")
+
+
+def overrepresented(parts: list[tuple[str, str, str, str]]) -> str:
+    """« la réponse « Plus de 50 ans » est surreprésentée dans le groupe « B » (54,5 % contre 20,5 % sur
+    l'ensemble) et la réponse « Moins de 35 ans » dans le groupe « A » (…) »; `parts`: (answer, group, share in
+    the group, share overall)."""
+    clauses = []
+    for index, (answer, group, share, overall) in enumerate(parts):
+        verb = " est surreprésentée" if index == 0 else ""
+        clauses.append(f"la réponse {quoted(answer)}{verb} dans le groupe {quoted(group)} ({share} contre {overall} "
+                       "sur l'ensemble)")
+    return join(clauses)
 
 
 def filled(text: object) -> bool:
@@ -223,6 +320,46 @@ def contrast(level: str, high: tuple[str, Share], low: tuple[str, Share], nobody
     (high_group, high_share), (low_group, low_share) = high, low
     low_text = f"{nobody} dans {low_group}" if low_share.n == 0 else f"{low_share.pct_text} dans {low_group}"
     return f"{quoted(level)} : {high_share.pct_text} dans {high_group} contre {low_text}"
+
+
+def sentence(text: str) -> str:
+    """`text` ending with one full stop (a definition typed with or without its own)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
+def open_category(label: str, count_text: str, definition: str, quotes: list[str], sample: bool) -> str:
+    """A category of an open question: its count, what it holds (the definition of the categories file) and its
+    quotes, « par exemple » only when they are a sample of its answers.
+
+    « Rémunération : 2 réponses (11,8 %). Montant ou délais de paiement. Les réponses : « A » et « B ». »"""
+    text = f"{label} : {count_text}."
+    if definition.strip():
+        text += " " + sentence(definition[:1].upper() + definition[1:])
+    if quotes:
+        listed = join(quotes, "ou") if sample else join(quotes)
+        text += f" Par exemple : {listed}" if sample else \
+            f" {'La réponse' if len(quotes) == 1 else 'Les réponses'} : {listed}"
+        # a quote that ends with its own full stop ends the sentence: no second point after »
+        text += "" if re.search(r"[.!?…][\s\u00a0]*»$", listed) else "."
+    return text
+
+
+def empty_categories(labels: list[str]) -> str:
+    """The categories nobody's answer fell into, said once rather than listed at 0 (0 %)."""
+    if not labels:
+        return ""
+    if len(labels) == 1:
+        return f"Aucune réponse ne relève de la catégorie {quoted(labels[0])}."
+    return f"Aucune réponse ne relève des catégories {join([quoted(label) for label in labels])}."
+
+
+def within_bracket(text: str, addition: str) -> str:
+    """`addition` in brackets after `text`, inside the bracket that already ends it (never « (a) (b) »):
+    « Usages (utilisateurs) » + « n = 669 » -> « Usages (utilisateurs, n = 669) »."""
+    if text.rstrip().endswith(")"):
+        return f"{text.rstrip()[:-1]}, {addition})"
+    return f"{text} ({addition})"
 
 
 def first_word_not_numeral(sentence: str, lead: str) -> str:
@@ -254,7 +391,10 @@ _QUOTED = re.compile(r"«[^»]*»")
 
 
 def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
-    """Spell out each abbreviation at its first use in running text: « IPA » -> « infirmier en pratique avancée (IPA) ».
+    """Spell out each abbreviation at its first use in running text: « IPA » -> « infirmier en pratique avancée (IPA) »;
+    when the text writes the long form first (« le dossier médical partagé »), the abbreviation is introduced there
+    (« le dossier médical partagé (DMP) ») and later uses stay short. An expansion never doubles a bracket: « … (DMP)
+    (5,3 ± 2,8) » is written « … (DMP ; 5,3 ± 2,8) ».
 
     Running text: paragraphs and list items, not headings, tables, captions, quoted answers, code or links."""
     lines = text.split("\n")
@@ -262,18 +402,35 @@ def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
     for index, line in enumerate(lines):
         if not pending:
             break
-        if not line.strip() or line.lstrip().startswith(("#", "|", "Table:", "![", "---", ">")):
+        if not line.strip() or line.lstrip().startswith(("#", "|", "Table:", "![", "---", ">", ":::", "*")):
             continue
         for short in sorted(pending):
-            pattern = re.compile(rf"(?<![\w-]){re.escape(short)}(?![\w-])")
             protected = [(m.start(), m.end()) for regex in (_QUOTED, _CODE) for m in regex.finditer(line)]
-            match = next((m for m in pattern.finditer(line)
-                          if not any(a <= m.start() < b for a, b in protected)), None)
-            if match:
+            free = [m for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", line)
+                    if not any(a <= m.start() < b for a, b in protected)]
+            longs = [m for m in re.finditer(rf"(?<![\w-]){re.escape(pending[short])}(?![\w-])", line, re.IGNORECASE)
+                     if not any(a <= m.start() < b for a, b in protected)]
+            if longs and (not free or longs[0].start() < free[0].start()):
+                pending.pop(short)
+                line = _introduce(line, longs[0].end(), short)
+            elif free:
+                match = free[0]
                 long = escape(pending.pop(short))  # study-file text: printed as text (see markup)
                 before = line[:match.start()]
                 if not before.strip(" -*>") or before.rstrip().endswith((".", "!", "?")):
                     long = long[:1].upper() + long[1:]  # the expansion starts a sentence or a list item
-                line = f"{before}{long} ({short}){line[match.end():]}"
+                line = _introduce(f"{before}{long}", len(before) + len(long), short, line[match.end():])
         lines[index] = line
     return "\n".join(lines)
+
+
+def _introduce(line: str, at: int, short: str, rest: str | None = None) -> str:
+    """`line` with « (short) » after position `at` (then `rest`, by default what followed `at`); a bracket that
+    follows at once is merged into it: « (DMP) (5,3 ± 2,8) » -> « (DMP ; 5,3 ± 2,8) »."""
+    head, tail = line[:at], line[at:] if rest is None else rest
+    if tail.lstrip(" ").startswith(f"({short})"):  # already introduced by the author
+        return head + tail
+    following = re.match(r"[ \u00a0]*\(", tail)
+    if following:
+        return f"{head} ({short}{NBSP}; {tail[following.end():]}"
+    return f"{head} ({short}){tail}"

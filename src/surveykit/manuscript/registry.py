@@ -161,8 +161,9 @@ KEY_PATTERNS = [
      "comparaison d'une variable selon le `by` du tableau (p_sentence : « p = 0,0065 »)"),
     ("<tableau>.<variable>.<option>.p / .p_holm_question / …",
      "tests par option d'une question à réponses multiples"),
-    ("recodage.<question>.<catégorie>.n / .pct / .label, recodage.<question>.reponses / .repondants",
-     "réponses ouvertes recodées"),
+    ("recodage.<question>.<catégorie>.n / .pct / .label / .definition / .substantive, "
+     "recodage.<question>.reponses / .repondants",
+     "réponses ouvertes recodées (substantive : non pour une catégorie sans contenu, « Réponse ininterprétable »)"),
 ]
 
 

@@ -9,7 +9,7 @@ entry points in `surveykit.recode.steps`.
 """
 from .answers import extract_answers
 from .codebook import Category, Codebook, Rule, load_codebook, load_codebooks
-from .coding import CodingResult, UncodedAnswersError, category_counts, code_wave
+from .coding import CodingResult, UncodedAnswersError, category_counts, code_wave, reading_order
 from .decisions import Decision, DecisionError, read_decision_files, read_decisions, write_decisions
 from .identity import answer_hash, is_answer, normalize_text
 from .reliability import ReliabilityResult, alpha_nominal, cohen_kappa, reliability
@@ -22,5 +22,5 @@ __all__ = [
     "alpha_nominal", "answer_hash", "category_counts", "code_wave", "coding_sheet", "coding_sheet_to_decisions",
     "cohen_kappa", "extract_answers", "is_answer", "load_codebook", "load_codebooks",
     "normalize_text", "read_coding_sheet", "read_decision_files",
-    "read_decisions", "reliability", "suggest", "write_coding_sheet", "write_decisions",
+    "read_decisions", "reading_order", "reliability", "suggest", "write_coding_sheet", "write_decisions",
 ]

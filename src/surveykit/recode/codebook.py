@@ -30,6 +30,7 @@ class Category:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+    substantive: bool = True  # False: an answer without content (« Réponse ininterprétable »), reported last
 
     @property
     def active(self) -> bool:
@@ -126,7 +127,7 @@ def _category(data: dict) -> Category:
     return Category(
         id=data["id"], label=data["label"], definition=data["definition"], exclusive=data["exclusive"],
         status=data["status"], include=tuple(data.get("include", ())), exclude=tuple(data.get("exclude", ())),
-        examples=tuple(data.get("examples", ())),
+        examples=tuple(data.get("examples", ())), substantive=data.get("substantive", True),
     )
 
 

@@ -25,7 +25,7 @@ from .decisions import SEPARATOR, Decision, check_against_answers
 from .suggest import DEFAULT_THRESHOLD, Suggestion, suggest
 
 CODED_COLUMNS = ["respondent_id", "question", "answer", "category", "source"]
-COUNT_COLUMNS = ["question", "category", "label", "n", "n_answers", "pct"]
+COUNT_COLUMNS = ["question", "category", "label", "n", "n_answers", "pct", "definition", "substantive"]
 REVIEW_COLUMNS = ["question", "answer_hash", "answer", "n_respondents", "suggested_categories",
                   "suggestion_sources", "used_source"]
 
@@ -117,7 +117,8 @@ def _coded_frame(texts: pd.DataFrame, options: pd.DataFrame, resolutions: dict[t
 
 
 def category_counts(coded: pd.DataFrame, n_answers: dict[str, int], codebooks: dict[str, Codebook]) -> pd.DataFrame:
-    """Respondents per active category; pct = 100 * n / n_answers (answers = non-empty answers)."""
+    """Respondents per active category; pct = 100 * n / n_answers (answers = non-empty answers); with the
+    category's definition and whether it is substantive (what the chapter says of it and where it lists it)."""
     per_category = coded.drop_duplicates(["question", "category", "respondent_id"]) \
         .groupby(["question", "category"]).size()
     rows = []
@@ -126,8 +127,15 @@ def category_counts(coded: pd.DataFrame, n_answers: dict[str, int], codebooks: d
         for category in book.active_categories:
             n = int(per_category.get((question, category.id), 0))
             pct = 100.0 * n / total if total else float("nan")
-            rows.append((question, category.id, category.label, n, total, pct))
+            rows.append((question, category.id, category.label, n, total, pct, category.definition,
+                         category.substantive))
     return pd.DataFrame(rows, columns=COUNT_COLUMNS)
+
+
+def reading_order(n: int, label: str, substantive: bool) -> tuple:
+    """Where a category is reported (chapter and figure): the largest first, ties by label, and a category
+    without content (« Réponse ininterprétable ») after every other."""
+    return (not substantive, -n, label)
 
 
 def _review_frame(texts: pd.DataFrame, resolutions: dict[tuple[str, str], Resolution],

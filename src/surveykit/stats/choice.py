@@ -79,7 +79,7 @@ def _monte_carlo_note(result: TestResult) -> str:
     if result.test != "fisher_mc":
         return ""
     why = result.extra.get("reason", "")
-    return (f" ; p simulé par Monte-Carlo ({result.extra['B']} tables, graine {result.extra['seed']}"
+    return (f" ; valeur de p simulée par Monte-Carlo ({result.extra['B']} tables, graine {result.extra['seed']}"
             + (f", {why})" if why else ")"))
 
 

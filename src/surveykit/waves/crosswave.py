@@ -441,8 +441,8 @@ def _scores_panel(ax, result: CrossWave) -> None:
 
 
 def _p_adjusted(p: float) -> str:
-    """'p ajusté = 0,0123' / 'p ajusté < 0,001' (Holm)."""
-    return "p ajusté" + fmt.p_sentence(p)[1:]
+    """'p ajustée = 0,0123' / 'p ajustée < 0,001' (Holm)."""
+    return "p ajustée" + fmt.p_sentence(p)[1:]
 
 
 def _wave_context(wave: Wave, rows: pd.DataFrame, frames_n: dict[str, int]) -> dict:
@@ -490,7 +490,7 @@ def _share_comparisons(result: CrossWave, sub_tests: pd.DataFrame, labels: dict[
     for row in sub_tests.itertuples():
         tested = not fmt.is_missing(row.p_value)
         p = row.p_holm if several else row.p_value
-        p_text = (("p ajusté (Holm)" if several else "p") + fmt.p_sentence(p)[1:]) if tested else ""
+        p_text = (("p ajustée (Holm)" if several else "p") + fmt.p_sentence(p)[1:]) if tested else ""
         comparisons.append({
             "a": labels[row.wave_a], "b": labels[row.wave_b], "pct_a": fmt.percent(row.pct_a),
             "pct_b": fmt.percent(row.pct_b), "tested": tested, "significant": tested and bool(row.significant),
@@ -594,7 +594,7 @@ def section_context(result: CrossWave, figure_path: str, respondents: dict[str, 
                       for label, waves in ((dict(score_labels(result)).get(v, v), w)
                                            for v, w in (result.not_asked or {}).items())],
         "alpha_text": fmt.number(result.alpha, 2),
-        "alpha_rule": ("une différence est dite significative lorsque le p ajusté est inférieur à "
+        "alpha_rule": ("une différence est dite significative lorsque la valeur de p ajustée est inférieure à "
                        f"{fmt.number(result.alpha, 2)}"),
         "score_verdicts": score_verdicts,
         "design": result.design,
