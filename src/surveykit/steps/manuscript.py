@@ -8,7 +8,7 @@ from pathlib import Path
 from ..analysis.format import variable_label
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
-from ..figures.spec import load_figures
+from ..figures.spec import load_figures, load_reference_figures
 from ..io import read_json, write_csv
 from ..report.chapter import Context, render_chapter
 from ..report.registry import Registry
@@ -30,6 +30,7 @@ def render(inputs, outputs, params, logger: logging.Logger) -> None:
     figures = _figures(load_figures(inputs.figures, book, plan), list(params.figure_files), chapter_dir)
     context = Context(registry, read_json(inputs.tables), figures, labels, params.alpha, book=book, plan=plan)
     folder = Path(inputs.figures).parent
+    context.reference_figures = load_reference_figures(inputs.figures)
     context.figure_data = {figure_id: load_yaml(folder / figure["spec"].data)
                            for figure_id, figure in figures.items() if figure["spec"].data}
     text = render_chapter(inputs.template, context, params.wave)
