@@ -32,6 +32,19 @@ def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(typographic(text), width, break_long_words=False)) or typographic(text)
 
 
+# A number printed beside a bar or above it sits on a white box drawn over the grid and the reference lines:
+# no line crosses it (surveykit.figures.check).
+LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"}
+LABEL_ZORDER = 4
+
+
+def data_label(ax, x: float, y: float, text: str, offset: tuple[float, float] = (0, 0), **kwargs):
+    """A number on the plot (a bar's count), on its white box above every line, `offset` points away from (x, y)
+    so that the box does not cover the bar's end."""
+    return ax.annotate(text, (x, y), xytext=offset, textcoords="offset points", fontsize=SMALL_FONT_SIZE,
+                       bbox=LABEL_BOX, zorder=LABEL_ZORDER, annotation_clip=False, **kwargs)
+
+
 def count_label(n: int, pct: float) -> str:
     """« 22 (56,4 %) »: the tables' n (%) format."""
     return fmt.count_percent(int(n), pct)
@@ -159,7 +172,7 @@ def bars(levels: pd.DataFrame, axis_label: str) -> plt.Figure:
     y = np.arange(len(levels))
     ax.barh(y, levels["n"], color=PALETTE[0], height=0.7)
     for yi, (n, pct) in enumerate(zip(levels["n"], levels["pct"])):
-        ax.text(n, yi, "\u2002" + count_label(n, pct), va="center", ha="left", fontsize=SMALL_FONT_SIZE)
+        data_label(ax, n, yi, count_label(n, pct), offset=(4, 0), va="center", ha="left")
     ax.set_yticks(y, labels)
     ax.set_xlim(0, max(float(levels["n"].max()), 1) * 1.32)
     ax.set_xlabel(typographic(axis_label))
@@ -179,9 +192,9 @@ def histogram(values: pd.DataFrame, mean: float, sd: float, n: int, axis_label: 
     ax.bar(levels, counts, color=PALETTE[0], width=0.8, label=f"{noun.capitalize()} (n = {fmt.integer(n)})")
     for x, count in zip(levels, counts):
         if count:
-            ax.text(x, count, str(count), ha="center", va="bottom", fontsize=SMALL_FONT_SIZE)
+            data_label(ax, x, count, str(count), offset=(0, 2), ha="center", va="bottom")
     if not math.isnan(sd):  # one answer has no SD; nobody answered, no mean either
-        ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0,
+        ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0, zorder=0.6,  # under the bars
                    label=f"± 1 écart-type ({fmt.number(sd)})")
     if not math.isnan(mean):
         ax.axvline(mean, color=PALETTE[1], linewidth=1.5, label=f"Moyenne ({fmt.number(mean)})")
@@ -190,8 +203,8 @@ def histogram(values: pd.DataFrame, mean: float, sd: float, n: int, axis_label: 
     ax.set_xlabel(typographic(axis_label))
     ax.set_ylabel(f"Nombre de {noun}")
     french_axis(ax.yaxis, integer=True)
-    ax.set_ylim(0, max(counts.max(initial=0), 1) * 1.45)
-    ax.legend(loc="upper left", frameon=True, ncols=3)
+    ax.set_ylim(0, max(counts.max(initial=0), 1) * 1.15)
+    fig.legend(loc="outside upper center", frameon=False, ncols=3)  # above the plot: no bar or line under it
     ax.grid(axis="x", visible=False)
     return fig
 
@@ -226,33 +239,56 @@ def scores(table: pd.DataFrame, labels: dict[str, str], groups: list[tuple[str, 
 # --------------------------------------------------------------------------- diffusion
 
 
+def reference_label(point: dict) -> str:
+    """« Nord, 2024 »: a reference point named by its place and the year of its source."""
+    return f"{point['label']}, {point['year']}"
+
+
+def _category_label_y(x: np.ndarray, curve: np.ndarray, z_left: float, z_right: float) -> tuple[float, str]:
+    """Where a category's name goes, away from the S-curve: at the foot of the plot when the curve passes above
+    it there, else at the top (above the last grid line) when it passes below; the check of the drawing says
+    if a category spans both."""
+    inside = curve[(x >= z_left) & (x <= z_right)]
+    low, high = (float(inside.min()), float(inside.max())) if inside.size else (0.0, 100.0)
+    if low >= 16:
+        return 1, "bottom"
+    if high <= 84:
+        return 101, "bottom"  # above the last grid line (100 %)
+    return 1, "bottom"
+
+
 def diffusion_curve(share: float, wave_label: str, data: dict) -> plt.Figure:
     """A share placed on the cumulative adoption curve (S) beside the reference points of `data`.
 
     `data` (a file of the study) gives the adopter categories (label, share in %), the reference points
-    (label, year, rate in %, source) and the axis and legend words."""
+    (place, year, rate in %, source) and the axis and legend words. Reference points are drawn hollow, so that
+    two close rates stay visible; the legend names each by its place and the year of its source."""
     fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 3.6))
     x = np.linspace(-3.2, 3.2, 400)
+    curve = dist.norm_cdf(x) * 100
     ax.fill_between(x, np.exp(-x * x / 2) * 100, color=PALETTE[0], alpha=0.12, linewidth=0)
-    ax.plot(x, dist.norm_cdf(x) * 100, color=PALETTE[0], linewidth=1.6)
+    ax.plot(x, curve, color=PALETTE[0], linewidth=1.6, zorder=2)
     bounds = np.cumsum([0.0] + [c["share"] for c in data["categories"]])
     for left, right, category in zip(bounds[:-1], bounds[1:], data["categories"]):
         z_left = max(dist.norm_ppf(max(left, 1e-9) / 100), -3.2)
         z_right = min(dist.norm_ppf(min(right, 100 - 1e-9) / 100), 3.2)
         if right < 100:
-            ax.axvline(z_right, color=GREY, linewidth=0.6, linestyle=":")
-        ax.text((z_left + z_right) / 2, 2, _wrap(category["label"], 11), ha="center", va="bottom",
-                fontsize=SMALL_FONT_SIZE, color="dimgray")
+            ax.axvline(z_right, color=GREY, linewidth=0.6, linestyle=":", zorder=1)
+        y, va = _category_label_y(x, curve, z_left, z_right)
+        ax.text((z_left + z_right) / 2, y, _wrap(category["label"], 11), ha="center", va=va,
+                fontsize=SMALL_FONT_SIZE, color="dimgray", zorder=LABEL_ZORDER)
     markers = ["s", "^", "D", "v", "P", "X"]
-    points = [(p["label"], p["rate"], PALETTE[1], markers[i % len(markers)])
+    points = [(reference_label(p), p["rate"], PALETTE[1], markers[i % len(markers)], "none")
               for i, p in enumerate(sorted(data["references"], key=lambda p: (p["year"], p["rate"])))]
-    points.append((wave_label, share, PALETTE[2], "o"))
-    for label, rate, color, marker in points:
+    points.append((wave_label, share, PALETTE[2], "o", "full"))
+    for label, rate, color, marker, fill in points:
         ax.plot([dist.norm_ppf(rate / 100)], [rate], marker, color=color, markersize=6, linestyle="none",
-                label=f"{typographic(label)} : {fmt.percent(rate)}")
-    ax.legend(loc="upper left", frameon=True, title=typographic(data["legend_title"]))
+                fillstyle=fill, markeredgewidth=1.3, zorder=3, label=f"{typographic(label)} : {fmt.percent(rate)}")
+    fig.legend(loc="outside lower center", frameon=False, ncols=2, title=typographic(data["legend_title"]))
     ax.set_xticks([])
-    ax.set_ylim(0, 105)
+    ax.set_xlim(-3.2, 3.2)
+    ax.set_ylim(0, 116)
+    ax.set_yticks(range(0, 101, 20))
     french_axis(ax.yaxis)
     ax.set_ylabel(typographic(data["axis_y"]))
     ax.set_xlabel(typographic(data["axis_x"]))
@@ -366,7 +402,7 @@ def diverging(items: list[tuple[str, dict[str, float], dict[str, float]]], negat
                 width = others.get(level, 0.0)
                 _segment(side, y, left, width, greys[level], None)
                 left += width
-            side.text(left, y, "\u2002" + fmt.percent(left, 0), ha="left", va="center", fontsize=SMALL_FONT_SIZE)
+            data_label(side, left, y, fmt.percent(left, 0), offset=(4, 0), ha="left", va="center")
             widest = max(widest, left)
         side.set_xlim(0, max(10.0, 10 * np.ceil(widest * 1.6 / 10)))
         from matplotlib.ticker import FuncFormatter, MaxNLocator

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from ..codebook import Codebook, load_codebook
 from ..figures import draw
 from ..figures.spec import FigureSpec, load_figures
 from ..figures.style import apply_style, save
+from ..errors import InputError
 from ..io import read_csv, read_json, read_tidy
 from ..stale import remove_stale
 from ..yamlio import load_validated, package_schema
@@ -95,8 +97,20 @@ def _flowchart(spec: FigureSpec, data: FigureData):
 def _diffusion(spec: FigureSpec, data: FigureData, wave: dict):
     levels = data.levels(spec.table, spec.variable)
     share = float(levels.loc[levels["label"] == spec.level, "pct"].iloc[0])
-    reference = load_validated(Path(data.inputs["figures"]).parent / spec.data, package_schema("diffusion.schema.yaml"))
+    path = Path(data.inputs["figures"]).parent / spec.data
+    reference = load_validated(path, package_schema("diffusion.schema.yaml"))
+    check_reference_years(reference, path)
     return draw.diffusion_curve(share, wave["label"], reference)
+
+
+def check_reference_years(reference: dict, path: Path) -> None:
+    """The year a legend prints for a reference point is the year its source prints."""
+    for index, point in enumerate(reference["references"]):
+        years = {int(year) for year in re.findall(r"\b(?:19|20)\d\d\b", point["source"])}
+        if years and point["year"] not in years:
+            raise InputError(f"{path}: references[{index}] ({point['label']!r}): year {point['year']}, but its "
+                             f"source is of {', '.join(str(y) for y in sorted(years))} — expected the year of the "
+                             "source, which the legend prints beside the place")
 
 
 def _quoted_list(levels) -> str:
