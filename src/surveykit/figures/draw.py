@@ -7,6 +7,7 @@ Figures are drawn at their print size (style.TEXT_WIDTH_IN wide at most).
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -16,11 +17,12 @@ from matplotlib.patches import FancyBboxPatch
 
 from .. import distributions as dist
 from .. import fmt
-from .style import GREY, MIN_FONT_SIZE, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis
+from .style import FONT, GREY, MIN_FONT_SIZE, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis
 
 LABEL_WIDTH = 34  # characters per line of a wrapped bar label
 CHAR_WIDTH_IN = 0.068
-ROW_LABEL_WIDTH = 0.15  # share of the flowchart's width given to the names of the breakdown variables  # mean width of a character at SMALL_FONT_SIZE (DejaVu Sans 8 pt), to wrap text in boxes
+# mean width of a character at SMALL_FONT_SIZE (DejaVu Sans 8 pt), to wrap text in boxes
+ROW_LABEL_MAX = 0.3  # largest share of the flowchart's width given to the names of the breakdown variables
 
 
 def typographic(text: str) -> str:
@@ -55,6 +57,7 @@ def count_label(n: int, pct: float) -> str:
 
 BOX_PAD_IN = 0.08  # white space between a flowchart box's edge and its text
 ROW_IN = 0.95  # height of a flowchart row (a box and its arrow), inches
+BOX_ROUND_PAD = 0.008  # rounding of a box's corners (axes units)
 
 
 def _text_extent(ax, label) -> tuple[float, float]:
@@ -76,14 +79,51 @@ def _box(ax, x: float, y: float, text: str, width: float, height: float, color: 
     if left:
         x += width / 2
         label.set_x(x)
-    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.008",
-                                facecolor="white", edgecolor=color, linewidth=1.2))
+    pad = BOX_ROUND_PAD  # the rounded outline is drawn this far outside its rectangle: within width × height
+    ax.add_patch(FancyBboxPatch((x - width / 2 + pad, y - height / 2 + pad), width - 2 * pad, height - 2 * pad,
+                                boxstyle=f"round,pad={pad}", facecolor="white", edgecolor=color, linewidth=1.2))
+
+
+def text_width_in(text: str, size: float, italic: bool = False) -> float:
+    """Width of a line of text on paper (inches), measured on the figures' font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(family=FONT, style="italic" if italic else "normal")
+    return TextPath((0, 0), text, size=size, prop=prop).get_extents().width / 72 if text.strip() else 0.0
+
+
+def _pieces(text: str, hyphens: bool) -> list[str]:
+    """Where a line may end: between words, and after the hyphen of a compound word when `hyphens`."""
+    words = typographic(text).split()
+    return [piece for word in words for piece in (re.findall(r"[^-]+-?|-", word) if hyphens else [word])]
+
+
+def wrap_measured(text: str, width_in: float, size: float, italic: bool = False, hyphens: bool = True) -> list[str]:
+    """Greedy lines of at most `width_in` inches (a piece longer than that stands alone on its line)."""
+    lines: list[str] = []
+    for piece in _pieces(text, hyphens):
+        if lines:
+            joined = lines[-1] + ("" if lines[-1].endswith("-") else " ") + piece
+            if text_width_in(joined, size, italic) <= width_in:
+                lines[-1] = joined
+                continue
+        lines.append(piece)
+    return lines
 
 
 def _fitting_size(words: str, width_in: float) -> float:
-    """SMALL_FONT_SIZE, or MIN_FONT_SIZE when the longest word would not fit in the box at that size."""
-    longest = max((len(w) for w in words.split()), default=0)
-    return SMALL_FONT_SIZE if longest * CHAR_WIDTH_IN <= 0.88 * width_in else MIN_FONT_SIZE
+    """SMALL_FONT_SIZE, or MIN_FONT_SIZE when the longest piece (a word, or the part of a compound word a line may
+    end after its hyphen) would not fit in the box at that size."""
+    longest = max((text_width_in(piece, SMALL_FONT_SIZE) for piece in _pieces(words, True)), default=0.0)
+    return SMALL_FONT_SIZE if longest <= width_in else MIN_FONT_SIZE
+
+
+def two_line_width_in(text: str, size: float, italic: bool = False) -> float:
+    """The narrowest width (inches) that sets `text` on at most two lines, breaking between words only."""
+    words = typographic(text).split()
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))] or [(" ".join(words), "")]
+    return min(max(text_width_in(a, size, italic), text_width_in(b, size, italic)) for a, b in splits)
 
 
 def _arrow(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -103,10 +143,10 @@ def _draw_tree(ax, nodes: list[dict], left: float, right: float, y: float, paren
     for node in nodes:
         x1 = x0 + (right - left) * _leaves(node) / total
         centre = (x0 + x1) / 2
-        width_in = (x1 - x0) * 0.96 * TEXT_WIDTH_IN
-        size = _fitting_size(name(node), width_in)
-        characters = max(6, int(0.88 * width_in / (CHAR_WIDTH_IN * size / SMALL_FONT_SIZE)))
-        _box(ax, centre, y, f"{_wrap(name(node), characters)}\nn = {fmt.integer(node['n'])}", (x1 - x0) * 0.96,
+        room = (x1 - x0) * 0.94 * TEXT_WIDTH_IN - 2 * BOX_PAD_IN  # the box, less its white margins
+        size = _fitting_size(name(node), room)
+        lines = wrap_measured(name(node), room, size)
+        _box(ax, centre, y, "\n".join(lines + [f"n = {fmt.integer(node['n'])}"]), (x1 - x0) * 0.94,
              0.66, PALETTE[5] if node["children"] else PALETTE[2], size)
         _arrow(ax, parent, (centre, y + 0.33))
         if node["children"]:
@@ -125,7 +165,13 @@ def flowchart(flow: dict, level_name, variable_name) -> plt.Figure:
     removed = [(reason, n) for reason, n in flow["excluded"].items()]
     removed += [(f"{reason} (quarantaine)", n) for reason, n in flow["quarantined"].items()]
     tree = flow.get("breakdown", [])
-    left = ROW_LABEL_WIDTH if tree else 0.0  # a column for the names of the breakdown variables
+    # A column for the names of the breakdown variables, wide enough to set each on two lines at most.
+    names, nodes = [], tree
+    while nodes:
+        names.append(variable_name(nodes[0]["variable"]))
+        nodes = [c for n in nodes for c in n["children"]]
+    name_width = max((two_line_width_in(name, SMALL_FONT_SIZE, italic=True) for name in names), default=0.0)
+    left = min(ROW_LABEL_MAX, (name_width + 0.08) / TEXT_WIDTH_IN) if tree else 0.0
     centre = (left + 1) / 2
     start = centre + 0.17  # the box of the rows not analysed: right of the arrow, its text wrapped to that room
     characters = max(12, int(((0.99 - start) * TEXT_WIDTH_IN - 2 * BOX_PAD_IN) / CHAR_WIDTH_IN))
@@ -150,12 +196,11 @@ def flowchart(flow: dict, level_name, variable_name) -> plt.Figure:
     if removed:
         _box(ax, start, (top + middle) / 2, aside, 0.2, 0.66, PALETTE[1], left=True)
         _arrow(ax, (centre, (top + middle) / 2), (start, (top + middle) / 2))
-    depth, nodes = 0, tree
-    while nodes:
-        width = int(ROW_LABEL_WIDTH * TEXT_WIDTH_IN / CHAR_WIDTH_IN) - 1
-        ax.text(0.0, middle - 1 - depth, _wrap(variable_name(nodes[0]["variable"]), width), ha="left",
-                va="center", fontsize=SMALL_FONT_SIZE, style="italic", color=GREY)
-        nodes, depth = [c for n in nodes for c in n["children"]], depth + 1
+    for depth, name in enumerate(names):
+        wrapped = wrap_measured(name, max(name_width, (left * TEXT_WIDTH_IN) - 0.08), SMALL_FONT_SIZE, italic=True,
+                                hyphens=False)
+        ax.text(0.0, middle - 1 - depth, "\n".join(wrapped), ha="left", va="center", fontsize=SMALL_FONT_SIZE,
+                style="italic", color=GREY)
     _draw_tree(ax, tree, left + 0.01, 0.995, middle - 1, (centre, middle - 0.33),
                lambda node: level_name(node["variable"], node["level"]))
     return fig
