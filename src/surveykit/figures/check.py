@@ -7,6 +7,7 @@ what it finds; the tests require the bundled studies' figures to have nothing to
 """
 from __future__ import annotations
 
+import math
 import textwrap
 
 import numpy as np
@@ -236,5 +237,6 @@ def wrap_axis_labels(fig) -> None:
                 continue
             centre = (low + high) / 2
             room = 2 * min(centre - start, end - centre)
-            characters = max(10, int(len(text) * 0.95 * room / (high - low)))
+            lines = math.ceil((high - low) / (0.95 * room))
+            characters = max(10, math.ceil(len(text) / lines) + 2)  # balanced lines, no lone last word
             label.set_text("\n".join(textwrap.wrap(text, characters, break_long_words=False)))
