@@ -275,7 +275,7 @@ def test_audit_frame_shape(report):
     assert set(report["status"]) <= {OK, CHECK, INCONSISTENT, "info", "non testable"}
     assert report["explanation"].str.len().min() > 10
     lattice = report[report["check"] == "treillis Monte-Carlo"]
-    fisher_row = lattice[lattice["ref"].str.contains("fisher")].iloc[0]
+    fisher_row = lattice[lattice["ref"].str.contains("test exact de Fisher")].iloc[0]
     assert fisher_row["recomputed"] == "B = 2000 (k/2001)" and fisher_row["status"] == CHECK
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import ConsistencyError
 from .pandoc_ast import is_numeric
-from .table_layout import ColumnNeeds, preferred_layout, squeezed_layout, wrapped_labels_layout, wrapped_lines
+from .table_layout import ColumnNeeds, labels_first_layout, preferred_layout, squeezed_layout, wrapped_labels_layout, wrapped_lines
 from .textmetrics import text_width_pt
 
 CAPTION_STYLE = "Caption"  # Word's built-in "caption" (shown "Légende" in French Word)
@@ -276,9 +276,10 @@ def two_line_width(text: str, size: float, bold: bool) -> float:
 SHORT_HEADER_WORDS = 3  # a header of a statistic (« Valeur de p ») this short stays on one line
 
 
-def _header_floor(cell: _Cell, text: str, size: float) -> float:
-    """The narrowest a header line may be set: a group's name (its header has a line of its own for the group's
-    size) on two lines at most; a short header naming a statistic on one line; a longer one on two lines."""
+def _header_wish(cell: _Cell, text: str, size: float) -> float:
+    """The width a header line asks for once every header is on two lines at most: a short header naming a
+    statistic (« Valeur de p ») on one line; a group's name (its header has a line of its own for the group's
+    size) or a longer header on two lines."""
     if len(cell.texts) == 1 and len(_words(text)) <= SHORT_HEADER_WORDS:
         return text_width_pt(text, size, True)
     return two_line_width(text, size, True)
@@ -343,10 +344,11 @@ def column_needs(grid: list[list[_Cell]], columns: int, size: float,
         hard = max([one_line(c) if unbreakable(c) else longest_word(c) for c in cells], default=0.0)
         body_width = max([one_line(c) for c in body] + [longest_word(c) for c in cells if c.header], default=0.0)
         full = max([body_width] + [one_line(c) for c in cells if c.header])
-        head_two = max([_header_floor(c, t, size) for c in cells if c.header for t in c.texts], default=0.0)
+        head_two = max([two_line_width(t, size, True) for c in cells if c.header for t in c.texts], default=0.0)
+        head_pref = max([_header_wish(c, t, size) for c in cells if c.header for t in c.texts], default=0.0)
         stub = _stub_min(grid, size, hard) if index == 0 and not numeric else None
         needs.append(ColumnNeeds(_adjusted(hard), _adjusted(body_width), _adjusted(full), numeric,
-                                 _adjusted(head_two), None if stub is None else _adjusted(stub)))
+                                 _adjusted(head_two), None if stub is None else _adjusted(stub), _adjusted(head_pref)))
     return needs
 
 
@@ -367,12 +369,17 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
         if kept_whole is not whole:
             needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
-        tidy = {size: wrapped_labels_layout(needs[size], available, padding) for size in TABLE_FONT_SIZES_PT}
-        fitting = [size for size in TABLE_FONT_SIZES_PT if tidy[size] is not None]
-        if fitting:  # labels wrap; numbers on one line, headers on two lines at most
-            size = min(fitting, key=lambda s: sum(_row_heights(grid, tidy[s], s)))  # first of equals
+        # Labels wrap, numbers stay whole (or break between two statistics), whichever makes the table shortest;
+        # headers on two lines at most, the stub within its rows.
+        candidates = [(size, widths) for size in TABLE_FONT_SIZES_PT
+                      for widths in (wrapped_labels_layout(needs[size], available, padding),
+                                     labels_first_layout(needs[size], available, padding),
+                                     _fitting(squeezed_layout(needs[size], available, padding, headers=True)))
+                      if widths is not None]
+        if candidates:
+            size, widths = min(candidates, key=lambda c: sum(_row_heights(grid, c[1], c[0])))  # first of equals
             logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, tidy[size]
+            return size, widths
     for kept_whole, what in ((whole, "some text wraps between words"),
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
         if kept_whole is not whole:
@@ -398,6 +405,10 @@ def merged_stub_blocks(grid, widths: list[float], size: float) -> list[tuple[int
         if count > 1 and 1 < _lines_at(cell.texts, width, size) <= count:
             merged.append((start, count))
     return merged
+
+
+def _fitting(layout) -> list[float] | None:
+    return layout.widths if layout.fits else None
 
 
 def _row_heights(grid, widths: list[float], size: float) -> list[float]:

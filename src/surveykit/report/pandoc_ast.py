@@ -225,25 +225,28 @@ def _group_header(cell: list) -> None:
             block["c"] = _inlines(match["name"]) + [{"t": "LineBreak"}, {"t": "Str", "c": size}]
 
 
-_GLUES_NEXT = re.compile(r"^(?:\d+|\w{1,2})$")
+_NUMBER_WORD = re.compile(r"^\[?\d+$")
+_SHORT_WORD = re.compile(r"^\w{1,2}$")
 
 
-def glue_short_words(text: str) -> str:
-    """A line of a table cell never ends on a number or a word of one or two letters: the space after them is
-    non-breaking (« 2 ex aequo », « 50 ans », « à la »), as French typography wants."""
+def glue_short_words(text: str, words: bool = True) -> str:
+    """A line of a table cell never ends on a number (« 2 ex aequo », « 50 ans », « [IC 95 %] ») nor, with
+    `words`, on a word of one or two letters (« ex aequo », « à la »): the space after them is non-breaking, as
+    French typography wants."""
     tokens = text.split(" ")
     out = tokens[0]
     for previous, token in zip(tokens, tokens[1:]):
-        out += (NBSP if _GLUES_NEXT.match(previous) and token else " ") + token
+        glue = _NUMBER_WORD.match(previous) or (words and _SHORT_WORD.match(previous))
+        out += (NBSP if glue and token else " ") + token
     return out
 
 
-def _glued(cell: list) -> None:
+def _glued(cell: list, words: bool = True) -> None:
     for block in _cell_blocks(cell):
         if block["t"] in ("Plain", "Para") and all(i["t"] in ("Str", "Space") for i in block["c"]):
             text = stringify(block["c"])
             if not is_numeric(text) and not ends_with_number(text):
-                block["c"] = _inlines(glue_short_words(text))
+                block["c"] = _inlines(glue_short_words(text, words))
 
 
 def _header_cells(table: list) -> list:
@@ -271,6 +274,7 @@ def tidy_tables(tree: dict) -> dict:
             for cell in row[1]:
                 _glued(cell)
         for cell in _header_cells(table):
+            _glued(cell, words=False)  # a header's short words may end a line: its column stays narrow
             _group_header(cell)
         for cell in _header_cells(table) + [cell for row in _body_rows(table) for cell in row[1]]:
             _no_hyphen_breaks(cell)

@@ -29,6 +29,7 @@ class ColumnNeeds:
     numeric: bool
     head_two: float = 0.0  # the header set on two lines at most, broken between words only
     stub_min: float | None = None  # first column: each label wrapped within the rows of its block (no taller row)
+    head_pref: float = 0.0  # what the header asks for beyond head_two (a short header on one line)
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,16 @@ def preferred_layout(columns: list[ColumnNeeds], available: float, padding: floa
     return _water_fill(low, [max(f, lo) for f, lo in zip(full, low)], available)
 
 
+def _wish(column: ColumnNeeds, low: float, padding: float) -> float:
+    return max(low, column.head_pref + padding)
+
+
 def wrapped_labels_layout(columns: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
     """Widths when the labels cannot all stay on one line: the stub wraps within its rows, the other label columns
     wrap between words (never below their longest word), numbers stay on one line, headers on two lines at most;
     None when that does not fit."""
     low = [(max(c.body, c.head_two) if c.numeric else max(c.hard_min, c.head_two)) + padding for c in columns]
-    high = [max(c.body, c.head_two) + padding for c in columns]
+    high = [_wish(c, max(c.body, c.head_two) + padding, padding) for c in columns]
     if columns and not columns[0].numeric:
         low[0] = high[0] = _stub_low(columns[0]) + padding
     if sum(low) > available:
@@ -82,8 +87,30 @@ def wrapped_labels_layout(columns: list[ColumnNeeds], available: float, padding:
     return _water_fill(low, [max(h, lo) for h, lo in zip(high, low)], available)
 
 
-def squeezed_layout(columns: list[ColumnNeeds], available: float, padding: float) -> Layout:
-    """Widths when labels cannot all stay on one line: label columns wrap between words, widest first."""
+def labels_first_layout(columns: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
+    """Widths when numbers may break between two statistics: number columns at their narrowest (headers on two
+    lines at most), the room left to the label columns; None when that does not fit."""
+    low = [max(c.hard_min, c.head_two) + padding for c in columns]
+    if columns and not columns[0].numeric:
+        low[0] = _stub_low(columns[0]) + padding
+    high = [_wish(c, lo, padding) if c.numeric else max(c.body + padding, lo) for c, lo in zip(columns, low)]
+    if sum(low) > available:
+        return None
+    return _water_fill(low, high, available)
+
+
+def squeezed_layout(columns: list[ColumnNeeds], available: float, padding: float, headers: bool = False) -> Layout:
+    """Widths when labels cannot all stay on one line: label columns wrap between words, widest first (with
+    `headers`, no header below its two-line width, and the stub within its rows: fits is False when that does
+    not fit)."""
+    if headers:
+        low = [max(c.hard_min, c.head_two) + padding for c in columns]
+        if columns and not columns[0].numeric:
+            low[0] = _stub_low(columns[0]) + padding
+        high = [_wish(c, max(c.body, lo - padding) + padding, padding) for c, lo in zip(columns, low)]
+        if sum(low) > available:
+            return Layout(low, fits=False)
+        return Layout(_water_fill(low, high, available), fits=True)
     low = [c.hard_min + padding for c in columns]
     high = [c.body + padding for c in columns]
     if sum(low) <= available:
