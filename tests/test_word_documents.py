@@ -288,3 +288,36 @@ def test_printed_tables_break_no_word_and_no_number(built_project, printed, name
     printed_words = {word for page in printed[name] for line in table_lines(page) for word in line}
     fragments = sorted(printed_words - whole)
     assert not fragments, f"{name}: words broken in print: {fragments[:20]}"
+
+
+def test_every_drawn_figure_passes_the_text_check(built_project):
+    """surveykit.figures.check runs on every figure the bundled waves draw: no text out of the canvas, crossed by
+    a line or hidden by a marker, and no point hidden by another (issue P, point 2)."""
+    logs = sorted((built_project / "results" / "logs").glob("*/draw_*.log"))
+    assert logs
+    problems = [line for log in logs for line in log.read_text(encoding="utf-8").splitlines()
+                if "surveykit.figures.style" in line]
+    assert problems == []
+
+
+@pytest.mark.parametrize("name", ["thesis_2025/resultats.docx"])
+def test_group_headers_wrap_between_words_and_rows_keep_one_height(built_project, name):
+    """Tableau 2: each group's name on two lines at most, « Valeur de p » on one line, stub labels merged down their
+    block rather than making its first row taller (issue P, point 6)."""
+    from surveykit.report.textmetrics import text_width_pt
+
+    document = docx.Document(str(document_path(built_project, name)))
+    table = document.tables[1]
+    widths = [column.width.pt for column in table.columns]
+    size = next(r.font.size.pt for r in table.rows[1].cells[1].paragraphs[0].runs if r.font.size)
+    header = [cell.text for cell in table.rows[0].cells]
+    for column, text in enumerate(header[2:5], start=2):
+        name_line = text.split("\n")[0]
+        words = name_line.split()
+        two = min(max(text_width_pt(" ".join(words[:i]), size, True), text_width_pt(" ".join(words[i:]), size, True))
+                  for i in range(1, len(words)))
+        assert "\n" in text and widths[column] >= two + 7.2, (text, widths[column])
+    assert header[5] == "Valeur de p" and widths[5] >= text_width_pt("Valeur de p", size, True) + 7.2
+    merged = [row._tr.tc_lst[0].tcPr is not None and row._tr.tc_lst[0].tcPr.find(qn("w:vMerge")) is not None
+              for row in table.rows]
+    assert any(merged)
