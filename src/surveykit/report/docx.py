@@ -32,6 +32,7 @@ PANDOC_TABLE_CAPTION = "TableCaption"
 PANDOC_FIGURE_CAPTION = "ImageCaption"
 SEQUENCE = {"table": "Tableau", "figure": "Figure"}  # SEQ identifiers, whatever word the caption prints
 TABLE_FONT_SIZES_PT = (10.0, 9.0)  # tried in turn until every label fits on one line
+LAST_RESORT_FONT_PT = 8.5  # the answer labels stay on one line at this size rather than wrap (still legible)
 CELL_MARGIN_PT = 3.6  # left and right margin inside a table cell (72 twips)
 FIGURE_HEIGHT_SHARE = 0.85  # a figure leaves this share of the text block's height free for its caption
 LINE_HEIGHT_EM = 1.15  # single line spacing of Times New Roman
@@ -74,7 +75,7 @@ def figure_frame_in(reference_docx: str | Path) -> tuple[float, float]:
 
 def phrase_key(text: str) -> str:
     """A cell or label compared whatever its spaces and apostrophes (pandoc prints ' as ’)."""
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").replace("\u2011", "-").split())
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").replace("\u2011", "-").replace("\u2060", "").split())
 
 
 def finish_docx(path: str | Path, logger: logging.Logger | None = None, whole: frozenset[str] = frozenset()) -> None:
@@ -357,24 +358,28 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     """The table font and column widths (pt): the largest font at which every body cell fits on one line;
     else the font at which the table is shortest once the text of some columns wraps between words (never
     inside a number, a `whole` label or a word); else the same with the `whole` labels wrapping between their
-    words too (a long answer label beside several groups' columns); else the smallest font, with words broken
-    (a warning names the table)."""
+    words too (a long answer label beside several groups' columns), unless at LAST_RESORT_FONT_PT every label
+    fits on one line; else the smallest font, with words broken (a warning names the table). Headers stay on two
+    lines at most and the stub wraps within its block's rows as long as the text width allows."""
     padding = 2 * CELL_MARGIN_PT
     needs = {size: column_needs(grid, columns, size, whole) for size in TABLE_FONT_SIZES_PT}
     for size in TABLE_FONT_SIZES_PT:
         widths = preferred_layout(needs[size], available, padding)
         if widths is not None:
             return size, widths
-    for kept_whole, what in ((whole, "some text wraps between words"),
-                             (frozenset(), "answer labels too long to stay on one line wrap between words")):
-        if kept_whole is not whole:
-            needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
-        # Labels wrap, numbers stay whole (or break between two statistics), whichever makes the table shortest;
-        # headers on two lines at most, the stub within its rows.
-        candidates = [(size, widths) for size in TABLE_FONT_SIZES_PT
-                      for widths in (wrapped_labels_layout(needs[size], available, padding),
-                                     labels_first_layout(needs[size], available, padding),
-                                     _fitting(squeezed_layout(needs[size], available, padding, headers=True)))
+    # Labels wrap, numbers stay whole (or break between two statistics), whichever makes the table shortest;
+    # headers on two lines at most, the stub within its rows. The answer labels wrap only when even at
+    # LAST_RESORT_FONT_PT they cannot stay whole.
+    passes = [(whole, TABLE_FONT_SIZES_PT, "some text wraps between words"),
+              (whole, (LAST_RESORT_FONT_PT,), "the answer labels stay on one line"),
+              (frozenset(), TABLE_FONT_SIZES_PT, "answer labels too long to stay on one line wrap between words")]
+    for kept_whole, sizes, what in passes:
+        layouts = {size: column_needs(grid, columns, size, kept_whole) for size in sizes}
+        candidates = [(size, widths) for size in sizes
+                      for widths in (preferred_layout(layouts[size], available, padding),
+                                     wrapped_labels_layout(layouts[size], available, padding),
+                                     labels_first_layout(layouts[size], available, padding),
+                                     _fitting(squeezed_layout(layouts[size], available, padding, headers=True)))
                       if widths is not None]
         if candidates:
             size, widths = min(candidates, key=lambda c: sum(_row_heights(grid, c[1], c[0])))  # first of equals
@@ -382,8 +387,7 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
             return size, widths
     for kept_whole, what in ((whole, "some text wraps between words"),
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
-        if kept_whole is not whole:
-            needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
+        needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
         squeezed = {size: squeezed_layout(needs[size], available, padding) for size in TABLE_FONT_SIZES_PT}
         fitting = [size for size in TABLE_FONT_SIZES_PT if squeezed[size].fits]
         if fitting:

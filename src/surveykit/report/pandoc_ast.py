@@ -206,12 +206,21 @@ NON_BREAKING_HYPHEN = "\u2011"
 _GROUP_SIZE = re.compile(r"^(?P<name>.+?)[ \u00a0](?P<size>n[\u00a0 ]=[\u00a0 ][\d\u202f\u00a0]+)$")
 
 
+WORD_JOINER = "\u2060"  # no line break here (zero width)
+
+
 def _no_hyphen_breaks(cell: list) -> None:
     """A compound word of a table cell never breaks after its hyphen (« écart-type », « Non-utilisateurs »):
-    the hyphen becomes U+2011, which word processors and browsers print as a hyphen and never break after."""
+    the hyphen becomes U+2011, which word processors and browsers print as a hyphen and never break after; in a
+    label or header, a range (« [Q1–Q3] ») never breaks after its en dash either (a word joiner follows it)."""
+    numeric = is_numeric(_cell_text(cell))
     for element in _walk(_cell_blocks(cell)):
-        if element["t"] == "Str" and "-" in element["c"] and re.search(r"\w-\w", element["c"]):
+        if element["t"] != "Str":
+            continue
+        if "-" in element["c"] and re.search(r"\w-\w", element["c"]):
             element["c"] = re.sub(r"(?<=\w)-(?=\w)", NON_BREAKING_HYPHEN, element["c"])
+        if not numeric and "–" in element["c"]:
+            element["c"] = re.sub(r"(?<=\w)–(?=\w)", "–" + WORD_JOINER, element["c"])
 
 
 def _group_header(cell: list) -> None:

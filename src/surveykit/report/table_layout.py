@@ -93,7 +93,7 @@ def labels_first_layout(columns: list[ColumnNeeds], available: float, padding: f
     low = [max(c.hard_min, c.head_two) + padding for c in columns]
     if columns and not columns[0].numeric:
         low[0] = _stub_low(columns[0]) + padding
-    high = [_wish(c, lo, padding) if c.numeric else max(c.body + padding, lo) for c, lo in zip(columns, low)]
+    high = [lo if c.numeric else max(c.body + padding, lo) for c, lo in zip(columns, low)]
     if sum(low) > available:
         return None
     return _water_fill(low, high, available)
