@@ -171,7 +171,7 @@ def test_every_caption_gives_its_n_and_tables_have_one_word(built_project):
     words = set(re.findall(r"\b([Tt]ableaux?)\s+\d", thesis))
     assert words == {"Tableau", "tableau"}  # captions and text say the same word
     headings = [p.text for p in docx.Document(str(build(built_project) / "resultats.docx")).paragraphs
-                if p.style.name.startswith(("Title", "Heading")) and "Résultats" in p.text]
+                if p.style.name.startswith(("Title", "Heading")) and p.text.startswith("Résultats")]
     assert len(headings) == 1, headings  # one « Résultats » heading, not the title and a heading
 
 
