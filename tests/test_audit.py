@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from surveykit.audit import (
+from surveykit.reproduction.audit import (
     CHECK,
     COLUMNS,
     INCONSISTENT,
@@ -36,7 +36,7 @@ from surveykit.audit import (
     percent_of,
     percentage_status,
 )
-from surveykit.published import PubNumber, load_published
+from surveykit.reproduction.published import PubNumber, load_published
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data" / "studies" / "tele_expertise_cpts" / "published" / "thesis_2025.yaml"
@@ -314,7 +314,7 @@ def test_audit_is_deterministic(items, report):
 # ----------------------------------------------------------------------------- the report's wording (issue P, point 7)
 
 def test_small_probabilities_are_french_powers_of_ten():
-    from surveykit.audit.display import sci
+    from surveykit.reproduction.audit.display import sci
 
     assert sci(1.3e-05) == "1,3\u00a0×\u00a010\u207b\u2075" and sci(0.00042) == "4,2\u00a0×\u00a010\u207b\u2074"
     assert sci(0.482) == "0,482"
@@ -330,7 +330,7 @@ def test_the_audit_speaks_plain_french_with_one_colon_per_sentence(report):
 
 
 def test_the_summary_tells_each_issue_once_and_counts_doubtful_values_apart(report):
-    from surveykit.reproduction_report import _findings, _verdict
+    from surveykit.reproduction.report import _findings, _verdict
 
     findings = _findings(report)
     role = [f for f in findings if "Rôle dans les CPTS" in f]
@@ -348,7 +348,7 @@ def test_the_summary_tells_each_issue_once_and_counts_doubtful_values_apart(repo
 def test_two_tied_items_whose_ranks_swap_make_one_difference(items):
     import pandas as pd
 
-    from surveykit.reproduction_report import rank_differences
+    from surveykit.reproduction.report import rank_differences
 
     ranked = {i.rank: i for i in items if i.kind == "mean_sd" and i.rank and not i.group and i.table == "Tableau 6"}
     rows = [{"table": "tableau_6", "group": "Ensemble", "variable": item.variable, "rank": rank, "mean": 9.0 - rank}

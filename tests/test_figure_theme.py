@@ -10,7 +10,7 @@ def test_the_committed_theme_is_seaborns_whitegrid():
 
 
 def test_drawing_does_not_import_seaborn():
-    code = "import sys, surveykit.steps.figures, surveykit.steps.crosswave; print('seaborn' in sys.modules)"
+    code = "import sys, surveykit.figures.build, surveykit.waves.files; print('seaborn' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
@@ -28,12 +28,12 @@ import yaml  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from surveykit.errors import InputError  # noqa: E402
+from surveykit.core.errors import InputError  # noqa: E402
 from surveykit.figures import draw  # noqa: E402
 from surveykit.figures.check import text_problems, wrap_axis_labels  # noqa: E402
 from surveykit.figures.metadata import measure_drawn  # noqa: E402
 from surveykit.figures.style import SMALL_FONT_SIZE, apply_style  # noqa: E402
-from surveykit.steps.figures import check_reference_years  # noqa: E402
+from surveykit.figures.build import check_reference_years  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ADOPTION = ROOT / "data" / "studies" / "tele_expertise_cpts" / "references" / "adoption.yaml"

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import word_fields
 from docx.oxml.ns import qn
 from PIL import Image
 
-from conftest import word_fields
-from surveykit.codebook import load_codebook
 from surveykit.figures.metadata import HEIGHT_KEY, MIN_FONT_KEY, MIN_PRINTED_FONT_PT, WIDTH_KEY
-from surveykit.report.docx import CAPTION_NUMBER, LAST_RESORT_FONT_PT, SEQUENCE, TABLE_FONT_SIZES_PT, page_of
+from surveykit.manuscript.docx import CAPTION_NUMBER, LAST_RESORT_FONT_PT, SEQUENCE, TABLE_FONT_SIZES_PT, page_of
+from surveykit.questionnaire.codebook import load_codebook
 
 pytestmark = pytest.mark.pipeline
 ROOT = Path(__file__).resolve().parents[1]
@@ -320,7 +320,7 @@ def test_group_headers_wrap_between_words_and_rows_keep_one_height(built_project
     """Tableau 2: each group's name on two lines at most (its size on a line of its own), stub labels merged down
     their block rather than making its first row taller (issue P, point 6). Its answer labels stay whole at 8.5 pt;
     « Valeur de p » then has no room for one line on A4 (tests/test_word.py checks it does where there is room)."""
-    from surveykit.report.textmetrics import text_width_pt
+    from surveykit.manuscript.textmetrics import text_width_pt
 
     document = docx.Document(str(document_path(built_project, name)))
     table = document.tables[1]
