@@ -6,7 +6,7 @@ The chapter's Markdown says what to print; this module decides how, for both out
 - table columns whose cells are all numbers (or labels with their count) are right-aligned (so that digits line
   up), and the spaces inside a number cell ("22 (56,4 %)", "5,7 ± 2,9") become non-breaking so that a count never
   leaves its percentage;
-- a group's size goes on its own line in a header ("CPTS du Grand Denain" / "n = 11"), and no cell breaks a
+- a group's size goes on its own line in a header ("Région Nord" / "n = 11"), and no cell breaks a
   compound word after its hyphen.
 Pure functions on JSON data: no pandoc, matplotlib or Word library is imported here."""
 from __future__ import annotations
@@ -224,7 +224,7 @@ def _no_hyphen_breaks(cell: list) -> None:
 
 
 def _group_header(cell: list) -> None:
-    """« CPTS du Grand Denain n = 11 »: the group's size on a line of its own, under the group's name."""
+    """« Région Nord n = 11 »: the group's size on a line of its own, under the group's name."""
     for block in _cell_blocks(cell):
         if block["t"] not in ("Plain", "Para") or not all(i["t"] in ("Str", "Space") for i in block["c"]):
             continue
