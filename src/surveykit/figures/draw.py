@@ -21,8 +21,7 @@ from surveykit.core import fmt
 from .style import FONT, GREY, MIN_FONT_SIZE, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis
 
 LABEL_WIDTH = 34  # characters per line of a wrapped bar label
-CHAR_WIDTH_IN = 0.068
-# mean width of a character at SMALL_FONT_SIZE (DejaVu Sans 8 pt), to wrap text in boxes
+CHAR_WIDTH_IN = 0.068  # mean width of a character at SMALL_FONT_SIZE (DejaVu Sans 8 pt), to wrap text in boxes
 ROW_LABEL_MAX = 0.3  # largest share of the flowchart's width given to the names of the breakdown variables
 
 

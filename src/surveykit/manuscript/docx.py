@@ -22,7 +22,8 @@ from pathlib import Path
 from surveykit.core.errors import ConsistencyError
 
 from .pandoc_ast import is_numeric
-from .table_layout import ColumnNeeds, labels_first_layout, preferred_layout, squeezed_layout, wrapped_labels_layout, wrapped_lines
+from .table_layout import (ColumnNeeds, labels_first_layout, preferred_layout, squeezed_layout, wrapped_labels_layout,
+                           wrapped_lines)
 from .textmetrics import text_width_pt
 
 CAPTION_STYLE = "Caption"  # Word's built-in "caption" (shown "Légende" in French Word)
@@ -75,8 +76,10 @@ def figure_frame_in(reference_docx: str | Path) -> tuple[float, float]:
 
 
 def phrase_key(text: str) -> str:
-    """A cell or label compared whatever its spaces and apostrophes (pandoc prints ' as ’)."""
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").replace("\u2011", "-").replace("\u2060", "").split())
+    """A cell or label compared whatever its spaces, apostrophes (pandoc prints ' as ’), non-breaking hyphens and
+    word joiners (pandoc_ast's, which print as what they join)."""
+    text = text.replace("\u2011", "-").replace("\u2060", "")
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").split())
 
 
 def finish_docx(path: str | Path, logger: logging.Logger | None = None, whole: frozenset[str] = frozenset()) -> None:
