@@ -385,7 +385,7 @@ def test_a_group_header_puts_its_size_on_its_own_line(tmp_path):
     inlines = header[3][4][0]["c"]
     assert [i["t"] for i in inlines][-2:] == ["LineBreak", "Str"] and inlines[-1]["c"] == "n\u00a0=\u00a011"
     assert pandoc_ast.stringify(inlines[:-2]) == "CPTS du Grand Denain"  # the name may wrap between its words
-    assert pandoc_ast.stringify(header[5][4][0]["c"]) == "Valeur de p"  # not a group: no line break
+    assert pandoc_ast.stringify(header[5][4][0]["c"]) == "Valeur de\u00a0p"  # no line break; « p » never alone
 
 
 def test_no_break_after_a_hyphen_or_a_short_word_in_a_table(tmp_path):

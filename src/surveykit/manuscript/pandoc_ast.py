@@ -239,14 +239,14 @@ _SHORT_WORD = re.compile(r"^\w{1,2}$")
 
 
 def glue_short_words(text: str, words: bool = True) -> str:
-    """A line of a table cell never ends on a number (« 2 ex aequo », « 50 ans », « [IC 95 %] ») nor starts with
-    a one-letter word (« Valeur de p » never leaves « p » alone), nor, with `words`, ends on a word of one or two
+    """A line of a table cell never ends on a number (« 2 ex aequo », « 50 ans », « [IC 95 %] ») nor leaves a
+    final one-letter word alone on the last line (« Valeur de p »), nor, with `words`, ends on a word of one or two
     letters (« ex aequo », « à la »): the space there is non-breaking, as French typography wants."""
     tokens = text.split(" ")
     out = tokens[0]
-    for previous, token in zip(tokens, tokens[1:]):
+    for index, (previous, token) in enumerate(zip(tokens, tokens[1:]), start=1):
         glue = (_NUMBER_WORD.match(previous) or (words and _SHORT_WORD.match(previous))
-                or re.fullmatch(r"\w", token))
+                or (index == len(tokens) - 1 and re.fullmatch(r"\w", token)))
         out += (NBSP if glue and token else " ") + token
     return out
 
