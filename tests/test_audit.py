@@ -275,7 +275,7 @@ def test_audit_frame_shape(report):
     assert set(report["status"]) <= {OK, CHECK, INCONSISTENT, "info", "non testable"}
     assert report["explanation"].str.len().min() > 10
     lattice = report[report["check"] == "treillis Monte-Carlo"]
-    fisher_row = lattice[lattice["ref"].str.contains("fisher")].iloc[0]
+    fisher_row = lattice[lattice["ref"].str.contains("test exact de Fisher")].iloc[0]
     assert fisher_row["recomputed"] == "B = 2000 (k/2001)" and fisher_row["status"] == CHECK
 
 
@@ -309,3 +309,52 @@ def test_audit_flags_broken_numbers(items, report, ref, numbers, check, target):
 def test_audit_is_deterministic(items, report):
     again = audit_published(items)
     assert again.equals(report)
+
+
+# ----------------------------------------------------------------------------- the report's wording (issue P, point 7)
+
+def test_small_probabilities_are_french_powers_of_ten():
+    from surveykit.reproduction.audit.display import sci
+
+    assert sci(1.3e-05) == "1,3\u00a0×\u00a010\u207b\u2075" and sci(0.00042) == "4,2\u00a0×\u00a010\u207b\u2074"
+    assert sci(0.482) == "0,482"
+
+
+def test_the_audit_speaks_plain_french_with_one_colon_per_sentence(report):
+    text = " ".join(report["explanation"]) + " ".join(report["ref"])
+    assert "e-0" not in text and "(fisher)" not in text
+    lattice = report[report["check"] == "treillis Monte-Carlo"].iloc[0]
+    assert lattice["ref"] == "Tableau 2, Tableau 3 · valeurs de p du test exact de Fisher"
+    for sentence in (c for e in report["explanation"] for s in e.split(". ") for c in s.split(" ; ")):
+        assert sentence.replace("(R : ", "").count(" : ") <= 1, sentence
+
+
+def test_the_summary_tells_each_issue_once_and_counts_doubtful_values_apart(report):
+    from surveykit.reproduction.report import _findings, _verdict
+
+    findings = _findings(report)
+    role = [f for f in findings if "Rôle dans les CPTS" in f]
+    assert len(role) == 1 and "probablement recopiée" in role[0]  # the copy explains the doubtful value
+    assert all(" : " in f and f.split(" : ", 1)[1][:1].islower() for f in findings)
+    import pandas as pd
+
+    differences = pd.DataFrame({"explanation": ["Sous une simulation …, compatible."] * 7 +
+                                ["Sous une simulation …, peu compatible : valeur publiée douteuse."]})
+    verdict = _verdict(differences)
+    assert verdict.startswith("7 expliqués, 1 douteux") and "tous expliqués" not in verdict
+    assert _verdict(differences.iloc[:7]) == "tous expliqués"
+
+
+def test_two_tied_items_whose_ranks_swap_make_one_difference(items):
+    import pandas as pd
+
+    from surveykit.reproduction.report import rank_differences
+
+    ranked = {i.rank: i for i in items if i.kind == "mean_sd" and i.rank and not i.group and i.table == "Tableau 6"}
+    rows = [{"table": "tableau_6", "group": "Ensemble", "variable": item.variable, "rank": rank, "mean": 9.0 - rank}
+            for rank, item in ranked.items()]
+    rows[1]["rank"], rows[2]["rank"], rows[1]["mean"], rows[2]["mean"] = 3, 2, 5.28, 5.31
+    lines = rank_differences(items, pd.DataFrame(rows))
+    assert len(lines) == 1
+    assert lines[0].startswith(f"Tableau 6 : « {ranked[2].ref.split(' · ')[-1]} » et « {ranked[3].ref.split(' · ')[-1]} »")
+    assert "égales à la précision publiée (5,3) : ex aequo" in lines[0]

@@ -48,7 +48,7 @@ def test_html_is_self_contained(built_project):
     html = (build(built_project) / "resultats.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 9
     assert "../results" not in html
-    assert "<table" in html and "Table 7\u00a0: " in html
+    assert "<table" in html and "Tableau 7\u00a0: " in html
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is installed by `make test`")
@@ -119,11 +119,11 @@ def test_changing_one_answer_changes_every_dependent_number_and_nothing_else(bui
         assert new_p in new_text
         old_units, new_units = set(units(before[name].decode("utf-8"))), set(units(new_text))
         differing = [u for u in old_units ^ new_units if "base64," not in u]
-        assert differing and all("perte de temps" in unit.lower() for unit in differing), differing
+        assert differing and all("perte de temps" in unit.lower().replace("\u00a0", " ") for unit in differing), differing
     after_docx = docx_text(build(project) / "resultats.docx")
     assert new_p in after_docx
     docx_lines = changed_lines(before_docx, after_docx)
-    assert docx_lines and all("perte de temps" in line.lower() for line in docx_lines), docx_lines
+    assert docx_lines and all("perte de temps" in line.lower().replace("\u00a0", " ") for line in docx_lines), docx_lines
 
 
 # ---------------------------------------------------------------- numbering, verbatims, typography
@@ -145,12 +145,34 @@ def caption_numbers(markdown: str) -> tuple[list[int], list[int]]:
 def test_tables_and_figures_are_numbered_in_order_without_gap_or_duplicate(built_project):
     markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
     tables, figures = caption_numbers(markdown)
-    assert tables == list(range(1, 9))  # one Table 5: its two parts share one caption
-    assert figures == list(range(7, 7 + len(figures))) and len(figures) == 9  # the thesis' figures start at 7
-    assert markdown.count("Table 5\u00a0:") == 1 and "**" not in markdown.replace("**Données synthétiques.**", "")
-    assert "(n\u00a0=\u00a039)" in markdown.split("Table: Table 1")[1].splitlines()[0]
+    assert tables == list(range(1, 9))  # one Tableau 5: its two parts share one caption
+    # The thesis' figures keep their numbers (from 7); its Figure 14, Rogers' diagram, is not drawn and keeps its
+    # number: the barrier chart the thesis does not have comes after the thesis' figures.
+    assert figures == [7, 8, 9, 10, 11, 12, 13, 15, 16]
+    assert markdown.count("Tableau 5\u00a0:") == 1 and "**" not in markdown.replace("**Données synthétiques.**", "")
+    assert "(n\u00a0=\u00a039)" in markdown.split("Table: Tableau 1")[1].splitlines()[0]
     discussion = markdown.split("## Éléments pour la discussion")[1]
     assert "Figure 15. Courbe de diffusion" in discussion and "[34] Guinard PC." in discussion
+    assert ("La figure 14 de la thèse («\u00a0La courbe de diffusion de l'innovation selon Everett Rogers, partie 1\u00a0») "
+            "reproduit un schéma publié, sans donnée de l'étude : elle n'est pas régénérée") in discussion.replace("\u00a0:", " :")
+    assert "Figure 16. Freins à l'utilisation de la TLE" in discussion and "Figure 14." not in markdown
+
+
+def test_every_caption_gives_its_n_and_tables_have_one_word(built_project):
+    """« Figure 9. … (n = 32) », « Tableau 1 : … (n = 39) », and « le tableau 1 » in the text (issue P, point 3)."""
+    for wave in ("thesis_2025", "barometre_2025"):
+        markdown = (built_project / "manuscript" / "build" / wave / "resultats.md").read_text(encoding="utf-8")
+        captions = re.findall(r"^!\[(.+?)\]\(", markdown, re.M) + re.findall(r"^Table: (.+)$", markdown, re.M)
+        assert captions and all(re.search(r"\(n\u00a0=\u00a0[\d\u202f]+\)$", c) for c in captions), captions
+        assert not re.search(r"^Table: Table ", markdown, re.M)
+    thesis = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    assert "![Figure 7. Flowchart (n\u00a0=\u00a039)]" in thesis
+    assert "![Figure 9. Graphique sur les plateformes utilisées par les médecins utilisateurs de la TLE (n\u00a0=\u00a032)]" in thesis
+    words = set(re.findall(r"\b([Tt]ableaux?)\s+\d", thesis))
+    assert words == {"Tableau", "tableau"}  # captions and text say the same word
+    headings = [p.text for p in docx.Document(str(build(built_project) / "resultats.docx")).paragraphs
+                if p.style.name.startswith(("Title", "Heading")) and p.text.startswith("Résultats")]
+    assert len(headings) == 1, headings  # one « Résultats » heading, not the title and a heading
 
 
 def test_the_chapter_quotes_a_verbatim_per_selected_category(built_project):

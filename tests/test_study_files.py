@@ -12,7 +12,7 @@ import yaml
 
 from surveykit.analysis.plan import load_plan
 from surveykit.core.errors import InputError
-from surveykit.figures.spec import load_figures
+from surveykit.figures.spec import figure_numbers, load_figures, load_reference_figures
 from surveykit.project.study import load_study
 from surveykit.questionnaire.codebook import derive, load_codebook
 from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
@@ -126,6 +126,38 @@ def test_figures_are_checked_against_the_plan(study):
     plan = load_plan(study / "analysis_plan.yaml", book)
     with pytest.raises(InputError, match="figure outils: a bars figure is drawn from a categorical table; "
                                          "'satisfaction' is a scores table"):
+        load_figures(study / "figures.yaml", book, plan)
+
+
+def test_a_figure_with_a_published_number_keeps_it_and_added_figures_follow():
+    """The thesis' Figure 14 is Rogers' diagram, not drawn: its number is not given to the barrier chart."""
+    book = load_codebook(THESIS / "codebook.yaml")
+    plan = load_plan(THESIS / "analysis_plan.yaml", book)
+    specs = load_figures(THESIS / "figures.yaml", book, plan)
+    references = load_reference_figures(THESIS / "figures.yaml")
+    assert [(f.number, f.caption) for f in references] == [
+        (14, "La courbe de diffusion de l'innovation selon Everett Rogers, partie 1")]
+    order = [f"figure_{n}" for n in range(7, 14)] + ["figure_15", "figure_freins"]
+    numbers = figure_numbers(specs, references, order, plan.numbering.first_figure)
+    assert numbers == {**{f"figure_{n}": n for n in range(7, 14)}, "figure_15": 15, "figure_freins": 16}
+    # whatever the chapter's order, a published number stays with its figure
+    shown_first = figure_numbers(specs, references, ["figure_freins"] + order[:-1], plan.numbering.first_figure)
+    assert shown_first["figure_freins"] == 16 and shown_first["figure_15"] == 15
+
+
+def test_a_study_without_published_numbers_numbers_its_figures_in_order():
+    book = load_codebook(FIXTURE / "codebook.yaml")
+    plan = load_plan(FIXTURE / "analysis_plan.yaml", book)
+    specs = load_figures(FIXTURE / "figures.yaml", book, plan)
+    order = [spec.id for spec in specs]
+    assert list(figure_numbers(specs, (), order, 3).values()) == list(range(3, 3 + len(order)))
+
+
+def test_a_published_number_given_twice_is_refused(study):
+    _edit(study / "figures.yaml", lambda d: [f.update(number=4) for f in d["figures"][:2]])
+    book = load_codebook(study / "codebook.yaml")
+    plan = load_plan(study / "analysis_plan.yaml", book)
+    with pytest.raises(InputError, match="figure number 4 is given to both"):
         load_figures(study / "figures.yaml", book, plan)
 
 

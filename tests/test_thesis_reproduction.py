@@ -48,9 +48,14 @@ def test_the_report_opens_with_its_summary_and_reads_in_two_minutes(built_projec
     assert sections[0] == "## En bref" and "## Glossaire" in sections
     summary = text.split("## En bref")[1].split("## Écarts")[0].replace("\u00a0", " ").replace("\u202f", " ")
     assert "572 nombres publiés, dont 555 retrouvés" in summary
-    assert "8 écarts distincts" in summary and "(un même nombre cité à plusieurs endroits compte une fois), tous expliqués." in summary
+    assert "8 écarts distincts" in summary and "(un même nombre cité à plusieurs endroits compte une fois), 7 expliqués, " \
+        "1 douteux" in summary and "tous expliqués" not in summary  # the copied p of « Rôle dans les CPTS »
     assert "(s)" not in summary
     assert "multiples de 1/2001" in summary and "p = 0,3383 sur deux lignes" in summary
+    assert sum("Rôle dans les CPTS" in line for line in summary.splitlines()) == 1  # told once
+    assert "1 différence d'ordre" in summary  # two tied items swapped: one difference
+    for wording in ("e-0", "(fisher)", "(treillis Monte-Carlo)", "aussi grand : 0,"):
+        assert wording not in text
     differences = text.split("## Écarts")[1].split("## Rangs")[0]
     rows = [line for line in differences.splitlines() if line.startswith("| Tableau")]
     assert len(rows) == 8  # one row per distinct difference…
@@ -63,8 +68,10 @@ def test_the_report_opens_with_its_summary_and_reads_in_two_minutes(built_projec
 
 def test_the_report_compares_ranks_and_structure(built_project):
     text = (built_project / "results" / WAVE / "reproduction.md").read_text(encoding="utf-8")
-    ranks = text.split("## Rangs des tableaux classés")[1].split("## Structure")[0]
-    assert "publié au rang 2, recalculé au rang 3 (moyenne exacte 5,28" in ranks and "ex aequo" in ranks
+    ranks = text.split("## Rangs des tableaux classés")[1].split("## Structure")[0].replace("\u00a0", " ")
+    assert ("« Difficulté à identifier un médecin via la TLE » et « Déshumanisation des relations entre médecins », "
+            "publiés aux rangs 2 et 3, sont recalculés dans l'ordre inverse (moyennes exactes 5,28 et 5,31)") in ranks
+    assert "ex aequo" in ranks and ranks.count("\n- ") == 1
     structure = text.split("## Structure du chapitre")[1].split("## Audit")[0]
     assert "Figure 14 «\u00a0La courbe de diffusion de l'innovation selon Everett Rogers, partie 1\u00a0»" in structure
     assert "non régénérée" in structure and "ajoutée par le chapitre régénéré" in structure

@@ -3,6 +3,7 @@ draw_statistics_figures): figures (PNG 300 dpi + SVG) from counts or statistics.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from surveykit.analysis.describe import ALL, MISSING_LABEL
 from surveykit.analysis.format import grid_order, variable_label
 from surveykit.analysis.plan import Plan, load_plan
 from surveykit.core import fmt
+from surveykit.core.errors import InputError
 from surveykit.core.io import read_csv, read_json, read_tidy
 from surveykit.core.stale import remove_stale
 from surveykit.core.yamlio import load_validated, package_schema
@@ -104,8 +106,20 @@ def _flowchart(spec: FigureSpec, data: FigureData):
 def _diffusion(spec: FigureSpec, data: FigureData, wave: dict):
     levels = data.levels(spec.table, spec.variable)
     share = float(levels.loc[levels["label"] == spec.level, "pct"].iloc[0])
-    reference = load_validated(Path(data.inputs["figures"]).parent / spec.data, package_schema("diffusion.schema.yaml"))
+    path = Path(data.inputs["figures"]).parent / spec.data
+    reference = load_validated(path, package_schema("diffusion.schema.yaml"))
+    check_reference_years(reference, path)
     return draw.diffusion_curve(share, wave["label"], reference)
+
+
+def check_reference_years(reference: dict, path: Path) -> None:
+    """The year a legend prints for a reference point is the year its source prints."""
+    for index, point in enumerate(reference["references"]):
+        years = {int(year) for year in re.findall(r"\b(?:19|20)\d\d\b", point["source"])}
+        if years and point["year"] not in years:
+            raise InputError(f"{path}: references[{index}] ({point['label']!r}): year {point['year']}, but its "
+                             f"source is of {', '.join(str(y) for y in sorted(years))} — expected the year of the "
+                             "source, which the legend prints beside the place")
 
 
 def _quoted_list(levels) -> str:

@@ -7,6 +7,7 @@ Figures are drawn at their print size (style.TEXT_WIDTH_IN wide at most).
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import matplotlib.pyplot as plt
@@ -17,11 +18,11 @@ from matplotlib.patches import FancyBboxPatch
 from surveykit.core import distributions as dist
 from surveykit.core import fmt
 
-from .style import GREY, MIN_FONT_SIZE, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis
+from .style import FONT, GREY, MIN_FONT_SIZE, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis
 
 LABEL_WIDTH = 34  # characters per line of a wrapped bar label
-CHAR_WIDTH_IN = 0.068
-ROW_LABEL_WIDTH = 0.15  # share of the flowchart's width given to the names of the breakdown variables  # mean width of a character at SMALL_FONT_SIZE (DejaVu Sans 8 pt), to wrap text in boxes
+CHAR_WIDTH_IN = 0.068  # mean width of a character at SMALL_FONT_SIZE (DejaVu Sans 8 pt), to wrap text in boxes
+ROW_LABEL_MAX = 0.3  # largest share of the flowchart's width given to the names of the breakdown variables
 
 
 def typographic(text: str) -> str:
@@ -31,6 +32,19 @@ def typographic(text: str) -> str:
 
 def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(textwrap.wrap(typographic(text), width, break_long_words=False)) or typographic(text)
+
+
+# A number printed beside a bar or above it sits on a white box drawn over the grid and the reference lines:
+# no line crosses it (surveykit.figures.check).
+LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none"}
+LABEL_ZORDER = 4
+
+
+def data_label(ax, x: float, y: float, text: str, offset: tuple[float, float] = (0, 0), **kwargs):
+    """A number on the plot (a bar's count), on its white box above every line, `offset` points away from (x, y)
+    so that the box does not cover the bar's end."""
+    return ax.annotate(text, (x, y), xytext=offset, textcoords="offset points", fontsize=SMALL_FONT_SIZE,
+                       bbox=LABEL_BOX, zorder=LABEL_ZORDER, annotation_clip=False, **kwargs)
 
 
 def count_label(n: int, pct: float) -> str:
@@ -43,6 +57,7 @@ def count_label(n: int, pct: float) -> str:
 
 BOX_PAD_IN = 0.08  # white space between a flowchart box's edge and its text
 ROW_IN = 0.95  # height of a flowchart row (a box and its arrow), inches
+BOX_ROUND_PAD = 0.008  # rounding of a box's corners (axes units)
 
 
 def _text_extent(ax, label) -> tuple[float, float]:
@@ -64,14 +79,51 @@ def _box(ax, x: float, y: float, text: str, width: float, height: float, color: 
     if left:
         x += width / 2
         label.set_x(x)
-    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.008",
-                                facecolor="white", edgecolor=color, linewidth=1.2))
+    pad = BOX_ROUND_PAD  # the rounded outline is drawn this far outside its rectangle: within width × height
+    ax.add_patch(FancyBboxPatch((x - width / 2 + pad, y - height / 2 + pad), width - 2 * pad, height - 2 * pad,
+                                boxstyle=f"round,pad={pad}", facecolor="white", edgecolor=color, linewidth=1.2))
+
+
+def text_width_in(text: str, size: float, italic: bool = False) -> float:
+    """Width of a line of text on paper (inches), measured on the figures' font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(family=FONT, style="italic" if italic else "normal")
+    return TextPath((0, 0), text, size=size, prop=prop).get_extents().width / 72 if text.strip() else 0.0
+
+
+def _pieces(text: str, hyphens: bool) -> list[str]:
+    """Where a line may end: between words, and after the hyphen of a compound word when `hyphens`."""
+    words = typographic(text).split()
+    return [piece for word in words for piece in (re.findall(r"[^-]+-?|-", word) if hyphens else [word])]
+
+
+def wrap_measured(text: str, width_in: float, size: float, italic: bool = False, hyphens: bool = True) -> list[str]:
+    """Greedy lines of at most `width_in` inches (a piece longer than that stands alone on its line)."""
+    lines: list[str] = []
+    for piece in _pieces(text, hyphens):
+        if lines:
+            joined = lines[-1] + ("" if lines[-1].endswith("-") else " ") + piece
+            if text_width_in(joined, size, italic) <= width_in:
+                lines[-1] = joined
+                continue
+        lines.append(piece)
+    return lines
 
 
 def _fitting_size(words: str, width_in: float) -> float:
-    """SMALL_FONT_SIZE, or MIN_FONT_SIZE when the longest word would not fit in the box at that size."""
-    longest = max((len(w) for w in words.split()), default=0)
-    return SMALL_FONT_SIZE if longest * CHAR_WIDTH_IN <= 0.88 * width_in else MIN_FONT_SIZE
+    """SMALL_FONT_SIZE, or MIN_FONT_SIZE when the longest piece (a word, or the part of a compound word a line may
+    end after its hyphen) would not fit in the box at that size."""
+    longest = max((text_width_in(piece, SMALL_FONT_SIZE) for piece in _pieces(words, True)), default=0.0)
+    return SMALL_FONT_SIZE if longest <= width_in else MIN_FONT_SIZE
+
+
+def two_line_width_in(text: str, size: float, italic: bool = False) -> float:
+    """The narrowest width (inches) that sets `text` on at most two lines, breaking between words only."""
+    words = typographic(text).split()
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))] or [(" ".join(words), "")]
+    return min(max(text_width_in(a, size, italic), text_width_in(b, size, italic)) for a, b in splits)
 
 
 def _arrow(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -91,10 +143,10 @@ def _draw_tree(ax, nodes: list[dict], left: float, right: float, y: float, paren
     for node in nodes:
         x1 = x0 + (right - left) * _leaves(node) / total
         centre = (x0 + x1) / 2
-        width_in = (x1 - x0) * 0.96 * TEXT_WIDTH_IN
-        size = _fitting_size(name(node), width_in)
-        characters = max(6, int(0.88 * width_in / (CHAR_WIDTH_IN * size / SMALL_FONT_SIZE)))
-        _box(ax, centre, y, f"{_wrap(name(node), characters)}\nn = {fmt.integer(node['n'])}", (x1 - x0) * 0.96,
+        room = (x1 - x0) * 0.94 * TEXT_WIDTH_IN - 2 * BOX_PAD_IN  # the box, less its white margins
+        size = _fitting_size(name(node), room)
+        lines = wrap_measured(name(node), room, size)
+        _box(ax, centre, y, "\n".join(lines + [f"n = {fmt.integer(node['n'])}"]), (x1 - x0) * 0.94,
              0.66, PALETTE[5] if node["children"] else PALETTE[2], size)
         _arrow(ax, parent, (centre, y + 0.33))
         if node["children"]:
@@ -113,7 +165,13 @@ def flowchart(flow: dict, level_name, variable_name) -> plt.Figure:
     removed = [(reason, n) for reason, n in flow["excluded"].items()]
     removed += [(f"{reason} (quarantaine)", n) for reason, n in flow["quarantined"].items()]
     tree = flow.get("breakdown", [])
-    left = ROW_LABEL_WIDTH if tree else 0.0  # a column for the names of the breakdown variables
+    # A column for the names of the breakdown variables, wide enough to set each on two lines at most.
+    names, nodes = [], tree
+    while nodes:
+        names.append(variable_name(nodes[0]["variable"]))
+        nodes = [c for n in nodes for c in n["children"]]
+    name_width = max((two_line_width_in(name, SMALL_FONT_SIZE, italic=True) for name in names), default=0.0)
+    left = min(ROW_LABEL_MAX, (name_width + 0.08) / TEXT_WIDTH_IN) if tree else 0.0
     centre = (left + 1) / 2
     start = centre + 0.17  # the box of the rows not analysed: right of the arrow, its text wrapped to that room
     characters = max(12, int(((0.99 - start) * TEXT_WIDTH_IN - 2 * BOX_PAD_IN) / CHAR_WIDTH_IN))
@@ -138,12 +196,11 @@ def flowchart(flow: dict, level_name, variable_name) -> plt.Figure:
     if removed:
         _box(ax, start, (top + middle) / 2, aside, 0.2, 0.66, PALETTE[1], left=True)
         _arrow(ax, (centre, (top + middle) / 2), (start, (top + middle) / 2))
-    depth, nodes = 0, tree
-    while nodes:
-        width = int(ROW_LABEL_WIDTH * TEXT_WIDTH_IN / CHAR_WIDTH_IN) - 1
-        ax.text(0.0, middle - 1 - depth, _wrap(variable_name(nodes[0]["variable"]), width), ha="left",
-                va="center", fontsize=SMALL_FONT_SIZE, style="italic", color=GREY)
-        nodes, depth = [c for n in nodes for c in n["children"]], depth + 1
+    for depth, name in enumerate(names):
+        wrapped = wrap_measured(name, max(name_width, (left * TEXT_WIDTH_IN) - 0.08), SMALL_FONT_SIZE, italic=True,
+                                hyphens=False)
+        ax.text(0.0, middle - 1 - depth, "\n".join(wrapped), ha="left", va="center", fontsize=SMALL_FONT_SIZE,
+                style="italic", color=GREY)
     _draw_tree(ax, tree, left + 0.01, 0.995, middle - 1, (centre, middle - 0.33),
                lambda node: level_name(node["variable"], node["level"]))
     return fig
@@ -160,7 +217,7 @@ def bars(levels: pd.DataFrame, axis_label: str) -> plt.Figure:
     y = np.arange(len(levels))
     ax.barh(y, levels["n"], color=PALETTE[0], height=0.7)
     for yi, (n, pct) in enumerate(zip(levels["n"], levels["pct"])):
-        ax.text(n, yi, "\u2002" + count_label(n, pct), va="center", ha="left", fontsize=SMALL_FONT_SIZE)
+        data_label(ax, n, yi, count_label(n, pct), offset=(4, 0), va="center", ha="left")
     ax.set_yticks(y, labels)
     ax.set_xlim(0, max(float(levels["n"].max()), 1) * 1.32)
     ax.set_xlabel(typographic(axis_label))
@@ -180,9 +237,9 @@ def histogram(values: pd.DataFrame, mean: float, sd: float, n: int, axis_label: 
     ax.bar(levels, counts, color=PALETTE[0], width=0.8, label=f"{noun.capitalize()} (n = {fmt.integer(n)})")
     for x, count in zip(levels, counts):
         if count:
-            ax.text(x, count, str(count), ha="center", va="bottom", fontsize=SMALL_FONT_SIZE)
+            data_label(ax, x, count, str(count), offset=(0, 2), ha="center", va="bottom")
     if not math.isnan(sd):  # one answer has no SD; nobody answered, no mean either
-        ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0,
+        ax.axvspan(mean - sd, mean + sd, color=PALETTE[1], alpha=0.12, linewidth=0, zorder=0.6,  # under the bars
                    label=f"± 1 écart-type ({fmt.number(sd)})")
     if not math.isnan(mean):
         ax.axvline(mean, color=PALETTE[1], linewidth=1.5, label=f"Moyenne ({fmt.number(mean)})")
@@ -191,8 +248,8 @@ def histogram(values: pd.DataFrame, mean: float, sd: float, n: int, axis_label: 
     ax.set_xlabel(typographic(axis_label))
     ax.set_ylabel(f"Nombre de {noun}")
     french_axis(ax.yaxis, integer=True)
-    ax.set_ylim(0, max(counts.max(initial=0), 1) * 1.45)
-    ax.legend(loc="upper left", frameon=True, ncols=3)
+    ax.set_ylim(0, max(counts.max(initial=0), 1) * 1.15)
+    fig.legend(loc="outside upper center", frameon=False, ncols=3)  # above the plot: no bar or line under it
     ax.grid(axis="x", visible=False)
     return fig
 
@@ -227,33 +284,56 @@ def scores(table: pd.DataFrame, labels: dict[str, str], groups: list[tuple[str, 
 # --------------------------------------------------------------------------- diffusion
 
 
+def reference_label(point: dict) -> str:
+    """« Nord, 2024 »: a reference point named by its place and the year of its source."""
+    return f"{point['label']}, {point['year']}"
+
+
+def _category_label_y(x: np.ndarray, curve: np.ndarray, z_left: float, z_right: float) -> tuple[float, str]:
+    """Where a category's name goes, away from the S-curve: at the foot of the plot when the curve passes above
+    it there, else at the top (above the last grid line) when it passes below; the check of the drawing says
+    if a category spans both."""
+    inside = curve[(x >= z_left) & (x <= z_right)]
+    low, high = (float(inside.min()), float(inside.max())) if inside.size else (0.0, 100.0)
+    if low >= 16:
+        return 1, "bottom"
+    if high <= 84:
+        return 101, "bottom"  # above the last grid line (100 %)
+    return 1, "bottom"
+
+
 def diffusion_curve(share: float, wave_label: str, data: dict) -> plt.Figure:
     """A share placed on the cumulative adoption curve (S) beside the reference points of `data`.
 
     `data` (a file of the study) gives the adopter categories (label, share in %), the reference points
-    (label, year, rate in %, source) and the axis and legend words."""
+    (place, year, rate in %, source) and the axis and legend words. Reference points are drawn hollow, so that
+    two close rates stay visible; the legend names each by its place and the year of its source."""
     fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 3.6))
     x = np.linspace(-3.2, 3.2, 400)
+    curve = dist.norm_cdf(x) * 100
     ax.fill_between(x, np.exp(-x * x / 2) * 100, color=PALETTE[0], alpha=0.12, linewidth=0)
-    ax.plot(x, dist.norm_cdf(x) * 100, color=PALETTE[0], linewidth=1.6)
+    ax.plot(x, curve, color=PALETTE[0], linewidth=1.6, zorder=2)
     bounds = np.cumsum([0.0] + [c["share"] for c in data["categories"]])
     for left, right, category in zip(bounds[:-1], bounds[1:], data["categories"]):
         z_left = max(dist.norm_ppf(max(left, 1e-9) / 100), -3.2)
         z_right = min(dist.norm_ppf(min(right, 100 - 1e-9) / 100), 3.2)
         if right < 100:
-            ax.axvline(z_right, color=GREY, linewidth=0.6, linestyle=":")
-        ax.text((z_left + z_right) / 2, 2, _wrap(category["label"], 11), ha="center", va="bottom",
-                fontsize=SMALL_FONT_SIZE, color="dimgray")
+            ax.axvline(z_right, color=GREY, linewidth=0.6, linestyle=":", zorder=1)
+        y, va = _category_label_y(x, curve, z_left, z_right)
+        ax.text((z_left + z_right) / 2, y, _wrap(category["label"], 11), ha="center", va=va,
+                fontsize=SMALL_FONT_SIZE, color="dimgray", zorder=LABEL_ZORDER)
     markers = ["s", "^", "D", "v", "P", "X"]
-    points = [(p["label"], p["rate"], PALETTE[1], markers[i % len(markers)])
+    points = [(reference_label(p), p["rate"], PALETTE[1], markers[i % len(markers)], "none")
               for i, p in enumerate(sorted(data["references"], key=lambda p: (p["year"], p["rate"])))]
-    points.append((wave_label, share, PALETTE[2], "o"))
-    for label, rate, color, marker in points:
+    points.append((wave_label, share, PALETTE[2], "o", "full"))
+    for label, rate, color, marker, fill in points:
         ax.plot([dist.norm_ppf(rate / 100)], [rate], marker, color=color, markersize=6, linestyle="none",
-                label=f"{typographic(label)} : {fmt.percent(rate)}")
-    ax.legend(loc="upper left", frameon=True, title=typographic(data["legend_title"]))
+                fillstyle=fill, markeredgewidth=1.3, zorder=3, label=f"{typographic(label)} : {fmt.percent(rate)}")
+    fig.legend(loc="outside lower center", frameon=False, ncols=2, title=typographic(data["legend_title"]))
     ax.set_xticks([])
-    ax.set_ylim(0, 105)
+    ax.set_xlim(-3.2, 3.2)
+    ax.set_ylim(0, 116)
+    ax.set_yticks(range(0, 101, 20))
     french_axis(ax.yaxis)
     ax.set_ylabel(typographic(data["axis_y"]))
     ax.set_xlabel(typographic(data["axis_x"]))
@@ -367,7 +447,7 @@ def diverging(items: list[tuple[str, dict[str, float], dict[str, float]]], negat
                 width = others.get(level, 0.0)
                 _segment(side, y, left, width, greys[level], None)
                 left += width
-            side.text(left, y, "\u2002" + fmt.percent(left, 0), ha="left", va="center", fontsize=SMALL_FONT_SIZE)
+            data_label(side, left, y, fmt.percent(left, 0), offset=(4, 0), ha="left", va="center")
             widest = max(widest, left)
         side.set_xlim(0, max(10.0, 10 * np.ceil(widest * 1.6 / 10)))
         from matplotlib.ticker import FuncFormatter, MaxNLocator

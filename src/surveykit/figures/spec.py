@@ -28,6 +28,7 @@ class FigureSpec:
     order: str = "frequency"
     data: str | None = None
     axis_label: str | None = None
+    number: int | None = None  # the publication's number, kept (see figure_numbers)
 
     @property
     def source(self) -> str:
@@ -62,6 +63,51 @@ def _check(spec: FigureSpec, book: Codebook, plan: Plan, where: str) -> None:
         raise InputError(f"{where}: {spec.level!r} is not a level of {spec.variable!r}")
 
 
+@dataclass(frozen=True)
+class ReferenceFigure:
+    """A figure of the publication the pipeline does not draw (no data of the study): its number stays its own."""
+
+    number: int
+    caption: str
+    source: str
+
+
+def load_reference_figures(path: str | Path) -> tuple[ReferenceFigure, ...]:
+    """The `reference_figures` of figures.yaml, by number."""
+    raw = load_validated(path, package_schema("figures.schema.yaml"))
+    return tuple(sorted((ReferenceFigure(**entry) for entry in raw.get("reference_figures", [])),
+                        key=lambda figure: figure.number))
+
+
+def figure_numbers(specs, references, order: list[str], first: int) -> dict[str, int]:
+    """The number of each figure of `order` (ids in chapter order): a figure with a published number keeps it;
+    the others follow, in chapter order, the highest published number (drawn or not), or start at `first`
+    when the study declares none."""
+    declared = {spec.id: spec.number for spec in specs if spec.number is not None}
+    taken = list(declared.values()) + [figure.number for figure in references]
+    following = max(taken, default=first - 1) + 1
+    numbers = {}
+    for figure_id in order:
+        if figure_id in declared:
+            numbers[figure_id] = declared[figure_id]
+        else:
+            numbers[figure_id], following = following, following + 1
+    return numbers
+
+
+def _check_numbers(specs: list[FigureSpec], references, path) -> None:
+    """No two figures share a published number."""
+    seen: dict[int, str] = {}
+    for name, number in [(spec.id, spec.number) for spec in specs] + [(f"reference figure « {f.caption} »", f.number)
+                                                                      for f in references]:
+        if number is None:
+            continue
+        if number in seen:
+            raise InputError(f"{path}: figure number {number} is given to both {seen[number]} and {name} — "
+                             "expected each published number once")
+        seen[number] = name
+
+
 def load_figures(path: str | Path, book: Codebook, plan: Plan) -> tuple[FigureSpec, ...]:
     """Read figures.yaml; every reference is checked (file and figure named in the message)."""
     raw = load_validated(path, package_schema("figures.schema.yaml"))
@@ -75,4 +121,5 @@ def load_figures(path: str | Path, book: Codebook, plan: Plan) -> tuple[FigureSp
                              for key, v in entry.items()})
         _check(spec, book, plan, where)
         specs.append(spec)
+    _check_numbers(specs, load_reference_figures(path), path)
     return tuple(specs)

@@ -1,6 +1,7 @@
 """One palette, one font and pinned metadata for every figure, so files are byte-identical across runs."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import matplotlib
@@ -9,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from cycler import cycler  # noqa: E402
 
+from .check import text_problems, wrap_axis_labels  # noqa: E402
 from .metadata import measure_drawn  # noqa: E402
 from .theme import load_theme  # noqa: E402
 
@@ -59,13 +61,19 @@ def save(fig: plt.Figure, png: str | Path, svg: str | Path) -> None:
 
     The figure is drawn once at 300 dpi: that drawing gives its print metrics (surveykit.figures.metadata:
     natural size and smallest font, recorded in the PNG for the conversion to Word and HTML), its tight
-    bounding box, and the PNG's pixels (cropped to the box, on white). The SVG is drawn within the same box."""
+    bounding box, and the PNG's pixels (cropped to the box, on white). The SVG is drawn within the same box.
+    Before, an axis label wider than the figure is wrapped; after, what a reader could not read (a text out of
+    the canvas, crossed by a line or hidden by a marker; a point hidden by another) is logged as a warning."""
     from PIL import Image, PngImagePlugin
 
     for path in (png, svg):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     dpi = matplotlib.rcParams["savefig.dpi"]
+    fig.draw_without_rendering()
+    wrap_axis_labels(fig)
     metrics, box = measure_drawn(fig, dpi=dpi, pad_inches=matplotlib.rcParams["savefig.pad_inches"])
+    for problem in text_problems(fig):
+        logging.getLogger(__name__).warning("figure %s: %s", Path(png).name, problem)
     width, height = fig.canvas.get_width_height(physical=True)
     drawing = Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     left, top = round(box.x0 * dpi), round(height - box.y1 * dpi)

@@ -10,6 +10,7 @@ import pandas as pd
 from surveykit.analysis.describe import ALL, MISSING_LABEL
 from surveykit.core import fmt
 from surveykit.core.testnames import TEST_LABELS_FR, TEST_LABELS_FR_PLURAL
+from surveykit.figures.spec import figure_numbers
 from surveykit.recode import reading_order
 
 from . import prose
@@ -41,6 +42,7 @@ class Context:
         self.plan = plan
         self.order: dict[str, list[str]] = {"table": [], "figure": []}
         self.figure_data: dict[str, dict] = {}
+        self.reference_figures: tuple = ()  # figures.spec.ReferenceFigure: published figures not drawn
         self.numbers: dict[str, list[str]] | None = None
 
     def levels(self, table: str, variable: str, group: str = ALL, order: str = "n") -> list[Level]:
@@ -322,6 +324,12 @@ class Context:
         tie = self._rank_top_tie(table, group, rank)
         return prose.listing([tie], self.noun) if tie else "aucun"
 
+    def figures_not_drawn(self) -> list[dict]:
+        """The publication's figures the pipeline does not draw (figures.yaml `reference_figures`): number, caption
+        and source, for the chapter to say so where the publication shows them."""
+        return [{"number": figure.number, "word": self.plan.numbering.figure_word, "caption": figure.caption,
+                 "source": figure.source} for figure in self.reference_figures]
+
     def figure_sources(self, figure_id: str) -> list[str]:
         """The sources of a figure's reference points, from its data file (as the study cites them)."""
         return [point["source"] for point in self.figure_data.get(figure_id, {}).get("references", [])]
@@ -525,8 +533,11 @@ class Context:
             order.append(item)
         if self.numbers is None or item not in self.numbers[kind]:  # first pass: the order is being recorded
             return None
-        first = self.plan.numbering.first_table if kind == "table" else self.plan.numbering.first_figure
-        return first + self.numbers[kind].index(item)
+        if kind == "figure":
+            specs = [figure["spec"] for figure in self.figures.values()]
+            return figure_numbers(specs, self.reference_figures, self.numbers["figure"],
+                                  self.plan.numbering.first_figure)[item]
+        return self.plan.numbering.first_table + self.numbers[kind].index(item)
 
     def table_number(self, table_id: str) -> int:
         """A table's number, to quote it in the text (« résumées dans le tableau 1 »)."""
@@ -535,6 +546,14 @@ class Context:
 
     def figure_number(self, figure_id: str) -> int:
         return self._number("figure", figure_id, record=False) or 0
+
+    def table_ref(self, table_id: str) -> str:
+        """« tableau 1 »: a table quoted in the text, with the word its caption prints (the plan's `numbering`)."""
+        return f"{self.plan.numbering.table_word.lower()}{fmt.NBSP}{self.table_number(table_id)}"
+
+    def figure_ref(self, figure_id: str) -> str:
+        """« figure 8 »: a figure quoted in the text, with the word its caption prints."""
+        return f"{self.plan.numbering.figure_word.lower()}{fmt.NBSP}{self.figure_number(figure_id)}"
 
     @property
     def study_title(self) -> str:
@@ -548,8 +567,13 @@ class Context:
     def figure_caption_n(self, spec) -> str:
         """« (n = 669) »: a bar chart is about the respondents asked its question (its bars' denominator, as on
         its axis), a histogram about those who answered (missing answers are not values, as in its legend);
-        other figures about the analysed respondents."""
+        a flowchart about the questionnaires received, the categories of an open question about those who answered
+        it (as on its axis); other figures about the analysed respondents."""
         answered = f"{spec.table}.{spec.variable}.{ALL}.n"
+        if spec.kind == "flowchart" and "flux.recus" in self.V:
+            return f"({fmt.n_equals(self.V.text('flux.recus'))})"
+        if spec.kind == "categories" and f"recodage.{spec.question}.reponses" in self.V:
+            return f"({fmt.n_equals(self.V.text(f'recodage.{spec.question}.reponses'))})"
         if spec.kind == "histogram" and answered in self.V:
             return f"({fmt.n_equals(self.V.text(answered))})"
         if spec.kind in ("bars", "diverging"):
@@ -577,8 +601,7 @@ class Context:
         number = self._number("figure", figure_id)
         spec = figure["spec"]
         caption = f"{self.plan.numbering.figure_word} {number}. {spec.caption}" if number else spec.caption
-        if spec.kind in ("bars", "histogram", "scores", "diffusion", "diverging"):
-            caption = prose.within_bracket(caption, self.figure_caption_n(spec)[1:-1])
+        caption = prose.within_bracket(caption, self.figure_caption_n(spec)[1:-1])
         return Markdown(f"![{escape(caption)}]({figure['path']}){{#fig:{figure_id}}}")
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from surveykit.core.errors import ConsistencyError
 
 from .pandoc_ast import is_numeric
-from .table_layout import ColumnNeeds, preferred_layout, squeezed_layout, wrapped_lines
+from .table_layout import (ColumnNeeds, labels_first_layout, preferred_layout, squeezed_layout, wrapped_labels_layout,
+                           wrapped_lines)
 from .textmetrics import text_width_pt
 
 CAPTION_STYLE = "Caption"  # Word's built-in "caption" (shown "Légende" in French Word)
@@ -33,6 +34,7 @@ PANDOC_TABLE_CAPTION = "TableCaption"
 PANDOC_FIGURE_CAPTION = "ImageCaption"
 SEQUENCE = {"table": "Tableau", "figure": "Figure"}  # SEQ identifiers, whatever word the caption prints
 TABLE_FONT_SIZES_PT = (10.0, 9.0)  # tried in turn until every label fits on one line
+LAST_RESORT_FONT_PT = 8.5  # the answer labels stay on one line at this size rather than wrap (still legible)
 CELL_MARGIN_PT = 3.6  # left and right margin inside a table cell (72 twips)
 FIGURE_HEIGHT_SHARE = 0.85  # a figure leaves this share of the text block's height free for its caption
 LINE_HEIGHT_EM = 1.15  # single line spacing of Times New Roman
@@ -74,7 +76,9 @@ def figure_frame_in(reference_docx: str | Path) -> tuple[float, float]:
 
 
 def phrase_key(text: str) -> str:
-    """A cell or label compared whatever its spaces and apostrophes (pandoc prints ' as ’)."""
+    """A cell or label compared whatever its spaces, apostrophes (pandoc prints ' as ’), non-breaking hyphens and
+    word joiners (pandoc_ast's, which print as what they join)."""
+    text = text.replace("\u2011", "-").replace("\u2060", "")
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'").split())
 
 
@@ -247,7 +251,8 @@ def _grid(table) -> list[list[_Cell]]:
         column, cells = 0, []
         for tc in tr.tc_lst:
             cell = DocxCell(tc, table)
-            cells.append(_Cell(cell, column, tc.grid_span, header, [p.text for p in cell.paragraphs]))
+            lines = [line for p in cell.paragraphs for line in p.text.split("\n")]  # a line break ends a line
+            cells.append(_Cell(cell, column, tc.grid_span, header, lines))
             column += tc.grid_span
         rows.append(cells)
     return rows
@@ -259,12 +264,65 @@ def _adjusted(width: float) -> float:
 
 
 def _words(text: str, header: bool = False) -> list[str]:
-    """The pieces a line may break between: words; in a header, also after a hyphen ("Non-|utilisateurs"),
-    as Word and LibreOffice do (a body label keeps its compound words whole)."""
-    words = [word for word in text.split(" ") if word]
-    if header:
-        words = [piece for word in words for piece in re.findall(r"[^-]+-?|-", word)]
-    return words
+    """The pieces a line may break between: words (compound words stay whole: pandoc_ast made their hyphens
+    non-breaking; `header` is kept for callers that measure header cells in bold)."""
+    return [word for word in text.split(" ") if word]
+
+
+def two_line_width(text: str, size: float, bold: bool) -> float:
+    """The narrowest width that sets `text` on at most two lines, broken between words."""
+    words = _words(text)
+    if len(words) < 2:
+        return text_width_pt(text, size, bold)
+    return min(max(text_width_pt(" ".join(words[:i]), size, bold), text_width_pt(" ".join(words[i:]), size, bold))
+               for i in range(1, len(words)))
+
+
+SHORT_HEADER_WORDS = 3  # a header of a statistic (« Valeur de p ») this short stays on one line
+
+
+def _header_wish(cell: _Cell, text: str, size: float) -> float:
+    """The width a header line asks for once every header is on two lines at most: a short header naming a
+    statistic (« Valeur de p ») on one line; a group's name (its header has a line of its own for the group's
+    size) or a longer header on two lines."""
+    if len(cell.texts) == 1 and len(_words(text)) <= SHORT_HEADER_WORDS:
+        return text_width_pt(text, size, True)
+    return two_line_width(text, size, True)
+
+
+def stub_blocks(grid: list[list[_Cell]]) -> list[tuple[int, int]]:
+    """(first row, number of rows) of each block of the first column: a body row whose first cell holds a label
+    and the rows under it whose first cell is empty (the answers of one variable)."""
+    blocks: list[list[int]] = []
+    for index, row in enumerate(grid):
+        first = next((c for c in row if c.column == 0), None)
+        if first is None or first.header or first.span != 1:
+            continue
+        if "".join(first.texts).strip() or not blocks:
+            blocks.append([index, 1])
+        else:
+            blocks[-1][1] += 1
+    return [(start, count) for start, count in blocks]
+
+
+def _lines_at(texts: list[str], width: float, size: float, bold: bool = False) -> int:
+    space = text_width_pt(" ", size)
+    return sum(wrapped_lines([text_width_pt(w, size, bold) for w in _words(t)] or [0.0], space, width) for t in texts)
+
+
+def _stub_min(grid: list[list[_Cell]], size: float, hard: float) -> float:
+    """The narrowest first column whose every label wraps within the rows of its block (never below `hard`)."""
+    needed = hard
+    for start, count in stub_blocks(grid):
+        cell = next(c for c in grid[start] if c.column == 0)
+        low, high = needed, max([needed] + [text_width_pt(t, size) for t in cell.texts])
+        if _lines_at(cell.texts, high, size) > count:
+            continue  # even on one line per paragraph it needs more rows: the block's first row grows anyway
+        for _ in range(30):
+            middle = (low + high) / 2
+            low, high = (low, middle) if _lines_at(cell.texts, middle, size) <= count else (middle, high)
+        needed = max(needed, high)
+    return needed
 
 
 def column_needs(grid: list[list[_Cell]], columns: int, size: float,
@@ -291,7 +349,11 @@ def column_needs(grid: list[list[_Cell]], columns: int, size: float,
         hard = max([one_line(c) if unbreakable(c) else longest_word(c) for c in cells], default=0.0)
         body_width = max([one_line(c) for c in body] + [longest_word(c) for c in cells if c.header], default=0.0)
         full = max([body_width] + [one_line(c) for c in cells if c.header])
-        needs.append(ColumnNeeds(_adjusted(hard), _adjusted(body_width), _adjusted(full), numeric))
+        head_two = max([two_line_width(t, size, True) for c in cells if c.header for t in c.texts], default=0.0)
+        head_pref = max([_header_wish(c, t, size) for c in cells if c.header for t in c.texts], default=0.0)
+        stub = _stub_min(grid, size, hard) if index == 0 and not numeric else None
+        needs.append(ColumnNeeds(_adjusted(hard), _adjusted(body_width), _adjusted(full), numeric,
+                                 _adjusted(head_two), None if stub is None else _adjusted(stub), _adjusted(head_pref)))
     return needs
 
 
@@ -300,18 +362,36 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     """The table font and column widths (pt): the largest font at which every body cell fits on one line;
     else the font at which the table is shortest once the text of some columns wraps between words (never
     inside a number, a `whole` label or a word); else the same with the `whole` labels wrapping between their
-    words too (a long answer label beside several groups' columns); else the smallest font, with words broken
-    (a warning names the table)."""
+    words too (a long answer label beside several groups' columns), unless at LAST_RESORT_FONT_PT every label
+    fits on one line; else the smallest font, with words broken (a warning names the table). Headers stay on two
+    lines at most and the stub wraps within its block's rows as long as the text width allows."""
     padding = 2 * CELL_MARGIN_PT
     needs = {size: column_needs(grid, columns, size, whole) for size in TABLE_FONT_SIZES_PT}
     for size in TABLE_FONT_SIZES_PT:
         widths = preferred_layout(needs[size], available, padding)
         if widths is not None:
             return size, widths
+    # Labels wrap, numbers stay whole (or break between two statistics), whichever makes the table shortest;
+    # headers on two lines at most, the stub within its rows. The answer labels wrap only when even at
+    # LAST_RESORT_FONT_PT they cannot stay whole.
+    passes = [(whole, TABLE_FONT_SIZES_PT, "some text wraps between words"),
+              (whole, (LAST_RESORT_FONT_PT,), "the answer labels stay on one line"),
+              (frozenset(), TABLE_FONT_SIZES_PT, "answer labels too long to stay on one line wrap between words")]
+    for kept_whole, sizes, what in passes:
+        layouts = {size: column_needs(grid, columns, size, kept_whole) for size in sizes}
+        candidates = [(size, widths) for size in sizes
+                      for widths in (preferred_layout(layouts[size], available, padding),
+                                     wrapped_labels_layout(layouts[size], available, padding),
+                                     labels_first_layout(layouts[size], available, padding),
+                                     _fitting(squeezed_layout(layouts[size], available, padding, headers=True)))
+                      if widths is not None]
+        if candidates:
+            size, widths = min(candidates, key=lambda c: sum(_row_heights(grid, c[1], c[0])))  # first of equals
+            logger.info("table %r: %s at %g pt", caption, what, size)
+            return size, widths
     for kept_whole, what in ((whole, "some text wraps between words"),
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
-        if kept_whole is not whole:
-            needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
+        needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
         squeezed = {size: squeezed_layout(needs[size], available, padding) for size in TABLE_FONT_SIZES_PT}
         fitting = [size for size in TABLE_FONT_SIZES_PT if squeezed[size].fits]
         if fitting:
@@ -323,18 +403,54 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     return size, squeezed_layout(needs[size], available, padding).widths
 
 
+def merged_stub_blocks(grid, widths: list[float], size: float) -> list[tuple[int, int]]:
+    """The blocks of the first column whose label wraps and fits in the rows of its block: their first-column
+    cells are merged down the block, so that the label spreads over the rows instead of making the first taller."""
+    width = widths[0] - 2 * CELL_MARGIN_PT if widths else 0.0
+    merged = []
+    for start, count in stub_blocks(grid):
+        cell = next(c for c in grid[start] if c.column == 0)
+        if count > 1 and 1 < _lines_at(cell.texts, width, size) <= count:
+            merged.append((start, count))
+    return merged
+
+
+def _fitting(layout) -> list[float] | None:
+    return layout.widths if layout.fits else None
+
+
 def _row_heights(grid, widths: list[float], size: float) -> list[float]:
     space = text_width_pt(" ", size)
+    spread = {start for start, _count in merged_stub_blocks(grid, widths, size)}
     heights = []
-    for row in grid:
+    for index, row in enumerate(grid):
         lines = 1
         for cell in row:
+            if cell.column == 0 and index in spread:
+                continue  # the label spreads over its block's rows
             width = sum(widths[cell.column:cell.column + cell.span]) - 2 * CELL_MARGIN_PT
             count = sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t, cell.header)] or [0.0],
                                       space, width) for t in cell.texts)
             lines = max(lines, count)
         heights.append(lines * size * LINE_HEIGHT_EM)
     return heights
+
+
+def _merge_down(grid, blocks: list[tuple[int, int]]) -> None:
+    """Merge the first-column cells of each block vertically (Word's vMerge: restart, then continue)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for start, count in blocks:
+        for offset in range(count):
+            cell = next(c for c in grid[start + offset] if c.column == 0)
+            tcPr = cell.cell._tc.get_or_add_tcPr()
+            merge = OxmlElement("w:vMerge")
+            if offset == 0:
+                merge.set(qn("w:val"), "restart")
+            tcPr.insert_element_before(merge, "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar", "w:textDirection",
+                                       "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns",
+                                       "w:cellDel", "w:cellMerge", "w:tcPrChange")
 
 
 def _set_table_geometry(table, widths: list[float]) -> None:
@@ -389,6 +505,7 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
     columns = len(table.columns)
     size, widths = choose_layout(grid, columns, page.text_width, caption, logger, whole)
     _set_table_geometry(table, widths)
+    _merge_down(grid, merged_stub_blocks(grid, widths, size))
     heights = _row_heights(grid, widths, size)
     short = sum(heights) + 3 * 11 * LINE_HEIGHT_EM <= KEEP_WHOLE_SHARE * page.text_height
     headers = sum(1 for row in grid if row and row[0].header)
@@ -406,6 +523,26 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
                 if size != text_style.font.size.pt:
                     for run in paragraph.runs:
                         run.font.size = Pt(size)
+                    _mark_size(paragraph, size)
+
+
+def _mark_size(paragraph, size: float) -> None:
+    """The paragraph mark at `size` too: an empty cell's line is then as tall as its row's text (else it keeps
+    the style's larger size and makes its row taller than the others)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    pPr = paragraph._p.get_or_add_pPr()
+    rPr = pPr.find(qn("w:rPr"))
+    if rPr is None:
+        rPr = OxmlElement("w:rPr")
+        pPr.insert_element_before(rPr, "w:sectPr", "w:pPrChange")
+    for tag in ("w:sz", "w:szCs"):
+        element = rPr.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            rPr.append(element)
+        element.set(qn("w:val"), str(round(size * 2)))
 
 
 # --- pictures -------------------------------------------------------------------------------------------

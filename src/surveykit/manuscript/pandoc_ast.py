@@ -3,8 +3,11 @@
 The chapter's Markdown says what to print; this module decides how, for both outputs at once:
 - each figure gets its print width: the natural width recorded in its PNG, scaled down only to fit the text
   block (Word: the picture's width; HTML: a CSS max-width);
-- table columns whose cells are all numbers are right-aligned (so that digits line up), and the spaces inside a number cell
-  ("22 (56,4 %)", "5,7 ± 2,9") become non-breaking so that a count never leaves its percentage.
+- table columns whose cells are all numbers (or labels with their count) are right-aligned (so that digits line
+  up), and the spaces inside a number cell ("22 (56,4 %)", "5,7 ± 2,9") become non-breaking so that a count never
+  leaves its percentage;
+- a group's size goes on its own line in a header ("Région Nord" / "n = 11"), and no cell breaks a
+  compound word after its hyphen.
 Pure functions on JSON data: no pandoc, matplotlib or Word library is imported here."""
 from __future__ import annotations
 
@@ -120,13 +123,28 @@ def _body_rows(table: list) -> list:
     return rows + table[5][1]  # and the foot
 
 
+_LABEL_COUNT = re.compile(r"^(?P<label>.*\S)[ \u00a0\u202f]:[ \u00a0\u202f]+(?P<count>[^:]+)$")
+
+
+def _label_count(text: str) -> tuple[str, str] | None:
+    match = _LABEL_COUNT.match(text)
+    return (match["label"], match["count"]) if match and is_numeric(match["count"]) else None
+
+
+def ends_with_number(text: str) -> bool:
+    """« Fax : 24 (75 %) »: a label followed by its count, which lines up with the numbers of its column."""
+    return _label_count(text) is not None
+
+
 def numeric_columns(table: list) -> list[bool]:
-    """Per column: every body cell is a number or empty, and at least one is a number."""
+    """Per column: every body cell is a number (or a label with its count, « Fax : 24 (75 %) ») or empty, and at
+    least one is a number."""
     columns = len(table[2])
     flags = []
     for index in range(columns):
         texts = [_cell_text(row[1][index]) for row in _body_rows(table) if index < len(row[1])]
-        flags.append(any(is_numeric(t) for t in texts) and all(is_numeric(t) or t in _PLACEHOLDERS for t in texts))
+        flags.append(any(is_numeric(t) for t in texts) and
+                     all(is_numeric(t) or ends_with_number(t) or t in _PLACEHOLDERS for t in texts))
     return flags
 
 
@@ -152,10 +170,98 @@ def number_spaces(text: str) -> str:
 
 
 def _unbreakable(cell: list) -> None:
-    """Spaces inside a number cell become non-breaking but between statistics (the content is plain text)."""
+    """Spaces inside a number cell become non-breaking but between statistics (the content is plain text); in a
+    label with its count, the count stays whole and with the label's last word (the label may wrap before)."""
     for block in _cell_blocks(cell):
         if block["t"] in ("Plain", "Para") and all(i["t"] in ("Str", "Space") for i in block["c"]):
-            block["c"] = [{"t": "Str", "c": number_spaces(stringify(block["c"]).replace(" ;", NBSP + ";"))}]
+            text = stringify(block["c"])
+            if is_numeric(text):
+                block["c"] = [{"t": "Str", "c": number_spaces(text.replace(" ;", NBSP + ";"))}]
+            elif ends_with_number(text):
+                head, tail = _label_count(text)
+                block["c"] = _inlines(head.replace(NBSP, " ")) + [{"t": "Str", "c": f"{NBSP}:{NBSP}{number_spaces(tail)}"}]
+                _join_last(block["c"])
+
+
+def _inlines(text: str) -> list[dict]:
+    """Plain text as pandoc inlines (Str between Spaces)."""
+    inlines: list[dict] = []
+    for index, word in enumerate(text.split(" ")):
+        if index:
+            inlines.append({"t": "Space"})
+        if word:
+            inlines.append({"t": "Str", "c": word})
+    return inlines
+
+
+def _join_last(inlines: list[dict]) -> None:
+    """Merge the last two Str of a list (a word and what is glued to it) into one."""
+    strings = [i for i, inline in enumerate(inlines) if inline["t"] == "Str"]
+    if len(strings) >= 2 and strings[-1] == strings[-2] + 1:
+        inlines[strings[-2]]["c"] += inlines[strings[-1]]["c"]
+        del inlines[strings[-1]]
+
+
+NON_BREAKING_HYPHEN = "\u2011"
+_GROUP_SIZE = re.compile(r"^(?P<name>.+?)[ \u00a0](?P<size>n[\u00a0 ]=[\u00a0 ][\d\u202f\u00a0]+)$")
+
+
+WORD_JOINER = "\u2060"  # no line break here (zero width)
+
+
+def _no_hyphen_breaks(cell: list) -> None:
+    """A compound word of a table cell never breaks after its hyphen (« écart-type », « Non-utilisateurs »):
+    the hyphen becomes U+2011, which word processors and browsers print as a hyphen and never break after; in a
+    label or header, a range (« [Q1–Q3] ») never breaks after its en dash either (a word joiner follows it)."""
+    numeric = is_numeric(_cell_text(cell))
+    for element in _walk(_cell_blocks(cell)):
+        if element["t"] != "Str":
+            continue
+        if "-" in element["c"] and re.search(r"\w-\w", element["c"]):
+            element["c"] = re.sub(r"(?<=\w)-(?=\w)", NON_BREAKING_HYPHEN, element["c"])
+        if not numeric and "–" in element["c"]:
+            element["c"] = re.sub(r"(?<=\w)–(?=\w)", "–" + WORD_JOINER, element["c"])
+
+
+def _group_header(cell: list) -> None:
+    """« Région Nord n = 11 »: the group's size on a line of its own, under the group's name."""
+    for block in _cell_blocks(cell):
+        if block["t"] not in ("Plain", "Para") or not all(i["t"] in ("Str", "Space") for i in block["c"]):
+            continue
+        match = _GROUP_SIZE.match(stringify(block["c"]))
+        if match:
+            size = match["size"].replace(" ", NBSP)
+            block["c"] = _inlines(match["name"]) + [{"t": "LineBreak"}, {"t": "Str", "c": size}]
+
+
+_NUMBER_WORD = re.compile(r"^\[?\d+$")
+_SHORT_WORD = re.compile(r"^\w{1,2}$")
+
+
+def glue_short_words(text: str, words: bool = True) -> str:
+    """A line of a table cell never ends on a number (« 2 ex aequo », « 50 ans », « [IC 95 %] ») nor leaves a
+    final one-letter word alone on the last line (« Valeur de p »), nor, with `words`, ends on a word of one or two
+    letters (« ex aequo », « à la »): the space there is non-breaking, as French typography wants."""
+    tokens = text.split(" ")
+    out = tokens[0]
+    for index, (previous, token) in enumerate(zip(tokens, tokens[1:]), start=1):
+        glue = (_NUMBER_WORD.match(previous) or (words and _SHORT_WORD.match(previous))
+                or (index == len(tokens) - 1 and re.fullmatch(r"\w", token)))
+        out += (NBSP if glue and token else " ") + token
+    return out
+
+
+def _glued(cell: list, words: bool = True) -> None:
+    for block in _cell_blocks(cell):
+        if block["t"] in ("Plain", "Para") and all(i["t"] in ("Str", "Space") for i in block["c"]):
+            text = stringify(block["c"])
+            if not is_numeric(text) and not ends_with_number(text):
+                block["c"] = _inlines(glue_short_words(text, words))
+
+
+def _header_cells(table: list) -> list:
+    """The cells of the table's header rows."""
+    return [cell for row in table[3][1] for cell in row[1]]
 
 
 def tidy_tables(tree: dict) -> dict:
@@ -172,6 +278,14 @@ def tidy_tables(tree: dict) -> dict:
                 continue
             table[2][index][0] = {"t": "AlignRight"}
             for row in _body_rows(table):
-                if index < len(row[1]) and is_numeric(_cell_text(row[1][index])):
+                if index < len(row[1]):
                     _unbreakable(row[1][index])
+        for row in _body_rows(table):
+            for cell in row[1]:
+                _glued(cell)
+        for cell in _header_cells(table):
+            _glued(cell, words=False)  # a header's short words may end a line: its column stays narrow
+            _group_header(cell)
+        for cell in _header_cells(table) + [cell for row in _body_rows(table) for cell in row[1]]:
+            _no_hyphen_breaks(cell)
     return tree

@@ -10,7 +10,7 @@ from surveykit.analysis.format import variable_label
 from surveykit.analysis.plan import load_plan
 from surveykit.core.io import read_json, write_csv
 from surveykit.core.yamlio import load_yaml
-from surveykit.figures.spec import load_figures
+from surveykit.figures.spec import load_figures, load_reference_figures
 from surveykit.questionnaire.codebook import load_codebook
 
 from . import chapter
@@ -44,6 +44,7 @@ def render_chapter(inputs, outputs, params, logger: logging.Logger) -> None:
     figures = _figures(load_figures(inputs.figures, book, plan), list(params.figure_files), chapter_dir)
     context = Context(registry, read_json(inputs.tables), figures, labels, params.alpha, book=book, plan=plan)
     folder = Path(inputs.figures).parent
+    context.reference_figures = load_reference_figures(inputs.figures)
     context.figure_data = {figure_id: load_yaml(folder / figure["spec"].data)
                            for figure_id, figure in figures.items() if figure["spec"].data}
     text = chapter.render_chapter(inputs.template, context, params.wave)

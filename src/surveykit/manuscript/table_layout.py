@@ -27,6 +27,9 @@ class ColumnNeeds:
     body: float
     full: float
     numeric: bool
+    head_two: float = 0.0  # the header set on two lines at most, broken between words only
+    stub_min: float | None = None  # first column: each label wrapped within the rows of its block (no taller row)
+    head_pref: float = 0.0  # what the header asks for beyond head_two (a short header on one line)
 
 
 @dataclass(frozen=True)
@@ -47,23 +50,67 @@ def _water_fill(low: list[float], high: list[float], available: float) -> list[f
     return [min(h, max(l, lo)) for l, h in zip(low, high)]
 
 
+def _stub_low(column: ColumnNeeds) -> float:
+    """The narrowest stub: its labels wrapped within the rows of their block (else down to their longest word)."""
+    return max(column.stub_min if column.stub_min is not None else column.hard_min, column.head_two)
+
+
 def preferred_layout(columns: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
-    """Widths with every label and number on one line (the stub may wrap), or None when they do not fit."""
+    """Widths with every body cell on one line and every header on two lines at most, broken between words (the
+    stub may wrap within the rows of its block), or None when they do not fit. The room left goes to the headers
+    that need the least to be set on one line, then to the others."""
     full = [c.full + padding for c in columns]
     if sum(full) <= available:
         return full
-    body = [c.body + padding for c in columns]
-    if sum(body) <= available:
-        return _water_fill(body, full, available)  # the room left goes to the shortest headers first
+    low = [max(c.body, c.head_two) + padding for c in columns]
     if columns and not columns[0].numeric:
-        stub = available - sum(body[1:])
-        if stub >= columns[0].hard_min + padding:
-            return [stub] + body[1:]
-    return None
+        low[0] = _stub_low(columns[0]) + padding
+    if sum(low) > available:
+        return None
+    return _water_fill(low, [max(f, lo) for f, lo in zip(full, low)], available)
 
 
-def squeezed_layout(columns: list[ColumnNeeds], available: float, padding: float) -> Layout:
-    """Widths when labels cannot all stay on one line: label columns wrap between words, widest first."""
+def _wish(column: ColumnNeeds, low: float, padding: float) -> float:
+    return max(low, column.head_pref + padding)
+
+
+def wrapped_labels_layout(columns: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
+    """Widths when the labels cannot all stay on one line: the stub wraps within its rows, the other label columns
+    wrap between words (never below their longest word), numbers stay on one line, headers on two lines at most;
+    None when that does not fit."""
+    low = [(max(c.body, c.head_two) if c.numeric else max(c.hard_min, c.head_two)) + padding for c in columns]
+    high = [_wish(c, max(c.body, c.head_two) + padding, padding) for c in columns]
+    if columns and not columns[0].numeric:
+        low[0] = high[0] = _stub_low(columns[0]) + padding
+    if sum(low) > available:
+        return None
+    return _water_fill(low, [max(h, lo) for h, lo in zip(high, low)], available)
+
+
+def labels_first_layout(columns: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
+    """Widths when numbers may break between two statistics: number columns at their narrowest (headers on two
+    lines at most), the room left to the label columns; None when that does not fit."""
+    low = [max(c.hard_min, c.head_two) + padding for c in columns]
+    if columns and not columns[0].numeric:
+        low[0] = _stub_low(columns[0]) + padding
+    high = [lo if c.numeric else max(c.body + padding, lo) for c, lo in zip(columns, low)]
+    if sum(low) > available:
+        return None
+    return _water_fill(low, high, available)
+
+
+def squeezed_layout(columns: list[ColumnNeeds], available: float, padding: float, headers: bool = False) -> Layout:
+    """Widths when labels cannot all stay on one line: label columns wrap between words, widest first (with
+    `headers`, no header below its two-line width, and the stub within its rows: fits is False when that does
+    not fit)."""
+    if headers:
+        low = [max(c.hard_min, c.head_two) + padding for c in columns]
+        if columns and not columns[0].numeric:
+            low[0] = _stub_low(columns[0]) + padding
+        high = [_wish(c, max(c.body, lo - padding) + padding, padding) for c, lo in zip(columns, low)]
+        if sum(low) > available:
+            return Layout(low, fits=False)
+        return Layout(_water_fill(low, high, available), fits=True)
     low = [c.hard_min + padding for c in columns]
     high = [c.body + padding for c in columns]
     if sum(low) <= available:

@@ -36,6 +36,8 @@ def _advances(bold: bool) -> dict[str, float]:
             widths[chr(code)] = afm[name][1] / 1000
     for space in _SPACES:
         widths[space] = widths[" "]
+    widths["\u2011"] = widths["-"]  # the non-breaking hyphen of table cells
+    widths["\u2060"] = 0.0  # the word joiner after a range's en dash
     return widths
 
 

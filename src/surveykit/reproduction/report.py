@@ -19,7 +19,8 @@ import pandas as pd
 from surveykit.core import fmt
 from surveykit.manuscript.prose import plural
 
-from .published import Publication
+from .audit import DOUBTFUL, DUPLICATE_CHECK, REF_JOIN
+from .published import REF_SEPARATOR, Publication
 
 KINDS = {"count": "effectifs et pourcentages", "rank_count": "rangs (effectifs et pourcentages)",
          "mean_sd": "moyennes et écarts-types", "category_count": "catégories de réponses libres",
@@ -77,22 +78,47 @@ def distinct_differences(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return frame, shared
 
 
+def _lower_first(text: str) -> str:
+    """A sentence continued after « : » (« Les 7 valeurs » -> « les 7 valeurs »), acronyms left alone."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def _findings(audit: pd.DataFrame) -> list[str]:
-    """The audit's flags, one sentence each (the first sentence of their explanation)."""
-    flagged = audit[audit["status"] != "ok"]
+    """The audit's flags, one sentence each (the first sentence of their explanation); a number a flag about two
+    numbers already tells (the same p printed on two rows) is not told again on its own."""
+    flagged = audit[(audit["status"] != "ok") & (audit["status"] != "info")]
+    told = {ref for row in flagged.itertuples() if row.check == DUPLICATE_CHECK for ref in row.ref.split(REF_JOIN)}
     findings = []
     for row in flagged.itertuples():
-        if row.status == "info":
+        if row.check != DUPLICATE_CHECK and row.ref in told:
             continue
-        sentence = re.split(r"(?<=[.!?]) ", str(row.explanation))[0]
-        findings.append(f"{row.ref} ({row.check}) : {sentence}")
+        sentences = re.split(r"(?<=[.!?]) ", str(row.explanation))
+        sentence = " ".join(sentences) if row.check == DUPLICATE_CHECK else sentences[0]  # with its conclusion
+        findings.append(f"{row.ref} : {_lower_first(sentence)}")
     return findings
+
+
+def _verdict(differences: pd.DataFrame) -> str:
+    """« tous expliqués », « 7 expliqués, 1 douteux », « 7 expliqués, 1 non expliqué »: each distinct difference
+    counted once, by what its explanation concludes."""
+    explanations = differences["explanation"].astype(str)
+    unexplained = int(explanations.str.contains(UNEXPLAINED).sum())
+    doubtful = int((~explanations.str.contains(UNEXPLAINED) & explanations.str.contains(DOUBTFUL)).sum())
+    explained = len(differences) - unexplained - doubtful
+    if not unexplained and not doubtful:
+        return "expliqué" if explained == 1 else "tous expliqués"
+    parts = [f"{explained} {plural(explained, 'expliqué', 'expliqués')}"] if explained else []
+    if doubtful:
+        parts.append(f"{doubtful} {plural(doubtful, 'douteux', 'douteux')} (valeur publiée peu compatible avec la "
+                     "simulation, voir l'audit)")
+    if unexplained:
+        parts.append(f"{unexplained} non {plural(unexplained, 'expliqué', 'expliqués')}")
+    return ", ".join(parts)
 
 
 def _summary(table: pd.DataFrame, differences: pd.DataFrame, audit: pd.DataFrame, ranks: list[str],
              structure: list[str], ranked: bool) -> list[str]:
     total, matched = len(table), int(table["match"].sum())
-    explained = int((~differences["explanation"].str.contains(UNEXPLAINED)).sum()) if len(differences) else 0
     lines = ["## En bref", ""]
     if not total:
         return lines + ["Aucun nombre publié n'est transcrit.", ""]
@@ -101,10 +127,7 @@ def _summary(table: pd.DataFrame, differences: pd.DataFrame, audit: pd.DataFrame
     if matched == total:
         lines.append("- Aucun écart : chaque nombre publié est retrouvé.")
     else:
-        distinct, unexplained = len(differences), len(differences) - explained
-        verdict = (("expliqué" if distinct == 1 else "tous expliqués") if not unexplained else
-                   f"{explained} {plural(explained, 'expliqué', 'expliqués')}, {unexplained} non "
-                   f"{plural(unexplained, 'expliqué', 'expliqués')}")
+        distinct, verdict = len(differences), _verdict(differences)
         lines.append(f"- Écarts : {total - matched} {plural(total - matched, 'nombre', 'nombres')}, soit {distinct} "
                      f"{plural(distinct, 'écart distinct', 'écarts distincts')} (un même nombre cité à plusieurs "
                      f"endroits compte une fois), {verdict}.")
@@ -114,7 +137,7 @@ def _summary(table: pd.DataFrame, differences: pd.DataFrame, audit: pd.DataFrame
         lines += [f"  - {finding}" for finding in findings]
     if ranked:
         lines.append(f"- Rangs des tableaux classés : {len(ranks)} {plural(len(ranks), 'différence', 'différences')} "
-                     "d'ordre." if ranks else
+                     "d'ordre (détail plus bas)." if ranks else
                      "- Rangs des tableaux classés : ordre publié retrouvé.")
     if structure:
         lines.append(f"- Structure : {len(structure)} {plural(len(structure), 'différence', 'différences')} avec le "
@@ -123,29 +146,58 @@ def _summary(table: pd.DataFrame, differences: pd.DataFrame, audit: pd.DataFrame
 
 
 def rank_differences(items, descriptives: pd.DataFrame) -> list[str]:
-    """Published ranks of ranked tables (mean ± SD with a rank) against the regenerated order."""
+    """Published ranks of ranked tables (mean ± SD with a rank) against the regenerated order; two items whose
+    ranks are swapped make one difference."""
     ranked = [i for i in items if i.kind == "mean_sd" and i.rank and not i.group]
     overall = descriptives[(descriptives["group"] == "Ensemble") & descriptives["rank"].notna()]
-    lines = []
+    moved = []
     for item in ranked:
         rows = overall[overall["variable"] == item.variable]
-        if rows.empty:
+        if rows.empty or int(rows.iloc[0]["rank"]) == item.rank:
             continue
-        row = rows.iloc[0]
+        moved.append((item, rows.iloc[0]))
+    lines, told = [], set()
+    for item, row in moved:
+        if item.ref in told:
+            continue
         ours = int(row["rank"])
-        if ours == item.rank:
+        partner = next(((other, other_row) for other, other_row in moved if other.ref not in told and other is not item
+                        and other.rank == ours and int(other_row["rank"]) == item.rank
+                        and other_row["table"] == row["table"]), None)
+        if partner is None:
+            lines.append(_moved_rank(item, row, overall))
+            told.add(item.ref)
             continue
-        same = overall[(overall["table"] == row["table"]) & (overall["rank"] == item.rank)]
-        other = same.iloc[0] if len(same) else None
-        tie = other is not None and fmt.number(other["mean"]) == fmt.number(row["mean"])
-        text = (f"{item.ref} : publié au rang {item.rank}, recalculé au rang {ours} "
-                f"(moyenne exacte {fmt.number(row['mean'], 2)}")
-        if other is not None:
-            text += f", contre {fmt.number(other['mean'], 2)} pour l'item recalculé au rang {item.rank}"
-        text += ")" + (" ; égales à la précision publiée (" + fmt.number(row["mean"]) + ") : ex aequo, le chapitre "
-                       "régénéré les imprime au même rang." if tie else ".")
-        lines.append(text)
+        other, other_row = partner
+        told.update({item.ref, other.ref})
+        lines.append(_swapped_ranks(item, row, other, other_row))
     return lines
+
+
+def _moved_rank(item, row, overall: pd.DataFrame) -> str:
+    """One item published at a rank the regenerated order gives another item."""
+    ours = int(row["rank"])
+    same = overall[(overall["table"] == row["table"]) & (overall["rank"] == item.rank)]
+    other = same.iloc[0] if len(same) else None
+    tie = other is not None and fmt.number(other["mean"]) == fmt.number(row["mean"])
+    text = (f"{item.ref} : publié au rang {item.rank}, recalculé au rang {ours} "
+            f"(moyenne exacte {fmt.number(row['mean'], 2)}")
+    if other is not None:
+        text += f", contre {fmt.number(other['mean'], 2)} pour l'item recalculé au rang {item.rank}"
+    return text + ")" + (f", égales à la précision publiée ({fmt.number(row['mean'])}) : ex aequo, le chapitre "
+                         "régénéré les imprime au même rang." if tie else ".")
+
+
+def _swapped_ranks(first, first_row, second, second_row) -> str:
+    """Two items whose published ranks the regenerated order swaps, told once."""
+    (a, a_row), (b, b_row) = sorted([(first, first_row), (second, second_row)], key=lambda pair: pair[0].rank)
+    table = a.ref.split(REF_SEPARATOR)[0]
+    names = [item.ref.split(REF_SEPARATOR)[-1] for item in (a, b)]
+    tie = fmt.number(a_row["mean"]) == fmt.number(b_row["mean"])
+    text = (f"{table} : « {names[0]} » et « {names[1]} », publiés aux rangs {a.rank} et {b.rank}, sont recalculés "
+            f"dans l'ordre inverse (moyennes exactes {fmt.number(a_row['mean'], 2)} et {fmt.number(b_row['mean'], 2)})")
+    return text + (f", égales à la précision publiée ({fmt.number(a_row['mean'])}) : ex aequo, le chapitre régénéré "
+                   "les imprime au même rang." if tie else ".")
 
 
 def _norm(text: str) -> str:

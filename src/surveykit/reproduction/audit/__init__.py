@@ -23,7 +23,7 @@ French number text comes from surveykit.core.fmt (exact_number, re-exported here
 from surveykit.core.fmt import NBSP, round_half_even
 from surveykit.core.fmt import exact_number as fr
 
-from .checks import MC_CHECK, MC_INCONSISTENT, audit_published
+from .checks import DOUBTFUL, DUPLICATE_CHECK, MC_CHECK, MC_INCONSISTENT, REF_JOIN, audit_published
 from .duplicates import duplicate_p_values
 from .fisher import contingency_table, fisher_exact_p
 from .grim import SCALE_MAX, SCALE_MIN, combine_pairs, grim, grim_informative, grim_sums, grimmer, grimmer_pairs
@@ -32,7 +32,7 @@ from .numbers import CHECK, COLUMNS, INCONSISTENT, INFO, OK, UNTESTABLE, Exact, 
 from .percentages import achievable_counts, percent_of, percentage_status
 
 __all__ = [
-    "CHECK", "COLUMNS", "INCONSISTENT", "INFO", "LATTICE_ALPHA", "MC_CHECK", "MC_INCONSISTENT", "NBSP", "OK",
+    "CHECK", "COLUMNS", "DOUBTFUL", "DUPLICATE_CHECK", "REF_JOIN", "INCONSISTENT", "INFO", "LATTICE_ALPHA", "MC_CHECK", "MC_INCONSISTENT", "NBSP", "OK",
     "SCALE_MAX", "SCALE_MIN", "UNTESTABLE", "Exact", "LatticeResult", "achievable_counts", "as_exact",
     "audit_published", "combine_pairs", "contingency_table", "detect_mc_lattice", "duplicate_p_values",
     "fisher_exact_p", "fr", "grim", "grim_informative", "grim_sums", "grimmer", "grimmer_pairs", "is_round",

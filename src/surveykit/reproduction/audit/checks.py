@@ -10,6 +10,7 @@ import pandas as pd
 
 from surveykit.core.fmt import NBSP, round_half_even
 from surveykit.core.fmt import exact_number as fr
+from surveykit.core.testnames import TEST_LABELS_FR
 from surveykit.manuscript.prose import plural
 
 from ..published import REF_SEPARATOR, PublishedItem, PubNumber
@@ -20,6 +21,10 @@ from .grim import combine_pairs, grim_informative, grim_sums, grimmer_pairs
 from .lattice import LatticeResult, detect_mc_lattice, mc_consistency
 from .numbers import CHECK, COLUMNS, INCONSISTENT, INFO, OK, UNTESTABLE, as_exact
 from .percentages import achievable_counts, percentage_status
+
+DUPLICATE_CHECK = "p dupliquée"
+REF_JOIN = " / "  # a row about two published numbers names both, joined so
+DOUBTFUL = "valeur publiée douteuse"  # a difference the simulation hardly explains (the report counts them apart)
 
 MC_CHECK, MC_INCONSISTENT = 0.05, 0.01  # two-sided binomial tail thresholds for Monte-Carlo p-values
 
@@ -274,14 +279,15 @@ def _lattice_rows(items: Sequence[PublishedItem]) -> tuple[list[dict], dict[str,
         result = detect_mc_lattice([as_exact(n) for n in numbers])
         if len(result.p_values) < 3:
             continue
-        ref = ", ".join(dict.fromkeys(m.table for m in members)) + f"{REF_SEPARATOR}p ({test})"
+        ref = ", ".join(dict.fromkeys(m.table for m in members)) + f"{REF_SEPARATOR}valeurs de p du " \
+            f"{TEST_LABELS_FR.get(test, test)}"
         published = ", ".join(n.text for n in numbers)
         note = precision_note(*numbers)
         if result.detected:
             found[test] = result
             b = result.best_b
             reason = (f"Les {len(result.p_values)} valeurs distinctes de p sont toutes des multiples de 1/{b + 1} à la "
-                      f"précision publiée : signature de p simulées par Monte-Carlo (R : simulate.p.value = TRUE, B = {b}), "
+                      f"précision publiée, signature de p simulées par Monte-Carlo (R : simulate.p.value = TRUE, B = {b}) "
                       f"et non de p exactes. Probabilité que des p au hasard tombent toutes sur ce treillis : "
                       f"{sci(result.chance_best)} ; pour un B « rond » ≤ {b} quelconque : ≤ {sci(result.chance_bound)}. "
                       f"B ≤ 10000 compatibles : {len(result.fitting_b)} sur {result.n_informative} testés "
@@ -318,9 +324,9 @@ def _fisher_rows(items: Sequence[PublishedItem], lattices: dict[str, LatticeResu
             b = lattices[item.test].best_b
             tail = mc_consistency(p, published, b)
             status = OK if tail >= MC_CHECK else CHECK if tail >= MC_INCONSISTENT else INCONSISTENT
-            reason = (f"p exact recalculé : {fr_float(p, 4)}. Sous une simulation Monte-Carlo à B = {b}, "
-                      f"probabilité d'un écart au moins aussi grand : {fr_float(tail, 3)}"
-                      + (" : compatible." if status == OK else " : peu compatible, valeur publiée douteuse."))
+            reason = (f"p exact recalculé : {fr_float(p, 4)}. Sous une simulation Monte-Carlo à B = {b}, un écart "
+                      f"au moins aussi grand a une probabilité de {fr_float(tail, 3)}, "
+                      + ("compatible." if status == OK else f"peu compatible : {DOUBTFUL}."))
         else:
             status, reason = INCONSISTENT, f"p exact recalculé : {fr_float(p, 4)}, différent de la valeur publiée."
         rows.append(row(item.ref, "p exact de Fisher", show(item), fr_float(p, 4), status, reason + precision_note(published)))
@@ -331,7 +337,7 @@ def _duplicate_rows(items: Sequence[PublishedItem], exact: dict[str, float]) -> 
     rows = []
     for first, second in duplicate_p_values(items):
         text = first.numbers["p"].text
-        reason = f"Même valeur p = {text} sur deux lignes différentes ({first.ref} ; {second.ref}) : erreur de copie possible."
+        reason = f"Même valeur p = {text} sur deux lignes différentes, erreur de copie possible."
         recomputed = ""
         if first.ref in exact and second.ref in exact:
             distances = {ref: abs(exact[ref] - first.numbers["p"].value) for ref in (first.ref, second.ref)}
@@ -341,7 +347,7 @@ def _duplicate_rows(items: Sequence[PublishedItem], exact: dict[str, float]) -> 
             reason += (f" Recalcul exact à partir des effectifs : {fr_float(exact[first.ref], 4)} ({first.ref}) et "
                        f"{fr_float(exact[second.ref], 4)} ({second.ref}) ; la valeur {text} correspond à {closer}, "
                        f"celle de {other} est probablement recopiée.")
-        rows.append(row(f"{first.ref} / {second.ref}", "p dupliquée", f"p{NBSP}={NBSP}{text} (×2)", recomputed, CHECK, reason))
+        rows.append(row(f"{first.ref}{REF_JOIN}{second.ref}", DUPLICATE_CHECK, f"p{NBSP}={NBSP}{text} (×2)", recomputed, CHECK, reason))
     return rows
 
 

@@ -35,9 +35,16 @@ def fr_float(value: float, digits: int = 4) -> str:
     return fr(Fraction(value), digits)
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
 def sci(value: float) -> str:
-    """'6,4e-05' style for small probabilities, French comma."""
-    return f"{value:.2g}".replace(".", ",") if value < 0.001 else fr_float(value, 3)
+    """A probability as a French reader writes it: « 0,482 », or « 1,3 × 10⁻⁵ » below 0,001 (decimal comma,
+    power of ten in superscript, the spaces around × non-breaking)."""
+    if value >= 0.001 or value == 0:
+        return fr_float(value, 3)
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa.replace('.', ',')}{NBSP}×{NBSP}10{str(int(exponent)).translate(SUPERSCRIPT)}"
 
 
 def row(ref: str, check: str, published: str, recomputed: str, status: str, explanation: str) -> dict:
