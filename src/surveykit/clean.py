@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -22,7 +23,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
+from .codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Option, Question, derive
 from .errors import ConsistencyError, InputError
 from .forms.headers import Column, ColumnMap, map_columns, normalise
 from .forms.read import HEADER_ROW, Limits, RawExport, read_export
@@ -113,7 +114,7 @@ def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
     """Split a checkbox cell against the known options (they may contain ', ').
 
     Returns the matched option labels and the remaining free text ("Autre :")."""
-    options = sorted(question.options, key=lambda o: len(o.raw), reverse=True)
+    options = _longest_first(question.options)
     labels: list[str] = []
     rest = text.strip()
     while rest:
@@ -125,9 +126,23 @@ def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
     return labels, rest
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _longest_first(options: tuple[Option, ...]) -> tuple[Option, ...]:
+    """A question's options, longest first (sorted once per question, not once per cell)."""
+    return tuple(sorted(options, key=lambda o: len(o.raw), reverse=True))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _labels_by_key(options: tuple[Option, ...]) -> dict[str, str]:
+    """Normalised raw answer -> label, the first option winning (built once per question, not once per cell)."""
+    found: dict[str, str] = {}
+    for option in options:
+        found.setdefault(normalise(option.raw), option.label)
+    return found
+
+
 def _option_label(question: Question, text: str) -> str | None:
-    key = normalise(text)
-    return next((option.label for option in question.options if normalise(option.raw) == key), None)
+    return _labels_by_key(question.options).get(normalise(text))
 
 
 def _parse_choice(question: Question, header: str, text: str, values: dict, problems: list[Problem]) -> None:
@@ -274,7 +289,9 @@ class ColumnParser:
         for unique, row in enumerate(first):
             parsed = parse_question(question, columns, tuple(t[row] for t in texts), branch[row], bool(shown[row]))
             for variable, value in parsed.values:
-                produced.setdefault(variable, np.full(len(first), None, dtype=object))[unique] = value
+                if variable not in produced:  # not setdefault: a new array per distinct answer made this quadratic
+                    produced[variable] = np.full(len(first), None, dtype=object)
+                produced[variable][unique] = value
             if parsed.problems or parsed.skips:
                 flagged[unique] = parsed
         for variable, values in produced.items():
