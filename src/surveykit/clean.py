@@ -16,6 +16,7 @@ from collections import Counter
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -114,22 +115,30 @@ def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
     """Split a checkbox cell against the known options (they may contain ', ').
 
     Returns the matched option labels and the remaining free text ("Autre :")."""
-    options = _longest_first(question.options)
+    pattern, label_of = _option_pattern(question.options)
     labels: list[str] = []
     rest = text.strip()
     while rest:
-        match = next((o for o in options if rest.startswith(o.raw) and rest[len(o.raw):][:2] in ("", ", ")), None)
+        match = pattern.match(rest) if pattern else None
         if match is None:
             break
-        labels.append(match.label)
-        rest = rest[len(match.raw) + 2:].strip()
+        labels.append(label_of[match.group()])
+        rest = rest[match.end() + 2:].strip()
     return labels, rest
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def _longest_first(options: tuple[Option, ...]) -> tuple[Option, ...]:
-    """A question's options, longest first (sorted once per question, not once per cell)."""
-    return tuple(sorted(options, key=lambda o: len(o.raw), reverse=True))
+def _option_pattern(options: tuple[Option, ...]) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One pattern matching a question's options at the start of a cell, longest first, each followed by ", " or
+    the end of the cell (an option may contain ", "), and each raw option's label (the longest listed first wins,
+    as Forms writes them): compiled once per question, not scanned option by option for every cell."""
+    ordered = sorted(options, key=lambda o: len(o.raw), reverse=True)
+    label_of: dict[str, str] = {}
+    for option in ordered:
+        label_of.setdefault(option.raw, option.label)
+    if not ordered:
+        return None, label_of
+    return re.compile("(?:" + "|".join(re.escape(o.raw) for o in ordered) + r")(?=, |\Z)"), label_of
 
 
 @functools.lru_cache(maxsize=1 << 12)
