@@ -19,7 +19,10 @@ Measures, each in a scratch copy of the project (results/ and data/ of the check
      miss by kind), and the first --corpus-build of them (default 40) built to md, html and docx in one
      Snakemake invocation, with each failure's rule and error (`--corpus-only` runs this section alone and
      replaces it in BENCHMARKS.md);
-  7. the exact r x c Fisher test beside R's `fisher.test(x, workspace = 2e8)` on the benchmark tables of
+  7. a wide generated export (2 000 columns x 10 000 respondents, surveykit.bench.corpus.wide) drafted as
+     `make study` drafts it and cleaned once as clean_wave does, each in a fresh process: seconds and peak
+     memory beside the target (`--wide-only` runs this section alone and replaces it in BENCHMARKS.md);
+  8. the exact r x c Fisher test beside R's `fisher.test(x, workspace = 2e8)` on the benchmark tables of
      tests/r_reference/fisher_large_reference.json (`--fisher-only` runs this section alone and replaces
      it in BENCHMARKS.md). R is timed in the same run when `Rscript` is present (and its timings saved to
      FISHER_R_TIMINGS), otherwise read from that committed file, which says when they were measured.
@@ -398,6 +401,79 @@ def corpus_section(size: int, build_count: int, first_seed: int = 0) -> list[str
     return corpus_run.section(summary, undrafted, drafting, build, timing)
 
 
+WIDE_SECTION = "## Drafting a wide export: 2 000 × 10 000"
+WIDE_TARGET_SECONDS, WIDE_TARGET_MB = 20.0, 1024.0  # issue M: 2 000 columns × 10 000 rows drafted in ≤ 20 s, ≤ 1 GB
+WIDE_STUDY, WIDE_WAVE = "large", "large_1"
+_WIDE_DRAFT = """
+import sys
+from surveykit.draft import draft_study
+print(draft_study(sys.argv[1], {study!r}, {wave!r}, root=sys.argv[2]).splitlines()[0])
+"""
+_WIDE_CLEAN = """
+import logging, sys
+from pathlib import Path
+from surveykit.steps.clean import clean_wave
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+logging.basicConfig(level=logging.ERROR)
+counts = clean_wave(str(root / "data/raw/{wave}/export.csv"), str(root / "data/studies/{study}/codebook.yaml"),
+                    str(out / "responses.csv"), str(out / "excluded.csv"), str(out / "flow.json"), {{"label": "{wave}"}},
+                    "quarantine", logging.getLogger("clean_wave"), max_quarantined_share=1.0)
+print("analysed", counts["analysed"], "of", counts["received"])
+"""
+
+
+def timed_python(code: str, *args: str) -> dict:
+    """Run `code` in a fresh Python under /usr/bin/time -v: wall and CPU seconds, peak resident memory (MB)."""
+    command = [sys.executable, "-c", code, *args]
+    if Path("/usr/bin/time").exists():
+        command = ["/usr/bin/time", "-v", *command]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{code.strip().splitlines()[-1]} failed:\n{done.stderr[-3000:]}")
+    field = {line.split(":", 1)[0].strip(): line.split(":", 1)[1].strip()
+             for line in done.stderr.splitlines() if ":" in line}
+    cpu = float(field.get("User time (seconds)", "nan")) + float(field.get("System time (seconds)", "nan"))
+    peak = float(field.get("Maximum resident set size (kbytes)", "nan")) / 1024
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak, "out": done.stdout.strip()}
+
+
+def wide_section(columns: int = 2000, rows: int = 10_000) -> list[str]:
+    """Markdown section: a generated Forms CSV of `columns` × `rows` (surveykit.bench.corpus.wide) drafted as
+    `make study` drafts it (draft_study: read, infer, check the draft by cleaning the export with it, write), then
+    cleaned once as rule clean_wave cleans it; each in a fresh process, its peak memory from /usr/bin/time."""
+    from surveykit.bench.corpus.wide import wide_export
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        root = make_project(tmp)
+        corpus_build.empty_config(root)
+        start = time.perf_counter()
+        path = corpus_kit.write_export(wide_export(columns, rows), tmp / "telechargements", "reponses_large")
+        generated = time.perf_counter() - start
+        size_mb = path.stat().st_size / 1e6
+        draft = timed_python(_WIDE_DRAFT.format(study=WIDE_STUDY, wave=WIDE_WAVE), str(path), str(root))
+        (tmp / "clean").mkdir()
+        clean = timed_python(_WIDE_CLEAN.format(study=WIDE_STUDY, wave=WIDE_WAVE), str(root), str(tmp / "clean"))
+    ok = draft["wall"] <= WIDE_TARGET_SECONDS and draft["peak_mb"] <= WIDE_TARGET_MB
+    return [WIDE_SECTION, "",
+            f"`scripts/bench.py --wide-only`: a Forms CSV of {columns} columns × {rows} respondents ({size_mb:.0f} MB; "
+            "`surveykit.bench.corpus.wide`: a timestamp, then numbered questions of every type drawn from the corpus "
+            f"bank; written in {generated:.0f} s), drafted as `make study` drafts it (`surveykit.draft.draft_study`: "
+            "read, infer, clean the export with the draft to check it, write the study), then cleaned once as rule "
+            "`clean_wave` cleans it. Each in a fresh process; wall-clock and CPU (user + system) seconds, peak "
+            "resident memory from `/usr/bin/time -v`. On this shared 2-core machine the wall-clock time depends on "
+            "the other jobs running: CPU seconds are the steadier figure.", "",
+            "| measure | wall | CPU | peak memory | target |", "|---|---:|---:|---:|---|",
+            f"| Drafting ({draft['out'][:60]}…) | {draft['wall']:.1f} s | {draft['cpu']:.1f} s | "
+            f"{draft['peak_mb']:.0f} MB | ≤ {WIDE_TARGET_SECONDS:.0f} s and ≤ {WIDE_TARGET_MB:.0f} MB: "
+            f"{'met' if ok else '**not met**'} |",
+            f"| Cleaning (clean_wave; {clean['out']}) | {clean['wall']:.1f} s | {clean['cpu']:.1f} s | "
+            f"{clean['peak_mb']:.0f} MB |  |", ""]
+
+
 def _declare_only(root: Path, waves: set[str]) -> None:
     """Keep in the scratch config.yaml only the given waves and their studies."""
     import yaml
@@ -428,7 +504,14 @@ def main() -> int:
     parser.add_argument("--corpus-size", type=int, default=300, help="generated exports drafted and scored")
     parser.add_argument("--corpus-build", type=int, default=40, help="of those, how many are built (0: none)")
     parser.add_argument("--corpus-seed", type=int, default=0, help="first seed of the generated exports")
+    parser.add_argument("--wide-only", action="store_true",
+                        help="only the wide-export drafting section (replaced in --out)")
     args = parser.parse_args()
+    if args.wide_only:
+        section = wide_section()
+        corpus_run.replace_section(args.out, section, before=corpus_run.SECTION, heading=WIDE_SECTION)
+        print("\n".join(section))
+        return 0
     if args.fisher_only:
         print("\n".join(write_fisher_section(args.out)))
         return 0
@@ -491,9 +574,11 @@ def main() -> int:
              "| measure | value | target |", "|---|---:|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    wide = wide_section()
+    corpus_run.replace_section(args.out, wide, heading=WIDE_SECTION)
     section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed)
     corpus_run.replace_section(args.out, section)
-    lines += ["", *section, "", *write_fisher_section(args.out)]
+    lines += ["", *wide, "", *section, "", *write_fisher_section(args.out)]
     print("\n".join(lines))
     return 0
 

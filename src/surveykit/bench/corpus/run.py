@@ -108,11 +108,12 @@ def section(summary: dict, undrafted: list[str], drafting: dict, build: dict | N
     return lines
 
 
-def replace_section(out: Path, lines: list[str], before: str | None = None) -> None:
-    """Put the section into BENCHMARKS.md, replacing an older one, before the heading `before` if present."""
+def replace_section(out: Path, lines: list[str], before: str | None = None, heading: str = SECTION) -> None:
+    """Put the section (titled `heading`) into BENCHMARKS.md, replacing an older one, before the heading `before`
+    if present."""
     text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        head, rest = text.split(SECTION, 1)
+    if heading in text:
+        head, rest = text.split(heading, 1)
         following = re.search(r"^## ", rest, re.M)
         text = head.rstrip("\n") + "\n\n" + (rest[following.start():] if following else "")
     block = "\n".join(lines).rstrip("\n") + "\n"
