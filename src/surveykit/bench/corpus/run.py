@@ -96,16 +96,24 @@ def section(summary: dict, undrafted: list[str], drafting: dict, build: dict | N
         lines += ["Not drafted:", "", *[f"- {u}" for u in undrafted], ""]
     if build is not None:
         n = timing["build_waves"]
-        lines += [f"Build: the first {n} drafted waves in **one** `snakemake --cores 2 --keep-going` invocation "
-                  f"(every wave declared in one scratch config.yaml): {timing['build']:.0f} s "
-                  f"({timing['build'] / max(n, 1):.1f} s per wave); **md, html and docx built for {len(build['built'])} "
-                  f"of {n}**.", ""]
+        lines += [f"Build: the first {n} drafted waves, {timing['batch']} per `snakemake --cores 2 --keep-going` "
+                  "invocation (the scratch config.yaml declaring only that batch's waves and studies): "
+                  f"{timing['build']:.0f} s ({timing['build'] / max(n, 1):.1f} s per wave; batches "
+                  + ", ".join(f"{w} waves in {t:.0f} s" for w, t in timing["batches"]) + "); "
+                  f"**md, html and docx built for {len(build['built'])} of {n}**.",
+                  "", f"Planning cost (`snakemake -n`, the DAG alone): {_seconds(timing['dry_batch'])} for one batch "
+                  f"of {min(timing['batch'], n)} waves, {_seconds(timing['dry_all'])} with all {n} waves declared "
+                  "at once.", ""]
         if build["kinds"]:
             lines += ["| waves | rule | error (values elided) |", "|---:|---|---|"]
             lines += [f"| {count} | {rule} | {message.replace('|', '/')} |" for (rule, message), count in build["kinds"]]
             lines += ["", "Failed waves: " + ", ".join(f"{w} ({', '.join(rule for rule, _m in found)})"
                                                        for w, found in build["failures"].items()), ""]
     return lines
+
+
+def _seconds(value: float | None) -> str:
+    return "more than 600 s (stopped)" if value is None else f"{value:.0f} s"
 
 
 def replace_section(out: Path, lines: list[str], before: str | None = None, heading: str = SECTION) -> None:
