@@ -91,9 +91,17 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def _delimiter(text: str) -> str:
-    """Comma or semicolon: the one that splits the header row into more fields."""
+    """Comma or semicolon: the one that splits the header row into more fields.
+
+    The header row is split without csv's field limit: read with the wrong delimiter, a long header row (two
+    thousand questions) is one field longer than the limit, which says nothing about the file's cells."""
     first_line = text.partition("\n")[0].rstrip("\r")
-    counts = {d: len(next(csv.reader([first_line], delimiter=d))) for d in (",", ";")}
+    previous = csv.field_size_limit()
+    try:
+        csv.field_size_limit(max(previous, len(first_line) + 1))
+        counts = {d: len(next(csv.reader([first_line], delimiter=d))) for d in (",", ";")}
+    finally:
+        csv.field_size_limit(previous)
     return ";" if counts[";"] > counts[","] else ","
 
 
