@@ -347,7 +347,6 @@ def clean_export(
     messages = [*export.notices, *_column_messages(cmap, export.path)]
     n = len(export.rows)
     cells = np.array(export.rows, dtype=object).reshape(n, len(export.headers))
-    messages += new_options(export.path, cells, cmap, book)
     sheet_rows = np.arange(n) + HEADER_ROW + 1
     stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
     stamps = cells[:, cmap.timestamp].tolist() if cmap.timestamp is not None else [""] * n
@@ -365,7 +364,8 @@ def clean_export(
     bad_stamps = {i: Problem(stamp_header, text, TIMESTAMP_EXPECTED)
                   for i, (text, date) in enumerate(zip(stamps, stamped.dates)) if text and date is None}
     causes = summarise_causes(outcome, parsed.causes, bad_stamps, export, sheet_rows)
-    messages += [cause.summary(n, export.path) for cause in causes]  # one line per cause, not one per row
+    # one line per cause, not one per row nor one per value: its count, its values and its fix
+    messages += [cause.summary(n, export.path, _fix(cause, book) if cause.header else "") for cause in causes]
     kept = np.array([i not in outcome for i in range(n)], dtype=bool)
     responses = _responses_frame(book, parsed.values, kept, sheet_rows, stamped.dates)
     excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
@@ -389,17 +389,41 @@ class Cause:
     first_row: int = 0
     detail: str = ""
     rows: int = 0
+    values: Counter = field(default_factory=Counter)  # each invalid value and its rows (most frequent first)
 
     @property
     def what(self) -> str:
         if self.header:
-            return f'{self.reason}, column "{self.header}": e.g. {self.example!r} (row {self.first_row}) — expected ' \
-                   f"{self.expected}"
+            return f'{self.reason}, column "{self.header}": e.g. {self.example!r} (row {self.first_row})' \
+                   f"{self.other_values} — expected {self.expected}"
         return f"{self.reason}: e.g. {self.detail}"
 
-    def summary(self, received: int, path: str) -> str:
+    @property
+    def other_values(self) -> str:
+        """The values when there are several (« ; values: 'A' (3 rows), 'B' (1 row) and 2 other value(s) »)."""
+        if len(self.values) < 2:
+            return ""
+        shown = self.values.most_common(SHOWN_VALUES)
+        listed = ", ".join(f"{_shown(value)!r} ({n} row{'s' if n > 1 else ''})" for value, n in shown)
+        more = len(self.values) - len(shown)
+        return f"; values: {listed}" + (f" and {more} other value(s)" if more else "")
+
+    def summary(self, received: int, path: str, fix: str = "") -> str:
         share = f"{100 * self.rows / received:.1f} % of {received}" if received else ""
-        return f"{path}: {self.rows} row{'s' if self.rows > 1 else ''} {self.status} ({share}): {self.what}"
+        return f"{path}: {self.rows} row{'s' if self.rows > 1 else ''} {self.status} ({share}): {self.what}" \
+               + (f". Fix: {fix}" if fix else "")
+
+
+SHOWN_VALUES = 3  # values a cause's line lists (with their rows); the others counted
+
+
+def _value_key(value: object) -> object:
+    """A problem's value as a key (a ranking grid's problem holds the list of its cells)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _shown(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def summarise_causes(outcome: dict[int, tuple[str, str, str]], problems: dict[int, list[Problem]],
@@ -422,6 +446,8 @@ def summarise_causes(outcome: dict[int, tuple[str, str, str]], problems: dict[in
                 causes[key] = Cause(status, reason, first_row=sheet_row, detail=detail) if problem is None else \
                     Cause(status, reason, problem.header, problem.expected, problem.question, problem.value, sheet_row)
             causes[key].rows += 1
+            if problem is not None:
+                causes[key].values[_value_key(problem.value)] += 1
     return list(causes.values())
 
 
@@ -437,14 +463,7 @@ def _fix(cause: Cause, book: Codebook) -> str:
         return "correct the export (the cell named), or the codebook if it does not describe the form"
     name = f"question {question.number} ({question.id}) of {where}"
     if question.type in ("single", "checkbox") and cause.expected.startswith("one of"):
-        value = str(cause.example)
-        if question.type == "checkbox":
-            value = split_checkbox(question, value)[1] or value
-        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-        since = f", since: {book.wave}" if book.wave else ""  # the first wave whose form offers it (form editions)
-        return (f'if {value!r} is an answer of the form, add the option line `- {{raw: "{quoted}", label: "{quoted}"{since}}}` '
-                f"under `options:` of {name} and its label to `levels:`; if it was typed in an « Autre » field, give "
-                "the question `other: {label: \"Autre\"}` and add \"Autre\" to `levels:`")
+        return _new_answer_fix(cause, question, book, name)
     if cause.expected.startswith("an answer (the question is mandatory"):
         return f"if the form does not make the question mandatory, set `required: false` on {name}"
     if cause.expected.startswith(("a whole number from", "a number from", "a rank from")):
@@ -452,6 +471,30 @@ def _fix(cause: Cause, book: Codebook) -> str:
     if cause.expected.startswith("a date"):
         return f"if the column is not a date, correct `type` of {name}"
     return f"correct the export (the cell named), or {name} if it does not describe the form"
+
+
+def _new_answer_fix(cause: Cause, question: Question, book: Codebook, name: str) -> str:
+    """The option line(s) that declare the answers a choice column holds beyond its options (the part of a
+    checkbox cell that matches no option), with `since:` the first wave whose form offers them (form editions)."""
+    answers: Counter = Counter()
+    for cell, n in (cause.values or Counter({cause.example: 1})).items():
+        value = str(cell)
+        answers[(split_checkbox(question, value)[1] or value) if question.type == "checkbox" else value] += n
+    shown = [value for value, _n in answers.most_common(SHOWN_VALUES)]
+    since = f", since: {book.wave}" if book.wave else ""
+    lines = " ".join(f'`- {{raw: "{_yaml_quoted(v)}", label: "{_yaml_quoted(v)}"{since}}}`' for v in shown)
+    more = f" (and {len(answers) - len(shown)} other answer(s), listed in excluded.csv)" if len(answers) > len(shown) else ""
+    which = " or ".join(repr(v) for v in shown)
+    return (f"if {which} {'is an answer' if len(shown) == 1 else 'are answers'} of the form, add the option "
+            f"line{'s' if len(shown) > 1 else ''} {lines}{more} under `options:` of {name}"
+            + (f" (`since:` the first wave whose form offers {'it' if len(shown) == 1 else 'them'})" if since else "")
+            + f" and {'its label' if len(shown) == 1 else 'their labels'} to `levels:`; if "
+            + ("it was" if len(shown) == 1 else "they were") + " typed in an « Autre » field, give the question "
+            "`other: {label: \"Autre\"}` and add \"Autre\" to `levels:`")
+
+
+def _yaml_quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def check_quarantine(causes: list[Cause], received: int, book: Codebook, path: str, limit: float) -> None:
@@ -576,35 +619,6 @@ def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.nda
         else:
             frame[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
     return frame
-
-
-def new_options(path: str, cells: np.ndarray, cmap: ColumnMap, book: Codebook) -> list[str]:
-    """One message per answer a choice column holds that is not an option of its question (each such row is
-    quarantined): how many rows, and the option line that declares it from this wave on."""
-    messages = []
-    wave = book.wave or "<this wave>"
-    for column in cmap.columns:
-        question = column.question
-        if question.type not in ("single", "checkbox") or question.other_label:
-            continue
-        counts: dict[str, int] = {}
-        for cell, n in Counter(cells[:, column.index].tolist()).items():  # each distinct answer parsed once
-            text = str(cell).strip()
-            if not text:
-                continue
-            rest = split_checkbox(question, text)[1] if question.type == "checkbox" else \
-                ("" if _option_label(question, text) else text)
-            if rest:
-                counts[rest] = counts.get(rest, 0) + n
-        for value, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            literal = value.replace("\\", "\\\\").replace('"', '\\"')
-            messages.append(
-                f"{path}, column {column.header!r}: {n} {'row answers' if n == 1 else 'rows answer'} {value!r}, "
-                f"not an option of question {question.number} ({question.id}); these rows are quarantined. If this "
-                f"wave's form offers the answer, add it to the question's options in {book.source or 'the codebook'} "
-                f'with the first wave that offered it,  - {{raw: "{literal}", label: "{literal}", since: {wave}}}  '
-                "and its label to `levels`.")
-    return messages
 
 
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:
