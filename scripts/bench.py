@@ -371,7 +371,8 @@ def fisher_section() -> list[str]:
             "Tables the numpy engine finishes (the thesis' 3×3 and 5×3 ones) never import numba.", ""]
 
 
-def corpus_section(size: int, build_count: int, first_seed: int = 0, batch: int = 50) -> list[str]:
+def corpus_section(size: int, build_count: int, first_seed: int = 0, batch: int = 50,
+                   until: float | None = None) -> list[str]:
     """Markdown section: `size` generated exports drafted and scored, the first `build_count` built."""
     seeds = list(range(first_seed, first_seed + size))
     with tempfile.TemporaryDirectory() as folder:
@@ -391,12 +392,13 @@ def corpus_section(size: int, build_count: int, first_seed: int = 0, batch: int 
         timing = {"seeds": f"{seeds[0]}–{seeds[-1]}", "draft": draft_seconds, "build": 0.0, "build_waves": 0}
         if build_count:
             waves = project.waves[:build_count]
-            timing.update(build_in_batches(root, waves, batch))
-            build = corpus_run.builds(root, waves)
+            timing.update(build_in_batches(root, waves, batch, until))
+            build = corpus_run.builds(root, timing["attempted"])
+            build["rules"] = corpus_run.rule_costs(root, timing["attempted"])
     return corpus_run.section(summary, undrafted, drafting, build, timing)
 
 
-DRY_RUN_LIMIT = 600  # seconds: a dry run of every wave that takes longer is reported as such, not waited for
+DRY_RUN_LIMIT = 300  # seconds: a dry run of every wave that takes longer is reported as such, not waited for
 
 
 def _dry_run_seconds(root: Path) -> float | None:
@@ -410,7 +412,7 @@ def _dry_run_seconds(root: Path) -> float | None:
     return time.perf_counter() - start
 
 
-def build_in_batches(root: Path, waves: list[str], batch: int) -> dict:
+def build_in_batches(root: Path, waves: list[str], batch: int, until: float | None = None) -> dict:
     """Build the waves' chapters `batch` waves per Snakemake invocation (each with a config.yaml declaring only
     those waves and their studies: Snakemake parses every declared study and plans every declared wave, so one
     invocation of hundreds of waves would spend its time planning); `--keep-going`, so that one wave's failure
@@ -420,8 +422,12 @@ def build_in_batches(root: Path, waves: list[str], batch: int) -> dict:
     timing = {"build_waves": len(waves), "batch": batch, "batches": [], "dry_all": None, "dry_batch": None}
     timing["dry_all"] = _dry_run_seconds(_declared(root, full, set(waves)))
     start = time.perf_counter()
+    timing["attempted"] = []
     for first in range(0, len(waves), batch):
         group = waves[first:first + batch]
+        if until is not None and time.time() > until:
+            break
+        timing["attempted"] += group
         _declared(root, full, set(group))
         if timing["dry_batch"] is None:
             timing["dry_batch"] = _dry_run_seconds(root)
@@ -432,6 +438,15 @@ def build_in_batches(root: Path, waves: list[str], batch: int) -> dict:
     timing["build"] = time.perf_counter() - start
     (root / "config.yaml").write_text(full, encoding="utf-8")
     return timing
+
+
+def _until(clock: str | None) -> float | None:
+    """time.time() of today's HH:MM (UTC), or None."""
+    if not clock:
+        return None
+    hour, minute = (int(part) for part in clock.split(":"))
+    today = dt.datetime.now(dt.timezone.utc).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return today.timestamp()
 
 
 def _declared(root: Path, full: str, waves: set[str]) -> Path:
@@ -551,6 +566,9 @@ def main() -> int:
     parser.add_argument("--corpus-build", type=int, default=300, help="of those, how many are built (0: none)")
     parser.add_argument("--corpus-seed", type=int, default=0, help="first seed of the generated exports")
     parser.add_argument("--corpus-batch", type=int, default=50, help="waves built per Snakemake invocation")
+    parser.add_argument("--corpus-until", metavar="HH:MM",
+                        help="start no build batch after this time (UTC, today); the waves left are reported as not "
+                             "attempted")
     parser.add_argument("--wide-only", action="store_true",
                         help="only the wide-export drafting section (replaced in --out)")
     args = parser.parse_args()
@@ -563,7 +581,8 @@ def main() -> int:
         print("\n".join(write_fisher_section(args.out)))
         return 0
     if args.corpus_only:
-        section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.corpus_batch)
+        section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.corpus_batch,
+                                 _until(args.corpus_until))
         corpus_run.replace_section(args.out, section, before=FISHER_SECTION)
         print("\n".join(section))
         return 0
@@ -623,7 +642,8 @@ def main() -> int:
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     wide = wide_section()
     corpus_run.replace_section(args.out, wide, heading=WIDE_SECTION)
-    section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.corpus_batch)
+    section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.corpus_batch,
+                                 _until(args.corpus_until))
     corpus_run.replace_section(args.out, section)
     lines += ["", *wide, "", *section, "", *write_fisher_section(args.out)]
     print("\n".join(lines))

@@ -102,6 +102,19 @@ def test_a_cause_of_several_new_answers_lists_them_with_their_rows_in_one_line(t
         """an « Autre » field, give the question `other: {label: "Autre"}` and add "Autre" to `levels:`"""]
 
 
+def test_the_values_of_a_cause_are_masked_in_its_line(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=3)
+    rows = list(csv.reader(export.open(encoding="utf-8")))
+    rows[1][1] = rows[2][1] = "jean.dupont@gmail.com"  # typed where an option was expected
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    clean(tmp_path, export, codebook, 0.20, caplog)
+    assert not [m for m in _warnings(caplog) if "dupont" in m]
+    lines = [m for m in _warnings(caplog) if "rows quarantined (" in m]
+    assert len(lines) == 1 and "e.g. '[courriel]' (row 2); values: '[courriel]' (2 rows), 'Pharmacien' (1 row)" in lines[0]
+    assert 'add the option lines `- {raw: "[courriel]", label: "[courriel]"}`' in lines[0]
+
+
 def test_a_few_slips_do_not_stop_the_run(tmp_path, caplog):
     export, codebook = write(tmp_path, pharmacists=0, out_of_range=2)  # 2 / 40 = 5 %: not more than 5 %
     assert clean(tmp_path, export, codebook, 0.05, caplog)["quarantined"] == {"valeur invalide": 2}
