@@ -116,8 +116,9 @@ def section(summary: dict, undrafted: list[str], drafting: dict, build: dict | N
                   f"**md, html and docx built for {len(build['built'])} of {n}**"
                   + (f"; {left} more drafted waves not attempted (no batch started after the time limit "
                      "`--corpus-until`)" if left else "") + ".",
-                  "", f"Planning cost (`snakemake -n`, the DAG alone): {_seconds(timing['dry_batch'])} for one batch "
-                  f"of {min(timing['batch'], n)} waves, {_seconds(timing['dry_all'])} with all {timing['build_waves']} waves declared "
+                  "", "Planning cost (`snakemake -n`, the DAG alone): "
+                  + (f"{_seconds(timing['dry_batch'])} for one batch of {min(timing['batch'], n)} waves, "
+                     if timing["batches"] else "") + f" {_seconds(timing['dry_all'])} with all {timing['build_waves']} waves declared "
                   "at once.", ""]
         if build.get("rules"):
             total = sum(seconds for _r, seconds, _n in build["rules"]) or 1.0
