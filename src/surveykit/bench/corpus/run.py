@@ -118,7 +118,7 @@ def section(summary: dict, undrafted: list[str], drafting: dict, build: dict | N
                      "`--corpus-until`)" if left else "") + ".",
                   "", "Planning cost (`snakemake -n`, the DAG alone): "
                   + (f"{_seconds(timing['dry_batch'])} for one batch of {min(timing['batch'], n)} waves, "
-                     if timing["batches"] else "") + f" {_seconds(timing['dry_all'])} with all {timing['build_waves']} waves declared "
+                     if timing["batches"] else "") + f"{_seconds(timing['dry_all'])} with all {timing['build_waves']} waves declared "
                   "at once.", ""]
         if build.get("rules"):
             total = sum(seconds for _r, seconds, _n in build["rules"]) or 1.0
