@@ -99,6 +99,17 @@ def test_a_header_row_longer_than_csvs_field_limit_is_read(tmp_path, delimiter):
     assert csv.field_size_limit() == 131072  # the reader leaves the csv module as it found it
 
 
+@pytest.mark.parametrize("text", ['a,b\r\nc,"d\r\ne"\r\n', "a;b\rc;d\r", "x\n\ny", "", "one", "a\r\n\r\n", '"q\rq",2\nz'])
+def test_the_reader_splits_lines_as_a_text_stream_does(text):
+    """Lines are taken one at a time from the decoded text (no second copy of a large file), split as
+    io.StringIO(text, newline="") splits them: \\r\\n, \\n and a lone \\r (CSV saved by Excel for Mac)."""
+    import io
+
+    from surveykit.forms.read import _lines
+
+    assert list(_lines(text)) == list(io.StringIO(text, newline=""))
+
+
 def test_missing_file_names_the_path(tmp_path):
     with pytest.raises(InputError, match=r"nope\.csv: file not found; declare the wave's export path"):
         read_export(tmp_path / "nope.csv")

@@ -10,12 +10,11 @@ import contextlib
 import csv
 import datetime as dt
 import gc
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..errors import InputError
 
@@ -95,7 +94,8 @@ def _delimiter(text: str) -> str:
 
     The header row is split without csv's field limit: read with the wrong delimiter, a long header row (two
     thousand questions) is one field longer than the limit, which says nothing about the file's cells."""
-    first_line = text.partition("\n")[0].rstrip("\r")
+    end = text.find("\n")
+    first_line = (text if end < 0 else text[:end]).rstrip("\r")  # not partition: it would copy the rest of the file
     previous = csv.field_size_limit()
     try:
         csv.field_size_limit(max(previous, len(first_line) + 1))
@@ -118,6 +118,15 @@ def _collector_paused():
             gc.enable()
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings (\\n, \\r\\n or \\r), as io.StringIO(text, newline="") gives them,
+    one at a time: a StringIO holds the whole text again, four bytes a character, once it is read."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _csv_records(text: str, delimiter: str, path: Path, field_limit: int) -> tuple[list[list[str]], bool]:
     """Parse the CSV text; a syntax error names the spreadsheet row of the record being read.
 
@@ -130,7 +139,7 @@ def _csv_records(text: str, delimiter: str, path: Path, field_limit: int) -> tup
             csv.field_size_limit(limit)
             records: list[list[str]] = []
             shared: dict[str, str] = {}  # one string object per distinct cell: answers repeat, memory follows them
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+            reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
             try:
                 for record in reader:
                     records.append([shared.setdefault(cell, cell) for cell in record])
