@@ -99,15 +99,21 @@ def test_a_header_row_longer_than_csvs_field_limit_is_read(tmp_path, delimiter):
     assert csv.field_size_limit() == 131072  # the reader leaves the csv module as it found it
 
 
-@pytest.mark.parametrize("text", ['a,b\r\nc,"d\r\ne"\r\n', "a;b\rc;d\r", "x\n\ny", "", "one", "a\r\n\r\n", '"q\rq",2\nz'])
-def test_the_reader_splits_lines_as_a_text_stream_does(text):
-    """Lines are taken one at a time from the decoded text (no second copy of a large file), split as
-    io.StringIO(text, newline="") splits them: \\r\\n, \\n and a lone \\r (CSV saved by Excel for Mac)."""
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("text", ['Q1,Q2\r\nc,"d\r\ne"\r\n', "Q1;Q2\rc;é\r", 'Q1,Q2\n\n"q\rq",2\nz,Thé\n', "Q1,Q2\r\nà,b"])
+def test_the_file_is_read_a_line_at_a_time_as_its_whole_text_was(tmp_path, text, encoding):
+    """The file is scanned and parsed a chunk and a line at a time (never held whole beside its cells), with the
+    encoding and the lines its whole decoded text gave: \\r\\n, \\n and a lone \\r (Excel for Mac)."""
+    import csv
     import io
 
-    from surveykit.forms.read import _lines
-
-    assert list(_lines(text)) == list(io.StringIO(text, newline=""))
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(encoding))
+    export = read_export(path)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=export.delimiter))
+    assert export.encoding == ("utf-8" if encoding == "cp1252" and text.isascii() else encoding)  # ASCII is UTF-8
+    assert export.headers == tuple(records[0])
+    assert export.rows == tuple(tuple(c.strip() for c in (r + ["", ""])[:2]) for r in records[1:])  # blanks kept
 
 
 def test_missing_file_names_the_path(tmp_path):
