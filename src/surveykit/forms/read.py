@@ -99,9 +99,10 @@ def _scan_as(path: Path, codec: str, errors: str) -> tuple[bool, bool, bool, boo
     chunk by chunk."""
     valid, non_ascii, suspect, blank, header, header_done = True, False, False, True, [], False
     for text in _decoded_chunks(path, codec, errors):
-        valid = valid and _INVALID_BYTE.search(text) is None
-        non_ascii = non_ascii or _NON_ASCII_TEXT.search(text) is not None
-        suspect = suspect or _SUSPECT.search(text) is not None
+        odd = _SUSPECT.search(text) is not None  # one scan for both: an invalid byte is also suspect
+        valid = valid and not (odd and _INVALID_BYTE.search(text))
+        non_ascii = non_ascii or (not text.isascii() and _NON_ASCII_TEXT.search(text) is not None)
+        suspect = suspect or odd
         blank = blank and not text.strip()
         if not header_done:
             end = _LINE_END.search(text)
@@ -175,7 +176,7 @@ def _csv_records(path: Path, scan: _Scan, delimiter: str, field_limit: int) -> t
                 reader = csv.reader(handle, delimiter=delimiter, strict=True)
                 try:
                     for record in reader:
-                        records.append([shared.setdefault(cell, cell) for cell in record])
+                        records.append(list(map(shared.setdefault, record, record)))  # in C: no loop here
                     return records, limit != field_limit
                 except csv.Error as exc:
                     if "field larger than field limit" in str(exc) and limit == field_limit:
@@ -361,7 +362,7 @@ def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: st
                 f"{path}, row {number}: {len(record)} cells but only {width} column headers "
                 f"(unexpected value {extra[0]!r}); expected one cell per header"
             )
-        cells = [c.strip() for c in record[:width]] + [""] * max(0, width - len(record))
+        cells = list(map(str.strip, record[:width])) + [""] * max(0, width - len(record))
         if long_cells and record and max(map(len, cells)) > limits.max_answer_chars:
             problems[number], cells = _too_long(path, number, headers, cells, limits)
         rows.append(tuple(cells))
