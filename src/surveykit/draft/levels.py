@@ -103,10 +103,14 @@ def _per_unit(level: str) -> float | None:
 
 
 _VAGUE_PATTERNS = tuple((re.compile(rf"\b{words}\b"), score) for words, score in _VAGUE)
+_ANY_VAGUE = re.compile(rf"\b(?:{'|'.join(words for words, _score in _VAGUE)})\b")
 
 
 def _vague(level: str) -> float | None:
+    """The score of the first word of _VAGUE the level holds (one search first: most answers hold none)."""
     text = normalise(level)
+    if _ANY_VAGUE.search(text) is None:
+        return None
     return next((float(score) for pattern, score in _VAGUE_PATTERNS if pattern.search(text)), None)
 
 
