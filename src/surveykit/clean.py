@@ -579,16 +579,17 @@ def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tu
     of the m rows gives a row's answers is taken as (m − 1) × the product of each answer's frequency in its
     column (questions independent); at or above CHANCE_MATCH the rows are distinct respondents."""
     candidates = np.array([i for i in range(n) if i not in outcome], dtype=np.int64)
-    if len(candidates) < 2:
+    m = len(candidates)
+    if m < 2:
         return []
-    answers = [np.array(["" if v is None else str(v) for v in column[candidates]], dtype=object)
-               for column in values.values()]
-    inverse, first = _factorize(answers)
-    firsts = candidates[first][inverse]
-    log_chance = np.full(len(candidates), np.log(len(candidates) - 1.0))
-    for column in answers:
-        codes, _uniques = pd.factorize(column, use_na_sentinel=False)
-        log_chance += np.log(np.bincount(codes)[codes] / len(candidates))
+    key = np.zeros(m, dtype=np.int64)  # as _factorize numbers the combinations, one column at a time
+    log_chance = np.full(m, np.log(m - 1.0))
+    for column in values.values():  # one column's text at a time: a wide export's would not all fit beside the rows
+        answers = np.array(["" if v is None else str(v) for v in column[candidates]], dtype=object)
+        codes, uniques = pd.factorize(answers, use_na_sentinel=False)
+        key, _ = pd.factorize(key * len(uniques) + codes)
+        log_chance += np.log(np.bincount(codes)[codes] / m)
+    firsts = candidates[np.unique(key, return_index=True)[1]][key]
     rare = log_chance < np.log(CHANCE_MATCH)
     return [(int(i), int(f)) for i, f, alone in zip(candidates, firsts, rare) if i != f and alone]
 
