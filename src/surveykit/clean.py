@@ -610,16 +610,16 @@ def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.nda
     if not kept.any():
         return _blank_frame(columns)
     rows = np.nonzero(kept)[0]
-    frame = pd.DataFrame({"respondent_id": [respondent_id(int(r)) for r in sheet_rows[rows]],
-                          "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]})
+    data = {"respondent_id": [respondent_id(int(r)) for r in sheet_rows[rows]],
+            "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]}
     integer_vars = {v for v, q in book.variable_question().items() if q.type in INTEGER_TYPES and v != q.other_variable}
     for name in book.variables:
         column = values[name][rows]
         if name in integer_vars:
-            frame[name] = pd.array(column.tolist(), dtype="Int64")
+            data[name] = pd.array(column.tolist(), dtype="Int64")
         else:
-            frame[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
-    return frame
+            data[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
+    return pd.DataFrame(data)  # built at once: a column inserted at a time fragments a wide frame
 
 
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:
