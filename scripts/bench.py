@@ -9,18 +9,18 @@ Measures, each in a scratch copy of the project (results/ and data/ of the check
      times differ twofold between days on a shared machine;
   3. the statistics step alone on the bundled wave and on the 100 000-respondent wave, with the slowest
      table and the slowest single comparison (test + effect size);
-  4. the bundled export resampled (surveykit.bench.resample) to 10 000, 100 000 and 1 000 000 respondents,
+  4. the bundled export resampled (surveykit.tools.bench.resample) to 10 000, 100 000 and 1 000 000 respondents,
      each through the whole pipeline: time, each rule's time and peak memory, and the time per respondent
      from the smallest to the largest size; a simulated 100 000-respondent wave for comparison;
   5. one 100 000-character answer: masking of personal data (the slowest of several adversarial texts)
      and coding it (code_wave and the coding sheet), each the best of 3;
-  6. the generated corpus (surveykit.bench.corpus): --corpus-size exports (default 300) drafted as `make study`
+  6. the generated corpus (surveykit.tools.bench.corpus): --corpus-size exports (default 300) drafted as `make study`
      does into one scratch project and scored against the truth they were generated from (match rate, every
      miss by kind), and the first --corpus-build of them (default all 300) built to md, html and docx,
      --corpus-batch waves (default 50) per Snakemake invocation, with each failure's rule and error, the
      time per wave and the dry-run (DAG) time of one batch and of every wave at once (`--corpus-only` runs
      this section alone and replaces it in BENCHMARKS.md);
-  7. a wide generated export (2 000 columns x 10 000 respondents, surveykit.bench.corpus.wide) drafted as
+  7. a wide generated export (2 000 columns x 10 000 respondents, surveykit.tools.bench.corpus.wide) drafted as
      `make study` drafts it and cleaned once as clean_wave does, each in a fresh process: seconds and peak
      memory beside the target (`--wide-only` runs this section alone and replaces it in BENCHMARKS.md);
   8. the exact r x c Fisher test beside R's `fisher.test(x, workspace = 2e8)` on the benchmark tables of
@@ -55,15 +55,15 @@ from pipeline_helpers import BUNDLED_CONFIG, SNAKEMAKE, THESIS, make_project  # 
 
 from surveykit.analysis import run as analysis_run  # noqa: E402
 from surveykit.analysis.plan import load_plan  # noqa: E402
-from surveykit.bench import corpus as corpus_kit  # noqa: E402
-from surveykit.bench.corpus import build as corpus_build  # noqa: E402
-from surveykit.bench.corpus import run as corpus_run  # noqa: E402
-from surveykit.bench.resample import resample_export  # noqa: E402
-from surveykit.codebook import load_codebook  # noqa: E402
-from surveykit.io import read_responses  # noqa: E402
-from surveykit.privacy import Masker  # noqa: E402
-from surveykit.recoding import code_wave, coding_sheet, load_codebooks, write_coding_sheet  # noqa: E402
-from surveykit.simulate import write_simulated_export  # noqa: E402
+from surveykit.clean.privacy import Masker  # noqa: E402
+from surveykit.core.io import read_responses  # noqa: E402
+from surveykit.questionnaire.codebook import load_codebook  # noqa: E402
+from surveykit.recode import code_wave, coding_sheet, load_codebooks, write_coding_sheet  # noqa: E402
+from surveykit.tools.bench import corpus as corpus_kit  # noqa: E402
+from surveykit.tools.bench.corpus import build as corpus_build  # noqa: E402
+from surveykit.tools.bench.corpus import run as corpus_run  # noqa: E402
+from surveykit.tools.bench.resample import resample_export  # noqa: E402
+from surveykit.tools.simulate import write_simulated_export  # noqa: E402
 
 FISHER_REFERENCE = ROOT / "tests/r_reference/fisher_large_reference.json"
 FISHER_R_TIMINGS = ROOT / "tests/r_reference/fisher_r_timings.json"
@@ -201,7 +201,7 @@ def run_scale(project: Path) -> dict:
 
 
 def resampled_run(tmp: Path, n: int, seed: int) -> dict:
-    """The bundled export resampled to n respondents (surveykit.bench.resample), then the whole pipeline."""
+    """The bundled export resampled to n respondents (surveykit.tools.bench.resample), then the whole pipeline."""
     project = scale_project(tmp, f"resampled_{n}", n, f"Vague rééchantillonnée ({n} répondants)")
     start = time.perf_counter()
     source_wave = next(iter(BUNDLED_CONFIG["waves"].values()))
@@ -463,13 +463,13 @@ WIDE_MAX_FILE_MB = 1000  # such an export weighs ~350 MB: over the default `limi
                          # owner would be told to
 _WIDE_DRAFT = """
 import sys
-from surveykit.draft import draft_study
+from surveykit.tools.draft import draft_study
 print(draft_study(sys.argv[1], {study!r}, {wave!r}, root=sys.argv[2]).splitlines()[0])
 """
 _WIDE_CLEAN = """
 import logging, sys
 from pathlib import Path
-from surveykit.steps.clean import clean_wave
+from surveykit.clean.files import clean_wave_files as clean_wave
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 logging.basicConfig(level=logging.ERROR)
 counts = clean_wave(str(root / "data/raw/{wave}/export.csv"), str(root / "data/studies/{study}/codebook.yaml"),
@@ -499,10 +499,10 @@ def timed_python(code: str, *args: str) -> dict:
 
 
 def wide_section(columns: int = 2000, rows: int = 10_000) -> list[str]:
-    """Markdown section: a generated Forms CSV of `columns` × `rows` (surveykit.bench.corpus.wide) drafted as
+    """Markdown section: a generated Forms CSV of `columns` × `rows` (surveykit.tools.bench.corpus.wide) drafted as
     `make study` drafts it (draft_study: read, infer, check the draft by cleaning the export with it, write), then
     cleaned once as rule clean_wave cleans it; each in a fresh process, its peak memory from /usr/bin/time."""
-    from surveykit.bench.corpus.wide import wide_export
+    from surveykit.tools.bench.corpus.wide import wide_export
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -520,9 +520,9 @@ def wide_section(columns: int = 2000, rows: int = 10_000) -> list[str]:
     ok = draft["wall"] <= WIDE_TARGET_SECONDS and draft["peak_mb"] <= WIDE_TARGET_MB
     return [WIDE_SECTION, "",
             f"`scripts/bench.py --wide-only`: a Forms CSV of {columns} columns × {rows} respondents ({size_mb:.0f} MB; "
-            "`surveykit.bench.corpus.wide`: a timestamp, then numbered questions of every type drawn from the corpus "
+            "`surveykit.tools.bench.corpus.wide`: a timestamp, then numbered questions of every type drawn from the corpus "
             f"bank; written in {generated:.0f} s; `limits: max_file_mb` raised to {WIDE_MAX_FILE_MB} in the scratch "
-            "config.yaml), drafted as `make study` drafts it (`surveykit.draft.draft_study`: "
+            "config.yaml), drafted as `make study` drafts it (`surveykit.tools.draft.draft_study`: "
             "read, infer, clean the export with the draft to check it, write the study), then cleaned once as rule "
             "`clean_wave` cleans it. Each in a fresh process; wall-clock and CPU (user + system) seconds, peak "
             "resident memory from `/usr/bin/time -v`. On this shared 2-core machine the wall-clock time depends on "
