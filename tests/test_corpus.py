@@ -208,3 +208,15 @@ def test_same_bytes_in_another_process_whatever_the_hash_seed():
                               env=dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(SRC))).stdout
                for seed in ("1", "2")}
     assert len(digests) == 1 and len(digests.pop()) == 65
+
+
+def test_a_wide_export_has_the_columns_and_rows_asked_with_unique_headers():
+    """The drafting benchmark's export (scripts/bench.py --wide-only): every question type, numbered headers."""
+    from surveykit.tools.bench.corpus.wide import wide_export
+
+    export = wide_export(columns=120, rows=40, seed=3)
+    assert len(export.headers) == 120 and len(set(export.headers)) == 120 and export.headers[0] == "Horodateur"
+    assert len(export.rows) == 40 and all(len(row) == 120 for row in export.rows)
+    assert export.headers[1].startswith("1. ")
+    assert any(", " in str(cell) for row in export.rows for cell in row)  # checkbox cells joined as Forms does
+    assert wide_export(columns=120, rows=40, seed=3).rows == export.rows  # same arguments, same cells
