@@ -16,10 +16,14 @@ Measures, each in a scratch copy of the project (results/ and data/ of the check
      and coding it (code_wave and the coding sheet), each the best of 3;
   6. the generated corpus (surveykit.tools.bench.corpus): --corpus-size exports (default 300) drafted as `make study`
      does into one scratch project and scored against the truth they were generated from (match rate, every
-     miss by kind), and the first --corpus-build of them (default 40) built to md, html and docx in one
-     Snakemake invocation, with each failure's rule and error (`--corpus-only` runs this section alone and
-     replaces it in BENCHMARKS.md);
-  7. the exact r x c Fisher test beside R's `fisher.test(x, workspace = 2e8)` on the benchmark tables of
+     miss by kind), and the first --corpus-build of them (default all 300) built to md, html and docx,
+     --corpus-batch waves (default 50) per Snakemake invocation, with each failure's rule and error, the
+     time per wave and the dry-run (DAG) time of one batch and of every wave at once (`--corpus-only` runs
+     this section alone and replaces it in BENCHMARKS.md);
+  7. a wide generated export (2 000 columns x 10 000 respondents, surveykit.tools.bench.corpus.wide) drafted as
+     `make study` drafts it and cleaned once as clean_wave does, each in a fresh process: seconds and peak
+     memory beside the target (`--wide-only` runs this section alone and replaces it in BENCHMARKS.md);
+  8. the exact r x c Fisher test beside R's `fisher.test(x, workspace = 2e8)` on the benchmark tables of
      tests/r_reference/fisher_large_reference.json (`--fisher-only` runs this section alone and replaces
      it in BENCHMARKS.md). R is timed in the same run when `Rscript` is present (and its timings saved to
      FISHER_R_TIMINGS), otherwise read from that committed file, which says when they were measured.
@@ -367,7 +371,8 @@ def fisher_section() -> list[str]:
             "Tables the numpy engine finishes (the thesis' 3×3 and 5×3 ones) never import numba.", ""]
 
 
-def corpus_section(size: int, build_count: int, first_seed: int = 0, out: Path | None = None) -> list[str]:
+def corpus_section(size: int, build_count: int, first_seed: int = 0, batch: int = 50,
+                   until: float | None = None, out: Path | None = None) -> list[str]:
     """Markdown section: `size` generated exports drafted and scored, the first `build_count` built (none: the
     last build reported in `out` is kept, marked as not rerun)."""
     seeds = list(range(first_seed, first_seed + size))
@@ -388,16 +393,152 @@ def corpus_section(size: int, build_count: int, first_seed: int = 0, out: Path |
         timing = {"seeds": f"{seeds[0]}–{seeds[-1]}", "draft": draft_seconds, "build": 0.0, "build_waves": 0}
         if build_count:
             waves = project.waves[:build_count]
-            if len(waves) < len(project.waves):  # only the waves built are declared: Snakemake checks every study
-                keep = {d.wave for d in project.drafted if d.wave in waves}
-                _declare_only(root, keep)
-            start = time.perf_counter()
-            subprocess.run([str(SNAKEMAKE), "--cores", "2", "--keep-going", *corpus_build.chapter_targets(waves)],
-                           cwd=root, capture_output=True, text=True)
-            timing["build"], timing["build_waves"] = time.perf_counter() - start, len(waves)
-            build = corpus_run.builds(root, waves)
+            timing.update(build_in_batches(root, waves, batch, until))
+            build = corpus_run.builds(root, timing["attempted"])
+            build["rules"] = corpus_run.rule_costs(root, timing["attempted"])
     earlier = corpus_run.last_build(out) if out is not None and build is None else None
     return corpus_run.section(summary, undrafted, drafting, build, timing, earlier)
+
+
+DRY_RUN_LIMIT = 300  # seconds: a dry run of every wave that takes longer is reported as such, not waited for
+
+
+def _dry_run_seconds(root: Path) -> float | None:
+    """Seconds Snakemake takes to build the DAG of what config.yaml declares (`snakemake -n`), None past the limit."""
+    start = time.perf_counter()
+    try:
+        subprocess.run([str(SNAKEMAKE), "--cores", "2", "-n", "--quiet"], cwd=root, capture_output=True, text=True,
+                       timeout=DRY_RUN_LIMIT)
+    except subprocess.TimeoutExpired:
+        return None
+    return time.perf_counter() - start
+
+
+def build_in_batches(root: Path, waves: list[str], batch: int, until: float | None = None) -> dict:
+    """Build the waves' chapters `batch` waves per Snakemake invocation (each with a config.yaml declaring only
+    those waves and their studies: Snakemake parses every declared study and plans every declared wave, so one
+    invocation of hundreds of waves would spend its time planning); `--keep-going`, so that one wave's failure
+    stops no other. Returns the timings: the whole build, each batch, and the dry runs of one batch and of every
+    wave declared at once (what a single invocation would plan)."""
+    full = (root / "config.yaml").read_text(encoding="utf-8")
+    timing = {"build_waves": len(waves), "batch": batch, "batches": [], "dry_all": None, "dry_batch": None}
+    timing["dry_all"] = _dry_run_seconds(_declared(root, full, set(waves)))
+    start = time.perf_counter()
+    timing["attempted"] = []
+    for first in range(0, len(waves), batch):
+        group = waves[first:first + batch]
+        if until is not None and time.time() > until:
+            break
+        timing["attempted"] += group
+        _declared(root, full, set(group))
+        if timing["dry_batch"] is None:
+            timing["dry_batch"] = _dry_run_seconds(root)
+        began = time.perf_counter()
+        subprocess.run([str(SNAKEMAKE), "--cores", "2", "--keep-going", *corpus_build.chapter_targets(group)],
+                       cwd=root, capture_output=True, text=True)
+        timing["batches"].append((len(group), time.perf_counter() - began))
+    timing["build"] = time.perf_counter() - start
+    (root / "config.yaml").write_text(full, encoding="utf-8")
+    return timing
+
+
+def _until(clock: str | None) -> float | None:
+    """time.time() of today's HH:MM (UTC), or None."""
+    if not clock:
+        return None
+    hour, minute = (int(part) for part in clock.split(":"))
+    today = dt.datetime.now(dt.timezone.utc).replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return today.timestamp()
+
+
+def _declared(root: Path, full: str, waves: set[str]) -> Path:
+    """Write config.yaml declaring only `waves` (and their studies) of the full config text; the project root."""
+    (root / "config.yaml").write_text(full, encoding="utf-8")
+    _declare_only(root, waves)
+    return root
+
+
+WIDE_SECTION = "## Drafting a wide export: 2 000 × 10 000"
+WIDE_TARGET_SECONDS, WIDE_TARGET_MB = 20.0, 1024.0  # issue M: 2 000 columns × 10 000 rows drafted in ≤ 20 s, ≤ 1 GB
+WIDE_STUDY, WIDE_WAVE = "large", "large_1"
+WIDE_MAX_FILE_MB = 1000  # such an export weighs ~350 MB: over the default `limits: max_file_mb` (200), raised as its
+                         # owner would be told to
+
+
+def timed_command(command: list[str], cwd: Path) -> dict:
+    """Run a command under /usr/bin/time -v: wall and CPU seconds, peak resident memory (MB), its output."""
+    if Path("/usr/bin/time").exists():
+        command = ["/usr/bin/time", "-v", *command]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[-6:])} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    field = {line.split(":", 1)[0].strip(): line.split(":", 1)[1].strip()
+             for line in done.stderr.splitlines() if ":" in line}
+    cpu = float(field.get("User time (seconds)", "nan")) + float(field.get("System time (seconds)", "nan"))
+    peak = float(field.get("Maximum resident set size (kbytes)", "nan")) / 1024
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak, "out": done.stdout.strip()}
+
+
+def _wide_clean(root: Path) -> dict:
+    """Rule clean_wave on the drafted wave (Snakemake, one core): its benchmark file's seconds and peak memory."""
+    import yaml
+
+    config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
+    config.setdefault("cleaning", {})["max_quarantined_share"] = 1.0  # report every cause, stop on none
+    (root / "config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    start = time.perf_counter()
+    done = subprocess.run([str(SNAKEMAKE), "--cores", "1", f"results/{WIDE_WAVE}/clean/responses.csv"], cwd=root,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"clean_wave failed on the wide export:\n{done.stderr[-3000:]}")
+    lines = (root / "results" / "benchmarks" / WIDE_WAVE / "clean_wave.tsv").read_text(encoding="utf-8").splitlines()
+    fields = dict(zip(lines[0].split("\t"), lines[1].split("\t")))
+    flow = json.loads((root / "results" / WIDE_WAVE / "clean" / "flow.json").read_text(encoding="utf-8"))
+    return {"wall": wall, "rule": float(fields["s"]), "cpu": float(fields.get("cpu_time", "nan")),
+            "peak_mb": float(fields["max_rss"]), "out": f"analysed {flow['analysed']} of {flow['received']}"}
+
+
+def wide_section(columns: int = 2000, rows: int = 10_000) -> list[str]:
+    """Markdown section: a generated Forms CSV of `columns` × `rows` (surveykit.tools.bench.corpus.wide) drafted as
+    `make study` drafts it (draft_study: read, infer, check the draft by cleaning the export with it, write), then
+    cleaned once by rule clean_wave; peak memory from /usr/bin/time and from the rule's benchmark file."""
+    from surveykit.tools.bench.corpus.wide import wide_export
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        root = make_project(tmp)
+        corpus_build.empty_config(root)
+        with (root / "config.yaml").open("a", encoding="utf-8") as config:
+            config.write(f"limits:\n  max_file_mb: {WIDE_MAX_FILE_MB}\n")
+        start = time.perf_counter()
+        path = corpus_kit.write_export(wide_export(columns, rows), tmp / "telechargements", "reponses_large")
+        generated = time.perf_counter() - start
+        size_mb = path.stat().st_size / 1e6
+        draft = timed_command([sys.executable, "-m", "surveykit", "study", str(path), "--study", WIDE_STUDY,
+                               "--wave", WIDE_WAVE], root)  # `make study`, in the project folder
+        draft["out"] = next((line for line in draft["out"].splitlines() if line.startswith("Drafted")), draft["out"])
+        clean = _wide_clean(root)
+    ok = draft["wall"] <= WIDE_TARGET_SECONDS and draft["peak_mb"] <= WIDE_TARGET_MB
+    return [WIDE_SECTION, "",
+            f"`scripts/bench.py --wide-only`: a Forms CSV of {columns} columns × {rows} respondents ({size_mb:.0f} MB; "
+            "`surveykit.tools.bench.corpus.wide`: a timestamp, then numbered questions of every type drawn from the corpus "
+            f"bank; written in {generated:.0f} s; `limits: max_file_mb` raised to {WIDE_MAX_FILE_MB} in the scratch "
+            "config.yaml), drafted as `make study` drafts it (`surveykit.tools.draft.draft_study`: "
+            "read, infer, clean the export with the draft to check it, write the study; `python -m surveykit study` in "
+            "the project folder, its wall-clock and CPU (user + system) seconds and peak resident memory from "
+            "`/usr/bin/time -v`), then cleaned once by rule `clean_wave` (`snakemake --cores 1`; seconds, CPU and "
+            "peak memory from the rule's benchmark file). On this shared 2-core machine the wall-clock time depends on "
+            "the other jobs running: CPU seconds are the steadier figure.", "",
+            "| measure | wall | CPU | peak memory | target |", "|---|---:|---:|---:|---|",
+            f"| Drafting ({draft['out'][:60]}…) | {draft['wall']:.1f} s | {draft['cpu']:.1f} s | "
+            f"{draft['peak_mb']:.0f} MB | ≤ {WIDE_TARGET_SECONDS:.0f} s and ≤ {WIDE_TARGET_MB:.0f} MB: "
+            f"{'met' if ok else '**not met**'} |",
+            f"| Cleaning (rule clean_wave, its Snakemake benchmark; {clean['out']}) | {clean['rule']:.1f} s | "
+            f"{clean['cpu']:.1f} s | {clean['peak_mb']:.0f} MB |  |", ""]
 
 
 def _declare_only(root: Path, waves: set[str]) -> None:
@@ -428,14 +569,26 @@ def main() -> int:
     parser.add_argument("--fisher-only", action="store_true", help="only the Fisher section (replaced in --out)")
     parser.add_argument("--corpus-only", action="store_true", help="only the generated-corpus section (replaced in --out)")
     parser.add_argument("--corpus-size", type=int, default=300, help="generated exports drafted and scored")
-    parser.add_argument("--corpus-build", type=int, default=40, help="of those, how many are built (0: none)")
+    parser.add_argument("--corpus-build", type=int, default=300, help="of those, how many are built (0: none)")
     parser.add_argument("--corpus-seed", type=int, default=0, help="first seed of the generated exports")
+    parser.add_argument("--corpus-batch", type=int, default=50, help="waves built per Snakemake invocation")
+    parser.add_argument("--corpus-until", metavar="HH:MM",
+                        help="start no build batch after this time (UTC, today); the waves left are reported as not "
+                             "attempted")
+    parser.add_argument("--wide-only", action="store_true",
+                        help="only the wide-export drafting section (replaced in --out)")
     args = parser.parse_args()
+    if args.wide_only:
+        section = wide_section()
+        corpus_run.replace_section(args.out, section, before=corpus_run.SECTION, heading=WIDE_SECTION)
+        print("\n".join(section))
+        return 0
     if args.fisher_only:
         print("\n".join(write_fisher_section(args.out)))
         return 0
     if args.corpus_only:
-        section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.out)
+        section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.corpus_batch,
+                                 _until(args.corpus_until), args.out)
         corpus_run.replace_section(args.out, section, before=FISHER_SECTION)
         print("\n".join(section))
         return 0
@@ -493,9 +646,12 @@ def main() -> int:
              "| measure | value | target |", "|---|---:|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed)
+    wide = wide_section()
+    corpus_run.replace_section(args.out, wide, heading=WIDE_SECTION)
+    section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.corpus_batch,
+                             _until(args.corpus_until), args.out)
     corpus_run.replace_section(args.out, section)
-    lines += ["", *section, "", *write_fisher_section(args.out)]
+    lines += ["", *wide, "", *section, "", *write_fisher_section(args.out)]
     print("\n".join(lines))
     return 0
 

@@ -169,14 +169,22 @@ def test_bench_section_lists_every_miss_and_replaces_itself(tmp_path):
         export = generate(seed)
         comparisons.append(compare_codebook(draft_codebook(write_export(export, tmp_path)), export.truth))
     summary = summarise(comparisons)
-    build = {"built": [], "failures": {"vague_1003": [("recode_wave", "IndexError: list index out of range")]},
-             "kinds": [(("recode_wave", "IndexError: list index out of range"), 1)]}
-    timing = {"seeds": "1003–1003", "draft": 1.0, "build": 20.0, "build_waves": 1}
+    build = {"built": ["vague_1004"],
+             "failures": {"vague_1003": [("recode_wave", "IndexError: list index out of range")]},
+             "kinds": [(("recode_wave", "IndexError: list index out of range"), 1)],
+             "rules": [("clean_wave", 6.0, 2), ("recode_wave", 2.0, 1)]}
+    timing = {"seeds": "1003–1012", "draft": 1.0, "build": 20.0, "build_waves": 3, "batch": 2,
+              "attempted": ["vague_1003", "vague_1004"], "batches": [(2, 19.5)], "dry_batch": 3.2, "dry_all": None}
     lines = section(summary, [], {"stopped": 0, "stopped_examples": []}, build, timing)
     text = "\n".join(lines)
     assert f"{summary['matched']} / {summary['questions']}" in text
     assert all(m.line() in text for m in summary["misses"]) and summary["misses"]
     assert "| 1 | recode_wave | IndexError: list index out of range |" in text
+    assert ("20 s (10.0 s per wave; batches 2 waves in 20 s); **md, html and docx built for 1 of 2**; 1 more drafted "
+            "waves not attempted") in text
+    assert ("Planning cost (`snakemake -n`, the DAG alone): 3 s for one batch of 2 waves, more than 300 s (stopped) "
+            "with all 3 waves declared at once.") in text
+    assert "| clean_wave | 3.0 | 75% |" in text and "| recode_wave | 2.0 | 25% |" in text
     out = tmp_path / "BENCHMARKS.md"
     out.write_text("# Benchmarks\n\n| a | b |\n\n## Exact r × c Fisher test beside R\n\nfisher\n", encoding="utf-8")
     replace_section(out, lines, before="## Exact r × c Fisher test beside R")
@@ -221,3 +229,15 @@ def test_same_bytes_in_another_process_whatever_the_hash_seed():
                               env=dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(SRC))).stdout
                for seed in ("1", "2")}
     assert len(digests) == 1 and len(digests.pop()) == 65
+
+
+def test_a_wide_export_has_the_columns_and_rows_asked_with_unique_headers():
+    """The drafting benchmark's export (scripts/bench.py --wide-only): every question type, numbered headers."""
+    from surveykit.tools.bench.corpus.wide import wide_export
+
+    export = wide_export(columns=120, rows=40, seed=3)
+    assert len(export.headers) == 120 and len(set(export.headers)) == 120 and export.headers[0] == "Horodateur"
+    assert len(export.rows) == 40 and all(len(row) == 120 for row in export.rows)
+    assert export.headers[1].startswith("1. ")
+    assert any(", " in str(cell) for row in export.rows for cell in row)  # checkbox cells joined as Forms does
+    assert wide_export(columns=120, rows=40, seed=3).rows == export.rows  # same arguments, same cells

@@ -194,6 +194,23 @@ def test_an_export_of_free_text_only_drafts_or_says_why_not(tmp_path, monkeypatc
     assert not (tmp_path / "data").exists()
 
 
+def test_make_study_reads_the_export_within_the_projects_limits(tmp_path):
+    """A large export is drafted once its owner has raised `limits:` in config.yaml, as the pipeline reads it
+    (the drafter used the defaults whatever config.yaml said)."""
+    import surveykit.tools.draft as drafting
+
+    export = write_export(tmp_path / "export.csv", {"Service": cycle(["A", "B", "C"], 40),
+                                                    "Ville": cycle(["Lille", "Douai"], 40)})
+    (tmp_path / "config.yaml").write_text("studies:\nwaves:\nlimits:\n  max_columns: 2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"export.csv, row 1: 3 column headers; expected at most 2 \(config: "
+                                         r"limits: max_columns\)"):
+        drafting.draft_study(export, "petite", "petite_2025", root=tmp_path)
+    assert not (tmp_path / "data").exists()
+    (tmp_path / "config.yaml").write_text("studies:\nwaves:\nlimits:\n  max_columns: 3\n", encoding="utf-8")
+    report = drafting.draft_study(export, "petite", "petite_2025", root=tmp_path)
+    assert report.startswith("Drafted 2 questions from data/raw/petite_2025/export.csv (40 responses)")
+
+
 @pytest.mark.parametrize("header, label", [
     ("Quels outils utilisez-vous ? (plusieurs réponses possibles)", "Quels outils utilisez-vous"),
     ("Quel est votre âge ?", "Quel est votre âge"),

@@ -306,13 +306,14 @@ def test_a_new_option_names_the_option_line_with_its_first_wave(tmp_path):
         exercice["levels"].remove("Centre de santé")
 
     result = clean_file(XLSX, load_codebook(_edition_file(tmp_path, "outils_2026", undeclared)))
-    first = next(m for m in result.messages if "not an option" in m)
-    assert first == (f"{XLSX}, column \"Quel est votre mode d'exercice ?\": 12 rows answer 'Centre de santé', not an "
-                     "option of question 2 (exercice); these rows are quarantined. If this wave's form offers the "
-                     f"answer, add it to the question's options in {EDITIONS / 'codebook.yaml'} with the first wave "
-                     'that offered it,  - {raw: "Centre de santé", label: "Centre de santé", since: outils_2026}  and '
-                     "its label to `levels`.")
-    assert sum("not an option" in m for m in result.messages) == 1  # one message per new answer, not per row
+    lines = [m for m in result.messages if "Centre de santé" in m]  # one message for the cause, none per value
+    assert lines == [
+        f"{XLSX}: 12 rows quarantined (15.0 % of 80): valeur invalide, column \"Quel est votre mode d'exercice ?\": "
+        "e.g. 'Centre de santé' (row 6) — expected one of 'Libéral', 'Salarié', 'Mixte'. Fix: if 'Centre de santé' "
+        'is an answer of the form, add the option line `- {raw: "Centre de santé", label: "Centre de santé", since: '
+        f"outils_2026}}` under `options:` of question 2 (exercice) of {EDITIONS / 'codebook.yaml'} (`since:` the first "
+        "wave whose form offers it) and its label to `levels:`; if it was typed in an « Autre » field, give the "
+        'question `other: {label: "Autre"}` and add "Autre" to `levels:`']
 
 
 def test_real_date_cells_need_no_day_month_order(tmp_path):

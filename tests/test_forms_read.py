@@ -79,6 +79,42 @@ def test_identifying_and_unknown_columns_are_dropped_and_reported(codebook):
     assert not any("example.org" in str(v) for v in result.responses.to_numpy().ravel())
 
 
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_header_row_longer_than_csvs_field_limit_is_read(tmp_path, delimiter):
+    """2 000 columns make a header row of more than 131 072 characters: read with the other delimiter it is one
+    field over csv's limit, which stopped the reader with a bare csv.Error (found on a generated 2 000-column
+    export)."""
+    import csv
+
+    headers = ["Horodateur"] + [f"Question {k} : à quel point l'outil numéro {k} vous est-il utile au cabinet ?"
+                                for k in range(1999)]
+    assert len(delimiter.join(headers)) > csv.field_size_limit()
+    path = tmp_path / "large.csv"
+    rows = [headers, ["2025/03/01 10:00:00"] + [str(k % 5) for k in range(1999)]]
+    path.write_text("\n".join(delimiter.join(row) for row in rows) + "\n", encoding="utf-8")
+    export = read_export(path)
+    assert (export.delimiter, len(export.headers), export.headers[1999]) == (delimiter, 2000, headers[1999])
+    assert export.rows[0][1:4] == ("0", "1", "2")
+    assert csv.field_size_limit() == 131072  # the reader leaves the csv module as it found it
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("text", ['Q1,Q2\r\nc,"d\r\ne"\r\n', "Q1;Q2\rc;é\r", 'Q1,Q2\n\n"q\rq",2\nz,Thé\n', "Q1,Q2\r\nà,b"])
+def test_the_file_is_read_a_line_at_a_time_as_its_whole_text_was(tmp_path, text, encoding):
+    """The file is scanned and parsed a chunk and a line at a time (never held whole beside its cells), with the
+    encoding and the lines its whole decoded text gave: \\r\\n, \\n and a lone \\r (Excel for Mac)."""
+    import csv
+    import io
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(encoding))
+    export = read_export(path)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=export.delimiter))
+    assert export.encoding == ("utf-8" if encoding == "cp1252" and text.isascii() else encoding)  # ASCII is UTF-8
+    assert export.headers == tuple(records[0])
+    assert export.rows == tuple(tuple(c.strip() for c in (r + ["", ""])[:2]) for r in records[1:])  # blanks kept
+
+
 def test_missing_file_names_the_path(tmp_path):
     with pytest.raises(InputError, match=r"nope\.csv: file not found; declare the wave's export path"):
         read_export(tmp_path / "nope.csv")

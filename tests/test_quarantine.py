@@ -64,16 +64,55 @@ def test_one_cause_above_the_limit_stops_naming_the_value_the_column_and_the_fix
     assert not (tmp_path / "out" / "responses.csv").exists()
 
 
-def test_below_the_limit_the_rows_are_set_aside_with_one_summary_line_per_cause(tmp_path, caplog):
+def _warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def test_below_the_limit_the_rows_are_set_aside_with_one_line_per_cause_carrying_its_fix(tmp_path, caplog):
     export, codebook = write(tmp_path, pharmacists=3, out_of_range=2)
     flow = clean(tmp_path, export, codebook, 0.10, caplog)
     assert (flow["analysed"], flow["quarantined"]) == (35, {"valeur invalide": 5})
-    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "rows quarantined (" in r.getMessage()]  # the summary (a new answer also gets its fix line)
-    assert lines == [
+    quarantine = [m for m in _warnings(caplog) if "Pharmacien" in m or "'7'" in m]  # every line naming a value
+    assert quarantine == [
         f"""{export}: 3 rows quarantined (7.5 % of 40): valeur invalide, column "Profession ?": e.g. 'Pharmacien' """
-        "(row 2) — expected one of 'Médecin', 'Infirmier'",
+        "(row 2) — expected one of 'Médecin', 'Infirmier'. Fix: if 'Pharmacien' is an answer of the form, add the "
+        f"""option line `- {{raw: "Pharmacien", label: "Pharmacien"}}` under `options:` of question 1 (profession) of """
+        f"""{codebook} and its label to `levels:`; if it was typed in an « Autre » field, give the question """
+        """`other: {label: "Autre"}` and add "Autre" to `levels:`""",
         f"""{export}: 2 rows quarantined (5.0 % of 40): valeur invalide, column "Note de 1 à 5 ?": e.g. '7' """
-        "(row 5) — expected a whole number from 1 to 5"]
+        "(row 5) — expected a whole number from 1 to 5. Fix: if the form allows '7', correct `min`/`max` of "
+        f"question 2 (note) of {codebook}"]
+
+
+def test_a_cause_of_several_new_answers_lists_them_with_their_rows_in_one_line(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=4)
+    rows = list(csv.reader(export.open(encoding="utf-8")))
+    rows[4][1] = "Kiné (MK)"  # the 4th pharmacist is a physiotherapist: two new answers, one cause
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    flow = clean(tmp_path, export, codebook, 0.20, caplog)
+    assert flow["quarantined"] == {"valeur invalide": 4}
+    lines = [m for m in _warnings(caplog) if "Pharmacien" in m or "Kiné" in m]
+    assert lines == [
+        f"""{export}: 4 rows quarantined (10.0 % of 40): valeur invalide, column "Profession ?": e.g. 'Pharmacien' """
+        "(row 2); values: 'Pharmacien' (3 rows), 'Kiné (MK)' (1 row) — expected one of 'Médecin', 'Infirmier'. "
+        "Fix: if 'Pharmacien' or 'Kiné (MK)' are answers of the form, add the option lines "
+        """`- {raw: "Pharmacien", label: "Pharmacien"}` `- {raw: "Kiné (MK)", label: "Kiné (MK)"}` under """
+        f"`options:` of question 1 (profession) of {codebook} and their labels to `levels:`; if they were typed in "
+        """an « Autre » field, give the question `other: {label: "Autre"}` and add "Autre" to `levels:`"""]
+
+
+def test_the_values_of_a_cause_are_masked_in_its_line(tmp_path, caplog):
+    export, codebook = write(tmp_path, pharmacists=3)
+    rows = list(csv.reader(export.open(encoding="utf-8")))
+    rows[1][1] = rows[2][1] = "jean.dupont@gmail.com"  # typed where an option was expected
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    clean(tmp_path, export, codebook, 0.20, caplog)
+    assert not [m for m in _warnings(caplog) if "dupont" in m]
+    lines = [m for m in _warnings(caplog) if "rows quarantined (" in m]
+    assert len(lines) == 1 and "e.g. '[courriel]' (row 2); values: '[courriel]' (2 rows), 'Pharmacien' (1 row)" in lines[0]
+    assert 'add the option lines `- {raw: "[courriel]", label: "[courriel]"}`' in lines[0]
 
 
 def test_a_few_slips_do_not_stop_the_run(tmp_path, caplog):

@@ -13,6 +13,8 @@ Policy (also in the README):
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +25,7 @@ import pandas as pd
 
 from surveykit.core.errors import ConsistencyError, InputError
 from surveykit.core.io import sha256_of
-from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
+from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, parse_date, parse_timestamps
@@ -112,21 +114,43 @@ def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
     """Split a checkbox cell against the known options (they may contain ', ').
 
     Returns the matched option labels and the remaining free text ("Autre :")."""
-    options = sorted(question.options, key=lambda o: len(o.raw), reverse=True)
+    pattern, label_of = _option_pattern(question.options)
     labels: list[str] = []
     rest = text.strip()
     while rest:
-        match = next((o for o in options if rest.startswith(o.raw) and rest[len(o.raw):][:2] in ("", ", ")), None)
+        match = pattern.match(rest) if pattern else None
         if match is None:
             break
-        labels.append(match.label)
-        rest = rest[len(match.raw) + 2:].strip()
+        labels.append(label_of[match.group()])
+        rest = rest[match.end() + 2:].strip()
     return labels, rest
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _option_pattern(options: tuple[Option, ...]) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One pattern matching a question's options at the start of a cell, longest first, each followed by ", " or
+    the end of the cell (an option may contain ", "), and each raw option's label (the longest listed first wins,
+    as Forms writes them): compiled once per question, not scanned option by option for every cell."""
+    ordered = sorted(options, key=lambda o: len(o.raw), reverse=True)
+    label_of: dict[str, str] = {}
+    for option in ordered:
+        label_of.setdefault(option.raw, option.label)
+    if not ordered:
+        return None, label_of
+    return re.compile("(?:" + "|".join(re.escape(o.raw) for o in ordered) + r")(?=, |\Z)"), label_of
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _labels_by_key(options: tuple[Option, ...]) -> dict[str, str]:
+    """Normalised raw answer -> label, the first option winning (built once per question, not once per cell)."""
+    found: dict[str, str] = {}
+    for option in options:
+        found.setdefault(normalise(option.raw), option.label)
+    return found
+
+
 def _option_label(question: Question, text: str) -> str | None:
-    key = normalise(text)
-    return next((option.label for option in question.options if normalise(option.raw) == key), None)
+    return _labels_by_key(question.options).get(normalise(text))
 
 
 def _parse_choice(question: Question, header: str, text: str, values: dict, problems: list[Problem]) -> None:
@@ -274,7 +298,9 @@ class ColumnParser:
         for unique, row in enumerate(first):
             parsed = parse_question(question, columns, tuple(t[row] for t in texts), branch[row], bool(shown[row]))
             for variable, value in parsed.values:
-                produced.setdefault(variable, np.full(len(first), None, dtype=object))[unique] = value
+                if variable not in produced:  # not setdefault: a new array per distinct answer made this quadratic
+                    produced[variable] = np.full(len(first), None, dtype=object)
+                produced[variable][unique] = value
             if parsed.problems or parsed.skips:
                 flagged[unique] = parsed
         for variable, values in produced.items():
@@ -321,7 +347,6 @@ def clean_export(
     messages = [*export.notices, *_column_messages(cmap, export.path)]
     n = len(export.rows)
     cells = np.array(export.rows, dtype=object).reshape(n, len(export.headers))
-    messages += new_options(export.path, cells, cmap, book)
     sheet_rows = np.arange(n) + HEADER_ROW + 1
     stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
     stamps = cells[:, cmap.timestamp].tolist() if cmap.timestamp is not None else [""] * n
@@ -339,7 +364,8 @@ def clean_export(
     bad_stamps = {i: Problem(stamp_header, text, TIMESTAMP_EXPECTED)
                   for i, (text, date) in enumerate(zip(stamps, stamped.dates)) if text and date is None}
     causes = summarise_causes(outcome, parsed.causes, bad_stamps, export, sheet_rows)
-    messages += [cause.summary(n, export.path) for cause in causes]  # one line per cause, not one per row
+    # one line per cause, not one per row nor one per value: its count, its values and its fix
+    messages += [cause.summary(n, export.path, _fix(cause, book) if cause.header else "") for cause in causes]
     kept = np.array([i not in outcome for i in range(n)], dtype=bool)
     responses = _responses_frame(book, parsed.values, kept, sheet_rows, stamped.dates)
     excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
@@ -363,17 +389,41 @@ class Cause:
     first_row: int = 0
     detail: str = ""
     rows: int = 0
+    values: Counter = field(default_factory=Counter)  # each invalid value and its rows (most frequent first)
 
     @property
     def what(self) -> str:
         if self.header:
-            return f'{self.reason}, column "{self.header}": e.g. {self.example!r} (row {self.first_row}) — expected ' \
-                   f"{self.expected}"
+            return f'{self.reason}, column "{self.header}": e.g. {self.example!r} (row {self.first_row})' \
+                   f"{self.other_values} — expected {self.expected}"
         return f"{self.reason}: e.g. {self.detail}"
 
-    def summary(self, received: int, path: str) -> str:
+    @property
+    def other_values(self) -> str:
+        """The values when there are several (« ; values: 'A' (3 rows), 'B' (1 row) and 2 other value(s) »)."""
+        if len(self.values) < 2:
+            return ""
+        shown = self.values.most_common(SHOWN_VALUES)
+        listed = ", ".join(f"{_shown(value)!r} ({n} row{'s' if n > 1 else ''})" for value, n in shown)
+        more = len(self.values) - len(shown)
+        return f"; values: {listed}" + (f" and {more} other value(s)" if more else "")
+
+    def summary(self, received: int, path: str, fix: str = "") -> str:
         share = f"{100 * self.rows / received:.1f} % of {received}" if received else ""
-        return f"{path}: {self.rows} row{'s' if self.rows > 1 else ''} {self.status} ({share}): {self.what}"
+        return f"{path}: {self.rows} row{'s' if self.rows > 1 else ''} {self.status} ({share}): {self.what}" \
+               + (f". Fix: {fix}" if fix else "")
+
+
+SHOWN_VALUES = 3  # values a cause's line lists (with their rows); the others counted
+
+
+def _value_key(value: object) -> object:
+    """A problem's value as a key (a ranking grid's problem holds the list of its cells)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _shown(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def summarise_causes(outcome: dict[int, tuple[str, str, str]], problems: dict[int, list[Problem]],
@@ -396,6 +446,8 @@ def summarise_causes(outcome: dict[int, tuple[str, str, str]], problems: dict[in
                 causes[key] = Cause(status, reason, first_row=sheet_row, detail=detail) if problem is None else \
                     Cause(status, reason, problem.header, problem.expected, problem.question, problem.value, sheet_row)
             causes[key].rows += 1
+            if problem is not None:
+                causes[key].values[_value_key(problem.value)] += 1
     return list(causes.values())
 
 
@@ -411,14 +463,7 @@ def _fix(cause: Cause, book: Codebook) -> str:
         return "correct the export (the cell named), or the codebook if it does not describe the form"
     name = f"question {question.number} ({question.id}) of {where}"
     if question.type in ("single", "checkbox") and cause.expected.startswith("one of"):
-        value = str(cause.example)
-        if question.type == "checkbox":
-            value = split_checkbox(question, value)[1] or value
-        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-        since = f", since: {book.wave}" if book.wave else ""  # the first wave whose form offers it (form editions)
-        return (f'if {value!r} is an answer of the form, add the option line `- {{raw: "{quoted}", label: "{quoted}"{since}}}` '
-                f"under `options:` of {name} and its label to `levels:`; if it was typed in an « Autre » field, give "
-                "the question `other: {label: \"Autre\"}` and add \"Autre\" to `levels:`")
+        return _new_answer_fix(cause, question, book, name)
     if cause.expected.startswith("an answer (the question is mandatory"):
         return f"if the form does not make the question mandatory, set `required: false` on {name}"
     if cause.expected.startswith(("a whole number from", "a number from", "a rank from")):
@@ -426,6 +471,30 @@ def _fix(cause: Cause, book: Codebook) -> str:
     if cause.expected.startswith("a date"):
         return f"if the column is not a date, correct `type` of {name}"
     return f"correct the export (the cell named), or {name} if it does not describe the form"
+
+
+def _new_answer_fix(cause: Cause, question: Question, book: Codebook, name: str) -> str:
+    """The option line(s) that declare the answers a choice column holds beyond its options (the part of a
+    checkbox cell that matches no option), with `since:` the first wave whose form offers them (form editions)."""
+    answers: Counter = Counter()
+    for cell, n in (cause.values or Counter({cause.example: 1})).items():
+        value = str(cell)
+        answers[(split_checkbox(question, value)[1] or value) if question.type == "checkbox" else value] += n
+    shown = [value for value, _n in answers.most_common(SHOWN_VALUES)]
+    since = f", since: {book.wave}" if book.wave else ""
+    lines = " ".join(f'`- {{raw: "{_yaml_quoted(v)}", label: "{_yaml_quoted(v)}"{since}}}`' for v in shown)
+    more = f" (and {len(answers) - len(shown)} other answer(s), listed in excluded.csv)" if len(answers) > len(shown) else ""
+    which = " or ".join(repr(v) for v in shown)
+    return (f"if {which} {'is an answer' if len(shown) == 1 else 'are answers'} of the form, add the option "
+            f"line{'s' if len(shown) > 1 else ''} {lines}{more} under `options:` of {name}"
+            + (f" (`since:` the first wave whose form offers {'it' if len(shown) == 1 else 'them'})" if since else "")
+            + f" and {'its label' if len(shown) == 1 else 'their labels'} to `levels:`; if "
+            + ("it was" if len(shown) == 1 else "they were") + " typed in an « Autre » field, give the question "
+            "`other: {label: \"Autre\"}` and add \"Autre\" to `levels:`")
+
+
+def _yaml_quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def check_quarantine(causes: list[Cause], received: int, book: Codebook, path: str, limit: float) -> None:
@@ -510,16 +579,17 @@ def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tu
     of the m rows gives a row's answers is taken as (m − 1) × the product of each answer's frequency in its
     column (questions independent); at or above CHANCE_MATCH the rows are distinct respondents."""
     candidates = np.array([i for i in range(n) if i not in outcome], dtype=np.int64)
-    if len(candidates) < 2:
+    m = len(candidates)
+    if m < 2:
         return []
-    answers = [np.array(["" if v is None else str(v) for v in column[candidates]], dtype=object)
-               for column in values.values()]
-    inverse, first = _factorize(answers)
-    firsts = candidates[first][inverse]
-    log_chance = np.full(len(candidates), np.log(len(candidates) - 1.0))
-    for column in answers:
-        codes, _uniques = pd.factorize(column, use_na_sentinel=False)
-        log_chance += np.log(np.bincount(codes)[codes] / len(candidates))
+    key = np.zeros(m, dtype=np.int64)  # as _factorize numbers the combinations, one column at a time
+    log_chance = np.full(m, np.log(m - 1.0))
+    for column in values.values():  # one column's text at a time: a wide export's would not all fit beside the rows
+        answers = np.array(["" if v is None else str(v) for v in column[candidates]], dtype=object)
+        codes, uniques = pd.factorize(answers, use_na_sentinel=False)
+        key, _ = pd.factorize(key * len(uniques) + codes)
+        log_chance += np.log(np.bincount(codes)[codes] / m)
+    firsts = candidates[np.unique(key, return_index=True)[1]][key]
     rare = log_chance < np.log(CHANCE_MATCH)
     return [(int(i), int(f)) for i, f, alone in zip(candidates, firsts, rare) if i != f and alone]
 
@@ -540,45 +610,16 @@ def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.nda
     if not kept.any():
         return _blank_frame(columns)
     rows = np.nonzero(kept)[0]
-    frame = pd.DataFrame({"respondent_id": [respondent_id(int(r)) for r in sheet_rows[rows]],
-                          "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]})
+    data = {"respondent_id": [respondent_id(int(r)) for r in sheet_rows[rows]],
+            "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]}
     integer_vars = {v for v, q in book.variable_question().items() if q.type in INTEGER_TYPES and v != q.other_variable}
     for name in book.variables:
         column = values[name][rows]
         if name in integer_vars:
-            frame[name] = pd.array(column.tolist(), dtype="Int64")
+            data[name] = pd.array(column.tolist(), dtype="Int64")
         else:
-            frame[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
-    return frame
-
-
-def new_options(path: str, cells: np.ndarray, cmap: ColumnMap, book: Codebook) -> list[str]:
-    """One message per answer a choice column holds that is not an option of its question (each such row is
-    quarantined): how many rows, and the option line that declares it from this wave on."""
-    messages = []
-    wave = book.wave or "<this wave>"
-    for column in cmap.columns:
-        question = column.question
-        if question.type not in ("single", "checkbox") or question.other_label:
-            continue
-        counts: dict[str, int] = {}
-        for cell, n in Counter(cells[:, column.index].tolist()).items():  # each distinct answer parsed once
-            text = str(cell).strip()
-            if not text:
-                continue
-            rest = split_checkbox(question, text)[1] if question.type == "checkbox" else \
-                ("" if _option_label(question, text) else text)
-            if rest:
-                counts[rest] = counts.get(rest, 0) + n
-        for value, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            literal = value.replace("\\", "\\\\").replace('"', '\\"')
-            messages.append(
-                f"{path}, column {column.header!r}: {n} {'row answers' if n == 1 else 'rows answer'} {value!r}, "
-                f"not an option of question {question.number} ({question.id}); these rows are quarantined. If this "
-                f"wave's form offers the answer, add it to the question's options in {book.source or 'the codebook'} "
-                f'with the first wave that offered it,  - {{raw: "{literal}", label: "{literal}", since: {wave}}}  '
-                "and its label to `levels`.")
-    return messages
+            data[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
+    return pd.DataFrame(data)  # built at once: a column inserted at a time fragments a wide frame
 
 
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:

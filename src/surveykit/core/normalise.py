@@ -27,7 +27,11 @@ def fold(text: str) -> str:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def normalise(text: str) -> str:
     """Lower-case ASCII words, every other run of characters one space: 'Âge ?' -> 'age',
-    'Fréquence d’utilisation ?' -> 'frequence d utilisation', 'Cœur' -> 'coeur'."""
+    'Fréquence d’utilisation ?' -> 'frequence d utilisation', 'Cœur' -> 'coeur'.
+
+    An ASCII text skips the decomposition (it has nothing to decompose: same result, a third of the time)."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 

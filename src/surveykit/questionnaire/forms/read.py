@@ -6,16 +6,16 @@ the same `RawExport`: the header row as written and every cell as text.
 """
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime as dt
 import gc
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from surveykit.core.errors import InputError
 
@@ -71,29 +71,77 @@ def _check_size(path: Path, size: int, what: str, limits: Limits) -> None:
                          f"(config: {LIMITS_KEY}: max_file_mb)")
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM); Windows-1252 only when no character of the file reads as UTF-8.
+SCAN_CHUNK = 1 << 24  # bytes decoded at a time when a CSV file is scanned
+_LINE_END = re.compile(r"[\r\n]")  # \n, \r\n or a lone \r (a CSV saved by Excel for Mac)
 
-    A UTF-8 file with a stray invalid byte keeps its UTF-8 text: the byte is kept as a surrogate
-    escape, and `_assemble` reports it with its row and column."""
-    bom = data.startswith(b"\xef\xbb\xbf")
+
+@dataclass
+class _Scan:
+    """What one pass over a CSV file's bytes tells before it is parsed."""
+
+    codec: str  # to open the file with
+    encoding: str  # as RawExport says it: utf-8, utf-8-sig or cp1252
+    suspect: bool  # a control character or an invalid byte somewhere: rows are then checked one by one
+    blank: bool  # nothing but white space
+    header: str  # the first line, without its line end (the delimiter is chosen on it)
+
+
+def _decoded_chunks(path: Path, codec: str, errors: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(codec)(errors)
+    with path.open("rb") as handle:
+        while chunk := handle.read(SCAN_CHUNK):
+            yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+def _scan_as(path: Path, codec: str, errors: str) -> tuple[bool, bool, bool, bool, str]:
+    """(no invalid byte, a non-ASCII character, suspect, blank, the first line) of the file read in `codec`,
+    chunk by chunk."""
+    valid, non_ascii, suspect, blank, header, header_done = True, False, False, True, [], False
+    for text in _decoded_chunks(path, codec, errors):
+        odd = _SUSPECT.search(text) is not None  # one scan for both: an invalid byte is also suspect
+        valid = valid and not (odd and _INVALID_BYTE.search(text))
+        non_ascii = non_ascii or (not text.isascii() and _NON_ASCII_TEXT.search(text) is not None)
+        suspect = suspect or odd
+        blank = blank and not text.strip()
+        if not header_done:
+            end = _LINE_END.search(text)
+            header.append(text if end is None else text[:end.start()])
+            header_done = end is not None
+    return valid, non_ascii, suspect, blank, "".join(header)
+
+
+def _scan(path: Path) -> _Scan:
+    """Decide the encoding as a careful reader would: UTF-8 (with or without BOM); Windows-1252 only when no
+    character of the file reads as UTF-8. A UTF-8 file with a stray invalid byte stays UTF-8: the byte is kept
+    as a surrogate escape, and `_assemble` reports it with its row and column.
+
+    The file is read a chunk at a time (never held whole, as bytes or as text, beside its parsed cells)."""
+    with path.open("rb") as handle:
+        bom = handle.read(3) == b"\xef\xbb\xbf"
+    codec = "utf-8-sig" if bom else "utf-8"
+    valid, non_ascii, suspect, blank, header = _scan_as(path, codec, "surrogateescape")
+    if valid or bom or non_ascii:
+        return _Scan(codec, "utf-8-sig" if bom else "utf-8", suspect, blank, header)
     try:
-        return data.decode("utf-8-sig"), "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8-sig" if bom else "utf-8", errors="surrogateescape")
-    if bom or _NON_ASCII_TEXT.search(text):
-        return text, "utf-8-sig" if bom else "utf-8"
+        _valid, _non_ascii, suspect_1252, blank_1252, header_1252 = _scan_as(path, "cp1252", "strict")
+    except UnicodeDecodeError:  # neither: the invalid bytes are reported with their row and column
+        return _Scan(codec, "utf-8", suspect, blank, header)
+    return _Scan("cp1252", "cp1252", suspect_1252, blank_1252, header_1252)
+
+
+def _delimiter(header: str) -> str:
+    """Comma or semicolon: the one that splits the header row (the file's first line) into more fields.
+
+    The header row is split without csv's field limit: read with the wrong delimiter, a long header row (two
+    thousand questions) is one field longer than the limit, which says nothing about the file's cells."""
+    first_line = header.rstrip("\r")
+    previous = csv.field_size_limit()
     try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return text, "utf-8"  # neither: the invalid bytes are reported with their row and column
-
-
-def _delimiter(text: str) -> str:
-    """Comma or semicolon: the one that splits the header row into more fields."""
-    first_line = text.partition("\n")[0].rstrip("\r")
-    counts = {d: len(next(csv.reader([first_line], delimiter=d))) for d in (",", ";")}
+        csv.field_size_limit(max(previous, len(first_line) + 1))
+        counts = {d: len(next(csv.reader([first_line], delimiter=d))) for d in (",", ";")}
+    finally:
+        csv.field_size_limit(previous)
     return ";" if counts[";"] > counts[","] else ","
 
 
@@ -110,30 +158,33 @@ def _collector_paused():
             gc.enable()
 
 
-def _csv_records(text: str, delimiter: str, path: Path, field_limit: int) -> tuple[list[list[str]], bool]:
-    """Parse the CSV text; a syntax error names the spreadsheet row of the record being read.
+def _csv_records(path: Path, scan: _Scan, delimiter: str, field_limit: int) -> tuple[list[list[str]], bool]:
+    """Parse the CSV file (its lines read one at a time, split as universal newlines split them); a syntax error
+    names the spreadsheet row of the record being read.
 
     Returns the records and whether a cell is longer than `field_limit`. The csv module checks that
-    length while parsing; only when a cell exceeds it is the text parsed again without limit, so that
+    length while parsing; only when a cell exceeds it is the file parsed again without limit, so that
     `_assemble` reports the cell with its row and column (csv's own error names neither)."""
     previous = csv.field_size_limit()
+    errors = "strict" if scan.codec == "cp1252" else "surrogateescape"
     try:
-        for limit in (field_limit, max(len(text) + 1, previous)):
+        for limit in (field_limit, max(path.stat().st_size + 1, previous)):
             csv.field_size_limit(limit)
             records: list[list[str]] = []
             shared: dict[str, str] = {}  # one string object per distinct cell: answers repeat, memory follows them
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-            try:
-                for record in reader:
-                    records.append([shared.setdefault(cell, cell) for cell in record])
-                return records, limit != field_limit
-            except csv.Error as exc:
-                if "field larger than field limit" in str(exc) and limit == field_limit:
-                    continue
-                hint = ('a quoted cell (starting with ") is never closed' if "end of data" in str(exc)
-                        else 'expected cells separated by the delimiter, and quotes (") only around a whole cell')
-                raise InputError(f"{path}, row {len(records) + 1}: not valid CSV from line {reader.line_num} of "
-                                 f"the file ({exc}); {hint}") from None
+            with path.open(encoding=scan.codec, errors=errors, newline="") as handle:
+                reader = csv.reader(handle, delimiter=delimiter, strict=True)
+                try:
+                    for record in reader:
+                        records.append(list(map(shared.setdefault, record, record)))  # in C: no loop here
+                    return records, limit != field_limit
+                except csv.Error as exc:
+                    if "field larger than field limit" in str(exc) and limit == field_limit:
+                        continue
+                    hint = ('a quoted cell (starting with ") is never closed' if "end of data" in str(exc)
+                            else 'expected cells separated by the delimiter, and quotes (") only around a whole cell')
+                    raise InputError(f"{path}, row {len(records) + 1}: not valid CSV from line {reader.line_num} "
+                                     f"of the file ({exc}); {hint}") from None
     finally:
         csv.field_size_limit(previous)
     raise AssertionError("unreachable: the second pass has no field limit")
@@ -141,17 +192,15 @@ def _csv_records(text: str, delimiter: str, path: Path, field_limit: int) -> tup
 
 def _read_csv(path: Path, limits: Limits) -> RawExport:
     _check_size(path, path.stat().st_size, "file of", limits)
-    text, encoding = _decode(path.read_bytes(), path)
-    if not text.strip():
+    scan = _scan(path)
+    if scan.blank:
         raise InputError(f"{path}: the file is empty; expected a header row and one row per response")
-    delimiter = _delimiter(text)
+    delimiter = _delimiter(scan.header)
     notices = [f"{path}: not valid UTF-8 and every byte reads as Windows-1252: read as Windows-1252 "
-               "(as French Excel saves CSV)"] if encoding == "cp1252" else []
-    suspect = bool(_SUSPECT.search(text))  # one scan of the text; rows are checked one by one only if it finds one
+               "(as French Excel saves CSV)"] if scan.encoding == "cp1252" else []
     with _collector_paused():
-        records, long_cells = _csv_records(text, delimiter, path, limits.max_answer_chars)
-        del text  # the records hold the cells now: the file's text need not stay in memory beside them
-        return _assemble(path, records, encoding, delimiter, limits, notices, suspect, long_cells)
+        records, long_cells = _csv_records(path, scan, delimiter, limits.max_answer_chars)
+        return _assemble(path, records, scan.encoding, delimiter, limits, notices, scan.suspect, long_cells)
 
 
 def _cell_text(value: object) -> str:
@@ -313,7 +362,7 @@ def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: st
                 f"{path}, row {number}: {len(record)} cells but only {width} column headers "
                 f"(unexpected value {extra[0]!r}); expected one cell per header"
             )
-        cells = [c.strip() for c in record[:width]] + [""] * max(0, width - len(record))
+        cells = list(map(str.strip, record[:width])) + [""] * max(0, width - len(record))
         if long_cells and record and max(map(len, cells)) > limits.max_answer_chars:
             problems[number], cells = _too_long(path, number, headers, cells, limits)
         rows.append(tuple(cells))

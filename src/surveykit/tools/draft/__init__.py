@@ -17,10 +17,10 @@ from surveykit.clean.cleaning import EXCLUDED, QUARANTINED, clean_export
 from surveykit.core.errors import InputError
 from surveykit.project.configcheck import MAX_NAME, RESERVED_WAVE_NAMES
 from surveykit.project.study import load_study
-from surveykit.questionnaire.forms.read import read_export
+from surveykit.questionnaire.forms.read import Limits, read_export
 
 from .infer import StudyGuess, draft_export
-from .project import atomic_write_text, declaration, edited_files, export_location, place_export, write_study
+from .project import atomic_write_text, config_limits, declaration, edited_files, export_location, place_export, write_study
 from .render import engine, expand_choice_grids, has_tables, study_files
 
 __all__ = ["draft_export", "draft_study", "study_files", "StudyGuess"]
@@ -109,7 +109,8 @@ def draft_study(export_path: str | Path, study: str, wave: str, root: str | Path
     export_path = Path(export_path)
     if not export_path.is_absolute() and not export_path.exists():
         export_path = root / export_path
-    export = read_export(export_path)
+    # the project's `limits:` (a large export is drafted once its owner has raised them, as the pipeline reads it)
+    export = read_export(export_path, Limits.from_config(config_limits(root / "config.yaml")))
     _check_headers(export)
     folder_rel = f"data/studies/{study}"
     folder = root / folder_rel

@@ -102,9 +102,16 @@ def _per_unit(level: str) -> float | None:
     return score
 
 
+_VAGUE_PATTERNS = tuple((re.compile(rf"\b{words}\b"), score) for words, score in _VAGUE)
+_ANY_VAGUE = re.compile(rf"\b(?:{'|'.join(words for words, _score in _VAGUE)})\b")
+
+
 def _vague(level: str) -> float | None:
+    """The score of the first word of _VAGUE the level holds (one search first: most answers hold none)."""
     text = normalise(level)
-    return next((float(score) for words, score in _VAGUE if re.search(rf"\b{words}\b", text)), None)
+    if _ANY_VAGUE.search(text) is None:
+        return None
+    return next((float(score) for pattern, score in _VAGUE_PATTERNS if pattern.search(text)), None)
 
 
 def _frequency(levels: Sequence[str]) -> list[float] | None:
@@ -166,6 +173,8 @@ _POSITIVE_WORDS = {"oui", "positif", "positive", "positifs", "favorable", "satis
                    "useful", "good", "likely", "important", "importante", "facile", "faciles", "easy", "adapte",
                    "adaptee", "suffisant", "suffisante", "interesse", "interessee", "interesses", "confiant",
                    "confiante", "favorables", "excellent", "excellente"}
+_STRONG_WORD = re.compile(rf"\b(?:{'|'.join(_STRONG)})\b")
+_WEAK_WORD = re.compile(rf"\b(?:{'|'.join(_WEAK)})\b")
 _NEUTRAL = re.compile(r"\bni\b.*\bni\b|\bneither\b|\b(neutre|moyennement|indifferent|indifferente|mitige|mitigee|"
                       r"sans effet|neutral|undecided|moyen|moyenne)\b")
 _OFF_SCALE = re.compile(r"\b(ne sait pas|ne sais pas|nsp|ne se prononce pas|nspp|sans opinion|non concerne|non concernee|"
@@ -189,12 +198,18 @@ def _intensity(level: str) -> float | None:
     words = set(text.split())
     negative = (bool(words & _NEGATIVE_WORDS) or (re.search(r"(?<!un )\bpeu\b", text) is not None)
                 or any(w.startswith(("insatisf", "mecontent", "inutil", "ineffica", "inadapt")) for w in words))
-    strong = any(re.search(rf"\b{w}\b", text) for w in _STRONG)
-    weak = any(re.search(rf"\b{w}\b", text) for w in _WEAK)
+    strong = _STRONG_WORD.search(text) is not None
+    weak = _WEAK_WORD.search(text) is not None
     if not (strong or weak or negative or words & _POSITIVE_WORDS):
         return None
     magnitude = 2.0 if strong else 1.0 if weak else 1.5
     return -magnitude if negative else magnitude
+
+
+def _marked(text: str) -> bool:
+    """An intensity word (« très », « plutôt ») or a neutral middle (« ni … ni ») in a normalised level."""
+    return _STRONG_WORD.search(text) is not None or _WEAK_WORD.search(text) is not None \
+        or _NEUTRAL.search(text) is not None
 
 
 def _intensities(levels: Sequence[str]) -> tuple[list[float], list[str]] | None:
@@ -202,8 +217,7 @@ def _intensities(levels: Sequence[str]) -> tuple[list[float], list[str]] | None:
     on_scale = [level for level in levels if not is_off_scale(level)]
     off = [level for level in levels if level not in on_scale]
     keys = [_intensity(level) for level in on_scale]
-    marks = [any(re.search(rf"\b{w}\b", normalise(level)) for w in _STRONG + _WEAK) or bool(_NEUTRAL.search(normalise(level)))
-             for level in on_scale]
+    marks = [_marked(normalise(level)) for level in on_scale]
     # three levels or more, one marked by an intensity word; or two, both marked (« Peu » / « Pas du tout intéressés »)
     enough = (len(on_scale) >= 3 and any(marks)) or (len(on_scale) == 2 and all(marks))
     if not enough or any(k is None for k in keys):

@@ -110,6 +110,19 @@ def place_export(export: Path, target: Path | None) -> None:
             shutil.copyfile(export, tmp)
 
 
+def config_limits(config_path: Path) -> dict | None:
+    """The `limits:` section of the project's config.yaml (None when absent or unreadable: the defaults then; a
+    broken config.yaml is reported when the study is declared in it)."""
+    if not config_path.is_file():
+        return None
+    try:
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None
+    limits = config.get("limits") if isinstance(config, dict) else None
+    return limits if isinstance(limits, dict) else None
+
+
 def _block_end(lines: list[str], key: str) -> int | None:
     """Index after the last line of the top-level block `key:` (its indented lines), None if absent."""
     start = next((i for i, line in enumerate(lines) if re.match(rf"^{key}:\s*(#.*)?$", line)), None)

@@ -51,6 +51,18 @@ def wave_failures(root: Path, wave: str) -> list[tuple[str, str]]:
                            "first)")]
 
 
+def rule_costs(root: Path, waves: list[str]) -> list[tuple[str, float, int]]:
+    """(rule, seconds summed over the waves, waves) from the rules' Snakemake benchmark files, costliest first:
+    what a wave's build time is made of."""
+    costs: dict[str, list[float]] = {}
+    for wave in waves:
+        for tsv in sorted((root / "results" / "benchmarks" / wave).glob("*.tsv")):
+            lines = tsv.read_text(encoding="utf-8").splitlines()
+            if len(lines) > 1:
+                costs.setdefault(tsv.stem, []).append(float(lines[1].split("\t")[0]))
+    return sorted(((rule, sum(times), len(times)) for rule, times in costs.items()), key=lambda r: (-r[1], r[0]))
+
+
 def _generic(message: str) -> str:
     """An error message with its variable parts (quoted values, numbers, paths) elided, to count alike errors."""
     message = re.sub(r"'[^']*'|\"[^\"]*\"|«[^»]*»", "…", message)
@@ -118,11 +130,26 @@ def section(summary: dict, undrafted: list[str], drafting: dict, build: dict | N
     if build is None:
         lines += [_NOT_REBUILT + (_LAST_BUILD + earlier_build if earlier_build else " No earlier build recorded."), ""]
     if build is not None:
-        n = timing["build_waves"]
-        lines += [f"Build: the first {n} drafted waves in **one** `snakemake --cores 2 --keep-going` invocation "
-                  f"(every wave declared in one scratch config.yaml): {timing['build']:.0f} s "
-                  f"({timing['build'] / max(n, 1):.1f} s per wave); **md, html and docx built for {len(build['built'])} "
-                  f"of {n}**.", ""]
+        n = len(timing["attempted"])
+        left = timing["build_waves"] - n
+        lines += [f"Build: the first {n} drafted waves, {timing['batch']} per `snakemake --cores 2 --keep-going` "
+                  "invocation (the scratch config.yaml declaring only that batch's waves and studies): "
+                  f"{timing['build']:.0f} s ({timing['build'] / max(n, 1):.1f} s per wave; batches "
+                  + ", ".join(f"{w} waves in {t:.0f} s" for w, t in timing["batches"]) + "); "
+                  f"**md, html and docx built for {len(build['built'])} of {n}**"
+                  + (f"; {left} more drafted waves not attempted (no batch started after the time limit "
+                     "`--corpus-until`)" if left else "") + ".",
+                  "", "Planning cost (`snakemake -n`, the DAG alone): "
+                  + (f"{_seconds(timing['dry_batch'])} for one batch of {min(timing['batch'], n)} waves, "
+                     if timing["batches"] else "") + f"{_seconds(timing['dry_all'])} with all {timing['build_waves']} waves declared "
+                  "at once.", ""]
+        if build.get("rules"):
+            total = sum(seconds for _r, seconds, _n in build["rules"]) or 1.0
+            lines += ["What a wave's build is made of (each rule's Snakemake benchmark, summed over the waves built; "
+                      "one process per rule and wave):", "", "| rule | seconds per wave | share |", "|---|---:|---:|"]
+            lines += [f"| {rule} | {seconds / max(count, 1):.1f} | {seconds / total:.0%} |"
+                      for rule, seconds, count in build["rules"]]
+            lines.append("")
         if build["kinds"]:
             lines += ["| waves | rule | error (values elided) |", "|---:|---|---|"]
             lines += [f"| {count} | {rule} | {message.replace('|', '/')} |" for (rule, message), count in build["kinds"]]
@@ -131,11 +158,16 @@ def section(summary: dict, undrafted: list[str], drafting: dict, build: dict | N
     return lines
 
 
-def replace_section(out: Path, lines: list[str], before: str | None = None) -> None:
-    """Put the section into BENCHMARKS.md, replacing an older one, before the heading `before` if present."""
+def _seconds(value: float | None) -> str:
+    return "more than 300 s (stopped)" if value is None else f"{value:.0f} s"
+
+
+def replace_section(out: Path, lines: list[str], before: str | None = None, heading: str = SECTION) -> None:
+    """Put the section (titled `heading`) into BENCHMARKS.md, replacing an older one, before the heading `before`
+    if present."""
     text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        head, rest = text.split(SECTION, 1)
+    if heading in text:
+        head, rest = text.split(heading, 1)
         following = re.search(r"^## ", rest, re.M)
         text = head.rstrip("\n") + "\n\n" + (rest[following.start():] if following else "")
     block = "\n".join(lines).rstrip("\n") + "\n"
