@@ -31,6 +31,9 @@ MODEL_COLUMNS = ["table", "model", "kind", "row", "covariate", "level", "referen
                  "estimate", "se", "statistic", "df", "p_value", "ratio", "ci_low", "ci_high", "interval",
                  "parameters", "epv", "respondents", "status", "involved", "message"]
 
+#: models.csv's text columns, read as text (a level « 1 » stays the text « 1 »).
+MODEL_TEXT = {column: str for column in ("table", "model", "kind", "row", "covariate", "level", "interval", "status",
+                                         "involved", "message")}
 EPV_MIN = 10  # Peduzzi et al. 1996: fewer events per parameter make logistic estimates unreliable
 INTERVALS = {"profile": "profile", "wald": "wald"}
 
@@ -210,4 +213,4 @@ def models_frame(rows: list[dict]) -> pd.DataFrame:
     return frame.astype({"reference": bool})
 
 
-__all__ = ["EPV_MIN", "MODEL_COLUMNS", "Covariate", "RegressionSpec", "models_frame", "regression_rows"]
+__all__ = ["EPV_MIN", "MODEL_COLUMNS", "MODEL_TEXT", "Covariate", "RegressionSpec", "models_frame", "regression_rows"]

@@ -277,3 +277,15 @@ def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
                 line = f"{before}{long} ({short}){line[match.end():]}"
         lines[index] = line
     return "\n".join(lines)
+
+
+def model_association(head: str, outcome: str, associated: list[str], test: str) -> str:
+    """The multivariable model in one sentence: which covariates are associated with the outcome, read from the
+    results (`associated`: « Âge (p = 0,012 ; « Plus de 50 ans » : OR ajusté 3,2 [IC 95 % 1,1 ; 9,8]) »).
+
+    « En analyse multivariée (n = 669 observations complètes, 548 événements), aucune variable n'est associée
+    significativement à … (test du rapport de vraisemblance). »"""
+    if not associated:
+        return f"{head}, aucune variable n'est associée significativement à {outcome} ({test})."
+    verb = "est associée" if len(associated) == 1 else "sont associées"
+    return f"{head}, {join(associated)} {verb} significativement à {outcome} ({test})."

@@ -9,6 +9,7 @@ import pandas as pd
 from .. import fmt
 from ..analysis.format import format_table
 from ..analysis.plan import load_plan
+from ..analysis.models import MODEL_TEXT
 from ..analysis.regression_table import format_regression, regression_footnote
 from ..codebook import load_codebook
 from ..analysis.workbook import write_tables_workbook
@@ -17,8 +18,6 @@ from ..stale import remove_stale
 
 
 EXCEL_CSV = "{table}.excel.csv"  # beside {table}.csv: the copy French Excel opens as it is
-MODEL_TEXT = {column: str for column in ("table", "model", "kind", "row", "covariate", "level", "interval", "status",
-                                         "involved", "message")}  # a level « 1 » stays the text « 1 »
 NOT_IN_WAVE = "Tableau sans objet dans cette vague : le formulaire de la vague {wave} ne pose pas ses questions."
 
 
