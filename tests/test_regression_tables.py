@@ -1,0 +1,160 @@
+"""Regression tables (`kind: regression`) of the bundled studies against R (tests/r_reference/models_reference.json).
+
+The answers the models read (models_<wave>.csv, the columns of results/<wave>/clean/responses.csv) are fitted by
+surveykit.analysis.models as the pipeline fits them and by R (glm + MASS confint + drop1, lm): ORs, Wald and
+profile intervals, global likelihood-ratio p, complete cases: 1e-6 relative (R's IRLS stops at a relative
+deviance change of 1e-8, the same iterations are run here); linear models 1e-8. Where R's coefficients run away
+(separation: |b| > 10, an OR of 5·10^5 for a group of one), the table has no OR and says why.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stats_reference_helpers import assert_r, num
+from surveykit.analysis.models import Covariate, RegressionSpec, fit_model
+from surveykit.analysis.plan import load_plan
+from surveykit.codebook import load_codebook
+from surveykit.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "tests" / "r_reference" / "models_reference.json"
+STUDIES = {"thesis_2025": "tele_expertise_cpts", "demo_2027": "tele_expertise_cpts",
+           "barometre_2025": "barometre_numerique"}
+CASES = json.loads(REFERENCE.read_text(encoding="utf-8"))["cases"]
+MODELS = [pytest.param(case, name, id=f"{case['id']}-{name}") for case in CASES for name in case["models"]]
+
+
+SCALARS = {"n", "separated", "deviance", "events", "max_abs_coef"}
+
+
+def _vectors(ref: dict) -> dict:
+    """jsonlite writes a vector of length one as a scalar: every per-term value as a list."""
+    return {k: v if k in SCALARS or isinstance(v, list) else [v] for k, v in ref.items()}
+
+
+def _book(wave: str):
+    return load_codebook(ROOT / "data" / "studies" / STUDIES[wave] / "codebook.yaml")
+
+
+def _spec(case: dict) -> RegressionSpec:
+    covariates = tuple(Covariate(c["variable"], c["levels"][0], False) if c.get("levels") else
+                       Covariate(c["variable"], None, True) for c in case["covariates"])
+    events = case["events"] if isinstance(case["events"], list) else [case["events"]] if case["events"] else []
+    return RegressionSpec(case["kind"], case["outcome"], tuple(events), covariates, "profile", True)
+
+
+def _rows(case: dict, name: str, interval: str = "profile") -> pd.DataFrame:
+    spec = _spec(case)
+    spec = RegressionSpec(spec.model, spec.outcome, spec.events, spec.covariates, interval, True)
+    frame = pd.read_csv(ROOT / "tests" / "r_reference" / f"models_{case['wave']}.csv", dtype=str,
+                        keep_default_na=False)
+    covariates = spec.covariates if name == "multivariable" else \
+        tuple(c for c in spec.covariates if c.variable == name.split(":")[1])
+    model = "multivariable" if name == "multivariable" else "univariable"
+    return pd.DataFrame(fit_model("t", model, spec, _book(case["wave"]), frame, covariates))
+
+
+def _estimates(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[(rows["row"] == "level") & ~rows["reference"].astype(bool)]
+
+
+@pytest.mark.parametrize("case, name", MODELS)
+def test_models_of_the_bundled_studies_match_r(case, name):
+    ref = _vectors(case["models"][name])
+    rows = _rows(case, name)
+    model = rows[rows["row"] == "model"].iloc[0]
+    assert model["n"] == ref["n"]
+    coefficients = [abs(num(b)) for b in ref.get("estimate", [])]
+    if ref["separated"] or max(coefficients, default=0) > 10:
+        assert model["status"] == "separation" and _estimates(rows)["ratio"].isna().all()
+        return
+    assert model["status"] == "ok"
+    estimates = _estimates(rows)
+    assert len(estimates) == len(ref["terms"]) - 1  # every coefficient but the intercept
+    tol = 1e-6 if case["kind"] == "logistic" else 1e-8
+    for row in estimates.itertuples(index=False):
+        k = ref["terms"].index(f"{row.covariate}{row.level if isinstance(row.level, str) else ''}")
+        assert_r(row.estimate, ref["estimate"][k], rel=tol, what=f"{ref['terms'][k]} coefficient")
+        assert_r(row.se, ref["se"][k], rel=tol, what=f"{ref['terms'][k]} SE")
+        if case["kind"] == "logistic":
+            assert_r(row.ratio, ref["ratio"][k], rel=tol, what=f"{ref['terms'][k]} OR")
+            assert_r(row.ci_low, ref["profile_low"][k], rel=tol, what=f"{ref['terms'][k]} profile low")
+            assert_r(row.ci_high, ref["profile_high"][k], rel=tol, what=f"{ref['terms'][k]} profile high")
+        else:
+            assert_r(row.ci_low, ref["ci_low"][k], rel=tol, what=f"{ref['terms'][k]} CI low")
+            assert_r(row.ci_high, ref["ci_high"][k], rel=tol, what=f"{ref['terms'][k]} CI high")
+    tests = rows[rows["row"] == "covariate"]
+    names, p_values = (ref["lr_terms"], ref["lr_p"]) if case["kind"] == "logistic" else (ref["f_terms"], ref["f_p"])
+    assert list(tests["covariate"]) == names
+    for test, p in zip(tests.itertuples(index=False), p_values):
+        assert_r(test.p_value, p, rel=tol, what=f"{test.covariate} global p")
+    if case["kind"] == "logistic":
+        assert model["events"] == ref["events"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["kind"] == "logistic"
+                                  and not c["models"]["multivariable"]["separated"]], ids=lambda c: c["id"])
+def test_wald_intervals_match_confint_default(case):
+    """`interval: wald`: exp(confint.default(fit)), the estimate ± 1,96 SE."""
+    ref = _vectors(case["models"]["multivariable"])
+    for row in _estimates(_rows(case, "multivariable", "wald")).itertuples(index=False):
+        k = ref["terms"].index(f"{row.covariate}{row.level if isinstance(row.level, str) else ''}")
+        assert_r(row.ci_low, ref["wald_low"][k], rel=1e-6, what="Wald low")
+        assert_r(row.ci_high, ref["wald_high"][k], rel=1e-6, what="Wald high")
+
+
+def test_a_group_of_one_is_named_as_the_cause_of_the_separation():
+    """demo_2027: one respondent « Non genré », a user: R prints an OR of 530 554 for that level with no warning;
+    the table has no OR and its footnote names the level (codebook label) and its 1/1."""
+    from surveykit.analysis.regression_table import not_estimable_text
+    from surveykit.analysis.plan import Plan
+
+    case = next(c for c in CASES if c["id"] == "demo_pratique")
+    assert num(_vectors(case["models"]["univariable:genre"])["estimate"][2]) > 10  # R's runaway coefficient
+    rows = _rows(case, "univariable:genre")
+    model = rows[rows["row"] == "model"].iloc[0]
+    text = not_estimable_text(model, Plan(tables=()), _book("demo_2027"), rows[rows["row"] == "level"])
+    assert "aucun non-événement parmi « Non genré » (Sexe, 1/1)" in text and "séparation" in text
+
+
+def _plan_with(tmp_path: Path, table: dict) -> Path:
+    import yaml
+
+    path = tmp_path / "analysis_plan.yaml"
+    path.write_text(yaml.safe_dump({"tables": [table]}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+BASE = {"id": "m", "title": "Modèle", "kind": "regression", "outcome": {"variable": "pratique_tle", "event": "Oui"},
+        "covariates": [{"variable": "age"}]}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"outcome": {"variable": "pratique_tle", "event": "Peut-être"}}, "outcome.event .* must name levels"),
+    ({"outcome": {"variable": "nope", "event": "Oui"}}, "outcome 'nope' is not a variable"),
+    ({"covariates": [{"variable": "age", "reference": "Jeune"}]}, "reference 'Jeune' is not one of its levels"),
+    ({"covariates": ["frein_perte_temps"]}, None),
+    ({"covariates": ["pratique_tle"]}, "include the outcome"),
+    ({"model": "linear"}, "a linear model explains a numeric variable"),
+    ({"outcome": {"variable": "aisance_numerique"}}, "a logistic model explains a single-choice variable"),
+    ({"covariates": ["role_tle"]}, "expected a single-choice .* or numeric variable"),
+])
+def test_plan_errors_name_the_table_and_what_was_expected(tmp_path, change, message):
+    book = _book("thesis_2025")
+    path = _plan_with(tmp_path, BASE | change)
+    if message is None:  # a grid item of a 1–10 scale is a numeric covariate
+        spec = load_plan(path, book).tables[0].regression
+        assert spec.covariates[0].numeric
+        return
+    with pytest.raises(InputError, match=message) as error:
+        load_plan(path, book)
+    assert "table m" in str(error.value)
+
+
+def test_a_regression_table_has_no_variables_or_by(tmp_path):
+    with pytest.raises(InputError, match="has no \\['by'\\]"):
+        load_plan(_plan_with(tmp_path, BASE | {"by": "cpts"}), _book("thesis_2025"))
