@@ -34,13 +34,15 @@ def label_of(plan: Plan, book: Codebook, variable: str) -> str:
 
 
 def outcome_text(spec: TableSpec, plan: Plan, book: Codebook) -> str:
-    """« « Pratiquez-vous la télé-expertise ? » : « Oui » » (logistic) or « « Score » » (linear)."""
+    """What the model explains, as a sentence quotes it: « la réponse « Oui » à « Pratiquez-vous … ? » » or « les
+    réponses « A » ou « B » à « Fréquence » » (logistic), « « Score » » (linear)."""
     model = spec.regression
     label = f"« {label_of(plan, book, model.outcome)} »"
     if model.model == "linear":
         return label
     events = " ou ".join(f"« {level} »" for level in model.events)
-    return f"{label} : {events}"
+    answers = "la réponse" if len(model.events) == 1 else "les réponses"
+    return f"{answers} {events} à {label}"
 
 
 def _cell(row: pd.Series | None, kind: str) -> str:
@@ -134,8 +136,8 @@ def not_estimable_text(row: pd.Series, plan: Plan, book: Codebook, levels: pd.Da
         return str(row["message"])
     cells = _empty_cells(plan, book, levels) if levels is not None else []
     cause = prose_join(cells) if cells else f"{_involved(plan, book, row['involved'])} prédisent parfaitement l'événement"
-    return (f"séparation ({cause}) : les odds ratios n'ont pas d'estimation finie (regrouper des modalités ou "
-            "retirer la variable)")
+    return (f"séparation ({cause}), les odds ratios n'ont pas d'estimation finie ; regrouper des modalités ou "
+            "retirer la variable")
 
 
 def epv_text(row: pd.Series) -> str:

@@ -133,8 +133,10 @@ class Context:
         associated = [self._model_covariate(spec, c) for c in spec.regression.covariates
                       if self.V.value(f"{spec.id}.{c.variable}.significant")]
         sentences = [prose.model_association(head, outcome, associated, test)]
-        if logistic and self.V.value(f"{base}.epv") < 10:
-            sentences.append(f"Avec {self.V.text(f'{base}.epv')} événements par paramètre estimé (moins de 10), "
+        epv = self.V.value(f"{base}.epv") if logistic else None
+        if epv is not None and epv < 10:
+            events = prose.plural(epv, "événement", "événements")
+            sentences.append(f"Avec {self.V.text(f'{base}.epv')} {events} par paramètre estimé (moins de 10), "
                              "ces estimations ajustées sont instables et à lire avec prudence.")
         return sentences
 
@@ -523,7 +525,9 @@ class Context:
         parts = [table] + [t for t in self.tables.values() if t.get("append_to") == table_id]
         number = self._number("table", table_id)
         word = self.plan.numbering.table_word
-        caption = f"{word} {number} : {table['title']} {self.caption_n()}" if number else table["title"]
+        size = self.caption_n() if table.get("kind") != "regression" else \
+            f"({fmt.n_equals(self.V.text(f'{table_id}.modele.n'))})"  # a model's complete cases
+        caption = f"{word} {number} : {table['title']} {size}" if number else table["title"]
         return markdown_table(parts, escape(caption))
 
     def figure_md(self, figure_id: str) -> Markdown:
