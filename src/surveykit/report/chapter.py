@@ -357,7 +357,8 @@ class Context:
     def uncoded(self) -> list[str]:
         """Open questions of the codebook with no recoded answer yet (no category defined: a drafted study)."""
         coded = set(self.recoded())
-        return [q.id for q in self.book.questions if q.type == "text" and q.id not in coded]
+        key = self.book.respondent_key  # an identifier, not an answer to code
+        return [q.id for q in self.book.questions if q.type == "text" and q.id not in coded and q.id != key]
 
     def uncoded_sentence(self) -> str:
         """« Les réponses aux questions ouvertes « A » et « B » restent à coder. »"""
