@@ -58,6 +58,13 @@ def _rows(case: dict, name: str, interval: str = "profile") -> pd.DataFrame:
     return pd.DataFrame(fit_model("t", model, spec, _book(case["wave"]), frame, covariates))
 
 
+def test_most_references_are_estimable():
+    """The comparison above must compare numbers on most models, not only expect separation."""
+    finite = [m for c in CASES for m in c["models"].values() if not m["separated"]
+              and max(abs(num(b)) for b in _vectors(m)["estimate"]) <= 10]
+    assert len(finite) >= 20
+
+
 def _estimates(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[(rows["row"] == "level") & ~rows["reference"].astype(bool)]
 
@@ -69,7 +76,7 @@ def test_models_of_the_bundled_studies_match_r(case, name):
     model = rows[rows["row"] == "model"].iloc[0]
     assert model["n"] == ref["n"]
     coefficients = [abs(num(b)) for b in ref.get("estimate", [])]
-    if ref["separated"] or max(coefficients, default=0) > 10:
+    if ref["separated"] or (case["kind"] == "logistic" and max(coefficients, default=0) > 10):
         assert model["status"] == "separation" and _estimates(rows)["ratio"].isna().all()
         return
     assert model["status"] == "ok"

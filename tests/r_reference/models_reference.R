@@ -71,6 +71,11 @@ specs <- list(
                                         num("aisance_numerique"))),
   list(id = "demo_pratique", wave = "demo_2027", kind = "logistic", outcome = "pratique_tle", events = "Oui",
        covariates = list(lv("age", AGE_T), lv("cpts", CPTS), lv("genre", GENRE))),
+  # a group of one (« Non genré », n = 1): estimable in a linear model (its own mean), a wide interval
+  list(id = "demo_indispensable_groupe_de_un", wave = "demo_2027", kind = "linear", outcome = "indispensable_10ans",
+       events = NULL, covariates = list(lv("genre", GENRE), lv("age", AGE_T), num("aisance_numerique"))),
+  list(id = "demo_pratique_aisance", wave = "demo_2027", kind = "logistic", outcome = "pratique_tle",
+       events = "Oui", covariates = list(num("aisance_numerique"), lv("cpts", CPTS))),
   list(id = "barometre_quotidien", wave = "barometre_2025", kind = "logistic", outcome = "frequence",
        events = c("Une fois par jour", "Plusieurs fois par jour"),
        covariates = list(lv("profession_categorie", PROF), lv("age", AGE_B))),
