@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 
 from stats_reference_helpers import assert_r, num
+from surveykit import fmt
+from surveykit.analysis.format import variable_label
 from surveykit.analysis.models import Covariate, RegressionSpec, fit_model
 from surveykit.analysis.plan import load_plan
 from surveykit.codebook import load_codebook
@@ -165,3 +167,76 @@ def test_plan_errors_name_the_table_and_what_was_expected(tmp_path, change, mess
 def test_a_regression_table_has_no_variables_or_by(tmp_path):
     with pytest.raises(InputError, match="has no \\['by'\\]"):
         load_plan(_plan_with(tmp_path, BASE | {"by": "cpts"}), _book("thesis_2025"))
+
+
+# --------------------------------------------------------------------------- table, footnote, registry, sentence
+
+
+def _bundled(wave: str, table: str):
+    """The study's plan and codebook, the regression table's spec and its models on the wave's answers."""
+    from surveykit.analysis.models import models_frame, regression_rows
+
+    book = _book(wave)
+    plan = load_plan(ROOT / "data" / "studies" / STUDIES[wave] / "analysis_plan.yaml", book)
+    spec = plan.table(table)
+    frame = pd.read_csv(ROOT / "tests" / "r_reference" / f"models_{wave}.csv", dtype=str, keep_default_na=False)
+    return plan, book, spec, models_frame(regression_rows(table, spec.regression, book, frame))
+
+
+def _chapter_sentences(plan, book, spec, models):
+    from surveykit.report.chapter import Context
+    from surveykit.report.registry import Registry
+    from surveykit.steps.registry import add_models
+
+    registry = Registry()
+    with fmt.percent_style(plan.percent):
+        add_models(registry, models, plan, book, 0.05, "models.csv")
+    labels = {v: variable_label(plan, book, v) for v in book.variables}
+    return registry, Context(registry, {}, {}, labels, 0.05, book=book, plan=plan).describe(spec.id)
+
+
+def test_thesis_table_footnote_and_sentence():
+    """39 médecins, 7 non-users: the adjusted OR of R (profile), the EPV of 1,4 with its warning, and a sentence
+    that finds no covariate associated (every global p above 0,5)."""
+    from surveykit.analysis.regression_table import format_regression, regression_footnote
+
+    plan, book, spec, models = _bundled("thesis_2025", "regression_pratique")
+    with fmt.percent_style(plan.percent):
+        table = format_regression(spec, plan, book, models)
+        note = regression_footnote(spec, plan, book, models)
+    assert table.iloc[0].tolist() == ["Âge", "Moins de 35 ans", "8/9 (88,9\u00a0%)", "1 (référence)", "0,6642",
+                                      "1 (référence)", "0,7595"]
+    assert table.iloc[1, 5] == "0,56 [0,02 ; 5,62]"  # R: 0.5614578 [0.02474412 ; 5.622108]
+    assert "sur les 39 observations complètes (réponse à chaque variable) parmi 39 médecins, dont 32 événements" in note
+    assert "Événements par paramètre (EPV) : 1,4" in note and "moins de 10 événements par paramètre" in note
+    registry, sentences = _chapter_sentences(plan, book, spec, models)
+    assert sentences == [
+        "En analyse multivariée (n\u00a0=\u00a039 observations complètes, dont 32 événements), aucune variable n'est "
+        "associée significativement à la réponse « Oui » à « Pratiquez-vous la télé-expertise ? » (test du rapport "
+        "de vraisemblance).",
+        "Avec 1,4 événement par paramètre estimé (moins de 10), ces estimations ajustées sont instables et à lire "
+        "avec prudence."]
+    assert registry.text("regression_pratique.age.Plus de 50 ans.or_adj") == "1,24 [IC 95\u00a0% 0,03 ; 56,04]"
+
+
+def test_barometer_sentence_names_what_is_associated_when_a_global_p_is_below_alpha():
+    """Daily use ~ profession + age on the barometer: p = 0,12 and 0,69, no association, no EPV warning (20,2);
+    with alpha = 0,2 the sentence names the profession and its adjusted ORs, read from the registry."""
+    plan, book, spec, models = _bundled("barometre_2025", "usage_quotidien_modele")
+    _registry, sentences = _chapter_sentences(plan, book, spec, models)
+    assert len(sentences) == 1 and "aucune variable n'est associée significativement" in sentences[0]
+    assert "(n\u00a0=\u00a0669 observations complètes, dont 548 événements)" in sentences[0]
+    from surveykit.report.chapter import Context
+    from surveykit.report.registry import Registry
+    from surveykit.steps.registry import add_models
+
+    registry = Registry()
+    add_models(registry, models, plan, book, 0.2, "models.csv")
+    labels = {v: variable_label(plan, book, v) for v in book.variables}
+    sentence = Context(registry, {}, {}, labels, 0.2, book=book, plan=plan).describe(spec.id)[0]
+    assert sentence.startswith("En analyse multivariée (n\u00a0=\u00a0669 observations complètes, dont 548 "
+                               "événements), Profession (catégories du baromètre) (p\u00a0=\u00a00,1165 ; "
+                               "« Infirmiers / IPA » contre « Médecins » : OR ajusté 0,66 [IC 95\u00a0% 0,40 ; 1,09]")
+    assert sentence.endswith("est associée significativement aux réponses « Une fois par jour » ou « Plusieurs fois "
+                             "par jour » à « Fréquence d'utilisation » (test du rapport de vraisemblance).")
+    assert "« Autres professionnels » contre « Médecins » : OR ajusté 0,52 [IC 95\u00a0% 0,30 ; 0,90])" in sentence

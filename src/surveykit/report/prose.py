@@ -286,6 +286,14 @@ def model_association(head: str, outcome: str, associated: list[str], test: str)
     « En analyse multivariée (n = 669 observations complètes, 548 événements), aucune variable n'est associée
     significativement à … (test du rapport de vraisemblance). »"""
     if not associated:
-        return f"{head}, aucune variable n'est associée significativement à {outcome} ({test})."
+        return f"{head}, aucune variable n'est associée significativement {to(outcome)} ({test})."
     verb = "est associée" if len(associated) == 1 else "sont associées"
-    return f"{head}, {join(associated)} {verb} significativement à {outcome} ({test})."
+    return f"{head}, {join(associated)} {verb} significativement {to(outcome)} ({test})."
+
+
+def to(noun_phrase: str) -> str:
+    """« à » before a noun phrase, contracted as French requires: « aux réponses », « au score », « à la réponse »."""
+    for article, contracted in (("les ", "aux "), ("le ", "au ")):
+        if noun_phrase.startswith(article):
+            return contracted + noun_phrase[len(article):]
+    return f"à {noun_phrase}"
