@@ -34,7 +34,7 @@ def label_of(plan: Plan, book: Codebook, variable: str) -> str:
 
 
 def outcome_text(spec: TableSpec, plan: Plan, book: Codebook) -> str:
-    """What the model explains, as a sentence quotes it: « la réponse « Oui » à « Pratiquez-vous … ? » » or « les
+    """What the model explains, as a sentence quotes it: « la réponse « Oui » à « Utilisez-vous … ? » » or « les
     réponses « A » ou « B » à « Fréquence » » (logistic), « « Score » » (linear)."""
     model = spec.regression
     label = f"« {label_of(plan, book, model.outcome)} »"
@@ -104,7 +104,7 @@ def format_regression(spec: TableSpec, plan: Plan, book: Codebook, models: pd.Da
 
 
 def _involved(plan: Plan, book: Codebook, involved: str) -> str:
-    """« Âge (« Plus de 50 ans ») et CPTS »: the covariates (and levels) of a separating direction."""
+    """« Âge (« Plus de 50 ans ») et Profession »: the covariates (and levels) of a separating direction."""
     named: dict[str, list[str]] = {}
     for part in filter(None, str(involved).split(";")):
         variable, _, level = part.partition("=")
@@ -116,8 +116,8 @@ def _involved(plan: Plan, book: Codebook, involved: str) -> str:
 
 
 def _empty_cells(plan: Plan, book: Codebook, levels: pd.DataFrame) -> list[str]:
-    """The levels where every complete case is an event, or none is (a zero cell): « « Non genré » (Genre) : 1
-    événement sur 1 »."""
+    """The levels where every complete case is an event, or none is (a zero cell): « aucun non-événement parmi
+    « Autre » (Sexe, 1/1) »."""
     cells = []
     for row in levels.itertuples(index=False):
         if fmt.is_missing(row.events) or row.level != row.level or row.level == "":
