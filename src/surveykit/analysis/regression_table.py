@@ -16,13 +16,13 @@ from .format import prose_join, variable_label
 from .models import EPV_MIN
 from .plan import Plan, TableSpec
 
-NOT_ESTIMABLE_CELL = "non estimable"
+NOT_ESTIMABLE_CELL = "—"  # a placeholder keeps the column numeric (its intervals never break inside brackets)
 
 LABEL, LEVEL = "Caractéristique", "Modalité"
-REFERENCE_CELL = "1 (référence)"
+REFERENCE = {"logistic": "1", "linear": "0"}  # the reference level's OR / coefficient, said in the footnote
 NAMES = {"logistic": ("OR brut [IC 95 %]", "OR ajusté [IC 95 %]"),
          "linear": ("Coefficient brut [IC 95 %]", "Coefficient ajusté [IC 95 %]")}
-P_HEADERS = ("p (modèle univarié)", "p (modèle multivarié)")
+P_HEADERS = ("p (univarié)", "p (multivarié)")
 INTERVAL_TEXT = {"profile": "par profil de vraisemblance (comme R confint() d'un glm)",
                  "wald": "de Wald (estimation ± 1,96 erreur-type, comme R confint.default())",
                  "t": "de Student (comme R confint() d'un lm)"}
@@ -49,7 +49,7 @@ def _cell(row: pd.Series | None, kind: str) -> str:
     if row is None:
         return ""
     if bool(row["reference"]):
-        return REFERENCE_CELL if kind == "logistic" else "0 (référence)"
+        return REFERENCE[kind]
     if row["status"] != "ok":
         return NOT_ESTIMABLE_CELL
     value = row["ratio"] if kind == "logistic" else row["estimate"]
@@ -175,7 +175,9 @@ def regression_footnote(spec: TableSpec, plan: Plan, book: Codebook, models: pd.
         parts.append(f"{what} ajusté : un modèle de toutes les variables, sur les {fmt.integer(full['n'])} "
                      f"observations complètes (réponse à chaque variable) parmi {fmt.integer(full['respondents'])} "
                      f"{noun}{events}.")
-    parts.append(f"IC 95 % {INTERVAL_TEXT[models['interval'].iloc[0]]}.")
+    reference = "OR = 1" if model.model == "logistic" else "coefficient = 0"
+    parts.append(f"Modalité de référence de chaque variable : {reference}. IC 95 % "
+                 f"{INTERVAL_TEXT[models['interval'].iloc[0]]}.")
     test = ("test du rapport de vraisemblance (comme R drop1(test = \"LRT\"))" if model.model == "logistic"
             else "test F (comme R drop1(test = \"F\"))")
     parts.append(f"p : {test} de la variable, toutes ses modalités à la fois.")
@@ -192,14 +194,15 @@ def _estimability(spec: TableSpec, plan: Plan, book: Codebook, models: pd.DataFr
         parts.append(epv_text(full))
     if full is not None and full["status"] != "ok":
         levels = models[(models["model"] == "multivariable") & (models["row"] == "level")]
-        parts.append(f"Modèle multivarié non estimable : {not_estimable_text(full, plan, book, levels)}.")
+        parts.append(f"Modèle multivarié non estimable (« {NOT_ESTIMABLE_CELL} ») : "
+                     f"{not_estimable_text(full, plan, book, levels)}.")
     for covariate in spec.regression.covariates if spec.regression.univariable else ():
         row = _model(models, "univariable", covariate.variable)
         if row is not None and row["status"] != "ok":
             levels = models[(models["model"] == "univariable") & (models["row"] == "level")
                             & (models["covariate"] == covariate.variable)]
             parts.append(f"Modèle univarié de la variable {label_of(plan, book, covariate.variable)} non "
-                         f"estimable : {not_estimable_text(row, plan, book, levels)}.")
+                         f"estimable (« {NOT_ESTIMABLE_CELL} ») : {not_estimable_text(row, plan, book, levels)}.")
     return parts
 
 
