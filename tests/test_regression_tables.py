@@ -242,3 +242,41 @@ def test_barometer_sentence_names_what_is_associated_when_a_global_p_is_below_al
     assert sentence.endswith("est associée significativement aux réponses « Une fois par jour » ou « Plusieurs fois "
                              "par jour » à « Fréquence d'utilisation » (test du rapport de vraisemblance).")
     assert "« Autres professionnels » contre « Médecins » : OR ajusté 0,52 [IC 95\u00a0% 0,30 ; 0,90])" in sentence
+
+
+def test_linear_table_prints_lm_coefficients(tmp_path):
+    """A linear model declared in a plan: « indispensable dans 10 ans » ~ practice + age + digital ease on the
+    thesis' answers; the adjusted coefficient of « Oui » and its t interval are R's lm + confint."""
+    from surveykit.analysis.models import models_frame, regression_rows
+    from surveykit.analysis.regression_table import format_regression, regression_footnote
+
+    book = _book("thesis_2025")
+    path = _plan_with(tmp_path, {"id": "lin", "title": "Modèle linéaire", "kind": "regression", "model": "linear",
+                                 "outcome": {"variable": "indispensable_10ans"},
+                                 "covariates": [{"variable": "pratique_tle", "reference": "Non"}, "age",
+                                                "aisance_numerique"]})
+    plan = load_plan(path, book)
+    spec = plan.tables[0]
+    frame = pd.read_csv(ROOT / "tests" / "r_reference" / "models_thesis_2025.csv", dtype=str, keep_default_na=False)
+    models = models_frame(regression_rows("lin", spec.regression, book, frame))
+    table = format_regression(spec, plan, book, models)
+    ref = _vectors(next(c for c in CASES if c["id"] == "thesis_indispensable")["models"]["multivariable"])
+    k = ref["terms"].index("pratique_tleOui")
+    oui = table[table["Modalité"] == "Oui"].iloc[0]
+    assert oui["Coefficient ajusté [IC 95 %]"] == fmt.estimate_ci(ref["estimate"][k], ref["ci_low"][k], ref["ci_high"][k])
+    assert table[table["Modalité"] == "Non"].iloc[0]["Coefficient ajusté [IC 95 %]"] == "0"
+    assert table.iloc[-1]["Modalité"] == "par unité"  # the numeric covariate: one slope
+    note = regression_footnote(spec, plan, book, models)
+    assert note.startswith("Régression linéaire (comme R lm()) de « ") and "test F" in note and "EPV" not in note
+
+
+def test_a_wave_without_a_covariate_has_no_regression_table():
+    """A wave whose form does not ask a covariate (codebook `since`/`until`) leaves the model out, not a smaller
+    model with the same title."""
+    from dataclasses import replace
+
+    from surveykit.analysis.plan import edition_plan
+
+    book = replace(_book("thesis_2025"), wave="later", absent=("genre",))
+    raw = {"tables": [BASE | {"covariates": ["age", "genre"]}, BASE | {"id": "n", "covariates": ["age"]}]}
+    assert [t["id"] for t in edition_plan(raw, book)["tables"]] == ["n"]
