@@ -205,8 +205,8 @@ def test_thesis_table_footnote_and_sentence():
         table = format_regression(spec, plan, book, models)
         note = regression_footnote(spec, plan, book, models)
     assert table.iloc[0].tolist() == ["Âge", "Moins de 35 ans", "8/9 (88,9\u00a0%)", "1", "0,6642", "1", "0,7595"]
-    assert list(table.columns) == ["Caractéristique", "Modalité", "Événements / n (%)", "OR brut [IC 95 %]",
-                                   "p (univarié)", "OR ajusté [IC 95 %]", "p (multivarié)"]
+    assert list(table.columns) == ["Caractéristique", "Modalité", "Événements / n (%)", "OR brut [IC 95\u00a0%]",
+                                   "p (univarié)", "OR ajusté [IC 95\u00a0%]", "p (multivarié)"]
     assert table.iloc[1, 5] == "0,56 [0,02 ; 5,62]"  # R: 0.5614578 [0.02474412 ; 5.622108]
     assert "sur les 39 observations complètes (réponse à chaque variable) parmi 39 médecins, dont 32 événements" in note
     assert "Modalité de référence de chaque variable : OR = 1." in note
@@ -263,8 +263,8 @@ def test_linear_table_prints_lm_coefficients(tmp_path):
     ref = _vectors(next(c for c in CASES if c["id"] == "thesis_indispensable")["models"]["multivariable"])
     k = ref["terms"].index("pratique_tleOui")
     oui = table[table["Modalité"] == "Oui"].iloc[0]
-    assert oui["Coefficient ajusté [IC 95 %]"] == fmt.estimate_ci(ref["estimate"][k], ref["ci_low"][k], ref["ci_high"][k])
-    assert table[table["Modalité"] == "Non"].iloc[0]["Coefficient ajusté [IC 95 %]"] == "0"
+    assert oui["Coefficient ajusté [IC 95\u00a0%]"] == fmt.estimate_ci(ref["estimate"][k], ref["ci_low"][k], ref["ci_high"][k])
+    assert table[table["Modalité"] == "Non"].iloc[0]["Coefficient ajusté [IC 95\u00a0%]"] == "0"
     assert table.iloc[-1]["Modalité"] == "par unité"  # the numeric covariate: one slope
     note = regression_footnote(spec, plan, book, models)
     assert note.startswith("Régression linéaire (comme R lm()) de « ") and "test F" in note and "EPV" not in note

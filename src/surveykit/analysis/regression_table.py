@@ -20,8 +20,9 @@ NOT_ESTIMABLE_CELL = "—"  # a placeholder keeps the column numeric (its interv
 
 LABEL, LEVEL = "Caractéristique", "Modalité"
 REFERENCE = {"logistic": "1", "linear": "0"}  # the reference level's OR / coefficient, said in the footnote
-NAMES = {"logistic": ("OR brut [IC 95 %]", "OR ajusté [IC 95 %]"),
-         "linear": ("Coefficient brut [IC 95 %]", "Coefficient ajusté [IC 95 %]")}
+CI = f"IC 95{fmt.NBSP}%"
+NAMES = {"logistic": (f"OR brut [{CI}]", f"OR ajusté [{CI}]"),
+         "linear": (f"Coefficient brut [{CI}]", f"Coefficient ajusté [{CI}]")}
 P_HEADERS = ("p (univarié)", "p (multivarié)")
 INTERVAL_TEXT = {"profile": "par profil de vraisemblance (comme R confint() d'un glm)",
                  "wald": "de Wald (estimation ± 1,96 erreur-type, comme R confint.default())",
@@ -78,7 +79,7 @@ def _counts(row: pd.Series, kind: str) -> dict[str, str]:
     if kind == "logistic":
         n, events = int(row["n"]), int(row["events"])
         return {"Événements / n (%)": f"{fmt.integer(events)}/{fmt.integer(n)} ({fmt.percent(100 * events / n)})"}
-    return {"n": fmt.integer(row["n"]), "Moyenne ± ET": fmt.mean_sd(row["mean"], row["sd"])}
+    return {"n": fmt.integer(row["n"]), f"Moyenne{fmt.NBSP}±{fmt.NBSP}ET": fmt.mean_sd(row["mean"], row["sd"])}
 
 
 def format_regression(spec: TableSpec, plan: Plan, book: Codebook, models: pd.DataFrame) -> pd.DataFrame:
@@ -176,7 +177,7 @@ def regression_footnote(spec: TableSpec, plan: Plan, book: Codebook, models: pd.
                      f"observations complètes (réponse à chaque variable) parmi {fmt.integer(full['respondents'])} "
                      f"{noun}{events}.")
     reference = "OR = 1" if model.model == "logistic" else "coefficient = 0"
-    parts.append(f"Modalité de référence de chaque variable : {reference}. IC 95 % "
+    parts.append(f"Modalité de référence de chaque variable : {reference}. {CI} "
                  f"{INTERVAL_TEXT[models['interval'].iloc[0]]}.")
     test = ("test du rapport de vraisemblance (comme R drop1(test = \"LRT\"))" if model.model == "logistic"
             else "test F (comme R drop1(test = \"F\"))")
