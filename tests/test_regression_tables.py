@@ -267,7 +267,7 @@ def test_linear_table_prints_lm_coefficients(tmp_path):
     assert table[table["Modalité"] == "Non"].iloc[0]["Coefficient ajusté [IC 95\u00a0%]"] == "0"
     assert table.iloc[-1]["Modalité"] == "par unité"  # the numeric covariate: one slope
     note = regression_footnote(spec, plan, book, models)
-    assert note.startswith("Régression linéaire (comme R lm()) de « ") and "test F" in note and "EPV" not in note
+    assert note.startswith("Régression linéaire (comme lm sous R) de « ") and "test F" in note and "EPV" not in note
 
 
 def test_a_wave_without_a_covariate_has_no_regression_table():

@@ -24,9 +24,9 @@ CI = f"IC 95{fmt.NBSP}%"
 NAMES = {"logistic": (f"OR brut [{CI}]", f"OR ajusté [{CI}]"),
          "linear": (f"Coefficient brut [{CI}]", f"Coefficient ajusté [{CI}]")}
 P_HEADERS = ("p (univarié)", "p (multivarié)")
-INTERVAL_TEXT = {"profile": "par profil de vraisemblance (comme R confint() d'un glm)",
-                 "wald": "de Wald (estimation ± 1,96 erreur-type, comme R confint.default())",
-                 "t": "de Student (comme R confint() d'un lm)"}
+INTERVAL_TEXT = {"profile": "par profil de vraisemblance (comme confint d'un glm sous R)",
+                 "wald": "de Wald (estimation ± 1,96 erreur-type, comme confint.default sous R)",
+                 "t": "de Student (comme confint d'un lm sous R)"}
 
 
 def label_of(plan: Plan, book: Codebook, variable: str) -> str:
@@ -162,11 +162,11 @@ def regression_footnote(spec: TableSpec, plan: Plan, book: Codebook, models: pd.
     full = _model(models, "multivariable")
     noun = book.respondent_noun(True)
     if model.model == "logistic":
-        parts.append(f"Régression logistique (comme R glm(), famille binomiale) ; événement : {outcome}. "
+        parts.append(f"Régression logistique (comme glm sous R, famille binomiale) ; événement : {outcome}. "
                      "Événements / n : parmi les observations complètes du modèle multivarié.")
         what = "OR"
     else:
-        parts.append(f"Régression linéaire (comme R lm()) de {outcome} ; coefficient : écart de moyenne avec la "
+        parts.append(f"Régression linéaire (comme lm sous R) de {outcome} ; coefficient : écart de moyenne avec la "
                      "modalité de référence, ou pente par unité pour une variable numérique.")
         what = "Coefficient"
     if model.univariable:
@@ -179,8 +179,8 @@ def regression_footnote(spec: TableSpec, plan: Plan, book: Codebook, models: pd.
     reference = "OR = 1" if model.model == "logistic" else "coefficient = 0"
     parts.append(f"Modalité de référence de chaque variable : {reference}. {CI} "
                  f"{INTERVAL_TEXT[models['interval'].iloc[0]]}.")
-    test = ("test du rapport de vraisemblance (comme R drop1(test = \"LRT\"))" if model.model == "logistic"
-            else "test F (comme R drop1(test = \"F\"))")
+    test = ("test du rapport de vraisemblance (comme drop1 sous R, test LRT)" if model.model == "logistic"
+            else "test F (comme drop1 sous R, test F)")
     parts.append(f"p : {test} de la variable, toutes ses modalités à la fois.")
     parts += _estimability(spec, plan, book, models, full)
     parts += list(spec.notes)
