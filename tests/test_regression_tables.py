@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 
 from stats_reference_helpers import assert_r, num
-from surveykit import fmt
+from surveykit.core import fmt
 from surveykit.analysis.format import variable_label
 from surveykit.analysis.models import Covariate, RegressionSpec, fit_model
 from surveykit.analysis.plan import load_plan
-from surveykit.codebook import load_codebook
-from surveykit.errors import InputError
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tests" / "r_reference" / "models_reference.json"
@@ -184,9 +184,9 @@ def _bundled(wave: str, table: str):
 
 
 def _chapter_sentences(plan, book, spec, models):
-    from surveykit.report.chapter import Context
-    from surveykit.report.registry import Registry
-    from surveykit.steps.registry import add_models
+    from surveykit.manuscript.chapter import Context
+    from surveykit.manuscript.registry import Registry
+    from surveykit.manuscript.collect import add_models
 
     registry = Registry()
     with fmt.percent_style(plan.percent):
@@ -228,9 +228,9 @@ def test_barometer_sentence_names_what_is_associated_when_a_global_p_is_below_al
     _registry, sentences = _chapter_sentences(plan, book, spec, models)
     assert len(sentences) == 1 and "aucune variable n'est associée significativement" in sentences[0]
     assert "(n\u00a0=\u00a0669 observations complètes, dont 548 événements)" in sentences[0]
-    from surveykit.report.chapter import Context
-    from surveykit.report.registry import Registry
-    from surveykit.steps.registry import add_models
+    from surveykit.manuscript.chapter import Context
+    from surveykit.manuscript.registry import Registry
+    from surveykit.manuscript.collect import add_models
 
     registry = Registry()
     add_models(registry, models, plan, book, 0.2, "models.csv")

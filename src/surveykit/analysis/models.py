@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook
-from ..stats import regression
+from surveykit.questionnaire.codebook import Codebook
+from surveykit.stats import regression
 
 MODEL_COLUMNS = ["table", "model", "kind", "row", "covariate", "level", "reference", "n", "events", "mean", "sd",
                  "estimate", "se", "statistic", "df", "p_value", "ratio", "ci_low", "ci_high", "interval",

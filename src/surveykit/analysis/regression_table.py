@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import fmt
-from ..codebook import Codebook
+from surveykit.core import fmt
+from surveykit.questionnaire.codebook import Codebook
+
 from .format import prose_join, variable_label
 from .models import EPV_MIN
 from .plan import Plan, TableSpec
