@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 import sys
 import types
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
+
+import paired_waves
 
 from surveykit.analysis.plan import load_plan
 from surveykit.clean.cleaning import clean_file
@@ -318,3 +322,93 @@ def test_profile_typo_is_reported(book, tmp_path):
     bad.write_text(PROFILE.read_text(encoding="utf-8").replace('"Oui": 0.92', '"oui": 0.92'), encoding="utf-8")
     with pytest.raises(InputError, match="probabilities of pratique_tle: \\['oui'\\] are not canonical labels"):
         load_profile(bad, book)
+
+
+# --------------------------------------------------------------------------- paired waves (respondent key)
+
+PAIRED_R = json.loads((ROOT / "tests/r_reference/paired_waves_reference.json").read_text(encoding="utf-8"))
+
+
+def _keyed_codebook(tmp_path: Path, key_type: str = "text") -> Path:
+    """The thesis codebook with an identifier question and `respondent_key` naming it."""
+    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw["questions"].append({"id": paired_waves.KEY, "number": 99, "type": key_type, "required": False,
+                             "header": "Identifiant (code personnel)", "label": "Identifiant"})
+    raw["respondent_key"] = paired_waves.KEY
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _paired_result(tmp_path: Path, frames=None):
+    keyed = load_codebook(_keyed_codebook(tmp_path))
+    items = [v for v, _l in barrier_items(keyed)]
+    a, b, truth = paired_waves.generate(items)
+    waves = [Wave("w1", "Vague 1", True), Wave("w2", "Vague 2", True)]
+    return compare_waves(frames or [a, b], waves, keyed, load_plan(PLAN, keyed), seed=3, alpha=0.05), truth, (a, b)
+
+
+def test_generated_pair_is_the_one_r_read():
+    """The generator's output for its seed is the pair of waves paired_waves_reference.R read."""
+    a, b, _truth = paired_waves.generate([item.id for item in load_codebook(CODEBOOK).question("freins").items])
+    for frame, name in ((a, "a"), (b, "b")):
+        committed = pd.read_csv(ROOT / f"tests/r_reference/paired_waves_{name}.csv", dtype={paired_waves.KEY: str})
+        pd.testing.assert_frame_equal(frame.reset_index(drop=True), committed, check_dtype=False)
+
+
+def test_paired_share_is_the_exact_mcnemar_test_on_the_matched_respondents(tmp_path):
+    """Matched on the key (R070, given twice in wave B, matches nobody): the discordant pairs are the generating
+    truth and R's, p = binom.test(b, b + c)$p.value (not mcnemar.test's chi², which differs)."""
+    result, truth, _frames = _paired_result(tmp_path)
+    row = result.share_tests.iloc[0]
+    assert bool(row["paired"]) and row["test"] == "mcnemar_exact"
+    assert (row["n_pairs"], row["unmatched_a"], row["unmatched_b"]) == (truth["n_pairs"], truth["unmatched_a"],
+                                                                        truth["unmatched_b"])
+    assert (row["n_pairs"], row["unmatched_a"], row["unmatched_b"]) == (PAIRED_R["n_pairs"], PAIRED_R["unmatched_a"],
+                                                                        PAIRED_R["unmatched_b"])
+    assert (row["discordant_a"], row["discordant_b"]) == (truth["user_to_non"], truth["non_to_user"])
+    assert (row["discordant_a"], row["discordant_b"]) == (PAIRED_R["share"]["b"], PAIRED_R["share"]["c"])
+    assert row["p_value"] == pytest.approx(PAIRED_R["share"]["exact_p_value"], rel=1e-12)
+    assert row["p_value"] != pytest.approx(PAIRED_R["share"]["mcnemar_chisq_p_value"], rel=1e-3)
+
+
+def test_paired_scores_are_wilcoxon_signed_rank_as_r(tmp_path):
+    """Each barrier: wilcox.test(a, b, paired = TRUE) on the 49 pairs (ties: normal approximation with continuity
+    correction, as R switches), Holm over the barriers; the signed differences are the generating truth's."""
+    result, truth, _frames = _paired_result(tmp_path)
+    scores = result.scores
+    assert scores["paired"].all() and set(scores["n_pairs"]) == {truth["n_pairs"]}
+    for row, ref in zip(scores.itertuples(), PAIRED_R["scores"]):
+        assert row.variable == ref["variable"] and row.method == ref["method"]
+        assert row.statistic == ref["statistic"]
+        assert row.p_value == pytest.approx(ref["p_value"], rel=1e-10)
+        positive = [d for d in truth["differences"][row.variable] if d < 0]  # V sums the ranks of a - b > 0
+        assert (row.statistic > 0) == bool(positive)
+    assert scores["p_holm"].tolist() == pytest.approx(PAIRED_R["p_holm"], rel=1e-10)
+
+
+def test_paired_section_says_how_the_waves_were_compared(tmp_path):
+    """Both templates name the paired tests and count the respondents without a match."""
+    result, _truth, _frames = _paired_result(tmp_path)
+    for template in (TEMPLATE, GENERIC_TEMPLATE):
+        text = render_section(template, section_context(result, "fig.png", {"w1": 70, "w2": 73}))
+        assert "test exact de McNemar" in text and "binom.test(b, b + c)" in text
+        assert "rangs signés de Wilcoxon" in text
+        assert "49 paires, dont 2 passées de «\u00a0Oui\u00a0» à une autre réponse et 8 l'inverse" in text
+        assert "21 médecins de la première vague et 24 de la seconde sans correspondance" in text
+
+
+def test_waves_without_a_common_respondent_stay_independent(tmp_path):
+    """A key that matches nobody: the independent-sample tests, and the section says there is no pair."""
+    keyed = load_codebook(_keyed_codebook(tmp_path))
+    a, b, _truth = paired_waves.generate([v for v, _l in barrier_items(keyed)])
+    b = b.assign(**{paired_waves.KEY: [f"X{i}" for i in range(len(b))]})
+    result, _t, _f = _paired_result(tmp_path, [a, b])
+    row = result.share_tests.iloc[0]
+    assert not bool(row["paired"]) and row["test"] in ("chisq", "fisher") and row["n_pairs"] == 0
+    assert not result.scores["paired"].any() and result.scores["test"].eq("wilcoxon").all()
+
+
+def test_respondent_key_must_be_a_text_or_number_question(tmp_path):
+    with pytest.raises(InputError, match="respondent_key 'identifiant': expected a text or number question"):
+        load_codebook(_keyed_codebook(tmp_path, key_type="date"))

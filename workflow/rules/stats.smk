@@ -1,7 +1,7 @@
 # Stage 3: statistics (computed once; figures and the chapter only read these files).
 
 
-# Run the analysis plan: tidy descriptive tables and one test per comparison, as R computes them.
+# Run the analysis plan: tidy descriptive tables, one test per comparison and the regression models, as R computes them.
 rule analyse_wave:
     input:
         responses=rules.clean_wave.output.responses,
@@ -11,6 +11,7 @@ rule analyse_wave:
     output:
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
+        models="results/{wave}/stats/models.csv",
     params:
         seed=config["seed"],
     priority: CHAPTER_CHAIN
@@ -40,6 +41,7 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
         input:
             descriptives=rules.analyse_wave.output.descriptives,
             tests=rules.analyse_wave.output.tests,
+            models=rules.analyse_wave.output.models,
             codebook=rules.codebook_edition.output.codebook,
             plan=plan_file,
             code=script_code("format_tables.py"),

@@ -14,8 +14,8 @@ from .run import run_plan
 
 
 def analyse_wave_files(responses: str, codebook: str, plan: str, descriptives: str, tests: str, seed: int,
-                 logger: logging.Logger) -> None:
-    """Every table of the plan (tidy) and every comparison (tests.csv)."""
+                       logger: logging.Logger, models: str | None = None) -> None:
+    """Every table of the plan (tidy), every comparison (tests.csv) and every regression model (models.csv)."""
     book = load_codebook(codebook)
     result = run_plan(read_responses(responses), book, load_plan(plan, book), seed)
     tidy = (pd.concat(result.tables.values(), ignore_index=True) if result.tables
@@ -24,3 +24,18 @@ def analyse_wave_files(responses: str, codebook: str, plan: str, descriptives: s
     write_csv(result.tests, tests)
     for row in result.tests.itertuples():
         logger.info("%s %s by %s: %s p=%.6g (%s)", row.table, row.variable, row.by, row.test, row.p_value, row.reason)
+    if models:
+        write_csv(result.models, models)
+        _log_models(result.models, logger)
+
+
+def _log_models(models: pd.DataFrame, logger: logging.Logger) -> None:
+    """One line per model: its complete cases and events per parameter, or why it has no estimate."""
+    for row in models[models["row"] == "model"].itertuples():
+        if row.status != "ok":
+            logger.warning("%s %s model not estimated (n=%d): %s", row.table, row.model, row.n, row.message)
+        elif row.kind == "logistic":
+            logger.info("%s %s logistic model: n=%d, events=%d, events per parameter %.3g%s", row.table, row.model,
+                        row.n, row.events, row.epv, " (< 10: unstable estimates)" if row.epv < 10 else "")
+        else:
+            logger.info("%s %s linear model: n=%d", row.table, row.model, row.n)

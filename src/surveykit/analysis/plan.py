@@ -9,6 +9,8 @@ from surveykit.core.fmt import PercentStyle
 from surveykit.core.yamlio import load_validated, package_schema
 from surveykit.questionnaire.codebook import CHOICE_GRID, Codebook, Question
 
+from .models import Covariate, RegressionSpec
+
 CATEGORICAL_TESTS = ("fisher", "chisq")
 TWO_GROUP_TESTS = ("wilcoxon", "t_welch", "t_student")
 K_GROUP_TESTS = ("kruskal", "anova")
@@ -36,6 +38,7 @@ class TableSpec:
     effect_size: bool = False
     median: bool = True
     interpretation: dict | None = None
+    regression: RegressionSpec | None = None
 
     @property
     def compares(self) -> bool:
@@ -154,7 +157,81 @@ def _check_by(raw: dict, book: Codebook, where: str) -> None:
                          f"{', ' + ', '.join(allowed) if allowed else ''}")
 
 
+def _regression(raw: dict, book: Codebook, where: str) -> RegressionSpec:
+    """A regression table's model, checked against the codebook: the outcome fits the model (a single-choice
+    variable and its event levels, or a numeric one), each covariate is a single-choice or numeric variable
+    with a reference among its levels, and none is the outcome or given twice."""
+    questions = book.variable_question()
+    model = raw.get("model", "logistic")
+    outcome = raw["outcome"]["variable"]
+    if outcome not in questions:
+        raise InputError(f"{where}: outcome {outcome!r} is not a variable of the codebook {book.source}")
+    kind = _kind_of(questions[outcome], outcome)
+    events = raw["outcome"].get("event", [])
+    events = (events,) if isinstance(events, str) else tuple(events)
+    if model == "logistic":
+        if kind != "categorical":
+            raise InputError(f"{where}: a logistic model explains a single-choice variable (possibly derived); "
+                             f"outcome {outcome!r} is a {kind} variable")
+        levels = questions[outcome].levels
+        if not events or set(events) - set(levels):
+            raise InputError(f"{where}: outcome.event {list(events)} must name levels of {outcome!r}; expected "
+                             f"some of {list(levels)}")
+        if not set(levels) - set(events) - set(questions[outcome].non_substantive):
+            raise InputError(f"{where}: outcome.event {list(events)} leaves no other level of {outcome!r} as "
+                             "the non-event")
+    elif kind != "numeric" or events:
+        raise InputError(f"{where}: a linear model explains a numeric variable (and has no `event`); outcome "
+                         f"{outcome!r} is a {kind} variable")
+    covariates = []
+    for entry in raw["covariates"]:
+        entry = {"variable": entry} if isinstance(entry, str) else entry
+        covariates.append(_covariate(entry, questions, book, f"{where}: covariate {entry['variable']!r}"))
+    names = [c.variable for c in covariates]
+    if outcome in names or len(set(names)) < len(names):
+        raise InputError(f"{where}: covariates {names} repeat a variable or include the outcome {outcome!r}")
+    return RegressionSpec(model, outcome, events, tuple(covariates), raw.get("interval", "profile"),
+                          raw.get("univariable", True))
+
+
+def _covariate(entry: dict, questions: dict, book: Codebook, where: str) -> Covariate:
+    variable = entry["variable"]
+    if variable not in questions:
+        raise InputError(f"{where}: not a variable of the codebook {book.source}")
+    kind = _kind_of(questions[variable], variable)
+    if kind == "numeric":
+        if "reference" in entry:
+            raise InputError(f"{where}: a numeric covariate has no reference level")
+        return Covariate(variable, None, True)
+    if kind != "categorical":
+        raise InputError(f"{where}: expected a single-choice (possibly derived) or numeric variable; it is a "
+                         f"{kind} variable")
+    levels = questions[variable].levels
+    reference = entry.get("reference", levels[0] if levels else None)
+    if reference not in levels:
+        raise InputError(f"{where}: reference {reference!r} is not one of its levels {list(levels)}")
+    return Covariate(variable, reference, False)
+
+
+def _check_regression_keys(raw: dict, where: str) -> None:
+    """Model keys belong to regression tables, and a regression table has nothing of the others."""
+    model_keys = sorted({"model", "outcome", "covariates", "interval", "univariable"} & set(raw))
+    if raw["kind"] != "regression":
+        if model_keys:
+            raise InputError(f"{where}: {model_keys} describe a regression model; this table is {raw['kind']}")
+        return
+    if "outcome" not in raw or "covariates" not in raw:
+        raise InputError(f"{where}: a regression table declares its `outcome` and its `covariates`")
+    other = sorted({"variables", "grid", "by", "ranks", "interpretation", "append_to"} & set(raw))
+    if other:
+        raise InputError(f"{where}: a regression table has no {other} (it shows `outcome` ~ `covariates`)")
+
+
 def _check_entry(raw: dict, book: Codebook, where: str) -> None:
+    _check_regression_keys(raw, where)
+    if raw["kind"] == "regression":
+        _regression(raw, book, where)
+        return
     if raw.get("grid"):
         _check_grid(raw, book, where)
     elif raw["kind"] in ("ranks", "grid_choice"):
@@ -169,6 +246,11 @@ def _check_entry(raw: dict, book: Codebook, where: str) -> None:
 
 
 def _spec(raw: dict, book: Codebook) -> TableSpec:
+    if raw["kind"] == "regression":
+        model = _regression(raw, book, raw["id"])
+        variables = (model.outcome, *(c.variable for c in model.covariates))
+        return TableSpec(id=raw["id"], title=raw["title"], kind="regression", variables=variables,
+                         notes=tuple(raw.get("notes", [])), section=raw.get("section"), regression=model)
     grid = raw.get("grid")
     variables = tuple(raw.get("variables") or [item.id for item in book.question(grid).items])
     defaults = {"adjust": "holm", "order": "positive_desc"} if raw["kind"] == "grid_choice" else {}
@@ -238,6 +320,14 @@ def _check_labels(raw: dict, book: Codebook, where: str) -> None:
             raise InputError(f"{where}: group_labels: {extra} are not levels of {by!r}")
 
 
+def _model_variables(table: dict) -> set[str]:
+    """The variables a regression table needs, every one of them (its model changes without one)."""
+    if table.get("kind") != "regression":
+        return set()
+    covariates = {c if isinstance(c, str) else c["variable"] for c in table.get("covariates", [])}
+    return covariates | {table.get("outcome", {}).get("variable")}
+
+
 def edition_plan(raw: dict, book: Codebook) -> dict:
     """The plan of one wave's form edition (`book.absent` set): variables the form does not have are left
     out of their tables, a table left with none (or grouped by an absent variable, or under a table left
@@ -252,7 +342,7 @@ def edition_plan(raw: dict, book: Codebook) -> dict:
         variables = [v for v in table.get("variables", []) if v not in absent]
         gone = (table.get("by") in absent or table.get("append_to") in dropped
                 or (table.get("grid") and table["grid"] not in grids)
-                or (table.get("variables") and not variables))
+                or (table.get("variables") and not variables) or bool(_model_variables(table) & absent))
         if gone:
             dropped.add(table["id"])
             continue

@@ -35,6 +35,7 @@ from .describe import (
     tidy,
 )
 from .format import ordinal_note
+from .models import MODEL_COLUMNS, models_frame, regression_rows
 from .plan import Plan, TableSpec
 
 
@@ -42,6 +43,7 @@ from .plan import Plan, TableSpec
 class AnalysisResult:
     tables: dict[str, pd.DataFrame]
     tests: pd.DataFrame
+    models: pd.DataFrame = None  # regression tables (analysis.models), one row per level, covariate and model
 
 
 def _by_levels(book: Codebook, spec: TableSpec) -> list[str] | None:
@@ -198,8 +200,11 @@ BUILDERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "su
 
 def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int) -> AnalysisResult:
     """Every table of the plan as tidy rows, and one test row per comparison."""
-    tables, tests = {}, []
+    tables, tests, models = {}, [], []
     for spec in plan.tables:
+        if spec.kind == "regression":  # its own file (models.csv): its rows are not counts of answers
+            models += regression_rows(spec.id, spec.regression, book, responses)
+            continue
         rows, table_tests = BUILDERS[spec.kind](responses, book, spec, seed)
         tables[spec.id] = tidy(rows, spec.id)
         tests += table_tests
@@ -208,7 +213,7 @@ def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int) -> 
         if spec.kind == "grid_choice":  # the grid is one question: Holm within it is Holm within the table
             mine = tests_frame["table"] == spec.id
             tests_frame.loc[mine, "p_holm_question"] = tests_frame.loc[mine, "p_holm"]
-    return AnalysisResult(tables, tests_frame)
+    return AnalysisResult(tables, tests_frame, models_frame(models) if models else pd.DataFrame(columns=MODEL_COLUMNS))
 
 
 __all__ = ["ALL", "AnalysisResult", "run_plan"]

@@ -10,12 +10,12 @@ from .tables import format_tables_files
 
 def analyse_wave(inputs, outputs, params, logger: logging.Logger) -> None:
     analyse_wave_files(inputs.responses, inputs.codebook, inputs.plan, outputs.descriptives, outputs.tests,
-                       params.seed, logger)
+                       params.seed, logger, outputs.models)
 
 
 def format_tables(inputs, outputs, params, logger: logging.Logger) -> None:
     format_tables_files(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
-                        params.out_dir, logger, list(outputs.csv), out_xlsx=outputs.xlsx)
+                        params.out_dir, logger, list(outputs.csv), out_xlsx=outputs.xlsx, models=inputs.models)
 
 
 __all__ = ["analyse_wave", "format_tables"]

@@ -12,7 +12,9 @@ from surveykit.core.stale import remove_stale
 from surveykit.questionnaire.codebook import load_codebook
 
 from .format import format_table
+from .models import MODEL_TEXT
 from .plan import load_plan
+from .regression_table import format_regression, regression_footnote
 from .workbook import write_tables_workbook
 
 EXCEL_CSV = "{table}.excel.csv"  # beside {table}.csv: the copy French Excel opens as it is
@@ -20,7 +22,8 @@ NOT_IN_WAVE = "Tableau sans objet dans cette vague : le formulaire de la vague {
 
 
 def format_tables_files(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
-                  logger: logging.Logger, expected: list[str] | None = None, out_xlsx: str | None = None) -> None:
+                        logger: logging.Logger, expected: list[str] | None = None, out_xlsx: str | None = None,
+                        models: str | None = None) -> None:
     """French tables: one CSV each (and its copy for French Excel, `<table>.excel.csv`), all of them with titles
     and footnotes in one JSON and in one workbook (`out_xlsx`, a sheet per table).
 
@@ -31,10 +34,16 @@ def format_tables_files(descriptives: str, tests: str, codebook: str, plan: str,
     the_plan = load_plan(plan, book)
     tidy = read_tidy(descriptives)
     test_rows = read_csv(tests)
+    model_rows = read_csv(models, keep_default_na=False, na_values=[""], dtype=MODEL_TEXT) if models else None
     formatted = {}
     for spec in the_plan.tables:
         with fmt.percent_style(the_plan.percent):
-            table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
+            if spec.kind == "regression":  # from models.csv (analysis.models), not from counts
+                mine = model_rows[model_rows["table"] == spec.id]
+                table, note = format_regression(spec, the_plan, book, mine), regression_footnote(spec, the_plan, book,
+                                                                                                mine)
+            else:
+                table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
         write_csv(table, f"{out_dir}/{spec.id}.csv")
         write_excel_csv(table, f"{out_dir}/{EXCEL_CSV.format(table=spec.id)}")
         formatted[spec.id] = {"title": spec.title, "kind": spec.kind, "append_to": spec.append_to,

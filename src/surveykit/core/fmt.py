@@ -170,3 +170,11 @@ def n_equals(n: int) -> str:
 def ordinal(n: int) -> str:
     """French ordinal abbreviation: '1er', '2e', '5e'."""
     return f"{n}er" if n == 1 else f"{n}e"
+
+
+def estimate_ci(value: float | None, low: float | None, high: float | None, digits: int = 2) -> str:
+    """'2,31 [1,05 ; 5,07]': an estimate and its interval; a bound that could not be computed reads « NC »."""
+    if is_missing(value):
+        return ""
+    bounds = [number(b, digits) if not is_missing(b) else "NC" for b in (low, high)]
+    return f"{number(value, digits)} [{bounds[0]} ; {bounds[1]}]"

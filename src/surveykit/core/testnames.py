@@ -15,6 +15,8 @@ TEST_LABELS_FR = {
     "anova": "analyse de variance à un facteur (ANOVA)",
     "kruskal": "test de Kruskal-Wallis",
     "shapiro": "test de Shapiro-Wilk",
+    "mcnemar_exact": "test exact de McNemar",
+    "wilcoxon_paired": "test des rangs signés de Wilcoxon",
 }
 
 # The same tests named in the plural, for one sentence about several comparisons (« tests exacts de Fisher »).

@@ -134,7 +134,47 @@ class Context:
             return [self._describe_summary(spec, v) for v in spec.variables]
         if spec.kind == "grid_choice":
             return self._describe_grid(spec)
+        if spec.kind == "regression":
+            return self._describe_regression(spec)
         return []
+
+    # ------------------------------------------------------------------ regression tables
+
+    def _describe_regression(self, spec) -> list[str]:
+        """The multivariable model: the covariates associated with the outcome (global p below alpha) with their
+        adjusted estimates, or why the model has no estimate; a warning when events per parameter are below 10."""
+        base = f"{spec.id}.modele"
+        outcome = self.V.text(f"{base}.evenement")
+        if not self.V.value(f"{base}.estimable"):
+            return [f"Le modèle multivarié de {outcome} n'a pas pu être estimé : {self.V.text(f'{base}.raison')}."]
+        logistic = spec.regression.model == "logistic"
+        n = self.V.text(f"{base}.n")
+        head = f"En analyse multivariée ({fmt.n_equals(n)} observations complètes"
+        head += f", dont {self.V.text(f'{base}.evenements')} événements)" if logistic else ")"
+        test = "test du rapport de vraisemblance" if logistic else "test F"
+        associated = [self._model_covariate(spec, c) for c in spec.regression.covariates
+                      if self.V.value(f"{spec.id}.{c.variable}.significant")]
+        sentences = [prose.model_association(head, outcome, associated, test)]
+        epv = self.V.value(f"{base}.epv") if logistic else None
+        if epv is not None and epv < 10:
+            events = prose.plural(epv, "événement", "événements")
+            sentences.append(f"Avec {self.V.text(f'{base}.epv')} {events} par paramètre estimé (moins de 10), "
+                             "ces estimations ajustées sont instables et à lire avec prudence.")
+        return sentences
+
+    def _model_covariate(self, spec, covariate) -> str:
+        """« Âge (p = 0,012 ; « Plus de 50 ans » contre « Moins de 35 ans » : OR ajusté 3,2 [IC 95 % 1,1 ; 9,8]) »."""
+        key = f"{spec.id}.{covariate.variable}"
+        short, word = ("or", "OR ajusté") if spec.regression.model == "logistic" else ("coef", "coefficient ajusté")
+        label = self.labels.get(covariate.variable, covariate.variable)
+        if covariate.numeric:
+            estimates = [f"{word} par unité {self.V.text(f'{key}.{short}_adj')}"]
+        else:
+            reference = self.V.text(f"{key}.reference")
+            estimates = [f"{prose.quoted(level)} contre {prose.quoted(reference)} : {word} "
+                         f"{self.V.text(f'{key}.{level}.{short}_adj')}"
+                         for level in self.question(covariate.variable).levels if f"{key}.{level}.{short}_adj" in self.V]
+        return f"{label} ({self.V.text(f'{key}.p_global_sentence')} ; {' ; '.join(estimates)})"
 
     # ------------------------------------------------------------------ choice grids
 
@@ -383,7 +423,8 @@ class Context:
     def uncoded(self) -> list[str]:
         """Open questions of the codebook with no recoded answer yet (no category defined: a drafted study)."""
         coded = set(self.recoded())
-        return [q.id for q in self.book.questions if q.type == "text" and q.id not in coded]
+        key = self.book.respondent_key  # an identifier, not an answer to code
+        return [q.id for q in self.book.questions if q.type == "text" and q.id not in coded and q.id != key]
 
     def uncoded_sentence(self) -> str:
         """« Les réponses aux questions ouvertes « A » et « B » restent à coder. »"""
@@ -593,7 +634,9 @@ class Context:
         parts = [table] + [t for t in self.tables.values() if t.get("append_to") == table_id]
         number = self._number("table", table_id)
         word = self.plan.numbering.table_word
-        caption = f"{word} {number} : {table['title']} {self.caption_n()}" if number else table["title"]
+        size = self.caption_n() if table.get("kind") != "regression" else \
+            f"({fmt.n_equals(self.V.text(f'{table_id}.modele.n'))})"  # a model's complete cases
+        caption = f"{word} {number} : {table['title']} {size}" if number else table["title"]
         return markdown_table(parts, escape(caption))
 
     def figure_md(self, figure_id: str) -> Markdown:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from surveykit.analysis.models import MODEL_TEXT
 from surveykit.analysis.plan import load_plan
+from surveykit.analysis.regression_table import not_estimable_text, outcome_text
 from surveykit.core import fmt
 from surveykit.core.io import read_csv, read_json, read_tidy
 from surveykit.questionnaire.codebook import load_codebook
@@ -37,6 +39,57 @@ def add_quotes(registry: Registry, quotes: pd.DataFrame, source: str, rule: str)
         registry.add(key, str(row.answer), str(row.answer), source, f"{rule}; quoting rule of the category codebook")
 
 
+MODEL_RULE = "analyse_wave; {what} as R {call}"
+ESTIMATE_KEYS = {"logistic": ("or", "glm + confint"), "linear": ("coef", "lm + confint")}
+
+
+def add_models(registry: Registry, models: pd.DataFrame, plan, book, alpha: float, source: str) -> None:
+    """<table>.modele.* (complete cases, events, EPV, whether estimable and why not, the event in words),
+    <table>.<covariate>.p_global[_brut] (likelihood ratio or F), .significant, .reference, and
+    <table>.<covariate>.<level>.or_adj / .or_brut (logistic) or .coef_adj / .coef_brut (linear)."""
+    for spec in (t for t in plan.tables if t.kind == "regression"):
+        mine = models[models["table"] == spec.id]
+        full = mine[(mine["model"] == "multivariable") & (mine["row"] == "model")].iloc[0]
+        base, rule = f"{spec.id}.modele", MODEL_RULE.format(what="model", call=ESTIMATE_KEYS[spec.regression.model][1])
+        registry.add(f"{base}.n", int(full["n"]), fmt.integer(full["n"]), source, rule)
+        registry.add(f"{base}.evenement", outcome_text(spec, plan, book), outcome_text(spec, plan, book), source, rule)
+        estimable = full["status"] == "ok"
+        registry.add(f"{base}.estimable", bool(estimable), "oui" if estimable else "non", source, rule)
+        if not estimable:
+            levels = mine[(mine["model"] == "multivariable") & (mine["row"] == "level")]
+            reason = not_estimable_text(full, plan, book, levels)
+            registry.add(f"{base}.raison", reason, reason, source, rule)
+        if spec.regression.model == "logistic":
+            registry.add(f"{base}.evenements", int(full["events"]), fmt.integer(full["events"]), source, rule)
+            if estimable:
+                registry.add(f"{base}.epv", float(full["epv"]), fmt.number(full["epv"], 1), source,
+                             f"{rule}; smaller of events and non-events over the parameters")
+        _add_model_terms(registry, spec, mine, alpha, source)
+
+
+def _add_model_terms(registry: Registry, spec, models: pd.DataFrame, alpha: float, source: str) -> None:
+    short, call = ESTIMATE_KEYS[spec.regression.model]
+    for row in models[models["row"] == "covariate"].itertuples(index=False):
+        key = f"{spec.id}.{row.covariate}.p_global" + ("" if row.model == "multivariable" else "_brut")
+        rule = MODEL_RULE.format(what="global test of the covariate", call="drop1")
+        registry.add(key, float(row.p_value), fmt.p_value(row.p_value), source, rule)
+        registry.add(f"{key}_sentence", float(row.p_value), fmt.p_sentence(row.p_value), source, rule)
+        if row.model == "multivariable":
+            registry.add(f"{spec.id}.{row.covariate}.significant", bool(row.p_value < alpha),
+                         "oui" if row.p_value < alpha else "non", source, f"{rule}; p < alpha = {alpha}")
+    for row in models[models["row"] == "level"].itertuples(index=False):
+        level = "" if fmt.is_missing(row.level) else str(row.level)
+        if row.model == "multivariable" and row.reference:
+            registry.add(f"{spec.id}.{row.covariate}.reference", level, level, source, "analyse_wave")
+        if row.reference or row.status != "ok":
+            continue
+        value = row.ratio if spec.regression.model == "logistic" else row.estimate
+        suffix = "adj" if row.model == "multivariable" else "brut"
+        key = ".".join(part for part in (spec.id, row.covariate, level, f"{short}_{suffix}") if part)
+        text = fmt.estimate_ci(value, row.ci_low, row.ci_high).replace("[", f"[IC 95{fmt.NBSP}% ", 1)
+        registry.add(key, float(value), text, source,
+                     MODEL_RULE.format(what=f"estimate, {row.interval} interval", call=call))
+
 def collect_registry(inputs: dict[str, str], alpha: float) -> Registry:
     """Every number of the wave, percentages in the study's style (the plan's `percent`)."""
     book = load_codebook(inputs["codebook"])
@@ -53,4 +106,8 @@ def _build_registry(inputs: dict[str, str], alpha: float) -> Registry:
     add_recoding(registry, read_csv(inputs["counts"]), inputs["counts"], "recode_wave")
     add_quotes(registry, read_csv(inputs["quotes"], dtype=str, keep_default_na=False), inputs["quotes"],
                "recode_wave")
+    if inputs.get("models"):
+        book = load_codebook(inputs["codebook"])
+        models = read_csv(inputs["models"], keep_default_na=False, na_values=[""], dtype=MODEL_TEXT)
+        add_models(registry, models, load_plan(inputs["plan"], book), book, alpha, inputs["models"])
     return registry

@@ -434,3 +434,23 @@ def _introduce(line: str, at: int, short: str, rest: str | None = None) -> str:
     if following:
         return f"{head} ({short}{NBSP}; {tail[following.end():]}"
     return f"{head} ({short}){tail}"
+
+
+def model_association(head: str, outcome: str, associated: list[str], test: str) -> str:
+    """The multivariable model in one sentence: which covariates are associated with the outcome, read from the
+    results (`associated`: « Âge (p = 0,012 ; « Plus de 50 ans » : OR ajusté 3,2 [IC 95 % 1,1 ; 9,8]) »).
+
+    « En analyse multivariée (n = 669 observations complètes, 548 événements), aucune variable n'est associée
+    significativement à … (test du rapport de vraisemblance). »"""
+    if not associated:
+        return f"{head}, aucune variable n'est associée significativement {to(outcome)} ({test})."
+    verb = "est associée" if len(associated) == 1 else "sont associées"
+    return f"{head}, {join(associated)} {verb} significativement {to(outcome)} ({test})."
+
+
+def to(noun_phrase: str) -> str:
+    """« à » before a noun phrase, contracted as French requires: « aux réponses », « au score », « à la réponse »."""
+    for article, contracted in (("les ", "aux "), ("le ", "au ")):
+        if noun_phrase.startswith(article):
+            return contracted + noun_phrase[len(article):]
+    return f"à {noun_phrase}"

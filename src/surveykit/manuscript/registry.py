@@ -151,6 +151,10 @@ POSITIVE_RULE = "share at the positive end of a choice grid, non-substantive lev
 GRID_PATTERN = ("<tableau>.<item>.<groupe>.n / .pct / .denominator / .rank",
                 "grille à choix : réponses au pôle positif parmi les réponses hors modalités non substantielles "
                 "(rank : 1 = part la plus élevée)")
+REGRESSION_PATTERN = ("<tableau>.modele.n / .evenements / .epv / .estimable / .raison, <tableau>.<variable>.p_global "
+                      "/ .significant, <tableau>.<variable>.<modalité>.or_adj / .or_brut (.coef_adj / .coef_brut)",
+                      "tableau de régression : observations complètes, événements, événements par paramètre, p global "
+                      "de chaque variable (rapport de vraisemblance), OR ajustés et bruts [IC 95 %]")
 KEY_PATTERNS = [
     ("flux.recus / flux.analyses / flux.non_analyses", "questionnaires reçus, analysés, écartés (flow.json)"),
     ("<tableau>.<variable>.<modalité>.<groupe>.n / .pct / .denominator",
@@ -179,6 +183,8 @@ def reference_markdown(registry: Registry, wave_label: str) -> str:
     patterns = list(KEY_PATTERNS)
     if any(POSITIVE_RULE in registry.peek(key).rule for key in registry.keys()):
         patterns.insert(3, GRID_PATTERN)
+    if any(key.endswith(".modele.n") for key in registry.keys()):
+        patterns.insert(-1, REGRESSION_PATTERN)
     lines += [f"- `{pattern}` : {meaning}" for pattern, meaning in patterns]
     groups: dict[str, list[Entry]] = {}
     for key in registry.keys():

@@ -216,6 +216,7 @@ class Codebook:
     flow_breakdown: tuple[str, ...] = ()
     wave: str | None = None  # set on one wave's edition (see `edition_of`)
     absent: tuple[str, ...] = ()  # variables of the study this wave's form does not have
+    respondent_key: str | None = None  # a question identifying a respondent from one wave to the next
 
     @property
     def all_questions(self) -> tuple[Question, ...]:
@@ -364,6 +365,18 @@ def _check_headers(book: Codebook) -> None:
             owner[key] = name
 
 
+def _check_respondent_key(book: Codebook) -> None:
+    """The respondent key is a text or number question of the form (one answer per respondent)."""
+    key = book.respondent_key
+    if key is None:
+        return
+    question = next((q for q in book.questions if q.id == key), None)
+    if question is None or question.type not in ("text", "number") or question.items:
+        found = f"a {question.type} question" if question is not None else "not a question of the form"
+        raise InputError(f"{book.source}: respondent_key {key!r}: expected a text or number question whose answer "
+                         f"identifies a respondent across waves; it is {found}")
+
+
 def _check_consistency(book: Codebook) -> None:
     """Cross-field checks a JSON Schema cannot express."""
     seen: set[str] = set()
@@ -486,8 +499,10 @@ def _build(raw: dict, path: str) -> Codebook:
         flow_breakdown=tuple(raw.get("flow", {}).get("breakdown", [])),
         wave=edition.get("wave"),
         absent=tuple(edition.get("absent", ())),
+        respondent_key=raw.get("respondent_key"),
     )
     _check_consistency(book)
+    _check_respondent_key(book)
     return book
 
 

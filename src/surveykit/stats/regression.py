@@ -39,7 +39,13 @@ _THRESH, _MTHRESH, _INVEPS = 30.0, -30.0, 1 / DBL_EPSILON
 
 
 class SeparationError(ValueError):
-    """The outcome is perfectly predicted by a combination of covariates: no finite maximum likelihood."""
+    """The outcome is perfectly predicted by a combination of covariates: no finite maximum likelihood.
+
+    ``involved``: the (covariate, level) of the coefficients that run to infinity (level "" for a number)."""
+
+    def __init__(self, message: str, involved: tuple[tuple[str, str], ...] = ()):
+        super().__init__(message)
+        self.involved = involved
 
 
 @dataclass(frozen=True)
@@ -346,11 +352,12 @@ def logistic_regression(y: Sequence, covariates: Mapping[str, Sequence],
         raise ValueError("covariables colinéaires ou constantes sur les observations complètes")
     direction = separation(x, yv)
     if direction is not None:
-        involved = sorted({names[k][1] or names[k][0] for k in np.nonzero(np.abs(direction) > 1e-9)[0] if k > 0})
-        raise SeparationError("séparation : " + (", ".join(involved) or "la constante")
+        involved = tuple((names[k][1], names[k][2]) for k in np.nonzero(np.abs(direction) > 1e-9)[0] if k > 0)
+        covariates = list(dict.fromkeys(name for name, _level in involved))
+        raise SeparationError("séparation : " + (", ".join(covariates) or "la constante")
                               + " prédit parfaitement la variable à expliquer sur certaines observations ; "
                               "les odds ratios n'ont pas d'estimation finie (regrouper des modalités ou retirer "
-                              "la covariable)")
+                              "la covariable)", involved)
     fit = glm_fit(x, yv)
     se = np.sqrt(np.diag(fit.cov_unscaled))
     z_crit = float(dist.norm_isf((1 - conf_level) / 2))

@@ -17,6 +17,14 @@ Statistical choices (documented here and in the French section):
   p-values of the scores are adjusted by Holm's method (R's ``p.adjust(p, "holm")``) and a score is called
   different when the adjusted p is below alpha.
 
+When the codebook declares a `respondent_key` (a question whose answer identifies a respondent from one wave
+to the next), two waves are paired on it: respondents with the same key in both (a key given twice in a wave
+matches nobody) are compared with themselves, by the exact McNemar test for a share (the exact binomial test
+of the discordant pairs, R's ``binom.test(b, b + c)``: not ``mcnemar.test``'s chi² approximation) and by the
+Wilcoxon signed-rank test for a score (R's ``wilcox.test(a, b, paired = TRUE)``, exact with fewer than 50
+pairs and neither ties nor zero differences, as R chooses); respondents without a match are counted and left
+out of the test. Two waves with no respondent in common are compared as independent samples.
+
 Every word printed comes from the study's files (labels of the codebook and the plan).
 """
 from __future__ import annotations
@@ -24,6 +32,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,10 +66,13 @@ SHARE_COLUMNS = ["variable", "level", "label", "wave", "wave_label", "synthetic"
                  "ci_low", "ci_high", "conf_level"]
 SHARE_TEST_COLUMNS = ["variable", "level", "label", "comparison", "design", "wave_a", "wave_b", "x_a", "n_a", "pct_a",
                       "x_b", "n_b", "pct_b", "test", "statistic", "df", "p_value", "p_holm", "significant", "method",
-                      "reason", "options_added", "options_removed"]
+                      "reason", "options_added", "options_removed", "paired", "n_pairs", "discordant_a",
+                      "discordant_b", "unmatched_a", "unmatched_b"]
 SCORE_COLUMNS = ["comparison", "design", "wave_a", "wave_b", "variable", "label", "n_a", "mean_a", "sd_a",
                  "n_b", "mean_b", "sd_b", "difference", "test", "statistic", "p_value", "p_holm", "significant",
-                 "method", "note"]
+                 "method", "note", "paired", "n_pairs", "unmatched_a", "unmatched_b"]
+UNPAIRED = {"paired": False, "n_pairs": math.nan, "discordant_a": math.nan, "discordant_b": math.nan,
+            "unmatched_a": math.nan, "unmatched_b": math.nan}
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,77 @@ def share_label(book: Codebook, plan: Plan, variable: str, level: str) -> str:
     """How the section names a share: the plan's group label of the level, else « variable : level »."""
     grouped = plan.group_labels.get(variable, {}).get(level)
     return grouped or f"{variable_label(plan, book, variable)} : {level}"
+
+
+# --------------------------------------------------------------------------- pairing (respondent key)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Respondents of two waves matched on the respondent key: row positions in each frame, in key order."""
+
+    rows_a: tuple[int, ...]
+    rows_b: tuple[int, ...]
+    unmatched_a: int
+    unmatched_b: int
+
+    @property
+    def counts(self) -> dict:
+        return {"n_pairs": len(self.rows_a), "unmatched_a": self.unmatched_a, "unmatched_b": self.unmatched_b}
+
+
+def _keys(frame: pd.DataFrame, key: str) -> dict[str, int]:
+    """Key -> row position, for the keys given once in the wave (an empty key, or one given twice, matches
+    nobody: two answers cannot be told apart)."""
+    values = frame[key].astype("string").fillna("").str.strip().to_numpy()
+    counts = pd.Series(values).value_counts()
+    return {value: position for position, value in enumerate(values) if value and counts[value] == 1}
+
+
+def match_respondents(frame_a: pd.DataFrame, frame_b: pd.DataFrame, key: str) -> Pairs:
+    """The respondents present in both waves (same key), and how many of each wave have no match."""
+    keys_a, keys_b = _keys(frame_a, key), _keys(frame_b, key)
+    common = sorted(set(keys_a) & set(keys_b))
+    return Pairs(tuple(keys_a[k] for k in common), tuple(keys_b[k] for k in common), len(frame_a) - len(common),
+                 len(frame_b) - len(common))
+
+
+def paired_share_fields(frame_a: pd.DataFrame, frame_b: pd.DataFrame, variable: str, level: str,
+                        pairs: Pairs) -> dict:
+    """Exact McNemar test of one share on the pairs that answered in both waves: b = the answer in the first wave
+    only, c = in the second only; p = R's ``binom.test(b, b + c)$p.value`` (1 without discordant pair)."""
+    a = frame_a[variable].astype("string").fillna("").to_numpy()[list(pairs.rows_a)]
+    b = frame_b[variable].astype("string").fillna("").to_numpy()[list(pairs.rows_b)]
+    answered = (a != "") & (b != "")
+    yes_a, yes_b = a[answered] == level, b[answered] == level
+    table = np.array([[np.sum(yes_a & yes_b), np.sum(yes_a & ~yes_b)], [np.sum(~yes_a & yes_b), np.sum(~yes_a & ~yes_b)]])
+    result = rtests.mcnemar_test(table)
+    only_a, only_b = int(table[0, 1]), int(table[1, 0])
+    n = int(answered.sum())
+    return {"test": "mcnemar_exact", "statistic": float(only_a), "df": math.nan,
+            "p_value": float(result.extra["exact_p_value"]),
+            "method": "Exact McNemar test: binom.test(b, b + c) on the discordant pairs",
+            "reason": (f"réponses appariées par l'identifiant du répondant : test exact de McNemar sur {n} paires "
+                       f"({only_a} + {only_b} discordantes)"),
+            "paired": True, "n_pairs": n, "discordant_a": only_a, "discordant_b": only_b,
+            "unmatched_a": pairs.unmatched_a, "unmatched_b": pairs.unmatched_b}
+
+
+def paired_score_fields(frame_a: pd.DataFrame, frame_b: pd.DataFrame, variable: str, pairs: Pairs) -> dict:
+    """Wilcoxon signed-rank test of one score on the pairs that answered it in both waves (R's
+    ``wilcox.test(a, b, paired = TRUE)``, its exact/normal switch)."""
+    a = pd.to_numeric(frame_a[variable].replace("", None), errors="coerce").astype("Float64").to_numpy(
+        dtype=float, na_value=np.nan)[list(pairs.rows_a)]
+    b = pd.to_numeric(frame_b[variable].replace("", None), errors="coerce").astype("Float64").to_numpy(
+        dtype=float, na_value=np.nan)[list(pairs.rows_b)]
+    n = int(np.sum(~np.isnan(a) & ~np.isnan(b)))
+    fields = {"paired": True, "n_pairs": n, "unmatched_a": pairs.unmatched_a, "unmatched_b": pairs.unmatched_b}
+    try:
+        result = rtests.wilcox_paired_test(a, b)
+    except ValueError as exc:
+        return fields | {"test": "", "statistic": math.nan, "p_value": math.nan, "method": "", "note": str(exc)}
+    return fields | {"test": result.test, "statistic": result.statistic, "p_value": result.p_value,
+                     "method": result.method, "note": ""}
 
 
 # --------------------------------------------------------------------------- shares
@@ -175,10 +258,11 @@ def option_change(book: Codebook, variable: str, wave_a: str, wave_b: str, order
 
 
 def share_tests(shares: pd.DataFrame, waves: Sequence[Wave], design: str, alpha: float, seed: int,
-                book: Codebook | None = None) -> pd.DataFrame:
+                book: Codebook | None = None, frames: Sequence[pd.DataFrame] | None = None) -> pd.DataFrame:
     """The comparisons of one share the design names, among the waves where it was counted: 2 × 2 table
     (answer, other answers) × (two waves), chi-squared or Fisher by the automatic choice, Holm over the
-    comparisons of the share."""
+    comparisons of the share. With a respondent key (`book.respondent_key`, `frames` given), two waves with
+    respondents in common are compared on them by the exact McNemar test."""
     order = [w.name for w in waves]
     counted = [i for i, status in enumerate(shares["status"]) if status == ASKED]
     rows = []
@@ -187,10 +271,17 @@ def share_tests(shares: pd.DataFrame, waves: Sequence[Wave], design: str, alpha:
         table = np.array([[ra["x"], ra["n"] - ra["x"]], [rb["x"], rb["n"] - rb["x"]]], dtype=float)
         change = option_change(book, ra["variable"], ra["wave"], rb["wave"], order) if book else \
             {"added": [], "removed": []}
+        test = _test_fields(table, seed) | UNPAIRED
+        key = book.respondent_key if book is not None else None
+        if key and frames is not None:
+            fa, fb = frames[counted[a]], frames[counted[b]]
+            pairs = match_respondents(fa, fb, key)
+            test = paired_share_fields(fa, fb, ra["variable"], ra["level"], pairs) if pairs.rows_a else \
+                test | pairs.counts | {"n_pairs": 0}
         rows.append({"variable": ra["variable"], "level": ra["level"], "label": ra["label"],
                      "comparison": f"{ra['wave']} vs {rb['wave']}", "design": design, "wave_a": ra["wave"],
                      "wave_b": rb["wave"], "x_a": ra["x"], "n_a": ra["n"], "pct_a": ra["pct"], "x_b": rb["x"],
-                     "n_b": rb["n"], "pct_b": rb["pct"], **_test_fields(table, seed),
+                     "n_b": rb["n"], "pct_b": rb["pct"], **test,
                      "options_added": MULTI_SEPARATOR.join(change["added"]),
                      "options_removed": MULTI_SEPARATOR.join(change["removed"])})
     frame = pd.DataFrame(rows, columns=SHARE_TEST_COLUMNS)
@@ -234,10 +325,20 @@ def _wilcoxon(a: np.ndarray, b: np.ndarray) -> dict:
             "method": result.method, "note": ""}
 
 
+def _unpaired_counts(pairs: Pairs | None) -> dict:
+    """Independent samples: no pair (with a key and no respondent in common, the unmatched counts)."""
+    if pairs is None:
+        return {"paired": False, "n_pairs": math.nan, "unmatched_a": math.nan, "unmatched_b": math.nan}
+    return {"paired": False} | pairs.counts
+
+
 def score_comparison(frame_a: pd.DataFrame, frame_b: pd.DataFrame, wave_a: Wave, wave_b: Wave,
-                     items: Sequence[tuple[str, str]], design: str, alpha: float) -> pd.DataFrame:
+                     items: Sequence[tuple[str, str]], design: str, alpha: float, key: str | None = None
+                     ) -> pd.DataFrame:
     """One row per score both waves asked: means ± SD of both waves, Wilcoxon p, Holm-adjusted p over the
-    scores of the comparison (a score one of the forms did not ask is not compared)."""
+    scores of the comparison (a score one of the forms did not ask is not compared). With a respondent `key`
+    and respondents in common, the Wilcoxon signed-rank test on them."""
+    pairs = match_respondents(frame_a, frame_b, key) if key else None
     rows = []
     for variable, label in items:
         if variable not in frame_a.columns or variable not in frame_b.columns:
@@ -247,7 +348,8 @@ def score_comparison(frame_a: pd.DataFrame, frame_b: pd.DataFrame, wave_a: Wave,
         rows.append({"comparison": f"{wave_a.name} vs {wave_b.name}", "design": design, "wave_a": wave_a.name,
                      "wave_b": wave_b.name, "variable": variable, "label": label, "n_a": n_a, "mean_a": mean_a,
                      "sd_a": sd_a, "n_b": n_b, "mean_b": mean_b, "sd_b": sd_b, "difference": mean_b - mean_a,
-                     **_wilcoxon(a, b)})
+                     **(paired_score_fields(frame_a, frame_b, variable, pairs) if pairs and pairs.rows_a else
+                        _wilcoxon(a, b) | _unpaired_counts(pairs))})
     frame = pd.DataFrame(rows, columns=[c for c in SCORE_COLUMNS if c not in ("p_holm", "significant")])
     frame["p_holm"] = rtests.p_adjust(frame["p_value"].to_numpy(dtype=float), "holm")
     frame["significant"] = frame["p_holm"] < alpha
@@ -255,7 +357,7 @@ def score_comparison(frame_a: pd.DataFrame, frame_b: pd.DataFrame, wave_a: Wave,
 
 
 def scores_table(frames: Sequence[pd.DataFrame], waves: Sequence[Wave], items: Sequence[tuple[str, str]],
-                 alpha: float, design: str = "baseline") -> pd.DataFrame:
+                 alpha: float, design: str = "baseline", key: str | None = None) -> pd.DataFrame:
     """Every score × comparison of the design, comparisons in wave order, scores in plan order.
 
     A score is compared among the waves that asked it: with design "baseline", against the first wave that
@@ -267,7 +369,7 @@ def scores_table(frames: Sequence[pd.DataFrame], waves: Sequence[Wave], items: S
         asked = [i for i, frame in enumerate(frames) if variable in frame.columns]
         for a, b in comparison_pairs(len(asked), design):
             pairs.setdefault((asked[a], asked[b]), []).append((variable, label))
-    parts = [score_comparison(frames[a], frames[b], waves[a], waves[b], pair_items, design, alpha)
+    parts = [score_comparison(frames[a], frames[b], waves[a], waves[b], pair_items, design, alpha, key)
              for (a, b), pair_items in sorted(pairs.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
     parts = [part for part in parts if len(part)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=SCORE_COLUMNS)
@@ -302,6 +404,7 @@ class CrossWave:
     noun: str
     share_tests: pd.DataFrame = None
     not_asked: dict = None  # score variable -> labels of the waves whose form did not ask it
+    key_label: str = ""  # the respondent key's question, when the codebook declares one
 
 
 def _scale(book: Codebook, items: Sequence[tuple[str, str]]) -> tuple[tuple | None, tuple | None]:
@@ -329,7 +432,8 @@ def compare_waves(frames: Sequence[pd.DataFrame], waves: Sequence[Wave], book: C
     items = score_items(book, plan, declared.scores)
     asked = {w.name: {v for v in book.variables if question_asked(book, v, w.name, order)} for w in waves}
     for frame, wave in zip(frames, waves):
-        needed = [v for v, _l in declared.shares] + [v for v, _l in items]
+        needed = [v for v, _l in declared.shares] + [v for v, _l in items] + \
+            ([book.respondent_key] if book.respondent_key else [])
         missing = [v for v in needed if v in asked[wave.name] and v not in frame.columns]
         if missing:
             raise InputError(f"crosswave: responses of wave {wave.name!r} lack the column(s) {missing}, which its "
@@ -340,7 +444,7 @@ def compare_waves(frames: Sequence[pd.DataFrame], waves: Sequence[Wave], book: C
         table = share_table(frames, waves, variable, level, share_label(book, plan, variable, level), conf_level,
                             statuses)
         shares.append(table)
-        tests.append(share_tests(table, waves, declared.design, alpha, seed, book))
+        tests.append(share_tests(table, waves, declared.design, alpha, seed, book, frames))
     shares = pd.concat(shares, ignore_index=True) if shares else pd.DataFrame(columns=SHARE_COLUMNS)
     tests = [t for t in tests if len(t)]
     tests = pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(columns=SHARE_TEST_COLUMNS)
@@ -349,9 +453,11 @@ def compare_waves(frames: Sequence[pd.DataFrame], waves: Sequence[Wave], book: C
               for frame, w in zip(frames, waves)]
     not_asked = {v: [w.label for w in waves if v not in asked[w.name]] for v, _l in items}
     scale, words = _scale(book, items) if items else (None, None)
-    return CrossWave(list(waves), shares, scores_table(frames, waves, items, alpha, declared.design),
+    key = book.respondent_key
+    return CrossWave(list(waves), shares, scores_table(frames, waves, items, alpha, declared.design, key),
                      score_means(frames, waves, items), alpha, declared.design, scale, words,
-                     book.respondent_noun(), tests, {v: w for v, w in not_asked.items() if w})
+                     book.respondent_noun(), tests, {v: w for v, w in not_asked.items() if w},
+                     book.question(key).display_label if key else "")
 
 
 # --------------------------------------------------------------------------- figure
@@ -500,8 +606,39 @@ def _share_comparisons(result: CrossWave, sub_tests: pd.DataFrame, labels: dict[
             "verdict": ("la différence est significative" if tested and bool(row.significant)
                         else "la différence n'est pas significative"),
             "direction": "plus élevée" if tested and row.pct_b > row.pct_a else "plus faible",
-            "direction_m": "plus élevé" if tested and row.pct_b > row.pct_a else "plus faible"})
+            "direction_m": "plus élevé" if tested and row.pct_b > row.pct_a else "plus faible",
+            "pairs_text": pairs_text(row, result.noun, row.level)})
     return comparisons
+
+
+def _unmatched_text(unmatched_a: int, unmatched_b: int, noun: str) -> str:
+    """« 20 répondants de la première vague et 15 de la seconde sans correspondance »."""
+    if not unmatched_a and not unmatched_b:
+        return f"aucun {noun_singular(noun)} sans correspondance"
+    return (f"{fmt.integer(unmatched_a)} {noun} de la première vague et {fmt.integer(unmatched_b)} de la seconde "
+            "sans correspondance, hors du test")
+
+
+def noun_singular(noun: str) -> str:
+    """The singular of the respondents' noun when it is a regular plural (« répondants » -> « répondant »)."""
+    return " ".join(word[:-1] if word.endswith("s") else word for word in noun.split())
+
+
+def pairs_text(row, noun: str, level: str | None = None, most: int | None = None) -> str:
+    """What a paired comparison was computed on: the pairs (`most`: at most that many, for scores), the discordant
+    ones (a share of `level`), the respondents without a match."""
+    if fmt.is_missing(getattr(row, "n_pairs", math.nan)):
+        return ""
+    unmatched = _unmatched_text(int(row.unmatched_a), int(row.unmatched_b), noun)
+    if not bool(row.paired):
+        return f"Aucun {noun_singular(noun)} commun aux deux vagues : échantillons indépendants ({unmatched})."
+    count = int(row.n_pairs) if most is None else most
+    pairs = f"{fmt.integer(count)} {'paire' if count < 2 else 'paires'}"
+    if level is None:
+        upto = "jusqu'à " if most is not None else ""
+        return f"Mêmes {noun} appariés par leur identifiant : {upto}{pairs} selon l'item ; {unmatched}."
+    return (f"Mêmes {noun} appariés par leur identifiant : {pairs}, dont {fmt.integer(row.discordant_a)} passées de "
+            f"« {level} » à une autre réponse et {fmt.integer(row.discordant_b)} l'inverse ; {unmatched}.")
 
 
 def _not_compared(sub: pd.DataFrame, counted: int) -> str:
@@ -551,7 +688,14 @@ def _comparison_context(result: CrossWave) -> list[dict]:
     for _name, sub in result.scores.groupby("comparison", sort=False):
         rows = [_score_row(r) for _i, r in sub.iterrows()]
         wave_a, wave_b = labels[sub["wave_a"].iloc[0]], labels[sub["wave_b"].iloc[0]]
+        first = sub.iloc[0]
+        paired_rows = sub[sub["paired"].eq(True)] if "paired" in sub else sub.iloc[0:0]
+        shown = paired_rows.iloc[0] if len(paired_rows) else first
+        # a score's pairs are those who answered it in both waves: the largest count over the items
+        most = int(paired_rows["n_pairs"].max()) if len(paired_rows) else None
+        pairs = pairs_text(types.SimpleNamespace(**shown.to_dict()), result.noun, most=most)
         comparisons.append({"a": wave_a.label, "b": wave_b.label, "rows": rows, "n_items": str(len(rows)),
+                            "pairs_text": pairs,
                             "significant": [r for r in rows if r["significant"]],
                             "not_significant": [r for r in rows if not r["significant"]]})
     return comparisons
@@ -572,9 +716,25 @@ def score_labels(result: CrossWave) -> list[tuple[str, str]]:
     return list(dict(zip(result.means["variable"], result.means["label"])).items())
 
 
+SHARE_METHOD_PAIRED = ("réponses des mêmes {noun} appariées d'une vague à l'autre par leur identifiant (« {key} ») : "
+                       "test exact de McNemar, loi binomiale exacte des paires discordantes (comme binom.test(b, b + c) "
+                       "de R, et non l'approximation du khi² de mcnemar.test) ; entre deux vagues sans {noun_one} "
+                       "commun, " )
+SCORE_METHOD = "le test de Wilcoxon-Mann-Whitney"
+SCORE_METHOD_PAIRED = ("le test des rangs signés de Wilcoxon sur les {noun} présents dans les deux vagues, appariés par "
+                       "leur identifiant (« {key} ») ; exact comme wilcox.test(paired = TRUE) de R avec moins de 50 "
+                       "paires sans ex aequo ni différence nulle, sinon approximation normale avec correction de "
+                       "continuité")
 FIGURE_TITLE = "Évolution entre les vagues"
 SHARE_METHOD = ("tableau 2 × 2 de deux vagues, cette réponse contre les autres ; test du khi² de Pearson si tous les "
                 "effectifs attendus sont au moins 5, sinon test exact de Fisher")
+
+
+def _method(result: CrossWave, paired: str, unpaired: str) -> str:
+    """The paired method's words when the codebook declares a respondent key, else the independent one's."""
+    if not result.key_label:
+        return unpaired
+    return paired.format(noun=result.noun, noun_one=noun_singular(result.noun), key=result.key_label)
 
 
 def section_context(result: CrossWave, figure_path: str, respondents: dict[str, int]) -> dict:
@@ -600,7 +760,8 @@ def section_context(result: CrossWave, figure_path: str, respondents: dict[str, 
         "design": result.design,
         "reference": result.waves[0].label,
         "shares": _share_context(result),
-        "share_method": SHARE_METHOD,
+        "share_method": _method(result, SHARE_METHOD_PAIRED, "") + SHARE_METHOD,
+        "score_method": _method(result, SCORE_METHOD_PAIRED, SCORE_METHOD),
         "comparisons": _comparison_context(result),
         "scale_text": scale,
         "figure": {"path": figure_path, "markdown": Markdown(f"![{FIGURE_TITLE}]({figure_path}){{#fig:evolution}}")},
