@@ -202,7 +202,8 @@ def test_a_run_that_builds_nothing_keeps_the_last_build_marked_as_not_rerun(tmp_
 
     export = generate(1003)
     summary = summarise([compare_codebook(draft_codebook(write_export(export, tmp_path)), export.truth)])
-    timing = {"seeds": "1003–1003", "draft": 1.0, "build": 30.0, "build_waves": 2}
+    timing = {"seeds": "1003–1003", "draft": 1.0, "build": 30.0, "build_waves": 2, "batch": 50,
+              "batches": [(2, 30.0)], "attempted": ["vague_1", "vague_2"], "dry_all": 1.0, "dry_batch": 1.0}
     out = tmp_path / "BENCHMARKS.md"
     built = {"built": ["vague_1", "vague_2"], "failures": {}, "kinds": []}
     replace_section(out, section(summary, [], {"stopped": 0, "stopped_examples": []}, built, timing))
