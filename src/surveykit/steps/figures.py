@@ -14,7 +14,7 @@ from ..codebook import Codebook, load_codebook
 from ..figures import draw
 from ..figures.spec import FigureSpec, load_figures
 from ..figures.style import apply_style, save
-from ..io import read_csv, read_json, read_tidy
+from ..io import read_csv, read_json, read_tidy, write_json
 from ..stale import remove_stale
 from ..yamlio import load_validated, package_schema
 
@@ -162,4 +162,9 @@ def draw_figures(inputs: dict[str, str], pngs: list[str], svgs: list[str], wave:
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
-    draw_figures(dict(inputs.items()), list(outputs.png), list(outputs.svg), params.wave, logger)
+    """Draw the figures `params.figure_ids` beside the manifest, then list their files in it."""
+    folder = Path(outputs.manifest).parent
+    pngs = [str(folder / f"{figure_id}.png") for figure_id in sorted(params.figure_ids)]
+    svgs = [str(folder / f"{figure_id}.svg") for figure_id in sorted(params.figure_ids)]
+    draw_figures(dict(inputs.items()), pngs, svgs, params.wave, logger)
+    write_json({"png": pngs, "svg": svgs}, outputs.manifest)

@@ -55,5 +55,9 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
 
 
 def run_format(inputs, outputs, params, logger) -> None:
+    """One CSV (and its Excel copy) per table of the plan (`params.expected`), listed in the wave's manifest."""
+    expected = sorted(params.expected)
     format_tables(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
-                  params.out_dir, logger, list(outputs.csv), out_xlsx=outputs.xlsx)
+                  params.out_dir, logger, expected, out_xlsx=outputs.xlsx)
+    excel = [str(Path(path).with_name(EXCEL_CSV.format(table=Path(path).stem))) for path in expected]
+    write_json({"csv": expected, "excel_csv": excel}, outputs.manifest)
