@@ -269,10 +269,12 @@ def table_files(wildcards):
 # handed to the report as inputs of that rule, flagged report(…) with the caption and category they had when
 # declared. Only in a report run: a run's DAG never depends on what a previous run wrote.
 REPORT_RUN = any(arg == "--report" or arg.startswith("--report=") for arg in sys.argv)
+# (captions resolved here, as Snakemake resolves those of declared outputs: relative to this file's folder)
+_TABLES_CAPTION, _FIGURES_CAPTION = (workflow.current_basedir.join(f"../report/{n}") for n in ("tables.rst", "figures.rst"))
 _REPORTED = {
-    "tables": ("results/{wave}/tables/manifest.json", "csv", "../report/tables.rst", "Tableaux", "fichier"),
-    "counts": (figure_manifest("counts"), "png", "../report/figures.rst", "Figures", "figure"),
-    "statistics": (figure_manifest("statistics"), "png", "../report/figures.rst", "Figures", "figure"),
+    "tables": ("results/{wave}/tables/manifest.json", "csv", _TABLES_CAPTION, "Tableaux", "fichier"),
+    "counts": (figure_manifest("counts"), "png", _FIGURES_CAPTION, "Figures", "figure"),
+    "statistics": (figure_manifest("statistics"), "png", _FIGURES_CAPTION, "Figures", "figure"),
 }
 
 
