@@ -29,7 +29,7 @@ rule clean_wave:
     input:
         unpack(privacy_names),
         export=wave_export,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         code=script_code("clean_wave.py"),
     output:
         responses="results/{wave}/clean/responses.csv",

@@ -1,4 +1,5 @@
 # Shared set-up: config validation, the studies' files, and the input functions of every rule.
+import functools
 import json
 import os
 import sys
@@ -183,10 +184,6 @@ def study_codebook_file(wildcards):
     return study_of(wildcards).path("codebook.yaml")
 
 
-def codebook_file(wildcards):
-    """The codebook as this wave's form has it (written by codebook_edition), which every step of the wave reads."""
-    return f"results/waves/{wildcards.wave}.codebook.yaml"
-
 
 def study_wave_names(wildcards):
     """The waves of this wave's study, oldest first (they order the `since`/`until` editions)."""
@@ -342,23 +339,25 @@ def _as_written(item):
     return strip_wildcard_constraints(str(item))
 
 
-def rule_graph(wildcards):
-    """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
+@functools.cache
+def _wave_rule_graph():
+    """The rules whose outputs are a wave's files, as written ({wave} left in): the same for every wave, since no
+    rule is defined per study or wave (computed once, not once per wave)."""
     graph = []
     for step in sorted(workflow.rules, key=lambda r: r.name):
         outputs = [_as_written(o) for o in step.output]
-        if not any(
-            o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs) if "{wave}" in p
-        ):
-            continue  # not a rule of this wave (none of its outputs, or another study's rule)
-        graph.append(
-            {
-                "rule": step.name,
-                "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
-                "inputs": [_as_written(i).replace("{wave}", wildcards.wave) for i in step.input],
-            }
-        )
+        if any("{wave}" in o for o in outputs):
+            graph.append((step.name, outputs, [_as_written(i) for i in step.input]))
     return graph
+
+
+def rule_graph(wildcards):
+    """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
+    wave = wildcards.wave
+    return [
+        {"rule": name, "outputs": [o.replace("{wave}", wave) for o in outputs], "inputs": [i.replace("{wave}", wave) for i in inputs]}
+        for name, outputs, inputs in _wave_rule_graph()
+    ]
 
 
 def config_slice(wildcards):

@@ -10,7 +10,7 @@ rule draw_count_figures:
     input:
         unpack(reported_files("counts")),
         figures=figures_file,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         flow=rules.clean_wave.output.flow,
         counts=rules.recode_wave.output.counts,
@@ -40,7 +40,7 @@ rule draw_statistics_figures:
         figures=figures_file,
         flow=rules.clean_wave.output.flow,
         descriptives=rules.analyse_wave.output.descriptives,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         data=figure_data_files,
         code=script_code("draw_figures.py"),

@@ -9,7 +9,7 @@ rule build_registry:
         tests=rules.analyse_wave.output.tests,
         counts=rules.recode_wave.output.counts,
         quotes=rules.recode_wave.output.quotes,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         code=script_code("build_registry.py"),
     output:
@@ -37,7 +37,7 @@ rule render_chapter:
         template=chapter_template,
         registry=rules.build_registry.output.registry,
         tables=rules.format_tables.output.tables,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         figures=figures_file,
         data=figure_data_files,
@@ -76,7 +76,7 @@ rule convert_chapter:
         markdown=rules.render_chapter.output.markdown,
         css=config["manuscript"]["css"],
         reference_docx=REFERENCE_DOCX,
-        codebook=codebook_file,  # its answer and item labels stay whole in Word tables
+        codebook=rules.codebook_edition.output.codebook,  # its answer and item labels stay whole in Word tables
         figures=figure_manifests,  # the figures the chapter shows, drawn
         code=script_code("convert_chapter.py"),
     output:

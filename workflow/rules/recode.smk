@@ -5,7 +5,7 @@
 rule recode_wave:
     input:
         responses=rules.clean_wave.output.responses,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         categories=category_files,
         decisions=coding_files,
         earlier=earlier_coding_files,

@@ -5,7 +5,7 @@
 rule analyse_wave:
     input:
         responses=rules.clean_wave.output.responses,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         code=script_code("analyse_wave.py"),
     output:
@@ -34,7 +34,7 @@ rule format_tables:
         unpack(reported_files("tables")),
         descriptives=rules.analyse_wave.output.descriptives,
         tests=rules.analyse_wave.output.tests,
-        codebook=codebook_file,
+        codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         code=script_code("format_tables.py"),
     output:
