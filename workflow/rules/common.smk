@@ -238,7 +238,7 @@ FIGURE_SOURCES = ("counts", "statistics")  # one figure rule per source (figures
 
 
 def figure_manifest(source):
-    """The manifest a figure rule writes: the PNG and SVG files it drew for the wave."""
+    """The manifest a figure rule writes, listing the PNG and SVG files it drew for the wave."""
     return f"results/{{wave}}/figures/{source}.manifest.json"
 
 
