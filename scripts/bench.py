@@ -350,7 +350,9 @@ def scale_section(tmp: Path) -> list[str]:
             "How the workflow's own cost grows with the studies and waves a config.yaml declares (copies of the thesis "
             "study, every wave reading the bundled export), and what a cold run of one wave costs beside Snakemake's "
             "own start-up. Wall-clock seconds on this machine; a shared machine's load moves the absolute times, so "
-            "each is shown beside a bare start-up measured in the same minute.", "",
+            "each is shown beside a bare start-up measured in the same minute, and CPU seconds (user + system of "
+            "Snakemake and every job) are given where they compare runs. Load average when the section was written: "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
             "| measure | value | target |", "|---|---:|---|", *[f"| {a} | {b} | {c} |" for a, b, c in rows], ""]
 
 
