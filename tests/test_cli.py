@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from surveykit import __version__, cli
-from surveykit.summary import run_summary
+from surveykit import __version__
+from surveykit.app import cli
+from surveykit.app.summary import run_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "exports" / "draft_fixture.csv"
@@ -65,7 +66,7 @@ def test_run_refuses_cores_and_waves_it_cannot_use(project, capsys):
 def test_run_of_one_wave_asks_snakemake_for_that_waves_final_files(project, monkeypatch):
     """No rule per wave: `--wave W` passes W's chapter and reports as targets (its reproduction report when the
     wave has a publication), which a dry run of the real workflow accepts (each is some rule's output)."""
-    from surveykit import pipeline
+    from surveykit.app import pipeline
 
     targets = ["manuscript/build/outils_2024/resultats.html", "manuscript/build/outils_2024/resultats.docx",
                "results/outils_2024/recoding/reliability_overall.csv", "results/outils_2024/provenance.json",
@@ -186,8 +187,8 @@ def test_a_console_without_utf8_gets_question_marks_not_a_traceback(project, tmp
 
     _results(project)
     env = os.environ | {"PYTHONIOENCODING": "cp1252", "PYTHONPATH": str(ROOT / "src")}
-    code = "from pathlib import Path; from surveykit import cli; cli._printable_streams(); " \
-           "from surveykit.summary import print_summary; print_summary(Path('.'))"
+    code = "from pathlib import Path; from surveykit.app import cli; cli._printable_streams(); " \
+           "from surveykit.app.summary import print_summary; print_summary(Path('.'))"
     result = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True)
     assert result.returncode == 0, result.stderr
     assert "12?345 re\xe7ues".encode("latin-1") in result.stdout

@@ -114,7 +114,7 @@ def test_slurm_profile_dry_run(built, tmp_path):
     import subprocess
     import sys
 
-    from surveykit import cluster
+    from surveykit.app import cluster
 
     if not (cluster.plugin_folder() / cluster.PLUGIN).is_dir():
         pytest.skip(f"the SLURM executor plugin is not installed in {cluster.plugin_folder()}: run `make`")

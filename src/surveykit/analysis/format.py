@@ -7,12 +7,12 @@ are adjusted for multiplicity, and the study's own notes.
 """
 from __future__ import annotations
 
-
 import pandas as pd
 
-from .. import fmt
-from ..codebook import Codebook
-from ..testnames import TEST_LABELS_FR
+from surveykit.core import fmt
+from surveykit.core.testnames import TEST_LABELS_FR
+from surveykit.questionnaire.codebook import Codebook
+
 from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
 
