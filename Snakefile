@@ -36,12 +36,3 @@ rule all:
         all_outputs(),
     default_target: True
 
-
-# `surveykit run --wave <wave>`: one wave's final outputs (target rule wave_<wave>).
-for _wave in WAVES:
-
-    rule:
-        name:
-            f"wave_{_wave}"
-        input:
-            wave_outputs(_wave),

@@ -35,6 +35,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -51,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pipeline_helpers import BUNDLED_CONFIG, SNAKEMAKE, THESIS, make_project  # noqa: E402
+from pipeline_helpers import BUNDLED_CONFIG, SNAKEMAKE, THESIS, make_project, write_config  # noqa: E402
 
 from surveykit.analysis import run as analysis_run  # noqa: E402
 from surveykit.analysis.plan import load_plan  # noqa: E402
@@ -257,6 +258,170 @@ def scale_rows(runs: dict[int, dict], simulated: dict) -> list[tuple[str, str, s
     rows.append(("Whole pipeline, 100 000 respondents from the simulator (easier rows), for comparison",
                  f"{simulated['seconds']:.1f} s", ""))
     return rows
+
+
+# --------------------------------------------------------------------------- workflow scale: dry runs, cold run
+
+SCALE_SECTION = "## Workflow scale: dry runs and cold run beside a bare start-up"
+DRY_RUN_TARGETS = {"100 studies × 3 waves": 5.0, "1 000 waves of one study": 15.0}  # seconds, on 2 cores
+COLD_BARE_TARGET = 5.0  # cold run of the thesis wave ≤ 5 × a bare `snakemake -n` (issue 28)
+
+
+def many_waves_project(tmp: Path, name: str, studies: int, waves_per_study: int) -> Path:
+    """A scratch project declaring `studies` copies of the thesis study (etude_001, …), each with
+    `waves_per_study` waves reading the bundled export: what a national team's config.yaml looks like."""
+    project = make_project(tmp / name)
+    source = project / "data/studies" / THESIS
+    export = next(iter(BUNDLED_CONFIG["waves"].values()))["export"]
+    config = {"studies": {}, "waves": {}}
+    for index in range(1, studies + 1):
+        study = f"etude_{index:03d}"
+        shutil.copytree(source, project / "data/studies" / study, ignore=shutil.ignore_patterns("coding", "published"))
+        config["studies"][study] = {"folder": f"data/studies/{study}"}
+        for wave in range(1, waves_per_study + 1):
+            config["waves"][f"{study}_v{wave:04d}"] = {"study": study, "label": f"Vague {wave}", "export": export,
+                                                     "synthetic": True}
+    write_config(project, {**BUNDLED_CONFIG, **config})
+    return project
+
+
+def dry_run(project: Path, runs: int = 2) -> tuple[float, float, int]:
+    """Best of `runs` `snakemake -n` of every target: wall and CPU seconds, and the number of jobs it plans."""
+    best = None
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        listed = subprocess.run([str(SNAKEMAKE), "-n", "--cores", "2", "--quiet", "rules"], cwd=project, check=True,
+                                capture_output=True, text=True).stdout
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best = min(best or (wall, cpu), (wall, cpu))
+    jobs = int(re.search(r"^total\s+(\d+)$", listed, re.M).group(1))
+    return best[0], best[1], jobs
+
+
+def trivial_project(tmp: Path, waves: int, steps: int = 12) -> Path:
+    """Snakemake alone: `waves` chains of `steps` rules with two source inputs each, scripts that do nothing —
+    the floor of a dry run of as many jobs."""
+    folder = tmp / f"trivial_{waves}"
+    folder.mkdir()
+    rules = [f'rule r{i}:\n    input: {f"{chr(34)}out/{{w}}/r{i - 1}.txt{chr(34)}, " if i else ""}"a.txt", "b.txt"\n'
+             f'    output: "out/{{w}}/r{i}.txt"\n    log: "logs/{{w}}/r{i}.log"\n    script: "s.py"\n'
+             for i in range(steps)]
+    (folder / "Snakefile").write_text(f'W = [f"w{{i}}" for i in range({waves})]\nrule all:\n'
+                                      f'    input: expand("out/{{w}}/r{steps - 1}.txt", w=W)\n' + "\n".join(rules))
+    for name in ("a.txt", "b.txt", "s.py"):
+        (folder / name).write_text("")
+    return folder
+
+
+def rule_count(project: Path) -> int:
+    listed = subprocess.run([str(SNAKEMAKE), "--list-rules"], cwd=project, check=True, capture_output=True,
+                            text=True).stdout
+    return len([line for line in listed.splitlines() if line.strip()])
+
+
+def scale_section(tmp: Path) -> list[str]:
+    """Markdown section: bare start-ups, dry runs of many studies and waves, the thesis wave's cold run."""
+    bare = bare_project(tmp)
+    version = min(timed([str(SNAKEMAKE), "--version"], bare) for _ in range(3))
+    rows = [("`snakemake --version`, best of 3", f"{version:.2f} s", ""),
+            ("Bare `snakemake -n` start-up (one-rule Snakefile), best of 3",
+             f"{min(timed([str(SNAKEMAKE), '-n', '--cores', '2'], bare) for _ in range(3)):.2f} s", "reference")]
+    for (label, target), (studies, waves) in zip(DRY_RUN_TARGETS.items(), ((100, 3), (1, 1000))):
+        project = many_waves_project(tmp, f"dry_{studies}x{waves}", studies, waves)
+        bare_seconds = timed([str(SNAKEMAKE), "-n", "--cores", "2"], bare)
+        seconds, cpu, jobs = dry_run(project)
+        rows.append((f"Dry run, {label} ({rule_count(project)} rules, {jobs} jobs), best of 2",
+                     f"{seconds:.1f} s ({seconds / bare_seconds:.1f} × bare), {cpu:.1f} s CPU", f"≤ {target:.0f} s"))
+        shutil.rmtree(project)
+        floor, floor_cpu, floor_jobs = dry_run(trivial_project(tmp, studies * waves))
+        rows.append((f"  Snakemake alone: {floor_jobs} jobs of do-nothing rules (12 per wave, two inputs each)",
+                     f"{floor:.1f} s, {floor_cpu:.1f} s CPU", "floor"))
+    config = BUNDLED_CONFIG
+    wave = next(iter(config["waves"]))
+    single = make_project(tmp / "scale_single", {"waves": {wave: config["waves"][wave]}})
+    bare_runs, cold = cold_runs(single, bare, COLD_RUNS)
+    ratio = statistics.median(cold) / statistics.median(bare_runs)
+    rows += [(f"Cold run, thesis wave ({wave}), median of {COLD_RUNS}",
+              f"{statistics.median(cold):.1f} s ({min(cold):.1f}–{max(cold):.1f})", ""),
+             (f"  bare `snakemake -n` just before each, median of {COLD_RUNS}",
+              f"{statistics.median(bare_runs):.2f} s", "reference"),
+             ("  cold run / bare ratio", f"{ratio:.1f}", f"≤ {COLD_BARE_TARGET:.0f}")]
+    rows += chapter_beside_r(tmp)
+    return [SCALE_SECTION, "",
+            "How the workflow's own cost grows with the studies and waves a config.yaml declares (copies of the thesis "
+            "study, every wave reading the bundled export), and what a cold run of one wave costs beside Snakemake's "
+            "own start-up. Wall-clock seconds on this machine; a shared machine's load moves the absolute times, so "
+            "each is shown beside a bare start-up measured in the same minute, and CPU seconds (user + system of "
+            "Snakemake and every job) are given where they compare runs. Load average when the section was written: "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", "",
+            "| measure | value | target |", "|---|---:|---|", *[f"| {a} | {b} | {c} |" for a, b, c in rows], ""]
+
+
+R_CHAPTER = ROOT / "bench" / "r" / "thesis_chapter.R"
+R_PACKAGES = ("effectsize", "ggplot2", "svglite", "officer", "flextable")
+
+
+def timed_cpu(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system, the command and every process it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def r_missing() -> str | None:
+    """Why the R side cannot run here, or None."""
+    if not shutil.which("Rscript"):
+        return "no `Rscript` on this machine (Debian: `apt-get install r-base-core`)"
+    check = "cat(setdiff(c(%s), rownames(installed.packages())))" % ", ".join(f'"{p}"' for p in R_PACKAGES)
+    missing = subprocess.run(["Rscript", "-e", check], capture_output=True, text=True).stdout.split()
+    if missing:
+        return "R packages missing: " + ", ".join(missing) + " (Debian: r-cran-" + " r-cran-".join(missing) + ")"
+    return None
+
+
+def chapter_beside_r(tmp: Path) -> list[tuple[str, str, str]]:
+    """The thesis chapter by the pipeline (cold run, export to Word and HTML) and by bench/r/thesis_chapter.R (from
+    the cleaned responses and coded counts, to the same tables, 27 tests, figures, Word and HTML), wall and CPU."""
+    wave = next(iter(BUNDLED_CONFIG["waves"]))
+    project = make_project(tmp / "beside_r", {"waves": {wave: BUNDLED_CONFIG["waves"][wave]}})
+    ours = timed_cpu([str(SNAKEMAKE), "--cores", "2"], project)
+    rows = [(f"Whole thesis chapter, pipeline cold run (export → Word, HTML, reports), {wave}",
+             f"{ours[0]:.1f} s wall, {ours[1]:.1f} s CPU", "")]
+    missing = r_missing()
+    if missing:
+        return rows + [("Same chapter, R script (bench/r/thesis_chapter.R)", f"skipped: {missing}", "")]
+    results = project / "results" / wave
+    theirs = timed_cpu(["Rscript", str(R_CHAPTER), str(results / "clean/responses.csv"),
+                        str(results / "recoding/counts.csv"), str(tmp / "r_chapter")], project)
+    r_p = {(row["table"], row["variable"]): float(row["p"]) for _, row in pd.read_csv(tmp / "r_chapter/tests.csv").iterrows()}
+    our_p = {(row["table"], row["variable"]): float(row["p_value"])
+             for _, row in pd.read_csv(results / "stats/tests.csv").iterrows()}
+    worst = max(abs(r_p[k] - our_p[k]) / our_p[k] for k in our_p)
+    return rows + [
+        (f"Same chapter, R script (bench/r/thesis_chapter.R, from the cleaned responses; {len(r_p)} tests, "
+         f"largest p-value difference with ours {worst:.0e} relative)", f"{theirs[0]:.1f} s wall, {theirs[1]:.1f} s CPU", ""),
+        ("  pipeline / R, wall-clock", f"{ours[0] / theirs[0]:.2f}", "≤ 0.5"),
+        ("  pipeline / R, CPU", f"{ours[1] / theirs[1]:.2f}", "≤ 1"),
+    ]
+
+
+def replace_scale_section(out: Path, section: list[str]) -> None:
+    """Replace (or insert before the corpus section) the workflow-scale section of BENCHMARKS.md."""
+    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+    if SCALE_SECTION in text:
+        head, rest = text.split(SCALE_SECTION, 1)
+        following = re.search(r"^## ", rest, re.M)
+        text = head.rstrip("\n") + "\n\n" + (rest[following.start():] if following else "")
+    marker = re.search(r"^## ", text, re.M)
+    block = "\n".join(section).rstrip("\n") + "\n"
+    text = (text[:marker.start()] + block + "\n" + text[marker.start():]) if marker else text.rstrip("\n") + "\n\n" + block
+    out.write_text(text, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- exact Fisher beside R
@@ -568,6 +733,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--fisher-only", action="store_true", help="only the Fisher section (replaced in --out)")
     parser.add_argument("--corpus-only", action="store_true", help="only the generated-corpus section (replaced in --out)")
+    parser.add_argument("--scale-only", action="store_true",
+                        help="only the workflow-scale section: dry runs of many studies and waves, cold run, R")
     parser.add_argument("--corpus-size", type=int, default=300, help="generated exports drafted and scored")
     parser.add_argument("--corpus-build", type=int, default=300, help="of those, how many are built (0: none)")
     parser.add_argument("--corpus-seed", type=int, default=0, help="first seed of the generated exports")
@@ -585,6 +752,12 @@ def main() -> int:
         return 0
     if args.fisher_only:
         print("\n".join(write_fisher_section(args.out)))
+        return 0
+    if args.scale_only:
+        with tempfile.TemporaryDirectory() as folder:
+            section = scale_section(Path(folder))
+        replace_scale_section(args.out, section)
+        print("\n".join(section))
         return 0
     if args.corpus_only:
         section = corpus_section(args.corpus_size, args.corpus_build, args.corpus_seed, args.corpus_batch,

@@ -1,4 +1,4 @@
-"""Snakemake script of rules format_tables_<study> (logic in surveykit.analysis.steps.format_tables)."""
+"""Snakemake script of rule format_tables (logic in surveykit.analysis.steps.format_tables)."""
 from surveykit.analysis.steps import format_tables
 from surveykit.core.runner import run_step
 

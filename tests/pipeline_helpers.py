@@ -73,11 +73,3 @@ def snakemake(project: Path, *args: str, check: bool = True) -> subprocess.Compl
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return result
-
-
-def rule_name(name: str, studies: list[str]) -> str:
-    """A rule defined once per study ("format_tables_<study>") under its generic name ("format_tables")."""
-    for study in studies:
-        if name.endswith(f"_{study}"):
-            return name[: -len(study) - 1]
-    return name

@@ -3,7 +3,10 @@ run ends with."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,6 +61,29 @@ def test_run_refuses_cores_and_waves_it_cannot_use(project, capsys):
     assert cli.main(["run", "--wave", "autre"]) == 2
     assert "--wave 'autre': config.yaml declares no such wave (its waves: outils_2024)" in capsys.readouterr().err
     assert not list(project.rglob("pwned*"))
+
+
+def test_run_of_one_wave_asks_snakemake_for_that_waves_final_files(project, monkeypatch):
+    """No rule per wave: `--wave W` passes W's chapter and reports as targets (its reproduction report when the
+    wave has a publication), which a dry run of the real workflow accepts (each is some rule's output)."""
+    from surveykit.app import pipeline
+
+    targets = ["manuscript/build/outils_2024/resultats.html", "manuscript/build/outils_2024/resultats.docx",
+               "results/outils_2024/recoding/reliability_overall.csv", "results/outils_2024/provenance.json",
+               "results/outils_2024/report/registry.md"]
+    asked = []
+    monkeypatch.setattr(pipeline, "main", lambda argv, command: asked.append(argv) or 0)
+    assert cli.main(["run", "--wave", "outils_2024", "--no-summary"]) == 0
+    assert asked == [["--cores", "2", *targets]]
+    assert pipeline.wave_targets("w", {"published": "p.yaml"})[0] == "results/w/reproduction.md"
+    shutil.copytree(ROOT / "workflow", project / "workflow", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "scripts", project / "scripts")
+    shutil.copytree(ROOT / "manuscript", project / "manuscript", ignore=shutil.ignore_patterns("build"))
+    shutil.copy(ROOT / "requirements.txt", project)
+    dry = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "1", *targets], cwd=project,
+                         capture_output=True, text=True, env=os.environ | {"PYTHONPATH": str(ROOT / "src")})
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    assert "convert_chapter" in dry.stdout and "wildcards: wave=outils_2024" in dry.stdout
 
 
 def test_check_accepts_a_valid_project(project, capsys):

@@ -172,8 +172,8 @@ def test_only_scripts_import_the_rule_entry_points():
 
 
 def test_every_rule_runs_the_steps_function_named_after_it():
-    """rule clean_wave -> scripts/clean_wave.py -> surveykit.<stage>.steps.clean_wave (rules made per study, e.g.
-    format_tables_<study>, run the function named after what they share)."""
+    """rule clean_wave -> scripts/clean_wave.py -> surveykit.<stage>.steps.clean_wave (the two figure rules share
+    scripts/draw_figures.py and its function draw_figures)."""
     for script in sorted(rule_scripts()):
         text = (ROOT / "scripts" / script).read_text(encoding="utf-8")
         name = script.removesuffix(".py")

@@ -29,8 +29,7 @@ CATEGORIES = ("Chapitre", "Tableaux", "Figures")
 def test_every_output_a_reviewer_reads_is_in_the_report_with_a_caption():
     rules = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "workflow" / "rules").glob("*.smk")}
     for smk, outputs in {"manuscript.smk": ["resultats.html", "resultats.docx"],
-                         "stats.smk": ["tables/{_table}.csv", "tables/tableaux.xlsx"],
-                         "figures.smk": ["figures/{_figure}.png"],
+                         "stats.smk": ["tables/tableaux.xlsx"],
                          "reproduction.smk": ["reproduction.md", "reproduction.csv", "audit_published.csv"],
                          "waves.smk": ["evolution.html", "evolution.docx"]}.items():
         for output in outputs:
@@ -38,6 +37,14 @@ def test_every_output_a_reviewer_reads_is_in_the_report_with_a_caption():
                                 rules[smk])
             assert flagged, f"workflow/rules/{smk}: {output} is not marked with report(…, caption=…)"
             assert (ROOT / "workflow" / "report" / flagged.group(1)).is_file()
+    # The files a rule lists in its wave's manifest (one CSV per table, one PNG per figure) reach the report as
+    # report-flagged inputs of that rule (common.smk, reported_files), with the captions their declared files had.
+    for smk, kinds in {"stats.smk": ["tables"], "figures.smk": ["counts", "statistics"]}.items():
+        for kind in kinds:
+            assert f'unpack(reported_files("{kind}"))' in rules[smk], f"workflow/rules/{smk}: {kind} not reported"
+    for caption in ("tables.rst", "figures.rst"):
+        assert caption in rules["common.smk"]
+        assert (ROOT / "workflow" / "report" / caption).is_file()
     assert 'report: "workflow/report/workflow.rst"' in (ROOT / "Snakefile").read_text(encoding="utf-8")
 
 

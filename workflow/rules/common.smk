@@ -1,5 +1,8 @@
 # Shared set-up: config validation, the studies' files, and the input functions of every rule.
+import functools
+import json
 import os
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -10,6 +13,7 @@ from snakemake.utils import validate
 from surveykit.core.codedeps import script_code as _imported_code
 from surveykit.project.configcheck import check_config, check_config_paths, check_study_paths
 from surveykit.core.errors import InputError
+from surveykit.app.pipeline import wave_targets
 from surveykit.project.study import check_wave_editions, load_study
 
 
@@ -180,6 +184,7 @@ def study_codebook_file(wildcards):
     return study_of(wildcards).path("codebook.yaml")
 
 
+
 def study_wave_names(wildcards):
     """The waves of this wave's study, oldest first (they order the `since`/`until` editions)."""
     return waves_of(config["waves"][wildcards.wave]["study"])
@@ -229,6 +234,63 @@ def figure_files(wildcards):
     return [f"results/{wildcards.wave}/figures/{f.id}.png" for f in sorted(study.figures, key=lambda f: f.id)]
 
 
+FIGURE_SOURCES = ("counts", "statistics")  # one figure rule per source (figures.smk)
+
+
+def figure_manifest(source):
+    """The manifest a figure rule writes, listing the PNG and SVG files it drew for the wave."""
+    return f"results/{{wave}}/figures/{source}.manifest.json"
+
+
+def figure_ids(source):
+    """Params function: ids of the wave's figures drawn from `source` (its study's figures.yaml)."""
+
+    def ids(wildcards):
+        return study_of(wildcards).figure_ids(source)
+
+    return ids
+
+
+def figure_manifests(wildcards):
+    """Manifests of the figure rules this wave's study has figures for (a source without figures runs no job)."""
+    study = study_of(wildcards)
+    return [figure_manifest(s).format(wave=wildcards.wave) for s in FIGURE_SOURCES if study.figure_ids(s)]
+
+
+def table_files(wildcards):
+    """One CSV per table of the wave's plan (format_tables writes each, and lists them in its manifest)."""
+    return [f"results/{wildcards.wave}/tables/{table}.csv" for table in study_of(wildcards).table_ids]
+
+
+# `snakemake --report` (surveykit report): the files a rule lists in its manifest, not declared one by one, are
+# handed to the report as inputs of that rule, flagged report(…) with the caption and category they had when
+# declared. Only in a report run: a run's DAG never depends on what a previous run wrote.
+REPORT_RUN = any(arg == "--report" or arg.startswith("--report=") for arg in sys.argv)
+# (captions resolved here, as Snakemake resolves those of declared outputs: relative to this file's folder)
+_TABLES_CAPTION, _FIGURES_CAPTION = (workflow.current_basedir.join(f"../report/{n}") for n in ("tables.rst", "figures.rst"))
+_REPORTED = {
+    "tables": ("results/{wave}/tables/manifest.json", "csv", _TABLES_CAPTION, "Tableaux", "fichier"),
+    "counts": (figure_manifest("counts"), "png", _FIGURES_CAPTION, "Figures", "figure"),
+    "statistics": (figure_manifest("statistics"), "png", _FIGURES_CAPTION, "Figures", "figure"),
+}
+
+
+def reported_files(kind):
+    """unpack() input function: in a report run, the files of `kind` the wave's manifest lists; else nothing."""
+
+    def reported(wildcards):
+        manifest_pattern, key, caption, category, label = _REPORTED[kind]
+        manifest = Path(manifest_pattern.format(wave=wildcards.wave))
+        if not REPORT_RUN or not manifest.is_file():
+            return {}
+        files = json.loads(manifest.read_text(encoding="utf-8"))[key]
+        label_of = (lambda f: Path(f).name) if kind == "tables" else (lambda f: Path(f).stem)
+        flag = dict(caption=caption, category=category, subcategory="{wave}")
+        return {"reported": [report(f, labels={label: label_of(f)}, **flag) for f in files]}
+
+    return reported
+
+
 def study_responses(wildcards):
     return expand(rules.clean_wave.output.responses, wave=waves_of(wildcards.study))
 
@@ -253,42 +315,16 @@ def evolution_template(wildcards):
 
 
 def wave_outputs(wave):
-    """Final outputs of one wave: its chapter, reliability, provenance, registry, and its reproduction report
-    when a publication exists (`surveykit run --wave <wave>` builds these)."""
-    published = [rules.reproduction_report.output.markdown] if config["waves"][wave].get("published") else []
-    return expand(
-        published
-        + [
-            rules.convert_chapter.output.html,
-            rules.convert_chapter.output.docx,
-            rules.coding_reliability.output.overall,
-            rules.provenance.output.json,
-            rules.build_registry.output.reference,
-        ],
-        wave=wave,
-    )
+    """Final outputs of one wave (surveykit.app.pipeline.wave_targets, which `surveykit run --wave <wave>` builds)."""
+    return wave_targets(wave, config["waves"][wave])
 
 
 def all_outputs():
-    """Final outputs of every configured wave (and the reproduction report where a publication exists)."""
-    published = [w for w in WAVES if config["waves"][w].get("published")]
+    """Final outputs of every configured wave, and the cross-wave section of each study with several waves."""
     cross_wave = expand(
         [rules.convert_evolution.output.html, rules.convert_evolution.output.docx], study=MULTI_WAVE_STUDIES
     )
-    return (
-        cross_wave
-        + expand(rules.reproduction_report.output.markdown, wave=published)
-        + expand(
-            [
-                rules.convert_chapter.output.html,
-                rules.convert_chapter.output.docx,
-                rules.coding_reliability.output.overall,
-                rules.provenance.output.json,
-                rules.build_registry.output.reference,
-            ],
-            wave=WAVES,
-        )
-    )
+    return cross_wave + [target for wave in WAVES for target in wave_outputs(wave)]
 
 
 def _as_written(item):
@@ -303,23 +339,25 @@ def _as_written(item):
     return strip_wildcard_constraints(str(item))
 
 
-def rule_graph(wildcards):
-    """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
+@functools.cache
+def _wave_rule_graph():
+    """The rules whose outputs are a wave's files, as written ({wave} left in): the same for every wave, since no
+    rule is defined per study or wave (computed once, not once per wave)."""
     graph = []
     for step in sorted(workflow.rules, key=lambda r: r.name):
         outputs = [_as_written(o) for o in step.output]
-        if not any(
-            o.regex().match(p.replace("{wave}", wildcards.wave)) for o, p in zip(step.output, outputs) if "{wave}" in p
-        ):
-            continue  # not a rule of this wave (none of its outputs, or another study's rule)
-        graph.append(
-            {
-                "rule": step.name,
-                "outputs": [o.replace("{wave}", wildcards.wave) for o in outputs],
-                "inputs": [_as_written(i).replace("{wave}", wildcards.wave) for i in step.input],
-            }
-        )
+        if any("{wave}" in o for o in outputs):
+            graph.append((step.name, outputs, [_as_written(i) for i in step.input]))
     return graph
+
+
+def rule_graph(wildcards):
+    """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
+    wave = wildcards.wave
+    return [
+        {"rule": name, "outputs": [o.replace("{wave}", wave) for o in outputs], "inputs": [i.replace("{wave}", wave) for i in inputs]}
+        for name, outputs, inputs in _wave_rule_graph()
+    ]
 
 
 def config_slice(wildcards):

@@ -37,7 +37,7 @@ rule render_chapter:
     input:
         template=chapter_template,
         registry=rules.build_registry.output.registry,
-        tables=TABLES_JSON,
+        tables=rules.format_tables.output.tables,
         codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         figures=figures_file,
@@ -78,7 +78,7 @@ rule convert_chapter:
         css=config["manuscript"]["css"],
         reference_docx=REFERENCE_DOCX,
         codebook=rules.codebook_edition.output.codebook,  # its answer and item labels stay whole in Word tables
-        figure_files=figure_files,
+        figures=figure_manifests,  # the figures the chapter shows, drawn
         code=script_code("convert_chapter.py"),
     output:
         html=report(

@@ -27,56 +27,39 @@ rule analyse_wave:
         "../../scripts/analyse_wave.py"
 
 
-# One table job per study: its outputs are named after the tables of that study's plan. The rules differ per
-# study, so later rules name their common output by this pattern rather than by rules.<name>.output.
-TABLES_JSON = "results/{wave}/tables/tables.json"
-for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
-    if not _waves:
-        continue
-
-    # Format every table in French (counts with %, mean ± SD, p-values) with its test footnote.
-    rule:
-        name:
-            f"format_tables_{_study}"
-        input:
-            descriptives=rules.analyse_wave.output.descriptives,
-            tests=rules.analyse_wave.output.tests,
-            models=rules.analyse_wave.output.models,
-            codebook=rules.codebook_edition.output.codebook,
-            plan=plan_file,
-            code=script_code("format_tables.py"),
-        output:
-            tables=TABLES_JSON,
-            csv=[
-                report(
-                    f"results/{{wave}}/tables/{_table}.csv",
-                    caption="../report/tables.rst",
-                    category="Tableaux",
-                    subcategory="{wave}",
-                    labels={"fichier": f"{_table}.csv"},
-                )
-                for _table in STUDIES[_study].table_ids
-            ],
-            excel_csv=expand("results/{{wave}}/tables/{table}.excel.csv", table=STUDIES[_study].table_ids),
-            xlsx=report(
-                "results/{wave}/tables/tableaux.xlsx",
-                caption="../report/tables.rst",
-                category="Tableaux",
-                subcategory="{wave}",
-                labels={"fichier": "tableaux.xlsx"},
-            ),
-        params:
-            out_dir=tables_dir,
-        wildcard_constraints:
-            wave=wave_regex(_waves),
-        priority: CHAPTER_CHAIN
-        resources:
-            **CLUSTER_RESOURCES["light"],
-        group:
-            GROUP_CHAPTER
-        log:
-            "results/logs/{wave}/format_tables.log",
-        benchmark:
-            "results/benchmarks/{wave}/format_tables.tsv"
-        script:
-            "../../scripts/format_tables.py"
+# Format every table in French (counts with %, mean ± SD, p-values) with its test footnote. One rule for every
+# study: the tables are those of the wave's plan, so their files are not declared one by one; the step lists the
+# files it wrote in the wave's manifest (the DAG stays the same whatever the number of studies and tables).
+rule format_tables:
+    input:
+        unpack(reported_files("tables")),
+        descriptives=rules.analyse_wave.output.descriptives,
+        tests=rules.analyse_wave.output.tests,
+        models=rules.analyse_wave.output.models,
+        codebook=rules.codebook_edition.output.codebook,
+        plan=plan_file,
+        code=script_code("format_tables.py"),
+    output:
+        tables="results/{wave}/tables/tables.json",
+        manifest="results/{wave}/tables/manifest.json",
+        xlsx=report(
+            "results/{wave}/tables/tableaux.xlsx",
+            caption="../report/tables.rst",
+            category="Tableaux",
+            subcategory="{wave}",
+            labels={"fichier": "tableaux.xlsx"},
+        ),
+    params:
+        out_dir=tables_dir,
+        expected=table_files,
+    priority: CHAPTER_CHAIN
+    resources:
+        **CLUSTER_RESOURCES["light"],
+    group:
+        GROUP_CHAPTER
+    log:
+        "results/logs/{wave}/format_tables.log",
+    benchmark:
+        "results/benchmarks/{wave}/format_tables.tsv"
+    script:
+        "../../scripts/format_tables.py"

@@ -1,4 +1,4 @@
-"""Stage 3, statistics (workflow/rules/stats.smk), rules analyse_wave and format_tables_<study>.
+"""Stage 3, statistics (workflow/rules/stats.smk), rules analyse_wave and format_tables.
 
 Descriptive tables and comparisons driven by the analysis plan (data/studies/<study>/analysis_plan.yaml; plan,
 describe, compare, run), computed with the R-exact tests of surveykit.stats, then formatted in French (format,

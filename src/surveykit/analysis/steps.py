@@ -1,11 +1,14 @@
 """Rule entry points of stage 3, statistics (workflow/rules/stats.smk): one function per rule, named after it
-(format_tables runs as one rule per study, format_tables_<study>)."""
+(one rule per step for every study; the tables a step wrote are listed in its manifest)."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+
+from surveykit.core.io import write_json
 
 from .files import analyse_wave_files
-from .tables import format_tables_files
+from .tables import EXCEL_CSV, format_tables_files
 
 
 def analyse_wave(inputs, outputs, params, logger: logging.Logger) -> None:
@@ -14,8 +17,13 @@ def analyse_wave(inputs, outputs, params, logger: logging.Logger) -> None:
 
 
 def format_tables(inputs, outputs, params, logger: logging.Logger) -> None:
+    """One CSV (and its Excel copy) per table of the plan (`params.expected`), listed in the wave's manifest."""
+    expected = sorted(params.expected)
     format_tables_files(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
-                        params.out_dir, logger, list(outputs.csv), out_xlsx=outputs.xlsx, models=inputs.models)
+                        params.out_dir, logger, expected, out_xlsx=outputs.xlsx,
+                        models=inputs.models)
+    excel = [str(Path(path).with_name(EXCEL_CSV.format(table=Path(path).stem))) for path in expected]
+    write_json({"csv": expected, "excel_csv": excel}, outputs.manifest)
 
 
 __all__ = ["analyse_wave", "format_tables"]

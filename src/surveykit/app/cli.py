@@ -70,7 +70,7 @@ def _cores(args: argparse.Namespace, command: str) -> str | None:
 
 
 def _wave_target(root: Path, wave: str, command: str) -> tuple[list[str], int]:
-    """The Snakemake target of one wave (rule wave_<wave>), or an exit code when config.yaml has no such wave."""
+    """The Snakemake targets of one wave (its final files), or an exit code when config.yaml has no such wave."""
     from surveykit.core.errors import InputError
     from surveykit.core.yamlio import load_yaml
 
@@ -83,7 +83,10 @@ def _wave_target(root: Path, wave: str, command: str) -> tuple[list[str], int]:
         print(f"{command} stopped: --wave {wave!r}: config.yaml declares no such wave (its waves: "
               f"{', '.join(waves) or 'none'}); expected one of them", file=sys.stderr)
         return [], 2
-    return [f"wave_{wave}"], 0
+    from .pipeline import wave_targets
+
+    entry = waves[wave] if isinstance(waves[wave], dict) else {}
+    return wave_targets(wave, entry), 0
 
 
 def _runnable_project(args: argparse.Namespace, command: str) -> tuple[Path, str] | int:

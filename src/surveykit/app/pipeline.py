@@ -34,6 +34,21 @@ def snakemake_command() -> list[str]:
 _snakemake = snakemake_command
 
 
+# What one wave's run ends with: its chapter (HTML, Word), coding reliability, provenance and number registry, and
+# the reproduction report when the wave has a publication. Rule `all` asks for these (workflow/rules/common.smk)
+# and `surveykit run --wave W` passes them as targets: no rule per wave, so the rules do not grow with the waves.
+WAVE_TARGETS = ("manuscript/build/{wave}/resultats.html", "manuscript/build/{wave}/resultats.docx",
+                "results/{wave}/recoding/reliability_overall.csv", "results/{wave}/provenance.json",
+                "results/{wave}/report/registry.md")
+PUBLISHED_TARGET = "results/{wave}/reproduction.md"
+
+
+def wave_targets(wave: str, entry: dict) -> list[str]:
+    """The final files of `wave`, whose config.yaml entry is `entry` (`published:` adds the reproduction report)."""
+    patterns = ([PUBLISHED_TARGET] if entry.get("published") else []) + list(WAVE_TARGETS)
+    return [pattern.format(wave=wave) for pattern in patterns]
+
+
 def other_runs(root: Path) -> list[int]:
     """Ids of other live processes running Snakemake in `root` (its jobs' scripts included)."""
     import psutil

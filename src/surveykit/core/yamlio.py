@@ -1,6 +1,7 @@
 """Loading YAML data files validated against a JSON Schema, with errors that name the file."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +87,17 @@ def load_yaml(path: str | Path) -> Any:
         raise _yaml_error(path, exc) from None
 
 
+@functools.lru_cache(maxsize=64)
+def _validator(schema_path: str, mtime_ns: int, size: int) -> jsonschema.Draft202012Validator:
+    """A schema's validator, read once per process (keyed by the file's path, time and size, so an edited schema
+    is read again): a workflow of 100 studies validates 300 files against the same three schemas."""
+    return jsonschema.Draft202012Validator(load_yaml(schema_path))
+
+
 def validate_data(data: Any, schema_path: str | Path, source: str | Path) -> None:
     """Validate `data` against a JSON Schema; the first error names the file and the key path."""
-    schema = load_yaml(schema_path)
-    validator = jsonschema.Draft202012Validator(schema)
+    stat = Path(schema_path).stat()
+    validator = _validator(str(schema_path), stat.st_mtime_ns, stat.st_size)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = errors[0]
