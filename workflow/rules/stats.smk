@@ -11,8 +11,11 @@ rule analyse_wave:
     output:
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
+        estimates="results/{wave}/stats/estimates.csv",
+        posthoc="results/{wave}/stats/posthoc.csv",
     params:
         seed=config["seed"],
+        alpha=config["manuscript"]["alpha"],
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["analyse_wave"],
@@ -40,6 +43,9 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
         input:
             descriptives=rules.analyse_wave.output.descriptives,
             tests=rules.analyse_wave.output.tests,
+            estimates=rules.analyse_wave.output.estimates,
+            posthoc=rules.analyse_wave.output.posthoc,
+            published=wave_published_list,
             codebook=codebook_file,
             plan=plan_file,
             code=script_code("format_tables.py"),
@@ -65,6 +71,8 @@ for _study, _waves in ((s, waves_of(s)) for s in STUDIES):
             ),
         params:
             out_dir=tables_dir,
+            alpha=config["manuscript"]["alpha"],
+            seed=config["seed"],
         wildcard_constraints:
             wave=wave_regex(_waves),
         priority: CHAPTER_CHAIN

@@ -1,7 +1,7 @@
 """Run the analysis plan on a clean wave: tidy tables and the tests.csv rows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,7 @@ from ..codebook import Codebook
 from ..stats.rtests import drop_empty
 from .compare import (NO_EFFECT, TEST_COLUMNS, Untested, adjust, compare_categorical, compare_numeric, contingency,
                       numeric_groups, option_contingency, ordinal_groups, test_row, testable)
+from .contrasts import ESTIMATE_COLUMNS, POSTHOC_COLUMNS, contrasts
 from .describe import (ALL, answered_mask, asked_mask, categorical_rows, numeric_summary, positive_rows, rank_rows,
                        score_rows, tidy)
 from .format import ordinal_note
@@ -20,6 +21,8 @@ from .plan import Plan, TableSpec
 class AnalysisResult:
     tables: dict[str, pd.DataFrame]
     tests: pd.DataFrame
+    estimates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ESTIMATE_COLUMNS))
+    posthoc: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POSTHOC_COLUMNS))
 
 
 def _by_levels(book: Codebook, spec: TableSpec) -> list[str] | None:
@@ -85,7 +88,10 @@ def _scores(frame, book, spec, seed):
 
 
 def _ranks(frame, book, spec, seed):
-    return rank_rows(frame, list(spec.variables), list(spec.ranks), spec.by, _by_levels(book, spec)), []
+    rows = rank_rows(frame, list(spec.variables), list(spec.ranks), spec.by, _by_levels(book, spec))
+    if spec.by and spec.overall:
+        rows += rank_rows(frame, list(spec.variables), list(spec.ranks))
+    return rows, []
 
 
 def _value_levels(question, values: pd.Series) -> list[str]:
@@ -174,8 +180,9 @@ BUILDERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "su
             "grid_choice": _grid_choice}
 
 
-def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int) -> AnalysisResult:
-    """Every table of the plan as tidy rows, and one test row per comparison."""
+def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int, alpha: float = 0.05) -> AnalysisResult:
+    """Every table of the plan as tidy rows, one test row per comparison, and what the plan adds to them:
+    estimates of two-group differences and pairwise comparisons after a global test rejecting at `alpha`."""
     tables, tests = {}, []
     for spec in plan.tables:
         rows, table_tests = BUILDERS[spec.kind](responses, book, spec, seed)
@@ -186,7 +193,7 @@ def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int) -> 
         if spec.kind == "grid_choice":  # the grid is one question: Holm within it is Holm within the table
             mine = tests_frame["table"] == spec.id
             tests_frame.loc[mine, "p_holm_question"] = tests_frame.loc[mine, "p_holm"]
-    return AnalysisResult(tables, tests_frame)
+    return AnalysisResult(tables, tests_frame, *contrasts(responses, book, plan, tests_frame, alpha, seed))
 
 
 __all__ = ["ALL", "AnalysisResult", "run_plan"]

@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 
 from .. import fmt
-from ..analysis.format import format_table
+from ..analysis.format import Contrasts, format_table
 from ..analysis.plan import load_plan
 from ..codebook import load_codebook
 from ..analysis.workbook import write_tables_workbook
 from ..io import read_csv, read_tidy, write_csv, write_excel_csv, write_json
+from ..published import load_published
 from ..stale import remove_stale
 
 
@@ -20,7 +21,8 @@ NOT_IN_WAVE = "Tableau sans objet dans cette vague : le formulaire de la vague {
 
 
 def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
-                  logger: logging.Logger, expected: list[str] | None = None, out_xlsx: str | None = None) -> None:
+                  logger: logging.Logger, expected: list[str] | None = None, out_xlsx: str | None = None,
+                  contrasts: Contrasts | None = None) -> None:
     """French tables: one CSV each (and its copy for French Excel, `<table>.excel.csv`), all of them with titles
     and footnotes in one JSON and in one workbook (`out_xlsx`, a sheet per table).
 
@@ -34,7 +36,7 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
     formatted = {}
     for spec in the_plan.tables:
         with fmt.percent_style(the_plan.percent):
-            table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
+            table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows, contrasts)
         write_csv(table, f"{out_dir}/{spec.id}.csv")
         write_excel_csv(table, f"{out_dir}/{EXCEL_CSV.format(table=spec.id)}")
         formatted[spec.id] = {"title": spec.title, "kind": spec.kind, "append_to": spec.append_to,
@@ -54,6 +56,15 @@ def format_tables(descriptives: str, tests: str, codebook: str, plan: str, out_j
         logger.info("removed %s: no table of the plan has this id any more", path)
 
 
+def read_contrasts(estimates: str, posthoc: str, published: list[str], alpha: float, seed: int) -> Contrasts:
+    """The estimates and post-hoc pairs of the statistics step, and the p-values the wave's publication printed."""
+    items = [item for path in published for item in load_published(path)]
+    return Contrasts.read(read_csv(estimates, keep_default_na=False, na_values=[""], dtype={"level": str}),
+                          read_csv(posthoc, keep_default_na=False, na_values=[""], dtype={"level": str}),
+                          alpha, seed, items)
+
+
 def run_format(inputs, outputs, params, logger) -> None:
+    contrasts = read_contrasts(inputs.estimates, inputs.posthoc, list(inputs.published), params.alpha, params.seed)
     format_tables(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
-                  params.out_dir, logger, list(outputs.csv), out_xlsx=outputs.xlsx)
+                  params.out_dir, logger, list(outputs.csv), out_xlsx=outputs.xlsx, contrasts=contrasts)
