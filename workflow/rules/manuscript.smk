@@ -7,6 +7,7 @@ rule build_registry:
         flow=rules.clean_wave.output.flow,
         descriptives=rules.analyse_wave.output.descriptives,
         tests=rules.analyse_wave.output.tests,
+        estimates=rules.analyse_wave.output.estimates,
         counts=rules.recode_wave.output.counts,
         quotes=rules.recode_wave.output.quotes,
         codebook=codebook_file,

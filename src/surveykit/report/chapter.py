@@ -167,6 +167,21 @@ class Context:
         tail = f" ; pas de différence significative pour {others}" if rest else ""
         return f"Les réponses diffèrent significativement {groups} ({how}) pour {prose.join(listed)}{tail}."
 
+    # ------------------------------------------------------------------ significance as the table adjusts
+
+    ADJUSTED_KEYS = {"holm": ("p_holm", "p ajustée (Holm)"), "BH": ("p_bh", "p ajustée (Benjamini-Hochberg)")}
+
+    def verdict(self, spec, base: str) -> tuple[bool, str]:
+        """(significant, « p = 0,0065 ») of one comparison read on the p the table prints: adjusted when the plan
+        adjusts the table, so that « significativement » never rests on a raw p the table corrects."""
+        if spec.adjust not in self.ADJUSTED_KEYS:
+            return bool(self.V.value(f"{base}.significant")), self.V.text(f"{base}.p_sentence")
+        key, words = self.ADJUSTED_KEYS[spec.adjust]
+        p = self.V.value(f"{base}.{key}")
+        text = self.V.text(f"{base}.{key}")
+        return bool(p < self.alpha), (f"{words}{fmt.NBSP}{text}" if text.startswith("<")
+                                      else f"{words}{fmt.NBSP}={fmt.NBSP}{text}")
+
     def _describe_categorical(self, spec, variable: str) -> list[str]:
         label = self.labels.get(variable, variable)
         question = self.question(variable)
@@ -184,9 +199,10 @@ class Context:
         if question.is_multi:
             return [self._describe_options_by(spec, variable, label)]
         base = f"{spec.id}.{variable}"
-        sentence = prose.comparison(label, self.group_names(spec.id), self.V.value(f"{base}.significant"),
-                                    self.test_name(f"{base}.test"), self.V.text(f"{base}.p_sentence"))
-        if self.V.value(f"{base}.significant"):
+        significant, p_text = self.verdict(spec, base)
+        sentence = prose.comparison(label, self.group_names(spec.id), significant,
+                                    self.test_name(f"{base}.test"), p_text)
+        if significant:
             sentence = sentence[:-1] + " : sont surreprésentés " + self._contrast(spec, variable) + "."
         return [sentence]
 
@@ -214,15 +230,20 @@ class Context:
     def _describe_options_by(self, spec, variable: str, label: str) -> str:
         base = f"{spec.id}.{variable}"
         options = [lv for lv in self.question(variable).levels if f"{base}.{lv}.significant" in self.V]
-        different = [lv for lv in options if self.V.value(f"{base}.{lv}.significant")]
+        different = [lv for lv in options if self.verdict(spec, f"{base}.{lv}")[0]]
         test = self.test_name(f"{base}.{options[0]}.test") if options else ""
         groups = prose.between(self.group_names(spec.id))
         if not different:
             return (f"{prose.lead(label)} aucune option n'est cochée dans des proportions significativement "
                     f"différentes {groups} (un test par option).")
-        listed = prose.join([f"{prose.quoted(lv)} ({self.V.text(f'{base}.{lv}.p_sentence')})" for lv in different])
+        listed = prose.join([f"{prose.quoted(lv)} ({self.verdict(spec, f'{base}.{lv}')[1]}"
+                             f"{self._estimate_clause(f'{base}.{lv}')})" for lv in different])
         return (f"{prose.lead(label)} la proportion de {self.noun[1]} cochant l'option diffère significativement "
                 f"{groups} ({test}, un test par option) pour {listed}.")
+
+    def _estimate_clause(self, base: str) -> str:
+        """« ; 9,1 points [IC 95 % 4,5 ; 13,9] » when the plan asks for the estimate of the difference."""
+        return f" ; {self.V.text(f'{base}.estimate')}" if f"{base}.estimate" in self.V else ""
 
     def _describe_scores(self, spec) -> list[str]:
         order = self.ranked(spec.id) or list(spec.variables)
@@ -233,8 +254,8 @@ class Context:
             different = self.significant(spec.id)
             groups = prose.between(self.group_names(spec.id))
             if different:
-                listed = prose.join([f"{self.labels.get(v, v)} ({self.V.text(f'{spec.id}.{v}.p_sentence')})"
-                                     for v in different])
+                listed = prose.join([f"{self.labels.get(v, v)} ({self.verdict(spec, f'{spec.id}.{v}')[1]}"
+                                     f"{self._estimate_clause(f'{spec.id}.{v}')})" for v in different])
                 test = self.test_name(f"{spec.id}.{different[0]}.test")
                 sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
             else:
@@ -373,10 +394,12 @@ class Context:
         return sorted(variables, key=lambda v: order.index(v) if v in order else len(order))
 
     def significant(self, table: str, adjusted: bool = False) -> list[str]:
-        """Variables whose comparison is significant at alpha (`adjusted`: on Holm's adjusted p)."""
+        """Variables whose comparison is significant at alpha: on the p the table prints (adjusted when its plan
+        entry adjusts), or on Holm's adjusted p (`adjusted`)."""
         if adjusted:
             return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.p_holm") < self.alpha]
-        return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.significant")]
+        spec = self.plan.table(table)
+        return [v for v in self._tested(table) if self.verdict(spec, f"{table}.{v}")[0]]
 
     def difference_clause(self, table: str, variable: str, item: tuple[str, str] = ("caractéristique", "caractéristiques"),
                           between: str = "", feminine: bool = True) -> str:
@@ -401,7 +424,7 @@ class Context:
         return f"{what} est {self.rank_top(table, group, rank)}"
 
     def not_significant(self, table: str) -> list[str]:
-        return [v for v in self._tested(table) if not self.V.value(f"{table}.{v}.significant")]
+        return [v for v in self._tested(table) if v not in self.significant(table)]
 
     def categories(self, question: str) -> list[dict]:
         """Coded categories of an open question, most frequent first."""

@@ -126,6 +126,8 @@ def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str
         base = f"{row.table}.{row.variable}" + (f".{level}" if level else "")
         registry.add(f"{base}.p", float(row.p_value), fmt.p_value(row.p_value), source, rule)
         registry.add(f"{base}.p_holm", float(row.p_holm), fmt.p_value(row.p_holm), source, f"{rule}; Holm within the table")
+        registry.add(f"{base}.p_bh", float(row.p_bh), fmt.p_value(row.p_bh), source,
+                     f"{rule}; Benjamini-Hochberg within the table")
         if level:
             registry.add(f"{base}.p_holm_question", float(row.p_holm_question), fmt.p_value(row.p_holm_question),
                          source, f"{rule}; Holm within the question's options")
@@ -138,6 +140,23 @@ def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str
                      "oui" if row.p_value < alpha else "non", source, f"{rule}; p < alpha = {alpha}")
         test = "" if fmt.is_missing(row.test) else str(row.test)
         registry.add(f"{base}.test", test, test, source, rule)
+
+
+def add_estimates(registry: Registry, estimates: pd.DataFrame, source: str, rule: str) -> None:
+    """<table>.<variable>[.<level>].estimate: the two-group estimate and its 95 % interval (estimates.csv),
+    « 9,1 points [IC 95 % 4,5 ; 13,9] » for a difference of percentages, « OR 2,31 [IC 95 % …] » otherwise."""
+    for row in estimates.itertuples(index=False):
+        level = "" if fmt.is_missing(row.level) else str(row.level)
+        if fmt.is_missing(row.value):
+            continue
+        key = f"{row.table}.{row.variable}" + (f".{level}" if level else "") + ".estimate"
+        scale = 100 if row.estimate == "proportion_difference" else 1
+        digits = 1 if scale == 100 else 2
+        low, value, high = (fmt.number(v * scale, digits) if v != float("inf") else "∞"
+                            for v in (row.ci_low, row.value, row.ci_high))
+        lead = {"proportion_difference": f"{value} points", "odds_ratio": f"OR {value}"}.get(row.estimate, value)
+        registry.add(key, float(row.value), f"{lead} [IC 95{fmt.NBSP}% {low} ; {high}]", source,
+                     f"{rule}; {row.method}, {row.group1} − {row.group2}")
 
 
 def add_flow(registry: Registry, flow: dict, source: str, rule: str) -> None:
@@ -159,6 +178,8 @@ KEY_PATTERNS = [
      "statistiques d'un tableau de scores ou de synthèse (rank : 1 = moyenne la plus élevée, avec `order: mean_desc`)"),
     ("<tableau>.<variable>.p / .p_sentence / .p_holm / .significant / .test",
      "comparaison d'une variable selon le `by` du tableau (p_sentence : « p = 0,0065 »)"),
+    ("<tableau>.<variable>[.<modalité>].estimate",
+     "estimation de la différence entre deux groupes et son IC 95 % (clé `estimate` du plan)"),
     ("<tableau>.<variable>.<option>.p / .p_holm_question / …",
      "tests par option d'une question à réponses multiples"),
     ("recodage.<question>.<catégorie>.n / .pct / .label, recodage.<question>.reponses / .repondants",
