@@ -70,13 +70,15 @@ def _categorical_estimates(frame, book: Codebook, spec: TableSpec, groups: list[
     for variable in spec.variables:
         question = book.variable_question()[variable]
         levels = list(question.levels)
-        for position, level in enumerate(levels):
+        rows_of = {level: [position] for position, level in enumerate(levels)}
+        rows_of |= {label: [levels.index(lv) for lv in added] for label, added in spec.combined(variable)}
+        for level, positions in rows_of.items():
             if question.is_multi:
                 table = option_contingency(frame, variable, level, answered_mask(frame, question), spec.by, groups)
                 counts = table[0]
             else:
                 table = contingency(frame, variable, levels, spec.by, groups)
-                counts = table[position]
+                counts = table[positions].sum(axis=0)
             n1, n2 = (int(v) for v in table.sum(axis=0))
             result = _level_estimate(kind, int(counts[0]), n1, int(counts[1]), n2)
             rows.append(_estimate_row(spec, variable, level, groups, result, n1, n2))

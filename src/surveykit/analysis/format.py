@@ -94,6 +94,7 @@ def _categorical(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
     for variable in spec.variables:
         sub = tidy[tidy["variable"] == variable]
         levels = list(sub["level"].drop_duplicates())
+        levels = [lv for lv in levels if lv != MISSING_LABEL] + [lv for lv in levels if lv == MISSING_LABEL]
         if spec.hide_empty_levels:
             levels = [lv for lv in levels if sub.loc[sub["level"] == lv, "n"].sum() > 0]
         per_option = book.variable_question()[variable].is_multi
@@ -527,6 +528,10 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
     extra = extra or Contrasts()
     if spec.overall and spec.by:
         parts.append(_overall_note(spec, plan, book))
+    if spec.combine:
+        parts.append("Lignes regroupant des modalités : " + " ; ".join(
+            f"« {label} » = " + " + ".join(f"« {level} »" for level in levels)
+            for _variable, label, levels in spec.combine) + ".")
     if spec.interpretation:
         parts.append(_interpretation_note(spec, book))
     parts += extra.estimate_note(spec, plan)

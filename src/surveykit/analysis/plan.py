@@ -39,6 +39,11 @@ class TableSpec:
     overall: bool = False
     estimate: str = "none"
     posthoc: str = "none"
+    combine: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (variable, label, levels added up)
+
+    def combined(self, variable: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(label, levels) of the rows adding up levels of `variable` (plan key `combine`)."""
+        return [(label, levels) for name, label, levels in self.combine if name == variable]
 
     @property
     def compares(self) -> bool:
@@ -202,6 +207,24 @@ def _check_interpretation(raw: dict, book: Codebook, where: str) -> None:
                          f"items need one scale with a min and a max in the codebook (found {sorted(map(str, scales))})")
 
 
+def _check_combine(raw: dict, book: Codebook, where: str) -> None:
+    """Rows adding up levels: of a single-choice variable of the table, its own levels, under a new label."""
+    for entry in raw.get("combine", []):
+        here = f"{where}: combine {entry['label']!r}"
+        variable = entry["variable"]
+        if raw["kind"] != "categorical" or variable not in raw.get("variables", []):
+            raise InputError(f"{here}: expected a variable of this categorical table, got {variable!r}")
+        question = book.variable_question()[variable]
+        if question.is_multi:
+            raise InputError(f"{here}: {variable!r} is a multi-response question; its options are not added up")
+        unknown = [level for level in entry["levels"] if level not in question.levels]
+        if unknown:
+            raise InputError(f"{here}: {unknown} are not levels of {variable!r} (expected some of "
+                             f"{list(question.levels)})")
+        if entry["label"] in question.levels:
+            raise InputError(f"{here}: the label is already a level of {variable!r}; choose another one")
+
+
 def _check_entry(raw: dict, book: Codebook, where: str) -> None:
     if raw.get("grid"):
         _check_grid(raw, book, where)
@@ -211,6 +234,7 @@ def _check_entry(raw: dict, book: Codebook, where: str) -> None:
     _check_by(raw, book, where)
     _check_comparison_options(raw, book, where)
     _check_interpretation(raw, book, where)
+    _check_combine(raw, book, where)
     order = raw.get("order")
     if order in ORDERS and raw["kind"] != ORDERS[order]:
         raise InputError(f"{where}: `order: {order}` ranks the items of a {ORDERS[order]} table only")
@@ -227,6 +251,7 @@ def _spec(raw: dict, book: Codebook) -> TableSpec:
             "section", "append_to", "effect_size", "median", "interpretation", "overall", "estimate", "posthoc")
     return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables, grid=grid,
                      ranks=tuple(raw.get("ranks", [])), notes=tuple(raw.get("notes", [])),
+                     combine=tuple((c["variable"], c["label"], tuple(c["levels"])) for c in raw.get("combine", [])),
                      **{k: raw[k] for k in keys if k in raw})
 
 
@@ -322,11 +347,19 @@ def edition_plan(raw: dict, book: Codebook) -> dict:
     return edited
 
 
+def _overall_defaults(raw: dict) -> dict:
+    """Tables with `by` that do not set `overall` take the plan's `overall_default` (drafted plans: true)."""
+    default = raw.get("overall_default", False)
+    tables = [table if "overall" in table or not table.get("by") or table["kind"] not in OVERALL_KINDS
+              else {**table, "overall": default} for table in raw["tables"]]
+    return {**raw, "tables": tables}
+
+
 def load_plan(path: str | Path, book: Codebook) -> Plan:
     """Load the plan; every entry is checked against the codebook (file and table named in the message).
 
     With one wave's edition of the codebook, the plan of that edition (see `edition_plan`)."""
-    raw = edition_plan(load_validated(path, package_schema("analysis_plan.schema.yaml")), book)
+    raw = _overall_defaults(edition_plan(load_validated(path, package_schema("analysis_plan.schema.yaml")), book))
     seen = set()
     for table in raw["tables"]:
         where = f"{path}: table {table['id']}"

@@ -11,7 +11,7 @@ from ..stats.rtests import drop_empty
 from .compare import (NO_EFFECT, TEST_COLUMNS, Untested, adjust, compare_categorical, compare_numeric, contingency,
                       numeric_groups, option_contingency, ordinal_groups, test_row, testable)
 from .contrasts import ESTIMATE_COLUMNS, POSTHOC_COLUMNS, contrasts
-from .describe import (ALL, answered_mask, asked_mask, categorical_rows, numeric_summary, positive_rows, rank_rows,
+from .describe import (ALL, answered_mask, asked_mask, categorical_rows, combined_rows, numeric_summary, positive_rows, rank_rows,
                        score_rows, tidy)
 from .format import ordinal_note
 from .plan import Plan, TableSpec
@@ -53,6 +53,7 @@ def _categorical(frame, book, spec, seed):
         rows += categorical_rows(shown, variable, levels, spec.by, by_levels, asked, answered)
         if spec.by:
             rows += categorical_rows(shown, variable, levels, asked=asked, answered=answered)
+        rows += combined_rows(rows, variable, spec.combined(variable))
         if not spec.compares:
             continue
         if question.is_multi:  # tested on the counts' denominator
