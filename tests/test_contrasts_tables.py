@@ -156,3 +156,11 @@ def test_estimates_and_pairs_are_written_apart_from_the_tests(thesis):
     assert set(estimate["table"]) == {"tableau_7"} and len(estimate) == 9
     assert set(pairs["table"]) <= {"tableau_2", "tableau_3", "tableau_8"}
     assert isinstance(pairs, pd.DataFrame) and (pairs["adjust"] == "holm").all()
+
+
+def test_reproduction_report_says_the_thesis_labels_follow_no_rule():
+    from surveykit.published import load_publication
+    from surveykit.reproduction_report import interpretation_findings
+    lines = interpretation_findings(load_publication(THESIS / "published/thesis_2025.yaml"))
+    assert "7 classes pour 9 moyennes, dont 6 ne contiennent qu'une moyenne" in lines[0]
+    assert "écarts-types de 2,9 et 3,0, mais pas pour 2,9 ni 3,2" in lines[1]
