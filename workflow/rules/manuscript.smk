@@ -8,6 +8,7 @@ rule build_registry:
         descriptives=rules.analyse_wave.output.descriptives,
         tests=rules.analyse_wave.output.tests,
         estimates=rules.analyse_wave.output.estimates,
+        posthoc=rules.analyse_wave.output.posthoc,
         counts=rules.recode_wave.output.counts,
         quotes=rules.recode_wave.output.quotes,
         codebook=codebook_file,

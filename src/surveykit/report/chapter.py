@@ -204,6 +204,9 @@ class Context:
                                     self.test_name(f"{base}.test"), p_text)
         if significant:
             sentence = sentence[:-1] + " : sont surreprésentés " + self._contrast(spec, variable) + "."
+            pairs = self.pairs_clause(spec.id, variable)
+            if pairs:
+                sentence = sentence[:-1] + f" ; comparaisons par paires (ajustement de Holm) : {pairs}."
         return [sentence]
 
     def _contrast(self, spec, variable: str) -> str:
@@ -240,6 +243,33 @@ class Context:
                              f"{self._estimate_clause(f'{base}.{lv}')})" for lv in different])
         return (f"{prose.lead(label)} la proportion de {self.noun[1]} cochant l'option diffère significativement "
                 f"{groups} ({test}, un test par option) pour {listed}.")
+
+    def pairs_clause(self, table: str, variable: str, level: str = "") -> str:
+        """« « A » et « B » diffèrent (p ajustée = 0,0024), pas les 2 autres paires », read from the pairs compared
+        after a rejected global test (Holm over the pairs); "" when no pair was compared."""
+        base = f"{table}.{variable}" + (f".{level}" if level else "") + ".paire."
+        keys = [k for k in self.V.keys(base) if k.endswith(".p")]
+        if not keys:
+            return ""
+        groups = self.groups(table)
+        pairs = []
+        for key in keys:
+            rest = key[len(base):-len(".p")]
+            first = next(g for g in groups if rest.startswith(f"{g}."))
+            pairs.append((first, rest[len(first) + 1:], key))
+        differing = [(a, b, key) for a, b, key in pairs if self.V.value(key) < self.alpha]
+        if not differing:
+            return "aucune paire de groupes ne diffère significativement"
+        listed = [f"{self.group_name(table, a)} et {self.group_name(table, b)} ({self._adjusted_p_text(key)})"
+                  for a, b, key in differing]
+        verb = "diffèrent" if len(differing) == 1 else "diffèrent deux à deux"
+        rest = len(pairs) - len(differing)
+        tail = "" if not rest else (", pas l'autre paire" if rest == 1 else f", pas les {rest} autres paires")
+        return f"{prose.join(listed)} {verb}{tail}"
+
+    def _adjusted_p_text(self, key: str) -> str:
+        text = self.V.text(key)
+        return f"p ajustée{fmt.NBSP}{text}" if text.startswith("<") else f"p ajustée{fmt.NBSP}={fmt.NBSP}{text}"
 
     def _estimate_clause(self, base: str) -> str:
         """« ; 9,1 points [IC 95 % 4,5 ; 13,9] » when the plan asks for the estimate of the difference."""

@@ -159,6 +159,16 @@ def add_estimates(registry: Registry, estimates: pd.DataFrame, source: str, rule
                      f"{rule}; {row.method}, {row.group1} − {row.group2}")
 
 
+def add_posthoc(registry: Registry, pairs: pd.DataFrame, source: str, rule: str) -> None:
+    """<table>.<variable>[.<option>].paire.<group 1>.<group 2>.p: Holm-adjusted p of one pair of groups compared
+    after a rejected global test (posthoc.csv)."""
+    for row in pairs.itertuples(index=False):
+        level = "" if fmt.is_missing(row.level) else str(row.level)
+        base = f"{row.table}.{row.variable}" + (f".{level}" if level else "")
+        registry.add(f"{base}.paire.{row.group1}.{row.group2}.p", float(row.p_adjusted), fmt.p_value(row.p_adjusted),
+                     source, f"{rule}; {row.method}, p adjusted by {row.adjust} over the pairs")
+
+
 def add_flow(registry: Registry, flow: dict, source: str, rule: str) -> None:
     registry.add("flux.recus", flow["received"], str(flow["received"]), source, rule)
     registry.add("flux.analyses", flow["analysed"], str(flow["analysed"]), source, rule)
@@ -180,6 +190,8 @@ KEY_PATTERNS = [
      "comparaison d'une variable selon le `by` du tableau (p_sentence : « p = 0,0065 »)"),
     ("<tableau>.<variable>[.<modalité>].estimate",
      "estimation de la différence entre deux groupes et son IC 95 % (clé `estimate` du plan)"),
+    ("<tableau>.<variable>[.<option>].paire.<groupe 1>.<groupe 2>.p",
+     "comparaison par paires après un test global qui conclut (p ajustée par Holm sur les paires, clé `posthoc`)"),
     ("<tableau>.<variable>.<option>.p / .p_holm_question / …",
      "tests par option d'une question à réponses multiples"),
     ("recodage.<question>.<catégorie>.n / .pct / .label, recodage.<question>.reponses / .repondants",

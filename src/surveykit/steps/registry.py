@@ -10,7 +10,7 @@ from ..analysis.plan import load_plan
 from ..codebook import load_codebook
 from ..io import read_csv, read_json, read_tidy
 from ..report.prose import typography
-from ..report.registry import Registry, add_estimates, add_flow, add_tests, add_tidy, reference_markdown
+from ..report.registry import Registry, add_estimates, add_flow, add_posthoc, add_tests, add_tidy, reference_markdown
 
 
 def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: str) -> None:
@@ -51,6 +51,9 @@ def _build_registry(inputs: dict[str, str], alpha: float) -> Registry:
     if inputs.get("estimates"):
         add_estimates(registry, read_csv(inputs["estimates"], keep_default_na=False, na_values=[""],
                                          dtype={"level": str}), inputs["estimates"], "analyse_wave")
+    if inputs.get("posthoc"):
+        add_posthoc(registry, read_csv(inputs["posthoc"], keep_default_na=False, na_values=[""], dtype={"level": str}),
+                    inputs["posthoc"], "analyse_wave")
     add_recoding(registry, read_csv(inputs["counts"]), inputs["counts"], "recode_wave")
     add_quotes(registry, read_csv(inputs["quotes"], dtype=str, keep_default_na=False), inputs["quotes"],
                "recode_wave")
