@@ -19,6 +19,7 @@ rule build_registry:
         reference="results/{wave}/report/registry.md",
     params:
         alpha=config["manuscript"]["alpha"],
+        seed=config["seed"],
         wave=wave_config,
     priority: CHAPTER_CHAIN
     resources:

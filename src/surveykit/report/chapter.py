@@ -99,7 +99,13 @@ class Context:
         return self.labels.get(by, by)
 
     def test_name(self, key: str) -> str:
-        return TEST_LABELS_FR.get(self.V.value(key), self.V.value(key))
+        """The test's French name; a Monte-Carlo p with its draws and seed (« p estimée par Monte-Carlo, 2000
+        tirages, graine 20250409 »)."""
+        test = self.V.value(key)
+        mc = key[: -len(".test")] + ".monte_carlo"
+        if test == "fisher_mc" and mc in self.V:
+            return f"{TEST_LABELS_FR['fisher']} ({self.V.text(mc)})"
+        return TEST_LABELS_FR.get(test, test)
 
     def describe(self, table: str) -> list[str]:
         """The sentences the generic chapter writes under a table, by the table's kind."""
@@ -558,6 +564,7 @@ def _escape(cell: str) -> str:
 
 # A cell that reads as a number (count, %, p, mean ± SD, rank): right-aligned; text is left-aligned.
 NUMERIC_CELL = re.compile(r"^[<\u2212\-—]?\s*\d")
+LETTERS_CELL = re.compile(r"^[a-z]{1,6}$")  # compact letters of pairwise comparisons (« ab »): do not decide alignment
 ORDINAL = re.compile(r"\b(\d+)(er|re|e|nd|nde)\b")
 
 
@@ -575,8 +582,8 @@ def markdown_table(parts: list[dict], caption: str) -> Markdown:
     for part in parts:
         index = {c: i for i, c in enumerate(part["columns"])}
         rows += [[str(row[index[c]]) if c in index else "" for c in columns] for row in part["rows"]]
-    numeric = [all(NUMERIC_CELL.match(r[i]) for r in rows if r[i]) and any(r[i] for r in rows)
-               for i in range(len(columns))]
+    numeric = [all(NUMERIC_CELL.match(r[i]) for r in rows if r[i] and not LETTERS_CELL.match(r[i]))
+               and any(NUMERIC_CELL.match(r[i]) for r in rows if r[i]) for i in range(len(columns))]
     lines = ["| " + " | ".join(_escape(c) for c in columns) + " |",
              "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
     lines += ["| " + " | ".join(superscript_ordinals(_escape(cell)) for cell in row) + " |" for row in rows]

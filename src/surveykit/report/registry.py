@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import fmt
+from ..analysis.format import monte_carlo_clause
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> 
             registry.add(f"{base}.rank", int(row.rank), str(int(row.rank)), source, rule_of_row)
 
 
-def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str, rule: str) -> None:
+def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str, rule: str,
+              seed: int | None = None) -> None:
     """Register p-values (table and sentence forms), the test and whether p < alpha.
 
     <table>.<variable>.p for a test of a whole variable; <table>.<variable>.<option>.p for the per-option
@@ -140,6 +142,9 @@ def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str
                      "oui" if row.p_value < alpha else "non", source, f"{rule}; p < alpha = {alpha}")
         test = "" if fmt.is_missing(row.test) else str(row.test)
         registry.add(f"{base}.test", test, test, source, rule)
+        if test == "fisher_mc":  # the draws and seed go with the p wherever it is printed
+            registry.add(f"{base}.monte_carlo", test, monte_carlo_clause(row.method, seed), source,
+                         f"{rule}; Monte-Carlo p-value, R's fisher.test(simulate.p.value = TRUE)")
 
 
 def add_estimates(registry: Registry, estimates: pd.DataFrame, source: str, rule: str) -> None:

@@ -35,19 +35,20 @@ def add_quotes(registry: Registry, quotes: pd.DataFrame, source: str, rule: str)
         registry.add(key, str(row.answer), str(row.answer), source, f"{rule}; quoting rule of the category codebook")
 
 
-def build_registry(inputs: dict[str, str], alpha: float) -> Registry:
-    """Every number of the wave, percentages in the study's style (the plan's `percent`)."""
+def build_registry(inputs: dict[str, str], alpha: float, seed: int | None = None) -> Registry:
+    """Every number of the wave, percentages in the study's style (the plan's `percent`); `seed`: that of the
+    Monte-Carlo p-values, said with them."""
     book = load_codebook(inputs["codebook"])
     with fmt.percent_style(load_plan(inputs["plan"], book).percent):
-        return _build_registry(inputs, alpha)
+        return _build_registry(inputs, alpha, seed)
 
 
-def _build_registry(inputs: dict[str, str], alpha: float) -> Registry:
+def _build_registry(inputs: dict[str, str], alpha: float, seed: int | None = None) -> Registry:
     registry = Registry()
     add_flow(registry, read_json(inputs["flow"]), inputs["flow"], "clean_wave")
     add_tidy(registry, read_tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave")
     tests = read_csv(inputs["tests"], keep_default_na=False, na_values=[""], dtype={"level": str})
-    add_tests(registry, tests, alpha, inputs["tests"], "analyse_wave")
+    add_tests(registry, tests, alpha, inputs["tests"], "analyse_wave", seed)
     if inputs.get("estimates"):
         add_estimates(registry, read_csv(inputs["estimates"], keep_default_na=False, na_values=[""],
                                          dtype={"level": str}), inputs["estimates"], "analyse_wave")
@@ -61,7 +62,7 @@ def _build_registry(inputs: dict[str, str], alpha: float) -> Registry:
 
 
 def run(inputs, outputs, params, logger: logging.Logger) -> None:
-    registry = build_registry(dict(inputs.items()), params.alpha)
+    registry = build_registry(dict(inputs.items()), params.alpha, params.get("seed"))
     registry.to_json(outputs.registry)
     with open(outputs.reference, "w", encoding="utf-8") as handle:
         handle.write(typography(reference_markdown(registry, params.wave["label"])))
