@@ -17,10 +17,10 @@ from surveykit.analysis.contrasts import contrasts
 from surveykit.analysis.format import Contrasts, format_table
 from surveykit.analysis.plan import load_plan
 from surveykit.analysis.run import run_plan
+from surveykit.clean import clean_file
 from surveykit.codebook import load_codebook
 from surveykit.errors import InputError
 from surveykit.stats import effects, estimates, posthoc
-from surveykit.io import read_responses
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = {c["id"]: c for c in json.loads((ROOT / "tests/r_reference/tables_reference.json").read_text())["cases"]}
@@ -61,14 +61,10 @@ def test_pairwise_fisher_holm_and_letters_of_thesis_table_3_match_r():
 
 @pytest.fixture(scope="module")
 def thesis():
-    """The thesis wave analysed as the pipeline does (its edition of the codebook, its plan)."""
-    wave = ROOT / "results/waves/thesis_2025.codebook.yaml"
-    responses = ROOT / "results/thesis_2025/clean/responses.csv"
-    if not wave.exists() or not responses.exists():
-        pytest.skip("build the thesis wave first (snakemake)")
-    book = load_codebook(wave)
+    """The thesis wave cleaned from its bundled export and analysed by its plan, as the pipeline does."""
+    book = load_codebook(THESIS / "codebook.yaml")
     plan = load_plan(THESIS / "analysis_plan.yaml", book)
-    frame = read_responses(responses)
+    frame = clean_file(ROOT / "data/raw/thesis_2025/export.csv", book).responses
     return book, plan, frame, run_plan(frame, book, plan, 20250409, 0.05)
 
 
