@@ -95,8 +95,8 @@ def test_thesis_table_7_hodges_lehmann_column_is_r(thesis):
     table, note = format_table(plan.table("tableau_7"), plan, book, result.tables["tableau_7"], result.tests,
                                Contrasts(result.estimates, result.posthoc))
     row = table[table["Frein TLE"] == "Traçabilité"].iloc[0]
-    assert row["Décalage de Hodges-Lehmann [IC 95 %]"] == "−3,00 [−6,00 ; −1,00]"
-    assert "Hodges-Lehmann : Utilisateurs moins Non-utilisateurs" in note
+    assert row["Décalage [IC 95 %]"] == "−3,0 [−6,0 ; −1,0]"
+    assert "Décalage : décalage de Hodges-Lehmann, Utilisateurs moins Non-utilisateurs" in note
 
 
 def test_thesis_table_6_interpretation_follows_its_stated_rule(thesis):

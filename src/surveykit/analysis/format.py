@@ -547,16 +547,15 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
 # --------------------------------------------------------------------------- estimates, post-hoc, published p
 
 ESTIMATE_HEADERS = {"proportion_difference": "Différence (points) [IC 95 %]", "odds_ratio": "OR [IC 95 %]",
-                    "mean_difference": "Différence de moyennes [IC 95 %]",
-                    "hodges_lehmann": "Décalage de Hodges-Lehmann [IC 95 %]"}
+                    "mean_difference": "Différence [IC 95 %]", "hodges_lehmann": "Décalage [IC 95 %]"}
 ESTIMATE_MIXED = "Estimation [IC 95 %]"
 ESTIMATE_NOTES = {
     "proportion_difference": "Différence (points) : pourcentage chez {a} moins pourcentage chez {b}, en points, "
                              "IC 95 % de Newcombe (scores de Wilson, sans correction de continuité)",
     "odds_ratio": "OR : odds de la modalité (contre les autres) chez {a} rapportées à celles chez {b}, estimation "
                   "conditionnelle du maximum de vraisemblance et IC 95 % exact (comme fisher.test de R)",
-    "mean_difference": "Différence de moyennes : {a} moins {b}, IC 95 % de Welch (comme t.test de R)",
-    "hodges_lehmann": "Décalage de Hodges-Lehmann : {a} moins {b}, médiane des différences deux à deux, IC 95 % "
+    "mean_difference": "Différence : différence de moyennes, {a} moins {b}, IC 95 % de Welch (comme t.test de R)",
+    "hodges_lehmann": "Décalage : décalage de Hodges-Lehmann, {a} moins {b} (médiane des différences deux à deux), IC 95 % "
                       "par inversion du test de Wilcoxon (comme wilcox.test de R, conf.int = TRUE), qui exclut 0 "
                       "exactement quand ce test conclut au seuil de 5 %"}
 LETTERS_LABEL = "Comparaisons par paires"
@@ -564,12 +563,14 @@ PAIR_TESTS = {"fisher": "test exact de Fisher", "fisher_mc": "test exact de Fish
               "wilcoxon": "test de Wilcoxon-Mann-Whitney"}
 
 
-def _estimate_number(kind: str, value: float) -> str:
+def estimate_number(kind: str, value: float) -> str:
+    """An estimate or bound as printed: points of percentage (1 decimal) for a difference of proportions, the
+    scores' precision (1 decimal) for a difference or shift, 2 decimals for an odds ratio (∞ when infinite)."""
     if value == float("inf"):
         return "∞"
     if kind == "proportion_difference":
         return fmt.number(100 * value, 1)
-    return fmt.number(value, 2)
+    return fmt.number(value, 2 if kind == "odds_ratio" else 1)
 
 
 def estimate_text(row: pd.Series) -> str:
@@ -577,8 +578,8 @@ def estimate_text(row: pd.Series) -> str:
     if fmt.is_missing(row["value"]):
         return "—"
     kind = row["estimate"]
-    return (f"{_estimate_number(kind, row['value'])} [{_estimate_number(kind, row['ci_low'])} ; "
-            f"{_estimate_number(kind, row['ci_high'])}]")
+    return (f"{estimate_number(kind, row['value'])} [{estimate_number(kind, row['ci_low'])} ; "
+            f"{estimate_number(kind, row['ci_high'])}]")
 
 
 def _published_p(items) -> pd.DataFrame:

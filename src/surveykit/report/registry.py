@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import fmt
-from ..analysis.format import monte_carlo_clause
+from ..analysis.format import estimate_number, monte_carlo_clause
 
 
 @dataclass(frozen=True)
@@ -155,10 +155,7 @@ def add_estimates(registry: Registry, estimates: pd.DataFrame, source: str, rule
         if fmt.is_missing(row.value):
             continue
         key = f"{row.table}.{row.variable}" + (f".{level}" if level else "") + ".estimate"
-        scale = 100 if row.estimate == "proportion_difference" else 1
-        digits = 1 if scale == 100 else 2
-        low, value, high = (fmt.number(v * scale, digits) if v != float("inf") else "∞"
-                            for v in (row.ci_low, row.value, row.ci_high))
+        low, value, high = (estimate_number(row.estimate, v) for v in (row.ci_low, row.value, row.ci_high))
         lead = {"proportion_difference": f"{value} points", "odds_ratio": f"OR {value}"}.get(row.estimate, value)
         registry.add(key, float(row.value), f"{lead} [IC 95{fmt.NBSP}% {low} ; {high}]", source,
                      f"{rule}; {row.method}, {row.group1} − {row.group2}")
