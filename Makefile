@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make` (install what is missing, run the pipeline) and `make test`.
-# Every target is a thin call of the `surveykit` command (src/surveykit/cli.py), which works without make or bash:
+# Every target is a thin call of the `surveykit` command (src/surveykit/app/cli.py), which works without make or bash:
 # `python -m surveykit …` is that command, run by the project's virtual environment.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -27,7 +27,7 @@ $(STAMP): requirements.txt requirements-cluster.txt pyproject.toml
 	@touch $@
 
 # Recovers by itself from an interrupted run: a stale lock (no other run alive) is removed, unfinished files are
-# computed again (--rerun-incomplete); the console says so (see surveykit/pipeline.py and README, Safety).
+# computed again (--rerun-incomplete); the console says so (see surveykit/app/pipeline.py and README, Safety).
 override CORES := $(value CORES)
 pipeline report: export SURVEYKIT_CORES := $(CORES)
 pipeline: $(STAMP)
@@ -36,7 +36,7 @@ pipeline: $(STAMP)
 # The pipeline on a SLURM cluster, from a login node: SLURM_PARTITION=<partition> SLURM_ACCOUNT=<account> make cluster
 # (both optional: else the cluster's default partition and your usual account; see README, Running on a cluster).
 cluster: $(STAMP)
-	$(BIN)/python -m surveykit.cluster
+	$(BIN)/python -m surveykit.app.cluster
 
 # Debian's SLURM, munge and MariaDB start a single-node SLURM cluster in a test (tests/cluster/); installed when
 # missing and apt is usable (root).

@@ -4,7 +4,7 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
-from surveykit.configcheck import check_config_file
+from surveykit.project.configcheck import check_config_file
 
 check_config_file("config.yaml")  # YAML aliases are refused before Snakemake loads (and expands) the file
 

@@ -9,12 +9,12 @@ Measures, each in a scratch copy of the project (results/ and data/ of the check
      times differ twofold between days on a shared machine;
   3. the statistics step alone on the bundled wave and on the 100 000-respondent wave, with the slowest
      table and the slowest single comparison (test + effect size);
-  4. the bundled export resampled (surveykit.bench.resample) to 10 000, 100 000 and 1 000 000 respondents,
+  4. the bundled export resampled (surveykit.tools.bench.resample) to 10 000, 100 000 and 1 000 000 respondents,
      each through the whole pipeline: time, each rule's time and peak memory, and the time per respondent
      from the smallest to the largest size; a simulated 100 000-respondent wave for comparison;
   5. one 100 000-character answer: masking of personal data (the slowest of several adversarial texts)
      and coding it (code_wave and the coding sheet), each the best of 3;
-  6. the generated corpus (surveykit.bench.corpus): --corpus-size exports (default 300) drafted as `make study`
+  6. the generated corpus (surveykit.tools.bench.corpus): --corpus-size exports (default 300) drafted as `make study`
      does into one scratch project and scored against the truth they were generated from (match rate, every
      miss by kind), and the first --corpus-build of them (default 40) built to md, html and docx in one
      Snakemake invocation, with each failure's rule and error (`--corpus-only` runs this section alone and
@@ -51,15 +51,15 @@ from pipeline_helpers import BUNDLED_CONFIG, SNAKEMAKE, THESIS, make_project  # 
 
 from surveykit.analysis import run as analysis_run  # noqa: E402
 from surveykit.analysis.plan import load_plan  # noqa: E402
-from surveykit.bench import corpus as corpus_kit  # noqa: E402
-from surveykit.bench.corpus import build as corpus_build  # noqa: E402
-from surveykit.bench.corpus import run as corpus_run  # noqa: E402
-from surveykit.bench.resample import resample_export  # noqa: E402
-from surveykit.codebook import load_codebook  # noqa: E402
-from surveykit.io import read_responses  # noqa: E402
-from surveykit.privacy import Masker  # noqa: E402
-from surveykit.recoding import code_wave, coding_sheet, load_codebooks, write_coding_sheet  # noqa: E402
-from surveykit.simulate import write_simulated_export  # noqa: E402
+from surveykit.clean.privacy import Masker  # noqa: E402
+from surveykit.core.io import read_responses  # noqa: E402
+from surveykit.questionnaire.codebook import load_codebook  # noqa: E402
+from surveykit.recode import code_wave, coding_sheet, load_codebooks, write_coding_sheet  # noqa: E402
+from surveykit.tools.bench import corpus as corpus_kit  # noqa: E402
+from surveykit.tools.bench.corpus import build as corpus_build  # noqa: E402
+from surveykit.tools.bench.corpus import run as corpus_run  # noqa: E402
+from surveykit.tools.bench.resample import resample_export  # noqa: E402
+from surveykit.tools.simulate import write_simulated_export  # noqa: E402
 
 FISHER_REFERENCE = ROOT / "tests/r_reference/fisher_large_reference.json"
 FISHER_R_TIMINGS = ROOT / "tests/r_reference/fisher_r_timings.json"
@@ -197,7 +197,7 @@ def run_scale(project: Path) -> dict:
 
 
 def resampled_run(tmp: Path, n: int, seed: int) -> dict:
-    """The bundled export resampled to n respondents (surveykit.bench.resample), then the whole pipeline."""
+    """The bundled export resampled to n respondents (surveykit.tools.bench.resample), then the whole pipeline."""
     project = scale_project(tmp, f"resampled_{n}", n, f"Vague rééchantillonnée ({n} répondants)")
     start = time.perf_counter()
     source_wave = next(iter(BUNDLED_CONFIG["waves"].values()))

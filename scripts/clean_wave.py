@@ -1,5 +1,5 @@
-"""Snakemake script of rule clean_wave (logic in surveykit.steps.clean)."""
-from surveykit.runner import run_step
-from surveykit.steps.clean import run
+"""Snakemake script of rule clean_wave (logic in surveykit.clean.steps.clean_wave)."""
+from surveykit.clean.steps import clean_wave
+from surveykit.core.runner import run_step
 
-run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, clean_wave)  # noqa: F821 (snakemake is injected by Snakemake)

@@ -1,5 +1,5 @@
-"""Snakemake script of rule codebook_edition (logic in surveykit.steps.edition)."""
-from surveykit.runner import run_step
-from surveykit.steps.edition import run
+"""Snakemake script of rule codebook_edition (logic in surveykit.clean.steps.codebook_edition)."""
+from surveykit.clean.steps import codebook_edition
+from surveykit.core.runner import run_step
 
-run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, codebook_edition)  # noqa: F821 (snakemake is injected by Snakemake)

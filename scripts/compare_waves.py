@@ -1,5 +1,5 @@
-"""Snakemake script of rule compare_waves (logic in surveykit.steps.crosswave)."""
-from surveykit.runner import run_step
-from surveykit.steps.crosswave import run
+"""Snakemake script of rule compare_waves (logic in surveykit.waves.steps.compare_waves)."""
+from surveykit.core.runner import run_step
+from surveykit.waves.steps import compare_waves
 
-run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, compare_waves)  # noqa: F821 (snakemake is injected by Snakemake)

@@ -1,5 +1,5 @@
-"""Snakemake script of rule convert_chapter (logic in surveykit.steps.convert)."""
-from surveykit.runner import run_step
-from surveykit.steps.convert import run
+"""Snakemake script of rule convert_chapter (logic in surveykit.manuscript.steps.convert_chapter)."""
+from surveykit.core.runner import run_step
+from surveykit.manuscript.steps import convert_chapter
 
-run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, convert_chapter)  # noqa: F821 (snakemake is injected by Snakemake)

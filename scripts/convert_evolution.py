@@ -1,5 +1,5 @@
-"""Snakemake script of rule convert_evolution (logic in surveykit.steps.convert)."""
-from surveykit.runner import run_step
-from surveykit.steps.convert import run
+"""Snakemake script of rule convert_evolution (logic in surveykit.waves.steps.convert_evolution)."""
+from surveykit.core.runner import run_step
+from surveykit.waves.steps import convert_evolution
 
-run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, convert_evolution)  # noqa: F821 (snakemake is injected by Snakemake)

@@ -1,5 +1,5 @@
-"""Snakemake script of rules draw_count_figures and draw_statistics_figures (logic in surveykit.steps.figures)."""
-from surveykit.runner import run_step
-from surveykit.steps.figures import run
+"""Snakemake script of rules draw_count_figures and draw_statistics_figures (logic in surveykit.figures.steps.draw_figures)."""
+from surveykit.core.runner import run_step
+from surveykit.figures.steps import draw_figures
 
-run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, draw_figures)  # noqa: F821 (snakemake is injected by Snakemake)

@@ -1,5 +1,5 @@
-"""Snakemake script of rule format_tables (logic in surveykit.steps.tables)."""
-from surveykit.runner import run_step
-from surveykit.steps.tables import run_format
+"""Snakemake script of rules format_tables_<study> (logic in surveykit.analysis.steps.format_tables)."""
+from surveykit.analysis.steps import format_tables
+from surveykit.core.runner import run_step
 
-run_step(snakemake, run_format)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, format_tables)  # noqa: F821 (snakemake is injected by Snakemake)

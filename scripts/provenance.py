@@ -1,5 +1,5 @@
-"""Snakemake script of rule provenance (logic in surveykit.steps.provenance)."""
-from surveykit.runner import run_step
-from surveykit.steps.provenance import run
+"""Snakemake script of rule provenance (logic in surveykit.provenance.steps.provenance)."""
+from surveykit.core.runner import run_step
+from surveykit.provenance.steps import provenance
 
-run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, provenance)  # noqa: F821 (snakemake is injected by Snakemake)

@@ -4,7 +4,7 @@
     .venv/bin/python scripts/reconstruct_thesis_wave.py --seed 2025
 
 Writes the canonical respondent table (--out), the report (--report, also printed) and,
-through surveykit.forms.export.write_export, the raw Google Forms export (--export).
+through surveykit.questionnaire.forms.export.write_export, the raw Google Forms export (--export).
 Same seed, same files, byte for byte.
 """
 from __future__ import annotations
@@ -17,12 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from surveykit.codebook import load_codebook  # noqa: E402
-from surveykit.forms.export import write_export  # noqa: E402
-from surveykit.published import load_publication  # noqa: E402
-from surveykit.reconstruct import reconstruct_wave, render, verify  # noqa: E402
-from surveykit.reconstruct.open_answers import load_open_answers  # noqa: E402
-from surveykit.reconstruct.output import report_header, solver_lines, write_canonical  # noqa: E402
+from surveykit.questionnaire.codebook import load_codebook  # noqa: E402
+from surveykit.questionnaire.forms.export import write_export  # noqa: E402
+from surveykit.reproduction.published import load_publication  # noqa: E402
+from surveykit.tools.reconstruct import reconstruct_wave, render, verify  # noqa: E402
+from surveykit.tools.reconstruct.open_answers import load_open_answers  # noqa: E402
+from surveykit.tools.reconstruct.output import report_header, solver_lines, write_canonical  # noqa: E402
 
 DEFAULTS = {
     "published": ROOT / "data/studies/tele_expertise_cpts/published/thesis_2025.yaml",

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Rebuild a wave published as percentages from its spec (any study; see surveykit.reconstruct.survey).
+"""Rebuild a wave published as percentages from its spec (any study; see surveykit.tools.reconstruct.survey).
 
     .venv/bin/python scripts/reconstruct_wave.py data/studies/barometre_numerique/reconstruction/spec.yaml
 
@@ -18,14 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from surveykit.clean import clean_file  # noqa: E402
-from surveykit.codebook import load_codebook  # noqa: E402
-from surveykit.forms.export import write_export  # noqa: E402
-from surveykit.published import NEAR_MARGIN, check_against_codebook, load_publication  # noqa: E402
-from surveykit.reconstruct import render, verify  # noqa: E402
-from surveykit.reconstruct.output import write_canonical  # noqa: E402
-from surveykit.reconstruct.survey import load_spec, reconstruct_survey  # noqa: E402
-from surveykit.recoding.normalize import answer_hash  # noqa: E402
+from surveykit.clean.cleaning import clean_file  # noqa: E402
+from surveykit.questionnaire.codebook import load_codebook  # noqa: E402
+from surveykit.questionnaire.forms.export import write_export  # noqa: E402
+from surveykit.recode.normalize import answer_hash  # noqa: E402
+from surveykit.reproduction.published import NEAR_MARGIN, check_against_codebook, load_publication  # noqa: E402
+from surveykit.tools.reconstruct import render, verify  # noqa: E402
+from surveykit.tools.reconstruct.output import write_canonical  # noqa: E402
+from surveykit.tools.reconstruct.survey import load_spec, reconstruct_survey  # noqa: E402
 
 CODING_COLUMNS = ["question", "answer_hash", "answer", "categories", "coder", "rationale"]
 

@@ -1,5 +1,5 @@
-"""Snakemake script of rule render_chapter (logic in surveykit.steps.manuscript)."""
-from surveykit.runner import run_step
-from surveykit.steps.manuscript import render
+"""Snakemake script of rule render_chapter (logic in surveykit.manuscript.steps.render_chapter)."""
+from surveykit.core.runner import run_step
+from surveykit.manuscript.steps import render_chapter
 
-run_step(snakemake, render)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, render_chapter)  # noqa: F821 (snakemake is injected by Snakemake)

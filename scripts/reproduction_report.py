@@ -1,5 +1,5 @@
-"""Snakemake script of rule reproduction_report (logic in surveykit.steps.reproduction)."""
-from surveykit.runner import run_step
-from surveykit.steps.reproduction import run
+"""Snakemake script of rule reproduction_report (logic in surveykit.reproduction.steps.reproduction_report)."""
+from surveykit.core.runner import run_step
+from surveykit.reproduction.steps import reproduction_report
 
-run_step(snakemake, run)  # noqa: F821 (snakemake is injected by Snakemake)
+run_step(snakemake, reproduction_report)  # noqa: F821 (snakemake is injected by Snakemake)

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from surveykit.errors import InputError  # noqa: E402
-from surveykit.simulate import write_simulated_export  # noqa: E402
+from surveykit.core.errors import InputError  # noqa: E402
+from surveykit.tools.simulate import write_simulated_export  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
-"""A second way of finding what a script imports from the package, to check surveykit.codedeps against.
+"""A second way of finding what a script imports from the package, to check surveykit.core.codedeps against.
 
-surveykit.codedeps reads the imports from the source (`ast`); this reads them from the compiled bytecode with
+surveykit.core.codedeps reads the imports from the source (`ast`); this reads them from the compiled bytecode with
 the standard library's modulefinder (its IMPORT_NAME opcodes, in nested functions too), so the two share no code.
 Only the package is read: standard and third-party modules are taken as found and never scanned, which keeps it
 fast."""
@@ -15,8 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 PACKAGE = "surveykit"
 # Tools that live in the package but are never run by a rule (drafting, reconstruction, simulation, benchmarks).
-TOOLS = ("surveykit.reconstruct", "surveykit.draft", "surveykit.simulate", "surveykit.bench", "surveykit.pipeline",
-         "surveykit.summary", "surveykit.cli", "surveykit.__main__")
+TOOLS = ("surveykit.tools", "surveykit.app.pipeline", "surveykit.app.summary", "surveykit.app.cli", "surveykit.__main__")
 
 
 class _PackageFinder(modulefinder.ModuleFinder):
@@ -50,7 +49,7 @@ def module_files(names: frozenset[str], src: Path = SRC, relative_to: Path = ROO
 
 
 def module_name(path: str) -> str:
-    """'src/surveykit/report/__init__.py' -> 'surveykit.report'."""
+    """'src/surveykit/manuscript/__init__.py' -> 'surveykit.manuscript'."""
     parts = Path(path).relative_to("src").with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from surveykit.codebook import load_codebook
+from surveykit.questionnaire.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

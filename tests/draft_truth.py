@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from surveykit.codebook import load_codebook
-from surveykit.draft import draft_export
-from surveykit.draft.levels import BY_FREQUENCY
-from surveykit.forms.read import read_export
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.questionnaire.forms.read import read_export
+from surveykit.tools.draft import draft_export
+from surveykit.tools.draft.levels import BY_FREQUENCY
 
 
 @dataclass

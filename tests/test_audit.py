@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from surveykit.audit import (
+from surveykit.reproduction.audit import (
     CHECK,
     COLUMNS,
     INCONSISTENT,
@@ -36,7 +36,7 @@ from surveykit.audit import (
     percent_of,
     percentage_status,
 )
-from surveykit.published import PubNumber, load_published
+from surveykit.reproduction.published import PubNumber, load_published
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data" / "studies" / "tele_expertise_cpts" / "published" / "thesis_2025.yaml"

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from surveykit.clean import clean_file
-from surveykit.codebook import load_codebook
-from surveykit.errors import InputError
-from surveykit.forms.export import export_frame
-from surveykit.published import check_against_codebook, load_publication, load_published
-from surveykit.reconstruct import verify
-from surveykit.reconstruct.output import read_canonical
-from surveykit.reconstruct.survey import CountTarget, count_targets, load_spec, reconstruct_survey
-from surveykit.reproduce import reproduce
-from fractions import Fraction
+from surveykit.clean.cleaning import clean_file
+from surveykit.core.errors import InputError
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.questionnaire.forms.export import export_frame
+from surveykit.reproduction.published import check_against_codebook, load_publication, load_published
+from surveykit.reproduction.reproduce import reproduce
+from surveykit.tools.reconstruct import verify
+from surveykit.tools.reconstruct.output import read_canonical
+from surveykit.tools.reconstruct.survey import CountTarget, count_targets, load_spec, reconstruct_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "data" / "studies" / "barometre_numerique"

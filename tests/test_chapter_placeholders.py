@@ -5,11 +5,9 @@ form changes across three waves is scanned by tests/test_form_editions.py."""
 from __future__ import annotations
 
 import pytest
-
 from placeholders import chapters, empty_placeholders
-from surveykit.report import prose
 
-
+from surveykit.manuscript import prose
 
 
 def test_the_scan_finds_what_the_issue_saw():

@@ -1,10 +1,9 @@
 """Cleaning: every raw row is analysed, excluded or quarantined with a reason, and the counts add up."""
 import pytest
-
-from surveykit.clean import check_flow, clean_file, split_checkbox
-from surveykit.errors import ConsistencyError, InputError
-
 from conftest import SMALL_EXPORT, write_rows
+
+from surveykit.clean.cleaning import check_flow, clean_file, split_checkbox
+from surveykit.core.errors import ConsistencyError, InputError
 
 
 @pytest.fixture(scope="module")

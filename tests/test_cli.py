@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from surveykit import __version__, cli
-from surveykit.summary import run_summary
+from surveykit import __version__
+from surveykit.app import cli
+from surveykit.app.summary import run_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "exports" / "draft_fixture.csv"
@@ -160,8 +161,8 @@ def test_a_console_without_utf8_gets_question_marks_not_a_traceback(project, tmp
 
     _results(project)
     env = os.environ | {"PYTHONIOENCODING": "cp1252", "PYTHONPATH": str(ROOT / "src")}
-    code = "from pathlib import Path; from surveykit import cli; cli._printable_streams(); " \
-           "from surveykit.summary import print_summary; print_summary(Path('.'))"
+    code = "from pathlib import Path; from surveykit.app import cli; cli._printable_streams(); " \
+           "from surveykit.app.summary import print_summary; print_summary(Path('.'))"
     result = subprocess.run([sys.executable, "-c", code], cwd=project, env=env, capture_output=True)
     assert result.returncode == 0, result.stderr
     assert "12?345 re\xe7ues".encode("latin-1") in result.stdout

@@ -2,7 +2,7 @@
 
 The pinned plugin runs `scontrol show config` (timeout 10 s) when Snakemake imports it, and Snakemake imports every
 executor plugin it can find at every start. So it is installed outside the virtual environment
-(`.venv/cluster-plugins`, requirements-cluster.txt) and only `python -m surveykit.cluster` puts it on PYTHONPATH.
+(`.venv/cluster-plugins`, requirements-cluster.txt) and only `python -m surveykit.app.cluster` puts it on PYTHONPATH.
 Here a fake Slurm client (`scontrol`, `sinfo`, `sacct`, `squeue`, `sbatch`) that hangs for 30 s sits first on PATH:
 a local dry run must not call it, and must take its usual time."""
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pipeline_helpers import ROOT, make_project
-from surveykit import cluster
+
+from surveykit.app import cluster
 
 pytestmark = pytest.mark.pipeline
 

@@ -3,7 +3,7 @@
 A scratch copy of the project gets every output of the bundled study's two waves as an empty file newer than
 all its inputs (a build in all but content, with no Snakemake metadata: only modification times can trigger a
 rerun, which is what an edited module does). The rules each edit should rerun are computed independently of
-surveykit.codedeps, from the bytecode (tests/codedeps_helpers.py)."""
+surveykit.core.codedeps, from the bytecode (tests/codedeps_helpers.py)."""
 from __future__ import annotations
 
 import copy
@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from codedeps_helpers import bytecode_imports, is_tool, module_files, module_name
 from pipeline_helpers import BUNDLED_CONFIG, THESIS, make_project, snakemake
 
@@ -34,8 +33,8 @@ with open("rules.json", "w") as _handle:
 # Edited one at a time: a module only the recoding rules import (it once left reliability tables stale), one
 # the registry and the chapter import (once missing from their lists), the number formatting most rules import,
 # a part of the split audit, and a tool no rule may import.
-SAMPLE = ["src/surveykit/recoding/reliability.py", "src/surveykit/report/prose.py", "src/surveykit/fmt.py",
-          "src/surveykit/audit/lattice.py", "src/surveykit/reconstruct/rounding.py"]
+SAMPLE = ["src/surveykit/recode/reliability.py", "src/surveykit/manuscript/prose.py", "src/surveykit/core/fmt.py",
+          "src/surveykit/reproduction/audit/lattice.py", "src/surveykit/tools/reconstruct/rounding.py"]
 INPUT_DIRS = ("src", "scripts", "data", "workflow", "manuscript", "tests")
 UPDATED, UPSTREAM = "Updated input files: ", "Input files updated by another job: "
 JOB = re.compile(r"^(?:local)?rule (\S+):\n(.*?)(?=^\S|\Z)", re.M | re.S)

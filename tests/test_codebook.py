@@ -1,11 +1,10 @@
 """The questionnaire codebook: all 23 questions of Annexe 1 with the variable ids of the analysis."""
 import pytest
 import yaml
-
-from surveykit.codebook import load_codebook
-from surveykit.errors import InputError
-
 from conftest import CODEBOOK
+
+from surveykit.core.errors import InputError
+from surveykit.questionnaire.codebook import load_codebook
 
 EXPECTED_VARIABLES = [
     "mode_exercice", "genre", "age", "actes", "aisance_numerique", "universitaire", "role_cpts", "lieu", "cpts",

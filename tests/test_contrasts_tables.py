@@ -17,9 +17,9 @@ from surveykit.analysis.contrasts import contrasts
 from surveykit.analysis.format import Contrasts, format_table
 from surveykit.analysis.plan import load_plan
 from surveykit.analysis.run import run_plan
-from surveykit.clean import clean_file
-from surveykit.codebook import load_codebook
-from surveykit.errors import InputError
+from surveykit.clean.cleaning import clean_file
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.core.errors import InputError
 from surveykit.stats import effects, estimates, posthoc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,8 +155,8 @@ def test_estimates_and_pairs_are_written_apart_from_the_tests(thesis):
 
 
 def test_reproduction_report_says_the_thesis_labels_follow_no_rule():
-    from surveykit.published import load_publication
-    from surveykit.reproduction_report import interpretation_findings
+    from surveykit.reproduction.published import load_publication
+    from surveykit.reproduction.report import interpretation_findings
     lines = interpretation_findings(load_publication(THESIS / "published/thesis_2025.yaml"))
     assert "7 classes pour 9 moyennes, dont 6 ne contiennent qu'une moyenne" in lines[0]
     assert "écarts-types de 2,9 et 3,0, mais pas pour 2,9 ni 3,2" in lines[1]

@@ -1,4 +1,4 @@
-"""The generated corpus (surveykit.bench.corpus): exports as Google Forms, Sheets and French Excel write them, each
+"""The generated corpus (surveykit.tools.bench.corpus): exports as Google Forms, Sheets and French Excel write them, each
 with its truth; the drafter scored against that truth (a floor that can only go up)."""
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from surveykit.bench.corpus import (compare_codebook, draft_codebook, export_bytes, generate, summarise,
-                                    write_export, write_truth)
-from surveykit.bench.corpus.generate import _checkbox_parts, Question
-from surveykit.forms.read import read_export
+from surveykit.questionnaire.forms.read import read_export
+from surveykit.tools.bench.corpus import (
+    compare_codebook,
+    draft_codebook,
+    export_bytes,
+    generate,
+    summarise,
+    write_export,
+    write_truth,
+)
+from surveykit.tools.bench.corpus.generate import Question, _checkbox_parts
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 ACCURACY_SEEDS = range(1000, 1020)
@@ -155,7 +162,7 @@ def test_drafter_accuracy_floor(tmp_path):
 def test_bench_section_lists_every_miss_and_replaces_itself(tmp_path):
     """The BENCHMARKS.md section: match rate, every miss by kind, build failures; rewritten in place, before the
     Fisher section, the rest of the file kept."""
-    from surveykit.bench.corpus.run import SECTION, replace_section, section
+    from surveykit.tools.bench.corpus.run import SECTION, replace_section, section
 
     comparisons = []
     for seed in range(1003, 1013):  # enough exports for the drafter to miss something
@@ -186,7 +193,7 @@ def test_same_bytes_in_another_process_whatever_the_hash_seed():
     import subprocess
     import sys
 
-    code = ("import hashlib, json; from surveykit.bench.corpus import generate, export_bytes; h = hashlib.sha256()\n"
+    code = ("import hashlib, json; from surveykit.tools.bench.corpus import generate, export_bytes; h = hashlib.sha256()\n"
             "for s in range(12):\n    g = generate(s); h.update(export_bytes(g)); "
             "h.update(json.dumps(g.truth, sort_keys=True).encode())\nprint(h.hexdigest())")
     digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

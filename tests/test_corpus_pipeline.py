@@ -7,11 +7,17 @@ test passes, strict turns that into a failure, and the mark must go (the corpus 
 from __future__ import annotations
 
 import pytest
-
 from pipeline_helpers import make_project, snakemake
-from surveykit.bench.corpus import generate
-from surveykit.bench.corpus.build import (built, chapter_targets, draft_corpus, empty_config, find_planted,
-                                          text_files)
+
+from surveykit.tools.bench.corpus import generate
+from surveykit.tools.bench.corpus.build import (
+    built,
+    chapter_targets,
+    draft_corpus,
+    empty_config,
+    find_planted,
+    text_files,
+)
 
 pytestmark = pytest.mark.pipeline
 

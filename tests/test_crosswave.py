@@ -1,4 +1,4 @@
-"""Cross-wave comparison (surveykit.crosswave, steps.crosswave) and the simulated demo wave.
+"""Cross-wave comparison (surveykit.waves.crosswave, surveykit.waves.steps) and the simulated demo wave.
 
 Reference values come from R 4.x (Rscript), each with the exact call in a comment; R is not
 needed to run these tests.
@@ -16,10 +16,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from surveykit.clean import clean_file
-from surveykit.codebook import load_codebook
 from surveykit.analysis.plan import load_plan
-from surveykit.crosswave import (
+from surveykit.clean.cleaning import clean_file
+from surveykit.core.errors import InputError
+from surveykit.core.io import write_csv
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.questionnaire.forms.export import export_frame
+from surveykit.tools.simulate import export_columns, load_profile, simulate, write_simulated_export
+from surveykit.waves import steps
+from surveykit.waves.crosswave import (
     Wave,
     compare_waves,
     comparison_pairs,
@@ -30,11 +35,6 @@ from surveykit.crosswave import (
     share_table,
     share_tests,
 )
-from surveykit.errors import InputError
-from surveykit.forms.export import export_frame
-from surveykit.io import write_csv
-from surveykit.simulate import export_columns, load_profile, simulate, write_simulated_export
-from surveykit.steps import crosswave as step
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "data/studies/tele_expertise_cpts"
@@ -239,7 +239,7 @@ def test_step_writes_all_outputs(book, tmp_path):
     params = types.SimpleNamespace(waves=[{"name": "w1", "label": "Vague réelle", "synthetic": False},
                                           {"name": "w2", "label": "Vague simulée", "synthetic": True}],
                                    seed=20250409, alpha=0.05)
-    step.run(inputs, outputs, params, _logger())
+    steps.compare_waves(inputs, outputs, params, _logger())
     barriers = pd.read_csv(outputs.scores)
     assert len(barriers) == 9 and barriers["p_holm"].tolist() == pytest.approx(R_HOLM, rel=1e-12)
     adoption = pd.read_csv(outputs.shares)
@@ -247,7 +247,7 @@ def test_step_writes_all_outputs(book, tmp_path):
     markdown = Path(outputs.markdown).read_text(encoding="utf-8")
     assert "](../../../../results/waves/s/figures/evolution.png){#fig:evolution" in markdown
     first = {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in (outputs.png, outputs.svg)}
-    step.run(inputs, outputs, params, _logger())
+    steps.compare_waves(inputs, outputs, params, _logger())
     assert {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in first} == first
 
 

@@ -1,4 +1,4 @@
-"""surveykit.distributions calls scipy.special as scipy.stats does: same values, bit for bit, over the domain used."""
+"""surveykit.core.distributions calls scipy.special as scipy.stats does: same values, bit for bit, over the domain used."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from surveykit import distributions as dist
+from surveykit.core import distributions as dist
 
 POINTS = [-1.0, 0.0, 1e-3, 0.1, 1.0, 3.5, 20.0, 400.0, math.nan]
 DFS = [1, 2, 5.5, 38, 0, -1]

@@ -1,4 +1,4 @@
-"""Drafting a study from its export (surveykit.draft, `make study`): types, levels, order, skip logic, notes,
+"""Drafting a study from its export (surveykit.tools.draft, `make study`): types, levels, order, skip logic, notes,
 files that pass the study loader, config.yaml kept, edited files protected; then the pipeline builds the
 drafted chapters with no edit (one run for the three drafted studies)."""
 from __future__ import annotations
@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pipeline_helpers import make_project, snakemake
-from surveykit.codebook import load_codebook
-from surveykit.draft import draft_export, draft_study
-from surveykit.draft.infer import slug, split_cells
-from surveykit.draft.levels import BY_FREQUENCY, natural_order
-from surveykit.draft.project import MANIFEST
-from surveykit.errors import InputError
-from surveykit.forms.read import read_export
-from surveykit.study import load_study
+
+from surveykit.core.errors import InputError
+from surveykit.project.study import load_study
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.questionnaire.forms.read import read_export
+from surveykit.tools.draft import draft_export, draft_study
+from surveykit.tools.draft.infer import slug, split_cells
+from surveykit.tools.draft.levels import BY_FREQUENCY, natural_order
+from surveykit.tools.draft.project import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "exports" / "draft_fixture.csv"
@@ -285,7 +285,7 @@ def test_another_export_under_the_same_wave_is_refused(project, tmp_path):
 
 
 def test_the_console_command_reports_bad_names(project):
-    result = subprocess.run([sys.executable, "-m", "surveykit.draft", str(FIXTURE), "--study", "Mon étude",
+    result = subprocess.run([sys.executable, "-m", "surveykit.tools.draft", str(FIXTURE), "--study", "Mon étude",
                              "--wave", "w", "--root", str(project)], capture_output=True, text=True,
                             env={"PYTHONPATH": str(ROOT / "src")})
     assert result.returncode == 1

@@ -1,6 +1,6 @@
 """How the drafter reads exports nobody wrote a test for: the header's words, typed text against options,
 scales in their natural order, grids of choices, personal data, multi-response denominators, labels,
-determinism, cost, and a floor on the bundled exports (surveykit.draft)."""
+determinism, cost, and a floor on the bundled exports (surveykit.tools.draft)."""
 from __future__ import annotations
 
 import csv
@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from draft_truth import score_export
-from surveykit.draft import draft_export
-from surveykit.draft.infer import short_label
-from surveykit.draft.render import Engine, study_files
-from surveykit.errors import InputError
-from surveykit.forms.read import read_export
+
+from surveykit.core.errors import InputError
+from surveykit.questionnaire.forms.read import read_export
+from surveykit.tools.draft import draft_export
+from surveykit.tools.draft.infer import short_label
+from surveykit.tools.draft.render import Engine, study_files
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = Engine(grid_choice=True, denominator=True, empty_plan=True)
@@ -185,7 +185,7 @@ def test_an_export_of_free_text_only_drafts_or_says_why_not(tmp_path, monkeypatc
     assert "tables: []" in files["analysis_plan.yaml"]
     assert set(files) == {"codebook.yaml", "analysis_plan.yaml", "figures.yaml", "categories/commentaires.yaml",
                           "categories/pourquoi.yaml"}
-    import surveykit.draft as drafting
+    import surveykit.tools.draft as drafting
     monkeypatch.setattr(drafting, "engine", lambda: TODAY)  # an engine whose plan needs a table
     (tmp_path / "config.yaml").write_text("studies:\nwaves:\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"export.csv: every one of its 2 question\(s\) reads as free text or a date "
@@ -210,8 +210,8 @@ def test_short_labels_from_headers(header, label):
 # ------------------------------------------------------------------------ determinism and cost
 
 def _draft_in_fresh_interpreter(export: Path, seed: str) -> str:
-    code = ("import sys; from surveykit.forms.read import read_export; from surveykit.draft import draft_export;"
-            "from surveykit.draft.render import study_files;"
+    code = ("import sys; from surveykit.questionnaire.forms.read import read_export; from surveykit.tools.draft import draft_export;"
+            "from surveykit.tools.draft.render import study_files;"
             "files = study_files(draft_export(read_export(sys.argv[1])), 's', 'e.csv');"
             "sys.stdout.write(''.join(k + '\\n' + v for k, v in sorted(files.items())))")
     env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "src")}
@@ -273,13 +273,13 @@ def test_the_bundled_exports_draft_as_well_as_before_or_better(export, codebook)
 # ------------------------------------------------------------------------- the generated corpus
 
 def test_generated_exports_are_drafted_right_and_leak_no_planted_personal_data(tmp_path):
-    """40 generated exports (surveykit.bench.corpus) drafted with every engine type: the share of questions with
+    """40 generated exports (surveykit.tools.bench.corpus) drafted with every engine type: the share of questions with
     the right type, options, level order and bounds (floor measured on this branch), and none of the personal data
     planted in their free text, whatever the engine, in any drafted file."""
     import yaml
 
-    from surveykit.bench.corpus import compare_codebook, generate, summarise
-    from surveykit.bench.corpus import write_export as write_generated
+    from surveykit.tools.bench.corpus import compare_codebook, generate, summarise
+    from surveykit.tools.bench.corpus import write_export as write_generated
 
     comparisons = []
     for seed in range(40):

@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from matplotlib.patches import FancyBboxPatch
 
-from surveykit import fmt
 from surveykit.analysis.format import format_table
 from surveykit.analysis.plan import load_plan
 from surveykit.analysis.run import run_plan
-from surveykit.codebook import load_codebook
+from surveykit.core import fmt
 from surveykit.figures import draw
 from surveykit.figures.style import MIN_FONT_SIZE, apply_style
-from surveykit.recoding.sheet import instructions
+from surveykit.questionnaire.codebook import load_codebook
+from surveykit.recode.sheet import instructions
 
 N = fmt.NBSP
 

@@ -10,6 +10,6 @@ def test_the_committed_theme_is_seaborns_whitegrid():
 
 
 def test_drawing_does_not_import_seaborn():
-    code = "import sys, surveykit.steps.figures, surveykit.steps.crosswave; print('seaborn' in sys.modules)"
+    code = "import sys, surveykit.figures.build, surveykit.waves.files; print('seaborn' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -1,5 +1,5 @@
 """French formatting as printed in the thesis."""
-from surveykit import fmt
+from surveykit.core import fmt
 
 N = fmt.NBSP
 

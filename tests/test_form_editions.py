@@ -21,15 +21,15 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import tree_hashes
-from placeholders import chapters, empty_placeholders
 from pipeline_helpers import make_project, snakemake, write_config
-from surveykit import fmt
-from surveykit.codebook import check_editions, edition_of, load_codebook
-from surveykit.errors import InputError
-from surveykit.io import read_csv
-from surveykit.yamlio import load_validated, package_schema
+from placeholders import chapters, empty_placeholders
+
+from surveykit.core import fmt
+from surveykit.core.errors import InputError
+from surveykit.core.io import read_csv
+from surveykit.core.yamlio import load_validated, package_schema
+from surveykit.questionnaire.codebook import check_editions, edition_of, load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -267,7 +267,7 @@ XLSX = FIXTURES / "exports" / "outils_2026.xlsx"
 
 
 def test_a_reworded_header_names_the_aliases_line_chosen_by_the_answers():
-    from surveykit.clean import clean_file
+    from surveykit.clean.cleaning import clean_file
 
     with pytest.raises(InputError) as error:
         clean_file(XLSX, load_codebook(FIXTURES / "studies/outils_sante/codebook.yaml"))
@@ -280,7 +280,7 @@ def test_a_reworded_header_names_the_aliases_line_chosen_by_the_answers():
 
 
 def test_a_dropped_required_question_says_how_to_mark_it_absent(tmp_path):
-    from surveykit.clean import clean_file
+    from surveykit.clean.cleaning import clean_file
 
     def required_again(raw):
         obstacles = next(q for q in raw["questions"] if q["id"] == "obstacles")
@@ -296,7 +296,7 @@ def test_a_dropped_required_question_says_how_to_mark_it_absent(tmp_path):
 
 
 def test_a_new_option_names_the_option_line_with_its_first_wave(tmp_path):
-    from surveykit.clean import clean_file
+    from surveykit.clean.cleaning import clean_file
 
     def undeclared(raw):
         exercice = next(q for q in raw["questions"] if q["id"] == "exercice")
@@ -314,7 +314,7 @@ def test_a_new_option_names_the_option_line_with_its_first_wave(tmp_path):
 
 
 def test_real_date_cells_need_no_day_month_order(tmp_path):
-    from surveykit.clean import clean_file
+    from surveykit.clean.cleaning import clean_file
 
     result = clean_file(XLSX, load_codebook(_edition_file(tmp_path, "outils_2026")))
     assert not [m for m in result.messages if "day/month" in m]
@@ -322,7 +322,7 @@ def test_real_date_cells_need_no_day_month_order(tmp_path):
 
 
 def test_a_figure_of_a_question_a_wave_does_not_ask_is_refused_at_start(tmp_path):
-    from surveykit.study import check_wave_editions, load_study
+    from surveykit.project.study import check_wave_editions, load_study
 
     folder = tmp_path / "outils_sante"
     shutil.copytree(FIXTURES / "studies/outils_sante", folder)
@@ -363,7 +363,7 @@ def test_shares_follow_the_design_and_skip_waves_without_the_item(design, pairs)
     from dataclasses import replace
 
     from surveykit.analysis.plan import load_plan
-    from surveykit.crosswave import Wave, compare_waves
+    from surveykit.waves.crosswave import Wave, compare_waves
 
     book = load_codebook(EDITIONS / "codebook.yaml")
     plan = load_plan(EDITIONS / "analysis_plan.yaml", book)
@@ -384,8 +384,8 @@ def test_shares_follow_the_design_and_skip_waves_without_the_item(design, pairs)
 
 def test_the_evolution_figure_keeps_legends_off_the_data_and_wave_labels_apart():
     from surveykit.analysis.plan import load_plan
-    from surveykit.crosswave import Wave, compare_waves, evolution_figure
     from surveykit.figures.style import apply_style
+    from surveykit.waves.crosswave import Wave, compare_waves, evolution_figure
 
     apply_style()
     book = load_codebook(EDITIONS / "codebook.yaml")
@@ -417,13 +417,13 @@ def test_an_edition_drops_the_branches_of_an_answer_no_longer_offered_and_only_t
     assert branched and all(list(q["branches"]["headers"]) == ["Oui"] for q in branched)
     others = [q for q in doc["questions"] if q["id"] != "pratique_tle" and "Non" in q.get("levels", [])]
     assert others, "other questions keep their own « Non »"
-    from surveykit.codebook import _build
+    from surveykit.questionnaire.codebook import _build
 
     assert _build(doc, str(thesis)).question("pratique_tle").levels == ("Oui",)  # a valid codebook
 
 
 def test_a_score_a_later_form_added_is_compared_from_its_first_wave():
-    from surveykit.crosswave import Wave, scores_table
+    from surveykit.waves.crosswave import Wave, scores_table
 
     frames = [frame.copy() for frame in _frames()]
     del frames[0]["impact"]  # as if the 2024 form had not asked it

@@ -3,13 +3,12 @@
 import openpyxl
 import pandas as pd
 import pytest
-
-from surveykit.clean import clean_file
-from surveykit.errors import InputError
-from surveykit.forms.headers import normalise
-from surveykit.forms.read import read_export
-
 from conftest import SMALL_EXPORT, write_rows
+
+from surveykit.clean.cleaning import clean_file
+from surveykit.core.errors import InputError
+from surveykit.questionnaire.forms.headers import normalise
+from surveykit.questionnaire.forms.read import read_export
 
 
 def _analysed(path, codebook) -> pd.DataFrame:

@@ -14,12 +14,12 @@ import pytest
 from surveykit.analysis.format import format_table
 from surveykit.analysis.plan import load_plan
 from surveykit.analysis.run import run_plan
-from surveykit.clean import clean_file
-from surveykit.codebook import load_codebook
-from surveykit.errors import InputError
-from surveykit.report import prose
-from surveykit.report.prose import Share
-from surveykit.report.registry import Registry, add_tidy, reference_markdown
+from surveykit.clean.cleaning import clean_file
+from surveykit.core.errors import InputError
+from surveykit.manuscript import prose
+from surveykit.manuscript.prose import Share
+from surveykit.manuscript.registry import Registry, add_tidy, reference_markdown
+from surveykit.questionnaire.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "tests" / "fixtures" / "studies" / "grilles_usage"
@@ -279,12 +279,12 @@ def test_the_registry_reference_lists_the_grid_keys_only_when_there_are_some(ana
 
 
 def test_the_diverging_figure_is_legible_and_colour_blind_safe(tmp_path, book, plan, analysis):
+    from surveykit.core.io import write_csv
     from surveykit.figures import draw
+    from surveykit.figures.build import FigureData, build_figure
     from surveykit.figures.metadata import read_png
     from surveykit.figures.spec import load_figures
     from surveykit.figures.style import apply_style, save
-    from surveykit.io import write_csv
-    from surveykit.steps.figures import FigureData, build_figure
 
     descriptives = tmp_path / "descriptives.csv"
     write_csv(pd.concat(analysis.tables.values(), ignore_index=True), descriptives)
@@ -314,7 +314,7 @@ def test_the_diverging_figure_is_legible_and_colour_blind_safe(tmp_path, book, p
 
 
 def test_an_export_written_from_the_clean_answers_reads_back_the_same(tmp_path, cleaned):
-    from surveykit.forms.export import write_export
+    from surveykit.questionnaire.forms.export import write_export
 
     path = tmp_path / "export.csv"
     write_export(cleaned.responses, STUDY / "codebook.yaml", path)

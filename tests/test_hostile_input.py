@@ -5,23 +5,22 @@ outputs grepped for the payload)."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import CODEBOOK, SMALL_EXPORT, write_rows, write_workbook
-from surveykit import csvsafe
-from surveykit.clean import clean_file
-from surveykit.configcheck import check_config, check_config_file
-from surveykit.errors import InputError
-from surveykit.forms.read import Limits, read_export
-from surveykit.report.chapter import markdown_table
-from surveykit.report.markup import escape
-from surveykit.yamlio import load_yaml
 
+from surveykit.clean.cleaning import clean_file
+from surveykit.core import csvsafe
+from surveykit.core.errors import InputError
+from surveykit.core.yamlio import load_yaml
+from surveykit.manuscript.chapter import markdown_table
+from surveykit.manuscript.markup import escape
+from surveykit.project.configcheck import check_config, check_config_file
+from surveykit.questionnaire.forms.read import Limits, read_export
 
 # ---------------------------------------------------------------- CSV that spreadsheets open as text
 

@@ -24,12 +24,12 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import tree_hashes, write_workbook
 from pipeline_helpers import THESIS, make_project, snakemake
 from test_hostile_input import BILLION_LAUGHS, zip_bomb
-from surveykit.csvsafe import TRIGGERS
-from surveykit.recoding.sheet import read_coding_sheet
+
+from surveykit.core.csvsafe import TRIGGERS
+from surveykit.recode.sheet import read_coding_sheet
 
 pytestmark = pytest.mark.pipeline
 
@@ -177,7 +177,7 @@ def test_no_csv_under_results_starts_a_cell_with_a_formula(hostile):
 
 
 def test_the_pipeline_reads_back_the_exact_formula_like_answers(hostile):
-    from surveykit.io import read_responses
+    from surveykit.core.io import read_responses
 
     responses = read_responses(hostile["project"] / "results" / WAVE / "clean" / "responses.csv")
     row = responses.set_index("respondent_id").loc["R00041"]

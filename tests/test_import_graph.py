@@ -1,4 +1,4 @@
-"""The package's import graph: what each rule's code imports (surveykit.codedeps, checked against a second
+"""The package's import graph: what each rule's code imports (surveykit.core.codedeps, checked against a second
 method), tools never reached by a rule, and no module importing from a layer above its own."""
 from __future__ import annotations
 
@@ -6,31 +6,33 @@ import ast
 from pathlib import Path
 
 import pytest
-
 from codedeps_helpers import ROOT, SRC, bytecode_imports, is_tool, module_files, module_name, rule_scripts
-from surveykit import codedeps
+
+from surveykit.core import codedeps
 
 SCRIPTS = sorted((ROOT / "scripts").glob("*.py"))
 
 # Layers of the package, lowest first, by top-level module or package of surveykit: a module may import from its
 # own layer or a lower one, never from a higher one. A new top-level module must be placed here.
 LAYERS = [
-    ("infrastructure", {"errors", "csvsafe", "io", "yamlio", "fmt", "testnames", "distributions", "stale"}),
-    ("questionnaire", {"forms", "codebook"}),
-    ("cleaning", {"clean", "privacy"}),
-    ("recoding", {"recoding"}),
-    ("statistics", {"stats", "analysis"}),
-    ("figures", {"figures"}),
-    ("manuscript", {"report"}),
-    ("reproduction and waves", {"published", "audit", "reproduce", "reproduction_report", "crosswave"}),
-    ("rule entry points", {"steps"}),
-    ("Snakemake interface", {"study", "configcheck", "runner", "codedeps", "pipeline", "cluster"}),
-    ("tools", {"reconstruct", "draft", "simulate", "bench", "summary", "cli", "__main__"}),
+    ("shared infrastructure", {"core"}),
+    ("the questionnaire", {"questionnaire"}),
+    ("stage 1, cleaning", {"clean"}),
+    ("stage 2, recoding", {"recode"}),
+    ("stage 3, statistics (and the R-exact test library)", {"stats", "analysis"}),
+    ("stage 4, figures", {"figures"}),
+    ("stage 5, manuscript", {"manuscript"}),
+    ("reproduction of the published numbers", {"reproduction"}),
+    ("provenance", {"provenance"}),
+    ("cross-wave comparison", {"waves"}),
+    ("the project: config.yaml and its studies, read by the Snakefile", {"project"}),
+    ("tools apart from the engine", {"tools"}),
+    ("the command line", {"app", "__main__"}),
 ]
 
 
 def _unit(name: str) -> str:
-    """'surveykit.report.docx' -> 'report'; the package itself -> ''."""
+    """'surveykit.manuscript.docx' -> 'manuscript'; the package itself -> ''."""
     return name.split(".")[1] if "." in name else ""
 
 
@@ -56,31 +58,30 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
 def test_every_form_of_import_is_followed(tmp_path):
     src = _package(tmp_path, {
         "surveykit/__init__.py": "",
-        "surveykit/fmt.py": "import math\n",
-        "surveykit/io.py": "from .errors import InputError\n",
-        "surveykit/errors.py": "",
+        "surveykit/core/__init__.py": "",
+        "surveykit/core/fmt.py": "import math\n",
+        "surveykit/core/io.py": "from .errors import InputError\n",
+        "surveykit/core/errors.py": "",
         "surveykit/unused.py": "",
-        "surveykit/report/__init__.py": "",
-        "surveykit/report/prose.py": "from .. import fmt\n",  # a submodule named in a from-import
-        "surveykit/report/chapter.py": "from . import prose\n\ndef lazy():\n    from ..io import read\n",
-        "surveykit/steps/__init__.py": "from ..typing_only import *\n",
+        "surveykit/manuscript/__init__.py": "",
+        "surveykit/manuscript/prose.py": "from ..core import fmt\n",  # a submodule named in a from-import
+        "surveykit/manuscript/chapter.py": "from . import prose\n\ndef lazy():\n    from ..core.io import read\n",
+        "surveykit/manuscript/steps.py": "from ..typing_only import *\nfrom .chapter import lazy\nimport pandas\n",
         "surveykit/typing_only.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import surveykit.deep.leaf\n",
         "surveykit/deep/__init__.py": "",
         "surveykit/deep/leaf.py": "",
-        "surveykit/steps/render.py": "from ..report.chapter import lazy\nimport pandas\n",
-        "script.py": "from surveykit.steps.render import lazy\n",
+        "script.py": "from surveykit.manuscript.steps import lazy\n",
     })
     files = codedeps.script_code(src / "script.py", src=src)
     names = sorted(str(Path(f).relative_to(src)) for f in files)
-    assert names == ["surveykit/__init__.py", "surveykit/deep/__init__.py", "surveykit/deep/leaf.py",
-                     "surveykit/errors.py", "surveykit/fmt.py", "surveykit/io.py", "surveykit/report/__init__.py",
-                     "surveykit/report/chapter.py", "surveykit/report/prose.py", "surveykit/steps/__init__.py",
-                     "surveykit/steps/render.py", "surveykit/typing_only.py"]
+    assert names == ["surveykit/__init__.py", "surveykit/core/__init__.py", "surveykit/core/errors.py",
+                     "surveykit/core/fmt.py", "surveykit/core/io.py", "surveykit/deep/__init__.py",
+                     "surveykit/deep/leaf.py", "surveykit/manuscript/__init__.py", "surveykit/manuscript/chapter.py",
+                     "surveykit/manuscript/prose.py", "surveykit/manuscript/steps.py", "surveykit/typing_only.py"]
     assert files == sorted(files)
-    assert codedeps.module_code("surveykit.report.prose", src=src) == [
-        str(src / "surveykit/__init__.py"), str(src / "surveykit/fmt.py"), str(src / "surveykit/report/__init__.py"),
-        str(src / "surveykit/report/prose.py")]
-
+    assert codedeps.module_code("surveykit.manuscript.prose", src=src) == [
+        str(src / "surveykit/__init__.py"), str(src / "surveykit/core/__init__.py"), str(src / "surveykit/core/fmt.py"),
+        str(src / "surveykit/manuscript/__init__.py"), str(src / "surveykit/manuscript/prose.py")]
 
 def _full_parse(source: str) -> list[str]:
     return sorted(ast.dump(node) for node in ast.walk(ast.parse(source)) if isinstance(node, (ast.Import, ast.ImportFrom)))
@@ -163,10 +164,29 @@ def test_nothing_imports_from_a_higher_layer():
 
 
 def test_only_scripts_import_the_rule_entry_points():
-    """steps/ is what scripts call: no other module of the package imports it (report/ once did)."""
-    importers = sorted(module for module, imports in codedeps.import_graph(SRC).items()
-                       if _unit(module) != "steps" and any(_unit(name) == "steps" for name in imports))
+    """A stage's steps module is what scripts call: no module of the package imports one, but the steps of a stage
+    may call another stage's domain functions (report/ once imported the rule entry points)."""
+    importers = sorted(f"{module} imports {name}" for module, imports in codedeps.import_graph(SRC).items()
+                       for name in imports if name.endswith(".steps") and name != module)
     assert not importers
+
+
+def test_every_rule_runs_the_steps_function_named_after_it():
+    """rule clean_wave -> scripts/clean_wave.py -> surveykit.<stage>.steps.clean_wave (rules made per study, e.g.
+    format_tables_<study>, run the function named after what they share)."""
+    for script in sorted(rule_scripts()):
+        text = (ROOT / "scripts" / script).read_text(encoding="utf-8")
+        name = script.removesuffix(".py")
+        assert "from surveykit." in text and f".steps import {name}\n" in text, script
+        assert f"run_step(snakemake, {name})" in text, script
+
+
+def test_no_rule_code_input_is_a_tool():
+    """The code inputs computed for every rule's script (surveykit.core.codedeps) hold no tool."""
+    for script in sorted(rule_scripts()):
+        files = codedeps.script_code(ROOT / "scripts" / script, src=SRC)
+        tools = [f for f in files if is_tool(module_name(str(Path(f).relative_to(ROOT))))]
+        assert not tools, f"scripts/{script}: {tools}"
 
 
 def test_every_package_module_is_in_the_graph():

@@ -10,10 +10,10 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
-
 from pipeline_helpers import snakemake
-from surveykit.report.markup import escape_inline
-from surveykit.report.prose import typography
+
+from surveykit.manuscript.markup import escape_inline
+from surveykit.manuscript.prose import typography
 
 pytestmark = pytest.mark.pipeline
 

@@ -11,8 +11,8 @@ from surveykit.analysis.describe import ALL, MISSING_LABEL
 from surveykit.analysis.format import format_table
 from surveykit.analysis.plan import load_plan
 from surveykit.analysis.run import run_plan
-from surveykit.codebook import load_codebook
-from surveykit.errors import InputError
+from surveykit.core.errors import InputError
+from surveykit.questionnaire.codebook import load_codebook
 
 CODEBOOK = """study: denominateurs
 title: "Outils"

@@ -97,7 +97,7 @@ def test_the_wheel_holds_every_data_file_the_package_reads_and_the_command(wheel
               if p.is_file() and "__pycache__" not in p.parts}
     assert needed <= names, f"missing from the wheel: {sorted(needed - names)}"
     info = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "surveykit = surveykit.cli:main" in zipfile.ZipFile(wheel).read(info).decode()
+    assert "surveykit = surveykit.app.cli:main" in zipfile.ZipFile(wheel).read(info).decode()
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     required = {_name(line.split(":", 1)[1]) for line in metadata.splitlines()
                 if line.startswith("Requires-Dist:") and "extra ==" not in line}
@@ -181,7 +181,7 @@ def test_pip_install_gives_a_command_that_drafts_and_runs_a_study_without_make_o
     assert "avertissements :" in tail and "manuscript/build/enquete_2025/resultats.docx" in tail
     # The rules' code inputs are the installed package's files (editing or upgrading it reruns them).
     provenance = (project / "results" / "enquete_2025" / "provenance.json").read_text(encoding="utf-8")
-    assert "surveykit/clean.py" in provenance
+    assert "surveykit/clean/cleaning.py" in provenance
 
     again = surveykit("run", "--wave", "enquete_2025", "--cores", "1", timeout=300)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

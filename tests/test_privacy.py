@@ -1,16 +1,16 @@
-"""Masking of personal data in free text (surveykit.privacy), and where the cleaning step applies it."""
+"""Masking of personal data in free text (surveykit.clean.privacy), and where the cleaning step applies it."""
 from __future__ import annotations
 
 import logging
 
 import pandas as pd
 import pytest
-
 from conftest import CODEBOOK, write_rows
-from surveykit.clean import clean_file, respondent_id
-from surveykit.errors import InputError
-from surveykit.privacy import Masker, first_names, mask_cleaned, mask_pii, read_names, residual_personal_data
-from surveykit.steps.clean import clean_wave
+
+from surveykit.clean.cleaning import clean_file, respondent_id
+from surveykit.clean.files import clean_wave_files
+from surveykit.clean.privacy import Masker, first_names, mask_cleaned, mask_pii, read_names, residual_personal_data
+from surveykit.core.errors import InputError
 
 
 @pytest.mark.parametrize("text, masked", [
@@ -99,7 +99,7 @@ def test_clean_step_masks_the_skip_violation_detail_and_the_log(tmp_path, small_
     names.write_text("Sophie\n", encoding="utf-8")
     out = {k: tmp_path / f"{k}.csv" for k in ("responses", "excluded", "pii")}
     with caplog.at_level(logging.INFO):
-        clean_wave(str(export), str(CODEBOOK), out["responses"], out["excluded"], tmp_path / "flow.json", {"label": "w"}, "quarantine",
+        clean_wave_files(str(export), str(CODEBOOK), out["responses"], out["excluded"], tmp_path / "flow.json", {"label": "w"}, "quarantine",
                    logging.getLogger("clean_wave"), None, str(names), out["pii"])
     excluded = pd.read_csv(out["excluded"], dtype=str, keep_default_na=False)
     detail = excluded.loc[excluded["reason"] == "logique de saut non respectée", "detail"].iloc[0]
@@ -142,8 +142,9 @@ def test_first_names_ship_as_package_data():
 def test_new_name_rules_leave_the_bundled_answers_as_they_were():
     """The bundled studies' coding decisions are keyed by the hash of the masked answer: the first-name and
     lower-case rules must not change any bundled free text."""
-    from surveykit.forms.read import read_export
     from conftest import ROOT
+
+    from surveykit.questionnaire.forms.read import read_export
     for export in sorted((ROOT / "data" / "raw").glob("*/export.*")):
         for row in read_export(export).rows:
             for cell in row:
@@ -169,10 +170,11 @@ def test_a_quote_that_still_holds_personal_data_is_never_chosen():
     """Quotes are chosen from masked answers; one that still names someone, or holds a number or an address the
     patterns missed, is skipped even when it is the longest (the rule's first choice) or marked « oui »."""
     from conftest import ROOT
-    from surveykit.recoding.codebook import load_codebook
-    from surveykit.recoding.decisions import Decision
-    from surveykit.recoding.normalize import answer_hash
-    from surveykit.recoding.quotes import select_quotes
+
+    from surveykit.recode.codebook import load_codebook
+    from surveykit.recode.decisions import Decision
+    from surveykit.recode.normalize import answer_hash
+    from surveykit.recode.quotes import select_quotes
 
     book = load_codebook(ROOT / "data" / "studies" / "tele_expertise_cpts" / "categories" / "autres_freins.yaml")
     question = book.question

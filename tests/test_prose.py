@@ -4,11 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from surveykit import fmt
 from surveykit.analysis.format import _tied_ranks
-from surveykit.report import prose
-from surveykit.report.chapter import superscript_ordinals
-from surveykit.report.prose import Share
+from surveykit.core import fmt
+from surveykit.manuscript import prose
+from surveykit.manuscript.chapter import superscript_ordinals
+from surveykit.manuscript.prose import Share
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 DOCTORS = ("médecin", "médecins")
@@ -123,7 +123,7 @@ def test_ordinals_in_superscript():
 
 
 def test_free_text_cannot_become_markup():
-    from surveykit.report.markup import escape_inline
+    from surveykit.manuscript.markup import escape_inline
     assert escape_inline("*gras* <b>x</b> [lien](u)\n  suite") == "&#42;gras&#42; &lt;b>x&lt;/b> [lien&#93;(u) suite"
 
 

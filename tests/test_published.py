@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from surveykit.errors import InputError
-from surveykit.published import (
+from surveykit.core.errors import InputError
+from surveykit.reproduction.published import (
     check_against_codebook,
     load_publication,
     load_published,

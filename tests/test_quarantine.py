@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from surveykit.errors import InputError
-from surveykit.steps.clean import clean_wave
+from surveykit.clean.files import clean_wave_files
+from surveykit.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = """study: quarantaine
@@ -46,7 +46,7 @@ def write(tmp_path: Path, pharmacists: int, out_of_range: int = 0, rows: int = 4
 def clean(tmp_path: Path, export: Path, codebook: Path, share: float, caplog) -> dict:
     out = tmp_path / "out"
     with caplog.at_level(logging.INFO, logger="quarantine"):
-        return clean_wave(str(export), str(codebook), str(out / "responses.csv"), str(out / "excluded.csv"),
+        return clean_wave_files(str(export), str(codebook), str(out / "responses.csv"), str(out / "excluded.csv"),
                           str(out / "flow.json"), {"label": "test"}, "quarantine", logging.getLogger("quarantine"),
                           max_quarantined_share=share)
 

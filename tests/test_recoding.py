@@ -13,15 +13,28 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from surveykit.errors import InputError
-from surveykit.recoding import (
-    Decision, DecisionError, UncodedAnswersError, alpha_nominal, answer_hash, code_wave, coding_sheet,
-    coding_sheet_to_decisions, cohen_kappa, load_codebook, load_codebooks,
-    normalize_text, read_decisions, reliability, suggest, write_coding_sheet,
+from surveykit.clean.privacy import mask_frame, mask_pii
+from surveykit.core.errors import InputError
+from surveykit.recode import (
+    Decision,
+    DecisionError,
+    UncodedAnswersError,
+    alpha_nominal,
+    answer_hash,
+    code_wave,
+    coding_sheet,
+    coding_sheet_to_decisions,
+    cohen_kappa,
+    load_codebook,
+    load_codebooks,
+    normalize_text,
+    read_decisions,
+    reliability,
+    suggest,
+    write_coding_sheet,
 )
-from surveykit.privacy import mask_frame, mask_pii
-from surveykit.reconstruct.corpus import corpus_responses, load_corpus
-from surveykit.recoding.files import code_wave_files, reliability_files
+from surveykit.recode.files import code_wave_files, reliability_files
+from surveykit.tools.reconstruct.corpus import corpus_responses, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORIES = ROOT / "data" / "studies" / "tele_expertise_cpts" / "categories"
@@ -532,7 +545,7 @@ def test_reliability_files_skip_a_missing_second_coder(tmp_path, books):
 
 def test_main_coder_is_the_file_ending_in_main_and_nothing_else():
     """One rule for the main coder (as common.smk's main_coding_files): no silent fallback to another file."""
-    from surveykit.steps.recode import main_decisions
+    from surveykit.recode.files import main_decisions
 
     assert main_decisions(["w/bd_main.csv", "w/second.csv"]) == ["w/bd_main.csv"]
     assert main_decisions([]) == []
@@ -541,8 +554,8 @@ def test_main_coder_is_the_file_ending_in_main_and_nothing_else():
 
 
 def test_free_text_variables_come_from_the_codebook():
-    from surveykit.codebook import load_codebook
-    from surveykit.privacy import free_text_variables
+    from surveykit.clean.privacy import free_text_variables
+    from surveykit.questionnaire.codebook import load_codebook
 
     book = load_codebook(ROOT / "data/studies/tele_expertise_cpts/codebook.yaml")
     open_questions = sorted(q.id for q in book.questions if q.type == "text")

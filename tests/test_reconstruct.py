@@ -1,4 +1,4 @@
-"""Reconstruction of the thesis wave (surveykit.reconstruct).
+"""Reconstruction of the thesis wave (surveykit.tools.reconstruct).
 
 The full solve takes ~30 s, so the published aggregates are checked on the COMMITTED table
 data/studies/tele_expertise_cpts/reconstruction/thesis_2025_canonical.csv (written by scripts/reconstruct_thesis_wave.py,
@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveykit.clean import clean_file
-from surveykit.published import PubNumber, load_publication
-from surveykit.reconstruct.barriers import (
+from surveykit.clean.cleaning import clean_file
+from surveykit.reproduction.published import PubNumber, load_publication
+from surveykit.stats.rtests import kruskal_test, wilcox_test
+from surveykit.tools.reconstruct.barriers import (
     Budget,
     ItemSpec,
     Layout,
@@ -32,13 +33,12 @@ from surveykit.reconstruct.barriers import (
     unreachable,
     wilcoxon_p,
 )
-from surveykit.reconstruct.categorical import deal, deal_profile, deal_ranks
-from surveykit.reconstruct.open_answers import load_open_answers
-from surveykit.reconstruct.output import read_canonical
-from surveykit.reconstruct.rounding import SumOption, Target, sum_options, target
-from surveykit.reconstruct.targets import BarrierTargets, MeanSd, PValue, RankTarget, wave_targets
-from surveykit.reconstruct.timestamps import draw_timestamps
-from surveykit.stats.rtests import kruskal_test, wilcox_test
+from surveykit.tools.reconstruct.categorical import deal, deal_profile, deal_ranks
+from surveykit.tools.reconstruct.open_answers import load_open_answers
+from surveykit.tools.reconstruct.output import read_canonical
+from surveykit.tools.reconstruct.rounding import SumOption, Target, sum_options, target
+from surveykit.tools.reconstruct.targets import BarrierTargets, MeanSd, PValue, RankTarget, wave_targets
+from surveykit.tools.reconstruct.timestamps import draw_timestamps
 
 ROOT = Path(__file__).resolve().parents[1]
 CANONICAL = ROOT / "data/studies/tele_expertise_cpts/reconstruction/thesis_2025_canonical.csv"
@@ -326,7 +326,7 @@ def test_unreachable_names_the_impossible_pair():
         PValue("w", _pub("0,5")), {"A": ms("a", 2, "5,5", "0,7"), "B": ms("b", 2, "5,5", "0,7")}, PValue("k", _pub("0,5")),
     )
     layout = Layout(("Oui", "Non"), ("A", "B"), np.array([[1, 1], [1, 1]]))
-    from surveykit.reconstruct.barriers import STAGES, item_spec
+    from surveykit.tools.reconstruct.barriers import STAGES, item_spec
 
     proofs = unreachable(bt, layout, item_spec(bt, layout, STAGES[0]))
     assert len(proofs) == 1 and proofs[0].startswith("users :")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pipeline_helpers import make_project, rule_name, snakemake
 
 pytestmark = pytest.mark.pipeline
@@ -115,7 +114,7 @@ def test_slurm_profile_dry_run(built, tmp_path):
     import subprocess
     import sys
 
-    from surveykit import cluster
+    from surveykit.app import cluster
 
     if not (cluster.plugin_folder() / cluster.PLUGIN).is_dir():
         pytest.skip(f"the SLURM executor plugin is not installed in {cluster.plugin_folder()}: run `make`")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from surveykit.published import load_publication
-from surveykit.reproduction_report import chapter_table_rows, row_differences
+from surveykit.reproduction.published import load_publication
+from surveykit.reproduction.report import chapter_table_rows, row_differences
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data/studies/tele_expertise_cpts/published/thesis_2025.yaml"

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from surveykit.errors import InputError
-from surveykit.io import atomic_path, atomic_write_text
-from surveykit.recoding import answer_hash, code_wave, coding_sheet, load_codebooks, read_decisions, write_coding_sheet
-from surveykit.recoding.sheet import coding_sheet_to_decisions, convert_coding_sheet
+from surveykit.core.errors import InputError
+from surveykit.core.io import atomic_path, atomic_write_text
+from surveykit.recode import answer_hash, code_wave, coding_sheet, load_codebooks, read_decisions, write_coding_sheet
+from surveykit.recode.sheet import coding_sheet_to_decisions, convert_coding_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORIES = ROOT / "data" / "studies" / "tele_expertise_cpts" / "categories"
@@ -54,7 +54,7 @@ SIZE_LIMITED_WRITE = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
-from surveykit.io import atomic_write_text
+from surveykit.core.io import atomic_write_text
 atomic_write_text(sys.argv[1], "x" * 5000)
 """
 
@@ -194,7 +194,7 @@ import shutil  # noqa: E402
 
 import yaml  # noqa: E402
 
-from surveykit.draft import draft_study  # noqa: E402
+from surveykit.tools.draft import draft_study  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "exports" / "draft_fixture.csv"
 VENV = Path(sys.executable).parent.parent
@@ -291,8 +291,8 @@ def test_a_control_character_in_a_header_names_the_export_column_not_a_temporary
 
 @pytest.mark.parametrize("code, words", [(28, "the disk is full"), (13, "permission denied")])
 def test_a_draft_that_cannot_write_leaves_nothing_behind_and_says_why(project, monkeypatch, capsys, code, words):
-    from surveykit.draft import __main__ as command
-    from surveykit.draft import project as writer
+    from surveykit.tools.draft import __main__ as command
+    from surveykit.tools.draft import project as writer
 
     def failing(path, text):
         raise OSError(code, os.strerror(code), str(path))
@@ -307,8 +307,8 @@ def test_a_draft_that_cannot_write_leaves_nothing_behind_and_says_why(project, m
 
 
 def test_a_read_only_raw_folder_is_a_message_not_a_traceback(project, monkeypatch, capsys):
-    from surveykit.draft import __main__ as command
-    from surveykit.draft import project as writer
+    from surveykit.tools.draft import __main__ as command
+    from surveykit.tools.draft import project as writer
 
     def denied(source, target):
         raise PermissionError(13, "Permission denied", str(target))
@@ -338,19 +338,19 @@ def test_the_drafter_merges_its_declaration_into_config_yaml(project):
 
 KILLED_DRAFT = """
 import os, signal, sys
-from surveykit.draft import project
+from surveykit.tools.draft import project
 real = project.atomic_write_text
 def write_then_die(path, text):
     if str(path).endswith("config.yaml"):
-        from surveykit.io import atomic_path
+        from surveykit.core.io import atomic_path
         with atomic_path(path) as tmp:
             tmp.write_text(text[: len(text) // 2], encoding="utf-8")
             os.kill(os.getpid(), signal.SIGKILL)
     real(path, text)
 project.atomic_write_text = write_then_die
-import surveykit.draft as draft
+import surveykit.tools.draft as draft
 draft.atomic_write_text = write_then_die
-from surveykit.draft.__main__ import main
+from surveykit.tools.draft.__main__ import main
 main(sys.argv[1:])
 """
 
@@ -365,10 +365,10 @@ def test_kill_9_while_the_drafter_writes_config_yaml_leaves_it_intact(project):
 
 # ---------------------------------------------------------------- templates are data
 
-from surveykit.crosswave import render_section  # noqa: E402
-from surveykit.report.chapter import Context, render_chapter  # noqa: E402
-from surveykit.report.markup import TemplateRefused  # noqa: E402
-from surveykit.report.registry import Registry  # noqa: E402
+from surveykit.manuscript.chapter import Context, render_chapter  # noqa: E402
+from surveykit.manuscript.markup import TemplateRefused  # noqa: E402
+from surveykit.manuscript.registry import Registry  # noqa: E402
+from surveykit.waves.crosswave import render_section  # noqa: E402
 
 PAYLOADS = [
     '{{ cycler.__init__.__globals__.os.popen("touch pwned_t").read() }}',
@@ -431,7 +431,7 @@ def test_a_template_with_an_unknown_name_or_bad_syntax_names_file_and_line(tmp_p
 
 import json  # noqa: E402
 
-from surveykit.report.markup import escape  # noqa: E402
+from surveykit.manuscript.markup import escape  # noqa: E402
 
 LITERAL = ["*gras*", "_it_", "~~x~~", "^[note]", "$x$", "&lt;b&gt;", "<b>x</b>", "[x](y)", "H~2~O", "x^2^",
            "**fort** et __souligné__", "&amp; &#42;", "a & b", "prix 5 $ et 3 $", "\\*échappé\\*", "`code`",
@@ -443,7 +443,7 @@ MARKUP_NODES = {"Emph", "Strong", "Strikeout", "Superscript", "Subscript", "Note
 def _pandoc_inlines(markdown: str) -> list[dict]:
     import pypandoc
 
-    from surveykit.steps.convert import use_bundled_pandoc
+    from surveykit.manuscript.pandoc_run import use_bundled_pandoc
     use_bundled_pandoc()
     tree = json.loads(pypandoc.convert_text(markdown, "json", format="markdown"))
     return tree["blocks"][0]["c"]
@@ -473,7 +473,7 @@ def test_labels_print_literally_in_html_and_word(tmp_path):
     import docx
     import pypandoc
 
-    from surveykit.steps.convert import use_bundled_pandoc
+    from surveykit.manuscript.pandoc_run import use_bundled_pandoc
     use_bundled_pandoc()
     markdown = "\n\n".join(f"P{i} {escape(label)}" for i, label in enumerate(LITERAL)) + "\n"
     html = pypandoc.convert_text(markdown, "html5", format="markdown")
@@ -551,7 +551,7 @@ def test_make_recovers_from_a_run_killed_mid_way(tmp_path):
 
 
 def test_make_leaves_the_lock_of_a_run_that_is_alive(tmp_path, monkeypatch):
-    from surveykit import pipeline
+    from surveykit.app import pipeline
 
     (tmp_path / ".snakemake" / "locks").mkdir(parents=True)
     lock = tmp_path / ".snakemake" / "locks" / "0.input.lock"
@@ -563,7 +563,7 @@ def test_make_leaves_the_lock_of_a_run_that_is_alive(tmp_path, monkeypatch):
 
 
 def test_make_refuses_cores_that_are_not_a_number(capsys):
-    from surveykit import pipeline
+    from surveykit.app import pipeline
 
     assert pipeline.main(["--cores", "2; touch pwned"]) == 2
     assert "CORES='2; touch pwned': expected a whole number" in capsys.readouterr().err
@@ -573,7 +573,7 @@ def test_make_refuses_cores_that_are_not_a_number(capsys):
 
 from types import SimpleNamespace  # noqa: E402
 
-from surveykit.runner import run_step  # noqa: E402
+from surveykit.core.runner import run_step  # noqa: E402
 
 
 def run_failing_step(tmp_path: Path, step) -> str:
@@ -587,7 +587,7 @@ def run_failing_step(tmp_path: Path, step) -> str:
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device that is always full)")
 def test_a_full_disk_is_the_users_to_fix_not_a_bug_of_the_pipeline(tmp_path):
-    from surveykit.io import write_csv
+    from surveykit.core.io import write_csv
 
     log = run_failing_step(tmp_path, lambda i, o, p, logger: write_csv(pd.DataFrame({"a": ["x" * 100_000]}),
                                                                         "/dev/full"))
@@ -623,9 +623,10 @@ def test_a_coding_csv_in_utf8_with_bom_is_read(tmp_path, books):
 
 # ---------------------------------------------------------------- paths stay inside the project
 
-from surveykit.configcheck import check_config_paths, check_study_paths  # noqa: E402
-from surveykit.study import load_study  # noqa: E402
 from pipeline_helpers import BUNDLED_CONFIG, snakemake  # noqa: E402
+
+from surveykit.project.configcheck import check_config_paths, check_study_paths  # noqa: E402
+from surveykit.project.study import load_study  # noqa: E402
 
 
 @pytest.mark.parametrize("update, where", [
@@ -712,7 +713,7 @@ def test_make_decisions_merges_a_filled_sheet_into_the_coders_file(tmp_path, boo
 # ---------------------------------------------------------------- more writes that fail
 
 def test_a_coding_sheet_that_fails_while_written_leaves_the_old_one(tmp_path, books, monkeypatch):
-    from surveykit.recoding import sheet as sheets
+    from surveykit.recode import sheet as sheets
 
     frame = responses([{"leviers": "Une réponse"}])
     path = tmp_path / "coding_sheet.xlsx"
@@ -734,7 +735,7 @@ LIMITED_DRAFT = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
-from surveykit.draft.__main__ import main
+from surveykit.tools.draft.__main__ import main
 raise SystemExit(main(sys.argv[2:]))
 """
 
@@ -767,7 +768,7 @@ def test_a_template_quoting_an_unknown_key_or_another_folder_names_file_and_line
     ({"studies": {}, "waves": {"w" * 65: {}}}, r"waves: w{20}… \(65 characters\): too long"),
 ])
 def test_reserved_and_over_long_names_in_config_yaml_are_refused(config, message):
-    from surveykit.configcheck import check_config
+    from surveykit.project.configcheck import check_config
 
     with pytest.raises(InputError, match=message):
         check_config(config)

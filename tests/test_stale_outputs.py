@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from surveykit.stale import remove_stale
+from surveykit.core.stale import remove_stale
 
 
 def test_only_files_of_the_steps_own_kind_and_no_current_id_are_removed(tmp_path):

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from surveykit.analysis.plan import load_plan
-from surveykit.codebook import derive, load_codebook
-from surveykit.errors import InputError
+from surveykit.core.errors import InputError
 from surveykit.figures.spec import load_figures
-from surveykit.forms.timestamps import parse_date, parse_timestamps
-from surveykit.study import load_study
+from surveykit.project.study import load_study
+from surveykit.questionnaire.codebook import derive, load_codebook
+from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "studies" / "outils_sante"

@@ -1,4 +1,4 @@
-"""Every study shape builds: `make study` (surveykit.draft) then the pipeline give md, html and docx for a
+"""Every study shape builds: `make study` (surveykit.tools.draft) then the pipeline give md, html and docx for a
 study with no open question, with only open questions, with a single question, and with a question nobody
 answered; an optional checkbox question counted on those who answered (`denominator: answered`), years
 printed as years, and tables and figures taken out of the plan removed from results/ (one scratch project,
@@ -14,9 +14,9 @@ from pathlib import Path
 import docx
 import pytest
 from openpyxl import load_workbook
-
 from pipeline_helpers import make_project, snakemake
-from surveykit.draft import draft_study
+
+from surveykit.tools.draft import draft_study
 
 CONFIG = "studies:\n\nwaves:\n\nseed: 7\n"
 N = 30

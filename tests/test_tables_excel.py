@@ -13,9 +13,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from surveykit import fmt
 from surveykit.analysis.workbook import french_number, numeric_columns, sheet_names, write_tables_workbook
-from surveykit.io import write_csv, write_excel_csv
+from surveykit.core import fmt
+from surveykit.core.io import write_csv, write_excel_csv
 
 TABLES = {
     "tableau_1": {

@@ -7,8 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEARCHED = ["src", "workflow", "manuscript/templates", "manuscript/style.css"]
-EXEMPT = ["src/surveykit/reconstruct",  # the bundled wave's reconstruction tool
-          "src/surveykit/bench/corpus"]  # the generator of test exports, whose questions mimic the seed surveys
+EXEMPT = ["src/surveykit/tools/reconstruct",  # the bundled wave's reconstruction tool
+          "src/surveykit/tools/bench/corpus"]  # the generator of test exports, whose questions mimic the seed surveys
 # Words of the thesis' questionnaire, places and vocabulary (case- and accent-insensitive).
 THESIS_WORDS = ["cpts", "tle", "tele-?expertise", "teleexpertise", "freins?", "medecins?", "pratique_tle",
                 "amandinois", "denain", "valenciennes", "recours", "rogers", "generaliste", "omnidoc", "leviers",
@@ -36,8 +36,8 @@ def _files() -> list[Path]:
 
 def test_the_search_covers_the_engine():
     names = {str(p.relative_to(ROOT)) for p in _files()}
-    assert {"src/surveykit/clean.py", "workflow/rules/common.smk", "manuscript/templates/resultats.md.j2"} <= names
-    assert not any(name.startswith("src/surveykit/reconstruct") for name in names)
+    assert {"src/surveykit/clean/cleaning.py", "workflow/rules/common.smk", "manuscript/templates/resultats.md.j2"} <= names
+    assert not any(name.startswith("src/surveykit/tools/reconstruct") for name in names)
 
 
 def test_no_thesis_word_in_code_rules_or_generic_templates():

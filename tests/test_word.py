@@ -11,18 +11,18 @@ import docx
 import matplotlib.pyplot as plt
 import pypandoc
 import pytest
+from conftest import word_fields
 from docx.oxml.ns import qn
 from PIL import Image
 
-from conftest import word_fields
-from surveykit.errors import InputError
+from surveykit.core.errors import InputError
 from surveykit.figures import metadata
 from surveykit.figures.style import apply_style, save
-from surveykit.report import pandoc_ast, table_layout, textmetrics
-from surveykit.report.docx import CAPTION_NUMBER, page_of
-from surveykit.report.reference_docx import build_reference
-from surveykit.report.pandoc_run import print_widths
-from surveykit.steps.convert import convert_chapter
+from surveykit.manuscript import pandoc_ast, table_layout, textmetrics
+from surveykit.manuscript.convert import convert_markdown
+from surveykit.manuscript.docx import CAPTION_NUMBER, page_of
+from surveykit.manuscript.pandoc_run import print_widths
+from surveykit.manuscript.reference_docx import build_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "manuscript" / "reference.docx"
@@ -240,7 +240,7 @@ def test_captions_become_word_captions_with_seq_fields(tmp_path):
         "![Figure 8. Huitième](f8.png){#fig:f8 width=100%}", ""]))
     out = tmp_path / "out"
     out.mkdir()
-    convert_chapter(str(markdown), str(out / "c.html"), str(out / "c.docx"), str(CSS), str(REFERENCE))
+    convert_markdown(str(markdown), str(out / "c.html"), str(out / "c.docx"), str(CSS), str(REFERENCE))
     document = docx.Document(str(out / "c.docx"))
     captions = [p for p in document.paragraphs if p.style.style_id == "Caption"]
     assert [p.text for p in captions] == ["Tableau 1 : Première partie", "Tableau 1 : Seconde partie",
@@ -267,7 +267,7 @@ def test_finishing_is_byte_deterministic(tmp_path):
     for name in ("a", "b"):
         folder = tmp_path / name
         folder.mkdir()
-        convert_chapter(str(markdown), str(folder / "c.html"), str(folder / "c.docx"), str(CSS), str(REFERENCE))
+        convert_markdown(str(markdown), str(folder / "c.html"), str(folder / "c.docx"), str(CSS), str(REFERENCE))
         digests.append(hashlib.sha256((folder / "c.docx").read_bytes()).hexdigest())
     assert digests[0] == digests[1]
 
@@ -277,7 +277,7 @@ def test_a_table_too_wide_for_the_page_says_so(tmp_path, caplog):
     markdown = chapter(tmp_path, "| " + " | ".join([words] * 6) + " |\n|" + "---|" * 6 + "\n| "
                        + " | ".join([words] * 6) + " |\n\nTable: Table 9 : Beaucoup trop large\n")
     with caplog.at_level(logging.WARNING):
-        convert_chapter(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE))
+        convert_markdown(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE))
     assert "Table 9 : Beaucoup trop large" in caplog.text and "some break" in caplog.text
 
 
@@ -289,7 +289,7 @@ def test_questionnaire_labels_stay_whole_and_prose_wraps(tmp_path):
                                  "|---:|:---|---:|---:|:---|\n" + rows + "\nTable: Table 6 : Freins\n")
     widths = {}
     for name, whole in (("plain", frozenset()), ("labels", frozenset(items))):
-        convert_chapter(str(markdown), str(tmp_path / f"{name}.html"), str(tmp_path / f"{name}.docx"), str(CSS),
+        convert_markdown(str(markdown), str(tmp_path / f"{name}.html"), str(tmp_path / f"{name}.docx"), str(CSS),
                         str(REFERENCE), whole=whole)
         table = docx.Document(str(tmp_path / f"{name}.docx")).tables[0]
         size = table.rows[1].cells[1].paragraphs[0].runs[0].font.size
@@ -334,7 +334,7 @@ def test_pictures_get_their_exact_print_width(tmp_path):
     markdown = chapter(tmp_path, "![Figure 1. Large](wide.png){#fig:w width=100%}\n\n"
                                  "![Figure 2. Étroite](narrow.png){#fig:n width=100%}\n\n"
                                  "![Figure 3. Haute](tall.png){#fig:t width=100%}\n")
-    convert_chapter(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE),
+    convert_markdown(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE),
                     legibility="warn")  # the wide one is too small to read: only its size matters here
     document = docx.Document(str(tmp_path / "c.docx"))
     text_width_emu = round(page_of(document).text_width * 12700)

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import word_fields
 from docx.oxml.ns import qn
 from PIL import Image
 
-from conftest import word_fields
-from surveykit.codebook import load_codebook
 from surveykit.figures.metadata import HEIGHT_KEY, MIN_FONT_KEY, MIN_PRINTED_FONT_PT, WIDTH_KEY
-from surveykit.report.docx import CAPTION_NUMBER, SEQUENCE, page_of
+from surveykit.manuscript.docx import CAPTION_NUMBER, SEQUENCE, page_of
+from surveykit.questionnaire.codebook import load_codebook
 
 pytestmark = pytest.mark.pipeline
 ROOT = Path(__file__).resolve().parents[1]

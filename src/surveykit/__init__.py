@@ -1,8 +1,18 @@
-"""surveykit: the analysis logic of the survey pipeline.
+"""surveykit: the analysis logic of the survey pipeline, one package per stage of the Snakefile.
 
-Cleaning, recoding of open answers, statistics computed exactly as R does,
-figures and the templated chapter. Every module is importable and unit-tested
-without Snakemake; the Snakemake rules only pass file paths to these functions.
+In the Snakefile's order (each stage's rules in workflow/rules/<stage>.smk run `<package>.steps.<rule>`):
+    clean         stage 1: codebook edition of a wave, cleaning of its raw export, masking of personal data
+    recode        stage 2: open answers coded into categories, inter-coder reliability
+    analysis      stage 3: the analysis plan's tables and tests (with stats, the R-exact test library), tables
+    figures       stage 4: figures drawn from statistics and counts
+    manuscript    stage 5: the registry of numbers, the templated chapter, HTML and Word
+    reproduction  published numbers checked against the regenerated ones, and audited
+    provenance    what made each wave's results
+    waves         comparison of a study's waves
+Shared by all: core (files, errors, YAML, French numbers) and questionnaire (codebook, Google Forms exports).
+project reads config.yaml and the studies it declares (for the Snakefile); tools (drafting, reconstruction,
+simulation, benchmarks) is never imported by a rule; app is the `surveykit` command. Every module is importable and unit-tested without Snakemake; the Snakemake rules
+only pass file paths to the steps.
 """
 
 

@@ -1,4 +1,4 @@
 """`python -m surveykit …` is the `surveykit` command (what the Makefile calls)."""
-from .cli import main
+from surveykit.app.cli import main
 
 raise SystemExit(main())

@@ -2,7 +2,7 @@
 
 A single-node cluster (tests/cluster/slurm_cluster.py: munge, MariaDB, slurmdbd, slurmctld, slurmd) is started
 for this module and stopped after it. The bundled thesis wave runs once locally and once through
-`python -m surveykit.cluster` (what `make cluster` runs): the outputs must be byte-identical, and `sacct` must show
+`python -m surveykit.app.cluster` (what `make cluster` runs): the outputs must be byte-identical, and `sacct` must show
 the jobs, completed, charged to the partition and account the environment named.
 
 Skipped, with the reason, where the cluster cannot start (not root, Debian's slurm-wlm, slurmdbd, munge or
@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pipeline_helpers import BUNDLED_CONFIG, make_project, snakemake  # noqa: E402
 from slurm_cluster import ACCOUNT, PARTITION, Cluster, ClusterError  # noqa: E402
 
-from pipeline_helpers import BUNDLED_CONFIG, make_project, snakemake  # noqa: E402
-from surveykit import cluster as cluster_command  # noqa: E402
+from surveykit.app import cluster as cluster_command  # noqa: E402
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slurm]
 
@@ -75,7 +75,7 @@ def test_pipeline_on_slurm_matches_a_local_run_and_sacct_shows_the_jobs(slurm, t
     env = cluster_command.cluster_environment(slurm.environment())
     env.update(SLURM_PARTITION=PARTITION, SLURM_ACCOUNT=ACCOUNT)
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "surveykit.cluster", "--slurm-init-seconds-before-status-checks",
+    run = subprocess.run([sys.executable, "-m", "surveykit.app.cluster", "--slurm-init-seconds-before-status-checks",
                           "2", "--slurm-keep-successful-logs"], cwd=project, env=env, capture_output=True,
                          text=True, timeout=600)
     cluster_seconds = time.perf_counter() - started

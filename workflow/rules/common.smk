@@ -7,10 +7,10 @@ from snakemake.exceptions import WorkflowError
 from snakemake.io import is_callable, strip_wildcard_constraints
 from snakemake.utils import validate
 
-from surveykit.codedeps import script_code as _imported_code
-from surveykit.configcheck import check_config, check_config_paths, check_study_paths
-from surveykit.errors import InputError
-from surveykit.study import check_wave_editions, load_study
+from surveykit.core.codedeps import script_code as _imported_code
+from surveykit.project.configcheck import check_config, check_config_paths, check_study_paths
+from surveykit.core.errors import InputError
+from surveykit.project.study import check_wave_editions, load_study
 
 
 def _stop(exc):
@@ -120,7 +120,7 @@ CLUSTER_RESOURCES = {
 # Groups: one SLURM job runs a wave's data steps (codebook edition, clean, recode, analyse), another its chapter steps (tables,
 # figures, registry, chapter, Word/HTML, reproduction report); the profile's group-components puts several
 # waves in one job. Provenance and coding reliability (small files, no computation) run where Snakemake runs.
-# Only in a cluster run (SURVEYKIT_CLUSTER=1, set by `make cluster` / surveykit.cluster and inherited by the jobs):
+# Only in a cluster run (SURVEYKIT_CLUSTER=1, set by `make cluster` / surveykit.app.cluster and inherited by the jobs):
 # Snakemake shows groups in every dry run, which would change what `snakemake -n` prints on a workstation.
 if os.environ.get("SURVEYKIT_CLUSTER") == "1":
     GROUP_DATA, GROUP_CHAPTER, GROUP_STUDY = "wave_data", "wave_chapter", "study_waves"
@@ -130,7 +130,7 @@ else:
 
 def script_code(script):
     """Source files of every surveykit module a rule's script (in scripts/) imports, directly or not, read from
-    the imports (surveykit.codedeps): editing a module reruns exactly the rules whose code imports it (and, as
+    the imports (surveykit.core.codedeps): editing a module reruns exactly the rules whose code imports it (and, as
     always, the rules that read their outputs).
 
     Snakemake tracks the rule's own script; the logic lives in the package, so rules list it as input."""

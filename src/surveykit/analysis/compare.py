@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..stats import choice, effects, rtests
+from surveykit.stats import choice, effects, rtests
+
 from .describe import ticked
 
 TEST_COLUMNS = ["table", "variable", "level", "by", "test", "statistic", "df", "p_value", "p_holm", "p_bh",

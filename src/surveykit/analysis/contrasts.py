@@ -11,8 +11,8 @@ import math
 
 import pandas as pd
 
-from ..codebook import Codebook
-from ..stats import effects, estimates, posthoc
+from surveykit.questionnaire.codebook import Codebook
+from surveykit.stats import effects, estimates, posthoc
 from .compare import EFFECT_CONF_LEVEL, contingency, numeric_groups, option_contingency
 from .describe import answered_mask
 from .plan import Plan, TableSpec

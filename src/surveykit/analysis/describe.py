@@ -10,8 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
-
-from ..codebook import MULTI_SEPARATOR, Question
+from surveykit.questionnaire.codebook import MULTI_SEPARATOR, Question
 
 MISSING_LABEL = "Non renseigné"
 ALL = "Ensemble"
@@ -140,7 +139,7 @@ def numeric_summary(values: pd.Series) -> dict:
     q1, median, q3 = np.quantile(clean, [0.25, 0.5, 0.75])  # numpy's default "linear" is R's type 7
     mean = float(np.mean(clean))
     sd = float(np.std(clean, ddof=1)) if n > 1 else math.nan
-    from ..distributions import t_ppf  # SciPy is loaded here: the steps that only read labels skip it
+    from surveykit.core.distributions import t_ppf  # SciPy is loaded here: the steps that only read labels skip it
 
     half = t_ppf(0.975, n - 1) * sd / math.sqrt(n) if n > 1 else math.nan
     return summary | {"mean": mean, "sd": sd, "ci_low": mean - half, "ci_high": mean + half,

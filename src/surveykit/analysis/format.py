@@ -13,10 +13,11 @@ from fractions import Fraction
 
 import pandas as pd
 
-from .. import fmt
-from ..codebook import Codebook
-from ..stats.posthoc import compact_letters
-from ..testnames import TEST_LABELS_FR
+from surveykit.core import fmt
+from surveykit.core.testnames import TEST_LABELS_FR
+from surveykit.questionnaire.codebook import Codebook
+from surveykit.stats.posthoc import compact_letters
+
 from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
 
@@ -582,10 +583,25 @@ def estimate_text(row: pd.Series) -> str:
             f"{estimate_number(kind, row['ci_high'])}]")
 
 
-def _published_p(items) -> pd.DataFrame:
-    rows = [{"variable": i.variable, "by": i.by, "number": i.numbers["p"]} for i in items
-            if i.kind == "p_value" and "p" in i.numbers]
-    return pd.DataFrame(rows, columns=["variable", "by", "number"])
+PUBLISHED_P_COLUMNS = ["variable", "by", "text", "low", "high"]
+
+
+def published_p_values(publication: dict) -> pd.DataFrame:
+    """The p-values a publication printed (its `p_value` items, data/studies/<study>/published/<wave>.yaml, read
+    and validated by surveykit.reproduction.published), each with the interval of values that print as it at its
+    table's precision (« 0,064 » in a table of 4 decimals: [0,06395 ; 0,06405])."""
+    precision = publication.get("precision") or {}
+    rows = []
+    for item in publication.get("items", []):
+        if item.get("kind") != "p_value" or "p" not in item:
+            continue
+        text = str(item["p"])
+        table = str(item["ref"]).split(" · ")[0]
+        digits = max(len(text.partition(",")[2]), (precision.get(table) or {}).get("p", 0))
+        value, half = Fraction(text.replace(",", ".")), Fraction(1, 2 * 10 ** digits)
+        rows.append({"variable": item.get("variable"), "by": item.get("by"), "text": text,
+                     "low": value - half, "high": value + half})
+    return pd.DataFrame(rows, columns=PUBLISHED_P_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -597,13 +613,15 @@ class Contrasts:
     posthoc: pd.DataFrame = field(default_factory=pd.DataFrame)
     alpha: float = 0.05
     seed: int | None = None
-    published: pd.DataFrame = field(default_factory=lambda: _published_p([]))
+    published: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PUBLISHED_P_COLUMNS))
 
     @classmethod
     def read(cls, estimates: pd.DataFrame, posthoc: pd.DataFrame, alpha: float, seed: int | None,
-             published_items=()) -> "Contrasts":
+             publications: tuple[dict, ...] = ()) -> "Contrasts":
+        published = [published_p_values(p) for p in publications]
         return cls(estimates.fillna({"level": ""}), posthoc.fillna({"level": ""}), alpha, seed,
-                   _published_p(list(published_items)))
+                   pd.concat(published, ignore_index=True) if published else
+                   pd.DataFrame(columns=PUBLISHED_P_COLUMNS))
 
     def of_table(self, table: str) -> "Contrasts":
         mine = {name: frame[frame["table"] == table] if "table" in frame else frame
@@ -692,9 +710,8 @@ class Contrasts:
         for row in tests[tests["test"].fillna("") != ""].itertuples():
             published = self.published[(self.published["variable"] == row.variable)
                                        & (self.published["by"] == row.by)] if len(self.published) else []
-            for number in (published["number"] if len(published) else []):
-                low, high = number.interval()
-                if not low <= Fraction(float(row.p_value)) <= high:
+            for number in (published.itertuples() if len(published) else []):
+                if not number.low <= Fraction(float(row.p_value)) <= number.high:
                     differing.append(f"{variable_label(plan, book, row.variable)} ({fmt.p_value(row.p_value)} "
                                      f"ici, {number.text} publiée)")
         if not differing:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import CHOICE_GRID, Codebook, Question
-from ..fmt import PercentStyle
-from ..errors import InputError
-from ..yamlio import load_validated, package_schema
+from surveykit.core.errors import InputError
+from surveykit.core.fmt import PercentStyle
+from surveykit.core.yamlio import load_validated, package_schema
+from surveykit.questionnaire.codebook import CHOICE_GRID, Codebook, Question
 
 CATEGORICAL_TESTS = ("fisher", "chisq")
 TWO_GROUP_TESTS = ("wilcoxon", "t_welch", "t_student")

@@ -6,13 +6,36 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..codebook import Codebook
-from ..stats.rtests import drop_empty
-from .compare import (NO_EFFECT, TEST_COLUMNS, Untested, adjust, compare_categorical, compare_numeric, contingency,
-                      numeric_groups, option_contingency, ordinal_groups, test_row, testable)
+from surveykit.questionnaire.codebook import Codebook
+from surveykit.stats.rtests import drop_empty
+
+from .compare import (
+    NO_EFFECT,
+    TEST_COLUMNS,
+    Untested,
+    adjust,
+    compare_categorical,
+    compare_numeric,
+    contingency,
+    numeric_groups,
+    option_contingency,
+    ordinal_groups,
+    test_row,
+    testable,
+)
 from .contrasts import ESTIMATE_COLUMNS, POSTHOC_COLUMNS, contrasts
-from .describe import (ALL, answered_mask, asked_mask, categorical_rows, combined_rows, numeric_summary, positive_rows, rank_rows,
-                       score_rows, tidy)
+from .describe import (
+    ALL,
+    answered_mask,
+    asked_mask,
+    categorical_rows,
+    combined_rows,
+    numeric_summary,
+    positive_rows,
+    rank_rows,
+    score_rows,
+    tidy,
+)
 from .format import ordinal_note
 from .plan import Plan, TableSpec
 

@@ -4,15 +4,15 @@ and CSV copies French Excel opens as they are (`;`, UTF-8 with BOM).
 In the workbook, a cell that is a number as printed in French (`12 345`, `0,0065`, `56,4 %`) is stored as a number,
 with the number format that shows it with the same decimals (French Excel and LibreOffice display `56,4 %`); every
 other cell is a text cell, never a formula, whatever it starts with (`=`, `+`, `-`, `@`). The file is byte-identical
-across runs (fixed dates, surveykit.io.pin_office_file).
+across runs (fixed dates, surveykit.core.io.pin_office_file).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from .. import fmt
-from ..io import atomic_path, pin_office_file
+from surveykit.core import fmt
+from surveykit.core.io import atomic_path, pin_office_file
 
 TITLE_ROW, HEADER_ROW = 1, 3
 MAX_WIDTH, MIN_WIDTH = 60, 8

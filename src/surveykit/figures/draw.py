@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
-from .. import distributions as dist
-from .. import fmt
+from surveykit.core import distributions as dist
+from surveykit.core import fmt
+
 from .style import GREY, MIN_FONT_SIZE, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis
 
 LABEL_WIDTH = 34  # characters per line of a wrapped bar label

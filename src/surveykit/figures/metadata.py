@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from surveykit.core.errors import InputError
 
 WIDTH_KEY = "surveykit:width_in"
 HEIGHT_KEY = "surveykit:height_in"

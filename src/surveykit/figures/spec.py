@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..analysis.plan import Plan
-from ..codebook import CHOICE_TYPES, NUMERIC_TYPES, Codebook
-from ..errors import InputError
-from ..yamlio import load_validated, package_schema
+from surveykit.analysis.plan import Plan
+from surveykit.core.errors import InputError
+from surveykit.core.yamlio import load_validated, package_schema
+from surveykit.questionnaire.codebook import CHOICE_TYPES, NUMERIC_TYPES, Codebook
 
 # Figures drawn from the flow counts or the coded open answers can be drawn before the statistics.
 COUNT_KINDS = ("flowchart", "categories")

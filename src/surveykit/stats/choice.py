@@ -24,8 +24,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import fmt
-from ..testnames import TEST_LABELS_FR
+from surveykit.core import fmt
+from surveykit.core.testnames import TEST_LABELS_FR
+
 from .rtests import (
     DEFAULT_MAX_TABLES,
     TestResult,
@@ -59,7 +60,7 @@ class TestChoice:
 
 
 def _p_text(p: float) -> str:
-    """'p = 0,0065' / 'p < 0,001' as in the chapter (surveykit.fmt), or why there is none."""
+    """'p = 0,0065' / 'p < 0,001' as in the chapter (surveykit.core.fmt), or why there is none."""
     if fmt.is_missing(p):
         return "p non calculable"
     return fmt.p_sentence(p)

@@ -36,7 +36,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import distributions as dist
+from surveykit.core import distributions as dist
+
 from ._rmath import qwilcox
 from .rtests import DEFAULT_MC_SEED, _tie_sigma, chisq_test, drop_empty, kruskal_h, wilcox_test
 

@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .. import distributions as dist
+from surveykit.core import distributions as dist
+
 from ._rmath import DBL_EPSILON, uniroot
 from .effects import EffectSize, wilson_ci
 from .rtests import _count_table, t_test

@@ -24,7 +24,8 @@ from itertools import combinations
 
 import numpy as np
 
-from .. import distributions as dist
+from surveykit.core import distributions as dist
+
 from .rtests import _clean_sample, _count_table, chisq_test, fisher_test, p_adjust, wilcox_test
 
 

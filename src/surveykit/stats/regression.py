@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import distributions as dist
+from surveykit.core import distributions as dist
+
 from ._rmath import DBL_EPSILON
 
 EPSILON = 1e-8  # glm.control()$epsilon

@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from .. import distributions as dist
+from surveykit.core import distributions as dist
+
 from ._fexact import ExactTooLarge, fisher_rxc_pvalue
 from ._rmath import (
     DBL_EPSILON,

@@ -1,1 +1,0 @@
-"""Helpers of the benchmarks (scripts/bench.py): large waves shaped like a real export."""

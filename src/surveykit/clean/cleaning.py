@@ -1,0 +1,656 @@
+"""Cleaning and validation: every raw row is analysed, excluded or quarantined, with a reason.
+
+Policy (also in the README):
+- the run STOPS (InputError) when the file cannot be read or a required question's
+  column is missing: nothing sensible can be analysed;
+- a row is QUARANTINED when a cell holds a value the form cannot have produced
+  (unknown option, out-of-range scale, repeated rank, unreadable date, empty required
+  answer): the row is set aside with the exact cell named, or the run stops when the
+  wave's `on_invalid` is `stop`;
+- a row is EXCLUDED when it is valid but outside the analysis: blank row, broken skip
+  logic, outside the inclusion criteria or the collection period, duplicate submission.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from surveykit.core.errors import ConsistencyError, InputError
+from surveykit.core.io import sha256_of
+from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Question, derive
+from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
+from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
+from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
+
+QUARANTINED = "quarantined"
+EXCLUDED = "excluded"
+REASON_INVALID = "valeur invalide"
+REASON_BLANK = "ligne vide"
+REASON_SKIP = "logique de saut non respectée"
+REASON_PERIOD = "hors période de recueil"
+REASON_DUPLICATE = "doublon"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A cell the form cannot have produced: the column, its value and what was expected."""
+
+    header: str
+    value: object
+    expected: str
+    question: str = ""  # id of the codebook question, for the fix a summary proposes
+
+    def message(self, path: str, row: int) -> str:
+        return f'{path}, row {row}, column "{self.header}": {self.value!r} — expected {self.expected}'
+
+
+@dataclass(frozen=True)
+class SkipViolation:
+    """An answer in a column the form hides under the respondent's earlier answers."""
+
+    header: str
+    value: str
+    condition: str
+
+    def message(self, path: str, row: int) -> str:
+        return (f'{path}, row {row}, column "{self.header}": {self.value!r} answered although the form '
+                f"shows this question only when {self.condition}")
+
+
+@dataclass(frozen=True)
+class QuestionParse:
+    """What the cells of one question give, independent of the row they sit in (so it can be memoised)."""
+
+    values: tuple[tuple[str, object], ...] = ()
+    problems: tuple[Problem, ...] = ()
+    skips: tuple[SkipViolation, ...] = ()
+
+
+@dataclass
+class CleanResult:
+    responses: pd.DataFrame
+    excluded: pd.DataFrame
+    flow: dict
+    messages: list[str]
+    causes: list["Cause"] = field(default_factory=list)
+
+
+def _parse_int(header: str, text: str, low: int, high: int, what: str, problems: list[Problem]) -> int | None:
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        number = float("nan")
+    if not number.is_integer() or not low <= number <= high:
+        problems.append(Problem(header, text, f"{what} from {low} to {high}"))
+        return None
+    return int(number)
+
+
+def _parse_number(header: str, text: str, question: Question, problems: list[Problem]) -> int | float | None:
+    """A typed number ("12", "12,5"), within the question's bounds when it has them."""
+    try:
+        number = float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        number = float("nan")
+    low = question.min if question.min is not None else -float("inf")
+    high = question.max if question.max is not None else float("inf")
+    if number != number or not low <= number <= high:
+        bounds = f" from {question.min:g} to {question.max:g}" if question.min is not None and question.max is not None \
+            else ""
+        problems.append(Problem(header, text, f"a number{bounds}"))
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
+    """Split a checkbox cell against the known options (they may contain ', ').
+
+    Returns the matched option labels and the remaining free text ("Autre :")."""
+    options = sorted(question.options, key=lambda o: len(o.raw), reverse=True)
+    labels: list[str] = []
+    rest = text.strip()
+    while rest:
+        match = next((o for o in options if rest.startswith(o.raw) and rest[len(o.raw):][:2] in ("", ", ")), None)
+        if match is None:
+            break
+        labels.append(match.label)
+        rest = rest[len(match.raw) + 2:].strip()
+    return labels, rest
+
+
+def _option_label(question: Question, text: str) -> str | None:
+    key = normalise(text)
+    return next((option.label for option in question.options if normalise(option.raw) == key), None)
+
+
+def _parse_choice(question: Question, header: str, text: str, values: dict, problems: list[Problem]) -> None:
+    if question.type == "checkbox":
+        labels, rest = split_checkbox(question, text)
+    else:
+        label = _option_label(question, text)
+        labels, rest = ([label], "") if label else ([], text)
+    if rest:
+        if not question.other_label:
+            problems.append(Problem(header, text, "one of " + ", ".join(repr(o.raw) for o in question.options)))
+            return
+        labels.append(question.other_label)
+        values[question.other_variable] = rest
+    values[question.id] = "; ".join(level for level in question.levels if level in labels)
+
+
+def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: dict,
+                   problems: list[Problem]) -> None:
+    """Parse the cells of one question (already restricted to the active branch)."""
+    filled = [(column, text) for column, text in cells if text]
+    if question.required and len(filled) < len(cells):
+        problems += [Problem(column.header, text, "an answer (the question is mandatory in the form)")
+                     for column, text in cells if not text]
+        return
+    if question.type == CHOICE_GRID:
+        for column, text in filled:
+            label = _option_label(question, text)
+            if label is None:
+                problems.append(Problem(column.header, text, "one of " + ", ".join(repr(o.raw) for o in question.options)))
+            values[column.item.id] = label
+        return
+    if question.type in GRID_TYPES:
+        what = "a rank" if question.type == "grid_rank" else "a whole number"
+        for column, text in filled:
+            values[column.item.id] = _parse_int(column.header, text, question.min, question.max, what, problems)
+        if question.type == "grid_rank":
+            ranks = [values.get(column.item.id) for column, _text in filled]
+            if len(set(ranks)) < len(ranks):
+                problems.append(Problem(filled[0][0].header, [text for _c, text in filled],
+                                        "each rank used once across the rows of this question"))
+        return
+    if not filled:
+        return
+    column, text = filled[0]
+    if question.type == "scale":
+        values[question.id] = _parse_int(column.header, text, question.min, question.max, "a whole number", problems)
+    elif question.type == "number":
+        values[question.id] = _parse_number(column.header, text, question, problems)
+    elif question.type == "date":
+        date = parse_date(text)
+        if date is None:
+            problems.append(Problem(column.header, text, "a date such as 19/12/2024"))
+        values[question.id] = date.isoformat() if date else None
+    elif question.type == "text":
+        values[question.id] = text
+    else:
+        _parse_choice(question, column.header, text, values, problems)
+
+
+def parse_question(question: Question, columns: list[Column], texts: tuple[str, ...], active_branch: str | None,
+                   asked: bool) -> QuestionParse:
+    """Parse one question's cells given the branch and `asked_if` state set by the earlier answers."""
+    active, skips = [], []
+    for column, text in zip(columns, texts):
+        if (column.branch is None or column.branch == active_branch) and asked:
+            active.append((column, text))
+        elif text:
+            condition = (f"{question.branch_on} = {column.branch!r}" if column.branch
+                         else " and ".join(f"{k} = {v!r}" for k, v in question.asked_if.items()))
+            skips.append(SkipViolation(column.header, text, condition))
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    if not (question.required and question.branch_on and active_branch is None):  # else: already reported
+        _parse_answers(question, active, values, problems)
+    problems = [replace(problem, question=question.id) for problem in problems]
+    return QuestionParse(tuple(values.items()), tuple(problems), tuple(skips))
+
+
+def _factorize(arrays: list) -> tuple[np.ndarray, np.ndarray]:
+    """(inverse, first): the distinct combinations of the arrays' values, row by row, numbered in order of
+    first appearance. `first[u]` is the first row holding combination u and `inverse[i]` the combination of
+    row i. Hash-based and linear in the rows: each array refines the key, which stays below the row count."""
+    n = len(arrays[0])
+    key = np.zeros(n, dtype=np.int64)
+    for array in arrays:
+        codes, uniques = pd.factorize(np.asarray(array, dtype=object), use_na_sentinel=False)
+        key, _ = pd.factorize(key * len(uniques) + codes)
+    first = np.unique(key, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
+    return key, first
+
+
+@dataclass
+class Parsed:
+    """What the cells give, column by column: every analysed variable as an array over the rows, and the
+    problems and skip-logic violations of the rows that have some (messages in questionnaire order)."""
+
+    values: dict[str, np.ndarray]
+    problems: dict[int, list[str]] = field(default_factory=dict)
+    skips: dict[int, list[str]] = field(default_factory=dict)
+    causes: dict[int, list[Problem]] = field(default_factory=dict)  # the problems themselves, for the summary
+
+
+class ColumnParser:
+    """Parses an export question by question, over all rows at once.
+
+    Survey answers repeat (a few options per question), so each question is parsed once per distinct
+    combination of its cells and of the earlier answers it depends on (branch, `asked_if`), and the result
+    is spread over the rows that share it; the cells of a rating grid are independent, so each is parsed on
+    its own, and free text is taken as it is. The cost grows with the distinct answers, not the rows."""
+
+    def __init__(self, book: Codebook, cmap: ColumnMap, path: str, sheet_rows: np.ndarray):
+        self.book = book
+        self.plan = [(question, cmap.for_question(question)) for question in book.questions]
+        self.path = path
+        self.sheet_rows = sheet_rows
+
+    def parse(self, cells: np.ndarray) -> Parsed:
+        n = cells.shape[0]
+        out = Parsed({name: np.full(n, None, dtype=object) for name in self.book.variables})
+        asked: dict[str, np.ndarray] = {}
+        for question, columns in self.plan:
+            branch = out.values[question.branch_on] if question.branch_on else np.full(n, None, dtype=object)
+            shown = np.ones(n, dtype=bool)
+            for variable, value in question.asked_if.items():
+                shown &= out.values[variable] == value
+            asked[question.id] = shown & (np.isin(branch, list(question.branch_headers))
+                                          if question.branch_on else True)
+            independent = question.type in ("grid_scale", CHOICE_GRID)  # each cell parsed on its own
+            groups = [[column] for column in columns] if independent else [columns]
+            for group in groups:
+                self._parse_group(question, group, cells, branch, shown, out)
+        for question in self.book.derived:
+            source = self.book.question(question.derived.source)
+            out.values[question.id] = self._derive(question, out.values[source.id], asked.get(source.id))
+        return out
+
+    def _parse_group(self, question: Question, columns: list[Column], cells: np.ndarray, branch: np.ndarray,
+                     shown: np.ndarray, out: Parsed) -> None:
+        texts = [cells[:, column.index] for column in columns]
+        inverse, first = _factorize([*texts, branch, shown])
+        produced: dict[str, np.ndarray] = {}
+        flagged: dict[int, QuestionParse] = {}
+        for unique, row in enumerate(first):
+            parsed = parse_question(question, columns, tuple(t[row] for t in texts), branch[row], bool(shown[row]))
+            for variable, value in parsed.values:
+                produced.setdefault(variable, np.full(len(first), None, dtype=object))[unique] = value
+            if parsed.problems or parsed.skips:
+                flagged[unique] = parsed
+        for variable, values in produced.items():
+            out.values[variable] = values[inverse]
+        if not flagged:
+            return
+        for index in np.nonzero(np.isin(inverse, list(flagged)))[0]:
+            parsed, sheet_row = flagged[int(inverse[index])], int(self.sheet_rows[index])
+            if parsed.problems:
+                out.problems.setdefault(int(index), []).extend(p.message(self.path, sheet_row) for p in parsed.problems)
+                out.causes.setdefault(int(index), []).extend(parsed.problems)
+            if parsed.skips:
+                out.skips.setdefault(int(index), []).extend(s.message(self.path, sheet_row) for s in parsed.skips)
+
+    @staticmethod
+    def _derive(question: Question, source: np.ndarray, asked: np.ndarray | None) -> np.ndarray:
+        """A derived variable over the rows; a multi-response source asked but left blank means none ticked."""
+        values = source.copy()
+        if question.derived.any_of and asked is not None:
+            values[asked & np.array([v in (None, "") for v in values], dtype=bool)] = "\x00"
+        inverse, first = _factorize([values])
+        mapped = np.array([derive(question, values[row]) for row in first] + [None], dtype=object)[:-1]
+        return mapped[inverse] if len(first) else values
+
+
+def _check_period(date: dt.date | None, period: dict | None) -> str | None:
+    if not period or date is None:
+        return None
+    start, end = period.get("start"), period.get("end")
+    if (start and date < dt.date.fromisoformat(str(start))) or (end and date > dt.date.fromisoformat(str(end))):
+        return f"submitted on {date.isoformat()}, outside the collection period {start} – {end}"
+    return None
+
+
+def clean_export(
+    export: RawExport,
+    book: Codebook,
+    *,
+    period: dict | None = None,
+    on_invalid: str = "quarantine",
+) -> CleanResult:
+    """Sort every row of `export` into analysed, excluded or quarantined."""
+    cmap = map_columns(export.headers, book, export.path, export.rows)
+    messages = [*export.notices, *_column_messages(cmap, export.path)]
+    n = len(export.rows)
+    cells = np.array(export.rows, dtype=object).reshape(n, len(export.headers))
+    messages += new_options(export.path, cells, cmap, book)
+    sheet_rows = np.arange(n) + HEADER_ROW + 1
+    stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
+    stamps = cells[:, cmap.timestamp].tolist() if cmap.timestamp is not None else [""] * n
+    stamped = parse_timestamps(stamps)
+    if stamped.note:
+        messages.append(f"{export.path}, column {stamp_header!r}: {stamped.note}")
+    parsed = ColumnParser(book, cmap, export.path, sheet_rows).parse(cells)
+    outcome = _classify(book, export, cells, parsed, (stamp_header, stamps, stamped.dates), period)
+    excluded = []
+    for index, (status, reason, detail) in sorted(outcome.items()):
+        sheet_row = int(sheet_rows[index])
+        if status == QUARANTINED and on_invalid == "stop":
+            raise InputError(detail)
+        excluded.append({"sheet_row": sheet_row, "status": status, "reason": reason, "detail": detail})
+    bad_stamps = {i: Problem(stamp_header, text, TIMESTAMP_EXPECTED)
+                  for i, (text, date) in enumerate(zip(stamps, stamped.dates)) if text and date is None}
+    causes = summarise_causes(outcome, parsed.causes, bad_stamps, export, sheet_rows)
+    messages += [cause.summary(n, export.path) for cause in causes]  # one line per cause, not one per row
+    kept = np.array([i not in outcome for i in range(n)], dtype=bool)
+    responses = _responses_frame(book, parsed.values, kept, sheet_rows, stamped.dates)
+    excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
+    flow = _flow(export, cmap, responses, excluded_frame)
+    flow["file"]["timestamp_order"] = stamped.order
+    flow["breakdown"] = breakdown(responses, book, book.flow_breakdown)
+    return CleanResult(responses, excluded_frame, flow, messages, causes)
+
+
+@dataclass
+class Cause:
+    """Why rows were set aside, once for all the rows it applies to: a reason of exclusion, or an invalid cell
+    of one column and what it should have held (the quarantine). `example` is the first row's value."""
+
+    status: str
+    reason: str
+    header: str = ""
+    expected: str = ""
+    question: str = ""
+    example: object = None
+    first_row: int = 0
+    detail: str = ""
+    rows: int = 0
+
+    @property
+    def what(self) -> str:
+        if self.header:
+            return f'{self.reason}, column "{self.header}": e.g. {self.example!r} (row {self.first_row}) — expected ' \
+                   f"{self.expected}"
+        return f"{self.reason}: e.g. {self.detail}"
+
+    def summary(self, received: int, path: str) -> str:
+        share = f"{100 * self.rows / received:.1f} % of {received}" if received else ""
+        return f"{path}: {self.rows} row{'s' if self.rows > 1 else ''} {self.status} ({share}): {self.what}"
+
+
+def summarise_causes(outcome: dict[int, tuple[str, str, str]], problems: dict[int, list[Problem]],
+                     bad_stamps: dict[int, Problem], export: RawExport, sheet_rows: np.ndarray) -> list[Cause]:
+    """One Cause per reason of exclusion and per (column, expectation) of the quarantined rows, with the rows it
+    sets aside (a row with two invalid cells counts for both); in order of first row."""
+    causes: dict[tuple, Cause] = {}
+    for index, (status, reason, detail) in sorted(outcome.items()):
+        sheet_row = int(sheet_rows[index])
+        found = [*problems.get(index, []), *([bad_stamps[index]] if index in bad_stamps else [])]
+        if status != QUARANTINED or sheet_row in export.cell_problems or not found:
+            found = [None]
+        keys = set()
+        for problem in found:
+            key = (status, reason) if problem is None else (status, reason, problem.header, problem.expected)
+            if key in keys:
+                continue
+            keys.add(key)
+            if key not in causes:
+                causes[key] = Cause(status, reason, first_row=sheet_row, detail=detail) if problem is None else \
+                    Cause(status, reason, problem.header, problem.expected, problem.question, problem.value, sheet_row)
+            causes[key].rows += 1
+    return list(causes.values())
+
+
+SHARE_KEY = "cleaning: max_quarantined_share"
+DEFAULT_MAX_QUARANTINED_SHARE = 0.05  # as workflow/schemas/config.schema.yaml
+
+
+def _fix(cause: Cause, book: Codebook) -> str:
+    """What to change so that the rows of `cause` are analysed: the codebook line when it is the codebook's."""
+    where = book.source or "codebook.yaml"
+    question = next((q for q in book.questions if q.id == cause.question), None)
+    if question is None:
+        return "correct the export (the cell named), or the codebook if it does not describe the form"
+    name = f"question {question.number} ({question.id}) of {where}"
+    if question.type in ("single", "checkbox") and cause.expected.startswith("one of"):
+        value = str(cause.example)
+        if question.type == "checkbox":
+            value = split_checkbox(question, value)[1] or value
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        since = f", since: {book.wave}" if book.wave else ""  # the first wave whose form offers it (form editions)
+        return (f'if {value!r} is an answer of the form, add the option line `- {{raw: "{quoted}", label: "{quoted}"{since}}}` '
+                f"under `options:` of {name} and its label to `levels:`; if it was typed in an « Autre » field, give "
+                "the question `other: {label: \"Autre\"}` and add \"Autre\" to `levels:`")
+    if cause.expected.startswith("an answer (the question is mandatory"):
+        return f"if the form does not make the question mandatory, set `required: false` on {name}"
+    if cause.expected.startswith(("a whole number from", "a number from", "a rank from")):
+        return f"if the form allows {cause.example!r}, correct `min`/`max` of {name}"
+    if cause.expected.startswith("a date"):
+        return f"if the column is not a date, correct `type` of {name}"
+    return f"correct the export (the cell named), or {name} if it does not describe the form"
+
+
+def check_quarantine(causes: list[Cause], received: int, book: Codebook, path: str, limit: float) -> None:
+    """Stop when one cause quarantines more than `limit` (a share) of the rows: a codebook that no longer
+    describes the form, not a few respondents' slips. One row alone is a slip whatever the share (a pilot of
+    nine rows). The message names the cause, an example and the fix."""
+    worst = [c for c in causes if c.status == QUARANTINED and c.rows > 1 and c.rows / received > limit]
+    if not worst:
+        return
+    cause = max(worst, key=lambda c: (c.rows, -c.first_row))
+    others = f" ({len(worst) - 1} other cause(s) above the limit, listed in the log)" if len(worst) > 1 else ""
+    raise InputError(f"{path}: {cause.rows} of {received} rows ({100 * cause.rows / received:.1f} %) quarantined "
+                     f"for one reason, more than {SHARE_KEY} ({100 * limit:g} %) allows{others}: {cause.what}. "
+                     f"Fix: {_fix(cause, book)}. To analyse the other rows anyway, raise {SHARE_KEY} in "
+                     "config.yaml.")
+
+
+TIMESTAMP_EXPECTED = ("a date and time such as 19/12/2024 14:32:05 (day, month and year, in the column's day/month "
+                      "order)")
+
+
+def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Parsed, stamp: tuple,
+              period: dict | None) -> dict[int, tuple[str, str, str]]:
+    """Row index -> (status, reason, detail) of every row not analysed, in this order of precedence: a cell the
+    reader could not keep, blank row, invalid cell, broken skip logic, inclusion criteria, period, duplicate."""
+    header, texts, dates = stamp
+    outcome: dict[int, tuple[str, str, str]] = {}
+    sheet = export.sheet_row
+    for sheet_row, problems in export.cell_problems.items():
+        outcome[sheet_row - HEADER_ROW - 1] = (QUARANTINED, REASON_INVALID, "; ".join(problems))
+    blank = ~(cells != "").any(axis=1) if cells.size else np.ones(len(cells), dtype=bool)
+    for index in np.nonzero(blank)[0]:
+        outcome.setdefault(int(index), (EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet(int(index))}: every "
+                                        "cell is empty"))
+    bad_stamps = {i for i, (text, date) in enumerate(zip(texts, dates)) if text and date is None}
+    for index in sorted(set(parsed.problems) | bad_stamps):
+        if index in outcome:
+            continue
+        problems = list(parsed.problems.get(index, []))
+        if index in bad_stamps:
+            problems.append(Problem(header, texts[index], TIMESTAMP_EXPECTED).message(export.path, sheet(index)))
+        outcome[index] = (QUARANTINED, REASON_INVALID, "; ".join(problems))
+    for index, skips in sorted(parsed.skips.items()):
+        outcome.setdefault(index, (EXCLUDED, REASON_SKIP, "; ".join(skips)))
+    for index, reason in _inclusion_failures(book, parsed.values):
+        outcome.setdefault(index, (EXCLUDED, reason, f"{export.path}, row {sheet(index)}: {reason}"))
+    for index, date in enumerate(dates):
+        late = _check_period(date, period) if index not in outcome else None
+        if late:
+            outcome[index] = (EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet(index)}: {late}")
+    form_answers = {name: column for name, column in parsed.values.items()
+                    if name not in {q.id for q in book.derived}}  # derived variables repeat their sources
+    for index, first in _duplicates(form_answers, outcome, len(cells)):
+        outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
+                          f"{sheet(first)} (duplicate submission; the first is kept)")
+    return outcome
+
+
+def _inclusion_failures(book: Codebook, values: dict[str, np.ndarray]) -> list[tuple[int, str]]:
+    """(row index, reason) of the rows outside the inclusion criteria (the first failing rule)."""
+    failures: dict[int, str] = {}
+    for rule in book.inclusion:
+        column = values[rule.variable]
+        failing = np.zeros(len(column), dtype=bool)
+        if rule.not_missing:
+            failing |= np.array([v in (None, "") for v in column], dtype=bool)
+        if rule.allowed:
+            failing |= ~np.isin(column, list(rule.allowed))
+        for index in np.nonzero(failing)[0]:
+            failures.setdefault(int(index), rule.reason)
+    return sorted(failures.items())
+
+
+CHANCE_MATCH = 0.01  # above this probability, identical answers are two respondents, not one submitted twice
+
+
+def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tuple[int, int]]:
+    """(row index, index of the first row with the same answers) among the rows still analysed.
+
+    Identical answers are a second submission only when chance would hardly give them: with few questions
+    or common answers (« Oui » to a single question), many respondents answer alike. The chance that another
+    of the m rows gives a row's answers is taken as (m − 1) × the product of each answer's frequency in its
+    column (questions independent); at or above CHANCE_MATCH the rows are distinct respondents."""
+    candidates = np.array([i for i in range(n) if i not in outcome], dtype=np.int64)
+    if len(candidates) < 2:
+        return []
+    answers = [np.array(["" if v is None else str(v) for v in column[candidates]], dtype=object)
+               for column in values.values()]
+    inverse, first = _factorize(answers)
+    firsts = candidates[first][inverse]
+    log_chance = np.full(len(candidates), np.log(len(candidates) - 1.0))
+    for column in answers:
+        codes, _uniques = pd.factorize(column, use_na_sentinel=False)
+        log_chance += np.log(np.bincount(codes)[codes] / len(candidates))
+    rare = log_chance < np.log(CHANCE_MATCH)
+    return [(int(i), int(f)) for i, f, alone in zip(candidates, firsts, rare) if i != f and alone]
+
+
+def _blank_frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def respondent_id(sheet_row: int) -> str:
+    """Stable id from the spreadsheet row: rows keep their id when later rows are appended."""
+    return f"R{sheet_row:05d}"
+
+
+def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.ndarray, sheet_rows: np.ndarray,
+                     dates: list) -> pd.DataFrame:
+    """One row per analysed respondent, in spreadsheet order: id, submission date, every variable."""
+    columns = ["respondent_id", "submitted", *book.variables]
+    if not kept.any():
+        return _blank_frame(columns)
+    rows = np.nonzero(kept)[0]
+    frame = pd.DataFrame({"respondent_id": [respondent_id(int(r)) for r in sheet_rows[rows]],
+                          "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]})
+    integer_vars = {v for v, q in book.variable_question().items() if q.type in INTEGER_TYPES and v != q.other_variable}
+    for name in book.variables:
+        column = values[name][rows]
+        if name in integer_vars:
+            frame[name] = pd.array(column.tolist(), dtype="Int64")
+        else:
+            frame[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
+    return frame
+
+
+def new_options(path: str, cells: np.ndarray, cmap: ColumnMap, book: Codebook) -> list[str]:
+    """One message per answer a choice column holds that is not an option of its question (each such row is
+    quarantined): how many rows, and the option line that declares it from this wave on."""
+    messages = []
+    wave = book.wave or "<this wave>"
+    for column in cmap.columns:
+        question = column.question
+        if question.type not in ("single", "checkbox") or question.other_label:
+            continue
+        counts: dict[str, int] = {}
+        for cell, n in Counter(cells[:, column.index].tolist()).items():  # each distinct answer parsed once
+            text = str(cell).strip()
+            if not text:
+                continue
+            rest = split_checkbox(question, text)[1] if question.type == "checkbox" else \
+                ("" if _option_label(question, text) else text)
+            if rest:
+                counts[rest] = counts.get(rest, 0) + n
+        for value, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            literal = value.replace("\\", "\\\\").replace('"', '\\"')
+            messages.append(
+                f"{path}, column {column.header!r}: {n} {'row answers' if n == 1 else 'rows answer'} {value!r}, "
+                f"not an option of question {question.number} ({question.id}); these rows are quarantined. If this "
+                f"wave's form offers the answer, add it to the question's options in {book.source or 'the codebook'} "
+                f'with the first wave that offered it,  - {{raw: "{literal}", label: "{literal}", since: {wave}}}  '
+                "and its label to `levels`.")
+    return messages
+
+
+def _column_messages(cmap: ColumnMap, path: str) -> list[str]:
+    messages = [f"{path}: dropped identifying column {h!r} (never analysed nor copied)" for h in cmap.identifying]
+    messages += [f"{path}: ignored unknown column {h!r} (not in the codebook)" for h in cmap.unknown]
+    messages += [f"{path}: optional column {h!r} not in the export; treated as unanswered (if this wave's form no "
+                 "longer asks the question, mark the last wave that asked it on the question in the codebook, "
+                 "`until: <that wave>`, and the question is left out of this wave instead)" for h in cmap.missing]
+    if cmap.timestamp is None:
+        messages.append(f"{path}: no timestamp column; submission dates left empty")
+    return messages
+
+
+def _flow(export: RawExport, cmap: ColumnMap, responses: pd.DataFrame, excluded: pd.DataFrame) -> dict:
+    def by_reason(status: str) -> dict[str, int]:
+        sub = excluded[excluded["status"] == status]
+        return {reason: int(n) for reason, n in sorted(sub["reason"].value_counts().items())}
+
+    flow = {
+        "received": len(export.rows),
+        "excluded": by_reason(EXCLUDED),
+        "quarantined": by_reason(QUARANTINED),
+        "analysed": len(responses),
+        "columns": {
+            "dropped_identifying": sorted(cmap.identifying),
+            "unknown_ignored": sorted(cmap.unknown),
+            "missing_optional": sorted(cmap.missing),
+        },
+        "file": {"encoding": export.encoding, "delimiter": export.delimiter},
+    }
+    check_flow(flow)
+    return flow
+
+
+def breakdown(responses: pd.DataFrame, book: Codebook, variables: tuple[str, ...]) -> list[dict]:
+    """Analysed respondents by the levels of `variables` (codebook order), the next variable within each
+    level; levels nobody gave and missing answers are left out: [{variable, level, n, children}]."""
+    if not variables:
+        return []
+    variable, rest = variables[0], variables[1:]
+    values = responses[variable].astype(str)
+    nodes = []
+    for level in book.question(variable).levels:
+        sub = responses[values == level]
+        if len(sub):
+            nodes.append({"variable": variable, "level": level, "n": int(len(sub)),
+                          "children": breakdown(sub, book, rest)})
+    return nodes
+
+
+def check_flow(flow: dict) -> None:
+    """Every raw row must be analysed, excluded or quarantined: the counts must add up."""
+    total = flow["analysed"] + sum(flow["excluded"].values()) + sum(flow["quarantined"].values())
+    if total != flow["received"]:
+        raise ConsistencyError(
+            f"row accounting does not add up: received {flow['received']} but analysed + excluded + "
+            f"quarantined = {total}"
+        )
+
+
+def header_problem(book: Codebook, path: str | Path) -> Callable[[tuple[str, ...]], str | None]:
+    """Why a header row is not this questionnaire's (None when it is): picks a workbook's sheet."""
+    def check(headers: tuple[str, ...]) -> str | None:
+        try:
+            map_columns(headers, book, str(path))
+        except InputError as exc:
+            return str(exc)
+        return None
+    return check
+
+
+def clean_file(path: str | Path, book: Codebook, limits: Limits | None = None, **options) -> CleanResult:
+    """Read and clean one export; records the raw file's SHA-256 in the flow."""
+    result = clean_export(read_export(path, limits, header_problem(book, path)), book, **options)
+    result.flow = {"source": str(path), "sha256": sha256_of(path), **result.flow}
+    return result

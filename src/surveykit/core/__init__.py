@@ -1,0 +1,10 @@
+"""Shared infrastructure of every stage: errors with their user-facing message (errors), reading and atomic
+writing of files (io), CSV cells made safe for spreadsheets (csvsafe), YAML read and validated against the
+package's schemas (yamlio), French number formatting (fmt), the names of the statistical tests (testnames),
+distribution functions (distributions), removal of outputs no rule declares any more (stale), the wrapper every
+rule script runs in (runner) and the code inputs of a rule read from its imports (codedeps).
+
+Imports nothing from the stages: every other package may import from here.
+"""
+
+__all__ = ["codedeps", "csvsafe", "distributions", "errors", "fmt", "io", "runner", "stale", "testnames", "yamlio"]

@@ -1,1 +1,0 @@
-"""Reading and writing Google Forms exports (CSV as Google and Excel write them, XLSX)."""

@@ -1,0 +1,627 @@
+"""Render the Résultats chapter (Markdown) from the registry, the formatted tables and the figures."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from surveykit.analysis.describe import ALL, MISSING_LABEL
+from surveykit.core import fmt
+from surveykit.core.testnames import TEST_LABELS_FR
+
+from . import prose
+from .markup import Markdown, escape, escape_inline, render_template
+from .prose import Share
+from .registry import Registry
+
+
+@dataclass(frozen=True)
+class Level:
+    level: str
+    n: int
+    pct: float
+    n_text: str
+    pct_text: str
+
+
+class Context:
+    """What the template may call: every number goes through the registry."""
+
+    def __init__(self, registry: Registry, tables: dict, figures: dict, labels: dict, alpha: float,
+                 book=None, plan=None):
+        self.V = registry
+        self.tables = tables
+        self.figures = figures
+        self.labels = labels
+        self.alpha = alpha
+        self.book = book
+        self.plan = plan
+        self.order: dict[str, list[str]] = {"table": [], "figure": []}
+        self.figure_data: dict[str, dict] = {}
+        self.numbers: dict[str, list[str]] | None = None
+
+    def levels(self, table: str, variable: str, group: str = ALL, order: str = "n") -> list[Level]:
+        """Levels of a variable with their counts, most frequent first (or in table order)."""
+        prefix = f"{table}.{variable}."
+        suffix = f".{group}.n"
+        names = [k[len(prefix):-len(suffix)] for k in self.V.keys(prefix) if k.endswith(suffix)]
+        names = [n for n in names if n and n != MISSING_LABEL and "." not in n]  # "": a grid's positive end
+        rows = [Level(n, self.V.value(f"{prefix}{n}.{group}.n"), self.V.value(f"{prefix}{n}.{group}.pct"),
+                      self.V.text(f"{prefix}{n}.{group}.n"), self.V.text(f"{prefix}{n}.{group}.pct")) for n in names]
+        if order == "n":
+            rows.sort(key=lambda r: (-r.n, r.level))
+        return rows
+
+    # ------------------------------------------------------------------ generic helpers (any study)
+
+    @property
+    def noun(self) -> tuple[str, str]:
+        """(singular, plural) of how the study names its respondents."""
+        return self.book.respondent_noun(False), self.book.respondent_noun(True)
+
+    @property
+    def asked_word(self) -> str:
+        """« interrogés » or « interrogées », agreeing with the respondents' noun."""
+        return "interrogées" if self.book.respondents.get("feminine") else "interrogés"
+
+    @property
+    def analysed_word(self) -> str:
+        return "analysées" if self.book.respondents.get("feminine") else "analysés"
+
+    def question(self, variable: str):
+        return self.book.variable_question()[variable]
+
+    def shares(self, table: str, variable: str, group: str = ALL) -> list[Share]:
+        """Each level of a categorical variable with its count, in codebook order (registry texts)."""
+        base = f"{table}.{variable}."
+        rows = []
+        for level in self.question(variable).levels:
+            key = f"{base}{level}.{group}"
+            if f"{key}.n" in self.V and f"{key}.pct" in self.V:
+                rows.append(Share(level, self.V.value(f"{key}.n"), self.V.text(f"{key}.n"),
+                                  self.V.value(f"{key}.pct"), self.V.text(f"{key}.pct")))
+        return rows
+
+    def groups(self, table: str) -> list[str]:
+        spec = self.plan.table(table)
+        return list(self.question(spec.by).levels) if spec.by else [ALL]
+
+    def group_name(self, table: str, group: str) -> str:
+        return prose.quoted(self.plan.group_label(self.plan.table(table).by, group))
+
+    def group_names(self, table: str) -> list[str]:
+        """The printed names of a table's groups (the plan's group labels, else the levels)."""
+        return [self.plan.group_label(self.plan.table(table).by, g) for g in self.groups(table)]
+
+    def by_label(self, table: str) -> str:
+        by = self.plan.table(table).by
+        return self.labels.get(by, by)
+
+    def test_name(self, key: str) -> str:
+        """The test's French name; a Monte-Carlo p with its draws and seed (« p estimée par Monte-Carlo, 2000
+        tirages, graine 20250409 »)."""
+        test = self.V.value(key)
+        mc = key[: -len(".test")] + ".monte_carlo"
+        if test == "fisher_mc" and mc in self.V:
+            return f"{TEST_LABELS_FR['fisher']} ({self.V.text(mc)})"
+        return TEST_LABELS_FR.get(test, test)
+
+    def describe(self, table: str) -> list[str]:
+        """The sentences the generic chapter writes under a table, by the table's kind."""
+        spec = self.plan.table(table)
+        if spec.kind == "categorical":
+            return [s for v in spec.variables for s in self._describe_categorical(spec, v)]
+        if spec.kind == "scores":
+            return self._describe_scores(spec)
+        if spec.kind == "summary":
+            return [self._describe_summary(spec, v) for v in spec.variables]
+        if spec.kind == "grid_choice":
+            return self._describe_grid(spec)
+        return []
+
+    # ------------------------------------------------------------------ choice grids
+
+    def grid_items(self, table: str) -> list[str]:
+        """The items of a grid_choice table in its order (rank 1 = highest share at the positive end first)."""
+        spec = self.plan.table(table)
+        if spec.order != "positive_desc":
+            return list(spec.variables)
+        return sorted(spec.variables, key=lambda v: self.V.peek(f"{table}.{v}.{ALL}.rank").value)  # order, not quoted
+
+    def _describe_grid(self, spec) -> list[str]:
+        question = self.book.question(spec.grid)
+        label = self.plan.variable_labels.get(spec.grid) or question.display_label
+        items = self.grid_items(spec.id)
+        if spec.by:  # as a categorical table by groups: the comparison; the overall answers have their own table
+            return [self._grid_comparison(spec, items)] if spec.compares else []
+        positive = prose.join([prose.quoted(level) for level in question.positive_levels], "ou")
+        among = (" (hors " + prose.join([prose.quoted(level) for level in question.non_substantive]) + ")"
+                 if question.non_substantive else "")
+        by_share = sorted(items, key=lambda v: self.V.peek(f"{spec.id}.{v}.{ALL}.rank").value)
+        shares = [Share(self.labels.get(v, v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
+                        self.V.text(f"{spec.id}.{v}.{ALL}.n"), self.V.value(f"{spec.id}.{v}.{ALL}.pct"),
+                        self.V.text(f"{spec.id}.{v}.{ALL}.pct"))
+                  for v in by_share if f"{spec.id}.{v}.{ALL}.pct" in self.V]
+        modes = [(self.labels.get(v, v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
+        return [prose.grid_top(label, shares, positive, among),
+                prose.grid_modes([(item, groups[0]) for item, groups in modes if groups])]
+
+    def _grid_comparison(self, spec, items: list[str]) -> str:
+        """Which items differ between the groups (on Holm's adjusted p when the table adjusts), with each group's
+        share at the positive end."""
+        adjusted = spec.adjust == "holm"
+        tested = [v for v in items if self.V.value(f"{spec.id}.{v}.test")]
+        tests = list(dict.fromkeys(self.test_name(f"{spec.id}.{v}.test") for v in tested))
+        how = prose.join(tests, "ou") + (", p ajustées par la méthode de Holm au sein de la grille" if adjusted else "")
+        groups = prose.between(self.group_names(spec.id))
+        key = "p_holm" if adjusted else "p"
+        different = [v for v in tested if self.V.value(f"{spec.id}.{v}.{key}") < self.alpha]
+        if not tested:
+            return f"Aucun item n'a pu être comparé {groups}."
+        if not different:
+            return f"Aucun item ne diffère significativement {groups} ({how})."
+        listed = []
+        for v in different:
+            text = self.V.text(f"{spec.id}.{v}.{key}")
+            p_text = ("p ajustée" if adjusted else "p") + (f" {text}" if text.startswith("<") else f" = {text}")
+            parts = [f"{self.V.text(f'{spec.id}.{v}.{g}.pct')} pour {self.group_name(spec.id, g)}"
+                     for g in self.groups(spec.id) if f"{spec.id}.{v}.{g}.pct" in self.V]
+            listed.append(f"{self.labels.get(v, v)} ({p_text} ; pôle positif : {prose.join(parts)})")
+        rest = len(tested) - len(different)
+        others = "l'autre item" if rest == 1 else f"les {rest} autres items"
+        tail = f" ; pas de différence significative pour {others}" if rest else ""
+        return f"Les réponses diffèrent significativement {groups} ({how}) pour {prose.join(listed)}{tail}."
+
+    # ------------------------------------------------------------------ significance as the table adjusts
+
+    ADJUSTED_KEYS = {"holm": ("p_holm", "p ajustée (Holm)"), "BH": ("p_bh", "p ajustée (Benjamini-Hochberg)")}
+
+    def verdict(self, spec, base: str) -> tuple[bool, str]:
+        """(significant, « p = 0,0065 ») of one comparison read on the p the table prints: adjusted when the plan
+        adjusts the table, so that « significativement » never rests on a raw p the table corrects."""
+        if spec.adjust not in self.ADJUSTED_KEYS:
+            return bool(self.V.value(f"{base}.significant")), self.V.text(f"{base}.p_sentence")
+        key, words = self.ADJUSTED_KEYS[spec.adjust]
+        p = self.V.value(f"{base}.{key}")
+        text = self.V.text(f"{base}.{key}")
+        return bool(p < self.alpha), (f"{words}{fmt.NBSP}{text}" if text.startswith("<")
+                                      else f"{words}{fmt.NBSP}={fmt.NBSP}{text}")
+
+    def _describe_categorical(self, spec, variable: str) -> list[str]:
+        label = self.labels.get(variable, variable)
+        question = self.question(variable)
+        if not spec.by:
+            shares = self.shares(spec.id, variable)
+            if question.is_multi:
+                asked = self.V.text(f"{spec.id}.{variable}.{question.levels[0]}.{ALL}.denominator")
+                if asked == "0":  # nobody asked, or nobody answered a question counted on those who answered
+                    return [prose.distribution(label, [], self.noun)]
+                word = "ayant coché au moins une option" if question.counts_answered_only else self.asked_word
+                return [prose.options(label, shares, self.noun, asked, word)]
+            return [prose.distribution(label, shares, self.noun)]
+        if not spec.compares:
+            return []
+        if question.is_multi:
+            return [self._describe_options_by(spec, variable, label)]
+        base = f"{spec.id}.{variable}"
+        significant, p_text = self.verdict(spec, base)
+        sentence = prose.comparison(label, self.group_names(spec.id), significant,
+                                    self.test_name(f"{base}.test"), p_text)
+        if significant:
+            sentence = sentence[:-1] + " : sont surreprésentés " + self._contrast(spec, variable) + "."
+            pairs = self.pairs_clause(spec.id, variable)
+            if pairs:
+                sentence = sentence[:-1] + f" ; comparaisons par paires (ajustement de Holm) : {pairs}."
+        return [sentence]
+
+    def _contrast(self, spec, variable: str) -> str:
+        """What differs between the groups: for the groups that stand out most, the answer over-represented in
+        each (its share in the group beside its share overall), at most two, each a different answer."""
+        overall = {s.label: s for s in self.shares(spec.id, variable)}
+        standing = []
+        for group in self.groups(spec.id):
+            for share in self.shares(spec.id, variable, group):
+                if share.label in overall and share.n > 0:
+                    standing.append((share.pct - overall[share.label].pct, group, share))
+        picked, answers = [], set()
+        for gap, group, share in sorted(standing, key=lambda item: -item[0]):
+            if gap <= 0 or share.label in answers or group in {g for g, _s in picked}:
+                continue
+            picked.append((group, share))
+            answers.add(share.label)
+            if len(picked) == 2:
+                break
+        parts = [f"{prose.quoted(share.label)} dans {self.group_name(spec.id, group)} ({share.pct_text} contre "
+                 f"{overall[share.label].pct_text} sur l'ensemble)" for group, share in picked]
+        return prose.join(parts)
+
+    def _describe_options_by(self, spec, variable: str, label: str) -> str:
+        base = f"{spec.id}.{variable}"
+        options = [lv for lv in self.question(variable).levels if f"{base}.{lv}.significant" in self.V]
+        different = [lv for lv in options if self.verdict(spec, f"{base}.{lv}")[0]]
+        test = self.test_name(f"{base}.{options[0]}.test") if options else ""
+        groups = prose.between(self.group_names(spec.id))
+        if not different:
+            return (f"{prose.lead(label)} aucune option n'est cochée dans des proportions significativement "
+                    f"différentes {groups} (un test par option).")
+        listed = prose.join([f"{prose.quoted(lv)} ({self.verdict(spec, f'{base}.{lv}')[1]}"
+                             f"{self._estimate_clause(f'{base}.{lv}')})" for lv in different])
+        return (f"{prose.lead(label)} la proportion de {self.noun[1]} cochant l'option diffère significativement "
+                f"{groups} ({test}, un test par option) pour {listed}.")
+
+    def pairs_clause(self, table: str, variable: str, level: str = "") -> str:
+        """« « A » et « B » diffèrent (p ajustée = 0,0024), pas les 2 autres paires », read from the pairs compared
+        after a rejected global test (Holm over the pairs); "" when no pair was compared."""
+        base = f"{table}.{variable}" + (f".{level}" if level else "") + ".paire."
+        keys = [k for k in self.V.keys(base) if k.endswith(".p")]
+        if not keys:
+            return ""
+        groups = self.groups(table)
+        pairs = []
+        for key in keys:
+            rest = key[len(base):-len(".p")]
+            first = next(g for g in groups if rest.startswith(f"{g}."))
+            pairs.append((first, rest[len(first) + 1:], key))
+        differing = [(a, b, key) for a, b, key in pairs if self.V.value(key) < self.alpha]
+        if not differing:
+            return "aucune paire de groupes ne diffère significativement"
+        listed = [f"{self.group_name(table, a)} et {self.group_name(table, b)} ({self._adjusted_p_text(key)})"
+                  for a, b, key in differing]
+        verb = "diffèrent" if len(differing) == 1 else "diffèrent deux à deux"
+        rest = len(pairs) - len(differing)
+        tail = "" if not rest else (", pas l'autre paire" if rest == 1 else f", pas les {rest} autres paires")
+        return f"{prose.join(listed)} {verb}{tail}"
+
+    def _adjusted_p_text(self, key: str) -> str:
+        text = self.V.text(key)
+        return f"p ajustée{fmt.NBSP}{text}" if text.startswith("<") else f"p ajustée{fmt.NBSP}={fmt.NBSP}{text}"
+
+    def _estimate_clause(self, base: str) -> str:
+        """« ; 9,1 points [IC 95 % 4,5 ; 13,9] » when the plan asks for the estimate of the difference."""
+        return f" ; {self.V.text(f'{base}.estimate')}" if f"{base}.estimate" in self.V else ""
+
+    def _describe_scores(self, spec) -> list[str]:
+        order = self.ranked(spec.id) or list(spec.variables)
+        items = [(self.labels.get(v, v), self.V.text(f"{spec.id}.{v}.{ALL}.mean"),
+                  self.V.text(f"{spec.id}.{v}.{ALL}.mean_sd")) for v in order if f"{spec.id}.{v}.{ALL}.mean" in self.V]
+        sentences = [prose.ranked(items[:3])] if not spec.by else []
+        if spec.compares:
+            different = self.significant(spec.id)
+            groups = prose.between(self.group_names(spec.id))
+            if different:
+                listed = prose.join([f"{self.labels.get(v, v)} ({self.verdict(spec, f'{spec.id}.{v}')[1]}"
+                                     f"{self._estimate_clause(f'{spec.id}.{v}')})" for v in different])
+                test = self.test_name(f"{spec.id}.{different[0]}.test")
+                sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
+            else:
+                sentences.append(f"Aucun score ne diffère significativement {groups}.")
+        return sentences
+
+    def _describe_summary(self, spec, variable: str) -> str:
+        base = f"{spec.id}.{variable}.{ALL}"
+        label = self.labels.get(variable, variable)
+        if f"{base}.mean" not in self.V:  # nobody answered: no mean, no median
+            return f"{label} : aucune réponse."
+        n = int(self.V.value(f"{base}.n"))
+        sd = self.V.text(f"{base}.sd")  # empty for a single answer
+        spread = f" (écart-type {sd})" if sd else ""
+        return (f"{label} : moyenne {self.V.text(f'{base}.mean')}{spread}, médiane {self.V.text(f'{base}.median_iqr')}, "
+                f"sur {self.V.text(f'{base}.n')} {prose.plural(n, *self.noun)}.")
+
+    def ranking(self, table: str, variable: str, group: str = ALL, item: tuple[str, str] = ("réponse", "réponses"),
+                cited: str = "la plus fréquente", top: int | None = None) -> str:
+        """The levels of a variable in a group, most frequent first (ties as ties), as a clause."""
+        shares = self.shares(table, variable, group)
+        if top is not None:
+            kept = {s.label for g in prose.top_groups(shares, top) for s in g}
+            shares = [s for s in shares if s.label in kept]
+        return prose.ranking(shares, self.noun, item, cited)
+
+    def group_size(self, table: str, group: str) -> str:
+        """« n = 32 »: the respondents of a group, quoted from the registry (first variable of the table)."""
+        variable = self.plan.table(table).variables[0]
+        keys = [k for k in self.V.keys(f"{table}.{variable}.") if k.endswith(f".{group}.denominator")]
+        return fmt.n_equals(self.V.text(keys[0]))
+
+    def rank_top(self, table: str, group: str, rank: int) -> str:
+        """« « Messagerie » avec 21 répondants (65,6 %) »: the item(s) most often given `rank` in a group."""
+        spec = self.plan.table(table)
+        shares = []
+        for variable in spec.variables:
+            key = f"{table}.{variable}.{rank}.{group}"
+            shares.append(Share(self.labels.get(variable, variable), self.V.value(f"{key}.n"),
+                                self.V.text(f"{key}.n"), self.V.value(f"{key}.pct"), self.V.text(f"{key}.pct")))
+        groups = prose.tie_groups(shares)
+        return prose.listing(groups[:1], self.noun) if groups else "aucun"
+
+    def figure_sources(self, figure_id: str) -> list[str]:
+        """The sources of a figure's reference points, from its data file (as the study cites them)."""
+        return [point["source"] for point in self.figure_data.get(figure_id, {}).get("references", [])]
+
+    def open_intro(self, question: str) -> str:
+        """« Question ouverte posée aux 32 répondants du groupe « Utilisateurs » ; 30 y ont répondu. »"""
+        base = f"recodage.{question}"
+        asked, answered = self.V.text(f"{base}.repondants"), self.V.text(f"{base}.reponses")
+        conditions = self.question(question).asked_if
+        who = f"{asked} {self.noun[1]}"
+        if conditions:
+            (variable, level), = list(conditions.items())[:1]
+            who += f" du groupe {prose.quoted(self.plan.group_label(variable, level))}"
+        else:
+            who = f"l'ensemble des {who}"
+        verb = "y a répondu" if self.V.value(f"{base}.reponses") < 2 else "y ont répondu"
+        article = "à" if who.startswith("l'") else "aux"
+        return f"Question ouverte posée {article} {who} ; {answered} {verb}."
+
+    def flow_sentence(self) -> str:
+        received, analysed = self.V.text("flux.recus"), self.V.text("flux.analyses")
+        n_received, n_analysed = int(self.V.value("flux.recus")), int(self.V.value("flux.analyses"))
+        text = (f"Sur {received} {prose.plural(n_received, 'questionnaire reçu', 'questionnaires reçus')}, "
+                f"{analysed} {prose.plural(n_analysed, 'a été analysé', 'ont été analysés')}")
+        if self.V.value("flux.non_analyses"):
+            set_aside = int(self.V.value("flux.non_analyses"))
+            text += (f" ({self.V.text('flux.non_analyses')} {prose.plural(set_aside, 'écarté', 'écartés')}, "
+                     "motifs dans la figure)")
+        return prose.first_word_not_numeral(text + ".", "Au total,")
+
+    def recoded(self) -> list[str]:
+        """Open questions recoded in this wave (registry keys recodage.<question>.*), in codebook order."""
+        present = {k.split(".")[1] for k in self.V.keys("recodage.")}
+        return [q.id for q in self.book.questions if q.id in present] + \
+            sorted(present - {q.id for q in self.book.questions})
+
+    def uncoded(self) -> list[str]:
+        """Open questions of the codebook with no recoded answer yet (no category defined: a drafted study)."""
+        coded = set(self.recoded())
+        return [q.id for q in self.book.questions if q.type == "text" and q.id not in coded]
+
+    def uncoded_sentence(self) -> str:
+        """« Les réponses aux questions ouvertes « A » et « B » restent à coder. »"""
+        questions = [prose.quoted(self.labels.get(q, q)) for q in self.uncoded()]
+        if len(questions) == 1:
+            return f"Les réponses à la question ouverte {questions[0]} restent à coder."
+        return f"Les réponses aux questions ouvertes {prose.join(questions)} restent à coder."
+
+    def describe_open(self, question: str, top: int = 3) -> str:
+        """« Sur 32 répondants interrogés, 24 ont répondu ; catégories les plus citées : … »"""
+        base = f"recodage.{question}"
+        shares = [Share(c["label"], c["n"], c["n_text"], 0.0, c["pct_text"]) for c in self.categories(question)]
+        listing = prose.listing(prose.top_groups(shares, top), ("réponse", "réponses"))
+        head = (f"Sur {self.V.text(f'{base}.repondants')} {self.noun[1]} {self.asked_word}, "
+                f"{self.V.text(f'{base}.reponses')} ont répondu")
+        return f"{head} ; catégories les plus citées : {listing}." if listing else f"{head}."
+
+    def section_of(self, figure_id: str) -> str:
+        return self.figures[figure_id]["spec"].section
+
+    def figures_of_table(self, table: str) -> list[str]:
+        return [i for i, f in self.figures.items() if f["spec"].table == table and f["spec"].section == "results"]
+
+    def figures_of_question(self, question: str) -> list[str]:
+        return [i for i, f in self.figures.items() if f["spec"].question == question and f["spec"].section == "results"]
+
+    def figures_of_kind(self, kind: str, section: str = "results") -> list[str]:
+        return [i for i, f in self.figures.items() if f["spec"].kind == kind and f["spec"].section == section]
+
+    def discussion_figures(self) -> list[str]:
+        return [i for i, f in self.figures.items() if f["spec"].section == "discussion"]
+
+    def sections(self) -> list[dict]:
+        """The plan's tables grouped under their `section` heading, in plan order."""
+        sections: list[dict] = []
+        for spec in self.plan.tables:
+            title = spec.section or (sections[-1]["title"] if sections else "Résultats descriptifs")
+            if not sections or sections[-1]["title"] != title:
+                sections.append({"title": title, "tables": []})
+            sections[-1]["tables"].append(spec.id)
+        return sections
+
+    def ranked(self, table: str) -> list[str]:
+        """Variables of a scores table by rank (1 = highest overall mean)."""
+        keys = [k for k in self.V.keys(f"{table}.") if k.endswith(f".{ALL}.rank")]
+        return [k.split(".")[1] for k in sorted(keys, key=lambda k: self.V.value(k))]
+
+    def _tested(self, table: str) -> list[str]:
+        """Variables of a table tested as a whole (keys <table>.<variable>.significant)."""
+        variables = [k.split(".")[1] for k in self.V.keys(f"{table}.")
+                     if k.endswith(".significant") and k.count(".") == 2]
+        order = self.ranked(table)
+        return sorted(variables, key=lambda v: order.index(v) if v in order else len(order))
+
+    def significant(self, table: str, adjusted: bool = False) -> list[str]:
+        """Variables whose comparison is significant at alpha: on the p the table prints (adjusted when its plan
+        entry adjusts), or on Holm's adjusted p (`adjusted`)."""
+        if adjusted:
+            return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.p_holm") < self.alpha]
+        spec = self.plan.table(table)
+        return [v for v in self._tested(table) if self.verdict(spec, f"{table}.{v}")[0]]
+
+    def difference_clause(self, table: str, variable: str, item: tuple[str, str] = ("caractéristique", "caractéristiques"),
+                          between: str = "", feminine: bool = True) -> str:
+        """Where `variable` stands among the comparisons of `table`, read from the results (never typed):
+        « seule caractéristique qui diffère significativement entre les sites », « l'une des 3 caractéristiques
+        qui diffèrent significativement … (les autres : Genre, Profession) », or « qui ne diffère pas
+        significativement … »."""
+        differing = self.significant(table)
+        where = f" {between}" if between else ""
+        if variable not in differing:
+            return f"qui ne diffère pas significativement{where}"
+        others = [self.labels.get(v, v) for v in differing if v != variable]
+        if not others:
+            return f"{'seule' if feminine else 'seul'} {item[0]} qui diffère significativement{where}"
+        one = "l'une" if feminine else "l'un"
+        return (f"{one} des {len(differing)} {item[1]} qui diffèrent significativement"
+                f"{where} (les autres : {prose.join(others)})")
+
+    def top_phrase(self, table: str, group: str, rank: int, what: str) -> str:
+        """« <what> est « X » avec n répondants (%) »: `what` names the top item (« le premier choix le plus
+        fréquent »), the item itself is read from the results (`rank_top`)."""
+        return f"{what} est {self.rank_top(table, group, rank)}"
+
+    def not_significant(self, table: str) -> list[str]:
+        return [v for v in self._tested(table) if v not in self.significant(table)]
+
+    def categories(self, question: str) -> list[dict]:
+        """Coded categories of an open question, most frequent first."""
+        prefix = f"recodage.{question}."
+        names = [k[len(prefix):-2] for k in self.V.keys(prefix)
+                 if k.endswith(".n") and k.count(".") == 3 and f"{k[:-2]}.label" in self.V]
+        rows = [{"category": n, "label": self.V.text(f"{prefix}{n}.label"), "n": self.V.value(f"{prefix}{n}.n"),
+                 "n_text": self.V.text(f"{prefix}{n}.n"), "pct_text": self.V.text(f"{prefix}{n}.pct")}
+                for n in names]
+        return sorted(rows, key=lambda r: (-r["n"], r["label"]))
+
+    def quotes(self, question: str, category: str) -> list[str]:
+        """The verbatims chosen for a category (study's quoting rule), as printable quoted text."""
+        prefix = f"recodage.{question}.{category}.citation."
+        keys = sorted(self.V.keys(prefix), key=lambda k: int(k.rsplit(".", 1)[1]))
+        return [Markdown(prose.quoted(escape_inline(self.V.text(k)))) for k in keys]  # escaped already
+
+    def has_quotes(self) -> bool:
+        """Whether the study quotes any verbatim (a category codebook declares `quotes`)."""
+        return any(".citation." in key for key in self.V.keys("recodage."))
+
+    def open_categories(self, question: str) -> list[dict]:
+        """Categories of an open question (most frequent first, none that nobody gave) with their quotes."""
+        noun = ("réponse", "réponses")
+        return [{"label": c["label"], "count": f"{c['n_text']} {prose.plural(c['n'], *noun)} ({c['pct_text']})",
+                 "quotes": self.quotes(question, c["category"])} for c in self.categories(question) if c["n"] > 0]
+
+    def n_eq(self, key: str) -> str:
+        return fmt.n_equals(self.V.value(key))
+
+    # ------------------------------------------------------------------ numbering (document order)
+
+    def _number(self, kind: str, item: str, record: bool = True) -> int | None:
+        """The number of a table or figure: its place in the chapter (recorded by the first rendering pass)."""
+        order = self.order[kind]
+        if record and item not in order:
+            order.append(item)
+        if self.numbers is None or item not in self.numbers[kind]:  # first pass: the order is being recorded
+            return None
+        first = self.plan.numbering.first_table if kind == "table" else self.plan.numbering.first_figure
+        return first + self.numbers[kind].index(item)
+
+    def table_number(self, table_id: str) -> int:
+        """A table's number, to quote it in the text (« résumées dans le tableau 1 »)."""
+        host = self.tables[table_id].get("append_to") or table_id
+        return self._number("table", host, record=False) or 0
+
+    def figure_number(self, figure_id: str) -> int:
+        return self._number("figure", figure_id, record=False) or 0
+
+    @property
+    def study_title(self) -> str:
+        """The questionnaire's title (the codebook's `title`), for the chapter's title."""
+        return self.book.title if self.book is not None else ""
+
+    def caption_n(self) -> str:
+        """« (n = 39) »: the analysed respondents, quoted from the registry."""
+        return f"({fmt.n_equals(self.V.text('flux.analyses'))})"
+
+    def figure_caption_n(self, spec) -> str:
+        """« (n = 669) »: a bar chart is about the respondents asked its question (its bars' denominator, as on
+        its axis), a histogram about those who answered (missing answers are not values, as in its legend);
+        other figures about the analysed respondents."""
+        answered = f"{spec.table}.{spec.variable}.{ALL}.n"
+        if spec.kind == "histogram" and answered in self.V:
+            return f"({fmt.n_equals(self.V.text(answered))})"
+        if spec.kind in ("bars", "diverging"):
+            prefix = f"{spec.table}.{spec.variable}." if spec.variable else f"{spec.table}."
+            suffix = f".{ALL}.denominator"
+            keys = [key for key in self.V.keys(prefix) if key.endswith(suffix)]
+            if keys:
+                quoted = max(keys, key=lambda key: self.V.peek(key).value)
+                return f"({fmt.n_equals(self.V.text(quoted))})"
+        return self.caption_n()
+
+    def table_md(self, table_id: str) -> Markdown:
+        """A table with its numbered caption and footnote; tables appended to it (`append_to`) join its rows."""
+        table = self.tables[table_id]
+        if table.get("append_to"):
+            return Markdown("")
+        parts = [table] + [t for t in self.tables.values() if t.get("append_to") == table_id]
+        number = self._number("table", table_id)
+        word = self.plan.numbering.table_word
+        caption = f"{word} {number} : {table['title']} {self.caption_n()}" if number else table["title"]
+        return markdown_table(parts, escape(caption))
+
+    def figure_md(self, figure_id: str) -> Markdown:
+        figure = self.figures[figure_id]
+        number = self._number("figure", figure_id)
+        spec = figure["spec"]
+        caption = f"{self.plan.numbering.figure_word} {number}. {spec.caption}" if number else spec.caption
+        if spec.kind in ("bars", "histogram", "scores", "diffusion", "diverging"):
+            caption += f" {self.figure_caption_n(spec)}"
+        return Markdown(f"![{escape(caption)}]({figure['path']}){{#fig:{figure_id}}}")
+
+
+def _escape(cell: str) -> str:
+    """A table cell as text (see markup): no HTML, link or attribute, and `|` does not end the cell."""
+    return escape(cell)
+
+
+# A cell that reads as a number (count, %, p, mean ± SD, rank): right-aligned; text is left-aligned.
+NUMERIC_CELL = re.compile(r"^[<\u2212\-—]?\s*\d")
+LETTERS_CELL = re.compile(r"^[a-z]{1,6}$")  # compact letters of pairwise comparisons (« ab »): do not decide alignment
+ORDINAL = re.compile(r"\b(\d+)(er|re|e|nd|nde)\b")
+
+
+def superscript_ordinals(text: str) -> str:
+    """« 1er » -> « 1^er^ » (pandoc superscript), as French typography prints ordinals."""
+    return ORDINAL.sub(lambda m: f"{m.group(1)}^{m.group(2)}^", text)
+
+
+def markdown_table(parts: list[dict], caption: str) -> Markdown:
+    """A pandoc pipe table (one or several parts sharing the first part's columns), caption and footnote.
+
+    Cells and footnotes are escaped here; `caption` is Markdown already."""
+    columns = list(dict.fromkeys(c for part in parts for c in part["columns"]))
+    rows = []
+    for part in parts:
+        index = {c: i for i, c in enumerate(part["columns"])}
+        rows += [[str(row[index[c]]) if c in index else "" for c in columns] for row in part["rows"]]
+    numeric = [all(NUMERIC_CELL.match(r[i]) for r in rows if r[i] and not LETTERS_CELL.match(r[i]))
+               and any(NUMERIC_CELL.match(r[i]) for r in rows if r[i]) for i in range(len(columns))]
+    lines = ["| " + " | ".join(_escape(c) for c in columns) + " |",
+             "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+    lines += ["| " + " | ".join(superscript_ordinals(_escape(cell)) for cell in row) + " |" for row in rows]
+    sentences = list(dict.fromkeys(s for part in parts for s in _sentences(part.get("footnote", ""))))
+    # The footnote is a "Table Note" paragraph in Word (9 pt) and a div of that class in HTML.
+    footnote = (f"\n\n::: {{custom-style=\"Table Note\"}}\n*{escape(' '.join(sentences))}*\n:::"
+                if sentences else "")
+    return Markdown("\n".join(lines) + f"\n\nTable: {caption}{footnote}")
+
+
+def _sentences(text: str) -> list[str]:
+    """A footnote's sentences, to print each once when parts of a table share them."""
+    return [s.strip() + ("" if s.strip().endswith(".") else ".") for s in re.split(r"(?<=\.) (?=[A-ZÉÀ])", text)
+            if s.strip()]
+
+
+def lower_first(text: str) -> str:
+    """'Homme' -> 'homme' inside a sentence, but acronyms stay: 'ORL', 'IPA en ville'."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+# What a template may use of `c` (report.markup's sandbox): the helpers, the tables' and figures' data; not the
+# study objects, the numbering state or anything that writes.
+Context.TEMPLATE_API = frozenset(
+    [name for name, member in vars(Context).items()
+     if not name.startswith("_") and (callable(member) or isinstance(member, property))]
+    + ["V", "tables", "figures", "labels", "alpha"])
+
+
+def render_chapter(template_path: str | Path, context: Context, wave: dict) -> str:
+    """The chapter (two passes: the first records the tables' and figures' order), in the sandbox of report.markup."""
+    filters = {"lower_first": lower_first}
+    render_template(template_path, filters, c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)  # first pass
+    context.numbers = {kind: list(items) for kind, items in context.order.items()}
+    text = render_template(template_path, filters, c=context, V=context.V, wave=wave, nbsp=fmt.NBSP)
+    return prose.expand_abbreviations(prose.typography(text), context.book.abbreviations if context.book else {})
+
+
+def category_rows(counts: pd.DataFrame, question: str) -> pd.DataFrame:
+    return counts[counts["question"] == question].sort_values(["n", "label"], ascending=[False, True])

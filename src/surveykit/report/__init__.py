@@ -1,1 +1,0 @@
-"""The registry of reported values and the templated chapter."""

@@ -1,1 +1,0 @@
-"""One function per pipeline rule: paths in, files out. The Snakemake scripts only call these."""

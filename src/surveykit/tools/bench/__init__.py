@@ -1,0 +1,3 @@
+"""Helpers of the benchmarks (scripts/bench.py): large waves shaped like a real export."""
+
+__all__ = ["corpus", "resample"]

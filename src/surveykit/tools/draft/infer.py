@@ -1,0 +1,901 @@
+"""Guess a questionnaire from its raw export: one question per column, grid rows grouped, types inferred.
+
+What an export tells, and what it cannot:
+- the timestamp column (its header, or cells that are all dates with a time) and identifying columns
+  (e-mail, name);
+- grids: columns titled « Question [ligne] » with the same stem are one grid, wherever they stand; integers
+  in every cell make a rating grid, or a ranking grid when no respondent uses a value twice; shared labelled
+  answers make a grid of choices (`grid_choice`), its levels in their natural order; typed text or ticked
+  boxes make one question per row;
+- numbers: a header stating its bounds (« Sur une échelle de 0 à 10 ») gives a linear scale with them (values
+  outside are invalid); otherwise small integers (0 to 10) are a linear scale, other numbers a number
+  question; all-date cells (day first, as the cleaning reads them) a date;
+- text is read as a careful person would. A form writes each option identically every time, so answers
+  differing only by case, accents, spacing or a typo were typed, as were answers mostly given once, written
+  as sentences, or asked for by the header (« précisez », « pourquoi », « commentaires »): free text. An
+  answer carrying personal data is never an option. A multi-response (checkbox) question has cells holding
+  several recurring options in varied combinations (or a header saying « plusieurs réponses possibles »);
+  an option containing a comma stays whole: a fragment is glued to the one before it when its brackets are
+  unbalanced, when it starts in lower case and only follows it, or when the two never occur apart (a single
+  choice « Mail personnel, SMS ou WhatsApp » is not split). Text typed in « Autre » is a value given once,
+  typed in lower case, or given two or three times beside options chosen far more often; in a checkbox cell
+  it is the end of the cell that holds no option. When unsure, the safer reading: single rather than
+  multi-response, free text rather than options.
+- skip logic is guessed when a question was answered only, and nearly always, by the respondents who gave
+  one answer to an earlier question (`asked_if`); two columns of one question asked in two branches of the
+  form (« Fréquence ? » / « Si vous l'utilisiez : fréquence ? ») stay two questions, with a comment.
+Every guess that could be wrong carries a note, written as a comment (in French) in the drafted YAML, answers
+quoted masked. The same export gives the same draft (ties broken by first appearance), and the cost grows with
+the cells: columns are read once each, sets of rows are the bits of integers, answers are handled distinct.
+"""
+from __future__ import annotations
+
+import bisect
+import difflib
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from surveykit.clean.privacy import mask_pii
+from surveykit.core.errors import InputError
+from surveykit.questionnaire.forms.normalise import normalise
+from surveykit.questionnaire.forms.read import RawExport
+from surveykit.questionnaire.forms.timestamps import parse_date, parse_timestamps
+
+from .levels import BY_FREQUENCY, natural_order
+
+TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
+                     "date de soumission", "heure de soumission"}
+IDENTIFYING_HEADERS = {"nom", "prenom", "nom et prenom", "nom prenom", "prenom nom", "name", "full name",
+                       "first name", "last name", "adresse e mail", "adresse mail", "email", "email address",
+                       "e mail", "courriel", "adresse courriel", "telephone", "numero de telephone"}
+NUMBER_HINTS = {"combien", "nombre", "nb", "quantite"}
+STOPWORDS = {
+    "le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "a", "au", "aux", "en", "vous", "votre",
+    "vos", "tu", "te", "ton", "ta", "tes", "je", "j", "me", "m", "mon", "ma", "mes", "nous", "notre", "nos", "il",
+    "elle", "ils", "elles", "on", "y", "ce", "cet", "cette", "ces", "c", "est", "sont", "etes", "avez", "as", "ai",
+    "quel", "quelle", "quels", "quelles", "qu", "que", "qui", "quoi", "dont", "pour", "par", "sur", "dans", "avec",
+    "se", "s", "sa", "son", "ses", "leur", "leurs", "si", "ne", "n", "t", "the", "of", "your", "you", "what",
+    "is", "are", "do", "to", "in", "selon", "comment",
+}
+OTHER_LABEL = "Autre"
+SEMI_OPEN_COVERAGE = 0.8  # recurring answers cover at least this share of the answers beside a few singletons
+OPEN_SINGLETONS = 0.5  # more than this share of answers given once: free text
+ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this share of those it would ask
+BRANCH_SIMILARITY = 0.85
+PERSONAL_SHARE = 0.1  # answers carrying personal data beyond this share: free text (below: typed in « Autre »)
+RARE_COUNT = 3
+RARE_RATIO = 8
+MULTI_EVIDENCE = 2  # cells holding two recurring options needed to read a multi-response question unhinted
+MULTI_SHARE = 0.05  # … and at least this share of the answers (an « Autre » text with a comma, given twice, is not)
+SENTENCE_SHARE = 0.4  # this share of distinct answers written as sentences: free text
+SENTENCE_WORDS = 9
+LABEL_CHARS = 60
+BRANCH_BUCKET = 50  # a header word shared by more headers than this does not pair branch candidates
+TYPO_TOKENS = 12  # answers of more words are not compared for typos
+LEVELS_BY_FREQUENCY = ("niveaux par fréquence (aucun ordre naturel reconnu) : réordonner `levels` si les réponses en "
+                       "ont un")
+
+# What the header says about its answers (matched on the normalised header).
+_MULTI_HINT = re.compile(r"\b(plusieurs (reponses|choix) (sont )?possibles?|choix multiples? possibles?|"
+                         r"une ou plusieurs (reponses|propositions)|cochez (toutes|tout ce|les)|"
+                         r"(toutes les )?reponses? multiples?|select all|check all|all that apply|"
+                         r"multiple (answers|choices)|tick all)\b")
+_SINGLE_HINT = re.compile(r"\b(une seule reponse|un seul choix|reponse unique|select one|one answer only)\b")
+_OPEN_HINT = re.compile(r"\b(precisez|precisez|preciser|pourquoi|commentaires?|remarques?|suggestions?|expliquez|"
+                        r"decrivez|en quelques mots|observations?|why|comments|specify|please explain|"
+                        r"feedback|explain)\b|^autres?\b|^qu est ce qui\b|^que pensez\b|^selon vous\b")
+_SCALE_HINT = re.compile(r"\b(?:de|from|entre|of|between)\s+(0|1)\s+(?:a|to|et|and)\s+(\d{1,2})\b")
+_SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
+
+_GRID = re.compile(r"^(?P<stem>.+?)\s*\[(?P<row>[^\[\]]+)\]\s*$")
+_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+_TIME = re.compile(r"\d{1,2}[:h]\d{2}")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+
+
+@dataclass
+class Guess:
+    """One drafted question (or grid): what the codebook entry will say, and why."""
+
+    id: str
+    type: str
+    header: str
+    columns: list[int]
+    required: bool = False
+    options: list[str] = field(default_factory=list)
+    other: str | None = None
+    other_texts: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    order: str = ""
+    min: int | None = None
+    max: int | None = None
+    items: list[tuple[str, str]] = field(default_factory=list)  # (id, row) of a grid
+    asked_if: dict[str, str] = field(default_factory=dict)
+    grid: str | None = None  # the choice grid a single-choice row belongs to
+    label: str | None = None  # short name in tables (a row of a choice grid: its row)
+    notes: list[str] = field(default_factory=list)
+    number: int = 0
+    denominator: str | None = None  # multi-response: "asked" (required) or "answered" (optional)
+
+
+@dataclass
+class StudyGuess:
+    path: str
+    n_rows: int
+    timestamp: str | None
+    identifying: list[str]
+    questions: list[Guess]
+    notes: list[str] = field(default_factory=list)
+
+    def question(self, qid: str) -> Guess:
+        return next(q for q in self.questions if q.id == qid)
+
+
+# ---------------------------------------------------------------------------------------------- ids
+
+def slug(text: str, words: int = 3, fallback: str = "q") -> str:
+    """A stable snake_case id from a header: the first significant words, accents removed."""
+    kept = [w for w in normalise(text).split() if w not in STOPWORDS] or normalise(text).split()
+    name = "_".join(kept[:words])[:40].strip("_")
+    if not name:
+        return fallback
+    return name if name[0].isalpha() else f"{fallback}_{name}"
+
+
+class Ids:
+    """Hands out unique ids (a question, a grid row, the `<id>_autre` column of a semi-open question)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.next_number: dict[str, int] = {}  # where numbering of `wanted` resumes (linear in the ids)
+
+    def free(self, name: str) -> bool:
+        return name not in self.used and f"{name}_autre" not in self.used
+
+    def take(self, wanted: str, longer: tuple[str, ...] = ()) -> str:
+        """`wanted`, else the first free of `longer` (ids with more words), else `wanted` numbered."""
+        name = next((n for n in (wanted, *longer) if self.free(n)), None)
+        k = self.next_number.get(wanted, 2)
+        while name is None or not self.free(name):
+            name, k = f"{wanted}_{k}", k + 1
+        self.next_number[wanted] = k
+        self.used.add(name)
+        return name
+
+    def from_header(self, header: str) -> str:
+        return self.take(slug(header), (slug(header, 4), slug(header, 5)))
+
+    def reserve_other(self, qid: str) -> None:
+        self.used.add(f"{qid}_autre")
+
+
+# ----------------------------------------------------------------------------------- text answers
+
+def _unbalanced(text: str) -> bool:
+    return (text.count("(") > text.count(")") or text.count("[") > text.count("]")
+            or text.count("«") > text.count("»") or text.count('"') % 2 == 1)
+
+
+def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> bool:
+    """Whether `fragment` continues `previous` (one option containing ", ") rather than being an option: the
+    brackets of `previous` are open; or `fragment` starts in lower case and only ever follows `previous`; or
+    the two never occur apart (« Mail personnel, SMS ou WhatsApp »: options of a checkbox question are
+    ticked in varied combinations, the two halves of one option always together, in the same order)."""
+    if _unbalanced(previous):
+        return True
+    together = follows[(previous, fragment)]
+    if counts[fragment] != together:
+        return False
+    return fragment[:1].islower() or counts[previous] == together
+
+
+def split_cells(values: list[str]) -> list[list[str]]:
+    """Each cell as the list of its options: split on ", " and glued back where a fragment continues."""
+    atoms = split_distinct(Counter(values))
+    return [list(atoms[v]) for v in values]
+
+
+def split_distinct(cells: Counter) -> dict[str, list[str]]:
+    """Each distinct cell (counted as often as it occurs) as the list of its options; the work grows with the
+    distinct cells, not the respondents."""
+    split = {cell: cell.split(", ") for cell in cells}
+    for _round in range(20):
+        counts: Counter = Counter()
+        follows: Counter = Counter()
+        for cell, parts in split.items():
+            weight = cells[cell]
+            for part in parts:
+                counts[part] += weight
+            for pair in zip(parts, parts[1:]):
+                follows[pair] += weight
+        changed = False
+        for cell, parts in split.items():
+            if len(parts) < 2:
+                continue
+            merged = [parts[0]]
+            for fragment in parts[1:]:
+                if _glued(merged[-1], fragment, counts, follows):
+                    merged[-1] = f"{merged[-1]}, {fragment}"
+                    changed = True
+                else:
+                    merged.append(fragment)
+            split[cell] = merged
+        if not changed:
+            break
+    return split
+
+
+def _loose(text: str) -> str:
+    """What stays of an answer when case, accents, punctuation and spacing are ignored."""
+    return normalise(text)
+
+
+def _case_variants(values) -> list[str]:
+    """Answers written differently but equal once case, accents, punctuation and spacing are ignored (the
+    first group found, in order of first appearance)."""
+    groups: dict[str, list[str]] = {}
+    for value in values:
+        groups.setdefault(_loose(value), []).append(value)
+    return next((g for g in groups.values() if len(g) > 1), [])
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One letter inserted, removed or replaced (« temp » / « temps »)."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+
+
+def _typo_variants(values) -> list[str]:
+    """Two answers differing by one mistyped letter in one word of four letters or more: typed text.
+
+    Answers are bucketed by their words with one word left out, so that only answers differing in one word
+    are compared (linear in the answers). A word and its negation (« satisfait » / « insatisfait ») differ
+    by more than one letter and are never paired."""
+    buckets: dict[tuple, list[tuple[str, str]]] = {}
+    for value in values:
+        words = _loose(value).split()
+        if not words or len(words) > TYPO_TOKENS:
+            continue
+        for k, word in enumerate(words):
+            if len(word) >= 4 and not word.isdigit():
+                bucket = buckets.setdefault((len(words), k, *words[:k], *words[k + 1:]), [])
+                if len(bucket) < 20:
+                    bucket.append((word, value))
+    for bucket in buckets.values():
+        for i, (word, value) in enumerate(bucket):
+            for other_word, other in bucket[i + 1:]:
+                if min(len(word), len(other_word)) >= 4 and _one_edit(word, other_word):
+                    return [value, other]
+    return []
+
+
+def _masked(text: str) -> str:
+    return mask_pii(text)[0]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _has_personal_data(text: str) -> bool:
+    """An e-mail, a phone number, a name or an address in the text (surveykit.clean.privacy); each distinct text once."""
+    return bool(mask_pii(text)[1])
+
+
+def _quote_list(texts: list[str], limit: int = 3) -> str:
+    """Answers quoted in a comment, personal data masked (a drafted file is meant to be committed)."""
+    shown = ", ".join(f"« {_masked(t)} »" for t in texts[:limit])
+    return shown + (f" et {len(texts) - limit} autre(s)" if len(texts) > limit else "")
+
+
+def _other_label(options: list[str]) -> str:
+    return OTHER_LABEL if OTHER_LABEL not in options else f"{OTHER_LABEL} (réponse libre)"
+
+
+def _sentence_like(text: str) -> bool:
+    return len(text.split()) >= SENTENCE_WORDS or _SENTENCE_END.search(text) is not None
+
+
+def _scale_words(counts: Counter) -> bool:
+    """Every answer a word of a recognised answer scale (« Non », « Souvent », « Plutôt d'accord »): closed,
+    however few the answers."""
+    return 0 < len(counts) <= 12 and all(len(v.split()) <= 6 for v in counts) and (
+        natural_order(list(counts), counts).order != BY_FREQUENCY
+        or all(normalise(v) in ("oui", "non", "yes", "no") for v in counts))
+
+
+def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) -> str | None:
+    """Why the answers read as typed text rather than options, or None.
+
+    A form writes each option identically every time, so answers differing only by case, accents, spacing
+    or a typo were typed; an option is never an e-mail, a phone number or a name; answers mostly given once,
+    or written as sentences, were typed; a header asking to specify or explain asks for text."""
+    if counts and _scale_words(counts):
+        return None
+    for pool in (counts, atoms or Counter()):
+        total = sum(pool.values())
+        singles = sum(1 for c in pool.values() if c == 1)
+        if total and singles > OPEN_SINGLETONS * total:
+            return f"{singles} réponses sur {total} ne sont données qu'une fois"
+    total = sum(counts.values())
+    for pool in (counts, atoms or Counter()):
+        variants = _case_variants(pool) or _typo_variants(pool)
+        if variants:
+            return f"réponses qui ne diffèrent que par la casse, les accents, les espaces ou une faute de frappe ({_quote_list(variants)})"
+    personal = sum(c for v, c in counts.items() if _has_personal_data(v))
+    if personal > PERSONAL_SHARE * total:
+        return "réponses portant des données personnelles (courriel, téléphone, nom ou adresse) : jamais des options"
+    hinted = bool(_OPEN_HINT.search(normalise(guess.header)))
+    few_short = len(counts) <= 6 and all(c >= 3 and len(v.split()) <= 4 for v, c in counts.items())
+    if hinted and not few_short:
+        return "l'intitulé demande un commentaire ou une explication"
+    pool = counts or atoms or Counter()
+    sentences = sum(c for v, c in pool.items() if _sentence_like(v))
+    if len(pool) >= 4 and sentences >= SENTENCE_SHARE * sum(pool.values()) and not _MULTI_HINT.search(
+            normalise(guess.header)):
+        return f"{sentences} réponses sur {sum(pool.values())} sont rédigées comme des phrases"
+    return None
+
+
+def _rare(counts: Counter) -> set[str]:
+    """Answers given two or three times where the options are each chosen many times more (RARE_RATIO × as
+    often, at the median): read as text typed in « Autre » by a few respondents (« PMI », « Aucun pour
+    l'instant »), an option so rarely chosen being the less likely reading."""
+    frequent = sorted(c for c in counts.values() if c > RARE_COUNT)
+    if len(frequent) < 2:
+        return set()
+    median = frequent[len(frequent) // 2]
+    return {v for v, c in counts.items() if 2 <= c <= RARE_COUNT and c * RARE_RATIO < median}
+
+
+def _typed_lower(counts: Counter) -> set[str]:
+    """Answers starting in lower case beside options that all start in capitals: typed in « Autre » (a form's
+    options are written with a capital, « dépend des jours » was typed)."""
+    upper = [v for v in counts if v[:1].isupper()]
+    lower = {v for v in counts if v[:1].islower() and " " in v and v.split()[0].islower()}
+    return lower if len(upper) >= 2 and len(lower) < len(upper) else set()
+
+
+def _as_text(guess: Guess, reason: str) -> None:
+    guess.type, guess.options, guess.levels, guess.other, guess.other_texts = "text", [], [], None, []
+    guess.notes.append(f"texte libre : {reason}")
+
+
+def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter) -> bool:
+    """A multi-response question: cells hold several options that recur across cells."""
+    counts: Counter = Counter()
+    for cell, atoms in atoms_of.items():
+        for atom in dict.fromkeys(atoms):
+            counts[atom] += cells[cell]
+    header = normalise(guess.header)
+    combined = sum(cells[cell] for cell, atoms in atoms_of.items()
+                   if sum(counts[a] >= 2 for a in dict.fromkeys(atoms)) >= 2)
+    hinted = bool(_MULTI_HINT.search(header))
+    needed = max(MULTI_EVIDENCE, MULTI_SHARE * sum(cells.values()))
+    if combined == 0 or _SINGLE_HINT.search(header) or (combined < needed and not hinted):
+        if combined:
+            guess.notes.append(f"lu comme un choix unique : {combined} réponse(s) seulement réuni(ssen)t deux valeurs "
+                               "récurrentes séparées par une virgule (une question à réponses multiples en montrerait "
+                               "davantage ; vérifier le formulaire)")
+        return False
+    reason = _text_reason(guess, Counter(), counts)
+    if reason:
+        _as_text(guess, reason)
+        return True
+    options, tails = _options_and_others(atoms_of, cells, counts)
+    others = sorted(tails)
+    guess.type = "checkbox"
+    guess.options = _by_count(list(options), options)
+    guess.levels = list(guess.options)
+    guess.order = "les plus cochées d'abord"
+    if others:
+        guess.other = _other_label(options)
+        guess.other_texts = others
+        guess.levels.append(guess.other)
+        guess.notes.append(f"semi-ouverte : {_quote_list(others)}, en fin de cellule, lus comme du texte "
+                           f"saisi dans « {OTHER_LABEL} » (une option cochée une seule fois aurait la même allure : "
+                           "vérifier le formulaire)")
+    guess.notes.append("réponses multiples : options trouvées comme les valeurs qui reviennent d'une cellule à "
+                       "l'autre (une option peut contenir une virgule) ; niveaux par nombre de coches"
+                       + ("" if hinted else " ; l'intitulé ne dit pas « plusieurs réponses possibles » : vérifier le "
+                          "formulaire"))
+    return True
+
+
+def _options_and_others(atoms_of: dict[str, list[str]], cells: Counter, counts: Counter) -> tuple[Counter, set[str]]:
+    """The options of a multi-response question (and how often each was ticked), and the texts typed in
+    « Autre ». Forms writes the ticked options in the form's order and the typed text last, whole (it may hold
+    commas): so an option recurs, carries no personal data, is not typed in lower case, and a fragment in lower
+    case shows somewhere else than at the end of a cell of several answers (« rappelez-moi » after a phone
+    number never does); the answers ending a cell that are no option were typed (an option ticked once
+    before another option stays an option)."""
+    typed = _typed_lower(counts) | _rare(counts)
+    placed: Counter = Counter()  # atoms seen alone or before another atom
+    for cell, atoms in atoms_of.items():
+        for atom in (atoms if len(atoms) == 1 else atoms[:-1]):
+            placed[atom] += cells[cell]
+    candidates = {a for a, c in counts.items()
+                  if c >= 2 and a not in typed and not _has_personal_data(a)
+                  and (placed[a] or not a.split()[0].islower())}
+    options: Counter = Counter()
+    tails: set[str] = set()
+    for cell, atoms in atoms_of.items():
+        k = len(atoms)
+        while k > 0 and atoms[k - 1] not in candidates:
+            k -= 1
+        for atom in dict.fromkeys(atoms[:k]):
+            if _has_personal_data(atom):
+                tails.add(atom)
+            else:
+                options[atom] += cells[cell]
+        if k < len(atoms):
+            tails.add(", ".join(atoms[k:]))
+    return options, tails
+
+
+def _by_count(values: list[str], counts: Counter) -> list[str]:
+    position = {v: i for i, v in enumerate(values)}
+    return sorted(values, key=lambda v: (-counts[v], position[v]))
+
+
+def _as_choice(guess: Guess, counts: Counter) -> None:
+    """Single choice, semi-open single choice, or free text, from the answers of one column (and their counts)."""
+    reason = _text_reason(guess, counts)
+    if reason:
+        _as_text(guess, reason)
+        return
+    ordered = natural_order(list(counts), counts)
+    typed = _typed_lower(counts) | {v for v in counts if _has_personal_data(v)}
+    if ordered.order == BY_FREQUENCY:  # an answer scale keeps its rare levels
+        typed |= _rare(counts)
+    singles = [v for v, c in counts.items() if c == 1 or v in typed]
+    recurring = [v for v, c in counts.items() if c >= 2 and v not in typed]
+    coverage = sum(counts[v] for v in recurring) / sum(counts.values())
+    if typed and not recurring:
+        _as_text(guess, f"aucune réponse ne revient telle quelle ({_quote_list(sorted(typed))})")
+        return
+    guess.type = "single"
+    if typed or (singles and recurring and coverage >= SEMI_OPEN_COVERAGE and ordered.order == BY_FREQUENCY):
+        guess.options = _by_count(recurring, counts)
+        guess.other = _other_label(guess.options)
+        guess.other_texts = sorted(singles)
+        guess.levels = [*natural_order(guess.options, counts).levels, guess.other]
+        guess.notes.append(f"semi-ouverte : {_quote_list(sorted(singles))}, donnés une fois à côté de réponses "
+                           f"récurrentes, lus comme du texte saisi dans « {OTHER_LABEL} » (une option choisie une "
+                           "seule fois aurait la même allure : vérifier le formulaire)")
+        guess.order = natural_order(guess.options, counts).order
+    else:
+        guess.options = list(ordered.levels)
+        guess.levels = list(ordered.levels)
+        guess.order = ordered.order
+    if guess.order == BY_FREQUENCY and len(guess.options) > 2:
+        guess.notes.append(LEVELS_BY_FREQUENCY)
+
+
+def _integers(values: list[str]) -> list[int] | None:
+    numbers = [float(v.replace(",", ".")) for v in values]
+    return [int(x) for x in numbers] if all(x.is_integer() for x in numbers) else None
+
+
+def _scale_bounds(guess: Guess, low: int, high: int, what: str) -> None:
+    """The bounds of a scale the header does not state: 0 or 1 at the bottom, and at the top the usual end
+    (5, 7 or 10) at or above the highest answer (nobody may have chosen the end)."""
+    guess.min = 0 if low == 0 else 1
+    guess.max = max(next(end for end in (5, 7, 10, high) if end >= high), guess.min + 1)
+    guess.notes.append(f"{what} : valeurs de {low} à {high} observées, {guess.min}–{guess.max} supposé : vérifier "
+                       "les bornes réelles de l'échelle et ajouter ses `anchors` (les mots des deux extrémités)")
+
+
+def header_scale(header: str) -> tuple[int, int] | None:
+    """The bounds a header states (« Sur une échelle de 0 à 10 », "from 1 to 5"), None when it states none."""
+    text = normalise(header)
+    if set(text.split()) & NUMBER_HINTS:
+        return None
+    match = _SCALE_HINT.search(text)
+    if match is None:
+        return None
+    low, high = int(match[1]), int(match[2])
+    return (low, high) if 3 <= high <= 10 else None
+
+
+def _as_numbers(guess: Guess, values: list[str]) -> None:
+    integers = _integers(values)
+    numbers = [float(v.replace(",", ".")) for v in values]
+    hinted = bool(set(normalise(guess.header).split()) & NUMBER_HINTS)
+    stated = header_scale(guess.header)
+    if stated is not None and integers is not None:
+        guess.type, (guess.min, guess.max) = "scale", stated
+        outside = sorted({x for x in integers if not stated[0] <= x <= stated[1]})
+        guess.notes.append(f"échelle linéaire de {stated[0]} à {stated[1]}, comme le dit l'intitulé"
+                           + (f" ; valeurs hors échelle observées ({', '.join(map(str, outside))}) : invalides, "
+                              "écartées de l'analyse par le nettoyage" if outside else "") + " ; ajouter ses `anchors`")
+        return
+    if integers is not None and not hinted and min(integers) >= 0 and max(integers) <= 10:
+        guess.type = "scale"
+        _scale_bounds(guess, min(integers), max(integers), "échelle linéaire")
+        return
+    guess.type = "number"
+    low, high = min(numbers), max(numbers)
+    guess.notes.append(f"nombre : valeurs de {low:g} à {high:g} observées ; ajouter son `unit` (et `min`/`max` si le "
+                       "formulaire le borne)")
+
+
+def _is_date(values: list[str]) -> bool:
+    """Every answer a date as the cleaning reads it (day first)."""
+    return all(parse_date(v) is not None for v in values)
+
+
+def _month_first_dates(values: list[str]) -> bool:
+    """Dates written month first (« 3/16/2024 »), which the cleaning, reading day first, would refuse."""
+    if not all(_DATE_LIKE.match(v) for v in values):  # a cheap look first: most columns hold no date
+        return False
+    return all(d is not None for d in parse_timestamps(list(values)).dates)
+
+
+def infer_column(guess: Guess, values: list[str]) -> None:
+    """Type, options and levels of one question from its non-empty answers."""
+    infer_counts(guess, Counter(values))
+
+
+def infer_counts(guess: Guess, counts: Counter) -> None:
+    """Type, options and levels of one question from its distinct non-empty answers and how often each was
+    given (the work grows with the distinct answers)."""
+    values = list(counts)
+    if not values:
+        guess.type = "text"
+        guess.notes.append("aucune réponse dans l'export : texte libre supposé, vérifier le type de la question")
+        return
+    if all(_NUMBER.match(v.strip()) for v in values):
+        _as_numbers(guess, values)
+        return
+    if _is_date(values):
+        guess.type = "date"
+        if any(_TIME.search(v) for v in values):
+            guess.notes.append("dates écrites avec une heure : lues comme des dates")
+        return
+    if _month_first_dates(values):
+        _as_text(guess, "dates écrites mois en premier (« 3/16/2024 ») : le nettoyage lit le jour en premier, elles "
+                        "restent du texte ; les réécrire jour/mois/année pour en faire une question `date`")
+        return
+    if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts):
+        return
+    _as_choice(guess, counts)
+
+
+def short_label(header: str) -> str:
+    """A short name for tables from a header: instructions in brackets, numbering and the question mark dropped,
+    cut at a clause or a word near LABEL_CHARS characters (« Quels outils utilisez-vous ? (plusieurs réponses
+    possibles) » -> « Quels outils utilisez-vous »)."""
+    text = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", lambda m: "" if _instruction(m.group()) else m.group(), header)
+    text = re.sub(r"^\s*(?:q(?:uestion)?\s*)?\d+\s*[.)\-:–]\s*", "", text, flags=re.I)
+    text = re.sub(r"^\s*(?:sur une [ée]chelle de \d+ [àa] \d+|on a scale (?:of|from) \d+ to \d+)\s*,?\s*", "", text,
+                  flags=re.I)
+    text = re.sub(r"[\s?:*.!]+$", "", text).strip() or header.strip()
+    if len(text) > LABEL_CHARS:
+        cut = max((text.rfind(sep, 0, LABEL_CHARS) for sep in (" : ", ", ", " – ", " - ", " ; ")), default=-1)
+        if cut >= 15:
+            text = text[:cut]
+        else:
+            space = text.rfind(" ", 0, LABEL_CHARS - 1)
+            text = text[:space if space > 15 else LABEL_CHARS - 1].rstrip(" ,;:'’") + "…"
+    return text[:1].upper() + text[1:]
+
+
+def _instruction(bracketed: str) -> bool:
+    """A bracketed instruction to the respondent rather than part of the question."""
+    words = normalise(bracketed)
+    return bool(_MULTI_HINT.search(words) or _SINGLE_HINT.search(words) or re.search(
+        r"\b(reponses?|choix|cochez|facultatif|optionnel|obligatoire|precisez|possibles?|select|optional|"
+        r"required|une seule|plusieurs|de \d+ a \d+)\b", words))
+
+
+# ------------------------------------------------------------------------------------------ grids
+
+def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
+    """A numeric grid (rating or ranking); False when its cells are not all integers."""
+    distinct = set()
+    for index in indexes:
+        distinct.update(columns.counts(index))
+    if not distinct or not all(_NUMBER.match(v) for v in distinct) or _integers(list(distinct)) is None:
+        return False
+    number = {v: int(float(v.replace(",", "."))) for v in distinct}
+    values = [[number[v] for v in row if v] for row in zip(*(columns.cells[i] for i in indexes))]
+    width = len(guess.items)
+    ranked = [r for r in values if r]
+    if (ranked and any(len(r) >= 2 for r in ranked) and all(len(set(r)) == len(r) for r in ranked)
+            and min(min(r) for r in ranked) >= 1 and max(max(r) for r in ranked) <= width):
+        guess.type, guess.min, guess.max = "grid_rank", 1, width
+        guess.notes.append(f"grille de classement : aucun répondant n'a donné deux fois la même valeur sur les {width} "
+                           f"lignes, chaque cellule est donc lue comme un rang de 1 à {width} (une grille de notes "
+                           "répéterait des valeurs : vérifier le formulaire)")
+        return True
+    guess.type = "grid_scale"
+    flat = [v for r in values for v in r]
+    stated = header_scale(guess.header)
+    if stated is not None:
+        guess.min, guess.max = stated
+        guess.notes.append(f"grille de notes de {stated[0]} à {stated[1]}, comme le dit l'intitulé ; ajouter ses `anchors`")
+    else:
+        _scale_bounds(guess, min(flat), max(flat), "grille de notes")
+    return True
+
+
+# --------------------------------------------------------------------------------- skip logic
+
+class Columns:
+    """The export column by column (one transposition), with the rows where a column is filled or holds a given
+    answer as the bits of an integer (bit k = row k), so that tests over sets of rows run in C."""
+
+    def __init__(self, rows: list[tuple[str, ...]], width: int):
+        self.n = len(rows)
+        self.cells = list(zip(*rows)) if rows else [() for _ in range(width)]
+        self._filled: dict[int, int] = {}
+        self._counts: dict[int, Counter] = {}
+        self._array: tuple[int, object] | None = None  # the last column as a numpy array (its levels come in a row)
+
+    def counts(self, index: int, keep: bool = False) -> Counter:
+        """Distinct non-empty answers of a column and how often each was given (kept for one later call when
+        `keep`: each column is counted once)."""
+        counts = self._counts.pop(index, None)
+        if counts is None:
+            counts = Counter(self.cells[index])
+            counts.pop("", None)
+        if keep:
+            self._counts[index] = counts
+        return counts
+
+    def values(self, index: int) -> list[str]:
+        return [v for v in self.cells[index] if v]
+
+    def bits(self, index: int, value: str | None = None) -> int:
+        """Rows where the column is filled (value None) or holds `value`."""
+        if value is None and index in self._filled:
+            return self._filled[index]
+        if self._array is None or self._array[0] != index:
+            self._array = (index, np.array(self.cells[index], dtype=object))
+        column = self._array[1]
+        flags = (column != "") if value is None else (column == value)
+        found = int.from_bytes(np.packbits(flags.astype(bool), bitorder="little").tobytes(), "little")
+        if value is None:
+            self._filled[index] = found
+        return found
+
+    def answered(self, guess: Guess) -> int:
+        found = 0
+        for column in guess.columns:
+            found |= self.bits(column)
+        return found
+
+    def complete(self, guess: Guess) -> int:
+        found = (1 << self.n) - 1
+        for column in guess.columns:
+            found &= self.bits(column)
+        return found
+
+
+def _infer_asked_if(columns: Columns, questions: list[Guess]) -> None:
+    """`asked_if` when a question was answered only, and nearly always, by those giving one earlier answer.
+
+    Each answer of an earlier single-choice question is a set of rows (the bits of an integer); a question
+    answered by the rows A is asked by the answer whose rows C hold A (A & ~C == 0) and not many more
+    (|A| >= ASKED_COVERAGE |C|). Candidates are kept sorted by size, so only those of a fitting size are tested:
+    drafting stays near linear in the columns. Ties go to the earliest question, then the first level."""
+    n = columns.n
+    sizes: list[int] = []  # sorted sizes of the candidates, parallel to `candidates`
+    candidates: list[tuple[int, int, int, int, Guess, str]] = []  # (size, position, level index, rows, question, level)
+    for position, guess in enumerate(questions):
+        rows_answered = columns.answered(guess)
+        count = rows_answered.bit_count()
+        if 0 < count < n:
+            low = bisect.bisect_left(sizes, count)
+            high = bisect.bisect_right(sizes, count / ASKED_COVERAGE)
+            first = rows_answered & -rows_answered  # the lowest row that answered
+            best = None
+            for size, earlier_position, level_index, chosen, earlier, level in candidates[low:high]:
+                if not chosen & first or rows_answered & ~chosen:
+                    continue
+                key = (-count / size, earlier_position, level_index)
+                if best is None or key < best[0]:
+                    best = (key, earlier, level, count / size)
+            if best is not None:
+                _key, earlier, level, coverage = best
+                guess.asked_if = {earlier.id: level}
+                guess.notes.append(f"filtre deviné : seuls ceux qui ont répondu « {level} » à {earlier.id} y ont "
+                                   f"répondu ({round(100 * coverage)} % d'entre eux) : vérifier les sections du formulaire")
+        if guess.type != "single" or guess.grid or len(guess.columns) != 1:
+            continue
+        total = columns.bits(guess.columns[0]).bit_count()
+        for level_index, level in enumerate(guess.options):
+            chosen = columns.bits(guess.columns[0], level)
+            size = chosen.bit_count()
+            if size == 0 or total - size < max(3, 0.05 * n):
+                continue
+            at = bisect.bisect_right(sizes, size)
+            sizes.insert(at, size)
+            candidates.insert(at, (size, position, level_index, chosen, guess, level))
+
+
+def _required(columns: Columns, guess: Guess, questions: dict[str, Guess]) -> bool:
+    """Every respondent the form asked filled every cell of the question."""
+    asked = (1 << columns.n) - 1
+    for variable, level in guess.asked_if.items():
+        asked &= columns.bits(questions[variable].columns[0], level)
+    return asked & ~columns.complete(guess) == 0
+
+
+def _core(header: str) -> str:
+    """A header without a leading conditional clause (« Si vous l'utilisiez : … »), for comparing branches."""
+    text = normalise(re.sub(r"^\s*si\b[^:]*:\s*", "", header, flags=re.I))
+    return text
+
+
+def _branch_pairs(questions: list[Guess]) -> list[tuple[int, int]]:
+    """Pairs of questions whose headers may be one question asked in two branches: same core header, or a
+    shared uncommon word (a word in more than BRANCH_BUCKET headers pairs nothing), so that the costly
+    comparison runs on few pairs."""
+    buckets: dict[str, list[int]] = {}
+    for index, guess in enumerate(questions):
+        core = _core(guess.header)
+        keys = {f"={core}"} | {w for w in core.split() if len(w) >= 4 and w not in STOPWORDS}
+        for key in keys:
+            buckets.setdefault(key, []).append(index)
+    pairs = set()
+    for key, members in buckets.items():
+        if len(members) > BRANCH_BUCKET and not key.startswith("="):
+            continue
+        for i, first in enumerate(members):
+            for second in members[i + 1:]:
+                pairs.add((first, second))
+    return sorted(pairs)
+
+
+def _note_branches(questions: list[Guess]) -> None:
+    """Two questions that look like one question asked in two branches of the form."""
+    for i, j in _branch_pairs(questions):
+        first, second = questions[i], questions[j]
+        if first.type != second.type or first.grid or second.grid:
+            continue
+        matcher = difflib.SequenceMatcher(None, _core(first.header), _core(second.header))
+        if matcher.real_quick_ratio() < BRANCH_SIMILARITY or matcher.ratio() < BRANCH_SIMILARITY:
+            continue
+        for one, other in ((first, second), (second, first)):
+            one.notes.append(
+                f"semble être la même question que {other.id}, posée dans une autre branche du formulaire ; le "
+                "brouillon ne voit pas les sections du formulaire, ce sont donc ici deux questions : pour les analyser "
+                "ensemble, les remplacer par une seule entrée avec `branches:` (voir codebook.schema.yaml)")
+
+
+# ------------------------------------------------------------------------------------------ export
+
+def _is_timestamp(header: str, values: list[str], index: int) -> bool:
+    if normalise(header) in TIMESTAMP_HEADERS:
+        return True
+    if index != 0 or not values:
+        return False
+    parsed = parse_timestamps(values)
+    return all(d is not None for d in parsed.dates) and all(_TIME.search(v) for v in values)
+
+
+def _is_identifying(header: str, counts: Counter) -> bool:
+    key = normalise(header)
+    if key in IDENTIFYING_HEADERS or ("mail" in key.split() and not _GRID.match(header)):
+        return True
+    total = sum(counts.values())
+    return total > 0 and sum(c for v, c in counts.items() if _EMAIL.match(v)) >= 0.8 * total
+
+
+def _units(headers: tuple[str, ...], skip: set[int]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """(header or grid stem, [(column, grid row or "")]) in the order of first appearance; columns titled
+    « Stem [row] » with the same stem form one grid (two rows at least), wherever they stand in the export
+    (a re-saved export may have moved them)."""
+    units: list[tuple[str, list[tuple[int, str]]]] = []
+    grids: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if index in skip:
+            continue
+        match = _GRID.match(header)
+        if match and match["stem"] in grids:
+            units[grids[match["stem"]]][1].append((index, match["row"].strip()))
+        elif match:
+            grids[match["stem"]] = len(units)
+            units.append((match["stem"], [(index, match["row"].strip())]))
+        else:
+            units.append((header, [(index, "")]))
+    flat = []
+    for stem, cols in units:
+        if cols[0][1] and len(cols) < 2:  # one bracketed column: an ordinary header
+            flat.append((headers[cols[0][0]], [(cols[0][0], "")]))
+        else:
+            flat.append((stem, cols))
+    return flat
+
+
+def _check_duplicates(export: RawExport) -> None:
+    seen: dict[str, int] = {}
+    for index, header in enumerate(export.headers):
+        key = normalise(header)
+        if key in seen:
+            raise InputError(f"{export.path}, row 1: columns {seen[key] + 1} and {index + 1} have the same header "
+                             f"{header!r}; a drafted question needs its own header: rename one of them in a copy "
+                             "of the export")
+        seen[key] = index
+
+
+def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids: Ids) -> list[Guess]:
+    """A numeric grid (rating or ranking), a grid of choices (`grid_choice`: one question, its rows sharing
+    labelled levels), or, when its cells are typed text or ticked boxes, one question per row."""
+    gid = ids.from_header(stem)
+    grid = Guess(gid, "grid_scale", stem, [c for c, _r in cols], label=short_label(stem))
+    prefix = "_".join(gid.split("_")[:2])
+    grid.items = [(ids.take(f"{prefix}_{slug(row, 2, 'ligne')}", tuple(f"{prefix}_{slug(row, k, 'ligne')}" for k in (3, 4))),
+                   row) for _c, row in cols]
+    if _as_grid(grid, columns, [c for c, _r in cols]):
+        return [grid]
+    pooled: Counter = Counter()
+    for c, _r in cols:
+        pooled.update(columns.counts(c))
+    probe = Guess(gid, "text", stem, [])
+    infer_counts(probe, pooled)
+    if probe.type == "single" and not probe.other:
+        grid.type, grid.options, grid.levels, grid.order = "grid_choice", probe.options, probe.levels, probe.order
+        grid.notes.append(f"grille à choix multiples : ses {len(cols)} lignes partagent les réponses "
+                          f"{_quote_list(probe.levels, limit=len(probe.levels))}")
+        grid.notes += [n for n in probe.notes if n == LEVELS_BY_FREQUENCY]
+        return [grid]
+    if probe.type not in ("single", "checkbox") or probe.other:
+        probe.type, probe.options, probe.levels, probe.other = "text", [], [], None
+    guesses = []
+    for (column, row_label), (item_id, _row) in zip(cols, grid.items):
+        guess = Guess(item_id, probe.type, f"{stem} [{row_label}]", [column], options=list(probe.options),
+                      levels=list(probe.levels), order=probe.order, grid=gid, label=row_label)
+        guess.notes.append(f"ligne « {row_label} » d'une grille dont les cellules sont "
+                           + ("des cases cochées" if probe.type == "checkbox" else "du texte saisi")
+                           + " : chaque ligne est une question à part (mêmes réponses pour toutes les lignes)")
+        guesses.append(guess)
+    return guesses
+
+
+def draft_export(export: RawExport) -> StudyGuess:
+    """Every question of the export, typed, with levels, skip logic and notes."""
+    _check_duplicates(export)
+    rows = [row for row in export.rows if any(row)]
+    if not rows:
+        raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
+    columns = Columns(rows, len(export.headers))
+    timestamp = next((i for i, h in enumerate(export.headers)
+                      if _is_timestamp(h, columns.values(i) if i == 0 else [], i)), None)
+    identifying = [i for i, h in enumerate(export.headers)
+                   if i != timestamp and _is_identifying(h, columns.counts(i, keep=True))]
+    ids, questions = Ids(), []
+    for stem, cols in _units(export.headers, {timestamp, *identifying} - {None}):
+        if cols[0][1]:
+            questions += _grid_guesses(stem, cols, columns, ids)
+            continue
+        index = cols[0][0]
+        guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem))
+        infer_counts(guess, columns.counts(index))
+        if guess.other:
+            ids.reserve_other(guess.id)
+        questions.append(guess)
+    _infer_asked_if(columns, questions)
+    by_id = {q.id: q for q in questions}
+    for number, guess in enumerate(questions, start=1):
+        guess.number = number
+        guess.required = _required(columns, guess, by_id)
+        if guess.type == "checkbox":
+            guess.denominator = "asked" if guess.required else "answered"
+            guess.notes.append(
+                "pourcentages " + ("de tous les répondants interrogés (`denominator: asked`) : chacun a coché une "
+                                   "option" if guess.required else
+                                   "de ceux qui ont coché au moins une option (`denominator: answered`) : la question "
+                                   "était facultative ; `asked` compterait les autres comme « non »"))
+    _note_branches(questions)
+    notes = [] if timestamp is not None else ["no timestamp column recognised: submission dates will be empty"]
+    return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,
+                      [export.headers[i] for i in identifying], questions, notes)
