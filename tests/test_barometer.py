@@ -225,3 +225,46 @@ def test_a_bar_chart_caption_gives_the_respondents_asked_as_its_axis_does(built_
     assert asked == 669
     assert "![Figure 4. Bénéfices des outils numériques pour la pratique (utilisateurs, n\u00a0=\u00a0669)" in captions
     assert "![Figure 2. Professions des répondants (n\u00a0=\u00a0760)" in captions
+
+
+def _whole_sample_cells(chapter: str) -> dict[str, list[str]]:
+    """Modalité -> the whole-sample cells of the chapter's tables (column « Ensemble … » or « n (%) »)."""
+    cells: dict[str, list[str]] = {}
+    header: list[str] = []
+    for line in chapter.splitlines():
+        if line.startswith("|") and set(line) <= set("|:- "):  # the alignment row
+            continue
+        if not line.startswith("| "):
+            header = []
+            continue
+        row = [c.strip() for c in line.strip("|").split(" | ")]
+        if not header:
+            header = row
+            continue
+        whole = [i for i, name in enumerate(header) if name.startswith("Ensemble") or name == "n (%)"]
+        if "Modalité" in header and whole:
+            cells.setdefault(row[header.index("Modalité")], []).append(row[whole[0]])
+    return cells
+
+
+@pytest.mark.pipeline
+def test_every_headline_number_of_the_press_release_is_printed_in_the_chapter(built_project, publication):
+    """The overall column (`overall: true`) and the rows adding up levels (`combine`) print each whole-sample
+    percentage of the press release: « 70 % plusieurs fois par jour », « 93 % un impact positif », 68 %, 51 %…"""
+    import yaml
+    plan = yaml.safe_load((STUDY / "analysis_plan.yaml").read_text(encoding="utf-8"))
+    combined = {tuple(c["levels"]): c["label"] for t in plan["tables"] for c in t.get("combine", [])}
+    chapter = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
+    cells = _whole_sample_cells(chapter.replace("\u00a0", " "))
+    checked = 0
+    for item in publication.items:
+        if item.kind != "count" or item.group or "pct" not in item.numbers or item.qualifier:
+            continue
+        name = item.level[0] if len(item.level) == 1 else combined[tuple(item.level)]
+        printed = [float(c.split("(")[1].split(" %")[0].replace(",", ".")) for c in cells.get(name, []) if "(" in c]
+        published = item.numbers["pct"].value
+        assert any(abs(p - published) <= 0.5 for p in printed), (item.ref, name, printed)
+        checked += 1
+    assert checked >= 40
+    assert "| Impact positif (plutôt ou très) | 707 (93 %) |" in chapter.replace("\u00a0", " ")
+    assert "Différence (points) [IC 95 %]" in chapter and "p ajustée (Holm)" in chapter

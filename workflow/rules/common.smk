@@ -179,6 +179,13 @@ def wave_published(wildcards):
     return config["waves"][wildcards.wave]["published"]
 
 
+def wave_published_list(wildcards):
+    """The wave's transcription of its publication as a list (empty for a wave with none): the tables compare
+    the p-values they print with the published ones."""
+    published = config["waves"][wildcards.wave].get("published")
+    return [published] if published else []
+
+
 def study_codebook_file(wildcards):
     """The study's codebook, every form edition in it."""
     return study_of(wildcards).path("codebook.yaml")

@@ -8,6 +8,8 @@ rule build_registry:
         descriptives=rules.analyse_wave.output.descriptives,
         tests=rules.analyse_wave.output.tests,
         models=rules.analyse_wave.output.models,
+        estimates=rules.analyse_wave.output.estimates,
+        posthoc=rules.analyse_wave.output.posthoc,
         counts=rules.recode_wave.output.counts,
         quotes=rules.recode_wave.output.quotes,
         codebook=rules.codebook_edition.output.codebook,
@@ -18,6 +20,7 @@ rule build_registry:
         reference="results/{wave}/report/registry.md",
     params:
         alpha=config["manuscript"]["alpha"],
+        seed=config["seed"],
         wave=wave_config,
     priority: CHAPTER_CHAIN
     resources:

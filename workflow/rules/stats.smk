@@ -12,8 +12,11 @@ rule analyse_wave:
         descriptives="results/{wave}/stats/descriptives.csv",
         tests="results/{wave}/stats/tests.csv",
         models="results/{wave}/stats/models.csv",
+        estimates="results/{wave}/stats/estimates.csv",
+        posthoc="results/{wave}/stats/posthoc.csv",
     params:
         seed=config["seed"],
+        alpha=config["manuscript"]["alpha"],
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["analyse_wave"],
@@ -36,6 +39,9 @@ rule format_tables:
         descriptives=rules.analyse_wave.output.descriptives,
         tests=rules.analyse_wave.output.tests,
         models=rules.analyse_wave.output.models,
+        estimates=rules.analyse_wave.output.estimates,
+        posthoc=rules.analyse_wave.output.posthoc,
+        published=wave_published_list,
         codebook=rules.codebook_edition.output.codebook,
         plan=plan_file,
         code=script_code("format_tables.py"),
@@ -52,6 +58,8 @@ rule format_tables:
     params:
         out_dir=tables_dir,
         expected=table_files,
+        alpha=config["manuscript"]["alpha"],
+        seed=config["seed"],
     priority: CHAPTER_CHAIN
     resources:
         **CLUSTER_RESOURCES["light"],

@@ -76,6 +76,24 @@ def categorical_rows(frame: pd.DataFrame, variable: str, levels: list[str], by: 
     return rows
 
 
+def combined_rows(rows: list[dict], variable: str, combined: list[tuple[str, tuple[str, ...]]]) -> list[dict]:
+    """Rows adding up levels of `variable` (the plan's `combine`), per group, from its level rows: n summed,
+    the same denominator (the answers given)."""
+    out = []
+    for label, levels in combined:
+        by_group: dict[str, dict] = {}
+        for row in rows:
+            if row["variable"] == variable and row["level"] in levels:
+                total = by_group.setdefault(row["group"], {"variable": variable, "level": label, "group": row["group"],
+                                                           "n": 0, "denominator": row["denominator"],
+                                                           "missing": row["missing"]})
+                total["n"] += row["n"]
+        for total in by_group.values():
+            total["pct"] = 100.0 * total["n"] / total["denominator"] if total["denominator"] else math.nan
+            out.append(total)
+    return out
+
+
 def positive_rows(frame: pd.DataFrame, variable: str, substantive: list[str], positive: list[str],
                   by: str | None = None, by_levels: list[str] | None = None) -> list[dict]:
     """An item of a choice grid, per group: the answers at the positive end (n) among its substantive answers

@@ -14,14 +14,21 @@ from .run import run_plan
 
 
 def analyse_wave_files(responses: str, codebook: str, plan: str, descriptives: str, tests: str, seed: int,
-                       logger: logging.Logger, models: str | None = None) -> None:
-    """Every table of the plan (tidy), every comparison (tests.csv) and every regression model (models.csv)."""
+                       logger: logging.Logger, models: str | None = None, estimates: str | None = None,
+                       posthoc: str | None = None, alpha: float = 0.05) -> None:
+    """Every table of the plan (tidy), every comparison (tests.csv), every regression model (models.csv), the
+    estimates of two-group differences (estimates.csv) and the pairwise comparisons after a rejected global test at
+    `alpha` (posthoc.csv)."""
     book = load_codebook(codebook)
-    result = run_plan(read_responses(responses), book, load_plan(plan, book), seed)
+    result = run_plan(read_responses(responses), book, load_plan(plan, book), seed, alpha)
     tidy = (pd.concat(result.tables.values(), ignore_index=True) if result.tables
             else pd.DataFrame(columns=TIDY_COLUMNS))  # a plan of no table (open questions only)
     write_csv(tidy, descriptives)
     write_csv(result.tests, tests)
+    if estimates:
+        write_csv(result.estimates, estimates)
+    if posthoc:
+        write_csv(result.posthoc, posthoc)
     for row in result.tests.itertuples():
         logger.info("%s %s by %s: %s p=%.6g (%s)", row.table, row.variable, row.by, row.test, row.p_value, row.reason)
     if models:

@@ -7,11 +7,16 @@ are adjusted for multiplicity, and the study's own notes.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
 import pandas as pd
 
 from surveykit.core import fmt
 from surveykit.core.testnames import TEST_LABELS_FR
 from surveykit.questionnaire.codebook import Codebook
+from surveykit.stats.posthoc import compact_letters
 
 from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
@@ -33,11 +38,14 @@ FISHER_EFFECT_NOTE = ("le V de Cramér se rapporte au khi² : quand le test affi
 
 
 def _group_columns(spec: TableSpec, plan: Plan, tidy: pd.DataFrame) -> dict[str, str]:
-    """Group level -> column header 'Utilisateurs n = 32'."""
+    """Group level -> column header 'Utilisateurs n = 32'; with `overall`, the whole sample first
+    ('Ensemble n = 39', the plan's `overall_label`)."""
     groups = [g for g in tidy["group"].drop_duplicates() if g != ALL]
-    rows = tidy[tidy["group"] != ALL]
-    sizes = rows.groupby("group")["n" if spec.kind == "scores" else "denominator"].max()
-    return {g: f"{plan.group_label(spec.by, g)} {fmt.n_equals(int(sizes.get(g, 0)))}" for g in groups}
+    sizes = tidy.groupby("group")["n" if spec.kind == "scores" else "denominator"].max()
+    columns = {g: f"{plan.group_label(spec.by, g)} {fmt.n_equals(int(sizes.get(g, 0)))}" for g in groups}
+    if spec.overall and ALL in sizes:
+        columns = {ALL: f"{plan.overall_label} {fmt.n_equals(int(sizes[ALL]))}"} | columns
+    return columns
 
 
 def _test_row(tests: pd.DataFrame, variable: str, level: str = "") -> pd.Series | None:
@@ -54,6 +62,7 @@ def _p_cells(spec: TableSpec, tests: pd.DataFrame, variable: str, level: str = "
     if spec.effect_size:
         cells[EFFECT_COLUMN] = _effect_text(row)
     return cells
+
 
 
 def _effect_text(row: pd.Series | None) -> str:
@@ -80,12 +89,13 @@ def _empty_cells(columns: dict[str, str]) -> dict[str, str]:
 # --------------------------------------------------------------------------- categorical
 
 
-def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
+def _categorical(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
     groups = _group_columns(spec, plan, tidy) if spec.by else {}
     records = []
     for variable in spec.variables:
         sub = tidy[tidy["variable"] == variable]
         levels = list(sub["level"].drop_duplicates())
+        levels = [lv for lv in levels if lv != MISSING_LABEL] + [lv for lv in levels if lv == MISSING_LABEL]
         if spec.hide_empty_levels:
             levels = [lv for lv in levels if sub.loc[sub["level"] == lv, "n"].sum() > 0]
         per_option = book.variable_question()[variable].is_multi
@@ -102,8 +112,13 @@ def _categorical(spec, plan, book, tidy, tests) -> pd.DataFrame:
                 shown = per_option or position == 0
                 cells = _p_cells(spec, tests, variable, level if per_option else "")
                 record.update(cells if shown and level != MISSING_LABEL else {k: "" for k in cells})
+            record.update(extra.estimate_cells(spec, variable, level))
             records.append(record)
-    return pd.DataFrame(records)
+            if per_option:
+                records += extra.letters_rows(spec, groups, variable, level, {"Caractéristique": ""}, "Modalité")
+        if not per_option:
+            records += extra.letters_rows(spec, groups, variable, "", {"Caractéristique": ""}, "Modalité")
+    return pd.DataFrame(records).fillna("")  # a letters row has no p
 
 
 # --------------------------------------------------------------------------- scores
@@ -133,17 +148,84 @@ def value_digits(tidy: pd.DataFrame, variable: str) -> int:
     return fmt.location_digits(rows["level"].drop_duplicates())
 
 
-def _interpretation(spec: TableSpec, cell: pd.Series) -> str:
-    """The study's words for an overall mean (and a large SD), from the plan's `interpretation`."""
+def scale_range(spec: TableSpec, book: Codebook) -> tuple[float, float]:
+    """The common (min, max) of a scores table's items (the plan checks that they share one scale)."""
+    question = book.variable_question()[spec.variables[0]]
+    return question.min, question.max
+
+
+def interpretation_bounds(spec: TableSpec, book: Codebook) -> list[float]:
+    """Upper bounds of the interpretation levels but the last: the plan's `below` values, or the cuts of
+    `bands` equal-width classes of the scale's range."""
     rules = spec.interpretation
-    text = next(level["text"] for level in rules["levels"] if "below" not in level or cell["mean"] < level["below"])
-    spread = rules.get("spread")
-    if spread and cell["sd"] > spread["above"]:
-        text += f", {spread['text']} (écart-type {fmt.number(cell['sd'])})"
+    if "bands" not in rules:
+        return [level["below"] for level in rules["levels"][:-1]]
+    low, high = scale_range(spec, book)
+    width = (high - low) / len(rules["bands"])
+    return [low + width * k for k in range(1, len(rules["bands"]))]
+
+
+def interpretation_texts(spec: TableSpec) -> list[str]:
+    rules = spec.interpretation
+    return list(rules["bands"]) if "bands" in rules else [level["text"] for level in rules["levels"]]
+
+
+def spread_threshold(spec: TableSpec, book: Codebook) -> float | None:
+    """The SD above which answers are called heterogeneous: the plan's number, or (`above: uniform`) the SD of
+    answers spread evenly over the scale's whole points, sqrt((k² − 1) / 12) for k points."""
+    spread = spec.interpretation.get("spread")
+    if not spread:
+        return None
+    if spread["above"] != "uniform":
+        return float(spread["above"])
+    low, high = scale_range(spec, book)
+    points = high - low + 1
+    return ((points ** 2 - 1) / 12) ** 0.5
+
+
+def _interpretation(spec: TableSpec, book: Codebook, cell: pd.Series) -> str:
+    """The study's words for an overall mean (and a large SD), by the rule the plan's `interpretation` states."""
+    bounds = interpretation_bounds(spec, book)
+    texts = interpretation_texts(spec)
+    text = texts[sum(cell["mean"] >= bound for bound in bounds)]
+    threshold = spread_threshold(spec, book)
+    if threshold is not None and cell["sd"] > threshold:
+        text += f", {spec.interpretation['spread']['text']} (écart-type {fmt.number(cell['sd'])})"
     return text
 
 
-def _scores(spec, plan, book, tidy, tests) -> pd.DataFrame:
+def _interpretation_note(spec: TableSpec, book: Codebook) -> str:
+    """The rule of the interpretation column, stated: its classes (and why those bounds) and the SD threshold."""
+    bounds, texts = interpretation_bounds(spec, book), interpretation_texts(spec)
+    header = spec.interpretation.get("header", "Interprétation")
+    edges = [fmt.number(b, 2).rstrip("0").rstrip(",") for b in bounds]
+    if "bands" in spec.interpretation:
+        low, high = (fmt.number(v, 0) for v in scale_range(spec, book))
+        cuts = [low] + edges + [high]
+        classes = " ; ".join(f"de {cuts[k]} à {'moins de ' if k < len(texts) - 1 else ''}{cuts[k + 1]} : "
+                             f"« {text} »" for k, text in enumerate(texts))
+        rule = (f"{header} : la moyenne de l'item est placée dans l'une des {len(texts)} classes d'égale largeur "
+                f"de l'échelle de {low} à {high} ({classes})")
+    else:
+        classes = [f"moins de {edges[0]} : « {texts[0]} »"]
+        classes += [f"de {edges[k - 1]} à moins de {edges[k]} : « {texts[k]} »" for k in range(1, len(edges))]
+        classes.append(f"{edges[-1]} ou plus : « {texts[-1]} »" if edges else f"« {texts[-1]} »")
+        rule = f"{header} : seuils fixés par le plan d'analyse ({' ; '.join(classes)})"
+    threshold = spread_threshold(spec, book)
+    if threshold is not None:
+        why = (" (écart-type de réponses réparties également sur les points de l'échelle)"
+               if spec.interpretation["spread"]["above"] == "uniform" else "")
+        rule += (f" ; « {spec.interpretation['spread']['text']} » quand l'écart-type dépasse "
+                 f"{fmt.number(threshold, 2)}{why}")
+    return rule + "."
+
+
+def _overall_note(spec: TableSpec, plan: Plan, book: Codebook) -> str:
+    """Who the overall column counts: every respondent, whatever their group."""
+    return f"{plan.overall_label} : tous les répondants, groupes réunis ; les tests comparent les groupes entre eux."
+
+
+def _scores(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
     overall = tidy[tidy["group"] == ALL].copy()
     if spec.order == "mean_desc":
         overall = overall.sort_values("rank")
@@ -165,11 +247,14 @@ def _scores(spec, plan, book, tidy, tests) -> pd.DataFrame:
                                                           & (tidy["group"] == ALL)].iloc[0])
         if spec.compares:
             record.update(_p_cells(spec, tests, row.variable))
+        record.update(extra.estimate_cells(spec, row.variable, ""))
         if spec.interpretation:
             record[spec.interpretation.get("header", "Interprétation")] = _interpretation(
-                spec, tidy[(tidy["variable"] == row.variable) & (tidy["group"] == ALL)].iloc[0])
+                spec, book, tidy[(tidy["variable"] == row.variable) & (tidy["group"] == ALL)].iloc[0])
         records.append(record)
-    return pd.DataFrame(records)
+        lead = {"Rang": ""} if ranks else {}
+        records += extra.letters_rows(spec, groups, row.variable, "", lead, spec.row_header or "Item")
+    return pd.DataFrame(records).fillna("")  # a letters row has no p
 
 
 # --------------------------------------------------------------------------- ranks
@@ -185,7 +270,7 @@ def _rank_cell(sub: pd.DataFrame, plan: Plan, book: Codebook) -> str:
     return f"{items} : {fmt.count_percent(int(first['n']), first['pct'])}" + (" chacun" if len(top) > 1 else "")
 
 
-def _ranks(spec, plan, book, tidy, tests) -> pd.DataFrame:
+def _ranks(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
     """One row per rank, one column per group (as a categorical table, so the two can share one table)."""
     groups = _group_columns(spec, plan, tidy) if spec.by else {ALL: "n (%)"}
     records = []
@@ -202,7 +287,7 @@ def _ranks(spec, plan, book, tidy, tests) -> pd.DataFrame:
 # --------------------------------------------------------------------------- summary
 
 
-def _summary(spec, plan, book, tidy, tests) -> pd.DataFrame:
+def _summary(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
     records = []
     for variable in spec.variables:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
@@ -253,7 +338,7 @@ def grid_order(spec: TableSpec, tidy: pd.DataFrame) -> list[str]:
     return sorted(spec.variables, key=lambda v: ranks[v])
 
 
-def _grid_choice(spec, plan, book, tidy, tests) -> pd.DataFrame:
+def _grid_choice(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
     """One row per item: its answers (n), the % of each level and of the positive end. With `by`, the item's row
     (all respondents, with the p-values) is followed by one row per group. Percentages alone in the cells, the
     counts being in the n column (and in descriptives.csv): six levels of « n (%) » do not fit a printed page."""
@@ -324,13 +409,29 @@ def _why(row: pd.Series) -> str:
     return "distributions compatibles avec la normalité dans chaque groupe (test de Shapiro-Wilk)"
 
 
-def _test_sentences(spec: TableSpec, plan: Plan, book: Codebook, tests: pd.DataFrame) -> list[str]:
+MONTE_CARLO_DRAWS = re.compile(r"based on (\d+) replicates")
+
+
+def monte_carlo_clause(method: str, seed: int | None) -> str:
+    """« valeur de p simulée par Monte-Carlo sur 2 000 tirages, graine 2026 »: the draws read from R's method
+    string (the wording of TEST_LABELS_FR['fisher_mc'], with no bracket: it is printed inside one)."""
+    draws = MONTE_CARLO_DRAWS.search(str(method))
+    clause = "valeur de p simulée par Monte-Carlo"
+    if draws:
+        clause += f" sur {fmt.integer(int(draws.group(1)))} tirages"
+    return clause + (f", graine {seed}" if seed is not None else "")
+
+
+def _test_sentences(spec: TableSpec, plan: Plan, book: Codebook, tests: pd.DataFrame,
+                    seed: int | None = None) -> list[str]:
     """One sentence per (test, why): « Test exact de Fisher (…) : Âge, Structure. »"""
     done = tests[tests["test"].fillna("") != ""]
     groups: dict[str, list[str]] = {}
     for row in done.itertuples(index=False):
         row = pd.Series(row._asdict())
         name = TEST_LABELS_FR.get(row["test"], row["test"])
+        if row["test"] == "fisher_mc":
+            name = f"{TEST_LABELS_FR['fisher']} avec {monte_carlo_clause(row['method'], seed)}"
         key = f"{name[:1].upper()}{name[1:]} ({_why(row)})"
         what = variable_label(plan, book, row["variable"])
         level = "" if fmt.is_missing(row["level"]) else row["level"]
@@ -391,7 +492,8 @@ def _multi_note(spec: TableSpec, plan: Plan, book: Codebook, multi: list[str]) -
             + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
 
 
-def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, tests: pd.DataFrame) -> str:
+def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, tests: pd.DataFrame,
+             extra: "Contrasts | None" = None) -> str:
     """What the cells are, denominators, missing answers, the study's notes, tests and multiplicity."""
     parts = []
     multi = [v for v in spec.variables if book.variable_question()[v].is_multi]
@@ -423,18 +525,209 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
         if "V de Cramér (corrigé)" in set(tests["effect"]) and tests["test"].isin(["fisher", "fisher_mc"]).any():
             names.append(FISHER_EFFECT_NOTE)
         parts.append("Taille d'effet : " + " ; ".join(names) + ".")
+    extra = extra or Contrasts()
+    if spec.overall and spec.by:
+        parts.append(_overall_note(spec, plan, book))
+    if spec.combine:
+        parts.append("Lignes regroupant des modalités : " + " ; ".join(
+            f"« {label} » = " + " + ".join(f"« {level} »" for level in levels)
+            for _variable, label, levels in spec.combine) + ".")
+    if spec.interpretation:
+        parts.append(_interpretation_note(spec, book))
+    parts += extra.estimate_note(spec, plan)
     parts += list(spec.notes)
     if len(tests):
-        parts += _test_sentences(spec, plan, book, tests)
+        parts += _test_sentences(spec, plan, book, tests, extra.seed)
         parts += _multiplicity(spec, tests)
+        parts += extra.posthoc_note(spec, plan, book)
+        parts += extra.published_note(spec, plan, book, tests)
     return " ".join(parts)
 
 
+# --------------------------------------------------------------------------- estimates, post-hoc, published p
+
+ESTIMATE_HEADERS = {"proportion_difference": "Différence (points) [IC 95 %]", "odds_ratio": "OR [IC 95 %]",
+                    "mean_difference": "Différence [IC 95 %]", "hodges_lehmann": "Décalage [IC 95 %]"}
+ESTIMATE_MIXED = "Estimation [IC 95 %]"
+ESTIMATE_NOTES = {
+    "proportion_difference": "Différence (points) : pourcentage chez {a} moins pourcentage chez {b}, en points, "
+                             "IC 95 % de Newcombe (scores de Wilson, sans correction de continuité)",
+    "odds_ratio": "OR : odds de la modalité (contre les autres) chez {a} rapportées à celles chez {b}, estimation "
+                  "conditionnelle du maximum de vraisemblance et IC 95 % exact (comme fisher.test de R)",
+    "mean_difference": "Différence : différence de moyennes, {a} moins {b}, IC 95 % de Welch (comme t.test de R)",
+    "hodges_lehmann": "Décalage : décalage de Hodges-Lehmann, {a} moins {b} (médiane des différences deux à deux), IC 95 % "
+                      "par inversion du test de Wilcoxon (comme wilcox.test de R, conf.int = TRUE), qui exclut 0 "
+                      "exactement quand ce test conclut au seuil de 5 %"}
+LETTERS_LABEL = "Comparaisons par paires"
+PAIR_TESTS = {"fisher": "test exact de Fisher", "fisher_mc": "test exact de Fisher", "chisq": "test du khi²",
+              "wilcoxon": "test de Wilcoxon-Mann-Whitney"}
+
+
+def estimate_number(kind: str, value: float) -> str:
+    """An estimate or bound as printed: points of percentage (1 decimal) for a difference of proportions, the
+    scores' precision (1 decimal) for a difference or shift, 2 decimals for an odds ratio (∞ when infinite)."""
+    if value == float("inf"):
+        return "∞"
+    if kind == "proportion_difference":
+        return fmt.number(100 * value, 1)
+    return fmt.number(value, 2 if kind == "odds_ratio" else 1)
+
+
+def estimate_text(row: pd.Series) -> str:
+    """« 12,3 [−5,1 ; 28,9] » (points of percentage for a difference of proportions), or the reason for none."""
+    if fmt.is_missing(row["value"]):
+        return "—"
+    kind = row["estimate"]
+    return (f"{estimate_number(kind, row['value'])} [{estimate_number(kind, row['ci_low'])} ; "
+            f"{estimate_number(kind, row['ci_high'])}]")
+
+
+PUBLISHED_P_COLUMNS = ["variable", "by", "text", "low", "high"]
+
+
+def published_p_values(publication: dict) -> pd.DataFrame:
+    """The p-values a publication printed (its `p_value` items, data/studies/<study>/published/<wave>.yaml, read
+    and validated by surveykit.reproduction.published), each with the interval of values that print as it at its
+    table's precision (« 0,064 » in a table of 4 decimals: [0,06395 ; 0,06405])."""
+    precision = publication.get("precision") or {}
+    rows = []
+    for item in publication.get("items", []):
+        if item.get("kind") != "p_value" or "p" not in item:
+            continue
+        text = str(item["p"])
+        table = str(item["ref"]).split(" · ")[0]
+        digits = max(len(text.partition(",")[2]), (precision.get(table) or {}).get("p", 0))
+        value, half = Fraction(text.replace(",", ".")), Fraction(1, 2 * 10 ** digits)
+        rows.append({"variable": item.get("variable"), "by": item.get("by"), "text": text,
+                     "low": value - half, "high": value + half})
+    return pd.DataFrame(rows, columns=PUBLISHED_P_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Contrasts:
+    """What the statistics step adds to a table's tests (estimates.csv, posthoc.csv rows), the alpha post-hoc
+    letters read, the seed of Monte-Carlo p-values, and the p-values the wave's publication printed."""
+
+    estimates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    posthoc: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alpha: float = 0.05
+    seed: int | None = None
+    published: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PUBLISHED_P_COLUMNS))
+
+    @classmethod
+    def read(cls, estimates: pd.DataFrame, posthoc: pd.DataFrame, alpha: float, seed: int | None,
+             publications: tuple[dict, ...] = ()) -> "Contrasts":
+        published = [published_p_values(p) for p in publications]
+        return cls(estimates.fillna({"level": ""}), posthoc.fillna({"level": ""}), alpha, seed,
+                   pd.concat(published, ignore_index=True) if published else
+                   pd.DataFrame(columns=PUBLISHED_P_COLUMNS))
+
+    def of_table(self, table: str) -> "Contrasts":
+        mine = {name: frame[frame["table"] == table] if "table" in frame else frame
+                for name, frame in (("estimates", self.estimates), ("posthoc", self.posthoc))}
+        return Contrasts(mine["estimates"], mine["posthoc"], self.alpha, self.seed, self.published)
+
+    # estimates ---------------------------------------------------------
+
+    def estimate_header(self) -> str:
+        kinds = set(self.estimates["estimate"].dropna()) - {""} if len(self.estimates) else set()
+        return ESTIMATE_HEADERS[kinds.pop()] if len(kinds) == 1 else ESTIMATE_MIXED
+
+    def estimate_cells(self, spec: TableSpec, variable: str, level: str) -> dict[str, str]:
+        if spec.estimate == "none" or not len(self.estimates):
+            return {}
+        rows = self.estimates[(self.estimates["variable"] == variable) & (self.estimates["level"] == level)]
+        return {self.estimate_header(): estimate_text(rows.iloc[0]) if len(rows) else ""}
+
+    def estimate_note(self, spec: TableSpec, plan: Plan) -> list[str]:
+        if spec.estimate == "none" or not len(self.estimates):
+            return []
+        first = self.estimates.iloc[0]
+        a, b = (plan.group_label(spec.by, first[g]) for g in ("group1", "group2"))
+        kinds = [k for k in ESTIMATE_NOTES if k in set(self.estimates["estimate"])]
+        notes = [ESTIMATE_NOTES[k].format(a=a, b=b) + "." for k in kinds]
+        if (self.estimates["estimate"] == "").any():
+            notes.append("— : pas d'estimation (modalité choisie par tous ou par personne, ou groupe sans réponse).")
+        return notes
+
+    # post-hoc ------------------------------------------------------------
+
+    def _pairs(self, variable: str, level: str) -> pd.DataFrame:
+        if not len(self.posthoc):
+            return self.posthoc
+        return self.posthoc[(self.posthoc["variable"] == variable) & (self.posthoc["level"] == level)]
+
+    def letters(self, groups: list[str], variable: str, level: str) -> dict[str, str]:
+        """Compact letters of the groups of one rejected comparison (empty when no pair was compared)."""
+        pairs = self._pairs(variable, level)
+        if not len(pairs):
+            return {}
+        different = {(r.group1, r.group2): bool(r.p_adjusted < self.alpha) for r in pairs.itertuples()}
+        return compact_letters(groups, different)
+
+    def letters_rows(self, spec: TableSpec, columns: dict[str, str], variable: str, level: str, lead: dict,
+                     label_column: str) -> list[dict]:
+        """With `posthoc: letters`, a row of letters under a comparison whose global test rejected."""
+        if spec.posthoc != "letters":
+            return []
+        groups = [g for g in columns if g != ALL]
+        letters = self.letters(groups, variable, level)
+        if not letters:
+            return []
+        return [lead | {label_column: LETTERS_LABEL} | {columns[g]: letters.get(g, "") for g in columns}]
+
+    def posthoc_note(self, spec: TableSpec, plan: Plan, book: Codebook) -> list[str]:
+        if spec.posthoc == "none":
+            return []
+        planned = PAIR_TESTS["wilcoxon"] if spec.kind == "scores" else "test exact de Fisher (khi² après un khi²)"
+        tests = prose_join(sorted({PAIR_TESTS.get(t, t) for t in self.posthoc["test"].dropna() if t})) if len(self.posthoc) \
+            else planned
+        which = "p ajustée" if spec.adjust in ADJUSTED else "p"
+        lead = (f"Comparaisons par paires quand le test global conclut ({which} < {fmt.number(self.alpha, 2)}) : "
+                f"{tests} sur chaque paire de groupes, p ajustées par la méthode de Holm sur les paires")
+        mc = self.posthoc[self.posthoc["test"] == "fisher_mc"] if len(self.posthoc) else self.posthoc
+        if len(mc):
+            lead += f", {monte_carlo_clause(mc['method'].iloc[0], self.seed)}, quand le calcul exact est trop long"
+        if not len(self.posthoc):
+            return [f"{lead} ; aucun test global ne conclut : aucune paire n'est comparée."]
+        if spec.posthoc == "letters":
+            return [f"{lead} ; deux groupes qui partagent une lettre (ligne « {LETTERS_LABEL} ») ne diffèrent "
+                    "pas significativement."]
+        differing = self.posthoc[self.posthoc["p_adjusted"] < self.alpha]
+        listed = [f"{variable_label(plan, book, r.variable)}{' : ' + r.level if r.level else ''}, "
+                  f"{plan.group_label(spec.by, r.group1)} et {plan.group_label(spec.by, r.group2)} "
+                  f"(p ajustée{fmt.p_sentence(r.p_adjusted)[1:]})"
+                  for r in differing.itertuples()]
+        return [f"{lead} ; " + ("paires qui diffèrent : " + " ; ".join(listed) if listed
+                                else "aucune paire ne diffère significativement") + "."]
+
+    # published p -----------------------------------------------------------
+
+    def published_note(self, spec: TableSpec, plan: Plan, book: Codebook, tests: pd.DataFrame) -> list[str]:
+        """Under a table whose printed p differs from the one the publication printed for the same comparison."""
+        differing = []
+        for row in tests[tests["test"].fillna("") != ""].itertuples():
+            published = self.published[(self.published["variable"] == row.variable)
+                                       & (self.published["by"] == row.by)] if len(self.published) else []
+            for number in (published.itertuples() if len(published) else []):
+                if not number.low <= Fraction(float(row.p_value)) <= number.high:
+                    differing.append(f"{variable_label(plan, book, row.variable)} ({fmt.p_value(row.p_value)} "
+                                     f"ici, {number.text} publiée)")
+        if not differing:
+            return []
+        return [f"Valeur{'s' if len(differing) > 1 else ''} de p différente{'s' if len(differing) > 1 else ''} "
+                f"de la publication : {prose_join(list(dict.fromkeys(differing)))} ; la p imprimée ici est celle du "
+                "test que nomme cette note, calculée comme R ; le rapport de reproduction explique chaque écart."]
+
+
 def format_table(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame,
-                 tests: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+                 tests: pd.DataFrame, extra: "Contrasts | None" = None) -> tuple[pd.DataFrame, str]:
+    """The printed table and its footnote; `extra` brings the estimates, post-hoc pairs and published p-values
+    the plan's `estimate`, `posthoc` and the wave's publication add (none by default)."""
     table_tests = tests[tests["table"] == spec.id]
-    return (FORMATTERS[spec.kind](spec, plan, book, tidy, table_tests),
-            footnote(spec, plan, book, tidy, table_tests))
+    extra = (extra or Contrasts()).of_table(spec.id)
+    return (FORMATTERS[spec.kind](spec, plan, book, tidy, table_tests, extra),
+            footnote(spec, plan, book, tidy, table_tests, extra))
 
 
-__all__ = ["format_table", "footnote", "variable_label", "P_COLUMN"]
+__all__ = ["Contrasts", "format_table", "footnote", "variable_label", "P_COLUMN"]

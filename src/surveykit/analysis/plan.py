@@ -39,6 +39,14 @@ class TableSpec:
     median: bool = True
     interpretation: dict | None = None
     regression: RegressionSpec | None = None
+    overall: bool = False
+    estimate: str = "none"
+    posthoc: str = "none"
+    combine: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (variable, label, levels added up)
+
+    def combined(self, variable: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(label, levels) of the rows adding up levels of `variable` (plan key `combine`)."""
+        return [(label, levels) for name, label, levels in self.combine if name == variable]
 
     @property
     def compares(self) -> bool:
@@ -69,6 +77,7 @@ class Plan:
     cross_wave: CrossWave = CrossWave()
     numbering: Numbering = Numbering()
     percent: PercentStyle = PercentStyle(trim=False)
+    overall_label: str = "Ensemble"
 
     def group_label(self, by: str | None, level: str) -> str:
         return self.group_labels.get(by or "", {}).get(level, level)
@@ -227,6 +236,68 @@ def _check_regression_keys(raw: dict, where: str) -> None:
         raise InputError(f"{where}: a regression table has no {other} (it shows `outcome` ~ `covariates`)")
 
 
+ESTIMATES = {"categorical": ("auto", "proportion_difference", "odds_ratio"),
+             "scores": ("auto", "mean_difference", "hodges_lehmann")}
+OVERALL_KINDS = ("categorical", "ranks", "scores")
+POSTHOC_KINDS = ("categorical", "scores")
+
+
+def _check_comparison_options(raw: dict, book: Codebook, where: str) -> None:
+    """`overall`, `estimate` and `posthoc` need a grouping that fits them (a clear message, not a silent no-op)."""
+    by, kind = raw.get("by"), raw["kind"]
+    groups = len(book.variable_question()[by].levels) if by else 0
+    if raw.get("overall") and (not by or kind not in OVERALL_KINDS):
+        raise InputError(f"{where}: `overall: true` adds the whole sample beside the groups of a "
+                         f"{', '.join(OVERALL_KINDS)} table with `by`; this {kind} table has "
+                         f"{'no `by`' if not by else 'its overall rows already'}")
+    estimate = raw.get("estimate", "none")
+    if estimate != "none":
+        allowed = ESTIMATES.get(kind, ())
+        if estimate not in allowed:
+            raise InputError(f"{where}: `estimate: {estimate}` does not fit a {kind} table; expected "
+                             f"{', '.join(allowed) if allowed else 'none (estimates are for categorical and scores tables)'}")
+        if groups != 2 or raw.get("test") == "none":
+            raise InputError(f"{where}: `estimate: {estimate}` compares two groups; "
+                             + (f"`by: {by}` has {groups} levels" if by else "the table has no `by`")
+                             + (" and `test: none`" if raw.get("test") == "none" else ""))
+    posthoc = raw.get("posthoc", "none")
+    if posthoc != "none" and (kind not in POSTHOC_KINDS or groups < 3 or raw.get("test") == "none"):
+        raise InputError(f"{where}: `posthoc: {posthoc}` compares the pairs of three groups or more after a global "
+                         f"test of a {' or '.join(POSTHOC_KINDS)} table; this {kind} table "
+                         + ("has `test: none`" if raw.get("test") == "none" else
+                            f"has {groups} group(s)" if kind in POSTHOC_KINDS else "is not one"))
+
+
+def _check_interpretation(raw: dict, book: Codebook, where: str) -> None:
+    """Equal-width bands are cut on the scale's range: the items must share one scale with known ends."""
+    if "bands" not in (raw.get("interpretation") or {}) and (raw.get("interpretation") or {}).get("spread", {}).get(
+            "above") != "uniform":
+        return
+    variables = raw.get("variables") or [item.id for item in book.question(raw["grid"]).items]
+    scales = {(book.variable_question()[v].min, book.variable_question()[v].max) for v in variables}
+    if len(scales) != 1 or None in next(iter(scales)):
+        raise InputError(f"{where}: interpretation `bands` and `above: uniform` are read on the scale's range; the "
+                         f"items need one scale with a min and a max in the codebook (found {sorted(map(str, scales))})")
+
+
+def _check_combine(raw: dict, book: Codebook, where: str) -> None:
+    """Rows adding up levels: of a single-choice variable of the table, its own levels, under a new label."""
+    for entry in raw.get("combine", []):
+        here = f"{where}: combine {entry['label']!r}"
+        variable = entry["variable"]
+        if raw["kind"] != "categorical" or variable not in raw.get("variables", []):
+            raise InputError(f"{here}: expected a variable of this categorical table, got {variable!r}")
+        question = book.variable_question()[variable]
+        if question.is_multi:
+            raise InputError(f"{here}: {variable!r} is a multi-response question; its options are not added up")
+        unknown = [level for level in entry["levels"] if level not in question.levels]
+        if unknown:
+            raise InputError(f"{here}: {unknown} are not levels of {variable!r} (expected some of "
+                             f"{list(question.levels)})")
+        if entry["label"] in question.levels:
+            raise InputError(f"{here}: the label is already a level of {variable!r}; choose another one")
+
+
 def _check_entry(raw: dict, book: Codebook, where: str) -> None:
     _check_regression_keys(raw, where)
     if raw["kind"] == "regression":
@@ -238,6 +309,9 @@ def _check_entry(raw: dict, book: Codebook, where: str) -> None:
         raise InputError(f"{where}: a {raw['kind']} table names its grid with `grid:`")
     _check_variables(raw, book, where)
     _check_by(raw, book, where)
+    _check_comparison_options(raw, book, where)
+    _check_interpretation(raw, book, where)
+    _check_combine(raw, book, where)
     order = raw.get("order")
     if order in ORDERS and raw["kind"] != ORDERS[order]:
         raise InputError(f"{where}: `order: {order}` ranks the items of a {ORDERS[order]} table only")
@@ -256,9 +330,10 @@ def _spec(raw: dict, book: Codebook) -> TableSpec:
     defaults = {"adjust": "holm", "order": "positive_desc"} if raw["kind"] == "grid_choice" else {}
     raw = defaults | raw
     keys = ("by", "test", "adjust", "order", "hide_empty_levels", "row_header", "rank_header", "rank_text",
-            "section", "append_to", "effect_size", "median", "interpretation")
+            "section", "append_to", "effect_size", "median", "interpretation", "overall", "estimate", "posthoc")
     return TableSpec(id=raw["id"], title=raw["title"], kind=raw["kind"], variables=variables, grid=grid,
                      ranks=tuple(raw.get("ranks", [])), notes=tuple(raw.get("notes", [])),
+                     combine=tuple((c["variable"], c["label"], tuple(c["levels"])) for c in raw.get("combine", [])),
                      **{k: raw[k] for k in keys if k in raw})
 
 
@@ -277,12 +352,14 @@ def _check_appends(tables: list[dict], where: str) -> None:
             raise InputError(f"{here}: the host must be a table of its own with the same `by`")
         if {table["kind"], by_id[host]["kind"]} - {"categorical", "ranks"}:
             raise InputError(f"{here}: only categorical and ranks tables share columns")
+        if bool(table.get("overall")) != bool(by_id[host].get("overall")):
+            raise InputError(f"{here}: the two tables share their columns: give both the same `overall`")
     for table in tables:
         interpretation = table.get("interpretation")
         if interpretation and (table["kind"] != "scores" or table.get("by")):
             raise InputError(f"{where}: table {table['id']}: `interpretation` reads the overall means of a scores "
                              "table without `by`")
-        if interpretation:
+        if interpretation and "levels" in interpretation:
             bounds = [level.get("below") for level in interpretation["levels"]]
             if None in bounds[:-1] or bounds[-1] is not None or bounds[:-1] != sorted(bounds[:-1]):
                 raise InputError(f"{where}: table {table['id']}: interpretation levels need increasing `below` "
@@ -360,11 +437,19 @@ def edition_plan(raw: dict, book: Codebook) -> dict:
     return edited
 
 
+def _overall_defaults(raw: dict) -> dict:
+    """Tables with `by` that do not set `overall` take the plan's `overall_default` (drafted plans: true)."""
+    default = raw.get("overall_default", False)
+    tables = [table if "overall" in table or not table.get("by") or table["kind"] not in OVERALL_KINDS
+              else {**table, "overall": default} for table in raw["tables"]]
+    return {**raw, "tables": tables}
+
+
 def load_plan(path: str | Path, book: Codebook) -> Plan:
     """Load the plan; every entry is checked against the codebook (file and table named in the message).
 
     With one wave's edition of the codebook, the plan of that edition (see `edition_plan`)."""
-    raw = edition_plan(load_validated(path, package_schema("analysis_plan.schema.yaml")), book)
+    raw = _overall_defaults(edition_plan(load_validated(path, package_schema("analysis_plan.schema.yaml")), book))
     seen = set()
     for table in raw["tables"]:
         where = f"{path}: table {table['id']}"
@@ -378,7 +463,8 @@ def load_plan(path: str | Path, book: Codebook) -> Plan:
                 group_labels=raw.get("group_labels", {}), variable_labels=raw.get("variable_labels", {}),
                 cross_wave=_cross_wave(raw.get("cross_wave", {}), book, f"{path}: cross_wave"),
                 numbering=Numbering(**raw.get("numbering", {})),
-                percent=_percent(raw.get("percent", {})))
+                percent=_percent(raw.get("percent", {})),
+                overall_label=raw.get("overall_label", "Ensemble"))
 
 
 def _percent(raw: dict) -> PercentStyle:

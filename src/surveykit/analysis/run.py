@@ -1,7 +1,7 @@
 """Run the analysis plan on a clean wave: tidy tables and the tests.csv rows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,11 +23,13 @@ from .compare import (
     test_row,
     testable,
 )
+from .contrasts import ESTIMATE_COLUMNS, POSTHOC_COLUMNS, contrasts
 from .describe import (
     ALL,
     answered_mask,
     asked_mask,
     categorical_rows,
+    combined_rows,
     numeric_summary,
     positive_rows,
     rank_rows,
@@ -44,6 +46,8 @@ class AnalysisResult:
     tables: dict[str, pd.DataFrame]
     tests: pd.DataFrame
     models: pd.DataFrame = None  # regression tables (analysis.models), one row per level, covariate and model
+    estimates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ESTIMATE_COLUMNS))
+    posthoc: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=POSTHOC_COLUMNS))
 
 
 def _by_levels(book: Codebook, spec: TableSpec) -> list[str] | None:
@@ -74,6 +78,7 @@ def _categorical(frame, book, spec, seed):
         rows += categorical_rows(shown, variable, levels, spec.by, by_levels, asked, answered)
         if spec.by:
             rows += categorical_rows(shown, variable, levels, asked=asked, answered=answered)
+        rows += combined_rows(rows, variable, spec.combined(variable))
         if not spec.compares:
             continue
         if question.is_multi:  # tested on the counts' denominator
@@ -109,7 +114,10 @@ def _scores(frame, book, spec, seed):
 
 
 def _ranks(frame, book, spec, seed):
-    return rank_rows(frame, list(spec.variables), list(spec.ranks), spec.by, _by_levels(book, spec)), []
+    rows = rank_rows(frame, list(spec.variables), list(spec.ranks), spec.by, _by_levels(book, spec))
+    if spec.by and spec.overall:
+        rows += rank_rows(frame, list(spec.variables), list(spec.ranks))
+    return rows, []
 
 
 def _value_levels(question, values: pd.Series) -> list[str]:
@@ -198,8 +206,10 @@ BUILDERS = {"categorical": _categorical, "scores": _scores, "ranks": _ranks, "su
             "grid_choice": _grid_choice}
 
 
-def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int) -> AnalysisResult:
-    """Every table of the plan as tidy rows, and one test row per comparison."""
+def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int, alpha: float = 0.05) -> AnalysisResult:
+    """Every table of the plan as tidy rows, one test row per comparison, the regression models, and what the plan
+    adds to the comparisons: estimates of two-group differences and pairwise comparisons after a global test
+    rejecting at `alpha`."""
     tables, tests, models = {}, [], []
     for spec in plan.tables:
         if spec.kind == "regression":  # its own file (models.csv): its rows are not counts of answers
@@ -213,7 +223,9 @@ def run_plan(responses: pd.DataFrame, book: Codebook, plan: Plan, seed: int) -> 
         if spec.kind == "grid_choice":  # the grid is one question: Holm within it is Holm within the table
             mine = tests_frame["table"] == spec.id
             tests_frame.loc[mine, "p_holm_question"] = tests_frame.loc[mine, "p_holm"]
-    return AnalysisResult(tables, tests_frame, models_frame(models) if models else pd.DataFrame(columns=MODEL_COLUMNS))
+    estimates, posthoc = contrasts(responses, book, plan, tests_frame, alpha, seed)
+    return AnalysisResult(tables, tests_frame, models_frame(models) if models else pd.DataFrame(columns=MODEL_COLUMNS),
+                          estimates, posthoc)
 
 
 __all__ = ["ALL", "AnalysisResult", "run_plan"]

@@ -8,20 +8,21 @@ from pathlib import Path
 from surveykit.core.io import write_json
 
 from .files import analyse_wave_files
-from .tables import EXCEL_CSV, format_tables_files
+from .tables import EXCEL_CSV, format_tables_files, read_contrasts
 
 
 def analyse_wave(inputs, outputs, params, logger: logging.Logger) -> None:
     analyse_wave_files(inputs.responses, inputs.codebook, inputs.plan, outputs.descriptives, outputs.tests,
-                       params.seed, logger, outputs.models)
+                       params.seed, logger, outputs.models, outputs.estimates, outputs.posthoc, params.alpha)
 
 
 def format_tables(inputs, outputs, params, logger: logging.Logger) -> None:
     """One CSV (and its Excel copy) per table of the plan (`params.expected`), listed in the wave's manifest."""
     expected = sorted(params.expected)
+    contrasts = read_contrasts(inputs.estimates, inputs.posthoc, list(inputs.published), params.alpha, params.seed)
     format_tables_files(inputs.descriptives, inputs.tests, inputs.codebook, inputs.plan, outputs.tables,
-                        params.out_dir, logger, expected, out_xlsx=outputs.xlsx,
-                        models=inputs.models)
+                        params.out_dir, logger, expected, out_xlsx=outputs.xlsx, models=inputs.models,
+                        contrasts=contrasts)
     excel = [str(Path(path).with_name(EXCEL_CSV.format(table=Path(path).stem))) for path in expected]
     write_json({"csv": expected, "excel_csv": excel}, outputs.manifest)
 

@@ -9,9 +9,10 @@ import pandas as pd
 from surveykit.core import fmt
 from surveykit.core.io import read_csv, read_tidy, write_csv, write_excel_csv, write_json
 from surveykit.core.stale import remove_stale
+from surveykit.core.yamlio import load_yaml
 from surveykit.questionnaire.codebook import load_codebook
 
-from .format import format_table
+from .format import Contrasts, format_table
 from .models import MODEL_TEXT
 from .plan import load_plan
 from .regression_table import format_regression, regression_footnote
@@ -23,7 +24,7 @@ NOT_IN_WAVE = "Tableau sans objet dans cette vague : le formulaire de la vague {
 
 def format_tables_files(descriptives: str, tests: str, codebook: str, plan: str, out_json: str, out_dir: str,
                         logger: logging.Logger, expected: list[str] | None = None, out_xlsx: str | None = None,
-                        models: str | None = None) -> None:
+                        models: str | None = None, contrasts: Contrasts | None = None) -> None:
     """French tables: one CSV each (and its copy for French Excel, `<table>.excel.csv`), all of them with titles
     and footnotes in one JSON and in one workbook (`out_xlsx`, a sheet per table).
 
@@ -43,7 +44,8 @@ def format_tables_files(descriptives: str, tests: str, codebook: str, plan: str,
                 table, note = format_regression(spec, the_plan, book, mine), regression_footnote(spec, the_plan, book,
                                                                                                 mine)
             else:
-                table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows)
+                table, note = format_table(spec, the_plan, book, tidy[tidy["table"] == spec.id], test_rows,
+                                             contrasts)
         write_csv(table, f"{out_dir}/{spec.id}.csv")
         write_excel_csv(table, f"{out_dir}/{EXCEL_CSV.format(table=spec.id)}")
         formatted[spec.id] = {"title": spec.title, "kind": spec.kind, "append_to": spec.append_to,
@@ -61,3 +63,11 @@ def format_tables_files(descriptives: str, tests: str, codebook: str, plan: str,
     current = {spec.id for spec in the_plan.tables} | {Path(path).stem for path in expected or []}
     for path in remove_stale(out_dir, current, (".csv", EXCEL_CSV.format(table=""))):
         logger.info("removed %s: no table of the plan has this id any more", path)
+
+
+def read_contrasts(estimates: str, posthoc: str, published: list[str], alpha: float, seed: int) -> Contrasts:
+    """The estimates and post-hoc pairs of the statistics step, and the p-values the wave's publication printed."""
+    return Contrasts.read(read_csv(estimates, keep_default_na=False, na_values=[""], dtype={"level": str}),
+                          read_csv(posthoc, keep_default_na=False, na_values=[""], dtype={"level": str}),
+                          alpha, seed, tuple(load_yaml(path) for path in published))
+

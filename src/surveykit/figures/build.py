@@ -49,7 +49,9 @@ class FigureData:
     def levels(self, table_id: str, variable: str) -> pd.DataFrame:
         """label, n, pct of each level of a categorical variable (overall column), missing answers left out."""
         rows = self.table(table_id)
-        rows = rows[(rows["variable"] == variable) & (rows["group"] == ALL) & (rows["level"] != MISSING_LABEL)]
+        # the variable's own levels: not its missing answers, nor the rows a plan's `combine` adds up
+        own = set(self.book.variable_question()[variable].levels)
+        rows = rows[(rows["variable"] == variable) & (rows["group"] == ALL) & rows["level"].isin(own)]
         return rows.rename(columns={"level": "label"})[["label", "n", "pct"]]
 
 

@@ -103,7 +103,13 @@ class Context:
         return self.labels.get(by, by)
 
     def test_name(self, key: str) -> str:
-        return TEST_LABELS_FR.get(self.V.value(key), self.V.value(key))
+        """The test's French name; a Monte-Carlo p with its draws and seed (« test exact de Fisher avec valeur de p
+        simulée par Monte-Carlo sur 2 000 tirages, graine 20250409 »)."""
+        test = self.V.value(key)
+        mc = key[: -len(".test")] + ".monte_carlo"
+        if test == "fisher_mc" and mc in self.V:
+            return f"{TEST_LABELS_FR['fisher']} avec {self.V.text(mc)}"
+        return TEST_LABELS_FR.get(test, test)
 
     def test_names(self, keys: list[str]) -> list[str]:
         """The tests of several comparisons, each named once, in the plural when it ran more than once."""
@@ -229,6 +235,26 @@ class Context:
         tail = f" ; pas de différence significative pour {others}" if rest else ""
         return f"Les réponses diffèrent significativement {groups} ({how}) pour {prose.join(listed)}{tail}."
 
+    # ------------------------------------------------------------------ significance as the table adjusts
+
+    ADJUSTED_KEYS = {"holm": ("p_holm", "p ajustée (Holm)"), "BH": ("p_bh", "p ajustée (Benjamini-Hochberg)")}
+
+    def verdict(self, spec, base: str) -> tuple[bool, str]:
+        """(significant, « p = 0,0065 ») of one comparison read on the p the table prints: adjusted when the plan
+        adjusts the table, so that « significativement » never rests on a raw p the table corrects."""
+        if spec.adjust not in self.ADJUSTED_KEYS:
+            return bool(self.V.value(f"{base}.significant")), self.V.text(f"{base}.p_sentence")
+        key, words = self.ADJUSTED_KEYS[spec.adjust]
+        p = self.V.value(f"{base}.{key}")
+        text = self.V.text(f"{base}.{key}")
+        return bool(p < self.alpha), (f"{words}{fmt.NBSP}{text}" if text.startswith("<")
+                                      else f"{words}{fmt.NBSP}={fmt.NBSP}{text}")
+
+    def printed_p(self, spec, base: str) -> tuple[float, str]:
+        """(value, text) of the p the table prints for one comparison: adjusted when the plan adjusts the table."""
+        key = self.ADJUSTED_KEYS[spec.adjust][0] if spec.adjust in self.ADJUSTED_KEYS else "p"
+        return self.V.value(f"{base}.{key}"), self.V.text(f"{base}.{key}")
+
     def _describe_categorical(self, spec, variable: str, first: bool = True) -> list[str]:
         """One sentence on a question's answers overall (a table without groups); the respondents' noun only in
         the table's `first` sentence (the next ones say « avec 167 (22,0 %) »)."""
@@ -253,11 +279,16 @@ class Context:
                 sentence = self._describe_options_by(spec, variable, label)
                 sentences += [sentence] if sentence else []
                 alike_options += [] if sentence else [label]
-            elif self.V.value(f"{base}.significant") or not prose.filled(self.V.value(f"{base}.test")):
-                sentence = prose.comparison(label, self.group_names(spec.id), self.V.value(f"{base}.significant"),
-                                            self.test_name(f"{base}.test"), self.V.text(f"{base}.p_sentence"))
-                if self.V.value(f"{base}.significant"):
+                continue
+            significant, p_text = self.verdict(spec, base)
+            if significant or not prose.filled(self.V.value(f"{base}.test")):
+                sentence = prose.comparison(label, self.group_names(spec.id), significant,
+                                            self.test_name(f"{base}.test"), p_text)
+                if significant:
                     sentence = f"{sentence[:-1]} : {self._contrast(spec, variable)}."
+                    pairs = self.pairs_clause(spec.id, variable)
+                    if pairs:
+                        sentence = f"{sentence[:-1]} ; comparaisons par paires (ajustement de Holm) : {pairs}."
                 sentences.append(sentence)
             else:
                 alike.append(variable)
@@ -265,7 +296,7 @@ class Context:
             sentences.append(prose.no_difference(
                 [self.labels.get(v, v) for v in alike], self.group_names(spec.id),
                 self.test_names([f"{spec.id}.{v}.test" for v in alike]),
-                [(self.V.value(f"{spec.id}.{v}.p"), self.V.text(f"{spec.id}.{v}.p")) for v in alike]))
+                [self.printed_p(spec, f"{spec.id}.{v}") for v in alike], self.p_words(spec)))
         if alike_options:
             sentences.append(
                 f"Pour chacune des options {prose.de_questions(alike_options)}, la part des répondants qui la cochent ne "
@@ -297,14 +328,53 @@ class Context:
         (`_describe_comparisons` says so once for all such questions)."""
         base = f"{spec.id}.{variable}"
         options = [lv for lv in self.question(variable).levels if f"{base}.{lv}.significant" in self.V]
-        different = [lv for lv in options if self.V.value(f"{base}.{lv}.significant")]
+        different = [lv for lv in options if self.verdict(spec, f"{base}.{lv}")[0]]
         if not different:
             return ""
         tests = self.test_names([f"{base}.{lv}.test" for lv in different])
-        listed = prose.join([f"{prose.quoted(lv)} ({self.V.text(f'{base}.{lv}.p_sentence')})" for lv in different])
+        listed = prose.join([f"{prose.quoted(lv)} ({self.verdict(spec, f'{base}.{lv}')[1]}"
+                             f"{self._estimate_clause(f'{base}.{lv}')})" for lv in different])
         return (f"{prose.about(label)} la part de répondants cochant l'option diffère significativement "
                 f"{prose.between(self.group_names(spec.id))} ({prose.join(tests, 'ou')}, un test par option) pour "
                 f"{listed}.")
+
+    def pairs_clause(self, table: str, variable: str, level: str = "") -> str:
+        """« « A » et « B » diffèrent (p ajustée = 0,0024), pas les 2 autres paires », read from the pairs compared
+        after a rejected global test (Holm over the pairs); "" when no pair was compared."""
+        base = f"{table}.{variable}" + (f".{level}" if level else "") + ".paire."
+        keys = [k for k in self.V.keys(base) if k.endswith(".p")]
+        if not keys:
+            return ""
+        groups = self.groups(table)
+        pairs = []
+        for key in keys:
+            rest = key[len(base):-len(".p")]
+            first = next(g for g in groups if rest.startswith(f"{g}."))
+            pairs.append((first, rest[len(first) + 1:], key))
+        differing = [(a, b, key) for a, b, key in pairs if self.V.value(key) < self.alpha]
+        if not differing:
+            return "aucune paire de groupes ne diffère significativement"
+        listed = [f"{self.group_name(table, a)} et {self.group_name(table, b)} ({self._adjusted_p_text(key)})"
+                  for a, b, key in differing]
+        verb = "diffèrent" if len(differing) == 1 else "diffèrent deux à deux"
+        rest = len(pairs) - len(differing)
+        tail = "" if not rest else (", pas l'autre paire" if rest == 1 else f", pas les {rest} autres paires")
+        return f"{prose.join(listed)} {verb}{tail}"
+
+    def p_words(self, spec) -> tuple[str, str]:
+        """How the p-values of a table are named in a sentence, singular and plural (« p ajustée (Holm) »)."""
+        if spec.adjust not in self.ADJUSTED_KEYS:
+            return ("p", "p")
+        words = self.ADJUSTED_KEYS[spec.adjust][1]
+        return (words, words.replace("p ajustée", "p ajustées"))
+
+    def _adjusted_p_text(self, key: str) -> str:
+        text = self.V.text(key)
+        return f"p ajustée{fmt.NBSP}{text}" if text.startswith("<") else f"p ajustée{fmt.NBSP}={fmt.NBSP}{text}"
+
+    def _estimate_clause(self, base: str) -> str:
+        """« ; 9,1 points [IC 95 % 4,5 ; 13,9] » when the plan asks for the estimate of the difference."""
+        return f" ; {self.V.text(f'{base}.estimate')}" if f"{base}.estimate" in self.V else ""
 
     def _describe_scores(self, spec) -> list[str]:
         order = self.ranked(spec.id) or list(spec.variables)
@@ -315,8 +385,8 @@ class Context:
             different = self.significant(spec.id)
             groups = prose.between(self.group_names(spec.id))
             if different:
-                listed = prose.join([f"{self.in_sentence(v)} ({self.V.text(f'{spec.id}.{v}.p_sentence')})"
-                                     for v in different])
+                listed = prose.join([f"{self.in_sentence(v)} ({self.verdict(spec, f'{spec.id}.{v}')[1]}"
+                                     f"{self._estimate_clause(f'{spec.id}.{v}')})" for v in different])
                 test = self.test_name(f"{spec.id}.{different[0]}.test")
                 sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
             else:
@@ -481,10 +551,12 @@ class Context:
         return sorted(variables, key=lambda v: order.index(v) if v in order else len(order))
 
     def significant(self, table: str, adjusted: bool = False) -> list[str]:
-        """Variables whose comparison is significant at alpha (`adjusted`: on Holm's adjusted p)."""
+        """Variables whose comparison is significant at alpha: on the p the table prints (adjusted when its plan
+        entry adjusts), or on Holm's adjusted p (`adjusted`)."""
         if adjusted:
             return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.p_holm") < self.alpha]
-        return [v for v in self._tested(table) if self.V.value(f"{table}.{v}.significant")]
+        spec = self.plan.table(table)
+        return [v for v in self._tested(table) if self.verdict(spec, f"{table}.{v}")[0]]
 
     def difference_clause(self, table: str, variable: str, item: tuple[str, str] = ("caractéristique", "caractéristiques"),
                           between: str = "", feminine: bool = True) -> str:
@@ -515,7 +587,7 @@ class Context:
                 f"{prose.plural(tie[0].n, *self.noun)} chacun, {tie[0].pct_text})")
 
     def not_significant(self, table: str) -> list[str]:
-        return [v for v in self._tested(table) if not self.V.value(f"{table}.{v}.significant")]
+        return [v for v in self._tested(table) if v not in self.significant(table)]
 
     def categories(self, question: str) -> list[dict]:
         """Coded categories of an open question, in reading order (the largest first, a category without content
@@ -655,6 +727,7 @@ def _escape(cell: str) -> str:
 
 # A cell that reads as a number (count, %, p, mean ± SD, rank): right-aligned; text is left-aligned.
 NUMERIC_CELL = re.compile(r"^[<\u2212\-—]?\s*\d")
+LETTERS_CELL = re.compile(r"^[a-z]{1,6}$")  # compact letters of pairwise comparisons (« ab »): do not decide alignment
 ORDINAL = re.compile(r"\b(\d+)(er|re|e|nd|nde)\b")
 
 
@@ -672,8 +745,8 @@ def markdown_table(parts: list[dict], caption: str) -> Markdown:
     for part in parts:
         index = {c: i for i, c in enumerate(part["columns"])}
         rows += [[str(row[index[c]]) if c in index else "" for c in columns] for row in part["rows"]]
-    numeric = [all(NUMERIC_CELL.match(r[i]) for r in rows if r[i]) and any(r[i] for r in rows)
-               for i in range(len(columns))]
+    numeric = [all(NUMERIC_CELL.match(r[i]) for r in rows if r[i] and not LETTERS_CELL.match(r[i]))
+               and any(NUMERIC_CELL.match(r[i]) for r in rows if r[i]) for i in range(len(columns))]
     lines = ["| " + " | ".join(_escape(c) for c in columns) + " |",
              "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
     lines += ["| " + " | ".join(superscript_ordinals(_escape(cell)) for cell in row) + " |" for row in rows]

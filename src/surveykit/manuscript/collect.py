@@ -10,7 +10,7 @@ from surveykit.core import fmt
 from surveykit.core.io import read_csv, read_json, read_tidy
 from surveykit.questionnaire.codebook import load_codebook
 
-from .registry import Registry, add_flow, add_tests, add_tidy
+from .registry import Registry, add_estimates, add_flow, add_posthoc, add_tests, add_tidy
 
 
 def add_recoding(registry: Registry, counts: pd.DataFrame, source: str, rule: str) -> None:
@@ -90,19 +90,27 @@ def _add_model_terms(registry: Registry, spec, models: pd.DataFrame, alpha: floa
         registry.add(key, float(value), text, source,
                      MODEL_RULE.format(what=f"estimate, {row.interval} interval", call=call))
 
-def collect_registry(inputs: dict[str, str], alpha: float) -> Registry:
-    """Every number of the wave, percentages in the study's style (the plan's `percent`)."""
+
+def collect_registry(inputs: dict[str, str], alpha: float, seed: int | None = None) -> Registry:
+    """Every number of the wave, percentages in the study's style (the plan's `percent`); `seed`: that of the
+    Monte-Carlo p-values, said with them."""
     book = load_codebook(inputs["codebook"])
     with fmt.percent_style(load_plan(inputs["plan"], book).percent):
-        return _build_registry(inputs, alpha)
+        return _build_registry(inputs, alpha, seed)
 
 
-def _build_registry(inputs: dict[str, str], alpha: float) -> Registry:
+def _build_registry(inputs: dict[str, str], alpha: float, seed: int | None = None) -> Registry:
     registry = Registry()
     add_flow(registry, read_json(inputs["flow"]), inputs["flow"], "clean_wave")
     add_tidy(registry, read_tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave")
     tests = read_csv(inputs["tests"], keep_default_na=False, na_values=[""], dtype={"level": str})
-    add_tests(registry, tests, alpha, inputs["tests"], "analyse_wave")
+    add_tests(registry, tests, alpha, inputs["tests"], "analyse_wave", seed)
+    if inputs.get("estimates"):
+        add_estimates(registry, read_csv(inputs["estimates"], keep_default_na=False, na_values=[""],
+                                         dtype={"level": str}), inputs["estimates"], "analyse_wave")
+    if inputs.get("posthoc"):
+        add_posthoc(registry, read_csv(inputs["posthoc"], keep_default_na=False, na_values=[""], dtype={"level": str}),
+                    inputs["posthoc"], "analyse_wave")
     add_recoding(registry, read_csv(inputs["counts"]), inputs["counts"], "recode_wave")
     add_quotes(registry, read_csv(inputs["quotes"], dtype=str, keep_default_na=False), inputs["quotes"],
                "recode_wave")

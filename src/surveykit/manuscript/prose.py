@@ -275,24 +275,26 @@ def de_questions(variables: list[str]) -> str:
     return f"de la question {quoted_all}" if len(variables) == 1 else f"des questions {quoted_all}"
 
 
-def p_range(p_texts: list[tuple[float, str]]) -> str:
-    """« p = 0,26 » for one value, « p de 0,0503 à 0,5202 » for several (given as (value, text))."""
+def p_range(p_texts: list[tuple[float, str]], words: tuple[str, str] = ("p", "p")) -> str:
+    """« p = 0,26 » for one value, « p de 0,0503 à 0,5202 » for several (given as (value, text)); `words`: the
+    p's name, singular and plural (« p ajustée (Holm) », « p ajustées (Holm) »)."""
     ordered = sorted(p_texts)
     low, high = ordered[0][1], ordered[-1][1]
     if low == high:
-        return f"p{NBSP}={NBSP}{low}" if not low.startswith("<") else f"p{NBSP}{low}"
-    return f"p de {low} à {high}"
+        return f"{words[0]}{NBSP}={NBSP}{low}" if not low.startswith("<") else f"{words[0]}{NBSP}{low}"
+    return f"{words[1]} de {low} à {high}"
 
 
-def no_difference(variables: list[str], groups: list[str], tests: list[str], p_texts: list[tuple[float, str]]) -> str:
+def no_difference(variables: list[str], groups: list[str], tests: list[str], p_texts: list[tuple[float, str]],
+                  p_words: tuple[str, str] = ("p", "p")) -> str:
     """One sentence for every question whose answers do not differ between the groups (instead of one each):
     « La répartition ne diffère significativement entre les groupes « A » et « B » pour aucune des questions
     suivantes : « Genre », « Structure » (tests exacts de Fisher, p de 0,26 à 0,52). »"""
     if len(variables) == 1:
         return (f"{about(variables[0])} la répartition ne diffère pas significativement {between(groups)} "
-                f"({join(tests, 'ou')}, {p_range(p_texts)}).")
+                f"({join(tests, 'ou')}, {p_range(p_texts, p_words)}).")
     return (f"La répartition ne diffère significativement {between(groups)} pour aucune des questions suivantes : "
-            f"{join([quoted(v) for v in variables])} ({join(tests, 'ou')}, {p_range(p_texts)}).")
+            f"{join([quoted(v) for v in variables])} ({join(tests, 'ou')}, {p_range(p_texts, p_words)}).")
 
 
 def overrepresented(parts: list[tuple[str, str, str, str]]) -> str:

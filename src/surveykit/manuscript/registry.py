@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from surveykit.analysis.format import estimate_number, monte_carlo_clause
 from surveykit.core import fmt
 
 
@@ -116,7 +117,8 @@ def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> 
             registry.add(f"{base}.rank", int(row.rank), str(int(row.rank)), source, rule_of_row)
 
 
-def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str, rule: str) -> None:
+def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str, rule: str,
+              seed: int | None = None) -> None:
     """Register p-values (table and sentence forms), the test and whether p < alpha.
 
     <table>.<variable>.p for a test of a whole variable; <table>.<variable>.<option>.p for the per-option
@@ -126,6 +128,8 @@ def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str
         base = f"{row.table}.{row.variable}" + (f".{level}" if level else "")
         registry.add(f"{base}.p", float(row.p_value), fmt.p_value(row.p_value), source, rule)
         registry.add(f"{base}.p_holm", float(row.p_holm), fmt.p_value(row.p_holm), source, f"{rule}; Holm within the table")
+        registry.add(f"{base}.p_bh", float(row.p_bh), fmt.p_value(row.p_bh), source,
+                     f"{rule}; Benjamini-Hochberg within the table")
         if level:
             registry.add(f"{base}.p_holm_question", float(row.p_holm_question), fmt.p_value(row.p_holm_question),
                          source, f"{rule}; Holm within the question's options")
@@ -138,6 +142,33 @@ def add_tests(registry: Registry, tests: pd.DataFrame, alpha: float, source: str
                      "oui" if row.p_value < alpha else "non", source, f"{rule}; p < alpha = {alpha}")
         test = "" if fmt.is_missing(row.test) else str(row.test)
         registry.add(f"{base}.test", test, test, source, rule)
+        if test == "fisher_mc":  # the draws and seed go with the p wherever it is printed
+            registry.add(f"{base}.monte_carlo", test, monte_carlo_clause(row.method, seed), source,
+                         f"{rule}; Monte-Carlo p-value, R's fisher.test(simulate.p.value = TRUE)")
+
+
+def add_estimates(registry: Registry, estimates: pd.DataFrame, source: str, rule: str) -> None:
+    """<table>.<variable>[.<level>].estimate: the two-group estimate and its 95 % interval (estimates.csv),
+    « 9,1 points [IC 95 % 4,5 ; 13,9] » for a difference of percentages, « OR 2,31 [IC 95 % …] » otherwise."""
+    for row in estimates.itertuples(index=False):
+        level = "" if fmt.is_missing(row.level) else str(row.level)
+        if fmt.is_missing(row.value):
+            continue
+        key = f"{row.table}.{row.variable}" + (f".{level}" if level else "") + ".estimate"
+        low, value, high = (estimate_number(row.estimate, v) for v in (row.ci_low, row.value, row.ci_high))
+        lead = {"proportion_difference": f"{value} points", "odds_ratio": f"OR {value}"}.get(row.estimate, value)
+        registry.add(key, float(row.value), f"{lead} [IC 95{fmt.NBSP}% {low} ; {high}]", source,
+                     f"{rule}; {row.method}, {row.group1} − {row.group2}")
+
+
+def add_posthoc(registry: Registry, pairs: pd.DataFrame, source: str, rule: str) -> None:
+    """<table>.<variable>[.<option>].paire.<group 1>.<group 2>.p: Holm-adjusted p of one pair of groups compared
+    after a rejected global test (posthoc.csv)."""
+    for row in pairs.itertuples(index=False):
+        level = "" if fmt.is_missing(row.level) else str(row.level)
+        base = f"{row.table}.{row.variable}" + (f".{level}" if level else "")
+        registry.add(f"{base}.paire.{row.group1}.{row.group2}.p", float(row.p_adjusted), fmt.p_value(row.p_adjusted),
+                     source, f"{rule}; {row.method}, p adjusted by {row.adjust} over the pairs")
 
 
 def add_flow(registry: Registry, flow: dict, source: str, rule: str) -> None:
@@ -163,6 +194,10 @@ KEY_PATTERNS = [
      "statistiques d'un tableau de scores ou de synthèse (rank : 1 = moyenne la plus élevée, avec `order: mean_desc`)"),
     ("<tableau>.<variable>.p / .p_sentence / .p_holm / .significant / .test",
      "comparaison d'une variable selon le `by` du tableau (p_sentence : « p = 0,0065 »)"),
+    ("<tableau>.<variable>[.<modalité>].estimate",
+     "estimation de la différence entre deux groupes et son IC 95 % (clé `estimate` du plan)"),
+    ("<tableau>.<variable>[.<option>].paire.<groupe 1>.<groupe 2>.p",
+     "comparaison par paires après un test global qui conclut (p ajustée par Holm sur les paires, clé `posthoc`)"),
     ("<tableau>.<variable>.<option>.p / .p_holm_question / …",
      "tests par option d'une question à réponses multiples"),
     ("recodage.<question>.<catégorie>.n / .pct / .label / .definition / .substantive, "

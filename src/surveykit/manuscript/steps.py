@@ -28,7 +28,7 @@ def _figures(specs, figure_paths: list[str], chapter_dir: Path) -> dict:
 
 
 def build_registry(inputs, outputs, params, logger: logging.Logger) -> None:
-    registry = collect_registry(dict(inputs.items()), params.alpha)
+    registry = collect_registry(dict(inputs.items()), params.alpha, params.get("seed"))
     registry.to_json(outputs.registry)
     with open(outputs.reference, "w", encoding="utf-8") as handle:
         handle.write(typography(reference_markdown(registry, params.wave["label"])))

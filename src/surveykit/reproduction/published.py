@@ -134,6 +134,7 @@ class Publication:
     items: tuple[PublishedItem, ...]
     path: str = ""
     structure: dict = field(default_factory=dict)
+    interpretations: tuple[dict, ...] = ()
 
 
 def default_schema(path: str | Path) -> Path:
@@ -246,7 +247,7 @@ def load_publication(path: str | Path, schema_path: str | Path | None = None) ->
     if unknown:
         raise InputError(f"{path}: precision: no item belongs to table(s) {unknown}")
     return Publication(data["source"], data["wave"], data["n_analysed"], precision, categories, tuple(items), str(path),
-                       data.get("structure") or {})
+                       data.get("structure") or {}, tuple(data.get("interpretations") or ()))
 
 
 def load_published(path: str | Path, schema_path: str | Path | None = None) -> list[PublishedItem]:

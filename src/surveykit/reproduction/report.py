@@ -329,6 +329,53 @@ def _compare_captions(published: list[dict], ours: list[tuple[str, str]], word: 
     return lines
 
 
+def _fr(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def interpretation_findings(publication: Publication) -> list[str]:
+    """Whether the interpretation words a publication prints beside its means follow a rule: each class a range
+    of the mean (classes that interleave cannot be), a class per value (bounds fitted to the values are no rule),
+    and the spread word a threshold of the SD."""
+    lines = []
+    for block in publication.interpretations:
+        stats = {i.variable: (i.numbers["mean"].value, i.numbers["sd"].value) for i in publication.items
+                 if i.kind == "mean_sd" and i.table == block["table"] and not i.group and "sd" in i.numbers}
+        labels = [(stats[entry["variable"]], entry) for entry in block["labels"] if entry["variable"] in stats]
+        ranges: dict[str, list[float]] = {}
+        for (mean, _sd), entry in labels:
+            ranges.setdefault(entry["class"], []).append(mean)
+        interleaved = [(a, b) for a in ranges for b in ranges if a < b
+                       and min(ranges[a]) < max(ranges[b]) and min(ranges[b]) < max(ranges[a])]
+        alone = [(values[0], name) for name, values in ranges.items() if len(values) == 1]
+        table = block["table"]
+        if interleaved:
+            a, b = interleaved[0]
+            lines.append(f"{table} : les classes « {a} » et « {b} » se chevauchent sur la moyenne : aucun seuil ne "
+                         "les sépare.")
+        elif len(alone) > len(ranges) / 2:
+            closest = sorted(alone)
+            gaps = [(b[0] - a[0], a, b) for a, b in zip(closest, closest[1:])]
+            gap, low, high = min(gaps) if gaps else (0, closest[0], closest[0])
+            lines.append(f"{table} : les classes publiées suivent l'ordre des moyennes mais aucune règle énoncée : "
+                         f"{len(ranges)} classes pour {len(labels)} moyennes, dont {len(alone)} ne contiennent qu'une "
+                         f"moyenne (par exemple {_fr(low[0])} « {low[1]} » et {_fr(high[0])} « {high[1]} », à "
+                         f"{_fr(gap)} point l'une de l'autre) : leurs bornes sont ajustées aux valeurs.")
+        word = block.get("spread_word")
+        if word:
+            marked = [sd for (_m, sd), e in labels if word in e["text"].lower()]
+            unmarked = [sd for (_m, sd), e in labels if word not in e["text"].lower()]
+            if marked and unmarked and max(unmarked) >= min(marked):
+                lines.append(f"{table} : « {word}… » est écrit pour des écarts-types de "
+                             f"{' et '.join(sorted({_fr(v) for v in marked}))}, mais pas pour "
+                             f"{' ni '.join(sorted({_fr(v) for v in unmarked if v >= min(marked)}))} : aucun seuil "
+                             "d'écart-type ne le décide.")
+    if lines:
+        lines.append("Le chapitre régénéré applique la règle que son plan d'analyse énonce (note sous le tableau) ; "
+                     "ses libellés peuvent donc différer des libellés publiés.")
+    return lines
+
+
 def report_markdown(table: pd.DataFrame, audit: pd.DataFrame, publication: Publication,
                     descriptives: pd.DataFrame, chapter: str, wave_label: str) -> str:
     """The whole report (Markdown, French)."""
@@ -353,6 +400,9 @@ def report_markdown(table: pd.DataFrame, audit: pd.DataFrame, publication: Publi
     if ranked:
         lines += ["", "## Rangs des tableaux classés", ""]
         lines += [f"- {_cell(line)}" for line in ranks] or ["L'ordre publié de chaque tableau classé est retrouvé."]
+    interpretations = interpretation_findings(publication)
+    if interpretations:
+        lines += ["", "## Libellés d'interprétation", ""] + [f"- {_cell(line)}" for line in interpretations]
     if publication.structure or structure:
         lines += ["", "## Structure du chapitre", ""]
         lines += [f"- {_cell(line)}" for line in structure] or ["Mêmes sections, tableaux et figures que le chapitre publié."]

@@ -199,6 +199,8 @@ def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> 
         "# codebook)" + (f", par ex. `by: {singles[0].id}`" if singles else "") + ", et nommer les variables dans",
         "# `variable_labels`. Schéma : src/surveykit/schemas/analysis_plan.schema.yaml.",
     ]
+    lines += ["# Un tableau comparant des groupes (`by:`) montre aussi l'ensemble des répondants (colonne « Ensemble ») ;",
+              "# `overall: false` dans un tableau l'en dispense.", "overall_default: true"]
     if opened:
         lines += comment_lines("Questions ouvertes, recodées d'après leurs catégories (categories/<id>.yaml) : "
                                + ", ".join(g.id for g in opened) + ".", "")
