@@ -35,4 +35,3 @@ rule all:
     input:
         all_outputs(),
     default_target: True
-

@@ -266,5 +266,5 @@ def test_every_headline_number_of_the_press_release_is_printed_in_the_chapter(bu
         assert any(abs(p - published) <= 0.5 for p in printed), (item.ref, name, printed)
         checked += 1
     assert checked >= 40
-    assert "| Impact positif (plutôt ou très) | 707 (93 %) |" in chapter.replace("\u00a0", " ")
+    assert "| Impact positif (plutôt ou très) | 707 (93,0 %) |" in chapter.replace("\u00a0", " ")  # one decimal: the plan's `percent`
     assert "Différence (points) [IC 95 %]" in chapter and "p ajustée (Holm)" in chapter

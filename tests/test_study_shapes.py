@@ -196,8 +196,10 @@ def test_outputs_follow_the_plan_after_an_edit(shapes_project):
     (results / "tables" / "mes_notes.txt").write_text("à moi", encoding="utf-8")
     assert (results / "tables/valeurs_numeriques.csv").exists()
     snakemake(shapes_project)
-    assert sorted(p.name for p in (results / "tables").iterdir()) == ["mes_notes.txt", "questions_fermees.csv",
+    assert sorted(p.name for p in (results / "tables").iterdir()) == ["manifest.json", "mes_notes.txt",
+                                                                      "questions_fermees.csv",
                                                                       "questions_fermees.excel.csv", "tableaux.xlsx",
                                                                       "tables.json"]
     assert sorted(p.name for p in (results / "figures").iterdir()) == [
-        "fig_outils_utilisez.png", "fig_outils_utilisez.svg", "flux.png", "flux.svg"]
+        "counts.manifest.json", "fig_outils_utilisez.png", "fig_outils_utilisez.svg", "flux.png", "flux.svg",
+        "statistics.manifest.json"]

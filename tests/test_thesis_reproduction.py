@@ -68,7 +68,7 @@ def test_the_report_opens_with_its_summary_and_reads_in_two_minutes(built_projec
 
 def test_the_report_compares_ranks_and_structure(built_project):
     text = (built_project / "results" / WAVE / "reproduction.md").read_text(encoding="utf-8")
-    ranks = text.split("## Rangs des tableaux classés")[1].split("## Structure")[0].replace("\u00a0", " ")
+    ranks = text.split("## Rangs des tableaux classés")[1].split("\n## ")[0].replace("\u00a0", " ")
     assert ("« Difficulté à identifier un médecin via la TLE » et « Déshumanisation des relations entre médecins », "
             "publiés aux rangs 2 et 3, sont recalculés dans l'ordre inverse (moyennes exactes 5,28 et 5,31)") in ranks
     assert "ex aequo" in ranks and ranks.count("\n- ") == 1

@@ -191,7 +191,6 @@ def study_codebook_file(wildcards):
     return study_of(wildcards).path("codebook.yaml")
 
 
-
 def study_wave_names(wildcards):
     """The waves of this wave's study, oldest first (they order the `since`/`until` editions)."""
     return waves_of(config["waves"][wildcards.wave]["study"])
@@ -274,7 +273,9 @@ def table_files(wildcards):
 # declared. Only in a report run: a run's DAG never depends on what a previous run wrote.
 REPORT_RUN = any(arg == "--report" or arg.startswith("--report=") for arg in sys.argv)
 # (captions resolved here, as Snakemake resolves those of declared outputs: relative to this file's folder)
-_TABLES_CAPTION, _FIGURES_CAPTION = (workflow.current_basedir.join(f"../report/{n}") for n in ("tables.rst", "figures.rst"))
+_TABLES_CAPTION, _FIGURES_CAPTION = (
+    workflow.current_basedir.join(f"../report/{n}") for n in ("tables.rst", "figures.rst")
+)
 _REPORTED = {
     "tables": ("results/{wave}/tables/manifest.json", "csv", _TABLES_CAPTION, "Tableaux", "fichier"),
     "counts": (figure_manifest("counts"), "png", _FIGURES_CAPTION, "Figures", "figure"),
@@ -362,7 +363,11 @@ def rule_graph(wildcards):
     """Which rule makes which file of this wave, from which inputs (for provenance.json)."""
     wave = wildcards.wave
     return [
-        {"rule": name, "outputs": [o.replace("{wave}", wave) for o in outputs], "inputs": [i.replace("{wave}", wave) for i in inputs]}
+        {
+            "rule": name,
+            "outputs": [o.replace("{wave}", wave) for o in outputs],
+            "inputs": [i.replace("{wave}", wave) for i in inputs],
+        }
         for name, outputs, inputs in _wave_rule_graph()
     ]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -403,6 +404,17 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     return size, squeezed_layout(needs[size], available, padding).widths
 
 
+def within_width(widths: list[float], available: float) -> list[float]:
+    """Widths in whole twips (what Word stores) that add up to at most `available`: the measured widths carry a
+    small slack each, so their sum may pass the text width by a fraction of a point; the widest column gives it."""
+    twips = [math.floor(width * 20) for width in widths]
+    excess = sum(twips) - math.floor(available * 20)
+    if excess > 0:
+        widest = twips.index(max(twips))
+        twips[widest] -= excess
+    return [t / 20 for t in twips]
+
+
 def merged_stub_blocks(grid, widths: list[float], size: float) -> list[tuple[int, int]]:
     """The blocks of the first column whose label wraps and fits in the rows of its block: their first-column
     cells are merged down the block, so that the label spreads over the rows instead of making the first taller."""
@@ -504,6 +516,7 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
     grid = _grid(table)
     columns = len(table.columns)
     size, widths = choose_layout(grid, columns, page.text_width, caption, logger, whole)
+    widths = within_width(widths, page.text_width)
     _set_table_geometry(table, widths)
     _merge_down(grid, merged_stub_blocks(grid, widths, size))
     heights = _row_heights(grid, widths, size)
