@@ -439,3 +439,30 @@ def test_headers_wrap_between_the_words_of_a_group_name_and_stub_labels_spread_o
     empty = table.rows[2].cells[5].paragraphs[0]  # an empty cell's line is as tall as its row's text
     mark = empty._p.pPr.find(qn("w:rPr"))
     assert size == 10.0 or (mark is not None and mark.find(qn("w:sz")).get(qn("w:val")) == str(round(size * 2)))
+
+
+def _keeps_with_next(row) -> list[bool]:
+    return [bool(p.paragraph_format.keep_with_next) for cell in row.cells for p in cell.paragraphs]
+
+
+@pytest.mark.parametrize("rows", [4, 40])
+def test_a_tables_last_rows_are_kept_with_the_note_under_it(tmp_path, rows):
+    """The note under a table never starts a page alone (issue P, point 8: Tableau 7's note): the last two body
+    rows keep with the next paragraph, the note, which follows the table; a long table keeps no other body row
+    (it may break anywhere between its first and last two rows), a short one is kept whole."""
+    body = "".join(f"| Ligne {i} | Modalité {i} | {i} (1,{i} %) |\n" for i in range(rows))
+    markdown = chapter(tmp_path, "| Caractéristique | Modalité | n (%) |\n|:---|:---|---:|\n" + body
+                       + "\nTable: Tableau 7 : Essai\n\n::: {custom-style=\"Table Note\"}\n*Effectif (pourcentage).*\n"
+                         ":::\n\n| A | B |\n|:---|---:|\n| x | 1 |\n| y | 2 |\n\nTable: Tableau 8 : Sans note\n\nFin.\n")
+    convert_markdown(str(markdown), str(tmp_path / "t.html"), str(tmp_path / "t.docx"), str(CSS), str(REFERENCE))
+    document = docx.Document(str(tmp_path / "t.docx"))
+    noted, plain = document.tables
+    following = noted._tbl.getnext()
+    assert following.tag == qn("w:p") and following.pPr.pStyle.val == document.styles["Table Note"].style_id
+    keeps = [all(_keeps_with_next(row)) for row in noted.rows]
+    assert keeps[-2:] == [True, True]
+    if rows > 20:  # taller than a third of the page: header and first two rows kept, then free rows
+        assert keeps[:3] == [True, True, True] and not any(keeps[3:-2])
+    else:
+        assert all(keeps)
+    assert not any(_keeps_with_next(plain.rows[-1]))  # no note under it: nothing to keep its end with

@@ -8,7 +8,8 @@ python-docx, so that a thesis author can paste it into the thesis as is:
   "Insérer une table des illustrations" lists them; the word before the number stays as written, and a
   caption without a number stays a plain caption;
 - tables get column widths from their content (table_layout), 10 or 9 pt text, a header row repeated on
-  each page, rows that never split across pages, and their caption kept with them;
+  each page, rows that never split across pages, their caption kept with them and their last rows with
+  their note;
 - pictures get their exact print width (never wider than the text block).
 python-docx is imported inside the functions (the conversion step is on the cold-run path)."""
 from __future__ import annotations
@@ -42,6 +43,9 @@ LINE_HEIGHT_EM = 1.15  # single line spacing of Times New Roman
 # leaves at most that much blank. A taller one breaks between rows, its header repeated: kept whole, a table
 # of most of a page after the title and a figure would leave page 1 mostly blank.
 KEEP_WHOLE_SHARE = 1 / 3
+# Body rows at each end of a table kept together: the header with the first ones, the last ones with the note
+# under the table (a note alone at the top of a page, or one row alone under its repeated header, reads as cut).
+ROWS_KEPT_AT_EACH_END = 2
 MEASURE_SLACK = (1.005, 0.5)  # measured width × factor + pt: room for rounding in the word processor
 CAPTION_NUMBER = re.compile(r"(?P<label>[^\W\d_]+\.?)[ \u00a0](?P<number>\d+)(?=\s*[.:\u2013\u2014-]|\s*$)")
 _EMU_PER_PT = 12700
@@ -96,7 +100,7 @@ def finish_docx(path: str | Path, logger: logging.Logger | None = None, whole: f
     page = page_of(document)
     number_captions(document)
     for table, caption in tables_with_captions(document):
-        format_table(table, caption, page, logger, whole)
+        format_table(table, caption, page, logger, whole, note_follows=_note_follows(table, document))
     size_pictures(document, page, path)
     document.save(str(path))
     pin_office_file(path)
@@ -230,6 +234,19 @@ def tables_with_captions(document) -> list[tuple]:
         elif child.tag.endswith("}p"):
             previous = Paragraph(child, document)
     return found
+
+
+def _note_follows(table, document) -> bool:
+    """Whether the paragraph just after the table is its note (in TABLE_NOTE_STYLE)."""
+    following = table._tbl.getnext()
+    if following is None or not following.tag.endswith("}p"):
+        return False
+    try:
+        note_id = document.styles[TABLE_NOTE_STYLE].style_id
+    except KeyError:  # a reference document without the style: pandoc wrote no note paragraph in it
+        return False
+    pPr = following.pPr
+    return pPr is not None and pPr.pStyle is not None and pPr.pStyle.val == note_id
 
 
 @dataclass
@@ -496,8 +513,12 @@ def _mark_row(tr, header: bool) -> None:
                                    "w:del", "w:trPrChange")
 
 
-def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] = frozenset()) -> None:
-    """Widths from content, table text styles, unsplittable rows, repeated header, kept with its caption."""
+def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] = frozenset(),
+                 note_follows: bool = False) -> None:
+    """Widths from content, table text styles, unsplittable rows, repeated header, kept with its caption and,
+    when `note_follows`, its last rows kept with that note (Word and LibreOffice honour the keep-with-next of a
+    row's paragraphs: a table that breaks across pages then carries its last rows over with the note, a short
+    one kept whole moves whole)."""
     from docx.shared import Pt
 
     document = table.part.document
@@ -509,8 +530,10 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
     heights = _row_heights(grid, widths, size)
     short = sum(heights) + 3 * 11 * LINE_HEIGHT_EM <= KEEP_WHOLE_SHARE * page.text_height
     headers = sum(1 for row in grid if row and row[0].header)
-    # Keep a short table whole on one page; a longer one keeps its header with two rows of body.
-    kept = len(grid) - 1 if short else min(len(grid) - 1, headers + 2)
+    # Keep a short table whole on one page; a longer one keeps its header with two rows of body, and its last two
+    # rows with the note under it.
+    kept = len(grid) - 1 if short else min(len(grid) - 1, headers + ROWS_KEPT_AT_EACH_END)
+    tail = min(ROWS_KEPT_AT_EACH_END, len(grid) - headers) if note_follows else 0
     text_style = document.styles[TABLE_TEXT_STYLE]
     text_id, heading_id = text_style.style_id, document.styles[TABLE_HEADING_STYLE].style_id
     for index, (tr, row) in enumerate(zip(table._tbl.tr_lst, grid)):
@@ -519,7 +542,7 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
             cell.cell.width = Pt(sum(widths[cell.column:cell.column + cell.span]))
             for paragraph in cell.cell.paragraphs:
                 _set_style(paragraph, heading_id if cell.header else text_id)
-                paragraph.paragraph_format.keep_with_next = index < kept
+                paragraph.paragraph_format.keep_with_next = index < kept or index >= len(grid) - tail
                 if size != text_style.font.size.pt:
                     for run in paragraph.runs:
                         run.font.size = Pt(size)
