@@ -387,7 +387,7 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     for size in TABLE_FONT_SIZES_PT:
         widths = preferred_layout(needs[size], available, padding)
         if widths is not None:
-            return size, widths
+            return size, header_lines_polished(grid, needs[size], size, widths, available)
     # Labels wrap, numbers stay whole (or break between two statistics), whichever makes the table shortest;
     # headers on two lines at most, the stub within its rows. The answer labels wrap only when even at
     # LAST_RESORT_FONT_PT they cannot stay whole.
@@ -405,7 +405,7 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
         if candidates:
             size, widths = min(candidates, key=lambda c: sum(_row_heights(grid, c[1], c[0])))  # first of equals
             logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, widths
+            return size, header_lines_polished(grid, layouts[size], size, widths, available)
     for kept_whole, what in ((whole, "some text wraps between words"),
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
         needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
@@ -414,10 +414,64 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
         if fitting:
             size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
             logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, squeezed[size].widths
+            return size, header_lines_polished(grid, needs[size], size, squeezed[size].widths, available)
     size = TABLE_FONT_SIZES_PT[-1]
     logger.warning("table %r: its longest words do not fit the text width at %g pt; some break", caption, size)
     return size, squeezed_layout(needs[size], available, padding).widths
+
+
+def header_lines_polished(grid, needs: list[ColumnNeeds], size: float, widths: list[float],
+                          available: float) -> list[float]:
+    """The widths with room given to each short header that wraps (« Valeur / de p », see _header_wish), taken
+    where it costs no line: first from the text width the table leaves unused, then from columns wider than their
+    cells need at the rows' current heights. No column goes below its floor (its longest word or whole label,
+    its numbers on one line, its header on two lines, a short header kept on its line); a header that cannot get
+    all its room keeps its width (half the room would not unwrap it)."""
+    padding = 2 * CELL_MARGIN_PT
+    widths = list(widths)
+    before = sum(_row_heights(grid, widths, size))
+    wishes = [need.head_pref + padding for need in needs]
+    for column in sorted(range(len(widths)), key=lambda i: (wishes[i] - widths[i], i)):
+        deficit = wishes[column] - widths[column]
+        if deficit <= 1e-6:
+            continue
+        trial = list(widths)
+        spare = min(deficit, max(0.0, available - sum(trial)))
+        trial[column] += spare
+        deficit -= spare
+        for donor in sorted(range(len(widths)), key=lambda i: (-widths[i], i)):
+            if deficit <= 1e-6:
+                break
+            if donor == column:
+                continue
+            need = needs[donor]
+            floor = max(need.body if need.numeric else need.hard_min, need.head_two) + padding
+            floor = max(floor, min(trial[donor], wishes[donor]))
+            if floor >= trial[donor]:
+                continue
+            given = min(trial[donor] - _narrowest_same_height(grid, trial, donor, floor, size, before), deficit)
+            trial[donor] -= given
+            trial[column] += given
+            deficit -= given
+        if deficit <= 1e-6 and sum(_row_heights(grid, trial, size)) <= before + 1e-6:
+            widths = trial
+    return widths
+
+
+def _narrowest_same_height(grid, widths: list[float], column: int, floor: float, size: float, height: float) -> float:
+    """The narrowest width of `column` (not below `floor`) at which the table is no taller than `height`."""
+    def fits(width: float) -> bool:
+        trial = list(widths)
+        trial[column] = width
+        return sum(_row_heights(grid, trial, size)) <= height + 1e-6
+
+    if fits(floor):
+        return floor
+    low, high = floor, widths[column]
+    for _ in range(30):
+        middle = (low + high) / 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    return high
 
 
 def merged_stub_blocks(grid, widths: list[float], size: float) -> list[tuple[int, int]]:
