@@ -18,6 +18,7 @@ from PIL import Image
 from surveykit.core.errors import InputError
 from surveykit.figures import metadata
 from surveykit.figures.style import apply_style, save
+from surveykit.manuscript import docx as docx_module
 from surveykit.manuscript import pandoc_ast, table_layout, textmetrics
 from surveykit.manuscript.convert import convert_markdown
 from surveykit.manuscript.docx import CAPTION_NUMBER, page_of
@@ -466,3 +467,30 @@ def test_a_tables_last_rows_are_kept_with_the_note_under_it(tmp_path, rows):
     else:
         assert all(keeps)
     assert not any(_keeps_with_next(plain.rows[-1]))  # no note under it: nothing to keep its end with
+
+
+def test_a_short_statistic_header_takes_its_line_from_room_no_row_needs(tmp_path):
+    """Thesis Tableau 7 (issue P, point 6): « Valeur de p » on one line, not « Valeur / de p »; the room comes from
+    the label column, whose labels keep as many lines as before (the table grows no taller), words never break."""
+    rows = [("1", "Perte de temps", "0,0818"), ("2 ex aequo", "Déshumanisation des relations entre médecins", "0,0931"),
+            ("2 ex aequo", "Difficulté à identifier un médecin via la TLE", "0,1128"),
+            ("4", "Modification des habitudes de travail", "0,0521"),
+            ("5", "Difficultés de fonctionnement de l'outil", "0,8537"), ("6", "Traçabilité", "0,0161"),
+            ("7", "Manque de connaissance de la TLE", "0,3402"),
+            ("8", "Manque de confiance dans la sécurité des informations", "0,0148"),
+            ("9", "Manque de connaissance concernant la rémunération", "0,9851")]
+    markdown = chapter(tmp_path, "| Rang | Frein TLE | Utilisateurs n = 32 | Non-utilisateurs n = 7 | Valeur de p "
+                                 "| Taille d'effet [IC 95 %] | Décalage [IC 95 %] |\n|---:|:---|---:|---:|---:|---:|---:|\n"
+                       + "".join(f"| {rank} | {label} | 5,3 ± 2,9 ; 6,0 [3,0–8,0] | 7,4 ± 2,6 ; 8,0 [7,5–8,5] | {p} "
+                                 "| −0,42 [−0,90 ; 0,05] | −2,0 [−5,0 ; 0,0] |\n" for rank, label, p in rows)
+                       + "\nTable: Tableau 7 : Freins selon l'usage\n")
+    whole = frozenset(docx_module.phrase_key(label) for _rank, label, _p in rows)
+    convert_markdown(str(markdown), str(tmp_path / "t.html"), str(tmp_path / "t.docx"), str(CSS), str(REFERENCE),
+                     whole=whole)
+    table = docx.Document(str(tmp_path / "t.docx")).tables[0]
+    widths = [c.width.pt for c in table.columns]
+    size = next(r.font.size.pt for r in table.rows[1].cells[1].paragraphs[0].runs if r.font.size)
+    assert size == 9.0 and sum(widths) <= 453.6 + 0.1
+    assert widths[4] - 7.2 >= textmetrics.text_width_pt("Valeur de p", size, True)  # on one line
+    longest_word = max(textmetrics.text_width_pt(w, size) for _r, label, _p in rows for w in label.split())
+    assert widths[1] - 7.2 >= longest_word
