@@ -424,7 +424,7 @@ def header_lines_polished(grid, needs: list[ColumnNeeds], size: float, widths: l
                           available: float) -> list[float]:
     """The widths with room given to each short header that wraps (« Valeur / de p », see _header_wish), taken
     where it costs no line: first from the text width the table leaves unused, then from columns wider than their
-    cells need at the rows' current heights. No column goes below its floor (its longest word or whole label,
+    cells need for their current lines. No column goes below its floor (its longest word or whole label,
     its numbers on one line, its header on two lines, a short header kept on its line); a header that cannot get
     all its room keeps its width (half the room would not unwrap it)."""
     padding = 2 * CELL_MARGIN_PT
@@ -458,12 +458,24 @@ def header_lines_polished(grid, needs: list[ColumnNeeds], size: float, widths: l
     return widths
 
 
+def _column_lines(grid, column: int, width: float, size: float) -> list[int]:
+    """The lines each cell of `column` (spanning it alone) takes at `width` (margins included)."""
+    space = text_width_pt(" ", size)
+    return [sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t, cell.header)] or [0.0], space,
+                              width - 2 * CELL_MARGIN_PT) for t in cell.texts)
+            for row in grid for cell in row if cell.column == column and cell.span == 1]
+
+
 def _narrowest_same_height(grid, widths: list[float], column: int, floor: float, size: float, height: float) -> float:
-    """The narrowest width of `column` (not below `floor`) at which the table is no taller than `height`."""
+    """The narrowest width of `column` (not below `floor`) at which no cell of it takes one more line (a count
+    never leaves its percentage, a label never rewraps) and the table is no taller than `height`."""
+    lines = _column_lines(grid, column, widths[column], size)
+
     def fits(width: float) -> bool:
         trial = list(widths)
         trial[column] = width
-        return sum(_row_heights(grid, trial, size)) <= height + 1e-6
+        return (_column_lines(grid, column, width, size) == lines
+                and sum(_row_heights(grid, trial, size)) <= height + 1e-6)
 
     if fits(floor):
         return floor
