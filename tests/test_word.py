@@ -443,7 +443,9 @@ def test_headers_wrap_between_the_words_of_a_group_name_and_stub_labels_spread_o
 
 
 def _keeps_with_next(row) -> list[bool]:
-    return [bool(p.paragraph_format.keep_with_next) for cell in row.cells for p in cell.paragraphs]
+    from docx.table import _Cell
+
+    return [bool(p.paragraph_format.keep_with_next) for tc in row._tr.tc_lst for p in _Cell(tc, row.table).paragraphs]
 
 
 @pytest.mark.parametrize("rows", [4, 40])
@@ -473,15 +475,24 @@ def test_a_short_statistic_header_takes_its_line_from_room_no_row_needs(tmp_path
     """Thesis Tableau 7 (issue P, point 6): « Valeur de p » on one line, not « Valeur / de p »; the room comes from
     columns wider than their cells need (no cell takes one more line), words never break."""
     rows = (
-        "| 1 | Perte de temps | 5,3 ± 2,9 ; 6,0 [3,0–8,0] | 7,4 ± 2,6 ; 8,0 [7,5–8,5] | 0,0818 | −0,42 [−0,90 ; 0,05] | −2,0 [−5,0 ; 0,0] |\n"
-        "| 2 ex aequo | Déshumanisation des relations entre médecins | 4,9 ± 3,1 ; 5,0 [2,0–8,0] | 7,1 ± 3,0 ; 8,0 [5,0–9,5] | 0,0931 | −0,41 [−0,89 ; 0,07] | −2,0 [−5,0 ; 1,0] |\n"
-        "| 2 ex aequo | Difficulté à identifier un médecin via la TLE | 4,9 ± 2,8 ; 6,0 [2,0–7,0] | 7,0 ± 1,7 ; 6,0 [6,0–7,5] | 0,1128 | −0,38 [−0,86 ; 0,09] | −2,0 [−5,0 ; 0,0] |\n"
-        "| 4 | Modification des habitudes de travail | 4,4 ± 2,7 ; 3,0 [2,0–7,0] | 6,7 ± 2,7 ; 6,0 [5,0–9,0] | 0,0521 | −0,47 [−0,95 ; 0,00] | −2,9 [−5,0 ; 0,0] |\n"
-        "| 5 | Difficultés de fonctionnement de l'outil | 4,5 ± 2,9 ; 4,0 [2,0–6,2] | 4,4 ± 3,3 ; 3,0 [3,0–5,5] | 0,8537 | 0,05 [−0,43 ; 0,53] | 0,0 [−2,0 ; 3,0] |\n"
-        "| 6 | Traçabilité | 3,4 ± 2,2 ; 3,0 [1,0–5,0] | 6,6 ± 3,1 ; 6,0 [4,0–9,5] | 0,0161 | −0,58 [−1,00 ; −0,11] | −3,0 [−6,0 ; −1,0] |\n"
-        "| 7 | Manque de connaissance de la TLE | 3,8 ± 3,1 ; 2,5 [1,0–6,0] | 4,7 ± 3,0 ; 4,0 [3,0–6,0] | 0,3402 | −0,23 [−0,70 ; 0,24] | −1,0 [−3,0 ; 2,0] |\n"
-        "| 8 | Manque de confiance dans la sécurité des informations | 3,2 ± 2,2 ; 2,5 [1,8–4,0] | 6,1 ± 3,1 ; 6,0 [5,0–8,0] | 0,0148 | −0,59 [−1,00 ; −0,11] | −3,0 [−5,0 ; −1,0] |\n"
-        "| 9 | Manque de connaissance concernant la rémunération | 3,5 ± 2,3 ; 2,0 [2,0–5,0] | 3,1 ± 1,8 ; 3,0 [2,0–4,0] | 0,9851 | 0,01 [−0,46 ; 0,48] | 0,0 [−1,0 ; 2,0] |\n"
+        "| 1 | Perte de temps | "
+        "5,3 ± 2,9 ; 6,0 [3,0–8,0] | 7,4 ± 2,6 ; 8,0 [7,5–8,5] | 0,0818 | −0,42 [−0,90 ; 0,05] | −2,0 [−5,0 ; 0,0] |\n"
+        "| 2 ex aequo | Déshumanisation des relations entre médecins | "
+        "4,9 ± 3,1 ; 5,0 [2,0–8,0] | 7,1 ± 3,0 ; 8,0 [5,0–9,5] | 0,0931 | −0,41 [−0,89 ; 0,07] | −2,0 [−5,0 ; 1,0] |\n"
+        "| 2 ex aequo | Difficulté à identifier un médecin via la TLE | "
+        "4,9 ± 2,8 ; 6,0 [2,0–7,0] | 7,0 ± 1,7 ; 6,0 [6,0–7,5] | 0,1128 | −0,38 [−0,86 ; 0,09] | −2,0 [−5,0 ; 0,0] |\n"
+        "| 4 | Modification des habitudes de travail | "
+        "4,4 ± 2,7 ; 3,0 [2,0–7,0] | 6,7 ± 2,7 ; 6,0 [5,0–9,0] | 0,0521 | −0,47 [−0,95 ; 0,00] | −2,9 [−5,0 ; 0,0] |\n"
+        "| 5 | Difficultés de fonctionnement de l'outil | "
+        "4,5 ± 2,9 ; 4,0 [2,0–6,2] | 4,4 ± 3,3 ; 3,0 [3,0–5,5] | 0,8537 | 0,05 [−0,43 ; 0,53] | 0,0 [−2,0 ; 3,0] |\n"
+        "| 6 | Traçabilité | "
+        "3,4 ± 2,2 ; 3,0 [1,0–5,0] | 6,6 ± 3,1 ; 6,0 [4,0–9,5] | 0,0161 | −0,58 [−1,00 ; −0,11] | −3,0 [−6,0 ; −1,0] |\n"
+        "| 7 | Manque de connaissance de la TLE | "
+        "3,8 ± 3,1 ; 2,5 [1,0–6,0] | 4,7 ± 3,0 ; 4,0 [3,0–6,0] | 0,3402 | −0,23 [−0,70 ; 0,24] | −1,0 [−3,0 ; 2,0] |\n"
+        "| 8 | Manque de confiance dans la sécurité des informations | "
+        "3,2 ± 2,2 ; 2,5 [1,8–4,0] | 6,1 ± 3,1 ; 6,0 [5,0–8,0] | 0,0148 | −0,59 [−1,00 ; −0,11] | −3,0 [−5,0 ; −1,0] |\n"
+        "| 9 | Manque de connaissance concernant la rémunération | "
+        "3,5 ± 2,3 ; 2,0 [2,0–5,0] | 3,1 ± 1,8 ; 3,0 [2,0–4,0] | 0,9851 | 0,01 [−0,46 ; 0,48] | 0,0 [−1,0 ; 2,0] |\n"
     )
     markdown = chapter(tmp_path, "| Rang | Frein TLE | Utilisateurs n = 32 | Non-utilisateurs n = 7 | Valeur de p | Taille d'effet [IC 95 %] | Décalage [IC 95 %] |\n|---:|:---|---:|---:|---:|---:|---:|\n" + rows
                        + "\nTable: Tableau 7 : Freins selon l'usage\n")
