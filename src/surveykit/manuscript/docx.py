@@ -381,7 +381,8 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     inside a number, a `whole` label or a word); else the same with the `whole` labels wrapping between their
     words too (a long answer label beside several groups' columns), unless at LAST_RESORT_FONT_PT every label
     fits on one line; else the smallest font, with words broken (a warning names the table). Headers stay on two
-    lines at most and the stub wraps within its block's rows as long as the text width allows."""
+    lines at most and the stub wraps within its block's rows as long as the text width allows; a short header then
+    gets its line where that costs no cell a line (header_lines_polished)."""
     padding = 2 * CELL_MARGIN_PT
     needs = {size: column_needs(grid, columns, size, whole) for size in TABLE_FONT_SIZES_PT}
     for size in TABLE_FONT_SIZES_PT:
