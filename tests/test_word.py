@@ -18,6 +18,7 @@ from PIL import Image
 from surveykit.core.errors import InputError
 from surveykit.figures import metadata
 from surveykit.figures.style import apply_style, save
+from surveykit.manuscript import docx as docx_module
 from surveykit.manuscript import pandoc_ast, table_layout, textmetrics
 from surveykit.manuscript.convert import convert_markdown
 from surveykit.manuscript.docx import CAPTION_NUMBER, page_of
@@ -439,3 +440,70 @@ def test_headers_wrap_between_the_words_of_a_group_name_and_stub_labels_spread_o
     empty = table.rows[2].cells[5].paragraphs[0]  # an empty cell's line is as tall as its row's text
     mark = empty._p.pPr.find(qn("w:rPr"))
     assert size == 10.0 or (mark is not None and mark.find(qn("w:sz")).get(qn("w:val")) == str(round(size * 2)))
+
+
+def _keeps_with_next(row) -> list[bool]:
+    from docx.table import _Cell
+
+    return [bool(p.paragraph_format.keep_with_next) for tc in row._tr.tc_lst for p in _Cell(tc, row.table).paragraphs]
+
+
+@pytest.mark.parametrize("rows", [4, 40])
+def test_a_tables_last_rows_are_kept_with_the_note_under_it(tmp_path, rows):
+    """The note under a table never starts a page alone (issue P, point 8: Tableau 7's note): the last two body
+    rows keep with the next paragraph, the note, which follows the table; a long table keeps no other body row
+    (it may break anywhere between its first and last two rows), a short one is kept whole."""
+    body = "".join(f"| Ligne {i} | Modalité {i} | {i} (1,{i} %) |\n" for i in range(rows))
+    markdown = chapter(tmp_path, "| Caractéristique | Modalité | n (%) |\n|:---|:---|---:|\n" + body
+                       + "\nTable: Tableau 7 : Essai\n\n::: {custom-style=\"Table Note\"}\n*Effectif (pourcentage).*\n"
+                         ":::\n\n| A | B |\n|:---|---:|\n| x | 1 |\n| y | 2 |\n\nTable: Tableau 8 : Sans note\n\nFin.\n")
+    convert_markdown(str(markdown), str(tmp_path / "t.html"), str(tmp_path / "t.docx"), str(CSS), str(REFERENCE))
+    document = docx.Document(str(tmp_path / "t.docx"))
+    noted, plain = document.tables
+    following = noted._tbl.getnext()
+    assert following.tag == qn("w:p") and following.pPr.pStyle.val == document.styles["Table Note"].style_id
+    keeps = [all(_keeps_with_next(row)) for row in noted.rows]
+    assert keeps[-2:] == [True, True]
+    if rows > 20:  # taller than a third of the page: header and first two rows kept, then free rows
+        assert keeps[:3] == [True, True, True] and not any(keeps[3:-2])
+    else:
+        assert all(keeps)
+    assert not any(_keeps_with_next(plain.rows[-1]))  # no note under it: nothing to keep its end with
+
+
+def test_a_short_statistic_header_takes_its_line_from_room_no_row_needs(tmp_path):
+    """Thesis Tableau 7 (issue P, point 6): « Valeur de p » on one line, not « Valeur / de p »; the room comes from
+    columns wider than their cells need (no cell takes one more line), words never break."""
+    rows = (
+        "| 1 | Perte de temps | "
+        "5,3 ± 2,9 ; 6,0 [3,0–8,0] | 7,4 ± 2,6 ; 8,0 [7,5–8,5] | 0,0818 | −0,42 [−0,90 ; 0,05] | −2,0 [−5,0 ; 0,0] |\n"
+        "| 2 ex aequo | Déshumanisation des relations entre médecins | "
+        "4,9 ± 3,1 ; 5,0 [2,0–8,0] | 7,1 ± 3,0 ; 8,0 [5,0–9,5] | 0,0931 | −0,41 [−0,89 ; 0,07] | −2,0 [−5,0 ; 1,0] |\n"
+        "| 2 ex aequo | Difficulté à identifier un médecin via la TLE | "
+        "4,9 ± 2,8 ; 6,0 [2,0–7,0] | 7,0 ± 1,7 ; 6,0 [6,0–7,5] | 0,1128 | −0,38 [−0,86 ; 0,09] | −2,0 [−5,0 ; 0,0] |\n"
+        "| 4 | Modification des habitudes de travail | "
+        "4,4 ± 2,7 ; 3,0 [2,0–7,0] | 6,7 ± 2,7 ; 6,0 [5,0–9,0] | 0,0521 | −0,47 [−0,95 ; 0,00] | −2,9 [−5,0 ; 0,0] |\n"
+        "| 5 | Difficultés de fonctionnement de l'outil | "
+        "4,5 ± 2,9 ; 4,0 [2,0–6,2] | 4,4 ± 3,3 ; 3,0 [3,0–5,5] | 0,8537 | 0,05 [−0,43 ; 0,53] | 0,0 [−2,0 ; 3,0] |\n"
+        "| 6 | Traçabilité | "
+        "3,4 ± 2,2 ; 3,0 [1,0–5,0] | 6,6 ± 3,1 ; 6,0 [4,0–9,5] | 0,0161 | −0,58 [−1,00 ; −0,11] | −3,0 [−6,0 ; −1,0] |\n"
+        "| 7 | Manque de connaissance de la TLE | "
+        "3,8 ± 3,1 ; 2,5 [1,0–6,0] | 4,7 ± 3,0 ; 4,0 [3,0–6,0] | 0,3402 | −0,23 [−0,70 ; 0,24] | −1,0 [−3,0 ; 2,0] |\n"
+        "| 8 | Manque de confiance dans la sécurité des informations | "
+        "3,2 ± 2,2 ; 2,5 [1,8–4,0] | 6,1 ± 3,1 ; 6,0 [5,0–8,0] | 0,0148 | −0,59 [−1,00 ; −0,11] | −3,0 [−5,0 ; −1,0] |\n"
+        "| 9 | Manque de connaissance concernant la rémunération | "
+        "3,5 ± 2,3 ; 2,0 [2,0–5,0] | 3,1 ± 1,8 ; 3,0 [2,0–4,0] | 0,9851 | 0,01 [−0,46 ; 0,48] | 0,0 [−1,0 ; 2,0] |\n"
+    )
+    markdown = chapter(tmp_path, "| Rang | Frein TLE | Utilisateurs n = 32 | Non-utilisateurs n = 7 | Valeur de p | Taille d'effet [IC 95 %] | Décalage [IC 95 %] |\n|---:|:---|---:|---:|---:|---:|---:|\n" + rows
+                       + "\nTable: Tableau 7 : Freins selon l'usage\n")
+    labels = [line.split("|")[2].strip() for line in rows.splitlines()]
+    whole = frozenset(docx_module.phrase_key(label) for label in labels)
+    convert_markdown(str(markdown), str(tmp_path / "t.html"), str(tmp_path / "t.docx"), str(CSS), str(REFERENCE),
+                     whole=whole)
+    table = docx.Document(str(tmp_path / "t.docx")).tables[0]
+    widths = [c.width.pt for c in table.columns]
+    size = next(r.font.size.pt for r in table.rows[1].cells[1].paragraphs[0].runs if r.font.size)
+    assert size == 9.0 and sum(widths) <= 453.6 + 0.1
+    assert widths[4] - 7.2 >= textmetrics.text_width_pt("Valeur de p", size, True)  # on one line
+    longest_word = max(textmetrics.text_width_pt(w, size) for label in labels for w in label.split())
+    assert widths[1] - 7.2 >= longest_word

@@ -118,6 +118,23 @@ def test_table_rows_repeat_their_header_and_never_split(built_project, name):
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_table_note_is_kept_with_the_last_rows_of_its_table(built_project, name):
+    """A note never starts a page alone (issue P, point 8, the barometer's Tableau 7): the paragraphs of the last
+    two rows of every table followed by its note keep with the next paragraph."""
+    document = docx.Document(str(document_path(built_project, name)))
+    from docx.table import _Cell
+
+    note_id = document.styles["Table Note"].style_id
+    noted = [table for table in document.tables if table._tbl.getnext() is not None
+             and table._tbl.getnext().xpath(f"boolean(./w:pPr/w:pStyle[@w:val='{note_id}'])")]
+    assert noted or name.startswith("waves/")
+    for table in noted:
+        kept = [p.paragraph_format.keep_with_next for row in table.rows[-2:] for tc in row._tr.tc_lst
+                for p in _Cell(tc, table).paragraphs]  # the row's own cells, a merged one's continuation too
+        assert kept and all(kept), table.rows[-1].cells[0].text
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
 def test_figures_print_at_their_width_with_legible_text(built_project, name):
     """Each picture has its natural size, scaled down only to fit the text width and most of the text height;
     its smallest text, scaled alike, is ≥ 7 pt (figures are drawn at their print size: none is scaled down)."""

@@ -8,7 +8,8 @@ python-docx, so that a thesis author can paste it into the thesis as is:
   "Insérer une table des illustrations" lists them; the word before the number stays as written, and a
   caption without a number stays a plain caption;
 - tables get column widths from their content (table_layout), 10 or 9 pt text, a header row repeated on
-  each page, rows that never split across pages, and their caption kept with them;
+  each page, rows that never split across pages, their caption kept with them and their last rows with
+  their note;
 - pictures get their exact print width (never wider than the text block).
 python-docx is imported inside the functions (the conversion step is on the cold-run path)."""
 from __future__ import annotations
@@ -43,6 +44,9 @@ LINE_HEIGHT_EM = 1.15  # single line spacing of Times New Roman
 # leaves at most that much blank. A taller one breaks between rows, its header repeated: kept whole, a table
 # of most of a page after the title and a figure would leave page 1 mostly blank.
 KEEP_WHOLE_SHARE = 1 / 3
+# Body rows at each end of a table kept together: the header with the first ones, the last ones with the note
+# under the table (a note alone at the top of a page, or one row alone under its repeated header, reads as cut).
+ROWS_KEPT_AT_EACH_END = 2
 MEASURE_SLACK = (1.005, 0.5)  # measured width × factor + pt: room for rounding in the word processor
 CAPTION_NUMBER = re.compile(r"(?P<label>[^\W\d_]+\.?)[ \u00a0](?P<number>\d+)(?=\s*[.:\u2013\u2014-]|\s*$)")
 _EMU_PER_PT = 12700
@@ -97,7 +101,7 @@ def finish_docx(path: str | Path, logger: logging.Logger | None = None, whole: f
     page = page_of(document)
     number_captions(document)
     for table, caption in tables_with_captions(document):
-        format_table(table, caption, page, logger, whole)
+        format_table(table, caption, page, logger, whole, note_follows=_note_follows(table, document))
     size_pictures(document, page, path)
     document.save(str(path))
     pin_office_file(path)
@@ -233,6 +237,19 @@ def tables_with_captions(document) -> list[tuple]:
     return found
 
 
+def _note_follows(table, document) -> bool:
+    """Whether the paragraph just after the table is its note (in TABLE_NOTE_STYLE)."""
+    following = table._tbl.getnext()
+    if following is None or not following.tag.endswith("}p"):
+        return False
+    try:
+        note_id = document.styles[TABLE_NOTE_STYLE].style_id
+    except KeyError:  # a reference document without the style: pandoc wrote no note paragraph in it
+        return False
+    pPr = following.pPr
+    return pPr is not None and pPr.pStyle is not None and pPr.pStyle.val == note_id
+
+
 @dataclass
 class _Cell:
     cell: object  # docx.table._Cell
@@ -365,13 +382,14 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     inside a number, a `whole` label or a word); else the same with the `whole` labels wrapping between their
     words too (a long answer label beside several groups' columns), unless at LAST_RESORT_FONT_PT every label
     fits on one line; else the smallest font, with words broken (a warning names the table). Headers stay on two
-    lines at most and the stub wraps within its block's rows as long as the text width allows."""
+    lines at most and the stub wraps within its block's rows as long as the text width allows; a short header then
+    gets its line where that costs no cell a line (header_lines_polished)."""
     padding = 2 * CELL_MARGIN_PT
     needs = {size: column_needs(grid, columns, size, whole) for size in TABLE_FONT_SIZES_PT}
     for size in TABLE_FONT_SIZES_PT:
         widths = preferred_layout(needs[size], available, padding)
         if widths is not None:
-            return size, widths
+            return size, header_lines_polished(grid, needs[size], size, widths, available)
     # Labels wrap, numbers stay whole (or break between two statistics), whichever makes the table shortest;
     # headers on two lines at most, the stub within its rows. The answer labels wrap only when even at
     # LAST_RESORT_FONT_PT they cannot stay whole.
@@ -389,7 +407,7 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
         if candidates:
             size, widths = min(candidates, key=lambda c: sum(_row_heights(grid, c[1], c[0])))  # first of equals
             logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, widths
+            return size, header_lines_polished(grid, layouts[size], size, widths, available)
     for kept_whole, what in ((whole, "some text wraps between words"),
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
         needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
@@ -398,7 +416,7 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
         if fitting:
             size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
             logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, squeezed[size].widths
+            return size, header_lines_polished(grid, needs[size], size, squeezed[size].widths, available)
     size = TABLE_FONT_SIZES_PT[-1]
     logger.warning("table %r: its longest words do not fit the text width at %g pt; some break", caption, size)
     return size, squeezed_layout(needs[size], available, padding).widths
@@ -413,6 +431,72 @@ def within_width(widths: list[float], available: float) -> list[float]:
         widest = twips.index(max(twips))
         twips[widest] -= excess
     return [t / 20 for t in twips]
+
+
+def header_lines_polished(grid, needs: list[ColumnNeeds], size: float, widths: list[float],
+                          available: float) -> list[float]:
+    """The widths with room given to each short header that wraps (« Valeur / de p », see _header_wish), taken
+    where it costs no line: first from the text width the table leaves unused, then from columns wider than their
+    cells need for their current lines. No column goes below its floor (its longest word or whole label,
+    its numbers on one line, its header on two lines, a short header kept on its line); a header that cannot get
+    all its room keeps its width (half the room would not unwrap it)."""
+    padding = 2 * CELL_MARGIN_PT
+    widths = list(widths)
+    before = sum(_row_heights(grid, widths, size))
+    wishes = [need.head_pref + padding for need in needs]
+    for column in sorted(range(len(widths)), key=lambda i: (wishes[i] - widths[i], i)):
+        deficit = wishes[column] - widths[column]
+        if deficit <= 1e-6:
+            continue
+        trial = list(widths)
+        spare = min(deficit, max(0.0, available - sum(trial)))
+        trial[column] += spare
+        deficit -= spare
+        for donor in sorted(range(len(widths)), key=lambda i: (-widths[i], i)):
+            if deficit <= 1e-6:
+                break
+            if donor == column:
+                continue
+            need = needs[donor]
+            floor = max(need.body if need.numeric else need.hard_min, need.head_two) + padding
+            floor = max(floor, min(trial[donor], wishes[donor]))
+            if floor >= trial[donor]:
+                continue
+            given = min(trial[donor] - _narrowest_same_height(grid, trial, donor, floor, size, before), deficit)
+            trial[donor] -= given
+            trial[column] += given
+            deficit -= given
+        if deficit <= 1e-6 and sum(_row_heights(grid, trial, size)) <= before + 1e-6:
+            widths = trial
+    return widths
+
+
+def _column_lines(grid, column: int, width: float, size: float) -> list[int]:
+    """The lines each cell of `column` (spanning it alone) takes at `width` (margins included)."""
+    space = text_width_pt(" ", size)
+    return [sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t, cell.header)] or [0.0], space,
+                              width - 2 * CELL_MARGIN_PT) for t in cell.texts)
+            for row in grid for cell in row if cell.column == column and cell.span == 1]
+
+
+def _narrowest_same_height(grid, widths: list[float], column: int, floor: float, size: float, height: float) -> float:
+    """The narrowest width of `column` (not below `floor`) at which no cell of it takes one more line (a count
+    never leaves its percentage, a label never rewraps) and the table is no taller than `height`."""
+    lines = _column_lines(grid, column, widths[column], size)
+
+    def fits(width: float) -> bool:
+        trial = list(widths)
+        trial[column] = width
+        return (_column_lines(grid, column, width, size) == lines
+                and sum(_row_heights(grid, trial, size)) <= height + 1e-6)
+
+    if fits(floor):
+        return floor
+    low, high = floor, widths[column]
+    for _ in range(30):
+        middle = (low + high) / 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    return high
 
 
 def merged_stub_blocks(grid, widths: list[float], size: float) -> list[tuple[int, int]]:
@@ -508,8 +592,12 @@ def _mark_row(tr, header: bool) -> None:
                                    "w:del", "w:trPrChange")
 
 
-def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] = frozenset()) -> None:
-    """Widths from content, table text styles, unsplittable rows, repeated header, kept with its caption."""
+def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] = frozenset(),
+                 note_follows: bool = False) -> None:
+    """Widths from content, table text styles, unsplittable rows, repeated header, kept with its caption and,
+    when `note_follows`, its last rows kept with that note (Word and LibreOffice honour the keep-with-next of a
+    row's paragraphs: a table that breaks across pages then carries its last rows over with the note, a short
+    one kept whole moves whole)."""
     from docx.shared import Pt
 
     document = table.part.document
@@ -522,8 +610,10 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
     heights = _row_heights(grid, widths, size)
     short = sum(heights) + 3 * 11 * LINE_HEIGHT_EM <= KEEP_WHOLE_SHARE * page.text_height
     headers = sum(1 for row in grid if row and row[0].header)
-    # Keep a short table whole on one page; a longer one keeps its header with two rows of body.
-    kept = len(grid) - 1 if short else min(len(grid) - 1, headers + 2)
+    # Keep a short table whole on one page; a longer one keeps its header with two rows of body, and its last two
+    # rows with the note under it.
+    kept = len(grid) - 1 if short else min(len(grid) - 1, headers + ROWS_KEPT_AT_EACH_END)
+    tail = min(ROWS_KEPT_AT_EACH_END, len(grid) - headers) if note_follows else 0
     text_style = document.styles[TABLE_TEXT_STYLE]
     text_id, heading_id = text_style.style_id, document.styles[TABLE_HEADING_STYLE].style_id
     for index, (tr, row) in enumerate(zip(table._tbl.tr_lst, grid)):
@@ -532,7 +622,7 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
             cell.cell.width = Pt(sum(widths[cell.column:cell.column + cell.span]))
             for paragraph in cell.cell.paragraphs:
                 _set_style(paragraph, heading_id if cell.header else text_id)
-                paragraph.paragraph_format.keep_with_next = index < kept
+                paragraph.paragraph_format.keep_with_next = index < kept or index >= len(grid) - tail
                 if size != text_style.font.size.pt:
                     for run in paragraph.runs:
                         run.font.size = Pt(size)
