@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit.analysis.describe import ALL, MISSING_LABEL
+from surveykit.analysis.format import ADJUSTED, ADJUSTED_COLUMN
 from surveykit.core import fmt
 from surveykit.core.testnames import TEST_LABELS_FR, TEST_LABELS_FR_PLURAL
 from surveykit.figures.spec import figure_numbers
@@ -237,16 +238,16 @@ class Context:
 
     # ------------------------------------------------------------------ significance as the table adjusts
 
-    ADJUSTED_KEYS = {"holm": ("p_holm", "p ajustée (Holm)"), "BH": ("p_bh", "p ajustée (Benjamini-Hochberg)")}
+    # the registry key of each adjusted p (its column in tests.csv) and its words (the tables' column header)
+    ADJUSTED_KEYS = {method: (ADJUSTED_COLUMN[method], words) for method, words in ADJUSTED.items()}
 
     def verdict(self, spec, base: str) -> tuple[bool, str]:
         """(significant, « p = 0,0065 ») of one comparison read on the p the table prints: adjusted when the plan
         adjusts the table, so that « significativement » never rests on a raw p the table corrects."""
         if spec.adjust not in self.ADJUSTED_KEYS:
             return bool(self.V.value(f"{base}.significant")), self.V.text(f"{base}.p_sentence")
-        key, words = self.ADJUSTED_KEYS[spec.adjust]
-        p = self.V.value(f"{base}.{key}")
-        text = self.V.text(f"{base}.{key}")
+        words = self.ADJUSTED_KEYS[spec.adjust][1]
+        p, text = self.printed_p(spec, base)
         return bool(p < self.alpha), (f"{words}{fmt.NBSP}{text}" if text.startswith("<")
                                       else f"{words}{fmt.NBSP}={fmt.NBSP}{text}")
 
