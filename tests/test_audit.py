@@ -36,7 +36,8 @@ from surveykit.reproduction.audit import (
     percent_of,
     percentage_status,
 )
-from surveykit.reproduction.published import PubNumber, load_published
+from surveykit.reproduction.published import load_published
+from surveykit.core.printed import PubNumber
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data" / "studies" / "tele_expertise_cpts" / "published" / "thesis_2025.yaml"

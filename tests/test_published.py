@@ -7,13 +7,8 @@ from pathlib import Path
 import pytest
 
 from surveykit.core.errors import InputError
-from surveykit.reproduction.published import (
-    check_against_codebook,
-    load_publication,
-    load_published,
-    parse_fr,
-    parse_fr_exact,
-)
+from surveykit.core.printed import parse_fr, parse_fr_exact
+from surveykit.reproduction.published import check_against_codebook, load_publication, load_published
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "data" / "studies" / "tele_expertise_cpts" / "published" / "thesis_2025.yaml"
@@ -183,3 +178,12 @@ def test_invalid_yaml_names_the_line(tmp_path):
     path.write_text("source: [unclosed\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"broken.yaml, line \d+: invalid YAML"):
         load_published(path, SCHEMA)
+
+
+def test_a_printed_number_stands_for_the_interval_its_table_rounds_to():
+    # R prints round(2.96, 1) as "3": in a table of one decimal, "3" stands for [2,95 ; 3,05], not [2,5 ; 3,5].
+    from surveykit.core.printed import PubNumber
+    number = PubNumber.read("3", table_decimals=1)
+    assert (number.digits, number.round_to, number.shortened) == (0, 1, True)
+    assert number.interval() == (Fraction(295, 100), Fraction(305, 100))
+    assert PubNumber.read("0,064", table_decimals=4).interval() == (Fraction(6395, 100000), Fraction(6405, 100000))

@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 
 from surveykit.clean.cleaning import clean_file
-from surveykit.reproduction.published import PubNumber, load_publication
+from surveykit.reproduction.published import load_publication
+from surveykit.core.printed import PubNumber
 from surveykit.stats.rtests import kruskal_test, wilcox_test
 from surveykit.tools.reconstruct.barriers import (
     Budget,

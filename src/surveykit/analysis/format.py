@@ -14,6 +14,7 @@ from fractions import Fraction
 import pandas as pd
 
 from surveykit.core import fmt
+from surveykit.core.printed import PubNumber, ref_table
 from surveykit.core.testnames import TEST_LABELS_FR
 from surveykit.questionnaire.codebook import Codebook
 from surveykit.stats.posthoc import compact_letters
@@ -594,12 +595,10 @@ def published_p_values(publication: dict) -> pd.DataFrame:
     for item in publication.get("items", []):
         if item.get("kind") != "p_value" or "p" not in item:
             continue
-        text = str(item["p"])
-        table = str(item["ref"]).split(" · ")[0]
-        digits = max(len(text.partition(",")[2]), (precision.get(table) or {}).get("p", 0))
-        value, half = Fraction(text.replace(",", ".")), Fraction(1, 2 * 10 ** digits)
-        rows.append({"variable": item.get("variable"), "by": item.get("by"), "text": text,
-                     "low": value - half, "high": value + half})
+        number = PubNumber.read(str(item["p"]), (precision.get(ref_table(item["ref"])) or {}).get("p", 0))
+        low, high = number.interval()
+        rows.append({"variable": item.get("variable"), "by": item.get("by"), "text": number.text,
+                     "low": low, "high": high})
     return pd.DataFrame(rows, columns=PUBLISHED_P_COLUMNS)
 
 

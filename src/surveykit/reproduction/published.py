@@ -8,69 +8,21 @@ section gives, per table, the decimals it rounds to, and `PubNumber.round_to` ca
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Mapping
 
 import jsonschema
 
 from surveykit.core.errors import InputError
+from surveykit.core.printed import PubNumber, ref_table
 from surveykit.core.yamlio import load_yaml, package_schema
 from surveykit.questionnaire.codebook import GRID_TYPES, Codebook
 
 KINDS = ("count", "rank_count", "category_count", "answer_count", "mean_sd", "p_value")
 COUNT_KINDS = ("count", "rank_count", "category_count", "answer_count")
 NUMBER_FIELDS = ("n", "pct", "mean", "sd", "p")
-REF_SEPARATOR = " · "
 NEAR_MARGIN = 5  # « près de X % » reads as: at most X, and at most this many points below it
-_FR_NUMBER = re.compile(r"^(-?)(\d+)(?:,(\d+))?$")
-
-
-def parse_fr(text: str) -> tuple[float, int]:
-    """Parse a French decimal ("0,0065") into (value, number of printed decimals): (0.0065, 4)."""
-    value, digits = parse_fr_exact(text)
-    return float(value), digits
-
-
-def parse_fr_exact(text: str) -> tuple[Fraction, int]:
-    """Like parse_fr but exact: ("0,0065") -> (Fraction(13, 2000), 4)."""
-    match = _FR_NUMBER.match(text.strip()) if isinstance(text, str) else None
-    if match is None:
-        raise ValueError(f"not a French decimal number: {text!r} (expected digits and a decimal comma, e.g. '56,4')")
-    sign, whole, decimals = match.groups()
-    decimals = decimals or ""
-    value = Fraction(int(whole + decimals), 10 ** len(decimals))
-    return (-value if sign else value), len(decimals)
-
-
-@dataclass(frozen=True)
-class PubNumber:
-    """One printed number: its text, printed decimals and the decimals its table rounds to."""
-
-    text: str
-    digits: int
-    round_to: int
-
-    @property
-    def exact(self) -> Fraction:
-        return parse_fr_exact(self.text)[0]
-
-    @property
-    def value(self) -> float:
-        return float(self.exact)
-
-    @property
-    def shortened(self) -> bool:
-        """True when trailing zeros were dropped ("3" printed for 3,0)."""
-        return self.round_to > self.digits
-
-    def interval(self, digits: int | None = None) -> tuple[Fraction, Fraction]:
-        """Closed interval of the true values that round to this number at `digits` (default round_to)."""
-        digits = self.round_to if digits is None else digits
-        half = Fraction(1, 2 * 10**digits)
-        return self.exact - half, self.exact + half
 
 
 @dataclass(frozen=True)
@@ -103,7 +55,7 @@ class PublishedItem:
     @property
     def table(self) -> str:
         """First segment of the ref: "Tableau 2", "Figure 11", "Texte §2.1"."""
-        return self.ref.split(REF_SEPARATOR)[0]
+        return ref_table(self.ref)
 
     @property
     def is_text(self) -> bool:
@@ -179,13 +131,12 @@ def _numbers(raw: dict, table_precision: Mapping[str, int]) -> dict[str, PubNumb
         text = raw.get(name)
         if text is None or (name == "n" and raw["kind"] == "mean_sd"):
             continue
-        _, digits = parse_fr_exact(text)
-        numbers[name] = PubNumber(text, digits, max(digits, table_precision.get(name, 0)))
+        numbers[name] = PubNumber.read(text, table_precision.get(name, 0))
     return numbers
 
 
 def _item(raw: dict, precision: Mapping[str, Mapping[str, int]]) -> PublishedItem:
-    table = raw["ref"].split(REF_SEPARATOR)[0]
+    table = ref_table(raw["ref"])
     level = raw.get("level")
     return PublishedItem(
         ref=raw["ref"],

@@ -20,7 +20,8 @@ from surveykit.core import fmt
 from surveykit.manuscript.prose import plural
 
 from .audit import DOUBTFUL, DUPLICATE_CHECK, REF_JOIN
-from .published import REF_SEPARATOR, Publication
+from .published import Publication
+from surveykit.core.printed import REF_SEPARATOR
 
 KINDS = {"count": "effectifs et pourcentages", "rank_count": "rangs (effectifs et pourcentages)",
          "mean_sd": "moyennes et écarts-types", "category_count": "catégories de réponses libres",

@@ -13,7 +13,8 @@ from surveykit.core.fmt import exact_number as fr
 from surveykit.core.testnames import TEST_LABELS_FR
 from surveykit.manuscript.prose import plural
 
-from ..published import REF_SEPARATOR, PublishedItem, PubNumber
+from ..published import PublishedItem
+from surveykit.core.printed import PubNumber, REF_SEPARATOR
 from .display import fr_float, parent_ref, precision_note, row, sci, show
 from .duplicates import duplicate_p_values
 from .fisher import contingency_table, fisher_exact_p

@@ -7,7 +7,8 @@ from surveykit.core.fmt import NBSP
 from surveykit.core.fmt import exact_number as fr
 from surveykit.manuscript.prose import plural
 
-from ..published import REF_SEPARATOR, PublishedItem, PubNumber
+from ..published import PublishedItem
+from surveykit.core.printed import PubNumber, REF_SEPARATOR
 from .numbers import COLUMNS
 
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from ..published import PubNumber
+from surveykit.core.printed import PubNumber
 from .numbers import Exact, as_exact, ceil_int, floor_int, interval
 
 SCALE_MIN, SCALE_MAX = 1, 10

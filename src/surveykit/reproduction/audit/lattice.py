@@ -11,7 +11,7 @@ import numpy as np
 
 from surveykit.core.distributions import binom_cdf, binom_sf
 
-from ..published import PubNumber
+from surveykit.core.printed import PubNumber
 from .numbers import Exact, as_exact, ceil_int, floor_int, interval
 
 LATTICE_ALPHA = 0.01

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..published import PubNumber, parse_fr_exact
+from surveykit.core.printed import PubNumber, parse_fr_exact
 
 COLUMNS = ["ref", "check", "published", "recomputed", "status", "explanation"]
 OK, CHECK, INCONSISTENT, INFO, UNTESTABLE = "ok", "à vérifier", "incohérent", "info", "non testable"

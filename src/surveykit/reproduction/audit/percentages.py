@@ -5,7 +5,8 @@ from fractions import Fraction
 
 from surveykit.core.fmt import round_half_even
 
-from ..published import NEAR_MARGIN, PubNumber
+from ..published import NEAR_MARGIN
+from surveykit.core.printed import PubNumber
 from .numbers import CHECK, INCONSISTENT, OK, Exact, as_exact, interval
 
 

@@ -19,7 +19,8 @@ import pandas as pd
 
 from surveykit.analysis.describe import asked_mask, ticked
 from surveykit.questionnaire.codebook import Codebook
-from surveykit.reproduction.published import NEAR_MARGIN, Publication, PublishedItem, PubNumber
+from surveykit.reproduction.published import NEAR_MARGIN, Publication, PublishedItem
+from surveykit.core.printed import PubNumber
 from surveykit.stats.rtests import fisher_test, kruskal_test, wilcox_test
 
 from .open_answers import OpenAnswer

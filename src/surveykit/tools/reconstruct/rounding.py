@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from surveykit.reproduction.published import PubNumber
+from surveykit.core.printed import PubNumber
 
 READINGS = ("strict", "printed")
 

@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from surveykit.questionnaire.codebook import Codebook
-from surveykit.reproduction.published import Publication, PublishedItem, PubNumber
+from surveykit.reproduction.published import Publication, PublishedItem
+from surveykit.core.printed import PubNumber
 
 USE = "pratique_tle"
 CPTS = "cpts"
