@@ -5,6 +5,8 @@ shown in the comments, never from the code under test.
 """
 from __future__ import annotations
 
+import os
+
 import hashlib
 from pathlib import Path
 
@@ -561,3 +563,28 @@ def test_free_text_variables_come_from_the_codebook():
     open_questions = sorted(q.id for q in book.questions if q.type == "text")
     assert open_questions and sorted(free_text_variables(book)) == sorted(
         open_questions + ["mode_exercice_autre", "role_tle_autre", "specialite_autre"])
+
+
+def test_a_coding_sheet_filled_in_results_is_kept_before_a_run_replaces_it(tmp_path, books):
+    # The README says to copy the sheet out of results/ first; a coder who fills it in place must not lose the
+    # sitting when recode_wave runs again: the filled sheet is copied to the decisions folder, once.
+    from surveykit.recode import keep_filled_sheet
+    frame = responses([{"leviers": "Plus de temps"}, {"leviers": "Une meilleure rémunération"}])
+    review_path, sheet_path = tmp_path / "to_review.csv", tmp_path / "coding_sheet.xlsx"
+    review_path.write_text("written by the same job\n", encoding="utf-8")
+    write_coding_sheet(coding_sheet(code_wave(frame, books, []).to_review, books, coder="bd"), books, sheet_path)
+    os.utime(review_path, (1_000_000, 1_000_000))
+    os.utime(sheet_path, (1_000_000, 1_000_000))
+    folder = tmp_path / "coding" / "w1"
+    assert keep_filled_sheet(sheet_path, review_path, folder) is None  # as the pipeline wrote it
+    wb = load_workbook(sheet_path)
+    os.utime(sheet_path, (1_000_100, 1_000_100))
+    assert keep_filled_sheet(sheet_path, review_path, folder) is None  # saved later, but nothing coded yet
+    wb["codage"].cell(row=2, column=3).value = dropdown_choices(wb, 2)[0]
+    wb.save(sheet_path)
+    os.utime(sheet_path, (1_000_200, 1_000_200))
+    kept = keep_filled_sheet(sheet_path, review_path, folder)
+    assert kept is not None and kept.parent == folder / "filled_sheets" and kept.read_bytes() == sheet_path.read_bytes()
+    assert keep_filled_sheet(sheet_path, review_path, folder) == kept  # a second run keeps nothing twice
+    assert list((folder / "filled_sheets").iterdir()) == [kept]
+    assert len(coding_sheet_to_decisions(kept, tmp_path / "bd.csv", books)) == 1  # `make decisions` reads it

@@ -13,14 +13,14 @@ from .coding import CodingResult, UncodedAnswersError, category_counts, code_wav
 from .decisions import Decision, DecisionError, read_decision_files, read_decisions, write_decisions
 from .identity import answer_hash, is_answer, normalize_text
 from .reliability import ReliabilityResult, alpha_nominal, cohen_kappa, reliability
-from .sheet import coding_sheet, coding_sheet_to_decisions, read_coding_sheet, write_coding_sheet
+from .sheet import coding_sheet, coding_sheet_to_decisions, keep_filled_sheet, read_coding_sheet, write_coding_sheet
 from .suggest import Suggestion, suggest
 
 __all__ = [
     "Category", "Codebook", "CodingResult", "Decision", "DecisionError",
     "ReliabilityResult", "Rule", "Suggestion", "UncodedAnswersError",
     "alpha_nominal", "answer_hash", "category_counts", "code_wave", "coding_sheet", "coding_sheet_to_decisions",
-    "cohen_kappa", "extract_answers", "is_answer", "load_codebook", "load_codebooks",
+    "cohen_kappa", "extract_answers", "is_answer", "keep_filled_sheet", "load_codebook", "load_codebooks",
     "normalize_text", "read_coding_sheet", "read_decision_files",
     "read_decisions", "reading_order", "reliability", "suggest", "write_coding_sheet", "write_decisions",
 ]

@@ -12,6 +12,7 @@ answer, categories, coder, rationale) and the helper columns after: filled in, i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from surveykit.core import csvsafe
 from surveykit.core.errors import InputError
-from surveykit.core.io import atomic_path, pin_office_file
+from surveykit.core.io import atomic_path, atomic_write_bytes, pin_office_file
 
 from .codebook import Codebook
 from .decisions import (
@@ -217,6 +218,34 @@ def write_coding_sheet(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path
         _write_xlsx(sheet, codebooks, path, folder)
     else:
         raise InputError(f"{path}: coding sheets are written as .csv or .xlsx")
+
+
+KEPT_SHEETS = "filled_sheets"  # under a wave's decisions folder: coding sheets filled in results/ and kept
+
+
+def keep_filled_sheet(sheet: str | Path, written_with: str | Path, decisions_folder: str | Path) -> Path | None:
+    """Keep a coding sheet a coder filled where the pipeline wrote it, before a run replaces it.
+
+    The README says to copy the sheet out of results/ first; a coder who forgets would lose the sitting when
+    recode_wave runs again. A sheet saved after `written_with` (the answers to review, written by the same job)
+    and holding at least one category is copied to `<decisions_folder>/filled_sheets/`, named by its content
+    hash (a second run keeps nothing twice), and that copy is returned so the run can say where it is."""
+    sheet, written_with = Path(sheet), Path(written_with)
+    if not sheet.is_file() or not written_with.is_file():
+        return None
+    if sheet.stat().st_mtime <= written_with.stat().st_mtime + 1:
+        return None
+    try:
+        filled = read_coding_sheet(sheet)
+    except InputError:
+        return None  # not a sheet we can read back: nothing a coder could add with `make decisions` either
+    if not (filled["categories"].str.strip() != "").any():
+        return None
+    data = sheet.read_bytes()
+    kept = Path(decisions_folder) / KEPT_SHEETS / f"{sheet.stem}-{hashlib.sha256(data).hexdigest()[:12]}.xlsx"
+    if not kept.exists():
+        atomic_write_bytes(kept, data)
+    return kept
 
 
 def _cell_text(value: object) -> str:
