@@ -30,7 +30,7 @@ def analyse_wave_files(responses: str, codebook: str, plan: str, descriptives: s
     if posthoc:
         write_csv(result.posthoc, posthoc)
     for row in result.tests.itertuples():
-        logger.info("%s %s by %s: %s p=%.6g (%s)", row.table, row.variable, row.by, row.test, row.p_value, row.reason)
+        logger.info("%s %s by %s: %s p=%.6g; reason, as tests.csv gives it: \"%s\"", row.table, row.variable, row.by, row.test, row.p_value, row.reason)
     if models:
         write_csv(result.models, models)
         _log_models(result.models, logger)
@@ -40,7 +40,7 @@ def _log_models(models: pd.DataFrame, logger: logging.Logger) -> None:
     """One line per model: its complete cases and events per parameter, or why it has no estimate."""
     for row in models[models["row"] == "model"].itertuples():
         if row.status != "ok":
-            logger.warning("%s %s model not estimated (n=%d): %s", row.table, row.model, row.n, row.message)
+            logger.warning("%s %s model not estimated (n=%d); footnote: \"%s\"", row.table, row.model, row.n, row.message)
         elif row.kind == "logistic":
             logger.info("%s %s logistic model: n=%d, events=%d, events per parameter %.3g%s", row.table, row.model,
                         row.n, row.events, row.epv, " (< 10: unstable estimates)" if row.epv < 10 else "")
