@@ -403,6 +403,18 @@ def test_no_break_after_a_hyphen_or_a_short_word_in_a_table(tmp_path):
     assert textmetrics.text_width_pt("\u2011", 10) == textmetrics.text_width_pt("-", 10)
 
 
+def test_an_interval_header_breaks_before_its_brackets_never_inside(tmp_path):
+    """Regression tables (issue P, point 6): « OR brut / [IC 95 %] », never « OR brut [IC / 95 %] »."""
+    markdown = chapter(tmp_path, "| Caractéristique | OR brut [IC 95 %] | Différence (points) [IC 95 %] |\n"
+                                 "|:---|---:|---:|\n| Âge | 0,88 [0,03 ; 24,99] | 1,2 [−6,3 ; 8,7] |\n"
+                                 "\nTable: Tableau 9 : Modèle\n")
+    tree = pandoc_ast.tidy_tables(pandoc_ast_tree(markdown))
+    _table, header = table_cells(tree)
+    assert pandoc_ast.stringify(header[1][4][0]["c"]) == "OR brut [IC\u00a095\u00a0%]"
+    assert pandoc_ast.stringify(header[2][4][0]["c"]) == "Différence (points) [IC\u00a095\u00a0%]"
+    assert pandoc_ast.glue_short_words("Cabinet [de groupe] ou seul") == "Cabinet [de\u00a0groupe] ou\u00a0seul"
+
+
 def test_a_column_of_labels_with_their_counts_is_right_aligned_like_the_numbers(tmp_path):
     markdown = chapter(tmp_path, "| Caractéristique | Modalité | Utilisateurs n = 32 |\n|:---|:---|:---|\n"
                                  "| Méthode | En 1er recours | Plateforme adaptée\u00a0: 21 (65,6 %) |\n"
