@@ -454,6 +454,21 @@ def test_headers_wrap_between_the_words_of_a_group_name_and_stub_labels_spread_o
     assert size == 10.0 or (mark is not None and mark.find(qn("w:sz")).get(qn("w:val")) == str(round(size * 2)))
 
 
+def test_a_label_as_long_as_its_cell_is_counted_on_the_lines_the_word_processor_gives_it():
+    """Thesis Tableau 2: « Mode d'exercice » measured 0,05 pt shorter than its cell wrapped in LibreOffice, unmerged,
+    and made its row twice as tall. Lines are counted with the measuring slack: the label spreads over its rows."""
+    cell = docx_module._Cell
+    size, label = 8.5, "Mode d’exercice"
+    grid = [[cell(None, 0, 1, True, ["Variable"]), cell(None, 1, 1, True, ["Modalité"])]]
+    grid += [[cell(None, 0, 1, False, [label if i == 0 else ""]), cell(None, 1, 1, False, [level])]
+             for i, level in enumerate(("Libéral", "Remplaçant", "Autres"))]
+    widths = [textmetrics.text_width_pt(label, size) + 2 * docx_module.CELL_MARGIN_PT + 0.05, 100.0]
+    assert docx_module.merged_stub_blocks(grid, widths, size) == [(1, 3)]
+    assert docx_module._row_heights(grid, widths, size) == [size * docx_module.LINE_HEIGHT_EM] * 4
+    roomy = [docx_module._adjusted(textmetrics.text_width_pt(label, size)) + 2 * docx_module.CELL_MARGIN_PT, 100.0]
+    assert docx_module.merged_stub_blocks(grid, roomy, size) == []  # the width the layout asks for holds it
+
+
 def _keeps_with_next(row) -> list[bool]:
     from docx.table import _Cell
 

@@ -50,6 +50,7 @@ ROWS_KEPT_AT_EACH_END = 2
 MEASURE_SLACK = (1.005, 0.5)  # measured width × factor + pt: room for rounding in the word processor
 CAPTION_NUMBER = re.compile(r"(?P<label>[^\W\d_]+\.?)[ \u00a0](?P<number>\d+)(?=\s*[.:\u2013\u2014-]|\s*$)")
 _EMU_PER_PT = 12700
+TWIP_PT = 0.05  # Word stores widths in twips
 
 logger_name = __name__
 
@@ -281,6 +282,14 @@ def _adjusted(width: float) -> float:
     return width * factor + extra
 
 
+def line_room(width: float) -> float:
+    """The measured length of text a cell `width` wide (margins included) holds on one line: the inverse of
+    _adjusted, so that a label sized to its column is counted on the lines the word processor sets it on (a
+    label 0,05 pt shorter than its cell still wraps in LibreOffice), give or take the twip a width is rounded to."""
+    factor, extra = MEASURE_SLACK
+    return (width - 2 * CELL_MARGIN_PT - extra) / factor + TWIP_PT
+
+
 def _words(text: str, header: bool = False) -> list[str]:
     """The pieces a line may break between: words (compound words stay whole: pandoc_ast made their hyphens
     non-breaking; `header` is kept for callers that measure header cells in bold)."""
@@ -475,7 +484,7 @@ def _column_lines(grid, column: int, width: float, size: float) -> list[int]:
     """The lines each cell of `column` (spanning it alone) takes at `width` (margins included)."""
     space = text_width_pt(" ", size)
     return [sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t, cell.header)] or [0.0], space,
-                              width - 2 * CELL_MARGIN_PT) for t in cell.texts)
+                              line_room(width)) for t in cell.texts)
             for row in grid for cell in row if cell.column == column and cell.span == 1]
 
 
@@ -502,7 +511,7 @@ def _narrowest_same_height(grid, widths: list[float], column: int, floor: float,
 def merged_stub_blocks(grid, widths: list[float], size: float) -> list[tuple[int, int]]:
     """The blocks of the first column whose label wraps and fits in the rows of its block: their first-column
     cells are merged down the block, so that the label spreads over the rows instead of making the first taller."""
-    width = widths[0] - 2 * CELL_MARGIN_PT if widths else 0.0
+    width = line_room(widths[0]) if widths else 0.0
     merged = []
     for start, count in stub_blocks(grid):
         cell = next(c for c in grid[start] if c.column == 0)
@@ -524,7 +533,7 @@ def _row_heights(grid, widths: list[float], size: float) -> list[float]:
         for cell in row:
             if cell.column == 0 and index in spread:
                 continue  # the label spreads over its block's rows
-            width = sum(widths[cell.column:cell.column + cell.span]) - 2 * CELL_MARGIN_PT
+            width = line_room(sum(widths[cell.column:cell.column + cell.span]))
             count = sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t, cell.header)] or [0.0],
                                       space, width) for t in cell.texts)
             lines = max(lines, count)
