@@ -398,7 +398,8 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     for size in TABLE_FONT_SIZES_PT:
         widths = preferred_layout(needs[size], available, padding)
         if widths is not None:
-            return size, header_lines_polished(grid, needs[size], size, widths, available)
+            chosen = (size, header_lines_polished(grid, needs[size], size, widths, available))
+            return smaller_if_better(grid, columns, available, chosen, whole, ONE_LINE_LAYOUTS)
     # Labels wrap, numbers stay whole (or break between two statistics), whichever makes the table shortest;
     # headers on two lines at most, the stub within its rows. The answer labels wrap only when even at
     # LAST_RESORT_FONT_PT they cannot stay whole.
@@ -408,15 +409,14 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     for kept_whole, sizes, what in passes:
         layouts = {size: column_needs(grid, columns, size, kept_whole) for size in sizes}
         candidates = [(size, widths) for size in sizes
-                      for widths in (preferred_layout(layouts[size], available, padding),
-                                     wrapped_labels_layout(layouts[size], available, padding),
-                                     labels_first_layout(layouts[size], available, padding),
-                                     _fitting(squeezed_layout(layouts[size], available, padding, headers=True)))
+                      for widths in (layout(layouts[size], available, padding) for layout in WRAPPING_LAYOUTS)
                       if widths is not None]
         if candidates:
             size, widths = min(candidates, key=lambda c: sum(_row_heights(grid, c[1], c[0])))  # first of equals
-            logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, header_lines_polished(grid, layouts[size], size, widths, available)
+            chosen = (size, header_lines_polished(grid, layouts[size], size, widths, available))
+            chosen = smaller_if_better(grid, columns, available, chosen, kept_whole, WRAPPING_LAYOUTS)
+            logger.info("table %r: %s at %g pt", caption, what, chosen[0])
+            return chosen
     for kept_whole, what in ((whole, "some text wraps between words"),
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
         needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
@@ -424,11 +424,89 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
         fitting = [size for size in TABLE_FONT_SIZES_PT if squeezed[size].fits]
         if fitting:
             size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
-            logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, header_lines_polished(grid, needs[size], size, squeezed[size].widths, available)
+            chosen = (size, header_lines_polished(grid, needs[size], size, squeezed[size].widths, available))
+            chosen = smaller_if_better(grid, columns, available, chosen, kept_whole, WRAPPING_LAYOUTS + (_squeezed,))
+            logger.info("table %r: %s at %g pt", caption, what, chosen[0])
+            return chosen
     size = TABLE_FONT_SIZES_PT[-1]
     logger.warning("table %r: its longest words do not fit the text width at %g pt; some break", caption, size)
     return size, squeezed_layout(needs[size], available, padding).widths
+
+
+def _squeezed(needs: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
+    return _fitting(squeezed_layout(needs, available, padding))
+
+
+def _squeezed_with_headers(needs: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
+    return _fitting(squeezed_layout(needs, available, padding, headers=True))
+
+
+ONE_LINE_LAYOUTS = (preferred_layout,)  # every body cell on one line
+WRAPPING_LAYOUTS = (preferred_layout, wrapped_labels_layout, labels_first_layout, _squeezed_with_headers)
+SMALLEST_TABLE_FONT_PT = 8.0  # still legible in a printed thesis; below, a table is better rethought
+FONT_STEP_PT = 0.5
+# A short header cut over two lines (« Valeur / de p ») or a cell set on more than two lines reads worse than type
+# half a point smaller, but better than type a whole point smaller.
+DEFECT_COST_PT = 0.75
+
+
+def cut_when_wrapped(header: str) -> bool:
+    """Whether a header reads cut when it wraps: one or two words (« Valeur / de p », its « p » glued to « de »;
+    « p / (univarié) »), unless the second is a bracketed qualifier of a real word (« Médiane / [Q1–Q3] »)."""
+    words = _words(header)
+    return len(words) <= 2 and not (len(words) == 2 and words[1][:1] in "([" and len(words[0]) > 2)
+
+
+def layout_defects(grid, widths: list[float], size: float) -> int:
+    """What a reader sees as badly set at these widths: a short header cut by its line break (cut_when_wrapped),
+    headers and body cells on more than two lines (a label spread over the rows of its block excepted)."""
+    spread = {start + row for start, count in merged_stub_blocks(grid, widths, size) for row in range(count)}
+    defects = 0
+    for index, row in enumerate(grid):
+        for cell in row:
+            if cell.column == 0 and index in spread:
+                continue
+            room = line_room(sum(widths[cell.column:cell.column + cell.span]))
+            if not cell.header:
+                defects += _lines_at(cell.texts, room, size) > 2
+                continue
+            for text in cell.texts:
+                lines = _lines_at([text], room, size, True)
+                defects += lines > 2 or (lines > 1 and len(cell.texts) == 1 and cut_when_wrapped(text))
+    return defects
+
+
+def _body_lines(grid, widths: list[float], size: float) -> int:
+    heights = _row_heights(grid, widths, size)
+    return sum(round(h / (size * LINE_HEIGHT_EM)) for h, row in zip(heights, grid) if not (row and row[0].header))
+
+
+def smaller_if_better(grid, columns: int, available: float, chosen: tuple[float, list[float]],
+                      whole: frozenset[str], layouts) -> tuple[float, list[float]]:
+    """The chosen (font, widths), or the same table in smaller type (by FONT_STEP_PT, down to
+    SMALLEST_TABLE_FONT_PT) when that sets it better: each defect (layout_defects) costs DEFECT_COST_PT of type
+    size, and the body may take no more lines. Thesis Tableau 2: « Valeur de p » on one line at 8 pt rather than
+    « Valeur / de p » at 8,5 pt."""
+    padding = 2 * CELL_MARGIN_PT
+    size, widths = chosen
+    best, best_cost = chosen, DEFECT_COST_PT * layout_defects(grid, widths, size)
+    body = _body_lines(grid, widths, size)
+    trial = size - FONT_STEP_PT
+    while trial >= SMALLEST_TABLE_FONT_PT - 1e-9 and size - trial < best_cost:
+        needs = column_needs(grid, columns, trial, whole)
+        options = []
+        for option in (layout(needs, available, padding) for layout in layouts):
+            if option is not None:
+                option = header_lines_polished(grid, needs, trial, option, available)
+                cost = size - trial + DEFECT_COST_PT * layout_defects(grid, option, trial)
+                options.append((round(cost, 6), sum(_row_heights(grid, option, trial)), option))
+        fitting = [o for o in options if _body_lines(grid, o[2], trial) <= body]
+        if fitting:
+            cost, _height, option = min(fitting, key=lambda o: o[:2])  # the cheapest, then the shortest
+            if cost < best_cost - 1e-6:
+                best, best_cost = (trial, option), cost
+        trial -= FONT_STEP_PT
+    return best
 
 
 def within_width(widths: list[float], available: float) -> list[float]:
