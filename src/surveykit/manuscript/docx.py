@@ -7,7 +7,8 @@ python-docx, so that a thesis author can paste it into the thesis as is:
   (`SEQ Tableau` for tables, `SEQ Figure` for figures) whose result is the number the chapter prints, so
   "Insérer une table des illustrations" lists them; the word before the number stays as written, and a
   caption without a number stays a plain caption;
-- tables get column widths from their content (table_layout), 10 or 9 pt text, a header row repeated on
+- tables get column widths from their content (table_layout), 10 or 9 pt text (down to 8 pt when smaller type
+  sets a table better: smaller_if_better), a header row repeated on
   each page, rows that never split across pages, their caption kept with them and their last rows with
   their note;
 - pictures get their exact print width (never wider than the text block).
@@ -392,7 +393,8 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     words too (a long answer label beside several groups' columns), unless at LAST_RESORT_FONT_PT every label
     fits on one line; else the smallest font, with words broken (a warning names the table). Headers stay on two
     lines at most and the stub wraps within its block's rows as long as the text width allows; a short header then
-    gets its line where that costs no cell a line (header_lines_polished)."""
+    gets its line where that costs no cell a line (header_lines_polished). The choice is then set in smaller type
+    when that removes cut headers or cells on three lines (smaller_if_better)."""
     padding = 2 * CELL_MARGIN_PT
     needs = {size: column_needs(grid, columns, size, whole) for size in TABLE_FONT_SIZES_PT}
     for size in TABLE_FONT_SIZES_PT:
