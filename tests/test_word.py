@@ -395,7 +395,7 @@ def test_no_break_after_a_hyphen_or_a_short_word_in_a_table(tmp_path):
                                  "\nTable: Tableau 6 : Freins\n")
     tree = pandoc_ast.tidy_tables(pandoc_ast_tree(markdown))
     table, header = table_cells(tree)
-    assert pandoc_ast.stringify(header[2][4][0]["c"]) == "Moyenne ± écart\u2011type"  # U+2011: never broken after
+    assert pandoc_ast.stringify(header[2][4][0]["c"]) == "Moyenne\u00a0± écart\u2011type"  # U+2011: never broken after
     assert pandoc_ast.stringify(header[3][4][0]["c"]).startswith("Non\u2011utilisateurs")
     body = table[4][0][3][0][1]
     assert pandoc_ast.stringify(body[0][4][0]["c"]) == "2\u00a0ex\u00a0aequo"
@@ -413,6 +413,14 @@ def test_an_interval_header_breaks_before_its_brackets_never_inside(tmp_path):
     assert pandoc_ast.stringify(header[1][4][0]["c"]) == "OR brut [IC\u00a095\u00a0%]"
     assert pandoc_ast.stringify(header[2][4][0]["c"]) == "Différence (points) [IC\u00a095\u00a0%]"
     assert pandoc_ast.glue_short_words("Cabinet [de groupe] ou seul") == "Cabinet [de\u00a0groupe] ou\u00a0seul"
+
+
+@pytest.mark.parametrize("text, glued", [
+    ("Événements / n (%)", "Événements\u00a0/ n\u00a0(%)"),  # never « Événements / n » over « (%) »
+    ("p ajustée (Holm)", "p\u00a0ajustée (Holm)"), ("Moyenne ± écart-type", "Moyenne\u00a0± écart-type"),
+    ("CPTS de l'Amandinois", "CPTS de l'Amandinois")])  # a header's two-letter words may still end a line
+def test_a_header_line_never_ends_on_a_one_letter_word_nor_starts_on_a_sign(text, glued):
+    assert pandoc_ast.glue_short_words(text, words=False) == glued
 
 
 def test_a_column_of_labels_with_their_counts_is_right_aligned_like_the_numbers(tmp_path):
@@ -621,8 +629,8 @@ def test_interpretation_cells_hold_on_two_lines_in_smaller_type(tmp_path):
     assert docx_module.layout_defects(grid, widths, size) == 0
 
 
-@pytest.mark.parametrize("header, cut", [("Valeur de\u00a0p", True), ("p (univarié)", True), ("n (%)", True),
-                                         ("Médiane [Q1–\u2060Q3]", False), ("p ajustée (Holm)", False),
-                                         ("Moyenne ± écart\u2011type", False)])
+@pytest.mark.parametrize("header, cut", [("Valeur de\u00a0p", True), ("Frein TLE", True), ("n\u00a0(%)", True),
+                                         ("Médiane [Q1–\u2060Q3]", False), ("p\u00a0ajustée (Holm)", False),
+                                         ("Moyenne\u00a0± écart\u2011type", False)])
 def test_which_headers_read_cut_when_they_wrap(header, cut):
     assert docx_module.cut_when_wrapped(header) is cut

@@ -452,11 +452,15 @@ FONT_STEP_PT = 0.5
 DEFECT_COST_PT = 0.75
 
 
+SHORT_WORD_CHARS = 6
+
+
 def cut_when_wrapped(header: str) -> bool:
-    """Whether a header reads cut when it wraps: one or two words (« Valeur / de p », its « p » glued to « de »;
-    « p / (univarié) »), unless the second is a bracketed qualifier of a real word (« Médiane / [Q1–Q3] »)."""
+    """Whether a header reads cut when it wraps: one or two short words (« Valeur / de p », its « p » glued to
+    « de »; « Frein / TLE »), where a longer header splits into two phrases (« Moyenne ± / écart-type »,
+    « Médiane / [Q1–Q3] »)."""
     words = _words(header)
-    return len(words) <= 2 and not (len(words) == 2 and words[1][:1] in "([" and len(words[0]) > 2)
+    return len(words) <= 2 and all(len(word) <= SHORT_WORD_CHARS for word in words)
 
 
 def layout_defects(grid, widths: list[float], size: float) -> int:
