@@ -634,3 +634,19 @@ def test_interpretation_cells_hold_on_two_lines_in_smaller_type(tmp_path):
                                          ("Moyenne\u00a0± écart\u2011type", False)])
 def test_which_headers_read_cut_when_they_wrap(header, cut):
     assert docx_module.cut_when_wrapped(header) is cut
+
+
+def test_smaller_type_comes_before_any_broken_word(tmp_path, caplog):
+    """Barometer Tableau 6 once its headers kept « p ajustée » whole: at 9 pt its longest words no longer fitted and
+    some broke mid-word, where at 8,5 pt every word holds. Type goes down to 8 pt before any word breaks."""
+    word = "Inconstitutionnellement"  # five columns of it: 468 pt at 9 pt, 444 pt at 8,5 pt (453,6 pt available)
+    label = f"{word} {word}"
+    markdown = chapter(tmp_path, "| " + " | ".join("ABCDE") + " |\n|" + ":---|" * 5 + "\n"
+                       + ("| " + " | ".join([label] * 5) + " |\n") * 2 + "\nTable: Tableau 6 : Mots longs\n")
+    with caplog.at_level(logging.INFO):
+        convert_markdown(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE),
+                         whole=frozenset({label}))
+    table = docx.Document(str(tmp_path / "c.docx")).tables[0]
+    size = next(r.font.size.pt for r in table.rows[1].cells[0].paragraphs[0].runs if r.font.size)
+    assert "some break" not in caplog.text and size == 8.5
+    assert all(textmetrics.text_width_pt(word, size) <= docx_module.line_room(c.width.pt) for c in table.columns)

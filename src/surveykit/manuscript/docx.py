@@ -419,18 +419,24 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
             chosen = smaller_if_better(grid, columns, available, chosen, kept_whole, WRAPPING_LAYOUTS)
             logger.info("table %r: %s at %g pt", caption, what, chosen[0])
             return chosen
+    # Headers may take more than two lines; smaller type only when even that does not fit, before any word breaks.
+    smaller = tuple(size / 2 for size in range(round(2 * min(TABLE_FONT_SIZES_PT)) - 1,
+                                                 round(2 * SMALLEST_TABLE_FONT_PT) - 1, -1))
     for kept_whole, what in ((whole, "some text wraps between words"),
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
-        needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
-        squeezed = {size: squeezed_layout(needs[size], available, padding) for size in TABLE_FONT_SIZES_PT}
-        fitting = [size for size in TABLE_FONT_SIZES_PT if squeezed[size].fits]
-        if fitting:
-            size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
-            chosen = (size, header_lines_polished(grid, needs[size], size, squeezed[size].widths, available))
-            chosen = smaller_if_better(grid, columns, available, chosen, kept_whole, WRAPPING_LAYOUTS + (_squeezed,))
-            logger.info("table %r: %s at %g pt", caption, what, chosen[0])
-            return chosen
-    size = TABLE_FONT_SIZES_PT[-1]
+        for sizes in (TABLE_FONT_SIZES_PT, *[(size,) for size in smaller]):
+            needs = {size: column_needs(grid, columns, size, kept_whole) for size in sizes}
+            squeezed = {size: squeezed_layout(needs[size], available, padding) for size in sizes}
+            fitting = [size for size in sizes if squeezed[size].fits]
+            if fitting:
+                size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
+                chosen = (size, header_lines_polished(grid, needs[size], size, squeezed[size].widths, available))
+                chosen = smaller_if_better(grid, columns, available, chosen, kept_whole,
+                                           WRAPPING_LAYOUTS + (_squeezed,))
+                logger.info("table %r: %s at %g pt", caption, what, chosen[0])
+                return chosen
+    size = SMALLEST_TABLE_FONT_PT
+    needs = {size: column_needs(grid, columns, size)}
     logger.warning("table %r: its longest words do not fit the text width at %g pt; some break", caption, size)
     return size, squeezed_layout(needs[size], available, padding).widths
 
