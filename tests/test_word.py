@@ -650,3 +650,18 @@ def test_smaller_type_comes_before_any_broken_word(tmp_path, caplog):
     size = next(r.font.size.pt for r in table.rows[1].cells[0].paragraphs[0].runs if r.font.size)
     assert "some break" not in caplog.text and size == 8.5
     assert all(textmetrics.text_width_pt(word, size) <= docx_module.line_room(c.width.pt) for c in table.columns)
+
+
+def test_a_header_that_wraps_anyway_gives_its_unused_room_to_a_short_one():
+    """Barometer Tableau 6: « Valeur de p » and « p ajustée (Holm) » each got 44,9 pt at 8 pt; the second wraps
+    whatever its width (it needs 57 pt on one line) and kept 12 pt it did not use, while the first wrapped for
+    want of 3 pt. A header on two lines anyway gives what its lines do not need."""
+    cell, size = docx_module._Cell, 8.0
+    grid = [[cell(None, 0, 1, True, ["Valeur de\u00a0p"]), cell(None, 1, 1, True, ["p\u00a0ajustée (Holm)"])],
+            [cell(None, 0, 1, False, ["0,8097"]), cell(None, 1, 1, False, ["1,0000"])]]
+    needs = docx_module.column_needs(grid, 2, size)
+    widths = docx_module.header_lines_polished(grid, needs, size, [44.9, 44.9], 89.8)
+    room = [docx_module.line_room(width) for width in widths]
+    assert textmetrics.text_width_pt("Valeur de\u00a0p", size, True) <= room[0]  # on one line now
+    assert docx_module._lines_at(["p\u00a0ajustée (Holm)"], room[1], size, True) == 2  # still two lines
+    assert sum(widths) == pytest.approx(89.8)

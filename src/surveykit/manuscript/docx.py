@@ -558,7 +558,8 @@ def header_lines_polished(grid, needs: list[ColumnNeeds], size: float, widths: l
                 continue
             need = needs[donor]
             floor = max(need.body if need.numeric else need.hard_min, need.head_two) + padding
-            floor = max(floor, min(trial[donor], wishes[donor]))
+            if trial[donor] >= wishes[donor] - 1e-6:  # a short header on its line stays there; one that wraps
+                floor = max(floor, wishes[donor])  # anyway (« p ajustée / (Holm) ») may give what it does not use
             if floor >= trial[donor]:
                 continue
             given = min(trial[donor] - _narrowest_same_height(grid, trial, donor, floor, size, before), deficit)
