@@ -176,9 +176,11 @@ def test_every_caption_gives_its_n_and_tables_have_one_word(built_project):
         captions = re.findall(r"^!\[(.+?)\]\(", markdown, re.M) + re.findall(r"^Table: (.+)$", markdown, re.M)
         # the n closes the caption, in its own bracket or in the one that already ends it (« (utilisateurs, n = 669) »)
         assert captions and all(re.search(r"[(,] ?n\u00a0=\u00a0[\d\u202f]+\)$", c) for c in captions), captions
+        assert [c for c in captions if ") (" in c] == []  # « (TLE, n = 39) », never « (TLE) (n = 39) »
         assert not re.search(r"^Table: Table ", markdown, re.M)
     thesis = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
     assert "![Figure 7. Flowchart (n\u00a0=\u00a039)]" in thesis
+    assert "Table: Tableau 6\u00a0: Freins à l'utilisation de la télé-expertise (TLE, n\u00a0=\u00a039)\n" in thesis
     assert "![Figure 9. Graphique sur les plateformes utilisées par les médecins utilisateurs de la TLE (n\u00a0=\u00a032)]" in thesis
     words = set(re.findall(r"\b([Tt]ableaux?)\s+\d", thesis))
     assert words == {"Tableau", "tableau"}  # captions and text say the same word

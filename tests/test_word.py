@@ -395,12 +395,32 @@ def test_no_break_after_a_hyphen_or_a_short_word_in_a_table(tmp_path):
                                  "\nTable: Tableau 6 : Freins\n")
     tree = pandoc_ast.tidy_tables(pandoc_ast_tree(markdown))
     table, header = table_cells(tree)
-    assert pandoc_ast.stringify(header[2][4][0]["c"]) == "Moyenne ± écart\u2011type"  # U+2011: never broken after
+    assert pandoc_ast.stringify(header[2][4][0]["c"]) == "Moyenne\u00a0± écart\u2011type"  # U+2011: never broken after
     assert pandoc_ast.stringify(header[3][4][0]["c"]).startswith("Non\u2011utilisateurs")
     body = table[4][0][3][0][1]
     assert pandoc_ast.stringify(body[0][4][0]["c"]) == "2\u00a0ex\u00a0aequo"
     assert pandoc_ast.stringify(body[1][4][0]["c"]) == "Difficulté à\u00a0identifier un\u00a0médecin"
     assert textmetrics.text_width_pt("\u2011", 10) == textmetrics.text_width_pt("-", 10)
+
+
+def test_an_interval_header_breaks_before_its_brackets_never_inside(tmp_path):
+    """Regression tables (issue P, point 6): « OR brut / [IC 95 %] », never « OR brut [IC / 95 %] »."""
+    markdown = chapter(tmp_path, "| Caractéristique | OR brut [IC 95 %] | Différence (points) [IC 95 %] |\n"
+                                 "|:---|---:|---:|\n| Âge | 0,88 [0,03 ; 24,99] | 1,2 [−6,3 ; 8,7] |\n"
+                                 "\nTable: Tableau 9 : Modèle\n")
+    tree = pandoc_ast.tidy_tables(pandoc_ast_tree(markdown))
+    _table, header = table_cells(tree)
+    assert pandoc_ast.stringify(header[1][4][0]["c"]) == "OR brut [IC\u00a095\u00a0%]"
+    assert pandoc_ast.stringify(header[2][4][0]["c"]) == "Différence (points) [IC\u00a095\u00a0%]"
+    assert pandoc_ast.glue_short_words("Cabinet [de groupe] ou seul") == "Cabinet [de\u00a0groupe] ou\u00a0seul"
+
+
+@pytest.mark.parametrize("text, glued", [
+    ("Événements / n (%)", "Événements\u00a0/ n\u00a0(%)"),  # never « Événements / n » over « (%) »
+    ("p ajustée (Holm)", "p\u00a0ajustée (Holm)"), ("Moyenne ± écart-type", "Moyenne\u00a0± écart-type"),
+    ("CPTS de l'Amandinois", "CPTS de l'Amandinois")])  # a header's two-letter words may still end a line
+def test_a_header_line_never_ends_on_a_one_letter_word_nor_starts_on_a_sign(text, glued):
+    assert pandoc_ast.glue_short_words(text, words=False) == glued
 
 
 def test_a_column_of_labels_with_their_counts_is_right_aligned_like_the_numbers(tmp_path):
@@ -440,6 +460,21 @@ def test_headers_wrap_between_the_words_of_a_group_name_and_stub_labels_spread_o
     empty = table.rows[2].cells[5].paragraphs[0]  # an empty cell's line is as tall as its row's text
     mark = empty._p.pPr.find(qn("w:rPr"))
     assert size == 10.0 or (mark is not None and mark.find(qn("w:sz")).get(qn("w:val")) == str(round(size * 2)))
+
+
+def test_a_label_as_long_as_its_cell_is_counted_on_the_lines_the_word_processor_gives_it():
+    """Thesis Tableau 2: « Mode d'exercice » measured 0,05 pt shorter than its cell wrapped in LibreOffice, unmerged,
+    and made its row twice as tall. Lines are counted with the measuring slack: the label spreads over its rows."""
+    cell = docx_module._Cell
+    size, label = 8.5, "Mode d’exercice"
+    grid = [[cell(None, 0, 1, True, ["Variable"]), cell(None, 1, 1, True, ["Modalité"])]]
+    grid += [[cell(None, 0, 1, False, [label if i == 0 else ""]), cell(None, 1, 1, False, [level])]
+             for i, level in enumerate(("Libéral", "Remplaçant", "Autres"))]
+    widths = [textmetrics.text_width_pt(label, size) + 2 * docx_module.CELL_MARGIN_PT + 0.05, 100.0]
+    assert docx_module.merged_stub_blocks(grid, widths, size) == [(1, 3)]
+    assert docx_module._row_heights(grid, widths, size) == [size * docx_module.LINE_HEIGHT_EM] * 4
+    roomy = [docx_module._adjusted(textmetrics.text_width_pt(label, size)) + 2 * docx_module.CELL_MARGIN_PT, 100.0]
+    assert docx_module.merged_stub_blocks(grid, roomy, size) == []  # the width the layout asks for holds it
 
 
 def _keeps_with_next(row) -> list[bool]:
@@ -507,3 +542,126 @@ def test_a_short_statistic_header_takes_its_line_from_room_no_row_needs(tmp_path
     assert widths[4] - 7.2 >= textmetrics.text_width_pt("Valeur de p", size, True)  # on one line
     longest_word = max(textmetrics.text_width_pt(w, size) for label in labels for w in label.split())
     assert widths[1] - 7.2 >= longest_word
+
+
+# --- the layout chooser weighs what a reader sees (issue P, point 6) ---------------------------------------
+
+THESIS_TABLE_2 = [  # thesis Tableau 2 as the chapter writes it: (variable, level, three groups' counts, p)
+    ("Genre", "Femme", "9 (64,3 %)", "4 (36,4 %)", "9 (64,3 %)", "0,2609"),
+    ("", "Homme", "5 (35,7 %)", "7 (63,6 %)", "5 (35,7 %)", ""), ("", "Non genré", "0 (0,0 %)", "0 (0,0 %)", "0 (0,0 %)", ""),
+    ("Âge", "Moins de 35 ans", "6 (42,9 %)", "0 (0,0 %)", "3 (21,4 %)", "0,0051"),
+    ("", "Entre 35 et 50 ans inclus", "8 (57,1 %)", "5 (45,5 %)", "9 (64,3 %)", ""),
+    ("", "Plus de 50 ans", "0 (0,0 %)", "6 (54,5 %)", "2 (14,3 %)", ""), ("", "Comparaisons par paires", "a", "b", "ab", ""),
+    ("Mode d'exercice", "Libéral", "10 (71,4 %)", "10 (90,9 %)", "14 (100,0 %)", "0,0684"),
+    ("", "Remplaçant", "3 (21,4 %)", "0 (0,0 %)", "0 (0,0 %)", ""),
+    ("", "Autres : EHPAD, PMI", "1 (7,1 %)", "1 (9,1 %)", "0 (0,0 %)", ""),
+    ("Lieu d'exercice", "Rural", "5 (35,7 %)", "3 (27,3 %)", "0 (0,0 %)", "0,0503"),
+    ("", "Semi-rural", "6 (42,9 %)", "2 (18,2 %)", "6 (42,9 %)", ""), ("", "Urbain", "3 (21,4 %)", "6 (54,5 %)", "8 (57,1 %)", ""),
+    ("Rôle dans les CPTS", "Oui", "3 (21,4 %)", "1 (9,1 %)", "5 (35,7 %)", "0,3161"),
+    ("", "Non", "11 (78,6 %)", "10 (90,9 %)", "9 (64,3 %)", ""),
+    ("Activité Universitaire", "Oui", "6 (42,9 %)", "1 (9,1 %)", "4 (28,6 %)", "0,1725"),
+    ("", "Non", "8 (57,1 %)", "10 (90,9 %)", "10 (71,4 %)", ""),
+    ("Structure", "Cabinet individuel", "1 (7,1 %)", "2 (18,2 %)", "5 (35,7 %)", "0,3389"),
+    ("", "Cabinet de groupe (différentes professions)", "2 (14,3 %)", "3 (27,3 %)", "3 (21,4 %)", ""),
+    ("", "Cabinet de groupe (uniquement des médecins)", "3 (21,4 %)", "4 (36,4 %)", "3 (21,4 %)", ""),
+    ("", "Maison de santé pluridisciplinaire", "3 (21,4 %)", "2 (18,2 %)", "1 (7,1 %)", ""),
+    ("", "Maison de santé pluridisciplinaire multisites", "5 (35,7 %)", "0 (0,0 %)", "2 (14,3 %)", ""),
+    ("Nombre d'actes par semaine", "Moins de 50 actes", "2 (14,3 %)", "0 (0,0 %)", "0 (0,0 %)", "0,5202"),
+    ("", "Entre 50 et 75 actes", "1 (7,1 %)", "0 (0,0 %)", "2 (14,3 %)", ""),
+    ("", "Entre 75 et 110 actes", "4 (28,6 %)", "2 (18,2 %)", "4 (28,6 %)", ""),
+    ("", "Plus de 110 actes", "7 (50,0 %)", "9 (81,8 %)", "8 (57,1 %)", "")]
+
+THESIS_TABLE_6 = [  # thesis Tableau 6: rank, barrier, mean ± SD, median [Q1–Q3], interpretation
+    ("1", "Perte de temps", "5,7 ± 2,9", "6,0 [3,0–8,0]", "Frein modéré, réponses hétérogènes (écart-type 2,9)"),
+    ("2 ex aequo", "Déshumanisation des relations entre médecins", "5,3 ± 3,2", "5,0 [2,0–8,0]",
+     "Frein modéré, réponses hétérogènes (écart-type 3,2)"),
+    ("2 ex aequo", "Difficulté à identifier un médecin via la TLE", "5,3 ± 2,8", "6,0 [2,5–7,0]", "Frein modéré"),
+    ("4", "Modification des habitudes de travail", "4,8 ± 2,8", "5,0 [2,0–7,0]", "Frein modéré"),
+    ("5", "Difficultés de fonctionnement de l'outil", "4,5 ± 2,9", "4,0 [2,0–6,5]",
+     "Frein faible, réponses hétérogènes (écart-type 2,9)"),
+    ("6", "Traçabilité", "4,0 ± 2,6", "3,0 [2,0–5,5]", "Frein faible"),
+    ("7", "Manque de connaissance de la TLE", "3,9 ± 3,0", "3,0 [1,0–6,0]",
+     "Frein faible, réponses hétérogènes (écart-type 3,0)"),
+    ("8", "Manque de confiance dans la sécurité des informations", "3,7 ± 2,6", "3,0 [2,0–5,0]", "Frein faible"),
+    ("9", "Manque de connaissance concernant la rémunération", "3,4 ± 2,2", "2,0 [2,0–5,0]", "Frein faible")]
+
+
+def _converted_table(tmp_path: Path, header: str, rows: list[tuple], caption: str, whole: set[str]):
+    """The Word table of a Markdown table converted like the chapter, with its font size and column widths."""
+    align = "|:---|:---|" + "---:|" * (len(rows[0]) - 2)
+    body = "".join("| " + " | ".join(row) + " |\n" for row in rows)
+    markdown = chapter(tmp_path, header + "\n" + align + "\n" + body + f"\nTable: {caption}\n")
+    convert_markdown(str(markdown), str(tmp_path / "t.html"), str(tmp_path / "t.docx"), str(CSS), str(REFERENCE),
+                     whole=frozenset(docx_module.phrase_key(label) for label in whole))
+    table = docx.Document(str(tmp_path / "t.docx")).tables[0]
+    size = next((r.font.size.pt for r in table.rows[1].cells[1].paragraphs[0].runs if r.font.size), 10.0)
+    return table, size, [c.width.pt for c in table.columns]
+
+
+def test_a_short_header_is_not_cut_when_half_a_point_smaller_type_keeps_it_whole(tmp_path):
+    """Thesis Tableau 2: at 8,5 pt its answer labels stay whole but « Valeur de p » had no room and printed
+    « Valeur / de p »; half a point smaller it holds on one line, which reads better (a cut header costs more than
+    0,5 pt of type, never going below 8 pt). Nothing else gets worse: labels whole, group names on two lines."""
+    header = ("| Caractéristique | Modalité | CPTS de l'Amandinois n = 14 | CPTS du Grand Denain n = 11 "
+              "| CPTS du Grand Valenciennes n = 14 | Valeur de p |")
+    labels = {row[1] for row in THESIS_TABLE_2}
+    table, size, widths = _converted_table(tmp_path, header, THESIS_TABLE_2, "Tableau 2 : Comparaison par CPTS",
+                                           labels)
+    room = [docx_module.line_room(width) for width in widths]
+    assert size == docx_module.SMALLEST_TABLE_FONT_PT == 8.0 and sum(widths) <= 453.6
+    assert textmetrics.text_width_pt("Valeur de\u00a0p", size, True) <= room[5]  # « Valeur de p » on one line
+    assert max(textmetrics.text_width_pt(label, size) for label in labels) <= room[1]  # every label whole
+    grid = docx_module._grid(table)
+    assert docx_module.layout_defects(grid, widths, size) == 0
+
+
+def test_interpretation_cells_hold_on_two_lines_in_smaller_type(tmp_path):
+    """Thesis Tableau 6: at 9 pt its interpretations (« Frein modéré, réponses hétérogènes (écart-type 2,9) »)
+    ran to three lines beside whole barrier labels; at 8,5 pt they hold on two, and no cell takes more."""
+    header = "| Rang | Frein TLE | Moyenne ± écart-type | Médiane [Q1–Q3] | Interprétation |"
+    labels = {row[1] for row in THESIS_TABLE_6}
+    table, size, widths = _converted_table(tmp_path, header, THESIS_TABLE_6, "Tableau 6 : Freins", labels)
+    grid = docx_module._grid(table)
+    lines = [docx_module._lines_at(cell.texts, docx_module.line_room(widths[cell.column]), size, cell.header)
+             for row in grid for cell in row]
+    assert size == 8.5 and max(lines) == 2 and sum(widths) <= 453.6
+    assert max(textmetrics.text_width_pt(label, size) for label in labels) <= docx_module.line_room(widths[1])
+    assert docx_module.layout_defects(grid, widths, size) == 0
+
+
+@pytest.mark.parametrize("header, cut", [("Valeur de\u00a0p", True), ("Frein TLE", True), ("n\u00a0(%)", True),
+                                         ("Médiane [Q1–\u2060Q3]", False), ("p\u00a0ajustée (Holm)", False),
+                                         ("Moyenne\u00a0± écart\u2011type", False)])
+def test_which_headers_read_cut_when_they_wrap(header, cut):
+    assert docx_module.cut_when_wrapped(header) is cut
+
+
+def test_smaller_type_comes_before_any_broken_word(tmp_path, caplog):
+    """Barometer Tableau 6 once its headers kept « p ajustée » whole: at 9 pt its longest words no longer fitted and
+    some broke mid-word, where at 8,5 pt every word holds. Type goes down to 8 pt before any word breaks."""
+    word = "Inconstitutionnellement"  # five columns of it: 468 pt at 9 pt, 444 pt at 8,5 pt (453,6 pt available)
+    label = f"{word} {word}"
+    markdown = chapter(tmp_path, "| " + " | ".join("ABCDE") + " |\n|" + ":---|" * 5 + "\n"
+                       + ("| " + " | ".join([label] * 5) + " |\n") * 2 + "\nTable: Tableau 6 : Mots longs\n")
+    with caplog.at_level(logging.INFO):
+        convert_markdown(str(markdown), str(tmp_path / "c.html"), str(tmp_path / "c.docx"), str(CSS), str(REFERENCE),
+                         whole=frozenset({label}))
+    table = docx.Document(str(tmp_path / "c.docx")).tables[0]
+    size = next(r.font.size.pt for r in table.rows[1].cells[0].paragraphs[0].runs if r.font.size)
+    assert "some break" not in caplog.text and size == 8.5
+    assert all(textmetrics.text_width_pt(word, size) <= docx_module.line_room(c.width.pt) for c in table.columns)
+
+
+def test_a_header_that_wraps_anyway_gives_its_unused_room_to_a_short_one():
+    """Barometer Tableau 6: « Valeur de p » and « p ajustée (Holm) » each got 44,9 pt at 8 pt; the second wraps
+    whatever its width (it needs 57 pt on one line) and kept 12 pt it did not use, while the first wrapped for
+    want of 3 pt. A header on two lines anyway gives what its lines do not need."""
+    cell, size = docx_module._Cell, 8.0
+    grid = [[cell(None, 0, 1, True, ["Valeur de\u00a0p"]), cell(None, 1, 1, True, ["p\u00a0ajustée (Holm)"])],
+            [cell(None, 0, 1, False, ["0,8097"]), cell(None, 1, 1, False, ["1,0000"])]]
+    needs = docx_module.column_needs(grid, 2, size)
+    widths = docx_module.header_lines_polished(grid, needs, size, [44.9, 44.9], 89.8)
+    room = [docx_module.line_room(width) for width in widths]
+    assert textmetrics.text_width_pt("Valeur de\u00a0p", size, True) <= room[0]  # on one line now
+    assert docx_module._lines_at(["p\u00a0ajustée (Holm)"], room[1], size, True) == 2  # still two lines
+    assert sum(widths) == pytest.approx(89.8)

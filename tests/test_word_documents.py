@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from surveykit.figures.metadata import HEIGHT_KEY, MIN_FONT_KEY, MIN_PRINTED_FONT_PT, WIDTH_KEY
-from surveykit.manuscript.docx import CAPTION_NUMBER, LAST_RESORT_FONT_PT, SEQUENCE, TABLE_FONT_SIZES_PT, page_of
+from surveykit.manuscript.docx import (CAPTION_NUMBER, LAST_RESORT_FONT_PT, SEQUENCE, SMALLEST_TABLE_FONT_PT,
+                                       TABLE_FONT_SIZES_PT, line_room, page_of)
 from surveykit.questionnaire.codebook import load_codebook
 
 pytestmark = pytest.mark.pipeline
@@ -114,7 +115,9 @@ def test_table_rows_repeat_their_header_and_never_split(built_project, name):
         assert sum(column.width.pt for column in table.columns) <= page.text_width + 0.1
         sizes = {run.font.size.pt if run.font.size else document.styles["Table Text"].font.size.pt
                  for row in rows for cell in row.cells for p in cell.paragraphs for run in p.runs}
-        assert sizes <= {*TABLE_FONT_SIZES_PT, LAST_RESORT_FONT_PT} == {8.5, 9.0, 10.0}, sizes
+        # 10 or 9 pt, down by half points to 8 pt when smaller type sets the table better (docx.smaller_if_better)
+        assert sizes <= {10.0, 9.5, 9.0, 8.5, 8.0}, sizes
+        assert max(TABLE_FONT_SIZES_PT) == 10.0 and min(LAST_RESORT_FONT_PT, SMALLEST_TABLE_FONT_PT) == 8.0
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -335,8 +338,8 @@ def test_every_drawn_figure_passes_the_text_check(built_project):
 @pytest.mark.parametrize("name", ["thesis_2025/resultats.docx"])
 def test_group_headers_wrap_between_words_and_rows_keep_one_height(built_project, name):
     """Tableau 2: each group's name on two lines at most (its size on a line of its own), stub labels merged down
-    their block rather than making its first row taller (issue P, point 6). Its answer labels stay whole at 8.5 pt;
-    « Valeur de p » then has no room for one line on A4 (tests/test_word.py checks it does where there is room)."""
+    their block rather than making its first row taller (issue P, point 6). Its answer labels stay whole and
+    « Valeur de p » on one line at 8 pt (at 8,5 pt it had no room and wrapped)."""
     from surveykit.manuscript.textmetrics import text_width_pt
 
     document = docx.Document(str(document_path(built_project, name)))
@@ -351,6 +354,7 @@ def test_group_headers_wrap_between_words_and_rows_keep_one_height(built_project
                   for i in range(1, len(words)))
         assert "\n" in text and widths[column] >= two + 7.2, (text, widths[column])
     assert normal(header[5]) == "Valeur de p"
+    assert size == 8.0 and text_width_pt("Valeur de\u00a0p", size, True) <= line_room(widths[5])
     merged = [row._tr.tc_lst[0].tcPr is not None and row._tr.tc_lst[0].tcPr.find(qn("w:vMerge")) is not None
               for row in table.rows]
     assert any(merged)

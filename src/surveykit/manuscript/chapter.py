@@ -709,7 +709,7 @@ class Context:
         word = self.plan.numbering.table_word
         size = self.caption_n() if table.get("kind") != "regression" else \
             f"({fmt.n_equals(self.V.text(f'{table_id}.modele.n'))})"  # a model's complete cases
-        caption = f"{word} {number} : {table['title']} {size}" if number else table["title"]
+        caption = prose.within_bracket(f"{word} {number} : {table['title']}", size[1:-1]) if number else table["title"]
         return markdown_table(parts, escape(caption))
 
     def figure_md(self, figure_id: str) -> Markdown:

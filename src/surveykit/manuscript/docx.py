@@ -7,7 +7,8 @@ python-docx, so that a thesis author can paste it into the thesis as is:
   (`SEQ Tableau` for tables, `SEQ Figure` for figures) whose result is the number the chapter prints, so
   "Insérer une table des illustrations" lists them; the word before the number stays as written, and a
   caption without a number stays a plain caption;
-- tables get column widths from their content (table_layout), 10 or 9 pt text, a header row repeated on
+- tables get column widths from their content (table_layout), 10 or 9 pt text (down to 8 pt when smaller type
+  sets a table better: smaller_if_better), a header row repeated on
   each page, rows that never split across pages, their caption kept with them and their last rows with
   their note;
 - pictures get their exact print width (never wider than the text block).
@@ -50,6 +51,7 @@ ROWS_KEPT_AT_EACH_END = 2
 MEASURE_SLACK = (1.005, 0.5)  # measured width × factor + pt: room for rounding in the word processor
 CAPTION_NUMBER = re.compile(r"(?P<label>[^\W\d_]+\.?)[ \u00a0](?P<number>\d+)(?=\s*[.:\u2013\u2014-]|\s*$)")
 _EMU_PER_PT = 12700
+TWIP_PT = 0.05  # Word stores widths in twips
 
 logger_name = __name__
 
@@ -281,6 +283,14 @@ def _adjusted(width: float) -> float:
     return width * factor + extra
 
 
+def line_room(width: float) -> float:
+    """The measured length of text a cell `width` wide (margins included) holds on one line: the inverse of
+    _adjusted, so that a label sized to its column is counted on the lines the word processor sets it on (a
+    label 0,05 pt shorter than its cell still wraps in LibreOffice), give or take the twip a width is rounded to."""
+    factor, extra = MEASURE_SLACK
+    return (width - 2 * CELL_MARGIN_PT - extra) / factor + TWIP_PT
+
+
 def _words(text: str, header: bool = False) -> list[str]:
     """The pieces a line may break between: words (compound words stay whole: pandoc_ast made their hyphens
     non-breaking; `header` is kept for callers that measure header cells in bold)."""
@@ -383,13 +393,15 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     words too (a long answer label beside several groups' columns), unless at LAST_RESORT_FONT_PT every label
     fits on one line; else the smallest font, with words broken (a warning names the table). Headers stay on two
     lines at most and the stub wraps within its block's rows as long as the text width allows; a short header then
-    gets its line where that costs no cell a line (header_lines_polished)."""
+    gets its line where that costs no cell a line (header_lines_polished). The choice is then set in smaller type
+    when that removes cut headers or cells on three lines (smaller_if_better)."""
     padding = 2 * CELL_MARGIN_PT
     needs = {size: column_needs(grid, columns, size, whole) for size in TABLE_FONT_SIZES_PT}
     for size in TABLE_FONT_SIZES_PT:
         widths = preferred_layout(needs[size], available, padding)
         if widths is not None:
-            return size, header_lines_polished(grid, needs[size], size, widths, available)
+            chosen = (size, header_lines_polished(grid, needs[size], size, widths, available))
+            return smaller_if_better(grid, columns, available, chosen, whole, ONE_LINE_LAYOUTS)
     # Labels wrap, numbers stay whole (or break between two statistics), whichever makes the table shortest;
     # headers on two lines at most, the stub within its rows. The answer labels wrap only when even at
     # LAST_RESORT_FONT_PT they cannot stay whole.
@@ -399,27 +411,114 @@ def choose_layout(grid, columns: int, available: float, caption: str, logger,
     for kept_whole, sizes, what in passes:
         layouts = {size: column_needs(grid, columns, size, kept_whole) for size in sizes}
         candidates = [(size, widths) for size in sizes
-                      for widths in (preferred_layout(layouts[size], available, padding),
-                                     wrapped_labels_layout(layouts[size], available, padding),
-                                     labels_first_layout(layouts[size], available, padding),
-                                     _fitting(squeezed_layout(layouts[size], available, padding, headers=True)))
+                      for widths in (layout(layouts[size], available, padding) for layout in WRAPPING_LAYOUTS)
                       if widths is not None]
         if candidates:
             size, widths = min(candidates, key=lambda c: sum(_row_heights(grid, c[1], c[0])))  # first of equals
-            logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, header_lines_polished(grid, layouts[size], size, widths, available)
+            chosen = (size, header_lines_polished(grid, layouts[size], size, widths, available))
+            chosen = smaller_if_better(grid, columns, available, chosen, kept_whole, WRAPPING_LAYOUTS)
+            logger.info("table %r: %s at %g pt", caption, what, chosen[0])
+            return chosen
+    # Headers may take more than two lines; smaller type only when even that does not fit, before any word breaks.
+    smaller = tuple(size / 2 for size in range(round(2 * min(TABLE_FONT_SIZES_PT)) - 1,
+                                                 round(2 * SMALLEST_TABLE_FONT_PT) - 1, -1))
     for kept_whole, what in ((whole, "some text wraps between words"),
                              (frozenset(), "answer labels too long to stay on one line wrap between words")):
-        needs = {size: column_needs(grid, columns, size, kept_whole) for size in TABLE_FONT_SIZES_PT}
-        squeezed = {size: squeezed_layout(needs[size], available, padding) for size in TABLE_FONT_SIZES_PT}
-        fitting = [size for size in TABLE_FONT_SIZES_PT if squeezed[size].fits]
-        if fitting:
-            size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
-            logger.info("table %r: %s at %g pt", caption, what, size)
-            return size, header_lines_polished(grid, needs[size], size, squeezed[size].widths, available)
-    size = TABLE_FONT_SIZES_PT[-1]
+        for sizes in (TABLE_FONT_SIZES_PT, *[(size,) for size in smaller]):
+            needs = {size: column_needs(grid, columns, size, kept_whole) for size in sizes}
+            squeezed = {size: squeezed_layout(needs[size], available, padding) for size in sizes}
+            fitting = [size for size in sizes if squeezed[size].fits]
+            if fitting:
+                size = min(fitting, key=lambda s: sum(_row_heights(grid, squeezed[s].widths, s)))  # first of equals
+                chosen = (size, header_lines_polished(grid, needs[size], size, squeezed[size].widths, available))
+                chosen = smaller_if_better(grid, columns, available, chosen, kept_whole,
+                                           WRAPPING_LAYOUTS + (_squeezed,))
+                logger.info("table %r: %s at %g pt", caption, what, chosen[0])
+                return chosen
+    size = SMALLEST_TABLE_FONT_PT
+    needs = {size: column_needs(grid, columns, size)}
     logger.warning("table %r: its longest words do not fit the text width at %g pt; some break", caption, size)
     return size, squeezed_layout(needs[size], available, padding).widths
+
+
+def _squeezed(needs: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
+    return _fitting(squeezed_layout(needs, available, padding))
+
+
+def _squeezed_with_headers(needs: list[ColumnNeeds], available: float, padding: float) -> list[float] | None:
+    return _fitting(squeezed_layout(needs, available, padding, headers=True))
+
+
+ONE_LINE_LAYOUTS = (preferred_layout,)  # every body cell on one line
+WRAPPING_LAYOUTS = (preferred_layout, wrapped_labels_layout, labels_first_layout, _squeezed_with_headers)
+SMALLEST_TABLE_FONT_PT = 8.0  # still legible in a printed thesis; below, a table is better rethought
+FONT_STEP_PT = 0.5
+# A short header cut over two lines (« Valeur / de p ») or a cell set on more than two lines reads worse than type
+# half a point smaller, but better than type a whole point smaller.
+DEFECT_COST_PT = 0.75
+
+
+SHORT_WORD_CHARS = 6
+
+
+def cut_when_wrapped(header: str) -> bool:
+    """Whether a header reads cut when it wraps: one or two short words (« Valeur / de p », its « p » glued to
+    « de »; « Frein / TLE »), where a longer header splits into two phrases (« Moyenne ± / écart-type »,
+    « Médiane / [Q1–Q3] »)."""
+    words = _words(header)
+    return len(words) <= 2 and all(len(word) <= SHORT_WORD_CHARS for word in words)
+
+
+def layout_defects(grid, widths: list[float], size: float) -> int:
+    """What a reader sees as badly set at these widths: a short header cut by its line break (cut_when_wrapped),
+    headers and body cells on more than two lines (a label spread over the rows of its block excepted)."""
+    spread = {start + row for start, count in merged_stub_blocks(grid, widths, size) for row in range(count)}
+    defects = 0
+    for index, row in enumerate(grid):
+        for cell in row:
+            if cell.column == 0 and index in spread:
+                continue
+            room = line_room(sum(widths[cell.column:cell.column + cell.span]))
+            if not cell.header:
+                defects += _lines_at(cell.texts, room, size) > 2
+                continue
+            for text in cell.texts:
+                lines = _lines_at([text], room, size, True)
+                defects += lines > 2 or (lines > 1 and len(cell.texts) == 1 and cut_when_wrapped(text))
+    return defects
+
+
+def _body_lines(grid, widths: list[float], size: float) -> int:
+    heights = _row_heights(grid, widths, size)
+    return sum(round(h / (size * LINE_HEIGHT_EM)) for h, row in zip(heights, grid) if not (row and row[0].header))
+
+
+def smaller_if_better(grid, columns: int, available: float, chosen: tuple[float, list[float]],
+                      whole: frozenset[str], layouts) -> tuple[float, list[float]]:
+    """The chosen (font, widths), or the same table in smaller type (by FONT_STEP_PT, down to
+    SMALLEST_TABLE_FONT_PT) when that sets it better: each defect (layout_defects) costs DEFECT_COST_PT of type
+    size, and the body may take no more lines. Thesis Tableau 2: « Valeur de p » on one line at 8 pt rather than
+    « Valeur / de p » at 8,5 pt."""
+    padding = 2 * CELL_MARGIN_PT
+    size, widths = chosen
+    best, best_cost = chosen, DEFECT_COST_PT * layout_defects(grid, widths, size)
+    body = _body_lines(grid, widths, size)
+    trial = size - FONT_STEP_PT
+    while trial >= SMALLEST_TABLE_FONT_PT - 1e-9 and size - trial < best_cost:
+        needs = column_needs(grid, columns, trial, whole)
+        options = []
+        for option in (layout(needs, available, padding) for layout in layouts):
+            if option is not None:
+                option = header_lines_polished(grid, needs, trial, option, available)
+                cost = size - trial + DEFECT_COST_PT * layout_defects(grid, option, trial)
+                options.append((round(cost, 6), sum(_row_heights(grid, option, trial)), option))
+        fitting = [o for o in options if _body_lines(grid, o[2], trial) <= body]
+        if fitting:
+            cost, _height, option = min(fitting, key=lambda o: o[:2])  # the cheapest, then the shortest
+            if cost < best_cost - 1e-6:
+                best, best_cost = (trial, option), cost
+        trial -= FONT_STEP_PT
+    return best
 
 
 def within_width(widths: list[float], available: float) -> list[float]:
@@ -459,7 +558,8 @@ def header_lines_polished(grid, needs: list[ColumnNeeds], size: float, widths: l
                 continue
             need = needs[donor]
             floor = max(need.body if need.numeric else need.hard_min, need.head_two) + padding
-            floor = max(floor, min(trial[donor], wishes[donor]))
+            if trial[donor] >= wishes[donor] - 1e-6:  # a short header on its line stays there; one that wraps
+                floor = max(floor, wishes[donor])  # anyway (« p ajustée / (Holm) ») may give what it does not use
             if floor >= trial[donor]:
                 continue
             given = min(trial[donor] - _narrowest_same_height(grid, trial, donor, floor, size, before), deficit)
@@ -475,7 +575,7 @@ def _column_lines(grid, column: int, width: float, size: float) -> list[int]:
     """The lines each cell of `column` (spanning it alone) takes at `width` (margins included)."""
     space = text_width_pt(" ", size)
     return [sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t, cell.header)] or [0.0], space,
-                              width - 2 * CELL_MARGIN_PT) for t in cell.texts)
+                              line_room(width)) for t in cell.texts)
             for row in grid for cell in row if cell.column == column and cell.span == 1]
 
 
@@ -502,7 +602,7 @@ def _narrowest_same_height(grid, widths: list[float], column: int, floor: float,
 def merged_stub_blocks(grid, widths: list[float], size: float) -> list[tuple[int, int]]:
     """The blocks of the first column whose label wraps and fits in the rows of its block: their first-column
     cells are merged down the block, so that the label spreads over the rows instead of making the first taller."""
-    width = widths[0] - 2 * CELL_MARGIN_PT if widths else 0.0
+    width = line_room(widths[0]) if widths else 0.0
     merged = []
     for start, count in stub_blocks(grid):
         cell = next(c for c in grid[start] if c.column == 0)
@@ -524,7 +624,7 @@ def _row_heights(grid, widths: list[float], size: float) -> list[float]:
         for cell in row:
             if cell.column == 0 and index in spread:
                 continue  # the label spreads over its block's rows
-            width = sum(widths[cell.column:cell.column + cell.span]) - 2 * CELL_MARGIN_PT
+            width = line_room(sum(widths[cell.column:cell.column + cell.span]))
             count = sum(wrapped_lines([text_width_pt(w, size, cell.header) for w in _words(t, cell.header)] or [0.0],
                                       space, width) for t in cell.texts)
             lines = max(lines, count)

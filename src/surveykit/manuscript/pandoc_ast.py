@@ -239,13 +239,17 @@ _SHORT_WORD = re.compile(r"^\w{1,2}$")
 
 
 def glue_short_words(text: str, words: bool = True) -> str:
-    """A line of a table cell never ends on a number (« 2 ex aequo », « 50 ans », « [IC 95 %] ») nor leaves a
+    """A line of a table cell never ends on a number (« 2 ex aequo », « 50 ans ») nor inside square brackets
+    (« OR brut [IC 95 %] » breaks before its interval's name, never inside it) nor on a one-letter word (« n (%) »,
+    « p ajustée »), nor starts with a sign or a punctuation alone (« Événements / », « Moyenne ± »), nor leaves a
     final one-letter word alone on the last line (« Valeur de p »), nor, with `words`, ends on a word of one or two
     letters (« ex aequo », « à la »): the space there is non-breaking, as French typography wants."""
     tokens = text.split(" ")
-    out = tokens[0]
+    out, depth = tokens[0], 0
     for index, (previous, token) in enumerate(zip(tokens, tokens[1:]), start=1):
-        glue = (_NUMBER_WORD.match(previous) or (words and _SHORT_WORD.match(previous))
+        depth = max(0, depth + previous.count("[") - previous.count("]"))
+        glue = (depth or _NUMBER_WORD.match(previous) or (_SHORT_WORD.match(previous) and (words or len(previous) == 1))
+                or (token and not any(c.isalnum() for c in token))
                 or (index == len(tokens) - 1 and re.fullmatch(r"\w", token)))
         out += (NBSP if glue and token else " ") + token
     return out
