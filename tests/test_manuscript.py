@@ -313,3 +313,15 @@ def test_the_barometer_chapter_names_its_respondents_sparingly(built_project):
     assert ("Faire communiquer les logiciels : 6 réponses (20,0 %). Logiciels qui ne communiquent pas entre eux, doubles "
             "saisies, dossier partagé incomplet. Par exemple : « ") in text
     assert text.splitlines()[-1].startswith("Pas de remarque : 8 réponses (26,7 %).")  # no content: last
+
+
+def test_no_bracket_opens_inside_another_in_a_bundled_chapter(built_project):
+    """« (p ajustée (Holm) < 0,001 ; …) » reads generated: the sentence names the correction without a bracket."""
+    from chapter_sentences import nested_brackets
+
+    for wave in ("thesis_2025", "demo_2027", "barometre_2025"):
+        markdown = (built_project / "manuscript" / "build" / wave / "resultats.md").read_text(encoding="utf-8")
+        assert nested_brackets(markdown) == [], wave
+    barometer = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
+    assert "p ajustée selon Holm\u00a0<\u00a00,001\u00a0; 31,6\u00a0points" in barometer
+    assert "| p ajustée (Holm) |" in barometer  # the table's header keeps its bracket

@@ -253,3 +253,18 @@ def test_the_quote_rule_illustrates_every_substantive_category_and_never_an_empt
                           for index, (category, texts) in enumerate(answers.items()) for k, text in enumerate(texts)])
     quotes = select_quotes(coded, {book.question: book}, [])
     assert list(zip(quotes["category"], quotes["answer"])) == [("plus_de_specialistes", both)]
+
+
+def test_an_adjusted_p_is_named_without_a_bracket_inside_the_sentence_bracket():
+    from chapter_sentences import nested_brackets
+    from surveykit.analysis.format import ADJUSTED, adjusted_p_words
+
+    assert ADJUSTED["holm"] == "p ajustée (Holm)"  # the table's column header keeps its bracket
+    assert adjusted_p_words("holm") == ("p ajustée selon Holm", "p ajustées selon Holm")
+    assert adjusted_p_words("BH") == ("p ajustée selon Benjamini-Hochberg", "p ajustées selon Benjamini-Hochberg")
+    text = prose.no_difference(["Genre", "Structure"], ["Médecins", "Autres"], ["tests exacts de Fisher"],
+                               [(0.31, "0,31"), (0.62, "0,62")], adjusted_p_words("holm"))
+    assert text.endswith("(tests exacts de Fisher, p ajustées selon Holm de 0,31 à 0,62).")
+    assert nested_brackets(text) == []
+    assert nested_brackets("Les âges diffèrent (p ajustée (Holm) < 0,001 ; « Oui (souvent) »).") != []
+    assert nested_brackets("Réponse « Oui (souvent) » (n = 3).") == []

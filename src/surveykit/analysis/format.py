@@ -22,7 +22,9 @@ from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
 
 P_COLUMN = "Valeur de p"
-ADJUSTED = {"holm": "p ajustée (Holm)", "BH": "p ajustée (Benjamini-Hochberg)"}
+ADJUSTMENT_NAMES = {"holm": "Holm", "BH": "Benjamini-Hochberg"}  # who named each correction for multiplicity
+# the adjusted p's column header in a table (« p ajustée (Holm) »); a sentence names it with adjusted_p_words
+ADJUSTED = {method: f"p ajustée ({name})" for method, name in ADJUSTMENT_NAMES.items()}
 ADJUSTED_COLUMN = {"holm": "p_holm", "BH": "p_bh"}
 EFFECT_COLUMN = "Taille d'effet [IC 95 %]"
 EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Bergsma), IC unilatéral [borne inférieure ; 1] "
@@ -35,6 +37,13 @@ EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Berg
                                              "quand ce test ne conclut pas)"}
 FISHER_EFFECT_NOTE = ("le V de Cramér se rapporte au khi² : quand le test affiché est le test exact de Fisher, "
                       "son intervalle peut ne pas s'accorder exactement avec lui")
+
+
+def adjusted_p_words(method: str) -> tuple[str, str]:
+    """How a sentence names the p adjusted by `method`, singular and plural: « p ajustée selon Holm », « p ajustées
+    selon Holm » — the table's header « p ajustée (Holm) » would nest brackets inside the sentence's parenthesis."""
+    name = ADJUSTMENT_NAMES[method]
+    return f"p ajustée selon {name}", f"p ajustées selon {name}"
 
 
 def _group_columns(spec: TableSpec, plan: Plan, tidy: pd.DataFrame) -> dict[str, str]:
@@ -451,8 +460,8 @@ def _multiplicity(spec: TableSpec, tests: pd.DataFrame) -> list[str]:
     if len(done) < 2:
         return []
     if spec.adjust in ADJUSTED:
-        method = "Holm" if spec.adjust == "holm" else "Benjamini-Hochberg"
-        return [f"Valeurs de p ajustées pour {len(done)} comparaisons par la méthode de {method}."]
+        return [f"Valeurs de p ajustées pour {len(done)} comparaisons par la méthode de "
+                f"{ADJUSTMENT_NAMES[spec.adjust]}."]
     return [f"Comparaisons exploratoires : les {len(done)} valeurs de p ne sont pas ajustées pour la multiplicité."]
 
 
@@ -730,4 +739,5 @@ def format_table(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame
             footnote(spec, plan, book, tidy, table_tests, extra))
 
 
-__all__ = ["Contrasts", "format_table", "footnote", "variable_label", "P_COLUMN"]
+__all__ = ["ADJUSTED", "ADJUSTED_COLUMN", "ADJUSTMENT_NAMES", "Contrasts", "P_COLUMN", "adjusted_p_words",
+           "format_table", "footnote", "variable_label"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit.analysis.describe import ALL, MISSING_LABEL
-from surveykit.analysis.format import ADJUSTED, ADJUSTED_COLUMN
+from surveykit.analysis.format import ADJUSTED_COLUMN, adjusted_p_words
 from surveykit.core import fmt
 from surveykit.core.testnames import TEST_LABELS_FR, TEST_LABELS_FR_PLURAL
 from surveykit.figures.spec import figure_numbers
@@ -238,15 +238,15 @@ class Context:
 
     # ------------------------------------------------------------------ significance as the table adjusts
 
-    # the registry key of each adjusted p (its column in tests.csv) and its words (the tables' column header)
-    ADJUSTED_KEYS = {method: (ADJUSTED_COLUMN[method], words) for method, words in ADJUSTED.items()}
+    # the registry key of each adjusted p (its column in tests.csv) and its words in a sentence
+    ADJUSTED_KEYS = {method: (column, adjusted_p_words(method)) for method, column in ADJUSTED_COLUMN.items()}
 
     def verdict(self, spec, base: str) -> tuple[bool, str]:
         """(significant, « p = 0,0065 ») of one comparison read on the p the table prints: adjusted when the plan
         adjusts the table, so that « significativement » never rests on a raw p the table corrects."""
         if spec.adjust not in self.ADJUSTED_KEYS:
             return bool(self.V.value(f"{base}.significant")), self.V.text(f"{base}.p_sentence")
-        words = self.ADJUSTED_KEYS[spec.adjust][1]
+        words = self.ADJUSTED_KEYS[spec.adjust][1][0]
         p, text = self.printed_p(spec, base)
         return bool(p < self.alpha), (f"{words}{fmt.NBSP}{text}" if text.startswith("<")
                                       else f"{words}{fmt.NBSP}={fmt.NBSP}{text}")
@@ -363,11 +363,8 @@ class Context:
         return f"{prose.join(listed)} {verb}{tail}"
 
     def p_words(self, spec) -> tuple[str, str]:
-        """How the p-values of a table are named in a sentence, singular and plural (« p ajustée (Holm) »)."""
-        if spec.adjust not in self.ADJUSTED_KEYS:
-            return ("p", "p")
-        words = self.ADJUSTED_KEYS[spec.adjust][1]
-        return (words, words.replace("p ajustée", "p ajustées"))
+        """How the p-values of a table are named in a sentence, singular and plural (« p ajustée selon Holm »)."""
+        return self.ADJUSTED_KEYS[spec.adjust][1] if spec.adjust in self.ADJUSTED_KEYS else ("p", "p")
 
     def _adjusted_p_text(self, key: str) -> str:
         text = self.V.text(key)

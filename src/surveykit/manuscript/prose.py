@@ -277,7 +277,7 @@ def de_questions(variables: list[str]) -> str:
 
 def p_range(p_texts: list[tuple[float, str]], words: tuple[str, str] = ("p", "p")) -> str:
     """« p = 0,26 » for one value, « p de 0,0503 à 0,5202 » for several (given as (value, text)); `words`: the
-    p's name, singular and plural (« p ajustée (Holm) », « p ajustées (Holm) »)."""
+    p's name, singular and plural (« p ajustée selon Holm », « p ajustées selon Holm »)."""
     ordered = sorted(p_texts)
     low, high = ordered[0][1], ordered[-1][1]
     if low == high:
