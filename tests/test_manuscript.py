@@ -325,3 +325,19 @@ def test_no_bracket_opens_inside_another_in_a_bundled_chapter(built_project):
     barometer = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
     assert "p ajustée selon Holm\u00a0<\u00a00,001\u00a0; 31,6\u00a0points" in barometer
     assert "| p ajustée (Holm) |" in barometer  # the table's header keeps its bracket
+
+
+def test_the_thesis_chapter_says_each_result_once_and_whole(built_project):
+    """A jury's reading of the thesis chapter: everyone answered is « tous », not the number twice; a p has its
+    « = »; the pairs that differ are told once (they were told after Table 2 and again after Table 3)."""
+    text = _running((build(built_project) / "resultats.md").read_text(encoding="utf-8"))
+    assert "posée aux 32 médecins du groupe « Utilisateurs » ; tous y ont répondu." in text
+    assert "32 y ont répondu" not in text and "posée à l'ensemble des 39 médecins ; 17 y ont répondu." in text
+    assert "(traçabilité : p ajustée = 0,1335 ; manque de confiance" in text and "p ajustée 0," not in text
+    assert text.count("« CPTS de l'Amandinois » et « CPTS du Grand Denain » (p ajustée = 0,0024) diffèrent") == 1
+
+
+def test_the_barometer_names_one_p_for_several_questions_in_agreement(built_project):
+    text = _running((built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8"))
+    assert ("« Fréquence d'utilisation » et « S'en sert devant les patients » (tests du khi² de Pearson, p ajustée selon "
+            "Holm = 1,0000 pour chacune).") in text

@@ -41,9 +41,10 @@ FISHER_EFFECT_NOTE = ("le V de Cramér se rapporte au khi² : quand le test affi
 
 def adjusted_p_words(method: str) -> tuple[str, str]:
     """How a sentence names the p adjusted by `method`, singular and plural: « p ajustée selon Holm », « p ajustées
-    selon Holm » — the table's header « p ajustée (Holm) » would nest brackets inside the sentence's parenthesis."""
+    selon Holm » — the table's header « p ajustée (Holm) » would nest brackets inside the sentence's parenthesis;
+    « p » holds to its adjective, so that no line ends on « (p »."""
     name = ADJUSTMENT_NAMES[method]
-    return f"p ajustée selon {name}", f"p ajustées selon {name}"
+    return f"p{fmt.NBSP}ajustée selon {name}", f"p{fmt.NBSP}ajustées selon {name}"
 
 
 def _group_columns(spec: TableSpec, plan: Plan, tidy: pd.DataFrame) -> dict[str, str]:
@@ -705,7 +706,7 @@ class Contrasts:
         differing = self.posthoc[self.posthoc["p_adjusted"] < self.alpha]
         listed = [f"{variable_label(plan, book, r.variable)}{' : ' + r.level if r.level else ''}, "
                   f"{plan.group_label(spec.by, r.group1)} et {plan.group_label(spec.by, r.group2)} "
-                  f"(p ajustée{fmt.p_sentence(r.p_adjusted)[1:]})"
+                  f"(p{fmt.NBSP}ajustée{fmt.p_sentence(r.p_adjusted)[1:]})"
                   for r in differing.itertuples()]
         return [f"{lead} ; " + ("paires qui diffèrent : " + " ; ".join(listed) if listed
                                 else "aucune paire ne diffère significativement") + "."]

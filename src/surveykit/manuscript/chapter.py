@@ -366,9 +366,14 @@ class Context:
         """How the p-values of a table are named in a sentence, singular and plural (« p ajustée selon Holm »)."""
         return self.ADJUSTED_KEYS[spec.adjust][1] if spec.adjust in self.ADJUSTED_KEYS else ("p", "p")
 
-    def _adjusted_p_text(self, key: str) -> str:
+    def p_text(self, key: str, words: str = "p") -> str:
+        """« p = 0,1335 » or « p < 0,001 » from the printed value at `key`, the p named by `words` (« p ajustée »)."""
         text = self.V.text(key)
-        return f"p ajustée{fmt.NBSP}{text}" if text.startswith("<") else f"p ajustée{fmt.NBSP}={fmt.NBSP}{text}"
+        words = words.replace(" ", fmt.NBSP, 1)  # no line ends on « (p »
+        return f"{words}{fmt.NBSP}{text}" if text.startswith("<") else f"{words}{fmt.NBSP}={fmt.NBSP}{text}"
+
+    def _adjusted_p_text(self, key: str) -> str:
+        return self.p_text(key, "p ajustée")
 
     def _estimate_clause(self, base: str) -> str:
         """« ; 9,1 points [IC 95 % 4,5 ; 13,9] » when the plan asks for the estimate of the difference."""
@@ -451,18 +456,24 @@ class Context:
         """« Question semi-ouverte et facultative, posée aux 32 répondants du groupe « Utilisateurs » ; 30 y ont
         répondu. »"""
         base = f"recodage.{question}"
-        asked, answered = self.V.text(f"{base}.repondants"), self.V.text(f"{base}.reponses")
         conditions = self.question(question).asked_if
-        who = f"{asked} {self.noun[1]}"
+        who = f"{self.V.text(f'{base}.repondants')} {self.noun[1]}"
         if conditions:
             (variable, level), = list(conditions.items())[:1]
             who += f" du groupe {prose.quoted(self.plan.group_label(variable, level))}"
         else:
             who = f"l'ensemble des {who}"
-        verb = "y a répondu" if self.V.value(f"{base}.reponses") < 2 else "y ont répondu"
         article = "à" if who.startswith("l'") else "aux"
         optional = "" if self.question(question).required else " et facultative,"
-        return f"Question {self.open_kind(question)}{optional} posée {article} {who} ; {answered} {verb}."
+        return f"Question {self.open_kind(question)}{optional} posée {article} {who} ; {self._who_answered(base)}."
+
+    def _who_answered(self, base: str) -> str:
+        """« 17 y ont répondu », « 1 y a répondu », or « tous y ont répondu » when everyone asked did (« 32 médecins …
+        ; 32 y ont répondu » repeats the number)."""
+        asked, answered = self.V.value(f"{base}.repondants"), self.V.value(f"{base}.reponses")
+        if answered == asked and answered > 1:
+            return f"{'toutes' if self.book.respondents.get('feminine') else 'tous'} y ont répondu"
+        return f"{self.V.text(f'{base}.reponses')} {'y a répondu' if answered < 2 else 'y ont répondu'}"
 
     def flow_sentence(self) -> str:
         """« Les 39 questionnaires reçus ont tous été analysés. », or « Sur 40 questionnaires reçus, 37 ont été

@@ -548,7 +548,7 @@ def _scores_panel(ax, result: CrossWave) -> None:
 
 def _p_adjusted(p: float) -> str:
     """'p ajustée = 0,0123' / 'p ajustée < 0,001' (Holm)."""
-    return "p ajustée" + fmt.p_sentence(p)[1:]
+    return f"p{fmt.NBSP}ajustée" + fmt.p_sentence(p)[1:]
 
 
 def _wave_context(wave: Wave, rows: pd.DataFrame, frames_n: dict[str, int]) -> dict:
