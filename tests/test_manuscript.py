@@ -341,3 +341,19 @@ def test_the_barometer_names_one_p_for_several_questions_in_agreement(built_proj
     text = _running((built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8"))
     assert ("« Fréquence d'utilisation » et « S'en sert devant les patients » (tests du khi² de Pearson, p ajustée selon "
             "Holm = 1,0000 pour chacune).") in text
+
+
+def test_table_notes_read_as_french_without_a_second_colon_or_shorthand(built_project):
+    """The notes under the tables, as a jury reads them: an option named after its question in brackets (not
+    « Usages : Autre usage » after a colon), groups named as groups, no « khi² après un khi² » shorthand."""
+    barometer = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
+    barometer = barometer.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Fréquence d'utilisation, Usages (« Autre usage »)." in barometer and "Usages : Autre usage" not in barometer
+    assert "pourcentage du groupe « Médecins » moins celui du groupe « Autres professionnels », en points" in barometer
+    assert "khi² après un khi²" not in barometer
+    assert ("test exact de Fisher, ou test du khi² quand le test global est un khi², sur chaque paire de groupes"
+            in barometer)
+    thesis = (build(built_project) / "resultats.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "; la valeur de p imprimée ici est celle du test" in thesis and "la p imprimée" not in thesis
+    for text in (barometer, thesis):
+        assert "répondu à cette variable" not in text and "qui ont répondu à la question de cette variable" in text

@@ -445,7 +445,7 @@ def _test_sentences(spec: TableSpec, plan: Plan, book: Codebook, tests: pd.DataF
         key = f"{name[:1].upper()}{name[1:]} ({_why(row)})"
         what = variable_label(plan, book, row["variable"])
         level = "" if fmt.is_missing(row["level"]) else row["level"]
-        groups.setdefault(key, []).append(f"{what} : {level}" if level else what)
+        groups.setdefault(key, []).append(f"{what} (« {level} »)" if level else what)  # no second « : »
     if len(groups) == 1:
         return [f"{next(iter(groups))}."]
     # The test used most often is stated once for « the other comparisons »; the others name what they test.
@@ -560,9 +560,9 @@ ESTIMATE_HEADERS = {"proportion_difference": "Différence (points) [IC 95 %]", "
                     "mean_difference": "Différence [IC 95 %]", "hodges_lehmann": "Décalage [IC 95 %]"}
 ESTIMATE_MIXED = "Estimation [IC 95 %]"
 ESTIMATE_NOTES = {
-    "proportion_difference": "Différence (points) : pourcentage chez {a} moins pourcentage chez {b}, en points, "
+    "proportion_difference": "Différence (points) : pourcentage du groupe {a} moins celui du groupe {b}, en points, "
                              "IC 95 % de Newcombe (scores de Wilson, sans correction de continuité)",
-    "odds_ratio": "OR : odds de la modalité (contre les autres) chez {a} rapportées à celles chez {b}, estimation "
+    "odds_ratio": "OR : odds de la modalité (contre les autres) du groupe {a} rapportées à celles du groupe {b}, estimation "
                   "conditionnelle du maximum de vraisemblance et IC 95 % exact (comme fisher.test de R)",
     "mean_difference": "Différence : différence de moyennes, {a} moins {b}, IC 95 % de Welch (comme t.test de R)",
     "hodges_lehmann": "Décalage : décalage de Hodges-Lehmann, {a} moins {b} (médiane des différences deux à deux), IC 95 % "
@@ -653,7 +653,7 @@ class Contrasts:
         if spec.estimate == "none" or not len(self.estimates):
             return []
         first = self.estimates.iloc[0]
-        a, b = (plan.group_label(spec.by, first[g]) for g in ("group1", "group2"))
+        a, b = (f"« {plan.group_label(spec.by, first[g])} »" for g in ("group1", "group2"))  # a group, as in the text
         kinds = [k for k in ESTIMATE_NOTES if k in set(self.estimates["estimate"])]
         notes = [ESTIMATE_NOTES[k].format(a=a, b=b) + "." for k in kinds]
         if (self.estimates["estimate"] == "").any():
@@ -689,7 +689,8 @@ class Contrasts:
     def posthoc_note(self, spec: TableSpec, plan: Plan, book: Codebook) -> list[str]:
         if spec.posthoc == "none":
             return []
-        planned = PAIR_TESTS["wilcoxon"] if spec.kind == "scores" else "test exact de Fisher (khi² après un khi²)"
+        planned = PAIR_TESTS["wilcoxon"] if spec.kind == "scores" else \
+            "test exact de Fisher, ou test du khi² quand le test global est un khi²,"
         tests = prose_join(sorted({PAIR_TESTS.get(t, t) for t in self.posthoc["test"].dropna() if t})) if len(self.posthoc) \
             else planned
         which = "p ajustée" if spec.adjust in ADJUSTED else "p"
@@ -726,7 +727,7 @@ class Contrasts:
         if not differing:
             return []
         return [f"Valeur{'s' if len(differing) > 1 else ''} de p différente{'s' if len(differing) > 1 else ''} "
-                f"de la publication : {prose_join(list(dict.fromkeys(differing)))} ; la p imprimée ici est celle du "
+                f"de la publication : {prose_join(list(dict.fromkeys(differing)))} ; la valeur de p imprimée ici est celle du "
                 "test que nomme cette note, calculée comme R ; le rapport de reproduction explique chaque écart."]
 
 

@@ -178,11 +178,11 @@ def regression_footnote(spec: TableSpec, plan: Plan, book: Codebook, models: pd.
                      "modalité de référence, ou pente par unité pour une variable numérique.")
         what = "Coefficient"
     if model.univariable:
-        parts.append(f"{what} brut : un modèle par variable, sur les {noun} qui ont répondu à cette variable.")
+        parts.append(f"{what} brut : un modèle par variable, sur les {noun} qui ont répondu à la question de cette variable.")
     if full is not None:
         events = f", dont {fmt.integer(full['events'])} événements" if model.model == "logistic" else ""
         parts.append(f"{what} ajusté : un modèle de toutes les variables, sur les {fmt.integer(full['n'])} "
-                     f"observations complètes (réponse à chaque variable) parmi {fmt.integer(full['respondents'])} "
+                     f"observations complètes (réponse à la question de chaque variable) parmi {fmt.integer(full['respondents'])} "
                      f"{noun}{events}.")
     reference = "OR = 1" if model.model == "logistic" else "coefficient = 0"
     parts.append(f"Modalité de référence de chaque variable : {reference}. {CI} "
