@@ -379,6 +379,16 @@ class Context:
         """« ; 9,1 points [IC 95 % 4,5 ; 13,9] » when the plan asks for the estimate of the difference."""
         return f" ; {self.V.text(f'{base}.estimate')}" if f"{base}.estimate" in self.V else ""
 
+    def _no_score_differs(self, spec, groups: str) -> str:
+        """« Aucun score ne diffère significativement entre … (tests de Kruskal-Wallis, p de 0,1082 à 0,9199). »: the
+        tests and the range of the printed p, so that « no difference » rests on what the table shows."""
+        tested = [v for v in spec.variables if prose.filled(self.V.value(f"{spec.id}.{v}.test"))]
+        if not tested:
+            return f"Aucun score n'a pu être comparé {groups}."
+        tests = prose.join(self.test_names([f"{spec.id}.{v}.test" for v in tested]), "ou")
+        p_range = prose.p_range([self.printed_p(spec, f"{spec.id}.{v}") for v in tested], self.p_words(spec), "chacun")
+        return f"Aucun score ne diffère significativement {groups} ({tests}, {p_range})."
+
     def _describe_scores(self, spec) -> list[str]:
         order = self.ranked(spec.id) or list(spec.variables)
         items = [(self.in_sentence(v), self.V.text(f"{spec.id}.{v}.{ALL}.mean"),
@@ -393,7 +403,7 @@ class Context:
                 test = self.test_name(f"{spec.id}.{different[0]}.test")
                 sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
             else:
-                sentences.append(f"Aucun score ne diffère significativement {groups}.")
+                sentences.append(self._no_score_differs(spec, groups))
         return sentences
 
     def _describe_summary(self, spec, variable: str) -> str:
