@@ -359,3 +359,13 @@ def test_table_notes_read_as_french_without_a_second_colon_or_shorthand(built_pr
     assert "; la valeur de p imprimée ici est celle du test" in thesis and "la p imprimée" not in thesis
     for text in (barometer, thesis):
         assert "répondu à cette variable" not in text and "qui ont répondu à la question de cette variable" in text
+
+
+def test_a_difference_under_two_points_is_singular(built_project):
+    """« −0,1 point », « 1,0 point », but « 2,4 points »: French puts « point » in the plural from two."""
+    registry = (built_project / "results" / "barometre_2025" / "report" / "registry.md").read_text(encoding="utf-8")
+    registry = registry.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "| `obstacles_profession.ameliorations.Un accompagnement financier.estimate` | −0,1 point [IC 95 % −6,5 ; 6,3] |" \
+        in registry
+    assert re.findall(r"\| −?[01],\d points ", registry) == []
+    assert "| −4,7 points [IC 95 % −11,7 ; 2,4] |" in registry
