@@ -335,6 +335,8 @@ def test_the_thesis_chapter_says_each_result_once_and_whole(built_project):
     assert "32 y ont répondu" not in text and "posée à l'ensemble des 39 médecins ; 17 y ont répondu." in text
     assert "(traçabilité : p ajustée = 0,1335 ; manque de confiance" in text and "p ajustée 0," not in text
     assert text.count("« CPTS de l'Amandinois » et « CPTS du Grand Denain » (p ajustée = 0,0024) diffèrent") == 1
+    markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    assert "Diffusion of innovations. 3^e^ éd." in markdown  # an ordinal of a cited reference raised, as in tables
     assert ("Aucun score ne diffère significativement entre les groupes « CPTS de l'Amandinois », « CPTS du Grand "
             "Denain » et « CPTS du Grand Valenciennes » (tests de Kruskal-Wallis, p de 0,1082 à 0,9199).") in text
 

@@ -451,11 +451,11 @@ class Context:
         """The publication's figures the pipeline does not draw (figures.yaml `reference_figures`): number, caption
         and source, for the chapter to say so where the publication shows them."""
         return [{"number": figure.number, "word": self.plan.numbering.figure_word, "caption": figure.caption,
-                 "source": figure.source} for figure in self.reference_figures]
+                 "source": _reference(figure.source)} for figure in self.reference_figures]
 
     def figure_sources(self, figure_id: str) -> list[str]:
         """The sources of a figure's reference points, from its data file (as the study cites them)."""
-        return [point["source"] for point in self.figure_data.get(figure_id, {}).get("references", [])]
+        return [_reference(point["source"]) for point in self.figure_data.get(figure_id, {}).get("references", [])]
 
     def open_kind(self, question: str) -> str:
         """« ouverte » (free text only) or « semi-ouverte » (options plus a free text), as the codebook asks it."""
@@ -748,6 +748,11 @@ def _escape(cell: str) -> str:
 NUMERIC_CELL = re.compile(r"^[<\u2212\-—]?\s*\d")
 LETTERS_CELL = re.compile(r"^[a-z]{1,6}$")  # compact letters of pairwise comparisons (« ab »): do not decide alignment
 ORDINAL = re.compile(r"\b(\d+)(er|re|e|nd|nde)\b")
+
+
+def _reference(source: str) -> Markdown:
+    """A cited reference as printed: escaped, its ordinals raised (« 3e éd. » -> « 3^e^ éd. »)."""
+    return Markdown(superscript_ordinals(escape(source)))
 
 
 def superscript_ordinals(text: str) -> str:
