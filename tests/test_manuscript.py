@@ -371,3 +371,12 @@ def test_a_difference_under_two_points_is_singular(built_project):
         in registry
     assert re.findall(r"\| −?[01],\d points ", registry) == []
     assert "| −4,7 points [IC 95 % −11,7 ; 2,4] |" in registry
+
+
+def test_the_evolution_section_does_not_name_a_wave_twice_in_one_sentence(built_project):
+    """« … par rapport à … : 95,8 % contre 82,1 % ; la différence est significative, taux plus élevé dans la
+    seconde » — not « dans la vague « Vague de démonstration 2027 … » », a wave named twice and « vague » doubled."""
+    text = (built_project / "manuscript" / "build" / "waves" / "tele_expertise_cpts" / "evolution.md").read_text(
+        encoding="utf-8").replace("\u00a0", " ")
+    assert "la différence est significative, taux plus élevé dans la seconde (test exact de Fisher, p = 0,0098)." in text
+    assert "dans la vague « Vague" not in text
