@@ -380,3 +380,18 @@ def test_the_evolution_section_does_not_name_a_wave_twice_in_one_sentence(built_
         encoding="utf-8").replace("\u00a0", " ")
     assert "la différence est significative, taux plus élevé dans la seconde (test exact de Fisher, p = 0,0098)." in text
     assert "dans la vague « Vague" not in text
+
+
+def test_the_chapters_speak_of_the_study_not_of_its_files(built_project):
+    """The open answers' introduction of the generic template tells the reader what was done, not where the
+    pipeline keeps it (« dans les fichiers de l'étude », « la règle que l'étude déclare et ses codeurs »); the
+    thesis says TLE once spelled out, then « y » rather than the long form again."""
+    barometer = _running((built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(
+        encoding="utf-8"))
+    assert ("Les réponses libres ont été regroupées en catégories ; chaque catégorie est présentée avec sa définition, "
+            "par nombre de réponses décroissant, et illustrée par des citations lorsque la règle de citation de "
+            "l'étude en retient.") in barometer
+    assert "fichiers de l'étude" not in barometer and "ses codeurs" not in barometer
+    thesis = _running((build(built_project) / "resultats.md").read_text(encoding="utf-8"))
+    assert ("38 (97,4 %) connaissent la télé-expertise (TLE), 17 (43,6 %) déclarent y avoir été sensibilisés ou formés "
+            "et 32 (82,1 %) déclarent la pratiquer.") in thesis
