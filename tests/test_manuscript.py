@@ -395,3 +395,11 @@ def test_the_chapters_speak_of_the_study_not_of_its_files(built_project):
     thesis = _running((build(built_project) / "resultats.md").read_text(encoding="utf-8"))
     assert ("38 (97,4 %) connaissent la télé-expertise (TLE), 17 (43,6 %) déclarent y avoir été sensibilisés ou formés "
             "et 32 (82,1 %) déclarent la pratiquer.") in thesis
+
+
+def test_a_score_that_differs_is_named_with_its_label_in_quotes(built_project):
+    """« pour manque de confiance dans … » lacks its article: the item is named as the table names it, in quotes."""
+    text = _running((built_project / "manuscript" / "build" / "demo_2027" / "resultats.md").read_text(encoding="utf-8"))
+    assert ("(test de Kruskal-Wallis) pour « Manque de confiance dans la sécurité des informations » (p = 0,0235).") \
+        in text
+    assert "la différence reste significative pour « Difficulté à identifier un médecin via la TLE »." in text

@@ -230,7 +230,7 @@ class Context:
             p_text = ("p ajustée" if adjusted else "p") + (f" {text}" if text.startswith("<") else f" = {text}")
             parts = [f"{self.V.text(f'{spec.id}.{v}.{g}.pct')} pour {self.group_name(spec.id, g)}"
                      for g in self.groups(spec.id) if f"{spec.id}.{v}.{g}.pct" in self.V]
-            listed.append(f"{self.in_sentence(v)} ({p_text} ; pôle positif : {prose.join(parts)})")
+            listed.append(f"{prose.quoted(self.labels.get(v, v))} ({p_text} ; pôle positif : {prose.join(parts)})")
         rest = len(tested) - len(different)
         others = "l'autre item" if rest == 1 else f"les {rest} autres items"
         tail = f" ; pas de différence significative pour {others}" if rest else ""
@@ -398,7 +398,7 @@ class Context:
             different = self.significant(spec.id)
             groups = prose.between(self.group_names(spec.id))
             if different:
-                listed = prose.join([f"{self.in_sentence(v)} ({self.verdict(spec, f'{spec.id}.{v}')[1]}"
+                listed = prose.join([f"{prose.quoted(self.labels.get(v, v))} ({self.verdict(spec, f'{spec.id}.{v}')[1]}"
                                      f"{self._estimate_clause(f'{spec.id}.{v}')})" for v in different])
                 test = self.test_name(f"{spec.id}.{different[0]}.test")
                 sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
