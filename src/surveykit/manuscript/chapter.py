@@ -113,10 +113,18 @@ class Context:
         return TEST_LABELS_FR.get(test, test)
 
     def test_names(self, keys: list[str]) -> list[str]:
-        """The tests of several comparisons, each named once, in the plural when it ran more than once."""
+        """The tests of several comparisons, each named once, in the plural when it ran more than once; Fisher's
+        exact tests with and without simulation are one family (« tests exacts de Fisher, dont un avec valeur de p
+        simulée par Monte-Carlo », not « test exact de Fisher ou test exact de Fisher avec … »)."""
         tests = [self.V.value(key) for key in keys]
-        return [TEST_LABELS_FR_PLURAL.get(test, test) if tests.count(test) > 1 else TEST_LABELS_FR.get(test, test)
-                for test in dict.fromkeys(tests)]
+        family = {"fisher", "fisher_mc"} <= set(tests)
+        names = []
+        for test in dict.fromkeys(tests):
+            name = (_fisher_family(tests.count("fisher_mc")) if family and test in ("fisher", "fisher_mc")
+                    else TEST_LABELS_FR_PLURAL.get(test, test) if tests.count(test) > 1
+                    else TEST_LABELS_FR.get(test, test))
+            names += [] if name in names else [name]  # the family is said once, where its first test comes
+        return names
 
     @property
     def proper(self) -> frozenset[str]:
@@ -748,6 +756,12 @@ def _escape(cell: str) -> str:
 NUMERIC_CELL = re.compile(r"^[<\u2212\-—]?\s*\d")
 LETTERS_CELL = re.compile(r"^[a-z]{1,6}$")  # compact letters of pairwise comparisons (« ab »): do not decide alignment
 ORDINAL = re.compile(r"\b(\d+)(er|re|e|nd|nde)\b")
+
+
+def _fisher_family(simulated: int) -> str:
+    """« tests exacts de Fisher, dont un avec valeur de p simulée par Monte-Carlo »: the words of core.testnames."""
+    how = TEST_LABELS_FR["fisher_mc"][len(TEST_LABELS_FR["fisher"]):]
+    return f"{TEST_LABELS_FR_PLURAL['fisher']}, dont {'un' if simulated == 1 else simulated}{how}"
 
 
 def _reference(source: str) -> Markdown:
