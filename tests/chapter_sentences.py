@@ -40,3 +40,24 @@ def sentences(markdown: str) -> list[str]:
 def repeated_sentences(markdown: str) -> dict[str, int]:
     """Sentences that occur more than once in the running text, with their count."""
     return {s: n for s, n in Counter(sentences(markdown)).items() if n > 1}
+
+
+def nested_brackets(markdown: str) -> list[str]:
+    """Running lines where a parenthesis opens inside another one (« (p ajustée (Holm) < 0,001) »): an author
+    writes « (p ajustée selon Holm < 0,001) ». Brackets inside a quoted answer « … » are the respondent's."""
+    found = []
+    for line in running_lines(markdown):
+        depth, quoted = 0, 0
+        for char in line:
+            quoted += char == "«"
+            quoted -= char == "»"
+            if quoted:
+                continue
+            if char == "(":
+                depth += 1
+                if depth > 1:
+                    found.append(line)
+                    break
+            elif char == ")":
+                depth = max(depth - 1, 0)
+    return found

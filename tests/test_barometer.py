@@ -202,7 +202,8 @@ def test_the_bundled_run_regenerates_every_published_number(built_project):
     assert 61.7 <= near["regenerated_value"] <= 66.7
     report = (built_project / "results" / "barometre_2025" / "reproduction.md").read_text(encoding="utf-8")
     report = report.replace("\u00a0", " ").replace("\u202f", " ")
-    assert "45 nombres publiés, dont 45 retrouvés" in report and "Aucun écart" in report
+    assert "- 45 nombres publiés, tous retrouvés à la précision publiée." in report and "dont 45" not in report
+    assert report.count("Aucun écart") == 1 and "5 vérifications, aucun signalement." in report
     annex = report.split("## Annexe : tous les nombres publiés")[1]
     assert annex.count("| oui |") == 45 and "| non |" not in annex
     assert "| §1 Adoption · 66 % des médecins devant leurs patients | pourcentage | 66 | 66 | oui |" in annex

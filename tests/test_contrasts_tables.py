@@ -104,7 +104,7 @@ def test_thesis_table_7_hodges_lehmann_column_is_r(thesis):
                                Contrasts(result.estimates, result.posthoc))
     row = table[table["Frein TLE"] == "Traçabilité"].iloc[0]
     assert row["Décalage [IC 95 %]"] == "−3,0 [−6,0 ; −1,0]"
-    assert "Décalage : décalage de Hodges-Lehmann, Utilisateurs moins Non-utilisateurs" in note
+    assert "Décalage : décalage de Hodges-Lehmann, « Utilisateurs » moins « Non-utilisateurs »" in note
 
 
 def test_thesis_table_6_interpretation_follows_its_stated_rule(thesis):
@@ -167,4 +167,4 @@ def test_reproduction_report_says_the_thesis_labels_follow_no_rule():
     from surveykit.reproduction.report import interpretation_findings
     lines = interpretation_findings(load_publication(THESIS / "published/thesis_2025.yaml"))
     assert "7 classes pour 9 moyennes, dont 6 ne contiennent qu'une moyenne" in lines[0]
-    assert "écarts-types de 2,9 et 3,0, mais pas pour 2,9 ni 3,2" in lines[1]
+    assert "écarts-types de 2,9 et 3,0, mais pas pour un autre écart-type de 2,9 ni pour 3,2" in lines[1]

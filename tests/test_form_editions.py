@@ -167,7 +167,7 @@ def test_every_cross_wave_share_and_p_equals_r(runs, reference):
 
 COMPARISON = re.compile(r"^- «\u00a0(?P<b>[^»]+?)\u00a0» par rapport à «\u00a0(?P<a>[^»]+?)\u00a0»\u00a0: "
                         r"(?P<pct_b>[^ ]+)\u00a0% contre (?P<pct_a>[^ ]+)\u00a0%.*?\((?P<test>test [^,]+), "
-                        r"(?P<p>p[^)]*?\)?[^)]*)\)\.", re.M)
+                        r"(?P<p>p[^)]*)\)\.", re.M)
 
 
 @pytest.mark.pipeline
@@ -182,7 +182,7 @@ def test_the_narrated_comparison_is_the_one_tested(runs):
         assert (match["a"], match["b"]) == (labels[row.wave_a], labels[row.wave_b])
         assert match["pct_a"] == fmt.percent(float(row.pct_a)).replace(f"{NBSP}%", "").replace(" %", "")
         several = (tests["variable"] == row.variable).sum() > 1
-        expected = ("p ajustée (Holm)" if several else "p") + fmt.p_sentence(float(row.p_holm if several else row.p_value))[1:]
+        expected = ("p ajustée selon Holm" if several else "p") + fmt.p_sentence(float(row.p_holm if several else row.p_value))[1:]
         assert match["p"].replace(NBSP, " ") == expected.replace(NBSP, " ")
 
 

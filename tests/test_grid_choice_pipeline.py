@@ -76,7 +76,7 @@ def test_the_chapter_describes_each_grid(project):
     assert (f"«{NBSP}Plusieurs fois par mois{NBSP}» et «{NBSP}Je ne connais pas cet outil{NBSP}», à égalité, pour "
             f"télé-expertise (27,6{NBSP}% chacune).") in text
     assert (f"Les réponses diffèrent significativement entre les groupes «{NBSP}Ville{NBSP}» et «{NBSP}Hôpital{NBSP}» "
-            f"(test de Wilcoxon-Mann-Whitney, p ajustées par la méthode de Holm au sein de la grille) pour messagerie sécurisée "
+            f"(test de Wilcoxon-Mann-Whitney, p ajustées par la méthode de Holm au sein de la grille) pour «{NBSP}Messagerie sécurisée{NBSP}» "
             f"(p ajustée = 0,0013{NBSP}; pôle positif{NBSP}: 97,5{NBSP}% pour «{NBSP}Ville{NBSP}» et 62,5{NBSP}% pour "
             f"«{NBSP}Hôpital{NBSP}»){NBSP}; pas de différence significative pour les 3 autres items.") in text
     assert f"Aucun item ne diffère significativement entre les groupes «{NBSP}Médecin{NBSP}»" in text

@@ -310,8 +310,99 @@ def test_the_barometer_chapter_names_its_respondents_sparingly(built_project):
     assert "Pour la question « Utilise des outils numériques », la répartition diffère significativement" in text
     assert "\nUtilise des outils numériques :" not in "\n" + text
     assert "p simulé " not in markdown and "p estimée" not in markdown
-    assert "test exact de Fisher avec valeur de p simulée par Monte-Carlo" in text
+    assert "(tests exacts de Fisher, dont un avec valeur de p simulée par Monte-Carlo, p ajustées selon Holm de" in text
+    assert "test exact de Fisher ou test exact de Fisher" not in text  # one family, said once
     assert ") (" not in text and "(utilisateurs, n\u00a0=\u00a0669)" in markdown
     assert ("Faire communiquer les logiciels : 6 réponses (20,0 %). Logiciels qui ne communiquent pas entre eux, doubles "
             "saisies, dossier partagé incomplet. Par exemple : « ") in text
     assert text.splitlines()[-1].startswith("Pas de remarque : 8 réponses (26,7 %).")  # no content: last
+
+
+def test_no_bracket_opens_inside_another_in_a_bundled_chapter(built_project):
+    """« (p ajustée (Holm) < 0,001 ; …) » reads generated: the sentence names the correction without a bracket."""
+    from chapter_sentences import nested_brackets
+
+    for wave in ("thesis_2025", "demo_2027", "barometre_2025"):
+        markdown = (built_project / "manuscript" / "build" / wave / "resultats.md").read_text(encoding="utf-8")
+        assert nested_brackets(markdown) == [], wave
+    barometer = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
+    assert "p\u00a0ajustée selon Holm\u00a0<\u00a00,001\u00a0; 31,6\u00a0points" in barometer  # no break in « 31,6 points »
+    assert "| p ajustée (Holm) |" in barometer  # the table's header keeps its bracket
+
+
+def test_the_thesis_chapter_says_each_result_once_and_whole(built_project):
+    """A jury's reading of the thesis chapter: everyone answered is « tous », not the number twice; a p has its
+    « = »; the pairs that differ are told once (they were told after Table 2 and again after Table 3)."""
+    text = _running((build(built_project) / "resultats.md").read_text(encoding="utf-8"))
+    assert "posée aux 32 médecins du groupe « Utilisateurs » ; tous y ont répondu." in text
+    assert "32 y ont répondu" not in text and "posée à l'ensemble des 39 médecins ; 17 y ont répondu." in text
+    assert "(traçabilité : p ajustée = 0,1335 ; manque de confiance" in text and "p ajustée 0," not in text
+    assert text.count("« CPTS de l'Amandinois » et « CPTS du Grand Denain » (p ajustée = 0,0024) diffèrent") == 1
+    markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    assert "Diffusion of innovations. 3^e^ éd." in markdown  # an ordinal of a cited reference raised, as in tables
+    assert ("Aucun score ne diffère significativement entre les groupes « CPTS de l'Amandinois », « CPTS du Grand "
+            "Denain » et « CPTS du Grand Valenciennes » (tests de Kruskal-Wallis, p de 0,1082 à 0,9199).") in text
+
+
+def test_the_barometer_names_one_p_for_several_questions_in_agreement(built_project):
+    text = _running((built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8"))
+    assert ("« Fréquence d'utilisation » et « S'en sert devant les patients » (tests du khi² de Pearson, p ajustée selon "
+            "Holm = 1,0000 pour chacune).") in text
+
+
+def test_table_notes_read_as_french_without_a_second_colon_or_shorthand(built_project):
+    """The notes under the tables, as a jury reads them: an option named after its question in brackets (not
+    « Usages : Autre usage » after a colon), groups named as groups, no « khi² après un khi² » shorthand."""
+    barometer = (built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8")
+    barometer = barometer.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Fréquence d'utilisation, Usages (« Autre usage »)." in barometer and "Usages : Autre usage" not in barometer
+    assert "pourcentage du groupe « Médecins » moins celui du groupe « Autres professionnels », en points" in barometer
+    assert "khi² après un khi²" not in barometer
+    assert ("test exact de Fisher, ou test du khi² quand le test global est un khi², sur chaque paire de groupes"
+            in barometer)
+    thesis = (build(built_project) / "resultats.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "; la valeur de p imprimée ici est celle du test" in thesis and "la p imprimée" not in thesis
+    for text in (barometer, thesis):
+        assert "répondu à cette variable" not in text and "qui ont répondu à la question de cette variable" in text
+
+
+def test_a_difference_under_two_points_is_singular(built_project):
+    """« −0,1 point », « 1,0 point », but « 2,4 points »: French puts « point » in the plural from two."""
+    registry = (built_project / "results" / "barometre_2025" / "report" / "registry.md").read_text(encoding="utf-8")
+    registry = registry.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "| `obstacles_profession.ameliorations.Un accompagnement financier.estimate` | −0,1 point [IC 95 % −6,5 ; 6,3] |" \
+        in registry
+    assert re.findall(r"\| −?[01],\d points ", registry) == []
+    assert "| −4,7 points [IC 95 % −11,7 ; 2,4] |" in registry
+
+
+def test_the_evolution_section_does_not_name_a_wave_twice_in_one_sentence(built_project):
+    """« … par rapport à … : 95,8 % contre 82,1 % ; la différence est significative, taux plus élevé dans la
+    seconde » — not « dans la vague « Vague de démonstration 2027 … » », a wave named twice and « vague » doubled."""
+    text = (built_project / "manuscript" / "build" / "waves" / "tele_expertise_cpts" / "evolution.md").read_text(
+        encoding="utf-8").replace("\u00a0", " ")
+    assert "la différence est significative, taux plus élevé dans la seconde (test exact de Fisher, p = 0,0098)." in text
+    assert "dans la vague « Vague" not in text
+
+
+def test_the_chapters_speak_of_the_study_not_of_its_files(built_project):
+    """The open answers' introduction of the generic template tells the reader what was done, not where the
+    pipeline keeps it (« dans les fichiers de l'étude », « la règle que l'étude déclare et ses codeurs »); the
+    thesis says TLE once spelled out, then « y » rather than the long form again."""
+    barometer = _running((built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(
+        encoding="utf-8"))
+    assert ("Les réponses libres ont été regroupées en catégories ; chaque catégorie est présentée avec sa définition, "
+            "par nombre de réponses décroissant, et illustrée par des citations lorsque la règle de citation de "
+            "l'étude en retient.") in barometer
+    assert "fichiers de l'étude" not in barometer and "ses codeurs" not in barometer
+    thesis = _running((build(built_project) / "resultats.md").read_text(encoding="utf-8"))
+    assert ("38 (97,4 %) connaissent la télé-expertise (TLE), 17 (43,6 %) déclarent y avoir été sensibilisés ou formés "
+            "et 32 (82,1 %) déclarent la pratiquer.") in thesis
+
+
+def test_a_score_that_differs_is_named_with_its_label_in_quotes(built_project):
+    """« pour manque de confiance dans … » lacks its article: the item is named as the table names it, in quotes."""
+    text = _running((built_project / "manuscript" / "build" / "demo_2027" / "resultats.md").read_text(encoding="utf-8"))
+    assert ("(test de Kruskal-Wallis) pour « Manque de confiance dans la sécurité des informations » (p = 0,0235).") \
+        in text
+    assert "la différence reste significative pour « Difficulté à identifier un médecin via la TLE »." in text

@@ -158,7 +158,7 @@ def test_the_comparisons_that_do_not_differ_are_one_sentence():
                                ["tests exacts de Fisher"], [(0.2609, "0,2609"), (0.5202, "0,5202"), (0.3389, "0,3389")])
     assert text == ("La répartition ne diffère significativement entre les groupes « CPTS de l'Amandinois », « CPTS du Grand "
                     "Denain » et « CPTS du Grand Valenciennes » pour aucune des questions suivantes : « Genre », "
-                    "« Structure » et « Nombre d'actes par semaine » (tests exacts de Fisher, p de 0,2609 à 0,5202).")
+                    "« Structure » et « Nombre d'actes par semaine » (tests exacts de Fisher, p\u00a0de 0,2609 à 0,5202).")
     one = prose.no_difference(["Renforcent la relation avec les patients"], ["Médecins", "Autres"],
                               ["test du khi² de Pearson"], [(0.7008, "0,7008")])
     assert one == ("Pour la question « Renforcent la relation avec les patients », la répartition ne diffère pas "
@@ -253,3 +253,25 @@ def test_the_quote_rule_illustrates_every_substantive_category_and_never_an_empt
                           for index, (category, texts) in enumerate(answers.items()) for k, text in enumerate(texts)])
     quotes = select_quotes(coded, {book.question: book}, [])
     assert list(zip(quotes["category"], quotes["answer"])) == [("plus_de_specialistes", both)]
+
+
+def test_an_adjusted_p_is_named_without_a_bracket_inside_the_sentence_bracket():
+    from chapter_sentences import nested_brackets
+    from surveykit.analysis.format import ADJUSTED, adjusted_p_words
+
+    assert ADJUSTED["holm"] == "p ajustée (Holm)"  # the table's column header keeps its bracket
+    assert adjusted_p_words("holm") == (f"p{NBSP}ajustée selon Holm", f"p{NBSP}ajustées selon Holm")
+    assert adjusted_p_words("BH") == (f"p{NBSP}ajustée selon Benjamini-Hochberg", f"p{NBSP}ajustées selon Benjamini-Hochberg")
+    text = prose.no_difference(["Genre", "Structure"], ["Médecins", "Autres"], ["tests exacts de Fisher"],
+                               [(0.31, "0,31"), (0.62, "0,62")], adjusted_p_words("holm"))
+    assert text.endswith(f"(tests exacts de Fisher, p{NBSP}ajustées selon Holm{NBSP}de 0,31 à 0,62).")
+    assert nested_brackets(text) == []
+    assert nested_brackets("Les âges diffèrent (p ajustée (Holm) < 0,001 ; « Oui (souvent) »).") != []
+    assert nested_brackets("Réponse « Oui (souvent) » (n = 3).") == []
+
+
+def test_several_questions_printed_with_one_p_say_so_in_agreement():
+    alike = [(1.0, "1,0000"), (1.0, "1,0000")]
+    assert prose.p_range(alike, ("p ajustée", "p ajustées")) == f"p ajustée{NBSP}={NBSP}1,0000 pour chacune"
+    assert prose.p_range([(1.0, "1,0000")]) == f"p{NBSP}={NBSP}1,0000"
+    assert prose.p_range([(0.05, "0,0503"), (0.52, "0,5202")]) == f"p{NBSP}de 0,0503 à 0,5202"

@@ -127,7 +127,8 @@ def test_a_group_of_one_is_named_as_the_cause_of_the_separation():
     rows = _rows(case, "univariable:genre")
     model = rows[rows["row"] == "model"].iloc[0]
     text = not_estimable_text(model, Plan(tables=()), _book("demo_2027"), rows[rows["row"] == "level"])
-    assert "aucun non-événement parmi « Non genré » (Sexe, 1/1)" in text and "séparation" in text
+    assert text.startswith("séparation, car l'unique observation de « Non genré » (Sexe) est un événement ; ")
+    assert "non-événement" not in text and text.count("(") == text.count(")")
 
 
 def _plan_with(tmp_path: Path, table: dict) -> Path:
@@ -208,7 +209,7 @@ def test_thesis_table_footnote_and_sentence():
     assert list(table.columns) == ["Caractéristique", "Modalité", "Événements / n (%)", "OR brut [IC 95\u00a0%]",
                                    "p (univarié)", "OR ajusté [IC 95\u00a0%]", "p (multivarié)"]
     assert table.iloc[1, 5] == "0,56 [0,02 ; 5,62]"  # R: 0.5614578 [0.02474412 ; 5.622108]
-    assert "sur les 39 observations complètes (réponse à chaque variable) parmi 39 médecins, dont 32 événements" in note
+    assert "sur les 39 observations complètes (réponse à la question de chaque variable) parmi 39 médecins, dont 32 événements" in note
     assert "Modalité de référence de chaque variable : OR = 1." in note
     assert "Événements par paramètre (EPV) : 1,4" in note and "moins de 10 événements par paramètre" in note
     registry, sentences = _chapter_sentences(plan, book, spec, models)

@@ -75,3 +75,14 @@ def test_the_report_compares_ranks_and_structure(built_project):
     structure = text.split("## Structure du chapitre")[1].split("## Audit")[0]
     assert "Figure 14 «\u00a0La courbe de diffusion de l'innovation selon Everett Rogers, partie 1\u00a0»" in structure
     assert "non régénérée" in structure and "ajoutée par le chapitre régénéré" in structure
+
+
+def test_the_report_reads_as_french_a_reviewer_does_not_stumble_on(built_project):
+    """No value said both written and not written (« pour 2,9 … mais pas pour 2,9 »), counts agreed (« 4
+    signalements »), numbers of five digits grouped (« 10 000 »)."""
+    text = (built_project / "results" / WAVE / "reproduction.md").read_text(encoding="utf-8")
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    assert ("Tableau 6 : « hétérog… » est écrit pour des écarts-types de 2,9 et 3,0, mais pas pour un autre écart-type "
+            "de 2,9 ni pour 3,2 : aucun seuil d'écart-type ne le décide.") in text
+    assert "497 vérifications, 4 signalements." in text
+    assert "B ≤ 10 000 compatibles : 1225 sur 9899 testés" in text and "10000" not in text

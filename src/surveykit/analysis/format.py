@@ -23,7 +23,9 @@ from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
 
 P_COLUMN = "Valeur de p"
-ADJUSTED = {"holm": "p ajustée (Holm)", "BH": "p ajustée (Benjamini-Hochberg)"}
+ADJUSTMENT_NAMES = {"holm": "Holm", "BH": "Benjamini-Hochberg"}  # who named each correction for multiplicity
+# the adjusted p's column header in a table (« p ajustée (Holm) »); a sentence names it with adjusted_p_words
+ADJUSTED = {method: f"p ajustée ({name})" for method, name in ADJUSTMENT_NAMES.items()}
 ADJUSTED_COLUMN = {"holm": "p_holm", "BH": "p_bh"}
 EFFECT_COLUMN = "Taille d'effet [IC 95 %]"
 EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Bergsma), IC unilatéral [borne inférieure ; 1] "
@@ -36,6 +38,14 @@ EFFECT_NAMES = {"V de Cramér (corrigé)": "V de Cramér corrigé du biais (Berg
                                              "quand ce test ne conclut pas)"}
 FISHER_EFFECT_NOTE = ("le V de Cramér se rapporte au khi² : quand le test affiché est le test exact de Fisher, "
                       "son intervalle peut ne pas s'accorder exactement avec lui")
+
+
+def adjusted_p_words(method: str) -> tuple[str, str]:
+    """How a sentence names the p adjusted by `method`, singular and plural: « p ajustée selon Holm », « p ajustées
+    selon Holm » — the table's header « p ajustée (Holm) » would nest brackets inside the sentence's parenthesis;
+    « p » holds to its adjective, so that no line ends on « (p »."""
+    name = ADJUSTMENT_NAMES[method]
+    return f"p{fmt.NBSP}ajustée selon {name}", f"p{fmt.NBSP}ajustées selon {name}"
 
 
 def _group_columns(spec: TableSpec, plan: Plan, tidy: pd.DataFrame) -> dict[str, str]:
@@ -436,7 +446,7 @@ def _test_sentences(spec: TableSpec, plan: Plan, book: Codebook, tests: pd.DataF
         key = f"{name[:1].upper()}{name[1:]} ({_why(row)})"
         what = variable_label(plan, book, row["variable"])
         level = "" if fmt.is_missing(row["level"]) else row["level"]
-        groups.setdefault(key, []).append(f"{what} : {level}" if level else what)
+        groups.setdefault(key, []).append(f"{what} (« {level} »)" if level else what)  # no second « : »
     if len(groups) == 1:
         return [f"{next(iter(groups))}."]
     # The test used most often is stated once for « the other comparisons »; the others name what they test.
@@ -452,8 +462,8 @@ def _multiplicity(spec: TableSpec, tests: pd.DataFrame) -> list[str]:
     if len(done) < 2:
         return []
     if spec.adjust in ADJUSTED:
-        method = "Holm" if spec.adjust == "holm" else "Benjamini-Hochberg"
-        return [f"Valeurs de p ajustées pour {len(done)} comparaisons par la méthode de {method}."]
+        return [f"Valeurs de p ajustées pour {len(done)} comparaisons par la méthode de "
+                f"{ADJUSTMENT_NAMES[spec.adjust]}."]
     return [f"Comparaisons exploratoires : les {len(done)} valeurs de p ne sont pas ajustées pour la multiplicité."]
 
 
@@ -551,9 +561,9 @@ ESTIMATE_HEADERS = {"proportion_difference": "Différence (points) [IC 95 %]", "
                     "mean_difference": "Différence [IC 95 %]", "hodges_lehmann": "Décalage [IC 95 %]"}
 ESTIMATE_MIXED = "Estimation [IC 95 %]"
 ESTIMATE_NOTES = {
-    "proportion_difference": "Différence (points) : pourcentage chez {a} moins pourcentage chez {b}, en points, "
+    "proportion_difference": "Différence (points) : pourcentage du groupe {a} moins celui du groupe {b}, en points, "
                              "IC 95 % de Newcombe (scores de Wilson, sans correction de continuité)",
-    "odds_ratio": "OR : odds de la modalité (contre les autres) chez {a} rapportées à celles chez {b}, estimation "
+    "odds_ratio": "OR : odds de la modalité (contre les autres) du groupe {a} rapportées à celles du groupe {b}, estimation "
                   "conditionnelle du maximum de vraisemblance et IC 95 % exact (comme fisher.test de R)",
     "mean_difference": "Différence : différence de moyennes, {a} moins {b}, IC 95 % de Welch (comme t.test de R)",
     "hodges_lehmann": "Décalage : décalage de Hodges-Lehmann, {a} moins {b} (médiane des différences deux à deux), IC 95 % "
@@ -642,7 +652,7 @@ class Contrasts:
         if spec.estimate == "none" or not len(self.estimates):
             return []
         first = self.estimates.iloc[0]
-        a, b = (plan.group_label(spec.by, first[g]) for g in ("group1", "group2"))
+        a, b = (f"« {plan.group_label(spec.by, first[g])} »" for g in ("group1", "group2"))  # a group, as in the text
         kinds = [k for k in ESTIMATE_NOTES if k in set(self.estimates["estimate"])]
         notes = [ESTIMATE_NOTES[k].format(a=a, b=b) + "." for k in kinds]
         if (self.estimates["estimate"] == "").any():
@@ -678,7 +688,8 @@ class Contrasts:
     def posthoc_note(self, spec: TableSpec, plan: Plan, book: Codebook) -> list[str]:
         if spec.posthoc == "none":
             return []
-        planned = PAIR_TESTS["wilcoxon"] if spec.kind == "scores" else "test exact de Fisher (khi² après un khi²)"
+        planned = PAIR_TESTS["wilcoxon"] if spec.kind == "scores" else \
+            "test exact de Fisher, ou test du khi² quand le test global est un khi²,"
         tests = prose_join(sorted({PAIR_TESTS.get(t, t) for t in self.posthoc["test"].dropna() if t})) if len(self.posthoc) \
             else planned
         which = "p ajustée" if spec.adjust in ADJUSTED else "p"
@@ -695,7 +706,7 @@ class Contrasts:
         differing = self.posthoc[self.posthoc["p_adjusted"] < self.alpha]
         listed = [f"{variable_label(plan, book, r.variable)}{' : ' + r.level if r.level else ''}, "
                   f"{plan.group_label(spec.by, r.group1)} et {plan.group_label(spec.by, r.group2)} "
-                  f"(p ajustée{fmt.p_sentence(r.p_adjusted)[1:]})"
+                  f"(p{fmt.NBSP}ajustée{fmt.p_sentence(r.p_adjusted)[1:]})"
                   for r in differing.itertuples()]
         return [f"{lead} ; " + ("paires qui diffèrent : " + " ; ".join(listed) if listed
                                 else "aucune paire ne diffère significativement") + "."]
@@ -715,7 +726,7 @@ class Contrasts:
         if not differing:
             return []
         return [f"Valeur{'s' if len(differing) > 1 else ''} de p différente{'s' if len(differing) > 1 else ''} "
-                f"de la publication : {prose_join(list(dict.fromkeys(differing)))} ; la p imprimée ici est celle du "
+                f"de la publication : {prose_join(list(dict.fromkeys(differing)))} ; la valeur de p imprimée ici est celle du "
                 "test que nomme cette note, calculée comme R ; le rapport de reproduction explique chaque écart."]
 
 
@@ -729,4 +740,5 @@ def format_table(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame
             footnote(spec, plan, book, tidy, table_tests, extra))
 
 
-__all__ = ["Contrasts", "format_table", "footnote", "variable_label", "P_COLUMN"]
+__all__ = ["ADJUSTED", "ADJUSTED_COLUMN", "ADJUSTMENT_NAMES", "Contrasts", "P_COLUMN", "adjusted_p_words",
+           "format_table", "footnote", "variable_label"]

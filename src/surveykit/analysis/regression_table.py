@@ -118,16 +118,23 @@ def _involved(plan: Plan, book: Codebook, involved: str) -> str:
 
 
 def _empty_cells(plan: Plan, book: Codebook, levels: pd.DataFrame) -> list[str]:
-    """The levels where every complete case is an event, or none is (a zero cell): « aucun non-événement parmi
-    « Autre » (Sexe, 1/1) »."""
+    """The levels where every complete case is an event, or none is (a zero cell): « les 31 observations de
+    « Moins de 35 ans » (Âge) sont toutes des événements », « l'unique observation de « Autre » (Sexe) est un
+    événement »."""
     cells = []
     for row in levels.itertuples(index=False):
         if fmt.is_missing(row.events) or row.level != row.level or row.level == "":
             continue
         if row.events in (0, row.n):
-            what = "aucun non-événement" if row.events == row.n else "aucun événement"
-            cells.append(f"{what} parmi « {row.level} » ({label_of(plan, book, row.covariate)}, "
-                         f"{fmt.integer(row.events)}/{fmt.integer(row.n)})")
+            where = f"« {row.level} » ({label_of(plan, book, row.covariate)})"
+            every = row.events == row.n
+            if row.n == 1:
+                verb = "est" if every else "n'est pas"
+                cells.append(f"l'unique observation de {where} {verb} un événement")
+            elif every:
+                cells.append(f"les {fmt.integer(row.n)} observations de {where} sont toutes des événements")
+            else:
+                cells.append(f"aucune des {fmt.integer(row.n)} observations de {where} n'est un événement")
     return cells
 
 
@@ -138,8 +145,8 @@ def not_estimable_text(row: pd.Series, plan: Plan, book: Codebook, levels: pd.Da
         return str(row["message"])
     cells = _empty_cells(plan, book, levels) if levels is not None else []
     cause = prose_join(cells) if cells else f"{_involved(plan, book, row['involved'])} prédisent parfaitement l'événement"
-    return (f"séparation ({cause}), les odds ratios n'ont pas d'estimation finie ; regrouper des modalités ou "
-            "retirer la variable")
+    return (f"séparation, car {cause} ; les odds ratios n'ont pas d'estimation finie (regrouper des modalités ou "
+            "retirer la variable)")
 
 
 def epv_text(row: pd.Series) -> str:
@@ -171,11 +178,11 @@ def regression_footnote(spec: TableSpec, plan: Plan, book: Codebook, models: pd.
                      "modalité de référence, ou pente par unité pour une variable numérique.")
         what = "Coefficient"
     if model.univariable:
-        parts.append(f"{what} brut : un modèle par variable, sur les {noun} qui ont répondu à cette variable.")
+        parts.append(f"{what} brut : un modèle par variable, sur les {noun} qui ont répondu à la question de cette variable.")
     if full is not None:
         events = f", dont {fmt.integer(full['events'])} événements" if model.model == "logistic" else ""
         parts.append(f"{what} ajusté : un modèle de toutes les variables, sur les {fmt.integer(full['n'])} "
-                     f"observations complètes (réponse à chaque variable) parmi {fmt.integer(full['respondents'])} "
+                     f"observations complètes (réponse à la question de chaque variable) parmi {fmt.integer(full['respondents'])} "
                      f"{noun}{events}.")
     reference = "OR = 1" if model.model == "logistic" else "coefficient = 0"
     parts.append(f"Modalité de référence de chaque variable : {reference}. {CI} "

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit.analysis.describe import ALL, MISSING_LABEL
-from surveykit.analysis.format import ADJUSTED, ADJUSTED_COLUMN
+from surveykit.analysis.format import ADJUSTED_COLUMN, adjusted_p_words
 from surveykit.core import fmt
 from surveykit.core.testnames import TEST_LABELS_FR, TEST_LABELS_FR_PLURAL
 from surveykit.figures.spec import figure_numbers
@@ -113,10 +113,18 @@ class Context:
         return TEST_LABELS_FR.get(test, test)
 
     def test_names(self, keys: list[str]) -> list[str]:
-        """The tests of several comparisons, each named once, in the plural when it ran more than once."""
+        """The tests of several comparisons, each named once, in the plural when it ran more than once; Fisher's
+        exact tests with and without simulation are one family (« tests exacts de Fisher, dont un avec valeur de p
+        simulée par Monte-Carlo », not « test exact de Fisher ou test exact de Fisher avec … »)."""
         tests = [self.V.value(key) for key in keys]
-        return [TEST_LABELS_FR_PLURAL.get(test, test) if tests.count(test) > 1 else TEST_LABELS_FR.get(test, test)
-                for test in dict.fromkeys(tests)]
+        family = {"fisher", "fisher_mc"} <= set(tests)
+        names = []
+        for test in dict.fromkeys(tests):
+            name = (_fisher_family(tests.count("fisher_mc")) if family and test in ("fisher", "fisher_mc")
+                    else TEST_LABELS_FR_PLURAL.get(test, test) if tests.count(test) > 1
+                    else TEST_LABELS_FR.get(test, test))
+            names += [] if name in names else [name]  # the family is said once, where its first test comes
+        return names
 
     @property
     def proper(self) -> frozenset[str]:
@@ -230,7 +238,7 @@ class Context:
             p_text = ("p ajustée" if adjusted else "p") + (f" {text}" if text.startswith("<") else f" = {text}")
             parts = [f"{self.V.text(f'{spec.id}.{v}.{g}.pct')} pour {self.group_name(spec.id, g)}"
                      for g in self.groups(spec.id) if f"{spec.id}.{v}.{g}.pct" in self.V]
-            listed.append(f"{self.in_sentence(v)} ({p_text} ; pôle positif : {prose.join(parts)})")
+            listed.append(f"{prose.quoted(self.labels.get(v, v))} ({p_text} ; pôle positif : {prose.join(parts)})")
         rest = len(tested) - len(different)
         others = "l'autre item" if rest == 1 else f"les {rest} autres items"
         tail = f" ; pas de différence significative pour {others}" if rest else ""
@@ -238,15 +246,15 @@ class Context:
 
     # ------------------------------------------------------------------ significance as the table adjusts
 
-    # the registry key of each adjusted p (its column in tests.csv) and its words (the tables' column header)
-    ADJUSTED_KEYS = {method: (ADJUSTED_COLUMN[method], words) for method, words in ADJUSTED.items()}
+    # the registry key of each adjusted p (its column in tests.csv) and its words in a sentence
+    ADJUSTED_KEYS = {method: (column, adjusted_p_words(method)) for method, column in ADJUSTED_COLUMN.items()}
 
     def verdict(self, spec, base: str) -> tuple[bool, str]:
         """(significant, « p = 0,0065 ») of one comparison read on the p the table prints: adjusted when the plan
         adjusts the table, so that « significativement » never rests on a raw p the table corrects."""
         if spec.adjust not in self.ADJUSTED_KEYS:
             return bool(self.V.value(f"{base}.significant")), self.V.text(f"{base}.p_sentence")
-        words = self.ADJUSTED_KEYS[spec.adjust][1]
+        words = self.ADJUSTED_KEYS[spec.adjust][1][0]
         p, text = self.printed_p(spec, base)
         return bool(p < self.alpha), (f"{words}{fmt.NBSP}{text}" if text.startswith("<")
                                       else f"{words}{fmt.NBSP}={fmt.NBSP}{text}")
@@ -363,19 +371,31 @@ class Context:
         return f"{prose.join(listed)} {verb}{tail}"
 
     def p_words(self, spec) -> tuple[str, str]:
-        """How the p-values of a table are named in a sentence, singular and plural (« p ajustée (Holm) »)."""
-        if spec.adjust not in self.ADJUSTED_KEYS:
-            return ("p", "p")
-        words = self.ADJUSTED_KEYS[spec.adjust][1]
-        return (words, words.replace("p ajustée", "p ajustées"))
+        """How the p-values of a table are named in a sentence, singular and plural (« p ajustée selon Holm »)."""
+        return self.ADJUSTED_KEYS[spec.adjust][1] if spec.adjust in self.ADJUSTED_KEYS else ("p", "p")
+
+    def p_text(self, key: str, words: str = "p") -> str:
+        """« p = 0,1335 » or « p < 0,001 » from the printed value at `key`, the p named by `words` (« p ajustée »)."""
+        text = self.V.text(key)
+        words = words.replace(" ", fmt.NBSP, 1)  # no line ends on « (p »
+        return f"{words}{fmt.NBSP}{text}" if text.startswith("<") else f"{words}{fmt.NBSP}={fmt.NBSP}{text}"
 
     def _adjusted_p_text(self, key: str) -> str:
-        text = self.V.text(key)
-        return f"p ajustée{fmt.NBSP}{text}" if text.startswith("<") else f"p ajustée{fmt.NBSP}={fmt.NBSP}{text}"
+        return self.p_text(key, "p ajustée")
 
     def _estimate_clause(self, base: str) -> str:
         """« ; 9,1 points [IC 95 % 4,5 ; 13,9] » when the plan asks for the estimate of the difference."""
         return f" ; {self.V.text(f'{base}.estimate')}" if f"{base}.estimate" in self.V else ""
+
+    def _no_score_differs(self, spec, groups: str) -> str:
+        """« Aucun score ne diffère significativement entre … (tests de Kruskal-Wallis, p de 0,1082 à 0,9199). »: the
+        tests and the range of the printed p, so that « no difference » rests on what the table shows."""
+        tested = [v for v in spec.variables if prose.filled(self.V.value(f"{spec.id}.{v}.test"))]
+        if not tested:
+            return f"Aucun score n'a pu être comparé {groups}."
+        tests = prose.join(self.test_names([f"{spec.id}.{v}.test" for v in tested]), "ou")
+        p_range = prose.p_range([self.printed_p(spec, f"{spec.id}.{v}") for v in tested], self.p_words(spec), "chacun")
+        return f"Aucun score ne diffère significativement {groups} ({tests}, {p_range})."
 
     def _describe_scores(self, spec) -> list[str]:
         order = self.ranked(spec.id) or list(spec.variables)
@@ -386,12 +406,12 @@ class Context:
             different = self.significant(spec.id)
             groups = prose.between(self.group_names(spec.id))
             if different:
-                listed = prose.join([f"{self.in_sentence(v)} ({self.verdict(spec, f'{spec.id}.{v}')[1]}"
+                listed = prose.join([f"{prose.quoted(self.labels.get(v, v))} ({self.verdict(spec, f'{spec.id}.{v}')[1]}"
                                      f"{self._estimate_clause(f'{spec.id}.{v}')})" for v in different])
                 test = self.test_name(f"{spec.id}.{different[0]}.test")
                 sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
             else:
-                sentences.append(f"Aucun score ne diffère significativement {groups}.")
+                sentences.append(self._no_score_differs(spec, groups))
         return sentences
 
     def _describe_summary(self, spec, variable: str) -> str:
@@ -439,11 +459,11 @@ class Context:
         """The publication's figures the pipeline does not draw (figures.yaml `reference_figures`): number, caption
         and source, for the chapter to say so where the publication shows them."""
         return [{"number": figure.number, "word": self.plan.numbering.figure_word, "caption": figure.caption,
-                 "source": figure.source} for figure in self.reference_figures]
+                 "source": _reference(figure.source)} for figure in self.reference_figures]
 
     def figure_sources(self, figure_id: str) -> list[str]:
         """The sources of a figure's reference points, from its data file (as the study cites them)."""
-        return [point["source"] for point in self.figure_data.get(figure_id, {}).get("references", [])]
+        return [_reference(point["source"]) for point in self.figure_data.get(figure_id, {}).get("references", [])]
 
     def open_kind(self, question: str) -> str:
         """« ouverte » (free text only) or « semi-ouverte » (options plus a free text), as the codebook asks it."""
@@ -454,18 +474,24 @@ class Context:
         """« Question semi-ouverte et facultative, posée aux 32 répondants du groupe « Utilisateurs » ; 30 y ont
         répondu. »"""
         base = f"recodage.{question}"
-        asked, answered = self.V.text(f"{base}.repondants"), self.V.text(f"{base}.reponses")
         conditions = self.question(question).asked_if
-        who = f"{asked} {self.noun[1]}"
+        who = f"{self.V.text(f'{base}.repondants')} {self.noun[1]}"
         if conditions:
             (variable, level), = list(conditions.items())[:1]
             who += f" du groupe {prose.quoted(self.plan.group_label(variable, level))}"
         else:
             who = f"l'ensemble des {who}"
-        verb = "y a répondu" if self.V.value(f"{base}.reponses") < 2 else "y ont répondu"
         article = "à" if who.startswith("l'") else "aux"
         optional = "" if self.question(question).required else " et facultative,"
-        return f"Question {self.open_kind(question)}{optional} posée {article} {who} ; {answered} {verb}."
+        return f"Question {self.open_kind(question)}{optional} posée {article} {who} ; {self._who_answered(base)}."
+
+    def _who_answered(self, base: str) -> str:
+        """« 17 y ont répondu », « 1 y a répondu », or « tous y ont répondu » when everyone asked did (« 32 médecins …
+        ; 32 y ont répondu » repeats the number)."""
+        asked, answered = self.V.value(f"{base}.repondants"), self.V.value(f"{base}.reponses")
+        if answered == asked and answered > 1:
+            return f"{'toutes' if self.book.respondents.get('feminine') else 'tous'} y ont répondu"
+        return f"{self.V.text(f'{base}.reponses')} {'y a répondu' if answered < 2 else 'y ont répondu'}"
 
     def flow_sentence(self) -> str:
         """« Les 39 questionnaires reçus ont tous été analysés. », or « Sur 40 questionnaires reçus, 37 ont été
@@ -730,6 +756,17 @@ def _escape(cell: str) -> str:
 NUMERIC_CELL = re.compile(r"^[<\u2212\-—]?\s*\d")
 LETTERS_CELL = re.compile(r"^[a-z]{1,6}$")  # compact letters of pairwise comparisons (« ab »): do not decide alignment
 ORDINAL = re.compile(r"\b(\d+)(er|re|e|nd|nde)\b")
+
+
+def _fisher_family(simulated: int) -> str:
+    """« tests exacts de Fisher, dont un avec valeur de p simulée par Monte-Carlo »: the words of core.testnames."""
+    how = TEST_LABELS_FR["fisher_mc"][len(TEST_LABELS_FR["fisher"]):]
+    return f"{TEST_LABELS_FR_PLURAL['fisher']}, dont {'un' if simulated == 1 else simulated}{how}"
+
+
+def _reference(source: str) -> Markdown:
+    """A cited reference as printed: escaped, its ordinals raised (« 3e éd. » -> « 3^e^ éd. »)."""
+    return Markdown(superscript_ordinals(escape(source)))
 
 
 def superscript_ordinals(text: str) -> str:

@@ -275,14 +275,16 @@ def de_questions(variables: list[str]) -> str:
     return f"de la question {quoted_all}" if len(variables) == 1 else f"des questions {quoted_all}"
 
 
-def p_range(p_texts: list[tuple[float, str]], words: tuple[str, str] = ("p", "p")) -> str:
-    """« p = 0,26 » for one value, « p de 0,0503 à 0,5202 » for several (given as (value, text)); `words`: the
-    p's name, singular and plural (« p ajustée (Holm) », « p ajustées (Holm) »)."""
+def p_range(p_texts: list[tuple[float, str]], words: tuple[str, str] = ("p", "p"), each: str = "chacune") -> str:
+    """« p = 0,26 » for one value, « p de 0,0503 à 0,5202 » for several (given as (value, text)), « p = 1,0000 pour
+    chacune » for several printed alike (the p's name would not agree with one value); `words`: the
+    p's name, singular and plural (« p ajustée selon Holm », « p ajustées selon Holm »)."""
     ordered = sorted(p_texts)
     low, high = ordered[0][1], ordered[-1][1]
     if low == high:
-        return f"{words[0]}{NBSP}={NBSP}{low}" if not low.startswith("<") else f"{words[0]}{NBSP}{low}"
-    return f"{words[1]} de {low} à {high}"
+        one = f"{words[0]}{NBSP}={NBSP}{low}" if not low.startswith("<") else f"{words[0]}{NBSP}{low}"
+        return one if len(p_texts) == 1 else f"{one} pour {each}"  # several questions (scores: chacun), one value
+    return f"{words[1]}{NBSP}de {low} à {high}"
 
 
 def no_difference(variables: list[str], groups: list[str], tests: list[str], p_texts: list[tuple[float, str]],

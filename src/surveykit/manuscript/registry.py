@@ -156,7 +156,9 @@ def add_estimates(registry: Registry, estimates: pd.DataFrame, source: str, rule
             continue
         key = f"{row.table}.{row.variable}" + (f".{level}" if level else "") + ".estimate"
         low, value, high = (estimate_number(row.estimate, v) for v in (row.ci_low, row.value, row.ci_high))
-        lead = {"proportion_difference": f"{value} points", "odds_ratio": f"OR {value}"}.get(row.estimate, value)
+        printed = abs(float(value.replace(",", ".").replace(fmt.MINUS, "-")))  # as read: 1,96 prints 2,0
+        points = "point" if printed < 2 else "points"  # « 1,5 point », « 2,0 points »: plural from two
+        lead = {"proportion_difference": f"{value}{fmt.NBSP}{points}", "odds_ratio": f"OR {value}"}.get(row.estimate, value)
         registry.add(key, float(row.value), f"{lead} [IC 95{fmt.NBSP}% {low} ; {high}]", source,
                      f"{rule}; {row.method}, {row.group1} − {row.group2}")
 

@@ -124,10 +124,11 @@ def _summary(table: pd.DataFrame, differences: pd.DataFrame, audit: pd.DataFrame
     if not total:
         return lines + ["Aucun nombre publié n'est transcrit.", ""]
     share = fmt.percent(100 * matched / total)
-    lines.append(f"- {total} nombres publiés, dont {matched} retrouvés à la précision publiée ({share}).")
-    if matched == total:
-        lines.append("- Aucun écart : chaque nombre publié est retrouvé.")
+    if matched == total:  # « 45 nombres publiés, dont 45 retrouvés » says the number twice; « Écarts » says none
+        lines.append(f"- {total} {plural(total, 'nombre publié', 'nombres publiés')}, "
+                     f"{'retrouvé' if total == 1 else 'tous retrouvés'} à la précision publiée.")
     else:
+        lines.append(f"- {total} nombres publiés, dont {matched} retrouvés à la précision publiée ({share}).")
         distinct, verdict = len(differences), _verdict(differences)
         lines.append(f"- Écarts : {total - matched} {plural(total - matched, 'nombre', 'nombres')}, soit {distinct} "
                      f"{plural(distinct, 'écart distinct', 'écarts distincts')} (un même nombre cité à plusieurs "
@@ -330,6 +331,24 @@ def _compare_captions(published: list[dict], ours: list[tuple[str, str]], word: 
     return lines
 
 
+def _audit_count(checks: int, flagged: int) -> str:
+    """« 497 vérifications, 4 signalements. », « 5 vérifications, aucun signalement. »"""
+    found = "aucun signalement" if not flagged else f"{flagged} {plural(flagged, 'signalement', 'signalements')}"
+    return f"{checks} {plural(checks, 'vérification', 'vérifications')}, {found}."
+
+
+def _spread_word_finding(table: str, word: str, marked: list[float], unmarked: list[float]) -> str:
+    """« « hétérog… » est écrit pour des écarts-types de 2,9 et 3,0, mais pas pour un autre écart-type de 2,9 ni
+    pour 3,2 » — a value printed on both sides is said to be another item's, not listed as if it contradicted itself."""
+    written = sorted({round(v, 1) for v in marked})
+    shown = [_fr(v) for v in written]
+    said = f"un écart-type de {shown[0]}" if len(shown) == 1 else f"des écarts-types de {' et '.join(shown)}"
+    others = [f"un autre écart-type de {_fr(v)}" if v in written else _fr(v)
+              for v in sorted({round(v, 1) for v in unmarked if v >= min(marked)})]
+    return (f"{table} : « {word}… » est écrit pour {said}, mais pas pour {' ni pour '.join(others)} : aucun seuil "
+            "d'écart-type ne le décide.")
+
+
 def _fr(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
@@ -367,10 +386,7 @@ def interpretation_findings(publication: Publication) -> list[str]:
             marked = [sd for (_m, sd), e in labels if word in e["text"].lower()]
             unmarked = [sd for (_m, sd), e in labels if word not in e["text"].lower()]
             if marked and unmarked and max(unmarked) >= min(marked):
-                lines.append(f"{table} : « {word}… » est écrit pour des écarts-types de "
-                             f"{' et '.join(sorted({_fr(v) for v in marked}))}, mais pas pour "
-                             f"{' ni '.join(sorted({_fr(v) for v in unmarked if v >= min(marked)}))} : aucun seuil "
-                             "d'écart-type ne le décide.")
+                lines.append(_spread_word_finding(table, word, marked, unmarked))
     if lines:
         lines.append("Le chapitre régénéré applique la règle que son plan d'analyse énonce (note sous le tableau) ; "
                      "ses libellés peuvent donc différer des libellés publiés.")
@@ -408,7 +424,7 @@ def report_markdown(table: pd.DataFrame, audit: pd.DataFrame, publication: Publi
         lines += ["", "## Structure du chapitre", ""]
         lines += [f"- {_cell(line)}" for line in structure] or ["Mêmes sections, tableaux et figures que le chapitre publié."]
     flagged = audit[audit["status"] != "ok"]
-    lines += ["", "## Audit des nombres publiés", "", f"{len(audit)} vérifications, {len(flagged)} signalements.", ""]
+    lines += ["", "## Audit des nombres publiés", "", _audit_count(len(audit), len(flagged)), ""]
     if not flagged.empty:
         lines += ["| référence | vérification | statut | publié | recalculé | explication |",
                   "|---|---|---|---:|---:|---|"]

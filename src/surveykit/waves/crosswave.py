@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (after figures.style)
 import numpy as np
 import pandas as pd
 
-from surveykit.analysis.format import variable_label
+from surveykit.analysis.format import adjusted_p_words, variable_label
 from surveykit.analysis.plan import Plan
 from surveykit.core import fmt
 from surveykit.core.errors import InputError
@@ -548,7 +548,7 @@ def _scores_panel(ax, result: CrossWave) -> None:
 
 def _p_adjusted(p: float) -> str:
     """'p ajustée = 0,0123' / 'p ajustée < 0,001' (Holm)."""
-    return "p ajustée" + fmt.p_sentence(p)[1:]
+    return f"p{fmt.NBSP}ajustée" + fmt.p_sentence(p)[1:]
 
 
 def _wave_context(wave: Wave, rows: pd.DataFrame, frames_n: dict[str, int]) -> dict:
@@ -596,7 +596,7 @@ def _share_comparisons(result: CrossWave, sub_tests: pd.DataFrame, labels: dict[
     for row in sub_tests.itertuples():
         tested = not fmt.is_missing(row.p_value)
         p = row.p_holm if several else row.p_value
-        p_text = (("p ajustée (Holm)" if several else "p") + fmt.p_sentence(p)[1:]) if tested else ""
+        p_text = ((adjusted_p_words("holm")[0] if several else "p") + fmt.p_sentence(p)[1:]) if tested else ""
         comparisons.append({
             "a": labels[row.wave_a], "b": labels[row.wave_b], "pct_a": fmt.percent(row.pct_a),
             "pct_b": fmt.percent(row.pct_b), "tested": tested, "significant": tested and bool(row.significant),

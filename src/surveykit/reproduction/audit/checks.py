@@ -8,7 +8,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from surveykit.core.fmt import NBSP, round_half_even
+from surveykit.core.fmt import NBSP, integer, round_half_even
 from surveykit.core.fmt import exact_number as fr
 from surveykit.core.testnames import TEST_LABELS_FR
 from surveykit.manuscript.prose import plural
@@ -19,7 +19,7 @@ from .display import fr_float, parent_ref, precision_note, row, sci, show
 from .duplicates import duplicate_p_values
 from .fisher import contingency_table, fisher_exact_p
 from .grim import combine_pairs, grim_informative, grim_sums, grimmer_pairs
-from .lattice import LatticeResult, detect_mc_lattice, mc_consistency
+from .lattice import FITTING_B_MAX, LatticeResult, detect_mc_lattice, mc_consistency
 from .numbers import CHECK, COLUMNS, INCONSISTENT, INFO, OK, UNTESTABLE, as_exact
 from .percentages import achievable_counts, percentage_status
 
@@ -291,8 +291,9 @@ def _lattice_rows(items: Sequence[PublishedItem]) -> tuple[list[dict], dict[str,
                       f"précision publiée, signature de p simulées par Monte-Carlo (R : simulate.p.value = TRUE, B = {b}) "
                       f"et non de p exactes. Probabilité que des p au hasard tombent toutes sur ce treillis : "
                       f"{sci(result.chance_best)} ; pour un B « rond » ≤ {b} quelconque : ≤ {sci(result.chance_bound)}. "
-                      f"B ≤ 10000 compatibles : {len(result.fitting_b)} sur {result.n_informative} testés "
-                      f"({', '.join(map(str, result.fitting_b[:5]))} …), surtout des B proches de 10000 où le "
+                      f"B ≤ {integer(FITTING_B_MAX)} compatibles : {integer(len(result.fitting_b))} sur "
+                      f"{integer(result.n_informative)} testés ({', '.join(map(integer, result.fitting_b[:5]))} …), "
+                      f"surtout des B proches de {integer(FITTING_B_MAX)} où le "
                       f"treillis devient plus fin que la précision publiée.")
             status = CHECK if test == "fisher" else INFO
             if test == "fisher":

@@ -15,6 +15,7 @@ from surveykit.core.printed import PubNumber
 from .numbers import Exact, as_exact, ceil_int, floor_int, interval
 
 LATTICE_ALPHA = 0.01
+FITTING_B_MAX = 10000  # the B reported as compatible: those people plausibly type (up to 10 000 draws)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def detect_mc_lattice(p_values: Sequence[tuple[float, int]] | Sequence[Exact],
         p_values=values,
         best_b=best,
         fitting_round_b=round_fitting,
-        fitting_b=tuple(b for b in fitting if b <= 10000),
+        fitting_b=tuple(b for b in fitting if b <= FITTING_B_MAX),
         n_informative=len(candidates),
         fraction_fitting=(len(fitting) / len(candidates)) if len(candidates) else 0.0,
         chance_best=chance_best,
