@@ -217,6 +217,7 @@ class Codebook:
     wave: str | None = None  # set on one wave's edition (see `edition_of`)
     absent: tuple[str, ...] = ()  # variables of the study this wave's form does not have
     respondent_key: str | None = None  # a question identifying a respondent from one wave to the next
+    test_answers: tuple[str, ...] = ()  # a row holding one of these cells is a trial of the form, excluded
 
     @property
     def all_questions(self) -> tuple[Question, ...]:
@@ -500,6 +501,7 @@ def _build(raw: dict, path: str) -> Codebook:
         wave=edition.get("wave"),
         absent=tuple(edition.get("absent", ())),
         respondent_key=raw.get("respondent_key"),
+        test_answers=tuple(raw.get("test_answers", [])),
     )
     _check_consistency(book)
     _check_respondent_key(book)

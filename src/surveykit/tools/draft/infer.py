@@ -43,7 +43,7 @@ import numpy as np
 
 from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
-from surveykit.core.normalise import normalise
+from surveykit.core.normalise import normalise, typed_number, unit_key
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
 
@@ -126,6 +126,7 @@ class Guess:
     number: int = 0
     denominator: str | None = None  # multi-response: "asked" (required) or "answered" (optional)
     date_order: str | None = None  # date: day-first, month-first, year-first, or "" when the cells do not decide
+    unit: str | None = None  # number: the unit respondents typed after it (« 45 ans »)
 
 
 @dataclass
@@ -136,6 +137,7 @@ class StudyGuess:
     identifying: list[str]
     questions: list[Guess]
     notes: list[str] = field(default_factory=list)
+    test_answers: list[str] = field(default_factory=list)  # cells marking a row as a trial of the form
 
     def question(self, qid: str) -> Guess:
         return next(q for q in self.questions if q.id == qid)
@@ -703,6 +705,32 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
                        "formulaire le borne)")
 
 
+def _typed_unit(counts: Counter) -> str | None:
+    """The unit of a short-answer number some respondents typed with its unit (« 45 », « 45 ans », « 52 ans »;
+    « 6h », « 6 h », « 6 heures »): its most typed spelling (ties: first seen), None unless every answer is a
+    number and all the typed units are one unit."""
+    spellings: Counter = Counter()
+    for value, count in counts.items():
+        typed = typed_number(value)
+        if typed is None:
+            return None
+        if typed[1]:
+            spellings[typed[1]] += count
+    if not spellings or len({unit_key(spelling) for spelling in spellings}) != 1:
+        return None
+    return spellings.most_common(1)[0][0]
+
+
+def _as_numbers_with_unit(guess: Guess, values: list[str], unit: str) -> None:
+    """A number typed with its unit is a quantity (an age, hours a week), never the point of a scale."""
+    numbers = [typed_number(v)[0] for v in values]
+    guess.type, guess.unit = "number", unit
+    shown = ", ".join(f"« {v.strip()} »" for v in [v for v in values if typed_number(v)[1]][:3])
+    guess.notes.append(f"nombre saisi avec son unité ({shown}) : lu comme un nombre en « {unit} » (`unit`) ; valeurs "
+                       f"de {min(numbers):g} à {max(numbers):g} observées ; ajouter `min`/`max` si le formulaire le "
+                       "borne")
+
+
 def _date_order(values: list[str]) -> str | None:
     """The order of a column of dates ("day-first", "month-first", "year-first"; "" when the cells do not
     decide it), None when some answer is not a date. Forms writes a date answer in the form's locale
@@ -730,6 +758,10 @@ def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = N
     if all(_NUMBER.match(v.strip()) for v in values):
         _as_numbers(guess, values)
         return
+    unit = _typed_unit(counts)
+    if unit is not None:
+        _as_numbers_with_unit(guess, values, unit)
+        return
     order = _date_order(values)
     if order is not None:
         guess.type, guess.date_order = "date", order
@@ -747,8 +779,11 @@ def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = N
 def short_label(header: str) -> str:
     """A short name for tables from a header: instructions in brackets, numbering and the question mark dropped,
     cut at a clause or a word near LABEL_CHARS characters (« Quels outils utilisez-vous ? (plusieurs réponses
-    possibles) » -> « Quels outils utilisez-vous »)."""
-    text = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", lambda m: "" if _instruction(m.group()) else m.group(), header)
+    possibles) » -> « Quels outils utilisez-vous »). A header written on several lines (a line break typed in
+    the form's title) is named by its first line: the next ones are help for the respondent."""
+    first_line = next((line for line in header.splitlines() if line.strip()), header)
+    text = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", lambda m: "" if _instruction(m.group()) else m.group(),
+                  re.sub(r"\s+", " ", first_line))
     text = re.sub(r"^\s*(?:q(?:uestion)?\s*)?\d+\s*[.)\-:–]\s*", "", text, flags=re.I)
     text = re.sub(r"^\s*(?:sur une [ée]chelle de \d+ [àa] \d+|on a scale (?:of|from) \d+ to \d+)\s*,?\s*", "", text,
                   flags=re.I)
@@ -959,7 +994,9 @@ def _is_timestamp(header: str, values: list[str], index: int) -> bool:
 
 
 def _is_identifying(header: str, counts: Counter) -> bool:
-    key = normalise(header)
+    """An e-mail, name or phone column: by its header (« Nom et prénom (facultatif) », « Votre e-mail »: a
+    bracketed remark and a leading « votre » aside), or by its answers (e-mails)."""
+    key = re.sub(r"^(?:votre|vos|your)\s+", "", normalise(re.sub(r"\s*\([^()]*\)\s*$", "", header)))
     if key in IDENTIFYING_HEADERS or ("mail" in key.split() and not _GRID.match(header)):
         return True
     total = sum(counts.values())
@@ -1054,10 +1091,34 @@ def _settle_date_orders(questions: list[Guess], stamps: list[str]) -> None:
                                "vérifier une date connue, sinon écrire `date_order: month-first`")
 
 
+# A cell that says its row is a trial of the form (normalised), not an answer.
+_TEST_MARK = re.compile(r"^(?:(?:ceci est un |c est un )?(?:test|tests|essai|testing)"
+                        r"(?: (?:ne pas (?:tenir compte|prendre en compte|analyser)|a supprimer|a ignorer|"
+                        r"please ignore|do not count|ignore))?|ne pas tenir compte|please ignore)$")
+MAX_TEST_ROWS = 3  # more rows than this with one such cell: it is an answer (« Test » as an option), not a trial
+
+
+def trial_markers(rows: list[list[str]]) -> list[str]:
+    """The cells marking rows as trials of the form (« test », « TEST NE PAS TENIR COMPTE », « essai »), in
+    order of first appearance; a marker found in more than MAX_TEST_ROWS rows (or in a fifth of them) is an
+    answer, not a trial."""
+    rows_of: dict[str, set[int]] = {}
+    for index, row in enumerate(rows):
+        for cell in row:
+            if cell and len(cell) < 60 and _TEST_MARK.match(normalise(cell)):
+                rows_of.setdefault(cell.strip(), set()).add(index)
+    limit = min(MAX_TEST_ROWS, len(rows) // 5)
+    return [marker for marker, found in rows_of.items() if len(found) <= limit]
+
+
 def draft_export(export: RawExport) -> StudyGuess:
-    """Every question of the export, typed, with levels, skip logic and notes."""
+    """Every question of the export, typed, with levels, skip logic and notes; rows marked as trials of the form
+    (`test_answers`) are left out of the reading, as the cleaning will leave them out of the analysis."""
     _check_duplicates(export)
     rows = [row for row in export.rows if any(row)]
+    markers = trial_markers(rows)
+    keys = {normalise(marker) for marker in markers}
+    rows = [row for row in rows if not any(cell and normalise(cell) in keys for cell in row)] if keys else rows
     if not rows:
         raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
     columns = Columns(rows, len(export.headers))
@@ -1097,4 +1158,4 @@ def draft_export(export: RawExport) -> StudyGuess:
     _note_branches(questions)
     notes = [] if timestamp is not None else ["no timestamp column recognised: submission dates will be empty"]
     return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,
-                      [export.headers[i] for i in identifying], questions, notes)
+                      [export.headers[i] for i in identifying], questions, notes, markers)

@@ -89,6 +89,8 @@ def _question_lines(guess: Guess, features: Engine) -> list[str]:
         lines.append(f"    label: {q(guess.label)}")
     if guess.min is not None:
         lines += [f"    min: {guess.min}", f"    max: {guess.max}"]
+    if guess.unit:
+        lines.append(f"    unit: {q(guess.unit)}")
     if guess.type == "date" and guess.date_order == "month-first":
         lines.append("    date_order: month-first")
     if guess.denominator and features.denominator:
@@ -149,6 +151,9 @@ def codebook_text(draft: StudyGuess, study: str, source: str, features: Engine |
     if draft.identifying:
         lines += ["# Colonnes qui identifient une personne : écartées à la lecture, jamais analysées.",
                   f"identifying_headers: {flow_list(draft.identifying)}"]
+    if draft.test_answers:
+        lines += ["# Réponses de test : une ligne dont une cellule vaut l'une d'elles est écartée (« réponse de test »).",
+                  f"test_answers: {flow_list(draft.test_answers)}"]
     lines.append("questions:")
     for guess in draft.questions:
         lines += _question_lines(guess, features)
