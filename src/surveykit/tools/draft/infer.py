@@ -126,6 +126,7 @@ class Guess:
     number: int = 0
     denominator: str | None = None  # multi-response: "asked" (required) or "answered" (optional)
     date_order: str | None = None  # date: day-first, month-first, year-first, or "" when the cells do not decide
+    occurrence: int = 1  # its column is the n-th of the export with its header
     unit: str | None = None  # number: the unit respondents typed after it (« 45 ans »)
 
 
@@ -330,7 +331,10 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
         total = sum(pool.values())
         singles = sum(1 for c in pool.values() if c == 1)
         if total and singles > OPEN_SINGLETONS * total:
-            return f"{singles} réponses sur {total} ne sont données qu'une fois"
+            if total == 1:
+                return "une seule réponse dans l'export"
+            return (f"{singles} réponses sur {total} ne sont données qu'une fois" if singles > 1 else
+                    f"1 réponse sur {total} n'est donnée qu'une fois")
     total = sum(counts.values())
     for pool in (counts, atoms or Counter()):
         variants = _case_variants(pool) or _typo_variants(pool)
@@ -347,7 +351,8 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     sentences = sum(c for v, c in pool.items() if _sentence_like(v))
     if len(pool) >= 4 and sentences >= SENTENCE_SHARE * sum(pool.values()) and not _MULTI_HINT.search(
             normalise(guess.header)):
-        return f"{sentences} réponses sur {sum(pool.values())} sont rédigées comme des phrases"
+        return (f"{sentences} réponses sur {sum(pool.values())} sont rédigées comme des phrases" if sentences > 1 else
+                f"1 réponse sur {sum(pool.values())} est rédigée comme une phrase")
     return None
 
 
@@ -1030,14 +1035,26 @@ def _units(headers: tuple[str, ...], skip: set[int]) -> list[tuple[str, list[tup
 
 
 def _check_duplicates(export: RawExport) -> None:
+    """Two grid rows with one header cannot be told apart: refused. Two plain columns with one header (a form
+    asking « Précisez : » in two sections) are two questions, told apart by their `occurrence`."""
     seen: dict[str, int] = {}
     for index, header in enumerate(export.headers):
         key = normalise(header)
-        if key in seen:
+        if key in seen and _GRID.match(header):
             raise InputError(f"{export.path}, row 1: columns {seen[key] + 1} and {index + 1} have the same header "
-                             f"{header!r}; a drafted question needs its own header: rename one of them in a copy "
-                             "of the export")
-        seen[key] = index
+                             f"{header!r}; a grid row needs its own header: rename one of them in a copy of the "
+                             "export")
+        seen.setdefault(key, index)
+
+
+def _occurrences(headers: tuple[str, ...]) -> list[int]:
+    """For each column, how many columns up to it carry its header (1 for the first)."""
+    counts: Counter = Counter()
+    result = []
+    for header in headers:
+        counts[normalise(header)] += 1
+        result.append(counts[normalise(header)])
+    return result
 
 
 def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids: Ids) -> list[Guess]:
@@ -1127,6 +1144,7 @@ def draft_export(export: RawExport) -> StudyGuess:
     identifying = [i for i, h in enumerate(export.headers)
                    if i != timestamp and _is_identifying(h, columns.counts(i, keep=True))]
     ids, questions = Ids(), []
+    occurrences = _occurrences(export.headers)
     units = _units(export.headers, {timestamp, *identifying} - {None})
     shared = SharedAnswers()
     for _stem, cols in units:
@@ -1137,7 +1155,12 @@ def draft_export(export: RawExport) -> StudyGuess:
             questions += _grid_guesses(stem, cols, columns, ids)
             continue
         index = cols[0][0]
-        guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem))
+        guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem),
+                      occurrence=occurrences[index])
+        if guess.occurrence > 1:
+            guess.label = f"{guess.label} ({guess.occurrence})"
+            guess.notes.append(f"intitulé déjà porté par une colonne précédente de l'export : cette question est sa "
+                               f"colonne n° {guess.occurrence} (`occurrence`) ; lui donner un `label` qui la distingue")
         infer_counts(guess, columns.counts(index), shared)
         if guess.other:
             ids.reserve_other(guess.id)

@@ -85,6 +85,8 @@ def _question_lines(guess: Guess, features: Engine) -> list[str]:
     if guess.asked_if:
         lines.append("    asked_if: {" + ", ".join(f"{k}: {q(v)}" for k, v in guess.asked_if.items()) + "}")
     lines.append(f"    header: {q(guess.header)}")
+    if guess.occurrence > 1:
+        lines.append(f"    occurrence: {guess.occurrence}")
     if guess.label:
         lines.append(f"    label: {q(guess.label)}")
     if guess.min is not None:
