@@ -149,3 +149,13 @@ def test_the_forms_export_builds_a_chapter_with_no_edit(tmp_path):
                         for path in (project / folder).rglob("*") if path.suffix in (".md", ".html", ".csv", ".yaml",
                                                                                         ".json"))
     assert [value for value in truth("urps_forms")["pii"] if value.lower() in outputs] == []
+
+
+def test_a_header_ending_with_a_colon_titles_its_table_and_figure_without_it():
+    """« Les outils numériques améliorent-ils, selon vous : [item] »: the chapter's heading and caption would
+    otherwise read « … selon vous : (n = 212) »."""
+    files = drafted("urps_forms")
+    plan, figures = yaml.safe_load(files["analysis_plan.yaml"]), yaml.safe_load(files["figures.yaml"])
+    table = next(t for t in plan["tables"] if t["id"] == "outils_numeriques_ameliorent")
+    figure = next(f for f in figures["figures"] if f["id"] == "fig_outils_numeriques_ameliorent")
+    assert table["title"] == table["section"] == figure["caption"] == "Les outils numériques améliorent-ils, selon vous"
