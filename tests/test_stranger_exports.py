@@ -159,3 +159,15 @@ def test_a_header_ending_with_a_colon_titles_its_table_and_figure_without_it():
     table = next(t for t in plan["tables"] if t["id"] == "outils_numeriques_ameliorent")
     figure = next(f for f in figures["figures"] if f["id"] == "fig_outils_numeriques_ameliorent")
     assert table["title"] == table["section"] == figure["caption"] == "Les outils numériques améliorent-ils, selon vous"
+
+
+def test_an_empty_column_without_a_header_is_no_question(tmp_path):
+    """A re-saved export keeps an empty column in the middle (a column Forms left empty, moved by the author):
+    it was drafted as a question headed "" (id `q`); it is skipped, and the cleaning lists it as ignored."""
+    path = tmp_path / "export.csv"
+    path.write_text("Horodateur;Sexe;;Âge\r\n" + "".join(
+        f"0{1 + i % 9}/03/2025 10:0{i % 10};{'Femme' if i % 3 else 'Homme'};;{30 + i} ans\r\n" for i in range(30)),
+        encoding="utf-8-sig")
+    codebook = yaml.safe_load(study_files(draft_export(read_export(path)), "vide", path.name)["codebook.yaml"])
+    assert [(q["header"], q["type"], q.get("unit")) for q in codebook["questions"]] == [
+        ("Sexe", "single", None), ("Âge", "number", "ans")]

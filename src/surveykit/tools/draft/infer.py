@@ -1145,7 +1145,9 @@ def draft_export(export: RawExport) -> StudyGuess:
                    if i != timestamp and _is_identifying(h, columns.counts(i, keep=True))]
     ids, questions = Ids(), []
     occurrences = _occurrences(export.headers)
-    units = _units(export.headers, {timestamp, *identifying} - {None})
+    # a column without a header nor an answer (an empty column a spreadsheet kept) is no question
+    empty = {i for i, h in enumerate(export.headers) if not h.strip() and not columns.values(i)}
+    units = _units(export.headers, {timestamp, *identifying, *empty} - {None})
     shared = SharedAnswers()
     for _stem, cols in units:
         if not cols[0][1]:
