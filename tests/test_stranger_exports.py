@@ -45,13 +45,12 @@ def drafted_codebook(name: str, tmp_path: Path):
 # Measured on this branch. The misses, each a reading a careful person could also hesitate over:
 # - urps_forms: « Livi », a real option ticked by 4 % of the respondents of a checkbox question that has an
 #   « Autre » field, is read as typed in « Autre » (the drafter says so in a comment);
-# - charge_excel: the quiz `Score` (« 1 / 2 ») is drafted as an ordered single choice, not a number; the quiz
-#   answers « Environ 50 % », « Environ 75 % », « 99 % » are ordered by frequency (the « Environ » hides the
-#   classes of numbers).
+# - charge_excel: the quiz answers « Environ 50 % », « Environ 75 % », « 99 % » are ordered by frequency (the
+#   « Environ » hides the classes of numbers).
 @pytest.mark.parametrize("name, matched, questions, extra", [
     ("urps_forms", 8, 9, ["Précisez :", "Précisez :"]),
     ("logiciels_sheets", 11, 11, []),
-    ("charge_excel", 11, 13, []),
+    ("charge_excel", 12, 13, []),
 ])
 def test_each_stranger_export_drafts_as_its_form_says(name, matched, questions, extra):
     comparison = compare_codebook(yaml.safe_load(drafted(name)["codebook.yaml"]), truth(name))
@@ -171,3 +170,34 @@ def test_an_empty_column_without_a_header_is_no_question(tmp_path):
     codebook = yaml.safe_load(study_files(draft_export(read_export(path)), "vide", path.name)["codebook.yaml"])
     assert [(q["header"], q["type"], q.get("unit")) for q in codebook["questions"]] == [
         ("Sexe", "single", None), ("Âge", "number", "ans")]
+
+
+def test_a_quiz_score_is_a_number_of_points_out_of_the_quiz_total(tmp_path):
+    """Forms in quiz mode adds `Score` (« 1 / 2 »): drafted as a number from 0 to 2 (was a single choice of three
+    « levels »), each cell read as its points (the mean recomputed here from the export's text)."""
+    book = drafted_codebook("charge_excel", tmp_path)
+    score = next(q for q in book.questions if q.header == "Score")
+    assert (score.type, score.min, score.max) == ("number", 0, 2)
+    result = clean_file(STRANGER / "charge_excel.csv", book)
+    export = read_export(STRANGER / "charge_excel.csv")
+    set_aside = set(result.excluded["sheet_row"] - 2)
+    points = [int(row[1].split(" / ")[0]) for i, row in enumerate(export.rows) if i not in set_aside]
+    assert len(points) == 318
+    assert result.responses[score.id].astype(float).mean() == pytest.approx(sum(points) / len(points), rel=1e-12)
+
+
+def test_a_number_typed_with_another_unit_is_quarantined_with_a_message_naming_the_unit(tmp_path):
+    """« 6 mois » for an age drafted `unit: "ans"` is not 6 years: the row is quarantined, the message names the
+    file, the row, the column, the value and the unit expected."""
+    book = drafted_codebook("urps_forms", tmp_path)
+    lines = (STRANGER / "urps_forms.csv").read_bytes().decode("utf-8").split("\r\n")
+    cells = lines[5].split('","')
+    assert re.fullmatch(r"\d+( ans)? ?", cells[3]), cells[3]
+    cells[3] = "6 mois"
+    lines[5] = '","'.join(cells)
+    path = tmp_path / "export.csv"
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    result = clean_file(path, book)
+    assert result.flow["quarantined"] == {"valeur invalide": 1}
+    detail = result.excluded.loc[result.excluded["status"] == "quarantined", "detail"].item()
+    assert f"{path}, row 6" in detail and "Votre âge" in detail and "'6 mois'" in detail and "« ans »" in detail

@@ -25,7 +25,7 @@ import pandas as pd
 
 from surveykit.core.errors import ConsistencyError, InputError
 from surveykit.core.io import sha256_of
-from surveykit.core.normalise import typed_number, unit_key
+from surveykit.core.normalise import quiz_score, typed_number, unit_key
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
@@ -98,11 +98,15 @@ def _parse_int(header: str, text: str, low: int, high: int, what: str, problems:
 
 def _parse_number(header: str, text: str, question: Question, problems: list[Problem]) -> int | float | None:
     """A typed number ("12", "12,5"), with the question's unit when it has one (« 45 ans », « 6h », « 6 heures »
-    for `unit: "h"`), within the question's bounds when it has them."""
+    for `unit: "h"`), or a quiz score out of the question's `max` (« 7 / 10 »), within the question's bounds
+    when it has them."""
     typed = typed_number(text)
     unit_ok = typed is not None and (not typed[1] or (question.unit is not None
                                                        and unit_key(typed[1]) == unit_key(question.unit)))
     number = typed[0] if typed is not None and unit_ok else float("nan")
+    score = quiz_score(text) if typed is None else None
+    if score is not None and score[1] == question.max:  # a quiz's `Score` (« 7 / 10 »), out of the question's max
+        number = score[0]
     low = question.min if question.min is not None else -float("inf")
     high = question.max if question.max is not None else float("inf")
     if number != number or not low <= number <= high:

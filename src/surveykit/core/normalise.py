@@ -67,4 +67,14 @@ def typed_number(text: str) -> tuple[float, str] | None:
     return float(match[1].replace(",", ".")), (match[2] or "").rstrip(".")
 
 
-__all__ = ["CACHE_SIZE", "fold", "normalise", "typed_number", "unit_key"]
+# The `Score` column of a Google Forms quiz: « 7 / 10 », points out of the quiz's total.
+_QUIZ_SCORE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*/\s*(\d+)$")
+
+
+def quiz_score(text: str) -> tuple[float, int] | None:
+    """(points, out of) of a quiz score as Forms writes it (« 7 / 10 » -> (7.0, 10)), None otherwise."""
+    match = _QUIZ_SCORE.match(text.strip())
+    return (float(match[1].replace(",", ".")), int(match[2])) if match else None
+
+
+__all__ = ["CACHE_SIZE", "fold", "normalise", "quiz_score", "typed_number", "unit_key"]

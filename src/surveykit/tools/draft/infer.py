@@ -43,7 +43,7 @@ import numpy as np
 
 from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
-from surveykit.core.normalise import normalise, typed_number, unit_key
+from surveykit.core.normalise import normalise, quiz_score, typed_number, unit_key
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
 
@@ -710,6 +710,13 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
                        "formulaire le borne)")
 
 
+def _quiz_total(values: list[str]) -> int | None:
+    """The total of a quiz's `Score` column (every answer « k / N », one N), None otherwise."""
+    scores = [quiz_score(v) for v in values]
+    totals = {score[1] for score in scores if score is not None}
+    return totals.pop() if all(scores) and len(totals) == 1 and min(totals) > 0 else None
+
+
 def _typed_unit(counts: Counter) -> str | None:
     """The unit of a short-answer number some respondents typed with its unit (« 45 », « 45 ans », « 52 ans »;
     « 6h », « 6 h », « 6 heures »): its most typed spelling (ties: first seen), None unless every answer is a
@@ -762,6 +769,12 @@ def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = N
         return
     if all(_NUMBER.match(v.strip()) for v in values):
         _as_numbers(guess, values)
+        return
+    total = _quiz_total(values)
+    if total is not None:
+        guess.type, guess.min, guess.max = "number", 0, total
+        guess.notes.append(f"score d'un questionnaire en mode quiz (« {values[0]} ») : lu comme un nombre de points, "
+                           f"de 0 à {total}")
         return
     unit = _typed_unit(counts)
     if unit is not None:
