@@ -201,3 +201,35 @@ def test_a_number_typed_with_another_unit_is_quarantined_with_a_message_naming_t
     assert result.flow["quarantined"] == {"valeur invalide": 1}
     detail = result.excluded.loc[result.excluded["status"] == "quarantined", "detail"].item()
     assert f"{path}, row 6" in detail and "Votre âge" in detail and "'6 mois'" in detail and "« ans »" in detail
+
+
+def test_a_rating_item_some_left_blank_is_named_under_its_table(tmp_path):
+    """The scores table prints no n per item: « Support technique », left blank by 17 of 184, was averaged on
+    167 answers under a caption saying n = 184, and nothing said so."""
+    from surveykit.analysis.format import format_table
+    from surveykit.analysis.plan import load_plan
+    from surveykit.analysis.run import run_plan
+
+    files = drafted("logiciels_sheets")
+    for name in ("codebook.yaml", "analysis_plan.yaml"):
+        (tmp_path / name).write_text(files[name], encoding="utf-8")
+    book = load_codebook(tmp_path / "codebook.yaml")
+    plan = load_plan(tmp_path / "analysis_plan.yaml", book)
+    responses = clean_file(STRANGER / "logiciels_sheets.xlsx", book).responses
+    result = run_plan(responses, book, plan, seed=7)
+    spec = next(s for s in plan.tables if s.kind == "scores")
+    table, note = format_table(spec, plan, book, result.tables[spec.id], result.tests)
+    assert note.replace("\u00a0", " ") == ("Moyenne ± écart-type ; échelle de 1 à 5. Réponses non renseignées : "
+                                           "Support technique (n = 17).")
+
+
+@pytest.mark.parametrize("text, read", [
+    ("45", (45.0, "")), ("45 ans", (45.0, "ans")), ("12,5 h", (12.5, "h")), ("6h", (6.0, "h")), ("12.", (12.0, "")),
+    ("1 234,5", (1234.5, "")), ("6h30", None), ("35–50 ans", None), ("nan", None), ("inf", None), ("1 / 2", None),
+])
+def test_a_typed_number_is_read_with_its_unit_and_nothing_else_is(text, read):
+    """The one reader of typed numbers (the drafter and the cleaning): « nan » and « inf », which `float` took
+    for numbers, are not; « 6h30 » (a time) and « 35–50 ans » (a class) are not one number."""
+    from surveykit.core.normalise import typed_number
+
+    assert typed_number(text) == read

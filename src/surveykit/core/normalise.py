@@ -36,7 +36,7 @@ def normalise(text: str) -> str:
 
 
 # A number as people type it in a short-answer field: « 45 », « 12,5 », « 45 ans », « 6h », « 12,5 h ».
-_TYPED_NUMBER = re.compile(r"^([-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?)\s*([^\W\d_]{1,12}\.?|%|€)?$")
+_TYPED_NUMBER = re.compile(r"^([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*([^\W\d_]{1,12}\.?|%|€)?$")
 # Spellings of one unit (French and English), so that « 6h » and « 6 heures » are one unit; other units are
 # compared by their folded spelling.
 _UNIT_SPELLINGS = {
