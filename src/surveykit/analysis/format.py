@@ -503,6 +503,12 @@ def _multi_note(spec: TableSpec, plan: Plan, book: Codebook, multi: list[str]) -
             + (" Un test par option (cochée ou non selon le groupe)." if spec.compares else ""))
 
 
+def _missing_note(plan: Plan, book: Codebook, counts) -> list[str]:
+    """« Réponses non renseignées : <variable> (n = k), … » from (variable, k) pairs; nothing when there are none."""
+    named = [f"{variable_label(plan, book, v)} ({fmt.n_equals(int(n))})" for v, n in counts]
+    return ["Réponses non renseignées : " + ", ".join(named) + "."] if named else []
+
+
 def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, tests: pd.DataFrame,
              extra: "Contrasts | None" = None) -> str:
     """What the cells are, denominators, missing answers, the study's notes, tests and multiplicity."""
@@ -513,22 +519,19 @@ def footnote(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame, te
         if multi:
             parts.append(_multi_note(spec, plan, book, multi))
         missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
-        if len(missing):
-            parts.append("Réponses non renseignées : " + ", ".join(
-                f"{variable_label(plan, book, v)} ({fmt.n_equals(int(n))})"
-                for v, n in missing[["variable", "n"]].itertuples(index=False)) + ".")
+        parts += _missing_note(plan, book, missing[["variable", "n"]].itertuples(index=False))
     elif spec.kind == "scores":
         cells = "moyenne ± écart-type ; médiane [Q1–Q3]" if spec.median and spec.by else "moyenne ± écart-type"
         parts.append(f"{cells[:1].upper()}{cells[1:]}{_scale_note(spec, book)}.")
+        # the table shows no n per item: an item some left blank is computed on fewer answers than the caption's n
+        blank = tidy[(tidy["group"] == ALL) & (tidy["missing"].fillna(0) > 0)]
+        parts += _missing_note(plan, book, blank[["variable", "missing"]].itertuples(index=False))
     elif spec.kind == "summary":
         parts.append("Médiane et quartiles selon la définition par défaut de R (type 7).")
     elif spec.kind == "grid_choice":
         parts += _grid_note(spec, plan, book)
         missing = tidy[(tidy["level"] == MISSING_LABEL) & (tidy["group"] == ALL)]
-        if len(missing):
-            parts.append("Réponses non renseignées : " + ", ".join(
-                f"{variable_label(plan, book, v)} ({fmt.n_equals(int(n))})"
-                for v, n in missing[["variable", "n"]].itertuples(index=False)) + ".")
+        parts += _missing_note(plan, book, missing[["variable", "n"]].itertuples(index=False))
         if len(tests) and tests["test"].isin(["wilcoxon", "kruskal"]).any():
             parts.append(f"{ordinal_note(book.question(spec.grid), 'Tests de rangs')}.")
     if spec.effect_size and len(tests):

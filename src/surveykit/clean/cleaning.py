@@ -25,6 +25,7 @@ import pandas as pd
 
 from surveykit.core.errors import ConsistencyError, InputError
 from surveykit.core.io import sha256_of
+from surveykit.core.normalise import quiz_score, typed_number, unit_key
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
@@ -37,6 +38,7 @@ REASON_BLANK = "ligne vide"
 REASON_SKIP = "logique de saut non respectée"
 REASON_PERIOD = "hors période de recueil"
 REASON_DUPLICATE = "doublon"
+REASON_TEST = "réponse de test"
 
 
 @dataclass(frozen=True)
@@ -95,17 +97,23 @@ def _parse_int(header: str, text: str, low: int, high: int, what: str, problems:
 
 
 def _parse_number(header: str, text: str, question: Question, problems: list[Problem]) -> int | float | None:
-    """A typed number ("12", "12,5"), within the question's bounds when it has them."""
-    try:
-        number = float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
-    except ValueError:
-        number = float("nan")
+    """A typed number ("12", "12,5"), with the question's unit when it has one (« 45 ans », « 6h », « 6 heures »
+    for `unit: "h"`), or a quiz score out of the question's `max` (« 7 / 10 »), within the question's bounds
+    when it has them."""
+    typed = typed_number(text)
+    unit_ok = typed is not None and (not typed[1] or (question.unit is not None
+                                                       and unit_key(typed[1]) == unit_key(question.unit)))
+    number = typed[0] if typed is not None and unit_ok else float("nan")
+    score = quiz_score(text) if typed is None else None
+    if score is not None and score[1] == question.max:  # a quiz's `Score` (« 7 / 10 »), out of the question's max
+        number = score[0]
     low = question.min if question.min is not None else -float("inf")
     high = question.max if question.max is not None else float("inf")
     if number != number or not low <= number <= high:
         bounds = f" from {question.min:g} to {question.max:g}" if question.min is not None and question.max is not None \
             else ""
-        problems.append(Problem(header, text, f"a number{bounds}"))
+        unit = f" in « {question.unit} »" if question.unit else ""
+        problems.append(Problem(header, text, f"a number{bounds}{unit}"))
         return None
     return int(number) if number.is_integer() else number
 
@@ -523,8 +531,11 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
     header, texts, dates = stamp
     outcome: dict[int, tuple[str, str, str]] = {}
     sheet = export.sheet_row
+    for index, marker in _trial_rows(book, cells):
+        outcome[index] = (EXCLUDED, REASON_TEST, f"{export.path}, row {sheet(index)}: a trial of the form (a cell "
+                          f"reads {marker!r}, one of the codebook's `test_answers`)")
     for sheet_row, problems in export.cell_problems.items():
-        outcome[sheet_row - HEADER_ROW - 1] = (QUARANTINED, REASON_INVALID, "; ".join(problems))
+        outcome.setdefault(sheet_row - HEADER_ROW - 1, (QUARANTINED, REASON_INVALID, "; ".join(problems)))
     blank = ~(cells != "").any(axis=1) if cells.size else np.ones(len(cells), dtype=bool)
     for index in np.nonzero(blank)[0]:
         outcome.setdefault(int(index), (EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet(int(index))}: every "
@@ -551,6 +562,17 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
         outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
                           f"{sheet(first)} (duplicate submission; the first is kept)")
     return outcome
+
+
+def _trial_rows(book: Codebook, cells: np.ndarray) -> list[tuple[int, str]]:
+    """(row index, cell) of the rows holding one of the codebook's `test_answers` in any column."""
+    markers = {normalise(marker) for marker in book.test_answers}
+    if not markers or not cells.size:
+        return []
+    distinct, inverse = np.unique(cells, return_inverse=True)
+    marked = np.array([bool(text) and normalise(str(text)) in markers for text in distinct])
+    hits = marked[inverse.reshape(cells.shape)]
+    return [(int(i), str(cells[i][np.argmax(hits[i])])) for i in np.nonzero(hits.any(axis=1))[0]]
 
 
 def _inclusion_failures(book: Codebook, values: dict[str, np.ndarray]) -> list[tuple[int, str]]:

@@ -35,4 +35,46 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 
-__all__ = ["CACHE_SIZE", "fold", "normalise"]
+# A number as people type it in a short-answer field: « 45 », « 12,5 », « 45 ans », « 6h », « 12,5 h ».
+_TYPED_NUMBER = re.compile(r"^([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*([^\W\d_]{1,12}\.?|%|€)?$")
+# Spellings of one unit (French and English), so that « 6h » and « 6 heures » are one unit; other units are
+# compared by their folded spelling.
+_UNIT_SPELLINGS = {
+    "year": ("an", "ans", "annee", "annees", "year", "years", "yr", "yrs"),
+    "hour": ("h", "hr", "hrs", "heure", "heures", "hour", "hours"),
+    "minute": ("min", "mn", "mins", "minute", "minutes"),
+    "day": ("j", "jour", "jours", "day", "days"),
+    "week": ("sem", "semaine", "semaines", "week", "weeks", "wk"),
+    "month": ("mois", "month", "months"),
+}
+_UNIT_KEYS = {spelling: key for key, spellings in _UNIT_SPELLINGS.items() for spelling in spellings}
+
+
+def unit_key(unit: str) -> str:
+    """One key per unit, whatever its spelling: 'ans', 'an', 'années' -> 'year'; 'h', 'heures' -> 'hour'."""
+    folded = fold(unit).strip().rstrip(".")
+    return _UNIT_KEYS.get(folded, folded)
+
+
+def typed_number(text: str) -> tuple[float, str] | None:
+    """(value, unit as typed) of a number typed in a short-answer field (« 12,5 h » -> (12.5, 'h'); « 45 » ->
+    (45.0, '')), None when the text is not one number (« 6h30 », « 35–50 ans », « trente »). Spaces and
+    no-break spaces inside the number (« 1 200 ») are thousands separators."""
+    compact = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d)", "", text.strip())
+    match = _TYPED_NUMBER.match(compact)
+    if match is None:
+        return None
+    return float(match[1].replace(",", ".")), (match[2] or "").rstrip(".")
+
+
+# The `Score` column of a Google Forms quiz: « 7 / 10 », points out of the quiz's total.
+_QUIZ_SCORE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*/\s*(\d+)$")
+
+
+def quiz_score(text: str) -> tuple[float, int] | None:
+    """(points, out of) of a quiz score as Forms writes it (« 7 / 10 » -> (7.0, 10)), None otherwise."""
+    match = _QUIZ_SCORE.match(text.strip())
+    return (float(match[1].replace(",", ".")), int(match[2])) if match else None
+
+
+__all__ = ["CACHE_SIZE", "fold", "normalise", "quiz_score", "typed_number", "unit_key"]

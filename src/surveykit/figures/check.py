@@ -88,13 +88,23 @@ def _holder(text: Text, legends: list[Legend]) -> Legend | None:
     return next((legend for legend in legends if text in legend.get_texts() or text is legend.get_title()), None)
 
 
+def _drawn_zorder(line: Line2D) -> float:
+    """The zorder the line is drawn at: a grid line is drawn with its axis (below the bars with
+    `set_axisbelow(True)`), whatever its own zorder says."""
+    for ax in line.figure.axes if line.figure is not None else ():  # a grid line knows its figure, not its axes
+        for axis in (ax.xaxis, ax.yaxis):
+            if line in axis.get_gridlines():
+                return axis.get_zorder()
+    return line.get_zorder()
+
+
 def _on_patch(box: Bbox, text: Text, line: Line2D) -> bool:
     """Whether the text lies on an opaque shape (a bar) drawn over the line, which hides the line there."""
     ax = text.axes
     if ax is None:
         return False
     return any(patch.get_visible() and patch.get_fill() and to_rgba(patch.get_facecolor())[3] >= 1
-               and patch.get_zorder() > line.get_zorder() and patch.get_window_extent().contains(box.x0, box.y0)
+               and patch.get_zorder() > _drawn_zorder(line) and patch.get_window_extent().contains(box.x0, box.y0)
                and patch.get_window_extent().contains(box.x1, box.y1) for patch in ax.patches)
 
 
@@ -103,8 +113,8 @@ def _covers(text: Text, box: Bbox, line: Line2D, legend: Legend | None) -> bool:
     if legend is not None:
         frame = legend.get_frame()
         opaque = legend.get_frame_on() and to_rgba(frame.get_facecolor())[3] * (frame.get_alpha() or 1) >= 1
-        return opaque and legend.get_zorder() > line.get_zorder()
-    return (_opaque_background(text) and text.get_zorder() > line.get_zorder()) or _on_patch(box, text, line)
+        return opaque and legend.get_zorder() > _drawn_zorder(line)
+    return (_opaque_background(text) and text.get_zorder() > _drawn_zorder(line)) or _on_patch(box, text, line)
 
 
 def _lines(fig) -> list[Line2D]:

@@ -83,6 +83,7 @@ class Question:
     until: str | None = None  # last wave whose form asks it
     denominator: str | None = None  # checkbox only: ASKED (the default when not written) or ANSWERED
     date_order: str | None = None  # date only: "day-first" (the default when not written) or "month-first"
+    occurrence: int = 1  # its column is the n-th of the export with its header (a header asked in two sections)
 
     @property
     def counts_answered_only(self) -> bool:
@@ -217,6 +218,7 @@ class Codebook:
     wave: str | None = None  # set on one wave's edition (see `edition_of`)
     absent: tuple[str, ...] = ()  # variables of the study this wave's form does not have
     respondent_key: str | None = None  # a question identifying a respondent from one wave to the next
+    test_answers: tuple[str, ...] = ()  # a row holding one of these cells is a trial of the form, excluded
 
     @property
     def all_questions(self) -> tuple[Question, ...]:
@@ -271,6 +273,7 @@ def _question(raw: dict) -> Question:
         until=raw.get("until"),
         denominator=raw.get("denominator"),
         date_order=raw.get("date_order"),
+        occurrence=raw.get("occurrence", 1),
     )
 
 
@@ -354,10 +357,10 @@ def derive(question: Question, value: object) -> object:
 
 def _check_headers(book: Codebook) -> None:
     """Two questions (or grid rows) on one export header cannot be told apart: refused, both named."""
-    owner: dict[str, str] = {}
+    owner: dict[tuple[str, int], str] = {}
     for question in book.questions:
         for _branch, item, header in question.columns() + question.alias_columns():
-            key = normalise(header)
+            key = (normalise(header), question.occurrence)
             name = f"question {question.number} ({question.id}{'/' + item.id if item else ''})"
             if key in owner and owner[key] != name:
                 raise InputError(f"{book.source}: {owner[key]} and {name} have the same export header {header!r}; "
@@ -500,6 +503,7 @@ def _build(raw: dict, path: str) -> Codebook:
         wave=edition.get("wave"),
         absent=tuple(edition.get("absent", ())),
         respondent_key=raw.get("respondent_key"),
+        test_answers=tuple(raw.get("test_answers", [])),
     )
     _check_consistency(book)
     _check_respondent_key(book)

@@ -7,6 +7,7 @@ column order. Identifying columns (e-mail, name) are dropped; unknown ones repor
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
 
 from surveykit.core.errors import InputError
@@ -44,17 +45,23 @@ def map_columns(headers: tuple[str, ...], book: Codebook, path: str,
 
     `rows` (the export's cells) let a missing required question's message name the unknown column whose
     answers fit the question (a reworded header), not only the most similar header."""
-    expected = {normalise(header): (q, branch, item) for q in book.questions for branch, item, header in q.columns()}
-    aliases = {normalise(header): (q, branch, item)
+    expected = {(normalise(header), q.occurrence): (q, branch, item)
+                for q in book.questions for branch, item, header in q.columns()}
+    aliases = {(normalise(header), q.occurrence): (q, branch, item)
                for q in book.questions for branch, item, header in q.alias_columns()}
     timestamps = {normalise(h) for h in book.timestamp_headers}
     identifying = {normalise(h) for h in book.identifying_headers}
     result = ColumnMap()
     seen: dict[tuple, str] = {}
+    occurrences: Counter = Counter()
     for index, header in enumerate(headers):
         key = normalise(header)
-        if key in expected or key in aliases:
-            question, branch, item = expected.get(key) or aliases[key]
+        occurrences[key] += 1
+        # the n-th column with a header feeds the question declaring that occurrence; else, as the first would
+        # (a second column matching an answered question is then refused below)
+        nth = next(((key, n) for n in (occurrences[key], 1) if (key, n) in expected or (key, n) in aliases), None)
+        if nth is not None:
+            question, branch, item = expected.get(nth) or aliases[nth]
             target = (question.id, branch, item.id if item else None)
             if target in seen:
                 raise InputError(
@@ -132,7 +139,7 @@ def _check_missing(result: ColumnMap, expected: dict, headers: tuple[str, ...], 
     found = {(c.question.id, c.branch, c.item) for c in result.columns}
     unknown = {normalise(h) for h in result.unknown}
     candidates = [(i, h) for i, h in enumerate(headers) if normalise(h) in unknown]
-    for key, (question, branch, item) in expected.items():
+    for (key, _nth), (question, branch, item) in expected.items():
         if (question.id, branch, item) in found:
             continue
         header = next(h for b, i, h in question.columns() if normalise(h) == key)

@@ -43,7 +43,7 @@ import numpy as np
 
 from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
-from surveykit.core.normalise import normalise
+from surveykit.core.normalise import normalise, quiz_score, typed_number, unit_key
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
 
@@ -126,6 +126,8 @@ class Guess:
     number: int = 0
     denominator: str | None = None  # multi-response: "asked" (required) or "answered" (optional)
     date_order: str | None = None  # date: day-first, month-first, year-first, or "" when the cells do not decide
+    occurrence: int = 1  # its column is the n-th of the export with its header
+    unit: str | None = None  # number: the unit respondents typed after it (« 45 ans »)
 
 
 @dataclass
@@ -136,6 +138,7 @@ class StudyGuess:
     identifying: list[str]
     questions: list[Guess]
     notes: list[str] = field(default_factory=list)
+    test_answers: list[str] = field(default_factory=list)  # cells marking a row as a trial of the form
 
     def question(self, qid: str) -> Guess:
         return next(q for q in self.questions if q.id == qid)
@@ -328,7 +331,10 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
         total = sum(pool.values())
         singles = sum(1 for c in pool.values() if c == 1)
         if total and singles > OPEN_SINGLETONS * total:
-            return f"{singles} réponses sur {total} ne sont données qu'une fois"
+            if total == 1:
+                return "une seule réponse dans l'export"
+            return (f"{singles} réponses sur {total} ne sont données qu'une fois" if singles > 1 else
+                    f"1 réponse sur {total} n'est donnée qu'une fois")
     total = sum(counts.values())
     for pool in (counts, atoms or Counter()):
         variants = _case_variants(pool) or _typo_variants(pool)
@@ -345,7 +351,8 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
     sentences = sum(c for v, c in pool.items() if _sentence_like(v))
     if len(pool) >= 4 and sentences >= SENTENCE_SHARE * sum(pool.values()) and not _MULTI_HINT.search(
             normalise(guess.header)):
-        return f"{sentences} réponses sur {sum(pool.values())} sont rédigées comme des phrases"
+        return (f"{sentences} réponses sur {sum(pool.values())} sont rédigées comme des phrases" if sentences > 1 else
+                f"1 réponse sur {sum(pool.values())} est rédigée comme une phrase")
     return None
 
 
@@ -703,6 +710,39 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
                        "formulaire le borne)")
 
 
+def _quiz_total(values: list[str]) -> int | None:
+    """The total of a quiz's `Score` column (every answer « k / N », one N), None otherwise."""
+    scores = [quiz_score(v) for v in values]
+    totals = {score[1] for score in scores if score is not None}
+    return totals.pop() if all(scores) and len(totals) == 1 and min(totals) > 0 else None
+
+
+def _typed_unit(counts: Counter) -> str | None:
+    """The unit of a short-answer number some respondents typed with its unit (« 45 », « 45 ans », « 52 ans »;
+    « 6h », « 6 h », « 6 heures »): its most typed spelling (ties: first seen), None unless every answer is a
+    number and all the typed units are one unit."""
+    spellings: Counter = Counter()
+    for value, count in counts.items():
+        typed = typed_number(value)
+        if typed is None:
+            return None
+        if typed[1]:
+            spellings[typed[1]] += count
+    if not spellings or len({unit_key(spelling) for spelling in spellings}) != 1:
+        return None
+    return spellings.most_common(1)[0][0]
+
+
+def _as_numbers_with_unit(guess: Guess, values: list[str], unit: str) -> None:
+    """A number typed with its unit is a quantity (an age, hours a week), never the point of a scale."""
+    numbers = [typed_number(v)[0] for v in values]
+    guess.type, guess.unit = "number", unit
+    shown = ", ".join(f"« {v.strip()} »" for v in [v for v in values if typed_number(v)[1]][:3])
+    guess.notes.append(f"nombre saisi avec son unité ({shown}) : lu comme un nombre en « {unit} » (`unit`) ; valeurs "
+                       f"de {min(numbers):g} à {max(numbers):g} observées ; ajouter `min`/`max` si le formulaire le "
+                       "borne")
+
+
 def _date_order(values: list[str]) -> str | None:
     """The order of a column of dates ("day-first", "month-first", "year-first"; "" when the cells do not
     decide it), None when some answer is not a date. Forms writes a date answer in the form's locale
@@ -730,6 +770,16 @@ def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = N
     if all(_NUMBER.match(v.strip()) for v in values):
         _as_numbers(guess, values)
         return
+    total = _quiz_total(values)
+    if total is not None:
+        guess.type, guess.min, guess.max = "number", 0, total
+        guess.notes.append(f"score d'un questionnaire en mode quiz (« {values[0]} ») : lu comme un nombre de points, "
+                           f"de 0 à {total}")
+        return
+    unit = _typed_unit(counts)
+    if unit is not None:
+        _as_numbers_with_unit(guess, values, unit)
+        return
     order = _date_order(values)
     if order is not None:
         guess.type, guess.date_order = "date", order
@@ -747,8 +797,11 @@ def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = N
 def short_label(header: str) -> str:
     """A short name for tables from a header: instructions in brackets, numbering and the question mark dropped,
     cut at a clause or a word near LABEL_CHARS characters (« Quels outils utilisez-vous ? (plusieurs réponses
-    possibles) » -> « Quels outils utilisez-vous »)."""
-    text = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", lambda m: "" if _instruction(m.group()) else m.group(), header)
+    possibles) » -> « Quels outils utilisez-vous »). A header written on several lines (a line break typed in
+    the form's title) is named by its first line: the next ones are help for the respondent."""
+    first_line = next((line for line in header.splitlines() if line.strip()), header)
+    text = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", lambda m: "" if _instruction(m.group()) else m.group(),
+                  re.sub(r"\s+", " ", first_line))
     text = re.sub(r"^\s*(?:q(?:uestion)?\s*)?\d+\s*[.)\-:–]\s*", "", text, flags=re.I)
     text = re.sub(r"^\s*(?:sur une [ée]chelle de \d+ [àa] \d+|on a scale (?:of|from) \d+ to \d+)\s*,?\s*", "", text,
                   flags=re.I)
@@ -959,7 +1012,9 @@ def _is_timestamp(header: str, values: list[str], index: int) -> bool:
 
 
 def _is_identifying(header: str, counts: Counter) -> bool:
-    key = normalise(header)
+    """An e-mail, name or phone column: by its header (« Nom et prénom (facultatif) », « Votre e-mail »: a
+    bracketed remark and a leading « votre » aside), or by its answers (e-mails)."""
+    key = re.sub(r"^(?:votre|vos|your)\s+", "", normalise(re.sub(r"\s*\([^()]*\)\s*$", "", header)))
     if key in IDENTIFYING_HEADERS or ("mail" in key.split() and not _GRID.match(header)):
         return True
     total = sum(counts.values())
@@ -993,14 +1048,26 @@ def _units(headers: tuple[str, ...], skip: set[int]) -> list[tuple[str, list[tup
 
 
 def _check_duplicates(export: RawExport) -> None:
+    """Two grid rows with one header cannot be told apart: refused. Two plain columns with one header (a form
+    asking « Précisez : » in two sections) are two questions, told apart by their `occurrence`."""
     seen: dict[str, int] = {}
     for index, header in enumerate(export.headers):
         key = normalise(header)
-        if key in seen:
+        if key in seen and _GRID.match(header):
             raise InputError(f"{export.path}, row 1: columns {seen[key] + 1} and {index + 1} have the same header "
-                             f"{header!r}; a drafted question needs its own header: rename one of them in a copy "
-                             "of the export")
-        seen[key] = index
+                             f"{header!r}; a grid row needs its own header: rename one of them in a copy of the "
+                             "export")
+        seen.setdefault(key, index)
+
+
+def _occurrences(headers: tuple[str, ...]) -> list[int]:
+    """For each column, how many columns up to it carry its header (1 for the first)."""
+    counts: Counter = Counter()
+    result = []
+    for header in headers:
+        counts[normalise(header)] += 1
+        result.append(counts[normalise(header)])
+    return result
 
 
 def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids: Ids) -> list[Guess]:
@@ -1054,10 +1121,34 @@ def _settle_date_orders(questions: list[Guess], stamps: list[str]) -> None:
                                "vérifier une date connue, sinon écrire `date_order: month-first`")
 
 
+# A cell that says its row is a trial of the form (normalised), not an answer.
+_TEST_MARK = re.compile(r"^(?:(?:ceci est un |c est un )?(?:test|tests|essai|testing)"
+                        r"(?: (?:ne pas (?:tenir compte|prendre en compte|analyser)|a supprimer|a ignorer|"
+                        r"please ignore|do not count|ignore))?|ne pas tenir compte|please ignore)$")
+MAX_TEST_ROWS = 3  # more rows than this with one such cell: it is an answer (« Test » as an option), not a trial
+
+
+def trial_markers(rows: list[list[str]]) -> list[str]:
+    """The cells marking rows as trials of the form (« test », « TEST NE PAS TENIR COMPTE », « essai »), in
+    order of first appearance; a marker found in more than MAX_TEST_ROWS rows (or in a fifth of them) is an
+    answer, not a trial."""
+    rows_of: dict[str, set[int]] = {}
+    for index, row in enumerate(rows):
+        for cell in row:
+            if cell and len(cell) < 60 and _TEST_MARK.match(normalise(cell)):
+                rows_of.setdefault(cell.strip(), set()).add(index)
+    limit = min(MAX_TEST_ROWS, len(rows) // 5)
+    return [marker for marker, found in rows_of.items() if len(found) <= limit]
+
+
 def draft_export(export: RawExport) -> StudyGuess:
-    """Every question of the export, typed, with levels, skip logic and notes."""
+    """Every question of the export, typed, with levels, skip logic and notes; rows marked as trials of the form
+    (`test_answers`) are left out of the reading, as the cleaning will leave them out of the analysis."""
     _check_duplicates(export)
     rows = [row for row in export.rows if any(row)]
+    markers = trial_markers(rows)
+    keys = {normalise(marker) for marker in markers}
+    rows = [row for row in rows if not any(cell and normalise(cell) in keys for cell in row)] if keys else rows
     if not rows:
         raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
     columns = Columns(rows, len(export.headers))
@@ -1066,7 +1157,10 @@ def draft_export(export: RawExport) -> StudyGuess:
     identifying = [i for i, h in enumerate(export.headers)
                    if i != timestamp and _is_identifying(h, columns.counts(i, keep=True))]
     ids, questions = Ids(), []
-    units = _units(export.headers, {timestamp, *identifying} - {None})
+    occurrences = _occurrences(export.headers)
+    # a column without a header nor an answer (an empty column a spreadsheet kept) is no question
+    empty = {i for i, h in enumerate(export.headers) if not h.strip() and not columns.values(i)}
+    units = _units(export.headers, {timestamp, *identifying, *empty} - {None})
     shared = SharedAnswers()
     for _stem, cols in units:
         if not cols[0][1]:
@@ -1076,7 +1170,12 @@ def draft_export(export: RawExport) -> StudyGuess:
             questions += _grid_guesses(stem, cols, columns, ids)
             continue
         index = cols[0][0]
-        guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem))
+        guess = Guess(ids.from_header(stem), "text", stem, [index], label=short_label(stem),
+                      occurrence=occurrences[index])
+        if guess.occurrence > 1:
+            guess.label = f"{guess.label} ({guess.occurrence})"
+            guess.notes.append(f"intitulé déjà porté par une colonne précédente de l'export : cette question est sa "
+                               f"colonne n° {guess.occurrence} (`occurrence`) ; lui donner un `label` qui la distingue")
         infer_counts(guess, columns.counts(index), shared)
         if guess.other:
             ids.reserve_other(guess.id)
@@ -1097,4 +1196,4 @@ def draft_export(export: RawExport) -> StudyGuess:
     _note_branches(questions)
     notes = [] if timestamp is not None else ["no timestamp column recognised: submission dates will be empty"]
     return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,
-                      [export.headers[i] for i in identifying], questions, notes)
+                      [export.headers[i] for i in identifying], questions, notes, markers)

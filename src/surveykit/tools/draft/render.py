@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 
 import yaml
 
@@ -85,10 +86,14 @@ def _question_lines(guess: Guess, features: Engine) -> list[str]:
     if guess.asked_if:
         lines.append("    asked_if: {" + ", ".join(f"{k}: {q(v)}" for k, v in guess.asked_if.items()) + "}")
     lines.append(f"    header: {q(guess.header)}")
+    if guess.occurrence > 1:
+        lines.append(f"    occurrence: {guess.occurrence}")
     if guess.label:
         lines.append(f"    label: {q(guess.label)}")
     if guess.min is not None:
         lines += [f"    min: {guess.min}", f"    max: {guess.max}"]
+    if guess.unit:
+        lines.append(f"    unit: {q(guess.unit)}")
     if guess.type == "date" and guess.date_order == "month-first":
         lines.append("    date_order: month-first")
     if guess.denominator and features.denominator:
@@ -149,6 +154,9 @@ def codebook_text(draft: StudyGuess, study: str, source: str, features: Engine |
     if draft.identifying:
         lines += ["# Colonnes qui identifient une personne : écartées à la lecture, jamais analysées.",
                   f"identifying_headers: {flow_list(draft.identifying)}"]
+    if draft.test_answers:
+        lines += ["# Réponses de test : une ligne dont une cellule vaut l'une d'elles est écartée (« réponse de test »).",
+                  f"test_answers: {flow_list(draft.test_answers)}"]
     lines.append("questions:")
     for guess in draft.questions:
         lines += _question_lines(guess, features)
@@ -180,6 +188,13 @@ def _table(lines: list[str], table_id: str, section: str | None, title: str, kin
     if section:
         lines.append(f"    section: {q(section)}")
     lines += [f"    title: {q(title)}", f"    kind: {kind}", *[f"    {r}" for r in rest]]
+
+
+def heading(header: str) -> str:
+    """A header as a table title or figure caption: on one line, without the colon that introduced the answers
+    (« Les outils améliorent-ils, selon vous : » -> « Les outils améliorent-ils, selon vous »); a question mark
+    stays."""
+    return re.sub(r"\s+", " ", header).strip().rstrip(":").rstrip()
 
 
 def has_tables(draft: StudyGuess) -> bool:
@@ -215,21 +230,21 @@ def plan_text(draft: StudyGuess, study: str, features: Engine | None = None) -> 
         number += 1
         if grid.type == "grid_scale":
             rest = [f"grid: {grid.id}", "order: mean_desc", f"row_header: {q('Item')}"]
-            _table(lines, grid.id, grid.header, grid.header, "scores", rest)
+            _table(lines, grid.id, heading(grid.header), heading(grid.header), "scores", rest)
         else:
             rest = [f"grid: {grid.id}", f"ranks: [1, {grid.max}]", f"row_header: {q('Item')}",
                     f"rank_header: {q('Rang')}", f"rank_text: {q('Rang {rank}')}"]
-            _table(lines, grid.id, grid.header, grid.header, "ranks", rest)
+            _table(lines, grid.id, heading(grid.header), heading(grid.header), "ranks", rest)
     for grid in (g for g in draft.questions if g.type == "grid_choice"):
         number += 1
         if features.grid_choice_table:
-            _table(lines, grid.id, grid.header, grid.header, "grid_choice", [f"grid: {grid.id}"])
+            _table(lines, grid.id, heading(grid.header), heading(grid.header), "grid_choice", [f"grid: {grid.id}"])
         else:
-            _table(lines, grid.id, grid.header, grid.header, "categorical",
+            _table(lines, grid.id, heading(grid.header), heading(grid.header), "categorical",
                    ["variables: [" + ", ".join(item for item, _row in grid.items) + "]"])
     for grid_id, rows in _choice_grids(draft).items():
         number += 1
-        stem = rows[0].header.rsplit(" [", 1)[0]
+        stem = heading(rows[0].header.rsplit(" [", 1)[0])
         _table(lines, grid_id, stem, stem, "categorical", ["variables: [" + ", ".join(g.id for g in rows) + "]"])
     if numeric:
         number += 1
@@ -249,14 +264,15 @@ def figures_text(draft: StudyGuess, study: str, features: Engine | None = None) 
     for guess in _closed(draft):
         if guess.type == "checkbox":
             lines.append(f"  - {{id: fig_{guess.id}, kind: bars, table: questions_fermees, "
-                         f"variable: {guess.id}, order: frequency, caption: {q(guess.header)}}}")
+                         f"variable: {guess.id}, order: frequency, caption: {q(heading(guess.header))}}}")
     for guess in draft.questions:
         if guess.type == "grid_choice" and features.diverging:
-            lines.append(f"  - {{id: fig_{guess.id}, kind: diverging, table: {guess.id}, caption: {q(guess.header)}}}")
+            lines.append(f"  - {{id: fig_{guess.id}, kind: diverging, table: {guess.id}, "
+                         f"caption: {q(heading(guess.header))}}}")
     for guess in _numeric(draft):
         if guess.type == "scale":
             lines.append(f"  - {{id: fig_{guess.id}, kind: histogram, table: valeurs_numeriques, "
-                         f"variable: {guess.id}, caption: {q(guess.header)}}}")
+                         f"variable: {guess.id}, caption: {q(heading(guess.header))}}}")
     return "\n".join(lines) + "\n"
 
 
