@@ -16,7 +16,6 @@ import pandas as pd
 from surveykit.core import fmt
 from surveykit.core.testnames import TEST_LABELS_FR
 from surveykit.questionnaire.codebook import Codebook
-from surveykit.stats.posthoc import compact_letters
 
 from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
@@ -662,6 +661,9 @@ class Contrasts:
         pairs = self._pairs(variable, level)
         if not len(pairs):
             return {}
+        from surveykit.stats.posthoc import compact_letters  # here: the tables, figures and chapter that import
+        # this module without letters to print do not import the statistics engine (SciPy)
+
         different = {(r.group1, r.group2): bool(r.p_adjusted < self.alpha) for r in pairs.itertuples()}
         return compact_letters(groups, different)
 
