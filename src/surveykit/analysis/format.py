@@ -17,7 +17,6 @@ from surveykit.core import fmt
 from surveykit.core.printed import PubNumber, ref_table
 from surveykit.core.testnames import TEST_LABELS_FR
 from surveykit.questionnaire.codebook import Codebook
-from surveykit.stats.posthoc import compact_letters
 
 from .describe import ALL, MISSING_LABEL
 from .plan import Plan, TableSpec
@@ -674,6 +673,9 @@ class Contrasts:
         pairs = self._pairs(variable, level)
         if not len(pairs):
             return {}
+        from surveykit.stats.posthoc import compact_letters  # here: the tables, figures and chapter that import
+        # this module without letters to print do not import the statistics engine (SciPy)
+
         different = {(r.group1, r.group2): bool(r.p_adjusted < self.alpha) for r in pairs.itertuples()}
         return compact_letters(groups, different)
 

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from surveykit.questionnaire.codebook import Codebook
-from surveykit.stats import regression
+
+if TYPE_CHECKING:
+    from surveykit.stats import regression
 
 MODEL_COLUMNS = ["table", "model", "kind", "row", "covariate", "level", "reference", "n", "events", "mean", "sd",
                  "estimate", "se", "statistic", "df", "p_value", "ratio", "ci_low", "ci_high", "interval",
@@ -92,6 +95,10 @@ def covariate_levels(book: Codebook, covariate: Covariate) -> list[str]:
 
 
 def _fit(spec: RegressionSpec, y, covariates: dict, levels: dict) -> regression.RegressionResult:
+    # Imported here, not with the module: the plan (surveykit.analysis.plan), read by every later step, imports
+    # this module for its specifications, and only the statistics step fits models (SciPy).
+    from surveykit.stats import regression
+
     if spec.model == "linear":
         return regression.linear_regression(y, covariates, levels)
     return regression.logistic_regression(y, covariates, levels, profile=spec.interval == "profile")
@@ -161,6 +168,8 @@ def _model_row(base: dict, fit: regression.RegressionResult, y: np.ndarray) -> d
 
 
 def _not_estimable(base: dict, y: np.ndarray, keep: np.ndarray, error: Exception) -> dict:
+    from surveykit.stats import regression
+
     events = int(np.sum(y[keep] == 1)) if base["kind"] == "logistic" else math.nan
     separated = isinstance(error, regression.SeparationError)
     involved = ";".join(f"{name}={level}" for name, level in getattr(error, "involved", ()))

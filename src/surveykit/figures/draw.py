@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
-from surveykit.core import distributions as dist
 from surveykit.core import fmt
 
 from .style import FONT, GREY, MIN_FONT_SIZE, PALETTE, SMALL_FONT_SIZE, TEXT_WIDTH_IN, french_axis
@@ -308,6 +307,8 @@ def diffusion_curve(share: float, wave_label: str, data: dict) -> plt.Figure:
     `data` (a file of the study) gives the adopter categories (label, share in %), the reference points
     (place, year, rate in %, source) and the axis and legend words. Reference points are drawn hollow, so that
     two close rates stay visible; the legend names each by its place and the year of its source."""
+    from surveykit.core import distributions as dist  # SciPy: imported by the one figure that needs it
+
     fig, ax = plt.subplots(figsize=(TEXT_WIDTH_IN, 3.6))
     x = np.linspace(-3.2, 3.2, 400)
     curve = dist.norm_cdf(x) * 100

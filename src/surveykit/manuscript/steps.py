@@ -1,24 +1,14 @@
 """Rule entry points of stage 5, the manuscript (workflow/rules/manuscript.smk): one function per rule, named after
-it."""
+it.
+
+Each rule runs in a fresh Python process, so each function imports what it uses, when it runs: convert_chapter,
+the last job of every cold run's chain, then needs neither pandas nor SciPy nor openpyxl (0.5 s of start-up
+less), which rendering and the registry import."""
 from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
-
-from surveykit.analysis.format import variable_label
-from surveykit.analysis.plan import load_plan
-from surveykit.core.io import read_json, write_csv
-from surveykit.core.yamlio import load_yaml
-from surveykit.figures.spec import load_figures, load_reference_figures
-from surveykit.questionnaire.codebook import load_codebook
-
-from . import chapter
-from .chapter import Context
-from .collect import collect_registry
-from .convert import codebook_labels, convert_markdown
-from .prose import typography
-from .registry import Registry, reference_markdown
 
 
 def _figures(specs, figure_paths: list[str], chapter_dir: Path) -> dict:
@@ -28,6 +18,10 @@ def _figures(specs, figure_paths: list[str], chapter_dir: Path) -> dict:
 
 
 def build_registry(inputs, outputs, params, logger: logging.Logger) -> None:
+    from .collect import collect_registry
+    from .prose import typography
+    from .registry import reference_markdown
+
     registry = collect_registry(dict(inputs.items()), params.alpha, params.get("seed"))
     registry.to_json(outputs.registry)
     with open(outputs.reference, "w", encoding="utf-8") as handle:
@@ -36,6 +30,17 @@ def build_registry(inputs, outputs, params, logger: logging.Logger) -> None:
 
 
 def render_chapter(inputs, outputs, params, logger: logging.Logger) -> None:
+    from surveykit.analysis.format import variable_label
+    from surveykit.analysis.plan import load_plan
+    from surveykit.core.io import read_json, write_csv
+    from surveykit.core.yamlio import load_yaml
+    from surveykit.figures.spec import load_figures, load_reference_figures
+    from surveykit.questionnaire.codebook import load_codebook
+
+    from . import chapter
+    from .chapter import Context
+    from .registry import Registry
+
     registry = Registry.from_json(inputs.registry)
     book = load_codebook(inputs.codebook)
     plan = load_plan(inputs.plan, book)
@@ -57,6 +62,8 @@ def render_chapter(inputs, outputs, params, logger: logging.Logger) -> None:
 
 
 def convert_chapter(inputs, outputs, params, logger: logging.Logger) -> None:
+    from .convert import codebook_labels, convert_markdown
+
     convert_markdown(inputs.markdown, outputs.html, outputs.docx, inputs.css, inputs.reference_docx,
                      legibility=params.legibility, logger=logger, whole=codebook_labels(inputs.codebook))
     logger.info("wrote %s and %s", outputs.html, outputs.docx)

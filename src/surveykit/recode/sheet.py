@@ -8,25 +8,27 @@ headers map to the columns of a decisions file (`coding_sheet_to_decisions`).
 
 Written as .csv, the sheet has the decisions file's own columns first (question, answer_hash,
 answer, categories, coder, rationale) and the helper columns after: filled in, it *is* a decisions file.
+
+openpyxl is imported by the functions that write or read a sheet, not with the module: the figures and the
+chapter import the recoding package for its counts and reading order, and would pay for it at every start.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from surveykit.core import csvsafe
 from surveykit.core.errors import InputError
 from surveykit.core.io import atomic_path, atomic_write_bytes, pin_office_file
 
 from .codebook import Codebook
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 from .decisions import (
     CITATION_COLUMN,
     COLUMNS,
@@ -99,6 +101,8 @@ def _categories_frame(codebooks: dict[str, Codebook]) -> pd.DataFrame:
 
 def _text_cell(ws, row: int, column: int, value: object, where: str):
     """A string cell, whatever the text: never a formula, never a number or a date once edited."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
     illegal = ILLEGAL_CHARACTERS_RE.search(text)
     if illegal:
@@ -113,6 +117,9 @@ def _text_cell(ws, row: int, column: int, value: object, where: str):
 
 
 def _fill(ws, frame: pd.DataFrame, headers: list[str], widths: list[int], where: str) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     for column, header in enumerate(headers, start=1):
         _text_cell(ws, 1, column, header, where).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(column)].width = widths[column - 1]
@@ -135,6 +142,9 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 def _add_validations(wb: Workbook, sheet: pd.DataFrame, codebooks: dict[str, Codebook], column: int) -> None:
     """A drop-down of the question's category codes on each row; typing "a;b" stays allowed."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     lists = wb.create_sheet(LISTS_SHEET)
     coding = wb[CODING_SHEET]
     target = get_column_letter(column)
@@ -171,6 +181,9 @@ def _write_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path,
 
 
 def _build_xlsx(sheet: pd.DataFrame, codebooks: dict[str, Codebook], path: Path, folder: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     names = [name for name, _width in XLSX_LAYOUT]
     wb = Workbook()
     coding = wb.active
@@ -263,6 +276,8 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
     """Rows of a filled XLSX coding sheet, every cell as text, columns named as in a decisions file.
 
     Formulas are read as typed ("=…"), not evaluated."""
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
