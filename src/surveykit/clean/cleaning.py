@@ -242,12 +242,16 @@ def parse_question(question: Question, columns: list[Column], texts: tuple[str, 
 def _factorize(arrays: list) -> tuple[np.ndarray, np.ndarray]:
     """(inverse, first): the distinct combinations of the arrays' values, row by row, numbered in order of
     first appearance. `first[u]` is the first row holding combination u and `inverse[i]` the combination of
-    row i. Hash-based and linear in the rows: each array refines the key, which stays below the row count."""
+    row i. Hash-based and linear in the rows: each array refines the key, which stays below the row count.
+
+    A missing value (None) is one more value: pandas numbers it -1 (`use_na_sentinel`, which its hash table
+    does as it goes; asking it to number missing values as others makes it search them first, a pass that
+    costs more than the factorising itself on text)."""
     n = len(arrays[0])
     key = np.zeros(n, dtype=np.int64)
     for array in arrays:
-        codes, uniques = pd.factorize(np.asarray(array, dtype=object), use_na_sentinel=False)
-        key, _ = pd.factorize(key * len(uniques) + codes)
+        codes, uniques = pd.factorize(np.asarray(array, dtype=object))
+        key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
     first = np.unique(key, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
     return key, first
 
@@ -300,7 +304,12 @@ class ColumnParser:
     def _parse_group(self, question: Question, columns: list[Column], cells: np.ndarray, branch: np.ndarray,
                      shown: np.ndarray, out: Parsed) -> None:
         texts = [cells[:, column.index] for column in columns]
-        inverse, first = _factorize([*texts, branch, shown])
+        if question.type == "text" and not question.branch_on and len(columns) == 1:
+            self._parse_text(question, columns[0], texts[0], shown, out)
+            return
+        # an all-None branch (no `branch_on`) or an all-True `shown` (no `asked_if`) would refine nothing
+        context = ([branch] if question.branch_on else []) + ([] if shown.all() else [shown])
+        inverse, first = _factorize([*texts, *context] or [shown])  # no column in this export: one combination
         produced: dict[str, np.ndarray] = {}
         flagged: dict[int, QuestionParse] = {}
         for unique, row in enumerate(first):
@@ -322,6 +331,28 @@ class ColumnParser:
                 out.causes.setdefault(int(index), []).extend(parsed.problems)
             if parsed.skips:
                 out.skips.setdefault(int(index), []).extend(s.message(self.path, sheet_row) for s in parsed.skips)
+
+    def _parse_text(self, question: Question, column: Column, texts: np.ndarray, shown: np.ndarray,
+                    out: Parsed) -> None:
+        """A free-text question of one column: its answers taken as they are, over all rows at once (each answer
+        is distinct, so parsing once per distinct answer would parse every row); what `parse_question` says of
+        a text cell: an answer where the question was not shown breaks the skip logic, a blank where a required
+        question was shown is a problem, any other answer is the value."""
+        filled = texts != ""
+        given = shown & filled
+        if given.any():
+            out.values[question.id] = np.where(given, texts, None)
+        condition = " and ".join(f"{k} = {v!r}" for k, v in question.asked_if.items())
+        expected = "an answer (the question is mandatory in the form)"
+        for index in np.nonzero((~shown & filled) | (shown & ~filled & question.required))[0]:
+            row, sheet_row = int(index), int(self.sheet_rows[index])
+            if shown[index]:
+                problem = Problem(column.header, "", expected, question.id)
+                out.problems.setdefault(row, []).append(problem.message(self.path, sheet_row))
+                out.causes.setdefault(row, []).append(problem)
+            else:
+                skip = SkipViolation(column.header, texts[index], condition)
+                out.skips.setdefault(row, []).append(skip.message(self.path, sheet_row))
 
     @staticmethod
     def _derive(question: Question, source: np.ndarray, asked: np.ndarray | None) -> np.ndarray:
@@ -556,8 +587,8 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
         late = _check_period(date, period) if index not in outcome else None
         if late:
             outcome[index] = (EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet(index)}: {late}")
-    form_answers = {name: column for name, column in parsed.values.items()
-                    if name not in {q.id for q in book.derived}}  # derived variables repeat their sources
+    derived = {q.id for q in book.derived}  # derived variables repeat their sources
+    form_answers = {name: column for name, column in parsed.values.items() if name not in derived}
     for index, first in _duplicates(form_answers, outcome, len(cells)):
         outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
                           f"{sheet(first)} (duplicate submission; the first is kept)")
@@ -607,13 +638,23 @@ def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tu
     key = np.zeros(m, dtype=np.int64)  # as _factorize numbers the combinations, one column at a time
     log_chance = np.full(m, np.log(m - 1.0))
     for column in values.values():  # one column's text at a time: a wide export's would not all fit beside the rows
-        answers = np.array(["" if v is None else str(v) for v in column[candidates]], dtype=object)
-        codes, uniques = pd.factorize(answers, use_na_sentinel=False)
-        key, _ = pd.factorize(key * len(uniques) + codes)
+        codes, distinct = _answer_codes(column[candidates])
+        key, _ = pd.factorize(key * distinct + codes)
         log_chance += np.log(np.bincount(codes)[codes] / m)
     firsts = candidates[np.unique(key, return_index=True)[1]][key]
     rare = log_chance < np.log(CHANCE_MATCH)
     return [(int(i), int(f)) for i, f, alone in zip(candidates, firsts, rare) if i != f and alone]
+
+
+def _answer_codes(answers: np.ndarray) -> tuple[np.ndarray, int]:
+    """The answers numbered in order of first appearance as their text (a missing answer as ""), and how many
+    distinct texts: the values are numbered first, then only the distinct ones written as text."""
+    answers = np.where(answers == None, "", answers)  # noqa: E711 (elementwise, not an identity test)
+    codes, uniques = pd.factorize(answers)
+    if (codes < 0).any():  # a float NaN, which no parsed answer holds: its text is "nan", as str() writes it
+        codes, uniques = pd.factorize(np.array([str(v) for v in answers], dtype=object))
+    as_text, texts = pd.factorize(np.array([str(v) for v in uniques], dtype=object))
+    return as_text[codes], len(texts)
 
 
 def _blank_frame(columns: list[str]) -> pd.DataFrame:

@@ -18,10 +18,31 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 CACHE_SIZE = 1 << 16
 
 
-def fold(text: str) -> str:
-    """Lower-case, accent-free text that keeps punctuation ('Écrit, Œuvre' -> 'ecrit, oeuvre')."""
+def _fold_slowly(text: str) -> str:
+    """The definition of `fold`: compatibility decomposition, combining marks dropped, case folded."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class _FoldTable(dict):
+    """A `str.translate` table from each character to its folded form, filled on first sight of a character.
+
+    Folding a text character by character gives what `_fold_slowly` gives on the whole text: NFKD decomposes
+    each character on its own and only reorders combining marks, which are dropped, and case folding maps each
+    character on its own (tests/test_normalise.py checks every code point). Three to four times faster than
+    folding the text whole, in C."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_slowly(chr(code))
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text that keeps punctuation ('Écrit, Œuvre' -> 'ecrit, oeuvre')."""
+    return text.translate(_FOLDED)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

@@ -287,7 +287,10 @@ def _typo_variants(values) -> list[str]:
     return []
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _masked(text: str) -> str:
+    """The text with its personal data masked; each distinct text once (a wide export's notes repeat: 28 000
+    notes, 1 800 distinct, on 2 000 columns)."""
     return mask_pii(text)[0]
 
 
@@ -403,8 +406,8 @@ class SharedAnswers:
         key = _loose(value)
         if self.frequent_in[key]:
             return False
-        return any(self.answers[i] != own and not self.answers[i] & own - {key}
-                   for i in self.rare_in.get(key, []))
+        alone = {key}  # `answers & own <= {key}`, not `answers & (own - {key})`: no copy of `own` per question
+        return any(self.answers[i] != own and self.answers[i] & own <= alone for i in self.rare_in.get(key, []))
 
     def option_elsewhere(self, value: str) -> bool:
         return self.frequent_in[_loose(value)] > 0
@@ -432,19 +435,26 @@ def _shape(text: str) -> set[str]:
     return found
 
 
-def _like_options(value: str, options: list[str]) -> bool:
-    """Whether an answer looks like the clear options of its question, as options of one form do: written with
-    the same initial case, no longer than the longest by more than a word, and showing nothing (a comma, a
-    colon, digits, capitals, a place) that none of them shows."""
-    if not options:
-        return True
-    upper = sum(o[:1].isupper() for o in options)
-    if value[:1].isupper() != (upper * 2 >= len(options)) and value[:1].isalpha():
-        return False
-    if len(value.split()) > max(len(o.split()) for o in options) + 1:
-        return False
-    shown = set().union(*(_shape(o) for o in options))
-    return not (_shape(value) - shown)
+class OptionLook:
+    """How the clear options of a question are written (initial case, words, shapes), read once per question."""
+
+    def __init__(self, options: list[str]):
+        self.any = bool(options)
+        self.upper = sum(o[:1].isupper() for o in options) * 2 >= len(options)
+        self.words = max((len(o.split()) for o in options), default=0)
+        self.shown = set().union(*(_shape(o) for o in options))
+
+    def fits(self, value: str) -> bool:
+        """Whether an answer looks like the clear options of its question, as options of one form do: written with
+        the same initial case, no longer than the longest by more than a word, and showing nothing (a comma, a
+        colon, digits, capitals, a place) that none of them shows."""
+        if not self.any:
+            return True
+        if value[:1].isupper() != self.upper and value[:1].isalpha():
+            return False
+        if len(value.split()) > self.words + 1:
+            return False
+        return not (_shape(value) - self.shown)
 
 
 def _surely_typed(counts: Counter) -> set[str]:
@@ -478,7 +488,7 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
     sentence, lower case beside capitalised options). A rarer answer is an option too when the question shows
     no « Autre » field. It shows one when some answer cannot be an option, when OTHER_SINGLES answers are given once (a form seldom
     has so many options chosen by one respondent each), when two answers given once do not
-    look like the other options (_like_options), when a rare answer recurs, rare, in other questions (shared
+    look like the other options (OptionLook), when a rare answer recurs, rare, in other questions (shared
     « Autre » vocabulary) or when the header says « autre ». Then an answer given once is read as typed unless
     it starts like a clear option (_akin) or is chosen often in another question (a shared option bank), and an
     answer given two or three times is read as typed when it recurs in other questions or does not look like
@@ -490,7 +500,8 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
     clear = [v for v in counts if v not in typed and v not in rare]
     own = shared.answers_of(counts) if shared is not None and rare else frozenset()
     elsewhere = {v for v in rare if shared is not None and shared.typed_elsewhere(v, own)}
-    unlike = {v for v in rare if not _like_options(v, clear)}
+    look = OptionLook(clear)
+    unlike = {v for v in rare if not look.fits(v)}
     singles = sum(counts[v] == 1 for v in rare)
     if not (typed or elsewhere or sum(counts[v] == 1 for v in unlike) >= 2 or singles >= OTHER_SINGLES
             or _OTHER_FIELD.search(normalise(guess.header))):
@@ -964,13 +975,12 @@ def _core(header: str) -> str:
     return text
 
 
-def _branch_pairs(questions: list[Guess]) -> list[tuple[int, int]]:
-    """Pairs of questions whose headers may be one question asked in two branches: same core header, or a
-    shared uncommon word (a word in more than BRANCH_BUCKET headers pairs nothing), so that the costly
-    comparison runs on few pairs."""
+def _branch_pairs(cores: list[str]) -> list[tuple[int, int]]:
+    """Pairs of questions whose headers (their `_core`) may be one question asked in two branches: same core
+    header, or a shared uncommon word (a word in more than BRANCH_BUCKET headers pairs nothing), so that the
+    costly comparison runs on few pairs."""
     buckets: dict[str, list[int]] = {}
-    for index, guess in enumerate(questions):
-        core = _core(guess.header)
+    for index, core in enumerate(cores):
         keys = {f"={core}"} | {w for w in core.split() if len(w) >= 4 and w not in STOPWORDS}
         for key in keys:
             buckets.setdefault(key, []).append(index)
@@ -984,14 +994,19 @@ def _branch_pairs(questions: list[Guess]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
+def _similar(first: str, second: str) -> bool:
+    """difflib's ratio of the two texts at least BRANCH_SIMILARITY; its two cheap upper bounds (lengths, then
+    shared characters) are tried first, so that the costly ratio runs only on pairs that may pass."""
+    matcher = difflib.SequenceMatcher(None, first, second)
+    return all(bound() >= BRANCH_SIMILARITY for bound in (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio))
+
+
 def _note_branches(questions: list[Guess]) -> None:
     """Two questions that look like one question asked in two branches of the form."""
-    for i, j in _branch_pairs(questions):
+    cores = [_core(guess.header) for guess in questions]
+    for i, j in _branch_pairs(cores):
         first, second = questions[i], questions[j]
-        if first.type != second.type or first.grid or second.grid:
-            continue
-        matcher = difflib.SequenceMatcher(None, _core(first.header), _core(second.header))
-        if matcher.real_quick_ratio() < BRANCH_SIMILARITY or matcher.ratio() < BRANCH_SIMILARITY:
+        if first.type != second.type or first.grid or second.grid or not _similar(cores[i], cores[j]):
             continue
         for one, other in ((first, second), (second, first)):
             one.notes.append(
