@@ -683,3 +683,15 @@ def test_the_rows_of_a_merged_stub_label_stay_on_one_page(tmp_path):
     assert all(merged)  # every label wraps and spreads over its four rows
     keeps = [all(_keeps_with_next(row)) for row in table.rows[1:]]
     assert keeps[2:] == [j < 3 for _i in range(10) for j in range(4)][2:]  # the first two are kept with the header
+
+
+def test_numbers_first_layout_serves_the_labels_before_the_stub():
+    """Barometer Tableau 3 at 8 pt: the stub and the answer labels shared the room equally (94 pt each), so answers
+    ran to four lines while the stub's labels, which wrap within the rows of their blocks at no cost, had room to
+    spare. The answer labels are served first; the stub gets what they leave."""
+    columns = [table_layout.ColumnNeeds(40, 120, 120, False, stub_min=50), needs(60, 200, 200),
+               needs(30, 60, 60, numeric=True)]
+    widths = table_layout.labels_first_layout(columns, 250, 0)
+    assert widths == pytest.approx([50, 170, 30])  # the stub at its narrowest, the labels with the rest
+    roomy = table_layout.labels_first_layout(columns, 300, 0)
+    assert roomy == pytest.approx([70, 200, 30])  # what the labels do not need goes back to the stub
