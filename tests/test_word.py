@@ -665,3 +665,33 @@ def test_a_header_that_wraps_anyway_gives_its_unused_room_to_a_short_one():
     assert textmetrics.text_width_pt("Valeur de\u00a0p", size, True) <= room[0]  # on one line now
     assert docx_module._lines_at(["p\u00a0ajustée (Holm)"], room[1], size, True) == 2  # still two lines
     assert sum(widths) == pytest.approx(89.8)
+
+
+def test_the_rows_of_a_merged_stub_label_stay_on_one_page(tmp_path):
+    """Barometer Tableaux 2 and 8: a stub label merged down its block and split by a page break printed a rule
+    under its first part, alone under the first column. The rows of a merged block keep together (keep with
+    next on all but the last); elsewhere a long table may break between rows."""
+    body = "".join(f"| {'Caractéristique assez longue numéro ' + str(i) + ' qui se replie sur ses lignes' if j == 0 else ''}"
+                   f" | Modalité plutôt longue pour prendre la place {j} | {i + j} (1,{j} %) |\n"
+                   for i in range(10) for j in range(4))
+    markdown = chapter(tmp_path, "| Caractéristique | Modalité | n (%) |\n|:---|:---|---:|\n" + body
+                       + "\nTable: Tableau 8 : Blocs fusionnés\n\nFin.\n")
+    convert_markdown(str(markdown), str(tmp_path / "t.html"), str(tmp_path / "t.docx"), str(CSS), str(REFERENCE))
+    table = docx.Document(str(tmp_path / "t.docx")).tables[0]
+    merged = [row._tr.tc_lst[0].tcPr is not None and row._tr.tc_lst[0].tcPr.find(qn("w:vMerge")) is not None
+              for row in table.rows[1:]]
+    assert all(merged)  # every label wraps and spreads over its four rows
+    keeps = [all(_keeps_with_next(row)) for row in table.rows[1:]]
+    assert keeps[2:] == [j < 3 for _i in range(10) for j in range(4)][2:]  # the first two are kept with the header
+
+
+def test_numbers_first_layout_serves_the_labels_before_the_stub():
+    """Barometer Tableau 3 at 8 pt: the stub and the answer labels shared the room equally (94 pt each), so answers
+    ran to four lines while the stub's labels, which wrap within the rows of their blocks at no cost, had room to
+    spare. The answer labels are served first; the stub gets what they leave."""
+    columns = [table_layout.ColumnNeeds(40, 120, 120, False, stub_min=50), needs(60, 200, 200),
+               needs(30, 60, 60, numeric=True)]
+    widths = table_layout.labels_first_layout(columns, 250, 0)
+    assert widths == pytest.approx([50, 170, 30])  # the stub at its narrowest, the labels with the rest
+    roomy = table_layout.labels_first_layout(columns, 300, 0)
+    assert roomy == pytest.approx([70, 200, 30])  # what the labels do not need goes back to the stub

@@ -694,8 +694,8 @@ def _mark_row(tr, header: bool) -> None:
 
 def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] = frozenset(),
                  note_follows: bool = False) -> None:
-    """Widths from content, table text styles, unsplittable rows, repeated header, kept with its caption and,
-    when `note_follows`, its last rows kept with that note (Word and LibreOffice honour the keep-with-next of a
+    """Widths from content, table text styles, unsplittable rows, repeated header, kept with its caption, the rows
+    of a merged stub label kept together and, when `note_follows`, its last rows kept with that note (Word and LibreOffice honour the keep-with-next of a
     row's paragraphs: a table that breaks across pages then carries its last rows over with the note, a short
     one kept whole moves whole)."""
     from docx.shared import Pt
@@ -706,7 +706,11 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
     size, widths = choose_layout(grid, columns, page.text_width, caption, logger, whole)
     widths = within_width(widths, page.text_width)
     _set_table_geometry(table, widths)
-    _merge_down(grid, merged_stub_blocks(grid, widths, size))
+    merged = merged_stub_blocks(grid, widths, size)
+    _merge_down(grid, merged)
+    # A merged label split by a page break would print a rule under its first part, alone under the first column,
+    # and lose its words on the next page: the rows of a merged block are kept together.
+    together = {start + offset for start, count in merged for offset in range(count - 1)}
     heights = _row_heights(grid, widths, size)
     short = sum(heights) + 3 * 11 * LINE_HEIGHT_EM <= KEEP_WHOLE_SHARE * page.text_height
     headers = sum(1 for row in grid if row and row[0].header)
@@ -722,7 +726,8 @@ def format_table(table, caption: str, page: Page, logger, whole: frozenset[str] 
             cell.cell.width = Pt(sum(widths[cell.column:cell.column + cell.span]))
             for paragraph in cell.cell.paragraphs:
                 _set_style(paragraph, heading_id if cell.header else text_id)
-                paragraph.paragraph_format.keep_with_next = index < kept or index >= len(grid) - tail
+                paragraph.paragraph_format.keep_with_next = (index < kept or index >= len(grid) - tail
+                                                             or index in together)
                 if size != text_style.font.size.pt:
                     for run in paragraph.runs:
                         run.font.size = Pt(size)

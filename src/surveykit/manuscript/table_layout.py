@@ -91,12 +91,18 @@ def labels_first_layout(columns: list[ColumnNeeds], available: float, padding: f
     """Widths when numbers may break between two statistics: number columns at their narrowest (headers on two
     lines at most), the room left to the label columns; None when that does not fit."""
     low = [max(c.hard_min, c.head_two) + padding for c in columns]
-    if columns and not columns[0].numeric:
+    stub = bool(columns) and not columns[0].numeric
+    if stub:
         low[0] = _stub_low(columns[0]) + padding
     high = [lo if c.numeric else max(c.body + padding, lo) for c, lo in zip(columns, low)]
     if sum(low) > available:
         return None
-    return _water_fill(low, high, available)
+    if not stub:
+        return _water_fill(low, high, available)
+    # The stub wraps within the rows of its blocks at no cost in height: the other labels are served first.
+    widths = _water_fill(low, [low[0]] + high[1:], available)
+    widths[0] = min(high[0], widths[0] + max(0.0, available - sum(widths)))
+    return widths
 
 
 def squeezed_layout(columns: list[ColumnNeeds], available: float, padding: float, headers: bool = False) -> Layout:
