@@ -337,6 +337,8 @@ def test_the_thesis_chapter_says_each_result_once_and_whole(built_project):
     assert "(traçabilité : p ajustée = 0,1335 ; manque de confiance" in text and "p ajustée 0," not in text
     assert text.count("« CPTS de l'Amandinois » et « CPTS du Grand Denain » (p ajustée = 0,0024) diffèrent") == 1
     markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    assert ("Pour les autres freins, les différences ne sont pas statistiquement significatives (non-utilisateurs contre "
+            "utilisateurs) :\nPerte de temps : 7,4 ± 2,6 contre 5,3 ± 2,9 (p = 0,0818).") in text  # whose score first
     assert "Diffusion of innovations. 3^e^ éd." in markdown  # an ordinal of a cited reference raised, as in tables
     assert ("Aucun score ne diffère significativement entre les groupes « CPTS de l'Amandinois », « CPTS du Grand "
             "Denain » et « CPTS du Grand Valenciennes » (tests de Kruskal-Wallis, p de 0,1082 à 0,9199).") in text
