@@ -486,7 +486,7 @@ class Context:
         return f"Question {self.open_kind(question)}{optional} posée {article} {who} ; {self._who_answered(base)}."
 
     def _who_answered(self, base: str) -> str:
-        """« 17 y ont répondu », « 1 y a répondu », or « tous y ont répondu » when everyone asked did (« 32 médecins …
+        """« 17 y ont répondu », « 1 y a répondu », or « tous y ont répondu » when everyone asked did (« 32 répondants …
         ; 32 y ont répondu » repeats the number)."""
         asked, answered = self.V.value(f"{base}.repondants"), self.V.value(f"{base}.reponses")
         if answered == asked and answered > 1:
