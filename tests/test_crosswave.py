@@ -206,7 +206,7 @@ def test_section_sentences_follow_alpha(book):
     # Holm-adjusted p of "Perte de temps" is 0.0320 (R above): significant at 0.05, not at 0.01.
     nbsp = "\u00a0"  # French typography: non-breaking spaces around ± and =
     assert (f"- Perte de temps{nbsp}: 6,5{nbsp}±{nbsp}1,6 puis 3,7{nbsp}±{nbsp}1,3, score en baisse "
-            f"(p ajustée{nbsp}={nbsp}0,0320).") in loose
+            f"(p{nbsp}ajustée{nbsp}={nbsp}0,0320).") in loose
     assert "aucun frein ne diffère significativement" not in loose
     assert "aucun frein ne diffère significativement" in strict
     assert "inférieure à 0,01" in strict
@@ -225,7 +225,7 @@ def test_generic_section_names_the_studys_words(book):
     assert "### Utilisateurs" in text  # the plan's group label of pratique_tle = "Oui"
     assert f"- Vague réelle{nbsp}: 5 médecins sur 8, soit 62,5" in text
     assert (f"- Perte de temps{nbsp}: 6,5{nbsp}±{nbsp}1,6 puis 3,7{nbsp}±{nbsp}1,3, score en baisse "
-            f"(p ajustée{nbsp}={nbsp}0,0320).") in text
+            f"(p{nbsp}ajustée{nbsp}={nbsp}0,0320).") in text
 
 
 def test_step_writes_all_outputs(book, tmp_path):

@@ -339,13 +339,21 @@ def test_the_thesis_chapter_says_each_result_once_and_whole(built_project):
     assert "(traçabilité : p ajustée = 0,1335 ; manque de confiance" in text and "p ajustée 0," not in text
     assert text.count("« CPTS de l'Amandinois » et « CPTS du Grand Denain » (p ajustée = 0,0024) diffèrent") == 1
     markdown = (build(built_project) / "resultats.md").read_text(encoding="utf-8")
+    assert ("Pour les autres freins, les différences ne sont pas statistiquement significatives (non-utilisateurs contre "
+            "utilisateurs) :\nPerte de temps : 7,4 ± 2,6 contre 5,3 ± 2,9 (p = 0,0818).") in text  # whose score first
     assert "Diffusion of innovations. 3^e^ éd." in markdown  # an ordinal of a cited reference raised, as in tables
     assert ("Aucun score ne diffère significativement entre les groupes « CPTS de l'Amandinois », « CPTS du Grand "
             "Denain » et « CPTS du Grand Valenciennes » (tests de Kruskal-Wallis, p de 0,1082 à 0,9199).") in text
 
 
 def test_the_barometer_names_one_p_for_several_questions_in_agreement(built_project):
+    """… and says once per sentence which group a difference of points subtracts from which (« 31,6 points »
+    alone does not say who ticks more)."""
     text = _running((built_project / "manuscript" / "build" / "barometre_2025" / "resultats.md").read_text(encoding="utf-8"))
+    assert ("entre les groupes « Médecins » et « Autres professionnels » (tests du khi² de Pearson, un test par option ; "
+            "écarts : le premier groupe moins le second) pour « Aide à la décision médicale (scores, calculateurs, "
+            "recommandations) » (p ajustée selon Holm < 0,001 ; 31,6 points [IC 95 % 24,1 ; 38,5]) et") in text
+    assert "un test par option ; écart : le premier groupe moins le second) pour « Moins de tâches administratives »" in text
     assert ("« Fréquence d'utilisation » et « S'en sert devant les patients » (tests du khi² de Pearson, p ajustée selon "
             "Holm = 1,0000 pour chacune).") in text
 

@@ -86,3 +86,5 @@ def test_the_report_reads_as_french_a_reviewer_does_not_stumble_on(built_project
             "de 2,9 ni pour 3,2 : aucun seuil d'écart-type ne le décide.") in text
     assert "497 vérifications, 4 signalements." in text
     assert "B ≤ 10 000 compatibles : 1225 sur 9899 testés" in text and "10000" not in text
+    assert "Cause commune à ces écarts : la valeur publiée est une p simulée par Monte-Carlo, B = 2000" in text
+    assert "valeur publiée = " not in text  # a sentence, not an equation

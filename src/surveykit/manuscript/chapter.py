@@ -343,9 +343,10 @@ class Context:
         tests = self.test_names([f"{base}.{lv}.test" for lv in different])
         listed = prose.join([f"{prose.quoted(lv)} ({self.verdict(spec, f'{base}.{lv}')[1]}"
                              f"{self._estimate_clause(f'{base}.{lv}')})" for lv in different])
+        order = self._estimate_order([f"{base}.{lv}" for lv in different])
         return (f"{prose.about(label)} la part de répondants cochant l'option diffère significativement "
-                f"{prose.between(self.group_names(spec.id))} ({prose.join(tests, 'ou')}, un test par option) pour "
-                f"{listed}.")
+                f"{prose.between(self.group_names(spec.id))} ({prose.join(tests, 'ou')}, un test par option{order}) "
+                f"pour {listed}.")
 
     def pairs_clause(self, table: str, variable: str, level: str = "") -> str:
         """« « A » et « B » diffèrent (p ajustée = 0,0024), pas les 2 autres paires », read from the pairs compared
@@ -383,6 +384,13 @@ class Context:
     def _adjusted_p_text(self, key: str) -> str:
         return self.p_text(key, "p ajustée")
 
+    def _estimate_order(self, bases: list[str]) -> str:
+        """« ; écarts : le premier groupe moins le second »: which group is subtracted from which, said once for the
+        estimates of a sentence that has just named the two groups in the table's order (analysis computes the first
+        against the second); "" when the sentence prints none."""
+        printed = sum(f"{base}.estimate" in self.V for base in bases)
+        return f" ; {'écart' if printed == 1 else 'écarts'} : le premier groupe moins le second" if printed else ""
+
     def _estimate_clause(self, base: str) -> str:
         """« ; 9,1 points [IC 95 % 4,5 ; 13,9] » when the plan asks for the estimate of the difference."""
         return f" ; {self.V.text(f'{base}.estimate')}" if f"{base}.estimate" in self.V else ""
@@ -409,7 +417,8 @@ class Context:
                 listed = prose.join([f"{prose.quoted(self.labels.get(v, v))} ({self.verdict(spec, f'{spec.id}.{v}')[1]}"
                                      f"{self._estimate_clause(f'{spec.id}.{v}')})" for v in different])
                 test = self.test_name(f"{spec.id}.{different[0]}.test")
-                sentences.append(f"Les scores diffèrent significativement {groups} ({test}) pour {listed}.")
+                order = self._estimate_order([f"{spec.id}.{v}" for v in different])
+                sentences.append(f"Les scores diffèrent significativement {groups} ({test}{order}) pour {listed}.")
             else:
                 sentences.append(self._no_score_differs(spec, groups))
         return sentences
@@ -486,7 +495,7 @@ class Context:
         return f"Question {self.open_kind(question)}{optional} posée {article} {who} ; {self._who_answered(base)}."
 
     def _who_answered(self, base: str) -> str:
-        """« 17 y ont répondu », « 1 y a répondu », or « tous y ont répondu » when everyone asked did (« 32 médecins …
+        """« 17 y ont répondu », « 1 y a répondu », or « tous y ont répondu » when everyone asked did (« 32 répondants …
         ; 32 y ont répondu » repeats the number)."""
         asked, answered = self.V.value(f"{base}.repondants"), self.V.value(f"{base}.reponses")
         if answered == asked and answered > 1:

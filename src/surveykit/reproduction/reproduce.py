@@ -103,7 +103,7 @@ def _explain_mismatch(item: PublishedItem, quantity: str, audit: pd.DataFrame) -
         lattice = audit[(audit["check"] == "treillis Monte-Carlo") & (audit["status"] != "ok")
                         & audit["ref"].astype(str).str.contains(item.table, regex=False)]
         if not lattice.empty:
-            reasons.append(f"valeur publiée = p simulée par Monte-Carlo, {lattice['recomputed'].iloc[0]} ; "
+            reasons.append(f"la valeur publiée est une p simulée par Monte-Carlo, {lattice['recomputed'].iloc[0]} ; "
                            "le pipeline calcule la p exacte de R (fisher.test sans simulation)")
         own = audit[(audit["ref"] == item.ref) & (audit["check"] != "répétition")]
         reasons += [f"{r.check} : {r.explanation}" for r in own.itertuples() if r.status != "ok" or
