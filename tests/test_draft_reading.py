@@ -219,6 +219,11 @@ def test_make_study_reads_the_export_within_the_projects_limits(tmp_path):
     ("Si vous pratiquez la télé-expertise avec une plateforme, laquelle ou lesquelles utilisez-vous ?",
      "Si vous pratiquez la télé-expertise avec une plateforme"),
     ("Autre (PMI, EHPAD...)", "Autre (PMI, EHPAD...)"),
+    # cut at a word, never after an article or a preposition (the chapter would read « … en… : »)
+    ("Quelle part des feuilles de soins était télétransmise en 2022 ?",
+     "Quelle part des feuilles de soins était télétransmise…"),
+    ("Travaillez-vous le soir ou le week-end pour finaliser des dossiers numériques ?",
+     "Travaillez-vous le soir ou le week-end pour finaliser…"),
 ])
 def test_short_labels_from_headers(header, label):
     assert short_label(header) == label and len(short_label(header)) <= 60

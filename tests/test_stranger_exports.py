@@ -140,7 +140,7 @@ def test_the_forms_export_builds_a_chapter_with_no_edit(tmp_path):
     # 214 rows: a test row and a second sending of one form set aside
     assert "Sur 214 questionnaires reçus, 212 ont été analysés (2 écartés, motifs dans la figure)." in text
     # ages typed « 45 ans » or « 45 »: 212 numbers (pandas on the export: mean 50,028, sd 12,112, quartiles 41, 61)
-    assert "| Votre âge | 212 | 50,0 ± 12,1 | 50,0 [41,0–61,0] |" in text
+    assert "| Votre âge (ans) | 212 | 50,0 ± 12,1 | 50,0 [41,0–61,0] |" in text
     # 66 of the 141 respondents who ticked a software ticked Doctolib
     assert "« Doctolib » avec 66 (46,8 %)" in text
     outputs = "\n".join(path.read_text(encoding="utf-8", errors="replace").lower()
@@ -233,3 +233,21 @@ def test_a_typed_number_is_read_with_its_unit_and_nothing_else_is(text, read):
     from surveykit.core.normalise import typed_number
 
     assert typed_number(text) == read
+
+
+def test_a_number_with_a_unit_says_it_in_the_summary_table(tmp_path):
+    """« Heures par semaine consacrées à l'administratif (h) »: the mean 11,3 is in hours."""
+    from surveykit.analysis.format import format_table
+    from surveykit.analysis.plan import load_plan
+    from surveykit.analysis.run import run_plan
+
+    files = drafted("charge_excel")
+    for name in ("codebook.yaml", "analysis_plan.yaml"):
+        (tmp_path / name).write_text(files[name], encoding="utf-8")
+    book = load_codebook(tmp_path / "codebook.yaml")
+    plan = load_plan(tmp_path / "analysis_plan.yaml", book)
+    result = run_plan(clean_file(STRANGER / "charge_excel.csv", book).responses, book, plan, seed=7)
+    spec = next(s for s in plan.tables if s.kind == "summary")
+    table, _note = format_table(spec, plan, book, result.tables[spec.id], result.tests)
+    assert table["Variable"].tolist() == ["Score", "Heures par semaine consacrées à l'administratif (h)"]
+    assert table["Moyenne ± écart-type"].tolist()[1].replace("\u00a0", " ") == "11,3 ± 4,0"

@@ -297,12 +297,19 @@ def _ranks(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
 # --------------------------------------------------------------------------- summary
 
 
+def _with_unit(label: str, unit: str | None) -> str:
+    """« Votre âge (ans) »: the unit the values are in, once (a label already ending with it stays)."""
+    return f"{label} ({unit})" if unit and not label.endswith(f"({unit})") else label
+
+
 def _summary(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
     records = []
     for variable in spec.variables:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
         digits = value_digits(tidy, variable)
-        records.append({"Variable": variable_label(plan, book, variable), "n": fmt.integer(row["n"]),
+        records.append({"Variable": _with_unit(variable_label(plan, book, variable),
+                                               book.variable_question()[variable].unit),
+                        "n": fmt.integer(row["n"]),
                         "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"], digits),
                         "Médiane [Q1–Q3]": _median_text(row, digits)})
     return pd.DataFrame(records)

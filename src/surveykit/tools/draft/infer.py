@@ -823,8 +823,22 @@ def short_label(header: str) -> str:
             text = text[:cut]
         else:
             space = text.rfind(" ", 0, LABEL_CHARS - 1)
-            text = text[:space if space > 15 else LABEL_CHARS - 1].rstrip(" ,;:'’") + "…"
+            text = _without_dangling_word(text[:space if space > 15 else LABEL_CHARS - 1]).rstrip(" ,;:'’") + "…"
     return text[:1].upper() + text[1:]
+
+
+# Words that cannot end a cut label: it would read « … télétransmise en… » in a sentence of the chapter.
+_DANGLING = {"le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "a", "au", "aux", "en", "pour",
+             "par", "sur", "dans", "avec", "votre", "vos", "son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette",
+             "ces", "mon", "ma", "mes", "the", "of", "your", "to", "in", "and", "or", "an", "for", "with", "on", "my"}
+
+
+def _without_dangling_word(text: str) -> str:
+    """A cut label without the articles, prepositions and conjunctions left at its end (three words stay)."""
+    words = text.split(" ")
+    while len(words) > 3 and normalise(words[-1]) in _DANGLING:
+        words.pop()
+    return " ".join(words)
 
 
 def _instruction(bracketed: str) -> bool:
