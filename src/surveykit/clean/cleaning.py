@@ -265,6 +265,9 @@ class Parsed:
     problems: dict[int, list[str]] = field(default_factory=dict)
     skips: dict[int, list[str]] = field(default_factory=dict)
     causes: dict[int, list[Problem]] = field(default_factory=dict)  # the problems themselves, for the summary
+    # each variable's answers numbered by their text (a missing one as ""), and how many texts: numbered where
+    # the distinct answers are at hand (duplicate submissions are found with them); absent: every answer missing
+    texts: dict[str, tuple[np.ndarray, int]] = field(default_factory=dict)
 
 
 class ColumnParser:
@@ -322,6 +325,8 @@ class ColumnParser:
                 flagged[unique] = parsed
         for variable, values in produced.items():
             out.values[variable] = values[inverse]
+            codes, count = _answer_codes(values)
+            out.texts[variable] = (codes[inverse], count)
         if not flagged:
             return
         for index in np.nonzero(np.isin(inverse, list(flagged)))[0]:
@@ -342,6 +347,7 @@ class ColumnParser:
         given = shown & filled
         if given.any():
             out.values[question.id] = np.where(given, texts, None)
+            out.texts[question.id] = _answer_codes(out.values[question.id])
         condition = " and ".join(f"{k} = {v!r}" for k, v in question.asked_if.items())
         expected = "an answer (the question is mandatory in the form)"
         for index in np.nonzero((~shown & filled) | (shown & ~filled & question.required))[0]:
@@ -394,6 +400,8 @@ def clean_export(
         messages.append(f"{export.path}, column {stamp_header!r}: {stamped.note}")
     parsed = ColumnParser(book, cmap, export.path, sheet_rows).parse(cells)
     outcome = _classify(book, export, cells, parsed, (stamp_header, stamps, stamped.dates), period)
+    del cells  # not needed below, and a wide export's cells weigh as much as the responses built from them
+    parsed.texts.clear()
     excluded = []
     for index, (status, reason, detail) in sorted(outcome.items()):
         sheet_row = int(sheet_rows[index])
@@ -588,7 +596,7 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
         if late:
             outcome[index] = (EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet(index)}: {late}")
     derived = {q.id for q in book.derived}  # derived variables repeat their sources
-    form_answers = {name: column for name, column in parsed.values.items() if name not in derived}
+    form_answers = [parsed.texts[name] for name in parsed.values if name not in derived and name in parsed.texts]
     for index, first in _duplicates(form_answers, outcome, len(cells)):
         outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
                           f"{sheet(first)} (duplicate submission; the first is kept)")
@@ -624,8 +632,10 @@ def _inclusion_failures(book: Codebook, values: dict[str, np.ndarray]) -> list[t
 CHANCE_MATCH = 0.01  # above this probability, identical answers are two respondents, not one submitted twice
 
 
-def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tuple[int, int]]:
-    """(row index, index of the first row with the same answers) among the rows still analysed.
+def _duplicates(answers: list[tuple[np.ndarray, int]], outcome: dict, n: int) -> list[tuple[int, int]]:
+    """(row index, index of the first row with the same answers) among the rows still analysed; `answers`: each
+    variable's answers numbered by their text, and how many texts (Parsed.texts; a variable nobody answered
+    tells nothing and may be left out).
 
     Identical answers are a second submission only when chance would hardly give them: with few questions
     or common answers (« Oui » to a single question), many respondents answer alike. The chance that another
@@ -637,8 +647,8 @@ def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tu
         return []
     key = np.zeros(m, dtype=np.int64)  # as _factorize numbers the combinations, one column at a time
     log_chance = np.full(m, np.log(m - 1.0))
-    for column in values.values():  # one column's text at a time: a wide export's would not all fit beside the rows
-        codes, distinct = _answer_codes(column[candidates])
+    for codes, distinct in answers:
+        codes = codes[candidates]
         key, _ = pd.factorize(key * distinct + codes)
         log_chance += np.log(np.bincount(codes)[codes] / m)
     firsts = candidates[np.unique(key, return_index=True)[1]][key]
@@ -648,13 +658,15 @@ def _duplicates(values: dict[str, np.ndarray], outcome: dict, n: int) -> list[tu
 
 def _answer_codes(answers: np.ndarray) -> tuple[np.ndarray, int]:
     """The answers numbered in order of first appearance as their text (a missing answer as ""), and how many
-    distinct texts: the values are numbered first, then only the distinct ones written as text."""
+    distinct texts: the values are numbered first, then only the distinct ones written as text (`str`, so that
+    an answer 3 and an answer "3" are one)."""
     answers = np.where(answers == None, "", answers)  # noqa: E711 (elementwise, not an identity test)
     codes, uniques = pd.factorize(answers)
     if (codes < 0).any():  # a float NaN, which no parsed answer holds: its text is "nan", as str() writes it
         codes, uniques = pd.factorize(np.array([str(v) for v in answers], dtype=object))
     as_text, texts = pd.factorize(np.array([str(v) for v in uniques], dtype=object))
-    return as_text[codes], len(texts)
+    # the smallest integers that hold them (one byte for most questions): kept for every variable of a wide export
+    return as_text.astype(np.min_scalar_type(len(texts)))[codes], len(texts)
 
 
 def _blank_frame(columns: list[str]) -> pd.DataFrame:

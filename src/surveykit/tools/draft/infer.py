@@ -400,14 +400,26 @@ class SharedAnswers:
     def answers_of(self, counts: Counter) -> frozenset[str]:
         return frozenset(self._keys(counts))
 
-    def typed_elsewhere(self, value: str, own: frozenset[str]) -> bool:
-        """Rare in another question (`own`: this question's answers) sharing no other answer with this one
-        (not two questions of one option bank), and frequent in none."""
-        key = _loose(value)
-        if self.frequent_in[key]:
-            return False
-        alone = {key}  # `answers & own <= {key}`, not `answers & (own - {key})`: no copy of `own` per question
-        return any(self.answers[i] != own and self.answers[i] & own <= alone for i in self.rare_in.get(key, []))
+    def typed_elsewhere(self, values, own: frozenset[str]) -> set[str]:
+        """The values rare in another question (`own`: this question's answers) sharing no other answer with this
+        one (not two questions of one option bank), and frequent in none.
+
+        Each other question is compared with this one once, by the number of answers they share (a value's key
+        is among the other's answers, so it shares no other when that number is 1 if `own` holds the key too,
+        else 0): the cost grows with the questions met, not with the values times the questions."""
+        shared: dict[int, int] = {}  # other question -> answers it shares with `own` (-1: the same answers)
+        found = set()
+        for value in values:
+            key = _loose(value)
+            if self.frequent_in[key]:
+                continue
+            for i in self.rare_in.get(key, []):
+                if i not in shared:
+                    shared[i] = -1 if self.answers[i] == own else len(self.answers[i] & own)
+                if 0 <= shared[i] <= (key in own):
+                    found.add(value)
+                    break
+        return found
 
     def option_elsewhere(self, value: str) -> bool:
         return self.frequent_in[_loose(value)] > 0
@@ -499,7 +511,7 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
     rare = _rare(counts, typed)
     clear = [v for v in counts if v not in typed and v not in rare]
     own = shared.answers_of(counts) if shared is not None and rare else frozenset()
-    elsewhere = {v for v in rare if shared is not None and shared.typed_elsewhere(v, own)}
+    elsewhere = shared.typed_elsewhere(rare, own) if shared is not None else set()
     look = OptionLook(clear)
     unlike = {v for v in rare if not look.fits(v)}
     singles = sum(counts[v] == 1 for v in rare)
