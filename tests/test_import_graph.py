@@ -1,8 +1,12 @@
 """The package's import graph: what each rule's code imports (surveykit.core.codedeps, checked against a second
-method), tools never reached by a rule, and no module importing from a layer above its own."""
+method), tools never reached by a rule, no module importing from a layer above its own, and no light step importing
+a heavy library it does not use."""
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -192,3 +196,30 @@ def test_no_rule_code_input_is_a_tool():
 def test_every_package_module_is_in_the_graph():
     graph = codedeps.import_graph(SRC)
     assert set(graph) == {module_name(str(p.relative_to(ROOT))) for p in (SRC / "surveykit").rglob("*.py")}
+
+
+# ------------------------------------------------------------------------------- start-up cost of the rules
+
+# Every rule runs in a fresh Python process, so what its code imports is paid on every run (pandas ≈ 0.3 s, SciPy's
+# special functions ≈ 0.2 s, openpyxl ≈ 0.1 s on the development machine). The modules each case imports are those
+# the step's function imports when it runs (see the steps modules); none may bring what the step never uses.
+LIGHT_STEPS = [
+    ("codebook_edition (YAML only)", ["surveykit.clean.steps", "surveykit.clean.edition"],
+     ["pandas", "numpy", "scipy", "openpyxl"]),
+    ("convert_chapter (pandoc and python-docx)",
+     ["surveykit.manuscript.steps", "surveykit.manuscript.convert", "surveykit.manuscript.docx",
+      "surveykit.questionnaire.codebook", "pypandoc"], ["pandas", "scipy", "openpyxl", "matplotlib"]),
+    ("the plan, the tables' formatting and the recoding package, read by every later step",
+     ["surveykit.analysis.plan", "surveykit.analysis.format", "surveykit.recode"], ["scipy", "openpyxl"]),
+    ("draw_count_figures (no diffusion curve)", ["surveykit.figures.steps", "surveykit.figures.build"],
+     ["scipy", "openpyxl"]),
+]
+
+
+@pytest.mark.parametrize("case, modules, absent", LIGHT_STEPS, ids=[case[0].split(" ")[0] for case in LIGHT_STEPS])
+def test_a_step_imports_no_library_it_does_not_use(case, modules, absent):
+    code = (f"import sys\nimport {', '.join(modules)}\n"
+            f"print(' '.join(name for name in {absent!r} if name in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": str(SRC)}).stdout.split()
+    assert not loaded, f"{case}: importing {', '.join(modules)} loads {', '.join(loaded)}"
