@@ -17,6 +17,7 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/code.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/recode.smk"
 include: "workflow/rules/stats.smk"
