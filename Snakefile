@@ -36,3 +36,6 @@ rule all:
     input:
         all_outputs(),
     default_target: True
+
+
+introspect_functions_once()  # every rule is defined (workflow/rules/common.smk)

@@ -22,7 +22,7 @@ from pipeline_helpers import BUNDLED_CONFIG, THESIS, make_project, snakemake
 
 pytestmark = pytest.mark.pipeline
 
-# Parsed like the Snakefile, then every rule's script and code input written down.
+# Parsed like the Snakefile, then every rule's script and code input written down (rules running a script).
 INSPECT = '''include: "Snakefile"
 
 import json as _json
@@ -30,7 +30,7 @@ from pathlib import Path as _Path
 
 with open("rules.json", "w") as _handle:
     _json.dump({_rule.name: {"script": _Path(_rule.script).name if _rule.script else None,
-                             "code": [str(_file) for _file in (_rule.input.get("code") or [])]}
+                             "code": str(_rule.input.get("code")) if _rule.script else None}
                 for _rule in workflow.rules}, _handle)
 '''
 # Edited one at a time: a module only the recoding rules import (it once left reliability tables stale), one
@@ -111,7 +111,7 @@ def test_each_rule_lists_the_fingerprint_of_its_script_as_its_code(built):
     assert {"clean_wave", "recode_wave", "coding_reliability", "analyse_wave", "build_registry", "render_chapter",
             "convert_chapter", "reproduction_report", "provenance", "compare_waves", "convert_evolution"} <= set(rules)
     for name, rule in rules.items():
-        assert rule["code"] == [_fingerprint(rule["script"])], name
+        assert rule["code"] == _fingerprint(rule["script"]), name  # one file, not a list of modules
 
 
 def test_each_fingerprint_lists_the_code_its_script_imports(built):
