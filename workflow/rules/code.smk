@@ -13,7 +13,7 @@ rule code_fingerprint:
         script=r"[A-Za-z0-9_]+",
     localrule: True
     log:
-        f"results/logs/code/{{script}}.log",
+        f"{CODE_FINGERPRINTS}/{{script}}.log",  # (not under results/logs/, whose folders are named by wave)
     run:
         atomic_write_text(output.fingerprint, fingerprint_lines(input.code))
         atomic_write_text(log[0], f"{len(input.code)} modules of scripts/{wildcards.script}.py fingerprinted\n")
