@@ -17,6 +17,7 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/code.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/recode.smk"
 include: "workflow/rules/stats.smk"
@@ -35,3 +36,6 @@ rule all:
     input:
         all_outputs(),
     default_target: True
+
+
+introspect_functions_once()  # every rule is defined (workflow/rules/common.smk)

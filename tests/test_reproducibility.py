@@ -146,3 +146,6 @@ def test_provenance_names_every_rule_of_the_wave_with_its_files(built_project):
     for entry in graph:
         for path in entry["outputs"]:
             assert "{" not in path and (built_project / path).exists(), (entry["rule"], path)
+    # the code a rule runs is named module by module, not by the fingerprint file that stands for it
+    assert "src/surveykit/clean/cleaning.py" in by_rule["clean_wave"]["inputs"]
+    assert not [path for entry in graph for path in entry["inputs"] if path.startswith("results/.code/")]

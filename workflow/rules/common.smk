@@ -5,14 +5,16 @@ import os
 import sys
 from pathlib import Path
 
+from snakemake.common import get_function_params, overwrite_function_params
 from snakemake.exceptions import WorkflowError
 
 from snakemake.io import is_callable, strip_wildcard_constraints
 from snakemake.utils import validate
 
-from surveykit.core.codedeps import script_code as _imported_code
+from surveykit.core.codedeps import fingerprint_lines, script_code as _imported_code
 from surveykit.project.configcheck import check_config, check_config_paths, check_study_paths
 from surveykit.core.errors import InputError
+from surveykit.core.io import atomic_write_text
 from surveykit.app.pipeline import wave_targets
 from surveykit.project.study import check_wave_editions, load_study
 
@@ -55,13 +57,20 @@ def _check_waves():
 STUDIES = _load_studies()
 _check_waves()
 WAVES = list(config["waves"])  # in the order declared: oldest wave first
+# The waves of each study, oldest first (read by input functions at every job: listed once here).
+_WAVES_OF = {name: [w for w in WAVES if config["waves"][w]["study"] == name] for name in STUDIES}
+
+
+def waves_of(study):
+    """The waves of a study, oldest first."""
+    return list(_WAVES_OF.get(study, ()))
 
 
 def _check_editions():
     """`since`/`until` of the codebooks name waves of their own study (config order gives the editions)."""
     try:
         for name, study in STUDIES.items():
-            check_wave_editions(study, [w for w in WAVES if config["waves"][w]["study"] == name])
+            check_wave_editions(study, waves_of(name))
     except InputError as exc:
         raise _stop(exc) from None
 
@@ -72,22 +81,33 @@ _check_editions()
 CHAPTER_CHAIN = 10
 
 
-def waves_of(study):
-    """The waves of a study, oldest first."""
-    return [w for w in WAVES if config["waves"][w]["study"] == study]
+def wave_entry(wave):
+    """config.yaml's entry of a wave; a file asked for a wave config.yaml does not declare stops here, by name."""
+    try:
+        return config["waves"][wave]
+    except KeyError:
+        raise WorkflowError(
+            f"{wave!r} is not a wave of config.yaml; expected one of the waves it declares "
+            f"({', '.join(WAVES[:5])}{', …' if len(WAVES) > 5 else ''})"
+        ) from None
 
 
-def wave_regex(waves):
-    """Wildcard constraint matching exactly these wave names."""
-    return "|".join(sorted(waves)) if waves else "(?!)"
+def wave_regex(names):
+    """Wildcard constraint matching exactly these names."""
+    return "|".join(sorted(names)) if names else "(?!)"
 
 
 # Studies compared across waves: those with two or more waves.
 MULTI_WAVE_STUDIES = [s for s in STUDIES if len(waves_of(s)) > 1]
+# The wildcard `wave` matches any name config.schema.yaml allows a wave, not the list of the waves: Snakemake writes
+# a constraint into every file pattern of the rules and substitutes and matches through it at each job, so a list
+# of 1 000 waves made the patterns 20 kB long and their matching most of a dry run. A name config.yaml does not
+# declare stops in the first input function (wave_entry). `study` lists the (far fewer) studies compared.
+WAVE_NAME = r"[a-z][a-z0-9_]*"
 
 
 wildcard_constraints:
-    wave=wave_regex(WAVES),
+    wave=WAVE_NAME,
     study=wave_regex(MULTI_WAVE_STUDIES),
 
 
@@ -101,7 +121,13 @@ def _export_mb(wildcards):
     """Size of the raw export(s) a job works on, in MB: a wave's, or all of a study's waves' (known before any job
     runs, so a group of jobs gets its resources when it is submitted)."""
     waves = [wildcards.wave] if "wave" in wildcards.keys() else waves_of(wildcards.study)
-    return sum(Path(config["waves"][w]["export"]).stat().st_size for w in waves) / 1e6
+    return sum(_export_bytes(w) for w in waves) / 1e6
+
+
+@functools.cache
+def _export_bytes(wave):
+    """(read once per wave: each of its data steps asks, for its memory and its time)"""
+    return Path(wave_entry(wave)["export"]).stat().st_size
 
 
 def export_scaled(base_mb, per_export_mb, base_minutes, minutes_per_export_gb):
@@ -133,12 +159,27 @@ else:
 
 
 def script_code(script):
-    """Source files of every surveykit module a rule's script (in scripts/) imports, directly or not, read from
-    the imports (surveykit.core.codedeps): editing a module reruns exactly the rules whose code imports it (and, as
-    always, the rules that read their outputs).
+    """The code input of a rule running scripts/<script>: the fingerprint of every surveykit module the script
+    imports, directly or not (rule code_fingerprint, workflow/rules/code.smk), rewritten when one of them changes,
+    so editing a module reruns exactly the rules whose code imports it (and, as always, the rules that read their
+    outputs).
 
-    Snakemake tracks the rule's own script; the logic lives in the package, so rules list it as input."""
-    return _imported_code(Path("scripts") / script, src=CODE_ROOT)
+    Snakemake tracks the rule's own script; the logic lives in the package, so rules list it as input: one file
+    per job, whose own inputs are the modules (one fingerprint job per script, not one list per job)."""
+    return f"{CODE_FINGERPRINTS}/{Path(script).stem}.sha256"
+
+
+CODE_FINGERPRINTS = "results/.code"
+
+
+def script_modules(wildcards):
+    """Source files of every surveykit module scripts/<script>.py imports, directly or not, read from the imports
+    (surveykit.core.codedeps), in the order of their paths."""
+    return _script_modules(wildcards.script)
+
+
+def _script_modules(script):
+    return _imported_code(Path("scripts") / f"{script}.py", src=CODE_ROOT)
 
 
 def _code_root():
@@ -155,12 +196,12 @@ CODE_ROOT = _code_root()
 
 
 def study_of(wildcards):
-    return STUDIES[config["waves"][wildcards.wave]["study"]]
+    return STUDIES[wave_entry(wildcards.wave)["study"]]
 
 
 def wave_export(wildcards):
     """Raw export of a wave, as declared in config.yaml."""
-    return config["waves"][wildcards.wave]["export"]
+    return wave_entry(wildcards.wave)["export"]
 
 
 def privacy_names(wildcards):
@@ -171,18 +212,18 @@ def privacy_names(wildcards):
 
 def wave_config(wildcards):
     """Only this wave's slice of the config, so editing another wave reruns nothing here."""
-    return config["waves"][wildcards.wave]
+    return wave_entry(wildcards.wave)
 
 
 def wave_published(wildcards):
     """Transcription of the numbers a wave's publication printed (only for waves that have one)."""
-    return config["waves"][wildcards.wave]["published"]
+    return wave_entry(wildcards.wave)["published"]
 
 
 def wave_published_list(wildcards):
     """The wave's transcription of its publication as a list (empty for a wave with none): the tables compare
     the p-values they print with the published ones."""
-    published = config["waves"][wildcards.wave].get("published")
+    published = wave_entry(wildcards.wave).get("published")
     return [published] if published else []
 
 
@@ -193,7 +234,7 @@ def study_codebook_file(wildcards):
 
 def study_wave_names(wildcards):
     """The waves of this wave's study, oldest first (they order the `since`/`until` editions)."""
-    return waves_of(config["waves"][wildcards.wave]["study"])
+    return waves_of(wave_entry(wildcards.wave)["study"])
 
 
 def plan_file(wildcards):
@@ -206,7 +247,13 @@ def figures_file(wildcards):
 
 def category_files(wildcards):
     """One category codebook per open question of the wave's study."""
-    return study_of(wildcards).category_files
+    return list(_category_files(wave_entry(wildcards.wave)["study"]))
+
+
+@functools.cache
+def _category_files(study):
+    """(listed once per study, not at each of its waves' jobs)"""
+    return tuple(STUDIES[study].category_files)
 
 
 def figure_data_files(wildcards):
@@ -225,14 +272,29 @@ def tables_dir(wildcards):
 
 def coding_files(wildcards):
     """Committed coding decisions of a wave (one CSV per coder), possibly none yet."""
-    return study_of(wildcards).coding_files(wildcards.wave)
+    return list(_coding_files(wildcards.wave))
+
+
+@functools.cache
+def _coding_files(wave):
+    """(listed once per wave: its recoding and its reliability read them)"""
+    return tuple(STUDIES[wave_entry(wave)["study"]].coding_files(wave))
 
 
 def earlier_coding_files(wildcards):
     """Main coders' decisions of the same study's waves listed before this one (carried forward to it)."""
-    study = study_of(wildcards)
-    waves = waves_of(study.name)
-    return [f for wave in waves[: waves.index(wildcards.wave)] for f in study.main_coding_files(wave)]
+    return list(_carried_coding_files(wave_entry(wildcards.wave)["study"])[wildcards.wave])
+
+
+@functools.cache
+def _carried_coding_files(study):
+    """Each wave of a study → the main coders' decisions of its earlier waves, listed once for the study (listing
+    them again at each wave's job read every earlier wave's folder: 500 000 folders for 1 000 waves)."""
+    carried, earlier = {}, ()
+    for wave in waves_of(study):
+        carried[wave] = earlier
+        earlier += tuple(STUDIES[study].main_coding_files(wave))
+    return carried
 
 
 def figure_files(wildcards):
@@ -305,7 +367,7 @@ def study_responses(wildcards):
 
 def study_wave_labels(wildcards):
     return [
-        {"name": w, "label": config["waves"][w]["label"], "synthetic": bool(config["waves"][w].get("synthetic", False))}
+        {"name": w, "label": wave_entry(w)["label"], "synthetic": bool(wave_entry(w).get("synthetic", False))}
         for w in waves_of(wildcards.study)
     ]
 
@@ -324,7 +386,7 @@ def evolution_template(wildcards):
 
 def wave_outputs(wave):
     """Final outputs of one wave (surveykit.app.pipeline.wave_targets, which `surveykit run --wave <wave>` builds)."""
-    return wave_targets(wave, config["waves"][wave])
+    return wave_targets(wave, wave_entry(wave))
 
 
 def all_outputs():
@@ -355,8 +417,17 @@ def _wave_rule_graph():
     for step in sorted(workflow.rules, key=lambda r: r.name):
         outputs = [_as_written(o) for o in step.output]
         if any("{wave}" in o for o in outputs):
-            graph.append((step.name, outputs, [_as_written(i) for i in step.input]))
+            graph.append((step.name, outputs, [f for i in step.input for f in _code_files_of(_as_written(i))]))
     return graph
+
+
+def _code_files_of(written):
+    """An input as written, or, for a code fingerprint, the code files it fingerprints: provenance names the
+    modules each rule runs, not the file that stands for them."""
+    folder, _, name = written.rpartition("/")
+    if folder != CODE_FINGERPRINTS or not name.endswith(".sha256"):
+        return [written]
+    return _script_modules(name.removesuffix(".sha256"))
 
 
 def rule_graph(wildcards):
@@ -374,7 +445,7 @@ def rule_graph(wildcards):
 
 def config_slice(wildcards):
     """The part of config.yaml that shapes this wave's results."""
-    study = config["waves"][wildcards.wave]["study"]
+    study = wave_entry(wildcards.wave)["study"]
     shared = {key: config[key] for key in sorted(config) if key not in ("waves", "studies")}
     return shared | {"wave": wave_config(wildcards), "study": {study: config["studies"][study]}}
 
@@ -382,3 +453,14 @@ def config_slice(wildcards):
 def study_files(wildcards):
     study = study_of(wildcards)
     return [study.path(name) for name in ("codebook.yaml", "analysis_plan.yaml", "figures.yaml")] + study.data_files
+
+
+def introspect_functions_once():
+    """Snakemake reads the signature of an input or params function (inspect.signature) each time it calls it, at
+    every job: 30 000 times in a dry run of 100 studies × 3 waves. Once every rule is defined, each function's
+    signature is read once here and kept on it (overwrite_function_params, as Snakemake's own wrappers do)."""
+    for step in workflow.rules:
+        for item in [*step.input, *step.params]:
+            function = getattr(getattr(item, "_file", None), "callable", None) or item
+            if callable(function) and not isinstance(function, type):
+                overwrite_function_params(function, get_function_params(function))

@@ -1,9 +1,12 @@
 """Which source files of the package a rule runs, read from the imports (never listed by hand).
 
 Snakemake tracks a rule's own script, but a rule script here is four lines that call the package: the
-logic it runs is every `surveykit` module the script imports, directly or through other modules. Each rule
-therefore lists those files as a `code` input (`script_code` in workflow/rules/common.smk), so that editing
-any module reruns exactly the rules whose code imports it, and nothing else.
+logic it runs is every `surveykit` module the script imports, directly or through other modules. Those files
+are the inputs of the script's code fingerprint (rule code_fingerprint, workflow/rules/code.smk, which writes
+`fingerprint_lines` of them), and that fingerprint is the one `code` input of every rule running the script
+(`script_code` in workflow/rules/common.smk), so that editing any module reruns exactly the rules whose code
+imports it, and nothing else. One fingerprint per script rather than ~30 code files per job: with 1 000 waves,
+the jobs would otherwise list 300 000 code inputs, which Snakemake matches against the rules and stats one by one.
 
 The imports are read with `ast`, not executed: `import a.b`, `from a.b import c` where `c` is a submodule
 (`from .. import fmt`), relative imports, imports inside functions (they run when the function does) and
@@ -17,6 +20,7 @@ parsed (import_statements), about 0.1 s for every rule of the workflow.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +39,15 @@ def module_code(module: str, src: str | Path = "src") -> list[str]:
 
     For code run by a rule without a script (a `run:` block calling one function of the package)."""
     return _files(_closure(_with_parents(module), str(src)), str(src))
+
+
+def fingerprint_lines(files: list[str]) -> str:
+    """`sha256sum` lines (digest, two spaces, path) of the files, sorted by path: a script's code fingerprint,
+    checkable with `sha256sum -c` from the project folder."""
+    lines = []
+    for path in sorted(files):
+        lines.append(f"{hashlib.sha256(Path(path).read_bytes()).hexdigest()}  {path}\n")
+    return "".join(lines)
 
 
 def import_graph(src: str | Path = "src") -> dict[str, frozenset[str]]:

@@ -74,7 +74,10 @@ class ReferenceFigure:
 
 def load_reference_figures(path: str | Path) -> tuple[ReferenceFigure, ...]:
     """The `reference_figures` of figures.yaml, by number."""
-    raw = load_validated(path, package_schema("figures.schema.yaml"))
+    return _reference_figures(load_validated(path, package_schema("figures.schema.yaml")))
+
+
+def _reference_figures(raw: dict) -> tuple[ReferenceFigure, ...]:
     return tuple(sorted((ReferenceFigure(**entry) for entry in raw.get("reference_figures", [])),
                         key=lambda figure: figure.number))
 
@@ -121,5 +124,5 @@ def load_figures(path: str | Path, book: Codebook, plan: Plan) -> tuple[FigureSp
                              for key, v in entry.items()})
         _check(spec, book, plan, where)
         specs.append(spec)
-    _check_numbers(specs, load_reference_figures(path), path)
+    _check_numbers(specs, _reference_figures(raw), path)  # (from the file read above: not read and checked twice)
     return tuple(specs)
