@@ -40,3 +40,12 @@ def test_exact_values_round_half_to_even_exactly():
     assert fmt.exact_number(Fraction(25, 4), 1) == "6,2" and fmt.exact_number(Fraction(27, 4), 1) == "6,8"
     assert fmt.exact_number(Fraction(1, 3), 4) == "0,3333" and fmt.exact_number(Fraction(-5, 2), 0) == "-2"
     assert fmt.round_half_even(Fraction(1, 8), 2) == Fraction(12, 100)
+
+
+def test_counts_below_ten_are_written_in_letters_in_running_text():
+    # French typography: « Cette section compare deux vagues », « pas les deux autres paires »; « une » for a
+    # feminine noun; from ten on, digits with the thousands space.
+    assert [fmt.cardinal(n) for n in (0, 1, 2, 9)] == ["zéro", "un", "deux", "neuf"]
+    assert fmt.cardinal(1, feminine=True) == "une" and fmt.cardinal(2, feminine=True) == "deux"
+    assert fmt.cardinal(10) == "10"
+    assert fmt.cardinal(12345) == fmt.integer(12345) and fmt.cardinal(12345) != "12345"  # grouped thousands

@@ -67,6 +67,18 @@ def integer(n: int) -> str:
     return number(int(n), 0)
 
 
+_WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf")
+
+
+def cardinal(n: int, feminine: bool = False) -> str:
+    """A number counted in running text: in letters below ten (« deux vagues », « une paire »), as French
+    typography writes it, in digits from ten on (« 12 vagues »)."""
+    n = int(n)
+    if not 0 <= n < len(_WORDS):
+        return integer(n)
+    return "une" if (n == 1 and feminine) else _WORDS[n]
+
+
 YEARS = (1000, 2999)  # a whole number of four digits among a question's answers reads as a year
 
 

@@ -368,7 +368,7 @@ class Context:
                   for a, b, key in differing]
         verb = "diffèrent" if len(differing) == 1 else "diffèrent deux à deux"
         rest = len(pairs) - len(differing)
-        tail = "" if not rest else (", pas l'autre paire" if rest == 1 else f", pas les {rest} autres paires")
+        tail = "" if not rest else (", pas l'autre paire" if rest == 1 else f", pas les {fmt.cardinal(rest)} autres paires")
         return f"{prose.join(listed)} {verb}{tail}"
 
     def p_words(self, spec) -> tuple[str, str]:

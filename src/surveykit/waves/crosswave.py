@@ -746,7 +746,7 @@ def section_context(result: CrossWave, figure_path: str, respondents: dict[str, 
         scale = f"de {fmt.number(result.scale[0], 0)} à {fmt.number(result.scale[1], 0)}"
     return {
         "waves": [_wave_context(w, result.shares, respondents) for w in result.waves],
-        "n_waves": str(len(result.waves)),
+        "n_waves": fmt.cardinal(len(result.waves), feminine=True),
         "noun": result.noun,
         "synthetic": [w.label for w in result.waves if w.synthetic],
         "conf_text": fmt.percent(100 * float(result.shares["conf_level"].iloc[0]), 0) if len(result.shares) else "",
