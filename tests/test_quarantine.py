@@ -112,7 +112,33 @@ def test_the_values_of_a_cause_are_masked_in_its_line(tmp_path, caplog):
     assert not [m for m in _warnings(caplog) if "dupont" in m]
     lines = [m for m in _warnings(caplog) if "rows quarantined (" in m]
     assert len(lines) == 1 and "e.g. '[courriel]' (row 2); values: '[courriel]' (2 rows), 'Pharmacien' (1 row)" in lines[0]
-    assert 'add the option lines `- {raw: "[courriel]", label: "[courriel]"}`' in lines[0]
+    # the masked answer is never proposed as an option (its line would hold « [courriel] »): recode or ignore it
+    assert "[courriel]\", label" not in lines[0]
+    assert lines[0].endswith(
+        """Fix: if 'Pharmacien' is an answer of the form, add the option line `- {raw: "Pharmacien", label: """
+        f""""Pharmacien"}}` under `options:` of question 1 (profession) of {codebook} and its label to `levels:`; """
+        """if it was typed in an « Autre » field, give the question `other: {label: "Autre"}` and add "Autre" to """
+        """`levels:`; '[courriel]' holds personal data (masked here), which no form offers as an option: do not add """
+        """it to `options:`; if it was typed in an « Autre » field, recode it as such: give the question `other: """
+        """{label: "Autre"}` and add "Autre" to `levels:` (the text typed there is masked in every output); """
+        """otherwise ignore it: its rows stay quarantined, out of the analysis""")
+
+
+def test_a_cause_whose_only_values_are_personal_data_stops_with_no_option_to_add(tmp_path, caplog):
+    """Above the limit, the stop names the masked values and says to recode or ignore them."""
+    export, codebook = write(tmp_path, pharmacists=0)
+    rows = list(csv.reader(export.open(encoding="utf-8")))
+    for row, typed in zip(rows[1:5], ["06 12 34 56 78", "anne.roux@gmail.com", "06 12 34 56 78", "06 98 76 54 32"]):
+        row[1] = typed
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with pytest.raises(InputError) as stopped:
+        clean(tmp_path, export, codebook, 0.05, caplog)
+    message = str(stopped.value)
+    assert "roux" not in message and "56 78" not in message and "option line" not in message
+    assert ("Fix: '[téléphone]' or '[courriel]' or '[téléphone]' hold personal data (masked here), which no form offers as an option: "
+            "do not add them to `options:`; if they were typed in an « Autre » field, recode them as such") in message
+    assert "otherwise ignore them: their rows stay quarantined, out of the analysis" in message
 
 
 def test_a_few_slips_do_not_stop_the_run(tmp_path, caplog):

@@ -31,6 +31,8 @@ from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, parse_date, parse_timestamps
 
+from .privacy import mask_pii
+
 QUARANTINED = "quarantined"
 EXCLUDED = "excluded"
 REASON_INVALID = "valeur invalide"
@@ -522,15 +524,38 @@ def _fix(cause: Cause, book: Codebook) -> str:
 
 def _new_answer_fix(cause: Cause, question: Question, book: Codebook, name: str) -> str:
     """The option line(s) that declare the answers a choice column holds beyond its options (the part of a
-    checkbox cell that matches no option), with `since:` the first wave whose form offers them (form editions)."""
+    checkbox cell that matches no option), with `since:` the first wave whose form offers them (form editions);
+    an answer holding personal data (masked in the log) is no option of any form: it is to be recoded as typed in
+    « Autre », or left quarantined."""
     answers: Counter = Counter()
     for cell, n in (cause.values or Counter({cause.example: 1})).items():
         value = str(cell)
         answers[(split_checkbox(question, value)[1] or value) if question.type == "checkbox" else value] += n
     shown = [value for value, _n in answers.most_common(SHOWN_VALUES)]
+    more = f" (and {len(answers) - len(shown)} other answer(s), listed in excluded.csv)" if len(answers) > len(shown) else ""
+    personal = [value for value in shown if mask_pii(value)[1]]
+    options = [value for value in shown if value not in personal]
+    fixes = [_option_fix(options, book, name, more)] if options else []
+    if personal:
+        fixes.append(_personal_answer_fix(personal, "" if options else more))
+    return "; ".join(fixes)
+
+
+def _personal_answer_fix(values: list[str], more: str) -> str:
+    """What to do with answers holding personal data: recode them as « Autre » text or ignore them, never
+    declare them as options (the option line would hold the masked text)."""
+    which = " or ".join(repr(v) for v in values)
+    it, its, holds, was = ("it", "its", "holds", "it was") if len(values) == 1 else ("them", "their", "hold", "they were")
+    return (f"{which}{more} {holds} personal data (masked here), which no form offers as an option: do not add "
+            f"{it} to `options:`; if {was} typed in an « Autre » field, recode {it} as such: give the question "
+            '`other: {label: "Autre"}` and add "Autre" to `levels:` (the text typed there is masked in every output); '
+            f"otherwise ignore {it}: {its} rows stay quarantined, out of the analysis")
+
+
+def _option_fix(shown: list[str], book: Codebook, name: str, more: str) -> str:
+    """The option line(s) that declare `shown` under the question `name`."""
     since = f", since: {book.wave}" if book.wave else ""
     lines = " ".join(f'`- {{raw: "{_yaml_quoted(v)}", label: "{_yaml_quoted(v)}"{since}}}`' for v in shown)
-    more = f" (and {len(answers) - len(shown)} other answer(s), listed in excluded.csv)" if len(answers) > len(shown) else ""
     which = " or ".join(repr(v) for v in shown)
     return (f"if {which} {'is an answer' if len(shown) == 1 else 'are answers'} of the form, add the option "
             f"line{'s' if len(shown) > 1 else ''} {lines}{more} under `options:` of {name}"

@@ -213,19 +213,24 @@ def split_distinct(cells: Counter) -> dict[str, list[str]]:
     """Each distinct cell (counted as often as it occurs) as the list of its options; the work grows with the
     distinct cells, not the respondents."""
     split = {cell: cell.split(", ") for cell in cells}
+    whole: Counter = Counter()  # what the cells of one part add to `counts`: they never change, counted once
+    several = {}  # the cells of several parts, recounted each round
+    for cell, parts in split.items():
+        if len(parts) < 2:
+            whole[parts[0]] += cells[cell]
+        else:
+            several[cell] = parts
     for _round in range(20):
-        counts: Counter = Counter()
+        counts: Counter = whole.copy()
         follows: Counter = Counter()
-        for cell, parts in split.items():
+        for cell, parts in several.items():
             weight = cells[cell]
             for part in parts:
                 counts[part] += weight
             for pair in zip(parts, parts[1:]):
                 follows[pair] += weight
         changed = False
-        for cell, parts in split.items():
-            if len(parts) < 2:
-                continue
+        for cell, parts in several.items():
             merged = [parts[0]]
             for fragment in parts[1:]:
                 if _glued(merged[-1], fragment, counts, follows):
@@ -233,9 +238,11 @@ def split_distinct(cells: Counter) -> dict[str, list[str]]:
                     changed = True
                 else:
                     merged.append(fragment)
-            split[cell] = merged
+            split[cell] = several[cell] = merged
         if not changed:
             break
+        for cell in [cell for cell, parts in several.items() if len(parts) < 2]:
+            whole[several.pop(cell)[0]] += cells[cell]
     return split
 
 

@@ -1,0 +1,65 @@
+"""Drafting and cleaning work per distinct answer, not per cell: an export whose rows repeat the same answers ten
+times more costs the normaliser (surveykit.core.normalise) and the parser of a question no more calls. Counted,
+not timed (performance is measured in benchmarks: `scripts/bench.py --wide-only`)."""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+from surveykit.clean import cleaning
+from surveykit.questionnaire.forms import headers
+from surveykit.questionnaire.forms.read import read_export
+from surveykit.tools.draft import check_draft, draft_export, infer, levels
+from surveykit.tools.draft.render import study_files
+
+HEADERS = ["Horodateur", "Profession ?", "Outils utilisés ? (plusieurs réponses possibles)",
+           "Fréquence d'utilisation ?", "Sur une échelle de 1 à 5, votre satisfaction ?", "Pourquoi ?"]
+CYCLE = [  # six respondents, each answer given at least once: the same reading from four cycles on (no rare answer)
+    ["Médecin", "Messagerie sécurisée, Agenda en ligne", "Souvent", "4", "Le temps gagné au quotidien"],
+    ["Infirmier", "Agenda en ligne", "Parfois", "3", "La coordination avec les collègues"],
+    ["Médecin", "Messagerie sécurisée", "Jamais", "2", ""],
+    ["Pharmacien", "Messagerie sécurisée, Agenda en ligne", "Souvent", "5", "Le temps gagné au quotidien"],
+    ["Infirmier", "Agenda en ligne", "Parfois", "4", "La coordination avec les collègues"],
+    ["Pharmacien", "Messagerie sécurisée", "Jamais", "1", ""],
+]
+
+
+def _export(folder: Path, repeats: int) -> Path:
+    path = folder / f"export_{repeats}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for k in range(repeats * len(CYCLE)):
+            writer.writerow([f"2025/03/{1 + k % 28:02d} {k // 28 % 24:02d}:{k % 60:02d}:00 UTC+1", *CYCLE[k % len(CYCLE)]])
+    return path
+
+
+def _calls(monkeypatch, path: Path) -> tuple[Counter, dict[str, str]]:
+    """Calls of the normaliser and of the question parser while the export is drafted and cleaned with its
+    draft, and the drafted files."""
+    calls: Counter = Counter()
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    for module in (infer, levels, cleaning, headers):
+        monkeypatch.setattr(module, "normalise", counted("normalise", module.normalise))
+    monkeypatch.setattr(cleaning, "parse_question", counted("parse_question", cleaning.parse_question))
+    export = read_export(path)
+    files = study_files(draft_export(export), "travail", "data/raw/travail/export.csv")
+    check_draft(files, "travail", export)
+    monkeypatch.undo()
+    return calls, files
+
+
+def test_ten_times_the_rows_costs_no_more_calls(tmp_path, monkeypatch):
+    _calls(monkeypatch, _export(tmp_path, 4))  # fills the caches kept per question (its options' pattern, labels)
+    few, drafted = _calls(monkeypatch, _export(tmp_path, 4))
+    many, drafted_many = _calls(monkeypatch, _export(tmp_path, 40))
+    assert drafted_many["codebook.yaml"].replace("(240 réponses)", "(24 réponses)") == drafted["codebook.yaml"]
+    assert few["normalise"] > 0 and few["parse_question"] > 0
+    assert many == few
