@@ -213,6 +213,9 @@ LIGHT_STEPS = [
      ["surveykit.analysis.plan", "surveykit.analysis.format", "surveykit.recode"], ["scipy", "openpyxl"]),
     ("draw_count_figures (no diffusion curve)", ["surveykit.figures.steps", "surveykit.figures.build"],
      ["scipy", "openpyxl"]),
+    ("Snakemake itself, which reads the config and the studies at every start (workflow/rules/common.smk)",
+     ["surveykit.core.codedeps", "surveykit.project.configcheck", "surveykit.core.errors", "surveykit.app.pipeline",
+      "surveykit.project.study"], ["pandas", "scipy", "openpyxl", "matplotlib"]),
 ]
 
 

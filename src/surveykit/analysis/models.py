@@ -23,11 +23,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from surveykit.questionnaire.codebook import Codebook
 
+# pandas and the statistics engine (SciPy) are imported by the functions that fit the models, not with the module:
+# the plan (surveykit.analysis.plan) imports it for its specifications, and the plan is read by every later step and
+# by Snakemake itself at start-up (surveykit.project.study), which would otherwise pay for pandas at every run.
 if TYPE_CHECKING:
+    import pandas as pd
+
     from surveykit.stats import regression
 
 MODEL_COLUMNS = ["table", "model", "kind", "row", "covariate", "level", "reference", "n", "events", "mean", "sd",
@@ -70,6 +74,8 @@ def _text(values: pd.Series) -> pd.Series:
 def outcome_values(frame: pd.DataFrame, book: Codebook, spec: RegressionSpec) -> np.ndarray:
     """1 / 0 / NaN (logistic: event, another substantive answer, no answer or a non-substantive one), or the
     score (linear; NaN when not answered)."""
+    import pandas as pd
+
     if spec.model == "linear":
         return pd.to_numeric(frame[spec.outcome], errors="coerce").to_numpy(dtype=float)
     question = book.variable_question()[spec.outcome]
@@ -80,6 +86,8 @@ def outcome_values(frame: pd.DataFrame, book: Codebook, spec: RegressionSpec) ->
 
 def covariate_values(frame: pd.DataFrame, covariate: Covariate) -> list:
     """A numeric covariate as floats (NaN missing), a categorical one as its labels (None missing)."""
+    import pandas as pd
+
     if covariate.numeric:
         return [float(v) for v in pd.to_numeric(frame[covariate.variable], errors="coerce")]
     return [v if v != "" else None for v in _text(frame[covariate.variable])]
@@ -95,8 +103,6 @@ def covariate_levels(book: Codebook, covariate: Covariate) -> list[str]:
 
 
 def _fit(spec: RegressionSpec, y, covariates: dict, levels: dict) -> regression.RegressionResult:
-    # Imported here, not with the module: the plan (surveykit.analysis.plan), read by every later step, imports
-    # this module for its specifications, and only the statistics step fits models (SciPy).
     from surveykit.stats import regression
 
     if spec.model == "linear":
@@ -218,6 +224,8 @@ def regression_rows(table: str, spec: RegressionSpec, book: Codebook, frame: pd.
 
 
 def models_frame(rows: list[dict]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=MODEL_COLUMNS)
     return frame.astype({"reference": bool})
 
