@@ -23,6 +23,16 @@ def test_pipeline_cleans_every_wave_and_never_writes_raw_data(tmp_path):
         assert (project / "results" / wave / "clean" / "responses.csv").is_file()
 
 
+def test_a_file_asked_for_a_wave_config_yaml_does_not_declare_stops_with_its_name(tmp_path):
+    """The wildcard `wave` matches any name a wave may have (not the list of the waves, which made every file
+    pattern as long as the list): a wave config.yaml does not declare stops at its first input function."""
+    project = make_project(tmp_path)
+    result = snakemake(project, "-n", "results/autre/stats/tests.csv", check=False)
+    assert result.returncode != 0
+    assert ("'autre' is not a wave of config.yaml; expected one of the waves it declares (thesis_2025, demo_2027, "
+            "barometre_2025)") in result.stdout + result.stderr
+
+
 def test_missing_required_column_stops_the_run_with_a_clear_message(tmp_path):
     project = make_project(tmp_path)
     export = project / "data" / "raw" / "broken" / "export.csv"
