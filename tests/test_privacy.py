@@ -29,6 +29,9 @@ from surveykit.core.errors import InputError
     # titled names, the title kept
     ("Contactez le Dr Jean Dupont", "Contactez le Dr [nom]"),
     ("Pr. Lefèvre et Mademoiselle Roux", "Pr. [nom] et Mademoiselle [nom]"),
+    # a quote closing a name stays (the apostrophe of a name is part of it)
+    ("le nom cité : 'Dr Jean Dupont'", "le nom cité : 'Dr [nom]'"),
+    ("voir Dr O'Neil lundi", "voir Dr [nom] lundi"),
     # e-mail inside other punctuation
     ("(écrire à a.b-c+d@chu-lille.fr)", "(écrire à [courriel])"),
     # what is not personal data stays

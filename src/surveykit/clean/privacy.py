@@ -51,7 +51,8 @@ REPORT_COLUMNS = ["where", "respondent_id", "kind", "n"]
 CACHE_SIZE = 1 << 16  # distinct texts whose masking is remembered (answers repeat across respondents)
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_CAPITALISED = rf"[{_UPPER}][\w'’-]*"
+_NAME_CHAR = r"(?:[\w-]|['’](?=\w))"  # an apostrophe inside a name (O'Neil, d'Arc), not the quote closing it
+_CAPITALISED = rf"[{_UPPER}]{_NAME_CHAR}*"
 # Local part at most 64 characters (RFC 5321); a start only where the local part can start.
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])")
 _FR_PHONE_RE = re.compile(r"(?<![\w+])(?:(?:\+|00)33[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
@@ -60,7 +61,7 @@ _INTL_PHONE_RE = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[\s.-]?\(?\d{1,4
 # A title in any case ("Dr", "dr", "DOCTEUR"; "M." only as written), then up to two words, judged in _titled_spans.
 _TITLE_RE = re.compile(
     r"(?<!\w)(?P<title>(?i:docteur|dr\.?|professeur|pr\.?|monsieur|madame|mademoiselle|mlle\.?|mme\.?)|M\.)"
-    r"(?P<gap>\s{1,3})(?P<w1>[^\W\d_][\w'’-]{0,60})(?:[ -](?P<w2>[^\W\d_][\w'’-]{0,60}))?"
+    rf"(?P<gap>\s{{1,3}})(?P<w1>[^\W\d_]{_NAME_CHAR}{{0,60}})(?:[ -](?P<w2>[^\W\d_]{_NAME_CHAR}{{0,60}}))?"
 )
 FIRST_NAMES_FILE = Path(__file__).with_name("privacy_data") / "prenoms.txt"
 # Words that follow a title or a first name in an ordinary sentence, never a surname ("le docteur traitant",
