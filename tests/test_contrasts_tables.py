@@ -168,3 +168,20 @@ def test_reproduction_report_says_the_thesis_labels_follow_no_rule():
     lines = interpretation_findings(load_publication(THESIS / "published/thesis_2025.yaml"))
     assert "7 classes pour 9 moyennes, dont 6 ne contiennent qu'une moyenne" in lines[0]
     assert "écarts-types de 2,9 et 3,0, mais pas pour un autre écart-type de 2,9 ni pour 3,2" in lines[1]
+
+
+def test_the_p_column_header_comes_from_the_plan(thesis):
+    # A wide table (the barometer's eight columns) has no room for « Valeur de p » on one line at 8 pt: its plan
+    # says « p » (`p_label`); the default stays « Valeur de p », the thesis' own header.
+    import dataclasses
+    book, plan, _frame, result = thesis
+    spec = plan.table("tableau_2")
+    table, _note = format_table(spec, plan, book, result.tables["tableau_2"], result.tests)
+    assert plan.p_label == "Valeur de p" and "Valeur de p" in table.columns
+    short, _note = format_table(spec, dataclasses.replace(plan, p_label="p"), book, result.tables["tableau_2"],
+                                result.tests)
+    assert "p" in short.columns and "Valeur de p" not in short.columns
+    assert list(short["p"]) == list(table["Valeur de p"])
+    import yaml
+    barometer = yaml.safe_load((ROOT / "data/studies/barometre_numerique/analysis_plan.yaml").read_text("utf-8"))
+    assert barometer["p_label"] == "p"

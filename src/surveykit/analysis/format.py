@@ -748,8 +748,8 @@ def format_table(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame
     the plan's `estimate`, `posthoc` and the wave's publication add (none by default)."""
     table_tests = tests[tests["table"] == spec.id]
     extra = (extra or Contrasts()).of_table(spec.id)
-    return (FORMATTERS[spec.kind](spec, plan, book, tidy, table_tests, extra),
-            footnote(spec, plan, book, tidy, table_tests, extra))
+    table = FORMATTERS[spec.kind](spec, plan, book, tidy, table_tests, extra)
+    return (table.rename(columns={P_COLUMN: plan.p_label}), footnote(spec, plan, book, tidy, table_tests, extra))
 
 
 __all__ = ["ADJUSTED", "ADJUSTED_COLUMN", "ADJUSTMENT_NAMES", "Contrasts", "P_COLUMN", "adjusted_p_words",

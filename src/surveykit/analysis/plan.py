@@ -78,6 +78,7 @@ class Plan:
     numbering: Numbering = Numbering()
     percent: PercentStyle = PercentStyle(trim=False)
     overall_label: str = "Ensemble"
+    p_label: str = "Valeur de p"
 
     def group_label(self, by: str | None, level: str) -> str:
         return self.group_labels.get(by or "", {}).get(level, level)
@@ -464,7 +465,8 @@ def load_plan(path: str | Path, book: Codebook) -> Plan:
                 cross_wave=_cross_wave(raw.get("cross_wave", {}), book, f"{path}: cross_wave"),
                 numbering=Numbering(**raw.get("numbering", {})),
                 percent=_percent(raw.get("percent", {})),
-                overall_label=raw.get("overall_label", "Ensemble"))
+                overall_label=raw.get("overall_label", "Ensemble"),
+                p_label=raw.get("p_label", "Valeur de p"))
 
 
 def _percent(raw: dict) -> PercentStyle:
