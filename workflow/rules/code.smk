@@ -3,7 +3,7 @@
 
 # Hash every surveykit module scripts/<script>.py imports (read from the imports) into one file, the `code` input
 # of the rules running that script: editing a module rewrites the fingerprints of the scripts importing it, which
-# reruns exactly their rules. A shell command of a few milliseconds (Python without the libraries; Snakemake would
+# reruns exactly their rules. A shell command of ≈ 0.1 s of CPU (Python without the libraries; Snakemake would
 # run a `run:` block in a new Snakemake process, which reads the whole workflow again; no benchmark).
 rule code_fingerprint:
     input:
