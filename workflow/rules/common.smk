@@ -11,10 +11,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.io import is_callable, strip_wildcard_constraints
 from snakemake.utils import validate
 
-from surveykit.core.codedeps import fingerprint_lines, script_code as _imported_code
+from surveykit.core.codedeps import script_code as _imported_code
 from surveykit.project.configcheck import check_config, check_config_paths, check_study_paths
 from surveykit.core.errors import InputError
-from surveykit.core.io import atomic_write_text
 from surveykit.app.pipeline import wave_targets
 from surveykit.project.study import check_wave_editions, load_study
 

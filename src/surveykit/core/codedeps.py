@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +49,15 @@ def fingerprint_lines(files: list[str]) -> str:
     for path in sorted(files):
         lines.append(f"{hashlib.sha256(Path(path).read_bytes()).hexdigest()}  {path}\n")
     return "".join(lines)
+
+
+def write_fingerprint(output: str, files: list[str]) -> None:
+    """Write `fingerprint_lines(files)` to `output` (atomically): what rule code_fingerprint runs, as
+    `python -m surveykit.core.codedeps OUTPUT FILE...` (a shell command: Snakemake would start a whole Snakemake
+    process, re-reading every study, for a `run:` block)."""
+    from .io import atomic_write_text
+
+    atomic_write_text(output, fingerprint_lines(files))
 
 
 def import_graph(src: str | Path = "src") -> dict[str, frozenset[str]]:
@@ -172,3 +182,8 @@ def _closure(names: frozenset[str], src: str) -> frozenset[str]:
 
 def _files(modules: frozenset[str], src: str) -> list[str]:
     return sorted(filter(None, (_module_file(name, src) for name in modules)))
+
+
+if __name__ == "__main__":
+    write_fingerprint(sys.argv[1], sys.argv[2:])
+    print(f"{len(sys.argv) - 2} modules fingerprinted in {sys.argv[1]}")
