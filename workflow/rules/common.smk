@@ -158,7 +158,7 @@ else:
 
 
 def script_code(script):
-    """The code input of a rule running scripts/<script>: the fingerprint of every surveykit module the script
+    """The code input of the rules running scripts/<script>, the fingerprint of every surveykit module the script
     imports, directly or not (rule code_fingerprint, workflow/rules/code.smk), rewritten when one of them changes,
     so editing a module reruns exactly the rules whose code imports it (and, as always, the rules that read their
     outputs).
@@ -463,3 +463,23 @@ def introspect_functions_once():
             function = getattr(getattr(item, "_file", None), "callable", None) or item
             if callable(function) and not isinstance(function, type):
                 overwrite_function_params(function, get_function_params(function))
+
+
+def keep_filled_coding_sheets(log=None):
+    """Before any job runs: a coding sheet filled where recode_wave wrote it is copied to the wave's decisions
+    folder, since this run may replace it (openpyxl is imported only when a sheet was saved after its job)."""
+    for wave in WAVES:
+        sheet, review = (Path(rules.recode_wave.output[key].format(wave=wave)) for key in ("sheet", "review"))
+        if not (sheet.is_file() and review.is_file() and sheet.stat().st_mtime > review.stat().st_mtime + 1):
+            continue
+        from surveykit.recode import keep_filled_sheet
+
+        study = config["waves"][wave]["study"]
+        kept = keep_filled_sheet(sheet, review, STUDIES[study].coding_folder(wave))
+        if kept is not None:
+            print(
+                f"{sheet} was filled in place and this run may replace it: a copy is kept as {kept}. "
+                f"Add its codes with: make decisions SHEET={kept} STUDY={study} WAVE={wave} "
+                f"CODER=<your initials>",
+                file=sys.stderr,
+            )

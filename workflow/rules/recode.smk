@@ -1,23 +1,7 @@
 # Stage 2: recoding of open answers into categories (decisions are committed, suggestions only suggest).
 
 
-def keep_filled_coding_sheets(log=None):
-    """Before any job runs: a coding sheet filled where recode_wave wrote it is copied to the wave's decisions
-    folder, since this run may replace it (openpyxl is imported only when a sheet was saved after its job)."""
-    for wave in WAVES:
-        sheet, review = (Path(rules.recode_wave.output[key].format(wave=wave)) for key in ("sheet", "review"))
-        if not (sheet.is_file() and review.is_file() and sheet.stat().st_mtime > review.stat().st_mtime + 1):
-            continue
-        from surveykit.recode import keep_filled_sheet
-
-        study = config["waves"][wave]["study"]
-        kept = keep_filled_sheet(sheet, review, STUDIES[study].coding_folder(wave))
-        if kept is not None:
-            print(f"{sheet} was filled in place and this run may replace it: a copy is kept as {kept}. "
-                  f"Add its codes with: make decisions SHEET={kept} STUDY={study} WAVE={wave} "
-                  f"CODER=<your initials>", file=sys.stderr)
-
-
+# Before any job runs: a coding sheet filled in results/ is kept (see keep_filled_coding_sheets).
 onstart:
     keep_filled_coding_sheets()
 

@@ -463,7 +463,7 @@ SHORT_WORD_CHARS = 6
 
 def cut_when_wrapped(header: str) -> bool:
     """Whether a header reads cut when it wraps: one or two short words (« Valeur / de p », its « p » glued to
-    « de »; « Frein / TLE »), where a longer header splits into two phrases (« Moyenne ± / écart-type »,
+    « de »; « Score / moyen »), where a longer header splits into two phrases (« Moyenne ± / écart-type »,
     « Médiane / [Q1–Q3] »)."""
     words = _words(header)
     return len(words) <= 2 and all(len(word) <= SHORT_WORD_CHARS for word in words)

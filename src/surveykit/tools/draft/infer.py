@@ -1173,7 +1173,14 @@ def _settle_date_orders(questions: list[Guess], stamps: list[str]) -> None:
 _TEST_MARK = re.compile(r"^(?:(?:ceci est un |c est un )?(?:test|tests|essai|testing)"
                         r"(?: (?:ne pas (?:tenir compte|prendre en compte|analyser)|a supprimer|a ignorer|"
                         r"please ignore|do not count|ignore))?|ne pas tenir compte|please ignore)$")
+_TEST_WORDS = ("test", "essai", "tenir compte", "ignore")  # one of them is in every cell _TEST_MARK matches
 MAX_TEST_ROWS = 3  # more rows than this with one such cell: it is an answer (« Test » as an option), not a trial
+
+
+def _says_trial(cell: str) -> bool:
+    """A cell of a trial row; folded only when it holds a word every marker has (timestamps never do)."""
+    lower = cell.lower()
+    return any(word in lower for word in _TEST_WORDS) and bool(_TEST_MARK.match(normalise(cell)))
 
 
 def trial_markers(rows: list[list[str]]) -> list[str]:
@@ -1181,9 +1188,14 @@ def trial_markers(rows: list[list[str]]) -> list[str]:
     order of first appearance; a marker found in more than MAX_TEST_ROWS rows (or in a fifth of them) is an
     answer, not a trial."""
     rows_of: dict[str, set[int]] = {}
+    is_marker: dict[str, bool] = {}  # each distinct cell read once
     for index, row in enumerate(rows):
         for cell in row:
-            if cell and len(cell) < 60 and _TEST_MARK.match(normalise(cell)):
+            if not cell or len(cell) >= 60:
+                continue
+            if cell not in is_marker:
+                is_marker[cell] = _says_trial(cell)
+            if is_marker[cell]:
                 rows_of.setdefault(cell.strip(), set()).add(index)
     limit = min(MAX_TEST_ROWS, len(rows) // 5)
     return [marker for marker, found in rows_of.items() if len(found) <= limit]
@@ -1196,7 +1208,10 @@ def draft_export(export: RawExport) -> StudyGuess:
     rows = [row for row in export.rows if any(row)]
     markers = trial_markers(rows)
     keys = {normalise(marker) for marker in markers}
-    rows = [row for row in rows if not any(cell and normalise(cell) in keys for cell in row)] if keys else rows
+    if keys:  # each distinct cell folded once, not each cell
+        marked = {cell for cell in {cell for row in rows for cell in row if cell}
+                  if len(cell) < 60 and _says_trial(cell) and normalise(cell) in keys}
+        rows = [row for row in rows if marked.isdisjoint(row)]
     if not rows:
         raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
     columns = Columns(rows, len(export.headers))
