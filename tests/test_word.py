@@ -497,6 +497,7 @@ def test_a_tables_last_rows_are_kept_with_the_note_under_it(tmp_path, rows):
     noted, plain = document.tables
     following = noted._tbl.getnext()
     assert following.tag == qn("w:p") and following.pPr.pStyle.val == document.styles["Table Note"].style_id
+    assert document.styles["Table Note"].paragraph_format.keep_together  # the note itself is never split
     keeps = [all(_keeps_with_next(row)) for row in noted.rows]
     assert keeps[-2:] == [True, True]
     if rows > 20:  # taller than a third of the page: header and first two rows kept, then free rows

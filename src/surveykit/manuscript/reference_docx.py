@@ -161,6 +161,7 @@ def _paragraph_styles(document) -> None:
     note.paragraph_format.space_before, note.paragraph_format.space_after = Pt(3), Pt(12)
     note.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    note.paragraph_format.keep_together = True  # a table's note is never split by a page break (its rows follow it)
     note.quick_style = True
 
 
