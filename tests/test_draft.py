@@ -45,6 +45,8 @@ ORDER_NAMES = {"classes": "classes", "numbers": "nombres", "frequency": "mots de
     (["> 110", "75–110", "50–75", "< 50"], ["< 50", "50–75", "75–110", "> 110"], "classes"),
     (["Plus de 15 ans", "Moins de 5 ans", "5 à 15 ans"], ["Moins de 5 ans", "5 à 15 ans", "Plus de 15 ans"], "classes"),
     (["3 et plus", "Aucun", "1 à 2"], ["Aucun", "1 à 2", "3 et plus"], "classes"),
+    # seed 002's share of teleconsultation, written as Forms options (a stranger export ordered them by frequency)
+    (["Environ 75 %", "Environ 50 %", "Environ 99 %"], ["Environ 50 %", "Environ 75 %", "Environ 99 %"], "classes"),
     (["10", "2", "1,5"], ["1,5", "2", "10"], "numbers"),
     (["Tous les jours", "Jamais", "Plusieurs fois par semaine", "Une fois par mois"],
      ["Jamais", "Une fois par mois", "Plusieurs fois par semaine", "Tous les jours"], "frequency"),

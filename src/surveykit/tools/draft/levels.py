@@ -48,6 +48,8 @@ _ABOVE = re.compile(r"^(?:>=?|≥|over|above|more\s+than|older\s+than|plus\s+de|
 _RANGE = re.compile(r"^(?:entre\s+|de\s+|from\s+|between\s+)?(\d+(?:[.,]\d+)?)\s*(?:[a-zé.]+\s*)?(?:–|—|-|à|a|et|to|and)\s*(\d+(?:[.,]\d+)?)")
 _OPEN_TOP = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:[a-zé.]+\s*)?(?:et\s+plus|ou\s+plus|\+|et\s+au[\s-]del[àa]|or\s+more|or\s+older|or\s+over|and\s+over|and\s+more|and\s+older)")
 _ALONE = re.compile(r"^(\d+(?:[.,]\d+)?)\b")
+_ABOUT = re.compile(r"^(?:environ|à\s+peu\s+près|a\s+peu\s+pres|autour\s+de|près\s+de|pres\s+de|about|around|"
+                    r"approximately|approx\.?|~|≈)\s*(\d+(?:[.,]\d+)?)")
 
 
 def _class_key(level: str) -> float | None:
@@ -55,7 +57,8 @@ def _class_key(level: str) -> float | None:
     text = level.strip().lower()
     if normalise(text) in _NONE_WORDS:
         return -1.0
-    for pattern, shift in ((_BELOW, -0.5), (_ABOVE, 0.5), (_OPEN_TOP, 0.25), (_RANGE, 0.0), (_ALONE, 0.0)):
+    for pattern, shift in ((_BELOW, -0.5), (_ABOVE, 0.5), (_OPEN_TOP, 0.25), (_RANGE, 0.0), (_ALONE, 0.0),
+                           (_ABOUT, 0.0)):
         match = pattern.match(text)
         if match:
             return float(match.group(1).replace(",", ".")) + shift
