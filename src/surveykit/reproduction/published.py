@@ -26,6 +26,33 @@ NEAR_MARGIN = 5  # « près de X % » reads as: at most X, and at most this many
 
 
 @dataclass(frozen=True)
+class Bounds:
+    """The values a qualified percentage admits; None where it states no bound (strict: the bound is excluded)."""
+
+    low: Any = None
+    high: Any = None
+    low_strict: bool = False
+    high_strict: bool = False
+
+    def admit(self, value) -> bool:
+        above = self.low is None or (value > self.low if self.low_strict else value >= self.low)
+        below = self.high is None or (value < self.high if self.high_strict else value <= self.high)
+        return above and below
+
+
+def qualified_bounds(qualifier: str | None, printed):
+    """What « plus de X % », « moins de X % » and « près de X % » state about the true percentage, in the type of
+    `printed` (the float or the exact value of X); None for a percentage printed without a qualifier."""
+    if qualifier == "plus de":
+        return Bounds(low=printed, low_strict=True)
+    if qualifier == "moins de":
+        return Bounds(high=printed, high_strict=True)
+    if qualifier == "près de":
+        return Bounds(low=printed - NEAR_MARGIN, high=printed)
+    return None
+
+
+@dataclass(frozen=True)
 class Category:
     id: str
     label: str

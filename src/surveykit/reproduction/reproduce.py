@@ -13,7 +13,7 @@ import pandas as pd
 
 from surveykit.analysis.describe import ALL
 
-from .published import NEAR_MARGIN, PublishedItem
+from .published import PublishedItem, qualified_bounds
 
 COLUMNS = ["ref", "kind", "quantity", "published", "regenerated", "regenerated_value", "match", "explanation"]
 STAT_OF = {"n": "n", "pct": "pct", "mean": "mean", "sd": "sd"}
@@ -113,15 +113,8 @@ def _explain_mismatch(item: PublishedItem, quantity: str, audit: pd.DataFrame) -
 
 def _bound_ok(item: PublishedItem, quantity: str, value: float, number) -> bool:
     """Within rounding of the printed number; a qualified percentage ("plus de 90 %") is a bound."""
-    if quantity != "pct":
-        return _within(value, number)
-    if item.qualifier == "plus de":
-        return value > number.value
-    if item.qualifier == "moins de":
-        return value < number.value
-    if item.qualifier == "près de":
-        return number.value - NEAR_MARGIN <= value <= number.value
-    return _within(value, number)
+    bounds = qualified_bounds(item.qualifier, number.value) if quantity == "pct" else None
+    return _within(value, number) if bounds is None else bounds.admit(value)
 
 
 def _among_problem(lookup: Lookup, item: PublishedItem, regenerated: dict | None) -> str:

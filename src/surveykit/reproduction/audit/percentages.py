@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from surveykit.core.fmt import round_half_even
 
-from ..published import NEAR_MARGIN
+from ..published import qualified_bounds
 from surveykit.core.printed import PubNumber
 from .numbers import CHECK, INCONSISTENT, OK, Exact, as_exact, interval
 
@@ -23,12 +23,9 @@ def percentage_status(count: int, denominator: int, pct: str | PubNumber | Exact
     """
     value, digits = as_exact(pct)
     exact = Fraction(100 * count, denominator)
-    if qualifier == "plus de":
-        return OK if exact > value else INCONSISTENT
-    if qualifier == "moins de":
-        return OK if exact < value else INCONSISTENT
-    if qualifier == "près de":
-        return OK if value - NEAR_MARGIN <= exact <= value else INCONSISTENT
+    bounds = qualified_bounds(qualifier, value)
+    if bounds is not None:
+        return OK if bounds.admit(exact) else INCONSISTENT
     if percent_of(count, denominator, digits) == value:
         return OK
     low, high = interval((value, digits))

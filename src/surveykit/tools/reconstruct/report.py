@@ -19,7 +19,7 @@ import pandas as pd
 
 from surveykit.analysis.describe import asked_mask, ticked
 from surveykit.questionnaire.codebook import Codebook
-from surveykit.reproduction.published import NEAR_MARGIN, Publication, PublishedItem
+from surveykit.reproduction.published import Publication, PublishedItem, qualified_bounds
 from surveykit.core.printed import PubNumber
 from surveykit.stats.rtests import fisher_test, kruskal_test, wilcox_test
 
@@ -63,12 +63,9 @@ def _percent_matches(item: PublishedItem, pct: float) -> bool:
     """A percentage is a function of the count: printed as R's sprintf does (correct rounding of the
     binary value, exact ties to even: 2/32 = 6,25 % prints 6,2), trailing zeros possibly dropped."""
     number = item.numbers["pct"]
-    if item.qualifier == "plus de":
-        return pct > number.value
-    if item.qualifier == "moins de":
-        return pct < number.value
-    if item.qualifier == "près de":
-        return number.value - NEAR_MARGIN <= pct <= number.value
+    bounds = qualified_bounds(item.qualifier, number.value)
+    if bounds is not None:
+        return bounds.admit(pct)
     for digits in sorted({number.digits, number.round_to}):
         text = f"{pct:.{digits}f}".replace(".", ",")
         if text == number.text or text.rstrip("0").rstrip(",") == number.text:

@@ -35,7 +35,7 @@ from surveykit.analysis.describe import asked_mask
 from surveykit.core.errors import InputError
 from surveykit.core.yamlio import load_validated, package_schema
 from surveykit.questionnaire.codebook import MULTI_SEPARATOR, Codebook, Question, derive
-from surveykit.reproduction.published import NEAR_MARGIN, Publication, PublishedItem
+from surveykit.reproduction.published import Publication, PublishedItem, qualified_bounds
 
 from .rounding import target
 from .timestamps import Wave, draw_timestamps
@@ -123,12 +123,11 @@ def source_levels(book: Codebook, variable: str, levels: Sequence[str]) -> tuple
 
 def _bounds(item: PublishedItem) -> tuple[Fraction, Fraction, bool, bool]:
     number = item.numbers["pct"]
-    if item.qualifier == "près de":
-        return number.exact - NEAR_MARGIN, number.exact, False, False
-    if item.qualifier == "plus de":
-        return number.exact, Fraction(100), True, False
-    if item.qualifier == "moins de":
-        return Fraction(0), number.exact, False, True
+    bounds = qualified_bounds(item.qualifier, number.exact)
+    if bounds is not None:  # a percentage lies in [0, 100] where the qualifier states no bound
+        low = Fraction(0) if bounds.low is None else bounds.low
+        high = Fraction(100) if bounds.high is None else bounds.high
+        return low, high, bounds.low_strict, bounds.high_strict
     bound = target(number, "strict")
     return bound.lo, bound.hi, True, True
 
