@@ -4,6 +4,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -696,3 +697,18 @@ def test_numbers_first_layout_serves_the_labels_before_the_stub():
     assert widths == pytest.approx([50, 170, 30])  # the stub at its narrowest, the labels with the rest
     roomy = table_layout.labels_first_layout(columns, 300, 0)
     assert roomy == pytest.approx([70, 200, 30])  # what the labels do not need goes back to the stub
+
+
+def test_the_html_page_sets_a_short_header_on_one_line(tmp_path):
+    """The HTML chapter (issue P, point 6): the browser cut « Valeur / de p » over two lines in thesis Tableau 2;
+    its words are now joined by no-break spaces there, while the Word file keeps the breaks its layout may need."""
+    markdown = chapter(tmp_path, "| Caractéristique | Modalité | CPTS du Grand Denain n = 11 | Valeur de p |\n"
+                                 "|:---|:---|---:|---:|\n| Genre | Femme | 4 (36,4 %) | 0,2609 |\n"
+                                 "\nTable: Tableau 2 : Comparaison\n")
+    convert_markdown(str(markdown), str(tmp_path / "t.html"), str(tmp_path / "t.docx"), str(CSS), str(REFERENCE))
+    html = (tmp_path / "t.html").read_text(encoding="utf-8")
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", html, flags=re.S)
+    assert "Valeur\u00a0de\u00a0p" in [header.replace("&nbsp;", "\u00a0").strip() for header in headers]
+    assert any("Grand Denain" in header or "Grand\nDenain" in header for header in headers)  # a group name may wrap
+    cells = [c.text for c in docx.Document(str(tmp_path / "t.docx")).tables[0].rows[0].cells]
+    assert cells[-1] == "Valeur de\u00a0p"

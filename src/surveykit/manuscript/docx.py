@@ -24,7 +24,7 @@ from pathlib import Path
 
 from surveykit.core.errors import ConsistencyError
 
-from .pandoc_ast import is_numeric
+from .pandoc_ast import cut_when_wrapped, is_numeric
 from .table_layout import (ColumnNeeds, labels_first_layout, preferred_layout, squeezed_layout, wrapped_labels_layout,
                            wrapped_lines)
 from .textmetrics import text_width_pt
@@ -456,17 +456,6 @@ FONT_STEP_PT = 0.5
 # A short header cut over two lines (« Valeur / de p ») or a cell set on more than two lines reads worse than type
 # half a point smaller, but better than type a whole point smaller.
 DEFECT_COST_PT = 0.75
-
-
-SHORT_WORD_CHARS = 6
-
-
-def cut_when_wrapped(header: str) -> bool:
-    """Whether a header reads cut when it wraps: one or two short words (« Valeur / de p », its « p » glued to
-    « de »; « Score / moyen »), where a longer header splits into two phrases (« Moyenne ± / écart-type »,
-    « Médiane / [Q1–Q3] »)."""
-    words = _words(header)
-    return len(words) <= 2 and all(len(word) <= SHORT_WORD_CHARS for word in words)
 
 
 def layout_defects(grid, widths: list[float], size: float) -> int:

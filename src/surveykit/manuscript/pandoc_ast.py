@@ -105,7 +105,23 @@ def for_html(tree: dict, print_widths: dict[str, float]) -> dict:
     tree = _copy(tree)
     _set_image_attributes(tree, {target: [("style", f"width:100%;max-width:{width:.4f}in")]
                                  for target, width in print_widths.items()})
+    _keep_short_headers_whole(tree)
     return tree
+
+
+def _keep_short_headers_whole(tree: dict) -> None:
+    """In the HTML page a short header (« Valeur de p ») is set on one line: the browser then widens its column,
+    where it would cut it (« Valeur / de p »). The Word file leaves that to its layout chooser (surveykit.manuscript
+    .docx), which sizes the columns and type for it and may have to wrap a header when a page has no room."""
+    for element in _walk(tree["blocks"]):
+        if element["t"] != "Table":
+            continue
+        for cell in _header_cells(element["c"]):
+            for block in _cell_blocks(cell):
+                if block["t"] in ("Plain", "Para") and all(i["t"] in ("Str", "Space") for i in block["c"]):
+                    text = stringify(block["c"])
+                    if cut_when_wrapped(text):
+                        block["c"] = _inlines(text.replace(" ", NBSP))
 
 
 def _cell_blocks(cell: list) -> list:
@@ -253,6 +269,17 @@ def glue_short_words(text: str, words: bool = True) -> str:
                 or (index == len(tokens) - 1 and re.fullmatch(r"\w", token)))
         out += (NBSP if glue and token else " ") + token
     return out
+
+
+SHORT_WORD_CHARS = 6
+
+
+def cut_when_wrapped(header: str) -> bool:
+    """Whether a header reads cut when it wraps: one or two short words (« Valeur / de p », its « p » glued to
+    « de »; « Score / moyen »), where a longer header splits into two phrases (« Moyenne ± / écart-type »,
+    « Médiane / [Q1–Q3] »). Words are what a line may break between (glued words are one)."""
+    words = [word for word in header.split(" ") if word]
+    return len(words) <= 2 and all(len(word) <= SHORT_WORD_CHARS for word in words)
 
 
 def _glued(cell: list, words: bool = True) -> None:
