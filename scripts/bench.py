@@ -667,10 +667,14 @@ def _wide_clean(root: Path) -> dict:
             "peak_mb": float(fields["max_rss"]), "out": f"analysed {flow['analysed']} of {flow['received']}"}
 
 
-def wide_section(columns: int = 2000, rows: int = 10_000) -> list[str]:
+def wide_section(columns: int = 2000, rows: int = 10_000, export: Path | None = None,
+                 clean: bool = True) -> list[str]:
     """Markdown section: a generated Forms CSV of `columns` × `rows` (surveykit.tools.bench.corpus.wide) drafted as
     `make study` drafts it (draft_study: read, infer, check the draft by cleaning the export with it, write), then
-    cleaned once by rule clean_wave; peak memory from /usr/bin/time and from the rule's benchmark file."""
+    cleaned once by rule clean_wave; peak memory from /usr/bin/time and from the rule's benchmark file.
+
+    `export`: that export, written before by the same generator (`--wide-export`), instead of writing it again
+    (about a minute); `clean=False` leaves the cleaning row out (`--wide-no-clean`), to iterate on the drafting."""
     from surveykit.tools.bench.corpus.wide import wide_export
 
     with tempfile.TemporaryDirectory() as folder:
@@ -680,13 +684,18 @@ def wide_section(columns: int = 2000, rows: int = 10_000) -> list[str]:
         with (root / "config.yaml").open("a", encoding="utf-8") as config:
             config.write(f"limits:\n  max_file_mb: {WIDE_MAX_FILE_MB}\n")
         start = time.perf_counter()
-        path = corpus_kit.write_export(wide_export(columns, rows), tmp / "telechargements", "reponses_large")
+        if export is None:
+            path = corpus_kit.write_export(wide_export(columns, rows), tmp / "telechargements", "reponses_large")
+        else:
+            path = tmp / "telechargements" / export.name
+            path.parent.mkdir()
+            shutil.copyfile(export, path)
         generated = time.perf_counter() - start
         size_mb = path.stat().st_size / 1e6
         draft = timed_command([sys.executable, "-m", "surveykit", "study", str(path), "--study", WIDE_STUDY,
                                "--wave", WIDE_WAVE], root)  # `make study`, in the project folder
         draft["out"] = next((line for line in draft["out"].splitlines() if line.startswith("Drafted")), draft["out"])
-        clean = _wide_clean(root)
+        clean = _wide_clean(root) if clean else None
     ok = draft["wall"] <= WIDE_TARGET_SECONDS and draft["peak_mb"] <= WIDE_TARGET_MB
     return [WIDE_SECTION, "",
             f"`scripts/bench.py --wide-only`: a Forms CSV of {columns} columns × {rows} respondents ({size_mb:.0f} MB; "
@@ -702,8 +711,8 @@ def wide_section(columns: int = 2000, rows: int = 10_000) -> list[str]:
             f"| Drafting ({draft['out'][:60]}…) | {draft['wall']:.1f} s | {draft['cpu']:.1f} s | "
             f"{draft['peak_mb']:.0f} MB | ≤ {WIDE_TARGET_SECONDS:.0f} s and ≤ {WIDE_TARGET_MB:.0f} MB: "
             f"{'met' if ok else '**not met**'} |",
-            f"| Cleaning (rule clean_wave, its Snakemake benchmark; {clean['out']}) | {clean['rule']:.1f} s | "
-            f"{clean['cpu']:.1f} s | {clean['peak_mb']:.0f} MB |  |", ""]
+            *([f"| Cleaning (rule clean_wave, its Snakemake benchmark; {clean['out']}) | {clean['rule']:.1f} s | "
+               f"{clean['cpu']:.1f} s | {clean['peak_mb']:.0f} MB |  |"] if clean else []), ""]
 
 
 def _declare_only(root: Path, waves: set[str]) -> None:
@@ -744,9 +753,12 @@ def main() -> int:
                              "attempted")
     parser.add_argument("--wide-only", action="store_true",
                         help="only the wide-export drafting section (replaced in --out)")
+    parser.add_argument("--wide-export", type=Path, metavar="CSV",
+                        help="the wide export, written before by surveykit.tools.bench.corpus.wide (not written again)")
+    parser.add_argument("--wide-no-clean", action="store_true", help="the wide section without its cleaning row")
     args = parser.parse_args()
     if args.wide_only:
-        section = wide_section()
+        section = wide_section(export=args.wide_export, clean=not args.wide_no_clean)
         corpus_run.replace_section(args.out, section, before=corpus_run.SECTION, heading=WIDE_SECTION)
         print("\n".join(section))
         return 0
