@@ -8,7 +8,8 @@ Policy (also in the README):
   answer): the row is set aside with the exact cell named, or the run stops when the
   wave's `on_invalid` is `stop`;
 - a row is EXCLUDED when it is valid but outside the analysis: blank row, broken skip
-  logic, outside the inclusion criteria or the collection period, duplicate submission.
+  logic, outside the inclusion criteria or the collection period, duplicate submission, or a respondent's
+  submission other than the one the codebook's `resubmissions` keeps (same address or identifier).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import pandas as pd
 
 from surveykit.core.errors import ConsistencyError, InputError
 from surveykit.core.io import sha256_of
-from surveykit.core.normalise import quiz_score, typed_number, unit_key
+from surveykit.core.normalise import quiz_score, sender_key, typed_number, unit_key
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
@@ -41,6 +42,8 @@ REASON_SKIP = "logique de saut non respectée"
 REASON_PERIOD = "hors période de recueil"
 REASON_DUPLICATE = "doublon"
 REASON_TEST = "réponse de test"
+REASON_REPLACED = "réponse remplacée par un nouvel envoi"  # resubmissions: keep: last
+REASON_SENT_AGAIN = "nouvel envoi d'une réponse déjà reçue"  # resubmissions: keep: first
 
 
 @dataclass(frozen=True)
@@ -401,7 +404,8 @@ def clean_export(
     if stamped.note:
         messages.append(f"{export.path}, column {stamp_header!r}: {stamped.note}")
     parsed = ColumnParser(book, cmap, export.path, sheet_rows).parse(cells)
-    outcome = _classify(book, export, cells, parsed, (stamp_header, stamps, stamped.dates), period)
+    senders = find_senders(book, export, cells, parsed, stamped.moments, messages)
+    outcome = _classify(book, export, cells, parsed, (stamp_header, stamps, stamped.dates), period, senders, messages)
     del cells  # not needed below, and a wide export's cells weigh as much as the responses built from them
     parsed.texts.clear()
     excluded = []
@@ -589,9 +593,12 @@ TIMESTAMP_EXPECTED = ("a date and time such as 19/12/2024 14:32:05 (day, month a
 
 
 def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Parsed, stamp: tuple,
-              period: dict | None) -> dict[int, tuple[str, str, str]]:
+              period: dict | None, senders: Senders | None = None,
+              messages: list[str] | None = None) -> dict[int, tuple[str, str, str]]:
     """Row index -> (status, reason, detail) of every row not analysed, in this order of precedence: a cell the
-    reader could not keep, blank row, invalid cell, broken skip logic, inclusion criteria, period, duplicate."""
+    reader could not keep, blank row, invalid cell, broken skip logic, inclusion criteria, period, a
+    respondent's other submissions (`resubmissions`), duplicate. `messages` gets the line saying how many
+    respondents sent the form more than once."""
     header, texts, dates = stamp
     outcome: dict[int, tuple[str, str, str]] = {}
     sheet = export.sheet_row
@@ -622,6 +629,13 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
             outcome[index] = (EXCLUDED, REASON_PERIOD, f"{export.path}, row {sheet(index)}: {late}")
     derived = {q.id for q in book.derived}  # derived variables repeat their sources
     form_answers = [parsed.texts[name] for name in parsed.values if name not in derived and name in parsed.texts]
+    if senders is not None:
+        key = book.resubmissions.key  # an identifier typed with another case is the same respondent's answer
+        answers = [parsed.texts[name] for name in parsed.values
+                   if name not in derived and name in parsed.texts and name != key]
+        note = exclude_resubmissions(senders, answers, outcome, export)
+        if note and messages is not None:
+            messages.append(note)
     for index, first in _duplicates(form_answers, outcome, len(cells)):
         outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
                           f"{sheet(first)} (duplicate submission; the first is kept)")
@@ -652,6 +666,92 @@ def _inclusion_failures(book: Codebook, values: dict[str, np.ndarray]) -> list[t
         for index in np.nonzero(failing)[0]:
             failures.setdefault(int(index), rule.reason)
     return sorted(failures.items())
+
+
+@dataclass(frozen=True)
+class Senders:
+    """Who sent each row, as the codebook's `resubmissions: key` says (`sender_key` of its cell; "" when blank),
+    when (date and time of its timestamp, None without one), how messages name the key (never by its values)
+    and which submission of a respondent is analysed (`keep`)."""
+
+    keys: list[str]
+    moments: list
+    what: str
+    keep: str
+
+
+def find_senders(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Parsed, moments: list,
+                 messages: list[str]) -> Senders | None:
+    """The sender of each row when the codebook declares `resubmissions` (else None): the key question's answer,
+    or the cell of the identifying column the key names (read here, then dropped as every identifying column
+    is). An export without that column (a wave whose form did not collect addresses) is said in `messages`."""
+    policy = book.resubmissions
+    if policy is None:
+        return None
+    question = policy.key_question(book)
+    if question is not None:
+        keys = [sender_key(str(value)) if value not in (None, "") else "" for value in parsed.values[question.id]]
+        return Senders(keys, moments, f"answer to question {question.number} ({question.id})", policy.keep)
+    wanted = normalise(policy.key)
+    column = next((i for i, header in enumerate(export.headers) if normalise(header) == wanted), None)
+    if column is None:
+        messages.append(f"{export.path}: no column {policy.key!r} (the codebook's `resubmissions: key`) in this "
+                        "export: a respondent's submissions cannot be told apart from others', so every one is "
+                        "analysed (identical ones excluded as duplicates)")
+        return None
+    keys = [sender_key(text) for text in cells[:, column].tolist()] if len(cells) else []
+    return Senders(keys, moments, f'column "{export.headers[column]}"', policy.keep)
+
+
+def resubmitted(senders: Senders, outcome: dict) -> tuple[list[tuple[int, int]], int]:
+    """(row index, index of the row analysed in its place) of each submission a respondent sent besides the one
+    `keep` analyses, and how many respondents sent more than one, among the rows still analysed (a submission
+    quarantined or outside the period replaces nothing). `last` is the latest by date and time of day, ties by
+    row order; when one of a respondent's rows has no timestamp, row order alone (Forms appends submissions as
+    they come)."""
+    rows_of: dict[str, list[int]] = {}
+    for index, key in enumerate(senders.keys):
+        if key and index not in outcome:
+            rows_of.setdefault(key, []).append(index)
+    groups = [rows for rows in rows_of.values() if len(rows) > 1]
+    pairs: list[tuple[int, int]] = []
+    for rows in groups if senders.keep != "all" else []:
+        timed = all(senders.moments[i] is not None for i in rows)
+        ordered = sorted(rows, key=lambda i: (senders.moments[i], i)) if timed else rows
+        kept = ordered[-1] if senders.keep == "last" else ordered[0]
+        pairs += [(index, kept) for index in rows if index != kept]
+    return sorted(pairs), len(groups)
+
+
+def exclude_resubmissions(senders: Senders, answers: list[tuple[np.ndarray, int]], outcome: dict,
+                          export: RawExport) -> str:
+    """Exclude the submissions `resubmitted` finds (in `outcome`), each with its reason and the row kept in its
+    place: « doublon » when its answers are the kept row's (`answers`: as `_duplicates` takes them), else
+    replaced by a later submission (`keep: last`) or sent after the first (`keep: first`). Returns the log line
+    counting the respondents who sent the form more than once ("" when none did)."""
+    pairs, repeated = resubmitted(senders, outcome)
+    sheet, path, keep, what = export.sheet_row, export.path, senders.keep, senders.what
+    for index, kept in pairs:
+        if all(codes[index] == codes[kept] for codes, _n in answers):
+            outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{path}, row {sheet(index)}: same answers as row "
+                              f"{sheet(kept)}, sent by the same respondent (same {what}); row {sheet(kept)} is kept "
+                              f"(`resubmissions: keep: {keep}`)")
+        elif keep == "last":
+            outcome[index] = (EXCLUDED, REASON_REPLACED, f"{path}, row {sheet(index)}: replaced by row {sheet(kept)}, "
+                              f"a later submission of the same respondent (same {what}; `resubmissions: keep: last`)")
+        else:
+            outcome[index] = (EXCLUDED, REASON_SENT_AGAIN, f"{path}, row {sheet(index)}: sent again by the "
+                              f"respondent of row {sheet(kept)} (same {what}), whose first submission is kept "
+                              "(`resubmissions: keep: first`)")
+    if not repeated:
+        return ""
+    who = f"{repeated} respondent{'s' if repeated > 1 else ''} sent the form more than once (same {what})"
+    if keep == "all":
+        return (f"{path}: {who}; every submission is analysed (`resubmissions: keep: all`, an address several people "
+                "share); if they are one respondent's corrections, set `keep: last`")
+    which = "last" if keep == "last" else "first"
+    return (f"{path}: {who}; the {which} submission of each is analysed, {len(pairs)} other"
+            f"{'s' if len(pairs) > 1 else ''} excluded (`resubmissions: keep: {keep}`; rows in excluded.csv)")
 
 
 CHANCE_MATCH = 0.01  # above this probability, identical answers are two respondents, not one submitted twice

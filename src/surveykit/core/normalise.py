@@ -71,6 +71,14 @@ _UNIT_SPELLINGS = {
 _UNIT_KEYS = {spelling: key for key, spellings in _UNIT_SPELLINGS.items() for spelling in spellings}
 
 
+def sender_key(text: str) -> str:
+    """How two submissions are told to come from one sender (the codebook's `resubmissions: key`): an e-mail
+    address or an identifier compared with case, accents and surrounding spaces aside, its punctuation kept
+    (« Claire.Martin@Orange.fr  » and « claire.martin@orange.fr » are one sender, « claire-martin@… » another);
+    "" for a blank cell, which matches no one."""
+    return fold(text).strip()
+
+
 def unit_key(unit: str) -> str:
     """One key per unit, whatever its spelling: 'ans', 'an', 'années' -> 'year'; 'h', 'heures' -> 'hour'."""
     folded = fold(unit).strip().rstrip(".")
@@ -98,4 +106,4 @@ def quiz_score(text: str) -> tuple[float, int] | None:
     return (float(match[1].replace(",", ".")), int(match[2])) if match else None
 
 
-__all__ = ["CACHE_SIZE", "fold", "normalise", "quiz_score", "typed_number", "unit_key"]
+__all__ = ["CACHE_SIZE", "fold", "normalise", "quiz_score", "sender_key", "typed_number", "unit_key"]

@@ -195,6 +195,19 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Resubmissions:
+    """The codebook's `resubmissions`: who sent a row (`key`, an identifying header or a question id) and which
+    of a respondent's submissions is analysed (`keep`: last, first or all)."""
+
+    key: str
+    keep: str
+
+    def key_question(self, book: Codebook) -> Question | None:
+        """The question whose answer is the key; None when the key is an identifying column's header."""
+        return next((q for q in book.questions if q.id == self.key), None)
+
+
+@dataclass(frozen=True)
 class InclusionRule:
     variable: str
     reason: str
@@ -219,6 +232,7 @@ class Codebook:
     absent: tuple[str, ...] = ()  # variables of the study this wave's form does not have
     respondent_key: str | None = None  # a question identifying a respondent from one wave to the next
     test_answers: tuple[str, ...] = ()  # a row holding one of these cells is a trial of the form, excluded
+    resubmissions: Resubmissions | None = None  # which submission of a respondent who sent the form again
 
     @property
     def all_questions(self) -> tuple[Question, ...]:
@@ -380,6 +394,22 @@ def _check_respondent_key(book: Codebook) -> None:
                          f"identifies a respondent across waves; it is {found}")
 
 
+def _check_resubmissions(book: Codebook) -> None:
+    """The key of `resubmissions` is an identifying column's header or a text or number question."""
+    policy = book.resubmissions
+    if policy is None:
+        return
+    question = policy.key_question(book)
+    if question is not None and question.type in ("text", "number") and not question.items:
+        return
+    if question is None and normalise(policy.key) in {normalise(h) for h in book.identifying_headers}:
+        return
+    found = f"a {question.type} question" if question is not None else "neither"
+    raise InputError(f"{book.source}: resubmissions: key {policy.key!r}: expected a header listed in "
+                     f"`identifying_headers` ({', '.join(map(repr, book.identifying_headers)) or 'none listed'}) or "
+                     f"the id of a text or number question identifying the respondent; it is {found}")
+
+
 def _check_consistency(book: Codebook) -> None:
     """Cross-field checks a JSON Schema cannot express."""
     seen: set[str] = set()
@@ -504,9 +534,11 @@ def _build(raw: dict, path: str) -> Codebook:
         absent=tuple(edition.get("absent", ())),
         respondent_key=raw.get("respondent_key"),
         test_answers=tuple(raw.get("test_answers", [])),
+        resubmissions=Resubmissions(**raw["resubmissions"]) if raw.get("resubmissions") else None,
     )
     _check_consistency(book)
     _check_respondent_key(book)
+    _check_resubmissions(book)
     return book
 
 
@@ -617,6 +649,8 @@ def edition_of(raw: dict, wave: str, waves: list[str], source: str) -> dict:
         document["derived"] = derived
     if "inclusion" in raw:
         document["inclusion"] = [rule for rule in raw["inclusion"] if rule["variable"] not in absent]
+    if raw.get("resubmissions", {}).get("key") in absent:  # this wave's form does not ask the identifier
+        del document["resubmissions"]
     if raw.get("flow", {}).get("breakdown"):
         document["flow"] = {**raw["flow"], "breakdown": [v for v in raw["flow"]["breakdown"] if v not in absent]}
     document["edition"] = {"wave": wave, "source": source, "absent": absent}

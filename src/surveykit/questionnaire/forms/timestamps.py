@@ -3,7 +3,8 @@
 Google Forms writes the timestamp in the locale of the form's owner: "19/12/2024 14:32:05" (French),
 "12/19/2024 14:32:05" or "11/4/2024 5:22:46 PM GMT+1" (English), "2024/11/04 17:22:46 UTC+1" (some
 re-exports), "2024-11-04T17:22:46+01:00" (ISO); spreadsheets drop the seconds. Only the date is kept
-(as written, in the form's time zone: the suffix is read and ignored).
+(as written, in the form's time zone: the suffix is read and ignored); the time of day, as written too, orders
+the submissions of one respondent (the codebook's `resubmissions`).
 
 Whether "04/11/2024" is 4 November or 11 April cannot be told from one cell: the order is decided from
 the whole column (a first number above 12 means day first, a second number above 12 means month
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _PATTERN = re.compile(
     r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,4})"
@@ -37,6 +38,7 @@ class Stamp:
     third: int
     year_first: bool
     ampm: bool
+    seconds: int | None = None  # the time of day as written, in seconds after midnight (None: a date alone)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ParsedColumn:
     dates: list[dt.date | None]
     order: str  # day-first, month-first or year-first (the column's date order)
     note: str  # why that order, for the log and flow.json; "" when no cell needed it
+    moments: list[dt.datetime | None] = field(default_factory=list)  # date and time of day (midnight: no time)
 
 
 def split_stamp(text: str) -> Stamp | None:
@@ -57,7 +60,17 @@ def split_stamp(text: str) -> Stamp | None:
         return None
     if match["hour"] is not None and not _valid_time(match):
         return None
-    return Stamp(a, b, c, year_first, match["ampm"] is not None)
+    return Stamp(a, b, c, year_first, match["ampm"] is not None, _seconds(match))
+
+
+def _seconds(match: re.Match) -> int | None:
+    """The time of day of a timestamp, in seconds after midnight (12:05 AM is 5 minutes after midnight)."""
+    if match["hour"] is None:
+        return None
+    hour = int(match["hour"])
+    if match["ampm"]:
+        hour = hour % 12 + (12 if match["ampm"][0] in "Pp" else 0)
+    return hour * 3600 + int(match["minute"]) * 60 + int(match["second"] or 0)
 
 
 def _valid_time(match: re.Match) -> bool:
@@ -119,7 +132,10 @@ def parse_timestamps(texts: list[str]) -> ParsedColumn:
     """Dates of the timestamp cells of one column; None where a cell is empty or not a valid timestamp."""
     stamps = [split_stamp(text) if text else None for text in texts]
     order, note = column_order(stamps)
-    return ParsedColumn([_date(s, order) if s is not None else None for s in stamps], order, note)
+    dates = [_date(s, order) if s is not None else None for s in stamps]
+    moments = [None if date is None else dt.datetime.combine(date, dt.time()) + dt.timedelta(seconds=s.seconds or 0)
+               for s, date in zip(stamps, dates)]
+    return ParsedColumn(dates, order, note, moments)
 
 
 def parse_date(text: str, order: str = DAY_FIRST) -> dt.date | None:
