@@ -87,6 +87,7 @@ def _summary(guess: StudyGuess, folder: str, export: str, flow: dict, written: l
              f"Timestamp column: {guess.timestamp or 'none recognised'}; identifying columns dropped: "
              f"{', '.join(guess.identifying) or 'none'}.",
              f"{unsure} guess(es) to check, each marked by a comment in {folder}/codebook.yaml.",
+             *_resubmission_lines(guess),
              f"Cleaning the export with the draft: {flow['analysed']} analysed, {flow['excluded']} excluded, "
              f"{flow['quarantined']} quarantined.",
              f"Written: {', '.join(written) or 'nothing (the draft is unchanged)'}."]
@@ -95,6 +96,17 @@ def _summary(guess: StudyGuess, folder: str, export: str, flow: dict, written: l
     lines.append("Next: `make` builds the chapter (manuscript/build/<wave>/resultats.docx); then see README, "
                  "\"Start a new study\", for the edits that usually follow.")
     return "\n".join(lines)
+
+
+def _resubmission_lines(guess: StudyGuess) -> list[str]:
+    """What the summary says of addresses found on several submissions (the `resubmissions:` drafted)."""
+    found = guess.resubmissions
+    if found is None:
+        return []
+    kept = {"last": "the most recent of each analysed", "all": "every one analysed: some look like different "
+            "people sharing an address"}[found.keep]
+    return [f"Resubmissions: {found.repeated} address(es) of {found.key!r} sent the form more than once; {kept} "
+            f"(`resubmissions: keep: {found.keep}`, to check in codebook.yaml)."]
 
 
 def draft_study(export_path: str | Path, study: str, wave: str, root: str | Path = ".", label: str | None = None,

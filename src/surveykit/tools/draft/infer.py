@@ -48,6 +48,7 @@ from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
 
 from .levels import BY_FREQUENCY, natural_order
+from .resubmissions import ResubmissionGuess, guess_resubmissions
 
 TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
                      "date de soumission", "heure de soumission"}
@@ -139,6 +140,7 @@ class StudyGuess:
     questions: list[Guess]
     notes: list[str] = field(default_factory=list)
     test_answers: list[str] = field(default_factory=list)  # cells marking a row as a trial of the form
+    resubmissions: ResubmissionGuess | None = None  # an address given on several submissions: what to keep
 
     def question(self, qid: str) -> Guess:
         return next(q for q in self.questions if q.id == qid)
@@ -1065,8 +1067,19 @@ def _is_identifying(header: str, counts: Counter) -> bool:
     key = re.sub(r"^(?:votre|vos|your)\s+", "", normalise(re.sub(r"\s*\([^()]*\)\s*$", "", header)))
     if key in IDENTIFYING_HEADERS or ("mail" in key.split() and not _GRID.match(header)):
         return True
+    return _mostly_addresses(counts)
+
+
+def _mostly_addresses(counts: Counter) -> bool:
     total = sum(counts.values())
     return total > 0 and sum(c for v, c in counts.items() if _EMAIL.match(v)) >= 0.8 * total
+
+
+def is_address_column(header: str, counts: Counter) -> bool:
+    """An identifying column of e-mail addresses (« Adresse e-mail », « Courriel », or answers mostly addresses),
+    which may tell a respondent's submissions apart (`resubmissions:`); a name or a phone never does (two people
+    share a name, a phone is often a practice's)."""
+    return bool({"mail", "email", "courriel"} & set(normalise(header).split())) or _mostly_addresses(counts)
 
 
 def _units(headers: tuple[str, ...], skip: set[int]) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -1258,5 +1271,9 @@ def draft_export(export: RawExport) -> StudyGuess:
                                    "était facultative ; `asked` compterait les autres comme « non »"))
     _note_branches(questions)
     notes = [] if timestamp is not None else ["no timestamp column recognised: submission dates will be empty"]
+    address = next((i for i in identifying if is_address_column(export.headers[i], columns.counts(i, keep=True))),
+                   None)
+    resubmissions = None if address is None else \
+        guess_resubmissions(export.headers, rows, address, {timestamp, *identifying, *empty} - {None})
     return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,
-                      [export.headers[i] for i in identifying], questions, notes, markers)
+                      [export.headers[i] for i in identifying], questions, notes, markers, resubmissions)

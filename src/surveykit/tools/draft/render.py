@@ -34,6 +34,7 @@ class Engine:
     non_substantive: bool = True  # grid_choice: the levels outside the scale listed apart
     grid_choice_table: bool = True  # the plan's `kind: grid_choice` table (else a categorical table of the rows)
     diverging: bool = True  # the figures' `kind: diverging` (a grid of choices as diverging stacked bars)
+    resubmissions: bool = True  # the codebook's `resubmissions:` (which submission of a respondent is analysed)
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,7 +50,8 @@ def engine() -> Engine:
                   empty_plan=plan["properties"]["tables"].get("minItems", 0) == 0,
                   non_substantive="non_substantive" in question,
                   grid_choice_table="grid_choice" in table["kind"]["enum"],
-                  diverging="diverging" in figure_kinds)
+                  diverging="diverging" in figure_kinds,
+                  resubmissions="resubmissions" in codebook["properties"])
 
 
 def q(text: str) -> str:
@@ -62,9 +64,9 @@ def flow_list(values: list[str]) -> str:
 
 
 def comment_lines(text: str, indent: str) -> list[str]:
-    """A comment wrapped at WRAP columns."""
+    """A comment wrapped at WRAP columns, never between a guillemet and the word it opens or closes."""
     lines, line = [], ""
-    for word in text.split():
+    for word in re.split(r"(?<!«)\s+(?!»)", text.strip()):
         if line and len(indent) + 2 + len(line) + 1 + len(word) > WRAP:
             lines.append(f"{indent}# {line}")
             line = word
@@ -154,6 +156,9 @@ def codebook_text(draft: StudyGuess, study: str, source: str, features: Engine |
     if draft.identifying:
         lines += ["# Colonnes qui identifient une personne : écartées à la lecture, jamais analysées.",
                   f"identifying_headers: {flow_list(draft.identifying)}"]
+    if draft.resubmissions and features.resubmissions:
+        lines += comment_lines(draft.resubmissions.note, "")
+        lines.append(f"resubmissions: {{key: {q(draft.resubmissions.key)}, keep: {draft.resubmissions.keep}}}")
     if draft.test_answers:
         lines += ["# Réponses de test : une ligne dont une cellule vaut l'une d'elles est écartée (« réponse de test »).",
                   f"test_answers: {flow_list(draft.test_answers)}"]

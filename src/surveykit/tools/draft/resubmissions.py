@@ -1,0 +1,121 @@
+"""Whether respondents sent the form more than once, read from the export's address column, and the codebook's
+`resubmissions:` the draft proposes for it.
+
+The rule (README, "Start a new study"), kept simple so that an author can check it by hand:
+
+- the key is the first identifying column of e-mail addresses (its header names an e-mail, « Adresse e-mail »,
+  « Courriel », or most of its answers are addresses); a name or phone column is never a key (two people share
+  a name, a phone is often a practice's). Addresses are compared as the cleaning compares them (`sender_key`:
+  case, accents and surrounding spaces aside). No address given twice: no `resubmissions:` drafted;
+- the submissions of one address are one respondent who sent the form again (a correction) unless they look
+  like different people: a later submission differs from the address's first on a column describing the person
+  (a short header naming sex, gender, age or birth, « Votre âge », « Sexe », or a column whose answers are all
+  years, « Année d'installation »: what a correction hardly changes), or on more than half of the columns
+  either of them answered;
+- no such address: `keep: last` (the most recent submission is the respondent's final word), with a comment
+  counting the addresses; one such address at least: `keep: all` (an address several people share, a
+  practice's secretariat: dropping a colleague's answers unseen is worse than keeping a correction the author
+  can still drop), with a comment saying how many and on what they differ.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from surveykit.core.normalise import normalise, sender_key
+
+PERSON_WORDS = {"sexe", "genre", "age", "naissance", "sex", "gender", "birth"}
+PERSON_HEADER_WORDS = 6  # a header naming the person is short (« Quel est votre âge ? »), not a question on ages
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class ResubmissionGuess:
+    """The drafted `resubmissions:`: the address column's header, what to keep, and the counts the comment gives."""
+
+    key: str
+    keep: str
+    repeated: int  # addresses found on more than one submission
+    extra: int  # submissions beyond the first of each such address
+    shared: int  # of those addresses, the ones whose submissions look like different people
+    differ_on: tuple[str, ...] = ()  # why: the person columns they differ on, « plus de la moitié des réponses »
+
+    @property
+    def note(self) -> str:
+        """The comment above `resubmissions:` (French, as every comment of the draft)."""
+        n, extra = self.repeated, self.extra
+        addresses = f"{n} adresse{'s' if n > 1 else ''} e-mail {'reviennent' if n > 1 else 'revient'} dans " \
+                    f"plusieurs réponses ({extra} envoi{'s' if extra > 1 else ''} de plus)"
+        if self.keep == "last":
+            return (f"{addresses} : un même répondant a renvoyé le formulaire (une correction) ; seule sa réponse la "
+                    "plus récente est analysée, les autres sont écartées (« réponse remplacée par un nouvel envoi », "
+                    "dans la figure des flux). `keep: first` garderait la première ; `keep: all` les analyserait "
+                    "toutes (adresse partagée par plusieurs personnes).")
+        which = "leurs réponses semblent" if n == 1 else \
+            f"pour {self.shared} d'entre elles, les réponses semblent" if self.shared < n else \
+            "pour chacune, les réponses semblent"
+        why = " et sur ".join(self.differ_on)
+        return (f"{addresses} ; {which} venir de personnes différentes (elles diffèrent sur {why}) : une adresse "
+                "partagée (secrétariat, cabinet) ; toutes les réponses sont donc analysées. Si ce sont les "
+                "corrections d'un même répondant, écrire `keep: last` (seule la plus récente serait analysée).")
+
+
+def person_columns(headers: tuple[str, ...], compared: list[int], cells: list[tuple[str, ...]]) -> list[int]:
+    """Columns describing the person (sex, age, birth, a year): a short header naming it, or answers all years."""
+    found = []
+    for index in compared:
+        words = normalise(headers[index]).split()
+        filled = [cell.strip() for cell in cells[index] if cell.strip()]
+        if (PERSON_WORDS & set(words) and len(words) <= PERSON_HEADER_WORDS) or \
+                (filled and all(_YEAR.match(cell) for cell in filled)):
+            found.append(index)
+    return found
+
+
+def _differences(first: tuple[str, ...], later: tuple[str, ...], compared: list[int],
+                 person: list[int]) -> tuple[list[int], bool]:
+    """The person columns two submissions differ on, and whether they differ on more than half of the columns
+    either answered (answers compared as the cleaning matches them: case, accents and spacing aside)."""
+    answered = [i for i in compared if first[i].strip() or later[i].strip()]
+    differ = {i for i in answered if normalise(first[i]) != normalise(later[i])}
+    return [i for i in person if i in differ], 2 * len(differ) > len(answered)
+
+
+def guess_resubmissions(headers: tuple[str, ...], rows: list[tuple[str, ...]], key: int,
+                        left_out: set[int]) -> ResubmissionGuess | None:
+    """The `resubmissions:` to draft for these rows (trial and blank rows already left out) and the address
+    column `key`, None when no address repeats. `left_out`: columns that hold no answer (timestamp, identifying,
+    empty)."""
+    cells = list(zip(*rows))
+    rows_of: dict[str, list[int]] = {}
+    for position, address in enumerate(cells[key]):
+        if sender_key(address):
+            rows_of.setdefault(sender_key(address), []).append(position)
+    groups = [positions for positions in rows_of.values() if len(positions) > 1]
+    if not groups:
+        return None
+    compared = [i for i in range(len(headers)) if i not in left_out]
+    person = person_columns(headers, compared, cells)
+    shared, on_person, on_most = 0, set(), False
+    for positions in groups:
+        first = rows[positions[0]]
+        found = [_differences(first, rows[p], compared, person) for p in positions[1:]]
+        columns = {i for differ, _most in found for i in differ}
+        most = any(most for _differ, most in found)
+        if columns or most:
+            shared += 1
+            on_person |= columns
+            on_most |= most
+    extra = sum(len(positions) - 1 for positions in groups)
+    if not shared:
+        return ResubmissionGuess(headers[key], "last", len(groups), extra, 0)
+    why = tuple(f"« {_one_line(headers[i])} »" for i in sorted(on_person)) + \
+        (("plus de la moitié des réponses",) if on_most else ())
+    return ResubmissionGuess(headers[key], "all", len(groups), extra, shared, why)
+
+
+def _one_line(header: str) -> str:
+    return re.sub(r"\s+", " ", header).strip()
+
+
+__all__ = ["ResubmissionGuess", "guess_resubmissions"]
