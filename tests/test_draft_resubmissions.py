@@ -127,7 +127,7 @@ def row(address: str, *answers: str) -> tuple[str, ...]:
 
 
 def guess(*rows):
-    return guess_resubmissions(HEADERS, list(rows), 1, LEFT_OUT)
+    return guess_resubmissions(HEADERS, list(rows), list(zip(*rows)), 1, LEFT_OUT)
 
 
 def test_one_answer_changed_is_a_correction():

@@ -1274,6 +1274,6 @@ def draft_export(export: RawExport) -> StudyGuess:
     address = next((i for i in identifying if is_address_column(export.headers[i], columns.counts(i, keep=True))),
                    None)
     resubmissions = None if address is None else \
-        guess_resubmissions(export.headers, rows, address, {timestamp, *identifying, *empty} - {None})
+        guess_resubmissions(export.headers, rows, columns.cells, address, {timestamp, *identifying, *empty} - {None})
     return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,
                       [export.headers[i] for i in identifying], questions, notes, markers, resubmissions)

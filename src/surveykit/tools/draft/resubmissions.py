@@ -20,6 +20,7 @@ The rule (README, "Start a new study"), kept simple so that an author can check 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from surveykit.core.normalise import normalise, sender_key
@@ -60,51 +61,50 @@ class ResubmissionGuess:
                 "corrections d'un même répondant, écrire `keep: last` (seule la plus récente serait analysée).")
 
 
-def person_columns(headers: tuple[str, ...], compared: list[int], cells: list[tuple[str, ...]]) -> list[int]:
-    """Columns describing the person (sex, age, birth, a year): a short header naming it, or answers all years."""
-    found = []
-    for index in compared:
-        words = normalise(headers[index]).split()
-        filled = [cell.strip() for cell in cells[index] if cell.strip()]
-        if (PERSON_WORDS & set(words) and len(words) <= PERSON_HEADER_WORDS) or \
-                (filled and all(_YEAR.match(cell) for cell in filled)):
-            found.append(index)
-    return found
+def describes_person(header: str, answers: Sequence[str]) -> bool:
+    """A column describing the person (sex, age, birth, a year): a short header naming it, or answers all years."""
+    words = normalise(header).split()
+    if PERSON_WORDS & set(words) and len(words) <= PERSON_HEADER_WORDS:
+        return True
+    filled = [answer.strip() for answer in answers if answer.strip()]
+    return bool(filled) and all(_YEAR.match(answer) for answer in filled)
 
 
-def _differences(first: tuple[str, ...], later: tuple[str, ...], compared: list[int],
-                 person: list[int]) -> tuple[list[int], bool]:
-    """The person columns two submissions differ on, and whether they differ on more than half of the columns
-    either answered (answers compared as the cleaning matches them: case, accents and spacing aside)."""
+def _differences(first: Sequence[str], later: Sequence[str], compared: list[int]) -> tuple[set[int], bool]:
+    """The columns two submissions differ on, and whether that is more than half of the columns either answered
+    (answers compared as the cleaning matches them: case, accents and spacing aside)."""
     answered = [i for i in compared if first[i].strip() or later[i].strip()]
     differ = {i for i in answered if normalise(first[i]) != normalise(later[i])}
-    return [i for i in person if i in differ], 2 * len(differ) > len(answered)
+    return differ, 2 * len(differ) > len(answered)
 
 
-def guess_resubmissions(headers: tuple[str, ...], rows: list[tuple[str, ...]], key: int,
-                        left_out: set[int]) -> ResubmissionGuess | None:
-    """The `resubmissions:` to draft for these rows (trial and blank rows already left out) and the address
-    column `key`, None when no address repeats. `left_out`: columns that hold no answer (timestamp, identifying,
-    empty)."""
-    cells = list(zip(*rows))
+def guess_resubmissions(headers: tuple[str, ...], rows: Sequence[Sequence[str]], columns: Sequence[Sequence[str]],
+                        key: int, left_out: set[int]) -> ResubmissionGuess | None:
+    """The `resubmissions:` to draft for these rows (trial and blank rows already left out; `columns`: the same
+    cells column by column) and the address column `key`, None when no address repeats. `left_out`: columns that
+    hold no answer (timestamp, identifying, empty). Only the submissions of a repeated address are compared, and
+    only the columns they differ on examined as describing the person: the cost stays that of reading the key."""
     rows_of: dict[str, list[int]] = {}
-    for position, address in enumerate(cells[key]):
-        if sender_key(address):
-            rows_of.setdefault(sender_key(address), []).append(position)
+    for position, address in enumerate(columns[key]):
+        sender = sender_key(address)
+        if sender:
+            rows_of.setdefault(sender, []).append(position)
     groups = [positions for positions in rows_of.values() if len(positions) > 1]
     if not groups:
         return None
     compared = [i for i in range(len(headers)) if i not in left_out]
-    person = person_columns(headers, compared, cells)
+    person: dict[int, bool] = {}  # each column examined once
     shared, on_person, on_most = 0, set(), False
     for positions in groups:
-        first = rows[positions[0]]
-        found = [_differences(first, rows[p], compared, person) for p in positions[1:]]
-        columns = {i for differ, _most in found for i in differ}
+        found = [_differences(rows[positions[0]], rows[later], compared) for later in positions[1:]]
+        differ = {i for columns_differing, _most in found for i in columns_differing}
+        for index in differ - person.keys():
+            person[index] = describes_person(headers[index], columns[index])
+        on_these = {i for i in differ if person[i]}
         most = any(most for _differ, most in found)
-        if columns or most:
+        if on_these or most:
             shared += 1
-            on_person |= columns
+            on_person |= on_these
             on_most |= most
     extra = sum(len(positions) - 1 for positions in groups)
     if not shared:
