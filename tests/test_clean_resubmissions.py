@@ -215,3 +215,17 @@ def test_cleaning_with_the_policy_is_deterministic(tmp_path):
     first, second = (clean_file(export, codebook(tmp_path, "last")) for _ in range(2))
     assert first.excluded.equals(second.excluded) and first.responses.equals(second.responses)
     assert first.flow == second.flow
+
+
+def test_a_wave_whose_form_does_not_ask_the_key_question_has_no_policy():
+    """`until:` on the identifier question: the later wave's edition drops `resubmissions` with it."""
+    from surveykit.questionnaire.codebook import edition_of
+
+    raw = {"study": "codes", "title": "Codes", "timestamp": {"headers": ["Horodateur"]},
+           "resubmissions": {"key": "code", "keep": "first"},
+           "questions": [
+               {"id": "code", "number": 1, "type": "text", "required": False, "header": "Votre code", "until": "w1"},
+               {"id": "avis", "number": 2, "type": "scale", "required": True, "header": "Votre avis", "min": 1,
+                "max": 5}]}
+    assert edition_of(raw, "w1", ["w1", "w2"], "codebook.yaml")["resubmissions"] == {"key": "code", "keep": "first"}
+    assert "resubmissions" not in edition_of(raw, "w2", ["w1", "w2"], "codebook.yaml")
