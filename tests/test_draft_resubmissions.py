@@ -68,15 +68,17 @@ def test_a_repeated_address_drafts_keep_last_with_its_count():
     assert 'resubmissions: {key: "Adresse e-mail", keep: last}' in text.splitlines()
     comment = " ".join(line[2:] for line in text.splitlines() if line.startswith("# ")
                        and "resubmissions" not in line)
-    assert "1 adresse e-mail revient dans plusieurs réponses (1 envoi de plus) : un même répondant a renvoyé le " \
-           "formulaire" in comment
+    assert ("1 adresse e-mail revient dans plusieurs réponses (1 envoi de plus, identique au premier) : un même "
+            "répondant a renvoyé le formulaire (pour corriger une réponse, ou par erreur) ; seule sa réponse la plus "
+            "récente est analysée") in comment
 
 
 def test_a_corrected_resubmission_is_analysed_once_with_the_drafted_codebook(tmp_path):
     """On main the corrected submission was analysed beside the first: 213 analysed; now 212, the first replaced."""
     export, replaced = with_correction(tmp_path)
     text = drafted(export)
-    assert "2 adresses e-mail reviennent dans plusieurs réponses (2 envois de plus)" in " ".join(text.split())
+    assert "2 adresses e-mail reviennent dans plusieurs réponses (2 envois de plus, dont 1 identique au premier)" \
+        in " ".join(text.split())
     book = drafted_codebook(export, tmp_path)
     assert (book.resubmissions.key, book.resubmissions.keep) == ("Adresse e-mail", "last")
     result = clean_file(export, book)
@@ -95,7 +97,8 @@ def test_an_address_shared_by_two_doctors_drafts_keep_all_and_says_why(tmp_path)
     text = drafted(export)
     assert 'resubmissions: {key: "Adresse e-mail", keep: all}' in text.splitlines()
     comment = " ".join(" ".join(line[2:] for line in text.splitlines() if line.startswith("# ")).split())
-    assert ("2 adresses e-mail reviennent dans plusieurs réponses (2 envois de plus) ; pour 1 d'entre elles, les "
+    assert ("2 adresses e-mail reviennent dans plusieurs réponses (2 envois de plus, dont 1 identique au premier) ; "
+            "pour 1 d'entre elles, les "
             "réponses semblent venir de personnes différentes (elles diffèrent sur « Votre âge »") in comment
     assert "une adresse partagée (secrétariat, cabinet) ; toutes les réponses sont donc analysées" in comment
     assert "cabinet-des-tilleuls" not in text
@@ -134,7 +137,13 @@ def test_one_answer_changed_is_a_correction():
     found = guess(row("a@x.fr", "45", "F", "2001", "Oui", "Non", "Oui", "Non"),
                   row("b@x.fr", "50", "H", "1999", "Oui", "Oui", "Oui", "Non"),
                   row(" A@X.fr ", "45", "F", "2001", "Oui", "Non", "Non", "Non"))
-    assert (found.keep, found.repeated, found.extra, found.shared) == ("last", 1, 1, 0)
+    assert (found.keep, found.repeated, found.extra, found.shared, found.identical) == ("last", 1, 1, 0, 0)
+    found = guess(row("a@x.fr", "45", "F", "2001", "Oui", "Non", "Oui", "Non"),
+                  row("a@x.fr", "45", "F", "2001", "Oui", "Non", "Oui", "Non"),
+                  row("a@x.fr", "45", "F", "2001", "oui ", "Non", "Oui", "Non"))
+    assert (found.keep, found.repeated, found.extra, found.identical) == ("last", 1, 2, 2)
+    assert found.note.startswith("1 adresse e-mail revient dans plusieurs réponses (2 envois de plus, tous "
+                                 "identiques au premier) :")
 
 
 def test_a_different_age_sex_or_year_is_another_person():

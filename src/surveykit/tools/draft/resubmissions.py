@@ -39,19 +39,24 @@ class ResubmissionGuess:
     repeated: int  # addresses found on more than one submission
     extra: int  # submissions beyond the first of each such address
     shared: int  # of those addresses, the ones whose submissions look like different people
+    identical: int = 0  # submissions beyond the first whose answers are all the first's (a second click)
     differ_on: tuple[str, ...] = ()  # why: the person columns they differ on, « plus de la moitié des réponses »
 
     @property
     def note(self) -> str:
         """The comment above `resubmissions:` (French, as every comment of the draft)."""
         n, extra = self.repeated, self.extra
+        same = "" if not self.identical else ", identique au premier" if extra == 1 else \
+            ", tous identiques au premier" if self.identical == extra else \
+            f", dont {self.identical} identique{'s' if self.identical > 1 else ''} au premier"
         addresses = f"{n} adresse{'s' if n > 1 else ''} e-mail {'reviennent' if n > 1 else 'revient'} dans " \
-                    f"plusieurs réponses ({extra} envoi{'s' if extra > 1 else ''} de plus)"
+                    f"plusieurs réponses ({extra} envoi{'s' if extra > 1 else ''} de plus{same})"
         if self.keep == "last":
-            return (f"{addresses} : un même répondant a renvoyé le formulaire (une correction) ; seule sa réponse la "
-                    "plus récente est analysée, les autres sont écartées (« réponse remplacée par un nouvel envoi », "
-                    "dans la figure des flux). `keep: first` garderait la première ; `keep: all` les analyserait "
-                    "toutes (adresse partagée par plusieurs personnes).")
+            return (f"{addresses} : un même répondant a renvoyé le formulaire (pour corriger une réponse, ou par "
+                    "erreur) ; seule sa réponse la plus récente est analysée, les autres sont écartées (« réponse "
+                    "remplacée par un nouvel envoi », ou « doublon » si elle est identique, dans le diagramme de "
+                    "flux). `keep: first` garderait la première ; `keep: all` les analyserait toutes (adresse "
+                    "partagée par plusieurs personnes).")
         which = "leurs réponses semblent" if n == 1 else \
             f"pour {self.shared} d'entre elles, les réponses semblent" if self.shared < n else \
             "pour chacune, les réponses semblent"
@@ -94,9 +99,10 @@ def guess_resubmissions(headers: tuple[str, ...], rows: Sequence[Sequence[str]],
         return None
     compared = [i for i in range(len(headers)) if i not in left_out]
     person: dict[int, bool] = {}  # each column examined once
-    shared, on_person, on_most = 0, set(), False
+    shared, identical, on_person, on_most = 0, 0, set(), False
     for positions in groups:
         found = [_differences(rows[positions[0]], rows[later], compared) for later in positions[1:]]
+        identical += sum(not columns_differing for columns_differing, _most in found)
         differ = {i for columns_differing, _most in found for i in columns_differing}
         for index in differ - person.keys():
             person[index] = describes_person(headers[index], columns[index])
@@ -108,10 +114,10 @@ def guess_resubmissions(headers: tuple[str, ...], rows: Sequence[Sequence[str]],
             on_most |= most
     extra = sum(len(positions) - 1 for positions in groups)
     if not shared:
-        return ResubmissionGuess(headers[key], "last", len(groups), extra, 0)
+        return ResubmissionGuess(headers[key], "last", len(groups), extra, 0, identical)
     why = tuple(f"« {_one_line(headers[i])} »" for i in sorted(on_person)) + \
         (("plus de la moitié des réponses",) if on_most else ())
-    return ResubmissionGuess(headers[key], "all", len(groups), extra, shared, why)
+    return ResubmissionGuess(headers[key], "all", len(groups), extra, shared, identical, why)
 
 
 def _one_line(header: str) -> str:
