@@ -130,6 +130,24 @@ def test_a_header_asked_in_two_sections_is_two_questions_each_fed_by_its_own_col
     assert [a for a in answers[second.id] if a] == ["je reste sur le papier pour les certificats"]
 
 
+def test_each_precisez_is_said_to_follow_its_own_question_not_to_be_one_question_in_two_branches():
+    """The comment of each « Précisez : » named the other as « la même question … posée dans une autre branche » and
+    advised merging them with `branches:`, which does not apply: each details the answer of the question before it."""
+    guesses = draft_export(read_export(STRANGER / "urps_forms.csv")).questions
+    before = {guess.id: guesses[index - 1] for index, guess in enumerate(guesses) if guess.header == "Précisez :"}
+    assert [(qid, question.header) for qid, question in before.items()] == [
+        ("precisez", "Quels logiciels de téléconsultation utilisez-vous ? (plusieurs réponses possibles)"),
+        ("precisez_2", "Quelle phrase vous correspond le mieux ?\nUne seule réponse")]
+    for guess in guesses:
+        if guess.id in before:
+            question = before[guess.id]
+            assert (f"« Précisez » suit la question {question.number} ({question.id}) et en détaille la réponse ; "
+                    "gardée comme question ouverte à part (le même intitulé, après une autre question, n'est pas la "
+                    "même question)") in guess.notes
+            assert not [note for note in guess.notes if "branche" in note]
+    assert "branches:" not in drafted("urps_forms")["codebook.yaml"]
+
+
 def test_a_name_column_with_a_remark_is_identifying_and_a_multiline_header_gets_a_one_line_label(tmp_path):
     book = drafted_codebook("logiciels_sheets", tmp_path)
     assert book.identifying_headers == ("Nom et prénom (facultatif)",)

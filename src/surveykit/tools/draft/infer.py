@@ -1065,11 +1065,35 @@ def _note_branches(questions: list[Guess]) -> None:
         first, second = questions[i], questions[j]
         if first.type != second.type or first.grid or second.grid or not _similar(cores[i], cores[j]):
             continue
+        if _note_follow_ups(questions, (i, j)):
+            continue
         for one, other in ((first, second), (second, first)):
             one.notes.append(
                 f"semble être la même question que {other.id}, posée dans une autre branche du formulaire ; le "
                 "brouillon ne voit pas les sections du formulaire, ce sont donc ici deux questions : pour les analyser "
                 "ensemble, les remplacer par une seule entrée avec `branches:` (voir codebook.schema.yaml)")
+
+
+# A header asking for the details of the answer just given (« Précisez : », « Si autre, précisez », « Si oui,
+# pourquoi ? »), matched on the normalised header.
+_FOLLOW_UP = re.compile(r"^(?:(?:si|if) )?(?:(?:autres?|other|oui|non|yes|no) )?(?:please )?"
+                        r"(?:precisez|preciser|pourquoi|lesquel(?:le)?s|lequel|laquelle|expliquez|specify|why)$")
+
+
+def _note_follow_ups(questions: list[Guess], pair: tuple[int, int]) -> bool:
+    """Two alike headers that each ask for the details of the question before them (« Précisez : » after two
+    questions): not one question in two branches, but a follow-up of each; each is said to follow its question and
+    to stay an open question of its own. False when the two headers are no such follow-ups."""
+    if not all(index > 0 and _FOLLOW_UP.match(normalise(questions[index].header)) for index in pair):
+        return False
+    for index in pair:
+        guess, before = questions[index], questions[index - 1]
+        note = (f"« {short_label(guess.header)} » suit la question {before.number} ({before.id}) et en détaille la "
+                "réponse ; gardée comme question ouverte à part (le même intitulé, après une autre question, n'est "
+                "pas la même question)")
+        if note not in guess.notes:
+            guess.notes.append(note)
+    return True
 
 
 # ------------------------------------------------------------------------------------------ export
