@@ -126,8 +126,8 @@ questions:
   - {id: enfants, number: 1, type: number, required: true, header: "Nombre d'enfants", label: "Enfants"}
   - {id: heures, number: 2, type: number, required: true, header: "Heures de garde", label: "Heures"}
   - {id: visites, number: 3, type: number, required: false, header: "Visites par semaine", label: "Visites"}
-  - {id: notes, number: 4, type: grid_scale, required: true, header: "Notez", min: 1, max: 5,
-     items: [{id: note_a, row: "A", label: "A"}, {id: note_b, row: "B", label: "B"}]}
+  - {id: notes, number: 4, type: grid_scale, required: false, header: "Notez", min: 1, max: 5,
+     items: [{id: note_a, row: "A", label: "A"}, {id: note_b, row: "B", label: "B"}, {id: note_c, row: "C", label: "C"}]}
 """
 COUNTS_PLAN = """tables:
   - {id: seuls, title: "Comptes entiers", kind: summary, variables: [enfants, heures]}
@@ -146,17 +146,17 @@ def test_a_median_of_whole_numbers_prints_without_decimals_unless_one_of_its_tab
     book = load_codebook(tmp_path / "codebook.yaml")
     plan = load_plan(tmp_path / "plan.yaml", book)
     # R, type 7: enfants 0, 1, 1; heures 4, 6, 6; visites (4 answers) 0.75, 1.5, 2.75; note_a 2, 3, 4;
-    # note_b 3, 4, 4
+    # note_b 3, 4, 4; note_c unanswered (no median)
     responses = pd.DataFrame({"respondent_id": [f"R{i}" for i in range(5)], "enfants": [0, 0, 1, 1, 1],
                               "heures": ["2.5", "4", "6", "6", "12.5"], "visites": ["0", "1", "2", "5", ""],
-                              "note_a": [1, 2, 3, 4, 5], "note_b": [2, 3, 4, 4, 5]})
+                              "note_a": [1, 2, 3, 4, 5], "note_b": [2, 3, 4, 4, 5], "note_c": [pd.NA] * 5})
     result = run_plan(responses, book, plan, seed=1)
     medians = {}
     for table in ("seuls", "melanges", "notes"):
         printed, _note = format_table(plan.table(table), plan, book, result.tables[table], result.tests)
         medians[table] = list(printed["Médiane [Q1–Q3]"])
     assert medians == {"seuls": ["1 [0–1]", "6,0 [4,0–6,0]"], "melanges": ["1,0 [0,0–1,0]", "1,5 [0,8–2,8]"],
-                       "notes": ["3 [2–4]", "4 [3–4]"]}
+                       "notes": ["3 [2–4]", "4 [3–4]", ""]}
     registry = Registry()
     add_tidy(registry, pd.concat(result.tables.values()), "descriptives.csv", "analyse_wave",
              book.whole_number_variables())

@@ -276,13 +276,13 @@ def _scores(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
             cell = tidy[(tidy["variable"] == row.variable) & (tidy["group"] == group)].iloc[0]
             mean_sd = fmt.mean_sd(cell["mean"], cell["sd"])
             if spec.median and spec.by:
-                record[header] = f"{mean_sd} ; {_median_text(cell, places[(row.table, row.variable)])}"
+                record[header] = f"{mean_sd} ; {_median_text(cell, places.get((row.table, row.variable), 1))}"
             else:
                 record[header] = mean_sd
         if spec.median and not spec.by:
             record["Médiane [Q1–Q3]"] = _median_text(tidy[(tidy["variable"] == row.variable)
                                                           & (tidy["group"] == ALL)].iloc[0],
-                                                     places[(row.table, row.variable)])
+                                                     places.get((row.table, row.variable), 1))
         if spec.compares:
             record.update(_p_cells(spec, tests, row.variable))
         record.update(extra.estimate_cells(spec, row.variable, ""))
