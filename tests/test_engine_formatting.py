@@ -1,6 +1,6 @@
-"""Formatting by kind: years without decimals, one percentage precision per chapter (the plan's `percent`),
-short row labels from the codebook, flowchart text inside its boxes at a legible size, and the coding
-sheet naming the study's real coding folder."""
+"""Formatting by kind: years without decimals, medians of whole numbers without decimals when whole, one
+percentage precision per chapter (the plan's `percent`), short row labels from the codebook, flowchart text inside
+its boxes at a legible size, and the coding sheet naming the study's real coding folder."""
 from __future__ import annotations
 
 import pandas as pd
@@ -13,6 +13,7 @@ from surveykit.analysis.run import run_plan
 from surveykit.core import fmt
 from surveykit.figures import draw
 from surveykit.figures.style import MIN_FONT_SIZE, apply_style
+from surveykit.manuscript.registry import Registry, add_tidy
 from surveykit.questionnaire.codebook import load_codebook
 from surveykit.recode.sheet import instructions
 
@@ -106,3 +107,58 @@ def test_the_coding_sheet_names_the_study_coding_folder(tmp_path):
     assert instructions("data/studies/enquete/coding/vague_2025")[-1].endswith(
         "sous data/studies/enquete/coding/vague_2025/<codeur>_main.csv (<codeur> : vos initiales).")
     assert not any("data/coding/" in line for line in instructions())
+
+
+# ------------------------------------------------------------------ medians of whole numbers
+
+def test_quantile_digits_none_when_every_median_and_quartile_is_whole():
+    assert fmt.whole_numbers(["0", "1", 3.0, "Non renseigné"]) and not fmt.whole_numbers(["2,5", "4"])
+    assert not fmt.whole_numbers([])
+    assert fmt.quantile_digits([1.0, 0.0, 1.0, float("nan")]) == 0
+    assert fmt.quantile_digits([6.0, 2.5, 7.0]) == 1  # R's type 7 falls between two answers
+    assert fmt.median_iqr(1.0, 0.0, 1.0, fmt.quantile_digits([1.0, 0.0, 1.0])) == "1 [0–1]"
+
+
+COUNTS_CODEBOOK = """study: comptes
+title: "Comptes"
+timestamp: {headers: ["Horodateur"]}
+questions:
+  - {id: enfants, number: 1, type: number, required: true, header: "Nombre d'enfants", label: "Enfants"}
+  - {id: heures, number: 2, type: number, required: true, header: "Heures de garde", label: "Heures"}
+  - {id: visites, number: 3, type: number, required: false, header: "Visites par semaine", label: "Visites"}
+  - {id: notes, number: 4, type: grid_scale, required: false, header: "Notez", min: 1, max: 5,
+     items: [{id: note_a, row: "A", label: "A"}, {id: note_b, row: "B", label: "B"}, {id: note_c, row: "C", label: "C"}]}
+"""
+COUNTS_PLAN = """tables:
+  - {id: seuls, title: "Comptes entiers", kind: summary, variables: [enfants, heures]}
+  - {id: melanges, title: "Comptes et demis", kind: summary, variables: [enfants, visites]}
+  - {id: notes, title: "Notes", kind: scores, grid: notes}
+"""
+
+
+def test_a_median_of_whole_numbers_prints_without_decimals_unless_one_of_its_table_falls_between_two(tmp_path):
+    """« 1 [0–1] » for a count whose median and quartiles are whole (was « 1,0 [0,0–1,0] »); one decimal for every
+    whole-number median of a table where one quartile falls between two answers (R's type 7: 0,75); one decimal
+    for answers with decimals even when their quartiles are whole; a scale's items, which a scores table does not
+    count value by value, are whole numbers by their type. The chapter's sentences (registry) say as the table."""
+    (tmp_path / "codebook.yaml").write_text(COUNTS_CODEBOOK, encoding="utf-8")
+    (tmp_path / "plan.yaml").write_text(COUNTS_PLAN, encoding="utf-8")
+    book = load_codebook(tmp_path / "codebook.yaml")
+    plan = load_plan(tmp_path / "plan.yaml", book)
+    # R, type 7: enfants 0, 1, 1; heures 4, 6, 6; visites (4 answers) 0.75, 1.5, 2.75; note_a 2, 3, 4;
+    # note_b 3, 4, 4; note_c unanswered (no median)
+    responses = pd.DataFrame({"respondent_id": [f"R{i}" for i in range(5)], "enfants": [0, 0, 1, 1, 1],
+                              "heures": ["2.5", "4", "6", "6", "12.5"], "visites": ["0", "1", "2", "5", ""],
+                              "note_a": [1, 2, 3, 4, 5], "note_b": [2, 3, 4, 4, 5], "note_c": [pd.NA] * 5})
+    result = run_plan(responses, book, plan, seed=1)
+    medians = {}
+    for table in ("seuls", "melanges", "notes"):
+        printed, _note = format_table(plan.table(table), plan, book, result.tables[table], result.tests)
+        medians[table] = list(printed["Médiane [Q1–Q3]"])
+    assert medians == {"seuls": ["1 [0–1]", "6,0 [4,0–6,0]"], "melanges": ["1,0 [0,0–1,0]", "1,5 [0,8–2,8]"],
+                       "notes": ["3 [2–4]", "4 [3–4]", ""]}
+    registry = Registry()
+    add_tidy(registry, pd.concat(result.tables.values()), "descriptives.csv", "analyse_wave",
+             book.whole_number_variables())
+    assert [registry.text(f"{key}.Ensemble.median_iqr") for key in
+            ("seuls.enfants", "melanges.enfants", "notes.note_a")] == ["1 [0–1]", "1,0 [0,0–1,0]", "3 [2–4]"]

@@ -111,8 +111,32 @@ def test_the_file_is_read_a_line_at_a_time_as_its_whole_text_was(tmp_path, text,
     export = read_export(path)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=export.delimiter))
     assert export.encoding == ("utf-8" if encoding == "cp1252" and text.isascii() else encoding)  # ASCII is UTF-8
-    assert export.headers == tuple(records[0])
-    assert export.rows == tuple(tuple(c.strip() for c in (r + ["", ""])[:2]) for r in records[1:])  # blanks kept
+    def cell(text: str) -> str:  # a line break typed in a cell reads as one \n (see the test below)
+        return text.strip().replace("\r\n", "\n").replace("\r", "\n")
+
+    assert export.headers == tuple(map(cell, records[0]))
+    assert export.rows == tuple(tuple(map(cell, (r + ["", ""])[:2])) for r in records[1:])  # blanks kept
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_line_break_typed_in_a_cell_is_one_newline_in_the_analysed_answers(tmp_path, small_rows, codebook, suffix):
+    """Forms and Excel on Windows write a line break typed in a free-text answer as \\r\\n, Excel for Mac as a lone
+    \\r: each reaches responses.csv, the quotes and the coding sheet as one \\n (it stayed \\r\\n)."""
+    rows = [list(row) for row in small_rows]
+    column = rows[0].index("Autres freins identifiés")
+    rows[1][column] = "Temps passé à attendre\r\nle retour"
+    rows[2][column] = "Pas de réseau\rau cabinet"
+    if suffix == ".csv":
+        path = write_rows(tmp_path / "export.csv", rows)
+    else:
+        path = tmp_path / "export.xlsx"
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append([value or None for value in row])
+        book.save(path)
+    answers = _analysed(path, codebook)["autres_freins"]
+    assert list(answers[:2]) == ["Temps passé à attendre\nle retour", "Pas de réseau\nau cabinet"]
+    assert not answers.astype(str).str.contains("\r").any()
 
 
 def test_missing_file_names_the_path(tmp_path):

@@ -158,6 +158,32 @@ def value_digits(tidy: pd.DataFrame, variable: str) -> int:
     return fmt.location_digits(rows["level"].drop_duplicates())
 
 
+def median_digits(tidy: pd.DataFrame, whole_variables=frozenset()) -> dict[tuple[str, str], int]:
+    """Decimals of the median and quartiles of each (table, variable) of `tidy` with a median: none for years
+    (fmt.location_digits); for whole-number answers (the values its table counts are whole, or the variable is
+    among `whole_variables`, a scale's items, whose values a scores table does not count), the decimals of the
+    medians and quartiles of these variables in their table taken together (fmt.quantile_digits: « 1 [0–1] »,
+    one decimal for all when one falls between two answers); one otherwise (« 12,5 [6,0–15,5] »)."""
+    answers = tidy[(tidy["level"] != "") & tidy["mean"].isna()]
+    values = {key: list(levels) for key, levels in answers.groupby(["table", "variable"])["level"]}
+    located = tidy[tidy["median"].notna()]
+    digits, whole = {}, {}
+    for key, rows in located.groupby(["table", "variable"]):
+        answered = values.get(key, [])
+        if answered and fmt.location_digits(answered) == 0:
+            digits[key] = 0
+        elif key[1] in whole_variables or fmt.whole_numbers(answered):
+            whole.setdefault(key[0], []).append(key)
+            digits[key] = None  # decided with the other whole numbers of its table
+        else:
+            digits[key] = 1
+    for table, keys in whole.items():
+        quantiles = located[located["table"].eq(table) & located["variable"].isin([v for _t, v in keys])]
+        shared = fmt.quantile_digits(quantiles[["median", "q1", "q3"]].to_numpy().ravel())
+        digits.update(dict.fromkeys(keys, shared))
+    return digits
+
+
 def scale_range(spec: TableSpec, book: Codebook) -> tuple[float, float]:
     """The common (min, max) of a scores table's items (the plan checks that they share one scale)."""
     question = book.variable_question()[spec.variables[0]]
@@ -241,6 +267,7 @@ def _scores(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
         overall = overall.sort_values("rank")
     ranks = _tied_ranks(overall) if spec.order == "mean_desc" else {}
     groups = _group_columns(spec, plan, tidy) if spec.by else {ALL: "Moyenne ± écart-type"}
+    places = median_digits(tidy, book.whole_number_variables())
     records = []
     for row in overall.itertuples():
         record = {"Rang": ranks[row.variable]} if ranks else {}
@@ -249,12 +276,13 @@ def _scores(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
             cell = tidy[(tidy["variable"] == row.variable) & (tidy["group"] == group)].iloc[0]
             mean_sd = fmt.mean_sd(cell["mean"], cell["sd"])
             if spec.median and spec.by:
-                record[header] = f"{mean_sd} ; {_median_text(cell)}"
+                record[header] = f"{mean_sd} ; {_median_text(cell, places.get((row.table, row.variable), 1))}"
             else:
                 record[header] = mean_sd
         if spec.median and not spec.by:
             record["Médiane [Q1–Q3]"] = _median_text(tidy[(tidy["variable"] == row.variable)
-                                                          & (tidy["group"] == ALL)].iloc[0])
+                                                          & (tidy["group"] == ALL)].iloc[0],
+                                                     places.get((row.table, row.variable), 1))
         if spec.compares:
             record.update(_p_cells(spec, tests, row.variable))
         record.update(extra.estimate_cells(spec, row.variable, ""))
@@ -303,6 +331,7 @@ def _with_unit(label: str, unit: str | None) -> str:
 
 
 def _summary(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
+    places = median_digits(tidy, book.whole_number_variables())
     records = []
     for variable in spec.variables:
         row = tidy[(tidy["variable"] == variable) & (tidy["level"] == "")].iloc[0]
@@ -311,7 +340,7 @@ def _summary(spec, plan, book, tidy, tests, extra) -> pd.DataFrame:
                                                book.variable_question()[variable].unit),
                         "n": fmt.integer(row["n"]),
                         "Moyenne ± écart-type": fmt.mean_sd(row["mean"], row["sd"], digits),
-                        "Médiane [Q1–Q3]": _median_text(row, digits)})
+                        "Médiane [Q1–Q3]": _median_text(row, places.get((row["table"], variable), digits))})
     return pd.DataFrame(records)
 
 
@@ -753,4 +782,4 @@ def format_table(spec: TableSpec, plan: Plan, book: Codebook, tidy: pd.DataFrame
 
 
 __all__ = ["ADJUSTED", "ADJUSTED_COLUMN", "ADJUSTMENT_NAMES", "Contrasts", "P_COLUMN", "adjusted_p_words",
-           "format_table", "footnote", "variable_label"]
+           "format_table", "footnote", "median_digits", "variable_label"]

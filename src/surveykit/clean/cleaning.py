@@ -27,7 +27,7 @@ import pandas as pd
 from surveykit.core.errors import ConsistencyError, InputError
 from surveykit.core.io import sha256_of
 from surveykit.core.normalise import quiz_score, sender_key, typed_number, unit_key
-from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, INTEGER_TYPES, Codebook, Option, Question, derive
+from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, parse_date, parse_timestamps
@@ -812,7 +812,7 @@ def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.nda
     rows = np.nonzero(kept)[0]
     data = {"respondent_id": [respondent_id(int(r)) for r in sheet_rows[rows]],
             "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]}
-    integer_vars = {v for v, q in book.variable_question().items() if q.type in INTEGER_TYPES and v != q.other_variable}
+    integer_vars = book.whole_number_variables()
     for name in book.variables:
         column = values[name][rows]
         if name in integer_vars:

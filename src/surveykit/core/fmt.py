@@ -82,19 +82,39 @@ def cardinal(n: int, feminine: bool = False) -> str:
 YEARS = (1000, 2999)  # a whole number of four digits among a question's answers reads as a year
 
 
-def location_digits(values) -> int:
-    """Decimals of a number question's mean, SD, median and quartiles, by the kind of its answers (`values`:
-    the distinct answers, numbers or their texts; others ignored): none for years, whole numbers of four
-    digits (« 2004 [1997–2011] », not « 2004,0 [1997,0–2011,0] »); one otherwise (a mean of whole counts,
-    « 22,4 », and quartiles of R's type 7 fall between them)."""
+def _answer_numbers(values) -> list[float]:
+    """The answers among `values` that are numbers (or their texts, with a decimal comma); others ignored."""
     numbers = []
     for value in values:
         try:
             numbers.append(float(str(value).replace(",", ".")))
         except ValueError:
             continue
+    return numbers
+
+
+def location_digits(values) -> int:
+    """Decimals of a number question's mean and SD, by the kind of its answers (`values`: the distinct answers,
+    numbers or their texts; others ignored), and of its median and quartiles when it holds years: none for
+    years, whole numbers of four digits (« 2004 [1997–2011] », not « 2004,0 [1997,0–2011,0] »); one otherwise
+    (a mean of whole counts, « 22,4 »; the median of other whole numbers: `quantile_digits`)."""
+    numbers = _answer_numbers(values)
     years = bool(numbers) and all(n.is_integer() and YEARS[0] <= n <= YEARS[1] for n in numbers)
     return 0 if years else 1
+
+
+def whole_numbers(values) -> bool:
+    """Whether the answers among `values` (numbers or their texts; others ignored) are all whole numbers, and
+    there is one: « 0 », « 1 », « 12 », not « 12,5 »."""
+    numbers = _answer_numbers(values)
+    return bool(numbers) and all(n.is_integer() for n in numbers)
+
+
+def quantile_digits(quantiles) -> int:
+    """Decimals of the medians and quartiles of whole-number answers printed together (one table's): none when
+    each is whole (« 1 [0–1] », not « 1,0 [0,0–1,0] »); one when one of them falls between two answers, as R's
+    type 7 may put it (« 6,0 [2,5–7,0] »: the others keep the decimal, so that a column reads alike)."""
+    return 0 if all(float(q).is_integer() for q in quantiles if not is_missing(q)) else 1
 
 
 def median_iqr(median: float | None, q1: float | None, q3: float | None, digits: int = 1) -> str:

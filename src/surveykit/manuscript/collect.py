@@ -102,7 +102,8 @@ def collect_registry(inputs: dict[str, str], alpha: float, seed: int | None = No
 def _build_registry(inputs: dict[str, str], alpha: float, seed: int | None = None) -> Registry:
     registry = Registry()
     add_flow(registry, read_json(inputs["flow"]), inputs["flow"], "clean_wave")
-    add_tidy(registry, read_tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave")
+    add_tidy(registry, read_tidy(inputs["descriptives"]), inputs["descriptives"], "analyse_wave",
+             load_codebook(inputs["codebook"]).whole_number_variables())
     tests = read_csv(inputs["tests"], keep_default_na=False, na_values=[""], dtype={"level": str})
     add_tests(registry, tests, alpha, inputs["tests"], "analyse_wave", seed)
     if inputs.get("estimates"):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from surveykit.analysis.format import estimate_number, monte_carlo_clause
+from surveykit.analysis.format import estimate_number, median_digits, monte_carlo_clause
 from surveykit.core import fmt
 
 
@@ -88,11 +88,13 @@ def _plain(value: object) -> object:
     return value
 
 
-def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> None:
+def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str, whole_variables=frozenset()) -> None:
     """Register every cell of a tidy table: <table>.<variable>.<level>.<group>.<stat>; a number's statistics
-    with the decimals of its kind (fmt.location_digits: none for years)."""
+    with the decimals of its kind (fmt.location_digits: none for years), its median and quartiles as its table
+    prints them (format.median_digits; `whole_variables`: the codebook's whole-number variables)."""
     values = tidy[(tidy["level"] != "") & tidy["mean"].isna()]
     digits = {key: fmt.location_digits(levels) for key, levels in values.groupby(["table", "variable"])["level"]}
+    quantile_places = median_digits(tidy, whole_variables)
     for row in tidy.itertuples(index=False):
         base = ".".join(part for part in (row.table, row.variable, row.level, row.group) if part != "")
         rule_of_row = rule
@@ -110,8 +112,9 @@ def add_tidy(registry: Registry, tidy: pd.DataFrame, source: str, rule: str) -> 
             registry.add(f"{base}.sd", float(row.sd), fmt.number(row.sd, places), source, rule_of_row)
             registry.add(f"{base}.mean_sd", float(row.mean), fmt.mean_sd(row.mean, row.sd, places), source, rule_of_row)
         if not math.isnan(row.median):
-            registry.add(f"{base}.median", float(row.median), fmt.number(row.median, places), source, rule_of_row)
-            registry.add(f"{base}.median_iqr", float(row.median), fmt.median_iqr(row.median, row.q1, row.q3, places),
+            located = quantile_places[(row.table, row.variable)]
+            registry.add(f"{base}.median", float(row.median), fmt.number(row.median, located), source, rule_of_row)
+            registry.add(f"{base}.median_iqr", float(row.median), fmt.median_iqr(row.median, row.q1, row.q3, located),
                          source, f"{rule_of_row}; median [Q1–Q3], quantiles of R's type 7")
         if not math.isnan(row.rank):
             registry.add(f"{base}.rank", int(row.rank), str(int(row.rank)), source, rule_of_row)

@@ -254,6 +254,12 @@ class Codebook:
         """Map each analysed variable to the question that produces it."""
         return {name: question for question in self.all_questions for name in question.variables}
 
+    def whole_number_variables(self) -> frozenset[str]:
+        """The variables whose answers are whole numbers by their question's type: a scale's points, a grid's
+        ratings or ranks (not the text typed in « Autre »)."""
+        return frozenset(v for v, q in self.variable_question().items()
+                         if q.type in INTEGER_TYPES and v != q.other_variable)
+
     def respondent_noun(self, plural: bool = True) -> str:
         """How the study names its respondents (« répondants », « professionnels »…), from the codebook."""
         return self.respondents["plural" if plural else "singular"]

@@ -330,6 +330,19 @@ def _suspect(record: list[str]) -> bool:
     return bool(_SUSPECT.search("\n".join(record)))
 
 
+_CARRIAGE = re.compile(r"\r\n?")
+
+
+def _cell_texts(cells: list[str]) -> list[str]:
+    """Cells as text: outer white space stripped, and a line break typed inside a cell one \\n whatever the tool
+    wrote (\\r\\n from Windows, a lone \\r from Excel for Mac), so that no \\r reaches responses.csv, the quotes
+    or the coding sheet. The line breaks are looked for once per row (most rows have none)."""
+    cells = list(map(str.strip, cells))
+    if "\r" in "".join(cells):
+        cells = [_CARRIAGE.sub("\n", cell) for cell in cells]
+    return cells
+
+
 def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: str, limits: Limits,
               notices: list[str], suspect: bool = True, long_cells: bool = True) -> RawExport:
     """The export from its records; `suspect` / `long_cells` False say a scan of the whole file found no
@@ -340,7 +353,7 @@ def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: st
     if suspect and _suspect(raw_headers):
         raw_headers = _clean_cells(path, HEADER_ROW, [f"#{i + 1}" for i in range(len(raw_headers))],
                                    list(raw_headers), notices)
-    headers = [h.strip() for h in raw_headers]
+    headers = _cell_texts(raw_headers)
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
@@ -362,7 +375,7 @@ def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: st
                 f"{path}, row {number}: {len(record)} cells but only {width} column headers "
                 f"(unexpected value {extra[0]!r}); expected one cell per header"
             )
-        cells = list(map(str.strip, record[:width])) + [""] * max(0, width - len(record))
+        cells = _cell_texts(record[:width]) + [""] * max(0, width - len(record))
         if long_cells and record and max(map(len, cells)) > limits.max_answer_chars:
             problems[number], cells = _too_long(path, number, headers, cells, limits)
         rows.append(tuple(cells))

@@ -71,6 +71,7 @@ ASKED_COVERAGE = 0.8  # skip logic: the question was answered by at least this s
 BRANCH_SIMILARITY = 0.85
 PERSONAL_SHARE = 0.1  # answers carrying personal data beyond this share: free text (below: typed in « Autre »)
 RARE_COUNT = 3
+SHORT_OPTION_WORDS = 2  # a rare answer this short, recurring alike, ending the ticked options: the form's last option
 OTHER_SINGLES = 3  # this many answers given once show an « Autre » field
 RARE_RATIO = 8  # an answer this many times rarer than the median option is rare too
 MULTI_EVIDENCE = 2  # cells holding two recurring options needed to read a multi-response question unhinted
@@ -599,6 +600,7 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
     (« Community clinic, Lille »), and what only ever follows typed text is typed too; the answers ending a cell
     that are no option were typed."""
     typed = _typed_answers(guess, counts, shared, scale=False)
+    typed -= _options_ticked_last(atoms_of, counts, typed, shared)
     last: Counter = Counter()  # atoms ending a cell
     for cell, atoms in atoms_of.items():
         last[atoms[-1]] += cells[cell]
@@ -634,6 +636,28 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
         if k < len(atoms):
             tails.add(", ".join(atoms[k:]))
     return options, tails
+
+
+def _options_ticked_last(atoms_of: dict[str, list[str]], counts: Counter, typed: set[str],
+                         shared: SharedAnswers | None) -> set[str]:
+    """Answers read as typed that are rather the form's last option (« Livi » after « Doctolib, Maiia »): a word or
+    two ticked by RARE_COUNT respondents or more, written exactly alike and no other way, as the other options
+    are written (OptionLook), never followed in a cell by an answer that is no typed text (Forms writes the ticked
+    options in the form's order, so its last option ends them), and found inside no other answer. Text typed in
+    « Autre » varies in case and spelling, recurs inside longer typed answers (« EHPAD », « EHPAD de Tours ») or
+    across questions (the shared « Autre » vocabulary), and seldom comes back whole as often."""
+    candidates = {a for a in typed if counts[a] >= RARE_COUNT and len(a.split()) <= SHORT_OPTION_WORDS
+                  and not _has_personal_data(a)}
+    if not candidates:
+        return set()
+    look = OptionLook([a for a in counts if a not in typed and counts[a] > RARE_COUNT])
+    loose = {atom: f" {_loose(atom)} " for atom in counts}
+    followed = {a for atoms in atoms_of.values() for a, after in zip(atoms, atoms[1:]) if after not in typed}
+    found = {a for a in candidates - followed if look.fits(a)
+             and not any(loose[a] in text for other, text in loose.items() if other != a)}
+    if found and shared is not None:
+        found -= shared.typed_elsewhere(found, shared.answers_of(counts))
+    return found
 
 
 def _after_last_option(atoms_of: dict[str, list[str]], counts: Counter, clear: set[str], followed_by_clear: set[str],
@@ -1043,11 +1067,35 @@ def _note_branches(questions: list[Guess]) -> None:
         first, second = questions[i], questions[j]
         if first.type != second.type or first.grid or second.grid or not _similar(cores[i], cores[j]):
             continue
+        if _note_follow_ups(questions, (i, j)):
+            continue
         for one, other in ((first, second), (second, first)):
             one.notes.append(
                 f"semble être la même question que {other.id}, posée dans une autre branche du formulaire ; le "
                 "brouillon ne voit pas les sections du formulaire, ce sont donc ici deux questions : pour les analyser "
                 "ensemble, les remplacer par une seule entrée avec `branches:` (voir codebook.schema.yaml)")
+
+
+# A header asking for the details of the answer just given (« Précisez : », « Si autre, précisez », « Si oui,
+# pourquoi ? »), matched on the normalised header.
+_FOLLOW_UP = re.compile(r"^(?:(?:si|if) )?(?:(?:autres?|other|oui|non|yes|no) )?(?:please )?"
+                        r"(?:precisez|preciser|pourquoi|lesquel(?:le)?s|lequel|laquelle|expliquez|specify|why)$")
+
+
+def _note_follow_ups(questions: list[Guess], pair: tuple[int, int]) -> bool:
+    """Two alike headers that each ask for the details of the question before them (« Précisez : » after two
+    questions): not one question in two branches, but a follow-up of each; each is said to follow its question and
+    to stay an open question of its own. False when the two headers are no such follow-ups."""
+    if not all(index > 0 and _FOLLOW_UP.match(normalise(questions[index].header)) for index in pair):
+        return False
+    for index in pair:
+        guess, before = questions[index], questions[index - 1]
+        note = (f"« {short_label(guess.header)} » suit la question {before.number} ({before.id}) et en détaille la "
+                "réponse ; gardée comme question ouverte à part (le même intitulé, après une autre question, n'est "
+                "pas la même question)")
+        if note not in guess.notes:
+            guess.notes.append(note)
+    return True
 
 
 # ------------------------------------------------------------------------------------------ export
