@@ -94,7 +94,9 @@ _SINGLE_HINT = re.compile(r"\b(une seule reponse|un seul choix|reponse unique|se
 _OPEN_HINT = re.compile(r"\b(precisez|precisez|preciser|pourquoi|commentaires?|remarques?|suggestions?|expliquez|"
                         r"decrivez|en quelques mots|observations?|why|comments|specify|please explain|"
                         r"feedback|explain)\b|^autres?\b|^qu est ce qui\b|^que pensez\b|^selon vous\b")
-_SCALE_HINT = re.compile(r"\b(?:de|from|entre|of|between)\s+(0|1)\s+(?:a|to|et|and)\s+(\d{1,2})\b")
+# « de 1 à 10 », "from 0 to 5", and with the ends' words between (« de 1 (pas du tout) à 10 (tout à fait) », « de 1 :
+# pas du tout à l'aise, à 10 : parfaitement à l'aise », normalised without their punctuation)
+_SCALE_HINT = re.compile(r"\b(?:de|from|entre|of|between)\s+(0|1)(?:\s+[^\d]{1,60}?)?\s+(?:a|to|et|and)\s+(\d{1,2})\b")
 _OTHER_FIELD = re.compile(r"\b(autres?|other)\b")  # the header mentions an « Autre » field
 _SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
 
@@ -700,8 +702,8 @@ def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = Non
         guess.notes.append(LEVELS_BY_FREQUENCY)
 
 
-_RECOMMEND = re.compile(r"\b(?:probabilite|probable|likely|likelihood)\b.*\brecommand|\brecommand\w*\b.*\b(?:probabilite"
-                        r"|probable|likely)\b")
+_RECOMMEND = re.compile(r"\b(?:probabilite|probable|likely|likelihood)\b.*\brecomm[ae]nd|\brecomm[ae]nd\w*\b.*"
+                        r"\b(?:probabilite|probable|likely)\b")
 
 
 def _recommendation_scale(text: str) -> tuple[int, int] | None:
@@ -881,7 +883,7 @@ def _without_dangling_word(text: str) -> str:
 def _instruction(bracketed: str) -> bool:
     """A bracketed instruction to the respondent rather than part of the question."""
     words = normalise(bracketed)
-    return bool(_MULTI_HINT.search(words) or _SINGLE_HINT.search(words) or re.search(
+    return bool(_MULTI_HINT.search(words) or _SINGLE_HINT.search(words) or _SCALE_HINT.search(words) or re.search(
         r"\b(reponses?|choix|cochez|facultatif|optionnel|obligatoire|precisez|possibles?|select|optional|"
         r"required|une seule|plusieurs|de \d+ a \d+)\b", words))
 
