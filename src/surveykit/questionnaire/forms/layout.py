@@ -47,16 +47,75 @@ _TICK_LAYOUT = {"submitdate", "lastpage", "startlanguage", "date de soumission",
 
 
 def fold_export(export: RawExport) -> RawExport:
-    """The export with its multi-response and « Autre » columns brought to Forms' layout (see the module)."""
-    columns = [list(column) for column in zip(*export.rows)] if export.rows else [[] for _ in export.headers]
-    headers = list(export.headers)
-    changed = _join_semicolons(columns)
-    tick_layout = len(_TICK_LAYOUT & {normalise(h) for h in headers}) >= 2
-    headers, columns, folded = _fold_brackets(headers, columns, tick_layout)
-    if not (changed or folded):
+    """The export with its multi-response and « Autre » columns brought to Forms' layout (see the module). Columns
+    are examined one at a time and the rows rebuilt only when one changes (an export of thousands of columns
+    is not copied to be left as it is)."""
+    semicolons = _semicolon_columns(export)
+    tick_layout = len(_TICK_LAYOUT & {normalise(h) for h in export.headers}) >= 2
+    plan = _fold_plan(export, tick_layout)
+    if not semicolons and all(kind == "copy" for kind, *_ in plan):
         return export
-    rows = tuple(zip(*columns)) if columns and export.rows else tuple(() for _ in export.rows)
-    return replace(export, headers=tuple(headers), rows=rows)
+    headers = tuple(header for _kind, header, *_ in plan)
+    rows = tuple(tuple(_folded_cell(step, row, semicolons) for step in plan) for row in export.rows)
+    return replace(export, headers=headers, rows=rows)
+
+
+def _semicolon_columns(export: RawExport) -> set[int]:
+    """The columns whose every answer (three at least) ends with ";"."""
+    found = set()
+    for index in range(len(export.headers)):
+        filled = 0
+        for row in export.rows:
+            cell = row[index]
+            if cell.strip():
+                if not cell.rstrip().endswith(";"):
+                    break
+                filled += 1
+        else:
+            if filled >= MIN_SEMICOLON_CELLS:
+                found.add(index)
+    return found
+
+
+def _joined(cell: str) -> str:
+    """« A;B; » as « A, B »."""
+    return JOINED.join(part.strip() for part in cell.split(";") if part.strip())
+
+
+def _fold_plan(export: RawExport, tick_layout: bool) -> list[tuple]:
+    """One step per column of the folded export: ("copy", header, column), ("other", header, column, its `[other]`
+    column) or ("ticks", header, [(column, option)], `[other]` column or None)."""
+    headers = export.headers
+    plan: list[tuple] = []
+    index = 0
+    while index < len(headers):
+        match = _BRACKETED.match(headers[index])
+        if (match and normalise(match["sub"]) in _OTHER_SUBS and plan and plan[-1][0] == "copy"
+                and plan[-1][1].strip() == match["stem"]):
+            plan[-1] = ("other", plan[-1][1], plan[-1][2], index)
+            index += 1
+            continue
+        end, other, folds = _option_run(export, index, tick_layout) if match else (index + 1, None, False)
+        if folds:
+            options = [(i, _BRACKETED.match(headers[i])["sub"].strip()) for i in range(index, end)]
+            plan.append(("ticks", match["stem"], options, other))
+            index = other + 1 if other is not None else end
+            continue
+        plan += [("copy", headers[i], i) for i in range(index, end)]
+        index = end
+    return plan
+
+
+def _folded_cell(step: tuple, row: tuple[str, ...], semicolons: set[int]) -> str:
+    kind = step[0]
+    if kind == "copy":
+        cell = row[step[2]]
+        return _joined(cell) if step[2] in semicolons else cell
+    if kind == "other":
+        return row[step[3]].strip() or row[step[2]]
+    ticked = [option for column, option in step[2] if normalise(row[column]) in _TICKED]
+    other = row[step[3]].strip() if step[3] is not None else ""
+    return JOINED.join([*ticked, other] if other else ticked)
 
 
 def typed_in_other(export: RawExport) -> dict[str, frozenset[str]]:
@@ -70,72 +129,23 @@ def typed_in_other(export: RawExport) -> dict[str, frozenset[str]]:
     return typed
 
 
-def _join_semicolons(columns: list[list[str]]) -> bool:
-    """Rewrite « A;B; » cells as « A, B » in the columns whose every answer ends with ";"."""
-    changed = False
-    for column in columns:
-        filled = [cell for cell in column if cell.strip()]
-        if len(filled) < MIN_SEMICOLON_CELLS or not all(cell.rstrip().endswith(";") for cell in filled):
-            continue
-        column[:] = [JOINED.join(part.strip() for part in cell.split(";") if part.strip()) for cell in column]
-        changed = True
-    return changed
-
-
-def _fold_brackets(headers: list[str], columns: list[list[str]], tick_layout: bool):
-    """Merge `Q[other]` into `Q`, and a run of `Q[option]` tick columns (with their `Q[other]`) into one `Q`."""
-    out_headers: list[str] = []
-    out_columns: list[list[str]] = []
-    folded = False
-    index = 0
-    while index < len(headers):
-        match = _BRACKETED.match(headers[index])
-        if match and normalise(match["sub"]) in _OTHER_SUBS and out_headers and out_headers[-1].strip() == match["stem"]:
-            out_columns[-1] = [other.strip() or main for main, other in zip(out_columns[-1], columns[index])]
-            folded, index = True, index + 1
-            continue
-        run = _option_run(headers, columns, index, tick_layout) if match else None
-        if run:
-            end, other = run
-            subs = [_BRACKETED.match(headers[i])["sub"].strip() for i in range(index, end)]
-            out_headers.append(match["stem"])
-            out_columns.append([_ticked_cell(subs, [columns[i][row] for i in range(index, end)],
-                                             columns[other][row] if other is not None else "")
-                                for row in range(len(columns[index]))])
-            folded, index = True, (other + 1 if other is not None else end)
-            continue
-        out_headers.append(headers[index])
-        out_columns.append(columns[index])
-        index += 1
-    return out_headers, out_columns, folded
-
-
-def _option_run(headers: list[str], columns: list[list[str]], start: int, tick_layout: bool):
-    """(end, index of its `[other]` column or None) of the run of tick columns sharing the stem of column
-    `start`, when the run reads as one multi-response question; else None."""
+def _option_run(export: RawExport, start: int, tick_layout: bool) -> tuple[int, int | None, bool]:
+    """(end, index of its `[other]` column or None, whether it folds) of the run of bracketed columns sharing the
+    stem of column `start` (at least that column): it folds when it reads as one multi-response question."""
+    headers = export.headers
     stem = _BRACKETED.match(headers[start])["stem"]
     end = start
     while end < len(headers):
         match = _BRACKETED.match(headers[end])
         if not match or match["stem"] != stem or normalise(match["sub"]) in _OTHER_SUBS:
             break
-        if any(normalise(cell) not in _TICKED | _UNTICKED for cell in columns[end]):
-            return None
         end += 1
     if end == start:
-        return None
+        return start + 1, None, False
     following = _BRACKETED.match(headers[end]) if end < len(headers) else None
     other = end if following and following["stem"] == stem and normalise(following["sub"]) in _OTHER_SUBS else None
-    coded = any(cell.strip() == "Y" for i in range(start, end) for cell in columns[i])
-    if other is None and not coded and not tick_layout:
-        return None
-    if not any(normalise(cell) in _TICKED for i in range(start, end) for cell in columns[i]):
-        return None
-    return end, other
-
-
-def _ticked_cell(subs: list[str], cells: list[str], other: str) -> str:
-    ticked = [sub for sub, cell in zip(subs, cells) if normalise(cell) in _TICKED]
-    if other.strip():
-        ticked.append(other.strip())
-    return JOINED.join(ticked)
+    cells = {row[i].strip() for row in export.rows for i in range(start, end)}
+    marks = {normalise(cell) for cell in cells}
+    if not marks <= _TICKED | _UNTICKED or not marks & _TICKED:
+        return end, None, False
+    return end, other, other is not None or "Y" in cells or tick_layout
