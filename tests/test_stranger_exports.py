@@ -381,6 +381,10 @@ def test_tool_columns_are_no_questions_and_the_completion_time_is_the_timestamp(
     # LimeSurvey answer codes: "Y" ticked, "" not
     (["id", "Q3[SQ001]", "Q3[SQ002]", "Q3[other]"], [["1", "Y", "", ""], ["2", "Y", "Y", "ostéo, kiné"]],
      (("id", "Q3"), (("1", "SQ001"), ("2", "SQ001, SQ002, ostéo, kiné")))),
+    # LimeSurvey full answers (« Oui » / « Non », « N/A » where the question was not shown), told by its metadata
+    (["id", "submitdate", "lastpage", "Q3 [Appel]", "Q3 [Mail]"],
+     [["1", "2025-01-01 10:00:00", "3", "Oui", "Non"], ["2", "", "1", "N/A", "N/A"]],
+     (("id", "submitdate", "lastpage", "Q3"), (("1", "2025-01-01 10:00:00", "3", "Appel"), ("2", "", "1", "")))),
     # a list with « Autre » and its typed text
     (["Q1", "Q1 [Autre]"], [["Libéral", ""], ["Autre", "PMI"]], (("Q1",), (("Libéral",), ("PMI",)))),
     # Microsoft Forms: ";" after every option, the typed « Autre » text in place

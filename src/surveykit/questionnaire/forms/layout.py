@@ -9,7 +9,8 @@ Each rewrite follows a signal the file itself gives, never the tool's name:
 - a `Question[other]` / « Question [Autre] » column beside its question (LimeSurvey writes the text typed in
   « Autre » in a column of its own): the text takes the place of the option in the question's column;
 - one column per option of a multi-response question, `Question[SQ001]` or « Question [Option] », holding
-  "Y" / "" (answer codes) or « Oui » / « Non » (full answers) (LimeSurvey): one column holding the ticked options.
+  "Y" / "" (answer codes) or « Oui » / « Non », « N/A » where the question was not shown (full answers)
+  (LimeSurvey): one column holding the ticked options.
   Tick marks alone are not enough (a Forms grid may have « Oui » / « Non » columns): the group must have an
   `[other]` column, a "Y" cell, or the export must carry the response metadata of a tool that writes multiple
   choices so (`submitdate`, `lastpage`, `startlanguage`, or their French labels).
@@ -33,7 +34,7 @@ MIN_SEMICOLON_CELLS = 3  # fewer answers than this ending with ";" do not show a
 _BRACKETED = re.compile(r"^(?P<stem>.+?)\s*\[(?P<sub>[^\[\]]+)\]\s*$")
 _OTHER_SUBS = {"other", "autre", "autres"}
 _TICKED = {"y", "oui", "yes"}
-_UNTICKED = {"", "n", "non", "no"}
+_UNTICKED = {"", "n", "non", "no", "n a"}  # « N/A »: LimeSurvey's full answer for an option nobody was shown
 # The columns a tool writes about the response itself (not questions), by their normalised header: LimeSurvey's
 # codes and their French and English labels, Microsoft Forms' French and English columns.
 RESPONSE_METADATA = frozenset({
