@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from operator import itemgetter
 
 from surveykit.core.normalise import normalise
 
@@ -62,18 +63,13 @@ def fold_export(export: RawExport) -> RawExport:
 
 
 def _semicolon_columns(export: RawExport) -> set[int]:
-    """The columns whose every answer (three at least) ends with ";"."""
+    """The columns whose every answer (three at least) ends with ";" (each column's distinct cells, gathered in C)."""
     found = set()
     for index in range(len(export.headers)):
-        filled = 0
-        for row in export.rows:
-            cell = row[index]
-            if cell.strip():
-                if not cell.rstrip().endswith(";"):
-                    break
-                filled += 1
-        else:
-            if filled >= MIN_SEMICOLON_CELLS:
+        distinct = set(map(itemgetter(index), export.rows))
+        filled = [cell for cell in distinct if cell.strip()]
+        if filled and all(cell.rstrip().endswith(";") for cell in filled):
+            if sum(1 for row in export.rows if row[index].strip()) >= MIN_SEMICOLON_CELLS:
                 found.add(index)
     return found
 
@@ -145,7 +141,7 @@ def _option_run(export: RawExport, start: int, tick_layout: bool) -> tuple[int, 
         return start + 1, None, False
     following = _BRACKETED.match(headers[end]) if end < len(headers) else None
     other = end if following and following["stem"] == stem and normalise(following["sub"]) in _OTHER_SUBS else None
-    cells = {row[i].strip() for row in export.rows for i in range(start, end)}
+    cells = {cell.strip() for i in range(start, end) for cell in set(map(itemgetter(i), export.rows))}
     marks = {normalise(cell) for cell in cells}
     if not marks <= _TICKED | _UNTICKED or not marks & _TICKED:
         return end, None, False
