@@ -437,3 +437,16 @@ def test_microsoft_forms_and_limesurvey_exports_build_a_chapter_with_no_edit(tmp
                         for path in (project / folder).rglob("*") if path.suffix in (".md", ".html", ".csv", ".yaml",
                                                                                         ".json"))
     assert [value for value in truth(name)["pii"] if value.lower() in outputs] == []
+
+
+def test_a_forms_row_typed_in_by_hand_without_a_timestamp_is_analysed(tmp_path):
+    """A paper questionnaire typed into the Forms sheet has no « Horodateur »: it is an answer, not a response left
+    before the end (only a tool's own metadata, `lastpage`, `startlanguage`…, says that an empty stamp means so)."""
+    path = tmp_path / "export.csv"
+    path.write_text("Horodateur,Sexe,Âge\r\n" + "".join(
+        f"0{1 + i % 9}/03/2025 10:0{i % 10},{'Femme' if i % 3 else 'Homme'},{30 + i}\r\n" for i in range(30))
+        + ",Femme,52\r\n", encoding="utf-8")
+    files = study_files(draft_export(read_export(path)), "papier", path.name)
+    assert "incomplete_if_empty" not in files["codebook.yaml"]
+    (tmp_path / "codebook.yaml").write_text(files["codebook.yaml"], encoding="utf-8")
+    assert clean_file(path, load_codebook(tmp_path / "codebook.yaml")).flow["analysed"] == 31

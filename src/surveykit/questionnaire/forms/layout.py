@@ -28,7 +28,7 @@ from surveykit.core.normalise import normalise
 
 from .read import RawExport
 
-__all__ = ["fold_export", "typed_in_other", "RESPONSE_METADATA"]
+__all__ = ["fold_export", "typed_in_other", "stamps_submitted_only", "RESPONSE_METADATA"]
 
 JOINED = ", "  # how the drafter and the cleaning read several ticked options in one cell (Google Forms' way)
 MIN_SEMICOLON_CELLS = 3  # fewer answers than this ending with ";" do not show a ";"-joined column
@@ -53,13 +53,20 @@ def fold_export(export: RawExport) -> RawExport:
     are examined one at a time and the rows rebuilt only when one changes (an export of thousands of columns
     is not copied to be left as it is)."""
     semicolons = _semicolon_columns(export)
-    tick_layout = len(_TICK_LAYOUT & {normalise(h) for h in export.headers}) >= 2
+    tick_layout = stamps_submitted_only(export.headers)
     plan = _fold_plan(export, tick_layout)
     if not semicolons and all(kind == "copy" for kind, *_ in plan):
         return export
     headers = tuple(header for _kind, header, *_ in plan)
     rows = tuple(tuple(_folded_cell(step, row, semicolons) for step in plan) for row in export.rows)
     return replace(export, headers=headers, rows=rows)
+
+
+def stamps_submitted_only(headers: tuple[str, ...]) -> bool:
+    """Whether the export carries the response metadata of a tool that stamps a response only when it is submitted
+    and writes a multiple choice one column per option (LimeSurvey: `submitdate`, `lastpage`, `startlanguage` or
+    their labels). A Forms export with an empty timestamp (a paper questionnaire typed in by hand) does not."""
+    return len(_TICK_LAYOUT & {normalise(h) for h in headers}) >= 2
 
 
 def _semicolon_columns(export: RawExport) -> set[int]:

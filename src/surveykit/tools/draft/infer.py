@@ -44,7 +44,7 @@ import numpy as np
 from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
 from surveykit.core.normalise import normalise, quiz_score, typed_number, unit_key
-from surveykit.questionnaire.forms.layout import RESPONSE_METADATA, fold_export, typed_in_other
+from surveykit.questionnaire.forms.layout import RESPONSE_METADATA, fold_export, stamps_submitted_only, typed_in_other
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
 
@@ -1239,7 +1239,7 @@ def draft_export(export: RawExport) -> StudyGuess:
     columns = Columns(rows, len(export.headers))
     timestamp = next((i for i, h in enumerate(export.headers)
                       if _is_timestamp(h, columns.values(i) if i == 0 else [], i)), None)
-    complete = _complete_rows(rows, timestamp)
+    complete = _complete_rows(rows, timestamp if stamps_submitted_only(export.headers) else None)
     if len(complete) < len(rows):  # responses left before the end (no submission time): not read, not analysed
         rows, incomplete = complete, len(rows) - len(complete)
         columns = Columns(rows, len(export.headers))
@@ -1311,8 +1311,9 @@ def _typed_apart(guess: Guess, typed: frozenset[str], counts: Counter) -> None:
 
 
 def _complete_rows(rows: list, timestamp: int | None) -> list:
-    """The rows with a submission time, when some rows have answers but none (a tool that stamps a response only
-    when it is submitted, e.g. LimeSurvey's `submitdate`: the others were left before the end); else all rows."""
+    """The rows with a submission time, when some rows have answers but none (`timestamp`: the column of a tool that
+    stamps a response only when it is submitted, LimeSurvey's `submitdate`: the others were left before the end,
+    else None); else all rows."""
     if timestamp is None:
         return rows
     complete = [row for row in rows if row[timestamp].strip()]
