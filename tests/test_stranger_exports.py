@@ -3,8 +3,11 @@
 Three exports written by hand from the seed surveys (tests/fixtures/stranger/make.py), the way Google Forms,
 Sheets and a French Excel write them, and unlike the corpus generator's habits: ages and hours typed with their
 unit, a header asked in two sections, a header with a line break, a test row and a respondent who sent the form
-twice, a name column, a quiz `Score`. Each is drafted and compared with the truth written from its form; the
-Forms CSV is built end to end.
+twice, a name column, a quiz `Score`. Three more (make_office.py) as Microsoft Forms and LimeSurvey write them:
+multiple choices joined by « ; », the tools' own columns (`ID`, « Heure de début », `lastpage`, `seed`…), « Autre »
+typed in a column of its own, one column per option, responses left before the end. Each is drafted and compared
+with the truth written from its form; the Forms CSV, the Microsoft Forms workbook and a LimeSurvey CSV are built
+end to end.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from surveykit.clean.cleaning import REASON_DUPLICATE, REASON_TEST, clean_file
+from surveykit.clean.cleaning import REASON_DUPLICATE, REASON_INCOMPLETE, REASON_TEST, clean_file
 from surveykit.questionnaire.codebook import load_codebook
 from surveykit.questionnaire.forms.read import read_export
 from surveykit.tools.bench.corpus import compare_codebook
@@ -24,7 +27,9 @@ from surveykit.tools.draft.render import study_files
 
 STRANGER = Path(__file__).resolve().parent / "fixtures" / "stranger"
 EXPORTS = {"urps_forms": "urps_forms.csv", "logiciels_sheets": "logiciels_sheets.xlsx",
-           "charge_excel": "charge_excel.csv"}
+           "charge_excel": "charge_excel.csv", "barometre_msforms": "barometre_msforms.xlsx",
+           "tele_expertise_limesurvey_codes": "tele_expertise_limesurvey_codes.csv",
+           "tele_expertise_limesurvey_textes": "tele_expertise_limesurvey_textes.csv"}
 
 
 def truth(name: str) -> dict:
@@ -49,6 +54,10 @@ def drafted_codebook(name: str, tmp_path: Path):
     ("urps_forms", 9, 9, ["Précisez :", "Précisez :"]),
     ("logiciels_sheets", 11, 11, []),
     ("charge_excel", 13, 13, []),
+    # make_office.py: on main 11/14, 17/21 and 17/21, the tools' own columns drafted as questions (see below)
+    ("barometre_msforms", 14, 14, []),
+    ("tele_expertise_limesurvey_codes", 21, 21, []),
+    ("tele_expertise_limesurvey_textes", 21, 21, []),
 ])
 def test_each_stranger_export_drafts_as_its_form_says(name, matched, questions, extra):
     comparison = compare_codebook(yaml.safe_load(drafted(name)["codebook.yaml"]), truth(name))
@@ -284,3 +293,194 @@ def test_a_number_with_a_unit_says_it_in_the_summary_table(tmp_path):
     table, _note = format_table(spec, plan, book, result.tables[spec.id], result.tests)
     assert table["Variable"].tolist() == ["Score", "Heures par semaine consacrées à l'administratif (h)"]
     assert table["Moyenne ± écart-type"].tolist()[1].replace("\u00a0", " ") == "11,3 ± 4,0"
+
+
+# ---------------------------------------------------------------------- Microsoft Forms and LimeSurvey exports
+
+def _export_column(name: str, header: str) -> list[str]:
+    export = read_export(STRANGER / EXPORTS[name])
+    column = export.headers.index(header)
+    return [row[column] for row in export.rows]
+
+
+def test_limesurvey_responses_left_before_the_end_are_excluded_with_their_reason(tmp_path):
+    """An empty `submitdate` is a response left before the end (its later pages empty): drafted
+    `incomplete_if_empty`, excluded as « réponse incomplète »; on main they were analysed, their blanks counted."""
+    for name in ("tele_expertise_limesurvey_codes", "tele_expertise_limesurvey_textes"):
+        book = drafted_codebook(name, tmp_path)
+        assert book.incomplete_if_empty
+        result = clean_file(STRANGER / EXPORTS[name], book)
+        stamps = _export_column(name, book.timestamp_headers[0])
+        assert result.excluded["reason"].value_counts().to_dict() == {REASON_INCOMPLETE: stamps.count("")}
+        assert stamps.count("") == truth(name)["rows"]["incomplete"]
+        assert result.flow["analysed"] == truth(name)["rows"]["raw"] - truth(name)["rows"]["incomplete"]
+
+
+def test_a_google_forms_export_without_a_submission_time_keeps_its_rows(tmp_path):
+    """`incomplete_if_empty` is drafted only where rows have answers but no submission time."""
+    assert not drafted_codebook("urps_forms", tmp_path).incomplete_if_empty
+
+
+def test_microsoft_forms_multiple_choices_joined_by_semicolons_are_counted_per_option(tmp_path):
+    """« Outils d'aide à la décision médicale;Téléconsultation; »: a checkbox question (on main: a single choice of
+    every combination), each option ticked as often as the export's cells hold it, the typed « Autre » apart."""
+    book = drafted_codebook("barometre_msforms", tmp_path)
+    header = "Quels types d'outils numériques utilisez-vous ?"
+    question = next(q for q in book.questions if q.header == header)
+    assert question.type == "checkbox" and question.other_label == "Autre"
+    responses = clean_file(STRANGER / EXPORTS["barometre_msforms"], book).responses
+    cells = [cell for cell in _export_column("barometre_msforms", header) if cell]
+    answers = [answer for answer in responses[question.id].fillna("") if answer]
+    assert len(answers) == len(cells) == 207
+    for option in question.options:
+        ticked = sum(option.raw in cell.split(";") for cell in cells)
+        assert sum(option.label in answer.split("; ") for answer in answers) == ticked, option.raw
+    typed = [cell for cell in cells if any(part and part not in {o.raw for o in question.options}
+                                           for part in cell.split(";"))]
+    assert sum("Autre" in answer.split("; ") for answer in answers) == len(typed) == 5
+
+
+def test_limesurvey_one_column_per_option_is_one_multi_response_question(tmp_path):
+    """`MOYEN[SQ001]`…`MOYEN[SQ005]` (« Oui » / « Non ») and `MOYEN[other]`: one checkbox question `MOYEN` whose
+    options are the columns' codes (on main: a « grid » of Oui/Non rows, the typed text a question of its own)."""
+    name = "tele_expertise_limesurvey_codes"
+    book = drafted_codebook(name, tmp_path)
+    question = next(q for q in book.questions if q.header == "MOYEN")
+    assert question.type == "checkbox"
+    assert [o.raw for o in question.options] == [f"SQ00{k}" for k in (1, 3, 2, 4, 5)]  # most ticked first
+    result = clean_file(STRANGER / EXPORTS[name], book)
+    complete = [i for i, stamp in enumerate(_export_column(name, "submitdate")) if stamp]
+    for option in question.options:
+        ticks = _export_column(name, f"MOYEN[{option.raw}]")
+        assert (result.responses[question.id].fillna("").str.split("; ").map(lambda t, o=option: o.label in t).sum()
+                == sum(ticks[i] == "Oui" for i in complete))
+    others = _export_column(name, "MOYEN[other]")
+    typed = [text for text in result.responses[question.other_variable].fillna("") if text]
+    assert typed == [others[i] for i in complete if others[i]]
+
+
+def test_limesurvey_text_typed_in_its_other_column_is_never_an_option(tmp_path):
+    """`EXERCICE` « Autre » + `EXERCICE[other]` « PMI » (typed by several doctors): « PMI » is typed text, not an
+    option, and every answer of the question's own column is an option (« Coordination CPTS », capitals and all)."""
+    book = drafted_codebook("tele_expertise_limesurvey_textes", tmp_path)
+    by_header = {q.header: q for q in book.questions}
+    practice = by_header["Êtes-vous médecin généraliste :"]
+    assert practice.other_label == "Autre"
+    assert "PMI" not in {o.raw for o in practice.options}
+    use = by_header["Utilité principale de la télé-expertise :"]
+    assert sorted(o.raw for o in use.options) == ["Avis de second recours", "Coordination CPTS"]
+    assert not [h for h in by_header if h.endswith("[Autre]")]
+
+
+@pytest.mark.parametrize("header, bounds", [
+    ("Quelle est la probabilité que vous recommandiez ces outils à un confrère ?", (0, 10)),
+    ("How likely are you to recommend this tool to a colleague?", (0, 10)),
+    ("Aisance avec les outils numériques (de 1 : pas du tout à l'aise, à 10 : parfaitement à l'aise)", (1, 10)),
+    ("Échelle de 1 (pas un frein) à 10 (frein majeur)", (1, 10)),
+    ("Recommandez-vous ce service ?", None),
+    ("Depuis combien d'années, de 1990 à 2020 ?", None),
+])
+def test_a_scale_header_states_its_bounds(header, bounds):
+    """The Net Promoter question is 0–10 by its standard (nobody chose 0 or 1 in the Microsoft Forms export: on
+    main drafted 1–10); ends named between the bounds (« de 1 : pas du tout à l'aise, à 10 : … ») still state them."""
+    from surveykit.tools.draft.infer import header_scale
+
+    assert header_scale(header) == bounds
+
+
+def test_a_bracketed_scale_description_is_left_out_of_the_label():
+    """« Aisance avec les outils numériques (de 1 : pas du tout à l'aise, …) » was labelled « … (de 1 »."""
+    from surveykit.tools.draft.infer import short_label
+
+    assert short_label("Aisance avec les outils numériques (de 1 : pas du tout à l'aise, à 10 : parfaitement à "
+                       "l'aise)") == "Aisance avec les outils numériques"
+
+
+def test_tool_columns_are_no_questions_and_the_completion_time_is_the_timestamp():
+    """Microsoft Forms' `ID`, « Heure de début », « Heure de la dernière modification » and LimeSurvey's `lastpage`,
+    `seed`, `startlanguage`… were drafted as questions; the completion time is the submission time."""
+    for name, stamp, identifying in [("barometre_msforms", "Heure de fin", ["Adresse de messagerie", "Nom"]),
+                                     ("tele_expertise_limesurvey_codes", "submitdate", []),
+                                     ("tele_expertise_limesurvey_textes", "Date de soumission", [])]:
+        codebook = yaml.safe_load(drafted(name)["codebook.yaml"])
+        assert codebook["timestamp"]["headers"] == [stamp]
+        assert codebook.get("identifying_headers", []) == identifying
+        assert len(codebook["questions"]) == len(truth(name)["questions"])
+
+
+@pytest.mark.parametrize("headers, rows, folded", [
+    # a Forms grid whose levels are Oui / Non stays a grid: no other column, no "Y", no response metadata
+    (["Horodateur", "Avez-vous utilisé : [DMP]", "Avez-vous utilisé : [MSS]"],
+     [["1", "Oui", "Non"], ["2", "Non", "Oui"]], None),
+    # LimeSurvey answer codes: "Y" ticked, "" not
+    (["id", "Q3[SQ001]", "Q3[SQ002]", "Q3[other]"], [["1", "Y", "", ""], ["2", "Y", "Y", "ostéo, kiné"]],
+     (("id", "Q3"), (("1", "SQ001"), ("2", "SQ001, SQ002, ostéo, kiné")))),
+    # LimeSurvey full answers (« Oui » / « Non », « N/A » where the question was not shown), told by its metadata
+    (["id", "submitdate", "lastpage", "Q3 [Appel]", "Q3 [Mail]"],
+     [["1", "2025-01-01 10:00:00", "3", "Oui", "Non"], ["2", "", "1", "N/A", "N/A"]],
+     (("id", "submitdate", "lastpage", "Q3"), (("1", "2025-01-01 10:00:00", "3", "Appel"), ("2", "", "1", "")))),
+    # a list with « Autre » and its typed text
+    (["Q1", "Q1 [Autre]"], [["Libéral", ""], ["Autre", "PMI"]], (("Q1",), (("Libéral",), ("PMI",)))),
+    # Microsoft Forms: ";" after every option, the typed « Autre » text in place
+    (["Outils ?"], [["A;B;"], ["B;"], ["A;Mon outil à moi;"]],
+     (("Outils ?",), (("A, B",), ("B",), ("A, Mon outil à moi",)))),
+])
+def test_other_tools_columns_are_brought_to_the_forms_layout(headers, rows, folded):
+    from surveykit.questionnaire.forms.layout import fold_export
+    from surveykit.questionnaire.forms.read import RawExport
+
+    export = RawExport("x.csv", tuple(headers), tuple(tuple(r) for r in rows), "utf-8", ",")
+    result = fold_export(export)
+    if folded is None:
+        assert result is export
+    else:
+        assert (result.headers, result.rows) == folded
+        assert fold_export(result) is result  # a folded export stays as it is
+
+
+@pytest.mark.pipeline
+@pytest.mark.parametrize("name, wave, expected", [
+    ("tele_expertise_limesurvey_textes", "tle_2025", [
+        # 97 rows, 16 without « Date de soumission »
+        "Sur 97 questionnaires reçus, 81 ont été analysés (16 écartés, motifs dans la figure).",
+        # « Oui » in « … [Appel / SMS] » for 54 of the 63 complete responses of those who practise it
+        "| Pour obtenir l'expertise d'un confrère | Appel / SMS | 54 (85,7 %) |",
+        "| Aisance avec les outils numériques | 81 | 6,9 ± 1,7 | 7,0 [6,0–8,0] |"]),
+    ("barometre_msforms", "baro_2025", [
+        "Les 236 questionnaires reçus ont tous été analysés.",
+        # 126 of the 207 cells of the question hold « Outils d'aide à la décision médicale; »
+        "| Quels types d'outils numériques utilisez-vous | Outils d'aide à la décision médicale | 126 (60,9 %) |",
+        # pandas on the export: mean 6,847, sd 1,787, quartiles 6 and 8
+        "| Quelle est la probabilité que vous recommandiez ces outils… | 236 | 6,8 ± 1,8 | 7,0 [6,0–8,0] |"]),
+])
+def test_microsoft_forms_and_limesurvey_exports_build_a_chapter_with_no_edit(tmp_path, name, wave, expected):
+    from pipeline_helpers import make_project, snakemake
+
+    from surveykit.tools.draft import draft_study
+
+    project = make_project(tmp_path)
+    (project / "config.yaml").write_text("studies:\n\nwaves:\n\nseed: 7\n", encoding="utf-8")
+    draft_study(STRANGER / EXPORTS[name], "etude", wave, root=project)
+    snakemake(project)
+    text = (project / f"manuscript/build/{wave}/resultats.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    for suffix in ("html", "docx"):
+        assert (project / f"manuscript/build/{wave}/resultats.{suffix}").stat().st_size > 0
+    assert [line for line in expected if line not in text] == []
+    outputs = "\n".join(path.read_text(encoding="utf-8", errors="replace").lower()
+                        for folder in (f"results/{wave}", f"manuscript/build/{wave}", "data/studies/etude")
+                        for path in (project / folder).rglob("*") if path.suffix in (".md", ".html", ".csv", ".yaml",
+                                                                                        ".json"))
+    assert [value for value in truth(name)["pii"] if value.lower() in outputs] == []
+
+
+def test_a_forms_row_typed_in_by_hand_without_a_timestamp_is_analysed(tmp_path):
+    """A paper questionnaire typed into the Forms sheet has no « Horodateur »: it is an answer, not a response left
+    before the end (only a tool's own metadata, `lastpage`, `startlanguage`…, says that an empty stamp means so)."""
+    path = tmp_path / "export.csv"
+    path.write_text("Horodateur,Sexe,Âge\r\n" + "".join(
+        f"0{1 + i % 9}/03/2025 10:0{i % 10},{'Femme' if i % 3 else 'Homme'},{30 + i}\r\n" for i in range(30))
+        + ",Femme,52\r\n", encoding="utf-8")
+    files = study_files(draft_export(read_export(path)), "papier", path.name)
+    assert "incomplete_if_empty" not in files["codebook.yaml"]
+    (tmp_path / "codebook.yaml").write_text(files["codebook.yaml"], encoding="utf-8")
+    assert clean_file(path, load_codebook(tmp_path / "codebook.yaml")).flow["analysed"] == 31

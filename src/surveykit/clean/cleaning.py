@@ -29,6 +29,7 @@ from surveykit.core.io import sha256_of
 from surveykit.core.normalise import quiz_score, sender_key, typed_number, unit_key
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
+from surveykit.questionnaire.forms.layout import fold_export
 from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, parse_date, parse_timestamps
 
@@ -44,6 +45,7 @@ REASON_DUPLICATE = "doublon"
 REASON_TEST = "réponse de test"
 REASON_REPLACED = "réponse remplacée par un nouvel envoi"  # resubmissions: keep: last
 REASON_SENT_AGAIN = "nouvel envoi d'une réponse déjà reçue"  # resubmissions: keep: first
+REASON_INCOMPLETE = "réponse incomplète"
 
 
 @dataclass(frozen=True)
@@ -393,6 +395,7 @@ def clean_export(
     on_invalid: str = "quarantine",
 ) -> CleanResult:
     """Sort every row of `export` into analysed, excluded or quarantined."""
+    export = fold_export(export)
     cmap = map_columns(export.headers, book, export.path, export.rows)
     messages = [*export.notices, *_column_messages(cmap, export.path)]
     n = len(export.rows)
@@ -611,6 +614,9 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
     for index in np.nonzero(blank)[0]:
         outcome.setdefault(int(index), (EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet(int(index))}: every "
                                         "cell is empty"))
+    for index in _incomplete_rows(book, header, texts, outcome):
+        outcome[index] = (EXCLUDED, REASON_INCOMPLETE, f"{export.path}, row {sheet(index)}: no {header!r} (the "
+                          "response was left before the end: `timestamp: incomplete_if_empty` in the codebook)")
     bad_stamps = {i for i, (text, date) in enumerate(zip(texts, dates)) if text and date is None}
     for index in sorted(set(parsed.problems) | bad_stamps):
         if index in outcome:
@@ -640,6 +646,14 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
         outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
                           f"{sheet(first)} (duplicate submission; the first is kept)")
     return outcome
+
+
+def _incomplete_rows(book: Codebook, header: str, stamps: list[str], outcome: dict) -> list[int]:
+    """Rows without a submission time, when the codebook says the tool stamps only submitted responses (and the
+    export has the timestamp column)."""
+    if not book.incomplete_if_empty or not header:
+        return []
+    return [index for index, text in enumerate(stamps) if not text.strip() and index not in outcome]
 
 
 def _trial_rows(book: Codebook, cells: np.ndarray) -> list[tuple[int, str]]:

@@ -233,6 +233,7 @@ class Codebook:
     respondent_key: str | None = None  # a question identifying a respondent from one wave to the next
     test_answers: tuple[str, ...] = ()  # a row holding one of these cells is a trial of the form, excluded
     resubmissions: Resubmissions | None = None  # which submission of a respondent who sent the form again
+    incomplete_if_empty: bool = False  # a row without a submission time is a response left before the end
 
     @property
     def all_questions(self) -> tuple[Question, ...]:
@@ -525,6 +526,7 @@ def _build(raw: dict, path: str) -> Codebook:
         study=raw["study"],
         title=raw["title"],
         timestamp_headers=tuple(raw["timestamp"]["headers"]),
+        incomplete_if_empty=bool(raw["timestamp"].get("incomplete_if_empty", False)),
         identifying_headers=tuple(raw.get("identifying_headers", [])),
         inclusion=tuple(
             InclusionRule(r["variable"], r["reason"], r.get("not_missing", False), tuple(r.get("allowed", [])))

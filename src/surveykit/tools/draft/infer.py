@@ -44,6 +44,7 @@ import numpy as np
 from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
 from surveykit.core.normalise import normalise, quiz_score, typed_number, unit_key
+from surveykit.questionnaire.forms.layout import RESPONSE_METADATA, fold_export, stamps_submitted_only, typed_in_other
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
 
@@ -51,10 +52,12 @@ from .levels import BY_FREQUENCY, natural_order
 from .resubmissions import ResubmissionGuess, guess_resubmissions
 
 TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
-                     "date de soumission", "heure de soumission"}
+                     "date de soumission", "heure de soumission", "heure de fin", "completion time", "submitdate",
+                     "date submitted"}
 IDENTIFYING_HEADERS = {"nom", "prenom", "nom et prenom", "nom prenom", "prenom nom", "name", "full name",
                        "first name", "last name", "adresse e mail", "adresse mail", "email", "email address",
-                       "e mail", "courriel", "adresse courriel", "telephone", "numero de telephone"}
+                       "e mail", "courriel", "adresse courriel", "telephone", "numero de telephone",
+                       "adresse de messagerie"}
 NUMBER_HINTS = {"combien", "nombre", "nb", "quantite"}
 STOPWORDS = {
     "le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "a", "au", "aux", "en", "vous", "votre",
@@ -93,7 +96,9 @@ _SINGLE_HINT = re.compile(r"\b(une seule reponse|un seul choix|reponse unique|se
 _OPEN_HINT = re.compile(r"\b(precisez|precisez|preciser|pourquoi|commentaires?|remarques?|suggestions?|expliquez|"
                         r"decrivez|en quelques mots|observations?|why|comments|specify|please explain|"
                         r"feedback|explain)\b|^autres?\b|^qu est ce qui\b|^que pensez\b|^selon vous\b")
-_SCALE_HINT = re.compile(r"\b(?:de|from|entre|of|between)\s+(0|1)\s+(?:a|to|et|and)\s+(\d{1,2})\b")
+# « de 1 à 10 », "from 0 to 5", and with the ends' words between (« de 1 (pas du tout) à 10 (tout à fait) », « de 1 :
+# pas du tout à l'aise, à 10 : parfaitement à l'aise », normalised without their punctuation)
+_SCALE_HINT = re.compile(r"\b(?:de|from|entre|of|between)\s+(0|1)(?:\s+[^\d]{1,60}?)?\s+(?:a|to|et|and)\s+(\d{1,2})\b")
 _OTHER_FIELD = re.compile(r"\b(autres?|other)\b")  # the header mentions an « Autre » field
 _SENTENCE_END = re.compile(r"[.!?…]\s*$| : ")
 
@@ -142,6 +147,7 @@ class StudyGuess:
     notes: list[str] = field(default_factory=list)
     test_answers: list[str] = field(default_factory=list)  # cells marking a row as a trial of the form
     resubmissions: ResubmissionGuess | None = None  # an address given on several submissions: what to keep
+    incomplete: int = 0  # rows with answers but no submission time: responses left before the end
 
     def question(self, qid: str) -> Guess:
         return next(q for q in self.questions if q.id == qid)
@@ -273,6 +279,10 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i + (len(a) == len(b)):] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
 
 
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
 def _typo_variants(values) -> list[str]:
     """Two answers differing by one mistyped letter in one word of four letters or more: typed text.
 
@@ -285,7 +295,7 @@ def _typo_variants(values) -> list[str]:
         if not words or len(words) > TYPO_TOKENS:
             continue
         for k, word in enumerate(words):
-            if len(word) >= 4 and not word.isdigit():
+            if len(word) >= 4 and not _has_digit(word):  # « SQ001 » / « SQ002 »: numbered codes, not a typo
                 bucket = buckets.setdefault((len(words), k, *words[:k], *words[k + 1:]), [])
                 if len(bucket) < 20:
                     bucket.append((word, value))
@@ -718,6 +728,16 @@ def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = Non
         guess.notes.append(LEVELS_BY_FREQUENCY)
 
 
+_RECOMMEND = re.compile(r"\b(?:probabilite|probable|likely|likelihood)\b.*\brecomm[ae]nd|\brecomm[ae]nd\w*\b.*"
+                        r"\b(?:probabilite|probable|likely)\b")
+
+
+def _recommendation_scale(text: str) -> tuple[int, int] | None:
+    """The Net Promoter question (« Quelle est la probabilité que vous recommandiez … ? », "How likely are you to
+    recommend …"): a scale from 0 to 10 by its standard, whatever the answers reached."""
+    return (0, 10) if _RECOMMEND.search(text) else None
+
+
 def _integers(values: list[str]) -> list[int] | None:
     numbers = [float(v.replace(",", ".")) for v in values]
     return [int(x) for x in numbers] if all(x.is_integer() for x in numbers) else None
@@ -739,7 +759,7 @@ def header_scale(header: str) -> tuple[int, int] | None:
         return None
     match = _SCALE_HINT.search(text)
     if match is None:
-        return None
+        return _recommendation_scale(text)
     low, high = int(match[1]), int(match[2])
     return (low, high) if 3 <= high <= 10 else None
 
@@ -889,7 +909,7 @@ def _without_dangling_word(text: str) -> str:
 def _instruction(bracketed: str) -> bool:
     """A bracketed instruction to the respondent rather than part of the question."""
     words = normalise(bracketed)
-    return bool(_MULTI_HINT.search(words) or _SINGLE_HINT.search(words) or re.search(
+    return bool(_MULTI_HINT.search(words) or _SINGLE_HINT.search(words) or _SCALE_HINT.search(words) or re.search(
         r"\b(reponses?|choix|cochez|facultatif|optionnel|obligatoire|precisez|possibles?|select|optional|"
         r"required|une seule|plusieurs|de \d+ a \d+)\b", words))
 
@@ -1265,6 +1285,8 @@ def trial_markers(rows: list[list[str]]) -> list[str]:
 def draft_export(export: RawExport) -> StudyGuess:
     """Every question of the export, typed, with levels, skip logic and notes; rows marked as trials of the form
     (`test_answers`) are left out of the reading, as the cleaning will leave them out of the analysis."""
+    typed_apart = typed_in_other(export)
+    export = fold_export(export)
     _check_duplicates(export)
     rows = [row for row in export.rows if any(row)]
     markers = trial_markers(rows)
@@ -1278,13 +1300,20 @@ def draft_export(export: RawExport) -> StudyGuess:
     columns = Columns(rows, len(export.headers))
     timestamp = next((i for i, h in enumerate(export.headers)
                       if _is_timestamp(h, columns.values(i) if i == 0 else [], i)), None)
+    complete = _complete_rows(rows, timestamp if stamps_submitted_only(export.headers) else None)
+    if len(complete) < len(rows):  # responses left before the end (no submission time): not read, not analysed
+        rows, incomplete = complete, len(rows) - len(complete)
+        columns = Columns(rows, len(export.headers))
+    else:
+        incomplete = 0
     identifying = [i for i, h in enumerate(export.headers)
                    if i != timestamp and _is_identifying(h, columns.counts(i, keep=True))]
     ids, questions = Ids(), []
     occurrences = _occurrences(export.headers)
     # a column without a header nor an answer (an empty column a spreadsheet kept) is no question
     empty = {i for i, h in enumerate(export.headers) if not h.strip() and not columns.values(i)}
-    units = _units(export.headers, {timestamp, *identifying, *empty} - {None})
+    metadata = {i for i, h in enumerate(export.headers) if normalise(h) in RESPONSE_METADATA}
+    units = _units(export.headers, {timestamp, *identifying, *empty, *metadata} - {None})
     shared = SharedAnswers()
     for _stem, cols in units:
         if not cols[0][1]:
@@ -1301,6 +1330,7 @@ def draft_export(export: RawExport) -> StudyGuess:
             guess.notes.append(f"intitulé déjà porté par une colonne précédente de l'export : cette question est sa "
                                f"colonne n° {guess.occurrence} (`occurrence`) ; lui donner un `label` qui la distingue")
         infer_counts(guess, columns.counts(index), shared)
+        _typed_apart(guess, typed_apart.get(stem, frozenset()), columns.counts(index))
         if guess.other:
             ids.reserve_other(guess.id)
         questions.append(guess)
@@ -1324,4 +1354,33 @@ def draft_export(export: RawExport) -> StudyGuess:
     resubmissions = None if address is None else \
         guess_resubmissions(export.headers, rows, columns.cells, address, {timestamp, *identifying, *empty} - {None})
     return StudyGuess(export.path, len(rows), export.headers[timestamp] if timestamp is not None else None,
-                      [export.headers[i] for i in identifying], questions, notes, markers, resubmissions)
+                      [export.headers[i] for i in identifying], questions, notes, markers, resubmissions,
+                      incomplete)
+
+
+def _typed_apart(guess: Guess, typed: frozenset[str], counts: Counter) -> None:
+    """A single choice whose « Autre » texts the export wrote in a column of their own (`Question[other]`): those
+    texts are typed, however often one recurs (« PMI » typed by six doctors), and every other answer is an option
+    (« Coordination CPTS », capitals and all): the file says which is which, nothing is left to guess."""
+    if guess.type != "single" or not typed:
+        return
+    options = [value for value in counts if value not in typed]
+    ordered = natural_order(options, counts)
+    guess.options = list(ordered.levels) if ordered.order != BY_FREQUENCY else _by_count(options, counts)
+    guess.other = _other_label(guess.options)
+    guess.other_texts = sorted(typed & set(counts))
+    guess.levels = [*ordered.levels, guess.other]
+    guess.order = ordered.order
+    guess.notes = [note for note in guess.notes if not note.startswith(("semi-ouverte", "option(s) rarement"))]
+    guess.notes.append(f"semi-ouverte : l'export écrit le texte saisi dans « {OTHER_LABEL} » dans une colonne à part "
+                       f"({_quote_list(guess.other_texts)})")
+
+
+def _complete_rows(rows: list, timestamp: int | None) -> list:
+    """The rows with a submission time, when some rows have answers but none (`timestamp`: the column of a tool that
+    stamps a response only when it is submitted, LimeSurvey's `submitdate`: the others were left before the end,
+    else None); else all rows."""
+    if timestamp is None:
+        return rows
+    complete = [row for row in rows if row[timestamp].strip()]
+    return complete if complete else rows

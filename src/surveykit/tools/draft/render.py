@@ -153,6 +153,10 @@ def codebook_text(draft: StudyGuess, study: str, source: str, features: Engine |
         "timestamp:",
         f"  headers: {flow_list([draft.timestamp] if draft.timestamp else ['Horodateur', 'Timestamp'])}",
     ]
+    if draft.incomplete:
+        lines += [f"  # {draft.incomplete} lignes sans date de soumission : réponses abandonnées avant la fin, écartées "
+                  "(« réponse incomplète »)",
+                  "  incomplete_if_empty: true"]
     if draft.identifying:
         lines += ["# Colonnes qui identifient une personne : écartées à la lecture, jamais analysées.",
                   f"identifying_headers: {flow_list(draft.identifying)}"]
