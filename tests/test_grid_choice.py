@@ -257,6 +257,18 @@ def test_top_items_keep_ties_together():
         "est A (50,0\u00a0%).")
 
 
+@pytest.mark.parametrize("label, expected", [
+    ("La coopération et la collaboration", "la coopération et la collaboration"),  # a noun phrase: reads as one
+    ("L'organisation des soins", "l'organisation des soins"),
+    ("Les délais", "les délais"),
+    ("Identité nationale de santé (INS)", "« Identité nationale de santé (INS) »"),  # « pour identité… » lacks
+    ("DMP", "« DMP »"),                                                              # its article: quoted
+    ("Lecture des résultats", "« Lecture des résultats »"),  # « Le… » but no determiner
+])
+def test_a_grid_item_reads_as_a_noun_phrase_only_with_its_article(label, expected):
+    assert prose.item_in_sentence(label) == expected
+
+
 def test_most_frequent_answer_per_item_groups_items_and_ties():
     modes = [("A", [_share("Souvent", 4, 40.0)]), ("B", [_share("Souvent", 3, 30.0)]),
              ("C", [_share("Jamais", 2, 20.0), _share("Rarement", 2, 20.0)])]
