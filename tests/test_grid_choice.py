@@ -180,7 +180,7 @@ def test_a_table_by_group_has_each_item_then_its_groups_and_the_p_values(book, p
     assert "sous chaque item, une ligne par modalité de « Secteur »" in note
     assert ("Tests de rangs sur l'ordre des modalités, de « Jamais » (1) à « Quotidiennement » (5), « Je ne connais "
             "pas cet outil » exclue du test.") in note
-    assert "Valeurs de p ajustées pour 4 comparaisons par la méthode de Holm." in note
+    assert "Valeurs de p ajustées pour quatre comparaisons par la méthode de Holm." in note
 
 
 # --------------------------------------------------------------------------- tests
