@@ -373,10 +373,15 @@ def empty_categories(labels: list[str]) -> str:
     return f"Aucune réponse ne relève des catégories {join([quoted(label) for label in labels])}."
 
 
+# A closing bracket that names a scale's end (« de 1 (pas un frein) à 10 (frein majeur) »): it follows a number.
+_ANCHOR = re.compile(r"\d\s*\([^()]*\)\s*$")
+
+
 def within_bracket(text: str, addition: str) -> str:
     """`addition` in brackets after `text`, inside the bracket that already ends it (never « (a) (b) »):
-    « Usages (utilisateurs) » + « n = 669 » -> « Usages (utilisateurs, n = 669) »."""
-    if text.rstrip().endswith(")"):
+    « Usages (utilisateurs) » + « n = 669 » -> « Usages (utilisateurs, n = 669) ». A bracket naming a scale's
+    end is the label's own words and stays closed: « … à 10 (frein majeur) (n = 81) »."""
+    if text.rstrip().endswith(")") and not _ANCHOR.search(text):
         return f"{text.rstrip()[:-1]}, {addition})"
     return f"{text} ({addition})"
 
