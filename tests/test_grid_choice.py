@@ -180,7 +180,7 @@ def test_a_table_by_group_has_each_item_then_its_groups_and_the_p_values(book, p
     assert "sous chaque item, une ligne par modalité de « Secteur »" in note
     assert ("Tests de rangs sur l'ordre des modalités, de « Jamais » (1) à « Quotidiennement » (5), « Je ne connais "
             "pas cet outil » exclue du test.") in note
-    assert "Valeurs de p ajustées pour 4 comparaisons par la méthode de Holm." in note
+    assert "Valeurs de p ajustées pour quatre comparaisons par la méthode de Holm." in note
 
 
 # --------------------------------------------------------------------------- tests
@@ -255,6 +255,18 @@ def test_top_items_keep_ties_together():
     assert prose.grid_top("Usage ?", shares[:1], "« Souvent »", " (hors « NSP »)") == (
         "À la question « Usage ? », l'item dont la part de réponses « Souvent » (hors « NSP ») est la plus élevée "
         "est A (50,0\u00a0%).")
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("La coopération et la collaboration", "la coopération et la collaboration"),  # a noun phrase: reads as one
+    ("L'organisation des soins", "l'organisation des soins"),
+    ("Les délais", "les délais"),
+    ("Identité nationale de santé (INS)", "« Identité nationale de santé (INS) »"),  # « pour identité… » lacks
+    ("DMP", "« DMP »"),                                                              # its article: quoted
+    ("Lecture des résultats", "« Lecture des résultats »"),  # « Le… » but no determiner
+])
+def test_a_grid_item_reads_as_a_noun_phrase_only_with_its_article(label, expected):
+    assert prose.item_in_sentence(label) == expected
 
 
 def test_most_frequent_answer_per_item_groups_items_and_ties():

@@ -71,14 +71,15 @@ def test_the_chapter_describes_each_grid(project):
     text = (project / "manuscript" / "build" / WAVE / "resultats.md").read_text(encoding="utf-8")
     assert (f"Fréquence d'utilisation des outils{NBSP}: les items dont la part de réponses «{NBSP}Plusieurs fois par "
             f"semaine{NBSP}» ou «{NBSP}Quotidiennement{NBSP}» (hors «{NBSP}Je ne connais pas cet outil{NBSP}») est la "
-            f"plus élevée sont messagerie sécurisée (84,4{NBSP}%), agenda en ligne (62,9{NBSP}%) et DMP (44,8{NBSP}%).") \
+            f"plus élevée sont «{NBSP}Messagerie sécurisée{NBSP}» (84,4{NBSP}%), «{NBSP}Agenda en ligne{NBSP}» (62,9{NBSP}%) et "
+            f"«{NBSP}DMP{NBSP}» (44,8{NBSP}%).") \
         in text
     assert (f"«{NBSP}Plusieurs fois par mois{NBSP}» et «{NBSP}Je ne connais pas cet outil{NBSP}», à égalité, pour "
-            f"télé-expertise (27,6{NBSP}% chacune).") in text
+            f"«{NBSP}Télé-expertise{NBSP}» (27,6{NBSP}% chacune).") in text  # no article in the label: quoted
     assert (f"Les réponses diffèrent significativement entre les groupes «{NBSP}Ville{NBSP}» et «{NBSP}Hôpital{NBSP}» "
             f"(test de Wilcoxon-Mann-Whitney, p ajustées par la méthode de Holm au sein de la grille) pour «{NBSP}Messagerie sécurisée{NBSP}» "
             f"(p ajustée = 0,0013{NBSP}; pôle positif{NBSP}: 97,5{NBSP}% pour «{NBSP}Ville{NBSP}» et 62,5{NBSP}% pour "
-            f"«{NBSP}Hôpital{NBSP}»){NBSP}; pas de différence significative pour les 3 autres items.") in text
+            f"«{NBSP}Hôpital{NBSP}»){NBSP}; pas de différence significative pour les trois autres items.") in text
     assert f"Aucun item ne diffère significativement entre les groupes «{NBSP}Médecin{NBSP}»" in text
     assert f"Figure 2. Fréquence d'utilisation des outils (n{NBSP}={NBSP}76)" in text
     assert f"Figure 3. Opinion sur les outils (exercice en ville, n{NBSP}={NBSP}45)" in text

@@ -497,9 +497,10 @@ def _multiplicity(spec: TableSpec, tests: pd.DataFrame) -> list[str]:
     if len(done) < 2:
         return []
     if spec.adjust in ADJUSTED:
-        return [f"Valeurs de p ajustées pour {len(done)} comparaisons par la méthode de "
+        return [f"Valeurs de p ajustées pour {fmt.cardinal(len(done), feminine=True)} comparaisons par la méthode de "
                 f"{ADJUSTMENT_NAMES[spec.adjust]}."]
-    return [f"Comparaisons exploratoires : les {len(done)} valeurs de p ne sont pas ajustées pour la multiplicité."]
+    return [f"Comparaisons exploratoires : les {fmt.cardinal(len(done), feminine=True)} valeurs de p ne sont pas ajustées "
+            "pour la multiplicité."]
 
 
 def _scale_note(spec: TableSpec, book: Codebook) -> str:

@@ -136,6 +136,10 @@ class Context:
         """A variable's label as it reads inside a sentence (« perte de temps », « DMP », « Doctolib »)."""
         return prose.lower_label(self.labels.get(variable, variable), self.proper)
 
+    def item_in_sentence(self, variable: str) -> str:
+        """A grid item's label inside a sentence (see prose.item_in_sentence)."""
+        return prose.item_in_sentence(self.labels.get(variable, variable), self.proper)
+
     def describe(self, table: str) -> list[str]:
         """The sentences the generic chapter writes under a table, by the table's kind."""
         spec = self.plan.table(table)
@@ -210,11 +214,11 @@ class Context:
         among = (" (hors " + prose.join([prose.quoted(level) for level in question.non_substantive]) + ")"
                  if question.non_substantive else "")
         by_share = sorted(items, key=lambda v: self.V.peek(f"{spec.id}.{v}.{ALL}.rank").value)
-        shares = [Share(self.in_sentence(v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
+        shares = [Share(self.item_in_sentence(v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
                         self.V.text(f"{spec.id}.{v}.{ALL}.n"), self.V.value(f"{spec.id}.{v}.{ALL}.pct"),
                         self.V.text(f"{spec.id}.{v}.{ALL}.pct"))
                   for v in by_share if f"{spec.id}.{v}.{ALL}.pct" in self.V]
-        modes = [(self.in_sentence(v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
+        modes = [(self.item_in_sentence(v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
         return [prose.grid_top(label, shares, positive, among),
                 prose.grid_modes([(item, groups[0]) for item, groups in modes if groups])]
 
@@ -240,7 +244,7 @@ class Context:
                      for g in self.groups(spec.id) if f"{spec.id}.{v}.{g}.pct" in self.V]
             listed.append(f"{prose.quoted(self.labels.get(v, v))} ({p_text} ; pôle positif : {prose.join(parts)})")
         rest = len(tested) - len(different)
-        others = "l'autre item" if rest == 1 else f"les {rest} autres items"
+        others = "l'autre item" if rest == 1 else f"les {fmt.cardinal(rest)} autres items"
         tail = f" ; pas de différence significative pour {others}" if rest else ""
         return f"Les réponses diffèrent significativement {groups} ({how}) pour {prose.join(listed)}{tail}."
 

@@ -102,6 +102,21 @@ def lower_label(label: str, proper: frozenset[str] | set[str] = frozenset()) -> 
     return label[:1].lower() + label[1:]
 
 
+# French determiners: a label starting with one is a noun phrase that reads inside a sentence (« pour la
+# coopération »); one without (« Identité nationale de santé ») needs an article the engine cannot guess.
+DETERMINERS = re.compile(r"(?:l['’]|(?:le|la|les|un|une|des|du|au|aux|ce|cet|cette|ces|son|sa|ses|leur|leurs|"
+                         r"mon|ma|mes|notre|nos|votre|vos)\s)", re.IGNORECASE)
+
+
+def item_in_sentence(label: str, proper: frozenset[str] | set[str] = frozenset()) -> str:
+    """A grid's item named inside a sentence: a label led by a determiner reads as a noun phrase, first letter
+    lower-cased (« pour la coopération et la collaboration »); any other is quoted as written (« pour « Identité
+    nationale de santé (INS) » », where « pour identité nationale… » would lack its article)."""
+    if DETERMINERS.match(label.strip()):
+        return lower_label(label, proper)
+    return quoted(label)
+
+
 def proper_nouns(labels: list[str]) -> frozenset[str]:
     """The proper nouns a study's labels reveal: words written with a capital letter where they do not start
     their label (« Centre hospitalier de Lille » → Lille; « Agenda Doctolib » → Doctolib)."""
@@ -358,10 +373,15 @@ def empty_categories(labels: list[str]) -> str:
     return f"Aucune réponse ne relève des catégories {join([quoted(label) for label in labels])}."
 
 
+# A closing bracket that names a scale's end (« de 1 (pas un frein) à 10 (frein majeur) »): it follows a number.
+_ANCHOR = re.compile(r"\d\s*\([^()]*\)\s*$")
+
+
 def within_bracket(text: str, addition: str) -> str:
     """`addition` in brackets after `text`, inside the bracket that already ends it (never « (a) (b) »):
-    « Usages (utilisateurs) » + « n = 669 » -> « Usages (utilisateurs, n = 669) »."""
-    if text.rstrip().endswith(")"):
+    « Usages (utilisateurs) » + « n = 669 » -> « Usages (utilisateurs, n = 669) ». A bracket naming a scale's
+    end is the label's own words and stays closed: « … à 10 (frein majeur) (n = 81) »."""
+    if text.rstrip().endswith(")") and not _ANCHOR.search(text):
         return f"{text.rstrip()[:-1]}, {addition})"
     return f"{text} ({addition})"
 
