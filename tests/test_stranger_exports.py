@@ -445,13 +445,13 @@ def test_other_tools_columns_are_brought_to_the_forms_layout(headers, rows, fold
         "Sur 97 questionnaires reçus, 81 ont été analysés (16 écartés, motifs dans la figure).",
         # « Oui » in « … [Appel / SMS] » for 54 of the 63 complete responses of those who practise it
         "| Pour obtenir l'expertise d'un confrère | Appel / SMS | 54 (85,7 %) |",
-        "| Aisance avec les outils numériques | 81 | 6,9 ± 1,7 | 7,0 [6,0–8,0] |"]),
+        "| Aisance avec les outils numériques | 81 | 6,9 ± 1,7 | 7 [6–8] |"]),  # whole medians: no decimals
     ("barometre_msforms", "baro_2025", [
         "Les 236 questionnaires reçus ont tous été analysés.",
         # 126 of the 207 cells of the question hold « Outils d'aide à la décision médicale; »
         "| Quels types d'outils numériques utilisez-vous | Outils d'aide à la décision médicale | 126 (60,9 %) |",
         # pandas on the export: mean 6,847, sd 1,787, quartiles 6 and 8
-        "| Quelle est la probabilité que vous recommandiez ces outils… | 236 | 6,8 ± 1,8 | 7,0 [6,0–8,0] |"]),
+        "| Quelle est la probabilité que vous recommandiez ces outils… | 236 | 6,8 ± 1,8 | 7 [6–8] |"]),
 ])
 def test_microsoft_forms_and_limesurvey_exports_build_a_chapter_with_no_edit(tmp_path, name, wave, expected):
     from pipeline_helpers import make_project, snakemake
