@@ -229,3 +229,25 @@ def test_a_wave_whose_form_does_not_ask_the_key_question_has_no_policy():
                 "max": 5}]}
     assert edition_of(raw, "w1", ["w1", "w2"], "codebook.yaml")["resubmissions"] == {"key": "code", "keep": "first"}
     assert "resubmissions" not in edition_of(raw, "w2", ["w1", "w2"], "codebook.yaml")
+
+
+def test_anonymous_responses_in_an_address_column_are_not_one_respondent(tmp_path):
+    """Microsoft Forms writes « anonymous » in the address column of every anonymous response: with keep: last,
+    taking that word for an address would analyse one of them and exclude the others as its « resubmissions »."""
+    table = rows()
+    for row in table[1:11]:
+        row[1] = "anonymous"
+    result = clean_file(write_rows(tmp_path / "export.csv", table), codebook(tmp_path, "last"))
+    assert REASON_REPLACED not in result.flow["excluded"]
+    assert result.flow["analysed"] == 60  # as without the policy: 62 rows, one quarantined, one identical pair
+
+
+def test_the_drafter_does_not_take_anonymous_for_a_repeated_address(tmp_path):
+    from surveykit.questionnaire.forms.read import read_export
+    from surveykit.tools.draft import draft_export
+
+    table = rows()
+    for row in table[1:11]:
+        row[1] = "anonymous"
+    guess = draft_export(read_export(write_rows(tmp_path / "export.csv", table)))
+    assert guess.resubmissions is None  # no address repeats once « anonymous » is no address (it was 1, « anonymous »)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from surveykit.core.errors import ConsistencyError, InputError
 from surveykit.core.io import sha256_of
-from surveykit.core.normalise import quiz_score, sender_key, typed_number, unit_key
+from surveykit.core.normalise import quiz_score, sender_key, sender_keys, typed_number, unit_key
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.layout import fold_export
@@ -713,7 +713,7 @@ def find_senders(book: Codebook, export: RawExport, cells: np.ndarray, parsed: P
                         "export: a respondent's submissions cannot be told apart from others', so every one is "
                         "analysed (identical ones excluded as duplicates)")
         return None
-    keys = [sender_key(text) for text in cells[:, column].tolist()] if len(cells) else []
+    keys = sender_keys(cells[:, column].tolist()) if len(cells) else []
     return Senders(keys, moments, f'column "{export.headers[column]}"', policy.keep)
 
 

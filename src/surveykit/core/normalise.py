@@ -79,6 +79,16 @@ def sender_key(text: str) -> str:
     return fold(text).strip()
 
 
+def sender_keys(cells: list[str]) -> list[str]:
+    """`sender_key` of each cell of a column telling senders apart. In a column of e-mail addresses, a cell that
+    is not one matches no one: Microsoft Forms writes « anonymous » for every anonymous response, which are not
+    one respondent's resubmissions."""
+    keys = [sender_key(text) for text in cells]
+    if any("@" in key for key in keys):
+        keys = [key if "@" in key else "" for key in keys]
+    return keys
+
+
 def unit_key(unit: str) -> str:
     """One key per unit, whatever its spelling: 'ans', 'an', 'années' -> 'year'; 'h', 'heures' -> 'hour'."""
     folded = fold(unit).strip().rstrip(".")
@@ -106,4 +116,4 @@ def quiz_score(text: str) -> tuple[float, int] | None:
     return (float(match[1].replace(",", ".")), int(match[2])) if match else None
 
 
-__all__ = ["CACHE_SIZE", "fold", "normalise", "quiz_score", "sender_key", "typed_number", "unit_key"]
+__all__ = ["CACHE_SIZE", "fold", "normalise", "quiz_score", "sender_key", "sender_keys", "typed_number", "unit_key"]

@@ -5,7 +5,7 @@ The rule (README, "Start a new study"), kept simple so that an author can check 
 
 - the key is the first identifying column of e-mail addresses (its header names an e-mail, « Adresse e-mail »,
   « Courriel », or most of its answers are addresses); a name or phone column is never a key (two people share
-  a name, a phone is often a practice's). Addresses are compared as the cleaning compares them (`sender_key`:
+  a name, a phone is often a practice's). Addresses are compared as the cleaning compares them (`sender_keys`:
   case, accents and surrounding spaces aside). No address given twice: no `resubmissions:` drafted;
 - the submissions of one address are one respondent who sent the form again (a correction) unless they look
   like different people: a later submission differs from the address's first on a column describing the person
@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from surveykit.core.normalise import normalise, sender_key
+from surveykit.core.normalise import normalise, sender_keys
 
 PERSON_WORDS = {"sexe", "genre", "age", "naissance", "sex", "gender", "birth"}
 PERSON_HEADER_WORDS = 6  # a header naming the person is short (« Quel est votre âge ? »), not a question on ages
@@ -90,8 +90,7 @@ def guess_resubmissions(headers: tuple[str, ...], rows: Sequence[Sequence[str]],
     hold no answer (timestamp, identifying, empty). Only the submissions of a repeated address are compared, and
     only the columns they differ on examined as describing the person: the cost stays that of reading the key."""
     rows_of: dict[str, list[int]] = {}
-    for position, address in enumerate(columns[key]):
-        sender = sender_key(address)
+    for position, sender in enumerate(sender_keys(list(columns[key]))):
         if sender:
             rows_of.setdefault(sender, []).append(position)
     groups = [positions for positions in rows_of.values() if len(positions) > 1]
