@@ -210,6 +210,8 @@ def test_a_caption_qualifier_and_its_n_share_one_bracket():
     assert prose.within_bracket("Professions des répondants", "n = 760") == "Professions des répondants (n = 760)"
     assert prose.within_bracket("Aisance de 1 (aucune) à 10 (excellente)", "n = 81") == (
         "Aisance de 1 (aucune) à 10 (excellente) (n = 81)")  # a scale's end label is not a qualifier to extend
+    assert prose.within_bracket("Aisance (de 1 : aucune, à 10 : excellente)", "n = 81") == (
+        "Aisance (de 1 : aucune, à 10 : excellente) (n = 81)")  # a scale described in the bracket: its own words
 
 
 def test_an_open_category_has_its_definition_and_par_exemple_only_for_a_sample():
