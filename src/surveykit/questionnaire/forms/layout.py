@@ -14,6 +14,13 @@ Each rewrite follows a signal the file itself gives, never the tool's name:
   Tick marks alone are not enough (a Forms grid may have « Oui » / « Non » columns): the group must have an
   `[other]` column, a "Y" cell, or the export must carry the response metadata of a tool that writes multiple
   choices so (`submitdate`, `lastpage`, `startlanguage`, or their French labels).
+- two header rows (SurveyMonkey's « all responses » export): row 1 holds each question's text above its first
+  column only, row 2 what each column holds, « Response » / « Réponse », « Open-Ended Response », « Other (please
+  specify) », an option's text or a matrix row's label. Row 2 is read as a header row when it names every column
+  row 1 leaves blank and says « Response » or « Other (please specify) » somewhere. Each question becomes one
+  column as Forms writes it: a checkbox question (each option's column holds the option's text when ticked,
+  nothing otherwise) one column of the ticked options with the « Other » text; a single choice its answer or the
+  text typed in « Other »; a matrix one « Question [row] » column per row.
 
 The rewrite is the same for the drafter and the cleaning (both call `fold_export`), so a codebook drafted from a
 folded export reads the same export again; a folded export is left as it is by a second call.
@@ -28,7 +35,7 @@ from surveykit.core.normalise import normalise
 
 from .read import RawExport
 
-__all__ = ["fold_export", "typed_in_other", "stamps_submitted_only", "RESPONSE_METADATA"]
+__all__ = ["fold_export", "typed_in_other", "stamps_submitted_only", "RESPONSE_METADATA", "SUB_HEADER_ANSWER"]
 
 JOINED = ", "  # how the drafter and the cleaning read several ticked options in one cell (Google Forms' way)
 MIN_SEMICOLON_CELLS = 3  # fewer answers than this ending with ";" do not show a ";"-joined column
@@ -43,7 +50,14 @@ RESPONSE_METADATA = frozenset({
     "id de la reponse", "derniere page", "langue de depart", "tete de serie", "date de lancement",
     "date de la derniere action", "response id", "last page", "start language", "date started", "date last action",
     "heure de debut", "heure de la derniere modification", "start time", "last modified time",
+    "respondent id", "collector id", "start date", "custom data 1", "id du repondant", "id du collecteur",
+    "date de debut", "donnees personnalisees 1",
 })
+# Row 2 of a two-row header (SurveyMonkey, English and French interfaces), normalised: a column of the question's
+# answer, and the text typed in « Other ».
+SUB_HEADER_ANSWER = frozenset({"response", "reponse", "open ended response", "reponse ouverte"})
+_SUB_HEADER_OTHER = frozenset({"other please specify", "autre veuillez preciser", "other", "autre",
+                               "autre veuillez preciser votre reponse"})
 _TICK_LAYOUT = {"submitdate", "lastpage", "startlanguage", "date de soumission", "derniere page", "langue de depart",
                 "date submitted", "last page", "start language"}
 
@@ -52,6 +66,7 @@ def fold_export(export: RawExport) -> RawExport:
     """The export with its multi-response and « Autre » columns brought to Forms' layout (see the module). Columns
     are examined one at a time and the rows rebuilt only when one changes (an export of thousands of columns
     is not copied to be left as it is)."""
+    export = _one_header_row(export)
     semicolons = _semicolon_columns(export)
     tick_layout = stamps_submitted_only(export.headers)
     plan = _fold_plan(export, tick_layout)
@@ -126,6 +141,13 @@ def typed_in_other(export: RawExport) -> dict[str, frozenset[str]]:
     """Header of a choice question -> the texts typed in its own `[other]` column (before `fold_export` puts them in
     the question's column): answers the file itself shows were typed in « Autre », however often they recur."""
     typed: dict[str, frozenset[str]] = {}
+    if _has_sub_header(export):
+        for stem, columns in _sub_header_groups(export):
+            texts = {export.rows[r][i].strip() for i, sub in columns if normalise(sub) in _SUB_HEADER_OTHER
+                     for r in range(1, len(export.rows))}
+            if texts - {""}:
+                typed[stem] = frozenset(texts - {""})
+        return typed
     for index, header in enumerate(export.headers):
         match = _BRACKETED.match(header)
         if match and index and normalise(match["sub"]) in _OTHER_SUBS and export.headers[index - 1].strip() == match["stem"]:
@@ -153,3 +175,70 @@ def _option_run(export: RawExport, start: int, tick_layout: bool) -> tuple[int, 
     if not marks <= _TICKED | _UNTICKED or not marks & _TICKED:
         return end, None, False
     return end, other, other is not None or "Y" in cells or tick_layout
+
+
+def _has_sub_header(export: RawExport) -> bool:
+    """Whether the first row below the header is a second header row (see the module): it names every column the
+    header leaves blank, some column after a named one is blank in the header, and it says « Response » or
+    « Other (please specify) » at least once."""
+    if not export.rows or len(export.rows[0]) != len(export.headers):
+        return False
+    first = export.rows[0]
+    blanks = [i for i, h in enumerate(export.headers) if not h.strip()]
+    if not blanks or blanks[0] == 0 or any(not first[i].strip() for i in blanks):
+        return False
+    return any(normalise(cell) in SUB_HEADER_ANSWER | _SUB_HEADER_OTHER for cell in first)
+
+
+def _sub_header_groups(export: RawExport) -> list[tuple[str, list[tuple[int, str]]]]:
+    """(question text, [(column, its row-2 text)]) of each question of a two-row header, in the export's order."""
+    groups: list[tuple[str, list[tuple[int, str]]]] = []
+    for index, (header, sub) in enumerate(zip(export.headers, export.rows[0])):
+        if header.strip() or not groups:
+            groups.append((header.strip(), []))
+        groups[-1][1].append((index, sub.strip()))
+    return groups
+
+
+def _one_header_row(export: RawExport) -> RawExport:
+    """A two-row header brought to one header per column as Forms writes it (see the module); any other export
+    as it is. Row numbers keep counting the second header row (`header_rows`)."""
+    if not _has_sub_header(export):
+        return export
+    rows = export.rows[1:]
+    headers: list[str] = []
+    cells: list = []  # per output column: a function of a row
+    for stem, columns in _sub_header_groups(export):
+        for header, cell in _question_columns(stem, columns, rows):
+            headers.append(header)
+            cells.append(cell)
+    folded = tuple(tuple(cell(row) for cell in cells) for row in rows)
+    return replace(export, headers=tuple(headers), rows=folded, header_rows=export.header_rows + 1)
+
+
+def _question_columns(stem: str, columns: list[tuple[int, str]], rows) -> list[tuple[str, object]]:
+    """(header, cell of a row) of the columns one question of a two-row header becomes."""
+    others = [i for i, sub in columns if normalise(sub) in _SUB_HEADER_OTHER]
+    other = others[0] if len(others) == 1 and len(columns) > 1 else None
+    answers = [i for i, sub in columns if normalise(sub) in SUB_HEADER_ANSWER or not sub]
+    named = [(i, sub) for i, sub in columns if i not in answers and i != other]
+    if not named and len(answers) == 1:  # one answer column, maybe its « Other » text
+        column = answers[0]
+        if other is None:
+            return [(stem, itemgetter(column))]
+        return [(stem, lambda row, c=column, o=other: row[o].strip() or row[c])]
+    if named and not answers and all(_ticks_its_option(rows, i, sub) for i, sub in named):
+        def ticked(row, options=tuple(named), typed=other):
+            chosen = [sub for i, sub in options if row[i].strip()]
+            text = row[typed].strip() if typed is not None else ""
+            return JOINED.join([*chosen, text] if text else chosen)
+        return [(stem, ticked)]
+    # a matrix (one column per row) or a question of several boxes: one « Question [row] » column each
+    return [(f"{stem} [{sub}]" if sub and normalise(sub) not in SUB_HEADER_ANSWER else stem, itemgetter(i))
+            for i, sub in columns]
+
+
+def _ticks_its_option(rows, column: int, option: str) -> bool:
+    """A checkbox option's column: every filled cell is the option's own text (its row-2 text)."""
+    key = normalise(option)
+    return all(normalise(cell) == key for cell in set(map(itemgetter(column), rows)) if cell.strip())

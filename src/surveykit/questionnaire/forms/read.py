@@ -59,10 +59,11 @@ class RawExport:
     # sheet row -> problems of cells that could not be kept (too long): the row is quarantined
     cell_problems: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
     sheet: str = ""
+    header_rows: int = HEADER_ROW  # rows above the first answer (2: a second header row, as SurveyMonkey writes)
 
     def sheet_row(self, index: int) -> int:
         """Spreadsheet row number (as Excel shows it) of data row `index` (0-based)."""
-        return index + HEADER_ROW + 1
+        return index + self.header_rows + 1
 
 
 def _check_size(path: Path, size: int, what: str, limits: Limits) -> None:
