@@ -21,6 +21,9 @@ Each rewrite follows a signal the file itself gives, never the tool's name:
   column as Forms writes it: a checkbox question (each option's column holds the option's text when ticked,
   nothing otherwise) one column of the ticked options with the « Other » text; a single choice its answer or the
   text typed in « Other »; a matrix one « Question [row] » column per row.
+- three header rows (Framaforms, Drupal's Webform): row 1 the form's title alone, row 2 « Détails de la
+  soumission » then each multiple choice's or grid's name above its first column, row 3 every column's name (an
+  option, « Autre... », a grid row, a one-column question); a ticked option holds « X ». Folded as above.
 
 The rewrite is the same for the drafter and the cleaning (both call `fold_export`), so a codebook drafted from a
 folded export reads the same export again; a folded export is left as it is by a second call.
@@ -52,6 +55,7 @@ RESPONSE_METADATA = frozenset({
     "heure de debut", "heure de la derniere modification", "start time", "last modified time",
     "respondent id", "collector id", "start date", "custom data 1", "id du repondant", "id du collecteur",
     "date de debut", "donnees personnalisees 1",
+    "serial", "sid", "draft", "uid", "numero", "brouillon",
 })
 # Row 2 of a two-row header (SurveyMonkey, English and French interfaces), normalised: a column of the question's
 # answer, and the text typed in « Other ».
@@ -141,10 +145,12 @@ def typed_in_other(export: RawExport) -> dict[str, frozenset[str]]:
     """Header of a choice question -> the texts typed in its own `[other]` column (before `fold_export` puts them in
     the question's column): answers the file itself shows were typed in « Autre », however often they recur."""
     typed: dict[str, frozenset[str]] = {}
-    if _has_sub_header(export):
-        for stem, columns in _sub_header_groups(export):
-            texts = {export.rows[r][i].strip() for i, sub in columns if normalise(sub) in _SUB_HEADER_OTHER
-                     for r in range(1, len(export.rows))}
+    layered = _header_layers(export)
+    if layered is not None:
+        _above, rows, groups = layered
+        for stem, columns in groups:
+            texts = {row[i].strip() for i, sub in columns if len(columns) > 1 and normalise(sub) in _SUB_HEADER_OTHER
+                     for row in rows}
             if texts - {""}:
                 typed[stem] = frozenset(texts - {""})
         return typed
@@ -200,20 +206,78 @@ def _sub_header_groups(export: RawExport) -> list[tuple[str, list[tuple[int, str
     return groups
 
 
+def _header_layers(export: RawExport) -> tuple[int, tuple, list] | None:
+    """(rows above the answers, the answer rows, [(question, [(column, what row 2 or 3 says of it)])]) of an export
+    whose header spans several rows (see the module), else None."""
+    if _has_sub_header(export):
+        return 2, export.rows[1:], _sub_header_groups(export)
+    if _has_title_row(export):
+        return 3, export.rows[2:], _title_row_groups(export)
+    return None
+
+
 def _one_header_row(export: RawExport) -> RawExport:
-    """A two-row header brought to one header per column as Forms writes it (see the module); any other export
-    as it is. Row numbers keep counting the second header row (`header_rows`)."""
-    if not _has_sub_header(export):
+    """A header of several rows brought to one header per column as Forms writes it (see the module); any other
+    export as it is. Row numbers keep counting the header's rows (`header_rows`)."""
+    layered = _header_layers(export)
+    if layered is None:
         return export
-    rows = export.rows[1:]
+    above, rows, groups = layered
     headers: list[str] = []
     cells: list = []  # per output column: a function of a row
-    for stem, columns in _sub_header_groups(export):
+    for stem, columns in groups:
         for header, cell in _question_columns(stem, columns, rows):
             headers.append(header)
             cells.append(cell)
     folded = tuple(tuple(cell(row) for cell in cells) for row in rows)
-    return replace(export, headers=tuple(headers), rows=folded, header_rows=export.header_rows + 1)
+    return replace(export, headers=tuple(headers), rows=folded, header_rows=export.header_rows + above - 1)
+
+
+def _has_title_row(export: RawExport) -> bool:
+    """Whether the header row is a title (Webform's export, Framaforms: the form's title over the first column and
+    nothing else), the second row names the questions of several columns (« Détails de la soumission » first),
+    and the third names every column."""
+    headers, rows = export.headers, export.rows
+    if len(headers) < 2 or not headers[0].strip() or any(h.strip() for h in headers[1:]) or len(rows) < 3:
+        return False
+    return bool(rows[0][0].strip()) and all(cell.strip() for cell in rows[1])
+
+
+def _title_row_groups(export: RawExport) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The questions of a three-row header (see `_has_title_row`): a column named in row 2 starts a question of
+    several columns, its options (cells « X » or nothing) and the « Autre... » column after them, or its grid rows
+    (cells sharing their answers); every other column is a question, named in row 3."""
+    named, labels, rows = export.rows[0], export.rows[1], export.rows[2:]
+    groups: list[tuple[str, list[tuple[int, str]]]] = []
+    index = 0
+    while index < len(labels):
+        if index == 0 or not named[index].strip():
+            groups.append((labels[index].strip(), [(index, "")]))
+            index += 1
+            continue
+        end = _component_end(rows, named, labels, index)
+        groups.append((named[index].strip(), [(i, labels[i].strip()) for i in range(index, end)]))
+        index = end
+    return groups
+
+
+def _component_end(rows, named, labels, start: int) -> int:
+    """End (exclusive) of the columns of the question named in row 2 above column `start`."""
+    def values(column: int) -> set[str]:
+        return {cell.strip() for cell in map(itemgetter(column), rows)} - {""}
+
+    marks = values(start) <= {"X", "x"}
+    shared = values(start)
+    end = start + 1
+    while end < len(labels) and not named[end].strip():
+        found = values(end)
+        if marks and not found <= {"X", "x"}:
+            return end + 1 if normalise(labels[end]) in _SUB_HEADER_OTHER else end
+        if not marks and (not found or len(found & shared) * 2 < len(found)):
+            return end
+        shared |= found
+        end += 1
+    return end
 
 
 def _question_columns(stem: str, columns: list[tuple[int, str]], rows) -> list[tuple[str, object]]:
@@ -227,7 +291,8 @@ def _question_columns(stem: str, columns: list[tuple[int, str]], rows) -> list[t
         if other is None:
             return [(stem, itemgetter(column))]
         return [(stem, lambda row, c=column, o=other: row[o].strip() or row[c])]
-    if named and not answers and all(_ticks_its_option(rows, i, sub) for i, sub in named):
+    if named and not answers and (all(_ticks_its_option(rows, i, sub) for i, sub in named)
+                                  or all(_marked(rows, i) for i, _sub in named)):
         def ticked(row, options=tuple(named), typed=other):
             chosen = [sub for i, sub in options if row[i].strip()]
             text = row[typed].strip() if typed is not None else ""
@@ -242,3 +307,8 @@ def _ticks_its_option(rows, column: int, option: str) -> bool:
     """A checkbox option's column: every filled cell is the option's own text (its row-2 text)."""
     key = normalise(option)
     return all(normalise(cell) == key for cell in set(map(itemgetter(column), rows)) if cell.strip())
+
+
+def _marked(rows, column: int) -> bool:
+    """An option's column ticked with « X » (Webform's « Colonnes séparées »): no other mark, one at least."""
+    return {cell.strip() for cell in set(map(itemgetter(column), rows))} - {""} == {"X"}

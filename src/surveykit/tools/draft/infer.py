@@ -53,11 +53,12 @@ from .resubmissions import ResubmissionGuess, guess_resubmissions
 
 TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
                      "date de soumission", "heure de soumission", "heure de fin", "completion time", "submitdate",
-                     "date submitted", "end date", "date de fin"}
+                     "date submitted", "end date", "date de fin", "time", "heure"}
 IDENTIFYING_HEADERS = {"nom", "prenom", "nom et prenom", "nom prenom", "prenom nom", "name", "full name",
                        "first name", "last name", "adresse e mail", "adresse mail", "email", "email address",
                        "e mail", "courriel", "adresse courriel", "telephone", "numero de telephone",
-                       "adresse de messagerie", "ip address", "adresse ip", "ipaddr"}
+                       "adresse de messagerie", "ip address", "adresse ip", "ipaddr", "username",
+                       "nom d utilisateur"}
 NUMBER_HINTS = {"combien", "nombre", "nb", "quantite"}
 STOPWORDS = {
     "le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "a", "au", "aux", "en", "vous", "votre",
