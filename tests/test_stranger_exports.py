@@ -7,12 +7,14 @@ twice, a name column, a quiz `Score`. Three more (make_office.py) as Microsoft F
 multiple choices joined by « ; », the tools' own columns (`ID`, « Heure de début », `lastpage`, `seed`…), « Autre »
 typed in a column of its own, one column per option, responses left before the end. Two more (make_monkey.py) as
 SurveyMonkey writes them: two header rows (the question above its first column, « Response », an option's text or
-a matrix row below), the respondent's IP address, names and e-mail in its own columns. Each is drafted and compared
-with the truth written from its form; the Forms CSV, the Microsoft Forms workbook, a LimeSurvey CSV and a
-SurveyMonkey workbook are built end to end.
+a matrix row below), the respondent's IP address, names and e-mail in its own columns; one (make_framaforms.py)
+as Framaforms (Drupal's Webform) writes it: three header rows, ticks « X ». Each is drafted and compared with the
+truth written from its form; the Forms CSV, the Microsoft Forms workbook, a LimeSurvey CSV, a SurveyMonkey workbook
+and the Framaforms CSV are built end to end.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -32,7 +34,8 @@ EXPORTS = {"urps_forms": "urps_forms.csv", "logiciels_sheets": "logiciels_sheets
            "charge_excel": "charge_excel.csv", "barometre_msforms": "barometre_msforms.xlsx",
            "tele_expertise_limesurvey_codes": "tele_expertise_limesurvey_codes.csv",
            "tele_expertise_limesurvey_textes": "tele_expertise_limesurvey_textes.csv",
-           "charge_surveymonkey": "charge_surveymonkey.xlsx", "charge_surveymonkey_en": "charge_surveymonkey_en.csv"}
+           "charge_surveymonkey": "charge_surveymonkey.xlsx", "charge_surveymonkey_en": "charge_surveymonkey_en.csv",
+           "charge_framaforms": "charge_framaforms.csv"}
 
 
 def truth(name: str) -> dict:
@@ -65,6 +68,10 @@ def drafted_codebook(name: str, tmp_path: Path):
     # question's following columns drafted as unnamed questions, the IP address as a question
     ("charge_surveymonkey", 9, 9, []),
     ("charge_surveymonkey_en", 9, 9, []),
+    # make_framaforms.py: on integ a bare InputError (row 2 wider than the title row). The miss left: « Remplaçant »,
+    # « SOS Médecins »… typed in « Autre » alike by several doctors, in the choice's own column (Webform writes the
+    # typed text in place of the option): read as options, nothing in the file tells them apart
+    ("charge_framaforms", 8, 9, []),
 ])
 def test_each_stranger_export_drafts_as_its_form_says(name, matched, questions, extra):
     comparison = compare_codebook(yaml.safe_load(drafted(name)["codebook.yaml"]), truth(name))
@@ -438,6 +445,36 @@ def test_an_export_whose_second_row_is_an_answer_keeps_its_one_header_row():
     assert fold_export(export) is export
 
 
+def test_a_header_row_blank_above_its_last_question_s_options_reads_every_column(tmp_path):
+    """A SurveyMonkey export whose last question is a checkbox question: row 1 ends with blank cells above its
+    options; the reader dropped them and stopped at the first answer beyond (on integ: « 5 cells but only 3 column
+    headers »). They are kept where a column holds an answer; an empty trailing column is still dropped."""
+    from surveykit.questionnaire.forms.layout import fold_export
+
+    path = tmp_path / "monkey.csv"
+    path.write_text("Respondent ID,Sexe,Outils ?,,,\r\n,Response,DMP,MSS,Other (please specify),\r\n"
+                    "11,F,DMP,,,\r\n12,H,,MSS,Mon outil,\r\n", encoding="utf-8")
+    export = read_export(path)
+    assert export.headers == ("Respondent ID", "Sexe", "Outils ?", "", "")
+    folded = fold_export(export)
+    assert (folded.headers, folded.rows) == (("Respondent ID", "Sexe", "Outils ?"),
+                                             (("11", "F", "DMP"), ("12", "H", "MSS, Mon outil")))
+    assert [folded.sheet_row(i) for i in range(2)] == [3, 4]
+
+
+def test_framaforms_rows_keep_their_sheet_numbers_and_drupal_dates_are_read(tmp_path):
+    """Three header rows: the first response is sheet row 4; Drupal's short date « 03/02/2025 - 16:43 » is the
+    submission date (on integ not a date: no submission dates)."""
+    from surveykit.questionnaire.forms.timestamps import parse_timestamps
+
+    assert parse_timestamps(["03/02/2025 - 16:43", "14/02/2025 - 08:01"]).dates == [dt.date(2025, 2, 3),
+                                                                                    dt.date(2025, 2, 14)]
+    result = clean_file(STRANGER / EXPORTS["charge_framaforms"], drafted_codebook("charge_framaforms", tmp_path))
+    assert result.responses["respondent_id"].iloc[0] == "R00004"
+    assert str(result.responses["submitted"].iloc[0])[:10] == "2025-02-03"
+    assert result.flow["analysed"] == truth("charge_framaforms")["rows"]["raw"]
+
+
 @pytest.mark.parametrize("header, bounds", [
     ("Quelle est la probabilité que vous recommandiez ces outils à un confrère ?", (0, 10)),
     ("How likely are you to recommend this tool to a colleague?", (0, 10)),
@@ -472,7 +509,8 @@ def test_tool_columns_are_no_questions_and_the_completion_time_is_the_timestamp(
                                      ("charge_surveymonkey", "Date de fin",
                                       ["Adresse IP", "Adresse e-mail", "Prénom", "Nom"]),
                                      ("charge_surveymonkey_en", "End Date",
-                                      ["IP Address", "Email Address", "First Name", "Last Name"])]:
+                                      ["IP Address", "Email Address", "First Name", "Last Name"]),
+                                     ("charge_framaforms", "Heure", ["Adresse IP", "Nom d'utilisateur"])]:
         codebook = yaml.safe_load(drafted(name)["codebook.yaml"])
         assert codebook["timestamp"]["headers"] == [stamp]
         assert codebook.get("identifying_headers", []) == identifying
@@ -504,6 +542,14 @@ def test_tool_columns_are_no_questions_and_the_completion_time_is_the_timestamp(
       ["12", "", "PMI", "DMP", "MSS", "Mon outil", "Non", "", "RAS"]],
      (("Respondent ID", "Mode ?", "Outils ?", "Accord ? [Item 1]", "Accord ? [Item 2]", "Remarques ?"),
       (("11", "Cabinet", "DMP", "Oui", "Non", ""), ("12", "PMI", "DMP, MSS, Mon outil", "Non", "", "RAS")))),
+    # Framaforms (Drupal's Webform): the title alone in row 1, « Détails de la soumission » and the name of each
+    # question of several columns in row 2, every column in row 3; a ticked option « X », « Autre... » typed text
+    (["Titre du formulaire", "", "", "", "", "", ""],
+     [["Détails de la soumission", "", "Outils ?", "", "", "Accord ?", ""],
+      ["SID", "Sexe", "DMP", "MSS", "Autre...", "Item 1", "Item 2"],
+      ["1", "F", "X", "", "", "Oui", "Non"], ["2", "H", "X", "X", "Mon outil", "Non", "Oui"]],
+     (("SID", "Sexe", "Outils ?", "Accord ? [Item 1]", "Accord ? [Item 2]"),
+      (("1", "F", "DMP", "Oui", "Non"), ("2", "H", "DMP, MSS, Mon outil", "Non", "Oui")))),
 ])
 def test_other_tools_columns_are_brought_to_the_forms_layout(headers, rows, folded):
     from surveykit.questionnaire.forms.layout import fold_export
@@ -540,6 +586,13 @@ def test_other_tools_columns_are_brought_to_the_forms_layout(headers, rows, fold
         "MSSanté) | 114 (65,9 %) |",
         # numpy on the 167 typed hours (« 12h », « 7,5 »): mean 10,16, sd 4,02, quartiles 7,5 and 13
         "| Combien d'heures par semaine consacrez-vous aux tâches… (h) | 167 | 10,2 ± 4,0 | 10,5 [7,5–13,0] |"]),
+    ("charge_framaforms", "fr_2025", [
+        "Les 141 questionnaires reçus ont tous été analysés.",
+        # « X » in the option's column for 91 of the 141 rows (csv on the export)
+        "| Quelles tâches numériques vous prennent le plus de temps | Connexion aux plateformes (Amelipro, DMP, "
+        "MSSanté) | 91 (64,5 %) |",
+        # optional: 81 of the 132 respondents who ticked at least one option
+        "| Quelles initiatives vous aideraient au quotidien | Logiciels interopérables ville-hôpital | 81 (61,4 %) |"]),
 ])
 def test_microsoft_forms_and_limesurvey_exports_build_a_chapter_with_no_edit(tmp_path, name, wave, expected):
     from pipeline_helpers import make_project, snakemake
