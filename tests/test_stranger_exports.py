@@ -542,6 +542,11 @@ def test_tool_columns_are_no_questions_and_the_completion_time_is_the_timestamp(
       ["12", "", "PMI", "DMP", "MSS", "Mon outil", "Non", "", "RAS"]],
      (("Respondent ID", "Mode ?", "Outils ?", "Accord ? [Item 1]", "Accord ? [Item 2]", "Remarques ?"),
       (("11", "Cabinet", "DMP", "Oui", "Non", ""), ("12", "PMI", "DMP, MSS, Mon outil", "Non", "", "RAS")))),
+    # SurveyMonkey: a matrix with an « Other (please specify) » box: its text a question of its own, not a grid row
+    (["Respondent ID", "Accord ?", "", ""],
+     [["", "Item 1", "Item 2", "Other (please specify)"], ["11", "Oui", "Non", ""], ["12", "Non", "Oui", "sans avis"]],
+     (("Respondent ID", "Accord ? [Item 1]", "Accord ? [Item 2]", "Accord ? – Other (please specify)"),
+      (("11", "Oui", "Non", ""), ("12", "Non", "Oui", "sans avis")))),
     # Framaforms (Drupal's Webform): the title alone in row 1, « Détails de la soumission » and the name of each
     # question of several columns in row 2, every column in row 3; a ticked option « X », « Autre... » typed text
     (["Titre du formulaire", "", "", "", "", "", ""],

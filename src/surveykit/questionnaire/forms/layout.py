@@ -298,8 +298,10 @@ def _question_columns(stem: str, columns: list[tuple[int, str]], rows) -> list[t
             text = row[typed].strip() if typed is not None else ""
             return JOINED.join([*chosen, text] if text else chosen)
         return [(stem, ticked)]
-    # a matrix (one column per row) or a question of several boxes: one « Question [row] » column each
-    return [(f"{stem} [{sub}]" if sub and normalise(sub) not in SUB_HEADER_ANSWER else stem, itemgetter(i))
+    # a matrix (one column per row) or a question of several boxes: one « Question [row] » column each; the text
+    # typed in its « Other (please specify) » box a question of its own, not a row of the grid
+    return [(f"{stem} – {sub}" if i == other else
+             f"{stem} [{sub}]" if sub and normalise(sub) not in SUB_HEADER_ANSWER else stem, itemgetter(i))
             for i, sub in columns]
 
 
