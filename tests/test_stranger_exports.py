@@ -5,12 +5,16 @@ Sheets and a French Excel write them, and unlike the corpus generator's habits: 
 unit, a header asked in two sections, a header with a line break, a test row and a respondent who sent the form
 twice, a name column, a quiz `Score`. Three more (make_office.py) as Microsoft Forms and LimeSurvey write them:
 multiple choices joined by « ; », the tools' own columns (`ID`, « Heure de début », `lastpage`, `seed`…), « Autre »
-typed in a column of its own, one column per option, responses left before the end. Each is drafted and compared
-with the truth written from its form; the Forms CSV, the Microsoft Forms workbook and a LimeSurvey CSV are built
-end to end.
+typed in a column of its own, one column per option, responses left before the end. Two more (make_monkey.py) as
+SurveyMonkey writes them: two header rows (the question above its first column, « Response », an option's text or
+a matrix row below), the respondent's IP address, names and e-mail in its own columns; one (make_framaforms.py)
+as Framaforms (Drupal's Webform) writes it: three header rows, ticks « X ». Each is drafted and compared with the
+truth written from its form; the Forms CSV, the Microsoft Forms workbook, a LimeSurvey CSV, a SurveyMonkey workbook
+and the Framaforms CSV are built end to end.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -29,7 +33,9 @@ STRANGER = Path(__file__).resolve().parent / "fixtures" / "stranger"
 EXPORTS = {"urps_forms": "urps_forms.csv", "logiciels_sheets": "logiciels_sheets.xlsx",
            "charge_excel": "charge_excel.csv", "barometre_msforms": "barometre_msforms.xlsx",
            "tele_expertise_limesurvey_codes": "tele_expertise_limesurvey_codes.csv",
-           "tele_expertise_limesurvey_textes": "tele_expertise_limesurvey_textes.csv"}
+           "tele_expertise_limesurvey_textes": "tele_expertise_limesurvey_textes.csv",
+           "charge_surveymonkey": "charge_surveymonkey.xlsx", "charge_surveymonkey_en": "charge_surveymonkey_en.csv",
+           "charge_framaforms": "charge_framaforms.csv"}
 
 
 def truth(name: str) -> dict:
@@ -58,6 +64,14 @@ def drafted_codebook(name: str, tmp_path: Path):
     ("barometre_msforms", 14, 14, []),
     ("tele_expertise_limesurvey_codes", 21, 21, []),
     ("tele_expertise_limesurvey_textes", 21, 21, []),
+    # make_monkey.py: on integ 2/9 and 1/9, row 2 (« Réponse », option texts, matrix rows) read as an answer, each
+    # question's following columns drafted as unnamed questions, the IP address as a question
+    ("charge_surveymonkey", 9, 9, []),
+    ("charge_surveymonkey_en", 9, 9, []),
+    # make_framaforms.py: on integ a bare InputError (row 2 wider than the title row). The miss left: « Remplaçant »,
+    # « SOS Médecins »… typed in « Autre » alike by several doctors, in the choice's own column (Webform writes the
+    # typed text in place of the option): read as options, nothing in the file tells them apart
+    ("charge_framaforms", 8, 9, []),
 ])
 def test_each_stranger_export_drafts_as_its_form_says(name, matched, questions, extra):
     comparison = compare_codebook(yaml.safe_load(drafted(name)["codebook.yaml"]), truth(name))
@@ -372,6 +386,95 @@ def test_limesurvey_text_typed_in_its_other_column_is_never_an_option(tmp_path):
     assert not [h for h in by_header if h.endswith("[Autre]")]
 
 
+# ---------------------------------------------------------------------------------------- SurveyMonkey exports
+
+def _unfolded(name: str, header: str) -> dict[str, list[str]]:
+    """Row-2 text -> cells of each column of a SurveyMonkey question, read from the export as it is (two header
+    rows: the question over its first column, row 2 under each column)."""
+    export = read_export(STRANGER / EXPORTS[name])
+    start = export.headers.index(header)
+    end = next((i for i in range(start + 1, len(export.headers)) if export.headers[i]), len(export.headers))
+    return {export.rows[0][i]: [row[i] for row in export.rows[1:]] for i in range(start, end)}
+
+
+@pytest.mark.parametrize("name, other", [("charge_surveymonkey", "Autre (veuillez préciser)"),
+                                         ("charge_surveymonkey_en", "Other (please specify)")])
+def test_surveymonkey_option_columns_are_one_multi_response_question_counted_per_option(tmp_path, name, other):
+    """One column per option holding the option's text when ticked (on integ: the first column a single choice of
+    « Réponse »… and the option texts, the others unnamed questions): one checkbox question, each option ticked
+    as often as its column holds it, the text typed in « Other (please specify) » « Autre » and never an option
+    (« Certificats », typed by three doctors)."""
+    header = "Quelles tâches numériques vous prennent le plus de temps ?"
+    book = drafted_codebook(name, tmp_path)
+    question = next(q for q in book.questions if q.header == header)
+    assert question.type == "checkbox" and question.other_label == "Autre"
+    columns = _unfolded(name, header)
+    typed = columns.pop(other)
+    assert sorted(o.raw for o in question.options) == sorted(columns)
+    answers = clean_file(STRANGER / EXPORTS[name], book).responses
+    ticked = answers[question.id].fillna("").str.split("; ")
+    for option in question.options:
+        assert ticked.map(lambda cells, o=option: o.label in cells).sum() == sum(map(bool, columns[option.raw]))
+    assert sorted(t for t in answers[question.other_variable].fillna("") if t) == sorted(t for t in typed if t)
+    assert "Certificats" in typed
+
+
+def test_surveymonkey_matrix_rows_are_a_grid_and_rows_keep_their_sheet_numbers(tmp_path):
+    """A matrix's columns (row 2: each row's label) are one grid whose items are the rows, each answer where the
+    export holds it; the first response is sheet row 3 (two header rows), as the author finds it in the file."""
+    name, header = "charge_surveymonkey_en", "Êtes-vous d'accord avec les affirmations suivantes ?"
+    book = drafted_codebook(name, tmp_path)
+    grid = next(q for q in book.questions if q.header == header)
+    columns = _unfolded(name, header)
+    assert grid.type == "grid_choice" and [item.row for item in grid.items] == list(columns)
+    result = clean_file(STRANGER / EXPORTS[name], book)
+    assert result.flow["analysed"] == truth(name)["rows"]["raw"] == len(next(iter(columns.values())))
+    for item in grid.items:
+        assert result.responses[item.id].fillna("").tolist() == columns[item.row]
+    assert result.responses["respondent_id"].iloc[0] == "R00003"
+
+
+def test_an_export_whose_second_row_is_an_answer_keeps_its_one_header_row():
+    """A Forms export whose header has a blank column (a spreadsheet's empty last column) and whose first answer
+    says « Response » is not read as a second header row: the blank column must be named by row 2."""
+    from surveykit.questionnaire.forms.layout import fold_export
+    from surveykit.questionnaire.forms.read import RawExport
+
+    export = RawExport("x.csv", ("Horodateur", "Réponse attendue ?", ""),
+                       (("2025/01/01 10:00:00", "Response", ""), ("2025/01/02 10:00:00", "Autre", "")), "utf-8", ",")
+    assert fold_export(export) is export
+
+
+def test_a_header_row_blank_above_its_last_question_s_options_reads_every_column(tmp_path):
+    """A SurveyMonkey export whose last question is a checkbox question: row 1 ends with blank cells above its
+    options; the reader dropped them and stopped at the first answer beyond (on integ: « 5 cells but only 3 column
+    headers »). They are kept where a column holds an answer; an empty trailing column is still dropped."""
+    from surveykit.questionnaire.forms.layout import fold_export
+
+    path = tmp_path / "monkey.csv"
+    path.write_text("Respondent ID,Sexe,Outils ?,,,\r\n,Response,DMP,MSS,Other (please specify),\r\n"
+                    "11,F,DMP,,,\r\n12,H,,MSS,Mon outil,\r\n", encoding="utf-8")
+    export = read_export(path)
+    assert export.headers == ("Respondent ID", "Sexe", "Outils ?", "", "")
+    folded = fold_export(export)
+    assert (folded.headers, folded.rows) == (("Respondent ID", "Sexe", "Outils ?"),
+                                             (("11", "F", "DMP"), ("12", "H", "MSS, Mon outil")))
+    assert [folded.sheet_row(i) for i in range(2)] == [3, 4]
+
+
+def test_framaforms_rows_keep_their_sheet_numbers_and_drupal_dates_are_read(tmp_path):
+    """Three header rows: the first response is sheet row 4; Drupal's short date « 03/02/2025 - 16:43 » is the
+    submission date (on integ not a date: no submission dates)."""
+    from surveykit.questionnaire.forms.timestamps import parse_timestamps
+
+    assert parse_timestamps(["03/02/2025 - 16:43", "14/02/2025 - 08:01"]).dates == [dt.date(2025, 2, 3),
+                                                                                    dt.date(2025, 2, 14)]
+    result = clean_file(STRANGER / EXPORTS["charge_framaforms"], drafted_codebook("charge_framaforms", tmp_path))
+    assert result.responses["respondent_id"].iloc[0] == "R00004"
+    assert str(result.responses["submitted"].iloc[0])[:10] == "2025-02-03"
+    assert result.flow["analysed"] == truth("charge_framaforms")["rows"]["raw"]
+
+
 @pytest.mark.parametrize("header, bounds", [
     ("Quelle est la probabilité que vous recommandiez ces outils à un confrère ?", (0, 10)),
     ("How likely are you to recommend this tool to a colleague?", (0, 10)),
@@ -397,11 +500,17 @@ def test_a_bracketed_scale_description_is_left_out_of_the_label():
 
 
 def test_tool_columns_are_no_questions_and_the_completion_time_is_the_timestamp():
-    """Microsoft Forms' `ID`, « Heure de début », « Heure de la dernière modification » and LimeSurvey's `lastpage`,
-    `seed`, `startlanguage`… were drafted as questions; the completion time is the submission time."""
+    """Microsoft Forms' `ID`, « Heure de début », « Heure de la dernière modification », LimeSurvey's `lastpage`,
+    `seed`, `startlanguage`… and SurveyMonkey's « Respondent ID », « Collector ID », « Custom Data 1 » were
+    drafted as questions; the completion time is the submission time; the IP address identifies a person."""
     for name, stamp, identifying in [("barometre_msforms", "Heure de fin", ["Adresse de messagerie", "Nom"]),
                                      ("tele_expertise_limesurvey_codes", "submitdate", []),
-                                     ("tele_expertise_limesurvey_textes", "Date de soumission", [])]:
+                                     ("tele_expertise_limesurvey_textes", "Date de soumission", []),
+                                     ("charge_surveymonkey", "Date de fin",
+                                      ["Adresse IP", "Adresse e-mail", "Prénom", "Nom"]),
+                                     ("charge_surveymonkey_en", "End Date",
+                                      ["IP Address", "Email Address", "First Name", "Last Name"]),
+                                     ("charge_framaforms", "Heure", ["Adresse IP", "Nom d'utilisateur"])]:
         codebook = yaml.safe_load(drafted(name)["codebook.yaml"])
         assert codebook["timestamp"]["headers"] == [stamp]
         assert codebook.get("identifying_headers", []) == identifying
@@ -424,6 +533,28 @@ def test_tool_columns_are_no_questions_and_the_completion_time_is_the_timestamp(
     # Microsoft Forms: ";" after every option, the typed « Autre » text in place
     (["Outils ?"], [["A;B;"], ["B;"], ["A;Mon outil à moi;"]],
      (("Outils ?",), (("A, B",), ("B",), ("A, Mon outil à moi",)))),
+    # SurveyMonkey: two header rows; a single choice with « Other (please specify) », a checkbox question (each
+    # option's column holds its text when ticked), a matrix (one column per row), an open-ended box
+    (["Respondent ID", "Mode ?", "", "Outils ?", "", "", "Accord ?", "", "Remarques ?"],
+     [["", "Response", "Other (please specify)", "DMP", "MSS", "Other (please specify)", "Item 1", "Item 2",
+       "Open-Ended Response"],
+      ["11", "Cabinet", "", "DMP", "", "", "Oui", "Non", ""],
+      ["12", "", "PMI", "DMP", "MSS", "Mon outil", "Non", "", "RAS"]],
+     (("Respondent ID", "Mode ?", "Outils ?", "Accord ? [Item 1]", "Accord ? [Item 2]", "Remarques ?"),
+      (("11", "Cabinet", "DMP", "Oui", "Non", ""), ("12", "PMI", "DMP, MSS, Mon outil", "Non", "", "RAS")))),
+    # SurveyMonkey: a matrix with an « Other (please specify) » box: its text a question of its own, not a grid row
+    (["Respondent ID", "Accord ?", "", ""],
+     [["", "Item 1", "Item 2", "Other (please specify)"], ["11", "Oui", "Non", ""], ["12", "Non", "Oui", "sans avis"]],
+     (("Respondent ID", "Accord ? [Item 1]", "Accord ? [Item 2]", "Accord ? – Other (please specify)"),
+      (("11", "Oui", "Non", ""), ("12", "Non", "Oui", "sans avis")))),
+    # Framaforms (Drupal's Webform): the title alone in row 1, « Détails de la soumission » and the name of each
+    # question of several columns in row 2, every column in row 3; a ticked option « X », « Autre... » typed text
+    (["Titre du formulaire", "", "", "", "", "", ""],
+     [["Détails de la soumission", "", "Outils ?", "", "", "Accord ?", ""],
+      ["SID", "Sexe", "DMP", "MSS", "Autre...", "Item 1", "Item 2"],
+      ["1", "F", "X", "", "", "Oui", "Non"], ["2", "H", "X", "X", "Mon outil", "Non", "Oui"]],
+     (("SID", "Sexe", "Outils ?", "Accord ? [Item 1]", "Accord ? [Item 2]"),
+      (("1", "F", "DMP", "Oui", "Non"), ("2", "H", "DMP, MSS, Mon outil", "Non", "Oui")))),
 ])
 def test_other_tools_columns_are_brought_to_the_forms_layout(headers, rows, folded):
     from surveykit.questionnaire.forms.layout import fold_export
@@ -452,6 +583,21 @@ def test_other_tools_columns_are_brought_to_the_forms_layout(headers, rows, fold
         "| Quels types d'outils numériques utilisez-vous | Outils d'aide à la décision médicale | 126 (60,9 %) |",
         # pandas on the export: mean 6,847, sd 1,787, quartiles 6 and 8
         "| Quelle est la probabilité que vous recommandiez ces outils… | 236 | 6,8 ± 1,8 | 7 [6–8] |"]),
+    ("charge_surveymonkey", "cm_2024", [
+        # no completion status in a SurveyMonkey export: the 13 responses left after page 2 are answers with blanks
+        "Les 173 questionnaires reçus ont tous été analysés.",
+        # 114 cells of the option's own column hold its text (openpyxl on the workbook)
+        "| Quelles tâches numériques vous prennent le plus de temps | Connexion aux plateformes (Amelipro, DMP, "
+        "MSSanté) | 114 (65,9 %) |",
+        # numpy on the 167 typed hours (« 12h », « 7,5 »): mean 10,16, sd 4,02, quartiles 7,5 and 13
+        "| Combien d'heures par semaine consacrez-vous aux tâches… (h) | 167 | 10,2 ± 4,0 | 10,5 [7,5–13,0] |"]),
+    ("charge_framaforms", "fr_2025", [
+        "Les 141 questionnaires reçus ont tous été analysés.",
+        # « X » in the option's column for 91 of the 141 rows (csv on the export)
+        "| Quelles tâches numériques vous prennent le plus de temps | Connexion aux plateformes (Amelipro, DMP, "
+        "MSSanté) | 91 (64,5 %) |",
+        # optional: 81 of the 132 respondents who ticked at least one option
+        "| Quelles initiatives vous aideraient au quotidien | Logiciels interopérables ville-hôpital | 81 (61,4 %) |"]),
 ])
 def test_microsoft_forms_and_limesurvey_exports_build_a_chapter_with_no_edit(tmp_path, name, wave, expected):
     from pipeline_helpers import make_project, snakemake

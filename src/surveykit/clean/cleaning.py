@@ -30,7 +30,7 @@ from surveykit.core.normalise import quiz_score, sender_key, sender_keys, typed_
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.layout import fold_export
-from surveykit.questionnaire.forms.read import HEADER_ROW, Limits, RawExport, read_export
+from surveykit.questionnaire.forms.read import Limits, RawExport, read_export
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, parse_date, parse_timestamps
 
 from .privacy import mask_pii
@@ -400,7 +400,7 @@ def clean_export(
     messages = [*export.notices, *_column_messages(cmap, export.path)]
     n = len(export.rows)
     cells = np.array(export.rows, dtype=object).reshape(n, len(export.headers))
-    sheet_rows = np.arange(n) + HEADER_ROW + 1
+    sheet_rows = np.arange(n) + export.header_rows + 1
     stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
     stamps = cells[:, cmap.timestamp].tolist() if cmap.timestamp is not None else [""] * n
     stamped = parse_timestamps(stamps)
@@ -609,7 +609,7 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
         outcome[index] = (EXCLUDED, REASON_TEST, f"{export.path}, row {sheet(index)}: a trial of the form (a cell "
                           f"reads {marker!r}, one of the codebook's `test_answers`)")
     for sheet_row, problems in export.cell_problems.items():
-        outcome.setdefault(sheet_row - HEADER_ROW - 1, (QUARANTINED, REASON_INVALID, "; ".join(problems)))
+        outcome.setdefault(sheet_row - export.header_rows - 1, (QUARANTINED, REASON_INVALID, "; ".join(problems)))
     blank = ~(cells != "").any(axis=1) if cells.size else np.ones(len(cells), dtype=bool)
     for index in np.nonzero(blank)[0]:
         outcome.setdefault(int(index), (EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet(int(index))}: every "

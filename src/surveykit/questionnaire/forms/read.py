@@ -59,10 +59,11 @@ class RawExport:
     # sheet row -> problems of cells that could not be kept (too long): the row is quarantined
     cell_problems: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False)
     sheet: str = ""
+    header_rows: int = HEADER_ROW  # rows above the first answer (2: a second header row, as SurveyMonkey writes)
 
     def sheet_row(self, index: int) -> int:
         """Spreadsheet row number (as Excel shows it) of data row `index` (0-based)."""
-        return index + HEADER_ROW + 1
+        return index + self.header_rows + 1
 
 
 def _check_size(path: Path, size: int, what: str, limits: Limits) -> None:
@@ -356,6 +357,8 @@ def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: st
     headers = _cell_texts(raw_headers)
     while headers and not headers[-1]:
         headers.pop()
+    if len(headers) < len(raw_headers):
+        headers += [""] * (_answered_width(records, len(headers), len(raw_headers)) - len(headers))
     width = len(headers)
     if width > limits.max_columns:
         raise InputError(f"{path}, row 1: {width} column headers; expected at most {limits.max_columns} "
@@ -382,6 +385,23 @@ def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: st
     while rows and not any(rows[-1]):
         rows.pop()  # trailing blank lines that spreadsheets append
     return RawExport(str(path), tuple(headers), tuple(rows), encoding, delimiter, tuple(notices), problems)
+
+
+def _answered_width(records: list[list[str]], named: int, header_cells: int) -> int:
+    """How many of the header row's `header_cells` cells (the first `named` not blank) head a column that holds an
+    answer somewhere: the trailing cells of a header row are blank above the following columns of its last
+    question when a second header row names them (SurveyMonkey's checkbox or matrix question last, Framaforms'
+    title row), while a spreadsheet's empty trailing columns hold nothing. One pass, stopped at the first row
+    filled to the end."""
+    width = named
+    for record in records[1:]:
+        for index in range(min(len(record), header_cells) - 1, width - 1, -1):
+            if record[index] is not None and str(record[index]).strip():
+                width = index + 1
+                break
+        if width >= header_cells:
+            break
+    return width
 
 
 def _too_long(path: Path, row: int, headers: list[str], cells: list[str],

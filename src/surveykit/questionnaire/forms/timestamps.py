@@ -2,7 +2,8 @@
 
 Google Forms writes the timestamp in the locale of the form's owner: "19/12/2024 14:32:05" (French),
 "12/19/2024 14:32:05" or "11/4/2024 5:22:46 PM GMT+1" (English), "2024/11/04 17:22:46 UTC+1" (some
-re-exports), "2024-11-04T17:22:46+01:00" (ISO); spreadsheets drop the seconds. Only the date is kept
+re-exports), "2024-11-04T17:22:46+01:00" (ISO), "04/11/2024 - 17:22" (Drupal's short date format, Framaforms);
+spreadsheets drop the seconds. Only the date is kept
 (as written, in the form's time zone: the suffix is read and ignored); the time of day, as written too, orders
 the submissions of one respondent (the codebook's `resubmissions`).
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 _PATTERN = re.compile(
     r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,4})"
-    r"(?:[ T]+(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d{1,9})?)?"
+    r"(?:(?:[ T]+|\s+-\s+)(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d{1,9})?)?"
     r"\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?)?"
     r"\s*(?P<zone>(?:GMT|UTC)(?:\s*[+\-−]\s*\d{1,2}(?::?\d{2})?)?|Z|[+\-]\d{2}:?\d{2}|[A-Z]{3,5})?$"
 )

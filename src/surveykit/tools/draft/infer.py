@@ -53,11 +53,12 @@ from .resubmissions import ResubmissionGuess, guess_resubmissions
 
 TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
                      "date de soumission", "heure de soumission", "heure de fin", "completion time", "submitdate",
-                     "date submitted"}
+                     "date submitted", "end date", "date de fin", "time", "heure"}
 IDENTIFYING_HEADERS = {"nom", "prenom", "nom et prenom", "nom prenom", "prenom nom", "name", "full name",
                        "first name", "last name", "adresse e mail", "adresse mail", "email", "email address",
                        "e mail", "courriel", "adresse courriel", "telephone", "numero de telephone",
-                       "adresse de messagerie"}
+                       "adresse de messagerie", "ip address", "adresse ip", "ipaddr", "username",
+                       "nom d utilisateur"}
 NUMBER_HINTS = {"combien", "nombre", "nb", "quantite"}
 STOPWORDS = {
     "le", "la", "les", "l", "de", "du", "des", "d", "un", "une", "et", "ou", "a", "au", "aux", "en", "vous", "votre",
@@ -1361,7 +1362,19 @@ def draft_export(export: RawExport) -> StudyGuess:
 def _typed_apart(guess: Guess, typed: frozenset[str], counts: Counter) -> None:
     """A single choice whose « Autre » texts the export wrote in a column of their own (`Question[other]`): those
     texts are typed, however often one recurs (« PMI » typed by six doctors), and every other answer is an option
-    (« Coordination CPTS », capitals and all): the file says which is which, nothing is left to guess."""
+    (« Coordination CPTS », capitals and all): the file says which is which, nothing is left to guess. A checkbox
+    question keeps the options ticked and loses those typed (« Certificats », typed by three doctors in
+    SurveyMonkey's « Other (please specify) » column)."""
+    if guess.type == "checkbox" and typed:
+        typed_here = [option for option in guess.options if option in typed]
+        guess.options = [option for option in guess.options if option not in typed]
+        guess.other = guess.other or _other_label(guess.options)
+        guess.other_texts = sorted(set(guess.other_texts) | set(typed_here))
+        guess.levels = [*[level for level in guess.levels if level in guess.options], guess.other]
+        guess.notes = [note for note in guess.notes if not note.startswith(("semi-ouverte", "option(s) rarement"))]
+        guess.notes.append(f"semi-ouverte : l'export écrit le texte saisi dans « {OTHER_LABEL} » dans une colonne à "
+                           f"part ({_quote_list(guess.other_texts)})")
+        return
     if guess.type != "single" or not typed:
         return
     options = [value for value in counts if value not in typed]
