@@ -257,16 +257,13 @@ def test_top_items_keep_ties_together():
         "est A (50,0\u00a0%).")
 
 
-@pytest.mark.parametrize("label, expected", [
-    ("La coopération et la collaboration", "la coopération et la collaboration"),  # a noun phrase: reads as one
-    ("L'organisation des soins", "l'organisation des soins"),
-    ("Les délais", "les délais"),
-    ("Identité nationale de santé (INS)", "« Identité nationale de santé (INS) »"),  # « pour identité… » lacks
-    ("DMP", "« DMP »"),                                                              # its article: quoted
-    ("Lecture des résultats", "« Lecture des résultats »"),  # « Le… » but no determiner
-])
-def test_a_grid_item_reads_as_a_noun_phrase_only_with_its_article(label, expected):
-    assert prose.item_in_sentence(label) == expected
+def test_grid_items_read_as_noun_phrases_only_when_each_has_its_article():
+    with_articles = ["La coopération et la collaboration", "L'organisation des soins", "Les délais"]
+    assert prose.items_in_sentence(with_articles) == [
+        "la coopération et la collaboration", "l'organisation des soins", "les délais"]
+    # « pour identité nationale… » lacks its article: quoted, and then every item of the sentence alike
+    assert prose.items_in_sentence(["Identité nationale de santé (INS)", "Le DMP", "Lecture des résultats"]) == [
+        "« Identité nationale de santé (INS) »", "« Le DMP »", "« Lecture des résultats »"]
 
 
 def test_most_frequent_answer_per_item_groups_items_and_ties():

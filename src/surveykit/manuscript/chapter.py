@@ -136,9 +136,10 @@ class Context:
         """A variable's label as it reads inside a sentence (« perte de temps », « DMP », « Doctolib »)."""
         return prose.lower_label(self.labels.get(variable, variable), self.proper)
 
-    def item_in_sentence(self, variable: str) -> str:
-        """A grid item's label inside a sentence (see prose.item_in_sentence)."""
-        return prose.item_in_sentence(self.labels.get(variable, variable), self.proper)
+    def items_in_sentence(self, variables: list[str]) -> dict[str, str]:
+        """A grid's item labels inside a sentence, all alike (see prose.items_in_sentence)."""
+        labels = prose.items_in_sentence([self.labels.get(v, v) for v in variables], self.proper)
+        return dict(zip(variables, labels))
 
     def describe(self, table: str) -> list[str]:
         """The sentences the generic chapter writes under a table, by the table's kind."""
@@ -214,11 +215,12 @@ class Context:
         among = (" (hors " + prose.join([prose.quoted(level) for level in question.non_substantive]) + ")"
                  if question.non_substantive else "")
         by_share = sorted(items, key=lambda v: self.V.peek(f"{spec.id}.{v}.{ALL}.rank").value)
-        shares = [Share(self.item_in_sentence(v), self.V.value(f"{spec.id}.{v}.{ALL}.n"),
+        named = self.items_in_sentence(items)
+        shares = [Share(named[v], self.V.value(f"{spec.id}.{v}.{ALL}.n"),
                         self.V.text(f"{spec.id}.{v}.{ALL}.n"), self.V.value(f"{spec.id}.{v}.{ALL}.pct"),
                         self.V.text(f"{spec.id}.{v}.{ALL}.pct"))
                   for v in by_share if f"{spec.id}.{v}.{ALL}.pct" in self.V]
-        modes = [(self.item_in_sentence(v), prose.tie_groups(self.shares(spec.id, v))) for v in items]
+        modes = [(named[v], prose.tie_groups(self.shares(spec.id, v))) for v in items]
         return [prose.grid_top(label, shares, positive, among),
                 prose.grid_modes([(item, groups[0]) for item, groups in modes if groups])]
 

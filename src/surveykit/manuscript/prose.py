@@ -108,13 +108,14 @@ DETERMINERS = re.compile(r"(?:l['’]|(?:le|la|les|un|une|des|du|au|aux|ce|cet|c
                          r"mon|ma|mes|notre|nos|votre|vos)\s)", re.IGNORECASE)
 
 
-def item_in_sentence(label: str, proper: frozenset[str] | set[str] = frozenset()) -> str:
-    """A grid's item named inside a sentence: a label led by a determiner reads as a noun phrase, first letter
-    lower-cased (« pour la coopération et la collaboration »); any other is quoted as written (« pour « Identité
-    nationale de santé (INS) » », where « pour identité nationale… » would lack its article)."""
-    if DETERMINERS.match(label.strip()):
-        return lower_label(label, proper)
-    return quoted(label)
+def items_in_sentence(labels: list[str], proper: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """A grid's items named inside a sentence, all alike: when every label is led by a determiner they read as
+    noun phrases, first letter lower-cased (« pour la coopération et la collaboration »); else every one is quoted
+    as written (« pour « Identité nationale de santé (INS) » », where « pour identité nationale… » would lack its
+    article), never some quoted and others not in one sentence."""
+    if all(DETERMINERS.match(label.strip()) for label in labels):
+        return [lower_label(label, proper) for label in labels]
+    return [quoted(label) for label in labels]
 
 
 def proper_nouns(labels: list[str]) -> frozenset[str]:
