@@ -374,7 +374,7 @@ def empty_categories(labels: list[str]) -> str:
     return f"Aucune réponse ne relève des catégories {join([quoted(label) for label in labels])}."
 
 
-# A closing bracket that names a scale's end (« de 1 (pas un frein) à 10 (frein majeur) »): it follows a number.
+# A closing bracket that names a scale's end (« de 1 (jamais) à 10 (toujours) »): it follows a number.
 _ANCHOR = re.compile(r"\d\s*\([^()]*\)\s*$")
 _LAST_BRACKET = re.compile(r"\(([^()]*)\)\s*$")
 
@@ -383,7 +383,7 @@ def within_bracket(text: str, addition: str) -> str:
     """`addition` in brackets after `text`, inside the bracket that already ends it when that bracket qualifies the
     whole title (never « (a) (b) »): « Usages (utilisateurs) » + « n = 669 » -> « Usages (utilisateurs, n = 669) ».
     A bracket that is the label's own words about a scale (a number or a colon inside, « (de 1 : jamais, à 10 :
-    toujours) », or after a number, « à 10 (frein majeur) ») stays closed: « … (de 1 : …, à 10 : …) (n = 81) »."""
+    toujours) », or after a number, « à 10 (toujours) ») stays closed: « … (de 1 : …, à 10 : …) (n = 81) »."""
     last = _LAST_BRACKET.search(text.rstrip())
     if last and not _ANCHOR.search(text) and not re.search(r"[\d:]", last.group(1)):
         return f"{text.rstrip()[:-1]}, {addition})"

@@ -1362,7 +1362,7 @@ def draft_export(export: RawExport) -> StudyGuess:
 def _typed_apart(guess: Guess, typed: frozenset[str], counts: Counter) -> None:
     """A single choice whose « Autre » texts the export wrote in a column of their own (`Question[other]`): those
     texts are typed, however often one recurs (« PMI » typed by six doctors), and every other answer is an option
-    (« Coordination CPTS », capitals and all): the file says which is which, nothing is left to guess. A checkbox
+    (« Coordination régionale », capitals and all): the file says which is which, nothing is left to guess. A checkbox
     question keeps the options ticked and loses those typed (« Certificats », typed by three doctors in
     SurveyMonkey's « Other (please specify) » column)."""
     if guess.type == "checkbox" and typed:
