@@ -40,6 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
@@ -877,40 +878,53 @@ def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
         distinct.update(columns.counts(index))
     if not distinct or not all(_NUMBER.match(v) for v in distinct) or _integers(list(distinct)) is None:
         return False
-    number = {v: int(float(v.replace(",", "."))) for v in distinct}
-    values = [[number[v] for v in row if v] for row in zip(*(columns.cells[i] for i in indexes))]
+    table = _number_table(columns, indexes, {v: int(float(v.replace(",", "."))) for v in distinct})
     width = len(guess.items)
-    ranked = [r for r in values if r]
-    if (ranked and any(len(r) >= 2 for r in ranked) and all(len(set(r)) == len(r) for r in ranked)
-            and min(min(r) for r in ranked) >= 1 and max(max(r) for r in ranked) <= width):
+    low, high = int(np.nanmin(table)), int(np.nanmax(table))
+    if _ranks(table) and low >= 1 and high <= width:
         guess.type, guess.min, guess.max = "grid_rank", 1, width
         guess.notes.append(f"grille de classement : aucun répondant n'a donné deux fois la même valeur sur les {width} "
                            f"lignes, chaque cellule est donc lue comme un rang de 1 à {width} (une grille de notes "
                            "répéterait des valeurs : vérifier le formulaire)")
         return True
     guess.type = "grid_scale"
-    flat = [v for r in values for v in r]
     stated = header_scale(guess.header)
     if stated is not None:
         guess.min, guess.max = stated
         guess.notes.append(f"grille de notes de {stated[0]} à {stated[1]}, comme le dit l'intitulé ; ajouter ses `anchors`")
     else:
-        _scale_bounds(guess, min(flat), max(flat), "grille de notes")
+        _scale_bounds(guess, low, high, "grille de notes")
     return True
+
+
+def _number_table(columns: Columns, indexes: list[int], number: dict[str, int]) -> np.ndarray:
+    """The grid's cells as numbers, a row per respondent and a column per grid row (NaN: left blank)."""
+    number = {**number, "": np.nan}
+    return np.column_stack([np.array(list(map(number.__getitem__, columns.cells[i])), dtype=float) for i in indexes])
+
+
+def _ranks(table: np.ndarray) -> bool:
+    """Whether the grid's answers read as ranks: some respondent gave two values at least, and none gave one
+    value twice (the bounds are tested apart)."""
+    filled = (~np.isnan(table)).sum(axis=1)
+    ordered = np.sort(table, axis=1)  # blanks (NaN) last, and NaN equals nothing
+    return bool((filled >= 2).any()) and not bool((ordered[:, 1:] == ordered[:, :-1]).any())
 
 
 # --------------------------------------------------------------------------------- skip logic
 
 class Columns:
     """The export column by column (one transposition), with the rows where a column is filled or holds a given
-    answer as the bits of an integer (bit k = row k), so that tests over sets of rows run in C."""
+    answer as the bits of an integer (bit k = row k), so that tests over sets of rows run in C; a column is
+    factorized once (a code per distinct answer) to find the rows of each of its answers."""
 
     def __init__(self, rows: list[tuple[str, ...]], width: int):
         self.n = len(rows)
         self.cells = list(zip(*rows)) if rows else [() for _ in range(width)]
         self._filled: dict[int, int] = {}
         self._counts: dict[int, Counter] = {}
-        self._array: tuple[int, object] | None = None  # the last column as a numpy array (its levels come in a row)
+        self._codes: tuple[int, np.ndarray, dict[str, int]] | None = None  # the last column factorized (its levels
+        # come in a row): each cell's code, and each distinct answer's
 
     def counts(self, index: int, keep: bool = False) -> Counter:
         """Distinct non-empty answers of a column and how often each was given (kept for one later call when
@@ -930,10 +944,12 @@ class Columns:
         """Rows where the column is filled (value None) or holds `value`."""
         if value is None and index in self._filled:
             return self._filled[index]
-        if self._array is None or self._array[0] != index:
-            self._array = (index, np.array(self.cells[index], dtype=object))
-        column = self._array[1]
-        flags = (column != "") if value is None else (column == value)
+        if self._codes is None or self._codes[0] != index:
+            codes, distinct = pd.factorize(np.array(self.cells[index], dtype=object))
+            self._codes = (index, codes, {answer: code for code, answer in enumerate(distinct)})
+        _index, codes, code_of = self._codes
+        code = code_of.get("" if value is None else value, -1)
+        flags = (codes != code) if value is None else (codes == code)
         found = int.from_bytes(np.packbits(flags.astype(bool), bitorder="little").tobytes(), "little")
         if value is None:
             self._filled[index] = found
