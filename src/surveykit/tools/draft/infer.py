@@ -185,7 +185,12 @@ class Ids:
 
 # ----------------------------------------------------------------------------------- text answers
 
+_OPENING = re.compile(r'[(\[«"]')  # a text without any of them has no bracket nor quote left open
+
+
 def _unbalanced(text: str) -> bool:
+    if not _OPENING.search(text):
+        return False
     return (text.count("(") > text.count(")") or text.count("[") > text.count("]")
             or text.count("«") > text.count("»") or text.count('"') % 2 == 1)
 
@@ -212,39 +217,56 @@ def split_cells(values: list[str]) -> list[list[str]]:
 
 def split_distinct(cells: Counter) -> dict[str, list[str]]:
     """Each distinct cell (counted as often as it occurs) as the list of its options; the work grows with the
-    distinct cells, not the respondents."""
+    distinct cells, not the respondents.
+
+    Fragments are glued in rounds, each reading the counts as they stood when it began, until a round glues
+    nothing. A round rereads only the cells that may read differently: those glued in the round before, and
+    those holding a part whose count (or the count of its pairs) that gluing changed."""
     split = {cell: cell.split(", ") for cell in cells}
-    whole: Counter = Counter()  # what the cells of one part add to `counts`: they never change, counted once
-    several = {}  # the cells of several parts, recounted each round
+    counts: Counter = Counter()  # how often each part is given
+    follows: Counter = Counter()  # how often each part directly follows another in a cell
     for cell, parts in split.items():
-        if len(parts) < 2:
-            whole[parts[0]] += cells[cell]
-        else:
-            several[cell] = parts
+        if len(parts) == 1:
+            counts[cell] += cells[cell]
+            continue
+        _tally(counts, follows, parts, cells[cell])
+    unread = [cell for cell, parts in split.items() if len(parts) > 1]
     for _round in range(20):
-        counts: Counter = whole.copy()
-        follows: Counter = Counter()
-        for cell, parts in several.items():
-            weight = cells[cell]
-            for part in parts:
-                counts[part] += weight
-            for pair in zip(parts, parts[1:]):
-                follows[pair] += weight
-        changed = False
-        for cell, parts in several.items():
-            merged = [parts[0]]
-            for fragment in parts[1:]:
-                if _glued(merged[-1], fragment, counts, follows):
-                    merged[-1] = f"{merged[-1]}, {fragment}"
-                    changed = True
-                else:
-                    merged.append(fragment)
-            split[cell] = several[cell] = merged
-        if not changed:
+        glued = {}
+        for cell in unread:
+            merged = _glue(split[cell], counts, follows)
+            if len(merged) < len(split[cell]):
+                glued[cell] = merged
+        if not glued:
             break
-        for cell in [cell for cell, parts in several.items() if len(parts) < 2]:
-            whole[several.pop(cell)[0]] += cells[cell]
+        touched: set[str] = set()
+        for cell, merged in glued.items():
+            _tally(counts, follows, split[cell], -cells[cell])
+            _tally(counts, follows, merged, cells[cell])
+            touched.update(split[cell], merged)
+            split[cell] = merged
+        unread = [cell for cell, parts in split.items() if len(parts) > 1 and not touched.isdisjoint(parts)]
     return split
+
+
+def _tally(counts: Counter, follows: Counter, parts: list[str], weight: int) -> None:
+    """Add a cell's parts, and its pairs of parts one after the other, `weight` times (a negative weight takes
+    them back)."""
+    for part in parts:
+        counts[part] += weight
+    for pair in zip(parts, parts[1:]):
+        follows[pair] += weight
+
+
+def _glue(parts: list[str], counts: Counter, follows: Counter) -> list[str]:
+    """A cell's parts with each fragment that continues the part before it glued to it (_glued)."""
+    merged = [parts[0]]
+    for fragment in parts[1:]:
+        if _glued(merged[-1], fragment, counts, follows):
+            merged[-1] = f"{merged[-1]}, {fragment}"
+        else:
+            merged.append(fragment)
+    return merged
 
 
 def _loose(text: str) -> str:
@@ -388,9 +410,12 @@ class SharedAnswers:
         for value, count in counts.items():
             if _NUMBER.match(value.strip()) or _DATE_LIKE.match(value):
                 continue
-            keys = {_loose(value)}
-            if ", " in value:
-                keys |= {_loose(part) for part in value.split(", ")}
+            if ", " not in value:  # most answers: one key
+                key = _loose(value)
+                if key:
+                    seen[key] += count
+                continue
+            keys = {_loose(value)} | {_loose(part) for part in value.split(", ")}
             for key in keys - {""}:
                 seen[key] += count
         return seen
@@ -743,9 +768,13 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
 
 def _quiz_total(values: list[str]) -> int | None:
     """The total of a quiz's `Score` column (every answer « k / N », one N), None otherwise."""
-    scores = [quiz_score(v) for v in values]
-    totals = {score[1] for score in scores if score is not None}
-    return totals.pop() if all(scores) and len(totals) == 1 and min(totals) > 0 else None
+    totals = set()
+    for value in values:  # most columns are no quiz score: their first answer tells
+        score = quiz_score(value)
+        if score is None:
+            return None
+        totals.add(score[1])
+    return totals.pop() if len(totals) == 1 and min(totals) > 0 else None
 
 
 def _typed_unit(counts: Counter) -> str | None:
@@ -944,16 +973,14 @@ class Columns:
         """Rows where the column is filled (value None) or holds `value`."""
         if value is None and index in self._filled:
             return self._filled[index]
+        if value is None:  # one look at each cell, no factorizing (most columns are asked for nothing else)
+            found = self._filled[index] = _as_bits(np.fromiter(map(bool, self.cells[index]), bool, self.n))
+            return found
         if self._codes is None or self._codes[0] != index:
             codes, distinct = pd.factorize(np.array(self.cells[index], dtype=object))
             self._codes = (index, codes, {answer: code for code, answer in enumerate(distinct)})
         _index, codes, code_of = self._codes
-        code = code_of.get("" if value is None else value, -1)
-        flags = (codes != code) if value is None else (codes == code)
-        found = int.from_bytes(np.packbits(flags.astype(bool), bitorder="little").tobytes(), "little")
-        if value is None:
-            self._filled[index] = found
-        return found
+        return _as_bits(codes == code_of.get(value, -1))
 
     def answered(self, guess: Guess) -> int:
         found = 0
@@ -966,6 +993,11 @@ class Columns:
         for column in guess.columns:
             found &= self.bits(column)
         return found
+
+
+def _as_bits(flags: np.ndarray) -> int:
+    """Booleans by row as the bits of an integer (bit k = row k)."""
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def _infer_asked_if(columns: Columns, questions: list[Guess]) -> None:
@@ -1043,19 +1075,25 @@ def _branch_pairs(cores: list[str]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _similar(first: str, second: str) -> bool:
-    """difflib's ratio of the two texts at least BRANCH_SIMILARITY; its two cheap upper bounds (lengths, then
-    shared characters) are tried first, so that the costly ratio runs only on pairs that may pass."""
-    matcher = difflib.SequenceMatcher(None, first, second)
+def _similar(first: str, matcher: difflib.SequenceMatcher) -> bool:
+    """difflib's ratio of `first` and the matcher's second text at least BRANCH_SIMILARITY; its two cheap upper
+    bounds (lengths, then shared characters) are tried first, so that the costly ratio runs only on pairs that
+    may pass. The matcher keeps what it learnt of its second text (the index of its characters) between pairs."""
+    matcher.set_seq1(first)
     return all(bound() >= BRANCH_SIMILARITY for bound in (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio))
 
 
 def _note_branches(questions: list[Guess]) -> None:
     """Two questions that look like one question asked in two branches of the form."""
     cores = [_core(guess.header) for guess in questions]
+    matchers: dict[int, difflib.SequenceMatcher] = {}  # by the second question of the pairs
     for i, j in _branch_pairs(cores):
         first, second = questions[i], questions[j]
-        if first.type != second.type or first.grid or second.grid or not _similar(cores[i], cores[j]):
+        if first.type != second.type or first.grid or second.grid:
+            continue
+        if j not in matchers:
+            matchers[j] = difflib.SequenceMatcher(None, b=cores[j])
+        if not _similar(cores[i], matchers[j]):
             continue
         for one, other in ((first, second), (second, first)):
             one.notes.append(
@@ -1199,22 +1237,27 @@ def _says_trial(cell: str) -> bool:
     return any(word in lower for word in _TEST_WORDS) and bool(_TEST_MARK.match(normalise(cell)))
 
 
-def trial_markers(rows: list[list[str]]) -> list[str]:
+def trial_markers(columns: Columns) -> list[str]:
     """The cells marking rows as trials of the form (« test », « TEST NE PAS TENIR COMPTE », « essai »), in
-    order of first appearance; a marker found in more than MAX_TEST_ROWS rows (or in a fifth of them) is an
-    answer, not a trial."""
+    order of first appearance (by row, then column); a marker found in more than MAX_TEST_ROWS rows (or in a
+    fifth of them) is an answer, not a trial.
+
+    Each column's distinct short answers are read, and only in a column where one of them holds a word every
+    marker has (one look at them joined): the work grows with the distinct answers, not the cells."""
     rows_of: dict[str, set[int]] = {}
-    is_marker: dict[str, bool] = {}  # each distinct cell read once
-    for index, row in enumerate(rows):
-        for cell in row:
-            if not cell or len(cell) >= 60:
-                continue
-            if cell not in is_marker:
-                is_marker[cell] = _says_trial(cell)
-            if is_marker[cell]:
-                rows_of.setdefault(cell.strip(), set()).add(index)
-    limit = min(MAX_TEST_ROWS, len(rows) // 5)
-    return [marker for marker, found in rows_of.items() if len(found) <= limit]
+    first_seen: dict[str, tuple[int, int]] = {}  # marker -> (row, column) where it first appears
+    for index, cells in enumerate(columns.cells):
+        short = [cell for cell in set(cells) if cell and len(cell) < 60]
+        joined = "\n".join(short).lower()
+        if not any(word in joined for word in _TEST_WORDS):
+            continue
+        for cell in filter(_says_trial, short):
+            rows = [row for row, value in enumerate(cells) if value == cell]
+            marker = cell.strip()
+            rows_of.setdefault(marker, set()).update(rows)
+            first_seen[marker] = min(first_seen.get(marker, (rows[0], index)), (rows[0], index))
+    limit = min(MAX_TEST_ROWS, columns.n // 5)
+    return [marker for marker in sorted(rows_of, key=first_seen.__getitem__) if len(rows_of[marker]) <= limit]
 
 
 def draft_export(export: RawExport) -> StudyGuess:
@@ -1222,15 +1265,16 @@ def draft_export(export: RawExport) -> StudyGuess:
     (`test_answers`) are left out of the reading, as the cleaning will leave them out of the analysis."""
     _check_duplicates(export)
     rows = [row for row in export.rows if any(row)]
-    markers = trial_markers(rows)
+    columns = Columns(rows, len(export.headers))
+    markers = trial_markers(columns)
     keys = {normalise(marker) for marker in markers}
     if keys:  # each distinct cell folded once, not each cell
         marked = {cell for cell in {cell for row in rows for cell in row if cell}
                   if len(cell) < 60 and _says_trial(cell) and normalise(cell) in keys}
         rows = [row for row in rows if marked.isdisjoint(row)]
+        columns = Columns(rows, len(export.headers))
     if not rows:
         raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
-    columns = Columns(rows, len(export.headers))
     timestamp = next((i for i, h in enumerate(export.headers)
                       if _is_timestamp(h, columns.values(i) if i == 0 else [], i)), None)
     identifying = [i for i, h in enumerate(export.headers)
