@@ -408,7 +408,8 @@ class SharedAnswers:
         """A question's answers, loosely written (a checkbox cell counts whole and by its comma-separated parts)."""
         seen: Counter = Counter()
         for value, count in counts.items():
-            if _NUMBER.match(value.strip()) or _DATE_LIKE.match(value):
+            # (an answer starting with a letter is neither a number nor a date: most answers are told at once)
+            if not value[:1].isalpha() and (_NUMBER.match(value.strip()) or _DATE_LIKE.match(value)):
                 continue
             if ", " not in value:  # most answers: one key
                 key = _loose(value)
@@ -952,6 +953,7 @@ class Columns:
         self.cells = list(zip(*rows)) if rows else [() for _ in range(width)]
         self._filled: dict[int, int] = {}
         self._counts: dict[int, Counter] = {}
+        self._blanks: dict[int, int] = {}  # how many cells of a column are empty, noted as it is counted
         self._codes: tuple[int, np.ndarray, dict[str, int]] | None = None  # the last column factorized (its levels
         # come in a row): each cell's code, and each distinct answer's
 
@@ -961,7 +963,7 @@ class Columns:
         counts = self._counts.pop(index, None)
         if counts is None:
             counts = Counter(self.cells[index])
-            counts.pop("", None)
+            self._blanks[index] = counts.pop("", 0)
         if keep:
             self._counts[index] = counts
         return counts
@@ -973,8 +975,12 @@ class Columns:
         """Rows where the column is filled (value None) or holds `value`."""
         if value is None and index in self._filled:
             return self._filled[index]
-        if value is None:  # one look at each cell, no factorizing (most columns are asked for nothing else)
-            found = self._filled[index] = _as_bits(np.fromiter(map(bool, self.cells[index]), bool, self.n))
+        if value is None:  # a column without blanks (as counted) is filled on every row; else one look at each cell
+            if self._blanks.get(index) == 0:
+                found = (1 << self.n) - 1
+            else:
+                found = _as_bits(np.array(self.cells[index], dtype=object) != "")
+            self._filled[index] = found
             return found
         if self._codes is None or self._codes[0] != index:
             codes, distinct = pd.factorize(np.array(self.cells[index], dtype=object))
