@@ -37,6 +37,7 @@ import difflib
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -274,12 +275,12 @@ def _loose(text: str) -> str:
     return normalise(text)
 
 
-def _case_variants(values) -> list[str]:
+def _case_variants(values, loose: Callable[[str], str] = _loose) -> list[str]:
     """Answers written differently but equal once case, accents, punctuation and spacing are ignored (the
     first group found, in order of first appearance)."""
     groups: dict[str, list[str]] = {}
     for value in values:
-        groups.setdefault(_loose(value), []).append(value)
+        groups.setdefault(loose(value), []).append(value)
     return next((g for g in groups.values() if len(g) > 1), [])
 
 
@@ -293,7 +294,7 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i + (len(a) == len(b)):] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
 
 
-def _typo_variants(values) -> list[str]:
+def _typo_variants(values, loose: Callable[[str], str] = _loose) -> list[str]:
     """Two answers differing by one mistyped letter in one word of four letters or more: typed text.
 
     Answers are bucketed by their words with one word left out, so that only answers differing in one word
@@ -301,7 +302,7 @@ def _typo_variants(values) -> list[str]:
     by more than one letter and are never paired."""
     buckets: dict[tuple, list[tuple[str, str]]] = {}
     for value in values:
-        words = _loose(value).split()
+        words = loose(value).split()
         if not words or len(words) > TYPO_TOKENS:
             continue
         for k, word in enumerate(words):
@@ -352,8 +353,10 @@ def _scale_words(counts: Counter) -> bool:
         or all(normalise(v) in ("oui", "non", "yes", "no") for v in counts))
 
 
-def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) -> str | None:
-    """Why the answers read as typed text rather than options, or None.
+def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None,
+                 loose: Callable[[str], str] = _loose) -> str | None:
+    """Why the answers read as typed text rather than options, or None (`loose`: how answers are loosely written,
+    the export's memo when there is one).
 
     A form writes each option identically every time, so answers differing only by case, accents, spacing
     or a typo were typed; an option is never an e-mail, a phone number or a name; answers mostly given once,
@@ -370,7 +373,7 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
                     f"1 réponse sur {total} n'est donnée qu'une fois")
     total = sum(counts.values())
     for pool in (counts, atoms or Counter()):
-        variants = _case_variants(pool) or _typo_variants(pool)
+        variants = _case_variants(pool, loose) or _typo_variants(pool, loose)
         if variants:
             return f"réponses qui ne diffèrent que par la casse, les accents, les espaces ou une faute de frappe ({_quote_list(variants)})"
     personal = sum(c for v, c in counts.items() if _has_personal_data(v))
@@ -528,14 +531,14 @@ def _rare(counts: Counter, typed: set[str]) -> set[str]:
     return {v for v, c in counts.items() if v not in typed and (c <= RARE_COUNT or c * RARE_RATIO < median)}
 
 
-def _akin(value: str, options: list[str]) -> bool:
+def _akin(value: str, options: list[str], loose: Callable[[str], str] = _loose) -> bool:
     """An answer that starts like one of the options, with about as many words (« Maison de santé
     pluridisciplinaire multisites » beside « Maison de santé pluridisciplinaire »): a sibling option."""
-    words = _loose(value).split()
+    words = loose(value).split()
     if not words or words[0] in STOPWORDS:
         return False
     return any(o_words[:1] == words[:1] and abs(len(o_words) - len(words)) <= 1
-               for o_words in (_loose(o).split() for o in options))
+               for o_words in (loose(o).split() for o in options))
 
 
 def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool) -> set[str]:
@@ -564,7 +567,7 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
             or _OTHER_FIELD.search(normalise(guess.header))):
         return typed
     kept = {v for v in rare - unlike if shared is not None and shared.option_elsewhere(v)}
-    akin = {v for v in rare - unlike if _akin(v, clear)}
+    akin = {v for v in rare - unlike if _akin(v, clear, shared.loose if shared is not None else _loose)}
     frequent = sorted(counts[v] for v in clear)
     median = frequent[len(frequent) // 2] if len(frequent) >= 2 else 0
     faint = {v for v in rare if counts[v] == 1 or counts[v] * RARE_RATIO < median} - akin
@@ -601,7 +604,7 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
                                "récurrentes séparées par une virgule (une question à réponses multiples en montrerait "
                                "davantage ; vérifier le formulaire)")
         return False
-    reason = _text_reason(guess, Counter(), counts)
+    reason = _text_reason(guess, Counter(), counts, shared.loose if shared is not None else _loose)
     if reason:
         _as_text(guess, reason)
         return True
@@ -699,7 +702,7 @@ def _by_count(values: list[str], counts: Counter) -> list[str]:
 
 def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = None) -> None:
     """Single choice, semi-open single choice, or free text, from the answers of one column (and their counts)."""
-    reason = _text_reason(guess, counts)
+    reason = _text_reason(guess, counts, loose=shared.loose if shared is not None else _loose)
     if reason:
         _as_text(guess, reason)
         return
