@@ -35,6 +35,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -1100,7 +1101,21 @@ def _similar(first: str, matcher: difflib.SequenceMatcher) -> bool:
     bounds (lengths, then shared characters) are tried first, so that the costly ratio runs only on pairs that
     may pass. The matcher keeps what it learnt of its second text (the index of its characters) between pairs."""
     matcher.set_seq1(first)
+    if _shares_enough_of_an_end(first, matcher.b):
+        return True
     return all(bound() >= BRANCH_SIMILARITY for bound in (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio))
+
+
+def _shares_enough_of_an_end(first: str, second: str) -> bool:
+    """A lower bound of difflib's ratio at least BRANCH_SIMILARITY: the texts begin or end alike (« 17 quel est
+    votre age » / « 134 quel est votre age »). The first block difflib matches is the longest common run of
+    characters (nothing is junk in a text shorter than its 200-character autojunk threshold), at least as long
+    as a common beginning or end, and the ratio counts it."""
+    if len(second) >= 200 or not (first and second):
+        return False
+    common = len(os.path.commonprefix([first, second]))
+    common = max(common, len(os.path.commonprefix([first[::-1], second[::-1]])))
+    return 2.0 * common / (len(first) + len(second)) >= BRANCH_SIMILARITY
 
 
 def _note_branches(questions: list[Guess]) -> None:
