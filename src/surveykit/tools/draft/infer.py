@@ -591,12 +591,16 @@ def _as_text(guess: Guess, reason: str) -> None:
 def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shared: SharedAnswers | None = None) -> bool:
     """A multi-response question: cells hold several options that recur across cells."""
     counts: Counter = Counter()
+    several: dict[str, list[str]] = {}  # the cells of two options or more (most cells of a text column hold one)
     for cell, atoms in atoms_of.items():
-        for atom in dict.fromkeys(atoms):
+        if len(atoms) == 1:
+            counts[atoms[0]] += cells[cell]
+            continue
+        several[cell] = list(dict.fromkeys(atoms))
+        for atom in several[cell]:
             counts[atom] += cells[cell]
     header = normalise(guess.header)
-    combined = sum(cells[cell] for cell, atoms in atoms_of.items()
-                   if sum(counts[a] >= 2 for a in dict.fromkeys(atoms)) >= 2)
+    combined = sum(cells[cell] for cell, atoms in several.items() if sum(counts[a] >= 2 for a in atoms) >= 2)
     hinted = bool(_MULTI_HINT.search(header))
     needed = max(MULTI_EVIDENCE, MULTI_SHARE * sum(cells.values()))
     if combined == 0 or _SINGLE_HINT.search(header) or (combined < needed and not hinted):
