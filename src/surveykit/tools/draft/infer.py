@@ -424,16 +424,15 @@ class SharedAnswers:
                if text not in self._loose]
         self._loose.update(zip(new, normalise_many(new)))
         loose = self._loose
-        seen: Counter = Counter()
+        # most answers are given once and hold no ", ": counted in one pass (the order of `seen` tells nothing)
+        seen = Counter(loose[value] for value in texts if counts[value] == 1 and value not in parts)
         for value in texts:
-            if value not in parts:  # most answers: one key
-                key = loose[value]
-                if key:
-                    seen[key] += counts[value]
+            if counts[value] == 1 and value not in parts:
                 continue
-            keys = {loose[value]} | {loose[part] for part in parts[value]}
-            for key in keys - {""}:
+            keys = {loose[value]} | {loose[part] for part in parts.get(value, ())}
+            for key in keys:
                 seen[key] += counts[value]
+        seen.pop("", None)  # a text of punctuation alone is no answer
         return seen
 
     def add(self, counts: Counter) -> None:
