@@ -83,24 +83,3 @@ def test_a_shared_end_is_a_lower_bound_of_the_branch_similarity():
     assert told > 1000
     assert infer._shares_enough_of_an_end("17 quel est votre age", "134 quel est votre age")
     assert not infer._shares_enough_of_an_end("", "")
-
-
-def test_a_column_that_cannot_combine_two_options_is_no_checkbox_question():
-    """_may_combine lets free-text columns skip the gluing rounds: wherever it says no cell can hold two recurring
-    options, reading the column as a checkbox question finds none either (and notes nothing)."""
-    from surveykit.tools.bench.corpus import generate
-    from surveykit.tools.bench.corpus.wide import wide_export
-
-    tried = skipped = 0
-    for export in [generate(seed) for seed in range(6)] + [wide_export(120, 300, seed=3)]:
-        for cells in zip(*export.rows):
-            counts = Counter(str(cell) for cell in cells if cell not in ("", None))
-            if not any(", " in value for value in counts):
-                continue
-            tried += 1
-            if infer._may_combine(counts):
-                continue
-            skipped += 1
-            guess = infer.Guess("q", "text", "Question ?", [0])
-            assert not infer._as_multi(guess, infer.split_distinct(counts), counts) and not guess.notes
-    assert tried > 20 and 0 < skipped < tried, (tried, skipped)

@@ -635,20 +635,6 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
     return True
 
 
-def _may_combine(cells: Counter) -> bool:
-    """Whether a cell may hold two recurring options, without which _as_multi reads no checkbox question (and
-    says nothing): two of its comma-separated parts each given in two cells at least (or in one cell given twice).
-    Gluing fragments back makes options that begin with such a part and are given no more often than it, so a
-    column where no cell has two is read as a single choice or text at once: most free-text columns, whose
-    parts are each given once, skip the gluing rounds."""
-    parts_of = {cell: cell.split(", ") for cell in cells if ", " in cell}
-    given = Counter({cell: count for cell, count in cells.items() if cell not in parts_of})
-    for cell, parts in parts_of.items():
-        for part in set(parts):
-            given[part] += cells[cell]
-    return any(sum(given[part] >= 2 for part in parts) >= 2 for parts in parts_of.values())
-
-
 def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, counts: Counter,
                         shared: SharedAnswers | None) -> tuple[Counter, set[str]]:
     """The options of a multi-response question (and how often each was ticked), and the texts typed in
@@ -884,8 +870,7 @@ def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = N
         if any(_TIME.search(v) for v in values):
             guess.notes.append("dates écrites avec une heure : lues comme des dates")
         return
-    if any(", " in v for v in values) and _may_combine(counts) and _as_multi(guess, split_distinct(counts), counts,
-                                                                             shared):
+    if any(", " in v for v in values) and _as_multi(guess, split_distinct(counts), counts, shared):
         return
     _as_choice(guess, counts, shared)
 
