@@ -1160,7 +1160,15 @@ def _is_identifying(header: str, counts: Counter) -> bool:
     if key in IDENTIFYING_HEADERS or ("mail" in key.split() and not _GRID.match(header)):
         return True
     total = sum(counts.values())
-    return total > 0 and sum(c for v, c in counts.items() if _EMAIL.match(v)) >= 0.8 * total
+    if total == 0:
+        return False
+    emails = total  # at most: lowered by each answer that is no e-mail, until it cannot reach 80 %
+    for value, count in counts.items():
+        if not _EMAIL.match(value):
+            emails -= count
+            if emails < 0.8 * total:  # most columns: told within their first answers
+                return False
+    return emails >= 0.8 * total
 
 
 def _units(headers: tuple[str, ...], skip: set[int]) -> list[tuple[str, list[tuple[int, str]]]]:
