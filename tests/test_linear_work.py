@@ -63,3 +63,23 @@ def test_ten_times_the_rows_costs_no_more_calls(tmp_path, monkeypatch):
     assert drafted_many["codebook.yaml"].replace("(240 réponses)", "(24 réponses)") == drafted["codebook.yaml"]
     assert few["normalise"] > 0 and few["parse_question"] > 0
     assert many == few
+
+
+def test_a_shared_end_is_a_lower_bound_of_the_branch_similarity():
+    """Two headers numbered apart (« 17 quel est votre age » / « 134 quel est votre age ») are told similar from
+    their common end, without difflib's ratio: never where the ratio itself is below the threshold."""
+    import difflib
+    import random
+
+    rng = random.Random(7)
+    told = 0
+    for _ in range(20_000):
+        core = "".join(rng.choice("ab c") for _ in range(rng.randint(0, 30)))
+        first = "".join(rng.choice("abc ") for _ in range(rng.randint(0, 4))) + core + rng.choice(["", "a", "ba"])
+        second = "".join(rng.choice("abc1 ") for _ in range(rng.randint(0, 4))) + core + rng.choice(["", "b"])
+        if infer._shares_enough_of_an_end(first, second):
+            told += 1
+            assert difflib.SequenceMatcher(None, first, second).ratio() >= infer.BRANCH_SIMILARITY, (first, second)
+    assert told > 1000
+    assert infer._shares_enough_of_an_end("17 quel est votre age", "134 quel est votre age")
+    assert not infer._shares_enough_of_an_end("", "")

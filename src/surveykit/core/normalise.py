@@ -56,6 +56,26 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 
+_SEPARATOR = "\x1f"  # joins the texts normalise_many reads at once; a normalised text never holds it
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Each byte of an ASCII text: kept when a word's (or the separator), else a space; a non-ASCII character left
+# after folding is encoded as "?", a space too (as `normalise` makes it one).
+_WORD_BYTES = bytes(b if chr(b) in "0123456789abcdefghijklmnopqrstuvwxyz" + _SEPARATOR else 0x20 for b in range(256))
+
+
+def normalise_many(texts: list[str]) -> list[str]:
+    """`normalise` of each text (same results, uncached), the texts read at once: many distinct texts seen once
+    each (the answers of a wide export) are joined, their non-ASCII runs folded, the rest lowered and every byte
+    outside a word made a space in C, then cut apart; a third of the time of a call each. Texts holding the
+    separator themselves are normalised one by one."""
+    joined = _SEPARATOR.join(texts)
+    if not texts or joined.count(_SEPARATOR) != len(texts) - 1:
+        return [normalise(text) for text in texts]
+    folded = _NON_ASCII.sub(lambda run: fold(run.group()), joined).lower()
+    spaced = folded.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")
+    return [" ".join(piece.split()) for piece in spaced.split(_SEPARATOR)]
+
+
 # A number as people type it in a short-answer field: « 45 », « 12,5 », « 45 ans », « 6h », « 12,5 h ».
 _TYPED_NUMBER = re.compile(r"^([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*([^\W\d_]{1,12}\.?|%|€)?$")
 # Spellings of one unit (French and English), so that « 6h » and « 6 heures » are one unit; other units are
@@ -116,4 +136,5 @@ def quiz_score(text: str) -> tuple[float, int] | None:
     return (float(match[1].replace(",", ".")), int(match[2])) if match else None
 
 
-__all__ = ["CACHE_SIZE", "fold", "normalise", "quiz_score", "sender_key", "sender_keys", "typed_number", "unit_key"]
+__all__ = ["CACHE_SIZE", "fold", "normalise", "normalise_many", "quiz_score", "sender_key", "sender_keys", "typed_number",
+           "unit_key"]

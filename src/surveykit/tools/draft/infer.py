@@ -35,15 +35,19 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+import itertools
+import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from surveykit.clean.privacy import mask_pii
 from surveykit.core.errors import InputError
-from surveykit.core.normalise import normalise, quiz_score, typed_number, unit_key
+from surveykit.core.normalise import normalise, normalise_many, quiz_score, typed_number, unit_key
 from surveykit.questionnaire.forms.layout import RESPONSE_METADATA, fold_export, stamps_submitted_only, typed_in_other
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
@@ -194,7 +198,12 @@ class Ids:
 
 # ----------------------------------------------------------------------------------- text answers
 
+_OPENING = re.compile(r'[(\[«"]')  # a text without any of them has no bracket nor quote left open
+
+
 def _unbalanced(text: str) -> bool:
+    if not _OPENING.search(text):
+        return False
     return (text.count("(") > text.count(")") or text.count("[") > text.count("]")
             or text.count("«") > text.count("»") or text.count('"') % 2 == 1)
 
@@ -221,39 +230,57 @@ def split_cells(values: list[str]) -> list[list[str]]:
 
 def split_distinct(cells: Counter) -> dict[str, list[str]]:
     """Each distinct cell (counted as often as it occurs) as the list of its options; the work grows with the
-    distinct cells, not the respondents."""
+    distinct cells, not the respondents.
+
+    Fragments are glued in rounds, each reading the counts as they stood when it began, until a round glues
+    nothing. A round rereads only the cells that may read differently: those glued in the round before, and
+    those holding a part whose count (or the count of its pairs) that gluing changed."""
     split = {cell: cell.split(", ") for cell in cells}
-    whole: Counter = Counter()  # what the cells of one part add to `counts`: they never change, counted once
-    several = {}  # the cells of several parts, recounted each round
+    counts: Counter = Counter()  # how often each part is given
+    follows: Counter = Counter()  # how often each part directly follows another in a cell
+    once = [parts for cell, parts in split.items() if cells[cell] == 1]  # most cells of a text column: counted in C
+    counts.update(itertools.chain.from_iterable(once))
+    follows.update(itertools.chain.from_iterable(zip(parts, parts[1:]) for parts in once))
     for cell, parts in split.items():
-        if len(parts) < 2:
-            whole[parts[0]] += cells[cell]
-        else:
-            several[cell] = parts
+        if cells[cell] != 1:
+            _tally(counts, follows, parts, cells[cell])
+    unread = [cell for cell, parts in split.items() if len(parts) > 1]
     for _round in range(20):
-        counts: Counter = whole.copy()
-        follows: Counter = Counter()
-        for cell, parts in several.items():
-            weight = cells[cell]
-            for part in parts:
-                counts[part] += weight
-            for pair in zip(parts, parts[1:]):
-                follows[pair] += weight
-        changed = False
-        for cell, parts in several.items():
-            merged = [parts[0]]
-            for fragment in parts[1:]:
-                if _glued(merged[-1], fragment, counts, follows):
-                    merged[-1] = f"{merged[-1]}, {fragment}"
-                    changed = True
-                else:
-                    merged.append(fragment)
-            split[cell] = several[cell] = merged
-        if not changed:
+        glued = {}
+        for cell in unread:
+            merged = _glue(split[cell], counts, follows)
+            if len(merged) < len(split[cell]):
+                glued[cell] = merged
+        if not glued:
             break
-        for cell in [cell for cell, parts in several.items() if len(parts) < 2]:
-            whole[several.pop(cell)[0]] += cells[cell]
+        touched: set[str] = set()
+        for cell, merged in glued.items():
+            _tally(counts, follows, split[cell], -cells[cell])
+            _tally(counts, follows, merged, cells[cell])
+            touched.update(split[cell], merged)
+            split[cell] = merged
+        unread = [cell for cell, parts in split.items() if len(parts) > 1 and not touched.isdisjoint(parts)]
     return split
+
+
+def _tally(counts: Counter, follows: Counter, parts: list[str], weight: int) -> None:
+    """Add a cell's parts, and its pairs of parts one after the other, `weight` times (a negative weight takes
+    them back)."""
+    for part in parts:
+        counts[part] += weight
+    for pair in zip(parts, parts[1:]):
+        follows[pair] += weight
+
+
+def _glue(parts: list[str], counts: Counter, follows: Counter) -> list[str]:
+    """A cell's parts with each fragment that continues the part before it glued to it (_glued)."""
+    merged = [parts[0]]
+    for fragment in parts[1:]:
+        if _glued(merged[-1], fragment, counts, follows):
+            merged[-1] = f"{merged[-1]}, {fragment}"
+        else:
+            merged.append(fragment)
+    return merged
 
 
 def _loose(text: str) -> str:
@@ -261,12 +288,12 @@ def _loose(text: str) -> str:
     return normalise(text)
 
 
-def _case_variants(values) -> list[str]:
+def _case_variants(values, loose: Callable[[str], str] = _loose) -> list[str]:
     """Answers written differently but equal once case, accents, punctuation and spacing are ignored (the
     first group found, in order of first appearance)."""
     groups: dict[str, list[str]] = {}
     for value in values:
-        groups.setdefault(_loose(value), []).append(value)
+        groups.setdefault(loose(value), []).append(value)
     return next((g for g in groups.values() if len(g) > 1), [])
 
 
@@ -284,7 +311,7 @@ def _has_digit(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
 
 
-def _typo_variants(values) -> list[str]:
+def _typo_variants(values, loose: Callable[[str], str] = _loose) -> list[str]:
     """Two answers differing by one mistyped letter in one word of four letters or more: typed text.
 
     Answers are bucketed by their words with one word left out, so that only answers differing in one word
@@ -292,7 +319,7 @@ def _typo_variants(values) -> list[str]:
     by more than one letter and are never paired."""
     buckets: dict[tuple, list[tuple[str, str]]] = {}
     for value in values:
-        words = _loose(value).split()
+        words = loose(value).split()
         if not words or len(words) > TYPO_TOKENS:
             continue
         for k, word in enumerate(words):
@@ -343,8 +370,10 @@ def _scale_words(counts: Counter) -> bool:
         or all(normalise(v) in ("oui", "non", "yes", "no") for v in counts))
 
 
-def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) -> str | None:
-    """Why the answers read as typed text rather than options, or None.
+def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None,
+                 loose: Callable[[str], str] = _loose) -> str | None:
+    """Why the answers read as typed text rather than options, or None (`loose`: how answers are loosely written,
+    the export's memo when there is one).
 
     A form writes each option identically every time, so answers differing only by case, accents, spacing
     or a typo were typed; an option is never an e-mail, a phone number or a name; answers mostly given once,
@@ -361,7 +390,7 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None) ->
                     f"1 réponse sur {total} n'est donnée qu'une fois")
     total = sum(counts.values())
     for pool in (counts, atoms or Counter()):
-        variants = _case_variants(pool) or _typo_variants(pool)
+        variants = _case_variants(pool, loose) or _typo_variants(pool, loose)
         if variants:
             return f"réponses qui ne diffèrent que par la casse, les accents, les espaces ou une faute de frappe ({_quote_list(variants)})"
     personal = sum(c for v, c in counts.items() if _has_personal_data(v))
@@ -393,19 +422,33 @@ class SharedAnswers:
         self.answers: list[frozenset[str]] = []  # each question's answers
         self.rare_in: dict[str, list[int]] = {}  # answer -> questions where it is given RARE_COUNT times or fewer
         self.frequent_in: Counter = Counter()  # answer -> questions where it is given more often
+        # Each distinct text of the export loosely written, normalised once (a wide export's questions share most
+        # of their answers: 640 000 answers of 2 000 columns, 120 000 distinct texts), the new ones of a question
+        # at once (normalise_many).
+        self._loose: dict[str, str] = {}
 
-    @staticmethod
-    def _keys(counts: Counter) -> Counter:
+    def loose(self, text: str) -> str:
+        key = self._loose.get(text)
+        return _loose(text) if key is None else key
+
+    def _keys(self, counts: Counter) -> Counter:
         """A question's answers, loosely written (a checkbox cell counts whole and by its comma-separated parts)."""
-        seen: Counter = Counter()
-        for value, count in counts.items():
-            if _NUMBER.match(value.strip()) or _DATE_LIKE.match(value):
+        # (an answer starting with a letter is neither a number nor a date: most answers are told at once)
+        texts = [v for v in counts if v[:1].isalpha() or not (_NUMBER.match(v.strip()) or _DATE_LIKE.match(v))]
+        parts = {value: value.split(", ") for value in texts if ", " in value}
+        new = [text for text in dict.fromkeys([*texts, *(p for split in parts.values() for p in split)])
+               if text not in self._loose]
+        self._loose.update(zip(new, normalise_many(new)))
+        loose = self._loose
+        # most answers are given once and hold no ", ": counted in one pass (the order of `seen` tells nothing)
+        seen = Counter(loose[value] for value in texts if counts[value] == 1 and value not in parts)
+        for value in texts:
+            if counts[value] == 1 and value not in parts:
                 continue
-            keys = {_loose(value)}
-            if ", " in value:
-                keys |= {_loose(part) for part in value.split(", ")}
-            for key in keys - {""}:
-                seen[key] += count
+            keys = {loose[value]} | {loose[part] for part in parts.get(value, ())}
+            for key in keys:
+                seen[key] += counts[value]
+        seen.pop("", None)  # a text of punctuation alone is no answer
         return seen
 
     def add(self, counts: Counter) -> None:
@@ -431,7 +474,7 @@ class SharedAnswers:
         shared: dict[int, int] = {}  # other question -> answers it shares with `own` (-1: the same answers)
         found = set()
         for value in values:
-            key = _loose(value)
+            key = self.loose(value)
             if self.frequent_in[key]:
                 continue
             for i in self.rare_in.get(key, []):
@@ -443,7 +486,7 @@ class SharedAnswers:
         return found
 
     def option_elsewhere(self, value: str) -> bool:
-        return self.frequent_in[_loose(value)] > 0
+        return self.frequent_in[self.loose(value)] > 0
 
 
 _PLACE = re.compile(r"\b(?:à|a|au|de|du|in|at|near)\s+[A-ZÀ-Ý][a-zà-ÿ]+")
@@ -504,14 +547,14 @@ def _rare(counts: Counter, typed: set[str]) -> set[str]:
     return {v for v, c in counts.items() if v not in typed and (c <= RARE_COUNT or c * RARE_RATIO < median)}
 
 
-def _akin(value: str, options: list[str]) -> bool:
+def _akin(value: str, options: list[str], loose: Callable[[str], str] = _loose) -> bool:
     """An answer that starts like one of the options, with about as many words (« Maison de santé
     pluridisciplinaire multisites » beside « Maison de santé pluridisciplinaire »): a sibling option."""
-    words = _loose(value).split()
+    words = loose(value).split()
     if not words or words[0] in STOPWORDS:
         return False
     return any(o_words[:1] == words[:1] and abs(len(o_words) - len(words)) <= 1
-               for o_words in (_loose(o).split() for o in options))
+               for o_words in (loose(o).split() for o in options))
 
 
 def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool) -> set[str]:
@@ -540,7 +583,7 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
             or _OTHER_FIELD.search(normalise(guess.header))):
         return typed
     kept = {v for v in rare - unlike if shared is not None and shared.option_elsewhere(v)}
-    akin = {v for v in rare - unlike if _akin(v, clear)}
+    akin = {v for v in rare - unlike if _akin(v, clear, shared.loose if shared is not None else _loose)}
     frequent = sorted(counts[v] for v in clear)
     median = frequent[len(frequent) // 2] if len(frequent) >= 2 else 0
     faint = {v for v in rare if counts[v] == 1 or counts[v] * RARE_RATIO < median} - akin
@@ -563,12 +606,16 @@ def _as_text(guess: Guess, reason: str) -> None:
 def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shared: SharedAnswers | None = None) -> bool:
     """A multi-response question: cells hold several options that recur across cells."""
     counts: Counter = Counter()
+    several: dict[str, list[str]] = {}  # the cells of two options or more (most cells of a text column hold one)
     for cell, atoms in atoms_of.items():
-        for atom in dict.fromkeys(atoms):
+        if len(atoms) == 1:
+            counts[atoms[0]] += cells[cell]
+            continue
+        several[cell] = list(dict.fromkeys(atoms))
+        for atom in several[cell]:
             counts[atom] += cells[cell]
     header = normalise(guess.header)
-    combined = sum(cells[cell] for cell, atoms in atoms_of.items()
-                   if sum(counts[a] >= 2 for a in dict.fromkeys(atoms)) >= 2)
+    combined = sum(cells[cell] for cell, atoms in several.items() if sum(counts[a] >= 2 for a in atoms) >= 2)
     hinted = bool(_MULTI_HINT.search(header))
     needed = max(MULTI_EVIDENCE, MULTI_SHARE * sum(cells.values()))
     if combined == 0 or _SINGLE_HINT.search(header) or (combined < needed and not hinted):
@@ -577,7 +624,7 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
                                "récurrentes séparées par une virgule (une question à réponses multiples en montrerait "
                                "davantage ; vérifier le formulaire)")
         return False
-    reason = _text_reason(guess, Counter(), counts)
+    reason = _text_reason(guess, Counter(), counts, shared.loose if shared is not None else _loose)
     if reason:
         _as_text(guess, reason)
         return True
@@ -698,7 +745,7 @@ def _by_count(values: list[str], counts: Counter) -> list[str]:
 
 def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = None) -> None:
     """Single choice, semi-open single choice, or free text, from the answers of one column (and their counts)."""
-    reason = _text_reason(guess, counts)
+    reason = _text_reason(guess, counts, loose=shared.loose if shared is not None else _loose)
     if reason:
         _as_text(guess, reason)
         return
@@ -789,9 +836,13 @@ def _as_numbers(guess: Guess, values: list[str]) -> None:
 
 def _quiz_total(values: list[str]) -> int | None:
     """The total of a quiz's `Score` column (every answer « k / N », one N), None otherwise."""
-    scores = [quiz_score(v) for v in values]
-    totals = {score[1] for score in scores if score is not None}
-    return totals.pop() if all(scores) and len(totals) == 1 and min(totals) > 0 else None
+    totals = set()
+    for value in values:  # most columns are no quiz score: their first answer tells
+        score = quiz_score(value)
+        if score is None:
+            return None
+        totals.add(score[1])
+    return totals.pop() if len(totals) == 1 and min(totals) > 0 else None
 
 
 def _typed_unit(counts: Counter) -> str | None:
@@ -924,40 +975,54 @@ def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
         distinct.update(columns.counts(index))
     if not distinct or not all(_NUMBER.match(v) for v in distinct) or _integers(list(distinct)) is None:
         return False
-    number = {v: int(float(v.replace(",", "."))) for v in distinct}
-    values = [[number[v] for v in row if v] for row in zip(*(columns.cells[i] for i in indexes))]
+    table = _number_table(columns, indexes, {v: int(float(v.replace(",", "."))) for v in distinct})
     width = len(guess.items)
-    ranked = [r for r in values if r]
-    if (ranked and any(len(r) >= 2 for r in ranked) and all(len(set(r)) == len(r) for r in ranked)
-            and min(min(r) for r in ranked) >= 1 and max(max(r) for r in ranked) <= width):
+    low, high = int(np.nanmin(table)), int(np.nanmax(table))
+    if _ranks(table) and low >= 1 and high <= width:
         guess.type, guess.min, guess.max = "grid_rank", 1, width
         guess.notes.append(f"grille de classement : aucun répondant n'a donné deux fois la même valeur sur les {width} "
                            f"lignes, chaque cellule est donc lue comme un rang de 1 à {width} (une grille de notes "
                            "répéterait des valeurs : vérifier le formulaire)")
         return True
     guess.type = "grid_scale"
-    flat = [v for r in values for v in r]
     stated = header_scale(guess.header)
     if stated is not None:
         guess.min, guess.max = stated
         guess.notes.append(f"grille de notes de {stated[0]} à {stated[1]}, comme le dit l'intitulé ; ajouter ses `anchors`")
     else:
-        _scale_bounds(guess, min(flat), max(flat), "grille de notes")
+        _scale_bounds(guess, low, high, "grille de notes")
     return True
+
+
+def _number_table(columns: Columns, indexes: list[int], number: dict[str, int]) -> np.ndarray:
+    """The grid's cells as numbers, a row per respondent and a column per grid row (NaN: left blank)."""
+    number = {**number, "": np.nan}
+    return np.column_stack([np.array(list(map(number.__getitem__, columns.cells[i])), dtype=float) for i in indexes])
+
+
+def _ranks(table: np.ndarray) -> bool:
+    """Whether the grid's answers read as ranks: some respondent gave two values at least, and none gave one
+    value twice (the bounds are tested apart)."""
+    filled = (~np.isnan(table)).sum(axis=1)
+    ordered = np.sort(table, axis=1)  # blanks (NaN) last, and NaN equals nothing
+    return bool((filled >= 2).any()) and not bool((ordered[:, 1:] == ordered[:, :-1]).any())
 
 
 # --------------------------------------------------------------------------------- skip logic
 
 class Columns:
     """The export column by column (one transposition), with the rows where a column is filled or holds a given
-    answer as the bits of an integer (bit k = row k), so that tests over sets of rows run in C."""
+    answer as the bits of an integer (bit k = row k), so that tests over sets of rows run in C; a column is
+    factorized once (a code per distinct answer) to find the rows of each of its answers."""
 
     def __init__(self, rows: list[tuple[str, ...]], width: int):
         self.n = len(rows)
         self.cells = list(zip(*rows)) if rows else [() for _ in range(width)]
         self._filled: dict[int, int] = {}
         self._counts: dict[int, Counter] = {}
-        self._array: tuple[int, object] | None = None  # the last column as a numpy array (its levels come in a row)
+        self._blanks: dict[int, int] = {}  # how many cells of a column are empty, noted as it is counted
+        self._codes: tuple[int, np.ndarray, dict[str, int]] | None = None  # the last column factorized (its levels
+        # come in a row): each cell's code, and each distinct answer's
 
     def counts(self, index: int, keep: bool = False) -> Counter:
         """Distinct non-empty answers of a column and how often each was given (kept for one later call when
@@ -965,7 +1030,7 @@ class Columns:
         counts = self._counts.pop(index, None)
         if counts is None:
             counts = Counter(self.cells[index])
-            counts.pop("", None)
+            self._blanks[index] = counts.pop("", 0)
         if keep:
             self._counts[index] = counts
         return counts
@@ -977,14 +1042,18 @@ class Columns:
         """Rows where the column is filled (value None) or holds `value`."""
         if value is None and index in self._filled:
             return self._filled[index]
-        if self._array is None or self._array[0] != index:
-            self._array = (index, np.array(self.cells[index], dtype=object))
-        column = self._array[1]
-        flags = (column != "") if value is None else (column == value)
-        found = int.from_bytes(np.packbits(flags.astype(bool), bitorder="little").tobytes(), "little")
-        if value is None:
+        if value is None:  # a column without blanks (as counted) is filled on every row; else one look at each cell
+            if self._blanks.get(index) == 0:
+                found = (1 << self.n) - 1
+            else:
+                found = _as_bits(np.array(self.cells[index], dtype=object) != "")
             self._filled[index] = found
-        return found
+            return found
+        if self._codes is None or self._codes[0] != index:
+            codes, distinct = pd.factorize(np.array(self.cells[index], dtype=object))
+            self._codes = (index, codes, {answer: code for code, answer in enumerate(distinct)})
+        _index, codes, code_of = self._codes
+        return _as_bits(codes == code_of.get(value, -1))
 
     def answered(self, guess: Guess) -> int:
         found = 0
@@ -997,6 +1066,11 @@ class Columns:
         for column in guess.columns:
             found &= self.bits(column)
         return found
+
+
+def _as_bits(flags: np.ndarray) -> int:
+    """Booleans by row as the bits of an integer (bit k = row k)."""
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def _infer_asked_if(columns: Columns, questions: list[Guess]) -> None:
@@ -1074,19 +1148,39 @@ def _branch_pairs(cores: list[str]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _similar(first: str, second: str) -> bool:
-    """difflib's ratio of the two texts at least BRANCH_SIMILARITY; its two cheap upper bounds (lengths, then
-    shared characters) are tried first, so that the costly ratio runs only on pairs that may pass."""
-    matcher = difflib.SequenceMatcher(None, first, second)
+def _similar(first: str, matcher: difflib.SequenceMatcher) -> bool:
+    """difflib's ratio of `first` and the matcher's second text at least BRANCH_SIMILARITY; its two cheap upper
+    bounds (lengths, then shared characters) are tried first, so that the costly ratio runs only on pairs that
+    may pass. The matcher keeps what it learnt of its second text (the index of its characters) between pairs."""
+    matcher.set_seq1(first)
+    if _shares_enough_of_an_end(first, matcher.b):
+        return True
     return all(bound() >= BRANCH_SIMILARITY for bound in (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio))
+
+
+def _shares_enough_of_an_end(first: str, second: str) -> bool:
+    """A lower bound of difflib's ratio at least BRANCH_SIMILARITY: the texts begin or end alike (« 17 quel est
+    votre age » / « 134 quel est votre age »). The first block difflib matches is the longest common run of
+    characters (nothing is junk in a text shorter than its 200-character autojunk threshold), at least as long
+    as a common beginning or end, and the ratio counts it."""
+    if len(second) >= 200 or not (first and second):
+        return False
+    common = len(os.path.commonprefix([first, second]))
+    common = max(common, len(os.path.commonprefix([first[::-1], second[::-1]])))
+    return 2.0 * common / (len(first) + len(second)) >= BRANCH_SIMILARITY
 
 
 def _note_branches(questions: list[Guess]) -> None:
     """Two questions that look like one question asked in two branches of the form."""
     cores = [_core(guess.header) for guess in questions]
+    matchers: dict[int, difflib.SequenceMatcher] = {}  # by the second question of the pairs
     for i, j in _branch_pairs(cores):
         first, second = questions[i], questions[j]
-        if first.type != second.type or first.grid or second.grid or not _similar(cores[i], cores[j]):
+        if first.type != second.type or first.grid or second.grid:
+            continue
+        if j not in matchers:
+            matchers[j] = difflib.SequenceMatcher(None, b=cores[j])
+        if not _similar(cores[i], matchers[j]):
             continue
         if _note_follow_ups(questions, (i, j)):
             continue
@@ -1141,7 +1235,15 @@ def _is_identifying(header: str, counts: Counter) -> bool:
 
 def _mostly_addresses(counts: Counter) -> bool:
     total = sum(counts.values())
-    return total > 0 and sum(c for v, c in counts.items() if _EMAIL.match(v)) >= 0.8 * total
+    if total == 0:
+        return False
+    emails = total  # at most: lowered by each answer that is no e-mail, until it cannot reach 80 %
+    for value, count in counts.items():
+        if not _EMAIL.match(value):
+            emails -= count
+            if emails < 0.8 * total:  # most columns: told within their first answers
+                return False
+    return emails >= 0.8 * total
 
 
 def is_address_column(header: str, counts: Counter) -> bool:
@@ -1265,22 +1367,27 @@ def _says_trial(cell: str) -> bool:
     return any(word in lower for word in _TEST_WORDS) and bool(_TEST_MARK.match(normalise(cell)))
 
 
-def trial_markers(rows: list[list[str]]) -> list[str]:
+def trial_markers(columns: Columns) -> list[str]:
     """The cells marking rows as trials of the form (« test », « TEST NE PAS TENIR COMPTE », « essai »), in
-    order of first appearance; a marker found in more than MAX_TEST_ROWS rows (or in a fifth of them) is an
-    answer, not a trial."""
+    order of first appearance (by row, then column); a marker found in more than MAX_TEST_ROWS rows (or in a
+    fifth of them) is an answer, not a trial.
+
+    Each column's distinct short answers are read, and only in a column where one of them holds a word every
+    marker has (one look at them joined): the work grows with the distinct answers, not the cells."""
     rows_of: dict[str, set[int]] = {}
-    is_marker: dict[str, bool] = {}  # each distinct cell read once
-    for index, row in enumerate(rows):
-        for cell in row:
-            if not cell or len(cell) >= 60:
-                continue
-            if cell not in is_marker:
-                is_marker[cell] = _says_trial(cell)
-            if is_marker[cell]:
-                rows_of.setdefault(cell.strip(), set()).add(index)
-    limit = min(MAX_TEST_ROWS, len(rows) // 5)
-    return [marker for marker, found in rows_of.items() if len(found) <= limit]
+    first_seen: dict[str, tuple[int, int]] = {}  # marker -> (row, column) where it first appears
+    for index, cells in enumerate(columns.cells):
+        short = [cell for cell in set(cells) if cell and len(cell) < 60]
+        joined = "\n".join(short).lower()
+        if not any(word in joined for word in _TEST_WORDS):
+            continue
+        for cell in filter(_says_trial, short):
+            rows = [row for row, value in enumerate(cells) if value == cell]
+            marker = cell.strip()
+            rows_of.setdefault(marker, set()).update(rows)
+            first_seen[marker] = min(first_seen.get(marker, (rows[0], index)), (rows[0], index))
+    limit = min(MAX_TEST_ROWS, columns.n // 5)
+    return [marker for marker in sorted(rows_of, key=first_seen.__getitem__) if len(rows_of[marker]) <= limit]
 
 
 def draft_export(export: RawExport) -> StudyGuess:
@@ -1290,15 +1397,16 @@ def draft_export(export: RawExport) -> StudyGuess:
     export = fold_export(export)
     _check_duplicates(export)
     rows = [row for row in export.rows if any(row)]
-    markers = trial_markers(rows)
+    columns = Columns(rows, len(export.headers))
+    markers = trial_markers(columns)
     keys = {normalise(marker) for marker in markers}
     if keys:  # each distinct cell folded once, not each cell
         marked = {cell for cell in {cell for row in rows for cell in row if cell}
                   if len(cell) < 60 and _says_trial(cell) and normalise(cell) in keys}
         rows = [row for row in rows if marked.isdisjoint(row)]
+        columns = Columns(rows, len(export.headers))
     if not rows:
         raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
-    columns = Columns(rows, len(export.headers))
     timestamp = next((i for i, h in enumerate(export.headers)
                       if _is_timestamp(h, columns.values(i) if i == 0 else [], i)), None)
     complete = _complete_rows(rows, timestamp if stamps_submitted_only(export.headers) else None)

@@ -12,11 +12,16 @@ are kept as levels after the scale. Otherwise the most frequent answer comes fir
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from surveykit.core.normalise import normalise
+from surveykit.core.normalise import CACHE_SIZE, normalise
+
+# Each answer's place on a scale is read once per distinct answer (a wide export's questions share their answers:
+# 2 000 columns, a few hundred distinct levels), bounded as the normaliser's cache is.
+_per_level = functools.lru_cache(maxsize=CACHE_SIZE)
 
 BY_FREQUENCY = "fréquence des réponses"
 
@@ -36,8 +41,13 @@ def _number(text: str) -> float | None:
 
 
 def _numbers(levels: Sequence[str]) -> list[float] | None:
-    keys = [_number(level) for level in levels]
-    return None if any(k is None for k in keys) else keys
+    keys = []
+    for level in levels:  # most levels are no number: the first tells
+        key = _number(level)
+        if key is None:
+            return None
+        keys.append(key)
+    return keys
 
 
 # ------------------------------------------------------------------------------------------ classes
@@ -52,6 +62,7 @@ _ABOUT = re.compile(r"^(?:environ|à\s+peu\s+près|a\s+peu\s+pres|autour\s+de|pr
                     r"approximately|approx\.?|~|≈)\s*(\d+(?:[.,]\d+)?)")
 
 
+@_per_level
 def _class_key(level: str) -> float | None:
     """Where a class of numbers starts: « < 35 ans » -> 34.5, « 35–50 ans » -> 35, « > 50 ans » -> 50.5."""
     text = level.strip().lower()
@@ -66,10 +77,13 @@ def _class_key(level: str) -> float | None:
 
 
 def _classes(levels: Sequence[str]) -> list[float] | None:
-    keys = [_class_key(level) for level in levels]
-    if any(k is None for k in keys) or sum(k >= 0 for k in keys) < 2:
-        return None
-    return keys
+    keys = []
+    for level in levels:
+        key = _class_key(level)
+        if key is None:
+            return None
+        keys.append(key)
+    return keys if sum(k >= 0 for k in keys) >= 2 else None
 
 
 # ------------------------------------------------------------------------------ frequency words
@@ -87,6 +101,7 @@ _VAGUE = (("tres souvent", 4), ("jamais", 0), ("rarement", 1), ("parfois", 2), (
           ("often", 3), ("frequently", 3), ("usually", 3.5), ("always", 5))
 
 
+@_per_level
 def _per_unit(level: str) -> float | None:
     """« Plusieurs fois par semaine » -> 3.3, « Tous les jours » -> 4, « Moins d'une fois par mois » -> 1.7."""
     text = normalise(level)
@@ -109,6 +124,7 @@ _VAGUE_PATTERNS = tuple((re.compile(rf"\b{words}\b"), score) for words, score in
 _ANY_VAGUE = re.compile(rf"\b(?:{'|'.join(words for words, _score in _VAGUE)})\b")
 
 
+@_per_level
 def _vague(level: str) -> float | None:
     """The score of the first word of _VAGUE the level holds (one search first: most answers hold none)."""
     text = normalise(level)
@@ -120,13 +136,18 @@ def _vague(level: str) -> float | None:
 def _frequency(levels: Sequence[str]) -> list[float] | None:
     """Positions on one frequency scale; words without a unit (« Rarement », « Jamais ») placed around the
     answers that have one (« Rarement » below « Plusieurs fois par mois », « Toujours » above all)."""
-    for scorer in (_per_unit, _vague):
-        keys = [scorer(level) for level in levels]
-        if all(k is not None for k in keys):
-            return keys
     units = [_per_unit(level) for level in levels]
-    vague = [_vague(level) for level in levels]
-    if any(u is None and v is None for u, v in zip(units, vague)) or not any(u is not None and u > 0 for u in units):
+    if all(u is not None for u in units):
+        return units
+    vague = []
+    for level, unit in zip(levels, units):
+        word = _vague(level)
+        if word is None and unit is None:  # a level on neither scale: no frequency scale
+            return None
+        vague.append(word)
+    if all(v is not None for v in vague):
+        return vague
+    if not any(u is not None and u > 0 for u in units):
         return None
     low = min(u for u in units if u is not None and u > 0)
     high = max(u for u in units if u is not None)
@@ -187,12 +208,14 @@ _OFF_SCALE = re.compile(r"\b(ne sait pas|ne sais pas|nsp|ne se prononce pas|nspp
                         r"not sure|unsure|prefer not to (?:say|answer)|no opinion|not concerned)\b")
 
 
+@_per_level
 def is_off_scale(level: str) -> bool:
     """An answer outside the scale (« Ne sait pas », « Je ne connais pas cet outil », "Not applicable")."""
     text = normalise(level)
     return text in ("n a", "na", "nc", "ns") or _OFF_SCALE.search(text) is not None
 
 
+@_per_level
 def _intensity(level: str) -> float | None:
     """Signed position on an intensity or agreement scale: « Pas du tout d'accord » -2 … « Tout à fait » +2."""
     text = normalise(level)
@@ -209,6 +232,7 @@ def _intensity(level: str) -> float | None:
     return -magnitude if negative else magnitude
 
 
+@_per_level
 def _marked(text: str) -> bool:
     """An intensity word (« très », « plutôt ») or a neutral middle (« ni … ni ») in a normalised level."""
     return _STRONG_WORD.search(text) is not None or _WEAK_WORD.search(text) is not None \

@@ -65,6 +65,13 @@ def flow_list(values: list[str]) -> str:
 
 def comment_lines(text: str, indent: str) -> list[str]:
     """A comment wrapped at WRAP columns, never between a guillemet and the word it opens or closes."""
+    return list(_wrapped(text, indent))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, indent: str) -> tuple[str, ...]:
+    """The lines of a comment, each distinct note wrapped once (a wide export's notes repeat: 28 000 notes,
+    1 800 distinct, on 2 000 columns)."""
     lines, line = [], ""
     for word in re.split(r"(?<!«)\s+(?!»)", text.strip()):
         if line and len(indent) + 2 + len(line) + 1 + len(word) > WRAP:
@@ -74,7 +81,7 @@ def comment_lines(text: str, indent: str) -> list[str]:
             line = f"{line} {word}".strip()
     if line:
         lines.append(f"{indent}# {line}")
-    return lines
+    return tuple(lines)
 
 
 # ------------------------------------------------------------------------------------------ codebook
