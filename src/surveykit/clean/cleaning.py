@@ -136,7 +136,27 @@ def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
     return labels, rest
 
 
-@functools.lru_cache(maxsize=1 << 12)
+def _per_options(compute: Callable[[tuple[Option, ...]], object]) -> Callable[[tuple[Option, ...]], object]:
+    """`compute(options)` once per tuple of options (a question's), found again by the tuple's identity: a cache
+    keyed by the tuple itself hashes every option on every call, which cost more than the matching on a question
+    of many options. Each entry holds its tuple, so no other tuple can take its id while it is cached."""
+    found: dict[int, tuple[tuple[Option, ...], object]] = {}
+
+    @functools.wraps(compute)
+    def cached(options: tuple[Option, ...]) -> object:
+        entry = found.get(id(options))
+        if entry is None or entry[0] is not options:
+            if len(found) >= OPTION_CACHE_SIZE:
+                found.clear()
+            entry = found[id(options)] = (options, compute(options))
+        return entry[1]
+    return cached
+
+
+OPTION_CACHE_SIZE = 1 << 12  # questions whose patterns are kept (a wide export has about 2 000)
+
+
+@_per_options
 def _option_pattern(options: tuple[Option, ...]) -> tuple[re.Pattern | None, dict[str, str]]:
     """One pattern matching a question's options at the start of a cell, longest first, each followed by ", " or
     the end of the cell (an option may contain ", "), and each raw option's label (the longest listed first wins,
@@ -150,7 +170,7 @@ def _option_pattern(options: tuple[Option, ...]) -> tuple[re.Pattern | None, dic
     return re.compile("(?:" + "|".join(re.escape(o.raw) for o in ordered) + r")(?=, |\Z)"), label_of
 
 
-@functools.lru_cache(maxsize=1 << 12)
+@_per_options
 def _labels_by_key(options: tuple[Option, ...]) -> dict[str, str]:
     """Normalised raw answer -> label, the first option winning (built once per question, not once per cell)."""
     found: dict[str, str] = {}
@@ -175,7 +195,7 @@ def _parse_choice(question: Question, header: str, text: str, values: dict, prob
             return
         labels.append(question.other_label)
         values[question.other_variable] = rest
-    values[question.id] = "; ".join(level for level in question.levels if level in labels)
+    values[question.id] = "; ".join([level for level in question.levels if level in labels])
 
 
 def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: dict,
@@ -254,8 +274,16 @@ def _factorize(arrays: list) -> tuple[np.ndarray, np.ndarray]:
     for array in arrays:
         codes, uniques = pd.factorize(np.asarray(array, dtype=object))
         key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
-    first = np.unique(key, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
-    return key, first
+    return key, _first_rows(key)
+
+
+def _first_rows(key: np.ndarray) -> np.ndarray:
+    """The first row of each code of `key`, codes numbered in order of first appearance (as pd.factorize numbers
+    them): code k first appears where the running maximum of the codes reaches k (one pass, no sort)."""
+    if not len(key):
+        return np.zeros(0, dtype=np.int64)
+    running = np.maximum.accumulate(key)
+    return np.flatnonzero(np.concatenate(([True], running[1:] > running[:-1])))
 
 
 @dataclass
