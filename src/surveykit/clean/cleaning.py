@@ -298,6 +298,9 @@ class Parsed:
     # each variable's answers numbered by their text (a missing one as ""), and how many texts: numbered where
     # the distinct answers are at hand (duplicate submissions are found with them); absent: every answer missing
     texts: dict[str, tuple[np.ndarray, int]] = field(default_factory=dict)
+    # a variable parsed per distinct combination of its question's cells: its value for each combination, and
+    # each row's combination (what `values` spreads), so that its responses are written once per combination
+    distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 class ColumnParser:
@@ -353,8 +356,10 @@ class ColumnParser:
                 produced[variable][unique] = value
             if parsed.problems or parsed.skips:
                 flagged[unique] = parsed
+        spread = inverse.astype(np.min_scalar_type(len(first)))  # one byte a row for most questions
         for variable, values in produced.items():
             out.values[variable] = values[inverse]
+            out.distinct[variable] = (values, spread)
             codes, count = _answer_codes(values)
             out.texts[variable] = (codes[inverse], count)
         if not flagged:
@@ -444,7 +449,7 @@ def clean_export(
     # one line per cause, not one per row nor one per value: its count, its values and its fix
     messages += [cause.summary(n, export.path, _fix(cause, book) if cause.header else "") for cause in causes]
     kept = np.array([i not in outcome for i in range(n)], dtype=bool)
-    responses = _responses_frame(book, parsed.values, kept, sheet_rows, stamped.dates)
+    responses = _responses_frame(book, parsed, kept, sheet_rows, stamped.dates)
     excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
     flow = _flow(export, cmap, responses, excluded_frame)
     flow["file"]["timestamp_order"] = stamped.order
@@ -628,7 +633,7 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
                           f"reads {marker!r}, one of the codebook's `test_answers`)")
     for sheet_row, problems in export.cell_problems.items():
         outcome.setdefault(sheet_row - HEADER_ROW - 1, (QUARANTINED, REASON_INVALID, "; ".join(problems)))
-    blank = ~(cells != "").any(axis=1) if cells.size else np.ones(len(cells), dtype=bool)
+    blank = np.array([not any(row) for row in export.rows], dtype=bool)  # each row read up to its first answer
     for index in np.nonzero(blank)[0]:
         outcome.setdefault(int(index), (EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet(int(index))}: every "
                                         "cell is empty"))
@@ -731,7 +736,7 @@ def respondent_id(sheet_row: int) -> str:
     return f"R{sheet_row:05d}"
 
 
-def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.ndarray, sheet_rows: np.ndarray,
+def _responses_frame(book: Codebook, parsed: Parsed, kept: np.ndarray, sheet_rows: np.ndarray,
                      dates: list) -> pd.DataFrame:
     """One row per analysed respondent, in spreadsheet order: id, submission date, every variable."""
     columns = ["respondent_id", "submitted", *book.variables]
@@ -742,12 +747,19 @@ def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.nda
             "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]}
     integer_vars = {v for v, q in book.variable_question().items() if q.type in INTEGER_TYPES and v != q.other_variable}
     for name in book.variables:
-        column = values[name][rows]
-        if name in integer_vars:
-            data[name] = pd.array(column.tolist(), dtype="Int64")
+        if name in parsed.distinct:  # parsed per distinct combination of cells: written once per combination
+            values, combination = parsed.distinct[name]
+            data[name] = _written(values, name in integer_vars).take(combination[rows])
         else:
-            data[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
+            data[name] = _written(parsed.values[name][rows], name in integer_vars)
     return pd.DataFrame(data)  # built at once: a column inserted at a time fragments a wide frame
+
+
+def _written(values: np.ndarray, integer: bool):
+    """A variable's values as responses.csv holds them: nullable integers, or text with "" for a missing answer."""
+    if integer:
+        return pd.array(values.tolist(), dtype="Int64")
+    return pd.Series(values, dtype="object").where(pd.notna(values), "").to_numpy()
 
 
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:
