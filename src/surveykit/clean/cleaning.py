@@ -136,27 +136,28 @@ def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
     return labels, rest
 
 
-def _per_options(compute: Callable[[tuple[Option, ...]], object]) -> Callable[[tuple[Option, ...]], object]:
-    """`compute(options)` once per tuple of options (a question's), found again by the tuple's identity: a cache
-    keyed by the tuple itself hashes every option on every call, which cost more than the matching on a question
-    of many options. Each entry holds its tuple, so no other tuple can take its id while it is cached."""
-    found: dict[int, tuple[tuple[Option, ...], object]] = {}
+def _per_question(compute: Callable[[tuple], object]) -> Callable[[tuple], object]:
+    """`compute(values)` once per tuple of a question (its options, its levels), found again by the tuple's
+    identity: a cache keyed by the tuple itself hashes every element on every call, which cost more than the
+    matching on a question of many options. Each entry holds its tuple, so no other tuple can take its id while
+    it is cached."""
+    found: dict[int, tuple[tuple, object]] = {}
 
     @functools.wraps(compute)
-    def cached(options: tuple[Option, ...]) -> object:
-        entry = found.get(id(options))
-        if entry is None or entry[0] is not options:
-            if len(found) >= OPTION_CACHE_SIZE:
+    def cached(values: tuple) -> object:
+        entry = found.get(id(values))
+        if entry is None or entry[0] is not values:
+            if len(found) >= QUESTION_CACHE_SIZE:
                 found.clear()
-            entry = found[id(options)] = (options, compute(options))
+            entry = found[id(values)] = (values, compute(values))
         return entry[1]
     return cached
 
 
-OPTION_CACHE_SIZE = 1 << 12  # questions whose patterns are kept (a wide export has about 2 000)
+QUESTION_CACHE_SIZE = 1 << 12  # questions whose patterns are kept (a wide export has about 2 000)
 
 
-@_per_options
+@_per_question
 def _option_pattern(options: tuple[Option, ...]) -> tuple[re.Pattern | None, dict[str, str]]:
     """One pattern matching a question's options at the start of a cell, longest first, each followed by ", " or
     the end of the cell (an option may contain ", "), and each raw option's label (the longest listed first wins,
@@ -170,7 +171,7 @@ def _option_pattern(options: tuple[Option, ...]) -> tuple[re.Pattern | None, dic
     return re.compile("(?:" + "|".join(re.escape(o.raw) for o in ordered) + r")(?=, |\Z)"), label_of
 
 
-@_per_options
+@_per_question
 def _labels_by_key(options: tuple[Option, ...]) -> dict[str, str]:
     """Normalised raw answer -> label, the first option winning (built once per question, not once per cell)."""
     found: dict[str, str] = {}
@@ -181,6 +182,21 @@ def _labels_by_key(options: tuple[Option, ...]) -> dict[str, str]:
 
 def _option_label(question: Question, text: str) -> str | None:
     return _labels_by_key(question.options).get(normalise(text))
+
+
+@_per_question
+def _level_positions(levels: tuple[str, ...]) -> dict[str, int] | None:
+    """Each level's position, None when a level is listed twice."""
+    positions = {level: position for position, level in enumerate(levels)}
+    return positions if len(positions) == len(levels) else None
+
+
+def _in_level_order(levels: tuple[str, ...], labels: list[str]) -> list[str]:
+    """The levels among `labels`, in the levels' order: the few labels sorted, not every level looked for."""
+    positions = _level_positions(levels)
+    if positions is None:
+        return [level for level in levels if level in labels]
+    return sorted({label for label in labels if label in positions}, key=positions.__getitem__)
 
 
 def _parse_choice(question: Question, header: str, text: str, values: dict, problems: list[Problem]) -> None:
@@ -195,7 +211,7 @@ def _parse_choice(question: Question, header: str, text: str, values: dict, prob
             return
         labels.append(question.other_label)
         values[question.other_variable] = rest
-    values[question.id] = "; ".join([level for level in question.levels if level in labels])
+    values[question.id] = "; ".join(_in_level_order(question.levels, labels))
 
 
 def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: dict,
@@ -313,7 +329,10 @@ class ColumnParser:
 
     def __init__(self, book: Codebook, cmap: ColumnMap, path: str, sheet_rows: np.ndarray):
         self.book = book
-        self.plan = [(question, cmap.for_question(question)) for question in book.questions]
+        columns: dict[str, list[Column]] = {}
+        for column in cmap.columns:  # as cmap.for_question, for every question in one pass
+            columns.setdefault(column.question.id, []).append(column)
+        self.plan = [(question, columns.get(question.id, [])) for question in book.questions]
         self.path = path
         self.sheet_rows = sheet_rows
 
