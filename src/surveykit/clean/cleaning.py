@@ -724,9 +724,12 @@ def _duplicates(answers: list[tuple[np.ndarray, int]], outcome: dict, n: int) ->
         return []
     key = np.zeros(m, dtype=np.int64)  # as _factorize numbers the combinations, one column at a time
     log_chance = np.full(m, np.log(m - 1.0))
+    apart = False  # every row's answers so far differ from every other row's: no later answer can join two
     for codes, distinct in answers:
         codes = codes[candidates]
-        key, _ = pd.factorize(key * distinct + codes)
+        if not apart:
+            key, combinations = pd.factorize(key * distinct + codes)
+            apart = len(combinations) == m
         log_chance += np.log(np.bincount(codes)[codes] / m)
     firsts = candidates[np.unique(key, return_index=True)[1]][key]
     rare = log_chance < np.log(CHANCE_MATCH)
@@ -741,8 +744,10 @@ def _answer_codes(answers: np.ndarray) -> tuple[np.ndarray, int]:
     codes, uniques = pd.factorize(answers)
     if (codes < 0).any():  # a float NaN, which no parsed answer holds: its text is "nan", as str() writes it
         codes, uniques = pd.factorize(np.array([str(v) for v in answers], dtype=object))
-    as_text, texts = pd.factorize(np.array([str(v) for v in uniques], dtype=object))
     # the smallest integers that hold them (one byte for most questions): kept for every variable of a wide export
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":  # texts already, each distinct (free text)
+        return codes.astype(np.min_scalar_type(len(uniques))), len(uniques)
+    as_text, texts = pd.factorize(np.array([str(v) for v in uniques], dtype=object))
     return as_text.astype(np.min_scalar_type(len(texts)))[codes], len(texts)
 
 
