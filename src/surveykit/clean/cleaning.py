@@ -214,6 +214,11 @@ def _parse_choice(question: Question, header: str, text: str, values: dict, prob
     values[question.id] = "; ".join(_in_level_order(question.levels, labels))
 
 
+# a date answer read once per text for all the date questions of an export (on a wide export, 40 date questions
+# hold 67 755 distinct answers between them but 1 702 distinct texts)
+_read_date = functools.lru_cache(maxsize=1 << 16)(parse_date)
+
+
 def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: dict,
                    problems: list[Problem]) -> None:
     """Parse the cells of one question (already restricted to the active branch)."""
@@ -247,7 +252,7 @@ def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: 
     elif question.type == "number":
         values[question.id] = _parse_number(column.header, text, question, problems)
     elif question.type == "date":
-        date = parse_date(text, question.date_order or DAY_FIRST)
+        date = _read_date(text, question.date_order or DAY_FIRST)
         if date is None:
             example = "12/19/2024" if question.date_order == MONTH_FIRST else "19/12/2024"
             problems.append(Problem(column.header, text, f"a date such as {example}"))
