@@ -290,11 +290,13 @@ def _factorize(arrays: list) -> tuple[np.ndarray, np.ndarray]:
     A missing value (None) is one more value: pandas numbers it -1 (`use_na_sentinel`, which its hash table
     does as it goes; asking it to number missing values as others makes it search them first, a pass that
     costs more than the factorising itself on text)."""
-    n = len(arrays[0])
-    key = np.zeros(n, dtype=np.int64)
+    key = None
     for array in arrays:
         codes, uniques = pd.factorize(np.asarray(array, dtype=object))
-        key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
+        if key is None and codes.min(initial=0) >= 0:
+            key = codes  # the first array, with no missing value, is numbered already (a one-column question's)
+        else:
+            key, _ = pd.factorize((0 if key is None else key) * (len(uniques) + 1) + codes + 1)
     return key, _first_rows(key)
 
 
