@@ -1,6 +1,7 @@
 """Drafting and cleaning work per distinct answer, not per cell: an export whose rows repeat the same answers ten
-times more costs the normaliser (surveykit.core.normalise) and the parser of a question no more calls. Counted,
-not timed (performance is measured in benchmarks: `scripts/bench.py --wide-only`)."""
+times more costs the normaliser (surveykit.core.normalise), the parser of a question and the reader's stripping of
+the answers no more calls. Counted, not timed (performance is measured in benchmarks: `scripts/bench.py
+--wide-only`)."""
 from __future__ import annotations
 
 import csv
@@ -8,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from surveykit.clean import cleaning
-from surveykit.questionnaire.forms import headers
+from surveykit.questionnaire.forms import headers, read
 from surveykit.questionnaire.forms.read import read_export
 from surveykit.tools.draft import check_draft, draft_export, infer, levels
 from surveykit.tools.draft.render import study_files
@@ -49,6 +50,13 @@ def _calls(monkeypatch, path: Path) -> tuple[Counter, dict[str, str]]:
     for module in (infer, levels, cleaning, headers):
         monkeypatch.setattr(module, "normalise", counted("normalise", module.normalise))
     monkeypatch.setattr(cleaning, "parse_question", counted("parse_question", cleaning.parse_question))
+    strip = read._StrippedCells.__missing__
+
+    def stripped(table, cell):
+        calls["strip"] += not cell.startswith("2025/")  # each timestamp differs: each is stripped once
+        return strip(table, cell)
+
+    monkeypatch.setattr(read._StrippedCells, "__missing__", stripped)
     export = read_export(path)
     files = study_files(draft_export(export), "travail", "data/raw/travail/export.csv")
     check_draft(files, "travail", export)
@@ -61,7 +69,7 @@ def test_ten_times_the_rows_costs_no_more_calls(tmp_path, monkeypatch):
     few, drafted = _calls(monkeypatch, _export(tmp_path, 4))
     many, drafted_many = _calls(monkeypatch, _export(tmp_path, 40))
     assert drafted_many["codebook.yaml"].replace("(240 réponses)", "(24 réponses)") == drafted["codebook.yaml"]
-    assert few["normalise"] > 0 and few["parse_question"] > 0
+    assert few["normalise"] > 0 and few["parse_question"] > 0 and few["strip"] > 0
     assert many == few
 
 

@@ -141,7 +141,28 @@ def split_checkbox(question: Question, text: str) -> tuple[list[str], str]:
     return labels, rest
 
 
-@functools.lru_cache(maxsize=1 << 12)
+def _per_question(compute: Callable[[tuple], object]) -> Callable[[tuple], object]:
+    """`compute(values)` once per tuple of a question (its options, its levels), found again by the tuple's
+    identity: a cache keyed by the tuple itself hashes every element on every call, which cost more than the
+    matching on a question of many options. Each entry holds its tuple, so no other tuple can take its id while
+    it is cached."""
+    found: dict[int, tuple[tuple, object]] = {}
+
+    @functools.wraps(compute)
+    def cached(values: tuple) -> object:
+        entry = found.get(id(values))
+        if entry is None or entry[0] is not values:
+            if len(found) >= QUESTION_CACHE_SIZE:
+                found.clear()
+            entry = found[id(values)] = (values, compute(values))
+        return entry[1]
+    return cached
+
+
+QUESTION_CACHE_SIZE = 1 << 12  # questions whose patterns are kept (a wide export has about 2 000)
+
+
+@_per_question
 def _option_pattern(options: tuple[Option, ...]) -> tuple[re.Pattern | None, dict[str, str]]:
     """One pattern matching a question's options at the start of a cell, longest first, each followed by ", " or
     the end of the cell (an option may contain ", "), and each raw option's label (the longest listed first wins,
@@ -155,7 +176,7 @@ def _option_pattern(options: tuple[Option, ...]) -> tuple[re.Pattern | None, dic
     return re.compile("(?:" + "|".join(re.escape(o.raw) for o in ordered) + r")(?=, |\Z)"), label_of
 
 
-@functools.lru_cache(maxsize=1 << 12)
+@_per_question
 def _labels_by_key(options: tuple[Option, ...]) -> dict[str, str]:
     """Normalised raw answer -> label, the first option winning (built once per question, not once per cell)."""
     found: dict[str, str] = {}
@@ -166,6 +187,21 @@ def _labels_by_key(options: tuple[Option, ...]) -> dict[str, str]:
 
 def _option_label(question: Question, text: str) -> str | None:
     return _labels_by_key(question.options).get(normalise(text))
+
+
+@_per_question
+def _level_positions(levels: tuple[str, ...]) -> dict[str, int] | None:
+    """Each level's position, None when a level is listed twice."""
+    positions = {level: position for position, level in enumerate(levels)}
+    return positions if len(positions) == len(levels) else None
+
+
+def _in_level_order(levels: tuple[str, ...], labels: list[str]) -> list[str]:
+    """The levels among `labels`, in the levels' order: the few labels sorted, not every level looked for."""
+    positions = _level_positions(levels)
+    if positions is None:
+        return [level for level in levels if level in labels]
+    return sorted({label for label in labels if label in positions}, key=positions.__getitem__)
 
 
 def _parse_choice(question: Question, header: str, text: str, values: dict, problems: list[Problem]) -> None:
@@ -180,7 +216,12 @@ def _parse_choice(question: Question, header: str, text: str, values: dict, prob
             return
         labels.append(question.other_label)
         values[question.other_variable] = rest
-    values[question.id] = "; ".join(level for level in question.levels if level in labels)
+    values[question.id] = "; ".join(_in_level_order(question.levels, labels))
+
+
+# a date answer read once per text for all the date questions of an export (on a wide export, 40 date questions
+# hold 67 755 distinct answers between them but 1 702 distinct texts)
+_read_date = functools.lru_cache(maxsize=1 << 16)(parse_date)
 
 
 def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: dict,
@@ -216,7 +257,7 @@ def _parse_answers(question: Question, cells: list[tuple[Column, str]], values: 
     elif question.type == "number":
         values[question.id] = _parse_number(column.header, text, question, problems)
     elif question.type == "date":
-        date = parse_date(text, question.date_order or DAY_FIRST)
+        date = _read_date(text, question.date_order or DAY_FIRST)
         if date is None:
             example = "12/19/2024" if question.date_order == MONTH_FIRST else "19/12/2024"
             problems.append(Problem(column.header, text, f"a date such as {example}"))
@@ -254,13 +295,23 @@ def _factorize(arrays: list) -> tuple[np.ndarray, np.ndarray]:
     A missing value (None) is one more value: pandas numbers it -1 (`use_na_sentinel`, which its hash table
     does as it goes; asking it to number missing values as others makes it search them first, a pass that
     costs more than the factorising itself on text)."""
-    n = len(arrays[0])
-    key = np.zeros(n, dtype=np.int64)
+    key = None
     for array in arrays:
         codes, uniques = pd.factorize(np.asarray(array, dtype=object))
-        key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
-    first = np.unique(key, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
-    return key, first
+        if key is None and codes.min(initial=0) >= 0:
+            key = codes  # the first array, with no missing value, is numbered already (a one-column question's)
+        else:
+            key, _ = pd.factorize((0 if key is None else key) * (len(uniques) + 1) + codes + 1)
+    return key, _first_rows(key)
+
+
+def _first_rows(key: np.ndarray) -> np.ndarray:
+    """The first row of each code of `key`, codes numbered in order of first appearance (as pd.factorize numbers
+    them): code k first appears where the running maximum of the codes reaches k (one pass, no sort)."""
+    if not len(key):
+        return np.zeros(0, dtype=np.int64)
+    running = np.maximum.accumulate(key)
+    return np.flatnonzero(np.concatenate(([True], running[1:] > running[:-1])))
 
 
 @dataclass
@@ -275,6 +326,9 @@ class Parsed:
     # each variable's answers numbered by their text (a missing one as ""), and how many texts: numbered where
     # the distinct answers are at hand (duplicate submissions are found with them); absent: every answer missing
     texts: dict[str, tuple[np.ndarray, int]] = field(default_factory=dict)
+    # a variable parsed per distinct combination of its question's cells: its value for each combination, and
+    # each row's combination (what `values` spreads), so that its responses are written once per combination
+    distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 class ColumnParser:
@@ -287,7 +341,10 @@ class ColumnParser:
 
     def __init__(self, book: Codebook, cmap: ColumnMap, path: str, sheet_rows: np.ndarray):
         self.book = book
-        self.plan = [(question, cmap.for_question(question)) for question in book.questions]
+        columns: dict[str, list[Column]] = {}
+        for column in cmap.columns:  # as cmap.for_question, for every question in one pass
+            columns.setdefault(column.question.id, []).append(column)
+        self.plan = [(question, columns.get(question.id, [])) for question in book.questions]
         self.path = path
         self.sheet_rows = sheet_rows
 
@@ -330,8 +387,10 @@ class ColumnParser:
                 produced[variable][unique] = value
             if parsed.problems or parsed.skips:
                 flagged[unique] = parsed
+        spread = inverse.astype(np.min_scalar_type(len(first)))  # one byte a row for most questions
         for variable, values in produced.items():
             out.values[variable] = values[inverse]
+            out.distinct[variable] = (values, spread)
             codes, count = _answer_codes(values)
             out.texts[variable] = (codes[inverse], count)
         if not flagged:
@@ -423,7 +482,7 @@ def clean_export(
     # one line per cause, not one per row nor one per value: its count, its values and its fix
     messages += [cause.summary(n, export.path, _fix(cause, book) if cause.header else "") for cause in causes]
     kept = np.array([i not in outcome for i in range(n)], dtype=bool)
-    responses = _responses_frame(book, parsed.values, kept, sheet_rows, stamped.dates)
+    responses = _responses_frame(book, parsed, kept, sheet_rows, stamped.dates)
     excluded_frame = pd.DataFrame(excluded, columns=["sheet_row", "status", "reason", "detail"])
     flow = _flow(export, cmap, responses, excluded_frame)
     flow["file"]["timestamp_order"] = stamped.order
@@ -610,7 +669,7 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
                           f"reads {marker!r}, one of the codebook's `test_answers`)")
     for sheet_row, problems in export.cell_problems.items():
         outcome.setdefault(sheet_row - export.header_rows - 1, (QUARANTINED, REASON_INVALID, "; ".join(problems)))
-    blank = ~(cells != "").any(axis=1) if cells.size else np.ones(len(cells), dtype=bool)
+    blank = np.array([not any(row) for row in export.rows], dtype=bool)  # each row read up to its first answer
     for index in np.nonzero(blank)[0]:
         outcome.setdefault(int(index), (EXCLUDED, REASON_BLANK, f"{export.path}, row {sheet(int(index))}: every "
                                         "cell is empty"))
@@ -786,9 +845,12 @@ def _duplicates(answers: list[tuple[np.ndarray, int]], outcome: dict, n: int) ->
         return []
     key = np.zeros(m, dtype=np.int64)  # as _factorize numbers the combinations, one column at a time
     log_chance = np.full(m, np.log(m - 1.0))
+    apart = False  # every row's answers so far differ from every other row's: no later answer can join two
     for codes, distinct in answers:
         codes = codes[candidates]
-        key, _ = pd.factorize(key * distinct + codes)
+        if not apart:
+            key, combinations = pd.factorize(key * distinct + codes)
+            apart = len(combinations) == m
         log_chance += np.log(np.bincount(codes)[codes] / m)
     firsts = candidates[np.unique(key, return_index=True)[1]][key]
     rare = log_chance < np.log(CHANCE_MATCH)
@@ -803,8 +865,10 @@ def _answer_codes(answers: np.ndarray) -> tuple[np.ndarray, int]:
     codes, uniques = pd.factorize(answers)
     if (codes < 0).any():  # a float NaN, which no parsed answer holds: its text is "nan", as str() writes it
         codes, uniques = pd.factorize(np.array([str(v) for v in answers], dtype=object))
-    as_text, texts = pd.factorize(np.array([str(v) for v in uniques], dtype=object))
     # the smallest integers that hold them (one byte for most questions): kept for every variable of a wide export
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":  # texts already, each distinct (free text)
+        return codes.astype(np.min_scalar_type(len(uniques))), len(uniques)
+    as_text, texts = pd.factorize(np.array([str(v) for v in uniques], dtype=object))
     return as_text.astype(np.min_scalar_type(len(texts)))[codes], len(texts)
 
 
@@ -817,7 +881,7 @@ def respondent_id(sheet_row: int) -> str:
     return f"R{sheet_row:05d}"
 
 
-def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.ndarray, sheet_rows: np.ndarray,
+def _responses_frame(book: Codebook, parsed: Parsed, kept: np.ndarray, sheet_rows: np.ndarray,
                      dates: list) -> pd.DataFrame:
     """One row per analysed respondent, in spreadsheet order: id, submission date, every variable."""
     columns = ["respondent_id", "submitted", *book.variables]
@@ -828,12 +892,19 @@ def _responses_frame(book: Codebook, values: dict[str, np.ndarray], kept: np.nda
             "submitted": [dates[r].isoformat() if dates[r] else "" for r in rows]}
     integer_vars = book.whole_number_variables()
     for name in book.variables:
-        column = values[name][rows]
-        if name in integer_vars:
-            data[name] = pd.array(column.tolist(), dtype="Int64")
+        if name in parsed.distinct:  # parsed per distinct combination of cells: written once per combination
+            values, combination = parsed.distinct[name]
+            data[name] = _written(values, name in integer_vars).take(combination[rows])
         else:
-            data[name] = pd.Series(column, dtype="object").where(pd.notna(column), "").to_numpy()
+            data[name] = _written(parsed.values[name][rows], name in integer_vars)
     return pd.DataFrame(data)  # built at once: a column inserted at a time fragments a wide frame
+
+
+def _written(values: np.ndarray, integer: bool):
+    """A variable's values as responses.csv holds them: nullable integers, or text with "" for a missing answer."""
+    if integer:
+        return pd.array(values.tolist(), dtype="Int64")
+    return pd.Series(values, dtype="object").where(pd.notna(values), "").to_numpy()
 
 
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:

@@ -252,8 +252,13 @@ class Codebook:
         return [name for question in self.all_questions for name in question.variables]
 
     def variable_question(self) -> dict[str, Question]:
-        """Map each analysed variable to the question that produces it."""
-        return {name: question for question in self.all_questions for name in question.variables}
+        """Map each analysed variable to the question that produces it (a copy of the map made once per codebook:
+        the analysis plan's checks ask for it once per table, which made loading a wide study quadratic)."""
+        made = self.__dict__.get("_variable_question")
+        if made is None:
+            made = {name: question for question in self.all_questions for name in question.variables}
+            object.__setattr__(self, "_variable_question", made)  # a frozen codebook's fields are unchanged
+        return dict(made)
 
     def whole_number_variables(self) -> frozenset[str]:
         """The variables whose answers are whole numbers by their question's type: a scale's points, a grid's

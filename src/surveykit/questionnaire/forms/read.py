@@ -28,6 +28,7 @@ _INVALID_BYTE = re.compile(r"[\udc80-\udcff]")  # an undecodable byte, as errors
 _SUSPECT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\udc80-\udcff]")  # either of the two above
 _NON_ASCII_TEXT = re.compile(r"[\x80-\ud7ff\ue000-\U0010ffff]")
 MB = 1_000_000
+NO_HEADER = "{path}: no header row; expected the questions as column headers in row 1"
 RATIO_FLOOR_MB = 1  # below this much content, any compression ratio is harmless
 
 
@@ -112,15 +113,47 @@ def _scan_as(path: Path, codec: str, errors: str) -> tuple[bool, bool, bool, boo
     return valid, non_ascii, suspect, blank, "".join(header)
 
 
+# What a UTF-8 file's bytes say without decoding them: below 0x80 a byte is always that character (never a part
+# of another), so the C0 controls are found in the bytes; translate() deletes every other byte, in C.
+_C0_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
+_NOT_C0_BYTES = bytes(b for b in range(0x100) if b not in _C0_BYTES)
+
+
+def _scan_utf8(path: Path, codec: str) -> _Scan | None:
+    """The scan of a file every byte of which reads as UTF-8, in one pass decoded by the codec in C (no
+    pattern run over the text); None as soon as a byte does not, and `_scan` then decides as before."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    suspect, blank, header, header_done = False, True, [], False
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(SCAN_CHUNK), b""):
+                text = decoder.decode(chunk)
+                suspect = suspect or bool(chunk.translate(None, _NOT_C0_BYTES)) or "\ufffe" in text or "\uffff" in text
+                blank = blank and (not text or text.isspace())  # isspace() stops at the first other character
+                if not header_done:
+                    end = _LINE_END.search(text)
+                    header.append(text if end is None else text[:end.start()])
+                    header_done = end is not None
+            decoder.decode(b"", final=True)  # a character cut by the end of the file
+    except UnicodeDecodeError:
+        return None
+    return _Scan(codec, codec, suspect, blank, "".join(header))
+
+
 def _scan(path: Path) -> _Scan:
     """Decide the encoding as a careful reader would: UTF-8 (with or without BOM); Windows-1252 only when no
     character of the file reads as UTF-8. A UTF-8 file with a stray invalid byte stays UTF-8: the byte is kept
     as a surrogate escape, and `_assemble` reports it with its row and column.
 
-    The file is read a chunk at a time (never held whole, as bytes or as text, beside its parsed cells)."""
+    The file is read a chunk at a time (never held whole, as bytes or as text, beside its parsed cells): first
+    as strict UTF-8 (`_scan_utf8`, what nearly every export is); only a file that is not is decoded again with
+    its invalid bytes kept, and as Windows-1252."""
     with path.open("rb") as handle:
         bom = handle.read(3) == b"\xef\xbb\xbf"
     codec = "utf-8-sig" if bom else "utf-8"
+    utf8 = _scan_utf8(path, codec)
+    if utf8 is not None:
+        return utf8
     valid, non_ascii, suspect, blank, header = _scan_as(path, codec, "surrogateescape")
     if valid or bom or non_ascii:
         return _Scan(codec, "utf-8-sig" if bom else "utf-8", suspect, blank, header)
@@ -159,25 +192,26 @@ def _collector_paused():
             gc.enable()
 
 
-def _csv_records(path: Path, scan: _Scan, delimiter: str, field_limit: int) -> tuple[list[list[str]], bool]:
+def _csv_records(path: Path, scan: _Scan, delimiter: str, field_limit: int,
+                 keeper: Callable[[bool], Callable[[list[str]], object]]) -> tuple[list, bool]:
     """Parse the CSV file (its lines read one at a time, split as universal newlines split them); a syntax error
-    names the spreadsheet row of the record being read.
+    names the spreadsheet row of the record being read. `keeper(long_cells)` gives what keeps each record.
 
-    Returns the records and whether a cell is longer than `field_limit`. The csv module checks that
+    Returns the kept records and whether a cell is longer than `field_limit`. The csv module checks that
     length while parsing; only when a cell exceeds it is the file parsed again without limit, so that
-    `_assemble` reports the cell with its row and column (csv's own error names neither)."""
+    the cell is reported with its row and column (csv's own error names neither)."""
     previous = csv.field_size_limit()
     errors = "strict" if scan.codec == "cp1252" else "surrogateescape"
     try:
         for limit in (field_limit, max(path.stat().st_size + 1, previous)):
             csv.field_size_limit(limit)
-            records: list[list[str]] = []
-            shared: dict[str, str] = {}  # one string object per distinct cell: answers repeat, memory follows them
+            records: list = []
+            keep = keeper(limit != field_limit)
             with path.open(encoding=scan.codec, errors=errors, newline="") as handle:
                 reader = csv.reader(handle, delimiter=delimiter, strict=True)
                 try:
                     for record in reader:
-                        records.append(list(map(shared.setdefault, record, record)))  # in C: no loop here
+                        records.append(keep(record))
                     return records, limit != field_limit
                 except csv.Error as exc:
                     if "field larger than field limit" in str(exc) and limit == field_limit:
@@ -191,6 +225,132 @@ def _csv_records(path: Path, scan: _Scan, delimiter: str, field_limit: int) -> t
     raise AssertionError("unreachable: the second pass has no field limit")
 
 
+def _shared_cells(_long_cells: bool) -> Callable[[list[str]], list[str]]:
+    """Keeps a record as its cells, one string object per distinct cell: answers repeat, memory follows them."""
+    shared: dict[str, str] = {}
+    return lambda record: list(map(shared.setdefault, record, record))  # in C: no loop here
+
+
+_CARRIAGE = re.compile(r"\r\n?")
+
+
+def _cell_text_of(cell: str) -> str:
+    """A cell as text: outer white space stripped, and a line break typed inside it one \\n whatever the tool
+    wrote (\\r\\n from Windows, a lone \\r from Excel for Mac), so that no \\r reaches responses.csv, the quotes
+    or the coding sheet."""
+    cell = cell.strip()
+    return _CARRIAGE.sub("\n", cell) if "\r" in cell else cell
+
+
+def _cell_texts(cells: list[str]) -> list[str]:
+    """`_cell_text_of` each cell; the line breaks are looked for once per row (most rows have none)."""
+    cells = list(map(str.strip, cells))
+    if "\r" in "".join(cells):
+        cells = [_CARRIAGE.sub("\n", cell) for cell in cells]
+    return cells
+
+
+class _StrippedCells(dict):
+    """Each distinct cell and its text (`_cell_text_of`), made once and held once."""
+
+    def __missing__(self, cell: str) -> str:
+        self[cell] = text = _cell_text_of(cell)
+        return text
+
+
+def _header_cells(record: list[str]) -> list[str]:
+    """The headers of the header row: as text, the empty ones at its end left out (see `_answered_width`)."""
+    headers = _cell_texts(record)
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
+
+
+@dataclass
+class _Rows:
+    """The records of a file with no control character nor invalid byte (nothing to remove or report in a cell)
+    made into the export's rows as they are parsed, as `_assemble` makes them: the header row as it is, then each
+    row's cells stripped (each distinct text once: answers repeat), cut or padded to the headers' width. What
+    `_assemble` would stop on is kept to be said in its turn: the first row with a cell beyond the headers.
+    The header row's blank cells at its end are kept until the rows say which of them head an answered column
+    (`answered`, see `_answered_width`)."""
+
+    path: Path
+    limits: Limits
+    long_cells: bool
+    headers: list[str] | None = None  # the header row's cells, blank ones at its end included
+    named: int = 0  # how many of them up to the last one not blank
+    answered: int = 0  # how many of them head a column answered somewhere, at least `named`
+    count: int = 0
+    surplus: str = ""  # the message for the first row with a cell beyond the headers
+    problems: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    stripped: _StrippedCells = field(default_factory=_StrippedCells)
+
+    def __call__(self, record: list[str]) -> object:
+        self.count += 1
+        if self.headers is None:
+            named = _header_cells(record)
+            self.named = self.answered = len(named)
+            self.headers = named + [""] * (len(record) - len(named))
+            return record
+        width = len(self.headers)
+        cells = tuple(map(self.stripped.__getitem__, record))
+        if len(cells) > width:
+            if not self.surplus and any(cells[width:]):
+                self.surplus = _surplus(self.path, self.count, record, width)
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells += ("",) * (width - len(cells))
+        if self.answered < width and any(cells[self.answered:]):
+            self.answered = max(i for i in range(self.answered, width) if cells[i]) + 1
+        if self.long_cells and record and max(map(len, cells), default=0) > self.limits.max_answer_chars:
+            self.problems[self.count], cells = _too_long(self.path, self.count, self.headers, list(cells), self.limits)
+            cells = tuple(cells)
+        return cells
+
+
+def _read_rows(path: Path, scan: _Scan, delimiter: str, limits: Limits, notices: list[str]) -> RawExport:
+    """The export of a file with no control character nor invalid byte, its rows made as they are parsed."""
+    made: list[_Rows] = []
+
+    def keeper(long_cells: bool) -> _Rows:
+        made.append(_Rows(path, limits, long_cells))
+        return made[-1]
+
+    records, _long_cells = _csv_records(path, scan, delimiter, limits.max_answer_chars, keeper)
+    rows = made[-1]
+    if not records:
+        raise InputError(NO_HEADER.format(path=path))
+    width = rows.answered
+    _check_shape(path, width, len(records) - 1, limits)
+    if rows.surplus:
+        raise InputError(rows.surplus)
+    del records[0]
+    if width < len(rows.headers):  # blank header cells at the end over columns nobody answered: no columns
+        records = [record[:width] for record in records]
+    while records and not any(records[-1]):
+        records.pop()  # trailing blank lines that spreadsheets append
+    return RawExport(str(path), tuple(rows.headers[:width]), tuple(records), scan.encoding, delimiter,
+                     tuple(notices), rows.problems)
+
+
+def _surplus(path: Path, row: int, record: list[str], width: int) -> str:
+    """Why a row with a cell beyond the headers is refused (its first such cell named)."""
+    extra = next(c for c in record[width:] if c.strip())
+    return (f"{path}, row {row}: {len(record)} cells but only {width} column headers (unexpected value {extra!r}); "
+            "expected one cell per header")
+
+
+def _check_shape(path: Path, width: int, responses: int, limits: Limits) -> None:
+    """The limits on the header row's width and on the rows of responses."""
+    if width > limits.max_columns:
+        raise InputError(f"{path}, row 1: {width} column headers; expected at most {limits.max_columns} "
+                         f"(config: {LIMITS_KEY}: max_columns)")
+    if responses > limits.max_rows:
+        raise InputError(f"{path}: {responses} rows of responses; expected at most {limits.max_rows} "
+                         f"(config: {LIMITS_KEY}: max_rows)")
+
+
 def _read_csv(path: Path, limits: Limits) -> RawExport:
     _check_size(path, path.stat().st_size, "file of", limits)
     scan = _scan(path)
@@ -200,7 +360,9 @@ def _read_csv(path: Path, limits: Limits) -> RawExport:
     notices = [f"{path}: not valid UTF-8 and every byte reads as Windows-1252: read as Windows-1252 "
                "(as French Excel saves CSV)"] if scan.encoding == "cp1252" else []
     with _collector_paused():
-        records, long_cells = _csv_records(path, scan, delimiter, limits.max_answer_chars)
+        if not scan.suspect:
+            return _read_rows(path, scan, delimiter, limits, notices)
+        records, long_cells = _csv_records(path, scan, delimiter, limits.max_answer_chars, _shared_cells)
         return _assemble(path, records, scan.encoding, delimiter, limits, notices, scan.suspect, long_cells)
 
 
@@ -331,53 +493,29 @@ def _suspect(record: list[str]) -> bool:
     return bool(_SUSPECT.search("\n".join(record)))
 
 
-_CARRIAGE = re.compile(r"\r\n?")
-
-
-def _cell_texts(cells: list[str]) -> list[str]:
-    """Cells as text: outer white space stripped, and a line break typed inside a cell one \\n whatever the tool
-    wrote (\\r\\n from Windows, a lone \\r from Excel for Mac), so that no \\r reaches responses.csv, the quotes
-    or the coding sheet. The line breaks are looked for once per row (most rows have none)."""
-    cells = list(map(str.strip, cells))
-    if "\r" in "".join(cells):
-        cells = [_CARRIAGE.sub("\n", cell) for cell in cells]
-    return cells
-
-
 def _assemble(path: Path, records: list[list[str]], encoding: str, delimiter: str, limits: Limits,
               notices: list[str], suspect: bool = True, long_cells: bool = True) -> RawExport:
     """The export from its records; `suspect` / `long_cells` False say a scan of the whole file found no
     control character or invalid byte / no cell over the length limit, so rows need not be checked."""
     if not records:
-        raise InputError(f"{path}: no header row; expected the questions as column headers in row 1")
+        raise InputError(NO_HEADER.format(path=path))
     raw_headers = records[0]
     if suspect and _suspect(raw_headers):
         raw_headers = _clean_cells(path, HEADER_ROW, [f"#{i + 1}" for i in range(len(raw_headers))],
                                    list(raw_headers), notices)
-    headers = _cell_texts(raw_headers)
-    while headers and not headers[-1]:
-        headers.pop()
+    headers = _header_cells(raw_headers)
     if len(headers) < len(raw_headers):
         headers += [""] * (_answered_width(records, len(headers), len(raw_headers)) - len(headers))
     width = len(headers)
-    if width > limits.max_columns:
-        raise InputError(f"{path}, row 1: {width} column headers; expected at most {limits.max_columns} "
-                         f"(config: {LIMITS_KEY}: max_columns)")
-    if len(records) - 1 > limits.max_rows:
-        raise InputError(f"{path}: {len(records) - 1} rows of responses; expected at most {limits.max_rows} "
-                         f"(config: {LIMITS_KEY}: max_rows)")
+    _check_shape(path, width, len(records) - 1, limits)
     rows = []
     problems: dict[int, tuple[str, ...]] = {}
     for number in range(HEADER_ROW + 1, len(records) + 1):
         record, records[number - 1] = records[number - 1], None  # each record is released once it is a row
         if suspect and _suspect(record):
             record = _clean_cells(path, number, headers, list(record), notices)
-        extra = [c for c in record[width:] if c.strip()]
-        if extra:
-            raise InputError(
-                f"{path}, row {number}: {len(record)} cells but only {width} column headers "
-                f"(unexpected value {extra[0]!r}); expected one cell per header"
-            )
+        if any(c.strip() for c in record[width:]):
+            raise InputError(_surplus(path, number, record, width))
         cells = _cell_texts(record[:width]) + [""] * max(0, width - len(record))
         if long_cells and record and max(map(len, cells)) > limits.max_answer_chars:
             problems[number], cells = _too_long(path, number, headers, cells, limits)
