@@ -696,11 +696,13 @@ def wide_section(columns: int = 2000, rows: int = 10_000, export: Path | None = 
                                "--wave", WIDE_WAVE], root)  # `make study`, in the project folder
         draft["out"] = next((line for line in draft["out"].splitlines() if line.startswith("Drafted")), draft["out"])
         clean = _wide_clean(root) if clean else None
+    written = (f"written in {generated:.0f} s" if export is None
+               else "written before by the same generator and copied, `--wide-export`")
     ok = draft["wall"] <= WIDE_TARGET_SECONDS and draft["peak_mb"] <= WIDE_TARGET_MB
     return [WIDE_SECTION, "",
             f"`scripts/bench.py --wide-only`: a Forms CSV of {columns} columns × {rows} respondents ({size_mb:.0f} MB; "
             "`surveykit.tools.bench.corpus.wide`: a timestamp, then numbered questions of every type drawn from the corpus "
-            f"bank; written in {generated:.0f} s; `limits: max_file_mb` raised to {WIDE_MAX_FILE_MB} in the scratch "
+            f"bank; {written}; `limits: max_file_mb` raised to {WIDE_MAX_FILE_MB} in the scratch "
             "config.yaml), drafted as `make study` drafts it (`surveykit.tools.draft.draft_study`: "
             "read, infer, clean the export with the draft to check it, write the study; `python -m surveykit study` in "
             "the project folder, its wall-clock and CPU (user + system) seconds and peak resident memory from "
