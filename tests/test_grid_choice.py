@@ -257,15 +257,6 @@ def test_top_items_keep_ties_together():
         "est A (50,0\u00a0%).")
 
 
-def test_grid_items_read_as_noun_phrases_only_when_each_has_its_article():
-    with_articles = ["La coopération et la collaboration", "L'organisation des soins", "Les délais"]
-    assert prose.items_in_sentence(with_articles) == [
-        "la coopération et la collaboration", "l'organisation des soins", "les délais"]
-    # « pour identité nationale… » lacks its article: quoted, and then every item of the sentence alike
-    assert prose.items_in_sentence(["Identité nationale de santé (INS)", "Le DMP", "Lecture des résultats"]) == [
-        "« Identité nationale de santé (INS) »", "« Le DMP »", "« Lecture des résultats »"]
-
-
 def test_most_frequent_answer_per_item_groups_items_and_ties():
     modes = [("A", [_share("Souvent", 4, 40.0)]), ("B", [_share("Souvent", 3, 30.0)]),
              ("C", [_share("Jamais", 2, 20.0), _share("Rarement", 2, 20.0)])]

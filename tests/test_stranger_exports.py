@@ -590,7 +590,10 @@ def test_other_tools_columns_are_brought_to_the_forms_layout(headers, rows, fold
         "| Quelles tâches numériques vous prennent le plus de temps | Connexion aux plateformes (Amelipro, DMP, "
         "MSSanté) | 114 (65,9 %) |",
         # numpy on the 167 typed hours (« 12h », « 7,5 »): mean 10,16, sd 4,02, quartiles 7,5 and 13
-        "| Combien d'heures par semaine consacrez-vous aux tâches… (h) | 167 | 10,2 ± 4,0 | 10,5 [7,5–13,0] |"]),
+        "| Combien d'heures par semaine consacrez-vous aux tâches… (h) | 167 | 10,2 ± 4,0 | 10,5 [7,5–13,0] |",
+        # a grid's items are statements: named as written, in quotes (« sont le numérique a augmenté… » is no French)
+        "la plus élevée sont « Le numérique a augmenté ma charge mentale » (71,9 %), « Le numérique m'a fait gagner "
+        "du temps administratif » (28,1 %) et « Les logiciels de mon cabinet communiquent bien entre eux » (26,9 %)."]),
     ("charge_framaforms", "fr_2025", [
         "Les 141 questionnaires reçus ont tous été analysés.",
         # « X » in the option's column for 91 of the 141 rows (csv on the export)

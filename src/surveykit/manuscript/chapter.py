@@ -137,9 +137,10 @@ class Context:
         return prose.lower_label(self.labels.get(variable, variable), self.proper)
 
     def items_in_sentence(self, variables: list[str]) -> dict[str, str]:
-        """A grid's item labels inside a sentence, all alike (see prose.items_in_sentence)."""
-        labels = prose.items_in_sentence([self.labels.get(v, v) for v in variables], self.proper)
-        return dict(zip(variables, labels))
+        """A grid's items named inside a sentence: quoted as written, as the comparison names them. An item may be
+        a noun without its article (« Identité nationale de santé »: « pour identité nationale… » would lack it)
+        or a statement (« Le numérique a augmenté ma charge »), which no lower-casing turns into a noun phrase."""
+        return {v: prose.quoted(self.labels.get(v, v)) for v in variables}
 
     def describe(self, table: str) -> list[str]:
         """The sentences the generic chapter writes under a table, by the table's kind."""

@@ -102,22 +102,6 @@ def lower_label(label: str, proper: frozenset[str] | set[str] = frozenset()) -> 
     return label[:1].lower() + label[1:]
 
 
-# French determiners: a label starting with one is a noun phrase that reads inside a sentence (« pour la
-# coopération »); one without (« Identité nationale de santé ») needs an article the engine cannot guess.
-DETERMINERS = re.compile(r"(?:l['’]|(?:le|la|les|un|une|des|du|au|aux|ce|cet|cette|ces|son|sa|ses|leur|leurs|"
-                         r"mon|ma|mes|notre|nos|votre|vos)\s)", re.IGNORECASE)
-
-
-def items_in_sentence(labels: list[str], proper: frozenset[str] | set[str] = frozenset()) -> list[str]:
-    """A grid's items named inside a sentence, all alike: when every label is led by a determiner they read as
-    noun phrases, first letter lower-cased (« pour la coopération et la collaboration »); else every one is quoted
-    as written (« pour « Identité nationale de santé (INS) » », where « pour identité nationale… » would lack its
-    article), never some quoted and others not in one sentence."""
-    if all(DETERMINERS.match(label.strip()) for label in labels):
-        return [lower_label(label, proper) for label in labels]
-    return [quoted(label) for label in labels]
-
-
 def proper_nouns(labels: list[str]) -> frozenset[str]:
     """The proper nouns a study's labels reveal: words written with a capital letter where they do not start
     their label (« Centre hospitalier de Lille » → Lille; « Agenda Doctolib » → Doctolib)."""
