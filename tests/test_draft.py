@@ -338,3 +338,18 @@ def test_make_builds_every_drafted_chapter_without_edits(drafted_project):
     assert "Votre satisfaction" in fixture and "Échelles et valeurs numériques" in fixture
     thesis = (drafted_project / "results/draft_these_2025/tables/tables.json").read_text(encoding="utf-8")
     assert "Rang 1" in thesis
+
+
+def test_a_question_like_several_others_gets_one_note_naming_the_first_few():
+    """A block of the form repeated 19 times wrote 19 « semble être la même question » notes on each of its
+    questions (26 600 comment lines in the wide export's codebook); one note now names three and counts the rest."""
+    from surveykit.tools.draft.infer import _twins_note
+
+    one = _twins_note(["q_2"])
+    assert one.startswith("semble être la même question que q_2, posée dans une autre branche") and "deux questions" in one
+    three = _twins_note(["q_2", "q_5", "q_9"])
+    assert three.startswith("semble être la même question que q_2, q_5 et q_9, posées dans d'autres branches")
+    assert "ce sont donc ici quatre questions" in three
+    many = _twins_note([f"q_{k}" for k in range(2, 21)])
+    assert many.startswith("semble être la même question que q_2, q_3, q_4 et 16 autres, posées")
+    assert "ici 20 questions" in many

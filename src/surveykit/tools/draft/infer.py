@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from surveykit.clean.privacy import mask_pii
+from surveykit.core import fmt
 from surveykit.core.errors import InputError
 from surveykit.core.normalise import normalise, normalise_many, quiz_score, typed_number, unit_key
 from surveykit.questionnaire.forms.layout import RESPONSE_METADATA, fold_export, stamps_submitted_only, typed_in_other
@@ -1174,6 +1175,7 @@ def _note_branches(questions: list[Guess]) -> None:
     """Two questions that look like one question asked in two branches of the form."""
     cores = [_core(guess.header) for guess in questions]
     matchers: dict[int, difflib.SequenceMatcher] = {}  # by the second question of the pairs
+    twins: dict[int, list[int]] = {}  # each question's look-alikes
     for i, j in _branch_pairs(cores):
         first, second = questions[i], questions[j]
         if first.type != second.type or first.grid or second.grid:
@@ -1184,11 +1186,28 @@ def _note_branches(questions: list[Guess]) -> None:
             continue
         if _note_follow_ups(questions, (i, j)):
             continue
-        for one, other in ((first, second), (second, first)):
-            one.notes.append(
-                f"semble être la même question que {other.id}, posée dans une autre branche du formulaire ; le "
+        twins.setdefault(i, []).append(j)
+        twins.setdefault(j, []).append(i)
+    for index in sorted(twins):
+        questions[index].notes.append(_twins_note([questions[k].id for k in sorted(twins[index])]))
+
+
+TWINS_NAMED = 3  # a question like many others (a block repeated in the form) names the first few, counts the rest
+
+
+def _twins_note(ids: list[str]) -> str:
+    """One note per question, however many others it looks like (a block of the form repeated 19 times wrote
+    19 notes on each of its questions)."""
+    if len(ids) == 1:
+        return (f"semble être la même question que {ids[0]}, posée dans une autre branche du formulaire ; le "
                 "brouillon ne voit pas les sections du formulaire, ce sont donc ici deux questions : pour les analyser "
                 "ensemble, les remplacer par une seule entrée avec `branches:` (voir codebook.schema.yaml)")
+    named = ", ".join(ids[:TWINS_NAMED]) if len(ids) > TWINS_NAMED else ", ".join(ids[:-1])
+    rest = f" et {len(ids) - TWINS_NAMED} autres" if len(ids) > TWINS_NAMED else f" et {ids[-1]}"
+    return (f"semble être la même question que {named}{rest}, posées dans d'autres branches du formulaire ; le "
+            f"brouillon ne voit pas les sections du formulaire, ce sont donc ici {fmt.cardinal(len(ids) + 1, True)} "
+            "questions : pour les "
+            "analyser ensemble, les remplacer par une seule entrée avec `branches:` (voir codebook.schema.yaml)")
 
 
 # A header asking for the details of the answer just given (« Précisez : », « Si autre, précisez », « Si oui,
