@@ -633,3 +633,21 @@ def test_a_forms_row_typed_in_by_hand_without_a_timestamp_is_analysed(tmp_path):
     assert "incomplete_if_empty" not in files["codebook.yaml"]
     (tmp_path / "codebook.yaml").write_text(files["codebook.yaml"], encoding="utf-8")
     assert clean_file(path, load_codebook(tmp_path / "codebook.yaml")).flow["analysed"] == 31
+
+
+def test_an_export_already_in_forms_layout_is_not_scanned_again(monkeypatch):
+    """`make study` drafts an export, then cleans the same object to check the draft: both fold it, and the second
+    fold scanned every column again to change nothing (1.1 s on the 2 000-column bench export)."""
+    from surveykit.questionnaire.forms import layout
+    from surveykit.questionnaire.forms.read import RawExport
+
+    scans = []
+    real = layout._folded
+    monkeypatch.setattr(layout, "_folded", lambda export: scans.append(export) or real(export))
+    plain = RawExport("x.csv", ("Q1", "Q2"), (("a", "b"), ("c", "d")), "utf-8", ",")
+    semicolons = RawExport("y.csv", ("Outils ?",), (("A;B;",), ("B;",), ("A;C;",)), "utf-8", ",")
+    assert layout.fold_export(plain) is plain and layout.fold_export(plain) is plain
+    folded = layout.fold_export(semicolons)
+    assert folded.rows == (("A, B",), ("B",), ("A, C",))
+    assert layout.fold_export(folded) is folded
+    assert scans == [plain, semicolons]  # one scan each; the folded result is known to be in layout

@@ -31,6 +31,7 @@ folded export reads the same export again; a folded export is left as it is by a
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import replace
 from operator import itemgetter
 
@@ -66,10 +67,24 @@ _TICK_LAYOUT = {"submitdate", "lastpage", "startlanguage", "date de soumission",
                 "date submitted", "last page", "start language"}
 
 
+# The exports known to be in Forms' layout (a fold's result, or an export a fold left as it was), by identity:
+# `make study` drafts an export, then cleans the same object to check its draft, and a second fold would scan
+# every column again to change nothing (1.1 s on 2 000 columns × 10 000 rows). Weak: an export is not kept alive.
+_IN_LAYOUT: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
 def fold_export(export: RawExport) -> RawExport:
     """The export with its multi-response and « Autre » columns brought to Forms' layout (see the module). Columns
     are examined one at a time and the rows rebuilt only when one changes (an export of thousands of columns
     is not copied to be left as it is)."""
+    if _IN_LAYOUT.get(id(export)) is export:
+        return export
+    folded = _folded(export)
+    _IN_LAYOUT[id(folded)] = folded
+    return folded
+
+
+def _folded(export: RawExport) -> RawExport:
     export = _one_header_row(export)
     semicolons = _semicolon_columns(export)
     tick_layout = stamps_submitted_only(export.headers)
