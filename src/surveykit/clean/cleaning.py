@@ -26,7 +26,7 @@ import pandas as pd
 
 from surveykit.core.errors import ConsistencyError, InputError
 from surveykit.core.io import sha256_of
-from surveykit.core.normalise import quiz_score, sender_key, sender_keys, typed_number, unit_key
+from surveykit.core.normalise import quiz_score, repeated_senders, sender_key, sender_keys, typed_number, unit_key
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, Codebook, Option, Question, derive
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.layout import fold_export
@@ -782,11 +782,7 @@ def resubmitted(senders: Senders, outcome: dict) -> tuple[list[tuple[int, int]],
     quarantined or outside the period replaces nothing). `last` is the latest by date and time of day, ties by
     row order; when one of a respondent's rows has no timestamp, row order alone (Forms appends submissions as
     they come)."""
-    rows_of: dict[str, list[int]] = {}
-    for index, key in enumerate(senders.keys):
-        if key and index not in outcome:
-            rows_of.setdefault(key, []).append(index)
-    groups = [rows for rows in rows_of.values() if len(rows) > 1]
+    groups = repeated_senders(senders.keys, outcome)
     pairs: list[tuple[int, int]] = []
     for rows in groups if senders.keep != "all" else []:
         timed = all(senders.moments[i] is not None for i in rows)

@@ -109,6 +109,17 @@ def sender_keys(cells: list[str]) -> list[str]:
     return keys
 
 
+
+def repeated_senders(keys: list[str], left_out=frozenset()) -> list[list[int]]:
+    """The row indices of each sender found on more than one row (`keys`: `sender_keys`; a blank key and the rows
+    of `left_out` count for no one), in the order of their first row; the drafter and the cleaning group alike."""
+    rows_of: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        if key and index not in left_out:
+            rows_of.setdefault(key, []).append(index)
+    return [rows for rows in rows_of.values() if len(rows) > 1]
+
+
 def unit_key(unit: str) -> str:
     """One key per unit, whatever its spelling: 'ans', 'an', 'années' -> 'year'; 'h', 'heures' -> 'hour'."""
     folded = fold(unit).strip().rstrip(".")
@@ -136,5 +147,5 @@ def quiz_score(text: str) -> tuple[float, int] | None:
     return (float(match[1].replace(",", ".")), int(match[2])) if match else None
 
 
-__all__ = ["CACHE_SIZE", "fold", "normalise", "normalise_many", "quiz_score", "sender_key", "sender_keys", "typed_number",
-           "unit_key"]
+__all__ = ["CACHE_SIZE", "fold", "normalise", "normalise_many", "quiz_score", "repeated_senders", "sender_key",
+           "sender_keys", "typed_number", "unit_key"]

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from surveykit.core.normalise import normalise, sender_keys
+from surveykit.core.normalise import normalise, repeated_senders, sender_keys
 
 PERSON_WORDS = {"sexe", "genre", "age", "naissance", "sex", "gender", "birth"}
 PERSON_HEADER_WORDS = 6  # a header naming the person is short (« Quel est votre âge ? »), not a question on ages
@@ -89,11 +89,7 @@ def guess_resubmissions(headers: tuple[str, ...], rows: Sequence[Sequence[str]],
     cells column by column) and the address column `key`, None when no address repeats. `left_out`: columns that
     hold no answer (timestamp, identifying, empty). Only the submissions of a repeated address are compared, and
     only the columns they differ on examined as describing the person: the cost stays that of reading the key."""
-    rows_of: dict[str, list[int]] = {}
-    for position, sender in enumerate(sender_keys(list(columns[key]))):
-        if sender:
-            rows_of.setdefault(sender, []).append(position)
-    groups = [positions for positions in rows_of.values() if len(positions) > 1]
+    groups = repeated_senders(sender_keys(list(columns[key])))
     if not groups:
         return None
     compared = [i for i in range(len(headers)) if i not in left_out]
