@@ -192,3 +192,91 @@ def test_two_columns_for_one_question(tmp_path, small_rows, codebook):
     path = write_rows(tmp_path / "twice.csv", rows)
     with pytest.raises(InputError, match=r"row 1: columns 'Sexe' and 'SEXE' both match the same question"):
         clean_file(path, codebook)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The one-pass reading of a UTF-8 file (`read._read_utf8`) against the careful path it stands in for (a scan of
+# the whole file, then the parse): on files as tools and hands write them, and damaged ones, both give the same
+# export or the same message. The files are generated from a seed; the careful path is the truth.
+
+_PIECES = ["Oui", "Non", "é", "Thé", " a ", "", "", "x, y", 'q"q', "l1\nl2", "l1\r\nl2", "\r", "\t", "\xa0", "€",
+           "  ", "1", "12,5", "Très satisfait", "z" * 30, "ñ" * 25]
+_CONTROLS = ["\x01", "\x0b", "\x1c", "\x00", "\ufffe"]  # pasted from another program: a cell in 50 holds one
+
+
+def _fuzzed_csv(rng) -> bytes:
+    delimiter = rng.choice([",", ";"])
+
+    def quoted(text: str) -> str:
+        needs = any(ch in text for ch in (delimiter, '"', "\n", "\r")) or rng.random() < 0.1
+        return '"' + text.replace('"', '""') + '"' if needs else text
+
+    width = rng.randint(1, 6)
+    headers = [rng.choice(["Q", "Question é", " H ", "", "Q;x", "Q,x", "Horodateur", "T\x01"]) + str(i)
+               for i in range(width)]
+    lines = [delimiter.join(map(quoted, headers))]
+    for _ in range(rng.randint(0, 8)):
+        cells = max(0, width + rng.choice([0, 0, 0, -1, 1, -width]))
+        lines.append(delimiter.join(quoted(_fuzzed_cell(rng)) for _ in range(cells)))
+    end = rng.choice(["\n", "\r\n", "\r"])
+    text = end.join(lines) + rng.choice([end, "", end + end, end + "  " + end])
+    if rng.random() < 0.05:
+        text = text.replace('"', "", 1)  # a quote never closed
+    if rng.random() < 0.05:
+        at = rng.randrange(len(text) + 1)
+        text = text[:at] + '"x' + text[at:]  # a quote inside a cell
+    if rng.random() < 0.03:
+        text = rng.choice(["", "  ", "\n\n", "\xa0", " \x1c ", "\nQ,R\n1,2"])
+    encoding = rng.choice(["utf-8", "utf-8", "utf-8-sig", "cp1252"])
+    data = text.encode(encoding, errors="replace" if encoding == "cp1252" else "surrogatepass")
+    if rng.random() < 0.1:  # an invalid UTF-8 byte somewhere
+        at = rng.randrange(len(data) + 1)
+        data = data[:at] + bytes([rng.choice([0xFF, 0xE9, 0x80, 0xC3])]) + data[at:]
+    return data
+
+
+def _fuzzed_cell(rng) -> str:
+    pieces = [rng.choice(_PIECES) for _ in range(rng.randint(0, 3))]
+    if rng.random() < 0.02:
+        pieces.insert(rng.randint(0, len(pieces)), rng.choice(_CONTROLS))
+    return "".join(pieces)
+
+
+def _outcome(path, limits):
+    try:
+        export = read_export(path, limits)
+    except InputError as exc:
+        return "refused", str(exc)
+    return ("read", export.headers, export.rows, export.encoding, export.delimiter, export.notices,
+            sorted(export.cell_problems.items()))
+
+
+def test_one_pass_reading_gives_what_scanning_first_gives(tmp_path, monkeypatch):
+    import random
+
+    from surveykit.questionnaire.forms import read
+
+    limits = [read.Limits(), read.Limits(max_answer_chars=5), read.Limits(max_columns=3), read.Limits(max_rows=3)]
+    monkeypatch.setattr(read, "HEADER_CHUNK", 4)  # the header row read 4 bytes at a time: a damaged byte after it
+    # is met while parsing, as in a large file, not while looking for the first line
+    one_pass = []
+    for seed in range(600):
+        rng = random.Random(seed)
+        path = tmp_path / f"export_{seed}.csv"
+        path.write_bytes(_fuzzed_csv(rng))
+        limit = rng.choice(limits)
+        fast = _outcome(path, limit)
+        with monkeypatch.context() as patched:
+            patched.setattr(read, "_read_utf8", lambda _path, _limits: None)  # always the careful path
+            careful = _outcome(path, limit)
+        assert fast == careful, f"seed {seed}"
+        one_pass.append(_in_one_pass(read, path, limit))
+    # the generated files cover both paths: read (or refused) in one pass, and scanned first
+    assert 150 < sum(one_pass) < 450
+
+
+def _in_one_pass(read, path, limits) -> bool:
+    try:
+        return read._read_utf8(path, limits) is not None
+    except InputError:
+        return True

@@ -201,7 +201,8 @@ def _csv_records(path: Path, scan: _Scan, delimiter: str, field_limit: int,
     length while parsing; only when a cell exceeds it is the file parsed again without limit, so that
     the cell is reported with its row and column (csv's own error names neither)."""
     previous = csv.field_size_limit()
-    errors = "strict" if scan.codec == "cp1252" else "surrogateescape"
+    # an invalid UTF-8 byte is kept (and reported with its cell) only in a file its scan found one in
+    errors = "surrogateescape" if scan.suspect and scan.codec != "cp1252" else "strict"
     try:
         for limit in (field_limit, max(path.stat().st_size + 1, previous)):
             csv.field_size_limit(limit)
@@ -250,10 +251,23 @@ def _cell_texts(cells: list[str]) -> list[str]:
     return cells
 
 
+class _Suspect(Exception):
+    """A cell holds a control character: the file is read again the careful way (`_read_csv`)."""
+
+
 class _StrippedCells(dict):
-    """Each distinct cell and its text (`_cell_text_of`), made once and held once."""
+    """Each distinct cell and its text (`_cell_text_of`), made once and held once. When `watch`ful (a file no scan
+    has read before), a cell holding a control character stops the reading (`_Suspect`): every character of a
+    CSV file but its delimiters, quotes and line ends is in a cell, so looking at each distinct cell once tells
+    what a scan of the whole file would."""
+
+    def __init__(self, watch: bool = False):
+        super().__init__()
+        self.watch = watch
 
     def __missing__(self, cell: str) -> str:
+        if self.watch and _CONTROL.search(cell):
+            raise _Suspect
         self[cell] = text = _cell_text_of(cell)
         return text
 
@@ -278,17 +292,23 @@ class _Rows:
     path: Path
     limits: Limits
     long_cells: bool
+    watch: bool = False  # no scan before: a control character in a cell stops the reading (`_Suspect`)
     headers: list[str] | None = None  # the header row's cells, blank ones at its end included
     named: int = 0  # how many of them up to the last one not blank
     answered: int = 0  # how many of them head a column answered somewhere, at least `named`
     count: int = 0
     surplus: str = ""  # the message for the first row with a cell beyond the headers
     problems: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    stripped: _StrippedCells = field(default_factory=_StrippedCells)
+    stripped: _StrippedCells = field(init=False)
+
+    def __post_init__(self):
+        self.stripped = _StrippedCells(self.watch)
 
     def __call__(self, record: list[str]) -> object:
         self.count += 1
         if self.headers is None:
+            if self.watch and _CONTROL.search("".join(record)):
+                raise _Suspect
             named = _header_cells(record)
             self.named = self.answered = len(named)
             self.headers = named + [""] * (len(record) - len(named))
@@ -309,12 +329,14 @@ class _Rows:
         return cells
 
 
-def _read_rows(path: Path, scan: _Scan, delimiter: str, limits: Limits, notices: list[str]) -> RawExport:
-    """The export of a file with no control character nor invalid byte, its rows made as they are parsed."""
+def _read_rows(path: Path, scan: _Scan, delimiter: str, limits: Limits, notices: list[str],
+               watch: bool = False) -> RawExport:
+    """The export of a file with no control character nor invalid byte, its rows made as they are parsed
+    (`watch`: no scan said so, the cells are looked at as they come, see `_StrippedCells`)."""
     made: list[_Rows] = []
 
     def keeper(long_cells: bool) -> _Rows:
-        made.append(_Rows(path, limits, long_cells))
+        made.append(_Rows(path, limits, long_cells, watch))
         return made[-1]
 
     records, _long_cells = _csv_records(path, scan, delimiter, limits.max_answer_chars, keeper)
@@ -351,8 +373,52 @@ def _check_shape(path: Path, width: int, responses: int, limits: Limits) -> None
                          f"(config: {LIMITS_KEY}: max_rows)")
 
 
+def _first_line(path: Path, codec: str) -> str | None:
+    """The file's first line as strict UTF-8 (without its line end), None when its bytes do not read so."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    line: list[str] = []
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(HEADER_CHUNK):
+                text = decoder.decode(chunk)
+                end = _LINE_END.search(text)
+                line.append(text if end is None else text[:end.start()])
+                if end is not None:
+                    break
+            else:
+                line.append(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        return None
+    return "".join(line)
+
+
+HEADER_CHUNK = 1 << 16  # bytes read at a time for the header row (a wide export's is about 200 kB)
+
+
+def _read_utf8(path: Path, limits: Limits) -> RawExport | None:
+    """The export in one pass over the file, for the file nearly every export is: UTF-8 with no control
+    character. Parsed as strict UTF-8 with each distinct cell looked at (`_StrippedCells`); None as soon as a byte
+    does not decode or a cell holds a control character (or when its first line is blank): `_read_csv` then
+    scans the file first, as it did before this path was there. What this path returns, or the message it
+    raises, is what that scan and the parse after it give on such a file."""
+    with path.open("rb") as handle:
+        codec = "utf-8-sig" if handle.read(3) == b"\xef\xbb\xbf" else "utf-8"
+    header = _first_line(path, codec)
+    if header is None or not header.strip():
+        return None
+    scan = _Scan(codec, codec, suspect=False, blank=False, header=header)
+    try:
+        with _collector_paused():
+            return _read_rows(path, scan, _delimiter(header), limits, [], watch=True)
+    except (UnicodeDecodeError, _Suspect):
+        return None
+
+
 def _read_csv(path: Path, limits: Limits) -> RawExport:
     _check_size(path, path.stat().st_size, "file of", limits)
+    export = _read_utf8(path, limits)
+    if export is not None:
+        return export
     scan = _scan(path)
     if scan.blank:
         raise InputError(f"{path}: the file is empty; expected a header row and one row per response")

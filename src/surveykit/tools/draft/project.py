@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from surveykit.core.errors import InputError
-from surveykit.core.io import atomic_path, atomic_write_text
+from surveykit.core.io import atomic_path, atomic_write_text, sha256_of
 from surveykit.core.yamlio import validate_data
 
 MANIFEST = ".draft.json"
@@ -25,10 +25,6 @@ MANIFEST = ".draft.json"
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @dataclass
@@ -58,7 +54,7 @@ def edited_files(folder: Path, files: dict[str, str]) -> list[str]:
         path = folder / name
         if not path.is_file() or (name in files and path.read_text(encoding="utf-8") == files[name]):
             continue
-        if recorded.get(name) != _sha256_file(path):
+        if recorded.get(name) != sha256_of(path):
             edited.append(name)
     return edited
 
@@ -74,7 +70,7 @@ def write_study(folder: Path, files: dict[str, str], force: bool, meta: dict) ->
     recorded = _manifest(folder)["files"]
     for name in sorted(set(recorded) - set(files)):  # drafted before, not any more (e.g. a question retyped)
         path = folder / name
-        if path.is_file() and (force or _sha256_file(path) == recorded[name]):
+        if path.is_file() and (force or sha256_of(path) == recorded[name]):
             path.unlink()
             plan.removed.append(name)
     for name, text in sorted(files.items()):
@@ -97,10 +93,15 @@ def export_location(root: Path, export: Path, wave: str) -> tuple[str, Path | No
     if raw in export.parents:
         return export.relative_to(root.resolve()).as_posix(), None
     target = raw / wave / f"export{export.suffix.lower()}"
-    if target.is_file() and _sha256_file(target) != _sha256_file(export):
+    if target.is_file() and not _same_bytes(target, export):
         raise InputError(f"{target}: another export of wave {wave!r} is already there; raw data are never "
                          "overwritten: choose another WAVE name or remove that file yourself")
     return target.relative_to(root.resolve()).as_posix(), target
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    """Whether two files hold the same bytes: their sizes, then their SHA-256 (read a block at a time)."""
+    return one.stat().st_size == other.stat().st_size and sha256_of(one) == sha256_of(other)
 
 
 def place_export(export: Path, target: Path | None) -> None:
