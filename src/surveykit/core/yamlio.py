@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 import yaml
 
 from .errors import InputError
@@ -88,16 +89,32 @@ def load_yaml(path: str | Path) -> Any:
 
 
 @functools.lru_cache(maxsize=64)
-def _validator(schema_path: str, mtime_ns: int, size: int) -> jsonschema.Draft202012Validator:
-    """A schema's validator, read once per process (keyed by the file's path, time and size, so an edited schema
-    is read again): a workflow of 100 studies validates 300 files against the same three schemas."""
-    return jsonschema.Draft202012Validator(load_yaml(schema_path))
+def _validators(schema_path: str, mtime_ns: int, size: int) -> tuple[Any, jsonschema.Draft202012Validator]:
+    """A schema's two validators, read once per process (keyed by the file's path, time and size, so an edited
+    schema is read again): a workflow of 100 studies validates 300 files against the same three schemas.
+
+    jsonschema-rs (compiled) says whether a document is valid, in milliseconds where jsonschema takes most of a
+    second on a codebook of 1 500 questions; jsonschema says why one is not, in the messages users know. The
+    fast one decides nothing alone: a document it refuses, or cannot read (a date YAML parsed), goes to the
+    other. Formats are not checked, as jsonschema does not check them either."""
+    schema = load_yaml(schema_path)
+    return (jsonschema_rs.Draft202012Validator(schema, validate_formats=False),
+            jsonschema.Draft202012Validator(schema))
+
+
+def _surely_valid(fast: Any, data: Any) -> bool:
+    try:
+        return fast.is_valid(data)
+    except ValueError:  # a value JSON has no type for (a date, a key that is not text): jsonschema says
+        return False
 
 
 def validate_data(data: Any, schema_path: str | Path, source: str | Path) -> None:
     """Validate `data` against a JSON Schema; the first error names the file and the key path."""
     stat = Path(schema_path).stat()
-    validator = _validator(str(schema_path), stat.st_mtime_ns, stat.st_size)
+    fast, validator = _validators(str(schema_path), stat.st_mtime_ns, stat.st_size)
+    if _surely_valid(fast, data):
+        return
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         first = errors[0]
