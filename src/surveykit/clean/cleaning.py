@@ -382,7 +382,7 @@ class ColumnParser:
                      branch: np.ndarray, shown: np.ndarray, out: Parsed) -> None:
         texts = [table[column.index] for column in columns]
         if question.type == "text" and not question.branch_on and len(columns) == 1:
-            self._parse_text(question, columns[0], texts[0].cells(), shown, out)
+            self._parse_text(question, columns[0], texts[0], shown, out)
             return
         # an all-None branch (no `branch_on`) or an all-True `shown` (no `asked_if`) would refine nothing
         context = ([branch] if question.branch_on else []) + ([] if shown.all() else [shown])
@@ -414,17 +414,20 @@ class ColumnParser:
             if parsed.skips:
                 out.skips.setdefault(int(index), []).extend(s.message(self.path, sheet_row) for s in parsed.skips)
 
-    def _parse_text(self, question: Question, column: Column, texts: np.ndarray, shown: np.ndarray,
+    def _parse_text(self, question: Question, column: Column, coded: CodedColumn, shown: np.ndarray,
                     out: Parsed) -> None:
         """A free-text question of one column: its answers taken as they are, over all rows at once (each answer
         is distinct, so parsing once per distinct answer would parse every row); what `parse_question` says of
         a text cell: an answer where the question was not shown breaks the skip logic, a blank where a required
-        question was shown is a problem, any other answer is the value."""
-        filled = texts != ""
+        question was shown is a problem, any other answer is the value. Where the question was shown to all,
+        its answers are numbered as the column is (a blank as "", as `_answer_codes` numbers a missing answer)."""
+        texts = coded.cells()
+        filled = ~coded.rows_holding("")
         given = shown & filled
         if given.any():
             out.values[question.id] = np.where(given, texts, None)
-            out.texts[question.id] = _answer_codes(out.values[question.id])
+            out.texts[question.id] = ((coded.codes, len(coded.values)) if shown.all()
+                                      else _answer_codes(out.values[question.id]))
         condition = " and ".join(f"{k} = {v!r}" for k, v in question.asked_if.items())
         expected = "an answer (the question is mandatory in the form)"
         for index in np.nonzero((~shown & filled) | (shown & ~filled & question.required))[0]:
@@ -921,7 +924,9 @@ def _written(values: np.ndarray, integer: bool):
     """A variable's values as responses.csv holds them: nullable integers, or text with "" for a missing answer."""
     if integer:
         return pd.array(values.tolist(), dtype="Int64")
-    return pd.Series(values, dtype="object").where(pd.notna(values), "").to_numpy()
+    written = np.array(values, dtype=object)  # a copy: `values` are the parsed answers
+    written[pd.isna(values)] = ""
+    return written
 
 
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:

@@ -999,7 +999,7 @@ def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
 def _number_table(columns: Columns, indexes: list[int], number: dict[str, int]) -> np.ndarray:
     """The grid's cells as numbers, a row per respondent and a column per grid row (NaN: left blank)."""
     number = {**number, "": np.nan}
-    return np.column_stack([np.array(list(map(number.__getitem__, columns.cells[i])), dtype=float) for i in indexes])
+    return np.column_stack([columns.column(i).mapped(number, float) for i in indexes])
 
 
 def _ranks(table: np.ndarray) -> bool:
@@ -1048,7 +1048,7 @@ class Columns:
 
     def values(self, index: int) -> list[str]:
         column = self.column(index)
-        return column.values[column.codes[column.codes != column.code("")]].tolist()
+        return column.cells()[~column.rows_holding("")].tolist()
 
     def bits(self, index: int, value: str | None = None) -> int:
         """Rows where the column is filled (value None) or holds `value`."""
