@@ -362,8 +362,9 @@ class ColumnParser:
         """Every question parsed from the export's coded columns (`coded_columns`) over its `n` rows."""
         out = Parsed({name: np.full(n, None, dtype=object) for name in self.book.variables})
         asked: dict[str, np.ndarray] = {}
+        no_branch = np.full(n, None, dtype=object)  # read only, shared by the questions without `branch_on`
         for question, columns in self.plan:
-            branch = out.values[question.branch_on] if question.branch_on else np.full(n, None, dtype=object)
+            branch = out.values[question.branch_on] if question.branch_on else no_branch
             shown = np.ones(n, dtype=bool)
             for variable, value in question.asked_if.items():
                 shown &= out.values[variable] == value
@@ -380,18 +381,20 @@ class ColumnParser:
 
     def _parse_group(self, question: Question, columns: list[Column], table: tuple[CodedColumn, ...],
                      branch: np.ndarray, shown: np.ndarray, out: Parsed) -> None:
-        texts = [table[column.index] for column in columns]
+        coded = [table[column.index] for column in columns]
         if question.type == "text" and not question.branch_on and len(columns) == 1:
-            self._parse_text(question, columns[0], texts[0], shown, out)
+            self._parse_text(question, columns[0], coded[0], shown, out)
             return
         # an all-None branch (no `branch_on`) or an all-True `shown` (no `asked_if`) would refine nothing
         context = ([branch] if question.branch_on else []) + ([] if shown.all() else [shown])
-        inverse, first = _factorize([*texts, *context] or [shown])  # no column in this export: one combination
+        inverse, first = _factorize([*coded, *context] or [shown])  # no column in this export: one combination
         produced: dict[str, np.ndarray] = {}
         flagged: dict[int, QuestionParse] = {}
-        for unique, row in enumerate(first):
-            cells = tuple(t.values[t.codes[row]] for t in texts)
-            parsed = parse_question(question, columns, cells, branch[row], bool(shown[row]))
+        # each combination's cells, branch and `shown`, as its first row holds them
+        cells = [c.values[c.codes[first]].tolist() for c in coded]
+        combinations = zip(zip(*cells) if coded else [()] * len(first), branch[first].tolist(), shown[first].tolist())
+        for unique, (texts, branch_of, shown_of) in enumerate(combinations):
+            parsed = parse_question(question, columns, texts, branch_of, shown_of)
             for variable, value in parsed.values:
                 if variable not in produced:  # not setdefault: a new array per distinct answer made this quadratic
                     produced[variable] = np.full(len(first), None, dtype=object)
@@ -871,7 +874,8 @@ def _duplicates(answers: list[tuple[np.ndarray, int]], outcome: dict, n: int) ->
         if not apart:
             key, combinations = pd.factorize(key * distinct + codes)
             apart = len(combinations) == m
-        log_chance += np.log(np.bincount(codes)[codes] / m)
+        frequency = np.bincount(codes) / m  # each distinct answer's, 0 for one only rows set aside hold
+        log_chance += np.log(frequency, out=np.zeros_like(frequency), where=frequency > 0)[codes]
     firsts = candidates[np.unique(key, return_index=True)[1]][key]
     rare = log_chance < np.log(CHANCE_MATCH)
     return [(int(i), int(f)) for i, f, alone in zip(candidates, firsts, rare) if i != f and alone]

@@ -43,7 +43,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from surveykit.clean.privacy import mask_pii
 from surveykit.core import fmt
@@ -1427,7 +1426,7 @@ def trial_markers(columns: Columns) -> list[str]:
     rows_of: dict[str, set[int]] = {}
     first_seen: dict[str, tuple[int, int]] = {}  # marker -> (row, column) where it first appears
     for index in range(len(columns.cells)):
-        short = [cell for cell in columns.column(index).values.tolist() if cell and len(cell) < 60]
+        short = [cell for cell in columns.counts(index, keep=True) if len(cell) < 60]
         joined = "\n".join(short).lower()
         if not any(word in joined for word in _TEST_WORDS):
             continue
