@@ -486,6 +486,8 @@ def clean_export(
     senders = find_senders(book, export, table, parsed, stamped.moments, messages)
     outcome = _classify(book, export, table, parsed, (stamp_header, stamps, stamped.dates), period, senders, messages)
     parsed.texts.clear()
+    for name in parsed.distinct:  # written from their distinct values: their arrays over the rows can go (8 bytes a
+        del parsed.values[name]  # cell each, as much as the cells of a wide export)
     excluded = []
     for index, (status, reason, detail) in sorted(outcome.items()):
         sheet_row = int(sheet_rows[index])
