@@ -360,11 +360,14 @@ class ColumnParser:
 
     def parse(self, table: tuple[CodedColumn, ...], n: int) -> Parsed:
         """Every question parsed from the export's coded columns (`coded_columns`) over its `n` rows."""
-        out = Parsed({name: np.full(n, None, dtype=object) for name in self.book.variables})
+        # every variable unanswered until its question is parsed: one array, read only, shared by all (a variable
+        # is given a new array, never written in place), and the branch of the questions without `branch_on`
+        unanswered = np.full(n, None, dtype=object)
+        unanswered.flags.writeable = False
+        out = Parsed(dict.fromkeys(self.book.variables, unanswered))
         asked: dict[str, np.ndarray] = {}
-        no_branch = np.full(n, None, dtype=object)  # read only, shared by the questions without `branch_on`
         for question, columns in self.plan:
-            branch = out.values[question.branch_on] if question.branch_on else no_branch
+            branch = out.values[question.branch_on] if question.branch_on else unanswered
             shown = np.ones(n, dtype=bool)
             for variable, value in question.asked_if.items():
                 shown &= out.values[variable] == value
