@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from surveykit.clean.cleaning import _factorize
 from surveykit.questionnaire.forms.coded import coded_columns
@@ -126,3 +127,8 @@ def test_the_cleaning_numbers_combinations_from_the_coded_columns_as_from_their_
             coded_inverse, coded_first = _factorize([*(table[i] for i in arrays), *context])
             inverse, first = _factorize([*cells, *context])
             assert coded_inverse.tolist() == inverse.tolist() and coded_first.tolist() == first.tolist()
+
+
+def test_a_cell_that_is_not_text_is_refused_rather_than_numbered_wrong():
+    with pytest.raises(TypeError, match="column 2 holds a cell that is not text"):
+        coded_columns(_export([("a", None, "b")]))

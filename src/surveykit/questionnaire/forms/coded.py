@@ -78,6 +78,8 @@ def _table(export: RawExport) -> tuple[CodedColumn, ...]:
     columns = []
     for index in range(cells.shape[1]):
         codes, values = pd.factorize(cells[:, index])
+        if codes.min(initial=0) < 0:  # None or NaN, numbered -1, would wrap round in unsigned codes
+            raise TypeError(f"{export.path}: column {index + 1} holds a cell that is not text")
         columns.append(_column(values, codes))
     return tuple(columns)
 
