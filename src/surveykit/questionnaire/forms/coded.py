@@ -23,6 +23,7 @@ from .read import RawExport
 
 __all__ = ["CodedColumn", "coded_columns"]
 
+
 @dataclass(frozen=True)
 class CodedColumn:
     """One column of an export: `values`, its distinct cells ("" included) in order of first appearance, and
