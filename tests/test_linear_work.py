@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from surveykit.clean import cleaning
-from surveykit.questionnaire.forms import headers, read
+from surveykit.questionnaire.forms import coded, headers, read
 from surveykit.questionnaire.forms.read import read_export
 from surveykit.tools.draft import check_draft, draft_export, infer, levels
 from surveykit.tools.draft.render import study_files
@@ -38,7 +38,7 @@ def _export(folder: Path, repeats: int) -> Path:
 
 def _calls(monkeypatch, path: Path) -> tuple[Counter, dict[str, str]]:
     """Calls of the normaliser and of the question parser while the export is drafted and cleaned with its
-    draft, and the drafted files."""
+    draft, how many times its cells were numbered column by column (`coded`), and the drafted files."""
     calls: Counter = Counter()
 
     def counted(name, function):
@@ -50,6 +50,7 @@ def _calls(monkeypatch, path: Path) -> tuple[Counter, dict[str, str]]:
     for module in (infer, levels, cleaning, headers):
         monkeypatch.setattr(module, "normalise", counted("normalise", module.normalise))
     monkeypatch.setattr(cleaning, "parse_question", counted("parse_question", cleaning.parse_question))
+    monkeypatch.setattr(coded, "_table", counted("coded table", coded._table))
     strip = read._StrippedCells.__missing__
 
     def stripped(table, cell):
@@ -70,6 +71,7 @@ def test_ten_times_the_rows_costs_no_more_calls(tmp_path, monkeypatch):
     many, drafted_many = _calls(monkeypatch, _export(tmp_path, 40))
     assert drafted_many["codebook.yaml"].replace("(240 réponses)", "(24 réponses)") == drafted["codebook.yaml"]
     assert few["normalise"] > 0 and few["parse_question"] > 0 and few["strip"] > 0
+    assert few["coded table"] == 1  # one pass over the cells, shared by the fold, the drafter and the cleaning
     assert many == few
 
 

@@ -28,6 +28,7 @@ from surveykit.core.errors import ConsistencyError, InputError
 from surveykit.core.io import sha256_of
 from surveykit.core.normalise import quiz_score, repeated_senders, sender_key, sender_keys, typed_number, unit_key
 from surveykit.questionnaire.codebook import CHOICE_GRID, GRID_TYPES, Codebook, Option, Question, derive
+from surveykit.questionnaire.forms.coded import CodedColumn, coded_columns
 from surveykit.questionnaire.forms.headers import Column, ColumnMap, map_columns, normalise
 from surveykit.questionnaire.forms.layout import fold_export
 from surveykit.questionnaire.forms.read import Limits, RawExport, read_export
@@ -291,18 +292,27 @@ def _factorize(arrays: list) -> tuple[np.ndarray, np.ndarray]:
     """(inverse, first): the distinct combinations of the arrays' values, row by row, numbered in order of
     first appearance. `first[u]` is the first row holding combination u and `inverse[i]` the combination of
     row i. Hash-based and linear in the rows: each array refines the key, which stays below the row count.
+    An array is a column of values or an export's column numbered already (`CodedColumn`).
 
     A missing value (None) is one more value: pandas numbers it -1 (`use_na_sentinel`, which its hash table
     does as it goes; asking it to number missing values as others makes it search them first, a pass that
     costs more than the factorising itself on text)."""
     key = None
     for array in arrays:
-        codes, uniques = pd.factorize(np.asarray(array, dtype=object))
+        codes, distinct = _numbered(array)
         if key is None and codes.min(initial=0) >= 0:
             key = codes  # the first array, with no missing value, is numbered already (a one-column question's)
         else:
-            key, _ = pd.factorize((0 if key is None else key) * (len(uniques) + 1) + codes + 1)
+            key, _ = pd.factorize((0 if key is None else key.astype(np.int64)) * (distinct + 1) + codes + 1)
     return key, _first_rows(key)
+
+
+def _numbered(array) -> tuple[np.ndarray, int]:
+    """An array's values numbered in order of first appearance (a missing value -1), and how many values."""
+    if isinstance(array, CodedColumn):
+        return array.codes, len(array.values)
+    codes, uniques = pd.factorize(np.asarray(array, dtype=object))
+    return codes, len(uniques)
 
 
 def _first_rows(key: np.ndarray) -> np.ndarray:
@@ -348,12 +358,16 @@ class ColumnParser:
         self.path = path
         self.sheet_rows = sheet_rows
 
-    def parse(self, cells: np.ndarray) -> Parsed:
-        n = cells.shape[0]
-        out = Parsed({name: np.full(n, None, dtype=object) for name in self.book.variables})
+    def parse(self, table: tuple[CodedColumn, ...], n: int) -> Parsed:
+        """Every question parsed from the export's coded columns (`coded_columns`) over its `n` rows."""
+        # every variable unanswered until its question is parsed: one array, read only, shared by all (a variable
+        # is given a new array, never written in place), and the branch of the questions without `branch_on`
+        unanswered = np.full(n, None, dtype=object)
+        unanswered.flags.writeable = False
+        out = Parsed(dict.fromkeys(self.book.variables, unanswered))
         asked: dict[str, np.ndarray] = {}
         for question, columns in self.plan:
-            branch = out.values[question.branch_on] if question.branch_on else np.full(n, None, dtype=object)
+            branch = out.values[question.branch_on] if question.branch_on else unanswered
             shown = np.ones(n, dtype=bool)
             for variable, value in question.asked_if.items():
                 shown &= out.values[variable] == value
@@ -362,25 +376,28 @@ class ColumnParser:
             independent = question.type in ("grid_scale", CHOICE_GRID)  # each cell parsed on its own
             groups = [[column] for column in columns] if independent else [columns]
             for group in groups:
-                self._parse_group(question, group, cells, branch, shown, out)
+                self._parse_group(question, group, table, branch, shown, out)
         for question in self.book.derived:
             source = self.book.question(question.derived.source)
             out.values[question.id] = self._derive(question, out.values[source.id], asked.get(source.id))
         return out
 
-    def _parse_group(self, question: Question, columns: list[Column], cells: np.ndarray, branch: np.ndarray,
-                     shown: np.ndarray, out: Parsed) -> None:
-        texts = [cells[:, column.index] for column in columns]
+    def _parse_group(self, question: Question, columns: list[Column], table: tuple[CodedColumn, ...],
+                     branch: np.ndarray, shown: np.ndarray, out: Parsed) -> None:
+        coded = [table[column.index] for column in columns]
         if question.type == "text" and not question.branch_on and len(columns) == 1:
-            self._parse_text(question, columns[0], texts[0], shown, out)
+            self._parse_text(question, columns[0], coded[0], shown, out)
             return
         # an all-None branch (no `branch_on`) or an all-True `shown` (no `asked_if`) would refine nothing
         context = ([branch] if question.branch_on else []) + ([] if shown.all() else [shown])
-        inverse, first = _factorize([*texts, *context] or [shown])  # no column in this export: one combination
+        inverse, first = _factorize([*coded, *context] or [shown])  # no column in this export: one combination
         produced: dict[str, np.ndarray] = {}
         flagged: dict[int, QuestionParse] = {}
-        for unique, row in enumerate(first):
-            parsed = parse_question(question, columns, tuple(t[row] for t in texts), branch[row], bool(shown[row]))
+        # each combination's cells, branch and `shown`, as its first row holds them
+        cells = [c.values[c.codes[first]].tolist() for c in coded]
+        combinations = zip(zip(*cells) if coded else [()] * len(first), branch[first].tolist(), shown[first].tolist())
+        for unique, (texts, branch_of, shown_of) in enumerate(combinations):
+            parsed = parse_question(question, columns, texts, branch_of, shown_of)
             for variable, value in parsed.values:
                 if variable not in produced:  # not setdefault: a new array per distinct answer made this quadratic
                     produced[variable] = np.full(len(first), None, dtype=object)
@@ -403,17 +420,20 @@ class ColumnParser:
             if parsed.skips:
                 out.skips.setdefault(int(index), []).extend(s.message(self.path, sheet_row) for s in parsed.skips)
 
-    def _parse_text(self, question: Question, column: Column, texts: np.ndarray, shown: np.ndarray,
+    def _parse_text(self, question: Question, column: Column, coded: CodedColumn, shown: np.ndarray,
                     out: Parsed) -> None:
         """A free-text question of one column: its answers taken as they are, over all rows at once (each answer
         is distinct, so parsing once per distinct answer would parse every row); what `parse_question` says of
         a text cell: an answer where the question was not shown breaks the skip logic, a blank where a required
-        question was shown is a problem, any other answer is the value."""
-        filled = texts != ""
+        question was shown is a problem, any other answer is the value. Where the question was shown to all,
+        its answers are numbered as the column is (a blank as "", as `_answer_codes` numbers a missing answer)."""
+        texts = coded.cells()
+        filled = ~coded.rows_holding("")
         given = shown & filled
         if given.any():
             out.values[question.id] = np.where(given, texts, None)
-            out.texts[question.id] = _answer_codes(out.values[question.id])
+            out.texts[question.id] = ((coded.codes, len(coded.values)) if shown.all()
+                                      else _answer_codes(out.values[question.id]))
         condition = " and ".join(f"{k} = {v!r}" for k, v in question.asked_if.items())
         expected = "an answer (the question is mandatory in the form)"
         for index in np.nonzero((~shown & filled) | (shown & ~filled & question.required))[0]:
@@ -458,18 +478,19 @@ def clean_export(
     cmap = map_columns(export.headers, book, export.path, export.rows)
     messages = [*export.notices, *_column_messages(cmap, export.path)]
     n = len(export.rows)
-    cells = np.array(export.rows, dtype=object).reshape(n, len(export.headers))
+    table = coded_columns(export)
     sheet_rows = np.arange(n) + export.header_rows + 1
     stamp_header = export.headers[cmap.timestamp] if cmap.timestamp is not None else ""
-    stamps = cells[:, cmap.timestamp].tolist() if cmap.timestamp is not None else [""] * n
+    stamps = table[cmap.timestamp].cells().tolist() if cmap.timestamp is not None else [""] * n
     stamped = parse_timestamps(stamps)
     if stamped.note:
         messages.append(f"{export.path}, column {stamp_header!r}: {stamped.note}")
-    parsed = ColumnParser(book, cmap, export.path, sheet_rows).parse(cells)
-    senders = find_senders(book, export, cells, parsed, stamped.moments, messages)
-    outcome = _classify(book, export, cells, parsed, (stamp_header, stamps, stamped.dates), period, senders, messages)
-    del cells  # not needed below, and a wide export's cells weigh as much as the responses built from them
+    parsed = ColumnParser(book, cmap, export.path, sheet_rows).parse(table, n)
+    senders = find_senders(book, export, table, parsed, stamped.moments, messages)
+    outcome = _classify(book, export, table, parsed, (stamp_header, stamps, stamped.dates), period, senders, messages)
     parsed.texts.clear()
+    for name in parsed.distinct:  # written from their distinct values: their arrays over the rows can go (8 bytes a
+        del parsed.values[name]  # cell each, as much as the cells of a wide export)
     excluded = []
     for index, (status, reason, detail) in sorted(outcome.items()):
         sheet_row = int(sheet_rows[index])
@@ -654,7 +675,7 @@ TIMESTAMP_EXPECTED = ("a date and time such as 19/12/2024 14:32:05 (day, month a
                       "order)")
 
 
-def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Parsed, stamp: tuple,
+def _classify(book: Codebook, export: RawExport, table: tuple[CodedColumn, ...], parsed: Parsed, stamp: tuple,
               period: dict | None, senders: Senders | None = None,
               messages: list[str] | None = None) -> dict[int, tuple[str, str, str]]:
     """Row index -> (status, reason, detail) of every row not analysed, in this order of precedence: a cell the
@@ -664,7 +685,7 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
     header, texts, dates = stamp
     outcome: dict[int, tuple[str, str, str]] = {}
     sheet = export.sheet_row
-    for index, marker in _trial_rows(book, cells):
+    for index, marker in _trial_rows(book, table):
         outcome[index] = (EXCLUDED, REASON_TEST, f"{export.path}, row {sheet(index)}: a trial of the form (a cell "
                           f"reads {marker!r}, one of the codebook's `test_answers`)")
     for sheet_row, problems in export.cell_problems.items():
@@ -701,7 +722,7 @@ def _classify(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Pars
         note = exclude_resubmissions(senders, answers, outcome, export)
         if note and messages is not None:
             messages.append(note)
-    for index, first in _duplicates(form_answers, outcome, len(cells)):
+    for index, first in _duplicates(form_answers, outcome, len(export.rows)):
         outcome[index] = (EXCLUDED, REASON_DUPLICATE, f"{export.path}, row {sheet(index)}: same answers as row "
                           f"{sheet(first)} (duplicate submission; the first is kept)")
     return outcome
@@ -715,15 +736,26 @@ def _incomplete_rows(book: Codebook, header: str, stamps: list[str], outcome: di
     return [index for index, text in enumerate(stamps) if not text.strip() and index not in outcome]
 
 
-def _trial_rows(book: Codebook, cells: np.ndarray) -> list[tuple[int, str]]:
-    """(row index, cell) of the rows holding one of the codebook's `test_answers` in any column."""
+def _trial_rows(book: Codebook, table: tuple[CodedColumn, ...]) -> list[tuple[int, str]]:
+    """(row index, cell) of the rows holding one of the codebook's `test_answers` in any column (the cell of the
+    first such column), each distinct answer of a column read once."""
     markers = {normalise(marker) for marker in book.test_answers}
-    if not markers or not cells.size:
+    if not markers:
         return []
-    distinct, inverse = np.unique(cells, return_inverse=True)
-    marked = np.array([bool(text) and normalise(str(text)) in markers for text in distinct])
-    hits = marked[inverse.reshape(cells.shape)]
-    return [(int(i), str(cells[i][np.argmax(hits[i])])) for i in np.nonzero(hits.any(axis=1))[0]]
+    marks: dict[str, bool] = {}  # answer -> whether it is a marker, each distinct text normalised once
+
+    def is_marker(text: str) -> bool:
+        if text not in marks:
+            marks[text] = bool(text) and normalise(text) in markers
+        return marks[text]
+
+    found: dict[int, str] = {}
+    for column in table:
+        texts = column.values.tolist()
+        marked = [code for code, text in enumerate(texts) if is_marker(text)]
+        for row in np.flatnonzero(np.isin(column.codes, marked)) if marked else ():
+            found.setdefault(int(row), texts[column.codes[row]])
+    return sorted(found.items())
 
 
 def _inclusion_failures(book: Codebook, values: dict[str, np.ndarray]) -> list[tuple[int, str]]:
@@ -753,7 +785,7 @@ class Senders:
     keep: str
 
 
-def find_senders(book: Codebook, export: RawExport, cells: np.ndarray, parsed: Parsed, moments: list,
+def find_senders(book: Codebook, export: RawExport, table: tuple[CodedColumn, ...], parsed: Parsed, moments: list,
                  messages: list[str]) -> Senders | None:
     """The sender of each row when the codebook declares `resubmissions` (else None): the key question's answer,
     or the cell of the identifying column the key names (read here, then dropped as every identifying column
@@ -772,7 +804,7 @@ def find_senders(book: Codebook, export: RawExport, cells: np.ndarray, parsed: P
                         "export: a respondent's submissions cannot be told apart from others', so every one is "
                         "analysed (identical ones excluded as duplicates)")
         return None
-    keys = sender_keys(cells[:, column].tolist()) if len(cells) else []
+    keys = sender_keys(table[column].cells().tolist()) if export.rows else []
     return Senders(keys, moments, f'column "{export.headers[column]}"', policy.keep)
 
 
@@ -847,7 +879,8 @@ def _duplicates(answers: list[tuple[np.ndarray, int]], outcome: dict, n: int) ->
         if not apart:
             key, combinations = pd.factorize(key * distinct + codes)
             apart = len(combinations) == m
-        log_chance += np.log(np.bincount(codes)[codes] / m)
+        frequency = np.bincount(codes) / m  # each distinct answer's, 0 for one only rows set aside hold
+        log_chance += np.log(frequency, out=np.zeros_like(frequency), where=frequency > 0)[codes]
     firsts = candidates[np.unique(key, return_index=True)[1]][key]
     rare = log_chance < np.log(CHANCE_MATCH)
     return [(int(i), int(f)) for i, f, alone in zip(candidates, firsts, rare) if i != f and alone]
@@ -900,7 +933,9 @@ def _written(values: np.ndarray, integer: bool):
     """A variable's values as responses.csv holds them: nullable integers, or text with "" for a missing answer."""
     if integer:
         return pd.array(values.tolist(), dtype="Int64")
-    return pd.Series(values, dtype="object").where(pd.notna(values), "").to_numpy()
+    written = np.array(values, dtype=object)  # a copy: `values` are the parsed answers
+    written[pd.isna(values)] = ""
+    return written
 
 
 def _column_messages(cmap: ColumnMap, path: str) -> list[str]:

@@ -37,6 +37,7 @@ from operator import itemgetter
 
 from surveykit.core.normalise import normalise
 
+from .coded import coded_columns
 from .read import RawExport
 
 __all__ = ["fold_export", "typed_in_other", "stamps_submitted_only", "RESPONSE_METADATA", "SUB_HEADER_ANSWER"]
@@ -104,13 +105,13 @@ def stamps_submitted_only(headers: tuple[str, ...]) -> bool:
 
 
 def _semicolon_columns(export: RawExport) -> set[int]:
-    """The columns whose every answer (three at least) ends with ";" (each column's distinct cells, gathered in C)."""
+    """The columns whose every answer (three at least) ends with ";" (each column's distinct cells)."""
     found = set()
-    for index in range(len(export.headers)):
-        distinct = set(map(itemgetter(index), export.rows))
-        filled = [cell for cell in distinct if cell.strip()]
-        if filled and all(cell.rstrip().endswith(";") for cell in filled):
-            if sum(1 for row in export.rows if row[index].strip()) >= MIN_SEMICOLON_CELLS:
+    for index, column in enumerate(coded_columns(export)):
+        cells = column.values.tolist()
+        if any(cell.strip() for cell in cells) and all(cell.rstrip().endswith(";") for cell in cells if cell.strip()):
+            filled = sum(count for cell, count in zip(cells, column.counts.tolist()) if cell.strip())
+            if filled >= MIN_SEMICOLON_CELLS:
                 found.add(index)
     return found
 
@@ -191,7 +192,8 @@ def _option_run(export: RawExport, start: int, tick_layout: bool) -> tuple[int, 
         return start + 1, None, False
     following = _BRACKETED.match(headers[end]) if end < len(headers) else None
     other = end if following and following["stem"] == stem and normalise(following["sub"]) in _OTHER_SUBS else None
-    cells = {cell.strip() for i in range(start, end) for cell in set(map(itemgetter(i), export.rows))}
+    table = coded_columns(export)
+    cells = {cell.strip() for i in range(start, end) for cell in table[i].values.tolist()}
     marks = {normalise(cell) for cell in cells}
     if not marks <= _TICKED | _UNTICKED or not marks & _TICKED:
         return end, None, False

@@ -39,16 +39,16 @@ import itertools
 import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from surveykit.clean.privacy import mask_pii
 from surveykit.core import fmt
 from surveykit.core.errors import InputError
 from surveykit.core.normalise import normalise, normalise_many, quiz_score, typed_number, unit_key
+from surveykit.questionnaire.forms.coded import CodedColumn, coded_columns
 from surveykit.questionnaire.forms.layout import RESPONSE_METADATA, fold_export, stamps_submitted_only, typed_in_other
 from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
@@ -998,7 +998,7 @@ def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
 def _number_table(columns: Columns, indexes: list[int], number: dict[str, int]) -> np.ndarray:
     """The grid's cells as numbers, a row per respondent and a column per grid row (NaN: left blank)."""
     number = {**number, "": np.nan}
-    return np.column_stack([np.array(list(map(number.__getitem__, columns.cells[i])), dtype=float) for i in indexes])
+    return np.column_stack([columns.column(i).mapped(number, float) for i in indexes])
 
 
 def _ranks(table: np.ndarray) -> bool:
@@ -1012,49 +1012,50 @@ def _ranks(table: np.ndarray) -> bool:
 # --------------------------------------------------------------------------------- skip logic
 
 class Columns:
-    """The export column by column (one transposition), with the rows where a column is filled or holds a given
-    answer as the bits of an integer (bit k = row k), so that tests over sets of rows run in C; a column is
-    factorized once (a code per distinct answer) to find the rows of each of its answers."""
+    """The export column by column, as the coded table the fold and the cleaning read (`coded_columns`: each
+    column's distinct answers and each row's code, numbered once), over the rows drafted (`rows`: a mask of the
+    export's rows, None for all); the rows where a column is filled or holds a given answer come as the bits of an
+    integer (bit k = row k), so that tests over sets of rows run in C."""
 
-    def __init__(self, rows: list[tuple[str, ...]], width: int):
-        self.n = len(rows)
-        self.cells = list(zip(*rows)) if rows else [() for _ in range(width)]
-        self._filled: dict[int, int] = {}
+    def __init__(self, table: tuple[CodedColumn, ...], rows: np.ndarray | None = None):
+        self._table = table
+        self._rows = None if rows is None or rows.all() else rows
+        self.n = int(rows.sum()) if rows is not None else len(table[0].codes) if table else 0
+        self._kept: dict[int, CodedColumn] = {}  # a column over the rows drafted, when some rows are left out
         self._counts: dict[int, Counter] = {}
-        self._blanks: dict[int, int] = {}  # how many cells of a column are empty, noted as it is counted
-        self._codes: tuple[int, np.ndarray, dict[str, int]] | None = None  # the last column factorized (its levels
-        # come in a row): each cell's code, and each distinct answer's
+        self._filled: dict[int, int] = {}
+        self.cells = _Cells(self)
+
+    def column(self, index: int) -> CodedColumn:
+        """A column over the rows drafted (renumbered in their order when rows were left out)."""
+        if self._rows is None:
+            return self._table[index]
+        if index not in self._kept:
+            self._kept[index] = self._table[index].kept(self._rows)
+        return self._kept[index]
 
     def counts(self, index: int, keep: bool = False) -> Counter:
-        """Distinct non-empty answers of a column and how often each was given (kept for one later call when
-        `keep`: each column is counted once)."""
+        """Distinct non-empty answers of a column and how often each was given, in order of first appearance (kept
+        for one later call when `keep`)."""
         counts = self._counts.pop(index, None)
         if counts is None:
-            counts = Counter(self.cells[index])
-            self._blanks[index] = counts.pop("", 0)
+            counts = Counter(self.column(index).counted())
+            counts.pop("", None)
         if keep:
             self._counts[index] = counts
         return counts
 
     def values(self, index: int) -> list[str]:
-        return [v for v in self.cells[index] if v]
+        column = self.column(index)
+        return column.cells()[~column.rows_holding("")].tolist()
 
     def bits(self, index: int, value: str | None = None) -> int:
         """Rows where the column is filled (value None) or holds `value`."""
-        if value is None and index in self._filled:
-            return self._filled[index]
-        if value is None:  # a column without blanks (as counted) is filled on every row; else one look at each cell
-            if self._blanks.get(index) == 0:
-                found = (1 << self.n) - 1
-            else:
-                found = _as_bits(np.array(self.cells[index], dtype=object) != "")
-            self._filled[index] = found
-            return found
-        if self._codes is None or self._codes[0] != index:
-            codes, distinct = pd.factorize(np.array(self.cells[index], dtype=object))
-            self._codes = (index, codes, {answer: code for code, answer in enumerate(distinct)})
-        _index, codes, code_of = self._codes
-        return _as_bits(codes == code_of.get(value, -1))
+        if value is not None:
+            return _as_bits(self.column(index).rows_holding(value))
+        if index not in self._filled:
+            self._filled[index] = _as_bits(~self.column(index).rows_holding(""))
+        return self._filled[index]
 
     def answered(self, guess: Guess) -> int:
         found = 0
@@ -1067,6 +1068,35 @@ class Columns:
         for column in guess.columns:
             found &= self.bits(column)
         return found
+
+
+class _Cells(Sequence):
+    """`Columns.cells[i]`: the cells of column i over the rows drafted, as a list (made when asked)."""
+
+    def __init__(self, columns: Columns):
+        self._columns = columns
+
+    def __len__(self) -> int:
+        return len(self._columns._table)
+
+    def __getitem__(self, index: int) -> list[str]:
+        return self._columns.column(index).cells().tolist()
+
+
+def _drafted(export_rows: tuple, rows: list) -> np.ndarray | None:
+    """Which of the export's rows are drafted (booleans by row, None for all): `rows` are the rows the filters
+    kept (blank rows, trials, incomplete responses left out), in the export's order; a filter decides on a
+    row's cells, so matching the row objects in turn is exact."""
+    if len(rows) == len(export_rows):
+        return None
+    kept = np.zeros(len(export_rows), dtype=bool)
+    remaining = iter(rows)
+    wanted = next(remaining, None)
+    for position, row in enumerate(export_rows):
+        if row is wanted:
+            kept[position] = True
+            wanted = next(remaining, None)
+    return kept
 
 
 def _as_bits(flags: np.ndarray) -> int:
@@ -1395,13 +1425,13 @@ def trial_markers(columns: Columns) -> list[str]:
     marker has (one look at them joined): the work grows with the distinct answers, not the cells."""
     rows_of: dict[str, set[int]] = {}
     first_seen: dict[str, tuple[int, int]] = {}  # marker -> (row, column) where it first appears
-    for index, cells in enumerate(columns.cells):
-        short = [cell for cell in set(cells) if cell and len(cell) < 60]
+    for index in range(len(columns.cells)):
+        short = [cell for cell in columns.counts(index, keep=True) if len(cell) < 60]
         joined = "\n".join(short).lower()
         if not any(word in joined for word in _TEST_WORDS):
             continue
         for cell in filter(_says_trial, short):
-            rows = [row for row, value in enumerate(cells) if value == cell]
+            rows = [row for row, value in enumerate(columns.cells[index]) if value == cell]
             marker = cell.strip()
             rows_of.setdefault(marker, set()).update(rows)
             first_seen[marker] = min(first_seen.get(marker, (rows[0], index)), (rows[0], index))
@@ -1415,15 +1445,16 @@ def draft_export(export: RawExport) -> StudyGuess:
     typed_apart = typed_in_other(export)
     export = fold_export(export)
     _check_duplicates(export)
+    table = coded_columns(export)
     rows = [row for row in export.rows if any(row)]
-    columns = Columns(rows, len(export.headers))
+    columns = Columns(table, _drafted(export.rows, rows))
     markers = trial_markers(columns)
     keys = {normalise(marker) for marker in markers}
     if keys:  # each distinct cell folded once, not each cell
         marked = {cell for cell in {cell for row in rows for cell in row if cell}
                   if len(cell) < 60 and _says_trial(cell) and normalise(cell) in keys}
         rows = [row for row in rows if marked.isdisjoint(row)]
-        columns = Columns(rows, len(export.headers))
+        columns = Columns(table, _drafted(export.rows, rows))
     if not rows:
         raise InputError(f"{export.path}: no answer below the header row; a draft needs at least one response")
     timestamp = next((i for i, h in enumerate(export.headers)
@@ -1431,7 +1462,7 @@ def draft_export(export: RawExport) -> StudyGuess:
     complete = _complete_rows(rows, timestamp if stamps_submitted_only(export.headers) else None)
     if len(complete) < len(rows):  # responses left before the end (no submission time): not read, not analysed
         rows, incomplete = complete, len(rows) - len(complete)
-        columns = Columns(rows, len(export.headers))
+        columns = Columns(table, _drafted(export.rows, rows))
     else:
         incomplete = 0
     identifying = [i for i, h in enumerate(export.headers)
