@@ -51,7 +51,8 @@ from surveykit.core.errors import InputError
 from surveykit.core.normalise import normalise, normalise_many, quiz_score, typed_number, unit_key
 from surveykit.questionnaire.forms.layout import RESPONSE_METADATA, fold_export, stamps_submitted_only, typed_in_other
 from surveykit.questionnaire.forms.read import RawExport
-from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
+from surveykit.questionnaire.forms.timestamps import (DAY_FIRST, MONTH_FIRST, dates_and_decided_order, decided_order,
+                                                      parse_timestamps)
 
 from .levels import BY_FREQUENCY, natural_order
 from .resubmissions import ResubmissionGuess, guess_resubmissions
@@ -202,7 +203,9 @@ class Ids:
 _OPENING = re.compile(r'[(\[«"]')  # a text without any of them has no bracket nor quote left open
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _unbalanced(text: str) -> bool:
+    """Whether the text leaves a bracket or a quote open; each distinct part once (the same options recur)."""
     if not _OPENING.search(text):
         return False
     return (text.count("(") > text.count(")") or text.count("[") > text.count("]")
@@ -215,12 +218,10 @@ def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> b
     at least (« e-Prescription » ticked once after another option stays an option); or
     the two never occur apart (« Mail personnel, SMS ou WhatsApp »: options of a checkbox question are
     ticked in varied combinations, the two halves of one option always together, in the same order)."""
-    if _unbalanced(previous):
-        return True
     together = follows[(previous, fragment)]
-    if counts[fragment] != together:
-        return False
-    return counts[previous] == together or (fragment[:1].islower() and together >= 2)
+    if counts[fragment] == together and (counts[previous] == together or (fragment[:1].islower() and together >= 2)):
+        return True
+    return _unbalanced(previous)
 
 
 def split_cells(values: list[str]) -> list[list[str]]:
@@ -235,33 +236,42 @@ def split_distinct(cells: Counter) -> dict[str, list[str]]:
 
     Fragments are glued in rounds, each reading the counts as they stood when it began, until a round glues
     nothing. A round rereads only the cells that may read differently: those glued in the round before, and
-    those holding a part whose count (or the count of its pairs) that gluing changed."""
+    those holding a part whose count (or the count of its pairs) that gluing changed; and of those, only the cells
+    holding a part _glued may glue to the one before it (_gluable) or an unbalanced part: most cells of a checkbox
+    question hold options ticked in varied combinations, and read the same every round."""
     split = {cell: cell.split(", ") for cell in cells}
     counts: Counter = Counter()  # how often each part is given
     follows: Counter = Counter()  # how often each part directly follows another in a cell
-    once = [parts for cell, parts in split.items() if cells[cell] == 1]  # most cells of a text column: counted in C
-    counts.update(itertools.chain.from_iterable(once))
-    follows.update(itertools.chain.from_iterable(zip(parts, parts[1:]) for parts in once))
-    for cell, parts in split.items():
-        if cells[cell] != 1:
-            _tally(counts, follows, parts, cells[cell])
-    unread = [cell for cell, parts in split.items() if len(parts) > 1]
+    _tally_many(counts, follows, [(parts, cells[cell]) for cell, parts in split.items()])
+    several = [cell for cell, parts in split.items() if len(parts) > 1]
+    unread = several
     for _round in range(20):
         glued = {}
+        gluable = _gluable(counts, follows)
         for cell in unread:
-            merged = _glue(split[cell], counts, follows)
-            if len(merged) < len(split[cell]):
+            parts = split[cell]
+            if gluable.isdisjoint(parts) and not any(map(_unbalanced, parts[:-1])):
+                continue
+            merged = _glue(parts, counts, follows)
+            if len(merged) < len(parts):
                 glued[cell] = merged
         if not glued:
             break
         touched: set[str] = set()
+        _tally_many(counts, follows, [(split[cell], -cells[cell]) for cell in glued])
+        _tally_many(counts, follows, [(merged, cells[cell]) for cell, merged in glued.items()])
         for cell, merged in glued.items():
-            _tally(counts, follows, split[cell], -cells[cell])
-            _tally(counts, follows, merged, cells[cell])
             touched.update(split[cell], merged)
             split[cell] = merged
-        unread = [cell for cell, parts in split.items() if len(parts) > 1 and not touched.isdisjoint(parts)]
+        several = [cell for cell in several if len(split[cell]) > 1]
+        unread = [cell for cell in several if not touched.isdisjoint(split[cell])]
     return split
+
+
+def _gluable(counts: Counter, follows: Counter) -> set[str]:
+    """The parts _glued may glue to the part before them when that part's brackets are closed: those only ever
+    found right after one same part (as often as they are given)."""
+    return {fragment for (_previous, fragment), together in follows.items() if together == counts[fragment]}
 
 
 def _tally(counts: Counter, follows: Counter, parts: list[str], weight: int) -> None:
@@ -271,6 +281,22 @@ def _tally(counts: Counter, follows: Counter, parts: list[str], weight: int) -> 
         counts[part] += weight
     for pair in zip(parts, parts[1:]):
         follows[pair] += weight
+
+
+def _tally_many(counts: Counter, follows: Counter, weighted: list[tuple[list[str], int]]) -> None:
+    """_tally of each (cell's parts, weight); the cells given once (most cells of a text column) counted together,
+    in C."""
+    for weight in (1, -1):
+        group = [parts for parts, w in weighted if w == weight]
+        found = Counter(itertools.chain.from_iterable(group))
+        pairs = Counter(itertools.chain.from_iterable(zip(parts, parts[1:]) for parts in group))
+        if weight == -1:
+            found, pairs = Counter({part: -n for part, n in found.items()}), Counter({pair: -n for pair, n in pairs.items()})
+        counts.update(found)
+        follows.update(pairs)
+    for parts, weight in weighted:
+        if weight not in (1, -1):
+            _tally(counts, follows, parts, weight)
 
 
 def _glue(parts: list[str], counts: Counter, follows: Counter) -> list[str]:
@@ -289,13 +315,17 @@ def _loose(text: str) -> str:
     return normalise(text)
 
 
-def _case_variants(values, loose: Callable[[str], str] = _loose) -> list[str]:
-    """Answers written differently but equal once case, accents, punctuation and spacing are ignored (the
-    first group found, in order of first appearance)."""
-    groups: dict[str, list[str]] = {}
-    for value in values:
-        groups.setdefault(loose(value), []).append(value)
-    return next((g for g in groups.values() if len(g) > 1), [])
+def _loose_many(texts: list[str]) -> list[str]:
+    """_loose of each text."""
+    return [_loose(text) for text in texts]
+
+
+def _case_variants(values: list[str], keys: list[str]) -> list[str]:
+    """Answers written differently but equal once case, accents, punctuation and spacing are ignored (`keys`: each
+    answer loosely written): the first group found, in order of first appearance."""
+    seen = Counter(keys)
+    first = next((key for key in keys if seen[key] > 1), None)  # the first key given twice: the first such group
+    return [] if first is None else [value for value, key in zip(values, keys) if key == first]
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -309,18 +339,18 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _has_digit(word: str) -> bool:
-    return any(ch.isdigit() for ch in word)
+    return not word.isalpha() and any(ch.isdigit() for ch in word)  # (a letter is never a digit: most words told)
 
 
-def _typo_variants(values, loose: Callable[[str], str] = _loose) -> list[str]:
+def _typo_variants(values: list[str], keys: list[str]) -> list[str]:
     """Two answers differing by one mistyped letter in one word of four letters or more: typed text.
 
     Answers are bucketed by their words with one word left out, so that only answers differing in one word
     are compared (linear in the answers). A word and its negation (« satisfait » / « insatisfait ») differ
-    by more than one letter and are never paired."""
+    by more than one letter and are never paired (`keys`: each answer loosely written)."""
     buckets: dict[tuple, list[tuple[str, str]]] = {}
-    for value in values:
-        words = loose(value).split()
+    for value, key in zip(values, keys):
+        words = key.split()
         if not words or len(words) > TYPO_TOKENS:
             continue
         for k, word in enumerate(words):
@@ -372,9 +402,9 @@ def _scale_words(counts: Counter) -> bool:
 
 
 def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None,
-                 loose: Callable[[str], str] = _loose) -> str | None:
-    """Why the answers read as typed text rather than options, or None (`loose`: how answers are loosely written,
-    the export's memo when there is one).
+                 loose_many: Callable[[list[str]], list[str]] = _loose_many) -> str | None:
+    """Why the answers read as typed text rather than options, or None (`loose_many`: how answers are loosely
+    written, from the export's memo when there is one; each pool's answers once).
 
     A form writes each option identically every time, so answers differing only by case, accents, spacing
     or a typo were typed; an option is never an e-mail, a phone number or a name; answers mostly given once,
@@ -391,7 +421,9 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None,
                     f"1 réponse sur {total} n'est donnée qu'une fois")
     total = sum(counts.values())
     for pool in (counts, atoms or Counter()):
-        variants = _case_variants(pool, loose) or _typo_variants(pool, loose)
+        values = list(pool)
+        keys = loose_many(values)
+        variants = _case_variants(values, keys) or _typo_variants(values, keys)
         if variants:
             return f"réponses qui ne diffèrent que par la casse, les accents, les espaces ou une faute de frappe ({_quote_list(variants)})"
     personal = sum(c for v, c in counts.items() if _has_personal_data(v))
@@ -431,6 +463,11 @@ class SharedAnswers:
     def loose(self, text: str) -> str:
         key = self._loose.get(text)
         return _loose(text) if key is None else key
+
+    def loose_many(self, texts: list[str]) -> list[str]:
+        """`loose` of each text."""
+        keys = list(map(self._loose.get, texts))
+        return keys if None not in keys else [_loose(t) if k is None else k for t, k in zip(texts, keys)]
 
     def _keys(self, counts: Counter) -> Counter:
         """A question's answers, loosely written (a checkbox cell counts whole and by its comma-separated parts)."""
@@ -474,9 +511,8 @@ class SharedAnswers:
         else 0): the cost grows with the questions met, not with the values times the questions."""
         shared: dict[int, int] = {}  # other question -> answers it shares with `own` (-1: the same answers)
         found = set()
-        for value in values:
-            key = self.loose(value)
-            if self.frequent_in[key]:
+        for value, key in zip(values, self.loose_many(list(values))):
+            if self.frequent_in.get(key):
                 continue
             for i in self.rare_in.get(key, []):
                 if i not in shared:
@@ -487,7 +523,7 @@ class SharedAnswers:
         return found
 
     def option_elsewhere(self, value: str) -> bool:
-        return self.frequent_in[self.loose(value)] > 0
+        return self.frequent_in.get(self.loose(value), 0) > 0
 
 
 _PLACE = re.compile(r"\b(?:à|a|au|de|du|in|at|near)\s+[A-ZÀ-Ý][a-zà-ÿ]+")
@@ -610,11 +646,11 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
     several: dict[str, list[str]] = {}  # the cells of two options or more (most cells of a text column hold one)
     for cell, atoms in atoms_of.items():
         if len(atoms) == 1:
-            counts[atoms[0]] += cells[cell]
+            counts[atoms[0]] = counts.get(atoms[0], 0) + cells[cell]
             continue
         several[cell] = list(dict.fromkeys(atoms))
         for atom in several[cell]:
-            counts[atom] += cells[cell]
+            counts[atom] = counts.get(atom, 0) + cells[cell]
     header = normalise(guess.header)
     combined = sum(cells[cell] for cell, atoms in several.items() if sum(counts[a] >= 2 for a in atoms) >= 2)
     hinted = bool(_MULTI_HINT.search(header))
@@ -625,7 +661,7 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
                                "récurrentes séparées par une virgule (une question à réponses multiples en montrerait "
                                "davantage ; vérifier le formulaire)")
         return False
-    reason = _text_reason(guess, Counter(), counts, shared.loose if shared is not None else _loose)
+    reason = _text_reason(guess, Counter(), counts, shared.loose_many if shared is not None else _loose_many)
     if reason:
         _as_text(guess, reason)
         return True
@@ -746,7 +782,7 @@ def _by_count(values: list[str], counts: Counter) -> list[str]:
 
 def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = None) -> None:
     """Single choice, semi-open single choice, or free text, from the answers of one column (and their counts)."""
-    reason = _text_reason(guess, counts, loose=shared.loose if shared is not None else _loose)
+    reason = _text_reason(guess, counts, loose_many=shared.loose_many if shared is not None else _loose_many)
     if reason:
         _as_text(guess, reason)
         return
@@ -878,9 +914,10 @@ def _date_order(values: list[str]) -> str | None:
     (« 16/03/2024 » in French, "3/16/2024" in a US-English form), Sheets and Excel as a date cell."""
     if not all(_DATE_LIKE.match(v) for v in values):  # a cheap look first: most columns hold no date
         return None
-    if not all(d is not None for d in parse_timestamps(list(values)).dates):
+    dates, decided = dates_and_decided_order(list(values))
+    if not all(d is not None for d in dates):
         return None
-    return decided_order(list(values)) or ""
+    return decided or ""
 
 
 def infer_column(guess: Guess, values: list[str]) -> None:
