@@ -454,7 +454,7 @@ class SharedAnswers:
     def __init__(self) -> None:
         self.answers: list[frozenset[str]] = []  # each question's answers
         self.rare_in: dict[str, list[int]] = {}  # answer -> questions where it is given RARE_COUNT times or fewer
-        self.frequent_in: Counter = Counter()  # answer -> questions where it is given more often
+        self.frequent_in: dict[str, int] = {}  # answer -> questions where it is given more often
         # Each distinct text of the export loosely written, normalised once (a wide export's questions share most
         # of their answers: 640 000 answers of 2 000 columns, 120 000 distinct texts), the new ones of a question
         # at once (normalise_many).
@@ -474,18 +474,23 @@ class SharedAnswers:
         # (an answer starting with a letter is neither a number nor a date: most answers are told at once)
         texts = [v for v in counts if v[:1].isalpha() or not (_NUMBER.match(v.strip()) or _DATE_LIKE.match(v))]
         parts = {value: value.split(", ") for value in texts if ", " in value}
-        new = [text for text in dict.fromkeys([*texts, *(p for split in parts.values() for p in split)])
-               if text not in self._loose]
-        self._loose.update(zip(new, normalise_many(new)))
         loose = self._loose
-        # most answers are given once and hold no ", ": counted in one pass (the order of `seen` tells nothing)
-        seen = Counter(loose[value] for value in texts if counts[value] == 1 and value not in parts)
+        new = [text for text in dict.fromkeys(itertools.chain(texts, itertools.chain.from_iterable(parts.values())))
+               if text not in loose]
+        loose.update(zip(new, normalise_many(new)))
+        key = loose.__getitem__
+        # an answer counts once for each of its keys (itself and its parts); most answers are given once: their
+        # keys are counted in one pass, in C (the order of `seen` tells nothing)
+        once = [value for value in texts if counts[value] == 1]
+        seen = Counter(itertools.chain(
+            map(key, [value for value in once if value not in parts]),
+            itertools.chain.from_iterable({key(value), *map(key, parts[value])} for value in once if value in parts)))
         for value in texts:
-            if counts[value] == 1 and value not in parts:
+            count = counts[value]
+            if count == 1:
                 continue
-            keys = {loose[value]} | {loose[part] for part in parts.get(value, ())}
-            for key in keys:
-                seen[key] += counts[value]
+            for found in ({key(value), *map(key, parts[value])} if value in parts else (key(value),)):
+                seen[found] = seen.get(found, 0) + count
         seen.pop("", None)  # a text of punctuation alone is no answer
         return seen
 
@@ -497,7 +502,7 @@ class SharedAnswers:
             if count <= RARE_COUNT:
                 self.rare_in.setdefault(key, []).append(index)
             else:
-                self.frequent_in[key] += 1
+                self.frequent_in[key] = self.frequent_in.get(key, 0) + 1
 
     def answers_of(self, counts: Counter) -> frozenset[str]:
         return frozenset(self._keys(counts))
