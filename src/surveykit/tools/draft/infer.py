@@ -599,7 +599,8 @@ def _akin(value: str, options: list[str], loose: Callable[[str], str] = _loose) 
                for o_words in (loose(o).split() for o in options))
 
 
-def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool) -> set[str]:
+def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool,
+                   surely: set[str] | None = None) -> set[str]:
     """The answers of a closed question read as text typed in « Autre », the others being its options.
 
     An answer given more than RARE_COUNT times is an option, unless no form writes it so (personal data, a
@@ -610,8 +611,8 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
     « Autre » vocabulary) or when the header says « autre ». Then an answer given once is read as typed unless
     it starts like a clear option (_akin) or is chosen often in another question (a shared option bank), and an
     answer given two or three times is read as typed when it recurs in other questions or does not look like
-    the options. An answer scale keeps its rare levels."""
-    typed = _surely_typed(counts)
+    the options. An answer scale keeps its rare levels (`surely`: _surely_typed(counts) when the caller has it)."""
+    typed = set(surely) if surely is not None else _surely_typed(counts)
     if scale:
         return typed
     rare = _rare(counts, typed)
@@ -657,7 +658,8 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
         for atom in several[cell]:
             counts[atom] = counts.get(atom, 0) + cells[cell]
     header = normalise(guess.header)
-    combined = sum(cells[cell] for cell, atoms in several.items() if sum(counts[a] >= 2 for a in atoms) >= 2)
+    recurring = {atom for atom, count in counts.items() if count >= 2}
+    combined = sum(cells[cell] for cell, atoms in several.items() if len(recurring.intersection(atoms)) >= 2)
     hinted = bool(_MULTI_HINT.search(header))
     needed = max(MULTI_EVIDENCE, MULTI_SHARE * sum(cells.values()))
     if combined == 0 or _SINGLE_HINT.search(header) or (combined < needed and not hinted):
@@ -698,28 +700,34 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
     commas). So an answer ticked before an option is an option; the others are read as single-choice answers
     are (_typed_answers); an answer often given but never last nor followed by an option starts typed text
     (« Community clinic, Lille »), and what only ever follows typed text is typed too; the answers ending a cell
-    that are no option were typed."""
-    typed = _typed_answers(guess, counts, shared, scale=False)
-    typed -= _options_ticked_last(atoms_of, counts, typed, shared)
+    that are no option were typed.
+
+    The cells are read once for the atoms ending them and the pairs of atoms one after the other (how often each,
+    the cells weighted); the readings that follow look at those distinct pairs."""
     last: Counter = Counter()  # atoms ending a cell
+    pairs: dict[tuple[str, str], int] = {}  # (atom, the atom right after it in a cell) -> how often
     for cell, atoms in atoms_of.items():
-        last[atoms[-1]] += cells[cell]
+        weight = cells[cell]
+        last[atoms[-1]] = last.get(atoms[-1], 0) + weight
+        for pair in zip(atoms, atoms[1:]):
+            pairs[pair] = pairs.get(pair, 0) + weight
+    typed = _typed_answers(guess, counts, shared, scale=False)
+    typed -= _options_ticked_last(pairs, counts, typed, shared)
     clear = {a for a, c in counts.items() if c > RARE_COUNT and a not in typed}
-    followed_by_clear = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear}
+    followed_by_clear = {p for p, f in pairs if f in clear}
     heads = {a for a in clear if not last[a] and a not in followed_by_clear}
     typed |= _after_last_option(atoms_of, counts, clear - heads, followed_by_clear, last)
     not_options = typed | heads
     for _round in range(3):
         after_text: Counter = Counter()  # how often an atom follows typed text
-        for cell, atoms in atoms_of.items():
-            for previous, atom in zip(atoms, atoms[1:]):
-                if previous in not_options:
-                    after_text[atom] += cells[cell]
+        for (previous, atom), weight in pairs.items():
+            if previous in not_options:
+                after_text[atom] += weight
         grown = not_options | {a for a in counts if after_text[a] == counts[a]}
         if grown == not_options:
             break
         not_options = grown
-    before_option = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear and f not in heads}
+    before_option = {p for p, f in pairs if f in clear and f not in heads}
     candidates = {a for a in counts if a not in not_options or (a in before_option and a not in heads
                                                                    and not _has_personal_data(a) and not _sentence_like(a))}
     options: Counter = Counter()
@@ -738,7 +746,7 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
     return options, tails
 
 
-def _options_ticked_last(atoms_of: dict[str, list[str]], counts: Counter, typed: set[str],
+def _options_ticked_last(pairs: dict[tuple[str, str], int], counts: Counter, typed: set[str],
                          shared: SharedAnswers | None) -> set[str]:
     """Answers read as typed that are rather the form's last option (« Livi » after « Doctolib, Maiia »): a word or
     two ticked by RARE_COUNT respondents or more, written exactly alike and no other way, as the other options
@@ -752,7 +760,7 @@ def _options_ticked_last(atoms_of: dict[str, list[str]], counts: Counter, typed:
         return set()
     look = OptionLook([a for a in counts if a not in typed and counts[a] > RARE_COUNT])
     loose = {atom: f" {_loose(atom)} " for atom in counts}
-    followed = {a for atoms in atoms_of.values() for a, after in zip(atoms, atoms[1:]) if after not in typed}
+    followed = {a for a, after in pairs if after not in typed}
     found = {a for a in candidates - followed if look.fits(a)
              and not any(loose[a] in text for other, text in loose.items() if other != a)}
     if found and shared is not None:
@@ -793,7 +801,7 @@ def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = Non
         return
     surely = _surely_typed(counts)
     ordered = natural_order([v for v in counts if v not in surely], counts)
-    typed = _typed_answers(guess, counts, shared, scale=ordered.order != BY_FREQUENCY)
+    typed = _typed_answers(guess, counts, shared, scale=ordered.order != BY_FREQUENCY, surely=surely)
     recurring = [v for v in counts if v not in typed]
     if typed and not recurring:
         _as_text(guess, f"aucune réponse ne revient telle quelle ({_quote_list(sorted(typed))})")
@@ -1433,12 +1441,13 @@ def trial_markers(columns: Columns) -> list[str]:
     order of first appearance (by row, then column); a marker found in more than MAX_TEST_ROWS rows (or in a
     fifth of them) is an answer, not a trial.
 
-    Each column's distinct short answers are read, and only in a column where one of them holds a word every
-    marker has (one look at them joined): the work grows with the distinct answers, not the cells."""
+    Each column's distinct short answers are read (its counts, kept for the drafter's next look at the column),
+    and only in a column where one of them holds a word every marker has (one look at them joined): the work grows
+    with the distinct answers, not the cells."""
     rows_of: dict[str, set[int]] = {}
     first_seen: dict[str, tuple[int, int]] = {}  # marker -> (row, column) where it first appears
     for index, cells in enumerate(columns.cells):
-        short = [cell for cell in set(cells) if cell and len(cell) < 60]
+        short = [cell for cell in columns.counts(index, keep=True) if len(cell) < 60]
         joined = "\n".join(short).lower()
         if not any(word in joined for word in _TEST_WORDS):
             continue
