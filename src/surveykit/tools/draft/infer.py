@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveykit.clean.privacy import mask_pii
+from surveykit.clean.privacy import has_personal_data, mask_pii
 from surveykit.core import fmt
 from surveykit.core.errors import InputError
 from surveykit.core.normalise import normalise, normalise_many, quiz_score, typed_number, unit_key
@@ -376,7 +376,7 @@ def _masked(text: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _has_personal_data(text: str) -> bool:
     """An e-mail, a phone number, a name or an address in the text (surveykit.clean.privacy); each distinct text once."""
-    return bool(mask_pii(text)[1])
+    return has_personal_data(text)
 
 
 def _quote_list(texts: list[str], limit: int = 3) -> str:
