@@ -1019,11 +1019,11 @@ def _instruction(bracketed: str) -> bool:
 
 # ------------------------------------------------------------------------------------------ grids
 
-def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
-    """A numeric grid (rating or ranking); False when its cells are not all integers."""
+def _as_grid(guess: Guess, columns: Columns, indexes: list[int], counts: list[Counter]) -> bool:
+    """A numeric grid (rating or ranking); False when its cells are not all integers (`counts`: each row's answers)."""
     distinct = set()
-    for index in indexes:
-        distinct.update(columns.counts(index))
+    for found in counts:
+        distinct.update(found)
     if not distinct or not all(_NUMBER.match(v) for v in distinct) or _integers(list(distinct)) is None:
         return False
     table = _number_table(columns, indexes, {v: int(float(v.replace(",", "."))) for v in distinct})
@@ -1379,11 +1379,12 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids:
     prefix = "_".join(gid.split("_")[:2])
     grid.items = [(ids.take(f"{prefix}_{slug(row, 2, 'ligne')}", tuple(f"{prefix}_{slug(row, k, 'ligne')}" for k in (3, 4))),
                    row) for _c, row in cols]
-    if _as_grid(grid, columns, [c for c, _r in cols]):
+    counts = [columns.counts(c) for c, _r in cols]  # each row's answers, counted once for both looks
+    if _as_grid(grid, columns, [c for c, _r in cols], counts):
         return [grid]
     pooled: Counter = Counter()
-    for c, _r in cols:
-        pooled.update(columns.counts(c))
+    for found in counts:
+        pooled.update(found)
     probe = Guess(gid, "text", stem, [])
     infer_counts(probe, pooled)
     if probe.type == "single" and not probe.other:
