@@ -133,3 +133,41 @@ def test_split_distinct_rereads_only_the_cells_it_may_glue(monkeypatch):
     monkeypatch.setattr(infer, "_glue", lambda *args: calls.update(["glue"]) or glue(*args))
     assert infer.split_distinct(plain) == {cell: cell.split(", ") for cell in plain}
     assert calls["glue"] == 0  # options alone, each found after several others: no cell reread
+
+
+def test_typed_elsewhere_tells_an_option_bank_from_a_probe_as_the_whole_answers_would():
+    """A question sharing two of its options with another is told apart without comparing all their answers; the
+    typed answers found are those the definition finds."""
+    import random
+
+    rng = random.Random(5)
+    bank = ["Jamais", "Rarement", "Parfois", "Souvent", "Toujours"]
+    typed = ["EHPAD", "PMI", "Depends on the day", "centre de santé", "SOS médecins"]
+    shared = infer.SharedAnswers()
+    questions = []
+    for k in range(40):
+        options = bank if k % 2 else [f"Option {k} {j}" for j in range(4)]
+        counts = Counter({option: rng.randint(4, 30) for option in options})
+        for text in rng.sample(typed[:2] if k % 2 else typed[2:], 2):  # in a bank's questions only: its own
+            counts[text] = rng.randint(1, 3)
+        questions.append(counts)
+        shared.add(counts)
+
+    def by_definition(values, own):
+        found = set()
+        for value in values:
+            key = shared.loose(value)
+            if shared.frequent_in.get(key):
+                continue
+            if any(shared.answers[i] != own and len(shared.answers[i] & own) <= (key in own)
+                   for i in shared.rare_in.get(key, [])):
+                found.add(value)
+        return found
+
+    told = 0
+    for counts in questions:
+        own = shared.answers_of(counts)
+        values = {value for value, count in counts.items() if count <= infer.RARE_COUNT}
+        assert shared.typed_elsewhere(values, own) == by_definition(values, own)
+        told += bool(by_definition(values, own))
+    assert told == len(questions) // 2  # the questions of their own options, not those of the bank

@@ -513,15 +513,20 @@ class SharedAnswers:
 
         Each other question is compared with this one once, by the number of answers they share (a value's key
         is among the other's answers, so it shares no other when that number is 1 if `own` holds the key too,
-        else 0): the cost grows with the questions met, not with the values times the questions."""
-        shared: dict[int, int] = {}  # other question -> answers it shares with `own` (-1: the same answers)
+        else 0): the cost grows with the questions met, not with the values times the questions. Most questions met
+        share its options (a block of the form repeated): a few of its answers that are options somewhere, shared
+        twice, tell so before the whole answers are compared."""
+        shared: dict[int, int] = {}  # other question -> answers it shares with `own` (-1: the same answers; 2: two
+        # or more, as far as it was counted)
+        probe = frozenset(itertools.islice((key for key in own if self.frequent_in.get(key)), 16))
         found = set()
         for value, key in zip(values, self.loose_many(list(values))):
             if self.frequent_in.get(key):
                 continue
             for i in self.rare_in.get(key, []):
                 if i not in shared:
-                    shared[i] = -1 if self.answers[i] == own else len(self.answers[i] & own)
+                    shared[i] = 2 if len(probe & self.answers[i]) >= 2 else \
+                        -1 if self.answers[i] == own else len(self.answers[i] & own)
                 if 0 <= shared[i] <= (key in own):
                     found.add(value)
                     break
