@@ -1414,10 +1414,9 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids:
 def _settle_date_orders(questions: list[Guess], stamps: list[str]) -> None:
     """A date column whose cells do not tell day from month (every number 12 or below) is read in the order
     of the export's timestamps (Forms writes both in the owner's locale), else day first (a French form)."""
-    export_order = decided_order(stamps) if stamps else None
-    for guess in questions:
-        if guess.type != "date" or guess.date_order:
-            continue
+    undecided = [guess for guess in questions if guess.type == "date" and not guess.date_order]
+    export_order = decided_order(stamps) if stamps and undecided else None
+    for guess in undecided:
         if export_order == MONTH_FIRST:
             guess.date_order = MONTH_FIRST
             guess.notes.append("jour et mois toujours ≤ 12 : dates lues mois en premier comme l'horodatage de l'export "
