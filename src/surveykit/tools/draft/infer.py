@@ -1513,8 +1513,9 @@ def draft_export(export: RawExport) -> StudyGuess:
             guess.label = f"{guess.label} ({guess.occurrence})"
             guess.notes.append(f"intitulé déjà porté par une colonne précédente de l'export : cette question est sa "
                                f"colonne n° {guess.occurrence} (`occurrence`) ; lui donner un `label` qui la distingue")
-        infer_counts(guess, columns.counts(index), shared)
-        _typed_apart(guess, typed_apart.get(stem, frozenset()), columns.counts(index))
+        counts = columns.counts(index)  # the column's answers, counted once for both readings
+        infer_counts(guess, counts, shared)
+        _typed_apart(guess, typed_apart.get(stem, frozenset()), counts)
         if guess.other:
             ids.reserve_other(guess.id)
         questions.append(guess)
