@@ -339,7 +339,7 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _has_digit(word: str) -> bool:
-    return not word.isalpha() and any(ch.isdigit() for ch in word)  # (a letter is never a digit: most words told)
+    return any(ch.isdigit() for ch in word)
 
 
 def _typo_variants(values: list[str], keys: list[str]) -> list[str]:
@@ -354,7 +354,8 @@ def _typo_variants(values: list[str], keys: list[str]) -> list[str]:
         if not words or len(words) > TYPO_TOKENS:
             continue
         for k, word in enumerate(words):
-            if len(word) >= 4 and not _has_digit(word):  # « SQ001 » / « SQ002 »: numbered codes, not a typo
+            # « SQ001 » / « SQ002 »: numbered codes, not a typo (a word of letters, most words, holds no digit)
+            if len(word) >= 4 and (word.isalpha() or not _has_digit(word)):
                 bucket = buckets.setdefault((len(words), k, *words[:k], *words[k + 1:]), [])
                 if len(bucket) < 20:
                     bucket.append((word, value))
