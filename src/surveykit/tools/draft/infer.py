@@ -279,7 +279,7 @@ def _tally(counts: Counter, follows: Counter, parts: list[str], weight: int) -> 
     them back)."""
     for part in parts:
         counts[part] += weight
-    for pair in zip(parts, parts[1:]):
+    for pair in itertools.pairwise(parts):
         follows[pair] += weight
 
 
@@ -289,7 +289,7 @@ def _tally_many(counts: Counter, follows: Counter, weighted: list[tuple[list[str
     for weight in (1, -1):
         group = [parts for parts, w in weighted if w == weight]
         found = Counter(itertools.chain.from_iterable(group))
-        pairs = Counter(itertools.chain.from_iterable(zip(parts, parts[1:]) for parts in group))
+        pairs = Counter(itertools.chain.from_iterable(map(itertools.pairwise, group)))
         if weight == -1:
             found, pairs = Counter({part: -n for part, n in found.items()}), Counter({pair: -n for pair, n in pairs.items()})
         counts.update(found)
@@ -715,7 +715,7 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
     for cell, atoms in atoms_of.items():
         weight = cells[cell]
         last[atoms[-1]] = last.get(atoms[-1], 0) + weight
-        for pair in zip(atoms, atoms[1:]):
+        for pair in itertools.pairwise(atoms):
             pairs[pair] = pairs.get(pair, 0) + weight
     typed = _typed_answers(guess, counts, shared, scale=False)
     typed -= _options_ticked_last(pairs, counts, typed, shared)
