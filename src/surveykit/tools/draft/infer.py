@@ -654,18 +654,11 @@ def _as_text(guess: Guess, reason: str) -> None:
 
 def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shared: SharedAnswers | None = None) -> bool:
     """A multi-response question: cells hold several options that recur across cells."""
-    counts: Counter = Counter()
-    several: dict[str, list[str]] = {}  # the cells of two options or more (most cells of a text column hold one)
-    for cell, atoms in atoms_of.items():
-        if len(atoms) == 1:
-            counts[atoms[0]] = counts.get(atoms[0], 0) + cells[cell]
-            continue
-        several[cell] = list(dict.fromkeys(atoms))
-        for atom in several[cell]:
-            counts[atom] = counts.get(atom, 0) + cells[cell]
+    counts = _ticks(atoms_of, cells)
     header = normalise(guess.header)
     recurring = {atom for atom, count in counts.items() if count >= 2}
-    combined = sum(cells[cell] for cell, atoms in several.items() if len(recurring.intersection(atoms)) >= 2)
+    combined = sum(cells[cell] for cell, atoms in atoms_of.items()
+                   if len(atoms) > 1 and len(recurring.intersection(atoms)) >= 2)
     hinted = bool(_MULTI_HINT.search(header))
     needed = max(MULTI_EVIDENCE, MULTI_SHARE * sum(cells.values()))
     if combined == 0 or _SINGLE_HINT.search(header) or (combined < needed and not hinted):
@@ -697,6 +690,20 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
                        + ("" if hinted else " ; l'intitulé ne dit pas « plusieurs réponses possibles » : vérifier le "
                           "formulaire"))
     return True
+
+
+def _ticks(atoms_of: dict[str, list[str]], cells: Counter) -> Counter:
+    """How often each atom is given: once per cell holding it, as often as the cell is (in order of first
+    appearance)."""
+    counts: Counter = Counter()
+    for cell, atoms in atoms_of.items():
+        weight = cells[cell]
+        if len(atoms) == 1:  # most cells of a text column
+            counts[atoms[0]] = counts.get(atoms[0], 0) + weight
+            continue
+        for atom in dict.fromkeys(atoms):
+            counts[atom] = counts.get(atom, 0) + weight
+    return counts
 
 
 def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, counts: Counter,
