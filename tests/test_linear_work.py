@@ -93,3 +93,83 @@ def test_a_shared_end_is_a_lower_bound_of_the_branch_similarity():
     assert told > 1000
     assert infer._shares_enough_of_an_end("17 quel est votre age", "134 quel est votre age")
     assert not infer._shares_enough_of_an_end("", "")
+
+
+def _split_every_round(cells: Counter) -> dict[str, list[str]]:
+    """split_distinct's reading without its shortcuts: every cell of several parts glued again each round, from
+    counts made afresh, until a round glues nothing."""
+    split = {cell: cell.split(", ") for cell in cells}
+    while True:
+        counts: Counter = Counter()
+        follows: Counter = Counter()
+        for cell, parts in split.items():
+            infer._tally(counts, follows, parts, cells[cell])
+        glued = {cell: infer._glue(parts, counts, follows) for cell, parts in split.items() if len(parts) > 1}
+        glued = {cell: merged for cell, merged in glued.items() if len(merged) < len(split[cell])}
+        if not glued:
+            return split
+        split.update(glued)
+
+
+def test_split_distinct_rereads_only_the_cells_it_may_glue(monkeypatch):
+    """Options ticked in varied combinations are never glued again after the first look; an option holding a comma
+    (brackets, or two halves always together) and typed text are; the result is the reading of every cell every
+    round."""
+    import random
+
+    rng = random.Random(3)
+    options = ["Messagerie sécurisée", "Agenda en ligne", "Aide à la décision (scores, calculateurs)",
+               "Mail personnel, SMS ou WhatsApp", "Téléconsultation", "e-Prescription"]
+    typed = ["cabinet de groupe, pas de secrétariat", "Autre, à voir", "trop cher, trop lent, pas formé"]
+    cells: Counter = Counter()
+    for _ in range(3000):
+        ticked = sorted(rng.sample(options, rng.randint(1, 4)), key=options.index)
+        cells[", ".join(ticked + ([rng.choice(typed)] if rng.random() < 0.05 else []))] += 1
+    assert infer.split_distinct(cells) == _split_every_round(cells)
+    assert infer.split_distinct(cells)["Aide à la décision (scores, calculateurs), Mail personnel, SMS ou WhatsApp"] \
+        == ["Aide à la décision (scores, calculateurs)", "Mail personnel, SMS ou WhatsApp"]
+
+    plain = Counter({", ".join(sorted(rng.sample(options[:2] + options[4:], 2), key=options.index)): 5 for _ in range(30)})
+    glue = infer._glue
+    calls = Counter()
+    monkeypatch.setattr(infer, "_glue", lambda *args: calls.update(["glue"]) or glue(*args))
+    assert infer.split_distinct(plain) == {cell: cell.split(", ") for cell in plain}
+    assert calls["glue"] == 0  # options alone, each found after several others: no cell reread
+
+
+def test_typed_elsewhere_tells_an_option_bank_from_a_probe_as_the_whole_answers_would():
+    """A question sharing two of its options with another is told apart without comparing all their answers; the
+    typed answers found are those the definition finds."""
+    import random
+
+    rng = random.Random(5)
+    bank = ["Jamais", "Rarement", "Parfois", "Souvent", "Toujours"]
+    typed = ["EHPAD", "PMI", "Depends on the day", "centre de santé", "SOS médecins"]
+    shared = infer.SharedAnswers()
+    questions = []
+    for k in range(40):
+        options = bank if k % 2 else [f"Option {k} {j}" for j in range(4)]
+        counts = Counter({option: rng.randint(4, 30) for option in options})
+        for text in rng.sample(typed[:2] if k % 2 else typed[2:], 2):  # in a bank's questions only: its own
+            counts[text] = rng.randint(1, 3)
+        questions.append(counts)
+        shared.add(counts)
+
+    def by_definition(values, own):
+        found = set()
+        for value in values:
+            key = shared.loose(value)
+            if shared.frequent_in.get(key):
+                continue
+            if any(shared.answers[i] != own and len(shared.answers[i] & own) <= (key in own)
+                   for i in shared.rare_in.get(key, [])):
+                found.add(value)
+        return found
+
+    told = 0
+    for counts in questions:
+        own = shared.answers_of(counts)
+        values = {value for value, count in counts.items() if count <= infer.RARE_COUNT}
+        assert shared.typed_elsewhere(values, own) == by_definition(values, own)
+        told += bool(by_definition(values, own))
+    assert told == len(questions) // 2  # the questions of their own options, not those of the bank

@@ -9,7 +9,8 @@ from conftest import CODEBOOK, write_rows
 
 from surveykit.clean.cleaning import clean_file, respondent_id
 from surveykit.clean.files import clean_wave_files
-from surveykit.clean.privacy import Masker, first_names, mask_cleaned, mask_pii, read_names, residual_personal_data
+from surveykit.clean.privacy import (Masker, first_names, has_personal_data, mask_cleaned, mask_pii, read_names,
+                                     residual_personal_data)
 from surveykit.core.errors import InputError
 
 
@@ -42,6 +43,7 @@ from surveykit.core.errors import InputError
 ])
 def test_patterns(text, masked):
     assert mask_pii(text)[0] == masked
+    assert has_personal_data(text) == (masked != text)  # the drafter's quick look agrees with the masking
 
 
 def test_names_of_the_list_are_whole_words_whatever_accents_case_and_separator():
@@ -133,6 +135,7 @@ def test_clean_step_masks_the_skip_violation_detail_and_the_log(tmp_path, small_
 ])
 def test_names_without_title_or_capitals(text, masked):
     assert mask_pii(text)[0] == masked
+    assert has_personal_data(text) == (masked != text)
 
 
 def test_first_names_ship_as_package_data():

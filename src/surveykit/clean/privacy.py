@@ -268,6 +268,20 @@ def mask_pii(text: str, names: list[str] | None = None) -> tuple[str, list[Findi
     return _apply(text, NameList(names or []))
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
+def has_personal_data(text: str) -> bool:
+    """Whether `mask_pii` (without a list of names) finds anything to mask in the text. Every pattern but the
+    titled and first names needs a digit or an « @ »: a text holding neither (most answers) is only looked at for
+    names."""
+    if not text:
+        return False
+    if "@" in text or _DIGIT_RE.search(text):
+        return bool(_pattern_spans(text))
+    return bool(_titled_spans(text) or _first_name_spans(text))
+
+
 _DIGIT_RUN_RE = re.compile(r"\d(?:[\s.-]?\d){7,}")
 _AT_RE = re.compile(r"\w@\w|\w\s?\[?(?:at|arobase)\]?\s?\w+\.(?:fr|com|net|org)\b", re.I)
 

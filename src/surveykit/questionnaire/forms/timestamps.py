@@ -107,11 +107,22 @@ def column_order(stamps: list[Stamp | None]) -> tuple[str, str]:
 def decided_order(texts: list[str]) -> str | None:
     """The day/month order the cells of a column decide by themselves (a number above 12 in one place only,
     or only year-first cells), None when they do not (every number 12 or below, or both orders seen)."""
-    order, note = column_order([split_stamp(text) if text else None for text in texts])
+    return _decided(*column_order([split_stamp(text) if text else None for text in texts]))
+
+
+def _decided(order: str, note: str) -> str | None:
     if order == YEAR_FIRST:
         return order
     return order if note.endswith("(a first number above 12)") or note.endswith("(a second number above 12)") \
         else None
+
+
+def dates_and_decided_order(texts: list[str]) -> tuple[list[dt.date | None], str | None]:
+    """The `parse_timestamps` dates of a column's cells and its `decided_order`, each cell read once (the
+    drafter asks both of every column of dates)."""
+    stamps = [split_stamp(text) if text else None for text in texts]
+    order, note = column_order(stamps)
+    return [_date(s, order) if s is not None else None for s in stamps], _decided(order, note)
 
 
 def _date(stamp: Stamp, order: str) -> dt.date | None:

@@ -44,14 +44,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from surveykit.clean.privacy import mask_pii
+from surveykit.clean.privacy import has_personal_data, mask_pii
 from surveykit.core import fmt
 from surveykit.core.errors import InputError
 from surveykit.core.normalise import normalise, normalise_many, quiz_score, typed_number, unit_key
 from surveykit.questionnaire.forms.coded import CodedColumn, coded_columns
 from surveykit.questionnaire.forms.layout import RESPONSE_METADATA, fold_export, stamps_submitted_only, typed_in_other
 from surveykit.questionnaire.forms.read import RawExport
-from surveykit.questionnaire.forms.timestamps import DAY_FIRST, MONTH_FIRST, decided_order, parse_timestamps
+from surveykit.questionnaire.forms.timestamps import (DAY_FIRST, MONTH_FIRST, dates_and_decided_order, decided_order,
+                                                      parse_timestamps)
 
 from .levels import BY_FREQUENCY, natural_order
 from .resubmissions import ResubmissionGuess, guess_resubmissions
@@ -202,7 +203,9 @@ class Ids:
 _OPENING = re.compile(r'[(\[«"]')  # a text without any of them has no bracket nor quote left open
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _unbalanced(text: str) -> bool:
+    """Whether the text leaves a bracket or a quote open; each distinct part once (the same options recur)."""
     if not _OPENING.search(text):
         return False
     return (text.count("(") > text.count(")") or text.count("[") > text.count("]")
@@ -215,12 +218,10 @@ def _glued(previous: str, fragment: str, counts: Counter, follows: Counter) -> b
     at least (« e-Prescription » ticked once after another option stays an option); or
     the two never occur apart (« Mail personnel, SMS ou WhatsApp »: options of a checkbox question are
     ticked in varied combinations, the two halves of one option always together, in the same order)."""
-    if _unbalanced(previous):
-        return True
     together = follows[(previous, fragment)]
-    if counts[fragment] != together:
-        return False
-    return counts[previous] == together or (fragment[:1].islower() and together >= 2)
+    if counts[fragment] == together and (counts[previous] == together or (fragment[:1].islower() and together >= 2)):
+        return True
+    return _unbalanced(previous)
 
 
 def split_cells(values: list[str]) -> list[list[str]]:
@@ -235,33 +236,42 @@ def split_distinct(cells: Counter) -> dict[str, list[str]]:
 
     Fragments are glued in rounds, each reading the counts as they stood when it began, until a round glues
     nothing. A round rereads only the cells that may read differently: those glued in the round before, and
-    those holding a part whose count (or the count of its pairs) that gluing changed."""
+    those holding a part whose count (or the count of its pairs) that gluing changed; and of those, only the cells
+    holding a part _glued may glue to the one before it (_gluable) or an unbalanced part: most cells of a checkbox
+    question hold options ticked in varied combinations, and read the same every round."""
     split = {cell: cell.split(", ") for cell in cells}
     counts: Counter = Counter()  # how often each part is given
     follows: Counter = Counter()  # how often each part directly follows another in a cell
-    once = [parts for cell, parts in split.items() if cells[cell] == 1]  # most cells of a text column: counted in C
-    counts.update(itertools.chain.from_iterable(once))
-    follows.update(itertools.chain.from_iterable(zip(parts, parts[1:]) for parts in once))
-    for cell, parts in split.items():
-        if cells[cell] != 1:
-            _tally(counts, follows, parts, cells[cell])
-    unread = [cell for cell, parts in split.items() if len(parts) > 1]
+    _tally_many(counts, follows, [(parts, cells[cell]) for cell, parts in split.items()])
+    several = [cell for cell, parts in split.items() if len(parts) > 1]
+    unread = several
     for _round in range(20):
         glued = {}
+        gluable = _gluable(counts, follows)
         for cell in unread:
-            merged = _glue(split[cell], counts, follows)
-            if len(merged) < len(split[cell]):
+            parts = split[cell]
+            if gluable.isdisjoint(parts) and not any(map(_unbalanced, parts[:-1])):
+                continue
+            merged = _glue(parts, counts, follows)
+            if len(merged) < len(parts):
                 glued[cell] = merged
         if not glued:
             break
         touched: set[str] = set()
+        _tally_many(counts, follows, [(split[cell], -cells[cell]) for cell in glued])
+        _tally_many(counts, follows, [(merged, cells[cell]) for cell, merged in glued.items()])
         for cell, merged in glued.items():
-            _tally(counts, follows, split[cell], -cells[cell])
-            _tally(counts, follows, merged, cells[cell])
             touched.update(split[cell], merged)
             split[cell] = merged
-        unread = [cell for cell, parts in split.items() if len(parts) > 1 and not touched.isdisjoint(parts)]
+        several = [cell for cell in several if len(split[cell]) > 1]
+        unread = [cell for cell in several if not touched.isdisjoint(split[cell])]
     return split
+
+
+def _gluable(counts: Counter, follows: Counter) -> set[str]:
+    """The parts _glued may glue to the part before them when that part's brackets are closed: those only ever
+    found right after one same part (as often as they are given)."""
+    return {fragment for (_previous, fragment), together in follows.items() if together == counts[fragment]}
 
 
 def _tally(counts: Counter, follows: Counter, parts: list[str], weight: int) -> None:
@@ -269,8 +279,24 @@ def _tally(counts: Counter, follows: Counter, parts: list[str], weight: int) -> 
     them back)."""
     for part in parts:
         counts[part] += weight
-    for pair in zip(parts, parts[1:]):
+    for pair in itertools.pairwise(parts):
         follows[pair] += weight
+
+
+def _tally_many(counts: Counter, follows: Counter, weighted: list[tuple[list[str], int]]) -> None:
+    """_tally of each (cell's parts, weight); the cells given once (most cells of a text column) counted together,
+    in C."""
+    for weight in (1, -1):
+        group = [parts for parts, w in weighted if w == weight]
+        found = Counter(itertools.chain.from_iterable(group))
+        pairs = Counter(itertools.chain.from_iterable(map(itertools.pairwise, group)))
+        if weight == -1:
+            found, pairs = Counter({part: -n for part, n in found.items()}), Counter({pair: -n for pair, n in pairs.items()})
+        counts.update(found)
+        follows.update(pairs)
+    for parts, weight in weighted:
+        if weight not in (1, -1):
+            _tally(counts, follows, parts, weight)
 
 
 def _glue(parts: list[str], counts: Counter, follows: Counter) -> list[str]:
@@ -289,13 +315,17 @@ def _loose(text: str) -> str:
     return normalise(text)
 
 
-def _case_variants(values, loose: Callable[[str], str] = _loose) -> list[str]:
-    """Answers written differently but equal once case, accents, punctuation and spacing are ignored (the
-    first group found, in order of first appearance)."""
-    groups: dict[str, list[str]] = {}
-    for value in values:
-        groups.setdefault(loose(value), []).append(value)
-    return next((g for g in groups.values() if len(g) > 1), [])
+def _loose_many(texts: list[str]) -> list[str]:
+    """_loose of each text."""
+    return [_loose(text) for text in texts]
+
+
+def _case_variants(values: list[str], keys: list[str]) -> list[str]:
+    """Answers written differently but equal once case, accents, punctuation and spacing are ignored (`keys`: each
+    answer loosely written): the first group found, in order of first appearance."""
+    seen = Counter(keys)
+    first = next((key for key in keys if seen[key] > 1), None)  # the first key given twice: the first such group
+    return [] if first is None else [value for value, key in zip(values, keys) if key == first]
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -312,19 +342,20 @@ def _has_digit(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
 
 
-def _typo_variants(values, loose: Callable[[str], str] = _loose) -> list[str]:
+def _typo_variants(values: list[str], keys: list[str]) -> list[str]:
     """Two answers differing by one mistyped letter in one word of four letters or more: typed text.
 
     Answers are bucketed by their words with one word left out, so that only answers differing in one word
     are compared (linear in the answers). A word and its negation (« satisfait » / « insatisfait ») differ
-    by more than one letter and are never paired."""
+    by more than one letter and are never paired (`keys`: each answer loosely written)."""
     buckets: dict[tuple, list[tuple[str, str]]] = {}
-    for value in values:
-        words = loose(value).split()
+    for value, key in zip(values, keys):
+        words = key.split()
         if not words or len(words) > TYPO_TOKENS:
             continue
         for k, word in enumerate(words):
-            if len(word) >= 4 and not _has_digit(word):  # « SQ001 » / « SQ002 »: numbered codes, not a typo
+            # « SQ001 » / « SQ002 »: numbered codes, not a typo (a word of letters, most words, holds no digit)
+            if len(word) >= 4 and (word.isalpha() or not _has_digit(word)):
                 bucket = buckets.setdefault((len(words), k, *words[:k], *words[k + 1:]), [])
                 if len(bucket) < 20:
                     bucket.append((word, value))
@@ -346,7 +377,7 @@ def _masked(text: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _has_personal_data(text: str) -> bool:
     """An e-mail, a phone number, a name or an address in the text (surveykit.clean.privacy); each distinct text once."""
-    return bool(mask_pii(text)[1])
+    return has_personal_data(text)
 
 
 def _quote_list(texts: list[str], limit: int = 3) -> str:
@@ -372,9 +403,9 @@ def _scale_words(counts: Counter) -> bool:
 
 
 def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None,
-                 loose: Callable[[str], str] = _loose) -> str | None:
-    """Why the answers read as typed text rather than options, or None (`loose`: how answers are loosely written,
-    the export's memo when there is one).
+                 loose_many: Callable[[list[str]], list[str]] = _loose_many) -> str | None:
+    """Why the answers read as typed text rather than options, or None (`loose_many`: how answers are loosely
+    written, from the export's memo when there is one; each pool's answers once).
 
     A form writes each option identically every time, so answers differing only by case, accents, spacing
     or a typo were typed; an option is never an e-mail, a phone number or a name; answers mostly given once,
@@ -391,7 +422,9 @@ def _text_reason(guess: Guess, counts: Counter, atoms: Counter | None = None,
                     f"1 réponse sur {total} n'est donnée qu'une fois")
     total = sum(counts.values())
     for pool in (counts, atoms or Counter()):
-        variants = _case_variants(pool, loose) or _typo_variants(pool, loose)
+        values = list(pool)
+        keys = loose_many(values)
+        variants = _case_variants(values, keys) or _typo_variants(values, keys)
         if variants:
             return f"réponses qui ne diffèrent que par la casse, les accents, les espaces ou une faute de frappe ({_quote_list(variants)})"
     personal = sum(c for v, c in counts.items() if _has_personal_data(v))
@@ -422,7 +455,7 @@ class SharedAnswers:
     def __init__(self) -> None:
         self.answers: list[frozenset[str]] = []  # each question's answers
         self.rare_in: dict[str, list[int]] = {}  # answer -> questions where it is given RARE_COUNT times or fewer
-        self.frequent_in: Counter = Counter()  # answer -> questions where it is given more often
+        self.frequent_in: dict[str, int] = {}  # answer -> questions where it is given more often
         # Each distinct text of the export loosely written, normalised once (a wide export's questions share most
         # of their answers: 640 000 answers of 2 000 columns, 120 000 distinct texts), the new ones of a question
         # at once (normalise_many).
@@ -432,23 +465,33 @@ class SharedAnswers:
         key = self._loose.get(text)
         return _loose(text) if key is None else key
 
+    def loose_many(self, texts: list[str]) -> list[str]:
+        """`loose` of each text."""
+        keys = list(map(self._loose.get, texts))
+        return keys if None not in keys else [_loose(t) if k is None else k for t, k in zip(texts, keys)]
+
     def _keys(self, counts: Counter) -> Counter:
         """A question's answers, loosely written (a checkbox cell counts whole and by its comma-separated parts)."""
         # (an answer starting with a letter is neither a number nor a date: most answers are told at once)
         texts = [v for v in counts if v[:1].isalpha() or not (_NUMBER.match(v.strip()) or _DATE_LIKE.match(v))]
         parts = {value: value.split(", ") for value in texts if ", " in value}
-        new = [text for text in dict.fromkeys([*texts, *(p for split in parts.values() for p in split)])
-               if text not in self._loose]
-        self._loose.update(zip(new, normalise_many(new)))
         loose = self._loose
-        # most answers are given once and hold no ", ": counted in one pass (the order of `seen` tells nothing)
-        seen = Counter(loose[value] for value in texts if counts[value] == 1 and value not in parts)
+        new = [text for text in dict.fromkeys(itertools.chain(texts, itertools.chain.from_iterable(parts.values())))
+               if text not in loose]
+        loose.update(zip(new, normalise_many(new)))
+        key = loose.__getitem__
+        # an answer counts once for each of its keys (itself and its parts); most answers are given once: their
+        # keys are counted in one pass, in C (the order of `seen` tells nothing)
+        once = [value for value in texts if counts[value] == 1]
+        seen = Counter(itertools.chain(
+            map(key, [value for value in once if value not in parts]),
+            itertools.chain.from_iterable({key(value), *map(key, parts[value])} for value in once if value in parts)))
         for value in texts:
-            if counts[value] == 1 and value not in parts:
+            count = counts[value]
+            if count == 1:
                 continue
-            keys = {loose[value]} | {loose[part] for part in parts.get(value, ())}
-            for key in keys:
-                seen[key] += counts[value]
+            for found in ({key(value), *map(key, parts[value])} if value in parts else (key(value),)):
+                seen[found] = seen.get(found, 0) + count
         seen.pop("", None)  # a text of punctuation alone is no answer
         return seen
 
@@ -460,7 +503,7 @@ class SharedAnswers:
             if count <= RARE_COUNT:
                 self.rare_in.setdefault(key, []).append(index)
             else:
-                self.frequent_in[key] += 1
+                self.frequent_in[key] = self.frequent_in.get(key, 0) + 1
 
     def answers_of(self, counts: Counter) -> frozenset[str]:
         return frozenset(self._keys(counts))
@@ -471,23 +514,27 @@ class SharedAnswers:
 
         Each other question is compared with this one once, by the number of answers they share (a value's key
         is among the other's answers, so it shares no other when that number is 1 if `own` holds the key too,
-        else 0): the cost grows with the questions met, not with the values times the questions."""
-        shared: dict[int, int] = {}  # other question -> answers it shares with `own` (-1: the same answers)
+        else 0): the cost grows with the questions met, not with the values times the questions. Most questions met
+        share its options (a block of the form repeated): a few of its answers that are options somewhere, shared
+        twice, tell so before the whole answers are compared."""
+        shared: dict[int, int] = {}  # other question -> answers it shares with `own` (-1: the same answers; 2: two
+        # or more, as far as it was counted)
+        probe = frozenset(itertools.islice((key for key in own if self.frequent_in.get(key)), 16))
         found = set()
-        for value in values:
-            key = self.loose(value)
-            if self.frequent_in[key]:
+        for value, key in zip(values, self.loose_many(list(values))):
+            if self.frequent_in.get(key):
                 continue
             for i in self.rare_in.get(key, []):
                 if i not in shared:
-                    shared[i] = -1 if self.answers[i] == own else len(self.answers[i] & own)
+                    shared[i] = 2 if len(probe & self.answers[i]) >= 2 else \
+                        -1 if self.answers[i] == own else len(self.answers[i] & own)
                 if 0 <= shared[i] <= (key in own):
                     found.add(value)
                     break
         return found
 
     def option_elsewhere(self, value: str) -> bool:
-        return self.frequent_in[self.loose(value)] > 0
+        return self.frequent_in.get(self.loose(value), 0) > 0
 
 
 _PLACE = re.compile(r"\b(?:à|a|au|de|du|in|at|near)\s+[A-ZÀ-Ý][a-zà-ÿ]+")
@@ -558,7 +605,8 @@ def _akin(value: str, options: list[str], loose: Callable[[str], str] = _loose) 
                for o_words in (loose(o).split() for o in options))
 
 
-def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool) -> set[str]:
+def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, scale: bool,
+                   surely: set[str] | None = None) -> set[str]:
     """The answers of a closed question read as text typed in « Autre », the others being its options.
 
     An answer given more than RARE_COUNT times is an option, unless no form writes it so (personal data, a
@@ -569,8 +617,8 @@ def _typed_answers(guess: Guess, counts: Counter, shared: SharedAnswers | None, 
     « Autre » vocabulary) or when the header says « autre ». Then an answer given once is read as typed unless
     it starts like a clear option (_akin) or is chosen often in another question (a shared option bank), and an
     answer given two or three times is read as typed when it recurs in other questions or does not look like
-    the options. An answer scale keeps its rare levels."""
-    typed = _surely_typed(counts)
+    the options. An answer scale keeps its rare levels (`surely`: _surely_typed(counts) when the caller has it)."""
+    typed = set(surely) if surely is not None else _surely_typed(counts)
     if scale:
         return typed
     rare = _rare(counts, typed)
@@ -606,17 +654,11 @@ def _as_text(guess: Guess, reason: str) -> None:
 
 def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shared: SharedAnswers | None = None) -> bool:
     """A multi-response question: cells hold several options that recur across cells."""
-    counts: Counter = Counter()
-    several: dict[str, list[str]] = {}  # the cells of two options or more (most cells of a text column hold one)
-    for cell, atoms in atoms_of.items():
-        if len(atoms) == 1:
-            counts[atoms[0]] += cells[cell]
-            continue
-        several[cell] = list(dict.fromkeys(atoms))
-        for atom in several[cell]:
-            counts[atom] += cells[cell]
+    counts = _ticks(atoms_of, cells)
     header = normalise(guess.header)
-    combined = sum(cells[cell] for cell, atoms in several.items() if sum(counts[a] >= 2 for a in atoms) >= 2)
+    recurring = {atom for atom, count in counts.items() if count >= 2}
+    combined = sum(cells[cell] for cell, atoms in atoms_of.items()
+                   if len(atoms) > 1 and len(recurring.intersection(atoms)) >= 2)
     hinted = bool(_MULTI_HINT.search(header))
     needed = max(MULTI_EVIDENCE, MULTI_SHARE * sum(cells.values()))
     if combined == 0 or _SINGLE_HINT.search(header) or (combined < needed and not hinted):
@@ -625,7 +667,7 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
                                "récurrentes séparées par une virgule (une question à réponses multiples en montrerait "
                                "davantage ; vérifier le formulaire)")
         return False
-    reason = _text_reason(guess, Counter(), counts, shared.loose if shared is not None else _loose)
+    reason = _text_reason(guess, Counter(), counts, shared.loose_many if shared is not None else _loose_many)
     if reason:
         _as_text(guess, reason)
         return True
@@ -650,6 +692,20 @@ def _as_multi(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, shar
     return True
 
 
+def _ticks(atoms_of: dict[str, list[str]], cells: Counter) -> Counter:
+    """How often each atom is given: once per cell holding it, as often as the cell is (in order of first
+    appearance)."""
+    counts: Counter = Counter()
+    for cell, atoms in atoms_of.items():
+        weight = cells[cell]
+        if len(atoms) == 1:  # most cells of a text column
+            counts[atoms[0]] = counts.get(atoms[0], 0) + weight
+            continue
+        for atom in dict.fromkeys(atoms):
+            counts[atom] = counts.get(atom, 0) + weight
+    return counts
+
+
 def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Counter, counts: Counter,
                         shared: SharedAnswers | None) -> tuple[Counter, set[str]]:
     """The options of a multi-response question (and how often each was ticked), and the texts typed in
@@ -657,28 +713,34 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
     commas). So an answer ticked before an option is an option; the others are read as single-choice answers
     are (_typed_answers); an answer often given but never last nor followed by an option starts typed text
     (« Community clinic, Lille »), and what only ever follows typed text is typed too; the answers ending a cell
-    that are no option were typed."""
-    typed = _typed_answers(guess, counts, shared, scale=False)
-    typed -= _options_ticked_last(atoms_of, counts, typed, shared)
+    that are no option were typed.
+
+    The cells are read once for the atoms ending them and the pairs of atoms one after the other (how often each,
+    the cells weighted); the readings that follow look at those distinct pairs."""
     last: Counter = Counter()  # atoms ending a cell
+    pairs: dict[tuple[str, str], int] = {}  # (atom, the atom right after it in a cell) -> how often
     for cell, atoms in atoms_of.items():
-        last[atoms[-1]] += cells[cell]
+        weight = cells[cell]
+        last[atoms[-1]] = last.get(atoms[-1], 0) + weight
+        for pair in itertools.pairwise(atoms):
+            pairs[pair] = pairs.get(pair, 0) + weight
+    typed = _typed_answers(guess, counts, shared, scale=False)
+    typed -= _options_ticked_last(pairs, counts, typed, shared)
     clear = {a for a, c in counts.items() if c > RARE_COUNT and a not in typed}
-    followed_by_clear = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear}
+    followed_by_clear = {p for p, f in pairs if f in clear}
     heads = {a for a in clear if not last[a] and a not in followed_by_clear}
     typed |= _after_last_option(atoms_of, counts, clear - heads, followed_by_clear, last)
     not_options = typed | heads
     for _round in range(3):
         after_text: Counter = Counter()  # how often an atom follows typed text
-        for cell, atoms in atoms_of.items():
-            for previous, atom in zip(atoms, atoms[1:]):
-                if previous in not_options:
-                    after_text[atom] += cells[cell]
+        for (previous, atom), weight in pairs.items():
+            if previous in not_options:
+                after_text[atom] += weight
         grown = not_options | {a for a in counts if after_text[a] == counts[a]}
         if grown == not_options:
             break
         not_options = grown
-    before_option = {p for atoms in atoms_of.values() for p, f in zip(atoms, atoms[1:]) if f in clear and f not in heads}
+    before_option = {p for p, f in pairs if f in clear and f not in heads}
     candidates = {a for a in counts if a not in not_options or (a in before_option and a not in heads
                                                                    and not _has_personal_data(a) and not _sentence_like(a))}
     options: Counter = Counter()
@@ -697,7 +759,7 @@ def _options_and_others(guess: Guess, atoms_of: dict[str, list[str]], cells: Cou
     return options, tails
 
 
-def _options_ticked_last(atoms_of: dict[str, list[str]], counts: Counter, typed: set[str],
+def _options_ticked_last(pairs: dict[tuple[str, str], int], counts: Counter, typed: set[str],
                          shared: SharedAnswers | None) -> set[str]:
     """Answers read as typed that are rather the form's last option (« Livi » after « Doctolib, Maiia »): a word or
     two ticked by RARE_COUNT respondents or more, written exactly alike and no other way, as the other options
@@ -711,7 +773,7 @@ def _options_ticked_last(atoms_of: dict[str, list[str]], counts: Counter, typed:
         return set()
     look = OptionLook([a for a in counts if a not in typed and counts[a] > RARE_COUNT])
     loose = {atom: f" {_loose(atom)} " for atom in counts}
-    followed = {a for atoms in atoms_of.values() for a, after in zip(atoms, atoms[1:]) if after not in typed}
+    followed = {a for a, after in pairs if after not in typed}
     found = {a for a in candidates - followed if look.fits(a)
              and not any(loose[a] in text for other, text in loose.items() if other != a)}
     if found and shared is not None:
@@ -746,13 +808,13 @@ def _by_count(values: list[str], counts: Counter) -> list[str]:
 
 def _as_choice(guess: Guess, counts: Counter, shared: SharedAnswers | None = None) -> None:
     """Single choice, semi-open single choice, or free text, from the answers of one column (and their counts)."""
-    reason = _text_reason(guess, counts, loose=shared.loose if shared is not None else _loose)
+    reason = _text_reason(guess, counts, loose_many=shared.loose_many if shared is not None else _loose_many)
     if reason:
         _as_text(guess, reason)
         return
     surely = _surely_typed(counts)
     ordered = natural_order([v for v in counts if v not in surely], counts)
-    typed = _typed_answers(guess, counts, shared, scale=ordered.order != BY_FREQUENCY)
+    typed = _typed_answers(guess, counts, shared, scale=ordered.order != BY_FREQUENCY, surely=surely)
     recurring = [v for v in counts if v not in typed]
     if typed and not recurring:
         _as_text(guess, f"aucune réponse ne revient telle quelle ({_quote_list(sorted(typed))})")
@@ -878,9 +940,10 @@ def _date_order(values: list[str]) -> str | None:
     (« 16/03/2024 » in French, "3/16/2024" in a US-English form), Sheets and Excel as a date cell."""
     if not all(_DATE_LIKE.match(v) for v in values):  # a cheap look first: most columns hold no date
         return None
-    if not all(d is not None for d in parse_timestamps(list(values)).dates):
+    dates, decided = dates_and_decided_order(list(values))
+    if not all(d is not None for d in dates):
         return None
-    return decided_order(list(values)) or ""
+    return decided or ""
 
 
 def infer_column(guess: Guess, values: list[str]) -> None:
@@ -969,11 +1032,11 @@ def _instruction(bracketed: str) -> bool:
 
 # ------------------------------------------------------------------------------------------ grids
 
-def _as_grid(guess: Guess, columns: Columns, indexes: list[int]) -> bool:
-    """A numeric grid (rating or ranking); False when its cells are not all integers."""
+def _as_grid(guess: Guess, columns: Columns, indexes: list[int], counts: list[Counter]) -> bool:
+    """A numeric grid (rating or ranking); False when its cells are not all integers (`counts`: each row's answers)."""
     distinct = set()
-    for index in indexes:
-        distinct.update(columns.counts(index))
+    for found in counts:
+        distinct.update(found)
     if not distinct or not all(_NUMBER.match(v) for v in distinct) or _integers(list(distinct)) is None:
         return False
     table = _number_table(columns, indexes, {v: int(float(v.replace(",", "."))) for v in distinct})
@@ -1359,11 +1422,12 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids:
     prefix = "_".join(gid.split("_")[:2])
     grid.items = [(ids.take(f"{prefix}_{slug(row, 2, 'ligne')}", tuple(f"{prefix}_{slug(row, k, 'ligne')}" for k in (3, 4))),
                    row) for _c, row in cols]
-    if _as_grid(grid, columns, [c for c, _r in cols]):
+    counts = [columns.counts(c) for c, _r in cols]  # each row's answers, counted once for both looks
+    if _as_grid(grid, columns, [c for c, _r in cols], counts):
         return [grid]
     pooled: Counter = Counter()
-    for c, _r in cols:
-        pooled.update(columns.counts(c))
+    for found in counts:
+        pooled.update(found)
     probe = Guess(gid, "text", stem, [])
     infer_counts(probe, pooled)
     if probe.type == "single" and not probe.other:
@@ -1388,10 +1452,9 @@ def _grid_guesses(stem: str, cols: list[tuple[int, str]], columns: Columns, ids:
 def _settle_date_orders(questions: list[Guess], stamps: list[str]) -> None:
     """A date column whose cells do not tell day from month (every number 12 or below) is read in the order
     of the export's timestamps (Forms writes both in the owner's locale), else day first (a French form)."""
-    export_order = decided_order(stamps) if stamps else None
-    for guess in questions:
-        if guess.type != "date" or guess.date_order:
-            continue
+    undecided = [guess for guess in questions if guess.type == "date" and not guess.date_order]
+    export_order = decided_order(stamps) if stamps and undecided else None
+    for guess in undecided:
         if export_order == MONTH_FIRST:
             guess.date_order = MONTH_FIRST
             guess.notes.append("jour et mois toujours ≤ 12 : dates lues mois en premier comme l'horodatage de l'export "
@@ -1421,8 +1484,9 @@ def trial_markers(columns: Columns) -> list[str]:
     order of first appearance (by row, then column); a marker found in more than MAX_TEST_ROWS rows (or in a
     fifth of them) is an answer, not a trial.
 
-    Each column's distinct short answers are read, and only in a column where one of them holds a word every
-    marker has (one look at them joined): the work grows with the distinct answers, not the cells."""
+    Each column's distinct short answers are read (its counts, kept for the drafter's next look at the column),
+    and only in a column where one of them holds a word every marker has (one look at them joined): the work grows
+    with the distinct answers, not the cells."""
     rows_of: dict[str, set[int]] = {}
     first_seen: dict[str, tuple[int, int]] = {}  # marker -> (row, column) where it first appears
     for index in range(len(columns.cells)):
@@ -1488,8 +1552,9 @@ def draft_export(export: RawExport) -> StudyGuess:
             guess.label = f"{guess.label} ({guess.occurrence})"
             guess.notes.append(f"intitulé déjà porté par une colonne précédente de l'export : cette question est sa "
                                f"colonne n° {guess.occurrence} (`occurrence`) ; lui donner un `label` qui la distingue")
-        infer_counts(guess, columns.counts(index), shared)
-        _typed_apart(guess, typed_apart.get(stem, frozenset()), columns.counts(index))
+        counts = columns.counts(index)  # the column's answers, counted once for both readings
+        infer_counts(guess, counts, shared)
+        _typed_apart(guess, typed_apart.get(stem, frozenset()), counts)
         if guess.other:
             ids.reserve_other(guess.id)
         questions.append(guess)
