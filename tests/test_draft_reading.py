@@ -18,6 +18,7 @@ from surveykit.core.errors import InputError
 from surveykit.questionnaire.forms.read import read_export
 from surveykit.tools.draft import draft_export
 from surveykit.tools.draft.infer import short_label
+from surveykit.tools.draft.levels import ANSWER_CODES, Ordered, answer_codes, natural_order
 from surveykit.tools.draft.render import Engine, study_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -386,3 +387,26 @@ def test_the_cleaning_reads_month_first_dates_as_the_drafted_codebook_says(tmp_p
     written = [row[column] for row in export.rows]
     month, day, year = (int(x) for x in written[0].split("/"))
     assert list(result.responses[date.id])[:2] == [f"{year}-{month:02d}-{day:02d}", "2023-11-24"]
+
+
+@pytest.mark.parametrize("levels, expected", [
+    (["AO03", "AO01", "AO02"], ["AO01", "AO02", "AO03"]),  # LimeSurvey's default codes, the form's order
+    (["A10", "A2", "A1"], ["A1", "A2", "A10"]),  # by their numbers, not as text
+    (["SQ002", "SQ001"], ["SQ001", "SQ002"]),
+])
+def test_answer_codes_are_ordered_by_their_numbers(levels, expected):
+
+    counts = {level: 10 - i for i, level in enumerate(levels)}  # by frequency they would stay as given
+    assert natural_order(levels, counts) == Ordered(expected, ANSWER_CODES)
+
+
+@pytest.mark.parametrize("levels", [
+    ["A1", "A2", "B1", "B2"],  # language levels (CEFR): not one kind of code
+    ["AO01", "A2"],  # two kinds
+    ["AO01"],  # one answer
+    ["AO01", "Autre chose"],
+    ["Q1", "Q2"],
+])
+def test_what_is_not_one_kind_of_answer_code_is_not_read_as_codes(levels):
+
+    assert answer_codes(levels) is None

@@ -651,3 +651,58 @@ def test_an_export_already_in_forms_layout_is_not_scanned_again(monkeypatch):
     assert folded.rows == (("A, B",), ("B",), ("A, C",))
     assert layout.fold_export(folded) is folded
     assert scans == [plain, semicolons]  # one scan each; the folded result is known to be in layout
+
+
+# ---------------------------------------------------------------------- answers exported as codes
+
+def _in_answer_codes(tmp_path: Path) -> tuple[Path, dict[str, list[str]]]:
+    """The LimeSurvey export (code headers) as LimeSurvey writes it with « Codes de réponse »: each single choice's
+    answers replaced by their option's code, AO01, AO02… in the form's order (the truth's); the typed « Autre »
+    answers and the other columns kept. Returns the file and each coded question's codes in the form's order."""
+    import csv
+
+    name = "tele_expertise_limesurvey_codes"
+    export = read_export(STRANGER / EXPORTS[name])
+    coded = {q["header"]: {o["raw"]: f"AO{k:02d}" for k, o in enumerate(q["options"], start=1)}
+             for q in truth(name)["questions"] if q["type"] == "single"}
+    columns = {i: coded[h] for i, h in enumerate(export.headers) if h in coded}
+    rows = [[columns[i].get(cell, cell) if i in columns else cell for i, cell in enumerate(row)]
+            for row in export.rows]
+    path = tmp_path / "limesurvey_codes_de_reponse.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([export.headers, *rows])
+    return path, {header: list(codes.values()) for header, codes in coded.items()}
+
+
+def test_answers_exported_as_codes_are_ordered_as_the_form_and_said_to_be_codes(tmp_path):
+    """« Codes de réponse » (AO01, AO02…): the chapter would print codes nobody can read. Each such question is
+    drafted with its codes in their numbers' order (the form's, where frequency ordered them before), a comment
+    says how to get the labels, and the drafting's summary names the questions (on main: levels by frequency, no
+    word of it)."""
+    from surveykit.tools.draft import draft_study
+    from surveykit.tools.draft.infer import ANSWER_CODES_NOTE
+
+    path, coded = _in_answer_codes(tmp_path)
+    assert len(coded) == 15  # every single choice of the form
+    guess = draft_export(read_export(path))
+    by_header = {q.header: q for q in guess.questions}
+    note = ANSWER_CODES_NOTE.split(" (")[0]
+    for header, codes in coded.items():
+        question = by_header[header]
+        assert question.type == "single", header
+        seen = [code for code in codes if code in question.options]
+        assert question.levels[:len(seen)] == seen, header
+        assert any(n.startswith(note) for n in question.notes), header
+    original = {q.header: q for q in draft_export(read_export(STRANGER / EXPORTS["tele_expertise_limesurvey_codes"]))
+                .questions}
+    assert not any(n.startswith(note) for header in coded for n in original[header].notes)  # the labels: no comment
+    root = tmp_path / "projet"
+    (root / "workflow" / "schemas").mkdir(parents=True)
+    (root / "workflow" / "schemas" / "config.schema.yaml").write_text(
+        (STRANGER.parents[2] / "workflow" / "schemas" / "config.schema.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    (root / "config.yaml").write_text("studies: {}\nwaves: {}\n", encoding="utf-8")
+    report = draft_study(path, "enquete", "enquete_2025", root=root)
+    line = next(line for line in report.splitlines() if line.startswith("Answer codes:"))
+    assert f"{len(coded) + 1} question(s) hold option codes" in line  # and MOYEN, whose options are its columns' codes
+    assert '"Full answers"' in line and '"Full question text"' in line

@@ -19,7 +19,7 @@ from surveykit.project.configcheck import MAX_NAME, RESERVED_WAVE_NAMES
 from surveykit.project.study import load_study
 from surveykit.questionnaire.forms.read import Limits, read_export
 
-from .infer import StudyGuess, draft_export
+from .infer import StudyGuess, draft_export, in_answer_codes
 from .project import atomic_write_text, config_limits, declaration, edited_files, export_location, place_export, write_study
 from .render import engine, expand_choice_grids, has_tables, study_files
 
@@ -88,6 +88,7 @@ def _summary(guess: StudyGuess, folder: str, export: str, flow: dict, written: l
              f"{', '.join(guess.identifying) or 'none'}.",
              f"{unsure} guess(es) to check, each marked by a comment in {folder}/codebook.yaml.",
              *_resubmission_lines(guess),
+             *_answer_code_lines(guess, folder),
              f"Cleaning the export with the draft: {flow['analysed']} analysed, {flow['excluded']} excluded, "
              f"{flow['quarantined']} quarantined.",
              f"Written: {', '.join(written) or 'nothing (the draft is unchanged)'}."]
@@ -96,6 +97,18 @@ def _summary(guess: StudyGuess, folder: str, export: str, flow: dict, written: l
     lines.append("Next: `make` builds the chapter (manuscript/build/<wave>/resultats.docx); then see README, "
                  "\"Start a new study\", for the edits that usually follow.")
     return "\n".join(lines)
+
+
+def _answer_code_lines(guess: StudyGuess, folder: str) -> list[str]:
+    """What the summary says of questions whose answers are option codes (AO01…) rather than their labels."""
+    coded = [g.id for g in guess.questions if in_answer_codes(g)]
+    if not coded:
+        return []
+    return [f"Answer codes: {len(coded)} question(s) hold option codes, not their labels "
+            f"({', '.join(coded[:5])}{'…' if len(coded) > 5 else ''}); the chapter would print the codes. Export the "
+            "responses again with full answers and the full question texts as headings (LimeSurvey: responses \"Full "
+            f"answers\", headings \"Full question text\"), or write each option's label in {folder}/codebook.yaml "
+            "(comments there)."]
 
 
 def _resubmission_lines(guess: StudyGuess) -> list[str]:

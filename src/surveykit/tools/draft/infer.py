@@ -54,7 +54,7 @@ from surveykit.questionnaire.forms.read import RawExport
 from surveykit.questionnaire.forms.timestamps import (DAY_FIRST, MONTH_FIRST, dates_and_decided_order, decided_order,
                                                       parse_timestamps)
 
-from .levels import BY_FREQUENCY, natural_order
+from .levels import BY_FREQUENCY, answer_codes, natural_order
 from .resubmissions import ResubmissionGuess, guess_resubmissions
 
 TIMESTAMP_HEADERS = {"horodateur", "horodatage", "timestamp", "date et heure", "date heure", "submitted at",
@@ -986,6 +986,26 @@ def infer_counts(guess: Guess, counts: Counter, shared: SharedAnswers | None = N
     _as_choice(guess, counts, shared)
 
 
+ANSWER_CODES_NOTE = ("options en codes ({codes}) : l'export donne les codes des options, pas leurs libellés "
+                     "(LimeSurvey écrit ainsi ses codes de réponse, et ses sous-questions quand les en-têtes sont des "
+                     "codes) ; exporter de nouveau avec les réponses complètes et le texte complet des questions en "
+                     "en-têtes, ou écrire le libellé de chaque option dans son `label` et dans `levels`")
+
+
+def _note_answer_codes(guess: Guess) -> None:
+    """A closed question whose options are all answer codes (AO01, AO02…, SQ001…) says so: the chapter would
+    print the codes, which no reader can interpret."""
+    if in_answer_codes(guess):
+        numbered = sorted(zip(answer_codes(guess.options), guess.options))
+        guess.notes.append(ANSWER_CODES_NOTE.format(codes=", ".join(code for _n, code in numbered[:3])
+                                                    + ("…" if len(numbered) > 3 else "")))
+
+
+def in_answer_codes(guess: Guess) -> bool:
+    """Whether a question's options are all answer codes (`levels.answer_codes`) rather than labels."""
+    return guess.type in ("single", "checkbox") and answer_codes(guess.options) is not None
+
+
 def short_label(header: str) -> str:
     """A short name for tables from a header: instructions in brackets, numbering and the question mark dropped,
     cut at a clause or a word near LABEL_CHARS characters (« Quels outils utilisez-vous ? (plusieurs réponses
@@ -1555,6 +1575,7 @@ def draft_export(export: RawExport) -> StudyGuess:
         counts = columns.counts(index)  # the column's answers, counted once for both readings
         infer_counts(guess, counts, shared)
         _typed_apart(guess, typed_apart.get(stem, frozenset()), counts)
+        _note_answer_codes(guess)
         if guess.other:
             ids.reserve_other(guess.id)
         questions.append(guess)
@@ -1607,7 +1628,8 @@ def _typed_apart(guess: Guess, typed: frozenset[str], counts: Counter) -> None:
     guess.other_texts = sorted(typed & set(counts))
     guess.levels = [*ordered.levels, guess.other]
     guess.order = ordered.order
-    guess.notes = [note for note in guess.notes if not note.startswith(("semi-ouverte", "option(s) rarement"))]
+    stale = ("semi-ouverte", "option(s) rarement") + (() if ordered.order == BY_FREQUENCY else (LEVELS_BY_FREQUENCY,))
+    guess.notes = [note for note in guess.notes if not note.startswith(stale)]
     guess.notes.append(f"semi-ouverte : l'export écrit le texte saisi dans « {OTHER_LABEL} » dans une colonne à part "
                        f"({_quote_list(guess.other_texts)})")
 

@@ -1,6 +1,7 @@
 """A natural order for the answers of a closed question, when one is recognisable.
 
-Tried in turn: numbers ("1", "2,5"); yes/no ("Oui", "Non", then the rest); classes of numbers
+Tried in turn: numbers ("1", "2,5"); answer codes a survey tool numbers its options with, in their numbers'
+order (LimeSurvey's AO01, AO02…, A1, A2…, SQ001…: the form's order); yes/no ("Oui", "Non", then the rest); classes of numbers
 ("< 35 ans", "35–50 ans", "> 50 ans", "Aucun", "1 à 2", "3 et plus"); frequency words, from « jamais »
 to « plusieurs fois par jour » ("Une fois par mois" < "Plusieurs fois par semaine" < "Tous les jours";
 "Rarement" < "Parfois" < "Souvent" < "Toujours"); intensity and agreement scales, from the negative to
@@ -281,10 +282,30 @@ def natural_order(levels: Sequence[str], counts: Mapping[str, int]) -> Ordered:
     return _scale_order(levels, counts)
 
 
+# ------------------------------------------------------------------------------------------ answer codes
+
+ANSWER_CODES = "codes de réponse, dans l'ordre de leurs numéros"
+# LimeSurvey exports its answer codes when asked to (« Codes de réponse » rather than « Réponses complètes »):
+# AO01, AO02… for a list's options (A1, A2… in older surveys), SQ001… for a multiple choice's sub-questions
+_ANSWER_CODE = re.compile(r"^(AO|A|SQ)(\d{1,3})$")
+
+
+def answer_codes(levels: Sequence[str]) -> list[int] | None:
+    """Each level's number when every level is an answer code of one kind (AO01, AO02…; A1, A2…; SQ001…), two
+    at least: the codes a survey tool numbers its options with, in the form's order. None otherwise."""
+    found = [_ANSWER_CODE.match(level.strip()) for level in levels]
+    if len(found) < 2 or not all(found) or len({match[1] for match in found}) > 1:
+        return None
+    return [int(match[2]) for match in found]
+
+
 def _scale_order(levels: list[str], counts: Mapping[str, int]) -> Ordered:
     keys = _numbers(levels)
     if keys is not None and _distinct(keys):
         return Ordered(_sorted(levels, keys), "nombres")
+    keys = answer_codes(levels)
+    if keys is not None and _distinct(keys):
+        return Ordered(_sorted(levels, keys), ANSWER_CODES)
     folded = {normalise(level): level for level in levels}
     for yes, no in (("oui", "non"), ("yes", "no")):
         if yes in folded and no in folded:
