@@ -96,21 +96,44 @@ def _decoded_chunks(path: Path, codec: str, errors: str) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
+class _FirstLine:
+    """The first line of a text read a chunk at a time, without its line end."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.whole = False
+
+    def feed(self, text: str) -> bool:
+        """Take the next chunk (nothing once the line is whole); whether the line is whole."""
+        if not self.whole:
+            end = _LINE_END.search(text)
+            self._parts.append(text if end is None else text[:end.start()])
+            self.whole = end is not None
+        return self.whole
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+
+def _utf8_codec(path: Path) -> str:
+    """The codec a UTF-8 file is opened with: utf-8-sig when it starts with a byte order mark."""
+    with path.open("rb") as handle:
+        return "utf-8-sig" if handle.read(3) == b"\xef\xbb\xbf" else "utf-8"
+
+
 def _scan_as(path: Path, codec: str, errors: str) -> tuple[bool, bool, bool, bool, str]:
     """(no invalid byte, a non-ASCII character, suspect, blank, the first line) of the file read in `codec`,
     chunk by chunk."""
-    valid, non_ascii, suspect, blank, header, header_done = True, False, False, True, [], False
+    valid, non_ascii, suspect, blank, header = True, False, False, True, _FirstLine()
     for text in _decoded_chunks(path, codec, errors):
         odd = _SUSPECT.search(text) is not None  # one scan for both: an invalid byte is also suspect
         valid = valid and not (odd and _INVALID_BYTE.search(text))
         non_ascii = non_ascii or (not text.isascii() and _NON_ASCII_TEXT.search(text) is not None)
         suspect = suspect or odd
         blank = blank and not text.strip()
-        if not header_done:
-            end = _LINE_END.search(text)
-            header.append(text if end is None else text[:end.start()])
-            header_done = end is not None
-    return valid, non_ascii, suspect, blank, "".join(header)
+        header.feed(text)
+    return valid, non_ascii, suspect, blank, header.text
 
 
 # What a UTF-8 file's bytes say without decoding them: below 0x80 a byte is always that character (never a part
@@ -123,21 +146,18 @@ def _scan_utf8(path: Path, codec: str) -> _Scan | None:
     """The scan of a file every byte of which reads as UTF-8, in one pass decoded by the codec in C (no
     pattern run over the text); None as soon as a byte does not, and `_scan` then decides as before."""
     decoder = codecs.getincrementaldecoder(codec)("strict")
-    suspect, blank, header, header_done = False, True, [], False
+    suspect, blank, header = False, True, _FirstLine()
     try:
         with path.open("rb") as handle:
             for chunk in iter(lambda: handle.read(SCAN_CHUNK), b""):
                 text = decoder.decode(chunk)
                 suspect = suspect or bool(chunk.translate(None, _NOT_C0_BYTES)) or "\ufffe" in text or "\uffff" in text
                 blank = blank and (not text or text.isspace())  # isspace() stops at the first other character
-                if not header_done:
-                    end = _LINE_END.search(text)
-                    header.append(text if end is None else text[:end.start()])
-                    header_done = end is not None
+                header.feed(text)
             decoder.decode(b"", final=True)  # a character cut by the end of the file
     except UnicodeDecodeError:
         return None
-    return _Scan(codec, codec, suspect, blank, "".join(header))
+    return _Scan(codec, codec, suspect, blank, header.text)
 
 
 def _scan(path: Path) -> _Scan:
@@ -148,9 +168,8 @@ def _scan(path: Path) -> _Scan:
     The file is read a chunk at a time (never held whole, as bytes or as text, beside its parsed cells): first
     as strict UTF-8 (`_scan_utf8`, what nearly every export is); only a file that is not is decoded again with
     its invalid bytes kept, and as Windows-1252."""
-    with path.open("rb") as handle:
-        bom = handle.read(3) == b"\xef\xbb\xbf"
-    codec = "utf-8-sig" if bom else "utf-8"
+    codec = _utf8_codec(path)
+    bom = codec == "utf-8-sig"
     utf8 = _scan_utf8(path, codec)
     if utf8 is not None:
         return utf8
@@ -376,20 +395,16 @@ def _check_shape(path: Path, width: int, responses: int, limits: Limits) -> None
 def _first_line(path: Path, codec: str) -> str | None:
     """The file's first line as strict UTF-8 (without its line end), None when its bytes do not read so."""
     decoder = codecs.getincrementaldecoder(codec)("strict")
-    line: list[str] = []
+    line = _FirstLine()
     try:
         with path.open("rb") as handle:
-            while chunk := handle.read(HEADER_CHUNK):
-                text = decoder.decode(chunk)
-                end = _LINE_END.search(text)
-                line.append(text if end is None else text[:end.start()])
-                if end is not None:
-                    break
-            else:
-                line.append(decoder.decode(b"", final=True))
+            while not line.whole and (chunk := handle.read(HEADER_CHUNK)):
+                line.feed(decoder.decode(chunk))
+            if not line.whole:
+                line.feed(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
         return None
-    return "".join(line)
+    return line.text
 
 
 HEADER_CHUNK = 1 << 16  # bytes read at a time for the header row (a wide export's is about 200 kB)
@@ -401,8 +416,7 @@ def _read_utf8(path: Path, limits: Limits) -> RawExport | None:
     does not decode or a cell holds a control character (or when its first line is blank): `_read_csv` then
     scans the file first, as it did before this path was there. What this path returns, or the message it
     raises, is what that scan and the parse after it give on such a file."""
-    with path.open("rb") as handle:
-        codec = "utf-8-sig" if handle.read(3) == b"\xef\xbb\xbf" else "utf-8"
+    codec = _utf8_codec(path)
     header = _first_line(path, codec)
     if header is None or not header.strip():
         return None
