@@ -120,9 +120,15 @@ def _decided(order: str, note: str) -> str | None:
 def dates_and_decided_order(texts: list[str]) -> tuple[list[dt.date | None], str | None]:
     """The `parse_timestamps` dates of a column's cells and its `decided_order`, each cell read once (the
     drafter asks both of every column of dates)."""
+    stamps, order, note, dates = _read_column(texts)
+    return dates, _decided(order, note)
+
+
+def _read_column(texts: list[str]) -> tuple[list[Stamp | None], str, str, list[dt.date | None]]:
+    """(each cell's stamp, the column's day/month order and its note, each cell's date) of a column of timestamps."""
     stamps = [split_stamp(text) if text else None for text in texts]
     order, note = column_order(stamps)
-    return [_date(s, order) if s is not None else None for s in stamps], _decided(order, note)
+    return stamps, order, note, [_date(s, order) if s is not None else None for s in stamps]
 
 
 def _date(stamp: Stamp, order: str) -> dt.date | None:
@@ -142,9 +148,7 @@ def _date(stamp: Stamp, order: str) -> dt.date | None:
 
 def parse_timestamps(texts: list[str]) -> ParsedColumn:
     """Dates of the timestamp cells of one column; None where a cell is empty or not a valid timestamp."""
-    stamps = [split_stamp(text) if text else None for text in texts]
-    order, note = column_order(stamps)
-    dates = [_date(s, order) if s is not None else None for s in stamps]
+    stamps, order, note, dates = _read_column(texts)
     moments = [None if date is None else dt.datetime.combine(date, dt.time()) + dt.timedelta(seconds=s.seconds or 0)
                for s, date in zip(stamps, dates)]
     return ParsedColumn(dates, order, note, moments)

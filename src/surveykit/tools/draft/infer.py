@@ -286,14 +286,10 @@ def _tally(counts: Counter, follows: Counter, parts: list[str], weight: int) -> 
 def _tally_many(counts: Counter, follows: Counter, weighted: list[tuple[list[str], int]]) -> None:
     """_tally of each (cell's parts, weight); the cells given once (most cells of a text column) counted together,
     in C."""
-    for weight in (1, -1):
+    for weight, add in ((1, Counter.update), (-1, Counter.subtract)):
         group = [parts for parts, w in weighted if w == weight]
-        found = Counter(itertools.chain.from_iterable(group))
-        pairs = Counter(itertools.chain.from_iterable(map(itertools.pairwise, group)))
-        if weight == -1:
-            found, pairs = Counter({part: -n for part, n in found.items()}), Counter({pair: -n for pair, n in pairs.items()})
-        counts.update(found)
-        follows.update(pairs)
+        add(counts, itertools.chain.from_iterable(group))
+        add(follows, itertools.chain.from_iterable(map(itertools.pairwise, group)))
     for parts, weight in weighted:
         if weight not in (1, -1):
             _tally(counts, follows, parts, weight)
@@ -1515,7 +1511,7 @@ def trial_markers(columns: Columns) -> list[str]:
         if not any(word in joined for word in _TEST_WORDS):
             continue
         for cell in filter(_says_trial, short):
-            rows = [row for row, value in enumerate(columns.cells[index]) if value == cell]
+            rows = np.flatnonzero(columns.column(index).rows_holding(cell)).tolist()
             marker = cell.strip()
             rows_of.setdefault(marker, set()).update(rows)
             first_seen[marker] = min(first_seen.get(marker, (rows[0], index)), (rows[0], index))
